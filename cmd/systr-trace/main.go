@@ -1,0 +1,125 @@
+// Command systr-trace runs a program under the tracer and prints its
+// execve, open/openat, close, fork/vfork/clone and wait4 calls with paths
+// and return values, the way LibSysCTr's manual example does. With no
+// program it traces sh -c 'ls / | wc -l'.
+//
+//	systr-trace [-all] [PROGRAM [ARGS...]]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
+)
+
+// exampleSet is what LibSysCTr's manual example traces.
+var exampleSet = []string{"execve", "open", "openat", "close", "fork", "vfork", "clone", "clone3", "wait4"}
+
+// printer prints each call once, at its exit, with the strings it read at
+// entry (execve's path no longer exists after a successful exec).
+type printer struct {
+	out     *os.File
+	entries map[int]string // by tid: the call as seen at entry
+}
+
+func (p *printer) handle(c *tracer.Call) tracer.Action {
+	if c.IsEntry() {
+		p.entries[c.Tid()] = describe(c)
+		return tracer.Continue
+	}
+	desc, ok := p.entries[c.Tid()]
+	if !ok {
+		desc = c.Name() + "(...)"
+	}
+	delete(p.entries, c.Tid())
+	ret := strconv.FormatInt(c.Ret(), 10)
+	if e := c.Errno(); e != 0 {
+		ret = fmt.Sprintf("-1 %s (%s)", unix.ErrnoName(e), e.Error())
+	} else if c.Restart() {
+		ret = "? (interrupted, will restart)"
+	}
+	fmt.Fprintf(p.out, "[%d] %s = %s\n", c.Pid(), desc, ret)
+	return tracer.Continue
+}
+
+func describe(c *tracer.Call) string {
+	str := func(i int) string {
+		s, trunc, err := c.ReadString(c.Arg(i), 256)
+		if err != nil && s == "" {
+			return fmt.Sprintf("%#x", c.Arg(i))
+		}
+		q := strconv.Quote(s)
+		if trunc {
+			q += "..."
+		}
+		return q
+	}
+	switch c.Name() {
+	case "execve", "open":
+		return fmt.Sprintf("%s(%s, ...)", c.Name(), str(0))
+	case "openat":
+		dirfd := strconv.Itoa(int(int32(c.Arg(0))))
+		if int32(c.Arg(0)) == unix.AT_FDCWD {
+			dirfd = "AT_FDCWD"
+		}
+		return fmt.Sprintf("openat(%s, %s, %#o)", dirfd, str(1), c.Arg(2))
+	case "close":
+		return fmt.Sprintf("close(%d)", int32(c.Arg(0)))
+	case "wait4":
+		return fmt.Sprintf("wait4(%d, ...)", int32(c.Arg(0)))
+	case "clone":
+		return fmt.Sprintf("clone(flags=%#x, ...)", c.Arg(0))
+	}
+	return c.Name() + "(...)"
+}
+
+func main() {
+	all := flag.Bool("all", false, "print every system call, not only the example's set")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	argv := flag.Args()
+	if len(argv) == 0 {
+		argv = []string{"sh", "-c", "ls / | wc -l"}
+	}
+	t, err := tracer.New()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "systr-trace:", err)
+		os.Exit(1)
+	}
+	defer t.Close()
+	out := os.Stderr
+	p := &printer{out: out, entries: map[int]string{}}
+	if *all {
+		err = t.TraceAll(p.handle)
+	} else {
+		err = t.Trace(p.handle, exampleSet...)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "systr-trace:", err)
+		os.Exit(1)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	st, err := t.Run(ctx, argv[0], argv[1:]...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "systr-trace:", err)
+		t.Close()
+		os.Exit(1)
+	}
+	fmt.Fprintf(out, "+++ %s +++\n", st)
+	t.Close()
+	if st.Signal != 0 {
+		os.Exit(128 + int(st.Signal))
+	}
+	os.Exit(st.Code)
+}

@@ -1,0 +1,211 @@
+package tracer
+
+import (
+	"fmt"
+
+	"github.com/systr/systr/internal/seccomp"
+	"github.com/systr/systr/syscalls"
+)
+
+// table is an immutable snapshot of the registered handlers: writers copy
+// it, readers (the tracer thread, once per stop) load it without a lock.
+type table struct {
+	all   Handler
+	byNr  [3][]Handler // by archIndex, indexed by number
+	count int          // handlers in byNr
+}
+
+func archIndex(a syscalls.Arch) int {
+	switch a {
+	case syscalls.X86_64:
+		return 0
+	case syscalls.I386:
+		return 1
+	case syscalls.ARM64:
+		return 2
+	}
+	return -1
+}
+
+var indexArch = [3]syscalls.Arch{syscalls.X86_64, syscalls.I386, syscalls.ARM64}
+
+func (tb *table) lookup(a syscalls.Arch, nr int) Handler {
+	if i := archIndex(a); i >= 0 {
+		if hs := tb.byNr[i]; nr >= 0 && nr < len(hs) && hs[nr] != nil {
+			return hs[nr]
+		}
+	}
+	return tb.all
+}
+
+// traces reports whether the table has a handler for (a, nr).
+func (tb *table) traces(a syscalls.Arch, nr int) bool { return tb.lookup(a, nr) != nil }
+
+func (tb *table) clone() *table {
+	n := &table{all: tb.all, count: tb.count}
+	for i := range tb.byNr {
+		n.byNr[i] = append([]Handler(nil), tb.byNr[i]...)
+	}
+	return n
+}
+
+func (tb *table) set(name string, h Handler) bool {
+	found := false
+	for i, a := range indexArch {
+		nr, ok := syscalls.Number(a, name)
+		if !ok {
+			continue
+		}
+		found = true
+		if len(tb.byNr[i]) < syscalls.Max(a) {
+			hs := make([]Handler, syscalls.Max(a))
+			copy(hs, tb.byNr[i])
+			tb.byNr[i] = hs
+		}
+		if tb.byNr[i][nr] == nil && h != nil {
+			tb.count++
+		} else if tb.byNr[i][nr] != nil && h == nil {
+			tb.count--
+		}
+		tb.byNr[i][nr] = h
+	}
+	return found
+}
+
+// filterSet is the seccomp set that traces what tb traces.
+func (tb *table) filterSet() seccomp.Set {
+	s := seccomp.Set{Nrs: map[syscalls.Arch][]int{}, All: map[syscalls.Arch]bool{}}
+	for _, a := range hostArches {
+		if tb.all != nil {
+			s.All[a] = true
+			continue
+		}
+		i := archIndex(a)
+		for nr, h := range tb.byNr[i] {
+			if h != nil {
+				s.Nrs[a] = append(s.Nrs[a], nr)
+			}
+		}
+	}
+	return s
+}
+
+// covers reports whether everything next traces, old traces too (so a
+// process filtered for old misses nothing of next).
+func (old *table) covers(next *table) bool {
+	if old.all != nil {
+		return true
+	}
+	for _, a := range hostArches {
+		if next.all != nil {
+			return false
+		}
+		for nr, h := range next.byNr[archIndex(a)] {
+			if h != nil && !old.traces(a, nr) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (t *Tracer) update(f func(tb *table) error) error {
+	t.regMu.Lock()
+	defer t.regMu.Unlock()
+	n := t.table.Load().clone()
+	if err := f(n); err != nil {
+		return err
+	}
+	t.table.Store(n)
+	// Processes whose filter no longer covers the set must stop at every
+	// syscall from now on.
+	if t.closed.Load() {
+		return nil
+	}
+	return t.do(func() { t.widen(n) })
+}
+
+// Trace registers h for the named system calls, in every architecture
+// that has them. A name no architecture knows is an error and nothing is
+// registered.
+func (t *Tracer) Trace(h Handler, names ...string) error {
+	if h == nil {
+		return fmt.Errorf("tracer: Trace: nil handler")
+	}
+	for _, name := range names {
+		if !known(name) {
+			return fmt.Errorf("tracer: Trace %q: %w", name, ErrUnknownSyscall)
+		}
+	}
+	return t.update(func(tb *table) error {
+		for _, name := range names {
+			tb.set(name, h)
+		}
+		return nil
+	})
+}
+
+// TraceNr registers h for a syscall given by its number on this host
+// (unix.SYS_OPENAT); the same call is traced in the other architectures
+// under its name.
+func (t *Tracer) TraceNr(h Handler, nrs ...int) error {
+	names, err := nrNames(nrs)
+	if err != nil {
+		return err
+	}
+	return t.Trace(h, names...)
+}
+
+// TraceAll registers h for every syscall that has no handler of its own.
+func (t *Tracer) TraceAll(h Handler) error {
+	return t.update(func(tb *table) error { tb.all = h; return nil })
+}
+
+// Untrace removes the handlers of the named calls.
+func (t *Tracer) Untrace(names ...string) error {
+	for _, name := range names {
+		if !known(name) {
+			return fmt.Errorf("tracer: Untrace %q: %w", name, ErrUnknownSyscall)
+		}
+	}
+	return t.update(func(tb *table) error {
+		for _, name := range names {
+			tb.set(name, nil)
+		}
+		return nil
+	})
+}
+
+// UntraceNr removes the handlers of calls given by host numbers.
+func (t *Tracer) UntraceNr(nrs ...int) error {
+	names, err := nrNames(nrs)
+	if err != nil {
+		return err
+	}
+	return t.Untrace(names...)
+}
+
+// UntraceAll removes the catch-all handler set by TraceAll.
+func (t *Tracer) UntraceAll() error {
+	return t.update(func(tb *table) error { tb.all = nil; return nil })
+}
+
+func known(name string) bool {
+	for _, a := range indexArch {
+		if _, ok := syscalls.Number(a, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func nrNames(nrs []int) ([]string, error) {
+	names := make([]string, len(nrs))
+	for i, nr := range nrs {
+		names[i] = syscalls.Name(syscalls.Native(), nr)
+		if names[i] == "" {
+			return nil, fmt.Errorf("tracer: syscall number %d on %v: %w", nr, syscalls.Native(), ErrUnknownSyscall)
+		}
+	}
+	return names, nil
+}

@@ -1,0 +1,613 @@
+package tracer
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/internal/arch"
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/internal/seccomp"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+type process struct {
+	pid      int
+	parent   int
+	launched bool   // started by this tracer (killed on Stop); else attached
+	filter   *table // the handler set its seccomp filter traces; nil: none or outgrown
+	filtered bool   // a seccomp filter of ours is installed (inherited by children)
+	silent   bool   // detached in name only: stops are resumed without notification
+	detach   bool   // being detached: each thread is let go at its next stop
+	threads  map[int]*thread
+	mem      *ptrace.Mem
+	starting *ptrace.Child // launched, execve not yet done
+	result   chan error    // Start waits on it
+	status   ExitStatus
+}
+
+type thread struct {
+	tid  int
+	proc *process
+	// stepping: resume with PTRACE_SYSCALL (stop at every syscall) instead of
+	// PTRACE_CONT (stop only where the seccomp filter says).
+	stepping bool
+	// inCall: the current call was reported at entry; its exit is wanted.
+	inCall    bool
+	handler   Handler
+	arch      syscalls.Arch
+	nr        int
+	args      [6]uint64
+	skip      bool
+	skipRet   int64
+	fresh     bool // waiting for its first stop
+	listening bool // in group-stop under PTRACE_LISTEN
+	detachReq bool
+}
+
+func (p *process) memory(tid int) *ptrace.Mem {
+	if p.mem == nil {
+		p.mem = &ptrace.Mem{Pid: p.pid}
+	}
+	p.mem.Tid = tid
+	return p.mem
+}
+
+func (t *Tracer) loop(ready chan<- error) {
+	// Never unlocked: if this goroutine ends, its thread ends with it and
+	// PTRACE_O_EXITKILL takes every started tracee along.
+	runtime.LockOSThread()
+	defer close(t.loopDone)
+	t.loopTid.Store(int64(unix.Gettid()))
+	s, err := ptrace.StartSentinel()
+	if err != nil {
+		ready <- fmt.Errorf("tracer: starting: %w", err)
+		return
+	}
+	t.sentinel.Store(s)
+	ready <- nil
+	var ws unix.WaitStatus
+	for {
+		t.runRequests()
+		if t.stopReq.Load() && !t.stopping {
+			t.beginShutdown()
+		}
+		t.checkIdle()
+		if t.quit && len(t.threads) == 0 && len(t.pending) == 0 {
+			break
+		}
+		pid, err := ptrace.Wait(&ws, false)
+		if err != nil {
+			// Only the sentinel can make this impossible; start a new one.
+			if errors.Is(err, unix.ECHILD) {
+				t.restartSentinel()
+				continue
+			}
+			panic(fmt.Sprintf("tracer: %v", err))
+		}
+		if s := t.sentinel.Load(); pid == s.Pid {
+			if ws.Stopped() {
+				s.Resume()
+			} else {
+				t.restartSentinel()
+			}
+			continue
+		}
+		t.event(pid, ws)
+	}
+	s = t.sentinel.Swap(nil)
+	s.Close()
+	for {
+		pid, err := ptrace.Wait(&ws, false)
+		if err != nil || (pid == s.Pid && !ws.Stopped()) {
+			break
+		}
+	}
+	// Requests that raced with Close get ErrClosed through loopDone.
+}
+
+func (t *Tracer) restartSentinel() {
+	s, err := ptrace.StartSentinel()
+	if err != nil {
+		panic(fmt.Sprintf("tracer: restarting the wake-up child: %v", err))
+	}
+	t.sentinel.Store(s)
+}
+
+func (t *Tracer) runRequests() {
+	for {
+		t.reqMu.Lock()
+		reqs := t.reqs
+		t.reqs = nil
+		t.reqMu.Unlock()
+		if len(reqs) == 0 {
+			return
+		}
+		for _, f := range reqs {
+			f()
+		}
+	}
+}
+
+// checkIdle ends the session when nothing is traced any more.
+func (t *Tracer) checkIdle() {
+	if len(t.threads) > 0 || len(t.pending) > 0 {
+		return
+	}
+	t.sessMu.Lock()
+	s := t.sess
+	t.sess = nil
+	t.sessMu.Unlock()
+	if s != nil {
+		if t.stopping && s.err == nil {
+			s.err = ErrStopped
+		}
+		close(s.done)
+	}
+	t.stopping = false
+	t.stopReq.Store(false)
+}
+
+func (t *Tracer) session(root int) {
+	t.sessMu.Lock()
+	if t.sess == nil {
+		t.sess = &session{done: make(chan struct{}), root: root}
+	}
+	t.sessMu.Unlock()
+}
+
+// launch forks, seizes and releases a new program. Runs on the loop.
+func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
+	tb := t.table.Load()
+	var filter *table
+	if !t.opts.NoSeccomp {
+		prog, err := seccomp.Build(hostArches, tb.filterSet())
+		if err != nil {
+			return 0, err
+		}
+		e.Prog = &ptrace.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+		e.NoNewPrivs = t.opts.NoNewPrivs || !hasCapSysAdmin()
+		filter = tb
+	}
+	child, err := ptrace.ForkExec(e)
+	if err != nil {
+		return 0, err
+	}
+	if err := ptrace.Seize(child.Pid, ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP); err != nil {
+		child.Abort()
+		var ws unix.WaitStatus
+		unix.Wait4(child.Pid, &ws, unix.WALL, nil)
+		return 0, permission(err)
+	}
+	if err := child.Release(); err != nil {
+		unix.Kill(child.Pid, unix.SIGKILL)
+		return 0, fmt.Errorf("releasing the child: %w", err)
+	}
+	p := &process{pid: child.Pid, launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
+		starting: child, result: result}
+	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil}
+	p.threads[th.tid] = th
+	t.procs[p.pid] = p
+	t.threads[th.tid] = th
+	t.session(p.pid)
+	return p.pid, nil
+}
+
+func permission(err error) error {
+	if errors.Is(err, unix.EPERM) {
+		return fmt.Errorf("%w: %v (the tracer needs CAP_SYS_PTRACE or a Yama ptrace_scope that allows it, and the process must not be traced already)", ErrNotPermitted, err)
+	}
+	return err
+}
+
+func hasCapSysAdmin() bool {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "CapEff:"); ok {
+			caps, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && caps&(1<<unix.CAP_SYS_ADMIN) != 0
+		}
+	}
+	return false
+}
+
+// attach seizes every thread of pid. Runs on the loop.
+func (t *Tracer) attach(pid int) error {
+	if _, ok := t.procs[pid]; ok {
+		return fmt.Errorf("tracer: attach %d: already traced", pid)
+	}
+	if tgid, _, err := taskIDs(pid); err != nil {
+		return fmt.Errorf("tracer: attach %d: no such process", pid)
+	} else if tgid != pid {
+		return fmt.Errorf("tracer: attach %d: is a thread of process %d; attach to the process", pid, tgid)
+	}
+	p := &process{pid: pid, threads: map[int]*thread{}}
+	// Threads may appear while we seize: list until no new one shows up.
+	for {
+		tids, err := listTasks(pid)
+		if err != nil {
+			break
+		}
+		added := 0
+		for _, tid := range tids {
+			if _, ok := p.threads[tid]; ok {
+				continue
+			}
+			if _, ok := t.threads[tid]; ok {
+				continue // auto-attached through a seized thread's clone
+			}
+			if err := ptrace.Seize(tid, ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP); err != nil {
+				if errors.Is(err, unix.ESRCH) {
+					continue
+				}
+				if len(p.threads) == 0 {
+					return fmt.Errorf("tracer: attach %d: %w", pid, permission(err))
+				}
+				continue
+			}
+			ptrace.Interrupt(tid)
+			th := &thread{tid: tid, proc: p, stepping: true, fresh: true}
+			p.threads[tid] = th
+			t.threads[tid] = th
+			added++
+		}
+		if added == 0 {
+			break
+		}
+	}
+	if len(p.threads) == 0 {
+		return fmt.Errorf("tracer: attach %d: no such process", pid)
+	}
+	t.procs[pid] = p
+	t.session(pid)
+	return nil
+}
+
+func listTasks(pid int) ([]int, error) {
+	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		return nil, err
+	}
+	var tids []int
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			tids = append(tids, n)
+		}
+	}
+	return tids, nil
+}
+
+// taskIDs reads Tgid and PPid of a task from /proc.
+func taskIDs(tid int) (tgid, ppid int, err error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+			tgid, _ = strconv.Atoi(strings.TrimSpace(v))
+		} else if v, ok := strings.CutPrefix(line, "PPid:"); ok {
+			ppid, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return tgid, ppid, nil
+}
+
+// resume restarts a stopped thread the way its state asks for.
+func (t *Tracer) resume(th *thread, sig int) {
+	var err error
+	switch {
+	case th.proc.detach || th.detachReq:
+		t.letGo(th, sig)
+		return
+	case th.stepping || th.inCall:
+		err = ptrace.Syscall(th.tid, sig)
+	default:
+		err = ptrace.Cont(th.tid, sig)
+	}
+	_ = err // ESRCH: killed meanwhile; wait4 will report it
+}
+
+// event handles one wait status of a tracee.
+func (t *Tracer) event(tid int, ws unix.WaitStatus) {
+	th := t.threads[tid]
+	if ws.Exited() || ws.Signaled() {
+		delete(t.pending, tid)
+		if th != nil {
+			t.exited(th, ws)
+		}
+		return
+	}
+	if !ws.Stopped() {
+		return
+	}
+	if th == nil {
+		// A child whose first stop came before its parent's clone event, or
+		// a straggler. Hold it until the parent's event names it.
+		if _, held := t.pending[tid]; !held {
+			t.pending[tid] = ws
+			if t.stopping {
+				t.adoptPending(tid)
+			}
+		}
+		return
+	}
+	sig := int(ws.StopSignal())
+	event := ws.TrapCause()
+	switch {
+	case sig == int(unix.SIGTRAP)|0x80:
+		t.syscallStop(th)
+	case sig == int(unix.SIGTRAP) && event > 0 && event != ptrace.EventStop:
+		t.ptraceEvent(th, event)
+	case event == ptrace.EventStop:
+		t.eventStop(th, sig)
+	default:
+		t.signalStop(th, sig)
+	}
+}
+
+func isStopSignal(sig int) bool {
+	switch unix.Signal(sig) {
+	case unix.SIGSTOP, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU:
+		return true
+	}
+	return false
+}
+
+// eventStop: PTRACE_EVENT_STOP is a group-stop (stop signal), the first
+// stop of a new or attached task, or an interrupt.
+func (t *Tracer) eventStop(th *thread, sig int) {
+	th.fresh = false
+	if th.proc.detach || th.detachReq {
+		t.letGo(th, 0)
+		return
+	}
+	if isStopSignal(sig) {
+		th.listening = true
+		ptrace.Listen(th.tid)
+		return
+	}
+	th.listening = false
+	t.resume(th, 0)
+}
+
+func (t *Tracer) signalStop(th *thread, sig int) {
+	deliver := sig
+	if n := t.ntf.Load(); n.onSignal != nil && !th.proc.silent && !th.proc.detach {
+		ev := SignalEvent{Pid: th.proc.pid, Tid: th.tid, Signal: syscall.Signal(sig), Deliver: syscall.Signal(sig)}
+		var si unix.Siginfo
+		if ptrace.SigInfo(th.tid, &si) == nil {
+			ev.Code = si.Code
+			if si.Code <= 0 || sig == int(unix.SIGCHLD) { // sent by a process
+				ev.SenderPid = int(siginfoPid(&si))
+			}
+		}
+		n.onSignal(&ev)
+		deliver = int(ev.Deliver)
+	}
+	t.resume(th, deliver)
+}
+
+// siginfoPid is si_pid: the first int of the union after signo, errno,
+// code (and padding on 64-bit).
+func siginfoPid(si *unix.Siginfo) int32 {
+	b := (*[128]byte)(unsafePointer(si))
+	return int32(uint32(b[16]) | uint32(b[17])<<8 | uint32(b[18])<<16 | uint32(b[19])<<24)
+}
+
+func (t *Tracer) syscallStop(th *thread) {
+	info := &t.info
+	if err := ptrace.GetSyscallInfo(th.tid, info); err != nil {
+		t.resume(th, 0)
+		return
+	}
+	switch info.Op {
+	case ptrace.InfoEntry:
+		t.entry(th, info, true)
+	case ptrace.InfoSeccomp:
+		if th.stepping {
+			// The entry stop came first and was handled there.
+			t.resume(th, 0)
+			return
+		}
+		t.entry(th, info, false)
+	case ptrace.InfoExit:
+		t.exit(th, info)
+	default:
+		t.resume(th, 0)
+	}
+}
+
+func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
+	a := syscalls.Arch(info.Arch)
+	nr := int(int64(info.Nr))
+	if a == syscalls.I386 {
+		nr = int(int32(info.Nr))
+	}
+	th.inCall, th.skip = false, false
+	if th.proc.silent || th.proc.detach {
+		t.resume(th, 0)
+		return
+	}
+	h := t.table.Load().lookup(a, nr)
+	if h == nil {
+		t.resume(th, 0)
+		return
+	}
+	th.inCall, th.handler, th.arch, th.nr = true, h, a, nr
+	th.args = info.Args
+	if a == syscalls.I386 {
+		for i := range th.args {
+			th.args[i] &= 0xffffffff
+		}
+	}
+	c := &t.call
+	*c = Call{t: t, th: th, valid: true, entry: true, arch: a, nr: nr, args: th.args, sp: info.SP, ip: info.IP}
+	act := h(c)
+	c.valid = false
+	if c.nr != nr { // the handler changed the call
+		th.nr = c.nr
+	}
+	th.args = c.args
+	if act == Detach || th.detachReq {
+		t.detachProc(th.proc, th)
+	}
+	t.resume(th, 0)
+}
+
+func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
+	if !th.inCall {
+		t.resume(th, 0)
+		return
+	}
+	th.inCall = false
+	ret := info.Rval()
+	if th.arch == syscalls.I386 {
+		ret = int64(int32(ret))
+	}
+	c := &t.call
+	*c = Call{t: t, th: th, valid: true, arch: th.arch, nr: th.nr, args: th.args, ret: ret, sp: info.SP, ip: info.IP}
+	if th.skip {
+		th.skip = false
+		if ret != th.skipRet {
+			c.Set(SetRet(th.skipRet))
+		}
+		c.ret = th.skipRet
+	}
+	act := th.handler(c)
+	c.valid = false
+	if act == Detach || th.detachReq {
+		t.detachProc(th.proc, th)
+	}
+	t.resume(th, 0)
+}
+
+// ptraceEvent handles clone, fork, vfork, exec and seccomp event stops.
+func (t *Tracer) ptraceEvent(th *thread, event int) {
+	switch event {
+	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
+		t.cloned(th, event)
+		t.resume(th, 0)
+	case unix.PTRACE_EVENT_EXEC:
+		t.execed(th)
+	case unix.PTRACE_EVENT_SECCOMP:
+		t.syscallStop(th)
+	default:
+		t.resume(th, 0)
+	}
+}
+
+func (t *Tracer) cloned(parent *thread, event int) {
+	msg, err := ptrace.EventMsg(parent.tid)
+	if err != nil {
+		return
+	}
+	tid := int(msg)
+	ev := NewTask{ParentPid: parent.proc.pid, ParentTid: parent.tid, Pid: tid, Tid: tid}
+	switch event {
+	case unix.PTRACE_EVENT_FORK:
+		ev.Kind, ev.Flags = Fork, uint64(unix.SIGCHLD)
+	case unix.PTRACE_EVENT_VFORK:
+		ev.Kind, ev.Flags = Vfork, unix.CLONE_VM|unix.CLONE_VFORK|uint64(unix.SIGCHLD)
+	default:
+		ev.Kind = Clone
+	}
+	var info ptrace.SyscallInfo
+	if ptrace.GetSyscallInfo(parent.tid, &info) == nil {
+		ev.Arch = syscalls.Arch(info.Arch)
+	}
+	// The flags live in the parent's registers (clone) or memory (clone3).
+	var regs Regs
+	if ev.Arch != 0 && ptrace.GetRegs(parent.tid, &regs) == nil {
+		nr, _ := regs.Get(ev.Arch, arch.Nr)
+		a0, _ := regs.Get(ev.Arch, arch.Arg0)
+		switch syscalls.Name(ev.Arch, int(nr)) {
+		case "clone":
+			ev.Flags = a0
+		case "clone3":
+			var b [8]byte
+			if n, _ := parent.proc.memory(parent.tid).Read(a0, b[:]); n == 8 {
+				ev.Flags = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+					uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			}
+		}
+	}
+	if ev.Flags&unix.CLONE_THREAD == 0 && event == unix.PTRACE_EVENT_CLONE {
+		// Fall back to the kernel's view if the flags were not readable.
+		if tgid, _, err := taskIDs(tid); err == nil && tgid != tid {
+			ev.Flags |= unix.CLONE_THREAD
+		}
+	}
+	ev.Thread = ev.Flags&unix.CLONE_THREAD != 0
+	p := parent.proc
+	if ev.Thread {
+		ev.Pid = p.pid
+	} else {
+		np := &process{pid: tid, parent: p.pid, launched: p.launched, filter: p.filter, filtered: p.filtered, silent: p.silent,
+			detach: p.detach, threads: map[int]*thread{}}
+		t.procs[tid] = np
+		p = np
+	}
+	th := &thread{tid: tid, proc: p, stepping: parent.stepping, fresh: true}
+	p.threads[tid] = th
+	t.threads[tid] = th
+	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {
+		n.onNew(ev)
+	}
+	if ws, held := t.pending[tid]; held {
+		delete(t.pending, tid)
+		t.event(tid, ws)
+	}
+}
+
+// execed handles PTRACE_EVENT_EXEC: the process has a new image, its other
+// threads are gone, and the execing thread now has the leader's tid.
+func (t *Tracer) execed(th *thread) {
+	p := th.proc
+	if msg, err := ptrace.EventMsg(th.tid); err == nil {
+		former := int(msg)
+		if ft := t.threads[former]; ft != nil && former != th.tid {
+			// th is the old leader's record; the execing thread is ft.
+			delete(t.threads, former)
+			delete(p.threads, former)
+			ft.tid = th.tid
+			t.threads[th.tid] = ft
+			p.threads[th.tid] = ft
+			th = ft
+		}
+		for tid := range p.threads {
+			if tid != th.tid {
+				delete(p.threads, tid)
+				delete(t.threads, tid)
+			}
+		}
+		if p.mem != nil {
+			p.mem.Close()
+			p.mem = nil
+		}
+		if p.starting != nil {
+			err := p.starting.Result()
+			p.starting = nil
+			if p.result != nil {
+				p.result <- err
+				p.result = nil
+			}
+		}
+		if n := t.ntf.Load(); n.onExec != nil && !p.silent && !p.detach {
+			path, _ := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
+			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path})
+		}
+	}
+	t.resume(th, 0)
+}

@@ -1,0 +1,197 @@
+package tracer
+
+import (
+	"unsafe"
+
+	"github.com/systr/systr/internal/ptrace"
+	"golang.org/x/sys/unix"
+)
+
+func unsafePointer(si *unix.Siginfo) unsafe.Pointer { return unsafe.Pointer(si) }
+
+// exited handles the end of a thread, and of its process when the thread
+// is the leader (whose exit the kernel reports last).
+func (t *Tracer) exited(th *thread, ws unix.WaitStatus) {
+	p := th.proc
+	delete(t.threads, th.tid)
+	delete(p.threads, th.tid)
+	st := statusOf(ws)
+	n := t.ntf.Load()
+	quiet := p.silent || p.detach
+	if th.tid != p.pid {
+		if n.onExit != nil && !quiet {
+			n.onExit(ExitEvent{Pid: p.pid, Tid: th.tid, Status: st})
+		}
+		return
+	}
+	for tid := range p.threads {
+		delete(t.threads, tid)
+	}
+	p.threads = nil
+	delete(t.procs, p.pid)
+	if p.mem != nil {
+		p.mem.Close()
+	}
+	p.status = st
+	if p.starting != nil {
+		// It died before its execve succeeded.
+		err := p.starting.Result()
+		if err == nil {
+			err = errExitedEarly(st)
+		}
+		p.starting = nil
+		if p.result != nil {
+			p.result <- err
+			p.result = nil
+		}
+	}
+	t.sessMu.Lock()
+	if s := t.sess; s != nil && s.root == p.pid {
+		s.status, s.gotRoot = st, true
+	}
+	t.sessMu.Unlock()
+	if n.onExit != nil && !quiet {
+		n.onExit(ExitEvent{Pid: p.pid, Tid: th.tid, Process: true, Status: st})
+	}
+	// Children whose parent's clone event never came (the parent was
+	// killed inside clone) are adopted now.
+	for tid := range t.pending {
+		if _, ppid, err := taskIDs(tid); err != nil || ppid == p.pid || ppid == 1 {
+			t.adoptPending(tid)
+		}
+	}
+}
+
+type exitedEarly struct{ st ExitStatus }
+
+func (e exitedEarly) Error() string { return "the program ended before its execve: " + e.st.String() }
+
+func errExitedEarly(st ExitStatus) error { return exitedEarly{st} }
+
+// adoptPending takes a held first stop on without its parent's event.
+func (t *Tracer) adoptPending(tid int) {
+	ws := t.pending[tid]
+	delete(t.pending, tid)
+	tgid, ppid, err := taskIDs(tid)
+	if err != nil {
+		return // gone
+	}
+	var p *process
+	if tgid != tid {
+		p = t.procs[tgid]
+	}
+	if p == nil {
+		parent := t.procs[ppid]
+		p = &process{pid: tgid, parent: ppid, threads: map[int]*thread{}}
+		if parent != nil {
+			p.launched, p.filter, p.filtered, p.silent, p.detach = parent.launched, parent.filter, parent.filtered, parent.silent, parent.detach
+		} else {
+			p.launched = true
+		}
+		t.procs[tgid] = p
+	}
+	th := &thread{tid: tid, proc: p, stepping: p.filter == nil, fresh: true}
+	p.threads[tid] = th
+	t.threads[tid] = th
+	if t.stopping && p.launched {
+		unix.Kill(tid, unix.SIGKILL)
+	}
+	t.event(tid, ws)
+}
+
+// detachProc lets process p go. cur is the thread stopped right now (its
+// resume does the detach), or nil.
+func (t *Tracer) detachProc(p *process, cur *thread) {
+	if p.detach || p.silent {
+		return
+	}
+	n := t.ntf.Load()
+	if p.filtered {
+		// The filter outlives the tracer: stay attached, silently.
+		p.silent = true
+		for _, th := range p.threads {
+			th.stepping = false
+			if th != cur {
+				th.inCall = false
+			}
+		}
+		if cur != nil {
+			cur.inCall = false
+		}
+		if n.onDetach != nil {
+			n.onDetach(DetachEvent{Pid: p.pid, Passive: true})
+		}
+		return
+	}
+	p.detach = true
+	for _, th := range p.threads {
+		if th != cur {
+			ptrace.Interrupt(th.tid)
+		}
+	}
+	if n.onDetach != nil {
+		n.onDetach(DetachEvent{Pid: p.pid})
+	}
+}
+
+// letGo detaches one stopped thread, forwarding a pending signal.
+func (t *Tracer) letGo(th *thread, sig int) {
+	ptrace.Detach(th.tid, sig)
+	p := th.proc
+	delete(t.threads, th.tid)
+	delete(p.threads, th.tid)
+	if len(p.threads) == 0 {
+		delete(t.procs, p.pid)
+		if p.mem != nil {
+			p.mem.Close()
+		}
+		t.sessMu.Lock()
+		if s := t.sess; s != nil && s.root == p.pid && !s.gotRoot {
+			s.status = ExitStatus{Code: -1}
+		}
+		t.sessMu.Unlock()
+	}
+}
+
+// beginShutdown kills started programs and releases attached ones; the
+// loop then runs until their ends are reported.
+func (t *Tracer) beginShutdown() {
+	t.stopping = true
+	for _, p := range t.procs {
+		if p.launched {
+			unix.Kill(p.pid, unix.SIGKILL)
+			for tid := range p.threads {
+				if tid != p.pid {
+					unix.Tgkill(p.pid, tid, unix.SIGKILL)
+				}
+			}
+			if p.starting != nil {
+				p.starting.Abort()
+			}
+			continue
+		}
+		t.detachProc(p, nil)
+	}
+	for tid := range t.pending {
+		t.adoptPending(tid)
+	}
+}
+
+// widen switches processes whose seccomp filter misses calls of the new
+// handler table to stopping at every syscall.
+func (t *Tracer) widen(next *table) {
+	for _, p := range t.procs {
+		if p.filter == nil || p.silent || p.filter.covers(next) {
+			continue
+		}
+		p.filter = nil
+		for _, th := range p.threads {
+			if !th.stepping {
+				th.stepping = true
+				// A running thread must stop once to be resumed with
+				// PTRACE_SYSCALL; one stopped now is resumed that way.
+				ptrace.Interrupt(th.tid)
+			}
+		}
+	}
+}

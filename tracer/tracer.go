@@ -1,0 +1,384 @@
+package tracer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// Tracer traces programs it starts and processes it attaches to, with every
+// thread and child they create.
+//
+// All ptrace work happens on one locked OS thread that the Tracer owns;
+// handlers and notifications run there, one at a time. Methods of Tracer
+// are safe to call from any goroutine and from inside handlers.
+//
+// Seccomp: a program the Tracer starts gets a seccomp-BPF filter built from
+// the handlers registered at that moment, so that calls without a handler
+// never stop it. A handler added later for a call outside that filter
+// switches the affected processes to stopping at every syscall (correct,
+// slower); a handler removed leaves a brief stop that resumes without
+// notification. The kernel fails filtered calls with ENOSYS once no tracer
+// is attached, so Detach of a filtered process keeps it attached and
+// silent (DetachEvent.Passive) and Close kills started programs.
+// Processes attached with Attach get no filter and stop at every syscall.
+type Tracer struct {
+	opts Options
+
+	table atomic.Pointer[table]
+	ntf   atomic.Pointer[notifiers]
+	regMu sync.Mutex // serializes handler-table writers
+
+	reqMu    sync.Mutex
+	reqs     []func()
+	sentinel atomic.Pointer[ptrace.Sentinel]
+	stopReq  atomic.Bool
+	closed   atomic.Bool
+	loopDone chan struct{}
+	loopTid  atomic.Int64
+	quit     bool // loop-owned: leave when nothing is traced
+
+	sessMu sync.Mutex
+	sess   *session
+
+	// Owned by the loop thread.
+	threads  map[int]*thread
+	procs    map[int]*process
+	pending  map[int]unix.WaitStatus // first stops of tasks whose parent event is not in yet
+	stopping bool
+	call     Call
+	info     ptrace.SyscallInfo
+}
+
+// Options configure a Tracer.
+type Options struct {
+	// NoSeccomp disables the seccomp fast path: every syscall of every
+	// tracee stops twice.
+	NoSeccomp bool
+	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS in started programs before their
+	// filter (needed to install one without CAP_SYS_ADMIN; set-uid bits
+	// then do nothing). By default it is set only when the tracer lacks
+	// CAP_SYS_ADMIN.
+	NoNewPrivs bool
+}
+
+type session struct {
+	done   chan struct{}
+	root   int
+	status ExitStatus
+	gotRoot bool
+	err    error
+	copies []*sync.WaitGroup // output copies of started programs
+}
+
+type notifiers struct {
+	onNew    func(NewTask)
+	onExec   func(ExecEvent)
+	onSignal func(*SignalEvent)
+	onExit   func(ExitEvent)
+	onDetach func(DetachEvent)
+}
+
+// New returns a Tracer whose thread is ready. Close it when done.
+func New(opts ...Options) (*Tracer, error) {
+	t := &Tracer{
+		loopDone: make(chan struct{}),
+		threads:  make(map[int]*thread),
+		procs:    make(map[int]*process),
+		pending:  make(map[int]unix.WaitStatus),
+	}
+	if len(opts) > 0 {
+		t.opts = opts[0]
+	}
+	t.table.Store(&table{})
+	t.ntf.Store(&notifiers{})
+	t.call.t = t
+	ready := make(chan error, 1)
+	go t.loop(ready)
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// onLoop reports whether the caller runs on the tracer's thread (inside a
+// handler).
+func (t *Tracer) onLoop() bool { return int64(unix.Gettid()) == t.loopTid.Load() }
+
+// do runs f on the tracer's thread and waits for it.
+func (t *Tracer) do(f func()) error {
+	if t.onLoop() {
+		f()
+		return nil
+	}
+	if t.closed.Load() {
+		return ErrClosed
+	}
+	done := make(chan struct{})
+	t.reqMu.Lock()
+	t.reqs = append(t.reqs, func() { f(); close(done) })
+	t.reqMu.Unlock()
+	t.wake()
+	select {
+	case <-done:
+		return nil
+	case <-t.loopDone:
+		return ErrClosed
+	}
+}
+
+func (t *Tracer) wake() {
+	if s := t.sentinel.Load(); s != nil {
+		s.Poke()
+	}
+}
+
+// Cmd describes a program to start under the tracer.
+type Cmd struct {
+	// Path is the program; if it has no slash it is looked up in PATH
+	// like execvp. Args holds argv, Args[0] included; if empty, Args is
+	// {Path}.
+	Path string
+	Args []string
+	// Env is the environment; nil means the tracer's own.
+	Env []string
+	// Dir is the working directory; "" keeps the tracer's.
+	Dir string
+	// Stdin, Stdout and Stderr, like os/exec: an *os.File is passed as is,
+	// other readers and writers through pipes; nil means /dev/null for
+	// Stdin and the tracer's own stdout/stderr for the others (unlike
+	// os/exec, whose nil discards output).
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Command returns a Cmd for name and args, as exec.Command does.
+func Command(name string, args ...string) *Cmd {
+	return &Cmd{Path: name, Args: append([]string{name}, args...)}
+}
+
+// Run starts the program and waits until it and everything it spawned
+// have ended, Stop is called or ctx is cancelled. It returns the exit status
+// of the program (for Stop: ErrStopped; for ctx: ctx.Err(), after the
+// programs were killed).
+func (t *Tracer) Run(ctx context.Context, name string, args ...string) (ExitStatus, error) {
+	if _, err := t.Start(Command(name, args...)); err != nil {
+		return ExitStatus{}, err
+	}
+	return t.Wait(ctx)
+}
+
+// RunCmd is Run for a Cmd.
+func (t *Tracer) RunCmd(ctx context.Context, c *Cmd) (ExitStatus, error) {
+	if _, err := t.Start(c); err != nil {
+		return ExitStatus{}, err
+	}
+	return t.Wait(ctx)
+}
+
+// Start starts a program under the tracer and returns its pid once its
+// execve has succeeded; an error says why it could not start.
+func (t *Tracer) Start(c *Cmd) (int, error) {
+	if t.closed.Load() {
+		return 0, ErrClosed
+	}
+	if c.Path == "" {
+		return 0, errors.New("tracer: Start: empty program path")
+	}
+	path := c.Path
+	if filepath.Base(path) == path {
+		lp, err := exec.LookPath(path)
+		if err != nil {
+			return 0, fmt.Errorf("tracer: %w", err)
+		}
+		path = lp
+	}
+	if fi, err := os.Stat(path); err != nil {
+		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, err)
+	} else if fi.IsDir() {
+		return 0, fmt.Errorf("tracer: cannot run %s: is a directory", c.Path)
+	}
+	args := c.Args
+	if len(args) == 0 {
+		args = []string{c.Path}
+	}
+	env := c.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	st, err := newStdio(c)
+	if err != nil {
+		return 0, err
+	}
+	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds}
+	var pid int
+	var startErr error
+	result := make(chan error, 1)
+	err = t.do(func() { pid, startErr = t.launch(e, result) })
+	st.closeChildEnds()
+	if err == nil {
+		err = startErr
+	}
+	if err == nil && !t.onLoop() {
+		err = <-result
+	}
+	if err != nil {
+		st.abort()
+		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, err)
+	}
+	st.start(t)
+	return pid, nil
+}
+
+// Attach starts tracing running processes, all their threads included.
+// They keep running; Wait returns when all traced processes are gone.
+func (t *Tracer) Attach(pids ...int) error {
+	var err error
+	if derr := t.do(func() {
+		for _, pid := range pids {
+			if err = t.attach(pid); err != nil {
+				return
+			}
+		}
+	}); derr != nil {
+		return derr
+	}
+	return err
+}
+
+// Detach lets a process go (see Action Detach).
+func (t *Tracer) Detach(pid int) error {
+	var err error
+	if derr := t.do(func() {
+		p := t.procs[pid]
+		if p == nil {
+			err = fmt.Errorf("tracer: detach %d: not traced", pid)
+			return
+		}
+		t.detachProc(p, nil)
+	}); derr != nil {
+		return derr
+	}
+	return err
+}
+
+// Wait waits until nothing is traced any more, Stop is called or ctx is
+// cancelled (then started programs are killed and attached ones
+// released). It returns the exit status of the first program started or
+// attached since the tracer was last idle.
+func (t *Tracer) Wait(ctx context.Context) (ExitStatus, error) {
+	t.sessMu.Lock()
+	s := t.sess
+	t.sessMu.Unlock()
+	if s == nil {
+		return ExitStatus{}, errors.New("tracer: Wait: nothing is traced")
+	}
+	defer func() {
+		t.sessMu.Lock()
+		copies := s.copies
+		t.sessMu.Unlock()
+		for _, wg := range copies {
+			wg.Wait()
+		}
+	}()
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+		t.Stop()
+		select {
+		case <-s.done:
+		case <-t.loopDone:
+		}
+		return s.status, ctx.Err()
+	case <-t.loopDone:
+		return s.status, ErrClosed
+	}
+	return s.status, s.err
+}
+
+// Stop ends tracing: programs the tracer started are killed, attached
+// processes released, and Run and Wait return ErrStopped. Safe from
+// handlers and from other goroutines; it does not wait.
+func (t *Tracer) Stop() {
+	t.stopReq.Store(true)
+	if !t.onLoop() {
+		t.wake()
+	}
+}
+
+// Close stops tracing (as Stop) and ends the tracer's thread. Started
+// programs are killed, attached ones released; no process is left stopped.
+func (t *Tracer) Close() error {
+	if t.closed.Swap(true) {
+		<-t.loopDone
+		return nil
+	}
+	if t.onLoop() {
+		t.stopReq.Store(true)
+		t.quit = true
+		return nil
+	}
+	t.reqMu.Lock()
+	t.reqs = append(t.reqs, func() { t.stopReq.Store(true); t.quit = true })
+	t.reqMu.Unlock()
+	t.wake()
+	<-t.loopDone
+	return nil
+}
+
+// Pids returns the processes traced now.
+func (t *Tracer) Pids() []int {
+	var out []int
+	t.do(func() {
+		for pid := range t.procs {
+			out = append(out, pid)
+		}
+	})
+	return out
+}
+
+// OnNewTask registers the notification for new threads and processes.
+func (t *Tracer) OnNewTask(f func(NewTask)) { t.setNotifier(func(n *notifiers) { n.onNew = f }) }
+
+// OnExec registers the notification for successful execve calls.
+func (t *Tracer) OnExec(f func(ExecEvent)) { t.setNotifier(func(n *notifiers) { n.onExec = f }) }
+
+// OnSignal registers the handler for signals about to be delivered; it may
+// change or suppress them. Without one, signals are delivered as they are.
+func (t *Tracer) OnSignal(f func(*SignalEvent)) { t.setNotifier(func(n *notifiers) { n.onSignal = f }) }
+
+// OnExit registers the notification for thread and process exits.
+func (t *Tracer) OnExit(f func(ExitEvent)) { t.setNotifier(func(n *notifiers) { n.onExit = f }) }
+
+// OnDetach registers the notification for processes let go.
+func (t *Tracer) OnDetach(f func(DetachEvent)) { t.setNotifier(func(n *notifiers) { n.onDetach = f }) }
+
+func (t *Tracer) setNotifier(set func(*notifiers)) {
+	t.regMu.Lock()
+	defer t.regMu.Unlock()
+	n := *t.ntf.Load()
+	set(&n)
+	t.ntf.Store(&n)
+}
+
+// hostArches are the syscall architectures a tracee can use on this host,
+// native first.
+var hostArches = func() []syscalls.Arch {
+	a := []syscalls.Arch{syscalls.Native()}
+	if c := syscalls.Compat(a[0]); c != 0 {
+		a = append(a, c)
+	}
+	return a
+}()
+

@@ -1,0 +1,190 @@
+package tracer
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/systr/systr/internal/arch"
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// Sentinel errors. Errors returned by the package wrap them (errors.Is).
+var (
+	// ErrClosed: the Tracer was closed.
+	ErrClosed = errors.New("tracer: closed")
+	// ErrStopped: Run or Wait returned because Stop was called.
+	ErrStopped = errors.New("tracer: stopped")
+	// ErrNotPermitted: the kernel refused ptrace (no CAP_SYS_PTRACE, Yama
+	// ptrace_scope, or the process is already traced).
+	ErrNotPermitted = errors.New("ptrace not permitted")
+	// ErrNotEntry / ErrNotExit: the operation is valid only at syscall
+	// entry / exit.
+	ErrNotEntry = errors.New("tracer: only valid at syscall entry")
+	ErrNotExit  = errors.New("tracer: only valid at syscall exit")
+	// ErrInvalid: a handler's Call was used after the handler returned.
+	ErrInvalid = errors.New("tracer: Call used outside its handler")
+	// ErrUnknownSyscall: a name or number that the syscall catalogue does
+	// not know for any architecture.
+	ErrUnknownSyscall = errors.New("unknown system call")
+)
+
+// Action is what a Handler asks the tracer to do with the process after the
+// handler returns.
+type Action int
+
+const (
+	// Continue tracing the process.
+	Continue Action = iota
+	// Detach the process (all its threads): it gets no more notifications
+	// and runs on untraced. See Tracer for the seccomp caveat.
+	Detach
+)
+
+// Handler is called on syscall entry and again on exit. It runs on the
+// tracer's thread while the thread that made the call is stopped; the Call
+// is valid only until the handler returns.
+type Handler func(c *Call) Action
+
+// Regs is the general register set in the host kernel's layout: RegsAMD64
+// on x86_64 hosts (for 64-bit and i386 tracees alike), RegsARM64 on arm64.
+type Regs = ptrace.Regs
+
+// RegsAMD64 is user_regs_struct of an x86_64 kernel.
+type RegsAMD64 = arch.AMD64
+
+// RegsARM64 is user_pt_regs of an arm64 kernel.
+type RegsARM64 = arch.ARM64
+
+// Param is one register-level value to set with Call.Set.
+type Param struct {
+	f arch.Field
+	v uint64
+}
+
+// SetNr changes the syscall number (at entry: the kernel runs that call).
+func SetNr(nr int) Param { return Param{arch.Nr, uint64(int64(nr))} }
+
+// SetArg changes argument i (0 to 5).
+func SetArg(i int, v uint64) Param {
+	if i < 0 || i > 5 {
+		return Param{f: -1}
+	}
+	return Param{arch.Arg0 + arch.Field(i), v}
+}
+
+// SetRet changes the return value register.
+func SetRet(v int64) Param { return Param{arch.Ret, uint64(v)} }
+
+// SetSP changes the stack pointer.
+func SetSP(v uint64) Param { return Param{arch.SP, v} }
+
+// SetIP changes the instruction pointer.
+func SetIP(v uint64) Param { return Param{arch.IP, v} }
+
+// ExitStatus is how a process or thread ended.
+type ExitStatus struct {
+	Code     int            // exit code, when Signal is 0
+	Signal   syscall.Signal // killing signal, or 0
+	CoreDump bool
+}
+
+// Exited reports whether the process exited by itself (not by a signal).
+func (s ExitStatus) Exited() bool { return s.Signal == 0 }
+
+func (s ExitStatus) String() string {
+	if s.Signal != 0 {
+		str := "killed by " + SignalName(s.Signal)
+		if s.CoreDump {
+			str += " (core dumped)"
+		}
+		return str
+	}
+	return fmt.Sprintf("exit status %d", s.Code)
+}
+
+func statusOf(ws unix.WaitStatus) ExitStatus {
+	if ws.Signaled() {
+		return ExitStatus{Code: -1, Signal: syscall.Signal(ws.Signal()), CoreDump: ws.CoreDump()}
+	}
+	return ExitStatus{Code: ws.ExitStatus()}
+}
+
+// SignalName returns "SIGKILL" style names.
+func SignalName(s syscall.Signal) string {
+	if n := unix.SignalName(s); n != "" {
+		return n
+	}
+	if s >= 34 && s <= 64 {
+		return fmt.Sprintf("SIGRT_%d", int(s)-34)
+	}
+	return fmt.Sprintf("signal %d", int(s))
+}
+
+// CloneKind says which kernel event created a task.
+type CloneKind int
+
+const (
+	Fork CloneKind = iota + 1
+	Vfork
+	Clone
+)
+
+func (k CloneKind) String() string {
+	switch k {
+	case Fork:
+		return "fork"
+	case Vfork:
+		return "vfork"
+	case Clone:
+		return "clone"
+	}
+	return "unknown"
+}
+
+// NewTask reports a thread or process the tracer now follows.
+type NewTask struct {
+	ParentPid, ParentTid int
+	Pid, Tid             int // for a new process Pid == Tid
+	Thread               bool
+	Kind                 CloneKind
+	Flags                uint64 // clone flags (fork: SIGCHLD; vfork: CLONE_VM|CLONE_VFORK|SIGCHLD)
+	Arch                 syscalls.Arch
+}
+
+// ExecEvent reports a successful execve. When a non-leader thread execs it
+// takes over the leader's tid: FormerTid is its tid before the exec, Tid
+// (== Pid) after.
+type ExecEvent struct {
+	Pid, Tid  int
+	FormerTid int
+	Path      string // /proc/PID/exe after the exec
+}
+
+// SignalEvent is a signal about to be delivered to a thread. A handler may
+// change Deliver to deliver another signal, or set it to 0 to suppress it.
+type SignalEvent struct {
+	Pid, Tid  int
+	Signal    syscall.Signal
+	Code      int32 // si_code
+	SenderPid int   // si_pid for signals sent by a process
+	Deliver   syscall.Signal
+}
+
+// ExitEvent reports the end of a thread or, with Process set, of a whole
+// process (its thread-group leader reported last).
+type ExitEvent struct {
+	Pid, Tid int
+	Process  bool
+	Status   ExitStatus
+}
+
+// DetachEvent reports a process the tracer let go of (Detach, or Stop and
+// Close for attached processes). Passive is set when the process carries a
+// seccomp filter and is therefore kept attached without notifications.
+type DetachEvent struct {
+	Pid     int
+	Passive bool
+}

@@ -1,0 +1,42 @@
+# systr — build, test, benchmark.
+GO      ?= go
+BIN     := bin
+BENCHTIME ?= 1x
+COUNT   ?= 5
+
+.PHONY: all build test test-short bench demo generate vet clean
+
+all: build
+
+build:
+	$(GO) build ./...
+	mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# The whole suite, with the race detector (tracees are built from testdata by
+# the tests themselves; cc is needed for the C ones, Go for the rest).
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+# Benchmarks run side by side with their anchors (native, a bare C ptrace
+# loop) in one run, unpinned and pinned to one CPU; see README "Performance".
+bench:
+	./scripts/bench.sh
+
+# The README's first command: trace sh -c 'ls / | wc -l'.
+demo: build
+	$(BIN)/systr-trace
+
+generate:
+	$(GO) generate ./...
+	git diff --exit-code -- syscalls/
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(BIN)

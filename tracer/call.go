@@ -178,9 +178,14 @@ func (c *Call) Skip(ret int64) error {
 	if !c.entry {
 		return ErrNotEntry
 	}
+	// The kernel skips number -1; the call keeps its identity for the
+	// handlers (Nr, Name here and at exit), as strace shows an injected
+	// call under its own name.
+	nr := c.nr
 	if err := c.Set(SetNr(-1), SetRet(ret)); err != nil {
 		return err
 	}
+	c.nr = nr
 	c.th.skip, c.th.skipRet = true, ret
 	return nil
 }

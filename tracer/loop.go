@@ -2,6 +2,7 @@ package tracer
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -49,6 +50,8 @@ type thread struct {
 	fresh     bool // waiting for its first stop
 	listening bool // in group-stop under PTRACE_LISTEN
 	detachReq bool
+	inSys     bool // between entry and exit, by the last stop (see fallback.go)
+	sawStop   bool // has had a syscall stop
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -59,10 +62,25 @@ func (p *process) memory(tid int) *ptrace.Mem {
 	return p.mem
 }
 
-func (t *Tracer) loop(ready chan<- error) {
+// maxThreadTries bounds the search for an OS thread without children.
+const maxThreadTries = 16
+
+func (t *Tracer) loop(ready chan<- error, tries int) {
 	// Never unlocked: if this goroutine ends, its thread ends with it and
 	// PTRACE_O_EXITKILL takes every started tracee along.
 	runtime.LockOSThread()
+	if tries < maxThreadTries && threadHasChildren() {
+		// The runtime gave us a thread that forked processes before (the
+		// host's os/exec runs on any thread). Linux makes the forking
+		// thread their parent, so wait4 here, __WNOTHREAD or not, would
+		// report their job-control stops and reap their exit statuses
+		// (stolen from the host's cmd.Wait). Let this thread go - a
+		// goroutine that ends locked ends its thread, and the kernel hands
+		// the children to another thread of the process - and start over
+		// on another one.
+		go t.loop(ready, tries+1)
+		return
+	}
 	defer close(t.loopDone)
 	t.loopTid.Store(int64(unix.Gettid()))
 	s, err := ptrace.StartSentinel()
@@ -112,6 +130,13 @@ func (t *Tracer) loop(ready chan<- error) {
 	// Requests that raced with Close get ErrClosed through loopDone.
 }
 
+// threadHasChildren reports whether the calling thread is the parent of
+// any process.
+func threadHasChildren() bool {
+	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/children")
+	return err == nil && len(strings.TrimSpace(string(b))) > 0
+}
+
 func (t *Tracer) restartSentinel() {
 	s, err := ptrace.StartSentinel()
 	if err != nil {
@@ -142,21 +167,23 @@ func (t *Tracer) checkIdle() {
 	}
 	t.sessMu.Lock()
 	s := t.sess
-	t.sess = nil
-	t.sessMu.Unlock()
-	if s != nil {
+	if s != nil && !s.ended {
+		// The session stays in t.sess, ended, so that a Wait that comes
+		// after a quick program's end still gets its status.
+		s.ended = true
 		if t.stopping && s.err == nil {
 			s.err = ErrStopped
 		}
 		close(s.done)
 	}
+	t.sessMu.Unlock()
 	t.stopping = false
 	t.stopReq.Store(false)
 }
 
 func (t *Tracer) session(root int) {
 	t.sessMu.Lock()
-	if t.sess == nil {
+	if t.sess == nil || t.sess.ended {
 		t.sess = &session{done: make(chan struct{}), root: root}
 	}
 	t.sessMu.Unlock()
@@ -164,6 +191,10 @@ func (t *Tracer) session(root int) {
 
 // launch forks, seizes and releases a new program. Runs on the loop.
 func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
+	// A session left idle (e.g. by a program that failed to start, whose
+	// end the loop has not yet turned into the session's end) must not
+	// adopt this program: it would report the old root's status.
+	t.checkIdle()
 	tb := t.table.Load()
 	var filter *table
 	if !t.opts.NoSeccomp {
@@ -185,13 +216,18 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		unix.Wait4(child.Pid, &ws, unix.WALL, nil)
 		return 0, permission(err)
 	}
+	if filter == nil {
+		// Without a filter the child would run to its exec unseen: stop it
+		// now, and step it to its execve (entry skips what comes before).
+		ptrace.Interrupt(child.Pid)
+	}
 	if err := child.Release(); err != nil {
 		unix.Kill(child.Pid, unix.SIGKILL)
 		return 0, fmt.Errorf("releasing the child: %w", err)
 	}
 	p := &process{pid: child.Pid, launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
 		starting: child, result: result}
-	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil}
+	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil, fresh: filter == nil}
 	p.threads[th.tid] = th
 	t.procs[p.pid] = p
 	t.threads[th.tid] = th
@@ -224,6 +260,7 @@ func hasCapSysAdmin() bool {
 
 // attach seizes every thread of pid. Runs on the loop.
 func (t *Tracer) attach(pid int) error {
+	t.checkIdle() // as in launch
 	if _, ok := t.procs[pid]; ok {
 		return fmt.Errorf("tracer: attach %d: already traced", pid)
 	}
@@ -247,7 +284,9 @@ func (t *Tracer) attach(pid int) error {
 			if _, ok := t.threads[tid]; ok {
 				continue // auto-attached through a seized thread's clone
 			}
-			if err := ptrace.Seize(tid, ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP); err != nil {
+			// No PTRACE_O_EXITKILL: an attached process must outlive a
+			// tracer that dies; the kernel then just detaches it.
+			if err := ptrace.Seize(tid, (ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP)&^unix.PTRACE_O_EXITKILL); err != nil {
 				if errors.Is(err, unix.ESRCH) {
 					continue
 				}
@@ -333,25 +372,37 @@ func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 		return
 	}
 	if th == nil {
-		// A child whose first stop came before its parent's clone event, or
-		// a straggler. Hold it until the parent's event names it.
+		// A child whose first stop came before its parent's clone event:
+		// hold it until the parent's event names it. Under PTRACE_SEIZE
+		// that first stop is a PTRACE_EVENT_STOP. Any other stop is a
+		// job-control stop of a child of this thread that is not (or no
+		// longer) traced, e.g. a started program we let go; its parent
+		// hears of those too. Holding it would keep the session open.
+		if int(ws>>16)&0xff != ptrace.EventStop {
+			return
+		}
 		if _, held := t.pending[tid]; !held {
 			t.pending[tid] = ws
-			if t.stopping {
-				t.adoptPending(tid)
+			t.heldStops.Add(1)
+			if t.stopping || t.orphan(tid) {
+				t.adoptPending(tid, nil)
 			}
 		}
 		return
 	}
 	sig := int(ws.StopSignal())
-	event := ws.TrapCause()
+	// The event is in bits 16..23 of the status. Not ws.TrapCause(): it
+	// answers -1 unless the stop signal is SIGTRAP, and under PTRACE_SEIZE
+	// a group-stop is PTRACE_EVENT_STOP with the stopping signal (SIGSTOP,
+	// SIGTSTP, ...), which must not be taken for a signal-delivery-stop.
+	event := int(ws>>16) & 0xff
 	switch {
 	case sig == int(unix.SIGTRAP)|0x80:
-		t.syscallStop(th)
-	case sig == int(unix.SIGTRAP) && event > 0 && event != ptrace.EventStop:
-		t.ptraceEvent(th, event)
+		t.syscallStop(th, false)
 	case event == ptrace.EventStop:
 		t.eventStop(th, sig)
+	case sig == int(unix.SIGTRAP) && event > 0:
+		t.ptraceEvent(th, event)
 	default:
 		t.signalStop(th, sig)
 	}
@@ -406,9 +457,9 @@ func siginfoPid(si *unix.Siginfo) int32 {
 	return int32(uint32(b[16]) | uint32(b[17])<<8 | uint32(b[18])<<16 | uint32(b[19])<<24)
 }
 
-func (t *Tracer) syscallStop(th *thread) {
+func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
 	info := &t.info
-	if err := ptrace.GetSyscallInfo(th.tid, info); err != nil {
+	if err := syscallInfo(th, info, seccompStop); err != nil {
 		t.resume(th, 0)
 		return
 	}
@@ -441,6 +492,9 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 		return
 	}
 	h := t.table.Load().lookup(a, nr)
+	if th.proc.starting != nil && syscalls.Name(a, nr) != "execve" {
+		h = nil // the child's own set-up before it execs the program
+	}
 	if h == nil {
 		t.resume(th, 0)
 		return
@@ -485,6 +539,13 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 		}
 		c.ret = th.skipRet
 	}
+	if th.proc.silent || th.proc.detach {
+		// Let go since its entry (e.g. a blocking read interrupted by the
+		// detach): no report after the detach.
+		c.valid = false
+		t.resume(th, 0)
+		return
+	}
 	act := th.handler(c)
 	c.valid = false
 	if act == Detach || th.detachReq {
@@ -502,7 +563,7 @@ func (t *Tracer) ptraceEvent(th *thread, event int) {
 	case unix.PTRACE_EVENT_EXEC:
 		t.execed(th)
 	case unix.PTRACE_EVENT_SECCOMP:
-		t.syscallStop(th)
+		t.syscallStop(th, true)
 	default:
 		t.resume(th, 0)
 	}
@@ -514,6 +575,9 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		return
 	}
 	tid := int(msg)
+	if t.threads[tid] != nil {
+		return // adopted (and announced) before this late event
+	}
 	ev := NewTask{ParentPid: parent.proc.pid, ParentTid: parent.tid, Pid: tid, Tid: tid}
 	switch event {
 	case unix.PTRACE_EVENT_FORK:
@@ -536,10 +600,12 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		case "clone":
 			ev.Flags = a0
 		case "clone3":
-			var b [8]byte
-			if n, _ := parent.proc.memory(parent.tid).Read(a0, b[:]); n == 8 {
-				ev.Flags = uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-					uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			// struct clone_args: flags at 0, exit_signal at 32. clone(2)
+			// carries the exit signal in the low byte of its flags; so
+			// does NewTask.Flags.
+			var b [40]byte
+			if n, _ := parent.proc.memory(parent.tid).Read(a0, b[:]); n == len(b) {
+				ev.Flags = binary.LittleEndian.Uint64(b[0:]) | binary.LittleEndian.Uint64(b[32:])&0xff
 			}
 		}
 	}

@@ -1,9 +1,13 @@
 package tracer
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
 
@@ -53,13 +57,31 @@ func (t *Tracer) exited(th *thread, ws unix.WaitStatus) {
 	if n.onExit != nil && !quiet {
 		n.onExit(ExitEvent{Pid: p.pid, Tid: th.tid, Process: true, Status: st})
 	}
-	// Children whose parent's clone event never came (the parent was
-	// killed inside clone) are adopted now.
+	// A new process whose parent was killed inside fork/clone (exit_group
+	// of another thread, SIGKILL) gets no clone event: its first stop is
+	// held in pending. Once the parent is gone it is reparented (to init or
+	// a subreaper, untraced) and adopted here. A new thread of a dying
+	// process dies with it, and its exit clears it.
 	for tid := range t.pending {
-		if _, ppid, err := taskIDs(tid); err != nil || ppid == p.pid || ppid == 1 {
-			t.adoptPending(tid)
+		if t.orphan(tid) {
+			t.adoptPending(tid, p)
 		}
 	}
+}
+
+// orphan reports whether the held first stop of tid can no longer be named
+// by a clone event: tid is a new process whose parent is not traced (any
+// more). Its parent was killed inside fork/clone, and it was reparented.
+// (event checks this when the stop comes in, exited when a process ends.)
+func (t *Tracer) orphan(tid int) bool {
+	tgid, ppid, err := taskIDs(tid)
+	return err == nil && tgid == tid && t.procs[ppid] == nil
+}
+
+// seccompFiltered reports whether tid runs under a seccomp filter.
+func seccompFiltered(tid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	return err == nil && strings.Contains(string(b), "\nSeccomp:\t2\n")
 }
 
 type exitedEarly struct{ st ExitStatus }
@@ -68,8 +90,10 @@ func (e exitedEarly) Error() string { return "the program ended before its execv
 
 func errExitedEarly(st ExitStatus) error { return exitedEarly{st} }
 
-// adoptPending takes a held first stop on without its parent's event.
-func (t *Tracer) adoptPending(tid int) {
+// adoptPending takes a held first stop on without its parent's event, and
+// announces the task. like, if not nil, is the process it most likely came
+// from, whose settings it takes when its parent is not traced.
+func (t *Tracer) adoptPending(tid int, like *process) {
 	ws := t.pending[tid]
 	delete(t.pending, tid)
 	tgid, ppid, err := taskIDs(tid)
@@ -80,13 +104,18 @@ func (t *Tracer) adoptPending(tid int) {
 	if tgid != tid {
 		p = t.procs[tgid]
 	}
+	ev := NewTask{ParentPid: ppid, Pid: tgid, Tid: tid, Thread: tgid != tid}
 	if p == nil {
-		parent := t.procs[ppid]
-		p = &process{pid: tgid, parent: ppid, threads: map[int]*thread{}}
-		if parent != nil {
+		p = &process{pid: tgid, parent: ppid, threads: map[int]*thread{}, launched: true}
+		if parent := t.procs[ppid]; parent != nil {
 			p.launched, p.filter, p.filtered, p.silent, p.detach = parent.launched, parent.filter, parent.filtered, parent.silent, parent.detach
 		} else {
-			p.launched = true
+			// Its parent died inside fork/clone. What its inherited filter
+			// traces is unknown (filter nil: it stops at every call).
+			if like != nil {
+				p.launched, p.silent, p.detach = like.launched, like.silent, like.detach
+			}
+			p.filtered = seccompFiltered(tid)
 		}
 		t.procs[tgid] = p
 	}
@@ -95,6 +124,16 @@ func (t *Tracer) adoptPending(tid int) {
 	t.threads[tid] = th
 	if t.stopping && p.launched {
 		unix.Kill(tid, unix.SIGKILL)
+	}
+	if ev.Thread {
+		ev.Flags = unix.CLONE_THREAD
+	}
+	var info ptrace.SyscallInfo
+	if ptrace.GetSyscallInfo(tid, &info) == nil {
+		ev.Arch = syscalls.Arch(info.Arch)
+	}
+	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {
+		n.onNew(ev)
 	}
 	t.event(tid, ws)
 }
@@ -173,7 +212,7 @@ func (t *Tracer) beginShutdown() {
 		t.detachProc(p, nil)
 	}
 	for tid := range t.pending {
-		t.adoptPending(tid)
+		t.adoptPending(tid, nil)
 	}
 }
 

@@ -52,12 +52,14 @@ type Tracer struct {
 	sess   *session
 
 	// Owned by the loop thread.
-	threads  map[int]*thread
-	procs    map[int]*process
-	pending  map[int]unix.WaitStatus // first stops of tasks whose parent event is not in yet
-	stopping bool
-	call     Call
-	info     ptrace.SyscallInfo
+	threads map[int]*thread
+	procs   map[int]*process
+	pending map[int]unix.WaitStatus // first stops of tasks whose parent event is not in yet
+	// heldStops counts first stops held in pending (for tests).
+	heldStops atomic.Int64
+	stopping  bool
+	call      Call
+	info      ptrace.SyscallInfo
 }
 
 // Options configure a Tracer.
@@ -73,12 +75,13 @@ type Options struct {
 }
 
 type session struct {
-	done   chan struct{}
-	root   int
-	status ExitStatus
+	done    chan struct{}
+	root    int
+	status  ExitStatus
 	gotRoot bool
-	err    error
-	copies []*sync.WaitGroup // output copies of started programs
+	ended   bool // done is closed
+	err     error
+	copies  []*sync.WaitGroup // output copies of started programs
 }
 
 type notifiers struct {
@@ -104,7 +107,7 @@ func New(opts ...Options) (*Tracer, error) {
 	t.ntf.Store(&notifiers{})
 	t.call.t = t
 	ready := make(chan error, 1)
-	go t.loop(ready)
+	go t.loop(ready, 0)
 	if err := <-ready; err != nil {
 		return nil, err
 	}
@@ -381,4 +384,3 @@ var hostArches = func() []syscalls.Arch {
 	}
 	return a
 }()
-

@@ -144,7 +144,11 @@ func (k CloneKind) String() string {
 	return "unknown"
 }
 
-// NewTask reports a thread or process the tracer now follows.
+// NewTask reports a thread or process the tracer now follows. When the
+// creating call was cut short (its caller killed inside it) the kernel
+// reports no clone event: such a process is announced at its first stop
+// with Kind 0 (unknown), ParentTid 0, Flags 0, and as ParentPid its parent
+// by then (the reaper it was reparented to).
 type NewTask struct {
 	ParentPid, ParentTid int
 	Pid, Tid             int // for a new process Pid == Tid

@@ -258,6 +258,9 @@ func childMain(s *childSpec) {
 			syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)
 		}
 	}
+	if s.onlyRd {
+		closeAllBut(s.syncFd)
+	}
 	// Wait for the tracer: one byte means go on, EOF means give up.
 	for {
 		r, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(s.syncFd), uintptr(unsafe.Pointer(&b[0])), 1)
@@ -327,4 +330,37 @@ fail:
 		syscall.RawSyscall(syscall.SYS_WRITE, uintptr(s.errFd), uintptr(unsafe.Pointer(&rep[0])), unsafe.Sizeof(rep))
 	}
 	syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
+}
+
+// closeAllBut closes every descriptor except keep. The sentinel runs as long
+// as the tracer and never execs, so without this it would hold a copy of
+// every descriptor the host process had when the tracer started (close-on-
+// exec or not), and, say, a pipe whose write end the host closes would
+// never report EOF.
+//
+//go:norace
+//go:nosplit
+func closeAllBut(keep int) {
+	ok := true
+	if keep > 0 {
+		_, _, e := syscall.RawSyscall(unix.SYS_CLOSE_RANGE, 0, uintptr(keep-1), 0)
+		ok = e == 0
+	}
+	if ok {
+		if _, _, e := syscall.RawSyscall(unix.SYS_CLOSE_RANGE, uintptr(keep+1), 0xffffffff, 0); e == 0 {
+			return
+		}
+	}
+	// No close_range (Linux before 5.9): one by one, up to the limit.
+	var lim [2]uint64
+	n := uint64(1024)
+	if _, _, e := syscall.RawSyscall6(unix.SYS_PRLIMIT64, 0, syscall.RLIMIT_NOFILE, 0,
+		uintptr(unsafe.Pointer(&lim[0])), 0, 0); e == 0 && lim[0] < 1<<20 {
+		n = lim[0]
+	}
+	for fd := uint64(0); fd < n; fd++ {
+		if fd != uint64(keep) {
+			syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(fd), 0, 0)
+		}
+	}
 }

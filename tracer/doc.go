@@ -1,0 +1,71 @@
+// Package tracer traces the system calls of Linux programs with ptrace: it
+// is LibSysCTr in Go, and more.
+//
+// A Tracer runs a program (or attaches to running processes), follows every
+// thread and process it creates, and calls a Handler twice per traced system
+// call, at entry and at exit. The handler sees the call's number, name,
+// architecture, arguments, return value, stack and instruction pointers and
+// registers; it can read and write the caller's memory, change registers
+// (several in one write, with Set), skip the call and make it return a
+// chosen value (Skip, SkipErrno), change the return value at exit
+// (SetReturn), and detach the process (return Detach). Notifications report
+// new threads and processes with their clone flags (OnNewTask), execs with
+// the tid change of a non-leader exec (OnExec), signals, which may be changed
+// or suppressed (OnSignal), exits (OnExit) and detaches (OnDetach).
+//
+// LibSysCTr, for reference:
+//
+//	systr_init_library / systr_cleanup_library   New / Close
+//	systr_run(av)                               Run, RunCmd, Start + Wait
+//	systr_stop                                  Stop
+//	systr_trace_syscall / systr_untrace_syscall Trace, TraceNr, TraceAll / Untrace...
+//	SYSTR_RET_CONTINUE / SYSTR_RET_DETACH       Continue / Detach
+//	systr_get_pid                               Call.Pid, Call.Tid
+//	systr_get_param(SYSCALL, PARAM_1..6,        Call.Nr, Call.Arg(0..5),
+//	                PARAM_RCODE, REG_SP, REG_IP) Call.Ret, Call.SP, Call.IP; Call.Regs
+//	systr_set_params                            Call.Set(SetNr, SetArg, SetRet, SetSP, SetIP)
+//	systr_is_entry                              Call.IsEntry
+//	systr_pmem_read / _write / systr_pszmem_read Call.ReadMem / WriteMem / ReadString
+//
+// # Threads
+//
+// Linux ties a tracee to the OS thread that traces it. A Tracer therefore
+// owns one locked OS thread: it forks the programs it starts, makes every
+// ptrace call, and runs every handler and notification, one at a time,
+// while the calling thread is stopped. Methods of Tracer may be called from
+// any goroutine and from handlers. A handler should be quick: while it runs,
+// the calling thread waits, and so do the other tracees' stops.
+//
+// The tracer's thread waits only for its own children and tracees
+// (__WNOTHREAD), so a program may use os/exec beside a Tracer.
+//
+// # Speed
+//
+// A program the Tracer starts gets a seccomp-BPF filter built from the
+// registered handlers before its execve: a call without a handler runs
+// without stopping. A traced call costs two stops (one at entry from the
+// filter, one at exit), each answered with the minimum of system calls:
+// wait4, PTRACE_GET_SYSCALL_INFO for number, arguments and return value,
+// and the resume; registers and memory are fetched only when a handler asks
+// for them. Handlers registered while the program runs for calls outside
+// its filter switch it to stopping at every syscall. Processes attached
+// with Attach have no filter and stop at every syscall.
+//
+// # Architectures
+//
+// On x86_64, tracees may be 64-bit or i386 programs, and a 64-bit program
+// may enter the kernel through int 0x80: each Call reports the architecture
+// of the call itself (syscalls.X86_64 or syscalls.I386), its number in that
+// architecture's table, and arguments mapped from that convention's
+// registers. The arm64 build maps arm64 calls; its register mapping is in
+// internal/arch and tested on every host.
+//
+// # Processes started by the tracer
+//
+// Start forks a child that waits until the tracer has seized it
+// (PTRACE_SEIZE with PTRACE_O_EXITKILL), installs the filter and execs the
+// program, so the program's own execve is the first call a handler sees,
+// group-stops work as they do untraced (PTRACE_LISTEN), and the program dies
+// if the tracer dies. Close kills every program the tracer started and
+// releases attached processes; no process is left in a ptrace stop.
+package tracer

@@ -1,0 +1,79 @@
+package tracer_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+
+	"github.com/systr/systr/tracer"
+)
+
+// seedExample is LibSysCTr's manual example: print the execve, open,
+// openat, close, fork, vfork, clone and wait4 calls of a program, with paths
+// and return values.
+func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
+	t, err := tracer.New()
+	if err != nil {
+		return tracer.ExitStatus{}, err
+	}
+	defer t.Close()
+
+	paths := map[int]string{} // path argument seen at entry, by thread
+	handler := func(c *tracer.Call) tracer.Action {
+		pathArg := map[string]int{"execve": 0, "open": 0, "openat": 1}
+		if c.IsEntry() {
+			if i, ok := pathArg[c.Name()]; ok {
+				paths[c.Tid()], _, _ = c.ReadString(c.Arg(i), 4096)
+			}
+			return tracer.Continue
+		}
+		switch c.Name() {
+		case "execve", "open", "openat":
+			fmt.Fprintf(w, "[%d] %s(%q) = %d\n", c.Pid(), c.Name(), paths[c.Tid()], c.Ret())
+		case "close":
+			fmt.Fprintf(w, "[%d] close(%d) = %d\n", c.Pid(), int32(c.Arg(0)), c.Ret())
+		default: // fork, vfork, clone, clone3, wait4
+			fmt.Fprintf(w, "[%d] %s() = %d\n", c.Pid(), c.Name(), c.Ret())
+		}
+		return tracer.Continue
+	}
+	err = t.Trace(handler, "execve", "open", "openat", "close", "fork", "vfork", "clone", "clone3", "wait4")
+	if err != nil {
+		return tracer.ExitStatus{}, err
+	}
+	return t.Run(context.Background(), argv[0], argv[1:]...)
+}
+
+// The seed's manual example, on sh -c 'ls / | wc -l'. (cmd/systr-trace is
+// the same as a command.)
+func Example() {
+	st, err := seedExample(os.Stdout, "sh", "-c", "ls / | wc -l")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("exit:", st)
+}
+
+// Skip a call and make it fail: every openat of the traced program returns
+// EACCES without reaching the kernel.
+func ExampleCall_SkipErrno() {
+	t, err := tracer.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer t.Close()
+	t.Trace(func(c *tracer.Call) tracer.Action {
+		if c.IsEntry() {
+			path, _, _ := c.ReadString(c.Arg(1), 256)
+			if path == "/etc/hostname" {
+				c.SkipErrno(13) // EACCES
+			}
+		}
+		return tracer.Continue
+	}, "openat")
+	st, _ := t.Run(context.Background(), "cat", "/etc/hostname")
+	fmt.Println(st)
+	// Output: exit status 1
+}

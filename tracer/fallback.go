@@ -1,0 +1,92 @@
+package tracer
+
+import (
+	"errors"
+
+	"github.com/systr/systr/internal/arch"
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// Kernels before 5.3 have no PTRACE_GET_SYSCALL_INFO. There the tracer
+// reads the registers and tells entry from exit itself: a toggle per
+// thread, a seccomp stop counting as an entry, and on x86 the kernel's
+// -ENOSYS in rax at entry for a thread's first stop (which may be the exit
+// of a call it was blocked in when it was attached). Without the kernel's
+// per-call architecture, an int 0x80 call of a 64-bit process is taken as a
+// 64-bit call (strace had the same limit).
+
+// noSyscallInfo is set once the kernel has refused PTRACE_GET_SYSCALL_INFO
+// (or by tests, to exercise this path).
+var noSyscallInfo bool
+
+// syscallInfo fills info for a syscall or seccomp stop of th.
+func syscallInfo(th *thread, info *ptrace.SyscallInfo, seccompStop bool) error {
+	if !noSyscallInfo {
+		err := ptrace.GetSyscallInfo(th.tid, info)
+		if err == nil {
+			th.inSys = info.Op == ptrace.InfoEntry || info.Op == ptrace.InfoSeccomp
+			return nil
+		}
+		if !errors.Is(err, unix.EIO) && !errors.Is(err, unix.EINVAL) {
+			return err
+		}
+		noSyscallInfo = true
+	}
+	var r Regs
+	if err := ptrace.GetRegs(th.tid, &r); err != nil {
+		return err
+	}
+	a := regsArch(&r)
+	*info = ptrace.SyscallInfo{Arch: uint32(a)}
+	info.IP, _ = r.Get(a, arch.IP)
+	info.SP, _ = r.Get(a, arch.SP)
+	entry := !th.inSys
+	if seccompStop {
+		entry = true
+	} else if !th.sawStop {
+		entry = looksLikeEntry(&r, a)
+	}
+	th.sawStop = true
+	if entry {
+		info.Op = ptrace.InfoEntry
+		if seccompStop {
+			info.Op = ptrace.InfoSeccomp
+		}
+		info.Nr, _ = r.Get(a, arch.Nr)
+		for i := range info.Args {
+			info.Args[i], _ = r.Get(a, arch.Arg0+arch.Field(i))
+		}
+	} else {
+		info.Op = ptrace.InfoExit
+		ret, _ := r.Get(a, arch.Ret)
+		info.Nr = ret // the union's rval
+		if int64(ret) < 0 && int64(ret) >= -4095 {
+			info.Args[0] = 1 // is_error
+		}
+	}
+	th.inSys = entry
+	return nil
+}
+
+// regsArch tells the call architecture from the register set alone.
+func regsArch(r *Regs) syscalls.Arch {
+	switch any(r).(type) {
+	case *arch.AMD64:
+		if any(r).(*arch.AMD64).Cs == arch.CompatCS {
+			return syscalls.I386
+		}
+		return syscalls.X86_64
+	}
+	return syscalls.ARM64
+}
+
+// looksLikeEntry: x86 kernels put -ENOSYS in the return register at entry.
+func looksLikeEntry(r *Regs, a syscalls.Arch) bool {
+	if a != syscalls.X86_64 && a != syscalls.I386 {
+		return true
+	}
+	ret, _ := r.Get(a, arch.Ret)
+	return int64(ret) == -int64(unix.ENOSYS)
+}

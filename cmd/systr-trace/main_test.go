@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "systr-trace")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestDefaultRun is the README's first command: with no program it traces
+// sh -c 'ls / | wc -l', prints the program's output unchanged and the seed
+// example's calls.
+func TestDefaultRun(t *testing.T) {
+	bin := build(t)
+	native, err := exec.Command("sh", "-c", "ls / | wc -l").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("systr-trace: %v\n%s", err, stderr.String())
+	}
+	if stdout.String() != string(native) {
+		t.Errorf("program output %q, native %q", stdout.String(), native)
+	}
+	log := stderr.String()
+	for _, re := range []string{
+		`(?m)^\[\d+\] execve\(".*/sh", \.\.\.\) = 0$`,
+		`(?m)^\[\d+\] execve\(".*/ls", \.\.\.\) = 0$`,
+		`(?m)^\[\d+\] execve\(".*/wc", \.\.\.\) = 0$`,
+		`(?m)^\[\d+\] (clone|clone3|fork|vfork)\(.*\) = [1-9]\d*$`,
+		`(?m)^\[\d+\] wait4\(-1, \.\.\.\) = [1-9]\d*$`,
+		`(?m)^\[\d+\] openat\(AT_FDCWD, "/", \d+\) = \d+$`,
+		`(?m)^\[\d+\] close\(\d+\) = 0$`,
+		`(?m)^\+\+\+ exit status 0 \+\+\+$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(log) {
+			t.Errorf("trace lacks a line matching %s\n%s", re, log)
+		}
+	}
+	// Three processes: the shell and its two children.
+	pids := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\[(\d+)\]`).FindAllStringSubmatch(log, -1) {
+		pids[m[1]] = true
+	}
+	if len(pids) != 3 {
+		t.Errorf("saw %d processes, want 3 (sh, ls, wc)", len(pids))
+	}
+}
+
+func TestExitStatusAndErrors(t *testing.T) {
+	bin := build(t)
+	err := exec.Command(bin, "sh", "-c", "exit 7").Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 7 {
+		t.Errorf("exit 7 under systr-trace: %v", err)
+	}
+	err = exec.Command(bin, "sh", "-c", "kill -TERM $$").Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 128+15 {
+		t.Errorf("SIGTERM under systr-trace: %v, want exit 143", err)
+	}
+	out, err := exec.Command(bin, "no-such-program-systr").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), `"no-such-program-systr": executable file not found`) {
+		t.Errorf("missing program: %v %q", err, out)
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "notexec")
+	os.WriteFile(f, []byte("#!/bin/sh\n"), 0o644)
+	out, err = exec.Command(bin, f).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "permission denied") {
+		t.Errorf("non-executable file: %v %q", err, out)
+	}
+}

@@ -26,6 +26,28 @@ type Call struct {
 
 	regs      Regs
 	regsValid bool
+	// lazy: an exit whose return value, SP and IP are not fetched yet.
+	lazy bool
+}
+
+// load fetches the exit's return value, SP and IP on first use.
+func (c *Call) load() {
+	if !c.lazy || !c.valid {
+		return
+	}
+	c.lazy = false
+	var info ptrace.SyscallInfo
+	if ptrace.GetSyscallInfo(c.th.tid, &info) == nil && info.Op == ptrace.InfoExit {
+		c.setExit(&info)
+	}
+}
+
+func (c *Call) setExit(info *ptrace.SyscallInfo) {
+	c.ret = info.Rval()
+	if c.arch == syscalls.I386 {
+		c.ret = int64(int32(c.ret))
+	}
+	c.sp, c.ip = info.SP, info.IP
 }
 
 // Pid is the process (thread group) id of the caller.
@@ -62,10 +84,11 @@ func (c *Call) Arg(i int) uint64 {
 func (c *Call) Args() [6]uint64 { return c.args }
 
 // Ret is the return value; meaningful at exit only (0 at entry).
-func (c *Call) Ret() int64 { return c.ret }
+func (c *Call) Ret() int64 { c.load(); return c.ret }
 
 // Errno returns the error of a failed call (-4095 <= Ret < 0), else 0.
 func (c *Call) Errno() syscall.Errno {
+	c.load()
 	if !c.entry && c.ret < 0 && c.ret >= -4095 {
 		return syscall.Errno(-c.ret)
 	}
@@ -77,12 +100,12 @@ func (c *Call) Errno() syscall.Errno {
 // -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK; -ERESTARTNOHAND and
 // -ERESTARTSYS become EINTR when a handler runs without SA_RESTART). The
 // restarted call shows up as a new entry, sometimes as restart_syscall.
-func (c *Call) Restart() bool { return !c.entry && c.ret <= -512 && c.ret >= -516 }
+func (c *Call) Restart() bool { c.load(); return !c.entry && c.ret <= -512 && c.ret >= -516 }
 
 // SP is the stack pointer and IP the instruction pointer (after the
 // syscall instruction).
-func (c *Call) SP() uint64 { return c.sp }
-func (c *Call) IP() uint64 { return c.ip }
+func (c *Call) SP() uint64 { c.load(); return c.sp }
+func (c *Call) IP() uint64 { c.load(); return c.ip }
 
 func (c *Call) check() error {
 	if !c.valid {
@@ -165,6 +188,7 @@ func (c *Call) refresh() {
 	}
 	c.sp, _ = c.regs.Get(c.arch, arch.SP)
 	c.ip, _ = c.regs.Get(c.arch, arch.IP)
+	c.lazy = false
 }
 
 // Skip, at entry, keeps the kernel from running the call: the thread sees
@@ -240,5 +264,5 @@ func (c *Call) String() string {
 		return fmt.Sprintf("[%d] %s(%#x, %#x, %#x, %#x, %#x, %#x) entry", c.th.tid, c.Name(),
 			c.args[0], c.args[1], c.args[2], c.args[3], c.args[4], c.args[5])
 	}
-	return fmt.Sprintf("[%d] %s = %d", c.th.tid, c.Name(), c.ret)
+	return fmt.Sprintf("[%d] %s = %d", c.th.tid, c.Name(), c.Ret())
 }

@@ -51,6 +51,10 @@ type thread struct {
 	listening bool // in group-stop under PTRACE_LISTEN
 	detachReq bool
 	inSys     bool // between entry and exit, by the last stop (see fallback.go)
+	// expectExit: resumed with PTRACE_SYSCALL from an entry or seccomp
+	// stop, so its next syscall stop is that call's exit and needs no
+	// PTRACE_GET_SYSCALL_INFO to be told apart.
+	expectExit bool
 	sawStop   bool // has had a syscall stop
 }
 
@@ -458,6 +462,14 @@ func siginfoPid(si *unix.Siginfo) int32 {
 }
 
 func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
+	if th.expectExit && !seccompStop && !noSyscallInfo {
+		// The exit of the call entered last: its return value, SP and IP
+		// are fetched only if the handler asks (Call.load).
+		th.expectExit = false
+		t.exit(th, nil)
+		return
+	}
+	th.expectExit = false
 	info := &t.info
 	if err := syscallInfo(th, info, seccompStop); err != nil {
 		t.resume(th, 0)
@@ -468,7 +480,9 @@ func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
 		t.entry(th, info, true)
 	case ptrace.InfoSeccomp:
 		if th.stepping {
-			// The entry stop came first and was handled there.
+			// The entry stop came first and was handled there; its exit
+			// is still to come.
+			th.expectExit = true
 			t.resume(th, 0)
 			return
 		}
@@ -488,7 +502,7 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	}
 	th.inCall, th.skip = false, false
 	if th.proc.silent || th.proc.detach {
-		t.resume(th, 0)
+		t.resumeEntry(th)
 		return
 	}
 	h := t.table.Load().lookup(a, nr)
@@ -496,7 +510,7 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 		h = nil // the child's own set-up before it execs the program
 	}
 	if h == nil {
-		t.resume(th, 0)
+		t.resumeEntry(th)
 		return
 	}
 	th.inCall, th.handler, th.arch, th.nr = true, h, a, nr
@@ -517,6 +531,12 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	if act == Detach || th.detachReq {
 		t.detachProc(th.proc, th)
 	}
+	t.resumeEntry(th)
+}
+
+// resumeEntry resumes a thread from an entry or seccomp stop.
+func (t *Tracer) resumeEntry(th *thread) {
+	th.expectExit = !th.proc.detach && !th.detachReq && (th.stepping || th.inCall)
 	t.resume(th, 0)
 }
 
@@ -526,15 +546,14 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 		return
 	}
 	th.inCall = false
-	ret := info.Rval()
-	if th.arch == syscalls.I386 {
-		ret = int64(int32(ret))
-	}
 	c := &t.call
-	*c = Call{t: t, th: th, valid: true, arch: th.arch, nr: th.nr, args: th.args, ret: ret, sp: info.SP, ip: info.IP}
+	*c = Call{t: t, th: th, valid: true, arch: th.arch, nr: th.nr, args: th.args, lazy: info == nil}
+	if info != nil {
+		c.setExit(info)
+	}
 	if th.skip {
 		th.skip = false
-		if ret != th.skipRet {
+		if c.Ret() != th.skipRet {
 			c.Set(SetRet(th.skipRet))
 		}
 		c.ret = th.skipRet

@@ -72,6 +72,15 @@ type Options struct {
 	// then do nothing). By default it is set only when the tracer lacks
 	// CAP_SYS_ADMIN.
 	NoNewPrivs bool
+	// KeepStopSIGCHLD leaves the process's SIGCHLD action alone. By
+	// default New adds SA_NOCLDSTOP to it (keeping the handler), because
+	// every ptrace stop would otherwise send SIGCHLD to this process, which
+	// the Go runtime catches: a signal delivery per stop, a third of the
+	// cost of a stop on one CPU. The price: the host program is not sent
+	// SIGCHLD when one of its own children stops or continues (exits still
+	// signal), which matters only to programs that watch job control of
+	// their children through os/signal.
+	KeepStopSIGCHLD bool
 }
 
 type session struct {
@@ -102,6 +111,11 @@ func New(opts ...Options) (*Tracer, error) {
 	}
 	if len(opts) > 0 {
 		t.opts = opts[0]
+	}
+	if !t.opts.KeepStopSIGCHLD {
+		if err := ptrace.NoStopSIGCHLD(); err != nil {
+			return nil, fmt.Errorf("tracer: %w", err)
+		}
 	}
 	t.table.Store(&table{})
 	t.ntf.Store(&notifiers{})

@@ -55,7 +55,7 @@ type thread struct {
 	// stop, so its next syscall stop is that call's exit and needs no
 	// PTRACE_GET_SYSCALL_INFO to be told apart.
 	expectExit bool
-	sawStop   bool // has had a syscall stop
+	sawStop    bool // has had a syscall stop
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {

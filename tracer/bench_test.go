@@ -44,6 +44,7 @@ package tracer_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -233,4 +234,61 @@ func benchStrace(b *testing.B) string {
 		b.Skip("strace is not installed: no strace anchor (apt-get install strace)")
 	}
 	return p
+}
+
+// BenchmarkUntracedFind: `find /usr/include -type f`, a real program's mix
+// of calls (getdents64, newfstatat, openat, close, write ...), none traced
+// but its own execve; one op is one whole run (ns/op).
+//   - native, native-seccomp: as in BenchmarkUntraced1M.
+//   - systr: under the tracer with a handler for execve only.
+func BenchmarkUntracedFind(b *testing.B) {
+	const dir = "/usr/include"
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("%s is missing: no find workload", dir)
+	}
+	find, err := exec.LookPath("find")
+	if err != nil {
+		b.Skip("find is not installed")
+	}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devnull.Close()
+	native := func(prog string, args ...string) func() {
+		return func() {
+			cmd := exec.Command(prog, args...)
+			cmd.Stdout = devnull
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%s: %v", prog, err)
+			}
+		}
+	}
+	b.Run("native", func(b *testing.B) {
+		benchMeasure(b, 0, native(find, dir, "-type", "f"))
+	})
+	b.Run("native-seccomp", func(b *testing.B) {
+		benchMeasure(b, 0, native(testprog.C(b, "seccomp_exec"), find, dir, "-type", "f"))
+	})
+	b.Run("systr", func(b *testing.B) {
+		t := benchTracer(b, tracer.Options{})
+		var execs atomic.Int64
+		if err := t.Trace(func(c *tracer.Call) tracer.Action {
+			execs.Add(1)
+			return tracer.Continue
+		}, "execve"); err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), benchTimeout)
+		defer cancel()
+		benchMeasure(b, 0, func() {
+			st, err := t.RunCmd(ctx, &tracer.Cmd{Path: find, Args: []string{"find", dir, "-type", "f"}, Stdout: devnull})
+			if err != nil || st.Code != 0 {
+				b.Fatalf("traced find: %v %v", st, err)
+			}
+		})
+		if execs.Load() == 0 {
+			b.Fatal("the execve handler never ran")
+		}
+	})
 }

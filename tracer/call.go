@@ -256,8 +256,12 @@ func (c *Call) ReadString(addr uint64, max int) (s string, truncated bool, err e
 }
 
 // Detach detaches the calling process after the handler returns, as if
-// the handler had returned Detach.
-func (c *Call) Detach() { c.th.detachReq = true }
+// the handler had returned Detach. Outside its handler it does nothing.
+func (c *Call) Detach() {
+	if c.valid {
+		c.th.detachReq = true
+	}
+}
 
 func (c *Call) String() string {
 	if c.entry {

@@ -17,13 +17,19 @@ import (
 // per-call architecture, an int 0x80 call of a 64-bit process is taken as a
 // 64-bit call (strace had the same limit).
 
-// noSyscallInfo is set once the kernel has refused PTRACE_GET_SYSCALL_INFO
-// (or by tests, to exercise this path).
-var noSyscallInfo bool
+// Tracer.noSyscallInfo is set once the kernel has refused
+// PTRACE_GET_SYSCALL_INFO (or by tests, to exercise this path). It is per
+// Tracer (each has its own loop thread) and atomic (tests set it from
+// their goroutine).
+//
+// th.inSys is the toggle: set at an entry or seccomp stop, cleared at an
+// exit stop, and also whenever the thread can no longer be inside a call
+// whose exit it will report: resumed with PTRACE_CONT (no exit stop comes)
+// and at PTRACE_EVENT_STOP (always at a return to user space).
 
 // syscallInfo fills info for a syscall or seccomp stop of th.
-func syscallInfo(th *thread, info *ptrace.SyscallInfo, seccompStop bool) error {
-	if !noSyscallInfo {
+func (t *Tracer) syscallInfo(th *thread, info *ptrace.SyscallInfo, seccompStop bool) error {
+	if !t.noSyscallInfo.Load() {
 		err := ptrace.GetSyscallInfo(th.tid, info)
 		if err == nil {
 			th.inSys = info.Op == ptrace.InfoEntry || info.Op == ptrace.InfoSeccomp
@@ -32,7 +38,7 @@ func syscallInfo(th *thread, info *ptrace.SyscallInfo, seccompStop bool) error {
 		if !errors.Is(err, unix.EIO) && !errors.Is(err, unix.EINVAL) {
 			return err
 		}
-		noSyscallInfo = true
+		t.noSyscallInfo.Store(true)
 	}
 	var r Regs
 	if err := ptrace.GetRegs(th.tid, &r); err != nil {

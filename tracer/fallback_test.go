@@ -12,13 +12,14 @@ import (
 
 // callLog runs prog under a TraceAll handler and returns, per process in
 // order of appearance, the calls as "name:entry" / "name=ret" lines.
-func callLog(t *testing.T, opts Options, prog string, args ...string) []string {
+func callLog(t *testing.T, opts Options, fallback bool, prog string, args ...string) []string {
 	t.Helper()
 	tr, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tr.Close()
+	tr.noSyscallInfo.Store(fallback)
 	var log []string
 	tr.TraceAll(func(c *Call) Action {
 		if c.IsEntry() {
@@ -49,12 +50,9 @@ func callLog(t *testing.T, opts Options, prog string, args ...string) []string {
 func TestFallbackWithoutSyscallInfo(t *testing.T) {
 	prog := testprog.C(t, "fd_io")
 	dir := t.TempDir()
-	want := callLog(t, Options{}, prog, dir)
-	defer func() { noSyscallInfo = false }()
+	want := callLog(t, Options{}, false, prog, dir)
 	for _, opts := range []Options{{}, {NoSeccomp: true}} {
-		noSyscallInfo = true
-		got := callLog(t, opts, prog, dir)
-		noSyscallInfo = false
+		got := callLog(t, opts, true, prog, dir)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("fallback (NoSeccomp=%v) saw a different call sequence:\n got %d calls: %v\nwant %d calls: %v",
 				opts.NoSeccomp, len(got), got, len(want), want)

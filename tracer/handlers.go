@@ -111,18 +111,22 @@ func (old *table) covers(next *table) bool {
 
 func (t *Tracer) update(f func(tb *table) error) error {
 	t.regMu.Lock()
-	defer t.regMu.Unlock()
 	n := t.table.Load().clone()
 	if err := f(n); err != nil {
+		t.regMu.Unlock()
 		return err
 	}
 	t.table.Store(n)
+	// Not held while waiting for the loop: a handler running there may
+	// itself be registering something (and waiting for regMu).
+	t.regMu.Unlock()
 	// Processes whose filter no longer covers the set must stop at every
-	// syscall from now on.
+	// syscall from now on. The loop checks the table current when it gets
+	// there: a later update's request widens for both.
 	if t.closed.Load() {
 		return nil
 	}
-	return t.do(func() { t.widen(n) })
+	return t.do(func() { t.widen(t.table.Load()) })
 }
 
 // Trace registers h for the named system calls, in every architecture

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/systr/systr/internal/arch"
 	"github.com/systr/systr/internal/ptrace"
@@ -19,8 +20,10 @@ import (
 )
 
 type process struct {
-	pid      int
-	parent   int
+	pid int
+	// ppid: its parent when it was created or attached. A child made with
+	// CLONE_PARENT has the same parent as its creator (see orphan).
+	ppid     int
 	launched bool   // started by this tracer (killed on Stop); else attached
 	filter   *table // the handler set its seccomp filter traces; nil: none or outgrown
 	filtered bool   // a seccomp filter of ours is installed (inherited by children)
@@ -31,6 +34,13 @@ type process struct {
 	starting *ptrace.Child // launched, execve not yet done
 	result   chan error    // Start waits on it
 	status   ExitStatus
+	// detachAtExec: detached before its execve while Start waits for it:
+	// kept (silent) until its exec event, then let go.
+	detachAtExec bool
+	// leaderGone: attached while its thread-group leader was a zombie
+	// (the main thread had called pthread_exit), so the leader is not
+	// traced: the process ends with its last traced thread.
+	leaderGone bool
 }
 
 type thread struct {
@@ -95,10 +105,17 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 	t.sentinel.Store(s)
 	ready <- nil
 	var ws unix.WaitStatus
+	waitErrs := 0
 	for {
 		t.runRequests()
 		if t.stopReq.Load() && !t.stopping {
 			t.beginShutdown()
+		}
+		if len(t.threads) == 0 && len(t.pending) > 0 {
+			// Nothing traced is left to report the clone events of these.
+			for tid := range t.pending {
+				t.adoptPending(tid, nil)
+			}
 		}
 		t.checkIdle()
 		if t.quit && len(t.threads) == 0 && len(t.pending) == 0 {
@@ -108,16 +125,28 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		if err != nil {
 			// Only the sentinel can make this impossible; start a new one.
 			if errors.Is(err, unix.ECHILD) {
-				t.restartSentinel()
+				if err := t.restartSentinel(); err != nil {
+					t.fail(err)
+					return
+				}
 				continue
 			}
-			panic(fmt.Sprintf("tracer: %v", err))
+			// Not expected at all: retry a few times, then give up
+			// (fail) rather than crash the host program.
+			if waitErrs++; waitErrs > maxRetries {
+				t.fail(fmt.Errorf("tracer: %w", err))
+				return
+			}
+			time.Sleep(retryDelay(waitErrs))
+			continue
 		}
+		waitErrs = 0
 		if s := t.sentinel.Load(); pid == s.Pid {
 			if ws.Stopped() {
 				s.Resume()
-			} else {
-				t.restartSentinel()
+			} else if err := t.restartSentinel(); err != nil {
+				t.fail(err)
+				return
 			}
 			continue
 		}
@@ -141,12 +170,36 @@ func threadHasChildren() bool {
 	return err == nil && len(strings.TrimSpace(string(b))) > 0
 }
 
-func (t *Tracer) restartSentinel() {
-	s, err := ptrace.StartSentinel()
-	if err != nil {
-		panic(fmt.Sprintf("tracer: restarting the wake-up child: %v", err))
+// maxRetries bounds the retries of a failing wait4 or sentinel fork
+// (EAGAIN under a process limit, ENOMEM) before the tracer gives up.
+const maxRetries = 8
+
+// retryDelay is the backoff before retry n (1..maxRetries): 1 ms to 128 ms.
+func retryDelay(n int) time.Duration { return time.Millisecond << (n - 1) }
+
+func (t *Tracer) restartSentinel() error {
+	var err error
+	for i := 1; i <= maxRetries; i++ {
+		var s *ptrace.Sentinel
+		if s, err = ptrace.StartSentinel(); err == nil {
+			t.sentinel.Store(s)
+			return nil
+		}
+		time.Sleep(retryDelay(i))
 	}
-	t.sentinel.Store(s)
+	return fmt.Errorf("tracer: restarting the wake-up child: %w", err)
+}
+
+// fail ends the loop for good after an error it cannot get past. The
+// loop's goroutine returns locked to its thread, so the thread ends: the
+// kernel then detaches every tracee (killing the started programs,
+// PTRACE_O_EXITKILL). Wait, Run and every later call return err.
+func (t *Tracer) fail(err error) {
+	t.fatal.Store(&err)
+	t.closed.Store(true)
+	if s := t.sentinel.Swap(nil); s != nil {
+		s.Close()
+	}
 }
 
 func (t *Tracer) runRequests() {
@@ -183,6 +236,9 @@ func (t *Tracer) checkIdle() {
 	t.sessMu.Unlock()
 	t.stopping = false
 	t.stopReq.Store(false)
+	if len(t.adopted) > 0 {
+		clear(t.adopted) // no late clone event can come any more
+	}
 }
 
 func (t *Tracer) session(root int) {
@@ -215,7 +271,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		return 0, err
 	}
 	if err := ptrace.Seize(child.Pid, ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP); err != nil {
-		child.Abort()
+		child.Close()
 		var ws unix.WaitStatus
 		unix.Wait4(child.Pid, &ws, unix.WALL, nil)
 		return 0, permission(err)
@@ -226,10 +282,11 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		ptrace.Interrupt(child.Pid)
 	}
 	if err := child.Release(); err != nil {
-		unix.Kill(child.Pid, unix.SIGKILL)
+		child.Close()
+		unix.Kill(child.Pid, unix.SIGKILL) // its end comes to wait4 as an unknown tid
 		return 0, fmt.Errorf("releasing the child: %w", err)
 	}
-	p := &process{pid: child.Pid, launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
+	p := &process{pid: child.Pid, ppid: os.Getpid(), launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
 		starting: child, result: result}
 	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil, fresh: filter == nil}
 	p.threads[th.tid] = th
@@ -268,12 +325,13 @@ func (t *Tracer) attach(pid int) error {
 	if _, ok := t.procs[pid]; ok {
 		return fmt.Errorf("tracer: attach %d: already traced", pid)
 	}
-	if tgid, _, err := taskIDs(pid); err != nil {
+	tgid, ppid, err := taskIDs(pid)
+	if err != nil {
 		return fmt.Errorf("tracer: attach %d: no such process", pid)
 	} else if tgid != pid {
 		return fmt.Errorf("tracer: attach %d: is a thread of process %d; attach to the process", pid, tgid)
 	}
-	p := &process{pid: pid, threads: map[int]*thread{}}
+	p := &process{pid: pid, ppid: ppid, threads: map[int]*thread{}}
 	// Threads may appear while we seize: list until no new one shows up.
 	for {
 		tids, err := listTasks(pid)
@@ -292,6 +350,16 @@ func (t *Tracer) attach(pid int) error {
 			// tracer that dies; the kernel then just detaches it.
 			if err := ptrace.Seize(tid, (ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP)&^unix.PTRACE_O_EXITKILL); err != nil {
 				if errors.Is(err, unix.ESRCH) {
+					continue
+				}
+				if st := taskState(tid); st == 'Z' || st == 'X' || st == 0 {
+					// An exiting task cannot be seized (EPERM). For the
+					// leader: the main thread called pthread_exit, and it
+					// stays a zombie until the last thread ends; the other
+					// threads can be seized.
+					if tid == pid && st == 'Z' {
+						p.leaderGone = true
+					}
 					continue
 				}
 				if len(p.threads) == 0 {
@@ -315,6 +383,22 @@ func (t *Tracer) attach(pid int) error {
 	t.procs[pid] = p
 	t.session(pid)
 	return nil
+}
+
+// taskState is the state letter of /proc/TID/status, or 0.
+func taskState(tid int) byte {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "State:"); ok {
+			if v = strings.TrimSpace(v); v != "" {
+				return v[0]
+			}
+		}
+	}
+	return 0
 }
 
 func listTasks(pid int) ([]int, error) {
@@ -357,6 +441,7 @@ func (t *Tracer) resume(th *thread, sig int) {
 	case th.stepping || th.inCall:
 		err = ptrace.Syscall(th.tid, sig)
 	default:
+		th.inSys = false // no exit stop will come (fallback.go)
 		err = ptrace.Cont(th.tid, sig)
 	}
 	_ = err // ESRCH: killed meanwhile; wait4 will report it
@@ -376,22 +461,7 @@ func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 		return
 	}
 	if th == nil {
-		// A child whose first stop came before its parent's clone event:
-		// hold it until the parent's event names it. Under PTRACE_SEIZE
-		// that first stop is a PTRACE_EVENT_STOP. Any other stop is a
-		// job-control stop of a child of this thread that is not (or no
-		// longer) traced, e.g. a started program we let go; its parent
-		// hears of those too. Holding it would keep the session open.
-		if int(ws>>16)&0xff != ptrace.EventStop {
-			return
-		}
-		if _, held := t.pending[tid]; !held {
-			t.pending[tid] = ws
-			t.heldStops.Add(1)
-			if t.stopping || t.orphan(tid) {
-				t.adoptPending(tid, nil)
-			}
-		}
+		t.unknownStop(tid, ws)
 		return
 	}
 	sig := int(ws.StopSignal())
@@ -412,6 +482,65 @@ func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 	}
 }
 
+// unknownStop handles a stop of a task without a record. None may stay
+// stopped.
+func (t *Tracer) unknownStop(tid int, ws unix.WaitStatus) {
+	event := int(ws>>16) & 0xff
+	if event == ptrace.EventStop {
+		// A child whose first stop came before its parent's clone event:
+		// hold it until the parent's event names it. Under PTRACE_SEIZE
+		// that first stop is a PTRACE_EVENT_STOP. While the parent is
+		// traced its event comes (even when the parent is being killed or
+		// let go); only an orphan is taken on at once.
+		if _, held := t.pending[tid]; !held {
+			t.pending[tid] = ws
+			t.heldStops.Add(1)
+			if t.orphan(tid) {
+				t.adoptPending(tid, nil)
+			}
+		}
+		return
+	}
+	sig := int(ws.StopSignal())
+	if sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_EXEC && t.execAsLeader(tid) {
+		return
+	}
+	// A job-control stop of a child of this thread that is not (or no
+	// longer) traced, e.g. a started program we let go (its parent hears
+	// of it too; PTRACE_DETACH fails with ESRCH), or a tracee we lost
+	// track of: let it go, forwarding a signal it was about to get.
+	if event != 0 || sig == int(unix.SIGTRAP)|0x80 {
+		sig = 0
+	}
+	ptrace.Detach(tid, sig)
+}
+
+// execAsLeader handles the exec event of a thread that took over the tid
+// of a leader we have no record of (attached while a zombie), and reports
+// whether it was one.
+func (t *Tracer) execAsLeader(tid int) bool {
+	p := t.procs[tid]
+	if p == nil {
+		return false
+	}
+	msg, err := ptrace.EventMsg(tid)
+	if err != nil {
+		return false
+	}
+	former := int(msg)
+	ft := t.threads[former]
+	if ft == nil || ft.proc != p {
+		return false
+	}
+	delete(t.threads, former)
+	delete(p.threads, former)
+	ft.tid = tid
+	t.threads[tid] = ft
+	p.threads[tid] = ft
+	t.execed(ft)
+	return true
+}
+
 func isStopSignal(sig int) bool {
 	switch unix.Signal(sig) {
 	case unix.SIGSTOP, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU:
@@ -424,6 +553,7 @@ func isStopSignal(sig int) bool {
 // stop of a new or attached task, or an interrupt.
 func (t *Tracer) eventStop(th *thread, sig int) {
 	th.fresh = false
+	th.inSys = false // at a return to user space (fallback.go)
 	if th.proc.detach || th.detachReq {
 		t.letGo(th, 0)
 		return
@@ -462,7 +592,7 @@ func siginfoPid(si *unix.Siginfo) int32 {
 }
 
 func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
-	if th.expectExit && !seccompStop && !noSyscallInfo {
+	if th.expectExit && !seccompStop && !t.noSyscallInfo.Load() {
 		// The exit of the call entered last: its return value, SP and IP
 		// are fetched only if the handler asks (Call.load).
 		th.expectExit = false
@@ -471,7 +601,7 @@ func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
 	}
 	th.expectExit = false
 	info := &t.info
-	if err := syscallInfo(th, info, seccompStop); err != nil {
+	if err := t.syscallInfo(th, info, seccompStop); err != nil {
 		t.resume(th, 0)
 		return
 	}
@@ -594,8 +724,14 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		return
 	}
 	tid := int(msg)
+	if _, ok := t.adopted[tid]; ok {
+		// Adopted (and announced, maybe let go since) before this late
+		// event.
+		delete(t.adopted, tid)
+		return
+	}
 	if t.threads[tid] != nil {
-		return // adopted (and announced) before this late event
+		return
 	}
 	ev := NewTask{ParentPid: parent.proc.pid, ParentTid: parent.tid, Pid: tid, Tid: tid}
 	switch event {
@@ -639,7 +775,11 @@ func (t *Tracer) cloned(parent *thread, event int) {
 	if ev.Thread {
 		ev.Pid = p.pid
 	} else {
-		np := &process{pid: tid, parent: p.pid, launched: p.launched, filter: p.filter, filtered: p.filtered, silent: p.silent,
+		ppid := p.pid
+		if ev.Flags&unix.CLONE_PARENT != 0 {
+			ppid = p.ppid
+		}
+		np := &process{pid: tid, ppid: ppid, launched: p.launched, filter: p.filter, filtered: p.filtered, silent: p.silent,
 			detach: p.detach, threads: map[int]*thread{}}
 		t.procs[tid] = np
 		p = np
@@ -681,6 +821,7 @@ func (t *Tracer) execed(th *thread) {
 			p.mem.Close()
 			p.mem = nil
 		}
+		p.leaderGone = false // the execing thread is the leader now
 		if p.starting != nil {
 			err := p.starting.Result()
 			p.starting = nil
@@ -689,9 +830,21 @@ func (t *Tracer) execed(th *thread) {
 				p.result = nil
 			}
 		}
+		// A thread killed by the exec inside fork never reports its fork
+		// event: its child's first stop, held, is taken on here.
+		for tid := range t.pending {
+			if tgid, ppid, err := taskIDs(tid); err == nil && tgid == tid && ppid == p.pid {
+				t.adoptPending(tid, p)
+			}
+		}
 		if n := t.ntf.Load(); n.onExec != nil && !p.silent && !p.detach {
 			path, _ := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
 			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path})
+		}
+		if p.detachAtExec {
+			// Detached before its execve (see detachProc): now.
+			p.detachAtExec, p.silent = false, false
+			t.detachProc(p, th)
 		}
 	}
 	t.resume(th, 0)

@@ -26,7 +26,10 @@ func (t *Tracer) exited(th *thread, ws unix.WaitStatus) {
 		if n.onExit != nil && !quiet {
 			n.onExit(ExitEvent{Pid: p.pid, Tid: th.tid, Status: st})
 		}
-		return
+		if !p.leaderGone || len(p.threads) > 0 {
+			return
+		}
+		// Its leader is an untraced zombie: the last thread ends it.
 	}
 	for tid := range p.threads {
 		delete(t.threads, tid)
@@ -55,7 +58,13 @@ func (t *Tracer) exited(th *thread, ws unix.WaitStatus) {
 	}
 	t.sessMu.Unlock()
 	if n.onExit != nil && !quiet {
-		n.onExit(ExitEvent{Pid: p.pid, Tid: th.tid, Process: true, Status: st})
+		n.onExit(ExitEvent{Pid: p.pid, Tid: p.pid, Process: true, Status: st})
+	}
+	// Its clone events can no longer come.
+	for tid, from := range t.adopted {
+		if from == p.pid {
+			delete(t.adopted, tid)
+		}
 	}
 	// A new process whose parent was killed inside fork/clone (exit_group
 	// of another thread, SIGKILL) gets no clone event: its first stop is
@@ -73,9 +82,40 @@ func (t *Tracer) exited(th *thread, ws unix.WaitStatus) {
 // by a clone event: tid is a new process whose parent is not traced (any
 // more). Its parent was killed inside fork/clone, and it was reparented.
 // (event checks this when the stop comes in, exited when a process ends.)
+//
+// A child made with CLONE_PARENT has its creator's parent for parent,
+// which need not be traced (the host itself, for a started program or
+// one attached from os/exec): while a traced process has that same
+// parent, the creator may be among them and its event is awaited. An
+// orphan that this takes for such a child (reparented to a reaper that is
+// also the parent of a traced process) is taken on when the process that
+// made it ends, or at the latest when nothing traced is left (loop).
 func (t *Tracer) orphan(tid int) bool {
 	tgid, ppid, err := taskIDs(tid)
-	return err == nil && tgid == tid && t.procs[ppid] == nil
+	if err != nil || tgid != tid || t.procs[ppid] != nil {
+		return false
+	}
+	return t.sibling(ppid) == nil
+}
+
+// sibling returns a traced process whose parent is ppid, or nil.
+func (t *Tracer) sibling(ppid int) *process {
+	for _, p := range t.procs {
+		if p.ppid == ppid {
+			return p
+		}
+	}
+	return nil
+}
+
+// anyAttached reports whether a traced process was attached (not started).
+func (t *Tracer) anyAttached() bool {
+	for _, p := range t.procs {
+		if !p.launched {
+			return true
+		}
+	}
+	return false
 }
 
 // seccompFiltered reports whether tid runs under a seccomp filter.
@@ -105,20 +145,37 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 		p = t.procs[tgid]
 	}
 	ev := NewTask{ParentPid: ppid, Pid: tgid, Tid: tid, Thread: tgid != tid}
+	// The process whose clone event may still come (cloned ignores it).
+	from := ppid
+	if p != nil {
+		from = tgid
+	}
 	if p == nil {
-		p = &process{pid: tgid, parent: ppid, threads: map[int]*thread{}, launched: true}
+		p = &process{pid: tgid, ppid: ppid, threads: map[int]*thread{}}
 		if parent := t.procs[ppid]; parent != nil {
 			p.launched, p.filter, p.filtered, p.silent, p.detach = parent.launched, parent.filter, parent.filtered, parent.silent, parent.detach
 		} else {
-			// Its parent died inside fork/clone. What its inherited filter
-			// traces is unknown (filter nil: it stops at every call).
+			// Its parent died inside fork/clone, or it was made with
+			// CLONE_PARENT by a process that is gone. What its inherited
+			// filter traces is unknown (filter nil: it stops at every
+			// call). Its settings come from the likely creator; with none
+			// known, it counts as started by us (killed at Stop) only if
+			// it carries a seccomp filter (it cannot be let go) or nothing
+			// traced was attached: a process we did not start is never
+			// killed.
+			p.filtered = seccompFiltered(tid)
+			if like == nil {
+				like = t.sibling(ppid)
+			}
 			if like != nil {
 				p.launched, p.silent, p.detach = like.launched, like.silent, like.detach
+			} else {
+				p.launched = p.filtered || !t.anyAttached()
 			}
-			p.filtered = seccompFiltered(tid)
 		}
 		t.procs[tgid] = p
 	}
+	t.adopted[tid] = from
 	th := &thread{tid: tid, proc: p, stepping: p.filter == nil, fresh: true}
 	p.threads[tid] = th
 	t.threads[tid] = th
@@ -134,6 +191,9 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 	}
 	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {
 		n.onNew(ev)
+	}
+	if t.stopping && !p.launched {
+		t.detachProc(p, th) // its first stop below lets it go
 	}
 	t.event(tid, ws)
 }
@@ -159,6 +219,16 @@ func (t *Tracer) detachProc(p *process, cur *thread) {
 		}
 		if n.onDetach != nil {
 			n.onDetach(DetachEvent{Pid: p.pid, Passive: true})
+		}
+		return
+	}
+	if p.starting != nil {
+		// Not execed yet, and Start waits for the outcome of its execve:
+		// keep it, silent, until its exec event (execed lets it go then)
+		// or its end.
+		p.silent, p.detachAtExec = true, true
+		for _, th := range p.threads {
+			th.stepping, th.inCall = false, false
 		}
 		return
 	}
@@ -211,26 +281,43 @@ func (t *Tracer) beginShutdown() {
 		}
 		t.detachProc(p, nil)
 	}
+	// Held first stops are left for their creators' events, which come:
+	// the creators are being killed or interrupted. Only orphans are taken
+	// on now.
 	for tid := range t.pending {
-		t.adoptPending(tid, nil)
+		if t.orphan(tid) {
+			t.adoptPending(tid, nil)
+		}
 	}
 }
 
 // widen switches processes whose seccomp filter misses calls of the new
 // handler table to stopping at every syscall.
 func (t *Tracer) widen(next *table) {
+	var cur *thread // stopped now, in the handler that called this
+	if t.call.valid {
+		cur = t.call.th
+	}
 	for _, p := range t.procs {
 		if p.filter == nil || p.silent || p.filter.covers(next) {
 			continue
 		}
 		p.filter = nil
 		for _, th := range p.threads {
-			if !th.stepping {
-				th.stepping = true
-				// A running thread must stop once to be resumed with
-				// PTRACE_SYSCALL; one stopped now is resumed that way.
-				ptrace.Interrupt(th.tid)
+			if th.stepping {
+				continue
 			}
+			th.stepping = true
+			// A thread resumed with PTRACE_CONT must stop once to be
+			// resumed with PTRACE_SYSCALL. Not one inside a traced call:
+			// it was resumed with PTRACE_SYSCALL already, and an interrupt
+			// would cut its call short (-ERESTART*). Nor one stopped now,
+			// one before its first stop or one in a group-stop: their next
+			// resume is with PTRACE_SYSCALL.
+			if th.inCall || th == cur || th.fresh || th.listening {
+				continue
+			}
+			ptrace.Interrupt(th.tid)
 		}
 	}
 }

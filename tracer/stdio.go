@@ -15,6 +15,7 @@ type stdio struct {
 	parentEnds []*os.File // closed on abort
 	copies     []func()
 	wg         *sync.WaitGroup
+	outputs    []*os.File // read ends of output pipes
 }
 
 func newStdio(c *Cmd) (*stdio, error) {
@@ -55,6 +56,7 @@ func newStdio(c *Cmd) (*stdio, error) {
 			}
 			s.childEnds = append(s.childEnds, pw)
 			s.parentEnds = append(s.parentEnds, pr)
+			s.outputs = append(s.outputs, pr)
 			s.fds[fd] = int(pw.Fd())
 			s.wg.Add(1)
 			s.copies = append(s.copies, func() { io.Copy(w, pr); pr.Close(); s.wg.Done() })
@@ -87,7 +89,14 @@ func (s *stdio) start(t *Tracer) {
 	}
 	t.sessMu.Lock()
 	if t.sess != nil {
-		t.sess.copies = append(t.sess.copies, s.wg)
+		t.sess.copies = append(t.sess.copies, s)
 	}
 	t.sessMu.Unlock()
+}
+
+// cut closes the read ends of the output pipes: their copies end at once.
+func (s *stdio) cut() {
+	for _, f := range s.outputs {
+		f.Close()
+	}
 }

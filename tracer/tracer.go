@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/syscalls"
@@ -47,6 +48,12 @@ type Tracer struct {
 	loopDone chan struct{}
 	loopTid  atomic.Int64
 	quit     bool // loop-owned: leave when nothing is traced
+	// fatal is why the loop gave up (wait4 or the wake-up child failing
+	// for good); Wait and Run return it.
+	fatal atomic.Pointer[error]
+	// noSyscallInfo is set once the kernel has refused
+	// PTRACE_GET_SYSCALL_INFO (see fallback.go).
+	noSyscallInfo atomic.Bool
 
 	sessMu sync.Mutex
 	sess   *session
@@ -55,6 +62,10 @@ type Tracer struct {
 	threads map[int]*thread
 	procs   map[int]*process
 	pending map[int]unix.WaitStatus // first stops of tasks whose parent event is not in yet
+	// adopted: tasks taken on from pending without their creator's event,
+	// by tid, with the process that may still report that event (its late
+	// clone event must not make a second record).
+	adopted map[int]int
 	// heldStops counts first stops held in pending (for tests).
 	heldStops atomic.Int64
 	stopping  bool
@@ -90,7 +101,7 @@ type session struct {
 	gotRoot bool
 	ended   bool // done is closed
 	err     error
-	copies  []*sync.WaitGroup // output copies of started programs
+	copies  []*stdio // output copies of started programs
 }
 
 type notifiers struct {
@@ -108,6 +119,7 @@ func New(opts ...Options) (*Tracer, error) {
 		threads:  make(map[int]*thread),
 		procs:    make(map[int]*process),
 		pending:  make(map[int]unix.WaitStatus),
+		adopted:  make(map[int]int),
 	}
 	if len(opts) > 0 {
 		t.opts = opts[0]
@@ -150,8 +162,16 @@ func (t *Tracer) do(f func()) error {
 	case <-done:
 		return nil
 	case <-t.loopDone:
-		return ErrClosed
+		return t.closedErr()
 	}
+}
+
+// closedErr is the error of a call that found the loop gone.
+func (t *Tracer) closedErr() error {
+	if e := t.fatal.Load(); e != nil {
+		return *e
+	}
+	return ErrClosed
 }
 
 func (t *Tracer) wake() {
@@ -248,7 +268,11 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 		err = startErr
 	}
 	if err == nil && !t.onLoop() {
-		err = <-result
+		select {
+		case err = <-result:
+		case <-t.loopDone:
+			err = t.closedErr()
+		}
 	}
 	if err != nil {
 		st.abort()
@@ -290,38 +314,90 @@ func (t *Tracer) Detach(pid int) error {
 	return err
 }
 
+// ErrInHandler: Wait or Run was called from a handler or notification,
+// where waiting for the traced programs can never end (they wait for the
+// handler).
+var ErrInHandler = errors.New("tracer: Wait cannot be called from a handler")
+
+// copyDelay bounds how long Wait waits for the output copies of started
+// programs once it returns early (ctx cancelled, Stop, Close): a process
+// that escaped the tracer (Detach, or a child it let go) may hold the pipes
+// open forever. After it the pipes are closed and unread output is lost.
+const copyDelay = 500 * time.Millisecond
+
 // Wait waits until nothing is traced any more, Stop is called or ctx is
 // cancelled (then started programs are killed and attached ones
 // released). It returns the exit status of the first program started or
 // attached since the tracer was last idle.
+//
+// Output of started programs that goes through pipes (a Cmd.Stdout or
+// Stderr that is not an *os.File) is copied until every writer has closed
+// it, which a process no longer traced may hold open: Wait waits for that
+// until ctx is done, and after a cancelled ctx, Stop or Close at most a
+// short delay.
 func (t *Tracer) Wait(ctx context.Context) (ExitStatus, error) {
+	if t.onLoop() {
+		return ExitStatus{}, ErrInHandler
+	}
 	t.sessMu.Lock()
 	s := t.sess
 	t.sessMu.Unlock()
 	if s == nil {
 		return ExitStatus{}, errors.New("tracer: Wait: nothing is traced")
 	}
-	defer func() {
-		t.sessMu.Lock()
-		copies := s.copies
-		t.sessMu.Unlock()
-		for _, wg := range copies {
-			wg.Wait()
-		}
-	}()
+	var st ExitStatus
+	var err error
 	select {
 	case <-s.done:
+		st, err = s.status, s.err
 	case <-ctx.Done():
 		t.Stop()
 		select {
 		case <-s.done:
 		case <-t.loopDone:
 		}
-		return s.status, ctx.Err()
+		st, err = s.status, ctx.Err()
 	case <-t.loopDone:
-		return s.status, ErrClosed
+		st, err = s.status, t.closedErr()
 	}
-	return s.status, s.err
+	t.waitCopies(ctx, s, err != nil)
+	return st, err
+}
+
+// waitCopies waits for the output copies of the session's programs; early:
+// the programs were killed or let go, so wait at most copyDelay.
+func (t *Tracer) waitCopies(ctx context.Context, s *session, early bool) {
+	t.sessMu.Lock()
+	copies := s.copies
+	t.sessMu.Unlock()
+	if len(copies) == 0 {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, c := range copies {
+			c.wg.Wait()
+		}
+		close(done)
+	}()
+	if !early {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+	}
+	timer := time.NewTimer(copyDelay)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return
+	case <-timer.C:
+	}
+	for _, c := range copies {
+		c.cut()
+	}
+	<-done
 }
 
 // Stop ends tracing: programs the tracer started are killed, attached
@@ -338,7 +414,11 @@ func (t *Tracer) Stop() {
 // programs are killed, attached ones released; no process is left stopped.
 func (t *Tracer) Close() error {
 	if t.closed.Swap(true) {
-		<-t.loopDone
+		// Closed before, maybe by another goroutine that waits for the
+		// loop: on the loop thread (in a handler), waiting would never end.
+		if !t.onLoop() {
+			<-t.loopDone
+		}
 		return nil
 	}
 	if t.onLoop() {

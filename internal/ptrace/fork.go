@@ -139,11 +139,28 @@ func (c *Child) Abort() {
 	}
 }
 
+// Close releases the tracer's ends of both pipes (the child, if not yet
+// released, exits with status 127). For a child whose Result will not be
+// read.
+func (c *Child) Close() {
+	c.Abort()
+	if c.errR >= 0 {
+		unix.Close(c.errR)
+		c.errR = -1
+	}
+}
+
 // Result reads what the child reported: nil once its exec succeeded (the
 // pipe closed on exec), or the failing step and errno. Call it only when the
 // child has execed or exited, or it blocks.
 func (c *Child) Result() error {
-	defer unix.Close(c.errR)
+	if c.errR < 0 {
+		return fmt.Errorf("reading the child's exec status: already closed")
+	}
+	defer func() {
+		unix.Close(c.errR)
+		c.errR = -1
+	}()
 	var rep [2]uintptr
 	buf := (*[unsafe.Sizeof(rep)]byte)(unsafe.Pointer(&rep))[:]
 	n, err := readFull(c.errR, buf)
@@ -259,6 +276,9 @@ func childMain(s *childSpec) {
 		}
 	}
 	if s.onlyRd {
+		// Its own process group: terminal signals (^C, ^\) sent to the
+		// host's group must not kill it.
+		syscall.RawSyscall(syscall.SYS_SETPGID, 0, 0, 0)
 		closeAllBut(s.syncFd)
 	}
 	// Wait for the tracer: one byte means go on, EOF means give up.

@@ -107,3 +107,47 @@ func TestSentinelStopWakesWait(t *testing.T) {
 		t.Errorf("sentinel not reaped: %d %v", pid, err)
 	}
 }
+
+func TestChildCloseReleasesFds(t *testing.T) {
+	c, err := ForkExec(&Exec{Path: "/bin/true", Argv: []string{"true"}, Env: []string{}, Fds: [3]int{-1, -1, -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	var ws unix.WaitStatus
+	unix.Wait4(c.Pid, &ws, 0, nil)
+	if c.syncW != -1 || c.errR != -1 {
+		t.Fatalf("fds left: %d %d", c.syncW, c.errR)
+	}
+	if ws.ExitStatus() != 127 {
+		t.Errorf("unreleased child: %v, want exit 127", ws)
+	}
+	if err := c.Result(); err == nil {
+		t.Error("Result after Close: no error")
+	}
+}
+
+func TestSentinelOwnProcessGroup(t *testing.T) {
+	s, err := StartSentinel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		s.Close()
+		var ws unix.WaitStatus
+		unix.Wait4(s.Pid, &ws, 0, nil)
+	}()
+	for {
+		pgid, err := unix.Getpgid(s.Pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pgid == s.Pid {
+			return
+		}
+		if pgid != unix.Getpgrp() {
+			t.Fatalf("sentinel in process group %d", pgid)
+		}
+		runtime.Gosched() // its setpgid may not have run yet
+	}
+}

@@ -61,7 +61,16 @@ func (m *Mem) Read(addr uint64, buf []byte) (int, error) {
 		} else if n > 0 || errors.Is(err, unix.EFAULT) || err == nil {
 			// A partial read: the rest is unmapped. Try page by page so the
 			// caller gets every readable byte.
-			return m.readPages(addr, buf)
+			k, perr := m.readPages(addr, buf)
+			if k > 0 {
+				return k, perr
+			}
+			// Not even the first page: it may be mapped but not readable
+			// (PROT_NONE), which /proc/PID/mem reads (FOLL_FORCE).
+			if k, serr := m.readSlow(addr, buf); k > 0 {
+				return k, serr
+			}
+			return 0, perr
 		} else if errors.Is(err, unix.ESRCH) {
 			return 0, err
 		}

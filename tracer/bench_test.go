@@ -14,6 +14,8 @@ package tracer_test
 //   - systr: a handler registered for getppid reads c.Arg(0..5), at entry
 //     and at exit. The seccomp filter sends getppid to the tracer, so each
 //     call stops at its seccomp event and at its exit.
+//   - systr-yieldpoll: systr with Options{YieldPoll: true} (on one CPU,
+//     yield and poll for the next stop instead of a blocking wait4).
 //   - systr-noseccomp: the same with Options{NoSeccomp: true} (every
 //     syscall stops at entry and exit, as under the C loop).
 //   - cloop: testdata/c/ptrace_loop.c, the bare PTRACE_SYSCALL + waitpid
@@ -80,6 +82,9 @@ func BenchmarkTracedSyscall(b *testing.B) {
 	})
 	b.Run("systr-noseccomp", func(b *testing.B) {
 		benchTraced(b, tracer.Options{NoSeccomp: true}, loop, n)
+	})
+	b.Run("systr-yieldpoll", func(b *testing.B) {
+		benchTraced(b, tracer.Options{YieldPoll: true}, loop, n)
 	})
 	b.Run("cloop", func(b *testing.B) {
 		benchCommand(b, benchTracedCalls, testprog.C(b, "ptrace_loop"), loop, n)

@@ -3,6 +3,7 @@ package tracer
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,22 @@ func TestFallbackWithoutSyscallInfo(t *testing.T) {
 			t.Errorf("fallback (NoSeccomp=%v) saw a different call sequence:\n got %d calls: %v\nwant %d calls: %v",
 				opts.NoSeccomp, len(got), got, len(want), want)
 		}
+	}
+}
+
+// TestYieldPoll runs the same program with Options.YieldPoll on one P (its
+// poll path is active only then) and expects the same calls.
+func TestYieldPoll(t *testing.T) {
+	prog := testprog.C(t, "fd_io")
+	dir := t.TempDir()
+	want := callLog(t, Options{}, false, prog, dir)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	got := callLog(t, Options{YieldPoll: true}, false, prog, dir)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("YieldPoll saw a different call sequence:\n got %v\nwant %v", got, want)
+	}
+	threads := testprog.C(t, "threads")
+	if n := len(callLog(t, Options{YieldPoll: true}, false, threads)); n < 8*100*2 {
+		t.Errorf("threads under YieldPoll: %d call reports, want at least %d", n, 8*100*2)
 	}
 }

@@ -105,6 +105,8 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 	t.sentinel.Store(s)
 	ready <- nil
 	var ws unix.WaitStatus
+	var iter uint
+	var oneCPU bool
 	waitErrs := 0
 	for {
 		t.runRequests()
@@ -121,7 +123,29 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		if t.quit && len(t.threads) == 0 && len(t.pending) == 0 {
 			break
 		}
-		pid, err := ptrace.Wait(&ws, false)
+		// Options.YieldPoll: on one CPU (GOMAXPROCS 1, e.g. under
+		// taskset) a tracee just resumed runs when we yield; polling for
+		// its stop keeps this goroutine off the runtime's blocking-syscall
+		// path (see ptrace.Poll).
+		if iter++; iter&4095 == 1 {
+			oneCPU = t.opts.YieldPoll && runtime.GOMAXPROCS(0) == 1
+		}
+		var pid int
+		var err error
+		if len(t.queue) > 0 {
+			pid, ws = t.queue[0].pid, t.queue[0].ws
+			t.queue = t.queue[1:]
+		} else {
+			if oneCPU && len(t.threads) > 0 {
+				pid = ptrace.Poll(&ws)
+			}
+			if pid <= 0 {
+				pid, err = ptrace.Wait(&ws, false)
+			}
+			if err == nil && iter%32 == 0 {
+				t.drainReady()
+			}
+		}
 		if err != nil {
 			// Only the sentinel can make this impossible; start a new one.
 			if errors.Is(err, unix.ECHILD) {
@@ -176,6 +200,29 @@ const maxRetries = 8
 
 // retryDelay is the backoff before retry n (1..maxRetries): 1 ms to 128 ms.
 func retryDelay(n int) time.Duration { return time.Millisecond << (n - 1) }
+
+// waitEvent is a wait status collected ahead of its turn.
+type waitEvent struct {
+	pid int
+	ws  unix.WaitStatus
+}
+
+// drainReady queues every wait status ready now. wait4(-1) answers with
+// the first ready task in the kernel's list, so a task that stops again at
+// once (a loop of traced calls; on one CPU, right after our yield) could
+// starve the reports of the others - a stopped child waiting for its
+// SIGCONT, say - for ever. Every few events the loop collects all that is
+// ready and takes it in order.
+func (t *Tracer) drainReady() {
+	for {
+		var ws unix.WaitStatus
+		pid, err := ptrace.Wait(&ws, true)
+		if err != nil || pid <= 0 {
+			return
+		}
+		t.queue = append(t.queue, waitEvent{pid, ws})
+	}
+}
 
 func (t *Tracer) restartSentinel() error {
 	var err error

@@ -69,6 +69,7 @@ type Tracer struct {
 	// heldStops counts first stops held in pending (for tests).
 	heldStops atomic.Int64
 	stopping  bool
+	queue     []waitEvent // wait statuses collected ahead of their turn
 	call      Call
 	info      ptrace.SyscallInfo
 }
@@ -92,6 +93,16 @@ type Options struct {
 	// signal), which matters only to programs that watch job control of
 	// their children through os/signal.
 	KeepStopSIGCHLD bool
+	// YieldPoll, when the process runs on one CPU (GOMAXPROCS 1, e.g.
+	// under taskset -c 0), makes the tracer yield the CPU and poll for the
+	// next stop instead of blocking in wait4 through the Go runtime, whose
+	// blocking-syscall path (the only P retaken by sysmon, a slow return)
+	// costs about a fifth of a stop there. It makes a traced call as cheap
+	// as under a bare C ptrace loop, but it changes scheduling: the tracee
+	// just resumed runs before other runnable tasks. A program that reacts
+	// to another process's stopped state (e.g. sends SIGCONT whenever it
+	// sees 't' in /proc) can then livelock, so it is off by default.
+	YieldPoll bool
 }
 
 type session struct {

@@ -336,7 +336,15 @@ func childMain(s *childSpec) {
 				goto fail
 			}
 		}
-		if _, _, e := syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(s.prog))); e != 0 {
+		// SPEC_ALLOW: a tracing filter is no security boundary; without it,
+		// kernels booted with spec_store_bypass_disable=seccomp force the
+		// SSBD mitigation on all of the tracee's code. Kernels before 4.17
+		// refuse the flag: then without it.
+		_, _, e := syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW, uintptr(unsafe.Pointer(s.prog)))
+		if e == syscall.EINVAL {
+			_, _, e = syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(s.prog)))
+		}
+		if e != 0 {
 			step, e1 = stepSeccomp, e
 			goto fail
 		}

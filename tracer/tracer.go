@@ -339,7 +339,9 @@ const copyDelay = 500 * time.Millisecond
 // Wait waits until nothing is traced any more, Stop is called or ctx is
 // cancelled (then started programs are killed and attached ones
 // released). It returns the exit status of the first program started or
-// attached since the tracer was last idle.
+// attached since the tracer was last idle. If that program was really
+// detached (Detach of a process without the seccomp filter) its end is not
+// seen: the status is then ExitStatus{Code: -1}.
 //
 // Output of started programs that goes through pipes (a Cmd.Stdout or
 // Stderr that is not an *os.File) is copied until every writer has closed

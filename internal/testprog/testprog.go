@@ -128,6 +128,16 @@ func C(tb testing.TB, name string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "c\x00%s\x00%s\x00%s\x00", cc, fileIdentity(cc), strings.Join(CFlags, "\x00"))
 	h.Write(data)
+	// Headers beside the sources (common.h) are part of every build.
+	hdrs, _ := filepath.Glob(filepath.Join(filepath.Dir(src), "*.h"))
+	for _, hdr := range hdrs {
+		b, err := os.ReadFile(hdr)
+		if err != nil {
+			tb.Fatalf("testprog: %v", err)
+		}
+		fmt.Fprintf(h, "\x00%s\x00", filepath.Base(hdr))
+		h.Write(b)
+	}
 	out, err := cached(name, h.Sum(nil), func(tmp string) error {
 		args := append(append([]string{}, CFlags...), "-o", tmp, src)
 		cmd := exec.Command(cc, args...)

@@ -21,26 +21,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "common.h"
 
-static void out(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof buf - 1)
-		n = sizeof buf - 1;
-	for (int off = 0; off < n;) {
-		ssize_t w = write(1, buf + off, n - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			_exit(100);
-		}
-		off += w;
-	}
-}
 
 #define NBLOCKED 4
 

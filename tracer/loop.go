@@ -60,12 +60,12 @@ type thread struct {
 	fresh     bool // waiting for its first stop
 	listening bool // in group-stop under PTRACE_LISTEN
 	detachReq bool
-	inSys     bool // between entry and exit, by the last stop (see fallback.go)
-	// expectExit: resumed with PTRACE_SYSCALL from an entry or seccomp
-	// stop, so its next syscall stop is that call's exit and needs no
-	// PTRACE_GET_SYSCALL_INFO to be told apart.
-	expectExit bool
-	sawStop    bool // has had a syscall stop
+	// inSys: the last syscall stop was an entry (or seccomp) stop and the
+	// thread was resumed with PTRACE_SYSCALL, so its next syscall stop is
+	// that call's exit, told apart without PTRACE_GET_SYSCALL_INFO (and,
+	// on kernels without it, the entry/exit toggle of fallback.go).
+	inSys   bool
+	sawStop bool // has had a syscall stop
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -639,14 +639,13 @@ func siginfoPid(si *unix.Siginfo) int32 {
 }
 
 func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
-	if th.expectExit && !seccompStop && !t.noSyscallInfo.Load() {
+	if th.inSys && !seccompStop && !t.noSyscallInfo.Load() {
 		// The exit of the call entered last: its return value, SP and IP
 		// are fetched only if the handler asks (Call.load).
-		th.expectExit = false
+		th.inSys = false
 		t.exit(th, nil)
 		return
 	}
-	th.expectExit = false
 	info := &t.info
 	if err := t.syscallInfo(th, info, seccompStop); err != nil {
 		t.resume(th, 0)
@@ -658,8 +657,7 @@ func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
 	case ptrace.InfoSeccomp:
 		if th.stepping {
 			// The entry stop came first and was handled there; its exit
-			// is still to come.
-			th.expectExit = true
+			// is still to come (inSys).
 			t.resume(th, 0)
 			return
 		}
@@ -679,7 +677,7 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	}
 	th.inCall, th.skip = false, false
 	if th.proc.silent || th.proc.detach {
-		t.resumeEntry(th)
+		t.resume(th, 0)
 		return
 	}
 	h := t.table.Load().lookup(a, nr)
@@ -687,7 +685,7 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 		h = nil // the child's own set-up before it execs the program
 	}
 	if h == nil {
-		t.resumeEntry(th)
+		t.resume(th, 0)
 		return
 	}
 	th.inCall, th.handler, th.arch, th.nr = true, h, a, nr
@@ -708,12 +706,6 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	if act == Detach || th.detachReq {
 		t.detachProc(th.proc, th)
 	}
-	t.resumeEntry(th)
-}
-
-// resumeEntry resumes a thread from an entry or seccomp stop.
-func (t *Tracer) resumeEntry(th *thread) {
-	th.expectExit = !th.proc.detach && !th.detachReq && (th.stepping || th.inCall)
 	t.resume(th, 0)
 }
 

@@ -269,6 +269,29 @@ func neverReturns(name string) bool {
 	return false
 }
 
+// cappedErrors reports the first three failures of a check, each with the
+// events around it, and then only how many more there were.
+type cappedErrors struct {
+	t   *testing.T
+	evs []event
+	n   int
+}
+
+func (c *cappedErrors) fail(i int, format string, args ...any) {
+	c.t.Helper()
+	if c.n++; c.n <= 3 {
+		c.t.Errorf("event %d: "+format, append([]any{i}, args...)...)
+		dump(c.t, c.evs, i)
+	}
+}
+
+func (c *cappedErrors) done(what string) {
+	c.t.Helper()
+	if c.n > 3 {
+		c.t.Errorf("... and %d more %s errors", c.n-3, what)
+	}
+}
+
 // checkAlternation asserts that for every thread, calls go entry, exit,
 // entry, exit: never an exit without its entry, never two entries in a row
 // except after a call that does not return. A thread killed inside a call
@@ -278,14 +301,8 @@ func neverReturns(name string) bool {
 func checkAlternation(t *testing.T, evs []event) {
 	t.Helper()
 	open := map[int]int{} // tid -> index of the entry without exit
-	bad := 0
-	fail := func(i int, format string, args ...any) {
-		bad++
-		if bad <= 3 {
-			t.Errorf("event %d: "+format, append([]any{i}, args...)...)
-			dump(t, evs, i)
-		}
-	}
+	errs := &cappedErrors{t: t, evs: evs}
+	fail := errs.fail
 	for i, e := range evs {
 		switch e.kind {
 		case evCall:
@@ -318,9 +335,7 @@ func checkAlternation(t *testing.T, evs []event) {
 			delete(open, e.tid)
 		}
 	}
-	if bad > 3 {
-		t.Errorf("... and %d more alternation errors", bad-3)
-	}
+	errs.done("alternation")
 }
 
 // checkAnnounced asserts that every tid seen by a handler was announced by
@@ -334,14 +349,8 @@ func checkAnnounced(t *testing.T, evs []event, roots ...int) {
 		root[r] = true
 	}
 	announced, seen := map[int]bool{}, map[int]bool{}
-	bad := 0
-	fail := func(i int, format string, args ...any) {
-		bad++
-		if bad <= 3 {
-			t.Errorf("event %d: "+format, append([]any{i}, args...)...)
-			dump(t, evs, i)
-		}
-	}
+	errs := &cappedErrors{t: t, evs: evs}
+	fail := errs.fail
 	for i, e := range evs {
 		switch e.kind {
 		case evNew:
@@ -362,9 +371,7 @@ func checkAnnounced(t *testing.T, evs []event, roots ...int) {
 			seen[e.tid] = true
 		}
 	}
-	if bad > 3 {
-		t.Errorf("... and %d more announcement errors", bad-3)
-	}
+	errs.done("announcement")
 }
 
 // newTasks returns the OnNewTask notifications in order.

@@ -156,19 +156,24 @@ summarize() {
 		printf "\n"
 		nr = split("TracedSyscall/systr TracedSyscall/cloop <=1.15|" \
 			"TracedSyscall/systr TracedSyscall/cloop-args -|" \
+			"TracedSyscall/systr-2p TracedSyscall/cloop -|" \
+			"TracedSyscall/systr-yieldpoll TracedSyscall/cloop -|" \
 			"TracedSyscall/systr-noseccomp TracedSyscall/cloop -|" \
 			"TracedSyscall/strace TracedSyscall/cloop -|" \
 			"Untraced1M/systr Untraced1M/native <=1.10|" \
 			"Untraced1M/native-seccomp Untraced1M/native -|" \
+			"Untraced1M/native-seccomp-trivial Untraced1M/native -|" \
 			"Untraced1M/systr Untraced1M/native-seccomp -|" \
 			"Untraced1M/strace-seccomp Untraced1M/native -|" \
+			"UntracedFind/systr UntracedFind/native -|" \
+			"UntracedFind/native-seccomp UntracedFind/native -|" \
 			"Start/systr Start/native -", ratios, "|")
 		for (r = 1; r <= nr; r++) {
 			split(ratios[r], p, " ")
 			n1 = p[1]; n2 = p[2]
 			sub(/^[A-Za-z0-9]+\//, "", n1); sub(/^[A-Za-z0-9]+\//, "", n2)
 			label = n1 " / " n2
-			printf "%-46s", sprintf("%s: %s%s", p[1] ~ /^Traced/ ? "traced" : (p[1] ~ /^Start/ ? "start" : "untraced"), \
+			printf "%-46s", sprintf("%s: %s%s", p[1] ~ /^Traced/ ? "traced" : (p[1] ~ /^Start/ ? "start" : (p[1] ~ /^UntracedFind/ ? "find" : "untraced")), \
 				label, p[3] == "-" ? "" : " (" p[3] ")")
 			for (m = 1; m <= nm; m++) {
 				a = med[modes[m], p[1]]; b = med[modes[m], p[2]]

@@ -14,6 +14,8 @@ package tracer_test
 //   - systr: a handler registered for getppid reads c.Arg(0..5), at entry
 //     and at exit. The seccomp filter sends getppid to the tracer, so each
 //     call stops at its seccomp event and at its exit.
+//   - systr-2p: systr with GOMAXPROCS raised to 2 if it was 1 (pinned), as
+//     the systr commands do (internal/cmdutil.SpareP).
 //   - systr-yieldpoll: systr with Options{YieldPoll: true} (on one CPU,
 //     yield and poll for the next stop instead of a blocking wait4).
 //   - systr-noseccomp: the same with Options{NoSeccomp: true} (every
@@ -34,6 +36,8 @@ package tracer_test
 //   - native-seccomp: the program under testdata/c/seccomp_exec.c, a
 //     seccomp filter of the tracer's shape that lets every call through,
 //     no tracer: the kernel's share of the fast path (the floor for systr).
+//   - native-seccomp-trivial: the same with a one-instruction filter
+//     (allow): the cost of having any filter at all.
 //   - systr: under the tracer with a handler for openat only, so that the
 //     seccomp filter lets getppid through without a stop.
 //   - strace-seccomp: strace -f --seccomp-bpf -o /dev/null -e trace=openat.
@@ -83,6 +87,14 @@ func BenchmarkTracedSyscall(b *testing.B) {
 	b.Run("systr-noseccomp", func(b *testing.B) {
 		benchTraced(b, tracer.Options{NoSeccomp: true}, loop, n)
 	})
+	b.Run("systr-2p", func(b *testing.B) {
+		// What the systr commands do on one CPU (cmdutil.SpareP).
+		if old := runtime.GOMAXPROCS(0); old == 1 {
+			runtime.GOMAXPROCS(2)
+			defer runtime.GOMAXPROCS(old)
+		}
+		benchTraced(b, tracer.Options{}, loop, n)
+	})
 	b.Run("systr-yieldpoll", func(b *testing.B) {
 		benchTraced(b, tracer.Options{YieldPoll: true}, loop, n)
 	})
@@ -106,6 +118,9 @@ func BenchmarkUntraced1M(b *testing.B) {
 	})
 	b.Run("native-seccomp", func(b *testing.B) {
 		benchCommand(b, benchUntracedCalls, testprog.C(b, "seccomp_exec"), loop, n)
+	})
+	b.Run("native-seccomp-trivial", func(b *testing.B) {
+		benchCommand(b, benchUntracedCalls, testprog.C(b, "seccomp_exec"), "-trivial", loop, n)
 	})
 	b.Run("systr", func(b *testing.B) {
 		t := benchTracer(b, tracer.Options{})

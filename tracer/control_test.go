@@ -476,6 +476,8 @@ func TestRegisterWhileRunning(t *testing.T) {
 	tr := newTracer(t)
 	rec := &recorder{}
 	rec.install(t, tr, "read")
+	// Marked before the start: round 1 runs without waiting for input.
+	rec.mark("start")
 	s := startStepped(t, tr, path, "-step", "4")
 	round := func(n int) {
 		t.Helper()
@@ -496,7 +498,6 @@ func TestRegisterWhileRunning(t *testing.T) {
 		}
 		return out
 	}
-	rec.mark("start")
 	round(1)
 	tasks := newTasks(rec.snapshot())
 	if len(tasks) != 2 {

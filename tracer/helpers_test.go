@@ -369,6 +369,11 @@ func checkAnnounced(t *testing.T, evs []event, roots ...int) {
 				fail(i, "the first reported call of new task %d is an exit: %v", e.tid, e)
 			}
 			seen[e.tid] = true
+		case evExit:
+			// Its tid may be given to a new task later (pids wrap).
+			delete(announced, e.tid)
+			delete(seen, e.tid)
+			delete(root, e.tid)
 		}
 	}
 	errs.done("announcement")

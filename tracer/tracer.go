@@ -99,9 +99,12 @@ type Options struct {
 	// blocking-syscall path (the only P retaken by sysmon, a slow return)
 	// costs about a fifth of a stop there. It makes a traced call as cheap
 	// as under a bare C ptrace loop, but it changes scheduling: the tracee
-	// just resumed runs before other runnable tasks. A program that reacts
-	// to another process's stopped state (e.g. sends SIGCONT whenever it
-	// sees 't' in /proc) can then livelock, so it is off by default.
+	// just resumed runs before other runnable tasks, and the tracer waits
+	// behind all of them. With many runnable threads that is much slower:
+	// testdata/c/fork_race (8 threads forking) runs 25 times slower
+	// pinned. So it is off by default. Giving the runtime a second P
+	// (GOMAXPROCS=2, as the systr commands do on one CPU) recovers about
+	// half of the gain without changing scheduling.
 	YieldPoll bool
 }
 

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/systr/systr/internal/cmdutil"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
@@ -87,6 +88,7 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	cmdutil.SpareP()
 	argv := flag.Args()
 	if len(argv) == 0 {
 		argv = []string{"sh", "-c", "ls / | wc -l"}

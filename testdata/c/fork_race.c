@@ -5,7 +5,9 @@
  * once, yields YIELDS (default 50) times and calls exit(0), which kills the
  * forking threads, often in the middle of a fork: the kernel then reports
  * no fork event to a tracer for a child that already exists (and is
- * traced). The children are reaped by init.
+ * traced). The forkers start together once all threads exist, and reap
+ * their exited children as they go (WNOHANG), so zombies stay few; the
+ * last ones are reaped by init.
  * Expected output: "fork_race: N threads forking, exiting". Exit status 0. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,20 +16,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int forked;
+static int forked, started;
 
 static void *forker(void *arg)
 {
 	(void)arg;
+	pthread_mutex_lock(&mu);
+	while (!started)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
 	int first = 1;
 	for (;;) {
 		pid_t p = fork();
 		if (p == 0)
 			_exit(0);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
 		if (first) {
 			first = 0;
 			pthread_mutex_lock(&mu);
@@ -53,6 +62,8 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	pthread_mutex_lock(&mu);
+	started = 1;
+	pthread_cond_broadcast(&cv);
 	while (forked < n)
 		pthread_cond_wait(&cv, &mu);
 	pthread_mutex_unlock(&mu);

@@ -26,11 +26,14 @@
 #include "common.h"
 
 
-/* State letter from /proc/PID/stat, or 0. */
-static char proc_state(pid_t pid)
+/* State letter and voluntary context switches from /proc/PID/status; the
+ * letter is 0 when the process is gone. Every stop of a process is a
+ * voluntary switch, so an unchanged count with the same stopped state across
+ * a yield means the process stayed in one stop. */
+static char proc_stop(pid_t pid, long *nvcsw)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return 0;
@@ -39,8 +42,12 @@ static char proc_state(pid_t pid)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	char *st = strstr(buf, "\nState:\t");
+	char *sw = strstr(buf, "\nvoluntary_ctxt_switches:\t");
+	if (!st || !sw)
+		return 0;
+	*nvcsw = strtol(sw + strlen("\nvoluntary_ctxt_switches:\t"), NULL, 10);
+	return st[strlen("\nState:\t")];
 }
 
 static pid_t xwaitpid(pid_t pid, int *st, int flags)
@@ -201,13 +208,24 @@ static void case_self_stop(void)
 	pid_t helper = fork();
 	if (helper == 0) {
 		fcntl(p[0], F_SETFL, O_NONBLOCK);
+		/* Continue the child once it stays stopped: the same stop seen
+		 * twice, a yield apart. Traced, a process also shows 't' in
+		 * every ptrace stop, and a SIGCONT sent then makes one more
+		 * (its delivery); sending on every sighting could keep the
+		 * child stopping for ever. */
+		long last = -1;
 		for (long tries = 0; tries < 1000000; tries++) {
 			char c;
 			if (read(p[0], &c, 1) == 1)
 				_exit(0);
-			char s = proc_state(child);
-			if (s == 'T' || s == 't')
+			long nv = 0;
+			char s = proc_stop(child, &nv);
+			if ((s == 'T' || s == 't') && nv == last) {
 				kill(child, SIGCONT);
+				last = -1;
+			} else {
+				last = (s == 'T' || s == 't') ? nv : -1;
+			}
 			sched_yield();
 		}
 		kill(child, SIGKILL);

@@ -1,0 +1,20 @@
+// Package cmdutil holds what every systr command sets up the same way.
+package cmdutil
+
+import (
+	"os"
+	"runtime"
+)
+
+// SpareP gives the Go runtime a second P when it chose one (the process
+// may run on one CPU only: taskset, a cgroup quota) and the user did not
+// set GOMAXPROCS. The tracer blocks in wait4 between stops; with a single
+// P the runtime's monitor thread takes that P away during every wait and
+// must be woken to give it back, which costs about a tenth of each ptrace
+// stop on one CPU (see BENCH.md). With a spare, idle P the blocked P is
+// left alone. It does not let the program use more CPU than it has.
+func SpareP() {
+	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) == 1 {
+		runtime.GOMAXPROCS(2)
+	}
+}

@@ -18,6 +18,17 @@
 // from the module root. A test fails if the checked-in tables differ from
 // what the generator produces.
 //
+// Besides names and numbers, the catalogue describes each syscall's
+// arguments ([Spec], [Lookup]): each argument's kind (integer, flags of a
+// named set, fd, dirfd, pid, signal, path, buffer, struct, iovec, msghdr,
+// argv...), the direction and length of the memory behind pointers (an
+// argument, the result, or a value-result pointer such as socklen_t *),
+// the struct layouts' sizes per architecture ([StructSize]), and so what
+// each call writes back ([Spec.Writes]). The specs (zspecs.go) are
+// generated from the kernel's tracefs argument formats and a hand-kept
+// table (testdata/argspecs.txt) by the same generator. A syscall without
+// a spec is printed and recorded raw.
+//
 // Names are the kernel's, in lowercase, including a leading underscore
 // where the kernel has one ("_llseek", "_newselect", "_sysctl").
 package syscalls

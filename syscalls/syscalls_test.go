@@ -311,6 +311,17 @@ func TestGeneratedUpToDate(t *testing.T) {
 		t.Errorf("%d generated tables for %d arches", len(want), len(Arches()))
 	}
 
+	// The argument specs.
+	fresh, err := os.ReadFile(filepath.Join(dir, gensyscalls.SpecsOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checkedIn, err := os.ReadFile(gensyscalls.SpecsOutput); err != nil || !bytes.Equal(fresh, checkedIn) {
+		t.Errorf("%s is stale or missing (%v); run go generate ./syscalls/", gensyscalls.SpecsOutput, err)
+	} else if first, _, _ := bytes.Cut(checkedIn, []byte("\n")); !generatedRE.Match(first) {
+		t.Errorf("%s: first line %q is not a generated-code marker", gensyscalls.SpecsOutput, first)
+	}
+
 	// No stale generated files left behind.
 	have, err := filepath.Glob("zsysnum_*.go")
 	if err != nil {

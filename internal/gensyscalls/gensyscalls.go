@@ -228,6 +228,21 @@ func Files(inDir string) ([]File, error) {
 		}
 		files = append(files, File{Name: src.Output, Data: data})
 	}
+	formats, err := os.Open(filepath.Join(inDir, FormatsInput))
+	if err != nil {
+		return nil, err
+	}
+	defer formats.Close()
+	hand, err := os.Open(filepath.Join(inDir, HandInput))
+	if err != nil {
+		return nil, err
+	}
+	defer hand.Close()
+	data, err := GenerateSpecs(formats, hand)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Name: SpecsOutput, Data: data})
 	return files, nil
 }
 

@@ -186,17 +186,21 @@ func TestRunReproducible(t *testing.T) {
 	if err := Run(realInputs, dir2); err != nil {
 		t.Fatal(err)
 	}
+	outputs := []string{SpecsOutput}
 	for _, src := range Sources {
-		a, err := os.ReadFile(filepath.Join(dir1, src.Output))
+		outputs = append(outputs, src.Output)
+	}
+	for _, name := range outputs {
+		a, err := os.ReadFile(filepath.Join(dir1, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir2, src.Output))
+		b, err := os.ReadFile(filepath.Join(dir2, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between runs", src.Output)
+			t.Errorf("%s differs between runs", name)
 		}
 	}
 
@@ -215,8 +219,8 @@ func TestRealInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != len(Sources) {
-		t.Fatalf("%d files for %d sources", len(files), len(Sources))
+	if len(files) != len(Sources)+1 || files[len(files)-1].Name != SpecsOutput {
+		t.Fatalf("%d files for %d sources and the specs", len(files), len(Sources))
 	}
 	for _, src := range Sources {
 		in, err := Load(realInputs, src)

@@ -1,0 +1,248 @@
+package syscalls
+
+import (
+	"sort"
+	"strconv"
+)
+
+// Kind says what an argument or a return value holds, and so how to
+// capture, print and normalize it.
+type Kind uint8
+
+// Argument kinds.
+const (
+	KindInt         Kind = iota + 1 // signed integer, printed in decimal
+	KindUint                        // unsigned integer, printed in decimal
+	KindHex                         // integer printed in hex (an opaque value)
+	KindPtr                         // address whose memory is not described (printed in hex)
+	KindFd                          // file descriptor
+	KindDirfd                       // directory fd or AT_FDCWD, for a path in the same call
+	KindPid                         // process or thread id
+	KindSignal                      // signal number
+	KindFlags                       // bits or an enumeration; Arg.Flags names the set
+	KindPath                        // NUL-terminated path into the kernel
+	KindString                      // NUL-terminated string into the kernel, not a path
+	KindBuffer                      // bytes; Arg.Dir and Arg.Len say which way and how many
+	KindStruct                      // a struct (or an array of them) of layout Arg.Struct
+	KindIovec                       // array of struct iovec; Arg.Dir is the direction of the data
+	KindMsghdr                      // struct msghdr with its name, iovecs and control data
+	KindMmsghdr                     // array of struct mmsghdr
+	KindStringArray                 // NULL-terminated array of string pointers (argv, envp)
+	KindFdSet                       // fd_set of Arg.Len (an nfds argument) bits
+)
+
+var kindNames = [...]string{
+	KindInt: "int", KindUint: "uint", KindHex: "hex", KindPtr: "ptr", KindFd: "fd",
+	KindDirfd: "dirfd", KindPid: "pid", KindSignal: "signal", KindFlags: "flags",
+	KindPath: "path", KindString: "string", KindBuffer: "buffer", KindStruct: "struct",
+	KindIovec: "iovec", KindMsghdr: "msghdr", KindMmsghdr: "mmsghdr",
+	KindStringArray: "strings", KindFdSet: "fdset",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Memory reports whether an argument of kind k points at memory that the
+// catalogue describes (and a recorder may capture).
+func (k Kind) Memory() bool {
+	switch k {
+	case KindPath, KindString, KindBuffer, KindStruct, KindIovec, KindMsghdr, KindMmsghdr,
+		KindStringArray, KindFdSet:
+		return true
+	}
+	return false
+}
+
+// Dir is the direction of the memory behind a pointer argument.
+type Dir uint8
+
+// Directions. Out memory is written by the kernel and is valid after the
+// call (at its exit, when it succeeded); InOut memory is read and written.
+const (
+	In Dir = 1 << iota
+	Out
+	InOut = In | Out
+)
+
+func (d Dir) String() string {
+	switch d {
+	case In:
+		return "in"
+	case Out:
+		return "out"
+	case InOut:
+		return "inout"
+	}
+	return "-"
+}
+
+// LenKind says where the length of a buffer or array comes from.
+type LenKind uint8
+
+// Length sources.
+const (
+	LenNone   LenKind = iota // no length: a scalar, a NUL-terminated string, or a NULL-terminated array
+	LenFixed                 // the struct's size, times Len.Count elements when Count > 1
+	LenArg                   // argument Len.Arg holds the length (bytes for buffers, elements for arrays)
+	LenArgPtr                // argument Len.Arg points at an int holding the length (value-result: socklen_t *)
+	LenRet                   // the return value is the length, after a successful call
+)
+
+// Len describes the length of a buffer or array argument.
+type Len struct {
+	Kind  LenKind
+	Arg   int8  // the argument for LenArg and LenArgPtr
+	Count int16 // element count for LenFixed (0 means 1)
+	Bytes bool  // the length counts bytes, not elements (buffers, sockaddr, sigset)
+}
+
+// Arg is one syscall argument.
+type Arg struct {
+	Name   string // the kernel's parameter name
+	Type   string // the kernel's C type
+	Kind   Kind
+	Dir    Dir    // for memory kinds
+	Flags  string // for KindFlags: the flag set's name (see LookupFlagSet)
+	Struct string // for KindStruct: the layout's name (see StructSize)
+	Len    Len    // for buffers and arrays
+}
+
+// Spec describes one syscall: its arguments and result.
+type Spec struct {
+	Name     string
+	Args     []Arg
+	Ret      Kind // KindInt, KindFd, KindPid or KindHex (an address)
+	NoReturn bool // does not return to the caller when it succeeds (exit, execve)
+}
+
+// Writes reports the arguments whose memory the kernel writes (Dir Out or
+// InOut): what a replayer must restore for the call. The result is in
+// argument order.
+func (s *Spec) Writes() []int {
+	var out []int
+	for i, a := range s.Args {
+		if a.Kind.Memory() && a.Dir&Out != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Arg returns the argument named name and its index, or -1.
+func (s *Spec) Arg(name string) (Arg, int) {
+	for i, a := range s.Args {
+		if a.Name == name {
+			return a, i
+		}
+	}
+	return Arg{}, -1
+}
+
+// Lookup returns the spec of syscall nr of architecture a, or nil when the
+// catalogue has no table or no spec for it (print and record it raw).
+// The same name can have a different spec per architecture (e.g. clone's
+// argument order, i386's old mmap); Lookup picks the right one.
+func Lookup(a Arch, nr int) *Spec {
+	name := Name(a, nr)
+	if name == "" {
+		return nil
+	}
+	return LookupName(a, name)
+}
+
+// LookupName is Lookup by name.
+func LookupName(a Arch, name string) *Spec {
+	var arch []Spec
+	switch a {
+	case I386:
+		arch = specsI386[:]
+	case ARM64:
+		arch = specsARM64[:]
+	}
+	if s := findSpec(arch, name); s != nil {
+		return s
+	}
+	if _, ok := Number(a, name); !ok {
+		return nil
+	}
+	return findSpec(specsCommon[:], name)
+}
+
+func findSpec(t []Spec, name string) *Spec {
+	i := sort.Search(len(t), func(i int) bool { return t[i].Name >= name })
+	if i < len(t) && t[i].Name == name {
+		return &t[i]
+	}
+	return nil
+}
+
+// Size returns the number of bytes an argument of kind KindStruct or
+// KindBuffer takes, given the call's arguments (at entry or exit) and
+// result, for an architecture, and a reader of value-result lengths. ok is
+// false when the length is not known from these (e.g. LenRet before the
+// call returned, or a struct without a size on a).
+func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(addr uint64) (uint64, bool)) (n uint64, ok bool) {
+	elem := uint64(1)
+	if g.Kind == KindStruct || g.Kind == KindIovec || g.Kind == KindMmsghdr {
+		name := g.Struct
+		switch g.Kind {
+		case KindIovec:
+			name = "iovec"
+		case KindMmsghdr:
+			name = "mmsghdr"
+		}
+		sz, known := StructSize(a, name)
+		if !known {
+			return 0, false
+		}
+		elem = uint64(sz)
+	}
+	if g.Len.Bytes {
+		elem = 1
+	}
+	switch g.Len.Kind {
+	case LenFixed:
+		c := uint64(g.Len.Count)
+		if c == 0 {
+			c = 1
+		}
+		return elem * c, true
+	case LenArg:
+		v := args[g.Len.Arg]
+		if !a.Is64Bit() {
+			v &= 0xffffffff
+		}
+		if g.Kind == KindFdSet {
+			return fdSetBytes(a, v), true
+		}
+		return elem * v, true
+	case LenArgPtr:
+		if readLen == nil {
+			return 0, false
+		}
+		v, ok := readLen(args[g.Len.Arg])
+		return elem * v, ok
+	case LenRet:
+		if !exited || ret < 0 {
+			return 0, false
+		}
+		return elem * uint64(ret), true
+	}
+	return 0, false
+}
+
+// fdSetBytes is the size of an fd_set holding nfds bits: whole longs.
+func fdSetBytes(a Arch, nfds uint64) uint64 {
+	if nfds > 1<<20 {
+		nfds = 1 << 20
+	}
+	w := uint64(8)
+	if !a.Is64Bit() {
+		w = 4
+	}
+	return (nfds + 8*w - 1) / (8 * w) * w
+}

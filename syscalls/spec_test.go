@@ -61,15 +61,15 @@ func TestCommonSpecs(t *testing.T) {
 		{x, "close", "ret=int fd:fd"},
 		{x, "newfstatat", "ret=int dfd:dirfd filename:path statbuf:struct(stat)/out flag:flags(at)"},
 		{i, "fstatat64", "ret=int dfd:dirfd filename:path statbuf:struct(stat64)/out flag:flags(at)"},
-		{x, "statx", "ret=int dfd:dirfd filename:path flags:flags(at) mask:flags(statx_mask) buffer:struct(statx)/out"},
+		{x, "statx", "ret=int dfd:dirfd filename:path flags:flags(statx_flags) mask:flags(statx_mask) buffer:struct(statx)/out"},
 		{x, "execve", "ret=int noreturn filename:path argv:strings envp:strings"},
 		{x, "exit_group", "ret=int noreturn error_code:int"},
 		{x, "clone", "ret=pid clone_flags:flags(clone) newsp:hex parent_tidptr:ptr child_tidptr:ptr tls:hex"},
 		{i, "clone", "ret=pid clone_flags:flags(clone) newsp:hex parent_tidptr:ptr tls:hex child_tidptr:ptr"},
 		{arm, "clone", "ret=pid clone_flags:flags(clone) newsp:hex parent_tidptr:ptr tls:hex child_tidptr:ptr"},
-		{x, "mmap", "ret=hex addr:hex len:uint prot:flags(mmap_prot) flags:flags(mmap) fd:fd off:hex"},
+		{x, "mmap", "ret=hex addr:ptr len:uint prot:flags(mmap_prot) flags:flags(mmap) fd:fd off:hex"},
 		{i, "mmap", "ret=hex arg:struct(mmap_arg_struct)/in"},
-		{i, "mmap2", "ret=hex addr:hex len:uint prot:flags(mmap_prot) flags:flags(mmap) fd:fd pgoff:hex"},
+		{i, "mmap2", "ret=hex addr:ptr len:uint prot:flags(mmap_prot) flags:flags(mmap) fd:fd pgoff:hex"},
 		{x, "accept4", "ret=fd fd:fd upeer_sockaddr:struct(sockaddr)/out/*upeer_addrlen upeer_addrlen:struct(int)/inout flags:flags(socket_type)"},
 		{x, "recvfrom", "ret=int fd:fd ubuf:buffer/out/ret size:uint flags:flags(msg) addr:struct(sockaddr)/out/*addr_len addr_len:struct(int)/inout"},
 		{x, "connect", "ret=int fd:fd uservaddr:struct(sockaddr)/in/addrlen addrlen:int"},
@@ -137,8 +137,8 @@ func TestSpecsConsistent(t *testing.T) {
 						t.Errorf("%v %s %s: struct %q has no size on %v", a, name, g.Name, g.Struct, a)
 					}
 				}
-				if g.Kind == syscalls.KindFlags && g.Flags == "" {
-					t.Errorf("%v %s %s: flags without a set", a, name, g.Name)
+				if g.Kind == syscalls.KindFlags && g.Flags != "ioctl" && syscalls.LookupFlagSetArch(a, g.Flags) == nil {
+					t.Errorf("%v %s %s: flag set %q unknown", a, name, g.Name, g.Flags)
 				}
 				if g.Kind.Memory() && g.Kind != syscalls.KindPath && g.Kind != syscalls.KindString &&
 					g.Kind != syscalls.KindStringArray && g.Kind != syscalls.KindMsghdr && g.Dir == 0 {

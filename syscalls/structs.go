@@ -35,7 +35,7 @@ var structSizes = map[string][3]int16{
 	"oldold_utsname":   {0, 45, 0},
 	"sysinfo":          {112, 64, 112},
 	"ustat":            {32, 20, 32},
-	"sigaction":        {32, 20, 24}, // the kernel's, as rt_sigaction takes it
+	"sigaction":        {32, 20, 32}, // the kernel's, as rt_sigaction takes it (arm64 has SA_RESTORER too)
 	"old_sigaction":    {0, 16, 0},
 	"sigset":           {8, 8, 8},
 	"old_sigset":       {0, 4, 0},

@@ -1,0 +1,502 @@
+package syscalls
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+)
+
+// The struct formatters below take the raw bytes of a structure as the
+// tracee's kernel wrote or read them (little-endian) and print it as strace
+// does without -v: some structures in full, others with their most telling
+// fields and ", ...". Where the layout differs between architectures they
+// take the Arch. Given fewer bytes than the structure needs, they return
+// shortStruct rather than guess.
+
+// shortStruct is what a struct formatter returns for too few bytes.
+const shortStruct = "{...}"
+
+// fmtFields reads little-endian fields from the bytes of a structure.
+// Callers check the length first.
+type fmtFields []byte
+
+func (b fmtFields) u16(off int) uint64 { return uint64(binary.LittleEndian.Uint16(b[off:])) }
+func (b fmtFields) u32(off int) uint64 { return uint64(binary.LittleEndian.Uint32(b[off:])) }
+func (b fmtFields) u64(off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }
+
+// uw reads an unsigned field of w bytes (4 or 8).
+func (b fmtFields) uw(w, off int) uint64 {
+	if w == 4 {
+		return b.u32(off)
+	}
+	return b.u64(off)
+}
+
+// sw reads a signed field of w bytes (4 or 8).
+func (b fmtFields) sw(w, off int) int64 {
+	if w == 4 {
+		return int64(int32(b.u32(off)))
+	}
+	return int64(b.u64(off))
+}
+
+// fmtU and fmtD format decimal numbers.
+func fmtU(v uint64) string { return strconv.FormatUint(v, 10) }
+func fmtD(v int64) string  { return strconv.FormatInt(v, 10) }
+
+// fmtBraces joins fields ("name=value") into a structure: "{a=1, b=2}".
+func fmtBraces(fields ...string) string { return "{" + strings.Join(fields, ", ") + "}" }
+
+// fmtMore is the field strace prints for the fields it leaves out.
+const fmtMore = "..."
+
+// wordSize returns the size of a C long on a: 8 on 64-bit architectures,
+// 4 on the others.
+func wordSize(a Arch) int {
+	if a.Is64Bit() {
+		return 8
+	}
+	return 4
+}
+
+// statLayout is where a struct stat keeps the fields strace prints without
+// -v: st_mode, st_rdev and st_size, as offset and width.
+type statLayout struct {
+	size           int
+	mode, modeW    int
+	rdev, rdevW    int
+	sizeOff, sizeW int
+}
+
+// The struct stat layouts: x86_64's, arm64's (asm-generic), and i386's
+// struct stat and struct stat64.
+var (
+	statX86_64   = statLayout{size: 144, mode: 24, modeW: 4, rdev: 40, rdevW: 8, sizeOff: 48, sizeW: 8}
+	statARM64    = statLayout{size: 128, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 48, sizeW: 8}
+	statI386     = statLayout{size: 64, mode: 8, modeW: 2, rdev: 16, rdevW: 4, sizeOff: 20, sizeW: 4}
+	statI386of64 = statLayout{size: 96, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 44, sizeW: 8}
+)
+
+// statLayoutOf returns the layout syscall name of a fills: on i386, struct
+// stat64 for the "...64" syscalls (stat64, fstat64, lstat64, fstatat64)
+// and struct stat for the others. For an Arch without a table the layout
+// is the one whose size is len(b), or x86_64's.
+func statLayoutOf(a Arch, name string, n int) statLayout {
+	switch a {
+	case X86_64:
+		return statX86_64
+	case ARM64:
+		return statARM64
+	case I386:
+		if strings.HasSuffix(name, "64") {
+			return statI386of64
+		}
+		return statI386
+	}
+	for _, l := range []statLayout{statARM64, statI386, statI386of64} {
+		if l.size == n {
+			return l
+		}
+	}
+	return statX86_64
+}
+
+// fmtMakedev formats a device number, in glibc's encoding, as strace does:
+// "makedev(0x1, 0x3)".
+func fmtMakedev(dev uint64) string {
+	major := dev>>8&0xfff | uint64(uint32(dev>>32))&^0xfff
+	minor := dev&0xff | uint64(uint32(dev>>12))&^0xff
+	return "makedev(" + fmtHex(major) + ", " + fmtHex(minor) + ")"
+}
+
+// FormatStat formats the struct stat that syscall name (stat, fstat,
+// newfstatat, stat64, fstatat64, ...) filled on a, as strace does without
+// -v: {st_mode=S_IFREG|0644, st_size=1234, ...}, with st_rdev instead of
+// st_size for devices: {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}.
+// The layout is x86_64's 144-byte struct stat, arm64's 128-byte one, or on
+// i386 the 64-byte struct stat or, for the "...64" syscalls, the 96-byte
+// struct stat64.
+func FormatStat(a Arch, name string, b []byte) string {
+	l := statLayoutOf(a, name, len(b))
+	if len(b) < l.size {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	mode := f.u32(l.mode)
+	if l.modeW == 2 {
+		mode = f.u16(l.mode)
+	}
+	second := "st_size=" + fmtU(f.uw(l.sizeW, l.sizeOff))
+	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {
+		second = "st_rdev=" + fmtMakedev(f.uw(l.rdevW, l.rdev))
+	}
+	return fmtBraces("st_mode="+fmtMode(mode), second, fmtMore)
+}
+
+// sizeofStatx is the size of struct statx.
+const sizeofStatx = 256
+
+// statxAttrBits are the STATX_ATTR_* flags of stx_attributes.
+var statxAttrBits = xlatBits{bits: []xlatEntry{
+	{0x4, "STATX_ATTR_COMPRESSED"}, {0x10, "STATX_ATTR_IMMUTABLE"}, {0x20, "STATX_ATTR_APPEND"},
+	{0x40, "STATX_ATTR_NODUMP"}, {0x800, "STATX_ATTR_ENCRYPTED"}, {0x1000, "STATX_ATTR_AUTOMOUNT"},
+	{0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"}, {0x200000, "STATX_ATTR_DAX"},
+	{0x400000, "STATX_ATTR_WRITE_ATOMIC"},
+}, unknown: "STATX_ATTR_???"}
+
+// FormatStatx formats a struct statx (256 bytes, the same on every
+// architecture) as strace does without -v: {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID,
+// stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=123, ...}.
+func FormatStatx(b []byte) string {
+	if len(b) < sizeofStatx {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces(
+		"stx_mask="+string(statxMaskBits.appendTo(nil, f.u32(0))),
+		"stx_attributes="+string(statxAttrBits.appendTo(nil, f.u64(8))),
+		"stx_mode="+fmtMode(f.u16(28)),
+		"stx_size="+fmtU(f.u64(40)),
+		fmtMore)
+}
+
+// timePair formats a structure of two signed integers of the width len(b)
+// implies: two 32-bit ones in 8 bytes, two 64-bit ones in 16 or more.
+func timePair(b []byte, first, second string) string {
+	w := 8
+	switch {
+	case len(b) == 8:
+		w = 4
+	case len(b) < 16:
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces(first+"="+fmtD(f.sw(w, 0)), second+"="+fmtD(f.sw(w, w)))
+}
+
+// FormatTimespec formats a struct timespec: {tv_sec=1, tv_nsec=500000000}.
+// The width of its fields comes from len(b): 8 bytes hold i386's old
+// 32-bit timespec, 16 the 64-bit one of 64-bit architectures and of the
+// time64 syscalls. a is not needed but kept for symmetry with the other
+// formatters.
+func FormatTimespec(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_nsec") }
+
+// FormatTimeval formats a struct timeval: {tv_sec=1, tv_usec=500000},
+// 8 bytes on i386 and 16 on 64-bit architectures, as FormatTimespec.
+func FormatTimeval(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_usec") }
+
+// fmtRlim formats one limit as strace does: "RLIM64_INFINITY" (or i386's
+// 32-bit "RLIM_INFINITY"), a multiple of 1024 above 1024 as "8192*1024",
+// anything else in decimal.
+func fmtRlim(v uint64, infinity uint64, infName string) string {
+	switch {
+	case v == infinity:
+		return infName
+	case v > 1024 && v%1024 == 0:
+		return fmtU(v/1024) + "*1024"
+	}
+	return fmtU(v)
+}
+
+// FormatRlimit formats a struct rlimit: {rlim_cur=8192*1024,
+// rlim_max=RLIM64_INFINITY}. 8 bytes hold i386's 32-bit struct rlimit
+// (getrlimit, setrlimit), whose infinity strace prints as RLIM_INFINITY; 16
+// bytes the 64-bit one of 64-bit architectures and of prlimit64.
+func FormatRlimit(a Arch, b []byte) string {
+	f := fmtFields(b)
+	switch {
+	case len(b) == 8:
+		return fmtBraces("rlim_cur="+fmtRlim(f.u32(0), 0xffffffff, "RLIM_INFINITY"),
+			"rlim_max="+fmtRlim(f.u32(4), 0xffffffff, "RLIM_INFINITY"))
+	case len(b) >= 16:
+		return fmtBraces("rlim_cur="+fmtRlim(f.u64(0), ^uint64(0), "RLIM64_INFINITY"),
+			"rlim_max="+fmtRlim(f.u64(8), ^uint64(0), "RLIM64_INFINITY"))
+	}
+	return shortStruct
+}
+
+// utsLen is the size of each field of struct utsname.
+const utsLen = 65
+
+// FormatUtsname formats a struct utsname (6 fields of 65 bytes) as strace
+// does without -v: {sysname="Linux", nodename="host", ...}.
+func FormatUtsname(b []byte) string {
+	if len(b) < 6*utsLen {
+		return shortStruct
+	}
+	return fmtBraces("sysname="+fmtCString(b[:utsLen]), "nodename="+fmtCString(b[utsLen:2*utsLen]), fmtMore)
+}
+
+// sizeofPollfd is the size of struct pollfd.
+const sizeofPollfd = 8
+
+// FormatPollfds formats an array of struct pollfd as strace prints poll's
+// argument: [{fd=3, events=POLLIN|POLLOUT}, {fd=-1}] (strace leaves out the
+// events of a negative fd). With withRevents, each entry whose revents is
+// not zero also shows them: {fd=3, events=POLLIN, revents=POLLIN}. (strace
+// itself prints the returned events separately, after the return value; see
+// FormatPollRevents.) Bytes after the last whole entry are ignored.
+func FormatPollfds(b []byte, withRevents bool) string {
+	return pollArray(b, func(fd int64, events, revents uint64) string {
+		if fd < 0 {
+			return fmtBraces("fd=" + fmtD(fd))
+		}
+		fields := []string{"fd=" + fmtD(fd), "events=" + string(pollBits.appendTo(nil, events))}
+		if withRevents && revents != 0 {
+			fields = append(fields, "revents="+string(pollBits.appendTo(nil, revents)))
+		}
+		return fmtBraces(fields...)
+	})
+}
+
+// FormatPollRevents formats what poll returned in an array of struct pollfd
+// as strace prints it after poll's return value: the entries whose revents
+// is not zero, [{fd=3, revents=POLLIN}].
+func FormatPollRevents(b []byte) string {
+	return pollArray(b, func(fd int64, events, revents uint64) string {
+		if revents == 0 {
+			return ""
+		}
+		return fmtBraces("fd="+fmtD(fd), "revents="+string(pollBits.appendTo(nil, revents)))
+	})
+}
+
+// pollArray formats the entries of an array of struct pollfd with entry,
+// which returns "" to leave one out.
+func pollArray(b []byte, entry func(fd int64, events, revents uint64) string) string {
+	var parts []string
+	for off := 0; off+sizeofPollfd <= len(b); off += sizeofPollfd {
+		f := fmtFields(b[off:])
+		if s := entry(int64(int32(f.u32(0))), f.u16(4), f.u16(6)); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// sizeofEpollEvent returns the size of struct epoll_event on a: packed, 12
+// bytes, on x86_64 and i386; 16 on arm64 and others.
+func sizeofEpollEvent(a Arch) int {
+	if a == X86_64 || a == I386 {
+		return 12
+	}
+	return 16
+}
+
+// FormatEpollEvent formats one struct epoll_event as strace prints
+// epoll_ctl's argument: {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}.
+func FormatEpollEvent(a Arch, b []byte) string {
+	size := sizeofEpollEvent(a)
+	if len(b) < size {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	data := f.u64(size - 8)
+	return fmtBraces("events="+string(epollBits.appendTo(nil, f.u32(0))),
+		"data="+fmtBraces("u32="+fmtU(uint64(uint32(data))), "u64="+fmtU(data)))
+}
+
+// FormatEpollEvents formats an array of struct epoll_event as strace prints
+// epoll_wait's: [{events=EPOLLIN, data={u32=5, u64=5}}, ...]. Bytes after
+// the last whole entry are ignored.
+func FormatEpollEvents(a Arch, b []byte) string {
+	size := sizeofEpollEvent(a)
+	var parts []string
+	for off := 0; off+size <= len(b); off += size {
+		parts = append(parts, FormatEpollEvent(a, b[off:off+size]))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// FormatRusage formats a struct rusage as strace does without -v:
+// {ru_utime={tv_sec=0, tv_usec=1000}, ru_stime={tv_sec=0, tv_usec=0}, ...}.
+// Its fields are longs: 144 bytes on 64-bit architectures, 72 on i386.
+func FormatRusage(a Arch, b []byte) string {
+	w := wordSize(a)
+	if len(b) < 18*w {
+		return shortStruct
+	}
+	return fmtBraces("ru_utime="+timePair(b[:2*w], "tv_sec", "tv_usec"),
+		"ru_stime="+timePair(b[2*w:4*w], "tv_sec", "tv_usec"), fmtMore)
+}
+
+// fsMagics are the file system types of statfs's f_type, by magic number.
+var fsMagics = xlatEnum{vals: []xlatEntry{
+	{0x0000002f, "QNX4_SUPER_MAGIC"}, {0x00000033, "Z3FOLD_MAGIC"}, {0x00000187, "AUTOFS_SUPER_MAGIC"},
+	{0x00001373, "DEVFS_SUPER_MAGIC"}, {0x0000137d, "EXT_SUPER_MAGIC"}, {0x0000137f, "MINIX_SUPER_MAGIC"},
+	{0x0000138f, "MINIX_SUPER_MAGIC2"}, {0x00001cd1, "DEVPTS_SUPER_MAGIC"},
+	{0x00002468, "MINIX2_SUPER_MAGIC"}, {0x00002478, "MINIX2_SUPER_MAGIC2"},
+	{0x00003434, "NILFS_SUPER_MAGIC"}, {0x00004244, "HFS_SUPER_MAGIC"},
+	{0x0000482b, "HFSPLUS_SUPER_MAGIC"}, {0x00004d44, "MSDOS_SUPER_MAGIC"},
+	{0x00004d5a, "MINIX3_SUPER_MAGIC"}, {0x0000517b, "SMB_SUPER_MAGIC"},
+	{0x0000564c, "NCP_SUPER_MAGIC"}, {0x00005df5, "EXOFS_SUPER_MAGIC"}, {0x00006969, "NFS_SUPER_MAGIC"},
+	{0x00007275, "ROMFS_MAGIC"}, {0x000072b6, "JFFS2_SUPER_MAGIC"}, {0x00009660, "ISOFS_SUPER_MAGIC"},
+	{0x00009fa0, "PROC_SUPER_MAGIC"}, {0x00009fa1, "OPENPROM_SUPER_MAGIC"},
+	{0x00009fa2, "USBDEVICE_SUPER_MAGIC"}, {0x0000adf5, "ADFS_SUPER_MAGIC"},
+	{0x0000adff, "AFFS_SUPER_MAGIC"}, {0x0000ef51, "EXT2_OLD_SUPER_MAGIC"},
+	{0x0000ef53, "EXT2_SUPER_MAGIC"}, {0x0000f15f, "ECRYPTFS_SUPER_MAGIC"}, {0x00011954, "UFS_MAGIC"},
+	{0x0027e0eb, "CGROUP_SUPER_MAGIC"}, {0x00414a53, "EFS_SUPER_MAGIC"},
+	{0x00c0ffee, "HOSTFS_SUPER_MAGIC"}, {0x00c36400, "CEPH_SUPER_MAGIC"}, {0x01021994, "TMPFS_MAGIC"},
+	{0x01021997, "V9FS_MAGIC"}, {0x01161970, "GFS2_MAGIC"}, {0x012fd16d, "XIAFS_SUPER_MAGIC"},
+	{0x012ff7b4, "XENIX_SUPER_MAGIC"}, {0x012ff7b5, "SYSV4_SUPER_MAGIC"},
+	{0x012ff7b6, "SYSV2_SUPER_MAGIC"}, {0x012ff7b7, "COH_SUPER_MAGIC"},
+	{0x02011994, "SHMFS_SUPER_MAGIC"}, {0x09041934, "ANON_INODE_FS_MAGIC"},
+	{0x0bad1dea, "FUTEXFS_SUPER_MAGIC"}, {0x0bd00bd0, "LL_SUPER_MAGIC"},
+	{0x0bd00bd1, "LUSTRE_SUPER_MAGIC"}, {0x11307854, "MTD_INODE_FS_MAGIC"},
+	{0x13661366, "BALLOON_KVM_MAGIC"}, {0x15013346, "UDF_SUPER_MAGIC"}, {0x1badface, "BFS_MAGIC"},
+	{0x2011bab0, "EXFAT_SUPER_MAGIC"}, {0x24051905, "UBIFS_SUPER_MAGIC"}, {0x28cd3d45, "CRAMFS_MAGIC"},
+	{0x2fc12fc1, "ZFS_SUPER_MAGIC"}, {0x3153464a, "JFS_SUPER_MAGIC"}, {0x42465331, "BEFS_SUPER_MAGIC"},
+	{0x42494e4d, "BINFMTFS_MAGIC"}, {0x43415d53, "SMACK_MAGIC"}, {0x444d4142, "DMA_BUF_MAGIC"},
+	{0x453dcd28, "CRAMFS_MAGIC_WEND"}, {0x454d444d, "DEVMEM_MAGIC"}, {0x47504653, "GPFS_SUPER_MAGIC"},
+	{0x50494446, "PID_FS_MAGIC"}, {0x50495045, "PIPEFS_MAGIC"}, {0x52654973, "REISERFS_SUPER_MAGIC"},
+	{0x5345434d, "SECRETMEM_MAGIC"}, {0x5346414f, "AFS_SUPER_MAGIC"}, {0x5346544e, "NTFS_SB_MAGIC"},
+	{0x534f434b, "SOCKFS_MAGIC"}, {0x54190100, "UFS_CIGAM"}, {0x565a4653, "VZFS_SUPER_MAGIC"},
+	{0x57ac6e9d, "STACK_END_MAGIC"}, {0x58295829, "ZSMALLOC_MAGIC"}, {0x58465342, "XFS_SUPER_MAGIC"},
+	{0x5a3c69f0, "AAFS_MAGIC"}, {0x5a4f4653, "ZONEFS_MAGIC"}, {0x6165676c, "PSTOREFS_MAGIC"},
+	{0x61756673, "AUFS_SUPER_MAGIC"}, {0x62646576, "BDEVFS_MAGIC"}, {0x62656570, "CONFIGFS_MAGIC"},
+	{0x62656572, "SYSFS_MAGIC"}, {0x63677270, "CGROUP2_SUPER_MAGIC"}, {0x64626720, "DEBUGFS_MAGIC"},
+	{0x64646178, "DAXFS_MAGIC"}, {0x65735543, "FUSE_CTL_SUPER_MAGIC"}, {0x65735546, "FUSE_SUPER_MAGIC"},
+	{0x68191122, "QNX6_SUPER_MAGIC"}, {0x6b414653, "AFS_FS_MAGIC"},
+	{0x6c6f6f70, "BINDERFS_SUPER_MAGIC"}, {0x6e736673, "NSFS_MAGIC"}, {0x73636673, "SECURITYFS_MAGIC"},
+	{0x73717368, "SQUASHFS_MAGIC"}, {0x73727279, "BTRFS_TEST_MAGIC"}, {0x73757245, "CODA_SUPER_MAGIC"},
+	{0x7461636f, "OCFS2_SUPER_MAGIC"}, {0x74726163, "TRACEFS_MAGIC"},
+	{0x794c7630, "OVERLAYFS_SUPER_MAGIC"}, {0x858458f6, "RAMFS_MAGIC"},
+	{0x9123683e, "BTRFS_SUPER_MAGIC"}, {0x958458f6, "HUGETLBFS_MAGIC"}, {0xa501fcf5, "VXFS_SUPER_MAGIC"},
+	{0xabba1974, "XENFS_SUPER_MAGIC"}, {0xc7571590, "PPC_CMM_MAGIC"}, {0xc97e8168, "LOGFS_MAGIC"},
+	{0xca451a4e, "BCACHEFS_SUPER_MAGIC"}, {0xcafe4a11, "BPF_FS_MAGIC"}, {0xde5e81e4, "EFIVARFS_MAGIC"},
+	{0xe0f5e1e2, "EROFS_SUPER_MAGIC_V1"}, {0xf2f52010, "F2FS_SUPER_MAGIC"}, {0xf97cff8c, "SELINUX_MAGIC"},
+	{0xf995e849, "HPFS_SUPER_MAGIC"}, {0xfe534d42, "SMB2_SUPER_MAGIC"}, {0xff534d42, "CIFS_SUPER_MAGIC"},
+}}
+
+// statfsFlagBits are the ST_* flags of f_flags.
+var statfsFlagBits = xlatBits{bits: []xlatEntry{
+	{1, "ST_RDONLY"}, {2, "ST_NOSUID"}, {4, "ST_NODEV"}, {8, "ST_NOEXEC"}, {16, "ST_SYNCHRONOUS"},
+	{32, "ST_VALID"}, {64, "ST_MANDLOCK"}, {1024, "ST_NOATIME"}, {2048, "ST_NODIRATIME"},
+	{4096, "ST_RELATIME"}, {8192, "ST_NOSYMFOLLOW"},
+}, unknown: "ST_???"}
+
+// stValid is ST_VALID: strace prints f_flags only when it is set.
+const stValid = 32
+
+// The widths of the fields of a struct statfs, in order: f_type, f_bsize,
+// f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_fsid (two ints),
+// f_namelen, f_frsize, f_flags.
+var (
+	statfs64Bit    = [11]int{8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8} // x86_64, arm64
+	statfsI386     = [11]int{4, 4, 4, 4, 4, 4, 4, 8, 4, 4, 4} // i386 statfs, fstatfs
+	statfs64OnI386 = [11]int{4, 4, 8, 8, 8, 8, 8, 8, 4, 4, 4} // i386 statfs64, fstatfs64
+)
+
+// FormatStatfs formats the struct statfs that syscall name (statfs,
+// fstatfs, statfs64, fstatfs64) filled on a, in full as strace does:
+// {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=..., f_bfree=...,
+// f_bavail=..., f_files=..., f_ffree=..., f_fsid={val=[0x1, 0x2]},
+// f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}. The layout is
+// the 120-byte one of x86_64 and arm64, or on i386 the 64-byte struct
+// statfs or, for the "...64" syscalls, the 84-byte struct statfs64.
+func FormatStatfs(a Arch, name string, b []byte) string {
+	widths := statfs64Bit
+	if a == I386 {
+		widths = statfsI386
+		if strings.HasSuffix(name, "64") {
+			widths = statfs64OnI386
+		}
+	}
+	var v [11]uint64
+	off := 0
+	for i, w := range widths {
+		if off+w > len(b) {
+			return shortStruct
+		}
+		if i == 7 { // f_fsid: two ints, kept whole
+			v[i] = fmtFields(b).u64(off)
+		} else {
+			v[i] = fmtFields(b).uw(w, off)
+		}
+		off += w
+	}
+	fields := []string{"f_type=" + string(fsMagics.appendTo(nil, v[0]))}
+	for i, name := range []string{"f_bsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree"} {
+		fields = append(fields, name+"="+fmtU(v[i+1]))
+	}
+	fields = append(fields,
+		"f_fsid={val=["+fmtHex(uint64(uint32(v[7])))+", "+fmtHex(v[7]>>32)+"]}",
+		"f_namelen="+fmtU(v[8]), "f_frsize="+fmtU(v[9]))
+	if v[10]&stValid != 0 {
+		fields = append(fields, "f_flags="+string(statfsFlagBits.appendTo(nil, v[10])))
+	}
+	return fmtBraces(fields...)
+}
+
+// FormatSysinfo formats a struct sysinfo in full as strace does:
+// {uptime=10402, loads=[37600, 34848, 58272], totalram=..., freeram=...,
+// sharedram=..., bufferram=..., totalswap=0, freeswap=0, procs=82,
+// totalhigh=0, freehigh=0, mem_unit=1}. Its fields are longs: 112 bytes on
+// 64-bit architectures, 64 on i386.
+func FormatSysinfo(a Arch, b []byte) string {
+	w := wordSize(a)
+	procs := 10 * w                     // after uptime, loads[3] and 6 sizes
+	high := (procs + 4 + w - 1) / w * w // procs and pad, aligned
+	if len(b) < high+2*w+4 {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	fields := []string{
+		"uptime=" + fmtD(f.sw(w, 0)),
+		"loads=[" + fmtU(f.uw(w, w)) + ", " + fmtU(f.uw(w, 2*w)) + ", " + fmtU(f.uw(w, 3*w)) + "]",
+	}
+	for i, name := range []string{"totalram", "freeram", "sharedram", "bufferram", "totalswap", "freeswap"} {
+		fields = append(fields, name+"="+fmtU(f.uw(w, (4+i)*w)))
+	}
+	fields = append(fields, "procs="+fmtU(f.u16(procs)),
+		"totalhigh="+fmtU(f.uw(w, high)), "freehigh="+fmtU(f.uw(w, high+w)),
+		"mem_unit="+fmtU(f.u32(high+2*w)))
+	return fmtBraces(fields...)
+}
+
+// direntTypes are the DT_* file types of d_type.
+var direntTypes = xlatEnum{vals: []xlatEntry{
+	{0, "DT_UNKNOWN"}, {1, "DT_FIFO"}, {2, "DT_CHR"}, {4, "DT_DIR"}, {6, "DT_BLK"}, {8, "DT_REG"},
+	{10, "DT_LNK"}, {12, "DT_SOCK"}, {14, "DT_WHT"},
+}, unknown: "DT_???"}
+
+// dirent64Header is the size of struct linux_dirent64 before d_name.
+const dirent64Header = 19
+
+// eachDirent64 calls fn for each whole struct linux_dirent64 in b, and
+// stops at the first one whose d_reclen is too small or runs past b.
+func eachDirent64(b []byte, fn func(e fmtFields, reclen int)) {
+	for off := 0; off+dirent64Header <= len(b); {
+		e := fmtFields(b[off:])
+		reclen := int(e.u16(16))
+		if reclen < dirent64Header || off+reclen > len(b) {
+			return
+		}
+		fn(e[:reclen], reclen)
+		off += reclen
+	}
+}
+
+// CountDirents64 returns the number of entries in a buffer getdents64
+// filled, for strace's default form of the buffer: "0x7ffc... /* 29
+// entries */".
+func CountDirents64(b []byte) int {
+	n := 0
+	eachDirent64(b, func(fmtFields, int) { n++ })
+	return n
+}
+
+// FormatDirents64Verbose formats the entries of a buffer getdents64 filled
+// as strace -v does: [{d_ino=2, d_off=1, d_reclen=24, d_type=DT_DIR,
+// d_name="."}, ...].
+func FormatDirents64Verbose(b []byte) string {
+	var parts []string
+	eachDirent64(b, func(e fmtFields, reclen int) {
+		parts = append(parts, fmtBraces(
+			"d_ino="+fmtU(e.u64(0)), "d_off="+fmtD(int64(e.u64(8))),
+			"d_reclen="+strconv.Itoa(reclen),
+			"d_type="+string(direntTypes.appendTo(nil, uint64(e[18]))),
+			"d_name="+fmtCString(e[dirent64Header:])))
+	})
+	return "[" + strings.Join(parts, ", ") + "]"
+}

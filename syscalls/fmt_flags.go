@@ -267,7 +267,7 @@ type flagSets struct {
 // flagSetRegistry builds the sets on first use.
 var flagSetRegistry = sync.OnceValue(func() *flagSets {
 	r := &flagSets{common: map[string]*FlagSet{}, byArch: map[archSetKey]*FlagSet{}}
-	for _, f := range commonFlagSets() {
+	for _, f := range append(commonFlagSets(), netFlagSets()...) {
 		r.common[f.Name] = f
 	}
 	for a, sets := range archFlagSets() {

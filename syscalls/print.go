@@ -28,6 +28,10 @@ type CallText struct {
 	Ret    int64  // the result, when Exited
 	Exited bool   // the call returned (Ret is valid)
 	Mem    Memory // nil: pointers are printed as addresses
+	// EntryMem, if not nil, is the memory as it was at the call's entry:
+	// value-result arguments (a socklen_t * the kernel updates) then show
+	// both values, as strace does: [128 => 16].
+	EntryMem Memory
 }
 
 // PrintOptions are the knobs of FormatCall, named after strace's.
@@ -121,7 +125,14 @@ func resultNote(c *CallText, spec *Spec) string {
 		}
 		return ""
 	}
-	if c.Ret == 0 || c.Mem == nil {
+	if c.Ret == 0 {
+		switch spec.Name {
+		case "poll", "ppoll", "ppoll_time64", "select", "_newselect", "pselect6", "pselect6_time64":
+			return " (Timeout)"
+		}
+		return ""
+	}
+	if c.Mem == nil {
 		return ""
 	}
 	switch spec.Name {
@@ -328,8 +339,8 @@ func (p *printer) ready(g *Arg) bool {
 func (p *printer) arg(i int) string {
 	g := &p.spec.Args[i]
 	v := p.word(i)
-	if (p.spec.Name == "fcntl" || p.spec.Name == "fcntl64") && i == 2 {
-		return p.fcntlArg(v)
+	if s, ok := p.special(i, v); ok {
+		return s
 	}
 	switch g.Kind {
 	case KindInt:
@@ -414,6 +425,53 @@ func (p *printer) arg(i int) string {
 		return formatFdSet(p.read(v, n))
 	}
 	return hex(v)
+}
+
+// special shows the arguments whose meaning depends on another one, as
+// strace does: fcntl's argument by command, socket's protocol by family,
+// socket options by level, integer option values.
+func (p *printer) special(i int, v uint64) (string, bool) {
+	switch p.spec.Name {
+	case "fcntl", "fcntl64":
+		if i == 2 {
+			return p.fcntlArg(v), true
+		}
+	case "socket", "socketpair":
+		if i == 2 {
+			switch p.c.Args[0] & 0xffffffff {
+			case 2, 10: // AF_INET, AF_INET6
+				return LookupFlagSet("ipproto").Format(v & 0xffffffff), true
+			}
+		}
+	case "setsockopt", "getsockopt":
+		switch i {
+		case 2:
+			set := ""
+			switch p.c.Args[1] & 0xffffffff {
+			case 1: // SOL_SOCKET
+				set = "sockopt_socket"
+			case 0: // SOL_IP
+				set = "sockopt_ip"
+			case 6: // SOL_TCP
+				set = "sockopt_tcp"
+			case 41: // SOL_IPV6
+				set = "sockopt_ipv6"
+			}
+			if fs := LookupFlagSet(set); fs != nil {
+				return fs.Format(v & 0xffffffff), true
+			}
+		case 3:
+			// An int option: [value]; others as bytes.
+			n, ok := p.size(i)
+			if !ok || n != 4 || v == 0 || !p.ready(&p.spec.Args[i]) {
+				return "", false
+			}
+			if b := p.read(v, 4); len(b) == 4 {
+				return "[" + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(b))), 10) + "]", true
+			}
+		}
+	}
+	return "", false
 }
 
 // fcntl commands whose argument or result strace decodes.
@@ -505,6 +563,13 @@ func (p *printer) structArg(i int, addr uint64) string {
 	case "int":
 		if p.spec.Name == "wait4" || p.spec.Name == "waitpid" {
 			return FormatWaitStatus(int(int32(binary.LittleEndian.Uint32(b))))
+		}
+		if g.Dir == InOut && len(b) == 4 && p.c.EntryMem != nil {
+			// A value-result length: what went in, and what came out.
+			if in := p.c.EntryMem.ReadMemory(addr, 4); len(in) == 4 && string(in) != string(b) {
+				return "[" + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(in))), 10) +
+					" => " + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(b))), 10) + "]"
+			}
 		}
 		return p.array(b, 4, func(e []byte) string {
 			return strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(e))), 10)

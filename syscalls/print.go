@@ -387,8 +387,8 @@ func (p *printer) arg(i int) string {
 		switch p.spec.Name {
 		case "getdents64", "getdents":
 			// strace shows the entries only with -v.
-			b := p.read(v, n)
-			if len(b) < n {
+			b, ok := p.whole(i, v)
+			if !ok {
 				return hex(v)
 			}
 			if p.o != nil && p.o.Verbose && p.spec.Name == "getdents64" {
@@ -418,11 +418,11 @@ func (p *printer) arg(i int) string {
 	case KindStringArray:
 		return p.strings(g, v)
 	case KindFdSet:
-		n, ok := p.size(i)
+		b, ok := p.whole(i, v)
 		if !ok {
 			return hex(v)
 		}
-		return formatFdSet(p.read(v, n))
+		return formatFdSet(b)
 	}
 	return hex(v)
 }
@@ -518,14 +518,20 @@ func (p *printer) flags(g *Arg, v uint64) string {
 	return fs.Format(v)
 }
 
-func (p *printer) structArg(i int, addr uint64) string {
-	g := &p.spec.Args[i]
+// whole reads all of argument i's memory, or reports that it cannot.
+func (p *printer) whole(i int, addr uint64) ([]byte, bool) {
 	n, ok := p.size(i)
 	if !ok {
-		return hex(addr)
+		return nil, false
 	}
 	b := p.read(addr, n)
-	if len(b) < n {
+	return b, len(b) == n
+}
+
+func (p *printer) structArg(i int, addr uint64) string {
+	g := &p.spec.Args[i]
+	b, ok := p.whole(i, addr)
+	if !ok {
 		return hex(addr)
 	}
 	a := p.c.Arch
@@ -631,12 +637,8 @@ func ptrSize(a Arch) int {
 // up to the call's result.
 func (p *printer) iovecs(i int, addr uint64) string {
 	g := &p.spec.Args[i]
-	n, ok := p.size(i)
+	raw, ok := p.whole(i, addr)
 	if !ok {
-		return hex(addr)
-	}
-	raw := p.read(addr, n)
-	if len(raw) < n {
 		return hex(addr)
 	}
 	w := ptrSize(p.c.Arch)

@@ -63,8 +63,9 @@ var structSizes = map[string][3]int16{
 	"rseq":             {32, 32, 32},
 	"mmap_arg_struct":  {0, 24, 0}, // i386 old mmap: six longs
 	"sel_arg_struct":   {0, 20, 0}, // i386 old select: five longs
-	"user_desc":        {0, 16, 0},
-	"file_handle":      {8, 8, 8}, // the header; the handle follows
+	"user_desc":        {16, 16, 0},
+	"old_kernel_stat":  {0, 32, 0}, // i386 oldstat, oldfstat, oldlstat
+	"file_handle":      {8, 8, 8},  // the header; the handle follows
 	"cachestat_range":  {16, 16, 16},
 	"cachestat":        {40, 40, 40},
 	"mount_attr":       {32, 32, 32},

@@ -3,6 +3,7 @@ GO      ?= go
 BIN     := bin
 BENCHTIME ?= 1x
 COUNT   ?= 5
+FUZZTIME ?= 15s
 
 .PHONY: all build test test-short bench demo generate vet clean
 
@@ -19,6 +20,7 @@ test:
 	$(GO) vet ./...
 	GOARCH=arm64 $(GO) vet ./...   # arm64 must keep building (it cannot run here)
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME) ./format/   # the trace reader on hostile input, briefly
 
 test-short:
 	$(GO) test -short -count=1 ./...
@@ -27,6 +29,8 @@ test-short:
 # loop) in one run, unpinned and pinned to one CPU; see README "Performance".
 bench:
 	./scripts/bench.sh
+	$(GO) test -run '^$$' -bench 'Write' -benchtime 1000000x -count $(COUNT) ./format/
+	$(GO) test -run '^$$' -bench 'Read|FindTrace' -benchtime 3x -count $(COUNT) -cpu 1 ./format/
 
 # The README's first command: trace sh -c 'ls / | wc -l'.
 demo: build

@@ -1,4 +1,47 @@
 // Package format reads and writes systr trace files: msgpack events in
-// zstd-compressed, crash-safe, indexed chunks. See issue 4. Not implemented
-// yet.
+// zstd-compressed, crash-safe, indexed chunks.
+//
+// # Layout
+//
+// A trace is a sequence of zstd frames, so `zstd -dc trace.sctr` prints
+// its raw msgpack. Metadata travels in zstd skippable frames; every
+// number in them is little-endian:
+//
+//	signature  skippable frame 0x184D2A50: "\x89SCTR\r\n\x1a", major, minor, flags
+//	header     descriptor + zstd frame: a msgpack map (Header)
+//	chunk      descriptor + zstd frame: msgpack events      } repeated
+//	index      descriptor + zstd frame: a msgpack map (Index) } at a clean
+//	trailer    skippable frame 0x184D2A52: index offset, length, CRC, "\x89SCTRIX\n" } close only
+//
+// A descriptor (skippable frame 0x184D2A51) holds the chunk's kind,
+// compressed and raw length, CRC-32C, event count, first and last
+// sequence numbers and time range. The Writer compresses each chunk on
+// its own (on other goroutines) and writes descriptor and chunk with one
+// write, when the chunk reaches 1 MiB or has waited 1 s: a recorder
+// killed at any moment leaves whole chunks and at most a torn last one.
+//
+// # Events
+//
+// Each event is a msgpack array [kind, seq, time, pid, tid, fields...]
+// whose seq and time are relative to the chunk's first ones. Fields are
+// only ever appended: a reader decodes those it knows, leaves missing ones
+// zero and skips the rest, and skips whole events of kinds it does not
+// know. Syscall events hold entry and exit together: arguments, result,
+// both times, registers, and the captured memory, each region with its
+// full length so that truncation is explicit. The header and index are
+// msgpack maps, which tolerate new and missing keys.
+//
+// # Reading
+//
+// Open uses the index of a complete file. A file without one (a recording
+// that did not finish, a file cut short) is scanned: every complete chunk
+// is read and Truncated says where the rest was lost; Repair rewrites such
+// a file with an index. Reader.Events iterates in file order, one chunk in
+// memory at a time (or a few, decoded in parallel), and skips chunks a
+// Filter rules out by their index entry. Every length is checked before
+// use: a damaged or hostile file gives a *CorruptError naming the offset,
+// never a panic or an unbounded allocation.
+//
+// Trace files hold what the traced program read and wrote, secrets
+// included: Create makes them with mode 0600.
 package format

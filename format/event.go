@@ -1,0 +1,252 @@
+package format
+
+import (
+	"strconv"
+
+	"github.com/systr/systr/syscalls"
+)
+
+// Kind identifies an event's type in the file. Readers skip kinds they do
+// not know.
+type Kind uint8
+
+// Event kinds.
+const (
+	KindSyscall Kind = 2
+	KindNewTask Kind = 3
+	KindExec    Kind = 4
+	KindSignal  Kind = 5
+	KindExit    Kind = 6
+	KindDetach  Kind = 7
+	KindLost    Kind = 8
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindSyscall:
+		return "syscall"
+	case KindNewTask:
+		return "newtask"
+	case KindExec:
+		return "exec"
+	case KindSignal:
+		return "signal"
+	case KindExit:
+		return "exit"
+	case KindDetach:
+		return "detach"
+	case KindLost:
+		return "lost"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Event is one record of a trace: *Syscall, *NewTask, *Exec, *Signal,
+// *Exit, *Detach or *Lost.
+type Event interface {
+	Kind() Kind
+	// Base returns the fields every event has.
+	Base() *Head
+}
+
+// Head holds what every event has: its place in the trace's total order
+// (Seq, given by the writer of the events, increasing), its time
+// (CLOCK_MONOTONIC ns; Header.Clock relates it to wall time), and the
+// thread it concerns.
+type Head struct {
+	Seq  uint64
+	Time int64
+	Pid  int32
+	Tid  int32
+}
+
+// Base returns h; embedding Head gives every event its Base method.
+func (h *Head) Base() *Head { return h }
+
+// SyscallFlags describe how a call ended.
+type SyscallFlags uint32
+
+// Syscall flags.
+const (
+	// Unfinished: the call never returned (exit, exit_group, the old
+	// image of a successful execve, a thread killed inside it, or the
+	// recording ended first). Ret, Exit and out memory are absent.
+	Unfinished SyscallFlags = 1 << iota
+	// Restarted: the call returned a restart code (ERESTARTSYS...) and
+	// the kernel will restart it.
+	Restarted
+	// Injected: the result was set by the tracer (replay, fault
+	// injection), not by the kernel.
+	Injected
+	// Skipped: the tracer skipped the call at entry.
+	Skipped
+)
+
+// Syscall is one system call: its entry and exit in one record.
+type Syscall struct {
+	Head            // Time is the entry time
+	Arch  syscalls.Arch
+	Nr    int32
+	Args  [6]uint64
+	Ret   int64 // the raw result (-errno on failure)
+	Exit  int64 // exit time (CLOCK_MONOTONIC ns); 0 if Unfinished
+	Flags SyscallFlags
+	// Regs holds the registers at entry, raw (user_regs_struct of the
+	// tracer's architecture), if recorded.
+	Regs []byte
+	// RegsExit lists the registers that changed at exit, as (offset in
+	// Regs in bytes, new value) pairs.
+	RegsExit []RegChange
+	// Mem is the memory captured behind pointer arguments.
+	Mem []Region
+}
+
+// Kind returns KindSyscall.
+func (*Syscall) Kind() Kind { return KindSyscall }
+
+// Errno returns the error number of a failed call, or 0.
+func (s *Syscall) Errno() int {
+	r := s.Ret
+	if !s.Arch.Is64Bit() {
+		r = int64(int32(r))
+	}
+	if s.Flags&Unfinished == 0 && r < 0 && r >= -4095 {
+		return int(-r)
+	}
+	return 0
+}
+
+// Duration returns the time between entry and exit (0 if unfinished).
+func (s *Syscall) Duration() int64 {
+	if s.Flags&Unfinished != 0 || s.Exit < s.Time {
+		return 0
+	}
+	return s.Exit - s.Time
+}
+
+// Region returns the memory captured for argument arg in direction dir,
+// or nil.
+func (s *Syscall) Region(arg int, dir syscalls.Dir) *Region {
+	for i := range s.Mem {
+		if int(s.Mem[i].Arg) == arg && s.Mem[i].Dir == dir {
+			return &s.Mem[i]
+		}
+	}
+	return nil
+}
+
+// RegChange is one register changed at a call's exit.
+type RegChange struct {
+	Offset uint16
+	Value  uint64
+}
+
+// RegionFlags describe a captured region.
+type RegionFlags uint8
+
+// Region flags.
+const (
+	// Fault: the tracee's memory could not be read in full; Data is what
+	// was read.
+	Fault RegionFlags = 1 << iota
+	// Redacted: the bytes were masked on request; Data is empty.
+	Redacted
+)
+
+// Region is memory captured behind a pointer argument: at entry for
+// memory into the kernel (In), at exit for memory out of it (Out).
+type Region struct {
+	Arg   int8   // the argument (0-5) whose pointer it was; -1: none
+	Field uint16 // for memory reached through a struct (iovec buffers, msghdr parts): its index; 0 otherwise
+	Dir   syscalls.Dir
+	Flags RegionFlags
+	Addr  uint64
+	Len   uint64 // the full length; Data is shorter if it was cut (Truncated)
+	Data  []byte
+}
+
+// Truncated reports whether Data holds less than the region's length.
+func (r *Region) Truncated() bool { return uint64(len(r.Data)) < r.Len }
+
+// NewTask is a thread or process created.
+type NewTask struct {
+	Head          // Pid and Tid of the new task
+	ParentPid     int32
+	ParentTid     int32
+	Flags         uint64 // clone flags (exit signal in the low byte)
+	Thread        bool
+	How           uint8 // 1 fork, 2 vfork, 3 clone, 0 unknown (adopted without its parent's event)
+	Arch          syscalls.Arch
+}
+
+// Kind returns KindNewTask.
+func (*NewTask) Kind() Kind { return KindNewTask }
+
+// Exec is a successful execve: the process has a new image.
+type Exec struct {
+	Head             // Tid is the thread that exec'd, now with the leader's id
+	FormerTid int32  // its tid before the exec (differs for a non-leader thread)
+	Path      string // the new executable
+	Argv      []string
+	Envp      []string // nil when redacted
+	Arch      syscalls.Arch
+}
+
+// Kind returns KindExec.
+func (*Exec) Kind() Kind { return KindExec }
+
+// Signal is a signal about to be delivered to a thread.
+type Signal struct {
+	Head
+	Signal    int32
+	Code      int32 // si_code
+	SenderPid int32
+	SenderUid int32
+	// Delivered is the signal actually delivered: Signal, another, or 0
+	// when the tracer suppressed it.
+	Delivered int32
+	Info      []byte // raw siginfo, if recorded
+}
+
+// Kind returns KindSignal.
+func (*Signal) Kind() Kind { return KindSignal }
+
+// Exit is a thread or process ending.
+type Exit struct {
+	Head
+	Process bool  // the whole process ended (its last thread)
+	Status  int32 // the raw wait status
+}
+
+// Kind returns KindExit.
+func (*Exit) Kind() Kind { return KindExit }
+
+// Exited reports whether it exited normally, and the exit code.
+func (e *Exit) Exited() (bool, int) { return e.Status&0x7f == 0, int(e.Status>>8) & 0xff }
+
+// Signaled returns the signal that killed it, or 0.
+func (e *Exit) Signaled() int {
+	if s := e.Status & 0x7f; s != 0 && s != 0x7f {
+		return int(s)
+	}
+	return 0
+}
+
+// Detach is the tracer letting a process go on untraced.
+type Detach struct {
+	Head
+}
+
+// Kind returns KindDetach.
+func (*Detach) Kind() Kind { return KindDetach }
+
+// Lost says that events were lost (never expected; e.g. memory the
+// recorder could not keep up with).
+type Lost struct {
+	Head
+	Count  uint64
+	Reason string
+}
+
+// Kind returns KindLost.
+func (*Lost) Kind() Kind { return KindLost }

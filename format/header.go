@@ -1,0 +1,127 @@
+package format
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// Header describes a recording. It is a msgpack map: readers ignore keys
+// they do not know and leave missing ones zero.
+type Header struct {
+	// Version of the file format, from the file's signature (not stored
+	// in the map).
+	Major, Minor uint16 `msgpack:"-"`
+
+	Writer        string `msgpack:"writer"`         // the program that wrote the file
+	WriterVersion string `msgpack:"writer_version"` // and its version
+	// Clock relates the events' CLOCK_MONOTONIC times to wall-clock time.
+	Clock Clock `msgpack:"clock"`
+	Host  Host  `msgpack:"host"`
+	// The traced program: its command line, working directory and
+	// environment (nil if redacted), or the pids attached to.
+	Argv        []string `msgpack:"argv"`
+	Cwd         string   `msgpack:"cwd"`
+	Env         []string `msgpack:"env"`
+	EnvRedacted bool     `msgpack:"env_redacted"`
+	Attached    []int    `msgpack:"attached,omitempty"`
+	// Traced is the traced set as an strace -e trace= expression ("all"
+	// by default); Signals likewise for -e signal=.
+	Traced  string `msgpack:"traced"`
+	Signals string `msgpack:"signals,omitempty"`
+	// Limits are the capture limits the recorder used.
+	Limits Limits `msgpack:"limits"`
+	// Arches are the syscall architectures of the recording (AUDIT_ARCH).
+	Arches []syscalls.Arch `msgpack:"arches"`
+	// Extra holds anything else a writer wants to keep.
+	Extra map[string]string `msgpack:"extra,omitempty"`
+}
+
+// Clock is the time anchor of a recording: at the same instant,
+// CLOCK_MONOTONIC read Mono and the wall clock read Wall (both ns).
+type Clock struct {
+	Mono int64 `msgpack:"mono"`
+	Wall int64 `msgpack:"wall"`
+}
+
+// WallTime converts an event time (CLOCK_MONOTONIC ns) to wall-clock time.
+func (c Clock) WallTime(mono int64) time.Time { return time.Unix(0, c.Wall+(mono-c.Mono)) }
+
+// Host describes the machine a recording was made on.
+type Host struct {
+	Hostname string `msgpack:"hostname"`
+	Kernel   string `msgpack:"kernel"`  // uname -r
+	Version  string `msgpack:"version"` // uname -v
+	Machine  string `msgpack:"machine"` // uname -m
+	CPUs     int    `msgpack:"cpus"`
+	PageSize int    `msgpack:"page_size"`
+}
+
+// Limits are capture limits: how many bytes of memory were kept.
+type Limits struct {
+	// In bounds memory into the kernel (write buffers...), Out memory
+	// out of it (read buffers...); 0 means no limit. Strings are paths
+	// and other NUL-terminated strings.
+	In      int `msgpack:"in"`
+	Out     int `msgpack:"out"`
+	Strings int `msgpack:"strings"`
+}
+
+// Now returns the clock anchor for this instant.
+func Now() Clock {
+	var ts unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return Clock{Mono: ts.Nano(), Wall: time.Now().UnixNano()}
+}
+
+// Monotonic returns CLOCK_MONOTONIC in ns, the time base of events.
+func Monotonic() int64 {
+	var ts unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return ts.Nano()
+}
+
+// ThisHost describes the machine this runs on.
+func ThisHost() Host {
+	var u unix.Utsname
+	_ = unix.Uname(&u)
+	str := func(b []byte) string { s, _, _ := strings.Cut(string(b), "\x00"); return s }
+	h, _ := os.Hostname()
+	return Host{Hostname: h, Kernel: str(u.Release[:]), Version: str(u.Version[:]), Machine: str(u.Machine[:]),
+		CPUs: runtime.NumCPU(), PageSize: os.Getpagesize()}
+}
+
+// Index is written at a clean close (or by Repair): the list of chunks,
+// so that readers can seek and filter without scanning the file.
+type Index struct {
+	// Status is "complete" for a file closed cleanly, "repaired" for one
+	// rewritten by Repair.
+	Status string      `msgpack:"status"`
+	Chunks []ChunkInfo `msgpack:"chunks"`
+	Events uint64      `msgpack:"events"`
+}
+
+// ChunkInfo describes one chunk of events.
+type ChunkInfo struct {
+	Offset   int64  `msgpack:"offset"` // of its descriptor
+	Size     int64  `msgpack:"size"`   // bytes in the file, descriptor included
+	CompLen  uint32 `msgpack:"comp_len"`
+	RawLen   uint32 `msgpack:"raw_len"`
+	Events   uint32 `msgpack:"events"`
+	FirstSeq uint64 `msgpack:"first_seq"`
+	LastSeq  uint64 `msgpack:"last_seq"`
+	TsMin    int64  `msgpack:"ts_min"`
+	TsMax    int64  `msgpack:"ts_max"`
+	// Pids are the processes with events in the chunk; Syscalls the
+	// syscalls, as (AUDIT_ARCH << 32 | number). Filters skip chunks with
+	// neither.
+	Pids     []int32  `msgpack:"pids"`
+	Syscalls []uint64 `msgpack:"syscalls"`
+
+	base chunkBase
+	crc  uint32
+}

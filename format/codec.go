@@ -9,19 +9,41 @@ import (
 )
 
 // Events are msgpack arrays: [kind, seq, time, pid, tid, fields...].
-// Seq and time are deltas from the chunk's first sequence number and time
-// base (small numbers, compact ints). Fields are only ever appended: a
+// Seq and time are deltas from the previous event of the chunk (from the
+// descriptor's first sequence number and time base for the first one):
+// small numbers, compact ints. Architectures are small codes, a region's
+// address is relative to its argument's value. Fields are only ever appended: a
 // reader decodes the ones it knows, leaves missing ones zero and skips
 // the rest, and skips whole events of kinds it does not know.
 
-// chunkBase is what an event's seq and time are relative to.
+// chunkBase is what an event's seq and time are relative to: the previous
+// event's (the descriptor's for the first event of a chunk).
 type chunkBase struct {
 	seq  uint64
 	time int64
 }
 
-// encodeEvent appends ev to the encoder's output.
-func encodeEvent(e *msgpack.Encoder, ev Event, base chunkBase) error {
+// archCodes are the short codes of the architectures with tables.
+var archCodes = [...]syscalls.Arch{1: syscalls.X86_64, 2: syscalls.I386, 3: syscalls.ARM64}
+
+func archCode(a syscalls.Arch) uint64 {
+	for c, x := range archCodes {
+		if x == a && c > 0 {
+			return uint64(c)
+		}
+	}
+	return uint64(a)
+}
+
+func archOf(c uint64) syscalls.Arch {
+	if c > 0 && c < uint64(len(archCodes)) {
+		return archCodes[c]
+	}
+	return syscalls.Arch(c)
+}
+
+// encodeEvent appends ev to the encoder's output and advances base.
+func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 	h := ev.Base()
 	head := func(n int) {
 		e.EncodeArrayLen(n)
@@ -30,11 +52,12 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base chunkBase) error {
 		e.EncodeInt(h.Time - base.time)
 		e.EncodeInt(int64(h.Pid))
 		e.EncodeInt(int64(h.Tid))
+		base.seq, base.time = h.Seq, h.Time
 	}
 	switch v := ev.(type) {
 	case *Syscall:
 		head(14)
-		e.EncodeUint(uint64(v.Arch))
+		e.EncodeUint(archCode(v.Arch))
 		e.EncodeInt(int64(v.Nr))
 		e.EncodeArrayLen(6)
 		for _, a := range v.Args {
@@ -68,7 +91,7 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base chunkBase) error {
 			e.EncodeUint(uint64(r.Field))
 			e.EncodeUint(uint64(r.Dir))
 			e.EncodeUint(uint64(r.Flags))
-			e.EncodeUint(r.Addr)
+			e.EncodeUint(r.Addr - argValue(&v.Args, r.Arg))
 			e.EncodeUint(r.Len)
 			if err := e.EncodeBytes(r.Data); err != nil {
 				return err
@@ -82,14 +105,14 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base chunkBase) error {
 		e.EncodeUint(v.Flags)
 		e.EncodeBool(v.Thread)
 		e.EncodeUint(uint64(v.How))
-		return e.EncodeUint(uint64(v.Arch))
+		return e.EncodeUint(archCode(v.Arch))
 	case *Exec:
 		head(10)
 		e.EncodeInt(int64(v.FormerTid))
 		e.EncodeString(v.Path)
 		encodeStrings(e, v.Argv)
 		encodeStrings(e, v.Envp)
-		return e.EncodeUint(uint64(v.Arch))
+		return e.EncodeUint(archCode(v.Arch))
 	case *Signal:
 		head(11)
 		e.EncodeInt(int64(v.Signal))
@@ -113,6 +136,14 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base chunkBase) error {
 	return fmt.Errorf("format: cannot write event of type %T", ev)
 }
 
+// argValue is the value of argument i, the base of a region's address.
+func argValue(args *[6]uint64, i int8) uint64 {
+	if i >= 0 && i < 6 {
+		return args[i]
+	}
+	return 0
+}
+
 func encodeStrings(e *msgpack.Encoder, s []string) {
 	if s == nil {
 		e.EncodeNil()
@@ -130,7 +161,7 @@ var errSkip = errors.New("unknown event kind")
 // decodeEvent reads the next event from m. It returns errSkip (with the
 // event consumed) for a kind it does not know. Byte slices of the event
 // share m's buffer. al supplies the events' memory.
-func decodeEvent(m *mpReader, al *arena, base chunkBase) (Event, error) {
+func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 	f := fields{m: m}
 	n := m.arrayLen()
 	if m.err != nil {
@@ -142,11 +173,12 @@ func decodeEvent(m *mpReader, al *arena, base chunkBase) (Event, error) {
 	f.left = n
 	kind := Kind(f.uint())
 	h := Head{Seq: base.seq + uint64(f.int()), Time: base.time + f.int(), Pid: int32(f.int()), Tid: int32(f.int())}
+	base.seq, base.time = h.Seq, h.Time
 	var ev Event
 	switch kind {
 	case KindSyscall:
 		s := al.syscall()
-		*s = Syscall{Head: h, Arch: syscalls.Arch(f.uint()), Nr: int32(f.int())}
+		*s = Syscall{Head: h, Arch: archOf(f.uint()), Nr: int32(f.int())}
 		if n := f.array(); n >= 0 {
 			for i := 0; i < n && m.err == nil; i++ {
 				v := m.uint()
@@ -178,15 +210,16 @@ func decodeEvent(m *mpReader, al *arena, base chunkBase) (Event, error) {
 					break
 				}
 				s.Mem[i] = region(m)
+				s.Mem[i].Addr += argValue(&s.Args, s.Mem[i].Arg)
 			}
 		}
 		ev = s
 	case KindNewTask:
 		ev = &NewTask{Head: h, ParentPid: int32(f.int()), ParentTid: int32(f.int()), Flags: f.uint(),
-			Thread: f.bool(), How: uint8(f.uint()), Arch: syscalls.Arch(f.uint())}
+			Thread: f.bool(), How: uint8(f.uint()), Arch: archOf(f.uint())}
 	case KindExec:
 		ev = &Exec{Head: h, FormerTid: int32(f.int()), Path: f.str(), Argv: f.strings(), Envp: f.strings(),
-			Arch: syscalls.Arch(f.uint())}
+			Arch: archOf(f.uint())}
 	case KindSignal:
 		ev = &Signal{Head: h, Signal: int32(f.int()), Code: int32(f.int()), SenderPid: int32(f.int()),
 			SenderUid: int32(f.int()), Delivered: int32(f.int()), Info: f.bytes()}

@@ -42,16 +42,17 @@ func TestForwardCompatible(t *testing.T) {
 	// A signal from an older writer: no Delivered, no Info.
 	e.EncodeArrayLen(8)
 	e.EncodeUint(uint64(KindSignal))
-	e.EncodeInt(2)
-	e.EncodeInt(6)
+	e.EncodeInt(1) // deltas from the exit
+	e.EncodeInt(1)
 	e.EncodeInt(7)
 	e.EncodeInt(7)
 	e.EncodeInt(15)
 	e.EncodeInt(0)
 	e.EncodeInt(1)
 	// A syscall as this version writes it.
+	prev := chunkBase{seq: 12, time: 1006} // the signal's
 	if err := encodeEvent(e, &Syscall{Head: Head{Seq: 13, Time: 1010, Pid: 7, Tid: 7}, Arch: syscalls.X86_64, Nr: 1,
-		Ret: 5, Exit: 1020}, base); err != nil {
+		Ret: 5, Exit: 1020}, &prev); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := decodeEvents(buf.Bytes(), descriptor{FirstSeq: base.seq, TsBase: base.time, Records: 4})

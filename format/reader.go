@@ -401,7 +401,7 @@ func decodeEvents(payload []byte, d descriptor) ([]Event, error) {
 	evs := make([]Event, 0, min(int(d.Records), len(payload)))
 	al := &arena{calls: make([]Syscall, 0, min(int(d.Records), len(payload)/16+1))}
 	for m.left() > 0 {
-		ev, err := decodeEvent(m, al, base)
+		ev, err := decodeEvent(m, al, &base)
 		if errors.Is(err, errSkip) {
 			continue
 		}

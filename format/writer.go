@@ -61,7 +61,8 @@ type Writer struct {
 
 type chunkStats struct {
 	n          uint32
-	base       chunkBase
+	base       chunkBase // the chunk's first event
+	prev       chunkBase // the last event written
 	last       uint64
 	tsMin      int64
 	tsMax      int64
@@ -238,10 +239,11 @@ func (w *Writer) Write(ev Event) error {
 	c := &w.cur
 	if !c.hasEvents {
 		c.hasEvents, c.base = true, chunkBase{seq: h.Seq, time: h.Time}
+		c.prev = c.base
 		c.tsMin, c.tsMax = h.Time, h.Time
 		w.started = time.Now()
 	}
-	if err := encodeEvent(w.enc, ev, c.base); err != nil {
+	if err := encodeEvent(w.enc, ev, &c.prev); err != nil {
 		return err
 	}
 	c.n++

@@ -1,5 +1,16 @@
-// Package record captures every traced system call, with registers and the
-// memory behind its pointer arguments, into a trace file (package format). It
-// is built on package tracer and the syscalls catalogue; see issue 5. Not
-// implemented yet.
+// Package record records what a traced program does into a trace file:
+// every traced syscall with its arguments, result, entry and exit times,
+// optionally its registers, and the memory behind its pointer arguments as
+// the syscall catalogue (package syscalls) describes it - strings, paths
+// and buffers into the kernel at entry, buffers and structs out of it at
+// exit with the length the kernel returned, iovec data, argv and envp -
+// plus new tasks, execs, signals, exits and detaches.
+//
+// A Recorder sits between a tracer.Tracer and a format.Writer. Its
+// handlers run on the tracer's thread and only read the stopped tracee;
+// the events go through a bounded queue to a goroutine that gives them to
+// the writer, which encodes and compresses them on other goroutines.
+//
+// Not captured yet: the socket address and control data inside a msghdr
+// (its iovec data is), and memory reached through other structs' pointers.
 package record

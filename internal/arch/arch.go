@@ -15,6 +15,7 @@ package arch
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/systr/systr/syscalls"
 )
@@ -206,3 +207,15 @@ func (r *ARM64) slot(a syscalls.Arch, f Field) (*uint64, error) {
 // CompatCS is the x86 code segment selector of 32-bit user mode; a thread
 // whose Cs is this runs i386 code.
 const CompatCS = 0x23
+
+// Bytes returns the register set as the kernel lays it out (a copy), for
+// recording.
+func (r *AMD64) Bytes() []byte {
+	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(r)), unsafe.Sizeof(*r))...)
+}
+
+// Bytes returns the register set as the kernel lays it out (a copy), for
+// recording.
+func (r *ARM64) Bytes() []byte {
+	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(r)), unsafe.Sizeof(*r))...)
+}

@@ -1,0 +1,217 @@
+package record
+
+import (
+	"encoding/binary"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// maxStrings bounds the entries of an argv or envp kept.
+const maxStrings = 4096
+
+// capture reads the memory behind s's pointer arguments that spec
+// describes: at entry what goes into the kernel, at exit what came out of
+// it (after a successful call).
+func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spec, entry bool) {
+	a := s.Arch
+	ok := !entry && (s.Ret >= 0 || s.Ret < -4095) && s.Flags&format.Restarted == 0
+	readLen := func(addr uint64) (uint64, bool) {
+		var b [4]byte
+		if n, _ := c.ReadMem(addr, b[:]); n < 4 {
+			return 0, false
+		}
+		return uint64(binary.LittleEndian.Uint32(b[:])), true
+	}
+	for i := range spec.Args {
+		g := &spec.Args[i]
+		addr := s.Args[i]
+		if !a.Is64Bit() {
+			addr &= 0xffffffff
+		}
+		if addr == 0 || !g.Kind.Memory() {
+			continue
+		}
+		switch g.Kind {
+		case syscalls.KindPath, syscalls.KindString:
+			if entry {
+				s.Mem = append(s.Mem, r.readString(c, i, addr))
+			}
+			continue
+		case syscalls.KindStringArray:
+			if !entry || (g.Name == "envp" && r.opts.NoEnv) {
+				continue
+			}
+			list, n, fault := r.readStrings(c, addr)
+			reg := format.Region{Arg: int8(i), Dir: syscalls.In, Addr: addr, Data: joinNul(list), Len: n}
+			if fault {
+				reg.Flags |= format.Fault
+			}
+			s.Mem = append(s.Mem, reg)
+			continue
+		}
+		// Memory of a direction is read at its time: in at entry, out at
+		// a successful exit. InOut both.
+		var dir syscalls.Dir
+		switch {
+		case entry && g.Dir&syscalls.In != 0:
+			dir = syscalls.In
+		case ok && g.Dir&syscalls.Out != 0:
+			dir = syscalls.Out
+		default:
+			continue
+		}
+		n, known := g.Size(a, s.Args, s.Ret, !entry, readLen)
+		if g.Kind == syscalls.KindMsghdr {
+			n, known = msghdrSize(a), true
+		}
+		if !known {
+			continue
+		}
+		if g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr {
+			r.captureIovecs(c, s, i, g, addr, n, dir)
+			continue
+		}
+		s.Mem = append(s.Mem, r.read(c, i, 0, dir, addr, n))
+	}
+}
+
+// limit is the bytes kept of a region of direction dir (0: no limit).
+func (r *Recorder) limit(dir syscalls.Dir) uint64 {
+	if dir == syscalls.Out {
+		return uint64(r.opts.Limits.Out)
+	}
+	return uint64(r.opts.Limits.In)
+}
+
+// read captures n bytes at addr, cut at the direction's limit.
+func (r *Recorder) read(c *tracer.Call, arg int, field uint16, dir syscalls.Dir, addr, n uint64) format.Region {
+	keep := n
+	if l := r.limit(dir); l > 0 && keep > l {
+		keep = l
+	}
+	reg := format.Region{Arg: int8(arg), Field: field, Dir: dir, Addr: addr, Len: n}
+	if keep == 0 {
+		reg.Data = []byte{}
+		return reg
+	}
+	b := make([]byte, keep)
+	got, _ := c.ReadMem(addr, b)
+	reg.Data = b[:got]
+	if uint64(got) < keep {
+		reg.Flags |= format.Fault
+	}
+	return reg
+}
+
+// readString captures a NUL-terminated string (Len counts the NUL; a
+// string longer than the limit has Len = limit+1 and no NUL kept).
+func (r *Recorder) readString(c *tracer.Call, arg int, addr uint64) format.Region {
+	max := r.opts.Limits.Strings
+	if max <= 0 {
+		max = DefaultLimits.Strings
+	}
+	str, cut, err := c.ReadString(addr, max)
+	reg := format.Region{Arg: int8(arg), Dir: syscalls.In, Addr: addr}
+	switch {
+	case err != nil && str == "":
+		reg.Flags |= format.Fault
+	case cut:
+		reg.Data, reg.Len = []byte(str), uint64(len(str))+1
+	default:
+		reg.Data = append([]byte(str), 0)
+		reg.Len = uint64(len(reg.Data))
+	}
+	return reg
+}
+
+// readStrings reads a NULL-terminated array of string pointers: the
+// strings, the bytes they take NUL-terminated, and whether memory failed.
+func (r *Recorder) readStrings(c *tracer.Call, addr uint64) ([]string, uint64, bool) {
+	w := uint64(8)
+	if !c.Arch().Is64Bit() {
+		w = 4
+	}
+	max := r.opts.Limits.Strings
+	if max <= 0 {
+		max = DefaultLimits.Strings
+	}
+	var list []string
+	var total uint64
+	b := make([]byte, w)
+	for i := uint64(0); i < maxStrings; i++ {
+		if n, _ := c.ReadMem(addr+i*w, b); uint64(n) < w {
+			return list, total, true
+		}
+		p := binary.LittleEndian.Uint64(append(b, make([]byte, 8-w)...))
+		if p == 0 {
+			return list, total, false
+		}
+		s, _, err := c.ReadString(p, max)
+		if err != nil && s == "" {
+			return list, total, true
+		}
+		list = append(list, s)
+		total += uint64(len(s)) + 1
+	}
+	return list, total, false
+}
+
+// msghdrSize is the size of struct msghdr of a's calls.
+func msghdrSize(a syscalls.Arch) uint64 {
+	n, _ := syscalls.StructSize(a, "msghdr")
+	return uint64(n)
+}
+
+// captureIovecs keeps an iovec array (or a msghdr and its iovec array)
+// and the data of its buffers: Field k+1 is buffer k. Out data is kept up
+// to the call's result, spread over the buffers in order.
+func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *syscalls.Arg, addr, n uint64, dir syscalls.Dir) {
+	a := s.Arch
+	w := uint64(8)
+	if !a.Is64Bit() {
+		w = 4
+	}
+	word := func(b []byte, off uint64) uint64 {
+		if off+w > uint64(len(b)) {
+			return 0
+		}
+		if w == 4 {
+			return uint64(binary.LittleEndian.Uint32(b[off:]))
+		}
+		return binary.LittleEndian.Uint64(b[off:])
+	}
+	head := r.read(c, i, 0, syscalls.In, addr, n)
+	if dir == syscalls.In || g.Kind == syscalls.KindMsghdr {
+		s.Mem = append(s.Mem, head)
+	}
+	iov, count := addr, n/(2*w)
+	if g.Kind == syscalls.KindMsghdr {
+		// struct msghdr: name, namelen, iov, iovlen, control, controllen, flags.
+		iov, count = word(head.Data, 2*w), word(head.Data, 3*w)
+		if count > 1024 {
+			return
+		}
+		arr := r.read(c, i, 0, syscalls.In, iov, count*2*w)
+		head = arr
+	}
+	left := int64(-1) // out: bytes the call transferred
+	if dir == syscalls.Out {
+		left = s.Ret
+	}
+	for k := uint64(0); k < count && k < 1024; k++ {
+		base, ln := word(head.Data, 2*w*k), word(head.Data, 2*w*k+w)
+		if left >= 0 {
+			ln = min(ln, uint64(left))
+			left -= int64(ln)
+		}
+		if base == 0 || ln == 0 {
+			continue
+		}
+		s.Mem = append(s.Mem, r.read(c, i, uint16(k+1), dir, base, ln))
+		if left == 0 {
+			break
+		}
+	}
+}

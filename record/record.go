@@ -1,0 +1,351 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Options tune what a Recorder keeps.
+type Options struct {
+	// Limits bound the bytes kept per region. The zero value means the
+	// defaults: paths and strings 4096, memory into the kernel 4096,
+	// memory out of it 1 MiB (enough to replay almost every call).
+	Limits format.Limits
+	// Trace selects the syscalls recorded (nil: all of them).
+	Trace *syscalls.Filter
+	// NoEnv leaves the environment out of exec events.
+	NoEnv bool
+	// Regs keeps the registers at entry and their changes at exit.
+	Regs bool
+	// Queue is the number of events buffered between the tracer thread
+	// and the writer (default 4096). The tracer waits when it is full:
+	// events are never dropped.
+	Queue int
+}
+
+// DefaultLimits are the capture limits of the zero Options.
+var DefaultLimits = format.Limits{In: 4096, Out: 1 << 20, Strings: 4096}
+
+// Recorder turns what a tracer sees into trace events: every traced
+// syscall with its arguments, result, times and the memory behind its
+// pointer arguments as the syscall catalogue describes it, and the
+// tracer's notifications (new tasks, execs, signals, exits, detaches).
+// Handlers run on the tracer's thread and only read the tracee; events go
+// through a queue to a goroutine that hands them to the format.Writer,
+// which encodes and compresses them elsewhere.
+type Recorder struct {
+	t    *tracer.Tracer
+	w    *format.Writer
+	opts Options
+
+	queue chan format.Event
+	done  chan struct{}
+	err   error // the writer's first error, read after done
+
+	// Tracer-thread state: the call each thread is inside.
+	pending map[int]*format.Syscall
+	execs   map[int]execArgs // argv and envp of an execve in flight, by tid
+
+	mu     sync.Mutex
+	closed bool
+	count  uint64
+	procs  map[int32]bool
+}
+
+type execArgs struct{ argv, envp []string }
+
+// New installs the recorder's handlers on t (replacing any) and starts
+// writing events to w. Close it after the tracer is done.
+func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
+	if o.Limits == (format.Limits{}) {
+		o.Limits = DefaultLimits
+	}
+	if o.Queue <= 0 {
+		o.Queue = 4096
+	}
+	r := &Recorder{t: t, w: w, opts: o, queue: make(chan format.Event, o.Queue), done: make(chan struct{}),
+		pending: map[int]*format.Syscall{}, execs: map[int]execArgs{}, procs: map[int32]bool{}}
+	if err := r.install(); err != nil {
+		return nil, err
+	}
+	go r.writeLoop()
+	return r, nil
+}
+
+func (r *Recorder) install() error {
+	var err error
+	if r.opts.Trace == nil || r.opts.Trace.IsAll() {
+		err = r.t.TraceAll(r.handle)
+	} else {
+		names := map[string]bool{}
+		for _, a := range syscalls.Arches() {
+			for _, nr := range r.opts.Trace.Numbers(a) {
+				if n := syscalls.Name(a, nr); n != "" {
+					names[n] = true
+				}
+			}
+		}
+		if len(names) > 0 {
+			err = r.t.Trace(r.handle, slices.Sorted(maps.Keys(names))...)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	r.t.OnNewTask(r.onNewTask)
+	r.t.OnExec(r.onExec)
+	r.t.OnSignal(r.onSignal)
+	r.t.OnExit(r.onExit)
+	r.t.OnDetach(r.onDetach)
+	return nil
+}
+
+func (r *Recorder) writeLoop() {
+	defer close(r.done)
+	for ev := range r.queue {
+		if r.err != nil {
+			continue // keep draining so that the tracer never blocks
+		}
+		if err := r.w.Write(ev); err != nil {
+			r.err = err
+		}
+	}
+}
+
+// emit queues an event (on the tracer thread).
+func (r *Recorder) emit(ev format.Event) {
+	r.mu.Lock()
+	closed := r.closed
+	if !closed {
+		r.count++
+		r.procs[ev.Base().Pid] = true
+	}
+	r.mu.Unlock()
+	if !closed {
+		r.queue <- ev
+	}
+}
+
+// Stats returns the events recorded so far and the processes seen.
+func (r *Recorder) Stats() (events uint64, processes int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.count, len(r.procs)
+}
+
+// Close records the calls still in flight as unfinished, waits until
+// every event is with the writer, and returns the writer's first error.
+// It does not close the writer.
+func (r *Recorder) Close() error {
+	for tid, s := range r.pending {
+		s.Flags |= format.Unfinished
+		r.emit(s)
+		delete(r.pending, tid)
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return errors.New("record: closed twice")
+	}
+	r.closed = true
+	r.mu.Unlock()
+	close(r.queue)
+	<-r.done
+	return r.err
+}
+
+func (r *Recorder) handle(c *tracer.Call) tracer.Action {
+	if c.IsEntry() {
+		r.entry(c)
+	} else {
+		r.exit(c)
+	}
+	return tracer.Continue
+}
+
+func (r *Recorder) entry(c *tracer.Call) {
+	tid := c.Tid()
+	if prev := r.pending[tid]; prev != nil {
+		// Its exit never came (a restart of the same call shows as a
+		// new entry only after an exit): keep it as unfinished.
+		prev.Flags |= format.Unfinished
+		r.emit(prev)
+	}
+	s := &format.Syscall{Head: format.Head{Time: format.Monotonic(), Pid: int32(c.Pid()), Tid: int32(tid)},
+		Arch: c.Arch(), Nr: int32(c.Nr()), Args: c.Args()}
+	if r.opts.Regs {
+		if regs, err := c.Regs(); err == nil {
+			s.Regs = regs.Bytes()
+		}
+	}
+	spec := syscalls.Lookup(c.Arch(), c.Nr())
+	if spec != nil {
+		r.capture(c, s, spec, true)
+		if spec.Name == "execve" || spec.Name == "execveat" {
+			r.execs[tid] = r.execArgs(c, spec)
+		}
+	}
+	r.pending[tid] = s
+}
+
+func (r *Recorder) exit(c *tracer.Call) {
+	tid := c.Tid()
+	s := r.pending[tid]
+	delete(r.pending, tid)
+	if s == nil {
+		return // entered before recording began
+	}
+	s.Exit = format.Monotonic()
+	s.Ret = c.Ret()
+	if c.Restart() {
+		s.Flags |= format.Restarted
+	}
+	if r.opts.Regs && s.Regs != nil {
+		if regs, err := c.Regs(); err == nil {
+			s.RegsExit = changes(s.Regs, regs.Bytes())
+		}
+	}
+	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
+		r.capture(c, s, spec, false)
+	}
+	delete(r.execs, tid)
+	r.emit(s)
+}
+
+// changes lists the 8-byte words of after that differ from before.
+func changes(before, after []byte) []format.RegChange {
+	var out []format.RegChange
+	for off := 0; off+8 <= len(before) && off+8 <= len(after); off += 8 {
+		var b, a uint64
+		for i := 7; i >= 0; i-- {
+			b = b<<8 | uint64(before[off+i])
+			a = a<<8 | uint64(after[off+i])
+		}
+		if a != b {
+			out = append(out, format.RegChange{Offset: uint16(off), Value: a})
+		}
+	}
+	return out
+}
+
+// execArgs reads argv and envp of an execve at its entry (the old image is
+// gone once it succeeds).
+func (r *Recorder) execArgs(c *tracer.Call, spec *syscalls.Spec) execArgs {
+	var e execArgs
+	for i, g := range spec.Args {
+		if g.Kind != syscalls.KindStringArray {
+			continue
+		}
+		list, _, _ := r.readStrings(c, c.Arg(i))
+		if g.Name == "envp" {
+			if !r.opts.NoEnv {
+				e.envp = list
+			}
+		} else {
+			e.argv = list
+		}
+	}
+	return e
+}
+
+func (r *Recorder) onNewTask(n tracer.NewTask) {
+	r.emit(&format.NewTask{Head: format.Head{Time: format.Monotonic(), Pid: int32(n.Pid), Tid: int32(n.Tid)},
+		ParentPid: int32(n.ParentPid), ParentTid: int32(n.ParentTid), Flags: n.Flags, Thread: n.Thread,
+		How: uint8(n.Kind), Arch: n.Arch})
+}
+
+func (r *Recorder) onExec(e tracer.ExecEvent) {
+	args := r.execs[e.FormerTid]
+	delete(r.execs, e.FormerTid)
+	// The execve that succeeded never returns to the old image; with a
+	// non-leader thread the call was entered under the former tid.
+	for _, tid := range []int{e.FormerTid, e.Tid} {
+		if s := r.pending[tid]; s != nil && (tid == e.FormerTid || s.Tid == int32(e.Tid)) {
+			s.Flags |= format.Unfinished
+			r.emit(s)
+			delete(r.pending, tid)
+		}
+	}
+	ev := &format.Exec{Head: format.Head{Time: format.Monotonic(), Pid: int32(e.Pid), Tid: int32(e.Tid)},
+		FormerTid: int32(e.FormerTid), Path: e.Path, Argv: args.argv, Envp: args.envp}
+	if r.opts.NoEnv {
+		ev.Envp = nil
+	}
+	r.emit(ev)
+}
+
+func (r *Recorder) onSignal(s *tracer.SignalEvent) {
+	r.emit(&format.Signal{Head: format.Head{Time: format.Monotonic(), Pid: int32(s.Pid), Tid: int32(s.Tid)},
+		Signal: int32(s.Signal), Code: s.Code, SenderPid: int32(s.SenderPid), Delivered: int32(s.Deliver)})
+}
+
+func (r *Recorder) onExit(e tracer.ExitEvent) {
+	if s := r.pending[e.Tid]; s != nil {
+		s.Flags |= format.Unfinished // exit, exit_group, or killed inside a call
+		r.emit(s)
+		delete(r.pending, e.Tid)
+	}
+	delete(r.execs, e.Tid)
+	st := int32(e.Status.Code&0xff) << 8
+	if e.Status.Signal != 0 {
+		st = int32(e.Status.Signal) & 0x7f
+		if e.Status.CoreDump {
+			st |= 0x80
+		}
+	}
+	r.emit(&format.Exit{Head: format.Head{Time: format.Monotonic(), Pid: int32(e.Pid), Tid: int32(e.Tid)},
+		Process: e.Process, Status: st})
+}
+
+func (r *Recorder) onDetach(d tracer.DetachEvent) {
+	for tid, s := range r.pending {
+		if s.Pid == int32(d.Pid) {
+			s.Flags |= format.Unfinished
+			r.emit(s)
+			delete(r.pending, tid)
+		}
+	}
+	r.emit(&format.Detach{Head: format.Head{Time: format.Monotonic(), Pid: int32(d.Pid), Tid: int32(d.Pid)}})
+}
+
+// Header returns a trace header for a recording of argv (or of the
+// attached pids) made now on this host.
+func Header(argv []string, cwd string, env []string, attached []int, o Options) *format.Header {
+	h := &format.Header{Writer: "systr", WriterVersion: Version, Clock: format.Now(), Host: format.ThisHost(),
+		Argv: argv, Cwd: cwd, Env: env, Attached: attached, Traced: "all", Limits: o.Limits,
+		Arches: []syscalls.Arch{syscalls.Native()}}
+	if c := syscalls.Compat(syscalls.Native()); c != 0 {
+		h.Arches = append(h.Arches, c)
+	}
+	if o.Limits == (format.Limits{}) {
+		h.Limits = DefaultLimits
+	}
+	if o.Trace != nil {
+		h.Traced = o.Trace.String()
+	}
+	if o.NoEnv {
+		h.Env, h.EnvRedacted = nil, true
+	}
+	return h
+}
+
+// Version is the recorder's version, written into trace headers.
+const Version = "0.1.0"
+
+// joinNul joins strings NUL-terminated, as argv lies in memory.
+func joinNul(s []string) []byte {
+	var b strings.Builder
+	for _, x := range s {
+		b.WriteString(x)
+		b.WriteByte(0)
+	}
+	return []byte(b.String())
+}

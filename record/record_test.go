@@ -1,0 +1,134 @@
+package record_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/record"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// recordRun records argv into a trace file and returns its path and the
+// program's exit status.
+func recordRun(t testing.TB, o record.Options, argv ...string) (string, tracer.ExitStatus) {
+	t.Helper()
+	tr, err := tracer.New()
+	if err != nil {
+		t.Skipf("cannot trace here: %v", err)
+	}
+	defer tr.Close()
+	path := filepath.Join(t.TempDir(), "run.sctr")
+	w, err := format.Create(path, record.Header(argv, "/", nil, nil, o), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := record.New(tr, w, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	defer devnull.Close()
+	cmd.Stdout = devnull
+	st, err := tr.RunCmd(ctx, cmd)
+	if err != nil {
+		t.Fatalf("recording %v: %v", argv, err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, st
+}
+
+// TestRecordFdIO records testdata/c/fd_io and finds its calls with their
+// memory: the path of its openat, the bytes it wrote and read back, the
+// iovec data of readv, the stat buffer, the unfinished exit_group.
+func TestRecordFdIO(t *testing.T) {
+	prog := testprog.C(t, "fd_io")
+	dir := t.TempDir()
+	path, st := recordRun(t, record.Options{}, prog, dir)
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("fd_io under the recorder: %v", st)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Complete() {
+		t.Fatalf("trace not complete: %v", r.Truncated())
+	}
+	var calls []*format.Syscall
+	kinds := map[format.Kind]int{}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds[ev.Kind()]++
+		if s, ok := ev.(*format.Syscall); ok {
+			calls = append(calls, s)
+		}
+	}
+	name := func(s *format.Syscall) string { return syscalls.Name(s.Arch, int(s.Nr)) }
+	find := func(n string, pred func(*format.Syscall) bool) *format.Syscall {
+		t.Helper()
+		for _, s := range calls {
+			if name(s) == n && pred(s) {
+				return s
+			}
+		}
+		t.Fatalf("no %s call matching", n)
+		return nil
+	}
+	open := find("openat", func(s *format.Syscall) bool {
+		reg := s.Region(1, syscalls.In)
+		return reg != nil && strings.HasSuffix(string(reg.Data), "fd_io.tmp\x00")
+	})
+	if open.Ret < 0 || open.Duration() <= 0 {
+		t.Errorf("openat of fd_io.tmp: ret %d, duration %d", open.Ret, open.Duration())
+	}
+	write := find("write", func(s *format.Syscall) bool { return int(s.Args[0]) == int(open.Ret) })
+	if reg := write.Region(1, syscalls.In); reg == nil || string(reg.Data) != "hello, tracer\n" {
+		t.Errorf("write's buffer: %+v", reg)
+	}
+	read := find("read", func(s *format.Syscall) bool { return int(s.Args[0]) == int(open.Ret) && s.Ret > 0 })
+	if reg := read.Region(1, syscalls.Out); reg == nil || uint64(len(reg.Data)) != uint64(read.Ret) || reg.Len != uint64(read.Ret) ||
+		!strings.HasPrefix(string(reg.Data), "hello, tracer\nsecond line") {
+		t.Errorf("read's buffer (ret %d): %+v", read.Ret, reg)
+	}
+	readv := find("readv", func(s *format.Syscall) bool { return s.Ret > 0 })
+	var got []string
+	for _, m := range readv.Mem {
+		if m.Dir == syscalls.Out {
+			got = append(got, string(m.Data))
+		}
+	}
+	if !slices.Equal(got, []string{"HELLO,", " tracer\n"}) {
+		t.Errorf("readv's buffers: %q", got)
+	}
+	// glibc's fstat is newfstatat(fd, "", ..., AT_EMPTY_PATH).
+	fstat := find("newfstatat", func(s *format.Syscall) bool { return s.Ret == 0 && int(s.Args[0]) == int(open.Ret) })
+	if reg := fstat.Region(2, syscalls.Out); reg == nil || len(reg.Data) != 144 {
+		t.Errorf("fstat's struct stat: %+v", reg)
+	}
+	exit := find("exit_group", func(*format.Syscall) bool { return true })
+	if exit.Flags&format.Unfinished == 0 {
+		t.Errorf("exit_group not unfinished: %+v", exit)
+	}
+	if kinds[format.KindExec] != 1 || kinds[format.KindExit] < 1 {
+		t.Errorf("event kinds %v", kinds)
+	}
+}

@@ -84,7 +84,7 @@ const (
 
 // Syscall is one system call: its entry and exit in one record.
 type Syscall struct {
-	Head            // Time is the entry time
+	Head  // Time is the entry time
 	Arch  syscalls.Arch
 	Nr    int32
 	Args  [6]uint64
@@ -170,13 +170,13 @@ func (r *Region) Truncated() bool { return uint64(len(r.Data)) < r.Len }
 
 // NewTask is a thread or process created.
 type NewTask struct {
-	Head          // Pid and Tid of the new task
-	ParentPid     int32
-	ParentTid     int32
-	Flags         uint64 // clone flags (exit signal in the low byte)
-	Thread        bool
-	How           uint8 // 1 fork, 2 vfork, 3 clone, 0 unknown (adopted without its parent's event)
-	Arch          syscalls.Arch
+	Head      // Pid and Tid of the new task
+	ParentPid int32
+	ParentTid int32
+	Flags     uint64 // clone flags (exit signal in the low byte)
+	Thread    bool
+	How       uint8 // 1 fork, 2 vfork, 3 clone, 0 unknown (adopted without its parent's event)
+	Arch      syscalls.Arch
 }
 
 // Kind returns KindNewTask.

@@ -35,7 +35,7 @@ type Reader struct {
 	// dataEnd is the offset after the last sound chunk of events (or the
 	// header).
 	dataEnd int64
-	dec       *zstd.Decoder
+	dec     *zstd.Decoder
 }
 
 // Open opens the trace file at path.

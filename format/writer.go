@@ -77,11 +77,11 @@ type job struct {
 	// job of kind 0, everything before it) is in the file.
 	written chan struct{}
 	kind    uint8
-	raw   []byte
-	frame []byte
-	desc  descriptor
-	info  ChunkInfo
-	ready chan struct{}
+	raw     []byte
+	frame   []byte
+	desc    descriptor
+	info    ChunkInfo
+	ready   chan struct{}
 }
 
 // Create creates (or truncates) the file at path with mode 0600 - a trace

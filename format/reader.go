@@ -213,7 +213,14 @@ func (r *Reader) chunkAt(off int64) (d descriptor, payload []byte, next int64, e
 		}
 		payload := frame
 		if d.Flags&flagZstd != 0 {
-			payload, err = r.dec.DecodeAll(frame, make([]byte, 0, d.RawLen))
+			// A frame that says its size must say what the descriptor says
+			// (zstd leaves it out of tiny frames); the output is bounded by
+			// the decoder's memory limit either way.
+			var zh zstd.Header
+			if err := zh.Decode(frame); err != nil || (zh.HasFCS && zh.FrameContentSize != uint64(d.RawLen)) {
+				return d, nil, 0, corrupt(start, "chunk %d is not a zstd frame of %d bytes", d.ChunkSeq, d.RawLen)
+			}
+			payload, err = r.dec.DecodeAll(frame, make([]byte, 0, min(d.RawLen, 4<<20)))
 			if err != nil {
 				return d, nil, 0, corrupt(start, "chunk %d does not decompress: %v", d.ChunkSeq, err)
 			}

@@ -306,6 +306,13 @@ func (w *Writer) Flush() error {
 	return w.failed()
 }
 
+// Size returns the bytes written to the file so far.
+func (w *Writer) Size() int64 {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	return w.offset
+}
+
 // Sync cuts the current chunk and returns once every event written so
 // far is in the file (in the page cache: Sync does not fsync).
 func (w *Writer) Sync() error {

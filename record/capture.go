@@ -24,6 +24,7 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 		}
 		return uint64(binary.LittleEndian.Uint32(b[:])), true
 	}
+	redact := (len(r.opts.MaskFds) > 0 || len(r.masked[s.Pid]) > 0) && r.maskedCall(s, spec)
 	for i := range spec.Args {
 		g := &spec.Args[i]
 		addr := s.Args[i]
@@ -67,6 +68,10 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 			n, known = msghdrSize(a), true
 		}
 		if !known {
+			continue
+		}
+		if redact && (g.Kind == syscalls.KindBuffer || g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr) {
+			s.Mem = append(s.Mem, format.Region{Arg: int8(i), Dir: dir, Addr: addr, Len: n, Flags: format.Redacted})
 			continue
 		}
 		if g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +26,18 @@ type Options struct {
 	NoEnv bool
 	// Regs keeps the registers at entry and their changes at exit.
 	Regs bool
+	// MaskFds and MaskPaths redact data: the buffers of calls on these
+	// fds, and on fds opened (open, openat, openat2, creat) with a path
+	// matching one of these patterns (path.Match syntax, e.g.
+	// "/home/*/.ssh/*"), are recorded with their length but no bytes.
+	MaskFds   []int
+	MaskPaths []string
+	// Signals, if not nil, selects the signals recorded (strace's
+	// -e signal=).
+	Signals func(sig int) bool
+	// Tee, if not nil, also receives every event after it went to the
+	// writer (for printing while recording). The recorder never closes it.
+	Tee chan<- format.Event
 	// Queue is the number of events buffered between the tracer thread
 	// and the writer (default 4096). The tracer waits when it is full:
 	// events are never dropped.
@@ -52,7 +65,8 @@ type Recorder struct {
 
 	// Tracer-thread state: the call each thread is inside.
 	pending map[int]*format.Syscall
-	execs   map[int]execArgs // argv and envp of an execve in flight, by tid
+	execs   map[int]execArgs       // argv and envp of an execve in flight, by tid
+	masked  map[int32]map[int]bool // fds opened on masked paths, by pid
 
 	mu     sync.Mutex
 	closed bool
@@ -72,7 +86,13 @@ func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 		o.Queue = 4096
 	}
 	r := &Recorder{t: t, w: w, opts: o, queue: make(chan format.Event, o.Queue), done: make(chan struct{}),
-		pending: map[int]*format.Syscall{}, execs: map[int]execArgs{}, procs: map[int32]bool{}}
+		pending: map[int]*format.Syscall{}, execs: map[int]execArgs{}, procs: map[int32]bool{},
+		masked: map[int32]map[int]bool{}}
+	for _, p := range o.MaskPaths {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("record: bad path pattern %q: %w", p, err)
+		}
+	}
 	if err := r.install(); err != nil {
 		return nil, err
 	}
@@ -116,6 +136,9 @@ func (r *Recorder) writeLoop() {
 		}
 		if err := r.w.Write(ev); err != nil {
 			r.err = err
+		}
+		if r.opts.Tee != nil {
+			r.opts.Tee <- ev
 		}
 	}
 }
@@ -215,6 +238,7 @@ func (r *Recorder) exit(c *tracer.Call) {
 	}
 	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
 		r.capture(c, s, spec, false)
+		r.trackMasks(s, spec)
 	}
 	delete(r.execs, tid)
 	r.emit(s)
@@ -283,6 +307,9 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 }
 
 func (r *Recorder) onSignal(s *tracer.SignalEvent) {
+	if r.opts.Signals != nil && !r.opts.Signals(int(s.Signal)) {
+		return
+	}
 	r.emit(&format.Signal{Head: format.Head{Time: format.Monotonic(), Pid: int32(s.Pid), Tid: int32(s.Tid)},
 		Signal: int32(s.Signal), Code: s.Code, SenderPid: int32(s.SenderPid), Delivered: int32(s.Deliver)})
 }
@@ -348,4 +375,41 @@ func joinNul(s []string) []byte {
 		b.WriteByte(0)
 	}
 	return []byte(b.String())
+}
+
+// trackMasks follows the fds opened on masked paths.
+func (r *Recorder) trackMasks(s *format.Syscall, spec *syscalls.Spec) {
+	if len(r.opts.MaskPaths) == 0 || s.Ret < 0 {
+		return
+	}
+	switch spec.Name {
+	case "open", "openat", "openat2", "creat":
+		_, i := spec.Arg("filename")
+		if reg := s.Region(i, syscalls.In); i >= 0 && reg != nil {
+			p := strings.TrimSuffix(string(reg.Data), "\x00")
+			for _, pat := range r.opts.MaskPaths {
+				if ok, _ := path.Match(pat, p); ok {
+					if r.masked[s.Pid] == nil {
+						r.masked[s.Pid] = map[int]bool{}
+					}
+					r.masked[s.Pid][int(s.Ret)] = true
+				}
+			}
+		}
+	case "close":
+		delete(r.masked[s.Pid], int(int32(s.Args[0])))
+	}
+}
+
+// maskedCall reports whether the buffers of a call on an fd are to be
+// redacted.
+func (r *Recorder) maskedCall(s *format.Syscall, spec *syscalls.Spec) bool {
+	for i, g := range spec.Args {
+		if g.Kind != syscalls.KindFd {
+			continue
+		}
+		fd := int(int32(s.Args[i]))
+		return r.masked[s.Pid][fd] || slices.Contains(r.opts.MaskFds, fd)
+	}
+	return false
 }

@@ -1,0 +1,436 @@
+// Command systr-record records every system call of a program - with its
+// arguments, result, times and the memory behind its pointer arguments -
+// and its threads, children, execs, signals and exits into one trace file.
+//
+//	systr-record [options] -- PROGRAM [ARGS...]
+//	systr-record [options] -p PID[,PID...]
+//
+// Options follow strace's where the meaning is the same:
+//
+//	-o FILE          the trace file (default: PROGRAM-PID.sctr, printed at the end)
+//	-e trace=SET     syscalls to record: names, %classes, /regexps, !negation (default: all)
+//	-e signal=SET    signals to record (default: all)
+//	-s SIZE          bytes kept per buffer (default: in 4096, out 1 MiB - replayable)
+//	-p PID[,PID...]  attach to running processes (and all their threads)
+//	--no-env         leave the environment out of the trace
+//	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
+//	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
+//	--text FILE      print each call as strace does while recording ("-": stderr)
+//	--cpu N          run the recorder and the program on CPU N only
+//	-q               no status line and no summary
+//
+// Its exit status is the program's; for a program killed by a signal it
+// kills itself with the same signal, as strace does (127 if the program
+// cannot be run). SIGINT or SIGTERM stop the recording cleanly: the
+// started programs are killed, attached ones let go, the trace finished.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/cmdutil"
+	"github.com/systr/systr/record"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+type config struct {
+	out      string
+	exprs    listFlag
+	size     int
+	pids     string
+	noEnv    bool
+	maskFds  listFlag
+	maskPath listFlag
+	text     string
+	cpu      int
+	quiet    bool
+	argv     []string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+func usage(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), "usage: systr-record [options] -- PROGRAM [ARGS...]\n       systr-record [options] -p PID[,PID...]\n\n")
+	fs.PrintDefaults()
+}
+
+// fail prints an error and returns the status for it.
+func fail(stderr io.Writer, status int, format string, a ...any) int {
+	fmt.Fprintf(stderr, "systr-record: "+format+"\n", a...)
+	return status
+}
+
+func run(args []string, stderr io.Writer) int {
+	var c config
+	fs := flag.NewFlagSet("systr-record", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.out, "o", "", "write the trace to `FILE` (default: PROGRAM-PID.sctr)")
+	fs.Var(&c.exprs, "e", "`trace=SET` or signal=SET, as strace's -e (repeatable)")
+	fs.IntVar(&c.size, "s", 0, "keep at most `SIZE` bytes per buffer (default: in 4096, out 1 MiB)")
+	fs.StringVar(&c.pids, "p", "", "attach to `PID[,PID...]`")
+	fs.BoolVar(&c.noEnv, "no-env", false, "leave the environment out of the trace")
+	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
+	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` without their bytes (repeatable)")
+	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
+	fs.IntVar(&c.cpu, "cpu", -1, "run the recorder and the program on CPU `N` only")
+	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
+	fs.Usage = func() { usage(fs) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	c.argv = fs.Args()
+	if (len(c.argv) == 0) == (c.pids == "") {
+		usage(fs)
+		return 2
+	}
+	return c.record(stderr)
+}
+
+// options turns the flags into recorder options.
+func (c *config) options() (record.Options, func(int) bool, error) {
+	o := record.Options{NoEnv: c.noEnv, MaskPaths: c.maskPath}
+	signals := func(int) bool { return true }
+	for _, e := range c.exprs {
+		key, val, ok := strings.Cut(e, "=")
+		if !ok {
+			key, val = "trace", e
+		}
+		switch key {
+		case "trace", "t":
+			f, err := syscalls.ParseFilter(val)
+			if err != nil {
+				return o, nil, err
+			}
+			o.Trace = f
+		case "signal", "signals", "s":
+			f, err := parseSignals(val)
+			if err != nil {
+				return o, nil, err
+			}
+			signals = f
+		default:
+			return o, nil, fmt.Errorf("-e %s: unknown qualifier %q (trace, signal)", e, key)
+		}
+	}
+	for _, s := range c.maskFds {
+		fd, err := strconv.Atoi(s)
+		if err != nil || fd < 0 {
+			return o, nil, fmt.Errorf("--mask-fd %q: not a file descriptor", s)
+		}
+		o.MaskFds = append(o.MaskFds, fd)
+	}
+	if c.size < 0 {
+		return o, nil, fmt.Errorf("-s %d: a size cannot be negative", c.size)
+	}
+	if c.size > 0 {
+		o.Limits = format.Limits{In: c.size, Out: c.size, Strings: record.DefaultLimits.Strings}
+	}
+	return o, signals, nil
+}
+
+// parseSignals parses strace's signal sets: names (with or without SIG),
+// numbers, all, none, and a leading ! for the complement.
+func parseSignals(expr string) (func(int) bool, error) {
+	neg := false
+	for strings.HasPrefix(expr, "!") {
+		neg, expr = !neg, expr[1:]
+	}
+	set := map[int]bool{}
+	all := false
+	for _, w := range strings.Split(expr, ",") {
+		switch {
+		case w == "all":
+			all = true
+		case w == "none":
+		default:
+			n, err := strconv.Atoi(w)
+			if err != nil || n <= 0 || n > 64 {
+				var ok bool
+				if n, ok = syscalls.SignalByName(w); !ok {
+					return nil, fmt.Errorf("-e signal=%s: unknown signal %q", expr, w)
+				}
+			}
+			set[n] = true
+		}
+	}
+	return func(sig int) bool { return (all || set[sig]) != neg }, nil
+}
+
+func (c *config) record(stderr io.Writer) int {
+	o, signals, err := c.options()
+	if err != nil {
+		return fail(stderr, 2, "%v", err)
+	}
+	var pids []int
+	if c.pids != "" {
+		for _, s := range strings.Split(c.pids, ",") {
+			pid, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || pid <= 0 {
+				return fail(stderr, 2, "-p %q: not a process id", s)
+			}
+			if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
+				return fail(stderr, 1, "-p %d: no such process", pid)
+			}
+			pids = append(pids, pid)
+		}
+	}
+	if c.cpu >= 0 {
+		if err := pinAll(c.cpu); err != nil {
+			return fail(stderr, 2, "--cpu %d: %v", c.cpu, err)
+		}
+	}
+	cmdutil.SpareP()
+	// The trace file is created before anything runs: an unwritable
+	// output is an error, not a lost recording.
+	out := c.out
+	if out == "" {
+		name := "attached"
+		if len(c.argv) > 0 {
+			name = filepath.Base(c.argv[0])
+		}
+		out = fmt.Sprintf("%s-%d.sctr", name, os.Getpid())
+	}
+	cwd, _ := os.Getwd()
+	var env []string
+	if !c.noEnv {
+		env = os.Environ()
+	}
+	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
+	if err != nil {
+		return fail(stderr, 1, "%v", err)
+	}
+	t, err := tracer.New()
+	if err != nil {
+		w.Close()
+		os.Remove(out)
+		return fail(stderr, 1, "%v", err)
+	}
+	defer t.Close()
+	tee := newTextTee(c.text, stderr)
+	o.Signals, o.Tee = signals, tee.events
+	rec, err := record.New(t, w, o)
+	if err != nil {
+		w.Close()
+		os.Remove(out)
+		return fail(stderr, 1, "%v", err)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	go func() { <-ctx.Done(); t.Stop() }()
+	stopStatus := c.status(stderr, rec, w)
+
+	var st tracer.ExitStatus
+	var startErr, runErr error
+	if len(pids) > 0 {
+		startErr = t.Attach(pids...)
+	} else {
+		_, startErr = t.Start(tracer.Command(c.argv[0], c.argv[1:]...))
+	}
+	if startErr == nil {
+		st, runErr = t.Wait(context.Background())
+	}
+	stopStatus()
+	t.Close()
+	recErr := rec.Close()
+	tee.close()
+	werr := w.Close()
+	events, procs := rec.Stats()
+	switch {
+	case startErr != nil:
+		os.Remove(out)
+		if len(pids) > 0 || errors.Is(startErr, tracer.ErrNotPermitted) {
+			return fail(stderr, 1, "%v", startErr)
+		}
+		return fail(stderr, 127, "%v", startErr) // as a shell does
+	case errors.Is(runErr, tracer.ErrStopped):
+		if !c.quiet {
+			fmt.Fprintln(stderr, "systr-record: stopped")
+		}
+	case runErr != nil:
+		if events == 0 {
+			os.Remove(out)
+		}
+		return fail(stderr, 1, "%v", runErr)
+	}
+	if err := errors.Join(recErr, werr); err != nil {
+		return fail(stderr, 1, "writing %s: %v", out, err)
+	}
+	if !c.quiet {
+		size := int64(0)
+		if fi, err := os.Stat(out); err == nil {
+			size = fi.Size()
+		}
+		fmt.Fprintf(stderr, "systr-record: %d events, %d processes, %s, %s\n", events, procs, human(size), out)
+	}
+	if errors.Is(runErr, tracer.ErrStopped) {
+		return 130
+	}
+	return exitLike(st)
+}
+
+// exitLike returns the program's exit code; for a program killed by a
+// signal it kills this process with the same signal (as strace does),
+// or returns 128+signal if that does not end it.
+func exitLike(st tracer.ExitStatus) int {
+	if st.Signal == 0 {
+		return st.Code
+	}
+	signal.Reset(st.Signal)
+	// To this very thread: the signal is handled (and the runtime dies
+	// of it) before the call returns.
+	runtime.LockOSThread()
+	unix.Tgkill(os.Getpid(), unix.Gettid(), st.Signal)
+	time.Sleep(time.Second) // the signal's default action is not to die (SIGCHLD...)
+	return 128 + int(st.Signal)
+}
+
+// status shows events, bytes and rate on a terminal's stderr, once a
+// second, until the returned function is called.
+func (c *config) status(stderr io.Writer, rec *record.Recorder, w *format.Writer) func() {
+	f, ok := stderr.(*os.File)
+	if c.quiet || !ok {
+		return func() {}
+	}
+	if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err != nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		start, last := time.Now(), uint64(0)
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(f, "\r\033[K")
+				return
+			case <-tick.C:
+				n, procs := rec.Stats()
+				fmt.Fprintf(f, "\r\033[Ksystr-record: %d events (%d/s), %d processes, %s, %s", n, n-last, procs,
+					human(w.Size()), time.Since(start).Round(time.Second))
+				last = n
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// pinAll binds every thread of this process (and so the programs it
+// starts) to one CPU.
+func pinAll(cpu int) error {
+	var set unix.CPUSet
+	set.Set(cpu)
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		tid, _ := strconv.Atoi(t.Name())
+		if err := unix.SchedSetaffinity(tid, &set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// textTee prints recorded calls as strace does, on its own goroutine.
+type textTee struct {
+	events chan<- format.Event
+	done   chan struct{}
+}
+
+func newTextTee(dest string, stderr io.Writer) *textTee {
+	if dest == "" {
+		return &textTee{}
+	}
+	var out io.Writer = stderr
+	var f *os.File
+	if dest != "-" {
+		var err error
+		if f, err = os.Create(dest); err != nil {
+			fmt.Fprintf(stderr, "systr-record: --text: %v\n", err)
+			return &textTee{}
+		}
+		out = f
+	}
+	ch := make(chan format.Event, 1024)
+	t := &textTee{events: ch, done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		bw := bufio.NewWriter(out)
+		for ev := range ch {
+			printEvent(bw, ev)
+		}
+		bw.Flush()
+		if f != nil {
+			f.Close()
+		}
+	}()
+	return t
+}
+
+func (t *textTee) close() {
+	if t.events != nil {
+		close(t.events)
+		<-t.done
+	}
+}
+
+func printEvent(w io.Writer, ev format.Event) {
+	h := ev.Base()
+	prefix := fmt.Sprintf("[pid %d] ", h.Tid)
+	switch v := ev.(type) {
+	case *format.Syscall:
+		fmt.Fprintf(w, "%s%s\n", prefix, v.Text(&syscalls.PrintOptions{StartColumn: len(prefix)}))
+	case *format.Signal:
+		fmt.Fprintf(w, "%s--- %s {si_signo=%s, si_code=%d, si_pid=%d} ---\n", prefix,
+			syscalls.SignalName(int(v.Signal)), syscalls.SignalName(int(v.Signal)), v.Code, v.SenderPid)
+	case *format.Exit:
+		if !v.Process {
+			return
+		}
+		if sig := v.Signaled(); sig != 0 {
+			fmt.Fprintf(w, "%s+++ killed by %s +++\n", prefix, syscalls.SignalName(sig))
+		} else {
+			_, code := v.Exited()
+			fmt.Fprintf(w, "%s+++ exited with %d +++\n", prefix, code)
+		}
+	}
+}

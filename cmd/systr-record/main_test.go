@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// bin builds systr-record once per test run.
+func bin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "systr-record-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "systr-record")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return binPath
+}
+
+type result struct {
+	stdout string
+	code   int
+	signal syscall.Signal
+}
+
+func runCmd(t *testing.T, cmd *exec.Cmd) (result, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := result{stdout: stdout.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ws := ee.Sys().(syscall.WaitStatus)
+		res.code, res.signal = ws.ExitStatus(), 0
+		if ws.Signaled() {
+			res.code, res.signal = -1, ws.Signal()
+		}
+	} else if err != nil {
+		t.Fatalf("%v: %v", cmd.Args, err)
+	}
+	return res, stderr.String()
+}
+
+// record runs argv under systr-record and natively, in dir, and checks
+// that output and exit status are the same and that the trace reads.
+func sameAsNative(t *testing.T, dir string, argv ...string) *format.Reader {
+	t.Helper()
+	native := exec.Command(argv[0], argv[1:]...)
+	native.Dir = dir
+	want, _ := runCmd(t, native)
+	trace := filepath.Join(t.TempDir(), "t.sctr")
+	rec := exec.Command(bin(t), append([]string{"-q", "-o", trace, "--"}, argv...)...)
+	rec.Dir = dir
+	got, stderr := runCmd(t, rec)
+	if got != want {
+		t.Errorf("%v under systr-record: %+v\nnative: %+v\nstderr: %s", argv, got, want, stderr)
+	}
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatalf("%v: %v", argv, err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if !r.Complete() || r.EventCount() == 0 {
+		t.Errorf("%v: trace complete %v with %d events (%v)", argv, r.Complete(), r.EventCount(), r.Truncated())
+	}
+	return r
+}
+
+// TestSameAsNative: recording does not change what programs do - the test
+// tracees and real programs on the machine.
+func TestSameAsNative(t *testing.T) {
+	dir := t.TempDir()
+	progs := [][]string{
+		{testprog.C(t, "threads")},
+		{testprog.C(t, "forks")},
+		{testprog.C(t, "signals")},
+		{testprog.C(t, "exec_thread")},
+		{testprog.C(t, "fd_io"), dir},
+		{testprog.C(t, "restart")},
+		{testprog.Go(t, "gothreads", "")},
+		{"sh", "-c", "ls / | wc -l; echo $((6*7)) | tr 4 x"},
+	}
+	for _, p := range []struct {
+		name string
+		argv []string
+	}{
+		{"python3", []string{"python3", "-c", "import os, threading; t = threading.Thread(target=print, args=('hi',)); t.start(); t.join(); print(sorted(os.listdir('/'))[:3])"}},
+		{"git", []string{"git", "--version"}},
+	} {
+		if _, err := exec.LookPath(p.name); err != nil {
+			t.Logf("skipping %s: not installed", p.name)
+			continue
+		}
+		progs = append(progs, p.argv)
+	}
+	for _, argv := range progs {
+		t.Run(filepath.Base(argv[0]), func(t *testing.T) { sameAsNative(t, dir, argv...) })
+	}
+}
+
+// TestTraceContent checks what a recording of a shell pipeline holds: the
+// processes, their execs with argv, and calls with their memory.
+func TestTraceContent(t *testing.T) {
+	r := sameAsNative(t, t.TempDir(), "sh", "-c", "echo hello | cat")
+	var execs []string
+	var sawWrite, sawFork bool
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch v := ev.(type) {
+		case *format.Exec:
+			execs = append(execs, strings.Join(v.Argv, " "))
+		case *format.NewTask:
+			sawFork = true
+		case *format.Syscall:
+			if syscalls.Name(v.Arch, int(v.Nr)) == "write" {
+				if reg := v.Region(1, syscalls.In); reg != nil && string(reg.Data) == "hello\n" {
+					sawWrite = true
+				}
+			}
+		}
+	}
+	if len(execs) < 2 || !strings.HasPrefix(execs[0], "sh -c") || !strings.Contains(strings.Join(execs, "|"), "cat") {
+		t.Errorf("execs %q", execs)
+	}
+	if !sawWrite || !sawFork {
+		t.Errorf("write of hello recorded %v, new task %v", sawWrite, sawFork)
+	}
+	if h := r.Header(); h.Writer != "systr" || len(h.Argv) != 3 || len(h.Env) == 0 {
+		t.Errorf("header %+v", h)
+	}
+}
+
+// TestBadInput: every mistake gets its message and status, and nothing
+// runs when the output cannot be written.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"not found", []string{"-o", filepath.Join(dir, "a.sctr"), "--", "systr-no-such-program"}, 127, "not found"},
+		{"unwritable output", []string{"-o", filepath.Join(dir, "no/such/dir/a.sctr"), "--", "touch", marker}, 1, "no such file or directory"},
+		{"no such pid", []string{"-p", "2147483600"}, 1, "no such process"},
+		{"bad pid", []string{"-p", "12x"}, 2, "not a process id"},
+		{"unknown syscalls", []string{"-e", "trace=opne,raed", "--", "true"}, 2, `unknown system call "opne"`},
+		{"unknown signal", []string{"-e", "signal=SIGFOO", "--", "true"}, 2, `unknown signal "SIGFOO"`},
+		{"nothing to do", nil, 2, "usage"},
+	}
+	for _, c := range cases {
+		res, stderr := runCmd(t, exec.Command(bin(t), c.args...))
+		if res.code != c.code || !strings.Contains(stderr, c.says) {
+			t.Errorf("%s: status %d, stderr %q; want %d and %q", c.name, res.code, stderr, c.code, c.says)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the program ran although the trace could not be written")
+	}
+}
+
+// TestKilledBySignal: the recorder ends as the program did.
+func TestKilledBySignal(t *testing.T) {
+	res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "k.sctr"), "--", "sh", "-c", "kill -TERM $$"))
+	if res.signal != syscall.SIGTERM {
+		t.Errorf("recorder ended %+v, want killed by SIGTERM (%s)", res, stderr)
+	}
+	res, _ = runCmd(t, exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "e.sctr"), "--", "sh", "-c", "exit 7"))
+	if res.code != 7 {
+		t.Errorf("exit 7 recorded as %+v", res)
+	}
+}
+
+// TestInterrupt: SIGINT to the recorder ends the recording cleanly: the
+// program is killed and the trace has its index.
+func TestInterrupt(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "i.sctr")
+	cmd := exec.Command(bin(t), "-q", "-o", trace, "--", testprog.C(t, "attach_target"))
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		t.Fatalf("target said %q, %v", line, err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("recorder after SIGINT: %v, want exit 130", err)
+	}
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Complete() || r.EventCount() == 0 {
+		t.Errorf("trace after SIGINT: complete %v, %d events", r.Complete(), r.EventCount())
+	}
+}
+
+// TestAttach records a running process with -p until it ends.
+func TestAttach(t *testing.T) {
+	target := exec.Command(testprog.C(t, "attach_target"))
+	stdin, _ := target.StdinPipe()
+	stdout, _ := target.StdoutPipe()
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(stdout)
+	if line, _ := br.ReadString('\n'); line != "ready\n" {
+		t.Fatalf("target said %q", line)
+	}
+	trace := filepath.Join(t.TempDir(), "a.sctr")
+	rec := exec.Command(bin(t), "-o", trace, "-p", itoa(target.Process.Pid))
+	var stderr bytes.Buffer
+	rec.Stderr = &stderr
+	if err := rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the recorder is attached: /proc shows a tracer.
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for !traced(target.Process.Pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never attached: %s", stderr.String())
+		}
+		runtime.Gosched()
+	}
+	stdin.Write([]byte("ping\n"))
+	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, "pong") {
+		t.Errorf("target answered %q", line)
+	}
+	stdin.Write([]byte("quit\n"))
+	stdin.Close()
+	target.Wait()
+	if err := rec.Wait(); err != nil {
+		t.Fatalf("recorder: %v\n%s", err, stderr.String())
+	}
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Complete() || len(r.Header().Attached) != 1 {
+		t.Errorf("attached trace: complete %v, header %+v", r.Complete(), r.Header())
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// traced reports whether /proc shows a tracer for pid.
+func traced(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	return err == nil && !strings.Contains(string(b), "\nTracerPid:\t0\n")
+}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
+	"github.com/systr/systr/syscalls"
 )
 
 // zstd3 is the size of b compressed as `zstd -3` does (the zstd command
@@ -89,4 +91,72 @@ func BenchmarkFindTrace(b *testing.B) {
 		}
 		b.ReportMetric(float64(zstd3(b, text))/float64(events), v.unit)
 	}
+}
+
+// recordWorkloads are the programs BenchmarkRecord runs.
+var recordWorkloads = []struct {
+	name string
+	argv []string
+}{
+	{"find", []string{"find", "/usr/include", "-type", "f"}},
+	{"tar", []string{"sh", "-c", "tar cf - /usr/include/linux 2>/dev/null | wc -c"}},
+	{"reads", []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000", "status=none"}},
+	{"forkexec", []string{"sh", "-c", "for i in $(seq 200); do /bin/true; done"}},
+}
+
+// BenchmarkRecord runs each workload natively, under the bare C ptrace
+// loop (testdata/c/ptrace_loop: stops at every call, reads nothing),
+// under `strace -f -o FILE -s 65536 -xx` and under the recorder: all
+// calls with their buffers (systr), and a small filtered set
+// (trace=execve,openat: systr-filtered). One op is one whole run.
+func BenchmarkRecord(b *testing.B) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		b.Skip("no strace: make bench installs it (apt-get install strace)")
+	}
+	cloop := testprog.C(b, "ptrace_loop")
+	for _, w := range recordWorkloads {
+		argv, err := resolve(w.argv)
+		if err != nil {
+			b.Logf("skipping %s: %v", w.name, err)
+			continue
+		}
+		run := func(b *testing.B, prog string, args ...string) {
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(prog, args...)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%s %v: %v\n%s", prog, args, err, out)
+				}
+			}
+		}
+		b.Run(w.name+"/native", func(b *testing.B) { run(b, argv[0], argv[1:]...) })
+		b.Run(w.name+"/cloop", func(b *testing.B) { run(b, cloop, argv...) })
+		b.Run(w.name+"/strace", func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "strace.txt")
+			run(b, strace, append([]string{"-f", "-o", out, "-s", "65536", "-xx"}, argv...)...)
+		})
+		b.Run(w.name+"/systr", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				recordRun(b, record.Options{}, argv...)
+			}
+		})
+		b.Run(w.name+"/systr-filtered", func(b *testing.B) {
+			f, err := syscalls.ParseFilter("execve,openat")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; i < b.N; i++ {
+				recordRun(b, record.Options{Trace: f}, argv...)
+			}
+		})
+	}
+}
+
+// resolve looks the program up in PATH.
+func resolve(argv []string) ([]string, error) {
+	p, err := exec.LookPath(argv[0])
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{p}, argv[1:]...), nil
 }

@@ -133,6 +133,9 @@ func (r *Recorder) readString(c *tracer.Call, arg int, addr uint64) format.Regio
 
 // readStrings reads a NULL-terminated array of string pointers: the
 // strings, the bytes they take NUL-terminated, and whether memory failed.
+// Pointers are read many at a time, and strings from one block while they
+// lie in it (argv and envp strings are usually contiguous): an execve's
+// environment costs a few reads, not two per variable.
 func (r *Recorder) readStrings(c *tracer.Call, addr uint64) ([]string, uint64, bool) {
 	w := uint64(8)
 	if !c.Arch().Is64Bit() {
@@ -142,25 +145,84 @@ func (r *Recorder) readStrings(c *tracer.Call, addr uint64) ([]string, uint64, b
 	if max <= 0 {
 		max = DefaultLimits.Strings
 	}
-	var list []string
+	var ptrs []uint64
+	buf := make([]byte, 512)
+	for len(ptrs) < maxStrings {
+		a := addr + uint64(len(ptrs))*w
+		n := min(uint64(len(buf)), pageSize-a%pageSize) / w * w
+		if n == 0 {
+			n = w
+		}
+		got, _ := c.ReadMem(a, buf[:n])
+		if uint64(got) < w {
+			return r.stringsAt(c, ptrs, max), 0, true
+		}
+		end := false
+		for off := uint64(0); off+w <= uint64(got); off += w {
+			p := uint64(binary.LittleEndian.Uint32(buf[off:]))
+			if w == 8 {
+				p = binary.LittleEndian.Uint64(buf[off:])
+			}
+			if p == 0 {
+				end = true
+				break
+			}
+			ptrs = append(ptrs, p)
+		}
+		if end {
+			break
+		}
+	}
+	list := r.stringsAt(c, ptrs, max)
 	var total uint64
-	b := make([]byte, w)
-	for i := uint64(0); i < maxStrings; i++ {
-		if n, _ := c.ReadMem(addr+i*w, b); uint64(n) < w {
-			return list, total, true
-		}
-		p := binary.LittleEndian.Uint64(append(b, make([]byte, 8-w)...))
-		if p == 0 {
-			return list, total, false
-		}
-		s, _, err := c.ReadString(p, max)
-		if err != nil && s == "" {
-			return list, total, true
-		}
-		list = append(list, s)
+	for _, s := range list {
 		total += uint64(len(s)) + 1
 	}
-	return list, total, false
+	return list, total, len(list) < len(ptrs)
+}
+
+const pageSize = 4096
+
+// stringsAt reads the NUL-terminated strings at ptrs, reusing one read
+// block while the strings lie in it.
+func (r *Recorder) stringsAt(c *tracer.Call, ptrs []uint64, max int) []string {
+	var block []byte
+	var base uint64
+	list := make([]string, 0, len(ptrs))
+	for _, p := range ptrs {
+		if p < base || p >= base+uint64(len(block)) {
+			// A new block: from p to the end of its page (and the next).
+			n := 2*pageSize - p%pageSize
+			b := make([]byte, n)
+			got, _ := c.ReadMem(p, b)
+			block, base = b[:got], p
+		}
+		rest := block[p-base:]
+		if i := indexNul(rest, max); i >= 0 {
+			list = append(list, string(rest[:i]))
+			continue
+		}
+		// Longer than the block (or than max): read it on its own.
+		s, _, err := c.ReadString(p, max)
+		if err != nil && s == "" {
+			break
+		}
+		list = append(list, s)
+	}
+	return list
+}
+
+// indexNul finds the NUL ending a string within its first max+1 bytes.
+func indexNul(b []byte, max int) int {
+	if len(b) > max+1 {
+		b = b[:max+1]
+	}
+	for i, x := range b {
+		if x == 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // msghdrSize is the size of struct msghdr of a's calls.

@@ -213,7 +213,7 @@ func (r *Recorder) entry(c *tracer.Call) {
 	if spec != nil {
 		r.capture(c, s, spec, true)
 		if spec.Name == "execve" || spec.Name == "execveat" {
-			r.execs[tid] = r.execArgs(c, spec)
+			r.execs[tid] = execArgsOf(s, spec)
 		}
 	}
 	r.pending[tid] = s
@@ -260,19 +260,24 @@ func changes(before, after []byte) []format.RegChange {
 	return out
 }
 
-// execArgs reads argv and envp of an execve at its entry (the old image is
-// gone once it succeeds).
-func (r *Recorder) execArgs(c *tracer.Call, spec *syscalls.Spec) execArgs {
+// execArgsOf takes argv and envp of an execve from its captured memory
+// (the old image is gone once it succeeds).
+func execArgsOf(s *format.Syscall, spec *syscalls.Spec) execArgs {
 	var e execArgs
 	for i, g := range spec.Args {
 		if g.Kind != syscalls.KindStringArray {
 			continue
 		}
-		list, _, _ := r.readStrings(c, c.Arg(i))
+		reg := s.Region(i, syscalls.In)
+		if reg == nil {
+			continue
+		}
+		list := strings.Split(strings.TrimSuffix(string(reg.Data), "\x00"), "\x00")
+		if len(reg.Data) == 0 {
+			list = []string{}
+		}
 		if g.Name == "envp" {
-			if !r.opts.NoEnv {
-				e.envp = list
-			}
+			e.envp = list
 		} else {
 			e.argv = list
 		}

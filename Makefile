@@ -30,7 +30,9 @@ test-short:
 bench:
 	./scripts/bench.sh
 	$(GO) test -run '^$$' -bench 'Write' -benchtime 1000000x -count $(COUNT) ./format/
-	$(GO) test -run '^$$' -bench 'Read|FindTrace' -benchtime 3x -count $(COUNT) -cpu 1 ./format/
+	$(GO) test -run '^$$' -bench 'Read' -benchtime 3x -count $(COUNT) -cpu 1 ./format/
+	$(GO) test -run '^$$' -bench 'FindTrace' -benchtime 1x -count 1 ./record/
+	COUNT=$(COUNT) ./scripts/bench-record.sh
 
 # The README's first command: trace sh -c 'ls / | wc -l'.
 demo: build

@@ -28,8 +28,10 @@ type Options struct {
 	Regs bool
 	// MaskFds and MaskPaths redact data: the buffers of calls on these
 	// fds, and on fds opened (open, openat, openat2, creat) with a path
-	// matching one of these patterns (path.Match syntax, e.g.
-	// "/home/*/.ssh/*"), are recorded with their length but no bytes.
+	// matching one of these patterns, are recorded with their length but
+	// no bytes. Patterns have path.Match syntax and match the path as the
+	// program gave it ("/home/*/.ssh/*"); a pattern without a slash also
+	// matches its last element ("*.key").
 	MaskFds   []int
 	MaskPaths []string
 	// Signals, if not nil, selects the signals recorded (strace's
@@ -393,7 +395,11 @@ func (r *Recorder) trackMasks(s *format.Syscall, spec *syscalls.Spec) {
 		if reg := s.Region(i, syscalls.In); i >= 0 && reg != nil {
 			p := strings.TrimSuffix(string(reg.Data), "\x00")
 			for _, pat := range r.opts.MaskPaths {
-				if ok, _ := path.Match(pat, p); ok {
+				ok, _ := path.Match(pat, p)
+				if !ok && !strings.Contains(pat, "/") {
+					ok, _ = path.Match(pat, path.Base(p))
+				}
+				if ok {
 					if r.masked[s.Pid] == nil {
 						r.masked[s.Pid] = map[int]bool{}
 					}

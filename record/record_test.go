@@ -132,3 +132,47 @@ func TestRecordFdIO(t *testing.T) {
 		t.Errorf("event kinds %v", kinds)
 	}
 }
+
+// TestMask: the buffers of calls on a masked file keep their length but
+// lose their bytes; the rest is recorded as usual.
+func TestMask(t *testing.T) {
+	prog := testprog.C(t, "fd_io")
+	path, st := recordRun(t, record.Options{MaskPaths: []string{"fd_io.t?p"}}, prog, t.TempDir())
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("fd_io: %v", st)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	redacted, clear := 0, 0
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := ev.(*format.Syscall)
+		if !ok {
+			continue
+		}
+		switch syscalls.Name(s.Arch, int(s.Nr)) {
+		case "write", "read", "pwrite64", "pread64", "writev", "readv":
+			for _, m := range s.Mem {
+				if m.Flags&format.Redacted != 0 {
+					if len(m.Data) != 0 || m.Len == 0 {
+						t.Errorf("redacted region with %d bytes, length %d", len(m.Data), m.Len)
+					}
+					redacted++
+				} else if s.Args[0] == 1 {
+					clear++ // stdout is not masked
+				}
+			}
+		}
+	}
+	if redacted < 5 || clear == 0 {
+		t.Errorf("%d redacted regions, %d on stdout in clear", redacted, clear)
+	}
+	if _, err := record.New(nil, nil, record.Options{MaskPaths: []string{"["}}); err == nil {
+		t.Error("a bad pattern was accepted")
+	}
+}

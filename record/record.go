@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
@@ -40,11 +41,16 @@ type Options struct {
 	// Tee, if not nil, also receives every event after it went to the
 	// writer (for printing while recording). The recorder never closes it.
 	Tee chan<- format.Event
-	// Queue is the number of events buffered between the tracer thread
-	// and the writer (default 4096). The tracer waits when it is full:
-	// events are never dropped.
+	// Queue bounds the events buffered between the tracer thread and the
+	// writer (default 16384): the writer is woken when this many wait,
+	// and the tracer waits at twice as many. Events are never dropped.
 	Queue int
 }
+
+// handoff is how often the writer goroutine takes the buffered events
+// when fewer than Queue wait: the tracer thread never wakes it for one
+// event (on one CPU each wake-up is a context switch).
+const handoff = 10 * time.Millisecond
 
 // DefaultLimits are the capture limits of the zero Options.
 var DefaultLimits = format.Limits{In: 4096, Out: 1 << 20, Strings: 4096}
@@ -53,15 +59,16 @@ var DefaultLimits = format.Limits{In: 4096, Out: 1 << 20, Strings: 4096}
 // syscall with its arguments, result, times and the memory behind its
 // pointer arguments as the syscall catalogue describes it, and the
 // tracer's notifications (new tasks, execs, signals, exits, detaches).
-// Handlers run on the tracer's thread and only read the tracee; events go
-// through a queue to a goroutine that hands them to the format.Writer,
-// which encodes and compresses them elsewhere.
+// Handlers run on the tracer's thread and only read the tracee; events are
+// buffered and taken every few milliseconds by a goroutine that hands them
+// to the format.Writer, which encodes and compresses them elsewhere.
 type Recorder struct {
 	t    *tracer.Tracer
 	w    *format.Writer
 	opts Options
 
-	queue chan format.Event
+	nudge chan struct{} // the batch is full: take it now
+	stop  chan struct{} // Close: take the rest and end
 	done  chan struct{}
 	err   error // the writer's first error, read after done
 
@@ -71,6 +78,8 @@ type Recorder struct {
 	masked  map[int32]map[int]bool // fds opened on masked paths, by pid
 
 	mu     sync.Mutex
+	space  *sync.Cond     // the writer took the batch
+	batch  []format.Event // events not yet taken by the writer
 	closed bool
 	count  uint64
 	procs  map[int32]bool
@@ -85,9 +94,9 @@ func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 		o.Limits = DefaultLimits
 	}
 	if o.Queue <= 0 {
-		o.Queue = 4096
+		o.Queue = 16384
 	}
-	r := &Recorder{t: t, w: w, opts: o, queue: make(chan format.Event, o.Queue), done: make(chan struct{}),
+	r := &Recorder{t: t, w: w, opts: o, nudge: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 		pending: map[int]*format.Syscall{}, execs: map[int]execArgs{}, procs: map[int32]bool{},
 		masked: map[int32]map[int]bool{}}
 	for _, p := range o.MaskPaths {
@@ -95,6 +104,7 @@ func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 			return nil, fmt.Errorf("record: bad path pattern %q: %w", p, err)
 		}
 	}
+	r.space = sync.NewCond(&r.mu)
 	if err := r.install(); err != nil {
 		return nil, err
 	}
@@ -130,32 +140,58 @@ func (r *Recorder) install() error {
 	return nil
 }
 
+// writeLoop takes the buffered events every handoff interval (or when
+// nudged) and gives them to the writer.
 func (r *Recorder) writeLoop() {
 	defer close(r.done)
-	for ev := range r.queue {
-		if r.err != nil {
-			continue // keep draining so that the tracer never blocks
+	tick := time.NewTicker(handoff)
+	defer tick.Stop()
+	var spare []format.Event
+	for last := false; !last; {
+		select {
+		case <-tick.C:
+		case <-r.nudge:
+		case <-r.stop:
+			last = true
 		}
-		if err := r.w.Write(ev); err != nil {
-			r.err = err
+		r.mu.Lock()
+		b := r.batch
+		r.batch = spare[:0]
+		r.space.Broadcast()
+		r.mu.Unlock()
+		for i, ev := range b {
+			if r.err == nil {
+				if err := r.w.Write(ev); err != nil {
+					r.err = err // keep taking events so that the tracer never blocks
+				}
+			}
+			if r.opts.Tee != nil {
+				r.opts.Tee <- ev
+			}
+			b[i] = nil
 		}
-		if r.opts.Tee != nil {
-			r.opts.Tee <- ev
-		}
+		spare = b
 	}
 }
 
-// emit queues an event (on the tracer thread).
+// emit buffers an event (on the tracer thread).
 func (r *Recorder) emit(ev format.Event) {
 	r.mu.Lock()
-	closed := r.closed
-	if !closed {
-		r.count++
-		r.procs[ev.Base().Pid] = true
+	defer r.mu.Unlock()
+	if r.closed {
+		return
 	}
-	r.mu.Unlock()
-	if !closed {
-		r.queue <- ev
+	r.count++
+	r.procs[ev.Base().Pid] = true
+	r.batch = append(r.batch, ev)
+	if len(r.batch) >= r.opts.Queue {
+		select {
+		case r.nudge <- struct{}{}:
+		default:
+		}
+		for len(r.batch) >= 2*r.opts.Queue {
+			r.space.Wait()
+		}
 	}
 }
 
@@ -182,7 +218,7 @@ func (r *Recorder) Close() error {
 	}
 	r.closed = true
 	r.mu.Unlock()
-	close(r.queue)
+	close(r.stop)
 	<-r.done
 	return r.err
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
-	"github.com/systr/systr/syscalls"
 )
 
 // zstd3 is the size of b compressed as `zstd -3` does (the zstd command
@@ -106,15 +105,21 @@ var recordWorkloads = []struct {
 
 // BenchmarkRecord runs each workload natively, under the bare C ptrace
 // loop (testdata/c/ptrace_loop: stops at every call, reads nothing),
-// under `strace -f -o FILE -s 65536 -xx` and under the recorder: all
+// under `strace -f -o FILE -s 65536 -xx` and under systr-record: all
 // calls with their buffers (systr), and a small filtered set
-// (trace=execve,openat: systr-filtered). One op is one whole run.
+// (-e trace=execve,openat: systr-filtered). One op is one whole run of
+// the command.
 func BenchmarkRecord(b *testing.B) {
 	strace, err := exec.LookPath("strace")
 	if err != nil {
 		b.Skip("no strace: make bench installs it (apt-get install strace)")
 	}
 	cloop := testprog.C(b, "ptrace_loop")
+	// systr-record itself, as users run it (like strace).
+	recorder := filepath.Join(b.TempDir(), "systr-record")
+	if out, err := exec.Command("go", "build", "-o", recorder, "../cmd/systr-record").CombinedOutput(); err != nil {
+		b.Fatalf("building systr-record: %v\n%s", err, out)
+	}
 	for _, w := range recordWorkloads {
 		argv, err := resolve(w.argv)
 		if err != nil {
@@ -136,18 +141,12 @@ func BenchmarkRecord(b *testing.B) {
 			run(b, strace, append([]string{"-f", "-o", out, "-s", "65536", "-xx"}, argv...)...)
 		})
 		b.Run(w.name+"/systr", func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				recordRun(b, record.Options{}, argv...)
-			}
+			out := filepath.Join(b.TempDir(), "t.sctr")
+			run(b, recorder, append([]string{"-q", "-o", out, "--"}, argv...)...)
 		})
 		b.Run(w.name+"/systr-filtered", func(b *testing.B) {
-			f, err := syscalls.ParseFilter("execve,openat")
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i := 0; i < b.N; i++ {
-				recordRun(b, record.Options{Trace: f}, argv...)
-			}
+			out := filepath.Join(b.TempDir(), "t.sctr")
+			run(b, recorder, append([]string{"-q", "-e", "trace=execve,openat", "-o", out, "--"}, argv...)...)
 		})
 	}
 }

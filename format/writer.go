@@ -128,7 +128,7 @@ func NewWriter(out io.Writer, h *Header, o *WriterOptions) (*Writer, error) {
 	}
 	var err error
 	w.zenc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(w.opts.Workers),
-		zstd.WithEncoderCRC(true), zstd.WithZeroFrames(true))
+		zstd.WithEncoderCRC(true), zstd.WithZeroFrames(true), zstd.WithWindowSize(window(w.opts.ChunkSize)))
 	if err != nil {
 		return nil, fmt.Errorf("format: %w", err)
 	}
@@ -380,4 +380,15 @@ func indexChunk(zenc *zstd.Encoder, idx *Index, offset int64, chunkSeq uint64) (
 		CRC: crc32.Checksum(frame, castagnoli), ChunkSeq: chunkSeq}
 	b := append(d.encode(nil), frame...)
 	return append(b, encodeTrailer(uint64(offset), uint32(len(b)))...), nil
+}
+
+// window is the zstd window for chunks of size n: the chunk itself (a
+// chunk is compressed on its own), between 64 KiB and 8 MiB. A smaller
+// window than zstd's default 8 MiB makes starting an encoder cheap.
+func window(n int) int {
+	w := 64 << 10
+	for w < n && w < 8<<20 {
+		w <<= 1
+	}
+	return w
 }

@@ -80,6 +80,7 @@ type Recorder struct {
 	mu     sync.Mutex
 	space  *sync.Cond     // the writer took the batch
 	batch  []format.Event // events not yet taken by the writer
+	bytes  int            // memory captured by the events in batch
 	closed bool
 	count  uint64
 	procs  map[int32]bool
@@ -156,7 +157,7 @@ func (r *Recorder) writeLoop() {
 		}
 		r.mu.Lock()
 		b := r.batch
-		r.batch = spare[:0]
+		r.batch, r.bytes = spare[:0], 0
 		r.space.Broadcast()
 		r.mu.Unlock()
 		for i, ev := range b {
@@ -184,16 +185,26 @@ func (r *Recorder) emit(ev format.Event) {
 	r.count++
 	r.procs[ev.Base().Pid] = true
 	r.batch = append(r.batch, ev)
-	if len(r.batch) >= r.opts.Queue {
+	if s, ok := ev.(*format.Syscall); ok {
+		for i := range s.Mem {
+			r.bytes += len(s.Mem[i].Data)
+		}
+	}
+	if len(r.batch) >= r.opts.Queue || r.bytes >= maxBatchBytes {
 		select {
 		case r.nudge <- struct{}{}:
 		default:
 		}
-		for len(r.batch) >= 2*r.opts.Queue {
+		for len(r.batch) >= 2*r.opts.Queue || r.bytes >= 2*maxBatchBytes {
 			r.space.Wait()
 		}
 	}
 }
+
+// maxBatchBytes bounds the captured memory waiting for the writer, as
+// Queue bounds the events: the writer is woken at this much, the tracer
+// waits at twice as much.
+const maxBatchBytes = 32 << 20
 
 // Stats returns the events recorded so far and the processes seen.
 func (r *Recorder) Stats() (events uint64, processes int) {

@@ -53,13 +53,11 @@ func recordRun(t testing.TB, o record.Options, argv ...string) (string, tracer.E
 	return path, st
 }
 
-// TestRecordFdIO records testdata/c/fd_io and finds its calls with their
-// memory: the path of its openat, the bytes it wrote and read back, the
-// iovec data of readv, the stat buffer, the unfinished exit_group.
-func TestRecordFdIO(t *testing.T) {
-	prog := testprog.C(t, "fd_io")
-	dir := t.TempDir()
-	path, st := recordRun(t, record.Options{}, prog, dir)
+// recordFdIO records testdata/c/fd_io with o and returns the events of
+// its complete trace.
+func recordFdIO(t *testing.T, o record.Options) []format.Event {
+	t.Helper()
+	path, st := recordRun(t, o, testprog.C(t, "fd_io"), t.TempDir())
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("fd_io under the recorder: %v", st)
 	}
@@ -71,12 +69,23 @@ func TestRecordFdIO(t *testing.T) {
 	if !r.Complete() {
 		t.Fatalf("trace not complete: %v", r.Truncated())
 	}
-	var calls []*format.Syscall
-	kinds := map[format.Kind]int{}
+	var evs []format.Event
 	for ev, err := range r.Events(nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+// TestRecordFdIO records testdata/c/fd_io and finds its calls with their
+// memory: the path of its openat, the bytes it wrote and read back, the
+// iovec data of readv, the stat buffer, the unfinished exit_group.
+func TestRecordFdIO(t *testing.T) {
+	var calls []*format.Syscall
+	kinds := map[format.Kind]int{}
+	for _, ev := range recordFdIO(t, record.Options{}) {
 		kinds[ev.Kind()]++
 		if s, ok := ev.(*format.Syscall); ok {
 			calls = append(calls, s)
@@ -136,21 +145,8 @@ func TestRecordFdIO(t *testing.T) {
 // TestMask: the buffers of calls on a masked file keep their length but
 // lose their bytes; the rest is recorded as usual.
 func TestMask(t *testing.T) {
-	prog := testprog.C(t, "fd_io")
-	path, st := recordRun(t, record.Options{MaskPaths: []string{"fd_io.t?p"}}, prog, t.TempDir())
-	if !st.Exited() || st.Code != 0 {
-		t.Fatalf("fd_io: %v", st)
-	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	redacted, clear := 0, 0
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range recordFdIO(t, record.Options{MaskPaths: []string{"fd_io.t?p"}}) {
 		s, ok := ev.(*format.Syscall)
 		if !ok {
 			continue

@@ -3,6 +3,7 @@ package syscalls
 import (
 	"sort"
 	"strconv"
+	"sync"
 )
 
 // Kind says what an argument or a return value holds, and so how to
@@ -147,11 +148,32 @@ func (s *Spec) Arg(name string) (Arg, int) {
 // The same name can have a different spec per architecture (e.g. clone's
 // argument order, i386's old mmap); Lookup picks the right one.
 func Lookup(a Arch, nr int) *Spec {
-	name := Name(a, nr)
-	if name == "" {
+	t := specsByNr(a)
+	if nr < 0 || nr >= len(t) {
 		return nil
 	}
-	return LookupName(a, name)
+	return t[nr]
+}
+
+// byNr holds, per architecture, the spec of every number (built once):
+// Lookup is an index, not a name search.
+var byNr sync.Map // Arch -> []*Spec
+
+func specsByNr(a Arch) []*Spec {
+	if t, ok := byNr.Load(a); ok {
+		return t.([]*Spec)
+	}
+	if !a.Known() {
+		return nil
+	}
+	t := make([]*Spec, Max(a))
+	for nr := range t {
+		if name := Name(a, nr); name != "" {
+			t[nr] = LookupName(a, name)
+		}
+	}
+	byNr.Store(a, t)
+	return t
 }
 
 // LookupName is Lookup by name.

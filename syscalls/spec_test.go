@@ -271,3 +271,16 @@ func TestArgSize(t *testing.T) {
 	n, ok = size(i, "write", "buf", [6]uint64{1, 0x1000, 0xffffffff00000005}, 0, false, 0)
 	check("i386 length is 32 bits", n, ok, 5, true)
 }
+
+// TestLookupByNumber: the number index agrees with the name search for
+// every entry of every table.
+func TestLookupByNumber(t *testing.T) {
+	for _, a := range syscalls.Arches() {
+		for _, name := range syscalls.Names(a) {
+			nr, _ := syscalls.Number(a, name)
+			if syscalls.Lookup(a, nr) != syscalls.LookupName(a, name) {
+				t.Errorf("%v %s (%d): Lookup and LookupName differ", a, name, nr)
+			}
+		}
+	}
+}

@@ -58,8 +58,11 @@ const (
 
 // Bounds that a reader enforces before it allocates or decompresses.
 const (
-	// MaxChunk bounds a chunk's raw (decompressed) size.
-	MaxChunk = 256 << 20
+	// MaxChunk bounds a chunk's raw (decompressed) size: what a reader
+	// allocates for one chunk at most, whatever the file says.
+	MaxChunk = 64 << 20
+	// MaxEvent bounds the memory one event may carry (its regions' bytes).
+	MaxEvent = MaxChunk / 2
 	// maxDescriptor bounds a descriptor's declared size.
 	maxDescriptor = 4096
 )

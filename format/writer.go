@@ -243,6 +243,15 @@ func (w *Writer) Write(ev Event) error {
 		c.tsMin, c.tsMax = h.Time, h.Time
 		w.started = time.Now()
 	}
+	if s, ok := ev.(*Syscall); ok {
+		n := 0
+		for i := range s.Mem {
+			n += len(s.Mem[i].Data)
+		}
+		if n > MaxEvent {
+			return fmt.Errorf("format: an event of %d bytes of memory exceeds the limit of %d", n, MaxEvent)
+		}
+	}
 	if err := encodeEvent(w.enc, ev, &c.prev); err != nil {
 		return err
 	}

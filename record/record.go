@@ -52,6 +52,10 @@ type Options struct {
 // event (on one CPU each wake-up is a context switch).
 const handoff = 10 * time.Millisecond
 
+// MaxLimit is the largest capture limit per buffer (a trace chunk holds
+// at most format.MaxChunk bytes; an event several buffers).
+const MaxLimit = 4 << 20
+
 // DefaultLimits are the capture limits of the zero Options.
 var DefaultLimits = format.Limits{In: 4096, Out: 1 << 20, Strings: 4096}
 
@@ -93,6 +97,9 @@ type execArgs struct{ argv, envp []string }
 func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 	if o.Limits == (format.Limits{}) {
 		o.Limits = DefaultLimits
+	}
+	if o.Limits.In > MaxLimit || o.Limits.Out > MaxLimit || o.Limits.In < 0 || o.Limits.Out < 0 {
+		return nil, fmt.Errorf("record: capture limits %d/%d: at most %d bytes per buffer", o.Limits.In, o.Limits.Out, MaxLimit)
 	}
 	if o.Queue <= 0 {
 		o.Queue = 16384

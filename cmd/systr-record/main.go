@@ -143,8 +143,8 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 		}
 		o.MaskFds = append(o.MaskFds, fd)
 	}
-	if c.size < 0 {
-		return o, nil, fmt.Errorf("-s %d: a size cannot be negative", c.size)
+	if c.size < 0 || c.size > record.MaxLimit {
+		return o, nil, fmt.Errorf("-s %d: the size must be between 1 and %d", c.size, record.MaxLimit)
 	}
 	if c.size > 0 {
 		o.Limits = format.Limits{In: c.size, Out: c.size, Strings: record.DefaultLimits.Strings}

@@ -289,3 +289,47 @@ func traced(pid int) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	return err == nil && !strings.Contains(string(b), "\nTracerPid:\t0\n")
 }
+
+// TestTextAndSignalFilter: --text prints the calls as strace does while
+// recording; -e signal= selects the signal events kept.
+func TestTextAndSignalFilter(t *testing.T) {
+	prog := testprog.C(t, "signals")
+	dir := t.TempDir()
+	count := func(trace string) int {
+		r, err := format.Open(trace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		n := 0
+		for ev, err := range r.Events(nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Kind() == format.KindSignal {
+				n++
+			}
+		}
+		return n
+	}
+	all, none := filepath.Join(dir, "all.sctr"), filepath.Join(dir, "none.sctr")
+	text := filepath.Join(dir, "calls.txt")
+	if res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", all, "--text", text, "--", prog)); res.code != 0 {
+		t.Fatalf("signals: %+v %s", res, stderr)
+	}
+	if res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-e", "signal=none", "-o", none, "--", prog)); res.code != 0 {
+		t.Fatalf("signals: %+v %s", res, stderr)
+	}
+	if n, m := count(all), count(none); n < 5 || m != 0 {
+		t.Errorf("signal events: %d by default, %d with signal=none", n, m)
+	}
+	b, err := os.ReadFile(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"] rt_sigaction(SIGUSR1, {sa_handler=0x", "] kill(", "--- SIGUSR1 {si_signo=SIGUSR1", "+++ exited with 0 +++"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("--text output lacks %q", want)
+		}
+	}
+}

@@ -350,13 +350,17 @@ func (r *Recorder) onNewTask(n tracer.NewTask) {
 func (r *Recorder) onExec(e tracer.ExecEvent) {
 	args := r.execs[e.FormerTid]
 	delete(r.execs, e.FormerTid)
-	// The execve that succeeded never returns to the old image; with a
-	// non-leader thread the call was entered under the former tid.
-	for _, tid := range []int{e.FormerTid, e.Tid} {
-		if s := r.pending[tid]; s != nil && (tid == e.FormerTid || s.Tid == int32(e.Tid)) {
-			s.Flags |= format.Unfinished
-			r.emit(s)
-			delete(r.pending, tid)
+	// The execve returns (0) in the new image, in the thread that now has
+	// the leader's tid; a call the old leader was inside ends here.
+	if e.FormerTid != e.Tid {
+		if old := r.pending[e.Tid]; old != nil {
+			old.Flags |= format.Unfinished
+			r.emit(old)
+		}
+		delete(r.pending, e.Tid)
+		if s := r.pending[e.FormerTid]; s != nil {
+			delete(r.pending, e.FormerTid)
+			r.pending[e.Tid] = s
 		}
 	}
 	ev := &format.Exec{Head: format.Head{Time: format.Monotonic(), Pid: int32(e.Pid), Tid: int32(e.Tid)},

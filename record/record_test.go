@@ -133,6 +133,11 @@ func TestRecordFdIO(t *testing.T) {
 	if reg := fstat.Region(2, syscalls.Out); reg == nil || len(reg.Data) != 144 {
 		t.Errorf("fstat's struct stat: %+v", reg)
 	}
+	// The execve returned in the new image, with its argv kept.
+	execve := find("execve", func(*format.Syscall) bool { return true })
+	if execve.Ret != 0 || execve.Flags&format.Unfinished != 0 || execve.Region(1, syscalls.In) == nil {
+		t.Errorf("execve: ret %d, flags %v, argv %v", execve.Ret, execve.Flags, execve.Region(1, syscalls.In))
+	}
 	exit := find("exit_group", func(*format.Syscall) bool { return true })
 	if exit.Flags&format.Unfinished == 0 {
 		t.Errorf("exit_group not unfinished: %+v", exit)
@@ -170,5 +175,57 @@ func TestMask(t *testing.T) {
 	}
 	if _, err := record.New(nil, nil, record.Options{MaskPaths: []string{"["}}); err == nil {
 		t.Error("a bad pattern was accepted")
+	}
+}
+
+// TestExecFromThread: an execve by a non-leader thread is recorded as a
+// call that returned 0 (in the new image, under the leader's tid), the
+// exec event names the former tid, and the leader's call cut short by the
+// exec is unfinished.
+func TestExecFromThread(t *testing.T) {
+	path, st := recordRun(t, record.Options{}, testprog.C(t, "exec_thread"))
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("exec_thread: %v", st)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var execs []*format.Exec
+	var execves []*format.Syscall
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch v := ev.(type) {
+		case *format.Exec:
+			execs = append(execs, v)
+		case *format.Syscall:
+			if syscalls.Name(v.Arch, int(v.Nr)) == "execve" {
+				execves = append(execves, v)
+			}
+		}
+	}
+	var fromThread *format.Exec
+	for _, e := range execs {
+		if e.FormerTid != e.Tid {
+			fromThread = e
+		}
+	}
+	if fromThread == nil || len(fromThread.Argv) == 0 {
+		t.Fatalf("no exec from a non-leader thread with argv among %+v", execs)
+	}
+	found := false
+	for _, s := range execves {
+		if s.Tid == fromThread.FormerTid {
+			found = true
+			if s.Ret != 0 || s.Flags&format.Unfinished != 0 {
+				t.Errorf("the thread's execve: ret %d, flags %v", s.Ret, s.Flags)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no execve entered by tid %d", fromThread.FormerTid)
 	}
 }

@@ -68,9 +68,10 @@ type SyscallFlags uint32
 
 // Syscall flags.
 const (
-	// Unfinished: the call never returned (exit, exit_group, the old
-	// image of a successful execve, a thread killed inside it, or the
-	// recording ended first). Ret, Exit and out memory are absent.
+	// Unfinished: the call never returned (exit, exit_group, a thread
+	// killed inside it or by another thread's execve, or the recording
+	// ended first). Ret, Exit and out memory are absent. (A successful
+	// execve returns 0 in the new image and is not unfinished.)
 	Unfinished SyscallFlags = 1 << iota
 	// Restarted: the call returned a restart code (ERESTARTSYS...) and
 	// the kernel will restart it.

@@ -248,7 +248,10 @@ func (c *config) record(stderr io.Writer) int {
 	if len(pids) > 0 {
 		startErr = t.Attach(pids...)
 	} else {
-		_, startErr = t.Start(tracer.Command(c.argv[0], c.argv[1:]...))
+		// The program gets the recorder's own stdin, stdout and stderr.
+		cmd := tracer.Command(c.argv[0], c.argv[1:]...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+		_, startErr = t.Start(cmd)
 	}
 	if startErr == nil {
 		st, runErr = t.Wait(context.Background())

@@ -192,6 +192,16 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestStdin: the program reads the recorder's stdin.
+func TestStdin(t *testing.T) {
+	cmd := exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "s.sctr"), "--", "tr", "a-z", "A-Z")
+	cmd.Stdin = strings.NewReader("hello\n")
+	res, stderr := runCmd(t, cmd)
+	if res.stdout != "HELLO\n" || res.code != 0 {
+		t.Errorf("tr under systr-record: %+v (%s)", res, stderr)
+	}
+}
+
 // TestKilledBySignal: the recorder ends as the program did.
 func TestKilledBySignal(t *testing.T) {
 	res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "k.sctr"), "--", "sh", "-c", "kill -TERM $$"))

@@ -373,3 +373,31 @@ func ExampleWriter() {
 	// 1 getpid 42 500
 	// 2 exit
 }
+
+// TestText prints recorded calls from their captured memory, as strace
+// would have printed them live: out memory after the call, value-result
+// lengths before and after.
+func TestText(t *testing.T) {
+	read := &format.Syscall{Arch: syscalls.X86_64, Nr: 0, Args: [6]uint64{3, 0x1000, 4096}, Ret: 6,
+		Mem: []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x1000, Len: 6, Data: []byte("hello\n")}}}
+	addr := []byte{2, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}
+	accept := &format.Syscall{Arch: syscalls.X86_64, Nr: 43, Args: [6]uint64{3, 0x2000, 0x3000}, Ret: 4,
+		Mem: []format.Region{
+			{Arg: 2, Dir: syscalls.In, Addr: 0x3000, Len: 4, Data: []byte{128, 0, 0, 0}},
+			{Arg: 1, Dir: syscalls.Out, Addr: 0x2000, Len: 16, Data: addr},
+			{Arg: 2, Dir: syscalls.Out, Addr: 0x3000, Len: 4, Data: []byte{16, 0, 0, 0}},
+		}}
+	exit := &format.Syscall{Arch: syscalls.X86_64, Nr: 231, Args: [6]uint64{0}, Flags: format.Unfinished}
+	for _, tt := range []struct {
+		s    *format.Syscall
+		want string
+	}{
+		{read, `read(3, "hello\n", 4096)                = 6`},
+		{accept, `accept(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, [128 => 16]) = 4`},
+		{exit, `exit_group(0)                           = ?`},
+	} {
+		if got := tt.s.Text(nil); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/klauspost/compress/zstd"
 )
 
 // RepairInfo reports what Repair kept.
@@ -55,14 +54,10 @@ func Repair(src, dst string) (RepairInfo, error) {
 	if err != nil {
 		return info, fmt.Errorf("format: %w", err)
 	}
-	zenc, err := zstd.NewWriter(nil, zstd.WithEncoderCRC(true))
-	if err == nil {
-		defer zenc.Close()
-		if _, err = io.Copy(out, io.NewSectionReader(r.ra, 0, r.dataEnd)); err == nil {
-			var b []byte
-			if b, err = indexChunk(zenc, &idx, r.dataEnd, uint64(len(idx.Chunks)+1)); err == nil {
-				_, err = out.Write(b)
-			}
+	if _, err = io.Copy(out, io.NewSectionReader(r.ra, 0, r.dataEnd)); err == nil {
+		var b []byte
+		if b, err = indexChunk(&idx, r.dataEnd, uint64(len(idx.Chunks)+1)); err == nil {
+			_, err = out.Write(b)
 		}
 	}
 	if cerr := out.Close(); err == nil {

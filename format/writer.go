@@ -143,13 +143,13 @@ func NewWriter(out io.Writer, h *Header, o *WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("format: encoding the header: %w", err)
 	}
-	hj := w.compress(kindHeader, hb, ChunkInfo{}, 0)
-	<-hj.ready
-	first := append(encodeSignature(), hj.desc.encode(nil)...)
-	if _, err := out.Write(append(first, hj.frame...)); err != nil {
+	// The header goes out at once, compressed by the small encoder: the
+	// chunks' encoder starts up on its workers, off this path.
+	hb = metaChunk(kindHeader, hb, 0)
+	if _, err := out.Write(append(encodeSignature(), hb...)); err != nil {
 		return nil, fmt.Errorf("format: writing the header: %w", err)
 	}
-	w.offset = int64(len(first) + len(hj.frame))
+	w.offset = int64(signatureLen + len(hb))
 	w.index.Status = "complete"
 	go w.fileLoop()
 	go w.timerLoop()
@@ -367,7 +367,7 @@ func (w *Writer) Close() error {
 }
 
 func (w *Writer) writeIndex() error {
-	b, err := indexChunk(w.zenc, &w.index, w.offset, w.chunkSeq+1)
+	b, err := indexChunk(&w.index, w.offset, w.chunkSeq+1)
 	if err != nil {
 		return err
 	}
@@ -379,16 +379,30 @@ func (w *Writer) writeIndex() error {
 
 // indexChunk returns the index chunk and the trailer for an index chunk
 // written at offset.
-func indexChunk(zenc *zstd.Encoder, idx *Index, offset int64, chunkSeq uint64) ([]byte, error) {
+func indexChunk(idx *Index, offset int64, chunkSeq uint64) ([]byte, error) {
 	ib, err := msgpack.Marshal(idx)
 	if err != nil {
 		return nil, fmt.Errorf("format: encoding the index: %w", err)
 	}
-	frame := zenc.EncodeAll(ib, nil)
-	d := descriptor{Kind: kindIndex, Flags: flagZstd, CompLen: uint32(len(frame)), RawLen: uint32(len(ib)),
-		CRC: crc32.Checksum(frame, castagnoli), ChunkSeq: chunkSeq}
-	b := append(d.encode(nil), frame...)
+	b := metaChunk(kindIndex, ib, chunkSeq)
 	return append(b, encodeTrailer(uint64(offset), uint32(len(b)))...), nil
+}
+
+// metaEncoder compresses the header and the index: small, written on the
+// caller's path, so the fastest level and little memory (its first use
+// costs 60 us, the chunks' encoder's about 900).
+var metaEncoder = sync.OnceValue(func() *zstd.Encoder {
+	e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(true),
+		zstd.WithZeroFrames(true), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
+	return e
+})
+
+// metaChunk returns a descriptor and compressed frame of kind for raw.
+func metaChunk(kind uint8, raw []byte, chunkSeq uint64) []byte {
+	frame := metaEncoder().EncodeAll(raw, nil)
+	d := descriptor{Kind: kind, Flags: flagZstd, CompLen: uint32(len(frame)), RawLen: uint32(len(raw)),
+		CRC: crc32.Checksum(frame, castagnoli), ChunkSeq: chunkSeq}
+	return append(d.encode(nil), frame...)
 }
 
 // window is the zstd window for chunks of size n: the chunk itself (a

@@ -191,8 +191,10 @@ func (r *Recorder) stringsAt(c *tracer.Call, ptrs []uint64, max int) []string {
 	list := make([]string, 0, len(ptrs))
 	for _, p := range ptrs {
 		if p < base || p >= base+uint64(len(block)) {
-			// A new block: from p to the end of its page (and the next).
-			n := 2*pageSize - p%pageSize
+			// A new block: from p to the end of its page (not beyond: the
+			// strings of the initial stack end just before an unmapped
+			// page, and a read across it fails).
+			n := pageSize - p%pageSize
 			b := make([]byte, n)
 			got, _ := c.ReadMem(p, b)
 			block, base = b[:got], p

@@ -18,6 +18,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
 )
 
 var (
@@ -341,5 +342,67 @@ func TestTextAndSignalFilter(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("--text output lacks %q", want)
 		}
+	}
+}
+
+// openPty returns a pseudo-terminal's master and slave.
+func openPty(t *testing.T) (*os.File, *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, s
+}
+
+// TestStatusLine: on a terminal, stderr shows a status line while
+// recording and the summary line at the end.
+func TestStatusLine(t *testing.T) {
+	master, slave := openPty(t)
+	defer master.Close()
+	trace := filepath.Join(t.TempDir(), "s.sctr")
+	cmd := exec.Command(bin(t), "-o", trace, "--", "cat")
+	stdin, _ := cmd.StdinPipe()
+	cmd.Stderr = slave
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	// Read the terminal until a status line shows (once a second), then
+	// let cat end.
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(seen.String(), "events (") {
+		n, err := master.Read(buf)
+		if err != nil {
+			t.Fatalf("terminal: %v (so far %q)", err, seen.String())
+		}
+		seen.Write(buf[:n])
+	}
+	stdin.Close()
+	for {
+		n, err := master.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil || strings.Contains(seen.String(), ".sctr") {
+			break
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	out := seen.String()
+	if !strings.Contains(out, "\r\x1b[Ksystr-record: ") || !strings.Contains(out, "events, 1 processes") || !strings.Contains(out, trace) {
+		t.Errorf("terminal output %q", out)
 	}
 }

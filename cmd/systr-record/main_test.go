@@ -406,3 +406,56 @@ func TestStatusLine(t *testing.T) {
 		t.Errorf("terminal output %q", out)
 	}
 }
+
+// TestRecorderKilled: a SIGKILLed recorder leaves a trace that opens (and
+// says it is truncated), and takes the program it started with it.
+func TestRecorderKilled(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "k.sctr")
+	cmd := exec.Command(bin(t), "-q", "-o", trace, "--", testprog.C(t, "attach_target"))
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("target said %q", line)
+	}
+	var children []int
+	tasks, _ := os.ReadDir("/proc/" + itoa(cmd.Process.Pid) + "/task")
+	for _, task := range tasks {
+		b, _ := os.ReadFile("/proc/" + itoa(cmd.Process.Pid) + "/task/" + task.Name() + "/children")
+		for _, f := range strings.Fields(string(b)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				children = append(children, pid)
+			}
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatalf("the killed recorder's trace: %v", err)
+	}
+	defer r.Close()
+	if r.Truncated() == nil || r.Header().Writer != "systr" {
+		t.Errorf("truncated %v, header %+v", r.Truncated(), r.Header())
+	}
+	// PTRACE_O_EXITKILL: the target dies with its tracer.
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for _, pid := range children {
+		for {
+			b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+			if err != nil || strings.Contains(string(b), ") Z ") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d outlived its killed recorder", pid)
+			}
+			runtime.Gosched()
+		}
+	}
+	if len(children) == 0 {
+		t.Error("found no child of the recorder")
+	}
+}

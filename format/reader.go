@@ -89,7 +89,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	// The header chunk comes first.
-	d, payload, next, err := r.chunkAt(signatureLen)
+	d, payload, next, err := r.chunkAt(signatureLen, true)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (r *Reader) readIndex() bool {
 	if !ok || int64(off) < signatureLen || int64(off)+int64(n)+trailerLen != r.size {
 		return false
 	}
-	d, payload, _, err := r.chunkAt(int64(off))
+	d, payload, _, err := r.chunkAt(int64(off), true)
 	if err != nil || d.Kind != kindIndex {
 		return false
 	}
@@ -146,7 +146,7 @@ func (r *Reader) readIndex() bool {
 func (r *Reader) scan(off int64) {
 	r.index.Status = "incomplete"
 	for off < r.size {
-		d, _, next, err := r.chunkAt(off)
+		d, _, next, err := r.chunkAt(off, false)
 		if err != nil {
 			r.truncated = err
 			return
@@ -170,8 +170,9 @@ func (r *Reader) scan(off int64) {
 
 // chunkAt reads and checks the chunk whose descriptor is at off, skipping
 // unknown skippable frames in front of it. It returns the decompressed
-// payload and the offset after the chunk.
-func (r *Reader) chunkAt(off int64) (d descriptor, payload []byte, next int64, err error) {
+// payload (if decompress; a scan only checks the checksum) and the offset
+// after the chunk.
+func (r *Reader) chunkAt(off int64, decompress bool) (d descriptor, payload []byte, next int64, err error) {
 	for {
 		var fh [frameHeaderLen]byte
 		if err := r.readFull(fh[:], off); err != nil {
@@ -212,6 +213,9 @@ func (r *Reader) chunkAt(off int64) (d descriptor, payload []byte, next int64, e
 			return d, nil, 0, corrupt(start, "chunk %d fails its checksum", d.ChunkSeq)
 		}
 		payload := frame
+		if !decompress {
+			return d, nil, start + int64(d.CompLen), nil
+		}
 		if d.Flags&flagZstd != 0 {
 			// A frame that says its size must say what the descriptor says
 			// (zstd leaves it out of tiny frames); the output is bounded by
@@ -386,7 +390,7 @@ type decoded struct {
 // decodeChunk reads chunk i of the index and decodes its events.
 func (r *Reader) decodeChunk(i int) decoded {
 	c := &r.index.Chunks[i]
-	d, payload, _, err := r.chunkAt(c.Offset)
+	d, payload, _, err := r.chunkAt(c.Offset, true)
 	if err != nil {
 		return decoded{err: err}
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"slices"
-
 )
 
 // RepairInfo reports what Repair kept.

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/systr/systr/format"
@@ -200,7 +201,10 @@ func (r *Recorder) stringsAt(c *tracer.Call, ptrs []uint64, max int) []string {
 			block, base = b[:got], p
 		}
 		rest := block[p-base:]
-		if i := indexNul(rest, max); i >= 0 {
+		if len(rest) > max+1 {
+			rest = rest[:max+1]
+		}
+		if i := bytes.IndexByte(rest, 0); i >= 0 {
 			list = append(list, string(rest[:i]))
 			continue
 		}
@@ -212,19 +216,6 @@ func (r *Recorder) stringsAt(c *tracer.Call, ptrs []uint64, max int) []string {
 		list = append(list, s)
 	}
 	return list
-}
-
-// indexNul finds the NUL ending a string within its first max+1 bytes.
-func indexNul(b []byte, max int) int {
-	if len(b) > max+1 {
-		b = b[:max+1]
-	}
-	for i, x := range b {
-		if x == 0 {
-			return i
-		}
-	}
-	return -1
 }
 
 // msghdrSize is the size of struct msghdr of a's calls.

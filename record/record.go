@@ -434,12 +434,11 @@ const Version = "0.1.0"
 
 // joinNul joins strings NUL-terminated, as argv lies in memory.
 func joinNul(s []string) []byte {
-	var b strings.Builder
+	b := []byte{}
 	for _, x := range s {
-		b.WriteString(x)
-		b.WriteByte(0)
+		b = append(append(b, x...), 0)
 	}
-	return []byte(b.String())
+	return b
 }
 
 // trackMasks follows the fds opened on masked paths.

@@ -1,6 +1,7 @@
 package syscalls
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -296,19 +297,10 @@ func (p *printer) strMax(addr uint64, max int) string {
 	if b == nil {
 		return hex(addr)
 	}
-	if i := indexByte(b, 0); i >= 0 {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return FormatString(b[:i], max, false)
 	}
 	return FormatString(b, max, len(b) > max)
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // size is the byte length of argument i's memory, if known now.
@@ -406,7 +398,7 @@ func (p *printer) arg(i int) string {
 			return hexString(b, n > len(b))
 		case "getcwd":
 			// The result counts the terminating NUL.
-			if k := indexByte(b, 0); k >= 0 {
+			if k := bytes.IndexByte(b, 0); k >= 0 {
 				return FormatString(b[:k], max, false)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -215,23 +216,32 @@ func TestKilledBySignal(t *testing.T) {
 	}
 }
 
-// TestInterrupt: SIGINT to the recorder ends the recording cleanly: the
-// program is killed and the trace has its index.
-func TestInterrupt(t *testing.T) {
-	trace := filepath.Join(t.TempDir(), "i.sctr")
+// recordTarget starts systr-record on testdata/c/attach_target, writing
+// to trace, and returns once the target runs (it said "ready"), with the
+// target's stdin.
+func recordTarget(t *testing.T, trace string) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
 	cmd := exec.Command(bin(t), "-q", "-o", trace, "--", testprog.C(t, "attach_target"))
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer stdin.Close()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || line != "ready\n" {
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "ready\n" {
+		stdin.Close()
 		t.Fatalf("target said %q, %v", line, err)
 	}
+	return cmd, stdin
+}
+
+// TestInterrupt: SIGINT to the recorder ends the recording cleanly: the
+// program is killed and the trace has its index.
+func TestInterrupt(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "i.sctr")
+	cmd, stdin := recordTarget(t, trace)
+	defer stdin.Close()
 	cmd.Process.Signal(os.Interrupt)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Errorf("recorder after SIGINT: %v, want exit 130", err)
@@ -259,7 +269,7 @@ func TestAttach(t *testing.T) {
 		t.Fatalf("target said %q", line)
 	}
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	rec := exec.Command(bin(t), "-o", trace, "-p", itoa(target.Process.Pid))
+	rec := exec.Command(bin(t), "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
 	var stderr bytes.Buffer
 	rec.Stderr = &stderr
 	if err := rec.Start(); err != nil {
@@ -292,8 +302,6 @@ func TestAttach(t *testing.T) {
 		t.Errorf("attached trace: complete %v, header %+v", r.Complete(), r.Header())
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // traced reports whether /proc shows a tracer for pid.
 func traced(pid int) bool {
@@ -411,20 +419,12 @@ func TestStatusLine(t *testing.T) {
 // says it is truncated), and takes the program it started with it.
 func TestRecorderKilled(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "k.sctr")
-	cmd := exec.Command(bin(t), "-q", "-o", trace, "--", testprog.C(t, "attach_target"))
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin := recordTarget(t, trace)
 	defer stdin.Close()
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
-		t.Fatalf("target said %q", line)
-	}
 	var children []int
-	tasks, _ := os.ReadDir("/proc/" + itoa(cmd.Process.Pid) + "/task")
+	tasks, _ := os.ReadDir("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task")
 	for _, task := range tasks {
-		b, _ := os.ReadFile("/proc/" + itoa(cmd.Process.Pid) + "/task/" + task.Name() + "/children")
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + task.Name() + "/children")
 		for _, f := range strings.Fields(string(b)) {
 			if pid, err := strconv.Atoi(f); err == nil {
 				children = append(children, pid)
@@ -445,7 +445,7 @@ func TestRecorderKilled(t *testing.T) {
 	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
 	for _, pid := range children {
 		for {
-			b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 			if err != nil || strings.Contains(string(b), ") Z ") {
 				break
 			}

@@ -160,7 +160,15 @@ func NewWriter(out io.Writer, h *Header, o *WriterOptions) (*Writer, error) {
 func (w *Writer) compress(kind uint8, raw []byte, info ChunkInfo, chunkSeq uint64) *job {
 	j := &job{kind: kind, raw: raw, info: info, ready: make(chan struct{})}
 	go func() {
-		j.frame = w.zenc.EncodeAll(j.raw, make([]byte, 0, len(j.raw)/4+64))
+		enc := w.zenc
+		if len(raw) < smallChunk {
+			// The chunks' encoder clears megabytes of tables per
+			// frame (0.5 ms; the first use 1 ms): for a small chunk,
+			// usually the last, the small encoder is faster and
+			// compresses about as well.
+			enc = metaEncoder()
+		}
+		j.frame = enc.EncodeAll(j.raw, make([]byte, 0, len(j.raw)/4+64))
 		j.desc = descriptor{Kind: kind, Flags: flagZstd, CompLen: uint32(len(j.frame)), RawLen: uint32(len(j.raw)),
 			CRC: crc32.Checksum(j.frame, castagnoli), Records: info.Events, FirstSeq: info.FirstSeq,
 			LastSeq: info.LastSeq, TsBase: info.base.time, TsMin: info.TsMin, TsMax: info.TsMax, ChunkSeq: chunkSeq}
@@ -387,6 +395,10 @@ func indexChunk(idx *Index, offset int64, chunkSeq uint64) ([]byte, error) {
 	b := metaChunk(kindIndex, ib, chunkSeq)
 	return append(b, encodeTrailer(uint64(offset), uint32(len(b)))...), nil
 }
+
+// smallChunk is the size under which a chunk is compressed by the small
+// encoder.
+const smallChunk = 64 << 10
 
 // metaEncoder compresses the header and the index: small, written on the
 // caller's path, so the fastest level and little memory (its first use

@@ -99,7 +99,7 @@ var recordWorkloads = []struct {
 }{
 	{"find", []string{"find", "/usr/include", "-type", "f"}},
 	{"tar", []string{"sh", "-c", "tar cf - /usr/include/linux 2>/dev/null | wc -c"}},
-	{"reads", []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000", "status=none"}},
+	{"reads", []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100000", "status=none"}},
 	{"forkexec", []string{"sh", "-c", "for i in $(seq 200); do /bin/true; done"}},
 }
 
@@ -107,7 +107,8 @@ var recordWorkloads = []struct {
 // loop (testdata/c/ptrace_loop: stops at every call, reads nothing),
 // under `strace -f -o FILE -s 65536 -xx` and under systr-record: all
 // calls with their buffers (systr), and a small filtered set
-// (-e trace=execve,openat: systr-filtered). One op is one whole run of
+// (-e trace=execve,openat: systr-filtered, beside strace-filtered, strace
+// with --seccomp-bpf and the same set). One op is one whole run of
 // the command.
 func BenchmarkRecord(b *testing.B) {
 	strace, err := exec.LookPath("strace")
@@ -143,6 +144,10 @@ func BenchmarkRecord(b *testing.B) {
 		b.Run(w.name+"/systr", func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "t.sctr")
 			run(b, recorder, append([]string{"-q", "-o", out, "--"}, argv...)...)
+		})
+		b.Run(w.name+"/strace-filtered", func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "strace.txt")
+			run(b, strace, append([]string{"-f", "--seccomp-bpf", "-e", "trace=execve,openat", "-o", out, "-s", "65536", "-xx"}, argv...)...)
 		})
 		b.Run(w.name+"/systr-filtered", func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "t.sctr")

@@ -2,8 +2,9 @@
 # bench-record.sh: the recorder's workloads (record/bench_test.go,
 # BenchmarkRecord) natively, under the bare C ptrace loop, under
 # `strace -f -o FILE -s 65536 -xx` and under systr's recorder (everything;
-# a filtered set), in COUNT interleaved rounds, unpinned and pinned to CPU 0
-# (taskset -c 0), then medians and the issue's ratios.
+# a filtered set, beside strace --seccomp-bpf with the same set), in COUNT
+# interleaved rounds, unpinned and pinned to CPU 0 (taskset -c 0), then
+# medians and the issue's ratios.
 #
 #   ./scripts/bench-record.sh     (make bench runs it)
 #
@@ -43,16 +44,16 @@ for m in "${modes[@]}"; do
 	}
 	END {
 		printf "%s:\n", mode
-		printf "  %-10s %10s %10s %10s %10s %12s | %14s %14s %18s\n", "workload", "native", "cloop", "strace", "systr", "systr-filt", "systr/strace", "systr/cloop", "filtered/native"
+		printf "  %-10s %9s %9s %9s %9s %11s %11s | %13s %12s %16s %17s\n", "workload", "native", "cloop", "strace", "systr", "strace-filt", "systr-filt", "systr/strace", "systr/cloop", "filtered/native", "filt/strace-filt"
 		split("find tar reads forkexec", ws, " ")
 		for (i = 1; i <= 4; i++) {
 			w = ws[i]
 			if (!((w "/native") in v)) continue
 			nat = median(v[w "/native"]); cl = median(v[w "/cloop"]); st = median(v[w "/strace"])
-			sy = median(v[w "/systr"]); sf = median(v[w "/systr-filtered"])
-			printf "  %-10s %10.1f %10.1f %10.1f %10.1f %12.1f | %13.2fx %13.2fx %17.2fx\n", w, nat, cl, st, sy, sf, sy / st, sy / cl, sf / nat
+			sy = median(v[w "/systr"]); sf = median(v[w "/systr-filtered"]); stf = median(v[w "/strace-filtered"])
+			printf "  %-10s %9.1f %9.1f %9.1f %9.1f %11.1f %11.1f | %12.2fx %11.2fx %15.2fx %16.2fx\n", w, nat, cl, st, sy, stf, sf, sy / st, sy / cl, sf / nat, sf / stf
 		}
-		print "  goals: systr/strace <= 0.8, systr/cloop <= 1.3, filtered/native <= 1.15"
+		print "  goals: systr/strace <= 0.8, systr/cloop <= 1.3, filtered/native <= 1.15 (strace-filt: strace --seccomp-bpf, same set)"
 	}' "$OUT/$m.txt"
 done
 echo "raw outputs: $OUT"

@@ -1,4 +1,19 @@
-// Package analysis turns trace files into summaries, strace-like text, JSON
-// Lines, file and process reports, timelines and normalized diffs. See issue
-// 6. Not implemented yet.
+// Package analysis turns systr trace files (package format) into what
+// people read: strace-like text (Print), the strace -c table (Summary),
+// JSON Lines (JSON), the files a program touched (Files), its process tree
+// (Procs), a normalized comparison of two recordings (Diff), a Perfetto /
+// Chrome timeline (Timeline) and a self-contained HTML report (Report).
+//
+// Every function streams: it reads the trace one chunk at a time through
+// format.Reader.Events and keeps only what its output needs (per syscall,
+// per process or per file state), never the events themselves, so memory
+// does not grow with the length of the trace. A truncated trace (a
+// recorder killed) is analyzed up to where it ends; the caller learns where
+// from format.Reader.Truncated. Corruption in the middle of a file ends the
+// stream with a *format.CorruptError, after everything before it has been
+// written out.
+//
+// Tasks follows threads and processes as events go by; the other views
+// build on it. The sub-package golden records a command in a Go test and
+// compares its normalized trace with a committed golden file.
 package analysis

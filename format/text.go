@@ -1,6 +1,8 @@
 package format
 
 import (
+	"strings"
+
 	"github.com/systr/systr/syscalls"
 )
 
@@ -36,6 +38,26 @@ func (m regionMemory) ReadMemory(addr uint64, n int) []byte {
 		}
 	}
 	return found
+}
+
+// StringArray returns the strings recorded for the array (argv, envp) at
+// addr: the recorder keeps them NUL-separated, without the pointers.
+func (m regionMemory) StringArray(addr uint64) ([]string, bool) {
+	for i := range m.s.Mem {
+		r := &m.s.Mem[i]
+		if r.Addr != addr || r.Dir != syscalls.In || r.Arg < 0 || int(r.Arg) >= 6 {
+			continue
+		}
+		spec := syscalls.Lookup(m.s.Arch, int(m.s.Nr))
+		if spec == nil || int(r.Arg) >= len(spec.Args) || spec.Args[r.Arg].Kind != syscalls.KindStringArray {
+			continue
+		}
+		if len(r.Data) == 0 {
+			return []string{}, true
+		}
+		return strings.Split(strings.TrimSuffix(string(r.Data), "\x00"), "\x00"), true
+	}
+	return nil, false
 }
 
 // Text renders the call as strace prints it, from its captured memory.

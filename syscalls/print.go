@@ -15,6 +15,14 @@ type Memory interface {
 	ReadMemory(addr uint64, n int) []byte
 }
 
+// StringArrays is implemented by a Memory that holds string arrays (argv,
+// envp) as their strings rather than as the pointer array a live process
+// has: a trace keeps the strings only. StringArray returns the strings of
+// the array at addr and whether it has them.
+type StringArrays interface {
+	StringArray(addr uint64) ([]string, bool)
+}
+
 // MemoryFunc adapts a function to Memory.
 type MemoryFunc func(addr uint64, n int) []byte
 
@@ -664,6 +672,11 @@ func (p *printer) iovecs(i int, addr uint64) string {
 // strings shows argv; envp, as strace does unless verbose, as its address
 // and count.
 func (p *printer) strings(g *Arg, addr uint64) string {
+	if sa, ok := p.c.Mem.(StringArrays); ok {
+		if list, ok := sa.StringArray(addr); ok {
+			return p.stringList(g, addr, list)
+		}
+	}
 	w := ptrSize(p.c.Arch)
 	var ptrs []uint64
 	for len(ptrs) < 4096 {
@@ -678,15 +691,33 @@ func (p *printer) strings(g *Arg, addr uint64) string {
 		ptrs = append(ptrs, v)
 	}
 	if g.Name == "envp" && (p.o == nil || !p.o.Verbose) {
-		unit := " vars */"
-		if len(ptrs) == 1 {
-			unit = " var */"
-		}
-		return hex(addr) + " /* " + strconv.Itoa(len(ptrs)) + unit
+		return envCount(addr, len(ptrs))
 	}
 	parts := make([]string, len(ptrs))
 	for i, s := range ptrs {
 		parts[i] = p.str(s)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// envCount shows an environment as strace does without -v.
+func envCount(addr uint64, n int) string {
+	unit := " vars */"
+	if n == 1 {
+		unit = " var */"
+	}
+	return hex(addr) + " /* " + strconv.Itoa(n) + unit
+}
+
+// stringList shows a string array known by its strings.
+func (p *printer) stringList(g *Arg, addr uint64, list []string) string {
+	if g.Name == "envp" && (p.o == nil || !p.o.Verbose) {
+		return envCount(addr, len(list))
+	}
+	parts := make([]string, len(list))
+	for i, s := range list {
+		max := p.o.limit()
+		parts[i] = FormatString([]byte(s), max, len(s) > max)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

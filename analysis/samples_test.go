@@ -1,0 +1,49 @@
+package analysis_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/internal/testprog"
+)
+
+var recordSamples = flag.Bool("record", false, "re-record the sample traces in testdata/*.sctr")
+
+// samples are the committed traces the golden outputs of every view come
+// from, recorded from testdata programs (go test -run TestRecordSamples
+// -record re-records them; then go test -update rewrites the goldens).
+var samples = []struct {
+	name string
+	argv func(t *testing.T) []string
+}{
+	{"fd_io", func(t *testing.T) []string {
+		dir := "/tmp/systr-sample"
+		os.RemoveAll(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return []string{testprog.C(t, "fd_io"), dir}
+	}},
+	{"forks", func(t *testing.T) []string { return []string{testprog.C(t, "forks")} }},
+	{"signals", func(t *testing.T) []string { return []string{testprog.C(t, "signals")} }},
+	{"pipeline", func(t *testing.T) []string {
+		return []string{"/bin/sh", "-c", "cat /etc/hostname > /dev/null; ls / | wc -l; rm -f /tmp/systr-sample-missing"}
+	}},
+}
+
+func TestRecordSamples(t *testing.T) {
+	if !*recordSamples {
+		t.Skip("re-records testdata/*.sctr only with -record")
+	}
+	for _, s := range samples {
+		argv := s.argv(t)
+		out, _ := filepath.Abs(filepath.Join("testdata", s.name+".sctr"))
+		golden.Record(t, &golden.RecordOptions{Out: out, Dir: "/tmp", Env: []string{"PATH=/usr/bin:/bin", "HOME=/root", "LANG=C"}}, argv...)
+	}
+}
+
+// sample returns the path of a committed sample trace.
+func sample(name string) string { return filepath.Join("testdata", name+".sctr") }

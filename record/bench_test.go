@@ -99,7 +99,7 @@ var recordWorkloads = []struct {
 }{
 	{"find", []string{"find", "/usr/include", "-type", "f"}},
 	{"tar", []string{"sh", "-c", "tar cf - /usr/include/linux 2>/dev/null | wc -c"}},
-	{"reads", []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100000", "status=none"}},
+	{"reads", []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=50000", "status=none"}},
 	{"forkexec", []string{"sh", "-c", "for i in $(seq 200); do /bin/true; done"}},
 }
 

@@ -3,12 +3,93 @@ package analysis
 import (
 	"iter"
 	"runtime"
+	"slices"
+	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
 )
 
 // Events iterates over the events of r that f selects (nil: all), decoding
 // a few chunks ahead on other goroutines. It ends at the first error.
 func Events(r *format.Reader, f *format.Filter) iter.Seq2[format.Event, error] {
 	return r.Events(&format.ReadOptions{Filter: f, Parallel: min(4, runtime.GOMAXPROCS(0))})
+}
+
+// Selection picks the events a view shows. The zero Selection picks all.
+type Selection struct {
+	// Trace selects syscalls (a systr-record / strace -e trace= set,
+	// syscalls.ParseFilter); nil: all. Other events are kept.
+	Trace *syscalls.Filter
+	// Pids keeps the events of these processes (an id matches a process
+	// or one of its threads); nil: all.
+	Pids []int32
+	// Failed keeps only syscalls that failed (other events are dropped).
+	Failed bool
+	// From and To bound event times, relative to the recording's start
+	// (Start); 0: no bound.
+	From, To time.Duration
+}
+
+// Start returns the time the recording started: the header's clock anchor,
+// or the first event's time if the header has none (ns, CLOCK_MONOTONIC).
+func Start(r *format.Reader) int64 {
+	if m := r.Header().Clock.Mono; m != 0 {
+		return m
+	}
+	var first int64
+	for _, c := range r.Chunks() {
+		if c.TsMin != 0 && (first == 0 || c.TsMin < first) {
+			first = c.TsMin
+		}
+	}
+	return first
+}
+
+// Events iterates over the events of r that s selects (a nil s: all).
+// Whole chunks that cannot hold a selected event are skipped unread.
+func (s *Selection) Events(r *format.Reader) iter.Seq2[format.Event, error] {
+	if s == nil {
+		return Events(r, nil)
+	}
+	f := &format.Filter{}
+	start := Start(r)
+	if s.From > 0 {
+		f.From = start + int64(s.From)
+	}
+	if s.To > 0 {
+		f.To = start + int64(s.To)
+	}
+	// Pids filter by process in the reader; a thread id given as a pid
+	// is matched below.
+	return func(yield func(format.Event, error) bool) {
+		for ev, err := range Events(r, f) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if s.Match(ev) && !yield(ev, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Match reports whether s selects ev (its time range aside).
+func (s *Selection) Match(ev format.Event) bool {
+	if s == nil {
+		return true
+	}
+	h := ev.Base()
+	if s.Pids != nil && !slices.Contains(s.Pids, h.Pid) && !slices.Contains(s.Pids, h.Tid) {
+		return false
+	}
+	sc, ok := ev.(*format.Syscall)
+	if !ok {
+		return !s.Failed
+	}
+	if s.Trace != nil && !s.Trace.Match(sc.Arch, int(sc.Nr)) {
+		return false
+	}
+	return !s.Failed || sc.Errno() != 0
 }

@@ -364,7 +364,7 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 		}
 	}
 	ev := &format.Exec{Head: format.Head{Time: format.Monotonic(), Pid: int32(e.Pid), Tid: int32(e.Tid)},
-		FormerTid: int32(e.FormerTid), Path: e.Path, Argv: args.argv, Envp: args.envp}
+		FormerTid: int32(e.FormerTid), Path: e.Path, Argv: args.argv, Envp: args.envp, Arch: e.Arch}
 	if r.opts.NoEnv {
 		ev.Envp = nil
 	}

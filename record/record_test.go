@@ -229,3 +229,54 @@ func TestExecFromThread(t *testing.T) {
 		t.Errorf("no execve entered by tid %d", fromThread.FormerTid)
 	}
 }
+
+// TestExecArch: an Exec event names the new image's architecture: an i386
+// program exec'd by an x86_64 shell, and x86_64 /bin/true exec'd by it.
+func TestExecArch(t *testing.T) {
+	prog := testprog.Go(t, "gofiles", "386")
+	path, st := recordRun(t, record.Options{Trace: mustFilter(t, "execve")}, "/bin/sh", "-c", "exec "+prog)
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("gofiles (i386) under the recorder: %v", st)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got := map[string]syscalls.Arch{}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := ev.(*format.Exec); ok {
+			got[filepath.Base(e.Path)] = e.Arch
+		}
+	}
+	want := map[string]syscalls.Arch{"dash": syscalls.X86_64, filepath.Base(prog): syscalls.I386, "true": syscalls.X86_64}
+	if filepath.Base(mustReadlink(t, "/bin/sh")) != "dash" {
+		delete(want, "dash")
+	}
+	for name, a := range want {
+		if got[name] != a {
+			t.Errorf("exec of %s: arch %v, want %v (all: %v)", name, got[name], a, got)
+		}
+	}
+}
+
+func mustReadlink(t *testing.T, p string) string {
+	t.Helper()
+	q, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func mustFilter(t *testing.T, expr string) *syscalls.Filter {
+	t.Helper()
+	f, err := syscalls.ParseFilter(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

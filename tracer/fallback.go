@@ -77,6 +77,22 @@ func (t *Tracer) syscallInfo(th *thread, info *ptrace.SyscallInfo, seccompStop b
 }
 
 // regsArch tells the call architecture from the register set alone.
+// archNow returns the architecture of the image th runs, at any stop (after
+// an exec: the new image's).
+func (t *Tracer) archNow(th *thread) syscalls.Arch {
+	if !t.noSyscallInfo.Load() {
+		var info ptrace.SyscallInfo
+		if ptrace.GetSyscallInfo(th.tid, &info) == nil && info.Arch != 0 {
+			return syscalls.Arch(info.Arch)
+		}
+	}
+	var r Regs
+	if ptrace.GetRegs(th.tid, &r) == nil {
+		return regsArch(&r)
+	}
+	return 0
+}
+
 func regsArch(r *Regs) syscalls.Arch {
 	switch any(r).(type) {
 	case *arch.AMD64:

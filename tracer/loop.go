@@ -878,7 +878,7 @@ func (t *Tracer) execed(th *thread) {
 		}
 		if n := t.ntf.Load(); n.onExec != nil && !p.silent && !p.detach {
 			path, _ := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
-			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path})
+			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path, Arch: t.archNow(th)})
 		}
 		if p.detachAtExec {
 			// Detached before its execve (see detachProc): now.

@@ -165,6 +165,9 @@ type ExecEvent struct {
 	Pid, Tid  int
 	FormerTid int
 	Path      string // /proc/PID/exe after the exec
+	// Arch is the architecture of the new image (0 if it could not be
+	// read).
+	Arch syscalls.Arch
 }
 
 // SignalEvent is a signal about to be delivered to a thread. A handler may

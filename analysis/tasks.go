@@ -98,6 +98,13 @@ func (t *Tasks) Add(ev format.Event) {
 				th.Exited, th.End = true, h.Time
 			}
 		}
+		if n := len(p.Execs); n == 1 && p.Execs[0].Path == t.header.Argv[0] && p.Execs[0].Time <= h.Time &&
+			len(p.Execs[0].Argv) > 0 && slices.Equal(p.Execs[0].Argv, v.Argv) && len(t.order) == 1 {
+			// The recorded command's own exec: the image the header
+			// announced, now with its resolved path.
+			p.Execs[0] = Image{Time: h.Time, Path: v.Path, Argv: v.Argv}
+			break
+		}
 		p.Execs = append(p.Execs, Image{Time: h.Time, Path: v.Path, Argv: v.Argv})
 	case *format.Exit:
 		if th := t.threads[h.Tid]; th != nil {

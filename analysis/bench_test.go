@@ -1,0 +1,147 @@
+package analysis_test
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// benchEvents is the size of the benchmarks' trace.
+const benchEvents = 1_000_000
+
+// benchTrace writes a trace of n synthetic but realistic syscalls to dir:
+// 8 processes (two with a second thread) cycling through openat, fstat,
+// read, write and close of small files, some failing, with their memory
+// (paths, stat buffers, data of 16 to 512 bytes) as the recorder keeps it.
+func benchTrace(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "bench.sctr")
+	h := &format.Header{Writer: "bench", Clock: format.Clock{Mono: 1e12, Wall: 1.7e18}, Argv: []string{"bench"},
+		Traced: "all", Arches: []syscalls.Arch{syscalls.X86_64}}
+	w, err := format.Create(path, h, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	nr := func(name string) int32 {
+		n, ok := syscalls.Number(syscalls.X86_64, name)
+		if !ok {
+			b.Fatalf("no syscall %s", name)
+		}
+		return int32(n)
+	}
+	openat, fstat, read, write, closeNr := nr("openat"), nr("newfstatat"), nr("read"), nr("write"), nr("close")
+	data := make([]byte, 512)
+	for i := range data {
+		data[i] = byte('a' + i%26)
+		if i%64 == 63 {
+			data[i] = '\n'
+		}
+	}
+	stat := make([]byte, 144)
+	stat[24] = 0x81 // st_mode S_IFREG
+	now := int64(1e12)
+	for i := range n {
+		pid := int32(1000 + i%8)
+		tid := pid
+		if pid%4 == 0 && i%3 == 0 {
+			tid = pid + 100
+		}
+		now += 1500
+		sc := &format.Syscall{Head: format.Head{Time: now, Pid: pid, Tid: tid}, Arch: syscalls.X86_64}
+		sc.Exit = now + 300 + int64(i%7)*100
+		size := 16 << (i % 6)
+		switch i % 5 {
+		case 0:
+			file := fmt.Appendf(nil, "/usr/share/doc/pkg%d/README\x00", i%50)
+			sc.Nr, sc.Args = openat, [6]uint64{uint64(1<<32 - 100), 0x7ffc0000, 0x80000}
+			sc.Ret = 3
+			if i%40 == 0 {
+				sc.Ret = -2 // ENOENT
+			}
+			sc.Mem = []format.Region{{Arg: 1, Dir: syscalls.In, Addr: 0x7ffc0000, Len: uint64(len(file)), Data: file}}
+		case 1:
+			sc.Nr, sc.Args = fstat, [6]uint64{3, 0x5000, 0x7ffc1000, 0x1000}
+			sc.Mem = []format.Region{{Arg: 1, Dir: syscalls.In, Addr: 0x5000, Len: 1, Data: []byte{0}},
+				{Arg: 2, Dir: syscalls.Out, Addr: 0x7ffc1000, Len: 144, Data: stat}}
+		case 2:
+			sc.Nr, sc.Args = read, [6]uint64{3, 0x7ffc2000, 4096}
+			sc.Ret = int64(size)
+			if i%45 == 2 {
+				sc.Ret = -11 // EAGAIN
+				break
+			}
+			sc.Mem = []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x7ffc2000, Len: uint64(size), Data: data[:size]}}
+		case 3:
+			sc.Nr, sc.Args = write, [6]uint64{1, 0x7ffc3000, uint64(size)}
+			sc.Ret = int64(size)
+			sc.Mem = []format.Region{{Arg: 1, Dir: syscalls.In, Addr: 0x7ffc3000, Len: uint64(size), Data: data[:size]}}
+		case 4:
+			sc.Nr, sc.Args = closeNr, [6]uint64{3}
+		}
+		if err := w.Write(sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// benchView runs a view over the benchmark trace and reports events/s.
+func benchView(b *testing.B, run func(io.Writer, *format.Reader) error) {
+	path := benchTrace(b, benchEvents)
+	r, err := format.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	if r.EventCount() != benchEvents {
+		b.Fatalf("trace has %d events, want %d", r.EventCount(), benchEvents)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	loops := 0
+	for b.Loop() {
+		if err := run(io.Discard, r); err != nil {
+			b.Fatal(err)
+		}
+		loops++
+	}
+	b.ReportMetric(float64(loops)*benchEvents/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkRead is the floor the views stand on: iterating the events.
+func BenchmarkRead(b *testing.B) {
+	benchView(b, func(_ io.Writer, r *format.Reader) error {
+		for _, err := range analysis.Events(r, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func BenchmarkSummary(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Summary(w, r, nil) })
+}
+
+func BenchmarkSummaryPerProcess(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error {
+		return analysis.Summary(w, r, &analysis.SummaryOptions{PerProcess: true})
+	})
+}
+
+func BenchmarkPrint(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Print(w, r, nil) })
+}
+
+func BenchmarkJSON(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.JSON(w, r, nil) })
+}

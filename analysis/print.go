@@ -1,0 +1,358 @@
+package analysis
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// TimeFormat is how Print stamps each line, after its pid.
+type TimeFormat int
+
+// Time formats, named after strace's options.
+const (
+	// TimeNone: no time stamp.
+	TimeNone TimeFormat = iota
+	// TimeRelative (strace -r): seconds since the previous line's event,
+	// "     0.000123 ". A call is printed where it ended (the trace's
+	// order) but stamped with its entry time, so the difference is
+	// negative after a call that spanned others.
+	TimeRelative
+	// TimeOfDay (strace -t): the wall-clock time in the local zone,
+	// "15:04:05 ".
+	TimeOfDay
+	// TimeOfDayMicro (strace -tt): "15:04:05.123456 ".
+	TimeOfDayMicro
+	// TimeEpoch (strace -ttt): seconds since the Unix epoch,
+	// "1700000000.123456 ".
+	TimeEpoch
+	// TimeSinceStart: seconds since the recording started (Start),
+	// "     1.000123 ".
+	TimeSinceStart
+)
+
+// PrintOptions tune Print. The zero value prints every event as strace -f
+// -o FILE does.
+type PrintOptions struct {
+	Selection
+	// StringLimit is the number of bytes of a string or buffer shown
+	// (strace -s); 0 means 32.
+	StringLimit int
+	// Verbose prints envp and structs in full (strace -v).
+	Verbose bool
+	// Time stamps each line (strace -r, -t, -tt, -ttt).
+	Time TimeFormat
+	// Durations appends the time spent in each call, " <0.000123>",
+	// after its result (strace -T).
+	Durations bool
+}
+
+// Print writes the events of r that o selects as strace -f -o FILE writes
+// them, one line each: the thread id left-aligned in 5 columns and a
+// space, the time stamp if asked for, then
+//
+//	openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3
+//	read(0, 0x7ffc..., 4096) <unfinished ...>      (a call that never returned)
+//	exit_group(0)                           = ?
+//	--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, ...} ---
+//	+++ exited with 0 +++
+//	+++ killed by SIGKILL +++
+//
+// with results aligned at column 40 as strace aligns them. Signals show
+// the siginfo the recording holds: all of it when the raw siginfo was
+// recorded, otherwise signal, code and sender, and "..." for what is not
+// known. Process ends are shown once, for a process's last thread; an exec
+// is shown by its execve call, a new task by the call that created it. Two
+// lines strace has no equivalent for: "+++ detached +++" when the tracer
+// let a thread go, "--- lost N events (REASON) ---" where the recorder
+// lost events. A nil o prints everything.
+//
+// Print streams: it holds one chunk of events at a time. It stops at the
+// first error reading r or writing w, after writing out every line before
+// it; a truncated trace prints up to where it ends and returns nil
+// (r.Truncated says where it ended).
+func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
+	if o == nil {
+		o = &PrintOptions{}
+	}
+	p := &printer{
+		bw:    bufio.NewWriterSize(w, 64<<10),
+		o:     o,
+		popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+		clock: r.Header().Clock,
+		start: Start(r),
+		arch:  mainArch(r.Header()),
+		loc:   time.Local,
+	}
+	for ev, err := range o.Selection.Events(r) {
+		if err != nil {
+			if ferr := p.bw.Flush(); ferr != nil {
+				return fmt.Errorf("analysis: print: writing: %w", ferr)
+			}
+			return fmt.Errorf("analysis: print: reading the trace: %w", err)
+		}
+		if err := p.event(ev); err != nil {
+			return fmt.Errorf("analysis: print: writing: %w", err)
+		}
+	}
+	if err := p.bw.Flush(); err != nil {
+		return fmt.Errorf("analysis: print: writing: %w", err)
+	}
+	return nil
+}
+
+// printer holds Print's state: the line being built and the previous
+// line's time (for TimeRelative).
+type printer struct {
+	bw    *bufio.Writer
+	o     *PrintOptions
+	popts syscalls.PrintOptions
+	clock format.Clock
+	start int64
+	prev  int64
+	first bool // a line was written (prev is valid)
+	arch  syscalls.Arch
+	loc   *time.Location
+	line  []byte
+	sig   sigCodes
+}
+
+// event writes the line of ev, if it has one.
+func (p *printer) event(ev format.Event) error {
+	h := ev.Base()
+	b := p.line[:0]
+	switch v := ev.(type) {
+	case *format.Syscall:
+		b = p.leader(b, h)
+		p.popts.StartColumn = len(b)
+		b = append(b, v.Text(&p.popts)...)
+		if p.o.Durations && v.Flags&format.Unfinished == 0 {
+			b = append(b, " <"...)
+			b = appendSeconds(b, v.Duration())
+			b = append(b, '>')
+		}
+	case *format.Signal:
+		b = p.leader(b, h)
+		b = append(b, "--- "...)
+		b = p.sig.appendSignal(b, v, p.arch)
+		b = append(b, " ---"...)
+	case *format.Exit:
+		if !v.Process {
+			return nil
+		}
+		b = p.leader(b, h)
+		b = appendExit(b, v)
+	case *format.Detach:
+		b = p.leader(b, h)
+		b = append(b, "+++ detached +++"...)
+	case *format.Lost:
+		b = p.leader(b, h)
+		b = append(b, "--- lost "...)
+		b = strconv.AppendUint(b, v.Count, 10)
+		b = append(b, " events"...)
+		if v.Reason != "" {
+			b = append(b, " ("...)
+			b = append(b, v.Reason...)
+			b = append(b, ')')
+		}
+		b = append(b, " ---"...)
+	default:
+		// NewTask and Exec: strace shows them through their calls.
+		return nil
+	}
+	b = append(b, '\n')
+	p.line = b
+	_, err := p.bw.Write(b)
+	return err
+}
+
+// leader appends what precedes an event on its line: the thread id as
+// strace -f -o writes it ("%-5d "), then the time stamp.
+func (p *printer) leader(b []byte, h *format.Head) []byte {
+	n := len(b)
+	b = strconv.AppendInt(b, int64(h.Tid), 10)
+	for len(b)-n < 5 {
+		b = append(b, ' ')
+	}
+	b = append(b, ' ')
+	switch p.o.Time {
+	case TimeRelative:
+		var d int64
+		if p.first {
+			d = h.Time - p.prev
+		}
+		b = appendPadSeconds(b, d)
+		b = append(b, ' ')
+	case TimeSinceStart:
+		b = appendPadSeconds(b, h.Time-p.start)
+		b = append(b, ' ')
+	case TimeOfDay, TimeOfDayMicro, TimeEpoch:
+		b = appendWall(b, p.clock.WallTime(h.Time), p.o.Time, p.loc)
+		b = append(b, ' ')
+	}
+	p.prev, p.first = h.Time, true
+	return b
+}
+
+// appendWall appends t as strace -t, -tt or -ttt print it.
+func appendWall(b []byte, t time.Time, f TimeFormat, loc *time.Location) []byte {
+	switch f {
+	case TimeOfDay:
+		return t.In(loc).AppendFormat(b, "15:04:05")
+	case TimeOfDayMicro:
+		return t.In(loc).AppendFormat(b, "15:04:05.000000")
+	default:
+		return appendSeconds(b, t.UnixNano())
+	}
+}
+
+// appendSeconds appends ns as seconds with 6 decimals: "0.000123".
+func appendSeconds(b []byte, ns int64) []byte {
+	if ns < 0 {
+		b = append(b, '-')
+		ns = -ns
+	}
+	us := ns / 1000
+	b = strconv.AppendInt(b, us/1e6, 10)
+	b = append(b, '.')
+	frac := us % 1e6
+	for d := int64(100000); d > 1 && frac < d; d /= 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, frac, 10)
+}
+
+// appendPadSeconds appends ns as strace -r does ("%6ld.%06ld"): seconds
+// right-aligned in 6 columns.
+func appendPadSeconds(b []byte, ns int64) []byte {
+	var tmp [32]byte
+	s := appendSeconds(tmp[:0], ns)
+	for i := len(s); i < 13; i++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// appendExit appends how a process ended, as strace says it:
+// "+++ exited with 3 +++", "+++ killed by SIGSEGV (core dumped) +++".
+func appendExit(b []byte, e *format.Exit) []byte {
+	if sig := e.Signaled(); sig != 0 {
+		b = append(b, "+++ killed by "...)
+		b = append(b, syscalls.SignalName(sig)...)
+		if e.Status&0x80 != 0 {
+			b = append(b, " (core dumped)"...)
+		}
+		return append(b, " +++"...)
+	}
+	if ok, code := e.Exited(); ok {
+		b = append(b, "+++ exited with "...)
+		b = strconv.AppendInt(b, int64(code), 10)
+		return append(b, " +++"...)
+	}
+	b = append(b, "+++ ended with status 0x"...)
+	b = strconv.AppendUint(b, uint64(uint32(e.Status)), 16)
+	return append(b, " +++"...)
+}
+
+// mainArch is the architecture a trace's calls are assumed to be of when
+// an event does not say (signals): the recording's first, else x86_64.
+func mainArch(h *format.Header) syscalls.Arch {
+	if len(h.Arches) > 0 && h.Arches[0].Known() {
+		return h.Arches[0]
+	}
+	return syscalls.X86_64
+}
+
+// Signal codes (si_code) that carry a sender.
+const (
+	siUser  = 0
+	siQueue = -1
+	siTkill = -6
+	sigchld = 17
+)
+
+// sigCodes names si_code values, remembering the names it has found.
+type sigCodes map[[2]int32]string
+
+// name returns the name strace gives code for signal sig ("CLD_EXITED",
+// "SI_TKILL"), from the catalogue's siginfo printer.
+//
+// syscalls does not export its si_code names; FormatSiginfo of a siginfo
+// holding only signo and code prints them, and this takes the name from
+// there. (An exported syscalls.SigCodeName would be better.)
+func (m *sigCodes) name(sig, code int32) string {
+	if s, ok := (*m)[[2]int32{sig, code}]; ok {
+		return s
+	}
+	var si [128]byte
+	binary.LittleEndian.PutUint32(si[0:], uint32(sig))
+	binary.LittleEndian.PutUint32(si[8:], uint32(code))
+	text := syscalls.FormatSiginfo(syscalls.X86_64, si[:])
+	name := ""
+	if i := strings.Index(text, "si_code="); i >= 0 {
+		name = text[i+len("si_code="):]
+		if j := strings.IndexAny(name, ",}"); j >= 0 {
+			name = name[:j]
+		}
+	}
+	if name == "" {
+		name = strconv.Itoa(int(code))
+	}
+	if *m == nil {
+		*m = sigCodes{}
+	}
+	(*m)[[2]int32{sig, code}] = name
+	return name
+}
+
+// appendSignal appends a signal as strace shows it between "--- " and
+// " ---": "SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12,
+// si_uid=0, ...}". The raw siginfo is printed in full when recorded;
+// otherwise what the event holds, and "..." where strace would show
+// fields the recording does not have. A signal the tracer did not deliver
+// as it was is marked: " (not delivered)", " (delivered as SIGTERM)".
+func (m *sigCodes) appendSignal(b []byte, s *format.Signal, arch syscalls.Arch) []byte {
+	name := syscalls.SignalName(int(s.Signal))
+	b = append(b, name...)
+	b = append(b, ' ')
+	if len(s.Info) >= 128 {
+		b = append(b, syscalls.FormatSiginfo(arch, s.Info)...)
+	} else {
+		b = append(b, "{si_signo="...)
+		b = append(b, name...)
+		b = append(b, ", si_code="...)
+		b = append(b, m.name(s.Signal, s.Code)...)
+		complete := false
+		switch {
+		case s.Code == siUser || s.Code == siTkill:
+			complete = true
+			fallthrough
+		case s.Code == siQueue || s.SenderPid != 0 || s.Signal == sigchld:
+			b = append(b, ", si_pid="...)
+			b = strconv.AppendInt(b, int64(s.SenderPid), 10)
+			b = append(b, ", si_uid="...)
+			b = strconv.AppendInt(b, int64(s.SenderUid), 10)
+		}
+		if !complete {
+			b = append(b, ", ..."...)
+		}
+		b = append(b, '}')
+	}
+	switch s.Delivered {
+	case s.Signal:
+	case 0:
+		b = append(b, " (not delivered)"...)
+	default:
+		b = append(b, " (delivered as "...)
+		b = append(b, syscalls.SignalName(int(s.Delivered))...)
+		b = append(b, ')')
+	}
+	return b
+}

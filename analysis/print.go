@@ -2,11 +2,9 @@ package analysis
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/systr/systr/format"
@@ -282,29 +280,12 @@ const (
 type sigCodes map[[2]int32]string
 
 // name returns the name strace gives code for signal sig ("CLD_EXITED",
-// "SI_TKILL"), from the catalogue's siginfo printer.
-//
-// syscalls does not export its si_code names; FormatSiginfo of a siginfo
-// holding only signo and code prints them, and this takes the name from
-// there. (An exported syscalls.SigCodeName would be better.)
+// "SI_TKILL").
 func (m *sigCodes) name(sig, code int32) string {
 	if s, ok := (*m)[[2]int32{sig, code}]; ok {
 		return s
 	}
-	var si [128]byte
-	binary.LittleEndian.PutUint32(si[0:], uint32(sig))
-	binary.LittleEndian.PutUint32(si[8:], uint32(code))
-	text := syscalls.FormatSiginfo(syscalls.X86_64, si[:])
-	name := ""
-	if i := strings.Index(text, "si_code="); i >= 0 {
-		name = text[i+len("si_code="):]
-		if j := strings.IndexAny(name, ",}"); j >= 0 {
-			name = name[:j]
-		}
-	}
-	if name == "" {
-		name = strconv.Itoa(int(code))
-	}
+	name := syscalls.SigCodeName(int(sig), int(code))
 	if *m == nil {
 		*m = sigCodes{}
 	}

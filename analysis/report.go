@@ -123,6 +123,9 @@ func Report(w io.Writer, r *format.Reader, o *ReportOptions) error {
 	if d == nil {
 		return err
 	}
+	if err == nil {
+		err = d.addTables(r, o)
+	}
 	if werr := d.WriteHTML(w); werr != nil {
 		return werr
 	}
@@ -924,4 +927,43 @@ func fmtCount(n uint64) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// addTables fills the summary table, the process tree and the files table
+// from their views, each one more pass over the trace.
+func (d *ReportData) addTables(r *format.Reader, o *ReportOptions) error {
+	var sel Selection
+	if o != nil {
+		sel = o.Selection
+	}
+	var b strings.Builder
+	stats, err := Summarize(r, &SummaryOptions{Selection: sel})
+	if err != nil {
+		return err
+	}
+	if err := stats.WriteTable(&b, "time"); err != nil {
+		return err
+	}
+	d.SummaryTable = b.String()
+	b.Reset()
+	tree, err := CollectProcs(r)
+	if err != nil {
+		return err
+	}
+	if err := tree.Write(&b, &ProcsOptions{Pids: sel.Pids}); err != nil {
+		return err
+	}
+	d.ProcessTree = b.String()
+	b.Reset()
+	files, _, err := CollectFiles(r, &FilesOptions{Selection: sel})
+	if err != nil {
+		return err
+	}
+	if len(files) > 0 {
+		if err := WriteFiles(&b, files, &FilesOptions{Selection: sel}); err != nil {
+			return err
+		}
+		d.FilesTable = b.String()
+	}
+	return nil
 }

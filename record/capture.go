@@ -242,10 +242,10 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 		}
 		return binary.LittleEndian.Uint64(b[off:])
 	}
+	// The array (or msghdr) itself is kept too, whichever way the data
+	// goes: printers and replay find the buffers through it.
 	head := r.read(c, i, 0, syscalls.In, addr, n)
-	if dir == syscalls.In || g.Kind == syscalls.KindMsghdr {
-		s.Mem = append(s.Mem, head)
-	}
+	s.Mem = append(s.Mem, head)
 	iov, count := addr, n/(2*w)
 	if g.Kind == syscalls.KindMsghdr {
 		// struct msghdr: name, namelen, iov, iovlen, control, controllen, flags.
@@ -254,6 +254,7 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 			return
 		}
 		arr := r.read(c, i, 0, syscalls.In, iov, count*2*w)
+		s.Mem = append(s.Mem, arr)
 		head = arr
 	}
 	left := int64(-1) // out: bytes the call transferred

@@ -224,6 +224,10 @@ func FormatSiginfo(a Arch, b []byte) string {
 	return fmtBraces(s.fields...)
 }
 
+// SigCodeName names a siginfo si_code of signal signo as strace does
+// ("SI_USER", "SI_TKILL", "CLD_EXITED", "SEGV_MAPERR"; hex if unknown).
+func SigCodeName(signo, code int) string { return siginfoCodeName(signo, code) }
+
 // siginfoCodeName names si_code, generic codes first.
 func siginfoCodeName(signo, code int) string {
 	c := uint64(uint32(code))

@@ -44,7 +44,7 @@ func TestJSONSamples(t *testing.T) {
 	}
 	t.Run("selection", func(t *testing.T) {
 		r := open(t, sample("pipeline"))
-		sel := analysis.Selection{Trace: filter(t, "%file"), Pids: []int32{6725}}
+		sel := analysis.Selection{Trace: filter(t, "%file"), Pids: []int32{samplePid(t, "pipeline", 5)}}
 		var out bytes.Buffer
 		if err := analysis.JSON(&out, r, &analysis.JSONOptions{Selection: sel}); err != nil {
 			t.Fatal(err)

@@ -54,7 +54,7 @@ func TestPrintGolden(t *testing.T) {
 		{"forks", "print-process", &analysis.PrintOptions{Selection: analysis.Selection{Trace: filter(t, "%process")}}},
 		{"signals", "print-signals-r", &analysis.PrintOptions{Time: analysis.TimeRelative,
 			Selection: analysis.Selection{Trace: filter(t, "%signal")}}},
-		{"pipeline", "print-pid-wc", &analysis.PrintOptions{Selection: analysis.Selection{Pids: []int32{6723}}}},
+		{"pipeline", "print-pid-wc", &analysis.PrintOptions{Selection: analysis.Selection{Pids: []int32{samplePid(t, "pipeline", 4)}}}},
 	} {
 		t.Run(c.sample+"."+c.name, func(t *testing.T) {
 			var out bytes.Buffer

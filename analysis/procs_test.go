@@ -74,7 +74,7 @@ func TestProcsSignals(t *testing.T) {
 
 func TestProcsPipelineLines(t *testing.T) {
 	var b bytes.Buffer
-	if err := analysis.Procs(&b, openSample(t, "pipeline"), &analysis.ProcsOptions{Pids: []int32{6722, 6725}}); err != nil {
+	if err := analysis.Procs(&b, openSample(t, "pipeline"), &analysis.ProcsOptions{Pids: []int32{samplePid(t, "pipeline", 3), samplePid(t, "pipeline", 5)}}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

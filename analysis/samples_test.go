@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 )
 
@@ -83,4 +85,28 @@ func checkGolden(t *testing.T, name string, got []byte) {
 			t.Fatalf("%s differs from the output at line %d:\n got: %q\nwant: %q\n(go test -update rewrites it)", path, i+1, g, w)
 		}
 	}
+}
+
+// samplePid returns the pid of the n-th process (from 1, in order of
+// appearance) of a sample trace: tests name processes this way so that
+// re-recording the samples does not break them.
+func samplePid(t *testing.T, name string, n int) int32 {
+	t.Helper()
+	r, err := format.Open(sample(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	tasks := analysis.NewTasks(r.Header())
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks.Add(ev)
+	}
+	procs := tasks.Processes()
+	if n < 1 || n > len(procs) {
+		t.Fatalf("sample %s has %d processes, not %d", name, len(procs), n)
+	}
+	return procs[n-1].Pid
 }

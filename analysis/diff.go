@@ -94,7 +94,7 @@ func Diff(w io.Writer, a, b *format.Reader, o *DiffOptions) (same bool, err erro
 	}
 	res := CompareNormalized(na, nb, o)
 	if !res.Same {
-		if _, err := res.WriteTo(w, o); err != nil {
+		if err := res.Report(w, o); err != nil {
 			return false, err
 		}
 	}
@@ -239,10 +239,11 @@ func (d *Divergence) String() string {
 	return string(b)
 }
 
-// WriteTo writes the report: the first divergence, then a unified diff
-// ("--- A KEY (COMM)", "+++ B KEY (COMM)", "@@ -a,n +b,m @@" hunks) of each
-// thread that differs. o gives the traces' labels (it may be nil).
-func (d *DiffResult) WriteTo(w io.Writer, o *DiffOptions) (int64, error) {
+// Report writes the report of a difference: the first divergence, then a
+// unified diff ("--- A KEY (COMM)", "+++ B KEY (COMM)", "@@ -a,n +b,m @@"
+// hunks) of each thread that differs. o gives the traces' labels (it may
+// be nil). It writes nothing if d.Same.
+func (d *DiffResult) Report(w io.Writer, o *DiffOptions) error {
 	nameA, nameB := "A", "B"
 	if o != nil && o.NameA != "" {
 		nameA = o.NameA
@@ -250,7 +251,7 @@ func (d *DiffResult) WriteTo(w io.Writer, o *DiffOptions) (int64, error) {
 	if o != nil && o.NameB != "" {
 		nameB = o.NameB
 	}
-	cw := &countWriter{w: bufio.NewWriter(w)}
+	cw := &errWriter{w: bufio.NewWriter(w)}
 	if d.First != nil {
 		cw.str("first divergence: " + d.First.String())
 	}
@@ -276,9 +277,9 @@ func (d *DiffResult) WriteTo(w io.Writer, o *DiffOptions) (int64, error) {
 		cw.err = err
 	}
 	if cw.err != nil {
-		return cw.n, fmt.Errorf("analysis: writing diff: %w", cw.err)
+		return fmt.Errorf("analysis: writing diff: %w", cw.err)
 	}
-	return cw.n, nil
+	return nil
 }
 
 // hunkRange is a hunk's "start,length" as GNU diff writes it: the length
@@ -293,19 +294,16 @@ func hunkRange(start, n int) string {
 	return strconv.Itoa(start) + "," + strconv.Itoa(n)
 }
 
-type countWriter struct {
+// errWriter keeps the first error of a sequence of writes.
+type errWriter struct {
 	w   *bufio.Writer
-	n   int64
 	err error
 }
 
-func (c *countWriter) str(s string) {
-	if c.err != nil {
-		return
+func (c *errWriter) str(s string) {
+	if c.err == nil {
+		_, c.err = c.w.WriteString(s)
 	}
-	k, err := c.w.WriteString(s)
-	c.n += int64(k)
-	c.err = err
 }
 
 // Edit operations of a line diff.

@@ -2,8 +2,10 @@ package analysis_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -149,7 +151,7 @@ func TestDiffGolden(t *testing.T) {
 	b := normalizeFile(t, sample("forks"), &analysis.NormalizeOptions{NoiseSignals: []int{}})
 	res := analysis.CompareNormalized(a, b, nil)
 	var out bytes.Buffer
-	if _, err := res.WriteTo(&out, nil); err != nil {
+	if err := res.Report(&out, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "forks.diff", out.Bytes())
@@ -317,7 +319,7 @@ func TestDiffHunkHeader(t *testing.T) {
 	res := analysis.CompareNormalized(&analysis.Normalized{Threads: []analysis.NormThread{{Key: "p1.t1", Comm: "c", Lines: a}, {Key: "p2.t1", Comm: "d", Lines: []string{"gone"}}}},
 		&analysis.Normalized{Threads: []analysis.NormThread{{Key: "p1.t1", Comm: "c", Lines: b}, {Key: "p3.t1", Comm: "e", Lines: []string{"new"}}}}, nil)
 	var out bytes.Buffer
-	if _, err := res.WriteTo(&out, nil); err != nil {
+	if err := res.Report(&out, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := `first divergence: thread p1.t1 (c), line 5:
@@ -363,5 +365,40 @@ func TestDiffNoise(t *testing.T) {
 		if err != nil || !same || out.Len() != 0 {
 			t.Errorf("a sample against itself: same %v, err %v, %q", same, err, out.String())
 		}
+	}
+}
+
+// TestDiffCorrupt: a trace damaged in its middle is trouble (an error),
+// not a difference, and Normalize returns what came before the damage.
+func TestDiffCorrupt(t *testing.T) {
+	b, err := os.ReadFile(sample("forks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r0 := openTrace(t, sample("forks"))
+	c := r0.Chunks()[len(r0.Chunks())-1]
+	// A byte in the middle of the last chunk's compressed data.
+	b[c.Offset+c.Size/2] ^= 0xff
+	bad := filepath.Join(t.TempDir(), "bad.sctr")
+	if err := os.WriteFile(bad, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := format.Open(bad)
+	if err != nil {
+		t.Skipf("the damaged file does not open at all: %v", err)
+	}
+	defer rb.Close()
+	n, err := analysis.Normalize(rb, nil)
+	if err == nil || n == nil {
+		t.Fatalf("Normalize of a damaged trace: %v, %v", n, err)
+	}
+	if len(r0.Chunks()) > 1 && len(n.Threads) == 0 {
+		t.Error("nothing kept from before the damage")
+	}
+	var out bytes.Buffer
+	same, err := analysis.Diff(&out, openTrace(t, sample("forks")), openTrace(t, bad), nil)
+	var ce *format.CorruptError
+	if same || !errors.As(err, &ce) {
+		t.Errorf("Diff with a damaged trace: same %v, err %v", same, err)
 	}
 }

@@ -197,12 +197,14 @@ type normalizer struct {
 	tempRep []string
 	tasks   *Tasks
 
-	procs   map[int32]*nproc
-	threads map[int32]*nthread
-	order   []*nthread
-	names   map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
-	nproc   int
-	nextern int
+	procs    map[int32]*nproc
+	threads  map[int32]*nthread
+	order    []*nthread
+	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
+	interned map[string]string
+	print    [2]syscalls.PrintOptions
+	nproc    int
+	nextern  int
 
 	// per call
 	subst []subst
@@ -251,10 +253,12 @@ type subst struct {
 }
 
 func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
-	nz := &normalizer{tasks: NewTasks(h), procs: map[int32]*nproc{}, threads: map[int32]*nthread{}, names: map[int32]string{}}
+	nz := &normalizer{tasks: NewTasks(h), procs: map[int32]*nproc{}, threads: map[int32]*nthread{}, names: map[int32]string{}, interned: map[string]string{}}
 	if o != nil {
 		nz.o = *o
 	}
+	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
+	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
 	nz.noise = nz.o.Noise
 	if nz.noise == nil {
 		nz.noise = defaultNoise
@@ -347,6 +351,21 @@ func (t *nthread) add(seq uint64, line string) {
 	t.seqs = append(t.seqs, seq)
 }
 
+// maxIntern bounds the lines kept for sharing.
+const maxIntern = 1 << 16
+
+// intern returns an earlier copy of s, if there is one: a loop's calls
+// repeat the same lines, which are then held once.
+func (nz *normalizer) intern(s string) string {
+	if v, ok := nz.interned[s]; ok {
+		return v
+	}
+	if len(nz.interned) < maxIntern {
+		nz.interned[s] = s
+	}
+	return s
+}
+
 func (nz *normalizer) add(ev format.Event) {
 	nz.tasks.Add(ev)
 	h := ev.Base()
@@ -429,7 +448,7 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		b = append(b, " ---"...)
 		nz.buf = b
-		t.add(h.Seq, string(b))
+		t.add(h.Seq, nz.intern(string(b)))
 	case *format.Exit:
 		t := nz.thread(h)
 		switch {
@@ -683,9 +702,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	if spec.Ret == syscalls.KindHex && ok && uint64(sc.Ret) >= 0x10000 {
 		nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(uint64(sc.Ret), 16), repl: "<addr>", hex: true})
 	}
-	c := *sc
-	c.Args, c.Ret, c.Mem = args, ret, mem
-	t.add(sc.Seq, nz.finish(sc, c.Text(nz.printOptions(spec.Name))))
+	// The event is this iteration's own: render it with the new values.
+	sc.Args, sc.Ret, sc.Mem = args, ret, mem
+	t.add(sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))))
 }
 
 // fdPair names the two descriptors pipe and socketpair wrote to argument
@@ -710,12 +729,14 @@ func (nz *normalizer) fdPair(p *nproc, t *nthread, sc *format.Syscall, mem []for
 	return mem
 }
 
+// printOptions are the options to render syscall name with: results after
+// a single space (a start column past strace's 40), execve's command line
+// in full.
 func (nz *normalizer) printOptions(name string) *syscalls.PrintOptions {
-	o := &syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
 	if name == "execve" || name == "execveat" {
-		o.StringLimit = 4096
+		return &nz.print[1]
 	}
-	return o
+	return &nz.print[0]
 }
 
 // finish puts the placeholders in a call's text, masks what is left of

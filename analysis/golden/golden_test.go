@@ -1,0 +1,225 @@
+package golden_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
+)
+
+// The test binary defines -update, as package analysis's tests do: if
+// package golden defined it too, the binary would panic before any test
+// ran. golden.Check honours it.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// staticProg builds testdata/c/NAME.c statically into a directory of the
+// test's: a static program makes no dynamic loader calls, whose files and
+// sizes differ from one C library to another, so a golden file of it holds
+// across machines with a similar C library. The test is skipped without a
+// compiler or a static C library.
+func staticProg(t *testing.T, name string) string {
+	t.Helper()
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler")
+	}
+	src := filepath.Join(testprog.ModuleRoot(t), "testdata", "c", name+".c")
+	out := filepath.Join(t.TempDir(), name)
+	if b, err := exec.Command(cc, "-static", "-O2", "-pthread", "-o", out, src).CombinedOutput(); err != nil {
+		t.Skipf("cannot link %s statically: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// fdIOOptions are the options the fd_io golden file is checked with:
+// the C library's readlink of /proc/self/exe returns the length of the
+// program's path, which changes with the temporary directory's name.
+func fdIOOptions(t *testing.T) *golden.Options {
+	noise, err := syscalls.ParseFilter(analysis.DefaultNoise + ",readlink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &golden.Options{Normalize: analysis.NormalizeOptions{Noise: noise}}
+}
+
+// TestRunFdIO records fd_io in a temporary directory and checks it
+// against the committed testdata/fd_io.golden.
+func TestRunFdIO(t *testing.T) {
+	prog := staticProg(t, "fd_io")
+	trace := golden.RunWith(t, "fd_io", fdIOOptions(t), prog, ".")
+	if _, err := os.Stat(trace); err != nil {
+		t.Errorf("Run returned %q: %v", trace, err)
+	}
+}
+
+// recorder is a testing.TB that keeps the failures of a check instead of
+// failing the test (the rest is the real test's).
+type recorder struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+	fatal  bool
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Error(args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprint(args...))
+}
+
+func (r *recorder) Errorf(format string, args ...any) { r.Error(fmt.Sprintf(format, args...)) }
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Error(fmt.Sprintf(format, args...))
+	r.fatal = true
+	runtime.Goexit()
+}
+
+func (r *recorder) Logf(string, ...any) {}
+
+// check runs golden.Check with a recorder and returns what it reported.
+func check(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
+	r := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		golden.Check(r, name, trace, o)
+	}()
+	<-done
+	return r.errors, r.fatal
+}
+
+// skipUpdating skips tests of mismatches when golden files are being
+// rewritten: they would rewrite them with what does not match.
+func skipUpdating(t *testing.T) {
+	if golden.Updating() {
+		t.Skip("checks mismatches: not while rewriting golden files")
+	}
+}
+
+// setFlag sets a flag for the rest of the test.
+func setFlag(t *testing.T, name, value string) {
+	t.Helper()
+	old := flag.Lookup(name).Value.String()
+	if err := flag.Set(name, value); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { flag.Set(name, old) })
+}
+
+// TestUpdateFlags: both -update (defined by the test binary) and
+// -golden.update (defined by package golden) make Check write the file;
+// without them Check compares.
+func TestUpdateFlags(t *testing.T) {
+	if flag.Lookup(golden.UpdateFlag) == nil || flag.Lookup("update") == nil {
+		t.Fatalf("flags %q and update are not both defined", golden.UpdateFlag)
+	}
+	skipUpdating(t)
+	trace := filepath.Join(testprog.ModuleRoot(t), "analysis", "testdata", "forks.sctr")
+	t.Chdir(t.TempDir())
+	for _, name := range []string{"update", golden.UpdateFlag} {
+		t.Run(name, func(t *testing.T) {
+			os.RemoveAll("testdata")
+			if errs, _ := check(t, "forks", trace, nil); len(errs) != 1 || !strings.Contains(errs[0], "no such file") || !strings.Contains(errs[0], "-update") {
+				t.Errorf("a missing golden file gives %q", errs)
+			}
+			setFlag(t, name, "true")
+			if !golden.Updating() {
+				t.Fatalf("-%s set, Updating is false", name)
+			}
+			if errs, _ := check(t, "forks", trace, nil); len(errs) != 0 {
+				t.Fatalf("writing: %q", errs)
+			}
+			b, err := os.ReadFile(golden.Path("forks"))
+			if err != nil || !strings.HasPrefix(string(b), "### p1.t1 forks-") {
+				t.Fatalf("golden file written: %q, %v", b, err)
+			}
+			setFlag(t, name, "false")
+			if errs, _ := check(t, "forks", trace, nil); len(errs) != 0 {
+				t.Errorf("comparing with the file just written: %q", errs)
+			}
+		})
+	}
+}
+
+// TestMismatch doctors a golden file: the failure names the thread, the
+// line, the lines before and both versions of the line, and no more.
+func TestMismatch(t *testing.T) {
+	skipUpdating(t)
+	trace := filepath.Join(testprog.ModuleRoot(t), "analysis", "testdata", "forks.sctr")
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("testdata", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := normalize(t, trace)
+	var text strings.Builder
+	if _, err := n.WriteTo(&text); err != nil {
+		t.Fatal(err)
+	}
+	const old = `write(<fd4>, "hello from fork\n", 16) = 16`
+	const doctored = `write(<fd4>, "hello from spoon\n", 17) = 17`
+	if !strings.Contains(text.String(), old) {
+		t.Fatalf("normalized forks has no line %q", old)
+	}
+	if err := os.WriteFile(golden.Path("forks"), []byte(strings.Replace(text.String(), old, doctored, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errs, fatal := check(t, "forks", trace, nil)
+	if len(errs) != 1 || fatal {
+		t.Fatalf("errors %q (fatal %v), want one, not fatal", errs, fatal)
+	}
+	msg := errs[0]
+	want := "trace differs from testdata/forks.golden (-want +got) at thread p2.t1 (forks-373caa8afa25c3182e98), line 3 (seq 37 in B):\n" +
+		"    +++ created by <p1> (fork) +++\n" +
+		"    close(<fd3>) = 0\n" +
+		"  - " + doctored + "\n" +
+		"  + " + old + "\n" +
+		"(go test -golden.update, or -update, rewrites the file)"
+	if msg != want {
+		t.Errorf("message:\n%s\nwant:\n%s", msg, want)
+	}
+}
+
+func normalize(t *testing.T, trace string) *analysis.Normalized {
+	t.Helper()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n, err := analysis.Normalize(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestMismatchProgram checks fd_io with other arguments against the
+// committed golden file: the first divergence is the command line.
+func TestMismatchProgram(t *testing.T) {
+	skipUpdating(t)
+	prog := staticProg(t, "fd_io")
+	o := fdIOOptions(t)
+	o.Record.Dir = filepath.Dir(prog)
+	o.Record.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	o.Normalize.TempPaths = []string{regexp.QuoteMeta(filepath.Dir(prog))}
+	trace, _ := golden.Record(t, &o.Record, prog, "/tmp/..")
+	errs, _ := check(t, "fd_io", trace, &o.Normalize)
+	if len(errs) != 1 || !strings.Contains(errs[0], "at thread p1.t1 (fd_io), line 1 (seq 1 in B):\n  - +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \".\"] +++\n  + +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \"/tmp/..\"] +++\n") {
+		t.Errorf("errors: %q", errs)
+	}
+}

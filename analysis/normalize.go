@@ -1,0 +1,860 @@
+package analysis
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// DefaultNoise is the syscall set Normalize drops unless told otherwise
+// (NormalizeOptions.Noise): memory management, whose addresses and counts
+// follow the allocator and the loader rather than the program (mmap,
+// mmap2, munmap, mprotect, brk, madvise, mremap), futex waits and wakes,
+// whose number depends on contention, the per-thread setup the C library
+// does (set_robust_list, rseq, set_tid_address, arch_prctl) and
+// sched_yield, which programs call in polling loops. rt_sigprocmask,
+// prlimit64 and getrandom are kept: they are deterministic (getrandom's
+// bytes are masked).
+const DefaultNoise = "mmap,mmap2,munmap,mprotect,brk,madvise,mremap,futex,futex_time64,set_robust_list,rseq,set_tid_address,arch_prctl,sched_yield"
+
+var defaultNoise = func() *syscalls.Filter {
+	f, err := syscalls.ParseFilter(DefaultNoise)
+	if err != nil {
+		panic("analysis: DefaultNoise: " + err.Error())
+	}
+	return f
+}()
+
+// NormalizeOptions tune Normalize. The zero value (or nil) gives the
+// defaults.
+type NormalizeOptions struct {
+	// Noise selects the syscalls dropped entirely (a syscalls.ParseFilter
+	// expression, such as DefaultNoise+",rt_sigprocmask"); nil:
+	// DefaultNoise. ParseFilter("none") keeps every call.
+	Noise *syscalls.Filter
+	// NoiseSignals are the signals whose deliveries are dropped; nil:
+	// SIGCHLD alone, which the kernel sends when a child changes state, at
+	// a point of the parent's run that depends on scheduling. An empty,
+	// non-nil slice keeps every signal.
+	NoiseSignals []int
+	// TempPaths are regular expressions (Go syntax, unanchored) matching
+	// paths that differ from run to run (temporary directories): every
+	// match in a line becomes "<tmp>" (the first pattern), "<tmp2>" (the
+	// second) and so on. A literal path is regexp.QuoteMeta(path).
+	TempPaths []string
+	// KeepTimes keeps what time and random calls return (the clock
+	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
+	// waitid's rusage, the time left of an interrupted sleep, statfs's
+	// counts, and rt_sigreturn's result, the register of the interrupted
+	// code); by default they are masked as "<masked>".
+	KeepTimes bool
+	// StringLimit is the number of bytes of a string or buffer shown (0:
+	// strace's 32). execve's command line is always shown in full.
+	StringLimit int
+}
+
+// Normalized is a trace reduced to what two runs of a correct,
+// deterministic program have in common: for each thread, the text of its
+// calls and events in order, with process and thread ids, file
+// descriptors, addresses, times and temporary paths replaced by stable
+// placeholders. It holds one string per kept event (memory grows with the
+// trace: Normalize is meant for the traces of tests and comparisons), but
+// never the events themselves.
+//
+// Threads are named "pP.tT": the P-th process of the trace and its T-th
+// thread, both counted from 1 in order of first appearance. In the lines,
+// a process id is "<pP>" and the id of a thread that is not its process's
+// leader "<pP.tT>"; ids of tasks outside the trace are "<xN>" in order of
+// appearance. A file descriptor a process created is "<fdN>" (its N-th,
+// counting those it inherited) or, when a thread other than the leader
+// created it, "<tT.fdN>" (that thread's N-th), so that threads racing to
+// open files get the same names in every run; 0, 1 and 2, and
+// descriptors whose creation the trace does not show, keep their numbers.
+// Addresses are "<addr>", masked times and random bytes "<masked>".
+//
+// Calls are rendered as strace prints them, without -v (a struct stat shows
+// its mode and size only), with a single space around " = ". Other events
+// read:
+//
+//	+++ exec "/bin/true" ["true"] +++
+//	+++ created by <p1> (fork) +++
+//	--- SIGUSR1 {si_code=SI_USER, si_pid=<p1>, si_uid=0} ---
+//	+++ exited with 0 +++
+//	+++ killed by SIGTERM +++
+//	+++ thread exited +++
+//	+++ detached +++
+//	!!! 3 events lost: reason
+type Normalized struct {
+	Threads []NormThread
+}
+
+// NormThread is the normalized sequence of one thread.
+type NormThread struct {
+	// Key names the thread: "p1.t1" is the first process's first thread.
+	Key string
+	// Comm is the short name of what its process ran last.
+	Comm string
+	// Lines are its normalized calls and events, in order.
+	Lines []string
+	// Seqs are the sequence numbers of the events the lines come from
+	// (nil for a Normalized read back from text).
+	Seqs []uint64
+}
+
+// Thread returns the thread called key, or nil.
+func (n *Normalized) Thread(key string) *NormThread {
+	for i := range n.Threads {
+		if n.Threads[i].Key == key {
+			return &n.Threads[i]
+		}
+	}
+	return nil
+}
+
+// threadHeader starts each thread's section in the canonical text.
+const threadHeader = "### "
+
+// WriteTo writes n in its canonical text form, which ReadNormalized reads
+// back: for each thread a line "### KEY COMM", then its lines.
+func (n *Normalized) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriter(w)
+	var total int64
+	for _, t := range n.Threads {
+		k, _ := bw.WriteString(threadHeader + t.Key + " " + t.Comm + "\n")
+		total += int64(k)
+		for _, l := range t.Lines {
+			k, _ = bw.WriteString(l)
+			total += int64(k)
+			if err := bw.WriteByte('\n'); err != nil {
+				return total, fmt.Errorf("analysis: writing normalized trace: %w", err)
+			}
+			total++
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return total, fmt.Errorf("analysis: writing normalized trace: %w", err)
+	}
+	return total, nil
+}
+
+// ReadNormalized reads the canonical text form WriteTo writes (a golden
+// file, say).
+func ReadNormalized(r io.Reader) (*Normalized, error) {
+	n := &Normalized{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := sc.Text()
+		if rest, ok := strings.CutPrefix(s, threadHeader); ok {
+			key, comm, _ := strings.Cut(rest, " ")
+			n.Threads = append(n.Threads, NormThread{Key: key, Comm: comm})
+			continue
+		}
+		if len(n.Threads) == 0 {
+			return nil, fmt.Errorf("analysis: normalized trace: line %d is outside a thread section (want %q first)", line, threadHeader+"KEY COMM")
+		}
+		t := &n.Threads[len(n.Threads)-1]
+		t.Lines = append(t.Lines, s)
+	}
+	if err := sc.Err(); err != nil {
+		return n, fmt.Errorf("analysis: reading normalized trace: %w", err)
+	}
+	return n, nil
+}
+
+// Normalize reads the trace r and returns its normalized form (see
+// Normalized). On an error in the middle of the trace it returns what came
+// before along with the error.
+func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
+	nz, err := newNormalizer(r.Header(), o)
+	if err != nil {
+		return nil, err
+	}
+	for ev, err := range Events(r, nil) {
+		if err != nil {
+			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
+		}
+		nz.add(ev)
+	}
+	return nz.result(), nil
+}
+
+// normalizer holds what normalizing needs between events: the tasks seen,
+// the placeholders of ids and the descriptor tables.
+type normalizer struct {
+	o       NormalizeOptions
+	noise   *syscalls.Filter
+	temps   []*regexp.Regexp
+	tempRep []string
+	tasks   *Tasks
+
+	procs    map[int32]*nproc
+	threads  map[int32]*nthread
+	order    []*nthread
+	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
+	interned map[string]string
+	print    [2]syscalls.PrintOptions
+	nproc    int
+	nextern  int
+
+	// per call
+	subst []subst
+	buf   []byte
+}
+
+type nproc struct {
+	pid   int32
+	index int
+	nthr  int
+	fds   *fdTable
+}
+
+type nthread struct {
+	key   string
+	tid   int32
+	pid   int32
+	index int // in its process
+	lines []string
+	seqs  []uint64
+}
+
+// fdTable maps a process's open descriptors to their placeholders.
+type fdTable struct {
+	names map[int32]string
+	count map[int]int // thread index → descriptors it created
+}
+
+func (f *fdTable) clone() *fdTable {
+	c := &fdTable{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count))}
+	for k, v := range f.names {
+		c.names[k] = v
+	}
+	for k, v := range f.count {
+		c.count[k] = v
+	}
+	return c
+}
+
+// subst is one placeholder to put in a call's text: the token the call was
+// rendered with, and what replaces it.
+type subst struct {
+	token string
+	repl  string
+	hex   bool
+}
+
+func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
+	nz := &normalizer{tasks: NewTasks(h), procs: map[int32]*nproc{}, threads: map[int32]*nthread{}, names: map[int32]string{}, interned: map[string]string{}}
+	if o != nil {
+		nz.o = *o
+	}
+	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
+	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
+	nz.noise = nz.o.Noise
+	if nz.noise == nil {
+		nz.noise = defaultNoise
+	}
+	if nz.o.NoiseSignals == nil {
+		nz.o.NoiseSignals = []int{17} // SIGCHLD
+	}
+	for i, p := range nz.o.TempPaths {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("analysis: temporary path pattern %q: %w", p, err)
+		}
+		nz.temps = append(nz.temps, re)
+		rep := "<tmp>"
+		if i > 0 {
+			rep = "<tmp" + strconv.Itoa(i+1) + ">"
+		}
+		nz.tempRep = append(nz.tempRep, rep)
+	}
+	return nz, nil
+}
+
+func (nz *normalizer) result() *Normalized {
+	n := &Normalized{Threads: make([]NormThread, 0, len(nz.order))}
+	for _, t := range nz.order {
+		comm := "?"
+		if p := nz.tasks.Process(t.pid); p != nil {
+			comm = p.Comm()
+		}
+		n.Threads = append(n.Threads, NormThread{Key: t.key, Comm: nz.temp(comm), Lines: t.lines, Seqs: t.seqs})
+	}
+	return n
+}
+
+// process returns the process pid, new if unseen.
+func (nz *normalizer) process(pid int32) *nproc {
+	p := nz.procs[pid]
+	if p == nil {
+		nz.nproc++
+		p = &nproc{pid: pid, index: nz.nproc, fds: &fdTable{names: map[int32]string{}, count: map[int]int{}}}
+		nz.procs[pid] = p
+		nz.names[pid] = "p" + strconv.Itoa(p.index)
+	}
+	return p
+}
+
+// newThread starts thread tid of process pid.
+func (nz *normalizer) newThread(tid, pid int32) *nthread {
+	p := nz.process(pid)
+	p.nthr++
+	t := &nthread{tid: tid, pid: pid, index: p.nthr}
+	t.key = "p" + strconv.Itoa(p.index) + ".t" + strconv.Itoa(t.index)
+	nz.threads[tid] = t
+	nz.order = append(nz.order, t)
+	if tid == pid {
+		nz.names[tid] = "p" + strconv.Itoa(p.index)
+	} else {
+		nz.names[tid] = t.key
+	}
+	return t
+}
+
+// thread returns the thread of an event, new if unseen.
+func (nz *normalizer) thread(h *format.Head) *nthread {
+	t := nz.threads[h.Tid]
+	if t == nil {
+		return nz.newThread(h.Tid, h.Pid)
+	}
+	if t.pid != h.Pid {
+		// A thread id handed out again, without its creation seen.
+		return nz.newThread(h.Tid, h.Pid)
+	}
+	return t
+}
+
+// name returns the placeholder of a task id (an unknown one gets the next
+// "xN").
+func (nz *normalizer) name(id int32) string {
+	if s, ok := nz.names[id]; ok {
+		return s
+	}
+	nz.nextern++
+	s := "x" + strconv.Itoa(nz.nextern)
+	nz.names[id] = s
+	return s
+}
+
+func (t *nthread) add(seq uint64, line string) {
+	t.lines = append(t.lines, line)
+	t.seqs = append(t.seqs, seq)
+}
+
+// maxIntern bounds the lines kept for sharing.
+const maxIntern = 1 << 16
+
+// intern returns an earlier copy of s, if there is one: a loop's calls
+// repeat the same lines, which are then held once.
+func (nz *normalizer) intern(s string) string {
+	if v, ok := nz.interned[s]; ok {
+		return v
+	}
+	if len(nz.interned) < maxIntern {
+		nz.interned[s] = s
+	}
+	return s
+}
+
+func (nz *normalizer) add(ev format.Event) {
+	nz.tasks.Add(ev)
+	h := ev.Base()
+	switch v := ev.(type) {
+	case *format.Syscall:
+		nz.syscall(v)
+	case *format.NewTask:
+		parent := nz.name(v.ParentTid)
+		if v.ParentTid == 0 {
+			parent = nz.name(v.ParentPid)
+		}
+		pp := nz.procs[v.ParentPid]
+		_, existed := nz.procs[v.Pid]
+		t := nz.newThread(v.Tid, v.Pid)
+		if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
+			const cloneFiles = 0x400
+			if v.Flags&cloneFiles != 0 {
+				p.fds = pp.fds
+			} else {
+				p.fds = pp.fds.clone()
+			}
+		}
+		how := "clone"
+		switch {
+		case v.Thread:
+			how = "thread"
+		case v.How == 1:
+			how = "fork"
+		case v.How == 2:
+			how = "vfork"
+		case v.How == 0:
+			how = "adopted"
+		}
+		t.add(h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
+	case *format.Exec:
+		if v.FormerTid != 0 && v.FormerTid != h.Tid {
+			// A non-leader thread exec'd: it goes on with the leader's
+			// id (and the leader's key); its own id is free.
+			delete(nz.threads, v.FormerTid)
+		}
+		t := nz.thread(h)
+		b := append(nz.buf[:0], "+++ exec "...)
+		b = append(b, syscalls.FormatString([]byte(v.Path), 4096, false)...)
+		b = append(b, " ["...)
+		for i, a := range v.Argv {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
+		}
+		b = append(b, "] +++"...)
+		nz.buf = b
+		t.add(h.Seq, nz.temp(string(b)))
+	case *format.Signal:
+		for _, s := range nz.o.NoiseSignals {
+			if int(v.Signal) == s {
+				return
+			}
+		}
+		t := nz.thread(h)
+		b := append(nz.buf[:0], "--- "...)
+		b = append(b, syscalls.SignalName(int(v.Signal))...)
+		b = append(b, " {si_code="...)
+		b = append(b, siCodeName(int(v.Signal), int(v.Code))...)
+		if v.SenderPid != 0 {
+			b = append(b, ", si_pid=<"...)
+			b = append(b, nz.name(v.SenderPid)...)
+			b = append(b, ">, si_uid="...)
+			b = strconv.AppendInt(b, int64(v.SenderUid), 10)
+		}
+		b = append(b, '}')
+		switch v.Delivered {
+		case v.Signal:
+		case 0:
+			b = append(b, " (suppressed)"...)
+		default:
+			b = append(b, " (delivered as "...)
+			b = append(b, syscalls.SignalName(int(v.Delivered))...)
+			b = append(b, ')')
+		}
+		b = append(b, " ---"...)
+		nz.buf = b
+		t.add(h.Seq, nz.intern(string(b)))
+	case *format.Exit:
+		t := nz.thread(h)
+		switch {
+		case !v.Process:
+			t.add(h.Seq, "+++ thread exited +++")
+		case v.Signaled() != 0:
+			s := "+++ killed by " + syscalls.SignalName(v.Signaled())
+			if v.Status&0x80 != 0 {
+				s += " (core dumped)"
+			}
+			t.add(h.Seq, s+" +++")
+		default:
+			_, code := v.Exited()
+			t.add(h.Seq, "+++ exited with "+strconv.Itoa(code)+" +++")
+		}
+	case *format.Detach:
+		nz.thread(h).add(h.Seq, "+++ detached +++")
+	case *format.Lost:
+		nz.thread(h).add(h.Seq, "!!! "+strconv.FormatUint(v.Count, 10)+" events lost: "+v.Reason)
+	}
+}
+
+// siCodeName names the si_code of a signal as strace does, for the codes
+// a trace shows most.
+func siCodeName(sig, code int) string {
+	switch code {
+	case 0:
+		return "SI_USER"
+	case 0x80:
+		return "SI_KERNEL"
+	case -1:
+		return "SI_QUEUE"
+	case -2:
+		return "SI_TIMER"
+	case -3:
+		return "SI_MESGQ"
+	case -4:
+		return "SI_ASYNCIO"
+	case -5:
+		return "SI_SIGIO"
+	case -6:
+		return "SI_TKILL"
+	}
+	switch sig {
+	case 17: // SIGCHLD
+		if code >= 1 && code <= 6 {
+			return [...]string{"CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"}[code-1]
+		}
+	case 11: // SIGSEGV
+		if code >= 1 && code <= 2 {
+			return [...]string{"SEGV_MAPERR", "SEGV_ACCERR"}[code-1]
+		}
+	}
+	return strconv.Itoa(code)
+}
+
+// sentinel is the first of the values a call is rendered with where a
+// placeholder goes: ten-digit numbers no real fd or pid reaches.
+const sentinel = 1987600000
+
+// subst records a placeholder for the next sentinel and returns the value.
+func (nz *normalizer) sentinel(repl string) int32 {
+	v := int32(sentinel + len(nz.subst))
+	nz.subst = append(nz.subst, subst{token: strconv.Itoa(int(v)), repl: repl})
+	return v
+}
+
+// pidValue returns the value to render a task id argument or result with.
+func (nz *normalizer) pidValue(v int32) int32 {
+	switch {
+	case v > 0:
+		return nz.sentinel("<" + nz.name(v) + ">")
+	case v < -1:
+		return -nz.sentinel("<" + nz.name(-v) + ">")
+	}
+	return v
+}
+
+// fdValue returns the value to render a descriptor argument of process p
+// with.
+func (nz *normalizer) fdValue(p *nproc, v int32) int32 {
+	if v < 3 {
+		return v
+	}
+	if s, ok := p.fds.names[v]; ok {
+		return nz.sentinel(s)
+	}
+	return v
+}
+
+// newFd names descriptor fd, just created by thread t of process p, and
+// returns the value to render it with.
+func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
+	if fd < 3 {
+		return fd
+	}
+	p.fds.count[t.index]++
+	n := strconv.Itoa(p.fds.count[t.index])
+	s := "<fd" + n + ">"
+	if t.index > 1 {
+		s = "<t" + strconv.Itoa(t.index) + ".fd" + n + ">"
+	}
+	p.fds.names[fd] = s
+	return nz.sentinel(s)
+}
+
+// maskedArgs returns the arguments whose memory holds times, random bytes
+// or other values that change from run to run, and whether the result is
+// one (a bitmask of argument indexes, and a bool).
+func maskedArgs(spec *syscalls.Spec) (args uint8, ret bool) {
+	switch spec.Name {
+	case "time":
+		return 1, true
+	case "rt_sigreturn", "sigreturn":
+		// The register restored: what the interrupted code had.
+		return 0, true
+	case "times":
+		return 1, true
+	case "getrandom", "sysinfo":
+		return 1, false
+	case "getrusage":
+		return 2, false
+	case "wait4":
+		return 8, false
+	case "waitid":
+		return 16, false
+	case "nanosleep", "clock_nanosleep", "clock_nanosleep_time64":
+		// The time left, when interrupted.
+		for i, a := range spec.Args {
+			if a.Dir == syscalls.Out {
+				args |= 1 << i
+			}
+		}
+		return args, false
+	case "statfs", "fstatfs", "statfs64", "fstatfs64":
+		return 2, false
+	}
+	if syscalls.InClass("%clock", spec.Name) {
+		for i, a := range spec.Args {
+			if a.Kind.Memory() {
+				args |= 1 << i
+			}
+		}
+		return args, false
+	}
+	return 0, false
+}
+
+func (nz *normalizer) syscall(sc *format.Syscall) {
+	t := nz.thread(&sc.Head)
+	p := nz.process(sc.Pid)
+	spec := syscalls.Lookup(sc.Arch, int(sc.Nr))
+	noise := nz.noise.Match(sc.Arch, int(sc.Nr))
+	exited := sc.Flags&format.Unfinished == 0
+	ok := exited && sc.Ret >= 0
+	nz.subst = nz.subst[:0]
+	if spec == nil {
+		if !noise {
+			t.add(sc.Seq, nz.finish(sc, sc.Text(nz.printOptions(""))))
+		}
+		return
+	}
+	args := sc.Args
+	ret := sc.Ret
+	var closed []int32
+	for i := range spec.Args {
+		if i >= len(args) {
+			break
+		}
+		switch spec.Args[i].Kind {
+		case syscalls.KindPid:
+			args[i] = uint64(uint32(nz.pidValue(int32(uint32(args[i])))))
+		case syscalls.KindFd, syscalls.KindDirfd:
+			fd := int32(uint32(args[i]))
+			args[i] = uint64(uint32(nz.fdValue(p, fd)))
+			if ok && i == 0 && (spec.Name == "close") {
+				closed = append(closed, fd)
+			}
+		}
+	}
+	// Results: new descriptors, task ids, masked values.
+	switch {
+	case !ok:
+	case spec.Ret == syscalls.KindFd:
+		ret = int64(nz.newFd(p, t, int32(ret)))
+	case spec.Ret == syscalls.KindPid && ret > 0:
+		ret = int64(nz.pidValue(int32(ret)))
+	case (spec.Name == "fcntl" || spec.Name == "fcntl64") && (sc.Args[1]&0xffffffff == 0 || sc.Args[1]&0xffffffff == 1030):
+		// F_DUPFD, F_DUPFD_CLOEXEC
+		ret = int64(nz.newFd(p, t, int32(ret)))
+	case spec.Name == "close_range":
+		for fd := range p.fds.names {
+			if uint32(fd) >= uint32(sc.Args[0]) && uint32(fd) <= uint32(sc.Args[1]) && sc.Args[2]&4 == 0 { // not CLOSE_RANGE_CLOEXEC
+				closed = append(closed, fd)
+			}
+		}
+	}
+	mem := sc.Mem
+	if ok {
+		switch spec.Name {
+		case "pipe", "pipe2":
+			mem = nz.fdPair(p, t, sc, mem, 0)
+		case "socketpair":
+			mem = nz.fdPair(p, t, sc, mem, 3)
+		}
+	}
+	for _, fd := range closed {
+		delete(p.fds.names, fd)
+	}
+	if noise {
+		return
+	}
+	masked, maskRet := uint8(0), false
+	if !nz.o.KeepTimes {
+		masked, maskRet = maskedArgs(spec)
+	}
+	if maskRet && exited {
+		ret = int64(nz.sentinel("<masked>"))
+	}
+	if masked != 0 {
+		kept := make([]format.Region, 0, len(mem))
+		for _, r := range mem {
+			if r.Arg >= 0 && r.Arg < 8 && masked&(1<<r.Arg) != 0 {
+				continue
+			}
+			kept = append(kept, r)
+		}
+		mem = kept
+	}
+	// Addresses: pointer arguments and address results, as the printer
+	// writes them when it shows no memory.
+	for i := range spec.Args {
+		if i >= len(args) {
+			break
+		}
+		g := &spec.Args[i]
+		v := sc.Args[i]
+		if !sc.Arch.Is64Bit() {
+			v &= 0xffffffff
+		}
+		if g.Kind == syscalls.KindPtr || g.Kind.Memory() {
+			repl := "<addr>"
+			if masked&(1<<i) != 0 {
+				repl = "<masked>"
+			}
+			if v >= 0x10000 || repl == "<masked>" && v != 0 {
+				nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(v, 16), repl: repl, hex: true})
+			}
+		}
+	}
+	if spec.Ret == syscalls.KindHex && ok && uint64(sc.Ret) >= 0x10000 {
+		nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(uint64(sc.Ret), 16), repl: "<addr>", hex: true})
+	}
+	// The event is this iteration's own: render it with the new values.
+	sc.Args, sc.Ret, sc.Mem = args, ret, mem
+	t.add(sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))))
+}
+
+// fdPair names the two descriptors pipe and socketpair wrote to argument
+// arg's memory, and returns the call's memory with them replaced by the
+// values to render them with.
+func (nz *normalizer) fdPair(p *nproc, t *nthread, sc *format.Syscall, mem []format.Region, arg int8) []format.Region {
+	for i := range mem {
+		r := &mem[i]
+		if r.Arg != arg || r.Dir&syscalls.Out == 0 || len(r.Data) < 8 {
+			continue
+		}
+		out := make([]format.Region, len(mem))
+		copy(out, mem)
+		data := append([]byte(nil), r.Data...)
+		for k := 0; k < 2; k++ {
+			fd := int32(binary.LittleEndian.Uint32(data[4*k:]))
+			binary.LittleEndian.PutUint32(data[4*k:], uint32(nz.newFd(p, t, fd)))
+		}
+		out[i].Data = data
+		return out
+	}
+	return mem
+}
+
+// printOptions are the options to render syscall name with: results after
+// a single space (a start column past strace's 40), execve's command line
+// in full.
+func (nz *normalizer) printOptions(name string) *syscalls.PrintOptions {
+	if name == "execve" || name == "execveat" {
+		return &nz.print[1]
+	}
+	return &nz.print[0]
+}
+
+// finish puts the placeholders in a call's text, masks what is left of
+// addresses (long hexadecimal numbers) and temporary paths.
+func (nz *normalizer) finish(sc *format.Syscall, s string) string {
+	for _, r := range nz.subst {
+		s = replaceToken(s, r.token, r.repl, r.hex)
+	}
+	digits := 9
+	if !sc.Arch.Is64Bit() {
+		digits = 8
+	}
+	s = maskHex(s, digits)
+	return nz.temp(nz.procPaths(s))
+}
+
+// procPaths replaces the task ids in /proc/ID paths by their placeholders.
+func (nz *normalizer) procPaths(s string) string {
+	const proc = "/proc/"
+	i := strings.Index(s, proc)
+	if i < 0 {
+		return s
+	}
+	var b []byte
+	last := 0
+	for i >= 0 {
+		start := i + len(proc)
+		j := start
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j > start && j-start <= 9 && (j == len(s) || !isWord(s[j])) {
+			id, _ := strconv.Atoi(s[start:j])
+			b = append(b, s[last:start]...)
+			b = append(b, '<')
+			b = append(b, nz.name(int32(id))...)
+			b = append(b, '>')
+			last = j
+		}
+		k := strings.Index(s[j:], proc)
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
+}
+
+func (nz *normalizer) temp(s string) string {
+	for i, re := range nz.temps {
+		s = re.ReplaceAllLiteralString(s, nz.tempRep[i])
+	}
+	return s
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHexDigit(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func isWord(c byte) bool { return isHexDigit(c) || c == 'x' || c == '_' || c >= 'g' && c <= 'z' }
+
+// replaceToken replaces the occurrences of tok in s that stand alone (not
+// inside a longer number or word).
+func replaceToken(s, tok, repl string, hex bool) string {
+	if !strings.Contains(s, tok) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, tok)
+		if i < 0 {
+			break
+		}
+		end := i + len(tok)
+		before := i > 0 && (isDigit(s[i-1]) || hex && isWord(s[i-1]))
+		after := end < len(s) && (isDigit(s[end]) || hex && isWord(s[end]))
+		b.WriteString(s[:i])
+		if before || after {
+			b.WriteString(tok)
+		} else {
+			b.WriteString(repl)
+		}
+		s = s[end:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// maskHex replaces hexadecimal numbers of at least digits digits ("0x"
+// and then digits), which are addresses, by "<addr>".
+func maskHex(s string, digits int) string {
+	if !strings.Contains(s, "0x") {
+		return s
+	}
+	var b []byte
+	last := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '0' || s[i+1] != 'x' || i > 0 && isWord(s[i-1]) {
+			continue
+		}
+		j := i + 2
+		for j < len(s) && isHexDigit(s[j]) {
+			j++
+		}
+		if j-i-2 < digits || j < len(s) && isWord(s[j]) {
+			i = j - 1
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, "<addr>"...)
+		last = j
+		i = j - 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
+}

@@ -215,7 +215,7 @@ type nproc struct {
 	pid   int32
 	index int
 	nthr  int
-	fds   *fdTable
+	fds   *fdNames
 }
 
 type nthread struct {
@@ -227,14 +227,14 @@ type nthread struct {
 	seqs  []uint64
 }
 
-// fdTable maps a process's open descriptors to their placeholders.
-type fdTable struct {
+// fdNames maps a process's open descriptors to their placeholders.
+type fdNames struct {
 	names map[int32]string
 	count map[int]int // thread index → descriptors it created
 }
 
-func (f *fdTable) clone() *fdTable {
-	c := &fdTable{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count))}
+func (f *fdNames) clone() *fdNames {
+	c := &fdNames{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count))}
 	for k, v := range f.names {
 		c.names[k] = v
 	}
@@ -298,7 +298,7 @@ func (nz *normalizer) process(pid int32) *nproc {
 	p := nz.procs[pid]
 	if p == nil {
 		nz.nproc++
-		p = &nproc{pid: pid, index: nz.nproc, fds: &fdTable{names: map[int32]string{}, count: map[int]int{}}}
+		p = &nproc{pid: pid, index: nz.nproc, fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
 		nz.procs[pid] = p
 		nz.names[pid] = "p" + strconv.Itoa(p.index)
 	}

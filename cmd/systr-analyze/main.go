@@ -124,7 +124,7 @@ var verbs = []*verb{
 		}},
 	{name: "diff", args: "TRACE-A TRACE-B", help: "compare two traces after normalizing run-to-run noise", traces: 2,
 		flags: func(fs *flag.FlagSet, c *config) {
-			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like; \"none\" keeps all)")
+			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like; \"none\" keeps all; \"+SET\" adds to the default)")
 			fs.Var(&c.temps, "temp", "paths matching `PATTERN` are temporary: compared as a placeholder (repeatable)")
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff")
 		},
@@ -389,9 +389,13 @@ func (c *config) runVerb(v *verb) int {
 }
 
 func diff(c *config) int {
-	o := &analysis.DiffOptions{Context: c.context}
+	o := &analysis.DiffOptions{Context: c.context, NameA: c.paths[0], NameB: c.paths[1]}
 	if c.noise != "" {
-		f, err := syscalls.ParseFilter(c.noise)
+		expr := c.noise
+		if strings.HasPrefix(expr, "+") {
+			expr = analysis.DefaultNoise + "," + expr[1:]
+		}
+		f, err := syscalls.ParseFilter(expr)
 		if err != nil {
 			return fail(c.stderr, 2, "diff: --noise %s: %v", c.noise, err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"flag"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/systr/systr/internal/testprog"
 )
+
+var recordGolden = flag.Bool("record", false, "re-record testdata/diffme.sctr, the golden trace of the golden script")
 
 var update = flag.Bool("update", false, "rewrite the scripts' expected outputs (testscript UpdateScripts)")
 
@@ -23,7 +26,8 @@ func TestMain(m *testing.M) {
 // txtar archive of shell-like commands and the files they use (see
 // github.com/rogpeppe/go-internal/testscript). $SAMPLES holds the sample
 // traces of package analysis; systr-record is on PATH, built from this
-// module; $FD_IO is testdata's fd_io program.
+// module; $FD_IO is testdata's fd_io program, $DIFFME its diffme linked
+// statically ("" if that failed), $GOLDEN a committed recording of it.
 func TestScripts(t *testing.T) {
 	samples, err := filepath.Abs("../../analysis/testdata")
 	if err != nil {
@@ -34,12 +38,35 @@ func TestScripts(t *testing.T) {
 		t.Fatalf("building systr-record: %v\n%s", err, out)
 	}
 	fdio := testprog.C(t, "fd_io")
+	// diffme, linked statically: a static program makes no dynamic loader
+	// calls, whose files differ between machines, so its committed golden
+	// trace holds on any x86_64 Linux.
+	static := filepath.Join(bin, "diffme")
+	cc, _ := exec.LookPath("cc")
+	if cc != "" {
+		if out, err := exec.Command(cc, "-static", "-O2", "-o", static, "../../testdata/c/diffme.c").CombinedOutput(); err != nil {
+			t.Logf("cannot link diffme statically (the golden script is skipped): %v\n%s", err, out)
+			static = ""
+		}
+	}
+	goldenTrace, _ := filepath.Abs("testdata/diffme.sctr")
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "static": // diffme could be linked statically
+				return static != "", nil
+			case "recording": // go test -record: re-record the golden trace
+				return *recordGolden, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("SAMPLES", samples)
 			e.Setenv("FD_IO", fdio)
+			e.Setenv("DIFFME", static)
+			e.Setenv("GOLDEN", goldenTrace)
 			e.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 			return nil
 		},

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
@@ -95,16 +98,26 @@ func benchTrace(b *testing.B, n int) string {
 
 // benchView runs a view over the benchmark trace and reports events/s.
 func benchView(b *testing.B, run func(io.Writer, *format.Reader) error) {
-	path := benchTrace(b, benchEvents)
+	benchViewN(b, benchEvents, run)
+}
+
+// benchViewN is benchView on a trace of n events.
+func benchViewN(b *testing.B, n int, run func(io.Writer, *format.Reader) error) {
+	path := benchTrace(b, n)
 	r, err := format.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	if r.EventCount() != benchEvents {
-		b.Fatalf("trace has %d events, want %d", r.EventCount(), benchEvents)
+	if r.EventCount() != uint64(n) {
+		b.Fatalf("trace has %d events, want %d", r.EventCount(), n)
 	}
 	b.ReportAllocs()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	peak := peakHeap()
 	b.ResetTimer()
 	loops := 0
 	for b.Loop() {
@@ -113,7 +126,44 @@ func benchView(b *testing.B, run func(io.Writer, *format.Reader) error) {
 		}
 		loops++
 	}
-	b.ReportMetric(float64(loops)*benchEvents/b.Elapsed().Seconds(), "events/s")
+	b.StopTimer()
+	b.ReportMetric(float64(loops)*float64(n)/b.Elapsed().Seconds(), "events/s")
+	// The heap in use at its highest during the runs, above what it was
+	// before: flat whatever the trace's length (a few chunks in flight).
+	b.ReportMetric(float64(peak()-min(base, peak()))/(1<<20), "peak-heap-MB")
+}
+
+// peakHeap samples the heap in use every millisecond until the returned
+// function is called, which returns the highest value seen.
+func peakHeap() func() uint64 {
+	var mu sync.Mutex
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			mu.Lock()
+			peak = max(peak, ms.HeapInuse)
+			mu.Unlock()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() uint64 {
+		once.Do(func() { close(stop); <-done })
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
 }
 
 // BenchmarkRead is the floor the views stand on: iterating the events.
@@ -132,6 +182,16 @@ func BenchmarkSummary(b *testing.B) {
 	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Summary(w, r, nil) })
 }
 
+// BenchmarkSummarySize shows that memory does not grow with the trace:
+// the same peak heap for 250 k and 4 M events.
+func BenchmarkSummarySize(b *testing.B) {
+	for _, n := range []int{250_000, 4_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			benchViewN(b, n, func(w io.Writer, r *format.Reader) error { return analysis.Summary(w, r, nil) })
+		})
+	}
+}
+
 func BenchmarkSummaryPerProcess(b *testing.B) {
 	benchView(b, func(w io.Writer, r *format.Reader) error {
 		return analysis.Summary(w, r, &analysis.SummaryOptions{PerProcess: true})
@@ -144,4 +204,23 @@ func BenchmarkPrint(b *testing.B) {
 
 func BenchmarkJSON(b *testing.B) {
 	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.JSON(w, r, nil) })
+}
+
+func BenchmarkFiles(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Files(w, r, nil) })
+}
+
+func BenchmarkProcs(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Procs(w, r, nil) })
+}
+
+func BenchmarkTimeline(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error { return analysis.Timeline(w, r, nil) })
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error {
+		_, err := analysis.Normalize(r, nil)
+		return err
+	})
 }

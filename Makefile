@@ -33,6 +33,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Read' -benchtime 3x -count $(COUNT) -cpu 1 ./format/
 	$(GO) test -run '^$$' -bench 'FindTrace' -benchtime 1x -count 1 ./record/
 	COUNT=$(COUNT) ./scripts/bench-record.sh
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count $(COUNT) ./analysis/   # views over a 1 M-event trace: events/s, peak heap
 
 # The README's first command: trace sh -c 'ls / | wc -l'.
 demo: build

@@ -7,7 +7,9 @@
 // Every function streams: it reads the trace one chunk at a time through
 // format.Reader.Events and keeps only what its output needs (per syscall,
 // per process or per file state), never the events themselves, so memory
-// does not grow with the length of the trace. A truncated trace (a
+// does not grow with the length of the trace. Normalize and Diff are the
+// exception: they hold the normalized lines (one short string per call
+// kept, repeated lines shared) to compare them. A truncated trace (a
 // recorder killed) is analyzed up to where it ends; the caller learns where
 // from format.Reader.Truncated. Corruption in the middle of a file ends the
 // stream with a *format.CorruptError, after everything before it has been

@@ -208,36 +208,12 @@ func TestFilesOps(t *testing.T) {
 	}
 }
 
-// rechunked rewrites a sample with small chunks (so that it has many) and
-// returns the new file's path and its chunks.
+// rechunked rewrites a sample with small chunks (rechunk) and returns
+// the new file's path and its chunks.
 func rechunked(t *testing.T, name string) (string, []format.ChunkInfo) {
 	t.Helper()
-	src := openSample(t, name)
-	path := filepath.Join(t.TempDir(), name+".sctr")
-	w, err := format.Create(path, src.Header(), &format.WriterOptions{ChunkSize: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ev, err := range src.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if len(r.Chunks()) < 4 {
-		t.Fatalf("%d chunks", len(r.Chunks()))
-	}
-	return path, r.Chunks()
+	path := rechunk(t, name)
+	return path, open(t, path).Chunks()
 }
 
 // truncatedCopy writes a sample cut in the middle of one of its chunks

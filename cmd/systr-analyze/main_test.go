@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 )
 
@@ -53,6 +54,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"damage": damage,
+		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "static": // diffme could be linked statically
@@ -71,4 +75,53 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// damage SRC DST HOW writes a damaged copy of the trace SRC: HOW is
+// "newmajor" (the signature names format 99.0), "middle" (the events
+// rewritten in 2 KiB chunks, and bytes flipped inside the middle one, the
+// index intact) or "cut" (rewritten so, then cut inside the middle chunk).
+func damage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: damage SRC DST newmajor|middle|cut")
+	}
+	src, dst := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	switch args[2] {
+	case "newmajor":
+		data, err := os.ReadFile(src)
+		ts.Check(err)
+		data[16], data[17] = 99, 0 // the major version, after the frame header and magic
+		ts.Check(os.WriteFile(dst, data, 0o600))
+	case "middle", "cut":
+		r, err := format.Open(src)
+		ts.Check(err)
+		defer r.Close()
+		w, err := format.Create(dst, r.Header(), &format.WriterOptions{ChunkSize: 2048})
+		ts.Check(err)
+		for ev, err := range r.Events(nil) {
+			ts.Check(err)
+			ts.Check(w.Write(ev))
+		}
+		ts.Check(w.Close())
+		r2, err := format.Open(dst)
+		ts.Check(err)
+		chunks := r2.Chunks()
+		r2.Close()
+		if len(chunks) < 3 {
+			ts.Fatalf("%d chunks", len(chunks))
+		}
+		c := chunks[len(chunks)/2]
+		data, err := os.ReadFile(dst)
+		ts.Check(err)
+		if args[2] == "cut" {
+			ts.Check(os.WriteFile(dst, data[:c.Offset+c.Size/2], 0o600))
+			return
+		}
+		for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
+			data[i] ^= 0x5a
+		}
+		ts.Check(os.WriteFile(dst, data, 0o600))
+	default:
+		ts.Fatalf("damage: unknown kind %q", args[2])
+	}
 }

@@ -114,41 +114,56 @@ func JSON(w io.Writer, r *format.Reader, o *JSONOptions) error {
 	if o == nil {
 		o = &JSONOptions{}
 	}
-	j := &jsonWriter{
-		bw:    bufio.NewWriterSize(w, 64<<10),
-		start: Start(r),
-		arch:  mainArch(r.Header()),
-		popts: syscalls.PrintOptions{StartColumn: math.MaxInt32},
+	bw := bufio.NewWriterSize(w, 64<<10)
+	newWriter := func() *jsonWriter {
+		return &jsonWriter{
+			start: Start(r),
+			arch:  mainArch(r.Header()),
+			popts: syscalls.PrintOptions{StartColumn: math.MaxInt32},
+		}
 	}
+	j := newWriter()
 	j.b = j.header(j.b[:0], r.Header())
-	if _, err := j.bw.Write(j.b); err != nil {
+	if _, err := bw.Write(j.b); err != nil {
 		return fmt.Errorf("analysis: json: writing: %w", err)
 	}
-	for ev, err := range o.Selection.Events(r) {
-		if err != nil {
-			if ferr := j.bw.Flush(); ferr != nil {
-				return fmt.Errorf("analysis: json: writing: %w", ferr)
+	var rerr, werr error
+	if workers := renderWorkers(); workers > 1 {
+		rerr, werr = renderOrdered(o.Selection.Events(r), workers, nil, func() renderFunc {
+			j := newWriter()
+			return func(b []byte, ev format.Event, _ int64) []byte { return j.event(b, ev) }
+		}, bw)
+	} else {
+		for ev, err := range o.Selection.Events(r) {
+			if err != nil {
+				rerr = err
+				break
 			}
-			return fmt.Errorf("analysis: json: reading the trace: %w", err)
-		}
-		j.b = j.event(j.b[:0], ev)
-		if _, err := j.bw.Write(j.b); err != nil {
-			return fmt.Errorf("analysis: json: writing: %w", err)
+			j.b = j.event(j.b[:0], ev)
+			if _, werr = bw.Write(j.b); werr != nil {
+				break
+			}
 		}
 	}
-	if err := j.bw.Flush(); err != nil {
+	if werr != nil {
+		return fmt.Errorf("analysis: json: writing: %w", werr)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("analysis: json: writing: %w", err)
+	}
+	if rerr != nil {
+		return fmt.Errorf("analysis: json: reading the trace: %w", rerr)
 	}
 	return nil
 }
 
 type jsonWriter struct {
-	bw    *bufio.Writer
 	start int64
 	arch  syscalls.Arch
 	popts syscalls.PrintOptions
 	sig   sigCodes
 	b     []byte
+	text  []byte // a call's text, before it is quoted into b
 }
 
 // header appends the header line.
@@ -376,7 +391,8 @@ func (j *jsonWriter) syscall(b []byte, s *format.Syscall) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"text":`...)
-	return appendJSONString(b, s.Text(&j.popts))
+	j.text = appendCall(j.text[:0], s, &j.popts)
+	return appendJSONBytes(b, j.text)
 }
 
 // appendRegion appends one captured region as an object.

@@ -4,7 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
+	"math"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/systr/systr/format"
@@ -80,36 +84,85 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 	if o == nil {
 		o = &PrintOptions{}
 	}
-	p := &printer{
-		bw:    bufio.NewWriterSize(w, 64<<10),
-		o:     o,
-		popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
-		clock: r.Header().Clock,
-		start: Start(r),
-		arch:  mainArch(r.Header()),
-		loc:   time.Local,
+	bw := bufio.NewWriterSize(w, 64<<10)
+	newPrinter := func() *printer {
+		return &printer{
+			o:     o,
+			popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+			clock: r.Header().Clock,
+			start: Start(r),
+			arch:  mainArch(r.Header()),
+			loc:   time.Local,
+		}
 	}
-	for ev, err := range o.Selection.Events(r) {
-		if err != nil {
-			if ferr := p.bw.Flush(); ferr != nil {
-				return fmt.Errorf("analysis: print: writing: %w", ferr)
+	var rerr, werr error
+	if workers := renderWorkers(); workers > 1 {
+		// The previous line's time (for TimeRelative) is the one state a
+		// line depends on: the caller keeps it, the workers render.
+		var prev int64
+		first := false
+		state := func(ev format.Event) int64 {
+			if !printsLine(ev) {
+				return noPrev
 			}
-			return fmt.Errorf("analysis: print: reading the trace: %w", err)
+			st := int64(noPrev)
+			if first {
+				st = prev
+			}
+			prev, first = ev.Base().Time, true
+			return st
 		}
-		if err := p.event(ev); err != nil {
-			return fmt.Errorf("analysis: print: writing: %w", err)
+		rerr, werr = renderOrdered(o.Selection.Events(r), workers, state, func() renderFunc {
+			p := newPrinter()
+			return func(b []byte, ev format.Event, st int64) []byte {
+				p.prev, p.first = st, st != noPrev
+				return p.appendLine(b, ev)
+			}
+		}, bw)
+	} else {
+		p := newPrinter()
+		for ev, err := range o.Selection.Events(r) {
+			if err != nil {
+				rerr = err
+				break
+			}
+			p.line = p.appendLine(p.line[:0], ev)
+			if _, werr = bw.Write(p.line); werr != nil {
+				break
+			}
 		}
 	}
-	if err := p.bw.Flush(); err != nil {
+	if werr != nil {
+		return fmt.Errorf("analysis: print: writing: %w", werr)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("analysis: print: writing: %w", err)
 	}
+	if rerr != nil {
+		return fmt.Errorf("analysis: print: reading the trace: %w", rerr)
+	}
 	return nil
+}
+
+// noPrev is the state of a line that follows none (or of an event without
+// a line) for Print's workers.
+const noPrev = math.MinInt64
+
+// printsLine reports whether Print writes a line for ev (appendLine
+// appends one).
+func printsLine(ev format.Event) bool {
+	switch v := ev.(type) {
+	case *format.Syscall, *format.Signal, *format.Detach, *format.Lost:
+		return true
+	case *format.Exit:
+		return v.Process
+	}
+	return false
 }
 
 // printer holds Print's state: the line being built and the previous
 // line's time (for TimeRelative).
 type printer struct {
-	bw    *bufio.Writer
 	o     *PrintOptions
 	popts syscalls.PrintOptions
 	clock format.Clock
@@ -122,15 +175,15 @@ type printer struct {
 	sig   sigCodes
 }
 
-// event writes the line of ev, if it has one.
-func (p *printer) event(ev format.Event) error {
+// appendLine appends the line of ev, if it has one (printsLine).
+func (p *printer) appendLine(b []byte, ev format.Event) []byte {
 	h := ev.Base()
-	b := p.line[:0]
+	start := len(b)
 	switch v := ev.(type) {
 	case *format.Syscall:
 		b = p.leader(b, h)
-		p.popts.StartColumn = len(b)
-		b = append(b, v.Text(&p.popts)...)
+		p.popts.StartColumn = len(b) - start
+		b = appendCall(b, v, &p.popts)
 		if p.o.Durations && v.Flags&format.Unfinished == 0 {
 			b = append(b, " <"...)
 			b = appendSeconds(b, v.Duration())
@@ -143,7 +196,7 @@ func (p *printer) event(ev format.Event) error {
 		b = append(b, " ---"...)
 	case *format.Exit:
 		if !v.Process {
-			return nil
+			return b
 		}
 		b = p.leader(b, h)
 		b = appendExit(b, v)
@@ -163,12 +216,156 @@ func (p *printer) event(ev format.Event) error {
 		b = append(b, " ---"...)
 	default:
 		// NewTask and Exec: strace shows them through their calls.
+		return b
+	}
+	return append(b, '\n')
+}
+
+// renderBatch is the number of events a worker of renderOrdered renders
+// at a time.
+const renderBatch = 256
+
+// renderWorkers is the number of goroutines Print and JSON render on.
+func renderWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// A renderFunc appends the text of ev to b; st is what the view's state
+// function returned for it.
+type renderFunc func(b []byte, ev format.Event, st int64) []byte
+
+// renderJob is a batch of events for a worker, and what it rendered.
+type renderJob struct {
+	evs  []format.Event
+	st   []int64
+	out  []byte
+	done chan struct{}
+}
+
+// renderOrdered renders the events of seq in batches on workers
+// goroutines, each with its own renderFunc from newRender, and writes the
+// batches to w in order from the calling goroutine. state, if not nil, is
+// called on the calling goroutine for every event, in order: it carries
+// what a line depends on of the lines before it. At most 2*workers
+// batches are in flight. On an error reading seq it writes out every
+// event before it and returns the error as readErr; it stops at the first
+// error writing w.
+func renderOrdered(seq iter.Seq2[format.Event, error], workers int, state func(format.Event) int64,
+	newRender func() renderFunc, w io.Writer) (readErr, writeErr error) {
+	jobs := make(chan *renderJob)
+	var wg sync.WaitGroup
+	for range workers {
+		render := newRender()
+		wg.Go(func() {
+			for j := range jobs {
+				out := j.out[:0]
+				for i, ev := range j.evs {
+					out = render(out, ev, j.st[i])
+				}
+				j.out = out
+				j.done <- struct{}{}
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(jobs)
+	queue := make([]*renderJob, 0, 2*workers) // in flight, oldest first
+	var free []*renderJob
+	get := func() *renderJob {
+		if n := len(free); n > 0 {
+			j := free[n-1]
+			free = free[:n-1]
+			return j
+		}
+		return &renderJob{evs: make([]format.Event, 0, renderBatch), st: make([]int64, 0, renderBatch),
+			done: make(chan struct{}, 1)}
+	}
+	writeOldest := func() error {
+		j := queue[0]
+		queue = append(queue[:0], queue[1:]...)
+		<-j.done
+		_, err := w.Write(j.out)
+		clear(j.evs) // let the events go
+		j.evs, j.st = j.evs[:0], j.st[:0]
+		free = append(free, j)
+		return err
+	}
+	submit := func(j *renderJob) error {
+		if len(queue) == cap(queue) {
+			if err := writeOldest(); err != nil {
+				return err
+			}
+		}
+		queue = append(queue, j)
+		jobs <- j
 		return nil
 	}
-	b = append(b, '\n')
-	p.line = b
-	_, err := p.bw.Write(b)
-	return err
+	cur := get()
+	for ev, err := range seq {
+		if err != nil {
+			readErr = err
+			break
+		}
+		var st int64
+		if state != nil {
+			st = state(ev)
+		}
+		cur.evs, cur.st = append(cur.evs, ev), append(cur.st, st)
+		if len(cur.evs) == renderBatch {
+			if err := submit(cur); err != nil {
+				return nil, err
+			}
+			cur = get()
+		}
+	}
+	if len(cur.evs) > 0 {
+		if err := submit(cur); err != nil {
+			return nil, err
+		}
+	}
+	for len(queue) > 0 {
+		if err := writeOldest(); err != nil {
+			return nil, err
+		}
+	}
+	return readErr, nil
+}
+
+// appendCall appends s as strace prints it: s.Text(o), built in b.
+func appendCall(b []byte, s *format.Syscall, o *syscalls.PrintOptions) []byte {
+	c := syscalls.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
+		Exited: s.Flags&format.Unfinished == 0, Mem: (*exitMemory)(s), EntryMem: (*entryMemory)(s)}
+	return syscalls.AppendCall(b, &c, o)
+}
+
+// exitMemory and entryMemory are s.Memory() and s.EntryMemory() as
+// pointers: a CallText holds them without allocating, where the values
+// those methods return are copied to the heap for each call.
+type (
+	exitMemory  format.Syscall
+	entryMemory format.Syscall
+)
+
+func (m *exitMemory) ReadMemory(addr uint64, n int) []byte {
+	return (*format.Syscall)(m).Memory().ReadMemory(addr, n)
+}
+
+func (m *exitMemory) StringArray(addr uint64) ([]string, bool) {
+	return stringArray((*format.Syscall)(m).Memory(), addr)
+}
+
+func (m *entryMemory) ReadMemory(addr uint64, n int) []byte {
+	return (*format.Syscall)(m).EntryMemory().ReadMemory(addr, n)
+}
+
+func (m *entryMemory) StringArray(addr uint64) ([]string, bool) {
+	return stringArray((*format.Syscall)(m).EntryMemory(), addr)
+}
+
+// stringArray is m's StringArray, if it has one.
+func stringArray(m syscalls.Memory, addr uint64) ([]string, bool) {
+	if sa, ok := m.(syscalls.StringArrays); ok {
+		return sa.StringArray(addr)
+	}
+	return nil, false
 }
 
 // leader appends what precedes an event on its line: the thread id as

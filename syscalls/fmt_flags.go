@@ -3,7 +3,6 @@ package syscalls
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -32,7 +31,10 @@ type FlagSet struct {
 	Name string
 
 	format func(v uint64) string
-	consts []xlatEntry // every named constant, for Value
+	// appendFn, if not nil, appends what format returns to a buffer
+	// without building a string: the sets the printers use most have one.
+	appendFn func(b []byte, v uint64) []byte
+	consts   []xlatEntry // every named constant, for Value
 }
 
 // Format returns v in strace's notation for the set.
@@ -41,6 +43,24 @@ func (f *FlagSet) Format(v uint64) string {
 		return fmtHex(v)
 	}
 	return f.format(v)
+}
+
+// AppendFormat appends Format(v) to dst and returns the extended buffer.
+func (f *FlagSet) AppendFormat(dst []byte, v uint64) []byte {
+	switch {
+	case f == nil || f.format == nil:
+		return appendHex(dst, v)
+	case f.appendFn != nil:
+		return f.appendFn(dst, v)
+	}
+	return append(dst, f.format(v)...)
+}
+
+// appendSet returns a FlagSet that formats with fn.
+func appendSet(name string, consts []xlatEntry, fn func(b []byte, v uint64) []byte) *FlagSet {
+	return &FlagSet{Name: name, consts: consts, appendFn: fn, format: func(v uint64) string {
+		return string(fn(nil, v))
+	}}
 }
 
 // Value returns the value of the constant called name in the set ("O_CREAT"
@@ -131,9 +151,9 @@ func (t *xlatBits) appendTo(b []byte, v uint64) []byte {
 		return b
 	}
 	if n > 0 {
-		return append(append(b, '|'), fmtHex(v)...)
+		return appendHex(append(b, '|'), v)
 	}
-	b = append(b[:start], fmtHex(v)...)
+	b = appendHex(b[:start], v)
 	return fmtAppendComment(b, t.unknown)
 }
 
@@ -159,7 +179,7 @@ func (t *xlatEnum) appendTo(b []byte, v uint64) []byte {
 	if s, ok := t.lookup(v); ok {
 		return append(b, s...)
 	}
-	return fmtAppendComment(append(b, fmtHex(v)...), t.unknown)
+	return fmtAppendComment(appendHex(b, v), t.unknown)
 }
 
 // fmtAppendComment appends " /* c */" to b unless c is empty.
@@ -178,17 +198,27 @@ func fmtHex(v uint64) string {
 	return "0x" + strconv.FormatUint(v, 16)
 }
 
+// appendHex appends v as C's "%#x" formats it: "0" or "0x...".
+func appendHex(b []byte, v uint64) []byte {
+	if v == 0 {
+		return append(b, '0')
+	}
+	return strconv.AppendUint(append(b, '0', 'x'), v, 16)
+}
+
 // fmtOctal formats v as C's "%#03o" does, as strace prints file modes: "000",
 // "022", "0644", "0170777".
-func fmtOctal(v uint64) string {
-	s := strconv.FormatUint(v, 8)
-	if s != "0" {
-		s = "0" + s
+func fmtOctal(v uint64) string { return string(appendOctal(nil, v)) }
+
+// appendOctal appends v as fmtOctal formats it.
+func appendOctal(b []byte, v uint64) []byte {
+	switch {
+	case v < 8:
+		return append(b, '0', '0', byte('0'+v))
+	case v < 64:
+		return append(b, '0', byte('0'+v>>3), byte('0'+v&7))
 	}
-	if len(s) < 3 {
-		s = strings.Repeat("0", 3-len(s)) + s
-	}
-	return s
+	return strconv.AppendUint(append(b, '0'), v, 8)
 }
 
 // width32 truncates v to the 32 bits of a C int argument, as strace does
@@ -197,23 +227,21 @@ func width32(v uint64) uint64 { return uint64(uint32(v)) }
 
 // bitsSet returns a FlagSet printing 32-bit values with t.
 func bitsSet(name string, t *xlatBits) *FlagSet {
-	return &FlagSet{Name: name, consts: withZero(t.zero, t.bits), format: func(v uint64) string {
-		return string(t.appendTo(nil, width32(v)))
-	}}
+	return appendSet(name, withZero(t.zero, t.bits), func(b []byte, v uint64) []byte {
+		return t.appendTo(b, width32(v))
+	})
 }
 
 // bitsSet64 is bitsSet for arguments of type long.
 func bitsSet64(name string, t *xlatBits) *FlagSet {
-	return &FlagSet{Name: name, consts: withZero(t.zero, t.bits), format: func(v uint64) string {
-		return string(t.appendTo(nil, v))
-	}}
+	return appendSet(name, withZero(t.zero, t.bits), t.appendTo)
 }
 
 // enumSet returns a FlagSet printing 32-bit values with t.
 func enumSet(name string, t *xlatEnum) *FlagSet {
-	return &FlagSet{Name: name, consts: t.vals, format: func(v uint64) string {
-		return string(t.appendTo(nil, width32(v)))
-	}}
+	return appendSet(name, t.vals, func(b []byte, v uint64) []byte {
+		return t.appendTo(b, width32(v))
+	})
 }
 
 // withZero returns bits preceded by an entry for the zero name, if any.
@@ -232,23 +260,22 @@ func withZero(zero string, bits []xlatEntry) []xlatEntry {
 // "SOCK_CLOEXEC|0xf"), and as hexadecimal with field's comment otherwise.
 func fieldThenBits(name string, mask uint64, field *xlatEnum, bits *xlatBits, whole bool) *FlagSet {
 	consts := append(slices.Clone(field.vals), bits.bits...)
-	return &FlagSet{Name: name, consts: consts, format: func(v uint64) string {
+	return appendSet(name, consts, func(b []byte, v uint64) []byte {
 		v = width32(v)
 		s, ok := field.lookup(v & mask)
 		if !ok && whole {
-			return string(bits.appendTo(nil, v))
+			return bits.appendTo(b, v)
 		}
-		var b []byte
 		if ok {
 			b = append(b, s...)
 		} else {
-			b = fmtAppendComment(append(b, fmtHex(v&mask)...), field.unknown)
+			b = fmtAppendComment(appendHex(b, v&mask), field.unknown)
 		}
 		if rest := v &^ mask; rest != 0 {
 			b = bits.appendTo(append(b, '|'), rest)
 		}
-		return string(b)
-	}}
+		return b
+	})
 }
 
 // archSetKey identifies an architecture's own variant of a set.

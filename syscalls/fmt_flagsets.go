@@ -69,29 +69,35 @@ var mmapBitsARM64 = append(mmapBitsX86[:2:2], mmapBitsX86[4:]...)
 const hugeShift = 26
 
 // appendHuge appends "|N<<NAME" for the huge page size bits of v, if any.
-func appendHuge(b []byte, v uint64, name string) []byte {
+func appendHuge(b []byte, v uint64, name string) []byte { return appendHugeAfter(b, 0, v, name) }
+
+// appendHugeAfter is appendHuge for a value whose text starts at b[start:]:
+// the "|" comes only after something.
+func appendHugeAfter(b []byte, start int, v uint64, name string) []byte {
 	n := v >> hugeShift & 0x3f
 	if n == 0 {
 		return b
 	}
-	if len(b) > 0 {
+	if len(b) > start {
 		b = append(b, '|')
 	}
-	return append(strconv.AppendUint(b, n, 10), "<<"+name...)
+	b = append(strconv.AppendUint(b, n, 10), '<', '<')
+	return append(b, name...)
 }
 
 // mmapSet is the set for mmap flags: the type, the flags, the huge page
 // size ("MAP_PRIVATE|MAP_ANONYMOUS|21<<MAP_HUGE_SHIFT").
 func mmapSet(bits []xlatEntry) *FlagSet {
 	t := &xlatBits{bits: bits}
-	return &FlagSet{Name: "mmap", consts: append(mmapTypes.vals[:len(mmapTypes.vals):len(mmapTypes.vals)], bits...),
-		format: func(v uint64) string {
-			b := mmapTypes.appendTo(nil, v&0xf)
+	return appendSet("mmap", append(mmapTypes.vals[:len(mmapTypes.vals):len(mmapTypes.vals)], bits...),
+		func(b []byte, v uint64) []byte {
+			start := len(b)
+			b = mmapTypes.appendTo(b, v&0xf)
 			if rest := v &^ 0xf &^ (0x3f << hugeShift); rest != 0 {
 				b = t.appendTo(append(b, '|'), rest)
 			}
-			return string(appendHuge(b, v, "MAP_HUGE_SHIFT"))
-		}}
+			return appendHugeAfter(b, start, v, "MAP_HUGE_SHIFT")
+		})
 }
 
 // memfdBits are memfd_create's flags.
@@ -193,14 +199,13 @@ var personalityBits = xlatBits{bits: []xlatEntry{
 // the personality and its flags ("PER_LINUX|ADDR_NO_RANDOMIZE").
 var personalitySet = func() *FlagSet {
 	f := fieldThenBits("personality", 0xff, &personalityTypes, &personalityBits, false)
-	format := f.format
-	f.format = func(v uint64) string {
+	fn := f.appendFn
+	return appendSet(f.Name, f.consts, func(b []byte, v uint64) []byte {
 		if width32(v) == 0xffffffff {
-			return "0xffffffff"
+			return append(b, "0xffffffff"...)
 		}
-		return format(v)
-	}
-	return f
+		return fn(b, v)
+	})
 }()
 
 // modeTypes are the file types of a mode (S_IFMT).
@@ -212,21 +217,27 @@ var modeTypes = xlatEnum{vals: []xlatEntry{
 // fmtMode formats a file mode as strace does for mknod and st_mode:
 // "S_IFREG|S_ISUID|0755", "S_IFCHR|0600", "0644", "000"; a mode with an
 // unknown file type is printed in octal.
-func fmtMode(v uint64) string {
-	var b []byte
+func fmtMode(v uint64) string { return string(appendMode(nil, v)) }
+
+// modeSpecialBits are the set-id and sticky bits of a mode, as fmtMode
+// prints them.
+var modeSpecialBits = [...]xlatEntry{{0o4000, "S_ISUID|"}, {0o2000, "S_ISGID|"}, {0o1000, "S_ISVTX|"}}
+
+// appendMode appends v as fmtMode formats it.
+func appendMode(b []byte, v uint64) []byte {
 	if t := v & 0o170000; t != 0 {
 		s, ok := modeTypes.lookup(t)
 		if !ok {
-			return fmtOctal(v)
+			return appendOctal(b, v)
 		}
 		b = append(append(b, s...), '|')
 	}
-	for _, e := range []xlatEntry{{0o4000, "S_ISUID|"}, {0o2000, "S_ISGID|"}, {0o1000, "S_ISVTX|"}} {
+	for _, e := range modeSpecialBits {
 		if v&e.v != 0 {
 			b = append(b, e.name...)
 		}
 	}
-	return string(append(b, fmtOctal(v&^0o177000)...))
+	return appendOctal(b, v&^0o177000)
 }
 
 // futexOps are futex's commands, with the private and clock flags in the
@@ -339,8 +350,8 @@ func commonFlagSets() []*FlagSet {
 		fieldThenBits("socket_type", 0xf, &socketTypes, &socketTypeBits, true),
 		enumSet("futex_op", &futexOps),
 		enumSet("socket_domain", &addressFamilies),
-		{Name: "mode", format: func(v uint64) string { return fmtMode(width32(v)) }, consts: modeTypes.vals},
-		{Name: "perm", format: func(v uint64) string { return fmtOctal(width32(v)) }},
+		appendSet("mode", modeTypes.vals, func(b []byte, v uint64) []byte { return appendMode(b, width32(v)) }),
+		appendSet("perm", nil, func(b []byte, v uint64) []byte { return appendOctal(b, width32(v)) }),
 		{Name: "signal", format: func(v uint64) string { return SignalName(int(int32(v))) }, consts: signalConsts()},
 		bitsSet("at", &xlatBits{bits: []xlatEntry{
 			{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"}, {0x400, "AT_SYMLINK_FOLLOW"},

@@ -9,22 +9,38 @@ package syscalls
 // len(b), or when truncated says that b is itself only the start of the
 // data.
 func FormatString(b []byte, max int, truncated bool) string {
+	n := len(b)
+	if max >= 0 {
+		n = min(n, max)
+	}
+	return string(appendString(make([]byte, 0, n+8), b, max, truncated))
+}
+
+// appendString appends b as FormatString formats it.
+func appendString[T string | []byte](dst []byte, b T, max int, truncated bool) []byte {
 	show := b
 	if max >= 0 && len(show) > max {
 		show = show[:max]
 	}
-	out := fmtAppendQuoted(make([]byte, 0, len(show)+8), show)
+	dst = fmtAppendQuoted(dst, show)
 	if truncated || len(show) < len(b) {
-		out = append(out, "..."...)
+		dst = append(dst, "..."...)
 	}
-	return string(out)
+	return dst
 }
 
 // fmtAppendQuoted appends s to b in double quotes, escaped as FormatString
 // escapes it.
-func fmtAppendQuoted(b, s []byte) []byte {
+func fmtAppendQuoted[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
-	for i, c := range s {
+	plain := 0 // start of the run of bytes to copy as they are
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= ' ' && c < 0x7f && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[plain:i]...)
+		plain = i + 1
 		switch c {
 		case '"', '\\':
 			b = append(b, '\\', c)
@@ -39,10 +55,6 @@ func fmtAppendQuoted(b, s []byte) []byte {
 		case '\r':
 			b = append(b, '\\', 'r')
 		default:
-			if c >= ' ' && c < 0x7f {
-				b = append(b, c)
-				break
-			}
 			b = append(b, '\\')
 			full := i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '7'
 			if full || c>>6 != 0 {
@@ -54,6 +66,7 @@ func fmtAppendQuoted(b, s []byte) []byte {
 			b = append(b, '0'+c&7)
 		}
 	}
+	b = append(b, s[plain:]...)
 	return append(b, '"')
 }
 

@@ -103,10 +103,15 @@ func statLayoutOf(a Arch, name string, n int) statLayout {
 
 // fmtMakedev formats a device number, in glibc's encoding, as strace does:
 // "makedev(0x1, 0x3)".
-func fmtMakedev(dev uint64) string {
+func fmtMakedev(dev uint64) string { return string(appendMakedev(nil, dev)) }
+
+// appendMakedev appends dev as fmtMakedev formats it.
+func appendMakedev(b []byte, dev uint64) []byte {
 	major := dev>>8&0xfff | uint64(uint32(dev>>32))&^0xfff
 	minor := dev&0xff | uint64(uint32(dev>>12))&^0xff
-	return "makedev(" + fmtHex(major) + ", " + fmtHex(minor) + ")"
+	b = appendHex(append(b, "makedev("...), major)
+	b = appendHex(append(b, ", "...), minor)
+	return append(b, ')')
 }
 
 // FormatStat formats the struct stat that syscall name (stat, fstat,
@@ -116,21 +121,26 @@ func fmtMakedev(dev uint64) string {
 // The layout is x86_64's 144-byte struct stat, arm64's 128-byte one, or on
 // i386 the 64-byte struct stat or, for the "...64" syscalls, the 96-byte
 // struct stat64.
-func FormatStat(a Arch, name string, b []byte) string {
+func FormatStat(a Arch, name string, b []byte) string { return string(appendStat(nil, a, name, b)) }
+
+// appendStat appends the struct stat b as FormatStat formats it.
+func appendStat(dst []byte, a Arch, name string, b []byte) []byte {
 	l := statLayoutOf(a, name, len(b))
 	if len(b) < l.size {
-		return shortStruct
+		return append(dst, shortStruct...)
 	}
 	f := fmtFields(b)
 	mode := f.u32(l.mode)
 	if l.modeW == 2 {
 		mode = f.u16(l.mode)
 	}
-	second := "st_size=" + fmtU(f.uw(l.sizeW, l.sizeOff))
+	dst = appendMode(append(dst, "{st_mode="...), mode)
 	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {
-		second = "st_rdev=" + fmtMakedev(f.uw(l.rdevW, l.rdev))
+		dst = appendMakedev(append(dst, ", st_rdev="...), f.uw(l.rdevW, l.rdev))
+	} else {
+		dst = strconv.AppendUint(append(dst, ", st_size="...), f.uw(l.sizeW, l.sizeOff), 10)
 	}
-	return fmtBraces("st_mode="+fmtMode(mode), second, fmtMore)
+	return append(dst, ", "+fmtMore+"}"...)
 }
 
 // sizeofStatx is the size of struct statx.

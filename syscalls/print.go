@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Memory gives a printer the tracee's memory: live, from a stopped tracee,
@@ -70,43 +71,78 @@ func (o *PrintOptions) limit() int {
 // returns in " = ?". A syscall the catalogue does not know is printed raw,
 // its number and six arguments in hex: `syscall_0x1c7(0x1, ...) = 0`.
 func FormatCall(c *CallText, o *PrintOptions) string {
-	var b strings.Builder
-	spec := Lookup(c.Arch, c.Nr)
-	b.WriteString(FormatName(c.Arch, c.Nr))
-	b.WriteByte('(')
-	b.WriteString(FormatArgs(c, spec, o))
-	b.WriteByte(')')
-	switch {
-	case c.Exited:
-		equals(&b, o)
-		if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
-			// fcntl's F_GETFD and F_GETFL: flags, in hex.
-			b.WriteString(hex(uint64(c.Ret)) + note)
-		} else {
-			b.WriteString(FormatResult(c.Arch, spec, c.Ret) + note)
-		}
-	case spec != nil && spec.NoReturn:
-		equals(&b, o)
-		b.WriteString("?")
-	default:
-		b.WriteString(" <unfinished ...>")
+	bp := callBufs.Get().(*[]byte)
+	b := AppendCall((*bp)[:0], c, o)
+	s := string(b)
+	if cap(b) <= 64<<10 {
+		*bp = b
+		callBufs.Put(bp)
 	}
-	return b.String()
+	return s
 }
 
-// equals writes "= " at strace's result column (40, counting
-// o.StartColumn characters already on the line), or " = " past it.
-func equals(b *strings.Builder, o *PrintOptions) {
-	col := b.Len()
+// callBufs are FormatCall's buffers.
+var callBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// AppendCall appends the call as FormatCall renders it to dst and returns
+// the extended buffer. The line is built in dst: a caller that reuses its
+// buffer renders most calls without allocating.
+func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
+	start := len(dst)
+	plan := planOf(c.Arch, c.Nr)
+	var spec *Spec
+	if plan != nil {
+		spec = plan.spec
+	}
+	dst = appendName(dst, c.Arch, c.Nr)
+	dst = append(dst, '(')
+	dst = appendPlanArgs(dst, c, plan, o)
+	dst = append(dst, ')')
+	switch {
+	case c.Exited:
+		dst = appendEquals(dst, len(dst)-start, o)
+		if plan == nil || !plan.note {
+			dst = appendResult(dst, c.Arch, spec, c.Ret)
+		} else if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
+			// fcntl's F_GETFD and F_GETFL: flags, in hex.
+			dst = append(appendHex(dst, uint64(c.Ret)), note...)
+		} else {
+			dst = append(appendResult(dst, c.Arch, spec, c.Ret), note...)
+		}
+	case spec != nil && spec.NoReturn:
+		dst = appendEquals(dst, len(dst)-start, o)
+		dst = append(dst, '?')
+	default:
+		dst = append(dst, " <unfinished ...>"...)
+	}
+	return dst
+}
+
+// appendName appends FormatName(a, nr).
+func appendName(dst []byte, a Arch, nr int) []byte {
+	if name := Name(a, nr); name != "" {
+		return append(dst, name...)
+	}
+	if nr == 0 {
+		return append(dst, "syscall_0"...)
+	}
+	return strconv.AppendUint(append(dst, "syscall_0x"...), uint64(int64(nr)), 16)
+}
+
+// appendEquals appends "= " at strace's result column (40, counting col
+// characters of the call and o.StartColumn characters before it on the
+// line), or " = " past it.
+func appendEquals(b []byte, col int, o *PrintOptions) []byte {
 	if o != nil {
 		col += o.StartColumn
 	}
+	const spaces = "                                        " // resultColumn of them
 	if col < resultColumn {
-		b.WriteString(strings.Repeat(" ", resultColumn-col))
+		b = append(b, spaces[:resultColumn-col]...)
 	} else {
-		b.WriteByte(' ')
+		b = append(b, ' ')
 	}
-	b.WriteString("= ")
+	return append(b, '=', ' ')
 }
 
 // resultColumn is where strace puts the "=" of a result.
@@ -162,19 +198,115 @@ func resultNote(c *CallText, spec *Spec) string {
 // FormatArgs renders the arguments of a call, comma-separated, with spec
 // (nil: all six raw in hex).
 func FormatArgs(c *CallText, spec *Spec, o *PrintOptions) string {
-	if spec == nil {
-		parts := make([]string, 6)
-		for i, v := range c.Args {
-			parts[i] = hex(v)
+	var plan *callPlan
+	if spec != nil {
+		if plan = planOf(c.Arch, c.Nr); plan == nil || plan.spec != spec {
+			plan = newPlan(c.Arch, spec)
 		}
-		return strings.Join(parts, ", ")
 	}
-	p := printer{c: c, spec: spec, o: o}
-	parts := make([]string, shown(c, spec))
-	for i := range parts {
-		parts[i] = p.arg(i)
+	return string(appendPlanArgs(nil, c, plan, o))
+}
+
+// appendPlanArgs appends the arguments of a call as FormatArgs renders
+// them (plan nil: all six raw).
+func appendPlanArgs(dst []byte, c *CallText, plan *callPlan, o *PrintOptions) []byte {
+	if plan == nil {
+		for i, v := range c.Args {
+			if i > 0 {
+				dst = append(dst, ',', ' ')
+			}
+			dst = appendHex(dst, v)
+		}
+		return dst
 	}
-	return strings.Join(parts, ", ")
+	p := printer{c: c, spec: plan.spec, o: o, plan: plan}
+	n := len(plan.spec.Args)
+	if plan.shown {
+		n = shown(c, plan.spec)
+	}
+	for i := range n {
+		if i > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		dst = p.appendArg(dst, i)
+	}
+	return dst
+}
+
+// callPlan is what printing the calls of one syscall on one architecture
+// needs from the catalogue, looked up once rather than per call.
+type callPlan struct {
+	spec *Spec
+	// narrow tells, per argument, whether it is 32 bits wide (a C int, or
+	// any argument on a 32-bit architecture).
+	narrow []bool
+	// sets are the flag sets of the KindFlags arguments (nil for others,
+	// and for ioctl requests).
+	sets []*FlagSet
+	// special: some arguments are shown by special; shown: shown may
+	// leave arguments out; note: resultNote may add to the result.
+	special, shown, note bool
+}
+
+// newPlan returns the plan of spec's calls on a.
+func newPlan(a Arch, spec *Spec) *callPlan {
+	p := &callPlan{spec: spec, narrow: make([]bool, len(spec.Args)), sets: make([]*FlagSet, len(spec.Args))}
+	for i := range spec.Args {
+		g := &spec.Args[i]
+		p.narrow[i] = !a.Is64Bit() || is32BitType(g.Type)
+		if g.Kind == KindFlags && g.Flags != "ioctl" {
+			p.sets[i] = LookupFlagSetArch(a, g.Flags)
+		}
+	}
+	switch spec.Name {
+	case "fcntl", "fcntl64":
+		p.special, p.shown, p.note = true, true, true
+	case "socket", "socketpair", "setsockopt", "getsockopt":
+		p.special = true
+	case "open", "openat", "mq_open", "futex", "futex_time64":
+		p.shown = true
+	case "poll", "ppoll", "ppoll_time64", "select", "_newselect", "pselect6", "pselect6_time64":
+		p.note = true
+	}
+	return p
+}
+
+// plans holds the plans of every syscall of each Arch with a table, by
+// number, built on first use.
+var plans [len(arches)]struct {
+	once sync.Once
+	byNr []*callPlan
+}
+
+// planOf returns the plan of syscall nr of a, or nil when the catalogue
+// has no spec for it.
+func planOf(a Arch, nr int) *callPlan {
+	k := -1
+	for i, x := range arches {
+		if x == a {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		if spec := Lookup(a, nr); spec != nil {
+			return newPlan(a, spec)
+		}
+		return nil
+	}
+	t := &plans[k]
+	t.once.Do(func() {
+		t.byNr = make([]*callPlan, Max(a))
+		for nr := range t.byNr {
+			if spec := Lookup(a, nr); spec != nil {
+				t.byNr[nr] = newPlan(a, spec)
+			}
+		}
+	})
+	if nr < 0 || nr >= len(t.byNr) {
+		return nil
+	}
+	return t.byNr[nr]
 }
 
 // shown is the number of arguments strace prints: it leaves out those the
@@ -215,53 +347,56 @@ func shown(c *CallText, spec *Spec) int {
 // "? ERESTARTSYS (To be restarted if SA_RESTART is set)", an address
 // result in hex, others in decimal.
 func FormatResult(a Arch, spec *Spec, ret int64) string {
+	var buf [64]byte
+	return string(appendResult(buf[:0], a, spec, ret))
+}
+
+// appendResult appends FormatResult(a, spec, ret).
+func appendResult(dst []byte, a Arch, spec *Spec, ret int64) []byte {
 	if !a.Is64Bit() {
 		ret = int64(int32(ret))
 	}
 	if ret < 0 && ret >= -4095 {
 		e := int(-ret)
-		name, msg := ErrnoName(e), ErrnoMessage(e)
-		if name == "" {
-			name = "E" + strconv.Itoa(e)
-		}
-		lead := "-1 "
 		if e >= 512 && e <= 516 {
-			lead = "? "
+			dst = append(dst, '?', ' ')
+		} else {
+			dst = append(dst, '-', '1', ' ')
 		}
-		if msg == "" {
-			return lead + name
-		}
-		return lead + name + " (" + msg + ")"
+		return appendErrno(dst, e)
 	}
 	if spec != nil && spec.Ret == KindHex {
-		return hex(uint64(ret))
+		return appendHex(dst, uint64(ret))
 	}
-
-	return strconv.FormatInt(ret, 10)
+	return strconv.AppendInt(dst, ret, 10)
 }
 
 type printer struct {
 	c    *CallText
 	spec *Spec
 	o    *PrintOptions
+	plan *callPlan // nil: look up what it says
 }
 
 // hex is v as C's %#lx prints it, as strace does: "0" for zero.
-func hex(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	return "0x" + strconv.FormatUint(v, 16)
-}
+func hex(v uint64) string { return fmtHex(v) }
 
 // word is argument i masked to the width of its C type on the call's
 // architecture.
 func (p *printer) word(i int) uint64 {
 	v := p.c.Args[i]
-	if !p.c.Arch.Is64Bit() || is32BitType(p.spec.Args[i].Type) {
+	if p.narrow(i) {
 		v &= 0xffffffff
 	}
 	return v
+}
+
+// narrow reports whether argument i is 32 bits wide.
+func (p *printer) narrow(i int) bool {
+	if p.plan != nil {
+		return p.plan.narrow[i]
+	}
+	return !p.c.Arch.Is64Bit() || is32BitType(p.spec.Args[i].Type)
 }
 
 func is32BitType(t string) bool {
@@ -276,7 +411,7 @@ func is32BitType(t string) bool {
 // signed is argument i as a signed value of its width.
 func (p *printer) signed(i int) int64 {
 	v := p.word(i)
-	if !p.c.Arch.Is64Bit() || is32BitType(p.spec.Args[i].Type) {
+	if p.narrow(i) {
 		return int64(int32(uint32(v)))
 	}
 	return int64(v)
@@ -293,22 +428,26 @@ func (p *printer) read(addr uint64, n int) []byte {
 // does not apply.
 const pathMax = 4096
 
-// str reads and quotes a NUL-terminated string, cut at the string limit.
-func (p *printer) str(addr uint64) string { return p.strMax(addr, p.o.limit()) }
+// appendStr appends the NUL-terminated string at addr, quoted and cut at
+// the string limit.
+func (p *printer) appendStr(dst []byte, addr uint64) []byte {
+	return p.appendStrMax(dst, addr, p.o.limit())
+}
 
-// strMax reads and quotes a NUL-terminated string, cut at max bytes.
-func (p *printer) strMax(addr uint64, max int) string {
+// appendStrMax appends the NUL-terminated string at addr, quoted and cut
+// at max bytes.
+func (p *printer) appendStrMax(dst []byte, addr uint64, max int) []byte {
 	if addr == 0 {
-		return "NULL"
+		return append(dst, "NULL"...)
 	}
 	b := p.read(addr, max+1)
 	if b == nil {
-		return hex(addr)
+		return appendHex(dst, addr)
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return FormatString(b[:i], max, false)
+		return appendString(dst, b[:i], max, false)
 	}
-	return FormatString(b, max, len(b) > max)
+	return appendString(dst, b, max, len(b) > max)
 }
 
 // size is the byte length of argument i's memory, if known now.
@@ -336,95 +475,98 @@ func (p *printer) ready(g *Arg) bool {
 	return true
 }
 
-func (p *printer) arg(i int) string {
+// appendArg appends argument i.
+func (p *printer) appendArg(dst []byte, i int) []byte {
 	g := &p.spec.Args[i]
 	v := p.word(i)
-	if s, ok := p.special(i, v); ok {
-		return s
+	if p.plan == nil || p.plan.special {
+		if s, ok := p.special(i, v); ok {
+			return append(dst, s...)
+		}
 	}
 	switch g.Kind {
 	case KindInt:
-		return strconv.FormatInt(p.signed(i), 10)
+		return strconv.AppendInt(dst, p.signed(i), 10)
 	case KindUint:
-		return strconv.FormatUint(v, 10)
+		return strconv.AppendUint(dst, v, 10)
 	case KindHex:
-		return hex(v)
+		return appendHex(dst, v)
 	case KindPtr:
 		if v == 0 {
-			return "NULL"
+			return append(dst, "NULL"...)
 		}
-		return hex(v)
+		return appendHex(dst, v)
 	case KindFd, KindPid:
-		return strconv.FormatInt(int64(int32(uint32(v))), 10)
+		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
 	case KindDirfd:
 		if int32(uint32(v)) == -100 {
-			return "AT_FDCWD"
+			return append(dst, "AT_FDCWD"...)
 		}
-		return strconv.FormatInt(int64(int32(uint32(v))), 10)
+		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
 	case KindSignal:
-		return SignalName(int(int32(uint32(v))))
+		return append(dst, SignalName(int(int32(uint32(v))))...)
 	case KindFlags:
-		return p.flags(g, v)
-	}
-	switch g.Kind {
+		return p.appendFlags(dst, i, g, v)
 	case KindPath:
-		return p.strMax(v, pathMax)
+		return p.appendStrMax(dst, v, pathMax)
 	case KindString:
-		return p.str(v)
+		return p.appendStr(dst, v)
 	}
 	if v == 0 {
-		return "NULL"
+		return append(dst, "NULL"...)
 	}
 	if !p.ready(g) {
-		return hex(v)
+		return appendHex(dst, v)
 	}
 	switch g.Kind {
 	case KindBuffer:
 		n, ok := p.size(i)
 		if !ok {
-			return hex(v)
+			return appendHex(dst, v)
 		}
 		switch p.spec.Name {
 		case "getdents64", "getdents":
 			// strace shows the entries only with -v.
 			b, ok := p.whole(i, v)
 			if !ok {
-				return hex(v)
+				return appendHex(dst, v)
 			}
 			if p.o != nil && p.o.Verbose && p.spec.Name == "getdents64" {
-				return FormatDirents64Verbose(b)
+				return append(dst, FormatDirents64Verbose(b)...)
 			}
-			return hex(v) + " /* " + strconv.Itoa(countDirents(p.c.Arch, p.spec.Name, b)) + " entries */"
+			dst = append(appendHex(dst, v), " /* "...)
+			dst = strconv.AppendInt(dst, int64(countDirents(p.c.Arch, p.spec.Name, b)), 10)
+			return append(dst, " entries */"...)
 		}
 		max := p.o.limit()
 		b := p.read(v, min(n, max))
 		if b == nil && n > 0 {
-			return hex(v)
+			return appendHex(dst, v)
 		}
 		switch p.spec.Name {
 		case "getrandom":
-			return hexString(b, n > len(b))
+			return appendHexString(dst, b, n > len(b))
 		case "getcwd":
 			// The result counts the terminating NUL.
 			if k := bytes.IndexByte(b, 0); k >= 0 {
-				return FormatString(b[:k], max, false)
+				return appendString(dst, b[:k], max, false)
 			}
 		}
-		return FormatString(b, max, n > len(b))
+		return appendString(dst, b, max, n > len(b))
 	case KindStruct:
-		return p.structArg(i, v)
+		return p.appendStruct(dst, i, v)
 	case KindIovec:
-		return p.iovecs(i, v)
+		return p.appendIovecs(dst, i, v)
 	case KindStringArray:
-		return p.strings(g, v)
+		return p.appendStrings(dst, g, v)
 	case KindFdSet:
 		b, ok := p.whole(i, v)
 		if !ok {
-			return hex(v)
+			return appendHex(dst, v)
 		}
-		return formatFdSet(b)
+		return appendFdSet(dst, b)
 	}
-	return hex(v)
+	return appendHex(dst, v)
 }
 
 // special shows the arguments whose meaning depends on another one, as
@@ -507,15 +649,15 @@ func (p *printer) fcntlArg(v uint64) string {
 	return hex(v)
 }
 
-func (p *printer) flags(g *Arg, v uint64) string {
+// appendFlags appends a flags argument as its set shows it.
+func (p *printer) appendFlags(dst []byte, i int, g *Arg, v uint64) []byte {
+	if p.plan != nil && p.plan.sets[i] != nil {
+		return p.plan.sets[i].AppendFormat(dst, v)
+	}
 	if g.Flags == "ioctl" {
-		return FormatIoctlRequest(v)
+		return append(dst, FormatIoctlRequest(v)...)
 	}
-	fs := LookupFlagSetArch(p.c.Arch, g.Flags)
-	if fs == nil {
-		return hex(v)
-	}
-	return fs.Format(v)
+	return LookupFlagSetArch(p.c.Arch, g.Flags).AppendFormat(dst, v)
 }
 
 // whole reads all of argument i's memory, or reports that it cannot.
@@ -528,68 +670,74 @@ func (p *printer) whole(i int, addr uint64) ([]byte, bool) {
 	return b, len(b) == n
 }
 
-func (p *printer) structArg(i int, addr uint64) string {
+// appendStruct appends the struct argument i points to.
+func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	g := &p.spec.Args[i]
 	b, ok := p.whole(i, addr)
 	if !ok {
-		return hex(addr)
+		return appendHex(dst, addr)
 	}
 	a := p.c.Arch
 	switch g.Struct {
 	case "stat", "stat64":
-		return FormatStat(a, p.spec.Name, b)
+		return appendStat(dst, a, p.spec.Name, b)
 	case "statx":
-		return FormatStatx(b)
+		return append(dst, FormatStatx(b)...)
 	case "statfs", "statfs64":
-		return FormatStatfs(a, p.spec.Name, b)
+		return append(dst, FormatStatfs(a, p.spec.Name, b)...)
 	case "timespec", "timespec64":
-		return p.array(b, len(b)/max(1, countOf(g)), func(e []byte) string { return FormatTimespec(a, e) })
+		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+			return append(dst, FormatTimespec(a, e)...)
+		})
 	case "timeval":
-		return p.array(b, len(b)/max(1, countOf(g)), func(e []byte) string { return FormatTimeval(a, e) })
+		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+			return append(dst, FormatTimeval(a, e)...)
+		})
 	case "utsname":
-		return FormatUtsname(b)
+		return append(dst, FormatUtsname(b)...)
 	case "sysinfo":
-		return FormatSysinfo(a, b)
+		return append(dst, FormatSysinfo(a, b)...)
 	case "pollfd":
-		return FormatPollfds(b, false) // revents follow the result (resultNote)
+		return append(dst, FormatPollfds(b, false)...) // revents follow the result (resultNote)
 	case "epoll_event":
-		return FormatEpollEvents(a, b)
+		return append(dst, FormatEpollEvents(a, b)...)
 	case "sigaction":
-		return FormatSigaction(a, b)
+		return append(dst, FormatSigaction(a, b)...)
 	case "sigset", "old_sigset":
-		return FormatSigset(b)
+		return append(dst, FormatSigset(b)...)
 	case "siginfo":
-		return FormatSiginfo(a, b)
+		return append(dst, FormatSiginfo(a, b)...)
 	case "rusage":
-		return FormatRusage(a, b)
+		return append(dst, FormatRusage(a, b)...)
 	case "rlimit", "rlimit64":
-		return FormatRlimit(a, b)
+		return append(dst, FormatRlimit(a, b)...)
 	case "sockaddr":
-		return FormatSockaddr(b)
+		return append(dst, FormatSockaddr(b)...)
 	case "int":
 		if p.spec.Name == "wait4" || p.spec.Name == "waitpid" {
-			return FormatWaitStatus(int(int32(binary.LittleEndian.Uint32(b))))
+			return append(dst, FormatWaitStatus(int(int32(binary.LittleEndian.Uint32(b))))...)
 		}
 		if g.Dir == InOut && len(b) == 4 && p.c.EntryMem != nil {
 			// A value-result length: what went in, and what came out.
 			if in := p.c.EntryMem.ReadMemory(addr, 4); len(in) == 4 && string(in) != string(b) {
-				return "[" + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(in))), 10) +
-					" => " + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(b))), 10) + "]"
+				dst = strconv.AppendInt(append(dst, '['), int64(int32(binary.LittleEndian.Uint32(in))), 10)
+				dst = strconv.AppendInt(append(dst, " => "...), int64(int32(binary.LittleEndian.Uint32(b))), 10)
+				return append(dst, ']')
 			}
 		}
-		return p.array(b, 4, func(e []byte) string {
-			return strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(e))), 10)
+		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
+			return strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(e))), 10)
 		})
 	case "u64":
-		return p.array(b, 8, func(e []byte) string { return strconv.FormatUint(binary.LittleEndian.Uint64(e), 10) })
+		return appendArray(dst, b, 8, func(dst, e []byte) []byte {
+			return strconv.AppendUint(dst, binary.LittleEndian.Uint64(e), 10)
+		})
 	case "long":
-		w := 8
-		if !a.Is64Bit() {
-			w = 4
-		}
-		return p.array(b, w, func(e []byte) string { return strconv.FormatUint(leUint(e), 10) })
+		return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte {
+			return strconv.AppendUint(dst, leUint(e), 10)
+		})
 	}
-	return hex(addr)
+	return appendHex(dst, addr)
 }
 
 func countOf(g *Arg) int {
@@ -599,20 +747,24 @@ func countOf(g *Arg) int {
 	return 1
 }
 
-// array shows b as elements of size elem: one as "[x]" (strace shows
-// pointers to one value so), several as "[x, y]".
-func (p *printer) array(b []byte, elem int, f func([]byte) string) string {
+// appendArray appends b as elements of size elem, each appended by f: one
+// as "[x]" (strace shows pointers to one value so), several as "[x, y]";
+// one element of more than 8 bytes (a struct) without brackets.
+func appendArray(dst, b []byte, elem int, f func(dst, e []byte) []byte) []byte {
 	if elem <= 0 || len(b) < elem {
-		return "[]"
+		return append(dst, "[]"...)
 	}
 	if len(b) == elem && elem > 8 {
-		return f(b)
+		return f(dst, b)
 	}
-	var parts []string
+	dst = append(dst, '[')
 	for i := 0; i+elem <= len(b); i += elem {
-		parts = append(parts, f(b[i:i+elem]))
+		if i > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		dst = f(dst, b[i:i+elem])
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return append(dst, ']')
 }
 
 func leUint(b []byte) uint64 {
@@ -633,13 +785,13 @@ func ptrSize(a Arch) int {
 	return 4
 }
 
-// iovecs shows an iovec array with the data of each buffer; out data only
-// up to the call's result.
-func (p *printer) iovecs(i int, addr uint64) string {
+// appendIovecs appends an iovec array with the data of each buffer; out
+// data only up to the call's result.
+func (p *printer) appendIovecs(dst []byte, i int, addr uint64) []byte {
 	g := &p.spec.Args[i]
 	raw, ok := p.whole(i, addr)
 	if !ok {
-		return hex(addr)
+		return appendHex(dst, addr)
 	}
 	w := ptrSize(p.c.Arch)
 	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
@@ -647,7 +799,8 @@ func (p *printer) iovecs(i int, addr uint64) string {
 		left = p.c.Ret
 	}
 	max := p.o.limit()
-	var parts []string
+	dst = append(dst, '[')
+	n := 0
 	for off := 0; off+2*w <= len(raw); off += 2 * w {
 		base, ln := leUint(raw[off:off+w]), leUint(raw[off+w:off+2*w])
 		data := int64(ln)
@@ -655,26 +808,32 @@ func (p *printer) iovecs(i int, addr uint64) string {
 			data = min(data, left)
 			left -= data
 		}
-		b := p.read(base, int(min(data, int64(max))))
-		s := hex(base)
-		if b != nil || data == 0 {
-			s = FormatString(b, max, data > int64(len(b)))
+		if n > 0 {
+			dst = append(dst, ',', ' ')
 		}
-		parts = append(parts, "{iov_base="+s+", iov_len="+strconv.FormatUint(ln, 10)+"}")
-		if len(parts) == 32 {
-			parts = append(parts, "...")
+		dst = append(dst, "{iov_base="...)
+		b := p.read(base, int(min(data, int64(max))))
+		if b != nil || data == 0 {
+			dst = appendString(dst, b, max, data > int64(len(b)))
+		} else {
+			dst = appendHex(dst, base)
+		}
+		dst = strconv.AppendUint(append(dst, ", iov_len="...), ln, 10)
+		dst = append(dst, '}')
+		if n++; n == 32 {
+			dst = append(dst, ", ..."...)
 			break
 		}
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return append(dst, ']')
 }
 
-// strings shows argv; envp, as strace does unless verbose, as its address
-// and count.
-func (p *printer) strings(g *Arg, addr uint64) string {
+// appendStrings appends argv; envp, as strace does unless verbose, as its
+// address and count.
+func (p *printer) appendStrings(dst []byte, g *Arg, addr uint64) []byte {
 	if sa, ok := p.c.Mem.(StringArrays); ok {
 		if list, ok := sa.StringArray(addr); ok {
-			return p.stringList(g, addr, list)
+			return p.appendStringList(dst, g, addr, list)
 		}
 	}
 	w := ptrSize(p.c.Arch)
@@ -682,7 +841,7 @@ func (p *printer) strings(g *Arg, addr uint64) string {
 	for len(ptrs) < 4096 {
 		b := p.read(addr+uint64(len(ptrs)*w), w)
 		if len(b) < w {
-			return hex(addr)
+			return appendHex(dst, addr)
 		}
 		v := leUint(b)
 		if v == 0 {
@@ -691,64 +850,74 @@ func (p *printer) strings(g *Arg, addr uint64) string {
 		ptrs = append(ptrs, v)
 	}
 	if g.Name == "envp" && (p.o == nil || !p.o.Verbose) {
-		return envCount(addr, len(ptrs))
+		return appendEnvCount(dst, addr, len(ptrs))
 	}
-	parts := make([]string, len(ptrs))
+	dst = append(dst, '[')
 	for i, s := range ptrs {
-		parts[i] = p.str(s)
+		if i > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		dst = p.appendStr(dst, s)
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return append(dst, ']')
 }
 
-// envCount shows an environment as strace does without -v.
-func envCount(addr uint64, n int) string {
-	unit := " vars */"
+// appendEnvCount appends an environment as strace shows it without -v.
+func appendEnvCount(dst []byte, addr uint64, n int) []byte {
+	dst = strconv.AppendInt(append(appendHex(dst, addr), " /* "...), int64(n), 10)
 	if n == 1 {
-		unit = " var */"
+		return append(dst, " var */"...)
 	}
-	return hex(addr) + " /* " + strconv.Itoa(n) + unit
+	return append(dst, " vars */"...)
 }
 
-// stringList shows a string array known by its strings.
-func (p *printer) stringList(g *Arg, addr uint64, list []string) string {
+// appendStringList appends a string array known by its strings.
+func (p *printer) appendStringList(dst []byte, g *Arg, addr uint64, list []string) []byte {
 	if g.Name == "envp" && (p.o == nil || !p.o.Verbose) {
-		return envCount(addr, len(list))
+		return appendEnvCount(dst, addr, len(list))
 	}
-	parts := make([]string, len(list))
+	max := p.o.limit()
+	dst = append(dst, '[')
 	for i, s := range list {
-		max := p.o.limit()
-		parts[i] = FormatString([]byte(s), max, len(s) > max)
+		if i > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		dst = appendString(dst, s, max, len(s) > max)
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return append(dst, ']')
 }
 
-// formatFdSet shows the fds set in an fd_set: "[3 4]".
-func formatFdSet(b []byte) string {
-	var fds []string
+// appendFdSet appends the fds set in an fd_set: "[3 4]".
+func appendFdSet(dst, b []byte) []byte {
+	dst = append(dst, '[')
+	n := 0
 	for i, x := range b {
 		for bit := 0; bit < 8; bit++ {
 			if x&(1<<bit) != 0 {
-				fds = append(fds, strconv.Itoa(i*8+bit))
+				if n > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = strconv.AppendInt(dst, int64(i*8+bit), 10)
+				n++
 			}
 		}
 	}
-	return "[" + strings.Join(fds, " ") + "]"
+	return append(dst, ']')
 }
 
-// hexString quotes b with every byte as \xNN, as strace shows random
-// bytes.
-func hexString(b []byte, truncated bool) string {
+// appendHexString appends b quoted with every byte as \xNN, as strace
+// shows random bytes.
+func appendHexString(dst, b []byte, truncated bool) []byte {
 	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 4*len(b)+5)
-	out = append(out, '"')
+	dst = append(dst, '"')
 	for _, c := range b {
-		out = append(out, '\\', 'x', digits[c>>4], digits[c&15])
+		dst = append(dst, '\\', 'x', digits[c>>4], digits[c&15])
 	}
-	out = append(out, '"')
+	dst = append(dst, '"')
 	if truncated {
-		out = append(out, "..."...)
+		dst = append(dst, "..."...)
 	}
-	return string(out)
+	return dst
 }
 
 // countDirents counts the records getdents or getdents64 filled b with.

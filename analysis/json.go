@@ -552,9 +552,9 @@ func appendJSONBytes(b []byte, s []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSON appends s as a JSON string: quotes, backslashes and control
-// characters escaped, invalid UTF-8 replaced by U+FFFD. (HTML characters
-// are left alone.)
+// appendJSON appends s as a JSON string: quotes, backslashes, control
+// characters and U+2028/U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
+// (HTML characters are left alone.)
 func appendJSON[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0
@@ -587,6 +587,15 @@ func appendJSON[T string | []byte](b []byte, s T) []byte {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
 			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			// Valid JSON, but not JavaScript before ES2019: escaped
+			// for viewers that eval (old trace viewers).
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += n
 			start = i
 			continue
 		}

@@ -95,7 +95,8 @@ type timeline struct {
 	bw      *bufio.Writer
 	werr    error
 	buf     []byte
-	n       int // events written
+	text    []byte // a call's text, reused
+	n       int    // events written
 	start   int64
 	sel     *Selection
 	tasks   *Tasks
@@ -287,7 +288,8 @@ func (t *timeline) syscall(s *format.Syscall) {
 	b = append(b, `,"ts":`...)
 	b = appendMicros(b, h.Time-t.start)
 	b = append(b, `,"args":{"call":`...)
-	b = jsonString(b, s.Text(t.print))
+	t.text = appendCall(t.text[:0], s, t.print)
+	b = appendJSON(b, t.text)
 	b = append(b, `,"ret":`...)
 	switch {
 	case s.Flags&format.Unfinished != 0:
@@ -431,53 +433,5 @@ func appendMicros(b []byte, ns int64) []byte {
 	return b
 }
 
-// jsonString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
-// U+2028 and U+2029 are escaped too, for JavaScript's sake.
-func jsonString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// jsonString appends s as a JSON string (appendJSON).
+func jsonString(b []byte, s string) []byte { return appendJSON(b, s) }

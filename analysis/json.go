@@ -258,16 +258,7 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		b = strconv.AppendUint(b, v.Flags, 10)
 		b = jStr(b, "flags_text", syscalls.LookupFlagSet("clone").Format(v.Flags))
 		b = jBool(b, "thread", v.Thread)
-		how := "unknown"
-		switch v.How {
-		case 1:
-			how = "fork"
-		case 2:
-			how = "vfork"
-		case 3:
-			how = "clone"
-		}
-		b = jStr(b, "how", how)
+		b = jStr(b, "how", v.Method())
 		if v.Arch != 0 {
 			b = jStr(b, "arch", v.Arch.String())
 		}

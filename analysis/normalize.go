@@ -388,14 +388,10 @@ func (nz *normalizer) add(ev format.Event) {
 				p.fds = pp.fds.clone()
 			}
 		}
-		how := "clone"
+		how := v.Method()
 		switch {
 		case v.Thread:
 			how = "thread"
-		case v.How == 1:
-			how = "fork"
-		case v.How == 2:
-			how = "vfork"
 		case v.How == 0:
 			how = "adopted"
 		}

@@ -103,15 +103,8 @@ func CollectProcs(r *format.Reader) (*ProcTree, error) {
 		tasks.Add(ev)
 		switch v := ev.(type) {
 		case *format.NewTask:
-			if !v.Thread {
-				switch v.How {
-				case 1:
-					how[v.Pid] = "fork"
-				case 2:
-					how[v.Pid] = "vfork"
-				case 3:
-					how[v.Pid] = "clone"
-				}
+			if !v.Thread && v.How != 0 {
+				how[v.Pid] = v.Method()
 			}
 		case *format.Detach:
 			detached[v.Pid] = true

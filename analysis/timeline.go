@@ -183,16 +183,12 @@ func (t *timeline) add(ev format.Event) {
 	case *format.Syscall:
 		t.syscall(v)
 	case *format.NewTask:
-		how := "new task"
+		how := v.Method()
 		switch {
 		case v.Thread:
 			how = "new thread"
-		case v.How == 1:
-			how = "fork"
-		case v.How == 2:
-			how = "vfork"
-		case v.How == 3:
-			how = "clone"
+		case v.How == 0:
+			how = "new task"
 		}
 		b := t.instant(h, how, "process")
 		b = append(b, `"parent_pid":`...)

@@ -183,6 +183,20 @@ type NewTask struct {
 // Kind returns KindNewTask.
 func (*NewTask) Kind() Kind { return KindNewTask }
 
+// Method names how the task was created: "fork", "vfork", "clone", or
+// "unknown" (adopted without its parent's event).
+func (t *NewTask) Method() string {
+	switch t.How {
+	case 1:
+		return "fork"
+	case 2:
+		return "vfork"
+	case 3:
+		return "clone"
+	}
+	return "unknown"
+}
+
 // Exec is a successful execve: the process has a new image.
 type Exec struct {
 	Head             // Tid is the thread that exec'd, now with the leader's id

@@ -45,6 +45,7 @@ import (
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/cmdutil"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -232,7 +233,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if v.flags != nil {
 		v.flags(fs, c)
 	}
-	paths, err := parseInterleaved(fs, args[1:])
+	paths, err := cmdutil.ParseInterleaved(fs, args[1:])
 	if err == flag.ErrHelp {
 		return 0
 	}
@@ -261,26 +262,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return diff(c)
 	}
 	return c.runVerb(v)
-}
-
-// parseInterleaved parses flags placed before, between or after the
-// positional arguments (systr-analyze print TRACE -T), up to a "--".
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
 
 // selection builds the event selection from the flags.

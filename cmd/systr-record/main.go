@@ -35,7 +35,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -292,23 +291,7 @@ func (c *config) record(stderr io.Writer) int {
 	if errors.Is(runErr, tracer.ErrStopped) {
 		return 130
 	}
-	return exitLike(st)
-}
-
-// exitLike returns the program's exit code; for a program killed by a
-// signal it kills this process with the same signal (as strace does),
-// or returns 128+signal if that does not end it.
-func exitLike(st tracer.ExitStatus) int {
-	if st.Signal == 0 {
-		return st.Code
-	}
-	signal.Reset(st.Signal)
-	// To this very thread: the signal is handled (and the runtime dies
-	// of it) before the call returns.
-	runtime.LockOSThread()
-	unix.Tgkill(os.Getpid(), unix.Gettid(), st.Signal)
-	time.Sleep(time.Second) // the signal's default action is not to die (SIGCHLD...)
-	return 128 + int(st.Signal)
+	return cmdutil.ExitLike(st)
 }
 
 // status shows events, bytes and rate on a terminal's stderr, once a

@@ -14,8 +14,10 @@ package tracer
 // (ptrace.Mem: /proc/PID/mem writes read-only text with FOLL_FORCE, and
 // the kernel gives the process its own copy of the page, as for a
 // debugger's breakpoint). Children forked later inherit the patched copy;
-// an exec gets a fresh vDSO, patched again. The parse is cached per image,
-// so later execs only read the image, compare it and write.
+// an exec gets a fresh vDSO, patched again. The kernel has one image per
+// ABI, so the parse is cached: later execs read only the bytes the stubs
+// replace, compare them with the parsed image's and write (about 60 µs an
+// exec on the development VM: auxv 15, read 13, write 20).
 //
 // The stubs:
 //

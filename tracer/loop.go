@@ -876,9 +876,19 @@ func (t *Tracer) execed(th *thread) {
 				t.adoptPending(tid, p)
 			}
 		}
+		var arch syscalls.Arch
+		var vdsoErr error
+		if t.opts.TrapVDSO && !p.silent && !p.detach && !p.detachAtExec {
+			// Before anything of the new image runs (see vdso.go).
+			arch = t.archNow(th)
+			vdsoErr = t.patchVDSO(th, arch)
+		}
 		if n := t.ntf.Load(); n.onExec != nil && !p.silent && !p.detach {
 			path, _ := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
-			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path, Arch: t.archNow(th)})
+			if arch == 0 {
+				arch = t.archNow(th)
+			}
+			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path, Arch: arch, VDSOErr: vdsoErr})
 		}
 		if p.detachAtExec {
 			// Detached before its execve (see detachProc): now.

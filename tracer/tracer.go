@@ -106,6 +106,16 @@ type Options struct {
 	// (GOMAXPROCS=2, as the systr commands do on one CPU) recovers about
 	// half of the gain without changing scheduling.
 	YieldPoll bool
+	// TrapVDSO makes the vDSO time functions (clock_gettime, gettimeofday,
+	// time, clock_getres, getcpu; getrandom's state query fails, so that
+	// callers use the syscall) make real system calls, so that handlers
+	// see them: at every exec of a traced process, the started program's
+	// first one included, their entries in the new image are overwritten
+	// with stubs that make the syscall. Forked children inherit the
+	// patched copy. x86_64 and i386 tracees only; processes attached with
+	// Attach are patched only when they exec. A failure leaves the process
+	// running as it was and is reported in ExecEvent.VDSOErr.
+	TrapVDSO bool
 }
 
 type session struct {

@@ -168,6 +168,10 @@ type ExecEvent struct {
 	// Arch is the architecture of the new image (0 if it could not be
 	// read).
 	Arch syscalls.Arch
+	// VDSOErr, with Options.TrapVDSO, says why the new image's vDSO time
+	// functions were not made to trap (nil: they were, or the option is
+	// off). The process runs on either way.
+	VDSOErr error
 }
 
 // SignalEvent is a signal about to be delivered to a thread. A handler may

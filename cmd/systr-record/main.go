@@ -16,6 +16,7 @@
 //	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
 //	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
 //	--text FILE      print each call as strace does while recording ("-": stderr)
+//	--no-vdso-trap   leave the vDSO alone: its clock reads are not recorded
 //	--cpu N          run the recorder and the program on CPU N only
 //	-q               no status line and no summary
 //
@@ -65,6 +66,7 @@ type config struct {
 	text     string
 	cpu      int
 	quiet    bool
+	noVDSO   bool
 	argv     []string
 }
 
@@ -97,6 +99,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.IntVar(&c.cpu, "cpu", -1, "run the recorder and the program on CPU `N` only")
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
+	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -222,7 +225,10 @@ func (c *config) record(stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}
-	t, err := tracer.New()
+	// By default every exec'd image's vDSO time functions make real
+	// syscalls, so that clock reads are in the trace (and can be
+	// replayed).
+	t, err := tracer.New(tracer.Options{TrapVDSO: !c.noVDSO})
 	if err != nil {
 		w.Close()
 		os.Remove(out)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -457,5 +458,53 @@ func TestRecorderKilled(t *testing.T) {
 	}
 	if len(children) == 0 {
 		t.Error("found no child of the recorder")
+	}
+}
+
+// TestVDSOTrap: clock reads through the vDSO are recorded by default (the
+// vDSO is patched to make syscalls), not with --no-vdso-trap.
+func TestVDSOTrap(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("tracee programs are for amd64")
+	}
+	prog := testprog.C(t, "clocks")
+	want := testprog.Native(t, prog, "2")
+	for _, trap := range []bool{true, false} {
+		trace := filepath.Join(t.TempDir(), "t.sctr")
+		args := []string{"-q", "-o", trace}
+		if !trap {
+			args = append(args, "--no-vdso-trap")
+		}
+		got, stderr := runCmd(t, exec.Command(bin(t), append(args, "--", prog, "2")...))
+		if got.stdout != want.Stdout || got.code != 0 {
+			t.Errorf("trap %v: %+v, stderr %s; native %v", trap, got, stderr, want)
+		}
+		r, err := format.Open(trace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int{}
+		for ev, err := range r.Events(nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, ok := ev.(*format.Syscall); ok {
+				switch name := syscalls.Name(s.Arch, int(s.Nr)); name {
+				case "clock_gettime", "gettimeofday", "time", "clock_getres":
+					counts[name]++
+					if name == "clock_gettime" && s.Region(1, syscalls.Out) == nil {
+						t.Errorf("clock_gettime recorded without its timespec: %+v", s)
+					}
+				}
+			}
+		}
+		r.Close()
+		wantCounts := map[string]int{"clock_gettime": 4, "gettimeofday": 2, "time": 2, "clock_getres": 2}
+		if !trap {
+			wantCounts = map[string]int{}
+		}
+		if fmt.Sprint(counts) != fmt.Sprint(wantCounts) {
+			t.Errorf("trap %v: recorded %v, want %v", trap, counts, wantCounts)
+		}
 	}
 }

@@ -41,6 +41,11 @@ type Options struct {
 	// Tee, if not nil, also receives every event after it went to the
 	// writer (for printing while recording). The recorder never closes it.
 	Tee chan<- format.Event
+	// VDSOTrapped says that the tracer patches the vDSO of every image
+	// (tracer.Options.TrapVDSO), so that clock reads are recorded as
+	// syscalls: Header notes it (Extra["vdso"] = "trapped"); a replayer
+	// must trap them too.
+	VDSOTrapped bool
 	// Queue bounds the events buffered between the tracer thread and the
 	// writer (default 16384): the writer is woken when this many wait,
 	// and the tracer waits at twice as many. Events are never dropped.
@@ -425,6 +430,9 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	}
 	if o.NoEnv {
 		h.Env, h.EnvRedacted = nil, true
+	}
+	if o.VDSOTrapped {
+		h.Extra = map[string]string{"vdso": "trapped"}
 	}
 	return h
 }

@@ -28,6 +28,10 @@ type RecordOptions struct {
 	Stdout io.Writer
 	// Out is the trace's path (default: a file in t.TempDir()).
 	Out string
+	// NoVDSOTrap leaves the vDSO alone: clock reads through it make no
+	// syscall and are not recorded. By default, as systr-record does,
+	// they are trapped (tracer.Options.TrapVDSO).
+	NoVDSOTrap bool
 }
 
 // Record runs argv under systr's recorder, as systr-record does, and returns
@@ -39,7 +43,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if o == nil {
 		o = &RecordOptions{}
 	}
-	tr, err := tracer.New()
+	tr, err := tracer.New(tracer.Options{TrapVDSO: !o.NoVDSOTrap})
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}
@@ -56,11 +60,13 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if env == nil {
 		env = os.Environ()
 	}
-	w, err := format.Create(out, record.Header(argv, cwd, env, nil, o.Record), nil)
+	ro := o.Record
+	ro.VDSOTrapped = !o.NoVDSOTrap
+	w, err := format.Create(out, record.Header(argv, cwd, env, nil, ro), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, w, o.Record)
+	rec, err := record.New(tr, w, ro)
 	if err != nil {
 		w.Close()
 		t.Fatal(err)

@@ -451,6 +451,11 @@ func info(w io.Writer, r *format.Reader, path string) error {
 		env = "left out (--no-env)"
 	}
 	fmt.Fprintf(w, "env:       %s\n", env)
+	vdso := "not trapped (clock reads through it were not recorded)"
+	if h.Extra["vdso"] == "trapped" {
+		vdso = "trapped (clock reads recorded as syscalls)"
+	}
+	fmt.Fprintf(w, "vdso:      %s\n", vdso)
 	var names []string
 	for _, a := range h.Arches {
 		names = append(names, a.String())

@@ -221,6 +221,7 @@ func (c *config) record(stderr io.Writer) int {
 	if !c.noEnv {
 		env = os.Environ()
 	}
+	o.VDSOTrapped = !c.noVDSO
 	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
 	if err != nil {
 		return fail(stderr, 1, "%v", err)

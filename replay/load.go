@@ -1,0 +1,210 @@
+package replay
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// rthread is a recorded thread: its calls in order and the tasks it
+// created, in order of creation.
+type rthread struct {
+	pid, tid int32
+	calls    []*format.Syscall
+	children []*rthread
+	// restarted is a call that returned a restart code, waiting for the
+	// next call of the thread to tell what became of it.
+	restarted *format.Syscall
+}
+
+func (t *rthread) name() string {
+	if t == nil {
+		return "?"
+	}
+	if t.pid == t.tid {
+		return fmt.Sprint(t.pid)
+	}
+	return fmt.Sprintf("%d.%d", t.pid, t.tid)
+}
+
+// model is a trace loaded for replay.
+type model struct {
+	hdr     *format.Header
+	root    *rthread
+	traced  *syscalls.Filter // nil: all
+	gaps    map[*format.Syscall]string
+	reasons []string // why the trace lacks data (gaps), first ones
+	nGaps   int
+	// fatal are reasons no flag overrides.
+	fatal     []string
+	truncated error
+}
+
+const maxReasons = 5
+
+func (m *model) gap(s *format.Syscall, why string) {
+	m.nGaps++
+	if s != nil {
+		m.gaps[s] = why
+	}
+	if len(m.reasons) < maxReasons {
+		m.reasons = append(m.reasons, why)
+	}
+}
+
+// load reads the whole trace into memory.
+func load(r *format.Reader) (*model, error) {
+	m := &model{hdr: r.Header(), gaps: map[*format.Syscall]string{}}
+	if m.hdr.Traced != "" && m.hdr.Traced != "all" {
+		f, err := syscalls.ParseFilter(m.hdr.Traced)
+		if err != nil {
+			return nil, fmt.Errorf("%w: traced set %q: %v", ErrIncomplete, m.hdr.Traced, err)
+		}
+		if !f.IsAll() {
+			m.traced = f
+			m.gap(nil, fmt.Sprintf("recorded with -e trace=%s: the other calls are not in the trace", m.hdr.Traced))
+		}
+	}
+	if len(m.hdr.Attached) > 0 {
+		m.fatal = append(m.fatal, fmt.Sprintf("a recording of attached processes %v: replay needs a recording of a program started by the recorder", m.hdr.Attached))
+	}
+	byTid := map[int32]*rthread{}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			return nil, fmt.Errorf("replay: reading the trace: %w", err)
+		}
+		switch ev := ev.(type) {
+		case *format.NewTask:
+			t := &rthread{pid: ev.Pid, tid: ev.Tid}
+			if p := byTid[ev.ParentTid]; p != nil && ev.ParentTid != 0 {
+				p.children = append(p.children, t)
+			} else if m.root != nil {
+				m.gap(nil, fmt.Sprintf("task %d was created outside the trace (no parent event)", ev.Tid))
+			}
+			byTid[ev.Tid] = t
+		case *format.Exec:
+			if ev.FormerTid != ev.Tid {
+				if t := byTid[ev.FormerTid]; t != nil {
+					// The thread goes on with the leader's id (its calls
+					// in flight still come under the former one).
+					byTid[ev.Tid] = t
+					t.tid = ev.Tid
+				}
+			}
+		case *format.Lost:
+			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
+		case *format.Syscall:
+			t := byTid[ev.Tid]
+			if t == nil {
+				t = &rthread{pid: ev.Pid, tid: ev.Tid}
+				byTid[ev.Tid] = t
+				if m.root == nil {
+					m.root = t
+				} else {
+					m.gap(nil, fmt.Sprintf("thread %d has calls but no creation event", ev.Tid))
+				}
+			}
+			m.add(t, ev)
+		}
+	}
+	for _, t := range byTid {
+		m.flushRestart(t)
+	}
+	if err := r.Truncated(); err != nil {
+		m.truncated = err
+		m.gap(nil, fmt.Sprintf("the trace file is cut short: %v", err))
+	}
+	if m.root == nil {
+		m.fatal = append(m.fatal, "the trace has no system calls")
+	}
+	return m, nil
+}
+
+// add appends a call to its thread, merging a call that was restarted
+// with its restart.
+func (m *model) add(t *rthread, s *format.Syscall) {
+	if prev := t.restarted; prev != nil {
+		t.restarted = nil
+		name := syscalls.Name(s.Arch, int(s.Nr))
+		switch {
+		case s.Nr == prev.Nr && s.Arch == prev.Arch:
+			// The kernel ran the same call again: it stands for both.
+		case name == "restart_syscall":
+			merged := *prev
+			merged.Ret, merged.Exit, merged.Flags = s.Ret, s.Exit, s.Flags
+			merged.Mem = nil
+			for _, reg := range prev.Mem {
+				if reg.Dir != syscalls.Out {
+					merged.Mem = append(merged.Mem, reg)
+				}
+			}
+			merged.Mem = append(merged.Mem, s.Mem...)
+			s = &merged
+		default:
+			// A handler ran and the program saw EINTR.
+			p := *prev
+			p.Ret = -int64(syscall.EINTR)
+			p.Flags &^= format.Restarted
+			t.calls = append(t.calls, &p)
+		}
+	}
+	if s.Flags&format.Restarted != 0 && s.Flags&format.Unfinished == 0 {
+		t.restarted = s
+		return
+	}
+	m.noteGaps(s)
+	t.calls = append(t.calls, s)
+}
+
+func (m *model) flushRestart(t *rthread) {
+	if p := t.restarted; p != nil {
+		t.restarted = nil
+		q := *p
+		q.Flags |= format.Unfinished
+		t.calls = append(t.calls, &q)
+	}
+}
+
+// noteGaps records the data a call lacks for emulation: out memory cut
+// by the capture limit, masked or unreadable.
+func (m *model) noteGaps(s *format.Syscall) {
+	for i := range s.Mem {
+		reg := &s.Mem[i]
+		if reg.Dir != syscalls.Out {
+			continue
+		}
+		var why string
+		switch {
+		case reg.Flags&format.Redacted != 0:
+			why = "masked"
+		case reg.Truncated():
+			why = fmt.Sprintf("cut at %d of %d bytes (capture limit)", len(reg.Data), reg.Len)
+		default:
+			continue
+		}
+		m.gap(s, fmt.Sprintf("%s's out buffer (seq %d, thread %d) %s",
+			syscalls.FormatName(s.Arch, int(s.Nr)), s.Seq, s.Tid, why))
+		return
+	}
+}
+
+// check says whether the trace may be replayed with o.
+func (m *model) check(o *Options) error {
+	reasons := m.fatal
+	if m.hdr.EnvRedacted && o.Env == nil && !o.AllowGaps {
+		reasons = append(reasons, "the environment was not recorded (--no-env): give one")
+	}
+	if !o.AllowGaps && m.nGaps > 0 {
+		reasons = append(reasons, m.reasons...)
+		if m.nGaps > len(m.reasons) {
+			reasons = append(reasons, fmt.Sprintf("and %d more gaps", m.nGaps-len(m.reasons)))
+		}
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(reasons, "; "))
+}

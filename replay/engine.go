@@ -3,12 +3,14 @@ package replay
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
@@ -58,6 +60,10 @@ type lthread struct {
 	args   [6]uint64
 	unseq  bool // not matched against the trace (futex...)
 
+	nr      int       // the live syscall number at entry
+	delayed time.Time // when the fd operation in progress was first delayed
+	fdOp    bool      // the call in progress is in its process's fd queue
+
 	restarting bool // a real call is to be restarted by the kernel
 	children   int  // tasks it created
 	free       bool // no more recorded calls (or none): runs for real
@@ -77,6 +83,7 @@ type engine struct {
 	res            Result
 	first          *Divergence
 	stopped        bool
+	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
 }
 
@@ -126,7 +133,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("%w: no command line recorded", ErrIncomplete)
 	}
 	if e.m.truncated != nil {
-		e.warn("the trace file is cut short (%v): threads go on for real where it ends", e.m.truncated)
+		e.warn("the trace file is cut short (%v): the program is stopped where the first thread reaches its end", e.m.truncated)
 	}
 	t, err := newTracer(e.o)
 	if err != nil {
@@ -156,7 +163,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	if e.first != nil {
 		return &e.res, e.first
 	}
-	if err != nil {
+	if err != nil && !(e.ended && errors.Is(err, tracer.ErrStopped)) {
 		return &e.res, fmt.Errorf("replay: running %q: %w", argv, err)
 	}
 	return &e.res, nil
@@ -260,20 +267,23 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	e.res.Calls++
 	name := c.Name()
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
-	lt.cur, lt.name, lt.spec, lt.args, lt.mode, lt.unseq = nil, name, spec, c.Args(), 0, false
+	lt.cur, lt.name, lt.spec, lt.args, lt.mode, lt.unseq, lt.nr, lt.fdOp = nil, name, spec, c.Args(), 0, false, c.Nr(), false
 	if e.stopped {
 		if name != "exit" && name != "exit_group" {
 			_ = c.SkipErrno(syscall.ENOSYS)
 		}
 		return
 	}
-	if unsequenced[name] || (e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr())) {
-		if !unsequenced[name] {
-			e.warnOnce("untraced "+name, "%s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)
-		}
+	if unsequenced[name] {
 		lt.unseq = true
 		lt.mode = modeReal
 		e.res.Real++
+		return
+	}
+	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
+		e.warnOnce("untraced "+name, "gap: %s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)
+		e.freeCall(c, lt)
+		lt.unseq = true
 		return
 	}
 	if lt.r == nil && !lt.free {
@@ -299,7 +309,13 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	lt.restarting = false
 	if lt.idx >= len(lt.r.calls) {
 		if e.m.truncated != nil {
-			e.warnOnce("end "+lt.r.name(), "thread %s: the trace ends here (file cut short): the rest runs for real", lt.r.name())
+			// What follows is unknown: running it for real could block
+			// (a read of a pipe whose writes were emulated) or do harm.
+			e.warn("thread %s: the trace ends here (file cut short): stopping the program", lt.r.name())
+			e.ended, e.stopped = true, true
+			_ = c.SkipErrno(syscall.ENOSYS)
+			e.t.Stop()
+			return
 		} else {
 			e.diverge(lt, nil, lt.idx, liveText(c, lt.args), "the thread makes more calls than recorded")
 			if e.stopped {
@@ -328,9 +344,73 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			rec = lt.r.calls[j]
 		}
 	}
+	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
+		return
+	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
 	e.apply(c, lt, rec)
+}
+
+// delayLimit bounds how long a thread waits for its turn to take or free
+// fd numbers; then the recorded order is given up for that call.
+const delayLimit = 2 * time.Second
+
+// delay keeps the fd operations of a process's threads in their recorded
+// order, so that the kernel hands out the recorded numbers: a thread
+// whose operation comes later than another thread's makes sched_yield
+// instead, and its syscall instruction is run again (see exit).
+func (e *engine) delay(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
+	lt.fdOp = true
+	q := e.m.fdQueues[rec.Pid]
+	if q == nil || q.next >= len(q.seqs) || q.seqs[q.next] == rec.Seq {
+		lt.delayed = time.Time{}
+		return false
+	}
+	nr, ok := syscalls.Number(c.Arch(), "sched_yield")
+	if !ok {
+		return false
+	}
+	now := time.Now()
+	if lt.delayed.IsZero() {
+		lt.delayed = now
+	} else if now.Sub(lt.delayed) > delayLimit {
+		e.warn("thread %s call %d: %s waited %v for its turn to take fds: going on out of order", lt.r.name(), lt.idx, lt.name, delayLimit)
+		for i := q.next; i < len(q.seqs); i++ {
+			if q.seqs[i] == rec.Seq {
+				q.next = i
+			}
+		}
+		lt.delayed = time.Time{}
+		return false
+	}
+	e.res.Calls--
+	lt.mode, lt.fdOp = modeDelay, false
+	if err := c.Set(tracer.SetNr(nr)); err != nil {
+		e.warn("delaying %s: %v", lt.name, err)
+		lt.mode = modeFree
+	}
+	return true
+}
+
+// insnLen is the length of the syscall instruction of a.
+func insnLen(a syscalls.Arch) uint64 {
+	if a == syscalls.ARM64 {
+		return 4
+	}
+	return 2 // syscall, int 0x80
+}
+
+// retry, at the exit of a delayed call's stand-in sched_yield, makes the
+// thread run its syscall instruction again.
+func (e *engine) retry(c *tracer.Call, lt *lthread) {
+	again := int64(lt.nr) // x86: the number goes back in rax
+	if c.Arch() == syscalls.ARM64 {
+		again = int64(lt.args[0]) // arm64: x0 holds both the result and argument 0
+	}
+	if err := c.Set(tracer.SetRet(again), tracer.SetIP(c.IP()-insnLen(c.Arch()))); err != nil {
+		e.warn("retrying %s: %v", lt.name, err)
+	}
 }
 
 // resync looks a few calls ahead for one that matches the live call.
@@ -517,7 +597,7 @@ func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd f
 	case "prctl":
 		// PR_GET_*: recorded. The others change the process.
 		switch int32(lt.args[0]) {
-		case 16 /* PR_GET_NAME */, 2 /* PR_GET_PDEATHSIG */, 3 /* PR_GET_DUMPABLE */, 21 /* PR_GET_SECCOMP */:
+		case 16 /* PR_GET_NAME */, 2 /* PR_GET_PDEATHSIG */, 3 /* PR_GET_DUMPABLE */, 21 /* PR_GET_SECCOMP */ :
 			return modeEmulate
 		}
 	}
@@ -656,20 +736,29 @@ func (e *engine) show(c *tracer.Call, lt *lthread, n int64) {
 	_, _ = w.Write(data)
 }
 
-// freeCall runs a call no recorded call matches: for real, except writes
-// (skipped; shown when to the terminal).
+// freeCall runs a call no recorded call matches: for real, except
+// writes to the terminal, which are shown and skipped.
 func (e *engine) freeCall(c *tracer.Call, lt *lthread) {
 	lt.cur = nil
-	if writes[lt.name] || termWrites[lt.name] {
+	if k := lt.proc.fds[int(int32(lt.args[0]))].kind; termWrites[lt.name] && (k == fdStdout || k == fdStderr) {
 		lt.mode = modeFreeSkip
 		e.res.Emulated++
 		n := int64(0)
-		if lt.name == "write" || lt.name == "pwrite64" || lt.name == "sendto" {
+		switch lt.name {
+		case "write", "pwrite64", "sendto":
 			n = int64(lt.args[2])
+		default:
+			if lt.spec != nil {
+				for k := 0; k < 1024; k++ {
+					_, ln, ok := liveIovec(c, &lt.spec.Args[1], lt.args[1], k)
+					if !ok {
+						break
+					}
+					n += int64(ln)
+				}
+			}
 		}
-		if termWrites[lt.name] {
-			e.show(c, lt, n)
-		}
+		e.show(c, lt, n)
 		_ = c.Skip(n)
 		return
 	}
@@ -749,8 +838,18 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 	if e.stopped || lt.mode == 0 {
 		return
 	}
+	if lt.mode == modeDelay {
+		e.retry(c, lt)
+		return
+	}
 	ret := c.Ret()
 	rec := lt.cur
+	if lt.fdOp && rec != nil {
+		lt.fdOp = false
+		if q := e.m.fdQueues[rec.Pid]; q != nil && q.next < len(q.seqs) && q.seqs[q.next] == rec.Seq {
+			q.next++
+		}
+	}
 	switch lt.mode {
 	case modeStandin:
 		if ret != rec.Ret {
@@ -937,4 +1036,3 @@ func liveTextExit(c *tracer.Call, lt *lthread) string {
 	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args}, nil)
 	return strings.TrimSuffix(s, " <unfinished ...>")
 }
-

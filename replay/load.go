@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"syscall"
@@ -41,6 +42,10 @@ type model struct {
 	// fatal are reasons no flag overrides.
 	fatal     []string
 	truncated error
+	// fdQueues order the fd allocations of each recorded process (by
+	// pid) across its threads; fdOps are the calls in them.
+	fdQueues map[int32]*fdQueue
+	fdOps    map[*format.Syscall]bool
 }
 
 const maxReasons = 5
@@ -57,7 +62,7 @@ func (m *model) gap(s *format.Syscall, why string) {
 
 // load reads the whole trace into memory.
 func load(r *format.Reader) (*model, error) {
-	m := &model{hdr: r.Header(), gaps: map[*format.Syscall]string{}}
+	m := &model{hdr: r.Header(), gaps: map[*format.Syscall]string{}, fdQueues: map[int32]*fdQueue{}, fdOps: map[*format.Syscall]bool{}}
 	if m.hdr.Traced != "" && m.hdr.Traced != "all" {
 		f, err := syscalls.ParseFilter(m.hdr.Traced)
 		if err != nil {
@@ -113,6 +118,9 @@ func load(r *format.Reader) (*model, error) {
 	for _, t := range byTid {
 		m.flushRestart(t)
 	}
+	for _, q := range m.fdQueues {
+		q.order()
+	}
 	if err := r.Truncated(); err != nil {
 		m.truncated = err
 		m.gap(nil, fmt.Sprintf("the trace file is cut short: %v", err))
@@ -155,8 +163,91 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 		t.restarted = s
 		return
 	}
+	if unsequenced[syscalls.Name(s.Arch, int(s.Nr))] {
+		return // matched by nothing: they run for real
+	}
 	m.noteGaps(s)
+	if isFdOp(s) {
+		q := m.fdQueues[s.Pid]
+		if q == nil {
+			q = &fdQueue{}
+			m.fdQueues[s.Pid] = q
+		}
+		q.ops = append(q.ops, s)
+		m.fdOps[s] = true
+	}
 	t.calls = append(t.calls, s)
+}
+
+// fdQueue is the order in which a recorded process's threads allocated
+// and freed fds (its calls' seqs, in the order they returned), and how
+// far the live process is.
+type fdQueue struct {
+	ops  []*format.Syscall // while loading
+	seqs []uint64
+	next int
+}
+
+// order fixes the queue's order where the trace's (the order in which
+// calls returned) may differ from the order in which the kernel handed
+// out the numbers: two allocations that overlapped in time come lowest
+// fd first.
+func (q *fdQueue) order() {
+	ops := q.ops
+	for i := 1; i < len(ops); i++ {
+		for j := i; j > 0; j-- {
+			a, b := ops[j-1], ops[j]
+			fa, oka := allocated(a)
+			fb, okb := allocated(b)
+			if !oka || !okb || b.Time >= a.Exit || fb >= fa {
+				break
+			}
+			ops[j-1], ops[j] = b, a
+		}
+	}
+	q.seqs = make([]uint64, len(ops))
+	for i, s := range ops {
+		q.seqs[i] = s.Seq
+	}
+	q.ops = nil
+}
+
+// allocated returns the lowest fd a recorded call took, if it took any.
+func allocated(s *format.Syscall) (int64, bool) {
+	switch syscalls.Name(s.Arch, int(s.Nr)) {
+	case "close", "close_range":
+		return 0, false
+	case "pipe", "pipe2", "socketpair":
+		arg := 0
+		if syscalls.Name(s.Arch, int(s.Nr)) == "socketpair" {
+			arg = 3
+		}
+		if reg := s.Region(arg, syscalls.Out); reg != nil && len(reg.Data) >= 8 {
+			a, b := int32(binary.LittleEndian.Uint32(reg.Data)), int32(binary.LittleEndian.Uint32(reg.Data[4:]))
+			return int64(min(a, b)), true
+		}
+		return 0, false
+	}
+	return s.Ret, true
+}
+
+// isFdOp says whether a recorded call took or freed fd numbers.
+func isFdOp(s *format.Syscall) bool {
+	if s.Flags&format.Unfinished != 0 || s.Ret < 0 {
+		return false
+	}
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return false
+	}
+	switch spec.Name {
+	case "close", "close_range", "dup2", "dup3", "pipe", "pipe2", "socketpair":
+		return true
+	case "fcntl", "fcntl64":
+		cmd := int32(s.Args[1])
+		return cmd == fDupFd || cmd == fDupFdCx
+	}
+	return spec.Ret == syscalls.KindFd
 }
 
 func (m *model) flushRestart(t *rthread) {

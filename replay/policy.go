@@ -83,12 +83,13 @@ const (
 type mode uint8
 
 const (
-	modeEmulate mode = iota + 1 // skip, recorded result and out memory
-	modeReal                    // the kernel runs it
-	modeStandin                 // an fd-creating call made an eventfd2
-	modeBlock                   // recorded unfinished: block (pause) until killed
-	modeFree                    // no recorded call: runs for real, unverified
-	modeFreeSkip                // no recorded call, a write: skipped (shown if to a terminal)
+	modeEmulate  mode = iota + 1 // skip, recorded result and out memory
+	modeReal                     // the kernel runs it
+	modeStandin                  // an fd-creating call made an eventfd2
+	modeBlock                    // recorded unfinished: block (pause) until killed
+	modeFree                     // no recorded call: runs for real, unverified
+	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
+	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 )
 
 func (m mode) String() string {
@@ -105,6 +106,8 @@ func (m mode) String() string {
 		return "free"
 	case modeFreeSkip:
 		return "free-skip"
+	case modeDelay:
+		return "delay"
 	}
 	return "?"
 }

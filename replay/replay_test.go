@@ -24,7 +24,7 @@ type recorded struct {
 	status tracer.ExitStatus
 }
 
-func record(t testing.TB, o *golden.RecordOptions, argv ...string) recorded {
+func recordRun(t testing.TB, o *golden.RecordOptions, argv ...string) recorded {
 	t.Helper()
 	if o == nil {
 		o = &golden.RecordOptions{}
@@ -60,7 +60,7 @@ func run(t testing.TB, trace string, o *replay.Options) replayed {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), replayTimeout)
 	defer cancel()
 	r.res, r.err = replay.Replay(ctx, f, o)
 	r.stdout, r.stderr = out.String(), errb.String()
@@ -96,7 +96,7 @@ func TestNondeterministic(t *testing.T) {
 	if err := os.WriteFile(file, []byte("as recorded\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rec := record(t, &golden.RecordOptions{Stdin: strings.NewReader("recorded input\n")}, prog, file)
+	rec := recordRun(t, &golden.RecordOptions{Stdin: strings.NewReader("recorded input\n")}, prog, file)
 	for _, want := range []string{"clock_gettime: ", "monotonic moved: ", "getrandom: 16 bytes ", "urandom: 16 bytes ",
 		`stdin: 15 bytes "recorded input`, `file: 12 bytes "as recorded`} {
 		if !strings.Contains(rec.stdout, want) {
@@ -125,3 +125,5 @@ func TestNondeterministic(t *testing.T) {
 }
 
 var _ = errors.Is
+
+var replayTimeout = 2 * time.Minute

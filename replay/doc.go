@@ -31,8 +31,17 @@
 // failing that runs the live call unmatched (for real, except writes,
 // which are skipped).
 //
-// futex, futex_time64, futex_waitv and sched_yield are not matched: how
-// many of them a thread makes depends on timing. They run for real.
+// futex, futex_time64, futex_waitv, sched_yield and the memory calls
+// (mmap, mmap2, munmap, mprotect, brk, madvise, mremap) are not matched:
+// how many of them a thread makes, and with what lengths, depends on
+// timing or on the addresses the kernel picks (the same set
+// analysis.DefaultNoise drops). They run for real, unverified.
+//
+// A thread that makes more calls than recorded diverges, unless the
+// recorded thread was killed (its last call is not its own exit,
+// exit_group or execve: another thread's exit_group or a signal ended
+// it): then it blocks in pause until the program ends it, as it was
+// ended when recorded.
 //
 // # Policy
 //
@@ -42,8 +51,8 @@
 // argument i, the k-th buffer of an iovec or msghdr to the k-th live
 // iov_base, at most the live length), or run for real, by name:
 //
-// Run for real (what builds the process): mmap, mmap2, munmap, mprotect,
-// brk, madvise, mremap, msync, mlock*, membarrier, pkey_*, shmat, shmdt;
+// Run for real (what builds the process): the memory calls above, msync,
+// mlock*, membarrier, pkey_*, shmat, shmdt;
 // clone, clone3, fork, vfork, execve, execveat, exit, exit_group, wait4,
 // waitid, kill, tgkill, tkill, rt_sigqueueinfo, rt_tgsigqueueinfo;
 // set_robust_list, rseq, set_tid_address, arch_prctl, set_thread_area,
@@ -54,8 +63,11 @@
 // close_range, dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC and
 // F_SETFD on fds that are not stand-ins; other commands are emulated),
 // pipe, pipe2, socketpair, memfd_create, epoll_create, epoll_create1.
-// A real call must succeed or fail as recorded (else a divergence); an fd
-// it returns must be the recorded number; addresses may differ; other
+// A real call must succeed or fail as recorded (else a divergence; but
+// chdir, fchdir, setpgid, setsid, prctl, personality, prlimit64,
+// setrlimit and umask just get their recorded result, with a warning: a
+// chdir into a directory whose mkdir was emulated goes on); an fd it
+// returns must be the recorded number; addresses may differ; other
 // results are set to the recorded ones.
 //
 // Pids: the program sees the recorded ones. getpid, getppid and gettid are
@@ -65,7 +77,10 @@
 // program's memory, such as a pthread's tid, stays); wait4 and waitid
 // whose recorded call returned a child run for real without WNOHANG (so
 // they wait for the live child) and return the recorded pid, status and
-// rusage; those that returned nothing or failed are emulated.
+// rusage; those that returned nothing or failed are emulated. Such a
+// wait waits for the recorded child itself (its live pid, P_PID for
+// waitid), not for any: which child a wait for any returns depends on
+// timing.
 //
 // Emulated: every other call, among them everything that brings in the
 // outside world (read, pread64, readv, preadv, recvfrom, recvmsg,
@@ -115,7 +130,18 @@
 // return the recorded data, so a file changed or deleted after the
 // recording replays as it was; so do fstat, lseek, ioctl and the rest.
 // Replay follows each process's fd table (dup, close, close_range, fcntl,
-// cloexec at exec) to know stand-ins and terminal fds. A stand-in cannot
+// cloexec at exec) to know stand-ins and terminal fds.
+//
+// Threads of one process share its fd table, so the numbers they get
+// depend on the order in which they open and close. Replay keeps the
+// recorded order: the calls of a recorded process that took or freed fd
+// numbers form a queue (in the order they returned; two allocations that
+// overlapped in time, lowest fd first), and a live thread whose call is
+// not at the head of its process's queue is held back: its call becomes
+// sched_yield and, at its exit, the instruction pointer goes back over the
+// syscall instruction with the syscall number restored, so that the
+// thread makes the call again (x86: 2 bytes, arm64: 4). After 2 s of
+// waiting the order is given up for that call, with a warning. A stand-in cannot
 // be mapped: a program that mmaps a file deleted since diverges there.
 //
 // # Gaps
@@ -128,9 +154,12 @@
 // processes (never replayable), or a missing environment (--no-env,
 // unless Options.Env is given). With Options.AllowGaps it is replayed
 // anyway with a warning at each gap: calls outside the traced set run for
-// real unverified (one warning per syscall name), a cut buffer is written
-// as far as it was kept, and a thread that reaches the end of a cut-short
-// trace runs for real from there.
+// real unverified (one warning per syscall name; writes to the terminal
+// are still shown and skipped), a cut buffer is written as far as it was
+// kept, and the program is stopped (killed, with a warning, no error)
+// when a thread reaches the end of a cut-short trace: what it would do
+// next is unknown, and running it for real could block (a read of a pipe
+// whose writes were emulated) or do harm.
 //
 // # Memory and limits
 //
@@ -143,7 +172,15 @@
 // makes its calls appear elsewhere, which is a divergence. recvmmsg's and
 // sendmmsg's buffers, a msghdr's address and control data, and memory
 // reached through other structs' pointers are not restored (the recorder
-// does not capture them). Time through the vDSO does not trap until the
+// does not capture them). Nondeterminism that makes no system call is not
+// replayed: the AT_RANDOM bytes of the auxiliary vector (Go's runtime and
+// the C library's stack protector seed from them: a Go program's
+// os.MkdirTemp names differ and diverge), rdrand/rdtsc, shared memory
+// written by another process, the order in which threads take locks or
+// fill shared arrays. Go programs' runtime threads (sysmon, idle Ms) make
+// timing-dependent calls (nanosleep, and which thread the runtime
+// creates next), so they rarely replay; C programs whose threads race
+// for the order of their results diverge some of the time. Time through the vDSO does not trap until the
 // tracer patches it (tracer.Options.TrapVDSO): such reads are live.
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).

@@ -21,6 +21,24 @@ type rthread struct {
 	restarted *format.Syscall
 }
 
+// killed says whether the recorded thread ended without ending itself
+// (its last call is not exit, exit_group or execve): killed by another
+// thread's exit_group or execve, or by a signal, while it ran or was
+// inside a call.
+func (t *rthread) killed() bool {
+	if len(t.calls) == 0 {
+		return true
+	}
+	last := t.calls[len(t.calls)-1]
+	switch syscalls.Name(last.Arch, int(last.Nr)) {
+	case "exit", "exit_group":
+		return false
+	case "execve", "execveat":
+		return last.Ret < 0
+	}
+	return true
+}
+
 func (t *rthread) name() string {
 	if t == nil {
 		return "?"

@@ -158,6 +158,10 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	// The program's own writes to its stdout and stderr are skipped and
 	// shown by the replayer (see show).
 	cmd.Stdout, cmd.Stderr = devnull, devnull
+	if e.o.Inject != nil {
+		// Writes outside the set run for real: to the replayer's.
+		cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
+	}
 	st, err := t.RunCmd(ctx, cmd)
 	e.res.Status = st
 	if e.first != nil {

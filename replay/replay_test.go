@@ -14,6 +14,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
 
@@ -109,6 +110,14 @@ func TestNondeterministic(t *testing.T) {
 	}
 	t.Run("same", func(t *testing.T) {
 		same(t, rec, run(t, rec.path, &replay.Options{Stdin: strings.NewReader("other input")}))
+	})
+	t.Run("inject", func(t *testing.T) {
+		f, err := syscalls.ParseFilter("%clock,getrandom,getpid,getppid,gettid,read,nanosleep")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, rec.path, &replay.Options{Inject: f})
+		same(t, rec, r)
 	})
 	t.Run("changed", func(t *testing.T) {
 		if err := os.WriteFile(file, []byte("changed since, and longer\n"), 0o644); err != nil {

@@ -1,0 +1,319 @@
+package replay
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// rthread is a recorded thread: its calls in order and the tasks it
+// created, in order of creation.
+type rthread struct {
+	pid, tid int32
+	calls    []*format.Syscall
+	children []*rthread
+	// restarted is a call that returned a restart code, waiting for the
+	// next call of the thread to tell what became of it.
+	restarted *format.Syscall
+}
+
+// killed says whether the recorded thread ended without ending itself
+// (its last call is not exit, exit_group or execve): killed by another
+// thread's exit_group or execve, or by a signal, while it ran or was
+// inside a call.
+func (t *rthread) killed() bool {
+	if len(t.calls) == 0 {
+		return true
+	}
+	last := t.calls[len(t.calls)-1]
+	switch syscalls.Name(last.Arch, int(last.Nr)) {
+	case "exit", "exit_group":
+		return false
+	case "execve", "execveat":
+		return last.Ret < 0
+	}
+	return true
+}
+
+func (t *rthread) name() string {
+	if t == nil {
+		return "?"
+	}
+	if t.pid == t.tid {
+		return fmt.Sprint(t.pid)
+	}
+	return fmt.Sprintf("%d.%d", t.pid, t.tid)
+}
+
+// model is a trace loaded for replay.
+type model struct {
+	hdr     *format.Header
+	root    *rthread
+	traced  *syscalls.Filter // nil: all
+	gaps    map[*format.Syscall]string
+	reasons []string // why the trace lacks data (gaps), first ones
+	nGaps   int
+	// fatal are reasons no flag overrides.
+	fatal     []string
+	truncated error
+	// fdQueues order the fd allocations of each recorded process (by
+	// pid) across its threads; fdOps are the calls in them.
+	fdQueues map[int32]*fdQueue
+	fdOps    map[*format.Syscall]bool
+}
+
+const maxReasons = 5
+
+func (m *model) gap(s *format.Syscall, why string) {
+	m.nGaps++
+	if s != nil {
+		m.gaps[s] = why
+	}
+	if len(m.reasons) < maxReasons {
+		m.reasons = append(m.reasons, why)
+	}
+}
+
+// load reads the whole trace into memory.
+func load(r *format.Reader) (*model, error) {
+	m := &model{hdr: r.Header(), gaps: map[*format.Syscall]string{}, fdQueues: map[int32]*fdQueue{}, fdOps: map[*format.Syscall]bool{}}
+	if m.hdr.Traced != "" && m.hdr.Traced != "all" {
+		f, err := syscalls.ParseFilter(m.hdr.Traced)
+		if err != nil {
+			return nil, fmt.Errorf("%w: traced set %q: %v", ErrIncomplete, m.hdr.Traced, err)
+		}
+		if !f.IsAll() {
+			m.traced = f
+			m.gap(nil, fmt.Sprintf("recorded with -e trace=%s: the other calls are not in the trace", m.hdr.Traced))
+		}
+	}
+	if len(m.hdr.Attached) > 0 {
+		m.fatal = append(m.fatal, fmt.Sprintf("a recording of attached processes %v: replay needs a recording of a program started by the recorder", m.hdr.Attached))
+	}
+	byTid := map[int32]*rthread{}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			return nil, fmt.Errorf("replay: reading the trace: %w", err)
+		}
+		switch ev := ev.(type) {
+		case *format.NewTask:
+			t := &rthread{pid: ev.Pid, tid: ev.Tid}
+			if p := byTid[ev.ParentTid]; p != nil && ev.ParentTid != 0 {
+				p.children = append(p.children, t)
+			} else if m.root != nil {
+				m.gap(nil, fmt.Sprintf("task %d was created outside the trace (no parent event)", ev.Tid))
+			}
+			byTid[ev.Tid] = t
+		case *format.Exec:
+			if ev.FormerTid != ev.Tid {
+				if t := byTid[ev.FormerTid]; t != nil {
+					// The thread goes on with the leader's id (its calls
+					// in flight still come under the former one).
+					byTid[ev.Tid] = t
+					t.tid = ev.Tid
+				}
+			}
+		case *format.Lost:
+			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
+		case *format.Syscall:
+			t := byTid[ev.Tid]
+			if t == nil {
+				t = &rthread{pid: ev.Pid, tid: ev.Tid}
+				byTid[ev.Tid] = t
+				if m.root == nil {
+					m.root = t
+				} else {
+					m.gap(nil, fmt.Sprintf("thread %d has calls but no creation event", ev.Tid))
+				}
+			}
+			m.add(t, ev)
+		}
+	}
+	for _, t := range byTid {
+		m.flushRestart(t)
+	}
+	for _, q := range m.fdQueues {
+		q.order()
+	}
+	if err := r.Truncated(); err != nil {
+		m.truncated = err
+		m.gap(nil, fmt.Sprintf("the trace file is cut short: %v", err))
+	}
+	if m.root == nil {
+		m.fatal = append(m.fatal, "the trace has no system calls")
+	}
+	return m, nil
+}
+
+// add appends a call to its thread, merging a call that was restarted
+// with its restart.
+func (m *model) add(t *rthread, s *format.Syscall) {
+	if prev := t.restarted; prev != nil {
+		t.restarted = nil
+		name := syscalls.Name(s.Arch, int(s.Nr))
+		switch {
+		case s.Nr == prev.Nr && s.Arch == prev.Arch:
+			// The kernel ran the same call again: it stands for both.
+		case name == "restart_syscall":
+			merged := *prev
+			merged.Ret, merged.Exit, merged.Flags = s.Ret, s.Exit, s.Flags
+			merged.Mem = nil
+			for _, reg := range prev.Mem {
+				if reg.Dir != syscalls.Out {
+					merged.Mem = append(merged.Mem, reg)
+				}
+			}
+			merged.Mem = append(merged.Mem, s.Mem...)
+			s = &merged
+		default:
+			// A handler ran and the program saw EINTR.
+			p := *prev
+			p.Ret = -int64(syscall.EINTR)
+			p.Flags &^= format.Restarted
+			t.calls = append(t.calls, &p)
+		}
+	}
+	if s.Flags&format.Restarted != 0 && s.Flags&format.Unfinished == 0 {
+		t.restarted = s
+		return
+	}
+	if unsequenced[syscalls.Name(s.Arch, int(s.Nr))] {
+		return // matched by nothing: they run for real
+	}
+	m.noteGaps(s)
+	if isFdOp(s) {
+		q := m.fdQueues[s.Pid]
+		if q == nil {
+			q = &fdQueue{}
+			m.fdQueues[s.Pid] = q
+		}
+		q.ops = append(q.ops, s)
+		m.fdOps[s] = true
+	}
+	t.calls = append(t.calls, s)
+}
+
+// fdQueue is the order in which a recorded process's threads allocated
+// and freed fds (its calls' seqs, in the order they returned), and how
+// far the live process is.
+type fdQueue struct {
+	ops  []*format.Syscall // while loading
+	seqs []uint64
+	next int
+}
+
+// order fixes the queue's order where the trace's (the order in which
+// calls returned) may differ from the order in which the kernel handed
+// out the numbers: two allocations that overlapped in time come lowest
+// fd first.
+func (q *fdQueue) order() {
+	ops := q.ops
+	for i := 1; i < len(ops); i++ {
+		for j := i; j > 0; j-- {
+			a, b := ops[j-1], ops[j]
+			fa, oka := allocated(a)
+			fb, okb := allocated(b)
+			if !oka || !okb || b.Time >= a.Exit || fb >= fa {
+				break
+			}
+			ops[j-1], ops[j] = b, a
+		}
+	}
+	q.seqs = make([]uint64, len(ops))
+	for i, s := range ops {
+		q.seqs[i] = s.Seq
+	}
+	q.ops = nil
+}
+
+// allocated returns the lowest fd a recorded call took, if it took any.
+func allocated(s *format.Syscall) (int64, bool) {
+	switch syscalls.Name(s.Arch, int(s.Nr)) {
+	case "close", "close_range":
+		return 0, false
+	case "pipe", "pipe2", "socketpair":
+		arg := 0
+		if syscalls.Name(s.Arch, int(s.Nr)) == "socketpair" {
+			arg = 3
+		}
+		if reg := s.Region(arg, syscalls.Out); reg != nil && len(reg.Data) >= 8 {
+			a, b := int32(binary.LittleEndian.Uint32(reg.Data)), int32(binary.LittleEndian.Uint32(reg.Data[4:]))
+			return int64(min(a, b)), true
+		}
+		return 0, false
+	}
+	return s.Ret, true
+}
+
+// isFdOp says whether a recorded call took or freed fd numbers.
+func isFdOp(s *format.Syscall) bool {
+	if s.Flags&format.Unfinished != 0 || s.Ret < 0 {
+		return false
+	}
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return false
+	}
+	switch spec.Name {
+	case "close", "close_range", "dup2", "dup3", "pipe", "pipe2", "socketpair":
+		return true
+	case "fcntl", "fcntl64":
+		cmd := int32(s.Args[1])
+		return cmd == fDupFd || cmd == fDupFdCx
+	}
+	return spec.Ret == syscalls.KindFd
+}
+
+func (m *model) flushRestart(t *rthread) {
+	if p := t.restarted; p != nil {
+		t.restarted = nil
+		q := *p
+		q.Flags |= format.Unfinished
+		t.calls = append(t.calls, &q)
+	}
+}
+
+// noteGaps records the data a call lacks for emulation: out memory cut
+// by the capture limit, masked or unreadable.
+func (m *model) noteGaps(s *format.Syscall) {
+	for i := range s.Mem {
+		reg := &s.Mem[i]
+		if reg.Dir != syscalls.Out {
+			continue
+		}
+		var why string
+		switch {
+		case reg.Flags&format.Redacted != 0:
+			why = "masked"
+		case reg.Truncated():
+			why = fmt.Sprintf("cut at %d of %d bytes (capture limit)", len(reg.Data), reg.Len)
+		default:
+			continue
+		}
+		m.gap(s, fmt.Sprintf("%s's out buffer (seq %d, thread %d) %s",
+			syscalls.FormatName(s.Arch, int(s.Nr)), s.Seq, s.Tid, why))
+		return
+	}
+}
+
+// check says whether the trace may be replayed with o.
+func (m *model) check(o *Options) error {
+	reasons := m.fatal
+	if m.hdr.EnvRedacted && o.Env == nil && !o.AllowGaps {
+		reasons = append(reasons, "the environment was not recorded (--no-env): give one")
+	}
+	if !o.AllowGaps && m.nGaps > 0 {
+		reasons = append(reasons, m.reasons...)
+		if m.nGaps > len(m.reasons) {
+			reasons = append(reasons, fmt.Sprintf("and %d more gaps", m.nGaps-len(m.reasons)))
+		}
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(reasons, "; "))
+}

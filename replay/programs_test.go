@@ -1,0 +1,32 @@
+package replay_test
+
+import (
+	"testing"
+
+	"github.com/systr/systr/internal/testprog"
+)
+
+// TestPrograms replays more of the deterministic test programs of
+// testdata/c: signals sent with kill (pids translated) and handled, stops
+// and continues, a SIGKILLed child, fd bookkeeping with dirfds, dups,
+// close_range and an exec, a reparented grandchild, exit_group while 16
+// threads are blocked or looping (killed threads wait for the end).
+// (exec_thread, restart and fork_race depend on the order in which
+// threads arrive or on when signals come: they diverge some of the time.)
+func TestPrograms(t *testing.T) {
+	for _, tc := range [][]string{{"signals"}, {"group_stop"}, {"kill_blocked"}, {"files_ops", "DIR"},
+		{"multi_proc"}, {"reparent"}, {"exit_group"}, {"inject"}, {"fd_io", "DIR"}, {"prot_none"}} {
+		t.Run(tc[0], func(t *testing.T) {
+			prog := testprog.C(t, tc[0])
+			argv := []string{prog}
+			for _, a := range tc[1:] {
+				if a == "DIR" {
+					a = t.TempDir()
+				}
+				argv = append(argv, a)
+			}
+			rec := recordRun(t, nil, argv...)
+			same(t, rec, run(t, rec.path, nil))
+		})
+	}
+}

@@ -1,0 +1,181 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Options tune Replay. The zero value (or nil) replays the recorded
+// command line in the recorded directory and environment with the default
+// policy, and stops at the first divergence.
+type Options struct {
+	// Argv, Dir and Env replace the recorded command line, working
+	// directory and environment (Header.Argv, Cwd, Env) when set.
+	Argv []string
+	Dir  string
+	Env  []string
+	// Stdin is the program's live standard input (nil: /dev/null). Reads
+	// of it are emulated like every read: what it holds does not matter.
+	Stdin io.Reader
+	// Stdout and Stderr show the program's writes to its original
+	// standard output and error (fds 1 and 2 and their dups, as long as
+	// the program does not close or replace them): the replayer writes
+	// what the live program passes to write (nil: os.Stdout, os.Stderr).
+	Stdout, Stderr io.Writer
+	// Inject, if not nil, is the set of calls to emulate; every other
+	// call runs for real (still verified against the trace). Calls that
+	// create fds get a stand-in when emulated. nil: the default policy
+	// (see the package documentation).
+	Inject *syscalls.Filter
+	// WriteThrough performs the writes that are emulated by default
+	// (write, pwrite, writev, truncation, unlink, rename, mkdir...) for
+	// real on files opened for real, which are then opened for real even
+	// for writing; their results are still the recorded ones.
+	WriteThrough bool
+	// Continue goes on after a divergence, best-effort, instead of
+	// stopping the program: every divergence is reported in
+	// Result.Divergences and to Warn.
+	Continue bool
+	// AllowGaps replays a trace that lacks data replay needs (recorded
+	// with a trace= filter, buffers cut by -s or masked, a truncated
+	// file, lost events) with a warning at each gap, instead of refusing
+	// it.
+	AllowGaps bool
+	// Warn receives warnings: gaps, best-effort divergences, results of
+	// real calls that differ from the recorded ones (nil: printed to
+	// os.Stderr with a "replay: " prefix).
+	Warn func(string)
+	// Tracer are the options of the tracer that runs the program.
+	// (Once tracer.Options.TrapVDSO exists, Replay sets it: see
+	// newTracer.)
+	Tracer tracer.Options
+}
+
+// Divergence is a point where the live program did not do what the
+// recorded one did.
+type Divergence struct {
+	// Thread is the recorded thread: "PID" for a process's main thread,
+	// "PID.TID" for another one (recorded ids).
+	Thread string
+	// Index is the position of the expected call among the recorded calls
+	// of the thread (from 0), Seq its sequence number in the trace (0
+	// when there is no expected call).
+	Index int
+	Seq   uint64
+	// Expected is the recorded call and Actual the live one, both as
+	// strace prints them (the live one without its result when it
+	// diverged at entry). Either may be empty (a thread the recording
+	// does not have; a thread that made more calls than recorded).
+	Expected, Actual string
+	// Reason says what differs.
+	Reason string
+}
+
+func (d *Divergence) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "replay: divergence in thread %s at call %d", d.Thread, d.Index)
+	if d.Seq != 0 {
+		fmt.Fprintf(&b, " (seq %d)", d.Seq)
+	}
+	fmt.Fprintf(&b, ": %s", d.Reason)
+	if d.Expected != "" {
+		fmt.Fprintf(&b, "\n  expected: %s", d.Expected)
+	}
+	if d.Actual != "" {
+		fmt.Fprintf(&b, "\n  actual:   %s", d.Actual)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(d, ErrDiverged) true.
+func (d *Divergence) Is(target error) bool { return target == ErrDiverged }
+
+var (
+	// ErrDiverged is what a *Divergence is (errors.Is).
+	ErrDiverged = errors.New("replay: the program diverged from the recording")
+	// ErrIncomplete wraps the reasons a trace cannot be replayed: it
+	// lacks calls or data that replay needs.
+	ErrIncomplete = errors.New("replay: trace incomplete")
+)
+
+// Result is what a replay did.
+type Result struct {
+	// Status is how the live program ended (killed by SIGKILL after a
+	// divergence that stopped it).
+	Status tracer.ExitStatus
+	// Calls counts the live calls seen at entry; Emulated those skipped
+	// with their recorded result (stand-ins included), Real those the
+	// kernel ran.
+	Calls, Emulated, Real uint64
+	// Divergences lists every divergence (one, unless Continue).
+	Divergences []*Divergence
+	// Warnings counts the warnings given.
+	Warnings int
+}
+
+// Check reports whether the trace can be replayed with o: nil, or an
+// error wrapping ErrIncomplete that names the reasons (a trace recorded
+// with a trace= filter, buffers cut or masked, a file cut short, lost
+// events, an attach recording, a missing environment). With o.AllowGaps
+// only the reasons that no flag overrides are errors. Check reads the
+// whole trace.
+func Check(r *format.Reader, o *Options) error {
+	if o == nil {
+		o = &Options{}
+	}
+	m, err := load(r)
+	if err != nil {
+		return err
+	}
+	return m.check(o)
+}
+
+// Replay runs the recorded program again under a tracer and makes it
+// follow the trace (see the package documentation). It returns when the
+// program has ended: the Result, and an error if the trace was refused
+// (ErrIncomplete), the program could not run, or it diverged (a
+// *Divergence, also in Result.Divergences; with Continue the error is the
+// first divergence, and the program ran to its end).
+//
+// The recorded calls are loaded into memory first: memory grows with the
+// trace (its captured buffers included).
+func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	m, err := load(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.check(o); err != nil {
+		return nil, err
+	}
+	e := newEngine(m, o)
+	return e.run(ctx)
+}
+
+// newTracer makes the replay's tracer. The vDSO is trapped as it was when
+// recording (the header says so): then clock_gettime, gettimeofday, time
+// and getcpu through it are syscalls in the trace, and the replay emulates
+// them; a recording made without it has none of them to replay.
+func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
+	opts := o.Tracer
+	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
+	return tracer.New(opts)
+}
+
+func (o *Options) warn(s string) {
+	if o.Warn != nil {
+		o.Warn(s)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "replay: %s\n", s)
+}

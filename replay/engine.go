@@ -64,9 +64,10 @@ type lthread struct {
 	delayed time.Time // when the fd operation in progress was first delayed
 	fdOp    bool      // the call in progress is in its process's fd queue
 
-	restarting bool // a real call is to be restarted by the kernel
-	children   int  // tasks it created
-	free       bool // no more recorded calls (or none): runs for real
+	restarting bool             // a real call is to be restarted by the kernel
+	children   int              // tasks it created
+	free       bool             // no more recorded calls (or none): runs for real
+	sent       []syscall.Signal // signals the replay sent it, not yet delivered
 }
 
 type engine struct {
@@ -147,6 +148,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	t.OnNewTask(e.onNewTask)
 	t.OnExec(e.onExec)
 	t.OnExit(e.onExit)
+	t.OnSignal(e.onSignal)
 
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
@@ -360,6 +362,17 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
+	if e.o.Faults != nil {
+		if fired, err := e.o.Faults.Apply(c); err != nil {
+			e.warn("thread %s call %d (%s): fault: %v", lt.r.name(), lt.curIdx, name, err)
+		} else if fired {
+			// The program sees the fault instead of what was recorded:
+			// from here on it may well diverge (see Options.Continue).
+			lt.mode = modeFault
+			e.res.Faults++
+			return
+		}
+	}
 	e.apply(c, lt, rec)
 }
 
@@ -864,6 +877,12 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 	}
 	if lt.mode == modeDelay {
 		e.retry(c, lt)
+		return
+	}
+	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 {
+		defer e.sendSignals(lt, lt.curIdx, c.Pid(), c.Tid())
+	}
+	if lt.mode == modeFault {
 		return
 	}
 	ret := c.Ret()

@@ -19,6 +19,9 @@ type rthread struct {
 	// restarted is a call that returned a restart code, waiting for the
 	// next call of the thread to tell what became of it.
 	restarted *format.Syscall
+	// sigs are the signals the replay sends after a call (by index in
+	// calls), see signals.go.
+	sigs map[int][]syscall.Signal
 }
 
 // killed says whether the recorded thread ended without ending itself
@@ -57,6 +60,8 @@ type model struct {
 	gaps    map[*format.Syscall]string
 	reasons []string // why the trace lacks data (gaps), first ones
 	nGaps   int
+	// pids are the recorded processes.
+	pids map[int32]bool
 	// fatal are reasons no flag overrides.
 	fatal     []string
 	truncated error
@@ -95,10 +100,12 @@ func load(r *format.Reader) (*model, error) {
 		m.fatal = append(m.fatal, fmt.Sprintf("a recording of attached processes %v: replay needs a recording of a program started by the recorder", m.hdr.Attached))
 	}
 	byTid := map[int32]*rthread{}
+	m.pids = map[int32]bool{}
 	for ev, err := range r.Events(nil) {
 		if err != nil {
 			return nil, fmt.Errorf("replay: reading the trace: %w", err)
 		}
+		m.pids[ev.Base().Pid] = true
 		switch ev := ev.(type) {
 		case *format.NewTask:
 			t := &rthread{pid: ev.Pid, tid: ev.Tid}
@@ -116,6 +123,10 @@ func load(r *format.Reader) (*model, error) {
 					byTid[ev.Tid] = t
 					t.tid = ev.Tid
 				}
+			}
+		case *format.Signal:
+			if t := byTid[ev.Tid]; t != nil {
+				m.noteSignal(t, ev)
 			}
 		case *format.Lost:
 			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
@@ -317,3 +328,6 @@ func (m *model) check(o *Options) error {
 	}
 	return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(reasons, "; "))
 }
+
+// recorded tells whether pid is a process of the recording.
+func (m *model) recorded(pid int32) bool { return m.pids[pid] }

@@ -99,6 +99,7 @@ const (
 	modeFree                     // no recorded call: runs for real, unverified
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
+	modeFault                    // a fault rule fired: skipped with its error or value
 )
 
 func (m mode) String() string {

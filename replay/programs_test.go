@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"os/exec"
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
@@ -28,5 +29,26 @@ func TestPrograms(t *testing.T) {
 			rec := recordRun(t, nil, argv...)
 			same(t, rec, run(t, rec.path, nil))
 		})
+	}
+}
+
+// TestChildSignals: a shell that reaps its children from a SIGCHLD
+// handler (bash) replays the same, run after run: the live SIGCHLDs are
+// suppressed and the recorded ones sent after the call they followed.
+func TestChildSignals(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash on this machine")
+	}
+	// A command substitution: bash reads the child's output from a pipe
+	// (emulated: it returns at once) and its SIGCHLD handler reaps the
+	// child; replayed with live SIGCHLDs the handler ran elsewhere and the
+	// replay diverged at its wait4.
+	rec := recordRun(t, nil, bash, "-c", "x=$(/bin/echo hi); y=$(/bin/echo there); (exit 3); echo got $x $y $?")
+	if rec.stdout != "got hi there 3\n" {
+		t.Fatalf("recorded output %q", rec.stdout)
+	}
+	for range 3 {
+		same(t, rec, run(t, rec.path, nil))
 	}
 }

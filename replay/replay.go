@@ -53,9 +53,14 @@ type Options struct {
 	// real calls that differ from the recorded ones (nil: printed to
 	// os.Stderr with a "replay: " prefix).
 	Warn func(string)
-	// Tracer are the options of the tracer that runs the program.
-	// (Once tracer.Options.TrapVDSO exists, Replay sets it: see
-	// newTracer.)
+	// Faults, if not nil, are fault rules applied on top of the replay:
+	// a call a rule fires on is checked against the recording as usual,
+	// then fails (or returns) as the rule says instead of what was
+	// recorded - the program then goes its own way, so Continue is
+	// usually wanted with it.
+	Faults *Faults
+	// Tracer are the options of the tracer that runs the program
+	// (TrapVDSO is set as the recording had it).
 	Tracer tracer.Options
 }
 
@@ -115,6 +120,8 @@ type Result struct {
 	// with their recorded result (stand-ins included), Real those the
 	// kernel ran.
 	Calls, Emulated, Real uint64
+	// Faults counts the calls fault rules (Options.Faults) fired on.
+	Faults uint64
 	// Divergences lists every divergence (one, unless Continue).
 	Divergences []*Divergence
 	// Warnings counts the warnings given.

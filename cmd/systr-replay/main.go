@@ -1,0 +1,194 @@
+// Command systr-replay re-runs a program recorded by systr-record and feeds
+// it what the recording saw: the results of the calls that bring in the
+// outside world (reads, time, randomness, pids, the network...) come from
+// the trace, so the program behaves as it did, without the files, servers,
+// clock or randomness it met. It can also inject faults, with or without a
+// trace.
+//
+//	systr-replay [options] TRACE [-- PROGRAM [ARGS...]]
+//	systr-replay [options] --fault RULE [--fault RULE...] -- PROGRAM [ARGS...]
+//
+// Options:
+//
+//	--inject SET     emulate only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
+//	--fault RULE     make chosen calls fail or return a value (repeatable):
+//	                 SET:error=ERRNO|retval=N[:when=N|N..M|N+|N+STEP][:path=GLOB][:fd=N][:argK=N]
+//	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
+//	--continue       after a divergence, go on best-effort instead of stopping
+//	--allow-gaps     replay a trace lacking data (cut buffers, filtered, cut short), warning at each gap
+//	--check          only say whether the trace can be replayed
+//	-q               no summary line
+//
+// The program's exit status is systr-replay's (killed by a signal: it kills
+// itself with that signal, as systr-record does). 125: the replay diverged
+// from the recording or the trace cannot be replayed; 127: the program
+// cannot be run; 2: usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/cmdutil"
+	"github.com/systr/systr/replay"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// exitReplay is the status for a replay that diverged or was refused.
+const exitReplay = 125
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func fail(stderr io.Writer, status int, format string, a ...any) int {
+	fmt.Fprintf(stderr, "systr-replay: "+format+"\n", a...)
+	return status
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var (
+		inject, faults                  listFlag
+		write, cont, gaps, check, quiet bool
+	)
+	fs := flag.NewFlagSet("systr-replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Var(&inject, "inject", "emulate only the calls of `SET` and run the others for real")
+	fs.Var(&faults, "fault", "make calls fail or return a value: `RULE` as SET:error=ERRNO|retval=N[:when=..][:path=GLOB][:fd=N] (repeatable)")
+	fs.BoolVar(&write, "write", false, "perform the emulated writes to files and sockets")
+	fs.BoolVar(&cont, "continue", false, "after a divergence, go on best-effort")
+	fs.BoolVar(&gaps, "allow-gaps", false, "replay a trace lacking data, warning at each gap")
+	fs.BoolVar(&check, "check", false, "only check that the trace can be replayed")
+	fs.BoolVar(&quiet, "q", false, "no summary line")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
+		fs.PrintDefaults()
+	}
+	// The program's arguments follow the first "--" and are its own.
+	var argv []string
+	if i := indexOf(args, "--"); i >= 0 {
+		args, argv = args[:i], args[i+1:]
+	}
+	pos, err := cmdutil.ParseInterleaved(fs, args)
+	if err == flag.ErrHelp {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	if len(pos) > 1 || (len(pos) == 0 && len(argv) == 0) {
+		fs.Usage()
+		return 2
+	}
+	var rules []*replay.Fault
+	for _, s := range faults {
+		f, err := replay.ParseFault(s)
+		if err != nil {
+			return fail(stderr, 2, "--fault %s: %v", s, err)
+		}
+		rules = append(rules, f)
+	}
+	var injectSet *syscalls.Filter
+	if len(inject) > 0 {
+		if injectSet, err = syscalls.ParseFilter(strings.Join(inject, ",")); err != nil {
+			return fail(stderr, 2, "--inject: %v", err)
+		}
+	}
+	cmdutil.SpareP()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	if len(pos) == 0 {
+		// No trace: run the program live, with the faults.
+		if len(rules) == 0 {
+			return fail(stderr, 2, "no trace and no --fault: nothing to do")
+		}
+		return live(ctx, argv, rules, stdin, stdout, stderr, quiet)
+	}
+	r, err := format.Open(pos[0])
+	if err != nil {
+		return fail(stderr, exitReplay, "%v", err)
+	}
+	defer r.Close()
+	o := &replay.Options{Argv: argv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Inject: injectSet,
+		WriteThrough: write, Continue: cont, AllowGaps: gaps, Faults: replay.NewFaults(rules...),
+		Warn: func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
+	if err := replay.Check(r, o); err != nil {
+		if check || !gaps {
+			return fail(stderr, exitReplay, "%s cannot be replayed: %v", pos[0], err)
+		}
+	} else if check {
+		fmt.Fprintf(stdout, "%s can be replayed\n", pos[0])
+		return 0
+	}
+	res, err := replay.Replay(ctx, r, o)
+	if res != nil && !quiet {
+		fmt.Fprintf(stderr, "systr-replay: %d calls: %d emulated, %d run; %d divergences\n",
+			res.Calls, res.Emulated, res.Real, len(res.Divergences))
+	}
+	var d *replay.Divergence
+	switch {
+	case errors.As(err, &d):
+		return fail(stderr, exitReplay, "%v", err)
+	case errors.Is(err, tracer.ErrNotPermitted):
+		return fail(stderr, 1, "%v", err)
+	case err != nil && res == nil:
+		return fail(stderr, 127, "%v", err)
+	case err != nil:
+		return fail(stderr, exitReplay, "%v", err)
+	}
+	if len(res.Divergences) > 0 {
+		return exitReplay
+	}
+	return cmdutil.ExitLike(res.Status)
+}
+
+// live runs argv under the tracer with the fault rules, no trace.
+func live(ctx context.Context, argv []string, rules []*replay.Fault, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
+	t, err := tracer.New()
+	if err != nil {
+		return fail(stderr, 1, "%v", err)
+	}
+	defer t.Close()
+	faults := replay.NewFaults(rules...)
+	if err := faults.Install(t); err != nil {
+		return fail(stderr, 2, "%v", err)
+	}
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	st, err := t.RunCmd(ctx, cmd)
+	if !quiet {
+		for _, s := range faults.Fired() {
+			fmt.Fprintf(stderr, "systr-replay: %s\n", s)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, tracer.ErrNotPermitted) {
+			return fail(stderr, 1, "%v", err)
+		}
+		return fail(stderr, 127, "%v", err)
+	}
+	return cmdutil.ExitLike(st)
+}
+
+func indexOf(args []string, s string) int {
+	for i, a := range args {
+		if a == s {
+			return i
+		}
+	}
+	return -1
+}

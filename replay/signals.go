@@ -1,0 +1,102 @@
+package replay
+
+import (
+	"os"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
+)
+
+// Asynchronous signals are replayed at their recorded place. The kernel
+// raises some signals for reasons the replay does not reproduce: a child
+// that ended (SIGCHLD, whose real arrival depends on scheduling), an
+// alarm or timer whose call was emulated, a write to a closed pipe that
+// was emulated (SIGPIPE), a terminal or socket event. Those are
+// "injected": the live ones are suppressed, and the recorded ones are
+// sent (tgkill) to the live thread right after the call they followed in
+// the recording, so that a handler runs between the same two calls. The
+// signals a program sends itself or to another recorded process (kill,
+// tgkill: they run for real) and faults (SIGSEGV, SIGBUS...) arrive live
+// as they did. The injected signal carries the replayer's siginfo (si_code
+// SI_TKILL), not the recorded one.
+
+const siTkill = -6
+
+// injected reports whether a recorded signal is one the replay sends
+// itself rather than one that arrives live.
+func (m *model) injected(s *format.Signal) bool {
+	return injectedSignal(syscall.Signal(s.Signal), s.Code, s.SenderPid, m.recorded)
+}
+
+// injectedSignal classifies a signal by its number, si_code and sender;
+// inTrace tells whether a pid belongs to the recording (or live program).
+func injectedSignal(sig syscall.Signal, code, sender int32, inTrace func(int32) bool) bool {
+	switch sig {
+	case syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE, syscall.SIGTRAP, syscall.SIGSYS:
+		// Faults come with the instruction that makes them.
+		if code > 0 {
+			return false
+		}
+	case syscall.SIGPIPE, syscall.SIGXFSZ:
+		// Raised by writes, which the replay emulates.
+		return true
+	}
+	if code > 0 {
+		return true // raised by the kernel: a child, a timer, an I/O event
+	}
+	return sender == 0 || !inTrace(sender)
+}
+
+// noteSignal places a recorded signal after the thread's last call.
+func (m *model) noteSignal(t *rthread, s *format.Signal) {
+	if !m.injected(s) || s.Delivered == 0 {
+		return
+	}
+	after := max(0, len(t.calls)-1)
+	if t.restarted != nil && len(t.calls) > 0 {
+		// It interrupted a call that is still to be placed.
+		after++
+	}
+	if t.sigs == nil {
+		t.sigs = map[int][]syscall.Signal{}
+	}
+	t.sigs[after] = append(t.sigs[after], syscall.Signal(s.Delivered))
+}
+
+// sendSignals sends the signals recorded after the thread's call idx.
+func (e *engine) sendSignals(lt *lthread, idx int, pid, tid int) {
+	if lt.r == nil {
+		return
+	}
+	for _, sig := range lt.r.sigs[idx] {
+		if err := unix.Tgkill(pid, tid, sig); err == nil {
+			lt.sent = append(lt.sent, sig)
+		}
+	}
+	delete(lt.r.sigs, idx)
+}
+
+// onSignal delivers the signals the replay sent and the live ones that
+// arrive live, and suppresses live ones the replay injects itself.
+func (e *engine) onSignal(s *tracer.SignalEvent) {
+	lt := e.threads[s.Tid]
+	if lt != nil && s.Code == siTkill && s.SenderPid == os.Getpid() {
+		for i, sig := range lt.sent {
+			if sig == s.Signal {
+				lt.sent = append(lt.sent[:i], lt.sent[i+1:]...)
+				return // ours: delivered
+			}
+		}
+	}
+	if injectedSignal(s.Signal, s.Code, int32(s.SenderPid), e.isLive) {
+		s.Deliver = 0
+	}
+}
+
+// isLive tells whether pid is a process of the live program.
+func (e *engine) isLive(pid int32) bool {
+	_, ok := e.live2rec[pid]
+	return ok
+}

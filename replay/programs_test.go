@@ -52,3 +52,19 @@ func TestChildSignals(t *testing.T) {
 		same(t, rec, run(t, rec.path, nil))
 	}
 }
+
+// TestVDSOTime: date reads the clock through the vDSO, which never
+// traps; recorded and replayed with the vDSO patched (golden.Record and
+// systr-record do it by default, the header says so, replay follows),
+// the replay prints the recorded nanoseconds.
+func TestVDSOTime(t *testing.T) {
+	date, err := exec.LookPath("date")
+	if err != nil {
+		t.Skip("no date on this machine")
+	}
+	rec := recordRun(t, nil, date, "+%s.%N")
+	if len(rec.stdout) < 20 {
+		t.Fatalf("date printed %q", rec.stdout)
+	}
+	same(t, rec, run(t, rec.path, nil))
+}

@@ -68,6 +68,7 @@ type lthread struct {
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
 	sent       []syscall.Signal // signals the replay sent it, not yet delivered
+	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
 }
 
 type engine struct {
@@ -274,6 +275,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	name := c.Name()
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
 	lt.cur, lt.name, lt.spec, lt.args, lt.mode, lt.unseq, lt.nr, lt.fdOp = nil, name, spec, c.Args(), 0, false, c.Nr(), false
+	lt.noReap = false
 	if e.stopped {
 		if name != "exit" && name != "exit_group" {
 			_ = c.SkipErrno(syscall.ENOSYS)
@@ -633,6 +635,29 @@ func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd f
 }
 
 // siginfoPid returns si_pid of waitid's recorded siginfo (0: none).
+// recordedStopOrContinue reports whether a recorded wait returned a stop
+// or a continue rather than a termination.
+func recordedStopOrContinue(rec *format.Syscall) bool {
+	for _, reg := range rec.Mem {
+		if reg.Dir != syscalls.Out {
+			continue
+		}
+		switch syscalls.Name(rec.Arch, int(rec.Nr)) {
+		case "wait4", "waitpid":
+			if reg.Arg == 1 && len(reg.Data) >= 4 {
+				st := binary.LittleEndian.Uint32(reg.Data)
+				return st&0xff == 0x7f || st == 0xffff // WIFSTOPPED, WIFCONTINUED
+			}
+		case "waitid":
+			if reg.Arg == 2 && len(reg.Data) >= 12 {
+				code := int32(binary.LittleEndian.Uint32(reg.Data[8:]))
+				return code == 4 || code == 5 || code == 6 // CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED
+			}
+		}
+	}
+	return false
+}
+
 func siginfoPid(rec *format.Syscall) int32 {
 	for _, reg := range rec.Mem {
 		if reg.Dir == syscalls.Out && reg.Arg == 2 {
@@ -671,7 +696,22 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	// and whether WNOHANG finds one, depends on timing.
 	switch lt.name {
 	case "wait4", "waitpid":
-		if l, ok := e.rec2live[int32(rec.Ret)]; ok {
+		l, ok := e.rec2live[int32(rec.Ret)]
+		if ok && recordedStopOrContinue(rec) {
+			// A stop or a continue was reported: wait for the child's
+			// next state change without reaping it (waitid WNOWAIT; NULL
+			// infop is allowed), then the recorded status is returned. A
+			// live wait4 would reap the child if it raced to its exit
+			// first, and the program's later wait for the exit would
+			// find no child.
+			if nr, has := syscalls.Number(c.Arch(), "waitid"); has {
+				lt.noReap = true
+				params = append(params, tracer.SetNr(nr), tracer.SetArg(0, 1 /* P_PID */), tracer.SetArg(1, uint64(l)),
+					tracer.SetArg(2, 0), tracer.SetArg(3, wStopped|wExited|wContinued|wNoWait), tracer.SetArg(4, 0))
+				break
+			}
+		}
+		if ok {
 			params = append(params, tracer.SetArg(0, uint64(int64(l))&argMask(c.Arch())))
 		}
 		if opts := lt.args[2]; opts&wNoHang != 0 {
@@ -681,8 +721,12 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		if l, ok := e.rec2live[siginfoPid(rec)]; ok {
 			params = append(params, tracer.SetArg(0, 1 /* P_PID */), tracer.SetArg(1, uint64(l)))
 		}
-		if opts := lt.args[3]; opts&wNoHang != 0 {
-			params = append(params, tracer.SetArg(3, opts&^wNoHang))
+		opts := lt.args[3] &^ wNoHang
+		if recordedStopOrContinue(rec) {
+			opts |= wNoWait // likewise: the child is not reaped
+		}
+		if opts != lt.args[3] {
+			params = append(params, tracer.SetArg(3, opts))
 		}
 	}
 	if len(params) > 0 {
@@ -1022,7 +1066,9 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 				want = int64(siginfoPid(rec))
 				ret = int64(livePid(c, lt))
 			}
-			if e.pidToRec(int32(ret)) != int32(want) {
+			if lt.noReap {
+				lt.noReap = false
+			} else if e.pidToRec(int32(ret)) != int32(want) {
 				e.warn("thread %s call %d: %s reaped pid %d (recorded %d), not the recorded child", lt.r.name(), lt.curIdx, name, e.pidToRec(int32(ret)), want)
 			}
 			for _, b := range writeOut(c, spec, rec, lt.args) {

@@ -76,16 +76,20 @@ var pidResult = set("clone", "clone3", "fork", "vfork", "wait4", "waitpid", "set
 
 // oCreatLike are the open flags that change a file (or create one).
 const (
-	oAccMode  = 0x3
-	oCreat    = 0x40
-	oTrunc    = 0x200
-	oAppend   = 0x400
-	oCloexec  = 0x80000 // O_CLOEXEC, SOCK_CLOEXEC, EFD_CLOEXEC, EPOLL_CLOEXEC, TFD_CLOEXEC...
-	wNoHang   = 1
-	fDupFd    = 0
-	fSetFd    = 2
-	fDupFdCx  = 1030
-	fdCloexec = 1
+	oAccMode   = 0x3
+	oCreat     = 0x40
+	oTrunc     = 0x200
+	oAppend    = 0x400
+	oCloexec   = 0x80000 // O_CLOEXEC, SOCK_CLOEXEC, EFD_CLOEXEC, EPOLL_CLOEXEC, TFD_CLOEXEC...
+	wNoHang    = 1
+	wStopped   = 2
+	wExited    = 4
+	wContinued = 8
+	wNoWait    = 0x1000000
+	fDupFd     = 0
+	fSetFd     = 2
+	fDupFdCx   = 1030
+	fdCloexec  = 1
 )
 
 // mode is what the engine does with one live call.

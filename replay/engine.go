@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -171,9 +172,36 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 		return &e.res, e.first
 	}
 	if err != nil && !(e.ended && errors.Is(err, tracer.ErrStopped)) {
+		if ctx.Err() != nil {
+			// Where each thread was: what a hang needs to be understood.
+			return &e.res, fmt.Errorf("replay: running %q: %w (threads: %s)", argv, err, e.where())
+		}
 		return &e.res, fmt.Errorf("replay: running %q: %w", argv, err)
 	}
 	return &e.res, nil
+}
+
+// where describes each live thread's place in its recorded thread.
+func (e *engine) where() string {
+	tids := make([]int, 0, len(e.threads))
+	for tid := range e.threads {
+		tids = append(tids, tid)
+	}
+	slices.Sort(tids)
+	var b strings.Builder
+	for i, tid := range tids {
+		lt := e.threads[tid]
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%d", tid)
+		if lt.r == nil {
+			b.WriteString(" unmatched")
+			continue
+		}
+		fmt.Fprintf(&b, " as %s at call %d of %d, in %s (%v)", lt.r.name(), lt.idx, len(lt.r.calls), lt.name, lt.mode)
+	}
+	return b.String()
 }
 
 // thread returns the live thread's state; the first one seen is the

@@ -68,3 +68,18 @@ func TestVDSOTime(t *testing.T) {
 	}
 	same(t, rec, run(t, rec.path, nil))
 }
+
+// TestPython: a real interpreter whose output is random numbers, the time
+// and its pid (python3 here may be a pyenv shim: a bash script that runs
+// the interpreter with command substitutions, a SIGCHLD handler's test).
+func TestPython(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on this machine")
+	}
+	rec := recordRun(t, nil, py, "-c", "import random, time, os, uuid; print(random.random(), time.time(), os.getpid(), uuid.uuid4())")
+	if len(rec.stdout) < 40 {
+		t.Fatalf("python3 printed %q", rec.stdout)
+	}
+	same(t, rec, run(t, rec.path, nil))
+}

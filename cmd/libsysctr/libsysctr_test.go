@@ -120,6 +120,7 @@ func run(t *testing.T, bin string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C") // the programs' messages in English
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -477,4 +478,21 @@ func TestHeader(t *testing.T) {
 	if !slices.Equal(typedefs, []string{"trsyscall_t"}) {
 		t.Errorf("typedefs %q, want trsyscall_t only", typedefs)
 	}
+}
+
+// TestSkip: SYSTR_SYSCALL -1 and SYSTR_PARAM_RCODE set together at entry
+// skip the call, which returns the chosen value.
+func TestSkip(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		r := run(t, prog(t, "skip", kind), "/etc/hostname", "cat", "/etc/hostname")
+		want := []string{
+			"skip: 0",
+			"exit: nr=-1 rc=-13",
+			"cat: /etc/hostname: Permission denied",
+			"systr_run: 1",
+		}
+		if r.code != 0 || r.stdout != "" || !slices.Equal(r.stderr, want) {
+			t.Errorf("got:\n%v\nwant stderr:\n%s", r, strings.Join(want, "\n"))
+		}
+	})
 }

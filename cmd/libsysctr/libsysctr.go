@@ -38,6 +38,10 @@ var lib struct {
 	t       *tracer.Tracer // nil: not initialized
 	cbs     map[int]callback
 	running bool
+	// stopped: systr_stop was called during this systr_run; kept so that
+	// a stop that comes before the program has started (or during its
+	// start, from the execve entry's callback) still ends the run.
+	stopped bool
 }
 
 // current is the call whose callback runs now. Handles (trsyscall_t) are
@@ -105,22 +109,39 @@ func systrgo_run(av **C.char) C.int {
 		lib.mu.Unlock()
 		return errno(unix.EINVAL)
 	}
-	lib.running = true
+	lib.running, lib.stopped = true, false
 	lib.mu.Unlock()
 	defer func() {
 		lib.mu.Lock()
 		lib.running = false
 		lib.mu.Unlock()
 	}()
+	stopped := func() bool {
+		lib.mu.Lock()
+		defer lib.mu.Unlock()
+		return lib.stopped || lib.t != t
+	}
 
 	var args []string
 	for p := av; *p != nil; p = (**C.char)(unsafe.Add(unsafe.Pointer(p), unsafe.Sizeof(*p))) {
 		args = append(args, C.GoString(*p))
 	}
-	st, err := t.RunCmd(context.Background(), &tracer.Cmd{
+	_, err := t.Start(&tracer.Cmd{
 		Path: args[0], Args: args,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 	})
+	if stopped() {
+		// Stopped before or while the program started: the tracer may
+		// have been idle then and forgotten the request.
+		t.Stop()
+		if err != nil {
+			return errno(unix.EINTR)
+		}
+	}
+	var st tracer.ExitStatus
+	if err == nil {
+		st, err = t.Wait(context.Background())
+	}
 	switch {
 	case err == nil:
 		if st.Signal != 0 {
@@ -148,6 +169,9 @@ func errOf(err error, def syscall.Errno) C.int {
 func systrgo_stop() C.int {
 	lib.mu.Lock()
 	t, running := lib.t, lib.running
+	if running {
+		lib.stopped = true
+	}
 	lib.mu.Unlock()
 	if t == nil {
 		return errno(unix.EBADF)

@@ -321,19 +321,23 @@ func TestDetach(t *testing.T) {
 	})
 }
 
-// TestStop: systr_stop from a callback and from another thread, and
-// systr_cleanup_library from a callback, end systr_run early with -EINTR
-// and kill the programs.
+// TestStop: systr_stop from a callback (also before the program has
+// started) and from another thread, and systr_cleanup_library from a
+// callback, end systr_run early with -EINTR and kill the programs.
 func TestStop(t *testing.T) {
-	for _, mode := range []string{"callback", "thread", "cleanup"} {
+	for _, mode := range []string{"callback", "thread", "cleanup", "entry"} {
 		t.Run(mode, func(t *testing.T) {
 			forKinds(t, func(t *testing.T, kind string) {
 				r := run(t, prog(t, "stop", kind), mode, "sh", "-c", "echo one; sleep 30; echo two")
 				if r.code != 0 {
 					t.Fatalf("exit %d:\n%v", r.code, r)
 				}
-				if r.stdout != "one\n" {
-					t.Errorf("stdout %q, want %q (the program killed in sleep)", r.stdout, "one\n")
+				wantOut, seen := "one\n", 2 // sh and sleep
+				if mode == "entry" {
+					wantOut, seen = "", 1
+				}
+				if r.stdout != wantOut {
+					t.Errorf("stdout %q, want %q (the program killed)", r.stdout, wantOut)
 				}
 				if r.took > 15*time.Second {
 					t.Errorf("took %v: systr_run did not return early", r.took)
@@ -343,8 +347,9 @@ func TestStop(t *testing.T) {
 					"thread":   {"systr_stop from thread: 0", "systr_run: -4"},
 					"cleanup": {"cleanup in callback; then systr_get_pid: <0", "systr_run: -4",
 						"after cleanup: systr_run <0, systr_stop <0"},
+					"entry": {"systr_stop: 0", "systr_run: -4"},
 				}[mode]
-				want = append(want, "no process left (2 seen)")
+				want = append(want, fmt.Sprintf("no process left (%d seen)", seen))
 				if !slices.Equal(r.stderr, want) {
 					t.Errorf("stderr:\n%s\nwant:\n%s", strings.Join(r.stderr, "\n"), strings.Join(want, "\n"))
 				}

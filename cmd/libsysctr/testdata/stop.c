@@ -3,7 +3,9 @@
 //             clock_nanosleep entry;
 //   thread:   systr_stop() from another thread, once the callback has seen
 //             the exit of the first execve of "sleep";
-//   cleanup:  systr_cleanup_library() from that nanosleep callback.
+//   cleanup:  systr_cleanup_library() from that nanosleep callback;
+//   entry:    systr_stop() from the callback of the program's own execve
+//             entry, before the program has started.
 // Prints what the calls returned, "systr_run: N", and then, after waiting
 // up to 5 s for them to go, "left: PID" for each process seen that still
 // runs (a zombie counts as gone), or "no process left".
@@ -57,6 +59,10 @@ static int on_execve(void *priv, trsyscall_t tsc) {
 	systr_get_pid(tsc, &pid);
 	seen(pid);
 	if (systr_is_entry(tsc)) {
+		if (strcmp(mode, "entry") == 0 && !stopped) {
+			stopped = 1;
+			fprintf(stderr, "systr_stop: %d\n", systr_stop());
+		}
 		systr_get_param(tsc, SYSTR_PARAM_1, &a1);
 		if (systr_pszmem_read(tsc, SYSTR_DATA_SECT, a1, path, sizeof(path)) >= 0)
 			strcpy(last, path);

@@ -5,17 +5,29 @@ BENCHTIME ?= 1x
 COUNT   ?= 5
 FUZZTIME ?= 15s
 
-.PHONY: all build test test-short bench demo generate vet clean
+.PHONY: all build libsysctr test test-short bench demo generate vet clean
 
-all: build
+all: build libsysctr
 
+# The commands (cmd/libsysctr is a C library, built by the libsysctr target).
 build:
 	$(GO) build ./...
 	mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/ $$($(GO) list ./cmd/... | grep -v '/cmd/libsysctr$$')
+
+# LibSysCTr's C interface: bin/libsysctr.so, bin/libsysctr.a and their header
+# bin/sysctr.h (README "C interface"). cgo's own generated header is removed:
+# sysctr.h is the interface.
+libsysctr:
+	mkdir -p $(BIN)
+	CGO_ENABLED=1 $(GO) build -buildmode=c-shared -o $(BIN)/libsysctr.so ./cmd/libsysctr
+	CGO_ENABLED=1 $(GO) build -buildmode=c-archive -o $(BIN)/libsysctr.a ./cmd/libsysctr
+	rm -f $(BIN)/libsysctr.h
+	cp cmd/libsysctr/sysctr.h $(BIN)/sysctr.h
 
 # The whole suite, with the race detector (tracees are built from testdata by
-# the tests themselves; cc is needed for the C ones, Go for the rest).
+# the tests themselves; cc is needed for the C ones, Go for the rest;
+# cmd/libsysctr's tests build libsysctr.so and .a themselves).
 test:
 	$(GO) vet ./...
 	GOARCH=arm64 $(GO) vet ./...   # arm64 must keep building (it cannot run here)

@@ -571,8 +571,14 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		m = modeReal
 		if e.o.Inject.Match(c.Arch(), c.Nr()) {
 			m = modeEmulate
-			if makesFd && rec.Ret >= 0 || opens[name] && rec.Ret >= 0 {
+			switch {
+			case makesFd && rec.Ret >= 0 || opens[name] && rec.Ret >= 0:
 				m = modeStandin
+			case fileIO[name] && fd.kind == fdReal && fdArg > 2:
+				// A read of a file opened for real: it runs, so that the
+				// file offset moves as recorded (a later real lseek or
+				// read depends on it), and gets the recorded data.
+				m = modeReal
 			}
 		}
 	case rec.Flags&format.Unfinished != 0 && !realCalls[name]:

@@ -1,13 +1,12 @@
 package cmdutil
 
 import (
-	"os"
 	"os/signal"
 	"runtime"
 	"syscall"
 
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/tracer"
-	"golang.org/x/sys/unix"
 )
 
 // ExitLike returns the exit code of a command that ran a program with
@@ -25,9 +24,10 @@ func ExitLike(st tracer.ExitStatus) int {
 		return 128 + int(st.Signal)
 	}
 	signal.Reset(st.Signal)
-	// To this very thread, with the signal unblocked: it is handled (and
-	// its default action ends the process) before the call returns.
+	// To this very thread, with the signal unblocked and its default
+	// action restored (the runtime's own handler too): it ends the
+	// process before the call returns.
 	runtime.LockOSThread()
-	unix.Tgkill(os.Getpid(), unix.Gettid(), st.Signal)
+	ptrace.DieBySignal(st.Signal)
 	return 128 + int(st.Signal)
 }

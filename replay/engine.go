@@ -352,12 +352,13 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			_ = c.SkipErrno(syscall.ENOSYS)
 			e.t.Stop()
 			return
-		} else if lt.r.killed() {
+		} else if lt.r.killed() || e.m.killedBy[lt.r.pid] != 0 && !e.m.sentKill[lt.r.pid] {
 			// Recorded, the thread was killed here (another thread's
 			// exit_group or execve, a signal): it waits for that now.
 			lt.cur, lt.mode = nil, modeBlock
 			e.res.Emulated++
 			e.block(c)
+			e.dieAsRecorded(lt, c.Pid(), c.Tid())
 			return
 		} else {
 			e.diverge(lt, nil, lt.idx, liveText(c, lt.args), "the thread makes more calls than recorded")
@@ -627,6 +628,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	case modeBlock:
 		e.res.Emulated++
 		e.block(c)
+		e.dieAsRecorded(lt, c.Pid(), c.Tid())
 	case modeReal:
 		e.res.Real++
 		e.prepareReal(c, lt, rec)

@@ -62,6 +62,11 @@ type model struct {
 	nGaps   int
 	// pids are the recorded processes.
 	pids map[int32]bool
+	// killedBy are the recorded processes a signal killed, and the signal.
+	killedBy map[int32]syscall.Signal
+	// sentKill are the recorded processes another recorded one sent
+	// a signal to with kill, tgkill or tkill (the live ones send it too).
+	sentKill map[int32]bool
 	// fatal are reasons no flag overrides.
 	fatal     []string
 	truncated error
@@ -127,6 +132,13 @@ func load(r *format.Reader) (*model, error) {
 		case *format.Signal:
 			if t := byTid[ev.Tid]; t != nil {
 				m.noteSignal(t, ev)
+			}
+		case *format.Exit:
+			if sig := ev.Signaled(); ev.Process && sig != 0 {
+				if m.killedBy == nil {
+					m.killedBy = map[int32]syscall.Signal{}
+				}
+				m.killedBy[ev.Pid] = syscall.Signal(sig)
 			}
 		case *format.Lost:
 			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
@@ -194,6 +206,13 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 	}
 	if unsequenced[syscalls.Name(s.Arch, int(s.Nr))] {
 		return // matched by nothing: they run for real
+	}
+	switch syscalls.Name(s.Arch, int(s.Nr)) {
+	case "kill", "tgkill", "tkill":
+		if m.sentKill == nil {
+			m.sentKill = map[int32]bool{}
+		}
+		m.sentKill[int32(s.Args[0])] = true
 	}
 	m.noteGaps(s)
 	if isFdOp(s) {

@@ -1,9 +1,17 @@
 package replay_test
 
 import (
+	"bufio"
+	"io"
+	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
 )
 
@@ -82,4 +90,47 @@ func TestPython(t *testing.T) {
 		t.Fatalf("python3 printed %q", rec.stdout)
 	}
 	same(t, rec, run(t, rec.path, nil))
+}
+
+// TestKilledFromOutside: a recording whose program was killed by a signal
+// from outside (SIGTERM from another process, SIGKILL) replays to the same
+// death at the same place instead of waiting for ever.
+func TestKilledFromOutside(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			pr, pw := io.Pipe()
+			done := make(chan recorded, 1)
+			go func() {
+				path, st := golden.Record(t, &golden.RecordOptions{Stdout: pw}, "/bin/sh", "-c", "echo $$; exec sleep 100")
+				pw.Close()
+				done <- recorded{path: path, status: st}
+			}()
+			line, err := bufio.NewReader(pr).ReadString('\n')
+			if err != nil {
+				t.Fatalf("reading the pid: %v", err)
+			}
+			pid, err := strconv.Atoi(strings.TrimSpace(line))
+			if err != nil {
+				t.Fatalf("pid line %q", line)
+			}
+			// The shell has printed its pid; the sleep it execs is that
+			// process: wait until it is sleep, then kill it.
+			for i := 0; i < 10000; i++ {
+				if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); string(comm) == "sleep\n" {
+					break
+				}
+				runtime.Gosched()
+			}
+			syscall.Kill(pid, sig)
+			go io.Copy(io.Discard, pr)
+			rec := <-done
+			if rec.status.Signal != sig {
+				t.Fatalf("recorded %v, want killed by %v", rec.status, sig)
+			}
+			r := run(t, rec.path, nil)
+			if r.err != nil || r.res.Status.Signal != sig {
+				t.Fatalf("replay: %v, status %+v, want killed by %v (warnings %q)", r.err, r.res.Status, sig, r.warns)
+			}
+		})
+	}
 }

@@ -100,3 +100,22 @@ func (e *engine) isLive(pid int32) bool {
 	_, ok := e.live2rec[pid]
 	return ok
 }
+
+// dieAsRecorded ends a live thread that reached the place where its
+// recorded process was killed by a signal no recorded process sent (a
+// kill from outside the recording: Ctrl-C, SIGTERM, SIGKILL, the OOM
+// killer): the live process gets the same signal there, or it would wait
+// for ever for a death that never comes. A signal a recorded process sent
+// comes live from its kill.
+func (e *engine) dieAsRecorded(lt *lthread, pid, tid int) {
+	if lt.r == nil {
+		return
+	}
+	sig := e.m.killedBy[lt.r.pid]
+	if sig == 0 || e.m.sentKill[lt.r.pid] {
+		return
+	}
+	if err := unix.Tgkill(pid, tid, sig); err == nil {
+		lt.sent = append(lt.sent, sig)
+	}
+}

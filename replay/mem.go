@@ -204,6 +204,10 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 				return fmt.Sprintf("%s: cannot read it: %v", name, err)
 			}
 			if got != want && !(cut && strings.HasPrefix(got, want)) {
+				// Read the whole live string for the message.
+				if full, _, _ := c.ReadString(addr, 4096); len(full) > len(got) {
+					got = full
+				}
 				return fmt.Sprintf("%s differs: %q, recorded %q", name, got, want)
 			}
 		case reg.Field == 0 && g.Kind == syscalls.KindStringArray && g.Name != "envp":
@@ -215,7 +219,11 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 			if strings.Join(got, "\x00") != strings.Join(want, "\x00") {
 				return fmt.Sprintf("%s differs: %q, recorded %q", name, got, want)
 			}
-		case reg.Field == 0 && (g.Kind == syscalls.KindBuffer || g.Kind == syscalls.KindStruct && g.Struct == "sockaddr"):
+		case reg.Field == 0 && g.Kind == syscalls.KindStruct && g.Struct == "sockaddr":
+			if r := compareBytes(c, addr, sockaddrKey(reg.Data), name); r != "" {
+				return r
+			}
+		case reg.Field == 0 && g.Kind == syscalls.KindBuffer:
 			if r := compareBytes(c, addr, reg.Data, name); r != "" {
 				return r
 			}
@@ -232,12 +240,27 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 	return ""
 }
 
+// sockaddrKey is the part of a socket address that names it: for a Unix
+// socket the family and the path up to its NUL (callers pass the whole
+// struct sockaddr_un, whose bytes after the path are whatever was on their
+// stack); others whole. An abstract address (a path starting with NUL)
+// is kept whole.
+func sockaddrKey(b []byte) []byte {
+	const afUnix = 1
+	if len(b) > 2 && b[0] == afUnix && b[1] == 0 && b[2] != 0 {
+		if i := bytes.IndexByte(b[2:], 0); i >= 0 {
+			return b[:2+i+1]
+		}
+	}
+	return b
+}
+
 func compareBytes(c *tracer.Call, addr uint64, want []byte, name string) string {
 	got := make([]byte, len(want))
 	n, _ := c.ReadMem(addr, got)
 	if !bytes.Equal(got[:n], want) {
 		return fmt.Sprintf("%s differs: %s, recorded %s", name,
-			syscalls.FormatString(got[:n], 32, false), syscalls.FormatString(want, 32, false))
+			syscalls.FormatString(got[:n], 64, n > 64), syscalls.FormatString(want, 64, len(want) > 64))
 	}
 	return ""
 }

@@ -134,3 +134,26 @@ func TestKilledFromOutside(t *testing.T) {
 		})
 	}
 }
+
+// TestRealPrograms replays programs of the machine: ls -l and id look up
+// users through glibc's NSS (connect to nscd's Unix socket with a
+// struct sockaddr_un whose bytes after the path are stack garbage).
+func TestRealPrograms(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/file", []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, argv := range [][]string{{"ls", "-l", dir}, {"id"}, {"cat", dir + "/file"}} {
+		path, err := exec.LookPath(argv[0])
+		if err != nil {
+			t.Logf("skipping %s: not on this machine", argv[0])
+			continue
+		}
+		t.Run(argv[0], func(t *testing.T) {
+			rec := recordRun(t, nil, append([]string{path}, argv[1:]...)...)
+			for range 2 {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		})
+	}
+}

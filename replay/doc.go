@@ -165,11 +165,17 @@
 //
 // Replay loads every recorded call into memory before it starts (memory
 // grows with the trace, captured buffers included; fine for the traces
-// of tests and debugging sessions). Signals are not replayed: signals the
-// program sends itself or its children are real (kill is real), SIGCHLD
-// comes from the real children, and signals from outside the recording
-// are not sent again; a handler that runs at another point than recorded
-// makes its calls appear elsewhere, which is a divergence. recvmmsg's and
+// of tests and debugging sessions). Signals raised by the kernel (SIGCHLD
+// when a child ends, timers, SIGPIPE) and signals sent from outside the
+// recording are replayed at their recorded place: the live ones are
+// suppressed and the recorded one is sent to the thread right after the
+// call it followed (see signals.go); a program killed from outside when
+// recorded gets the same signal where its recording ends. Signals the
+// program sends itself or another of its processes arrive live (kill is
+// real): a handler that runs at another point than recorded makes its
+// calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
+// place is inside a blocking call (a wait interrupted by it) can still
+// come a call late. recvmmsg's and
 // sendmmsg's buffers, a msghdr's address and control data, and memory
 // reached through other structs' pointers are not restored (the recorder
 // does not capture them). Nondeterminism that makes no system call is not
@@ -180,8 +186,10 @@
 // fill shared arrays. Go programs' runtime threads (sysmon, idle Ms) make
 // timing-dependent calls (nanosleep, and which thread the runtime
 // creates next), so they rarely replay; C programs whose threads race
-// for the order of their results diverge some of the time. Time through the vDSO does not trap until the
-// tracer patches it (tracer.Options.TrapVDSO): such reads are live.
+// for the order of their results diverge some of the time. Time read
+// through the vDSO is replayed when the recording patched the vDSO
+// (tracer.Options.TrapVDSO, systr-record's default; the header says so),
+// and live otherwise.
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).
 package replay

@@ -167,7 +167,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 		cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
 	}
 	st, err := t.RunCmd(ctx, cmd)
-	e.res.Status = st
+	e.res.Status, e.res.Cut = st, e.ended
 	if e.first != nil {
 		return &e.res, e.first
 	}

@@ -122,6 +122,9 @@ type Result struct {
 	Calls, Emulated, Real uint64
 	// Faults counts the calls fault rules (Options.Faults) fired on.
 	Faults uint64
+	// Cut says the trace ended (a file cut short, replayed with
+	// AllowGaps) before the program did: the program was killed there.
+	Cut bool
 	// Divergences lists every divergence (one, unless Continue).
 	Divergences []*Divergence
 	// Warnings counts the warnings given.

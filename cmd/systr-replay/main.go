@@ -31,7 +31,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -145,13 +147,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, exitReplay, "%v", err)
 	case errors.Is(err, tracer.ErrNotPermitted):
 		return fail(stderr, 1, "%v", err)
-	case err != nil && res == nil:
-		return fail(stderr, 127, "%v", err)
+	case ctx.Err() != nil:
+		return fail(stderr, 130, "interrupted: %v", err)
+	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, iofs.ErrNotExist) || errors.Is(err, iofs.ErrPermission):
+		return fail(stderr, 127, "%v", err) // the program cannot be run, as a shell says
 	case err != nil:
 		return fail(stderr, exitReplay, "%v", err)
 	}
 	if len(res.Divergences) > 0 {
 		return exitReplay
+	}
+	if res.Cut {
+		// The program was killed where the trace ends: that is not how
+		// it ended when recorded.
+		return fail(stderr, exitReplay, "the trace ends before the program did: the program was stopped there")
 	}
 	return cmdutil.ExitLike(res.Status)
 }

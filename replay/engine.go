@@ -333,8 +333,10 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		e.freeCall(c, lt)
 		return
 	}
-	if lt.restarting && name == "restart_syscall" && lt.idx < len(lt.r.calls) {
-		// The kernel restarts the real call the thread was in.
+	if lt.restarting && lt.idx < len(lt.r.calls) && (name == "restart_syscall" || int32(c.Nr()) == lt.r.calls[lt.idx].Nr) {
+		// The kernel restarts the real call the thread was in, as
+		// restart_syscall or as the same call again with the arguments
+		// replay gave it (a wait for a live pid): not verified again.
 		lt.restarting = false
 		lt.cur, lt.curIdx = lt.r.calls[lt.idx], lt.idx
 		lt.idx++
@@ -393,6 +395,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
+	e.sendDuring(lt, lt.curIdx, c.Pid(), c.Tid())
 	if e.o.Faults != nil {
 		if fired, err := e.o.Faults.Apply(c); err != nil {
 			e.warn("thread %s call %d (%s): fault: %v", lt.r.name(), lt.curIdx, name, err)
@@ -959,7 +962,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
-	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 {
+	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 && !c.Restart() {
+		// (A call the kernel restarts - a live signal interrupted it
+		// and was suppressed - has not ended: its signals come after.)
 		defer e.sendSignals(lt, lt.curIdx, c.Pid(), c.Tid())
 	}
 	if lt.mode == modeFault {
@@ -989,6 +994,11 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			_ = c.SetReturn(rec.Ret)
 		}
 	case modeReal, modeFree:
+		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {
+			// Interrupted as recorded: a handler runs now and the
+			// program sees EINTR, as the recorded call ended.
+			return
+		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {
 			if !lt.unseq {
 				// The kernel restarts it: the next entry is the same call

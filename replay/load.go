@@ -22,6 +22,9 @@ type rthread struct {
 	// sigs are the signals the replay sends after a call (by index in
 	// calls), see signals.go.
 	sigs map[int][]syscall.Signal
+	// during are the signals that interrupted a call (by index): sent at
+	// its entry, so that it is interrupted again.
+	during map[int][]syscall.Signal
 }
 
 // killed says whether the recorded thread ended without ending itself

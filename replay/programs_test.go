@@ -59,6 +59,18 @@ func TestChildSignals(t *testing.T) {
 	for range 3 {
 		same(t, rec, run(t, rec.path, nil))
 	}
+	// dash reaps from its SIGCHLD handler too: a pipeline (the README's
+	// demo command: the live SIGCHLD interrupts the real wait4, which the
+	// kernel restarts with the live pid replay gave it), and `wait`,
+	// which blocks in rt_sigsuspend until SIGCHLD interrupts it (sent at
+	// the call's entry, as it interrupted it when recorded; it hung when
+	// the signal was held until the call ended).
+	for _, script := range []string{"ls / | wc -l", "sleep 0.1 & wait; echo done"} {
+		rec := recordRun(t, nil, "/bin/sh", "-c", script)
+		for range 3 {
+			same(t, rec, run(t, rec.path, nil))
+		}
+	}
 }
 
 // TestVDSOTime: date reads the clock through the vDSO, which never

@@ -54,11 +54,16 @@ func (m *model) noteSignal(t *rthread, s *format.Signal) {
 	if !m.injected(s) || s.Delivered == 0 {
 		return
 	}
-	after := max(0, len(t.calls)-1)
-	if t.restarted != nil && len(t.calls) > 0 {
-		// It interrupted a call that is still to be placed.
-		after++
+	if t.restarted != nil {
+		// It interrupted a call that is still to be placed (at the end
+		// of calls): sent at that call's entry, it interrupts it again.
+		if t.during == nil {
+			t.during = map[int][]syscall.Signal{}
+		}
+		t.during[len(t.calls)] = append(t.during[len(t.calls)], syscall.Signal(s.Delivered))
+		return
 	}
+	after := max(0, len(t.calls)-1)
 	if t.sigs == nil {
 		t.sigs = map[int][]syscall.Signal{}
 	}
@@ -78,15 +83,32 @@ func (e *engine) sendSignals(lt *lthread, idx int, pid, tid int) {
 	delete(lt.r.sigs, idx)
 }
 
+// sendDuring sends the signals that interrupted recorded call idx, at its
+// entry.
+func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
+	if lt.r == nil || len(lt.r.during[idx]) == 0 {
+		return
+	}
+	for _, sig := range lt.r.during[idx] {
+		if err := unix.Tgkill(pid, tid, sig); err == nil {
+			lt.sent = append(lt.sent, sig)
+		}
+	}
+	delete(lt.r.during, idx)
+}
+
 // onSignal delivers the signals the replay sent and the live ones that
 // arrive live, and suppresses live ones the replay injects itself.
 func (e *engine) onSignal(s *tracer.SignalEvent) {
 	lt := e.threads[s.Tid]
-	if lt != nil && s.Code == siTkill && s.SenderPid == os.Getpid() {
+	if lt != nil {
 		for i, sig := range lt.sent {
-			if sig == s.Signal {
+			// Ours: sent by the replayer; or a standard signal we sent
+			// while the live one was pending, which the kernel merged
+			// into the live one (its siginfo wins).
+			if sig == s.Signal && (s.Code == siTkill && s.SenderPid == os.Getpid() || s.Signal < 32) {
 				lt.sent = append(lt.sent[:i], lt.sent[i+1:]...)
-				return // ours: delivered
+				return // delivered
 			}
 		}
 	}

@@ -255,6 +255,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
 	}
+	if v.name == "summary" {
+		switch c.sort {
+		case "time", "calls", "errors", "avg", "max", "name":
+		default:
+			return fail(stderr, 2, "summary: --sort %q: want time, calls, errors, avg, max or name", c.sort)
+		}
+	}
 	switch v.name {
 	case "repair":
 		return repair(c)

@@ -86,11 +86,11 @@ func Diff(w io.Writer, a, b *format.Reader, o *DiffOptions) (same bool, err erro
 	}
 	na, errA := Normalize(a, &o.NormalizeOptions)
 	if na == nil {
-		return false, fmt.Errorf("analysis: diff: %w", errA)
+		return false, errA // already says analysis: ...
 	}
 	nb, errB := Normalize(b, &o.NormalizeOptions)
 	if nb == nil {
-		return false, fmt.Errorf("analysis: diff: %w", errB)
+		return false, errB
 	}
 	res := CompareNormalized(na, nb, o)
 	if !res.Same {

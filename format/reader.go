@@ -49,6 +49,10 @@ func Open(path string) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("format: %w", err)
 	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("format: %s is a directory, not a trace file", path)
+	}
 	r, err := NewReader(f, st.Size())
 	if err != nil {
 		f.Close()

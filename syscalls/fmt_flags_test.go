@@ -106,6 +106,8 @@ var flagCases = []struct {
 	{"fd_flags", 6, "0x6 /* FD_??? */"},
 	{"fd_flags", 5, "FD_CLOEXEC|0x4"},
 	{"whence", 3, "SEEK_DATA"},
+	{"fadvise_advice", 2, "POSIX_FADV_SEQUENTIAL"},
+	{"fadvise_advice", 9, "0x9 /* POSIX_FADV_??? */"},
 	{"whence", 17, "0x11 /* SEEK_??? */"},
 	{"futex_op", 129, "FUTEX_WAKE_PRIVATE"},
 	{"futex_op", 256, "FUTEX_WAIT|FUTEX_CLOCK_REALTIME"},

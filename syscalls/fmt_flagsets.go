@@ -450,6 +450,10 @@ func commonFlagSets() []*FlagSet {
 			{1036, "F_SET_RW_HINT"}, {1037, "F_GET_FILE_RW_HINT"}, {1038, "F_SET_FILE_RW_HINT"},
 		}, unknown: "F_???"}),
 		bitsSet("fd_flags", &xlatBits{bits: []xlatEntry{{1, "FD_CLOEXEC"}}, unknown: "FD_???"}),
+		enumSet("fadvise_advice", &xlatEnum{vals: []xlatEntry{
+			{0, "POSIX_FADV_NORMAL"}, {1, "POSIX_FADV_RANDOM"}, {2, "POSIX_FADV_SEQUENTIAL"},
+			{3, "POSIX_FADV_WILLNEED"}, {4, "POSIX_FADV_DONTNEED"}, {5, "POSIX_FADV_NOREUSE"},
+		}, unknown: "POSIX_FADV_???"}),
 		enumSet("whence", &xlatEnum{vals: []xlatEntry{
 			{0, "SEEK_SET"}, {1, "SEEK_CUR"}, {2, "SEEK_END"}, {3, "SEEK_DATA"}, {4, "SEEK_HOLE"},
 		}, unknown: "SEEK_???"}),

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/bits"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 )
 
 // Op is a set of things done to a file.
-type Op uint32
+type Op uint64
 
 // Operations on files. A call may do several (open with O_CREAT|O_TRUNC is
 // OpOpen|OpCreate|OpTruncate).
@@ -52,6 +53,8 @@ const (
 	OpSync                      // fsync, fdatasync, syncfs, sync_file_range
 	OpLock                      // flock
 	OpIoctl                     // ioctl
+	OpConnect                   // a Unix socket at this path connected or sent to (connect, sendto, sendmsg)
+	OpBind                      // a Unix socket bound here (bind: creates the socket file)
 	OpOther                     // any other call naming the file or its fd
 )
 
@@ -59,7 +62,7 @@ var opNames = [...]string{
 	"open", "create", "read", "write", "truncate", "stat", "access", "readlink",
 	"list", "exec", "mmap", "delete", "rename-from", "rename-to", "link-from",
 	"link-to", "symlink", "mkdir", "rmdir", "mknod", "chdir", "chroot", "chmod",
-	"chown", "utime", "xattr", "seek", "sync", "lock", "ioctl", "other",
+	"chown", "utime", "xattr", "seek", "sync", "lock", "ioctl", "connect", "bind", "other",
 }
 
 // String returns the operations' names joined with commas ("open,read,stat"),
@@ -654,6 +657,12 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	if st.execDrops && pl.special != spExec {
 		st.dropCloexec()
 	}
+	if f, op := ft.unixSocket(sc, st); f != nil {
+		if ft.selected(sc) {
+			f.count(op, ft.tasks.Process(sc.Pid), sc.Errno(), sc.Time)
+		}
+		return
+	}
 	if pl.special == spNone && len(pl.paths) == 0 && len(pl.fds) == 0 && !pl.retFd {
 		return
 	}
@@ -830,6 +839,39 @@ func (pl *callPlan) openFlags(sc *format.Syscall) uint64 {
 
 // pathFile resolves the path argument pa of sc; nil if it was not
 // captured or names nothing known.
+// unixSocket returns the file of the Unix socket path a connect, bind,
+// sendto or sendmsg names in its address (none for abstract addresses).
+func (ft *fileTracker) unixSocket(sc *format.Syscall, st *taskState) (*fileAgg, Op) {
+	arg, op := -1, OpConnect
+	switch syscalls.Name(sc.Arch, int(sc.Nr)) {
+	case "connect":
+		arg = 1
+	case "bind":
+		arg, op = 1, OpBind
+	case "sendto":
+		arg = 4
+	default:
+		return nil, 0
+	}
+	r := sc.Region(arg, syscalls.In)
+	const afUnix = 1
+	if r == nil || len(r.Data) < 3 || r.Data[0] != afUnix || r.Data[1] != 0 || r.Data[2] == 0 {
+		return nil, 0
+	}
+	p := r.Data[2:]
+	if i := bytes.IndexByte(p, 0); i >= 0 {
+		p = p[:i]
+	}
+	path := string(p)
+	if !strings.HasPrefix(path, "/") {
+		if st.fs.cwd == "" {
+			return ft.file(path), op
+		}
+		path = st.fs.cwd + "/" + path
+	}
+	return ft.file(filepath.Clean(path)), op
+}
+
 func (ft *fileTracker) pathFile(sc *format.Syscall, st *taskState, pa pathArg) *fileAgg {
 	r := sc.Region(int(pa.arg), syscalls.In)
 	if r == nil {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -312,4 +314,34 @@ func BenchmarkCollectFiles(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(r.EventCount())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestFilesUnixSockets: a Unix socket bound at a path relative to the cwd
+// and connected to by its absolute path is one file, bound and connected.
+func TestFilesUnixSockets(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on this machine")
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "import socket, os\nos.chdir(" + strconv.Quote(dir) + ")\n" +
+		"s = socket.socket(socket.AF_UNIX); s.bind('srv.sock'); s.listen(1)\n" +
+		"c = socket.socket(socket.AF_UNIX); c.connect(" + strconv.Quote(dir+"/srv.sock") + ")\n"
+	trace, st := golden.Record(t, nil, py, "-c", script)
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("python3: %v", st)
+	}
+	files := collectFiles(t, open(t, trace), nil)
+	for _, f := range files {
+		if f.Path == dir+"/srv.sock" {
+			if f.Ops&analysis.OpBind == 0 || f.Ops&analysis.OpConnect == 0 {
+				t.Errorf("%s: ops %v, want bind and connect", f.Path, f.Ops)
+			}
+			return
+		}
+	}
+	t.Errorf("no %s/srv.sock among the files", dir)
 }

@@ -293,7 +293,8 @@ func (c *config) record(stderr io.Writer) int {
 		if fi, err := os.Stat(out); err == nil {
 			size = fi.Size()
 		}
-		fmt.Fprintf(stderr, "systr-record: %d events, %d processes, %s, %s\n", events, procs, human(size), out)
+		fmt.Fprintf(stderr, "systr-record: %s, %s, %s, %s\n", cmdutil.Count(uint64(events), "event", "events"),
+			cmdutil.Count(uint64(procs), "process", "processes"), human(size), out)
 	}
 	if errors.Is(runErr, tracer.ErrStopped) {
 		return 130
@@ -324,8 +325,8 @@ func (c *config) status(stderr io.Writer, rec *record.Recorder, w *format.Writer
 				return
 			case <-tick.C:
 				n, procs := rec.Stats()
-				fmt.Fprintf(f, "\r\033[Ksystr-record: %d events (%d/s), %d processes, %s, %s", n, n-last, procs,
-					human(w.Size()), time.Since(start).Round(time.Second))
+				fmt.Fprintf(f, "\r\033[Ksystr-record: %s (%d/s), %s, %s, %s", cmdutil.Count(uint64(n), "event", "events"), n-last,
+					cmdutil.Count(uint64(procs), "process", "processes"), human(w.Size()), time.Since(start).Round(time.Second))
 				last = n
 			}
 		}

@@ -416,7 +416,7 @@ func TestStatusLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := seen.String()
-	if !strings.Contains(out, "\r\x1b[Ksystr-record: ") || !strings.Contains(out, "events, 1 processes") || !strings.Contains(out, trace) {
+	if !strings.Contains(out, "\r\x1b[Ksystr-record: ") || !strings.Contains(out, "events, 1 process,") || !strings.Contains(out, trace) {
 		t.Errorf("terminal output %q", out)
 	}
 }

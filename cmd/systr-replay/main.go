@@ -138,8 +138,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	res, err := replay.Replay(ctx, r, o)
 	if res != nil && !quiet {
-		fmt.Fprintf(stderr, "systr-replay: %d calls: %d emulated, %d run; %d divergences\n",
-			res.Calls, res.Emulated, res.Real, len(res.Divergences))
+		fmt.Fprintf(stderr, "systr-replay: %s: %d emulated, %d run; %s\n", cmdutil.Count(res.Calls, "call", "calls"),
+			res.Emulated, res.Real, cmdutil.Count(uint64(len(res.Divergences)), "divergence", "divergences"))
 	}
 	var d *replay.Divergence
 	switch {

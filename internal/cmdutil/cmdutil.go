@@ -4,6 +4,7 @@ package cmdutil
 import (
 	"os"
 	"runtime"
+	"strconv"
 )
 
 // SpareP gives the Go runtime a second P when it chose one (the process
@@ -17,4 +18,12 @@ func SpareP() {
 	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) == 1 {
 		runtime.GOMAXPROCS(2)
 	}
+}
+
+// Count says "1 process", "2 processes": n and the noun, plural or not.
+func Count(n uint64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatUint(n, 10) + " " + many
 }

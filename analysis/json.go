@@ -449,18 +449,9 @@ func appendText(dst, b []byte) ([]byte, bool) {
 			i += n
 			continue
 		}
-		dst = append(dst, b[start:i]...)
 		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case 0:
-			dst = append(dst, `\u0000`...)
+		case '"', '\\', '\n', '\r', '\t', 0:
+			dst = appendJSONEscape(append(dst, b[start:i]...), c)
 		default:
 			return dst, false
 		}
@@ -543,6 +534,22 @@ func appendJSONBytes(b []byte, s []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// appendJSONEscape appends the JSON escape of the ASCII byte c (a quote,
+// a backslash or a control character).
+func appendJSONEscape(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+}
+
 // appendJSON appends s as a JSON string: quotes, backslashes, control
 // characters and U+2028/U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
 // (HTML characters are left alone.)
@@ -556,19 +563,7 @@ func appendJSON[T string | []byte](b []byte, s T) []byte {
 			continue
 		}
 		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
+			b = appendJSONEscape(append(b, s[start:i]...), c)
 			i++
 			start = i
 			continue

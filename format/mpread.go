@@ -91,14 +91,20 @@ func (m *mpReader) int() int64 {
 	case 0xc0:
 		return 0
 	}
-	if m.err == nil {
-		m.i--
-		m.fail("an integer was expected, not code %#x", c)
-	}
+	m.unexpected("an integer", c)
 	return 0
 }
 
 func (m *mpReader) uint() uint64 { return uint64(m.int()) }
+
+// unexpected fails at code c (read last, so the offset is its own), where
+// what was expected, unless the reader failed already.
+func (m *mpReader) unexpected(what string, c byte) {
+	if m.err == nil {
+		m.i--
+		m.fail("%s was expected, not code %#x", what, c)
+	}
+}
 
 func (m *mpReader) bool() bool {
 	switch c := m.code(); c {
@@ -107,10 +113,7 @@ func (m *mpReader) bool() bool {
 	case 0xc2, 0xc0:
 		return false
 	default:
-		if m.err == nil {
-			m.i--
-			m.fail("a bool was expected, not code %#x", c)
-		}
+		m.unexpected("a bool", c)
 	}
 	return false
 }
@@ -131,10 +134,7 @@ func (m *mpReader) bytes() []byte {
 	case c == 0xc0:
 		return nil
 	default:
-		if m.err == nil {
-			m.i--
-			m.fail("a string was expected, not code %#x", c)
-		}
+		m.unexpected("a string", c)
 		return nil
 	}
 	if n > uint64(m.left()) {
@@ -162,10 +162,7 @@ func (m *mpReader) arrayLen() int {
 	case c == 0xc0:
 		return -1
 	default:
-		if m.err == nil {
-			m.i--
-			m.fail("an array was expected, not code %#x", c)
-		}
+		m.unexpected("an array", c)
 		return -1
 	}
 	if n > uint64(m.left()) { // every element takes a byte at least

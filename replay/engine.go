@@ -354,7 +354,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			_ = c.SkipErrno(syscall.ENOSYS)
 			e.t.Stop()
 			return
-		} else if lt.r.killed() || e.m.killedBy[lt.r.pid] != 0 && !e.m.sentKill[lt.r.pid] {
+		} else if lt.r.killed() || e.m.killedFromOutside(lt.r.pid) != 0 {
 			// Recorded, the thread was killed here (another thread's
 			// exit_group or execve, a signal): it waits for that now.
 			lt.cur, lt.mode = nil, modeBlock

@@ -133,11 +133,20 @@ func (e *engine) dieAsRecorded(lt *lthread, pid, tid int) {
 	if lt.r == nil {
 		return
 	}
-	sig := e.m.killedBy[lt.r.pid]
-	if sig == 0 || e.m.sentKill[lt.r.pid] {
+	sig := e.m.killedFromOutside(lt.r.pid)
+	if sig == 0 {
 		return
 	}
 	if err := unix.Tgkill(pid, tid, sig); err == nil {
 		lt.sent = append(lt.sent, sig)
 	}
+}
+
+// killedFromOutside returns the signal that killed recorded process pid
+// when no recorded process sent it one (0 otherwise).
+func (m *model) killedFromOutside(pid int32) syscall.Signal {
+	if m.sentKill[pid] {
+		return 0
+	}
+	return m.killedBy[pid]
 }

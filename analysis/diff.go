@@ -357,23 +357,19 @@ func myers(a, b []string, maxEdits int) []int8 {
 	}
 	// Lines as small integers: comparisons in the loop are then cheap.
 	ids := make(map[string]int32, n+m)
-	ia, ib := make([]int32, n), make([]int32, m)
-	for i, s := range a {
-		id, ok := ids[s]
-		if !ok {
-			id = int32(len(ids))
-			ids[s] = id
+	number := func(lines []string) []int32 {
+		out := make([]int32, len(lines))
+		for i, s := range lines {
+			id, ok := ids[s]
+			if !ok {
+				id = int32(len(ids))
+				ids[s] = id
+			}
+			out[i] = id
 		}
-		ia[i] = id
+		return out
 	}
-	for i, s := range b {
-		id, ok := ids[s]
-		if !ok {
-			id = int32(len(ids))
-			ids[s] = id
-		}
-		ib[i] = id
-	}
+	ia, ib := number(a), number(b)
 	maxD := min(n+m, maxEdits)
 	off := maxD + 1
 	v := make([]int32, 2*maxD+3)

@@ -381,7 +381,6 @@ func (nz *normalizer) add(ev format.Event) {
 		_, existed := nz.procs[v.Pid]
 		t := nz.newThread(v.Tid, v.Pid)
 		if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
-			const cloneFiles = 0x400
 			if v.Flags&cloneFiles != 0 {
 				p.fds = pp.fds
 			} else {

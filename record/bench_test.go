@@ -106,7 +106,9 @@ var recordWorkloads = []struct {
 // BenchmarkRecord runs each workload natively, under the bare C ptrace
 // loop (testdata/c/ptrace_loop: stops at every call, reads nothing),
 // under `strace -f -o FILE -s 65536 -xx` and under systr-record: all
-// calls with their buffers (systr), and a small filtered set
+// calls with their buffers (systr: tracer and program on one CPU, the
+// default; systr-any: --cpu any, wherever the kernel puts them), and a
+// small filtered set
 // (-e trace=execve,openat: systr-filtered, beside strace-filtered, strace
 // with --seccomp-bpf and the same set). One op is one whole run of
 // the command.
@@ -144,6 +146,10 @@ func BenchmarkRecord(b *testing.B) {
 		b.Run(w.name+"/systr", func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "t.sctr")
 			run(b, recorder, append([]string{"-q", "-o", out, "--"}, argv...)...)
+		})
+		b.Run(w.name+"/systr-any", func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "t.sctr")
+			run(b, recorder, append([]string{"-q", "--cpu", "any", "-o", out, "--"}, argv...)...)
 		})
 		b.Run(w.name+"/strace-filtered", func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "strace.txt")

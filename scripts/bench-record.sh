@@ -44,16 +44,17 @@ for m in "${modes[@]}"; do
 	}
 	END {
 		printf "%s:\n", mode
-		printf "  %-10s %9s %9s %9s %9s %11s %11s | %13s %12s %16s %17s\n", "workload", "native", "cloop", "strace", "systr", "strace-filt", "systr-filt", "systr/strace", "systr/cloop", "filtered/native", "filt/strace-filt"
+		printf "  %-10s %9s %9s %9s %9s %9s %11s %11s | %13s %12s %16s %17s %16s\n", "workload", "native", "cloop", "strace", "systr", "systr-any", "strace-filt", "systr-filt", "systr/strace", "systr/cloop", "filtered/native", "filt/strace-filt", "systr-any/strace"
 		split("find tar reads forkexec", ws, " ")
 		for (i = 1; i <= 4; i++) {
 			w = ws[i]
 			if (!((w "/native") in v)) continue
 			nat = median(v[w "/native"]); cl = median(v[w "/cloop"]); st = median(v[w "/strace"])
-			sy = median(v[w "/systr"]); sf = median(v[w "/systr-filtered"]); stf = median(v[w "/strace-filtered"])
-			printf "  %-10s %9.1f %9.1f %9.1f %9.1f %11.1f %11.1f | %12.2fx %11.2fx %15.2fx %16.2fx\n", w, nat, cl, st, sy, stf, sf, sy / st, sy / cl, sf / nat, sf / stf
+			sy = median(v[w "/systr"]); sa = median(v[w "/systr-any"]); sf = median(v[w "/systr-filtered"]); stf = median(v[w "/strace-filtered"])
+			printf "  %-10s %9.1f %9.1f %9.1f %9.1f %9.1f %11.1f %11.1f | %12.2fx %11.2fx %15.2fx %16.2fx %15.2fx\n", w, nat, cl, st, sy, sa, stf, sf, sy / st, sy / cl, sf / nat, sf / stf, sa / st
 		}
 		print "  goals: systr/strace <= 0.8, systr/cloop <= 1.3, filtered/native <= 1.15 (strace-filt: strace --seccomp-bpf, same set)"
+		print "  systr: the default (--cpu auto: tracer and program on one CPU); systr-any: --cpu any"
 	}' "$OUT/$m.txt"
 done
 echo "raw outputs: $OUT"

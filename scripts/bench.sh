@@ -158,6 +158,7 @@ summarize() {
 			"TracedSyscall/systr TracedSyscall/cloop-args -|" \
 			"TracedSyscall/systr-2p TracedSyscall/cloop -|" \
 			"TracedSyscall/systr-yieldpoll TracedSyscall/cloop -|" \
+			"TracedSyscall/systr-colocate TracedSyscall/cloop -|" \
 			"TracedSyscall/systr-noseccomp TracedSyscall/cloop -|" \
 			"TracedSyscall/strace TracedSyscall/cloop -|" \
 			"Untraced1M/systr Untraced1M/native <=1.10|" \

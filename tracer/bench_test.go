@@ -18,6 +18,9 @@ package tracer_test
 //     the systr commands do (internal/cmdutil.SpareP).
 //   - systr-yieldpoll: systr with Options{YieldPoll: true} (on one CPU,
 //     yield and poll for the next stop instead of a blocking wait4).
+//   - systr-colocate: systr with Options{Colocate: true, CPU: AutoCPU}
+//     (the tracer's thread and the tracee on one CPU, the rest of the
+//     benchmark process anywhere; the systr commands' default).
 //   - systr-noseccomp: the same with Options{NoSeccomp: true} (every
 //     syscall stops at entry and exit, as under the C loop).
 //   - cloop: testdata/c/ptrace_loop.c, the bare PTRACE_SYSCALL + waitpid
@@ -97,6 +100,9 @@ func BenchmarkTracedSyscall(b *testing.B) {
 	})
 	b.Run("systr-yieldpoll", func(b *testing.B) {
 		benchTraced(b, tracer.Options{YieldPoll: true}, loop, n)
+	})
+	b.Run("systr-colocate", func(b *testing.B) {
+		benchTraced(b, tracer.Options{Colocate: true, CPU: tracer.AutoCPU}, loop, n)
 	})
 	b.Run("cloop", func(b *testing.B) {
 		benchCommand(b, benchTracedCalls, testprog.C(b, "ptrace_loop"), loop, n)

@@ -51,6 +51,15 @@
 // its filter switch it to stopping at every syscall. Processes attached
 // with Attach have no filter and stop at every syscall.
 //
+// Each stop hands the CPU from the tracee to the tracer's thread and back.
+// When they run on different CPUs every hand-over is a cross-CPU wake-up,
+// which costs several times a same-CPU context switch (on a VM whose idle
+// vCPUs halt, a traced call costs 5 times more). Options.Colocate keeps
+// the tracer's thread and the programs it starts on one CPU, and leaves
+// the rest of the host program (encoders, compressors) free to use the
+// others; the commands do it by default (--cpu any turns it off). Programs
+// that compute in parallel lose their other CPUs under it.
+//
 // # Architectures
 //
 // On x86_64, tracees may be 64-bit or i386 programs, and a 64-bit program

@@ -66,6 +66,9 @@ type thread struct {
 	// on kernels without it, the entry/exit toggle of fallback.go).
 	inSys   bool
 	sawStop bool // has had a syscall stop
+	// ownAffinity: the thread (or the one that created it) set its CPU
+	// affinity itself; sched_getaffinity shows it as it is (Colocate).
+	ownAffinity bool
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -97,6 +100,12 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 	}
 	defer close(t.loopDone)
 	t.loopTid.Store(int64(unix.Gettid()))
+	if t.opts.Colocate {
+		if err := t.bindThread(); err != nil {
+			ready <- err
+			return
+		}
+	}
 	s, err := ptrace.StartSentinel()
 	if err != nil {
 		ready <- fmt.Errorf("tracer: starting: %w", err)
@@ -305,7 +314,11 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 	tb := t.table.Load()
 	var filter *table
 	if !t.opts.NoSeccomp {
-		prog, err := seccomp.Build(hostArches, tb.filterSet())
+		set := tb.filterSet()
+		if t.co != nil {
+			t.co.addAffinityCalls(set)
+		}
+		prog, err := seccomp.Build(hostArches, set)
 		if err != nil {
 			return 0, err
 		}
@@ -683,6 +696,8 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	h := t.table.Load().lookup(a, nr)
 	if th.proc.starting != nil && syscalls.Name(a, nr) != "execve" {
 		h = nil // the child's own set-up before it execs the program
+	} else if t.co != nil {
+		h = t.affinityHandler(th, a, nr, h)
 	}
 	if h == nil {
 		t.resume(th, 0)
@@ -823,7 +838,7 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		t.procs[tid] = np
 		p = np
 	}
-	th := &thread{tid: tid, proc: p, stepping: parent.stepping, fresh: true}
+	th := &thread{tid: tid, proc: p, stepping: parent.stepping, fresh: true, ownAffinity: parent.ownAffinity}
 	p.threads[tid] = th
 	t.threads[tid] = th
 	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {

@@ -72,6 +72,7 @@ type Tracer struct {
 	queue     []waitEvent // wait statuses collected ahead of their turn
 	call      Call
 	info      ptrace.SyscallInfo
+	co        *colocation // Options.Colocate, once bound
 }
 
 // Options configure a Tracer.
@@ -116,6 +117,23 @@ type Options struct {
 	// Attach are patched only when they exec. A failure leaves the process
 	// running as it was and is reported in ExecEvent.VDSOErr.
 	TrapVDSO bool
+	// Colocate runs the tracer's thread and the programs it starts (their
+	// threads and descendants too) on one CPU: CPU, or with AutoCPU the
+	// one the tracer's thread runs on when New starts it. Every traced
+	// call is a ping-pong between tracee and tracer; on one CPU it is two
+	// context switches, across CPUs two cross-CPU wake-ups, which cost
+	// several times more (on a VM whose idle vCPUs halt, 4-5 times: see
+	// BENCH.md). The rest of the host program (for systr-record: encoding
+	// and compression) still runs on any CPU. The price: the started
+	// programs share one CPU, so a program that computes in parallel
+	// (make -j, a parallel compressor) runs slower; processes attached with
+	// Attach keep their CPUs. The programs do not see the binding through
+	// sched_getaffinity, which reports the affinity they would have had
+	// (until they set their own); /proc/PID/status does show it.
+	Colocate bool
+	// CPU is the CPU Colocate binds to: a CPU number, or AutoCPU. A CPU
+	// this process may not run on is an error of New (ErrBadCPU).
+	CPU int
 }
 
 type session struct {

@@ -29,6 +29,8 @@ var (
 	// ErrUnknownSyscall: a name or number that the syscall catalogue does
 	// not know for any architecture.
 	ErrUnknownSyscall = errors.New("unknown system call")
+	// ErrBadCPU: Options.CPU names a CPU this process may not run on.
+	ErrBadCPU = errors.New("not a CPU this process may run on")
 )
 
 // Action is what a Handler asks the tracer to do with the process after the

@@ -17,12 +17,19 @@
 //	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
 //	--text FILE      print each call as strace does while recording ("-": stderr)
 //	--no-vdso-trap   leave the vDSO alone: its clock reads are not recorded
-//	--cpu N          run the recorder and the program on CPU N only
+//	--cpu CPU        where the tracer and the program run: auto (default: one
+//	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
 //
 // Its exit status is the program's; for a program killed by a signal it
 // kills itself with the same signal, as strace does (127 if the program
-// cannot be run). SIGINT or SIGTERM stop the recording cleanly: the
+// cannot be run). By default the recorder's tracing thread and the program
+// (all its threads and children) share one CPU: each recorded call is two
+// round trips between them, which cost several times less on one CPU than
+// across two, while encoding and compression run on the others. The
+// program sees its usual CPU set through sched_getaffinity; a program that
+// computes in parallel is slower so: --cpu any lets it spread. Attached
+// processes keep their CPUs. SIGINT or SIGTERM stop the recording cleanly: the
 // started programs are killed, attached ones let go, the trace finished.
 package main
 
@@ -64,7 +71,7 @@ type config struct {
 	maskFds  listFlag
 	maskPath listFlag
 	text     string
-	cpu      int
+	cpu      cmdutil.CPU
 	quiet    bool
 	noVDSO   bool
 	argv     []string
@@ -97,7 +104,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
 	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` without their bytes (repeatable)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
-	fs.IntVar(&c.cpu, "cpu", -1, "run the recorder and the program on CPU `N` only")
+	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.Usage = func() { usage(fs) }
@@ -200,11 +207,6 @@ func (c *config) record(stderr io.Writer) int {
 			pids = append(pids, pid)
 		}
 	}
-	if c.cpu >= 0 {
-		if err := pinAll(c.cpu); err != nil {
-			return fail(stderr, 2, "--cpu %d: %v", c.cpu, err)
-		}
-	}
 	cmdutil.SpareP()
 	// The trace file is created before anything runs: an unwritable
 	// output is an error, not a lost recording.
@@ -229,11 +231,17 @@ func (c *config) record(stderr io.Writer) int {
 	// By default every exec'd image's vDSO time functions make real
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed).
-	t, err := tracer.New(tracer.Options{TrapVDSO: !c.noVDSO})
+	topts := tracer.Options{TrapVDSO: !c.noVDSO}
+	c.cpu.Apply(&topts, len(pids) > 0)
+	t, err := tracer.New(topts)
 	if err != nil {
 		w.Close()
 		os.Remove(out)
-		return fail(stderr, 1, "%v", err)
+		status := 1
+		if errors.Is(err, tracer.ErrBadCPU) {
+			status = 2
+		}
+		return fail(stderr, status, "%v", err)
 	}
 	defer t.Close()
 	tee := newTextTee(c.text, stderr)
@@ -344,24 +352,6 @@ func human(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// pinAll binds every thread of this process (and so the programs it
-// starts) to one CPU.
-func pinAll(cpu int) error {
-	var set unix.CPUSet
-	set.Set(cpu)
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return err
-	}
-	for _, t := range tasks {
-		tid, _ := strconv.Atoi(t.Name())
-		if err := unix.SchedSetaffinity(tid, &set); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // textTee prints recorded calls as strace does, on its own goroutine.

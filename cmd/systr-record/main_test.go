@@ -183,6 +183,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown syscalls", []string{"-e", "trace=opne,raed", "--", "true"}, 2, `unknown system call "opne"`},
 		{"unknown signal", []string{"-e", "signal=SIGFOO", "--", "true"}, 2, `unknown signal "SIGFOO"`},
 		{"nothing to do", nil, 2, "usage"},
+		{"bad cpu", []string{"--cpu", "fast", "--", "true"}, 2, `"fast" is not auto, any or a CPU number`},
+		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "CPU 5000: not a CPU this process may run on"},
 	}
 	for _, c := range cases {
 		res, stderr := runCmd(t, exec.Command(bin(t), c.args...))
@@ -510,6 +512,50 @@ func TestVDSOTrap(t *testing.T) {
 		}
 		if fmt.Sprint(counts) != fmt.Sprint(wantCounts) {
 			t.Errorf("trap %v: recorded %v, want %v", trap, counts, wantCounts)
+		}
+	}
+}
+
+// TestCPU: by default the program runs on one CPU (its /proc/self/status
+// says so) but sees the CPUs it has natively through sched_getaffinity
+// (testdata/c/affinity: itself, a thread, a child, then its own setting);
+// --cpu any leaves it where the kernel puts it; --cpu N puts it on N.
+func TestCPU(t *testing.T) {
+	path := testprog.C(t, "affinity")
+	native, _ := runCmd(t, exec.Command(path, "-where"))
+	var allowed unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &allowed); err != nil {
+		t.Fatal(err)
+	}
+	last := 0
+	for i := 0; i < 1024; i++ {
+		if allowed.IsSet(i) {
+			last = i
+		}
+	}
+	status := func(out string) (string, string) {
+		first, rest, _ := strings.Cut(out, "\n")
+		return strings.TrimPrefix(first, "status Cpus_allowed_list:\t"), rest
+	}
+	nativeCPUs, nativeRest := status(native.stdout)
+	for _, c := range []struct {
+		flag []string
+		want string // Cpus_allowed_list; "one": a single CPU
+	}{
+		{nil, "one"},
+		{[]string{"--cpu", "auto"}, "one"},
+		{[]string{"--cpu", strconv.Itoa(last)}, strconv.Itoa(last)},
+		{[]string{"--cpu", "any"}, nativeCPUs},
+	} {
+		args := append(append([]string{"-q", "-o", filepath.Join(t.TempDir(), "a.sctr")}, c.flag...), "--", path, "-where")
+		got, stderr := runCmd(t, exec.Command(bin(t), args...))
+		cpus, rest := status(got.stdout)
+		if _, err := strconv.Atoi(cpus); c.want == "one" && err != nil || c.want != "one" && cpus != c.want {
+			t.Errorf("%v: the program may run on CPUs %q, want %s", c.flag, cpus, c.want)
+		}
+		if rest != nativeRest || got.code != 0 {
+			t.Errorf("%v: the program saw another affinity than natively (status %d)\n%s\nnative:\n%s\nstderr: %s",
+				c.flag, got.code, rest, nativeRest, stderr)
 		}
 	}
 }

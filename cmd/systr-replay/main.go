@@ -17,6 +17,8 @@
 //	--continue       after a divergence, go on best-effort instead of stopping
 //	--allow-gaps     replay a trace lacking data (cut buffers, filtered, cut short), warning at each gap
 //	--check          only say whether the trace can be replayed
+//	--cpu CPU        where the tracer and the program run: auto (default: one
+//	                 CPU, as systr-record), any, or a CPU number
 //	-q               no summary line
 //
 // The program's exit status is systr-replay's (killed by a signal: it kills
@@ -76,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&gaps, "allow-gaps", false, "replay a trace lacking data, warning at each gap")
 	fs.BoolVar(&check, "check", false, "only check that the trace can be replayed")
 	fs.BoolVar(&quiet, "q", false, "no summary line")
+	var cpu cmdutil.CPU
+	fs.Var(&cpu, "cpu", cmdutil.CPUUsage)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
 		fs.PrintDefaults()
@@ -118,7 +122,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(rules) == 0 {
 			return fail(stderr, 2, "no trace and no --fault: nothing to do")
 		}
-		return live(ctx, argv, rules, stdin, stdout, stderr, quiet)
+		var topts tracer.Options
+		cpu.Apply(&topts, false)
+		return live(ctx, argv, rules, topts, stdin, stdout, stderr, quiet)
 	}
 	r, err := format.Open(pos[0])
 	if err != nil {
@@ -128,6 +134,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o := &replay.Options{Argv: argv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Inject: injectSet,
 		WriteThrough: write, Continue: cont, AllowGaps: gaps, Faults: replay.NewFaults(rules...),
 		Warn: func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
+	cpu.Apply(&o.Tracer, false)
 	if err := replay.Check(r, o); err != nil {
 		if check || !gaps {
 			return fail(stderr, exitReplay, "%s cannot be replayed: %v", pos[0], err)
@@ -147,6 +154,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, exitReplay, "%v", err)
 	case errors.Is(err, tracer.ErrNotPermitted):
 		return fail(stderr, 1, "%v", err)
+	case errors.Is(err, tracer.ErrBadCPU):
+		return fail(stderr, 2, "%v", err)
 	case ctx.Err() != nil:
 		return fail(stderr, 130, "interrupted: %v", err)
 	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, iofs.ErrNotExist) || errors.Is(err, iofs.ErrPermission):
@@ -166,10 +175,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // live runs argv under the tracer with the fault rules, no trace.
-func live(ctx context.Context, argv []string, rules []*replay.Fault, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
-	t, err := tracer.New()
+func live(ctx context.Context, argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
+	t, err := tracer.New(topts)
 	if err != nil {
-		return fail(stderr, 1, "%v", err)
+		return fail(stderr, badCPU(err), "%v", err)
 	}
 	defer t.Close()
 	faults := replay.NewFaults(rules...)
@@ -200,4 +209,13 @@ func indexOf(args []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// badCPU is the status of a tracer that could not start: 2 (usage) for a
+// --cpu the process may not use, else 1.
+func badCPU(err error) int {
+	if errors.Is(err, tracer.ErrBadCPU) {
+		return 2
+	}
+	return 1
 }

@@ -1,6 +1,12 @@
 package cmdutil
 
-import "flag"
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/systr/systr/tracer"
+)
 
 // ParseInterleaved parses flags placed before, between or after the
 // positional arguments ("systr-analyze print TRACE -T"), up to a "--",
@@ -21,5 +27,50 @@ func ParseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
+	}
+}
+
+// CPU is the --cpu flag of the commands that run programs: where the
+// tracer's thread and the programs it starts run (tracer.Options.Colocate).
+// "auto" (the default): on one CPU, the one the tracer starts on; "any":
+// wherever the kernel puts them; N: on CPU N.
+type CPU struct {
+	Mode string // "" (not given: auto), "auto", "any" or "N"
+	N    int
+}
+
+// CPUUsage is the help text of the flag.
+const CPUUsage = "run the tracer and the program on `CPU`: auto (one CPU, the one the tracer starts on: traced calls cost " +
+	"much less; a program computing in parallel gets that CPU only), any (no binding) or a CPU number"
+
+func (c *CPU) String() string {
+	if c == nil || c.Mode == "" {
+		return "auto"
+	}
+	return c.Mode
+}
+
+// Set parses auto, any or a CPU number.
+func (c *CPU) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	switch {
+	case s == "auto" || s == "any":
+	case err != nil || n < 0:
+		return fmt.Errorf("%q is not auto, any or a CPU number", s)
+	}
+	*c = CPU{Mode: s, N: n}
+	return nil
+}
+
+// Apply sets the tracer options for the flag. attaching: the programs are
+// attached, not started, and keep their CPUs; unless a CPU was asked for,
+// the tracer is not bound either.
+func (c *CPU) Apply(o *tracer.Options, attaching bool) {
+	switch {
+	case c.Mode == "any" || (attaching && c.Mode == ""):
+	case c.Mode == "" || c.Mode == "auto":
+		o.Colocate, o.CPU = true, tracer.AutoCPU
+	default:
+		o.Colocate, o.CPU = true, c.N
 	}
 }

@@ -225,3 +225,12 @@ func DieBySignal(sig unix.Signal) {
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_UNBLOCK, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
 	unix.RawSyscall(unix.SYS_TGKILL, uintptr(unix.Getpid()), uintptr(unix.Gettid()), uintptr(sig))
 }
+
+// CurrentCPU is the CPU the calling thread runs on (getcpu(2)).
+func CurrentCPU() (int, error) {
+	var cpu uint32
+	if _, _, e := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&cpu)), 0, 0); e != 0 {
+		return 0, e
+	}
+	return int(cpu), nil
+}

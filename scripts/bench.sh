@@ -157,7 +157,7 @@ summarize() {
 		nr = split("TracedSyscall/systr TracedSyscall/cloop <=1.15|" \
 			"TracedSyscall/systr TracedSyscall/cloop-args -|" \
 			"TracedSyscall/systr-2p TracedSyscall/cloop -|" \
-			"TracedSyscall/systr-yieldpoll TracedSyscall/cloop -|" \
+			"TracedSyscall/systr-noyieldpoll TracedSyscall/cloop -|" \
 			"TracedSyscall/systr-colocate TracedSyscall/cloop -|" \
 			"TracedSyscall/systr-noseccomp TracedSyscall/cloop -|" \
 			"TracedSyscall/strace TracedSyscall/cloop -|" \

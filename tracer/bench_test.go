@@ -16,8 +16,8 @@ package tracer_test
 //     call stops at its seccomp event and at its exit.
 //   - systr-2p: systr with GOMAXPROCS raised to 2 if it was 1 (pinned), as
 //     the systr commands do (internal/cmdutil.SpareP).
-//   - systr-yieldpoll: systr with Options{YieldPoll: true} (on one CPU,
-//     yield and poll for the next stop instead of a blocking wait4).
+//   - systr-noyieldpoll: systr with Options{NoYieldPoll: true} (with one
+//     P, always block in wait4 instead of yielding and polling first).
 //   - systr-colocate: systr with Options{Colocate: true, CPU: AutoCPU}
 //     (the tracer's thread and the tracee on one CPU, the rest of the
 //     benchmark process anywhere; the systr commands' default).
@@ -98,8 +98,8 @@ func BenchmarkTracedSyscall(b *testing.B) {
 		}
 		benchTraced(b, tracer.Options{}, loop, n)
 	})
-	b.Run("systr-yieldpoll", func(b *testing.B) {
-		benchTraced(b, tracer.Options{YieldPoll: true}, loop, n)
+	b.Run("systr-noyieldpoll", func(b *testing.B) {
+		benchTraced(b, tracer.Options{NoYieldPoll: true}, loop, n)
 	})
 	b.Run("systr-colocate", func(b *testing.B) {
 		benchTraced(b, tracer.Options{Colocate: true, CPU: tracer.AutoCPU}, loop, n)

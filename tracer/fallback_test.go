@@ -61,19 +61,25 @@ func TestFallbackWithoutSyscallInfo(t *testing.T) {
 	}
 }
 
-// TestYieldPoll runs the same program with Options.YieldPoll on one P (its
-// poll path is active only then) and expects the same calls.
+// TestYieldPoll runs the same programs on one P (where the tracer yields
+// and polls for stops) and with NoYieldPoll, and expects the same calls;
+// fork_race (8 threads forking, where yielding would put the tracer behind
+// them all) finishes under the poll's back-off.
 func TestYieldPoll(t *testing.T) {
 	prog := testprog.C(t, "fd_io")
 	dir := t.TempDir()
-	want := callLog(t, Options{}, false, prog, dir)
+	want := callLog(t, Options{NoYieldPoll: true}, false, prog, dir)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	got := callLog(t, Options{YieldPoll: true}, false, prog, dir)
+	got := callLog(t, Options{}, false, prog, dir)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("YieldPoll saw a different call sequence:\n got %v\nwant %v", got, want)
+		t.Errorf("the one-P poll saw a different call sequence:\n got %v\nwant %v", got, want)
 	}
 	threads := testprog.C(t, "threads")
-	if n := len(callLog(t, Options{YieldPoll: true}, false, threads)); n < 8*100*2 {
-		t.Errorf("threads under YieldPoll: %d call reports, want at least %d", n, 8*100*2)
+	if n := len(callLog(t, Options{}, false, threads)); n < 8*100*2 {
+		t.Errorf("threads under the one-P poll: %d call reports, want at least %d", n, 8*100*2)
+	}
+	race := testprog.C(t, "fork_race")
+	if n := len(callLog(t, Options{}, false, race)); n == 0 {
+		t.Errorf("fork_race under the one-P poll: no call reports")
 	}
 }

@@ -79,6 +79,15 @@ func (p *process) memory(tid int) *ptrace.Mem {
 	return p.mem
 }
 
+// The one-P poll (Options.NoYieldPoll) backs off for pollOffIdle stops
+// after a poll that found nothing, and for pollOffBusy stops after a yield
+// that took longer than slowYield (other tasks were runnable).
+const (
+	pollOffIdle = 8
+	pollOffBusy = 1024
+	slowYield   = 50 * time.Microsecond
+)
+
 // maxThreadTries bounds the search for an OS thread without children.
 const maxThreadTries = 16
 
@@ -116,6 +125,7 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 	var ws unix.WaitStatus
 	var iter uint
 	var oneCPU bool
+	pollOff := 0 // stops to wait for without polling first
 	waitErrs := 0
 	for {
 		t.runRequests()
@@ -132,12 +142,12 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		if t.quit && len(t.threads) == 0 && len(t.pending) == 0 {
 			break
 		}
-		// Options.YieldPoll: on one CPU (GOMAXPROCS 1, e.g. under
-		// taskset) a tracee just resumed runs when we yield; polling for
-		// its stop keeps this goroutine off the runtime's blocking-syscall
-		// path (see ptrace.Poll).
+		// With one P (GOMAXPROCS 1, e.g. under taskset) a tracee just
+		// resumed on this CPU runs when we yield; polling for its stop
+		// keeps this goroutine off the runtime's blocking-syscall path
+		// (see ptrace.Poll and Options.NoYieldPoll).
 		if iter++; iter&4095 == 1 {
-			oneCPU = t.opts.YieldPoll && runtime.GOMAXPROCS(0) == 1
+			oneCPU = !t.opts.NoYieldPoll && runtime.GOMAXPROCS(0) == 1
 		}
 		var pid int
 		var err error
@@ -145,8 +155,20 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 			pid, ws = t.queue[0].pid, t.queue[0].ws
 			t.queue = t.queue[1:]
 		} else {
-			if oneCPU && len(t.threads) > 0 {
+			if oneCPU && len(t.threads) > 0 && pollOff == 0 {
+				t0 := time.Now()
 				pid = ptrace.Poll(&ws)
+				switch {
+				case pid <= 0:
+					// The tracees are blocked or elsewhere: wait.
+					pollOff = pollOffIdle
+				case time.Since(t0) > slowYield:
+					// Other runnable tasks ran before us: yielding
+					// puts the tracer behind all of them.
+					pollOff = pollOffBusy
+				}
+			} else if pollOff > 0 {
+				pollOff--
 			}
 			if pid <= 0 {
 				pid, err = ptrace.Wait(&ws, false)

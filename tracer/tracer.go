@@ -94,19 +94,19 @@ type Options struct {
 	// signal), which matters only to programs that watch job control of
 	// their children through os/signal.
 	KeepStopSIGCHLD bool
-	// YieldPoll, when the process runs on one CPU (GOMAXPROCS 1, e.g.
-	// under taskset -c 0), makes the tracer yield the CPU and poll for the
-	// next stop instead of blocking in wait4 through the Go runtime, whose
-	// blocking-syscall path (the only P retaken by sysmon, a slow return)
-	// costs about a fifth of a stop there. It makes a traced call as cheap
-	// as under a bare C ptrace loop, but it changes scheduling: the tracee
-	// just resumed runs before other runnable tasks, and the tracer waits
-	// behind all of them. With many runnable threads that is much slower:
-	// testdata/c/fork_race (8 threads forking) runs 25 times slower
-	// pinned. So it is off by default. Giving the runtime a second P
-	// (GOMAXPROCS=2, as the systr commands do on one CPU) recovers about
-	// half of the gain without changing scheduling.
-	YieldPoll bool
+	// NoYieldPoll makes the tracer always block in wait4 for the next
+	// stop. By default, when the Go runtime has one P (GOMAXPROCS 1, as
+	// under taskset -c 0), it first yields the CPU, so that the tracee just
+	// resumed runs to its next stop, and polls for it without blocking:
+	// blocking through the runtime's syscall path with a single P has
+	// sysmon retake that P and hand it back, about a fifth of a stop on one
+	// CPU. The poll backs off by itself: after a poll that found nothing it
+	// blocks for the next 8 stops, and after a yield that took over 50 µs
+	// (other runnable tasks ran first: many busy tracee threads) for the
+	// next 1024. Without the back-off, testdata/c/fork_race (8 threads
+	// forking) ran 30 times slower pinned; with it, faster than blocking.
+	// With more than one P the tracer always blocks.
+	NoYieldPoll bool
 	// TrapVDSO makes the vDSO time functions (clock_gettime, gettimeofday,
 	// time, clock_getres, getcpu; getrandom's state query fails, so that
 	// callers use the syscall) make real system calls, so that handlers

@@ -40,6 +40,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +76,22 @@ var vdsoFuncs = map[syscalls.Arch]map[string]string{
 		"clock_getres_time64": "clock_getres_time64",
 		"getcpu":              "getcpu",
 	},
+}
+
+// VDSOSyscalls are the system calls that Options.TrapVDSO makes the vDSO
+// functions call, on any architecture: a tracer whose handlers take none
+// of them has no use for the patch.
+func VDSOSyscalls() []string {
+	var names []string
+	for _, funcs := range vdsoFuncs {
+		for _, sc := range funcs {
+			if !slices.Contains(names, sc) {
+				names = append(names, sc)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // vdsoStub returns the code that replaces function fn (a key of vdsoFuncs)

@@ -17,6 +17,7 @@
 //	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
 //	--text FILE      print each call as strace does while recording ("-": stderr)
 //	--no-vdso-trap   leave the vDSO alone: its clock reads are not recorded
+//	                 (also the case when -e trace= selects none of them)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
@@ -223,15 +224,15 @@ func (c *config) record(stderr io.Writer) int {
 	if !c.noEnv {
 		env = os.Environ()
 	}
-	o.VDSOTrapped = !c.noVDSO
+	// By default every exec'd image's vDSO time functions make real
+	// syscalls, so that clock reads are in the trace (and can be
+	// replayed); not when the traced set has none of those calls.
+	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
 	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}
-	// By default every exec'd image's vDSO time functions make real
-	// syscalls, so that clock reads are in the trace (and can be
-	// replayed).
-	topts := tracer.Options{TrapVDSO: !c.noVDSO}
+	topts := tracer.Options{TrapVDSO: o.VDSOTrapped}
 	c.cpu.Apply(&topts, len(pids) > 0)
 	t, err := tracer.New(topts)
 	if err != nil {
@@ -417,4 +418,18 @@ func printEvent(w io.Writer, ev format.Event) {
 			fmt.Fprintf(w, "%s+++ exited with %d +++\n", prefix, code)
 		}
 	}
+}
+
+// tracesAny reports whether the trace filter (nil: everything) selects any
+// of names.
+func tracesAny(f *syscalls.Filter, names []string) bool {
+	if f == nil {
+		return true
+	}
+	for _, n := range names {
+		if f.MatchName(n) {
+			return true
+		}
+	}
+	return false
 }

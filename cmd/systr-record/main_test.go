@@ -476,19 +476,30 @@ func TestVDSOTrap(t *testing.T) {
 	}
 	prog := testprog.C(t, "clocks")
 	want := testprog.Native(t, prog, "2")
-	for _, trap := range []bool{true, false} {
+	all := map[string]int{"clock_gettime": 4, "gettimeofday": 2, "time": 2, "clock_getres": 2}
+	for _, c := range []struct {
+		args    []string
+		trapped bool
+		counts  map[string]int
+	}{
+		{nil, true, all},
+		{[]string{"--no-vdso-trap"}, false, map[string]int{}},
+		// A traced set without the vDSO's calls: no patch.
+		{[]string{"-e", "trace=execve,write"}, false, map[string]int{}},
+		{[]string{"-e", "trace=execve,clock_gettime"}, true, map[string]int{"clock_gettime": 4}},
+	} {
 		trace := filepath.Join(t.TempDir(), "t.sctr")
-		args := []string{"-q", "-o", trace}
-		if !trap {
-			args = append(args, "--no-vdso-trap")
-		}
+		args := append([]string{"-q", "-o", trace}, c.args...)
 		got, stderr := runCmd(t, exec.Command(bin(t), append(args, "--", prog, "2")...))
 		if got.stdout != want.Stdout || got.code != 0 {
-			t.Errorf("trap %v: %+v, stderr %s; native %v", trap, got, stderr, want)
+			t.Errorf("%v: %+v, stderr %s; native %v", c.args, got, stderr, want)
 		}
 		r, err := format.Open(trace)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if trapped := r.Header().Extra["vdso"] == "trapped"; trapped != c.trapped {
+			t.Errorf("%v: header says vDSO trapped %v, want %v", c.args, trapped, c.trapped)
 		}
 		counts := map[string]int{}
 		for ev, err := range r.Events(nil) {
@@ -506,12 +517,8 @@ func TestVDSOTrap(t *testing.T) {
 			}
 		}
 		r.Close()
-		wantCounts := map[string]int{"clock_gettime": 4, "gettimeofday": 2, "time": 2, "clock_getres": 2}
-		if !trap {
-			wantCounts = map[string]int{}
-		}
-		if fmt.Sprint(counts) != fmt.Sprint(wantCounts) {
-			t.Errorf("trap %v: recorded %v, want %v", trap, counts, wantCounts)
+		if fmt.Sprint(counts) != fmt.Sprint(c.counts) {
+			t.Errorf("%v: recorded %v, want %v", c.args, counts, c.counts)
 		}
 	}
 }

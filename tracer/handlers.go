@@ -123,7 +123,9 @@ func (t *Tracer) update(f func(tb *table) error) error {
 	// Processes whose filter no longer covers the set must stop at every
 	// syscall from now on. The loop checks the table current when it gets
 	// there: a later update's request widens for both.
-	if t.closed.Load() {
+	if t.closed.Load() || !t.tracing.Load() {
+		// Nothing traced yet: the first launch builds its filter from
+		// the table stored above (tracing is set before it loads it).
 		return nil
 	}
 	return t.do(func() { t.widen(t.table.Load()) })

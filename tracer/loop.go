@@ -333,6 +333,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 	// end the loop has not yet turned into the session's end) must not
 	// adopt this program: it would report the old root's status.
 	t.checkIdle()
+	t.tracing.Store(true)
 	tb := t.table.Load()
 	var filter *table
 	if !t.opts.NoSeccomp {
@@ -403,6 +404,7 @@ func hasCapSysAdmin() bool {
 
 // attach seizes every thread of pid. Runs on the loop.
 func (t *Tracer) attach(pid int) error {
+	t.tracing.Store(true)
 	t.checkIdle() // as in launch
 	if _, ok := t.procs[pid]; ok {
 		return fmt.Errorf("tracer: attach %d: already traced", pid)

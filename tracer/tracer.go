@@ -47,7 +47,10 @@ type Tracer struct {
 	closed   atomic.Bool
 	loopDone chan struct{}
 	loopTid  atomic.Int64
-	quit     bool // loop-owned: leave when nothing is traced
+	// tracing is set (for good) before the first process is launched or
+	// attached: until then a new handler table needs no widening.
+	tracing atomic.Bool
+	quit    bool // loop-owned: leave when nothing is traced
 	// fatal is why the loop gave up (wait4 or the wake-up child failing
 	// for good); Wait and Run return it.
 	fatal atomic.Pointer[error]

@@ -172,8 +172,13 @@
 // call it followed (see signals.go); a program killed from outside when
 // recorded gets the same signal where its recording ends. Signals the
 // program sends itself or another of its processes arrive live (kill is
-// real): a handler that runs at another point than recorded makes its
-// calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
+// real). A signal sent to another recorded process waits (its call is
+// held back, as above, 2 s at most) until that process has finished every
+// call it had made when recorded before the signal was sent: what made
+// the sender send it may be emulated (a sibling seen stopped in
+// /proc/PID/status), and a SIGCONT sent before the sibling stopped itself
+// would leave it stopped. A handler that runs at another point than
+// recorded makes its calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
 // place is inside a blocking call (a wait interrupted by it) can still
 // come a call late. recvmmsg's and
 // sendmmsg's buffers, a msghdr's address and control data, and memory

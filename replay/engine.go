@@ -65,6 +65,8 @@ type lthread struct {
 	delayed time.Time // when the fd operation in progress was first delayed
 	fdOp    bool      // the call in progress is in its process's fd queue
 
+	inCall     bool             // between the entry and the exit of lt.cur
+	gone       bool             // exited
 	restarting bool             // a real call is to be restarted by the kernel
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
@@ -77,7 +79,8 @@ type engine struct {
 	o *Options
 	t *tracer.Tracer
 
-	threads  map[int]*lthread // by live tid
+	threads  map[int]*lthread      // by live tid
+	follow   map[*rthread]*lthread // the live thread following each recorded one
 	rec2live map[int32]int32
 	live2rec map[int32]int32
 	root     bool // the first process is matched
@@ -91,7 +94,7 @@ type engine struct {
 }
 
 func newEngine(m *model, o *Options) *engine {
-	e := &engine{m: m, o: o, threads: map[int]*lthread{}, rec2live: map[int32]int32{}, live2rec: map[int32]int32{},
+	e := &engine{m: m, o: o, threads: map[int]*lthread{}, follow: map[*rthread]*lthread{}, rec2live: map[int32]int32{}, live2rec: map[int32]int32{},
 		stdout: o.Stdout, stderr: o.Stderr, warned: map[string]bool{}}
 	if e.stdout == nil {
 		e.stdout = os.Stdout
@@ -214,6 +217,7 @@ func (e *engine) thread(tid, pid int) *lthread {
 	if !e.root {
 		e.root = true
 		lt.r = e.m.root
+		e.follow[lt.r] = lt
 		e.pair(e.m.root, int32(pid), int32(tid))
 	}
 	e.threads[tid] = lt
@@ -241,6 +245,7 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 		parent.children++
 		if k < len(parent.r.children) {
 			lt.r = parent.r.children[k]
+			e.follow[lt.r] = lt
 			e.pair(lt.r, int32(n.Pid), int32(n.Tid))
 		}
 	}
@@ -264,6 +269,9 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
+	if lt := e.threads[ev.Tid]; lt != nil {
+		lt.gone, lt.inCall = true, false
+	}
 	delete(e.threads, ev.Tid)
 }
 
@@ -393,8 +401,12 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
 		return
 	}
+	if e.delaySignal(c, lt, rec) {
+		return
+	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
+	lt.inCall = true
 	e.sendDuring(lt, lt.curIdx, c.Pid(), c.Tid())
 	if e.o.Faults != nil {
 		if fired, err := e.o.Faults.Apply(c); err != nil {
@@ -425,6 +437,67 @@ func (e *engine) delay(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
 		lt.delayed = time.Time{}
 		return false
 	}
+	return e.hold(c, lt, "its turn to take fds", func() {
+		for i := q.next; i < len(q.seqs); i++ {
+			if q.seqs[i] == rec.Seq {
+				q.next = i
+			}
+		}
+	})
+}
+
+// signalSenders are the calls that send a signal to the process (or
+// thread) named by their first argument.
+var signalSenders = map[string]bool{"kill": true, "tgkill": true, "tkill": true,
+	"rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true}
+
+// delaySignal holds back a signal sent to another recorded process until
+// that process has made every call it had made, when recorded, before the
+// signal was sent. Signals between processes are real (kill runs for
+// real), but what made the sender send it may be emulated: a process that
+// polls /proc/PID/status for a sibling to stop reads the recorded answer
+// at once, and its SIGCONT could come before the sibling stops itself,
+// which would then stay stopped for ever.
+func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
+	if !signalSenders[lt.name] {
+		return false
+	}
+	target := int32(rec.Args[0])
+	if lt.name == "tkill" {
+		target = e.m.tidPid[target]
+	}
+	if target <= 0 || target == rec.Pid || !e.behind(target, rec.Seq) {
+		lt.delayed = time.Time{}
+		return false
+	}
+	return e.hold(c, lt, fmt.Sprintf("process %d to get where it was when sent the signal", target), nil)
+}
+
+// behind reports whether recorded process pid has calls recorded before
+// seq that its live threads have not finished.
+func (e *engine) behind(pid int32, seq uint64) bool {
+	for _, r := range e.m.byPid[pid] {
+		i := 0
+		if lt := e.follow[r]; lt != nil {
+			if lt.free || lt.gone {
+				continue
+			}
+			i = lt.idx
+			if lt.inCall && lt.curIdx < i {
+				i = lt.curIdx // not over yet
+			}
+		}
+		if i < len(r.calls) && r.calls[i].Seq < seq {
+			return true
+		}
+	}
+	return false
+}
+
+// hold makes the call in progress a sched_yield, to be made again at its
+// exit (retry), while the thread waits for what; after delayLimit it
+// gives up (giveUp, if any, and a warning) and the call goes on.
+func (e *engine) hold(c *tracer.Call, lt *lthread, what string, giveUp func()) bool {
 	nr, ok := syscalls.Number(c.Arch(), "sched_yield")
 	if !ok {
 		return false
@@ -433,11 +506,9 @@ func (e *engine) delay(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
 	if lt.delayed.IsZero() {
 		lt.delayed = now
 	} else if now.Sub(lt.delayed) > delayLimit {
-		e.warn("thread %s call %d: %s waited %v for its turn to take fds: going on out of order", lt.r.name(), lt.idx, lt.name, delayLimit)
-		for i := q.next; i < len(q.seqs); i++ {
-			if q.seqs[i] == rec.Seq {
-				q.next = i
-			}
+		e.warn("thread %s call %d: %s waited %v for %s: going on", lt.r.name(), lt.idx, lt.name, delayLimit, what)
+		if giveUp != nil {
+			giveUp()
 		}
 		lt.delayed = time.Time{}
 		return false
@@ -955,6 +1026,7 @@ func cloexecOf(spec *syscalls.Spec, rec *format.Syscall) bool {
 }
 
 func (e *engine) exit(c *tracer.Call, lt *lthread) {
+	lt.inCall = false
 	if e.stopped || lt.mode == 0 {
 		return
 	}

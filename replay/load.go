@@ -3,6 +3,7 @@ package replay
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -77,6 +78,10 @@ type model struct {
 	// pid) across its threads; fdOps are the calls in them.
 	fdQueues map[int32]*fdQueue
 	fdOps    map[*format.Syscall]bool
+	// byPid are the recorded threads of each process; tidPid the process
+	// of each recorded thread id.
+	byPid  map[int32][]*rthread
+	tidPid map[int32]int32
 }
 
 const maxReasons = 5
@@ -159,8 +164,13 @@ func load(r *format.Reader) (*model, error) {
 			m.add(t, ev)
 		}
 	}
-	for _, t := range byTid {
+	m.byPid, m.tidPid = map[int32][]*rthread{}, map[int32]int32{}
+	for tid, t := range byTid {
 		m.flushRestart(t)
+		m.tidPid[tid] = t.pid
+		if !slices.Contains(m.byPid[t.pid], t) {
+			m.byPid[t.pid] = append(m.byPid[t.pid], t)
+		}
 	}
 	for _, q := range m.fdQueues {
 		q.order()

@@ -51,7 +51,7 @@ func TestColocate(t *testing.T) {
 	for _, m := range allModes {
 		t.Run(m.name, func(t *testing.T) {
 			opts := m.opts
-			opts.Colocate, opts.CPU = true, cpu
+			opts.Colocate, opts.CPU = true, tracer.OnCPU(cpu)
 			tr := newTracer(t, opts)
 			var mu sync.Mutex
 			var seen []string
@@ -113,7 +113,7 @@ func hexBytes(s string) ([]byte, error) {
 func TestColocateBadCPU(t *testing.T) {
 	checkHost(t)
 	for _, cpu := range []int{-5, 1023, 5000} {
-		tr, err := tracer.New(tracer.Options{Colocate: true, CPU: cpu})
+		tr, err := tracer.New(tracer.Options{Colocate: true, CPU: tracer.OnCPU(cpu)})
 		if err == nil {
 			tr.Close()
 			if cpu == 1023 {
@@ -125,4 +125,75 @@ func TestColocateBadCPU(t *testing.T) {
 			t.Errorf("CPU %d: error %q does not say the CPU is not allowed", cpu, err)
 		}
 	}
+}
+
+// TestColocateHandlers: under Colocate, a sched_getaffinity a handler
+// emulates (Skip with its own mask, as replay does) keeps the handler's
+// mask; a sched_setaffinity a handler skips does not count as the
+// program's own setting (it still sees its original CPUs); a process
+// detached from a handler gets its CPUs back; a child in a new pid
+// namespace that names itself by its pid there sees its original CPUs.
+func TestColocateHandlers(t *testing.T) {
+	path := testprog.C(t, "affinity")
+	native := testprog.Native(t, path)
+	lines := strings.SplitAfter(native.Stdout, "\n")
+	if len(lines) < 6 {
+		t.Fatalf("native run:\n%s", native.Stdout)
+	}
+	nativeMask := strings.TrimPrefix(lines[0], "main: ")
+	cpu, _ := lastCPU(t)
+	opts := tracer.Options{Colocate: true, CPU: tracer.OnCPU(cpu)}
+
+	t.Run("skipped get", func(t *testing.T) {
+		tr := newTracer(t, opts)
+		// The handler's mask is the binding's own: only knowing that the
+		// call was emulated keeps the tracer from rewriting it.
+		mask := make([]byte, 8*(cpu/64+1))
+		mask[cpu/8] = 1 << (cpu % 8)
+		tr.Trace(func(c *tracer.Call) tracer.Action {
+			if c.IsEntry() {
+				c.WriteMem(c.Arg(2), mask)
+				c.Skip(int64(len(mask)))
+			}
+			return tracer.Continue
+		}, "sched_getaffinity")
+		got := runTraced(t, tr, path)
+		want := fmt.Sprintf(": 1 cpus [%d]\n", cpu)
+		for _, l := range strings.SplitAfter(got.Stdout, "\n")[:4] {
+			if !strings.HasSuffix(l, want) {
+				t.Errorf("an emulated sched_getaffinity gave %q, want the handler's mask (%s)", l, strings.TrimSpace(want))
+			}
+		}
+	})
+	t.Run("skipped set", func(t *testing.T) {
+		tr := newTracer(t, opts)
+		tr.Trace(func(c *tracer.Call) tracer.Action {
+			if c.IsEntry() {
+				c.Skip(0)
+			}
+			return tracer.Continue
+		}, "sched_setaffinity")
+		got := strings.SplitAfter(runTraced(t, tr, path).Stdout, "\n")
+		if want := "after set: " + nativeMask; len(got) < 5 || got[4] != want {
+			t.Errorf("after a skipped sched_setaffinity: %q, want %q", got, want)
+		}
+	})
+	t.Run("detached", func(t *testing.T) {
+		tr := newTracer(t, opts)
+		tr.Trace(func(c *tracer.Call) tracer.Action {
+			if c.IsEntry() {
+				return tracer.Continue
+			}
+			return tracer.Detach
+		}, "pipe", "pipe2")
+		sameAsNative(t, runTraced(t, tr, path), path)
+	})
+	t.Run("pid namespace", func(t *testing.T) {
+		nsNative := testprog.Native(t, path, "-ns")
+		if strings.HasPrefix(nsNative.Stdout, "ns: unavailable") {
+			t.Skipf("no new pid namespace here: %s", nsNative.Stdout)
+		}
+		tr := newTracer(t, opts)
+		sameAsNative(t, runTraced(t, tr, path, "-ns"), path, "-ns")
+	})
 }

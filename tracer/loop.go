@@ -81,11 +81,14 @@ func (p *process) memory(tid int) *ptrace.Mem {
 
 // The one-P poll (Options.NoYieldPoll) backs off for pollOffIdle stops
 // after a poll that found nothing, and for pollOffBusy stops after a yield
-// that took longer than slowYield (other tasks were runnable).
+// that took longer than slowYield (other tasks were runnable, or the
+// tracee computed that long between calls). Polling keeps the only P:
+// every pollSlice the host's other goroutines get it (runtime.Gosched).
 const (
 	pollOffIdle = 8
 	pollOffBusy = 1024
 	slowYield   = 50 * time.Microsecond
+	pollSlice   = time.Millisecond
 )
 
 // maxThreadTries bounds the search for an OS thread without children.
@@ -125,7 +128,8 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 	var ws unix.WaitStatus
 	var iter uint
 	var oneCPU bool
-	pollOff := 0 // stops to wait for without polling first
+	pollOff := 0            // stops to wait for without polling first
+	var pollSince time.Time // start of the polls since the P was last given away
 	waitErrs := 0
 	for {
 		t.runRequests()
@@ -157,6 +161,15 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		} else {
 			if oneCPU && len(t.threads) > 0 && pollOff == 0 {
 				t0 := time.Now()
+				if pollSince.IsZero() {
+					pollSince = t0
+				} else if t0.Sub(pollSince) > pollSlice {
+					// Polling keeps the only P: let the host's other
+					// goroutines run (one the tracee waits for, such
+					// as a stdin copier).
+					runtime.Gosched()
+					pollSince = time.Time{}
+				}
 				pid = ptrace.Poll(&ws)
 				switch {
 				case pid <= 0:
@@ -167,8 +180,11 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 					// puts the tracer behind all of them.
 					pollOff = pollOffBusy
 				}
-			} else if pollOff > 0 {
-				pollOff--
+			} else {
+				pollSince = time.Time{} // a blocking wait gives the P away
+				if pollOff > 0 {
+					pollOff--
+				}
 			}
 			if pid <= 0 {
 				pid, err = ptrace.Wait(&ws, false)

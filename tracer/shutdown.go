@@ -204,6 +204,7 @@ func (t *Tracer) detachProc(p *process, cur *thread) {
 	if p.detach || p.silent {
 		return
 	}
+	t.unbind(p)
 	n := t.ntf.Load()
 	if p.filtered {
 		// The filter outlives the tracer: stay attached, silently.

@@ -102,13 +102,17 @@ type Options struct {
 	// under taskset -c 0), it first yields the CPU, so that the tracee just
 	// resumed runs to its next stop, and polls for it without blocking:
 	// blocking through the runtime's syscall path with a single P has
-	// sysmon retake that P and hand it back, about a fifth of a stop on one
-	// CPU. The poll backs off by itself: after a poll that found nothing it
-	// blocks for the next 8 stops, and after a yield that took over 50 µs
-	// (other runnable tasks ran first: many busy tracee threads) for the
-	// next 1024. Without the back-off, testdata/c/fork_race (8 threads
-	// forking) ran 30 times slower pinned; with it, faster than blocking.
-	// With more than one P the tracer always blocks.
+	// sysmon retake that P and hand it back, about a seventh of a stop on
+	// one CPU. The poll backs off by itself: after a poll that found
+	// nothing it blocks for the next 8 stops, and after a yield that took
+	// over 50 µs (other runnable tasks ran first, e.g. many busy tracee
+	// threads, or the tracee computed that long) for the next 1024.
+	// Without the back-off, testdata/c/fork_race (8 threads forking) ran
+	// 30 times slower pinned; with it, faster than blocking. Polling keeps
+	// the only P, so every millisecond the tracer lets the host's other
+	// goroutines run (runtime.Gosched): a tracee that waits for one of
+	// them (a stdin copier) is not held up. With more than one P the
+	// tracer always blocks.
 	NoYieldPoll bool
 	// TrapVDSO makes the vDSO time functions (clock_gettime, gettimeofday,
 	// time, clock_getres, getcpu; getrandom's state query fails, so that
@@ -121,22 +125,26 @@ type Options struct {
 	// running as it was and is reported in ExecEvent.VDSOErr.
 	TrapVDSO bool
 	// Colocate runs the tracer's thread and the programs it starts (their
-	// threads and descendants too) on one CPU: CPU, or with AutoCPU the
-	// one the tracer's thread runs on when New starts it. Every traced
-	// call is a ping-pong between tracee and tracer; on one CPU it is two
+	// threads and descendants too) on one CPU: the one the tracer's thread
+	// runs on when New starts it, or the one CPU says. Every traced call
+	// is a ping-pong between tracee and tracer; on one CPU it is two
 	// context switches, across CPUs two cross-CPU wake-ups, which cost
 	// several times more (on a VM whose idle vCPUs halt, 4-5 times: see
 	// BENCH.md). The rest of the host program (for systr-record: encoding
 	// and compression) still runs on any CPU. The price: the started
 	// programs share one CPU, so a program that computes in parallel
-	// (make -j, a parallel compressor) runs slower; processes attached with
-	// Attach keep their CPUs. The programs do not see the binding through
-	// sched_getaffinity, which reports the affinity they would have had
-	// (until they set their own); /proc/PID/status does show it.
+	// (make -j, a parallel compressor) runs slower; processes attached
+	// with Attach keep their CPUs, and a started process that is detached
+	// gets its CPUs back. The programs do not see the binding through
+	// sched_getaffinity: while a thread's mask is the binding and it did
+	// not set it itself, the call reports the affinity it would have had
+	// (a call a handler skips or changes is left alone). Not hidden:
+	// /proc/PID/status, getcpu (always the same CPU), and a caller in
+	// another pid namespace asking for another thread by number.
 	Colocate bool
-	// CPU is the CPU Colocate binds to: a CPU number, or AutoCPU. A CPU
-	// this process may not run on is an error of New (ErrBadCPU).
-	CPU int
+	// CPU is where Colocate binds: AutoCPU (the zero value) or OnCPU(n).
+	// A CPU this process may not run on is an error of New (ErrBadCPU).
+	CPU CPUChoice
 }
 
 type session struct {

@@ -11,7 +11,7 @@ import (
 // may run on one CPU only: taskset, a cgroup quota) and the user did not
 // set GOMAXPROCS. The tracer blocks in wait4 between stops; with a single
 // P the runtime's monitor thread takes that P away during every wait and
-// must be woken to give it back, which costs about a tenth of each ptrace
+// must be woken to give it back, which costs about a seventh of each ptrace
 // stop on one CPU (see BENCH.md). With a spare, idle P the blocked P is
 // left alone. It does not let the program use more CPU than it has.
 func SpareP() {

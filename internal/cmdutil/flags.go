@@ -63,14 +63,14 @@ func (c *CPU) Set(s string) error {
 }
 
 // Apply sets the tracer options for the flag. attaching: the programs are
-// attached, not started, and keep their CPUs; unless a CPU was asked for,
-// the tracer is not bound either.
+// attached, not started, and keep their CPUs; unless a CPU number was
+// asked for, the tracer is not bound either (alone it gains nothing).
 func (c *CPU) Apply(o *tracer.Options, attaching bool) {
 	switch {
-	case c.Mode == "any" || (attaching && c.Mode == ""):
+	case c.Mode == "any" || (attaching && (c.Mode == "" || c.Mode == "auto")):
 	case c.Mode == "" || c.Mode == "auto":
 		o.Colocate, o.CPU = true, tracer.AutoCPU
 	default:
-		o.Colocate, o.CPU = true, c.N
+		o.Colocate, o.CPU = true, tracer.OnCPU(c.N)
 	}
 }

@@ -11,7 +11,8 @@ import (
 // blocking. Both calls are raw - they never block - so the goroutine keeps
 // its P: a blocking wait4 through the runtime's syscall path costs, with
 // GOMAXPROCS=1, the P being retaken by sysmon and a slow return, about a
-// tenth of a stop. It returns 0 when nothing is ready; then call Wait.
+// seventh of a stop on one CPU (BENCH.md). It returns 0 when nothing is
+// ready; then call Wait.
 func Poll(status *unix.WaitStatus) int {
 	unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
 	opts := unix.WALL | unix.WUNTRACED | unix.WNOTHREAD | unix.WNOHANG

@@ -2,7 +2,8 @@
  * sched_getaffinity reports (for itself, for a thread and for a forked
  * child), then sets its affinity to the first of them and prints what it
  * sees then; with "-where" also the CPUs it may run on according to
- * /proc/self/status (which a tracer cannot rewrite). */
+ * /proc/self/status (which a tracer cannot rewrite); with "-ns" a child
+ * in a new pid namespace asks for itself by its pid there (1). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -46,8 +47,28 @@ static void where(void)
 		fclose(f);
 }
 
+static void in_new_ns(void)
+{
+	if (unshare(CLONE_NEWPID) != 0) {
+		out("ns: unavailable (%s)\n", strerror(errno));
+		return;
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		char who[64];
+		snprintf(who, sizeof who, "ns child by pid %d", (int)getpid());
+		show(who, getpid());
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "-ns") == 0) {
+		in_new_ns();
+		return 0;
+	}
 	int wantWhere = argc > 1 && strcmp(argv[1], "-where") == 0;
 	if (wantWhere)
 		where();

@@ -169,6 +169,7 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 					// as a stdin copier).
 					runtime.Gosched()
 					pollSince = time.Time{}
+					t0 = time.Now()
 				}
 				pid = ptrace.Poll(&ws)
 				switch {

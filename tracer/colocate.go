@@ -35,11 +35,10 @@ func (c CPUChoice) String() string {
 	return strconv.Itoa(int(c) - 1)
 }
 
-// colocation is what Options.Colocate set up: the CPU, and the affinity
-// the started programs would have had, which sched_getaffinity reports to
-// them.
+// colocation is what Options.Colocate set up: the binding, and the
+// affinity the started programs would have had, which sched_getaffinity
+// reports to them.
 type colocation struct {
-	cpu          int
 	mask         []byte // the original affinity, little-endian bit order
 	one          []byte // the binding: cpu alone, in the same form
 	orig, oneSet unix.CPUSet
@@ -74,7 +73,7 @@ func (t *Tracer) bindThread() error {
 	} else if err != nil {
 		return fmt.Errorf("tracer: Colocate: binding to CPU %d: %w", cpu, err)
 	}
-	co := &colocation{cpu: cpu, mask: cpuBytes(&orig), one: cpuBytes(&one), orig: orig, oneSet: one}
+	co := &colocation{mask: cpuBytes(&orig), one: cpuBytes(&one), orig: orig, oneSet: one}
 	for i, a := range indexArch {
 		co.get[i], co.set[i] = -1, -1
 		if nr, ok := syscalls.Number(a, "sched_getaffinity"); ok {

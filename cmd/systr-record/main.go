@@ -238,11 +238,7 @@ func (c *config) record(stderr io.Writer) int {
 	if err != nil {
 		w.Close()
 		os.Remove(out)
-		status := 1
-		if errors.Is(err, tracer.ErrBadCPU) {
-			status = 2
-		}
-		return fail(stderr, status, "%v", err)
+		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
 	}
 	defer t.Close()
 	tee := newTextTee(c.text, stderr)

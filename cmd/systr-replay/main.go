@@ -178,7 +178,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func live(ctx context.Context, argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
 	t, err := tracer.New(topts)
 	if err != nil {
-		return fail(stderr, badCPU(err), "%v", err)
+		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
 	}
 	defer t.Close()
 	faults := replay.NewFaults(rules...)
@@ -209,13 +209,4 @@ func indexOf(args []string, s string) int {
 		}
 	}
 	return -1
-}
-
-// badCPU is the status of a tracer that could not start: 2 (usage) for a
-// --cpu the process may not use, else 1.
-func badCPU(err error) int {
-	if errors.Is(err, tracer.ErrBadCPU) {
-		return 2
-	}
-	return 1
 }

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -60,6 +61,15 @@ func (c *CPU) Set(s string) error {
 	}
 	*c = CPU{Mode: s, N: n}
 	return nil
+}
+
+// NewStatus is the exit status for an error of tracer.New: 2 (a usage
+// error) for a --cpu the process may not use, else 1.
+func NewStatus(err error) int {
+	if errors.Is(err, tracer.ErrBadCPU) {
+		return 2
+	}
+	return 1
 }
 
 // Apply sets the tracer options for the flag. attaching: the programs are

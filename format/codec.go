@@ -107,12 +107,13 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		e.EncodeUint(uint64(v.How))
 		return e.EncodeUint(archCode(v.Arch))
 	case *Exec:
-		head(10)
+		head(11)
 		e.EncodeInt(int64(v.FormerTid))
 		e.EncodeString(v.Path)
 		encodeStrings(e, v.Argv)
 		encodeStrings(e, v.Envp)
-		return e.EncodeUint(archCode(v.Arch))
+		e.EncodeUint(archCode(v.Arch))
+		return e.EncodeBytes(v.Random)
 	case *Signal:
 		head(11)
 		e.EncodeInt(int64(v.Signal))
@@ -132,6 +133,15 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		head(7)
 		e.EncodeUint(v.Count)
 		return e.EncodeString(v.Reason)
+	case *Insn:
+		head(12)
+		e.EncodeUint(uint64(v.Op))
+		e.EncodeUint(uint64(v.Leaf))
+		e.EncodeUint(uint64(v.Subleaf))
+		e.EncodeUint(uint64(v.EAX))
+		e.EncodeUint(uint64(v.EBX))
+		e.EncodeUint(uint64(v.ECX))
+		return e.EncodeUint(uint64(v.EDX))
 	}
 	return fmt.Errorf("format: cannot write event of type %T", ev)
 }
@@ -218,8 +228,12 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 		ev = &NewTask{Head: h, ParentPid: int32(f.int()), ParentTid: int32(f.int()), Flags: f.uint(),
 			Thread: f.bool(), How: uint8(f.uint()), Arch: archOf(f.uint())}
 	case KindExec:
-		ev = &Exec{Head: h, FormerTid: int32(f.int()), Path: f.str(), Argv: f.strings(), Envp: f.strings(),
+		x := &Exec{Head: h, FormerTid: int32(f.int()), Path: f.str(), Argv: f.strings(), Envp: f.strings(),
 			Arch: archOf(f.uint())}
+		if b := f.bytes(); b != nil {
+			x.Random = append([]byte(nil), b...) // not the chunk's buffer
+		}
+		ev = x
 	case KindSignal:
 		ev = &Signal{Head: h, Signal: int32(f.int()), Code: int32(f.int()), SenderPid: int32(f.int()),
 			SenderUid: int32(f.int()), Delivered: int32(f.int()), Info: f.bytes()}
@@ -229,6 +243,9 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 		ev = &Detach{Head: h}
 	case KindLost:
 		ev = &Lost{Head: h, Count: f.uint(), Reason: f.str()}
+	case KindInsn:
+		ev = &Insn{Head: h, Op: InsnOp(f.uint()), Leaf: uint32(f.uint()), Subleaf: uint32(f.uint()),
+			EAX: uint32(f.uint()), EBX: uint32(f.uint()), ECX: uint32(f.uint()), EDX: uint32(f.uint())}
 	default:
 		if err := f.done(); err != nil {
 			return nil, err

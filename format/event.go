@@ -19,6 +19,7 @@ const (
 	KindExit    Kind = 6
 	KindDetach  Kind = 7
 	KindLost    Kind = 8
+	KindInsn    Kind = 9
 )
 
 func (k Kind) String() string {
@@ -37,12 +38,14 @@ func (k Kind) String() string {
 		return "detach"
 	case KindLost:
 		return "lost"
+	case KindInsn:
+		return "insn"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Event is one record of a trace: *Syscall, *NewTask, *Exec, *Signal,
-// *Exit, *Detach or *Lost.
+// *Exit, *Detach, *Lost or *Insn.
 type Event interface {
 	Kind() Kind
 	// Base returns the fields every event has.
@@ -205,6 +208,10 @@ type Exec struct {
 	Argv      []string
 	Envp      []string // nil when redacted
 	Arch      syscalls.Arch
+	// Random holds the 16 bytes the kernel put at auxv AT_RANDOM for the
+	// new image (the seed of glibc's stack protector and pointer guard,
+	// of Go's map hashing...), nil if not recorded.
+	Random []byte
 }
 
 // Kind returns KindExec.
@@ -265,3 +272,44 @@ type Lost struct {
 
 // Kind returns KindLost.
 func (*Lost) Kind() Kind { return KindLost }
+
+// InsnOp names a CPU instruction the tracer trapped and emulated.
+type InsnOp uint8
+
+// Trapped instructions.
+const (
+	RDTSC  InsnOp = 1
+	RDTSCP InsnOp = 2
+	CPUID  InsnOp = 3
+)
+
+func (o InsnOp) String() string {
+	switch o {
+	case RDTSC:
+		return "rdtsc"
+	case RDTSCP:
+		return "rdtscp"
+	case CPUID:
+		return "cpuid"
+	}
+	return "insn(" + strconv.Itoa(int(o)) + ")"
+}
+
+// Insn is a CPU instruction that bypasses the kernel (rdtsc, rdtscp,
+// cpuid), trapped and emulated by the tracer, with its inputs and the
+// outputs the program got.
+type Insn struct {
+	Head
+	Op InsnOp
+	// Leaf and Subleaf are cpuid's inputs (eax, ecx); 0 otherwise.
+	Leaf, Subleaf uint32
+	// The outputs: rdtsc's counter in EDX:EAX, rdtscp's also its
+	// TSC_AUX in ECX, cpuid's four registers.
+	EAX, EBX, ECX, EDX uint32
+}
+
+// Kind returns KindInsn.
+func (*Insn) Kind() Kind { return KindInsn }
+
+// TSC returns the counter of an rdtsc or rdtscp (EDX:EAX).
+func (i *Insn) TSC() uint64 { return uint64(i.EDX)<<32 | uint64(i.EAX) }

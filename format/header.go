@@ -37,6 +37,12 @@ type Header struct {
 	Limits Limits `msgpack:"limits"`
 	// Arches are the syscall architectures of the recording (AUDIT_ARCH).
 	Arches []syscalls.Arch `msgpack:"arches"`
+	// NoASLR says the program ran with address-space randomization off
+	// (personality ADDR_NO_RANDOMIZE): a replay starts it the same way and
+	// the kernel places its stack, heap and mappings as recorded. Without
+	// it (a recording made with randomization, or by an older writer) a
+	// replay is best-effort wherever the program depends on addresses.
+	NoASLR bool `msgpack:"no_aslr,omitempty"`
 	// Extra holds anything else a writer wants to keep.
 	Extra map[string]string `msgpack:"extra,omitempty"`
 }

@@ -69,6 +69,10 @@ type thread struct {
 	// ownAffinity: the thread (or the one that created it) set its CPU
 	// affinity itself; sched_getaffinity shows it as it is (Colocate).
 	ownAffinity bool
+	// armAtExit: arm the instruction traps at the execve's exit stop,
+	// after its handler (world.go); groupStop: the thread is let go from
+	// a group-stop, where no call can be injected.
+	armAtExit, groupStop bool
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -656,6 +660,7 @@ func (t *Tracer) eventStop(th *thread, sig int) {
 	th.fresh = false
 	th.inSys = false // at a return to user space (fallback.go)
 	if th.proc.detach || th.detachReq {
+		th.groupStop = isStopSignal(sig)
 		t.letGo(th, 0)
 		return
 	}
@@ -669,6 +674,10 @@ func (t *Tracer) eventStop(th *thread, sig int) {
 }
 
 func (t *Tracer) signalStop(th *thread, sig int) {
+	if t.signalInsn(th, sig) { // a trapped rdtsc or cpuid (world.go)
+		t.resume(th, 0)
+		return
+	}
 	deliver := sig
 	if n := t.ntf.Load(); n.onSignal != nil && !th.proc.silent && !th.proc.detach {
 		ev := SignalEvent{Pid: th.proc.pid, Tid: th.tid, Signal: syscall.Signal(sig), Deliver: syscall.Signal(sig)}
@@ -792,6 +801,9 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 	}
 	act := th.handler(c)
 	c.valid = false
+	if th.armAtExit {
+		t.armAtExitStop(th) // world.go
+	}
 	if act == Detach || th.detachReq {
 		t.detachProc(th.proc, th)
 	}
@@ -939,12 +951,16 @@ func (t *Tracer) execed(th *thread) {
 			arch = t.archNow(th)
 			vdsoErr = t.patchVDSO(th, arch)
 		}
+		if arch == 0 && (t.trapsInsns() || t.ntf.Load().onExec != nil) {
+			arch = t.archNow(th)
+		}
+		ev := ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Arch: arch, VDSOErr: vdsoErr}
+		ev.w = t.execWorld(th, arch, &ev) // AT_RANDOM, instruction traps
 		if n := t.ntf.Load(); n.onExec != nil && !p.silent && !p.detach {
-			path, _ := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
-			if arch == 0 {
-				arch = t.archNow(th)
-			}
-			n.onExec(ExecEvent{Pid: p.pid, Tid: th.tid, FormerTid: former, Path: path, Arch: arch, VDSOErr: vdsoErr})
+			ev.Path, _ = os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
+			ev.w.valid = true
+			n.onExec(ev)
+			ev.w.valid = false
 		}
 		if p.detachAtExec {
 			// Detached before its execve (see detachProc): now.

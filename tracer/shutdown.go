@@ -246,6 +246,7 @@ func (t *Tracer) detachProc(p *process, cur *thread) {
 
 // letGo detaches one stopped thread, forwarding a pending signal.
 func (t *Tracer) letGo(th *thread, sig int) {
+	t.disarm(th) // native rdtsc and cpuid back (world.go)
 	ptrace.Detach(th.tid, sig)
 	p := th.proc
 	delete(t.threads, th.tid)

@@ -142,6 +142,21 @@ type Options struct {
 	// /proc/PID/status, getcpu (always the same CPU), and a caller in
 	// another pid namespace asking for another thread by number.
 	Colocate bool
+	// TrapTSC makes rdtsc and rdtscp in started programs trap
+	// (prctl PR_SET_TSC, PR_TSC_SIGSEGV, set before the program's execve;
+	// attached processes from their next exec): the tracer runs each one
+	// itself and reports it to OnInsn, which may change the counter the
+	// program gets. x86 only (x86_64 and i386 tracees); see world.go for
+	// how, and what a detached process gets back. A trapped rdtsc costs a
+	// round trip to the tracer (see BENCH.md).
+	TrapTSC bool
+	// TrapCPUID makes cpuid trap likewise (arch_prctl ARCH_SET_CPUID,
+	// re-armed at every exec), where the CPU supports CPUID faulting
+	// (ExecEvent.TrapErr says when it does not). With it rdrand and
+	// rdseed are hidden from the program (cpuid reports them absent) so
+	// that it takes randomness from the kernel, unless KeepRDRAND.
+	TrapCPUID  bool
+	KeepRDRAND bool
 	// CPU is where Colocate binds: AutoCPU (the zero value) or OnCPU(n).
 	// A CPU this process may not run on is an error of New (ErrBadCPU).
 	CPU CPUChoice
@@ -163,6 +178,7 @@ type notifiers struct {
 	onSignal func(*SignalEvent)
 	onExit   func(ExitEvent)
 	onDetach func(DetachEvent)
+	onInsn   func(*Insn)
 }
 
 // New returns a Tracer whose thread is ready. Close it when done.
@@ -236,14 +252,22 @@ func (t *Tracer) wake() {
 // Cmd describes a program to start under the tracer.
 type Cmd struct {
 	// Path is the program; if it has no slash it is looked up in PATH
-	// like execvp. Args holds argv, Args[0] included; if empty, Args is
-	// {Path}.
+	// like execvp. A relative path with a slash ("./prog") is relative
+	// to Dir when Dir is set, as for the child's execve. Args holds argv,
+	// Args[0] included; if empty, Args is {Path}.
 	Path string
 	Args []string
 	// Env is the environment; nil means the tracer's own.
 	Env []string
 	// Dir is the working directory; "" keeps the tracer's.
 	Dir string
+	// NoASLR starts the program with address-space layout randomization
+	// off: the child sets personality(ADDR_NO_RANDOMIZE) before its
+	// execve (as setarch -R and rr do). The personality is inherited by
+	// the program's children and kept across their execs, so stack, heap,
+	// mmap and vDSO placement repeat from run to run as long as the
+	// program, its path string, argv and environment are the same.
+	NoASLR bool
 	// Stdin, Stdout and Stderr, like os/exec: an *os.File is passed as is,
 	// other readers and writers through pipes; nil means /dev/null for
 	// Stdin and the tracer's own stdout/stderr for the others (unlike
@@ -294,7 +318,15 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 		}
 		path = lp
 	}
-	if fi, err := os.Stat(path); err != nil {
+	// A relative path with a slash is the child's business: execve
+	// resolves it after the chdir to Dir, so check it there too. The
+	// path handed to execve stays as given (the new image's stack holds
+	// it: AT_EXECFN).
+	statPath := path
+	if c.Dir != "" && !filepath.IsAbs(path) {
+		statPath = filepath.Join(c.Dir, path)
+	}
+	if fi, err := os.Stat(statPath); err != nil {
 		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, err)
 	} else if fi.IsDir() {
 		return 0, fmt.Errorf("tracer: cannot run %s: is a directory", c.Path)
@@ -311,7 +343,7 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds}
+	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds, NoASLR: c.NoASLR, TrapTSC: t.opts.TrapTSC}
 	var pid int
 	var startErr error
 	result := make(chan error, 1)

@@ -174,6 +174,17 @@ type ExecEvent struct {
 	// functions were not made to trap (nil: they were, or the option is
 	// off). The process runs on either way.
 	VDSOErr error
+	// Random holds the 16 bytes at the new image's auxv AT_RANDOM (the
+	// seed of glibc's stack protector and pointer guard, of Go's map
+	// hashing...), read before any of its code ran; nil if unreadable.
+	// SetRandom changes them.
+	Random []byte
+	// TrapErr, with Options.TrapTSC or TrapCPUID, says why the new
+	// image's instruction traps could not be armed (nil: they were, or
+	// will be at the execve's exit stop).
+	TrapErr error
+
+	w *execWriter // SetRandom, valid during the notifier
 }
 
 // SignalEvent is a signal about to be delivered to a thread. A handler may

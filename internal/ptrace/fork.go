@@ -39,7 +39,16 @@ type Exec struct {
 	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS before the filter: needed without
 	// CAP_SYS_ADMIN, and it disables set-uid bits of executed programs.
 	NoNewPrivs bool
+	// NoASLR sets personality(ADDR_NO_RANDOMIZE) before execve.
+	NoASLR bool
+	// TrapTSC sets prctl(PR_SET_TSC, PR_TSC_SIGSEGV) before execve: rdtsc
+	// and rdtscp then raise SIGSEGV (kept across exec, inherited by
+	// children and threads).
+	TrapTSC bool
 }
+
+// addrNoRandomize is ADDR_NO_RANDOMIZE of <linux/personality.h>.
+const addrNoRandomize = 0x0040000
 
 // child steps, reported through the error pipe.
 const (
@@ -49,10 +58,13 @@ const (
 	stepNoNewPrivs
 	stepSeccomp
 	stepExec
+	stepPersonality
+	stepTSC
 )
 
 var stepNames = [...]string{stepSync: "waiting for the tracer", stepDup: "setting up stdio", stepChdir: "chdir",
-	stepNoNewPrivs: "prctl(PR_SET_NO_NEW_PRIVS)", stepSeccomp: "installing the seccomp filter", stepExec: "execve"}
+	stepNoNewPrivs: "prctl(PR_SET_NO_NEW_PRIVS)", stepSeccomp: "installing the seccomp filter", stepExec: "execve",
+	stepPersonality: "personality(ADDR_NO_RANDOMIZE)", stepTSC: "prctl(PR_SET_TSC)"}
 
 type childSpec struct {
 	path    *byte
@@ -65,6 +77,8 @@ type childSpec struct {
 	errFd   int
 	prog    *SockFprog
 	nnp     bool
+	noASLR  bool
+	trapTSC bool
 	ppid    int
 	deathOK bool // set PR_SET_PDEATHSIG (sentinel)
 	onlyRd  bool // sentinel: block in read, then exit
@@ -110,7 +124,8 @@ func ForkExec(e *Exec) (*Child, error) {
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
 	spec := &childSpec{path: path, argv: argv, envv: envv, dir: dir, fds: e.Fds,
-		syncFd: syncP[0], closeFd: syncP[1], errFd: errP[1], prog: e.Prog, nnp: e.NoNewPrivs}
+		syncFd: syncP[0], closeFd: syncP[1], errFd: errP[1], prog: e.Prog, nnp: e.NoNewPrivs,
+		noASLR: e.NoASLR, trapTSC: e.TrapTSC}
 	pid, errno := fork(spec)
 	unix.Close(syncP[0])
 	unix.Close(errP[1])
@@ -326,6 +341,20 @@ func childMain(s *childSpec) {
 	if s.dir != nil {
 		if _, _, e := syscall.RawSyscall(syscall.SYS_CHDIR, uintptr(unsafe.Pointer(s.dir)), 0, 0); e != 0 {
 			step, e1 = stepChdir, e
+			goto fail
+		}
+	}
+	if s.noASLR {
+		// personality(0xffffffff) reads the persona without changing it.
+		cur, _, _ := syscall.RawSyscall(syscall.SYS_PERSONALITY, 0xffffffff, 0, 0)
+		if _, _, e := syscall.RawSyscall(syscall.SYS_PERSONALITY, (cur&0xffffffff)|addrNoRandomize, 0, 0); e != 0 {
+			step, e1 = stepPersonality, e
+			goto fail
+		}
+	}
+	if s.trapTSC {
+		if _, _, e := syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_TSC, unix.PR_TSC_SIGSEGV, 0, 0, 0, 0); e != 0 {
+			step, e1 = stepTSC, e
 			goto fail
 		}
 	}

@@ -18,12 +18,25 @@ var PageSize = os.Getpagesize()
 // also writes read-only pages, with the kernel's FOLL_FORCE), then to
 // PEEKDATA/POKEDATA. A Mem must be re-created after the process execs: the
 // /proc/PID/mem file it may hold belongs to the old address space.
+//
+// Every access goes through Tid when it is set (any thread of a process
+// reaches the same address space): through the thread-group id, the
+// memory of a process whose leader has exited (pthread_exit: a zombie
+// without an address space) cannot be reached (ESRCH).
 type Mem struct {
-	Pid  int // thread group id, for /proc/PID/mem
-	Tid  int // a stopped thread, for PEEK/POKE
+	Pid  int // thread group id
+	Tid  int // a stopped thread: for process_vm_*, /proc/TID/mem and PEEK/POKE
 	file *os.File
 	// noVM is set once process_vm_* proved unavailable (ENOSYS/EPERM).
 	noVM bool
+}
+
+// id is the task the accesses go through: Tid, else Pid.
+func (m *Mem) id() int {
+	if m.Tid > 0 {
+		return m.Tid
+	}
+	return m.Pid
 }
 
 // Close releases the /proc/PID/mem file if one was opened.
@@ -36,7 +49,9 @@ func (m *Mem) Close() {
 
 func (m *Mem) procMem() (*os.File, error) {
 	if m.file == nil {
-		f, err := os.OpenFile("/proc/"+strconv.Itoa(m.Pid)+"/mem", os.O_RDWR, 0)
+		// The file holds the address space itself: it stays valid after
+		// the thread it was opened through ends.
+		f, err := os.OpenFile("/proc/"+strconv.Itoa(m.id())+"/mem", os.O_RDWR, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +98,7 @@ func (m *Mem) vmRead(addr uint64, buf []byte) (int, error) {
 	local[0].SetLen(len(buf))
 	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(buf)}}
 	for {
-		n, err := unix.ProcessVMReadv(m.Pid, local, remote, 0)
+		n, err := unix.ProcessVMReadv(m.id(), local, remote, 0)
 		if err == unix.EINTR {
 			continue
 		}
@@ -151,7 +166,7 @@ func (m *Mem) Write(addr uint64, data []byte) error {
 		local := []unix.Iovec{{Base: &data[0]}}
 		local[0].SetLen(len(data))
 		remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(data)}}
-		n, err := unix.ProcessVMWritev(m.Pid, local, remote, 0)
+		n, err := unix.ProcessVMWritev(m.id(), local, remote, 0)
 		if err == nil && n == len(data) {
 			return nil
 		}

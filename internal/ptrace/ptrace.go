@@ -234,3 +234,19 @@ func CurrentCPU() (int, error) {
 	}
 	return int(cpu), nil
 }
+
+// WaitTid waits for the next stop or end of one tracee (__WALL, for
+// threads too), retrying on EINTR: for a tracer that drives one stopped
+// thread through a few steps synchronously (an injected syscall).
+func WaitTid(tid int, status *unix.WaitStatus) error {
+	for {
+		_, err := unix.Wait4(tid, status, unix.WALL, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("wait4(%d): %w", tid, err)
+		}
+		return nil
+	}
+}

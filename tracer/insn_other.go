@@ -1,0 +1,20 @@
+//go:build !amd64
+
+package tracer
+
+import (
+	"errors"
+
+	"github.com/systr/systr/syscalls"
+)
+
+// Instruction trapping is x86 only: on other hosts the options do nothing
+// but say so at each exec (ExecEvent.TrapErr).
+
+func (t *Tracer) emulateInsn(th *thread) bool { return false }
+
+func (t *Tracer) armTraps(th *thread, a syscalls.Arch, atExec bool) error {
+	return errors.New("tracer: instruction trapping is supported on x86 only")
+}
+
+func (t *Tracer) disarm(th *thread) {}

@@ -46,6 +46,14 @@ type Options struct {
 	// syscalls: Header notes it (Extra["vdso"] = "trapped"); a replayer
 	// must trap them too.
 	VDSOTrapped bool
+	// NoASLR says the program runs with address-space randomization off
+	// (tracer.Cmd.NoASLR): Header notes it (format.Header.NoASLR).
+	NoASLR bool
+	// TrapTSC and TrapCPUID say that the tracer traps these instructions
+	// (tracer.Options.TrapTSC, TrapCPUID): Header notes it
+	// (Extra["insns"]) and the recorder records each one (format.Insn), so
+	// that a replay can give the program the same values.
+	TrapTSC, TrapCPUID bool
 	// Queue bounds the events buffered between the tracer thread and the
 	// writer (default 16384): the writer is woken when this many wait,
 	// and the tracer waits at twice as many. Events are never dropped.
@@ -150,6 +158,7 @@ func (r *Recorder) install() error {
 	r.t.OnSignal(r.onSignal)
 	r.t.OnExit(r.onExit)
 	r.t.OnDetach(r.onDetach)
+	r.t.OnInsn(r.onInsn) // world.go
 	return nil
 }
 
@@ -369,7 +378,7 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 		}
 	}
 	ev := &format.Exec{Head: format.Head{Time: format.Monotonic(), Pid: int32(e.Pid), Tid: int32(e.Tid)},
-		FormerTid: int32(e.FormerTid), Path: e.Path, Argv: args.argv, Envp: args.envp, Arch: e.Arch}
+		FormerTid: int32(e.FormerTid), Path: e.Path, Argv: args.argv, Envp: args.envp, Arch: e.Arch, Random: e.Random}
 	if r.opts.NoEnv {
 		ev.Envp = nil
 	}
@@ -434,6 +443,7 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	if o.VDSOTrapped {
 		h.Extra = map[string]string{"vdso": "trapped"}
 	}
+	worldHeader(h, o) // world.go
 	return h
 }
 

@@ -91,6 +91,7 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
+	w              worldState // world.go
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -154,6 +155,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	t.OnExec(e.onExec)
 	t.OnExit(e.onExit)
 	t.OnSignal(e.onSignal)
+	t.OnInsn(e.onInsn)
 
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
@@ -162,6 +164,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	defer devnull.Close()
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, env, e.o.Stdin
+	e.worldStart(cmd) // address-space randomization, execve path (world.go)
 	// The program's own writes to its stdout and stderr are skipped and
 	// shown by the replayer (see show).
 	cmd.Stdout, cmd.Stderr = devnull, devnull
@@ -266,6 +269,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 			}
 		}
 	}
+	e.worldExec(ev) // AT_RANDOM (world.go)
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
@@ -322,6 +326,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		lt.unseq = true
 		lt.mode = modeReal
 		e.res.Real++
+		e.memEntry(c, lt, name) // placement (world.go)
 		return
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
@@ -1072,6 +1077,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			return
 		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {
+			if lt.unseq {
+				e.memExit(c, lt) // placement (world.go)
+			}
 			if !lt.unseq {
 				// The kernel restarts it: the next entry is the same call
 				// again (or restart_syscall).

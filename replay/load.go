@@ -82,6 +82,9 @@ type model struct {
 	// of each recorded thread id.
 	byPid  map[int32][]*rthread
 	tidPid map[int32]int32
+	// world holds AT_RANDOM, trapped instructions and memory calls
+	// (world.go).
+	world worldModel
 }
 
 const maxReasons = 5
@@ -129,6 +132,7 @@ func load(r *format.Reader) (*model, error) {
 			}
 			byTid[ev.Tid] = t
 		case *format.Exec:
+			m.world.noteExec(byTid[ev.FormerTid], ev)
 			if ev.FormerTid != ev.Tid {
 				if t := byTid[ev.FormerTid]; t != nil {
 					// The thread goes on with the leader's id (its calls
@@ -150,6 +154,8 @@ func load(r *format.Reader) (*model, error) {
 			}
 		case *format.Lost:
 			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
+		case *format.Insn:
+			m.world.noteInsn(byTid[ev.Tid], ev)
 		case *format.Syscall:
 			t := byTid[ev.Tid]
 			if t == nil {
@@ -161,6 +167,7 @@ func load(r *format.Reader) (*model, error) {
 					m.gap(nil, fmt.Sprintf("thread %d has calls but no creation event", ev.Tid))
 				}
 			}
+			m.world.noteMem(t, ev)
 			m.add(t, ev)
 		}
 	}

@@ -179,6 +179,7 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
 	opts := o.Tracer
 	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
+	worldTracer(&opts, h) // the instructions the recording trapped (world.go)
 	return tracer.New(opts)
 }
 

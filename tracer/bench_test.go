@@ -318,3 +318,69 @@ func BenchmarkUntracedFind(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkInsn: the cost of a trapped instruction (Options.TrapTSC,
+// TrapCPUID): testdata/c/insn_loop runs benchInsns rdtsc or cpuid
+// instructions, natively and trapped (each one a SIGSEGV stop, emulated
+// by the tracer, with an OnInsn notifier that counts them). Metric
+// ns/insn: op time / benchInsns (start-up included, a few hundred µs).
+func BenchmarkInsn(b *testing.B) {
+	loop := testprog.C(b, "insn_loop")
+	for _, op := range []string{"rdtsc", "cpuid"} {
+		b.Run(op+"-native", func(b *testing.B) {
+			benchCommand(b, 0, loop, strconv.Itoa(benchInsns), op)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchInsns, "ns/insn")
+		})
+		for _, co := range []bool{false, true} {
+			name := op + "-trapped"
+			if co {
+				name += "-colocate"
+			}
+			b.Run(name, func(b *testing.B) {
+				t := benchTracer(b, tracer.Options{TrapTSC: true, TrapCPUID: true, Colocate: co})
+				var n atomic.Int64
+				t.OnInsn(func(*tracer.Insn) { n.Add(1) })
+				benchRun(b, 0, t, loop, strconv.Itoa(benchInsns), op)
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchInsns, "ns/insn")
+				if n.Load() < int64(b.N)*benchInsns {
+					b.Fatalf("%d instructions trapped, want at least %d", n.Load(), int64(b.N)*benchInsns)
+				}
+			})
+		}
+	}
+}
+
+const benchInsns = 20000
+
+// BenchmarkStartTrapped: the start-up cost of the traps: /bin/true, a C
+// program (syscall_loop 0) and a Go program (testdata/go/gomap), natively
+// and under a colocated tracer (a getppid handler) without traps, with TrapTSC, and
+// with TrapTSC and TrapCPUID (glibc's dynamic loader and the Go runtime
+// run cpuid tens of times at start-up; arming cpuid faulting at the exec
+// injects a system call). Metric insns/op: trapped instructions per run.
+func BenchmarkStartTrapped(b *testing.B) {
+	progs := []struct{ name, path string }{
+		{"true", "/bin/true"},
+		{"c", testprog.C(b, "syscall_loop")},
+		{"go", testprog.Go(b, "gomap", runtime.GOARCH)},
+	}
+	for _, p := range progs {
+		b.Run(p.name+"/native", func(b *testing.B) { benchCommand(b, 0, p.path, "0") })
+		for _, v := range []struct {
+			name string
+			opts tracer.Options
+		}{{"systr", tracer.Options{Colocate: true}}, {"systr-tsc", tracer.Options{Colocate: true, TrapTSC: true}},
+			{"systr-tsc-cpuid", tracer.Options{Colocate: true, TrapTSC: true, TrapCPUID: true}}} {
+			b.Run(p.name+"/"+v.name, func(b *testing.B) {
+				t := benchTracer(b, v.opts)
+				if err := t.Trace(func(c *tracer.Call) tracer.Action { return tracer.Continue }, "getppid"); err != nil {
+					b.Fatal(err)
+				}
+				var n atomic.Int64
+				t.OnInsn(func(*tracer.Insn) { n.Add(1) })
+				benchRun(b, 0, t, p.path, "0")
+				b.ReportMetric(float64(n.Load())/float64(b.N+1), "insns/op")
+			})
+		}
+	}
+}

@@ -18,6 +18,14 @@
 //	--text FILE      print each call as strace does while recording ("-": stderr)
 //	--no-vdso-trap   leave the vDSO alone: its clock reads are not recorded
 //	                 (also the case when -e trace= selects none of them)
+//	--aslr           keep address-space randomization (default: off, as
+//	                 setarch -R; the trace says so, and a replay of it is
+//	                 best-effort wherever the program depends on addresses)
+//	--no-tsc-trap    let rdtsc/rdtscp run natively (default: trapped and
+//	                 recorded, ~45 µs each on the development VM)
+//	--cpuid-trap     also trap and record cpuid (and hide rdrand/rdseed):
+//	                 off by default, as glibc's start-up alone runs ~50 of
+//	                 them (about +3 ms a program)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
@@ -75,6 +83,9 @@ type config struct {
 	cpu      cmdutil.CPU
 	quiet    bool
 	noVDSO   bool
+	aslr     bool
+	noTSC    bool
+	cpuid    bool
 	argv     []string
 }
 
@@ -108,6 +119,9 @@ func run(args []string, stderr io.Writer) int {
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
+	fs.BoolVar(&c.aslr, "aslr", false, "keep address-space randomization (the trace says so: its replay is best-effort where addresses matter)")
+	fs.BoolVar(&c.noTSC, "no-tsc-trap", false, "let rdtsc and rdtscp run natively: their values are not recorded")
+	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid too, and hide rdrand and rdseed from the program (about +3 ms per program started)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -228,11 +242,15 @@ func (c *config) record(stderr io.Writer) int {
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed); not when the traced set has none of those calls.
 	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
+	// Address-space randomization off and rdtsc trapped unless asked
+	// otherwise (a started program only: attached ones keep theirs).
+	o.NoASLR = !c.aslr && len(pids) == 0
+	o.TrapTSC, o.TrapCPUID = !c.noTSC, c.cpuid
 	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}
-	topts := tracer.Options{TrapVDSO: o.VDSOTrapped}
+	topts := tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID}
 	c.cpu.Apply(&topts, len(pids) > 0)
 	t, err := tracer.New(topts)
 	if err != nil {
@@ -262,6 +280,7 @@ func (c *config) record(stderr io.Writer) int {
 		// The program gets the recorder's own stdin, stdout and stderr.
 		cmd := tracer.Command(c.argv[0], c.argv[1:]...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+		cmd.NoASLR = o.NoASLR
 		_, startErr = t.Start(cmd)
 	}
 	if startErr == nil {

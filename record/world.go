@@ -1,0 +1,48 @@
+package record
+
+// The program's hidden inputs that are not system calls: the address
+// space's randomization (noted in the header), AT_RANDOM (in exec events)
+// and trapped CPU instructions (insn events).
+
+import (
+	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/tracer"
+)
+
+// InsnsKey is the header's Extra key that lists the trapped instructions
+// ("rdtsc", "cpuid", comma-separated): a replayer traps the same ones.
+const InsnsKey = "insns"
+
+// worldHeader notes the address-space randomization and the trapped
+// instructions in the header.
+func worldHeader(h *format.Header, o Options) {
+	h.NoASLR = o.NoASLR
+	var insns []string
+	if o.TrapTSC {
+		insns = append(insns, "rdtsc")
+	}
+	if o.TrapCPUID {
+		insns = append(insns, "cpuid")
+	}
+	if len(insns) > 0 {
+		if h.Extra == nil {
+			h.Extra = map[string]string{}
+		}
+		h.Extra[InsnsKey] = strings.Join(insns, ",")
+	}
+}
+
+// onInsn records a trapped instruction with what the program got.
+func (r *Recorder) onInsn(in *tracer.Insn) {
+	op := format.RDTSC
+	switch in.Op {
+	case tracer.InsnRDTSCP:
+		op = format.RDTSCP
+	case tracer.InsnCPUID:
+		op = format.CPUID
+	}
+	r.emit(&format.Insn{Head: format.Head{Time: format.Monotonic(), Pid: int32(in.Pid), Tid: int32(in.Tid)},
+		Op: op, Leaf: in.Leaf, Subleaf: in.Subleaf, EAX: in.EAX, EBX: in.EBX, ECX: in.ECX, EDX: in.EDX})
+}

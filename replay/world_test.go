@@ -1,0 +1,162 @@
+package replay_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/record"
+	"github.com/systr/systr/replay"
+	"github.com/systr/systr/tracer"
+)
+
+// worldOpts are the recording's hidden-input settings, systr-record's
+// defaults when zero: randomization off, rdtsc trapped.
+type worldOpts struct {
+	aslr, noTSC, cpuid bool
+	dir                string
+}
+
+// recordWorld records argv as systr-record does by default (vDSO, rdtsc
+// trapped, address-space randomization off).
+func recordWorld(t *testing.T, w worldOpts, argv ...string) recorded {
+	t.Helper()
+	tr, err := tracer.New(tracer.Options{TrapVDSO: true, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid})
+	if err != nil {
+		t.Skipf("cannot trace here: %v", err)
+	}
+	defer tr.Close()
+	out := filepath.Join(t.TempDir(), "world.sctr")
+	cwd := w.dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	ro := record.Options{VDSOTrapped: true, NoASLR: !w.aslr, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid}
+	fw, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, ro), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := record.New(tr, fw, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout bytes.Buffer
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd.Dir, cmd.Stdout, cmd.NoASLR = w.dir, &stdout, !w.aslr
+	st, runErr := tr.RunCmd(ctx, cmd)
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if runErr != nil {
+		t.Fatalf("recording %q: %v", argv, runErr)
+	}
+	return recorded{path: out, stdout: stdout.String(), status: st}
+}
+
+// TestAddresses: testdata/c/addrs (addresses of the stack, heap, an mmap,
+// a function, libc; a mktemp name) replays identically, several times,
+// recorded without randomization; the recorded run printed what a run
+// with randomization off prints.
+func TestAddresses(t *testing.T) {
+	prog := testprog.C(t, "addrs")
+	rec := recordWorld(t, worldOpts{}, prog)
+	if rec.status.Code != 0 || !strings.Contains(rec.stdout, "stack 0x7fff") {
+		t.Fatalf("recording: %v\n%s", rec.status, rec.stdout)
+	}
+	if nat := testprog.Native(t, prog); nat.Stdout == rec.stdout {
+		t.Fatalf("a native run printed the same:\n%s", nat.Stdout)
+	}
+	for i := 0; i < 3; i++ {
+		r := run(t, rec.path, nil)
+		same(t, rec, r)
+		for _, w := range r.warns {
+			if strings.Contains(w, "placement") || strings.Contains(w, "randomization") {
+				t.Errorf("warning: %s", w)
+			}
+		}
+	}
+}
+
+// TestAddressesASLR: a recording made with randomization on says so, and
+// its replay warns that it is best-effort.
+func TestAddressesASLR(t *testing.T) {
+	prog := testprog.C(t, "addrs")
+	rec := recordWorld(t, worldOpts{aslr: true}, prog)
+	f, err := format.Open(rec.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noASLR := f.Header().NoASLR
+	f.Close()
+	if noASLR {
+		t.Fatal("the header says randomization was off")
+	}
+	r := run(t, rec.path, &replay.Options{Continue: true})
+	found := false
+	for _, w := range r.warns {
+		found = found || strings.Contains(w, "address-space randomization")
+	}
+	if !found {
+		t.Errorf("no warning about randomization: %q", r.warns)
+	}
+}
+
+// TestATRandom: the AT_RANDOM bytes testdata/c/insns prints (and the
+// rdtsc, rdtscp and cpuid values) are the recorded ones at replay; two
+// native runs print different bytes.
+func TestATRandom(t *testing.T) {
+	prog := testprog.C(t, "insns")
+	rec := recordWorld(t, worldOpts{cpuid: true}, prog)
+	if !strings.Contains(rec.stdout, "at_random ") || !strings.Contains(rec.stdout, "rdrand 0") {
+		t.Fatalf("recording printed:\n%s", rec.stdout)
+	}
+	a, b := testprog.Native(t, prog), testprog.Native(t, prog)
+	if line(a.Stdout, "at_random") == line(b.Stdout, "at_random") || line(a.Stdout, "rdtsc") == line(b.Stdout, "rdtsc") {
+		t.Fatalf("two native runs printed the same bytes or counter:\n%s%s", a.Stdout, b.Stdout)
+	}
+	for i := 0; i < 3; i++ {
+		same(t, rec, run(t, rec.path, nil))
+	}
+}
+
+func line(out, prefix string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestRelativeProgram: a program started as ./prog in directory X replays
+// from the package directory (the replayer's own), where ./prog is not.
+func TestRelativeProgram(t *testing.T) {
+	src := testprog.C(t, "addrs")
+	dir := t.TempDir()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "prog"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("prog"); err == nil {
+		t.Fatal("./prog exists in the test's directory")
+	}
+	rec := recordWorld(t, worldOpts{dir: dir}, "./prog")
+	if rec.status.Code != 0 {
+		t.Fatalf("recording: %v", rec.status)
+	}
+	same(t, rec, run(t, rec.path, nil))
+}

@@ -152,7 +152,7 @@ const noPrev = math.MinInt64
 // appends one).
 func printsLine(ev format.Event) bool {
 	switch v := ev.(type) {
-	case *format.Syscall, *format.Signal, *format.Detach, *format.Lost:
+	case *format.Syscall, *format.Signal, *format.Detach, *format.Lost, *format.Insn:
 		return true
 	case *format.Exit:
 		return v.Process
@@ -214,6 +214,10 @@ func (p *printer) appendLine(b []byte, ev format.Event) []byte {
 			b = append(b, ')')
 		}
 		b = append(b, " ---"...)
+	case *format.Insn:
+		// Like strace's signal lines: an event that is no call.
+		b = p.leader(b, h)
+		b = appendInsn(b, v)
 	default:
 		// NewTask and Exec: strace shows them through their calls.
 		return b
@@ -533,4 +537,29 @@ func (m *sigCodes) appendSignal(b []byte, s *format.Signal, arch syscalls.Arch) 
 		b = append(b, ')')
 	}
 	return b
+}
+
+// appendInsn renders a trapped instruction: "--- rdtsc = 0x... ---",
+// "--- rdtscp = 0x... (aux N) ---", "--- cpuid(0x7, 0) = {eax=..., ...} ---".
+func appendInsn(b []byte, v *format.Insn) []byte {
+	b = append(b, "--- "...)
+	b = append(b, v.Op.String()...)
+	hex := func(b []byte, x uint64) []byte { return strconv.AppendUint(append(b, "0x"...), x, 16) }
+	switch v.Op {
+	case format.RDTSC, format.RDTSCP:
+		b = hex(append(b, " = "...), v.TSC())
+		if v.Op == format.RDTSCP {
+			b = strconv.AppendUint(append(b, " (aux "...), uint64(v.ECX), 10)
+			b = append(b, ')')
+		}
+	default:
+		b = hex(append(b, '('), uint64(v.Leaf))
+		b = strconv.AppendUint(append(b, ", "...), uint64(v.Subleaf), 10)
+		b = hex(append(b, ") = {eax="...), uint64(v.EAX))
+		b = hex(append(b, ", ebx="...), uint64(v.EBX))
+		b = hex(append(b, ", ecx="...), uint64(v.ECX))
+		b = hex(append(b, ", edx="...), uint64(v.EDX))
+		b = append(b, '}')
+	}
+	return append(b, " ---"...)
 }

@@ -301,7 +301,8 @@ func (o InsnOp) String() string {
 type Insn struct {
 	Head
 	Op InsnOp
-	// Leaf and Subleaf are cpuid's inputs (eax, ecx); 0 otherwise.
+	// Leaf and Subleaf are cpuid's inputs (eax, ecx; Subleaf is 0 for the
+	// leaves that ignore ecx); 0 for the other instructions.
 	Leaf, Subleaf uint32
 	// The outputs: rdtsc's counter in EDX:EAX, rdtscp's also its
 	// TSC_AUX in ECX, cpuid's four registers.

@@ -110,6 +110,17 @@ func TestAddressesASLR(t *testing.T) {
 	if !found {
 		t.Errorf("no warning about randomization: %q", r.warns)
 	}
+	// The stack lands elsewhere, but the anonymous mappings (the mmap,
+	// malloc's big block) are placed at the recorded addresses: the
+	// replay passes them to the kernel as hints.
+	for _, k := range []string{"mmap", "big"} {
+		if got, want := line(r.stdout, k), line(rec.stdout, k); got != want || got == "" {
+			t.Errorf("replay printed %q, recorded %q", got, want)
+		}
+	}
+	if line(r.stdout, "stack") == line(rec.stdout, "stack") {
+		t.Errorf("the stack is where it was recorded, with randomization: %s", line(r.stdout, "stack"))
+	}
 }
 
 // TestATRandom: the AT_RANDOM bytes testdata/c/insns prints (and the

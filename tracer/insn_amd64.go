@@ -57,6 +57,9 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 		in.Op, size = InsnCPUID, 2
 		in.Leaf, in.Subleaf = uint32(regs.Rax), uint32(regs.Rcx)
 		in.EAX, in.EBX, in.ECX, in.EDX = cpuinsn.CPUID(in.Leaf, in.Subleaf)
+		if !hasSubleaves(in.Leaf) {
+			in.Subleaf = 0 // whatever ecx held: the leaf ignores it
+		}
 		if !t.opts.KeepRDRAND {
 			switch {
 			case in.Leaf == 1:
@@ -357,4 +360,17 @@ func (t *Tracer) syscallGadget(th *thread, a syscalls.Arch, ip uint64) (addr uin
 		return 0, nil, fmt.Errorf("writing a syscall instruction at %#x: %w", ip, err)
 	}
 	return ip, func() error { return mem.Write(ip, old) }, nil
+}
+
+// hasSubleaves reports whether cpuid leaf reads a subleaf from ECX (Intel
+// SDM and AMD APM: 4, 7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x17, 0x18,
+// 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x24, 0x8000001d, 0x80000020,
+// 0x80000026).
+func hasSubleaves(leaf uint32) bool {
+	switch leaf {
+	case 4, 7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x24,
+		0x8000001d, 0x80000020, 0x80000026:
+		return true
+	}
+	return false
 }

@@ -76,7 +76,8 @@ type Insn struct {
 	Arch     syscalls.Arch // of the process (x86_64 or i386)
 	IP       uint64        // the instruction's address
 	Op       InsnOp
-	// Leaf and Subleaf are cpuid's inputs (eax, ecx).
+	// Leaf and Subleaf are cpuid's inputs (eax, ecx); Subleaf is 0 for
+	// the leaves that ignore ecx (whatever the register held).
 	Leaf, Subleaf uint32
 	// The outputs: rdtsc's counter in EDX:EAX; rdtscp's also its TSC_AUX
 	// (the CPU number) in ECX; cpuid's four registers (with rdrand and

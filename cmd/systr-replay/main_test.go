@@ -28,7 +28,7 @@ func TestScripts(t *testing.T) {
 		}
 	}
 	progs := map[string]string{}
-	for _, p := range []string{"nondet", "faultme", "sleeper", "writefile"} {
+	for _, p := range []string{"nondet", "faultme", "sleeper", "writefile", "addrs"} {
 		progs[p] = testprog.C(t, p)
 	}
 	testscript.Run(t, testscript.Params{

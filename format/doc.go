@@ -28,8 +28,13 @@
 // zero and skips the rest, and skips whole events of kinds it does not
 // know. Syscall events hold entry and exit together: arguments, result,
 // both times, registers, and the captured memory, each region with its
-// full length so that truncation is explicit. The header and index are
-// msgpack maps, which tolerate new and missing keys.
+// full length so that truncation is explicit. Exec events carry the 16
+// AT_RANDOM bytes of the new image (appended field; nil from older
+// writers); Insn events (kind 9) are trapped CPU instructions - rdtsc,
+// rdtscp, cpuid - with cpuid's leaf and subleaf and the four output
+// registers. The header and index are msgpack maps, which tolerate new and
+// missing keys; Header.NoASLR says the program ran with address-space
+// randomization off.
 //
 // # Reading
 //

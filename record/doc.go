@@ -6,6 +6,16 @@
 // exit with the length the kernel returned, iovec data, argv and envp -
 // plus new tasks, execs, signals, exits and detaches.
 //
+// It also records the program's hidden inputs that are no system calls
+// (world.go): the AT_RANDOM bytes of every exec (format.Exec.Random), the
+// CPU instructions the tracer traps (tracer.Options.TrapTSC, TrapCPUID:
+// one format.Insn each, with what the program got), and in the header
+// whether address-space randomization was off (Options.NoASLR, for a
+// program started with tracer.Cmd.NoASLR) and which instructions were
+// trapped (Extra["insns"]). systr-record turns randomization off and traps
+// rdtsc by default; cpuid only with --cpuid-trap (it costs about 3 ms per
+// program started: glibc's start-up runs ~50 of them).
+//
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;
 // the events go through a bounded queue to a goroutine that gives them to

@@ -183,12 +183,11 @@
 // come a call late. recvmmsg's and
 // sendmmsg's buffers, a msghdr's address and control data, and memory
 // reached through other structs' pointers are not restored (the recorder
-// does not capture them). Nondeterminism that makes no system call is not
-// replayed: the AT_RANDOM bytes of the auxiliary vector (Go's runtime and
-// the C library's stack protector seed from them: a Go program's
-// os.MkdirTemp names differ and diverge), rdrand/rdtsc, shared memory
-// written by another process, the order in which threads take locks or
-// fill shared arrays. Go programs' runtime threads (sysmon, idle Ms) make
+// does not capture them). Nondeterminism that makes no system call is
+// replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
+// CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
+// trapped, shared memory written by another process, the order in which
+// threads take locks or fill shared arrays. Go programs' runtime threads (sysmon, idle Ms) make
 // timing-dependent calls (nanosleep, and which thread the runtime
 // creates next), so they rarely replay; C programs whose threads race
 // for the order of their results diverge some of the time. Time read
@@ -197,4 +196,44 @@
 // and live otherwise.
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).
+//
+// # Addresses, AT_RANDOM and CPU instructions
+//
+// A recording made with address-space randomization off
+// (format.Header.NoASLR, systr-record's default) is replayed the same
+// way (tracer.Cmd.NoASLR), with the execve path string of the recording
+// (the new image's stack holds it: a lookup in the replayer's PATH could
+// give another one and move the stack); the recorded environment and
+// argv are used as always. Then the stack, the heap, the program and its
+// libraries land where they did, and so do its mappings as long as it
+// makes the same memory calls. Those still run for real, unmatched (see
+// Verification), but each mmap, mmap2, mremap and brk of a thread is
+// paired with the next recorded one of the same kind and arguments (16
+// recorded calls ahead at most): an mmap the kernel may place anywhere
+// (address 0, no MAP_FIXED*) gets the recorded address as its hint, which
+// the kernel takes when that range is free, and a result that still
+// differs from the recorded one is a warning ("placement: ..."; the first
+// five), not a divergence: most programs never look, and those that do
+// (printing an address, hashing it) diverge where it shows. A recording
+// made with randomization (systr-record --aslr, or an older recorder) is
+// replayed with it, with a warning that the replay is best-effort where
+// the program depends on addresses.
+//
+// At each exec of a live thread, the AT_RANDOM bytes recorded for the
+// matching exec of its recorded thread (the same count of execs) are
+// written into the new image before any of its code runs
+// (tracer.ExecEvent.SetRandom): glibc's stack protector and pointer
+// guard, and the seeds of runtimes (Go's map hashing and iteration order,
+// Python's hash seed when not set) are as recorded. A trace without them
+// (an older recorder) warns once.
+//
+// The instructions the recording trapped (Header.Extra["insns"]: rdtsc,
+// and cpuid with systr-record --cpuid-trap) are trapped again, and each
+// returns its recorded result: rdtsc and rdtscp the recorded values of
+// the thread in recorded order; a thread that reads the counter more
+// often than recorded goes on from the last recorded value at the live
+// rate (one warning). cpuid the recorded answer for the same leaf and
+// subleaf (the thread's next one, else any thread's), or the live CPU's
+// with a warning if the recording never asked: a program replayed on
+// another CPU takes the recorded code paths.
 package replay

@@ -69,11 +69,31 @@
 // registers. The arm64 build maps arm64 calls; its register mapping is in
 // internal/arch and tested on every host.
 //
+// # Hidden inputs: addresses, AT_RANDOM, CPU instructions
+//
+// A program's behaviour also depends on inputs that are no system calls.
+// Cmd.NoASLR starts it with address-space randomization off
+// (personality ADDR_NO_RANDOMIZE, inherited and kept across exec).
+// ExecEvent.Random holds the 16 bytes at auxv AT_RANDOM of each new image
+// (the seed of glibc's stack protector and pointer guard, of Go's hashing),
+// and ExecEvent.SetRandom, valid inside the OnExec notifier, overwrites
+// them before any of the image's code runs. Options.TrapTSC and
+// Options.TrapCPUID make rdtsc, rdtscp and cpuid fault (prctl PR_SET_TSC
+// in the forked child; arch_prctl ARCH_SET_CPUID injected into the
+// process at every exec, as the kernel resets it there): the tracer runs
+// each one itself and reports it to OnInsn, which may change its result;
+// rdrand and rdseed, which cannot be trapped, are hidden from cpuid. A
+// process detached gets native rdtsc and cpuid back (the calls are
+// injected into each thread before PTRACE_DETACH). x86 only; world.go has
+// the details, BENCH.md the cost (a trapped instruction is a stop: tens of
+// µs on a VM).
+//
 // # Processes started by the tracer
 //
 // Start forks a child that waits until the tracer has seized it
 // (PTRACE_SEIZE with PTRACE_O_EXITKILL), installs the filter and execs the
-// program, so the program's own execve is the first call a handler sees,
+// program (a relative path with a slash is relative to Cmd.Dir), so the
+// program's own execve is the first call a handler sees,
 // group-stops work as they do untraced (PTRACE_LISTEN), and the program dies
 // if the tracer dies. Close kills every program the tracer started and
 // releases attached processes; no process is left in a ptrace stop.

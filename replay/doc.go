@@ -224,7 +224,7 @@
 // written into the new image before any of its code runs
 // (tracer.ExecEvent.SetRandom): glibc's stack protector and pointer
 // guard, and the seeds of runtimes (Go's map hashing and iteration order,
-// Python's hash seed when not set) are as recorded. A trace without them
+// ...) are as recorded. A trace without them
 // (an older recorder) warns once.
 //
 // The instructions the recording trapped (Header.Extra["insns"]: rdtsc,

@@ -117,7 +117,7 @@ func (t *Tracer) armTraps(th *thread, a syscalls.Arch, atExec bool) error {
 // back. Best effort: a thread that cannot be made to run the calls (in a
 // group-stop) keeps the traps.
 func (t *Tracer) disarm(th *thread) {
-	if !t.trapsInsns() || th.listening || th.groupStop {
+	if !t.trapsInsns() || !th.proc.trapped || th.listening || th.groupStop {
 		return
 	}
 	var regs Regs

@@ -41,6 +41,10 @@ type process struct {
 	// (the main thread had called pthread_exit), so the leader is not
 	// traced: the process ends with its last traced thread.
 	leaderGone bool
+	// trapped: rdtsc or cpuid may trap in it (started with TrapTSC, or
+	// armed at an exec, or the child of such a process): world.go undoes
+	// it at a detach.
+	trapped bool
 }
 
 type thread struct {
@@ -391,7 +395,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		return 0, fmt.Errorf("releasing the child: %w", err)
 	}
 	p := &process{pid: child.Pid, ppid: os.Getpid(), launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
-		starting: child, result: result}
+		starting: child, result: result, trapped: t.trapsInsns()}
 	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil, fresh: filter == nil}
 	p.threads[th.tid] = th
 	t.procs[p.pid] = p
@@ -887,7 +891,7 @@ func (t *Tracer) cloned(parent *thread, event int) {
 			ppid = p.ppid
 		}
 		np := &process{pid: tid, ppid: ppid, launched: p.launched, filter: p.filter, filtered: p.filtered, silent: p.silent,
-			detach: p.detach, threads: map[int]*thread{}}
+			detach: p.detach, threads: map[int]*thread{}, trapped: p.trapped}
 		t.procs[tid] = np
 		p = np
 	}

@@ -151,7 +151,9 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 		from = tgid
 	}
 	if p == nil {
-		p = &process{pid: tgid, ppid: ppid, threads: map[int]*thread{}}
+		// Whether its creator trapped instructions is not known: assume
+		// so (a detach then gives them back, harmless if never taken).
+		p = &process{pid: tgid, ppid: ppid, threads: map[int]*thread{}, trapped: t.trapsInsns()}
 		if parent := t.procs[ppid]; parent != nil {
 			p.launched, p.filter, p.filtered, p.silent, p.detach = parent.launched, parent.filter, parent.filtered, parent.silent, parent.detach
 		} else {

@@ -159,6 +159,7 @@ func (t *Tracer) execWorld(th *thread, a syscalls.Arch, ev *ExecEvent) *execWrit
 		}
 	}
 	if t.trapsInsns() && !th.proc.silent && !th.proc.detach && !th.proc.detachAtExec {
+		th.proc.trapped = true
 		if th.inCall {
 			// The handler wants the execve's exit: arm there (the
 			// injection would go through that stop).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"syscall"
 
 	"github.com/systr/systr/internal/arch"
@@ -47,6 +48,9 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 	in := Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
 	var size uint64
 	switch {
+	case th.ownTSC && code[0] == 0x0f && (code[1] == 0x31 || code[1] == 0x01 && code[2] == 0xf9),
+		th.ownCPUID && code[0] == 0x0f && code[1] == 0xa2:
+		return false // the program asked for the fault itself: its own SIGSEGV
 	case code[0] == 0x0f && code[1] == 0x31:
 		in.Op, size = InsnRDTSC, 2
 		in.EAX, in.EDX = cpuinsn.RDTSC()
@@ -373,4 +377,91 @@ func hasSubleaves(leaf uint32) bool {
 		return true
 	}
 	return false
+}
+
+// Programs that manage these modes themselves see their own settings, not
+// the tracer's: prctl(PR_SET_TSC/PR_GET_TSC) and arch_prctl(ARCH_SET_CPUID/
+// ARCH_GET_CPUID) of a trapped process are answered by the tracer, which
+// keeps each thread's mode as the program set it (inherited by clone, the
+// cpuid one reset at exec, as the kernel does): PR_GET_TSC says
+// PR_TSC_ENABLE and ARCH_GET_CPUID 1 until the program changes them, and
+// once it asked for the fault itself its rdtsc (cpuid) faults reach it as
+// SIGSEGV instead of being emulated. The tracer's own traps stay armed.
+const (
+	prGetTSC     = 25
+	archGetCPUID = 0x1011
+)
+
+// addInsnCalls adds prctl and arch_prctl to a filter set when
+// instructions are trapped.
+func (t *Tracer) addInsnCalls(s seccompSet) {
+	if !t.trapsInsns() {
+		return
+	}
+	for _, a := range hostArches {
+		if s.All[a] {
+			continue
+		}
+		for _, nr := range []int{prctlNr(a), archPrctlNr(a)} {
+			if !slices.Contains(s.Nrs[a], nr) {
+				s.Nrs[a] = append(s.Nrs[a], nr)
+			}
+		}
+	}
+}
+
+// insnCallHandler wraps h (nil: none) for the mode calls of a trapped
+// process, or returns h for other calls.
+func (t *Tracer) insnCallHandler(th *thread, a syscalls.Arch, nr int, h Handler) Handler {
+	if !t.trapsInsns() || !th.proc.trapped || (nr != prctlNr(a) && nr != archPrctlNr(a)) {
+		return h
+	}
+	return func(c *Call) Action {
+		if !c.IsEntry() {
+			if h == nil {
+				return Continue
+			}
+			return h(c)
+		}
+		act := Continue
+		if h != nil {
+			act = h(c)
+		}
+		if c.th.skip || c.nr != nr {
+			return act // a handler skipped or changed it
+		}
+		op, arg := c.args[0], c.args[1]
+		if a == syscalls.I386 {
+			op &= 0xffffffff
+		}
+		switch {
+		case nr == prctlNr(a) && op == prSetTSC && t.opts.TrapTSC:
+			if arg != prTSCEnable && arg != prTSCSigsegv {
+				c.SkipErrno(syscall.EINVAL)
+				break
+			}
+			c.th.ownTSC = arg == prTSCSigsegv
+			c.Skip(0)
+		case nr == prctlNr(a) && op == prGetTSC && t.opts.TrapTSC:
+			mode := []byte{prTSCEnable, 0, 0, 0}
+			if c.th.ownTSC {
+				mode[0] = prTSCSigsegv
+			}
+			if c.WriteMem(arg, mode) != nil {
+				c.SkipErrno(syscall.EFAULT)
+				break
+			}
+			c.Skip(0)
+		case nr == archPrctlNr(a) && op == archSetCPUID && t.opts.TrapCPUID:
+			c.th.ownCPUID = arg == 0
+			c.Skip(0)
+		case nr == archPrctlNr(a) && op == archGetCPUID && t.opts.TrapCPUID:
+			if c.th.ownCPUID {
+				c.Skip(0)
+			} else {
+				c.Skip(1)
+			}
+		}
+		return act
+	}
 }

@@ -77,6 +77,9 @@ type thread struct {
 	// after its handler (world.go); groupStop: the thread is let go from
 	// a group-stop, where no call can be injected.
 	armAtExit, groupStop bool
+	// ownTSC, ownCPUID: the program itself asked rdtsc (cpuid) to fault
+	// (insn_amd64.go).
+	ownTSC, ownCPUID bool
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -366,6 +369,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		if t.co != nil {
 			t.co.addAffinityCalls(set)
 		}
+		t.addInsnCalls(set) // world.go
 		prog, err := seccomp.Build(hostArches, set)
 		if err != nil {
 			return 0, err
@@ -750,8 +754,11 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 	h := t.table.Load().lookup(a, nr)
 	if th.proc.starting != nil && syscalls.Name(a, nr) != "execve" {
 		h = nil // the child's own set-up before it execs the program
-	} else if t.co != nil {
-		h = t.affinityHandler(th, a, nr, h)
+	} else {
+		if t.co != nil {
+			h = t.affinityHandler(th, a, nr, h)
+		}
+		h = t.insnCallHandler(th, a, nr, h) // world.go
 	}
 	if h == nil {
 		t.resume(th, 0)
@@ -895,7 +902,8 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		t.procs[tid] = np
 		p = np
 	}
-	th := &thread{tid: tid, proc: p, stepping: parent.stepping, fresh: true, ownAffinity: parent.ownAffinity}
+	th := &thread{tid: tid, proc: p, stepping: parent.stepping, fresh: true, ownAffinity: parent.ownAffinity,
+		ownTSC: parent.ownTSC, ownCPUID: parent.ownCPUID}
 	p.threads[tid] = th
 	t.threads[tid] = th
 	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {

@@ -31,19 +31,27 @@ package tracer
 // Detaching. A process let go with the traps armed would die at its next
 // rdtsc: before each thread is detached it is made to call
 // prctl(PR_SET_TSC, PR_TSC_ENABLE) and arch_prctl(ARCH_SET_CPUID, 1)
-// (injected as above). A program that sets these modes itself (rr and
-// other tracers-in-the-program: rare) has them reset at our detach, and
-// while traced it sees the tracer's settings through PR_GET_TSC and
-// ARCH_GET_CPUID, and its own PR_SET_TSC(PR_TSC_ENABLE) turns the tracer's
-// rdtsc trapping off for that thread.
+// (injected as above), in the processes whose traps were set.
+//
+// Programs that manage the modes themselves (rr and other tracers inside
+// the program: rare): their prctl PR_SET_TSC/PR_GET_TSC and arch_prctl
+// ARCH_SET_CPUID/ARCH_GET_CPUID are answered by the tracer (the calls are
+// added to the seccomp filter), which keeps each thread's mode as the
+// program set it: it reads PR_TSC_ENABLE and 1 as natively, and once it
+// asks for the fault itself its own faults reach it as SIGSEGV (see
+// insn_amd64.go). What differs: a detach gives the thread native rdtsc
+// and cpuid even if the program had asked for the fault.
 
 import (
 	"errors"
 	"fmt"
 	"syscall"
 
+	"github.com/systr/systr/internal/seccomp"
 	"github.com/systr/systr/syscalls"
 )
+
+type seccompSet = seccomp.Set
 
 // InsnOp names a trapped instruction.
 type InsnOp uint8
@@ -160,6 +168,7 @@ func (t *Tracer) execWorld(th *thread, a syscalls.Arch, ev *ExecEvent) *execWrit
 	}
 	if t.trapsInsns() && !th.proc.silent && !th.proc.detach && !th.proc.detachAtExec {
 		th.proc.trapped = true
+		th.ownCPUID = false // the kernel resets CPUID faulting at exec
 		if th.inCall {
 			// The handler wants the execve's exit: arm there (the
 			// injection would go through that stop).

@@ -179,3 +179,26 @@ func TestTrapI386(t *testing.T) {
 		})
 	}
 }
+
+// TestTrapOwnModes: a program that reads and sets the rdtsc and cpuid
+// modes itself (testdata/c/tscmode) sees its own settings and gets its own
+// SIGSEGV for an rdtsc it asked to fault, as natively.
+func TestTrapOwnModes(t *testing.T) {
+	prog := testprog.C(t, "tscmode")
+	for _, m := range []mode{modeAll, modeNoFilter, modeNarrow} {
+		t.Run(m.name, func(t *testing.T) {
+			o := m.opts
+			o.TrapTSC, o.TrapCPUID = true, true
+			tr := newTracer(t, o)
+			var l insnLog
+			l.install(tr)
+			var rec recorder
+			rec.installMode(t, tr, m)
+			res := runTraced(t, tr, prog)
+			sameAsNative(t, res, prog)
+			if l.ops[tracer.InsnRDTSC] == 0 {
+				t.Errorf("no rdtsc trapped: %v", l.ops)
+			}
+		})
+	}
+}

@@ -132,6 +132,12 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		head(7)
 		e.EncodeUint(v.Count)
 		return e.EncodeString(v.Reason)
+	case *File:
+		head(fileFields)
+		return encodeFile(e, v)
+	case *Mapping:
+		head(mappingFields)
+		return encodeMapping(e, v)
 	}
 	return fmt.Errorf("format: cannot write event of type %T", ev)
 }
@@ -229,6 +235,10 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 		ev = &Detach{Head: h}
 	case KindLost:
 		ev = &Lost{Head: h, Count: f.uint(), Reason: f.str()}
+	case KindFile:
+		ev = decodeFile(h, &f)
+	case KindMapping:
+		ev = decodeMapping(h, &f)
 	default:
 		if err := f.done(); err != nil {
 			return nil, err

@@ -91,6 +91,7 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
+	mapped         *liveMapped // mapped files (mapped.go)
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -322,6 +323,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		lt.unseq = true
 		lt.mode = modeReal
 		e.res.Real++
+		e.mapEntry(c, lt)
 		return
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
@@ -875,6 +877,7 @@ func (e *engine) emulate(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	if termWrites[lt.name] {
 		e.show(c, lt, rec.Ret)
 	}
+	e.showCopy(lt, rec)
 	if err := c.Skip(rec.Ret); err != nil {
 		e.warn("%s: skip: %v", lt.name, err)
 		return
@@ -1070,6 +1073,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.
 			return
+		}
+		if lt.unseq {
+			e.mapExit(c, lt)
 		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {
 			if !lt.unseq {

@@ -82,6 +82,8 @@ type model struct {
 	// of each recorded thread id.
 	byPid  map[int32][]*rthread
 	tidPid map[int32]int32
+	// mapped is what the trace says about mapped files (mapped.go).
+	mapped *mappedTrace
 }
 
 const maxReasons = 5
@@ -150,6 +152,8 @@ func load(r *format.Reader) (*model, error) {
 			}
 		case *format.Lost:
 			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
+		case *format.File, *format.Mapping:
+			m.noteMapped(byTid, ev)
 		case *format.Syscall:
 			t := byTid[ev.Tid]
 			if t == nil {
@@ -325,8 +329,8 @@ func (m *model) flushRestart(t *rthread) {
 func (m *model) noteGaps(s *format.Syscall) {
 	for i := range s.Mem {
 		reg := &s.Mem[i]
-		if reg.Dir != syscalls.Out {
-			continue
+		if reg.Dir != syscalls.Out || reg.Arg < 0 && reg.Field == format.CopiedField {
+			continue // (copied bytes are only shown: see showCopy)
 		}
 		var why string
 		switch {

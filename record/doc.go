@@ -27,7 +27,10 @@
 // stopped at the exit: content-addressed by its SHA-256, each blob once
 // per trace (pieces of format.MaxFilePiece), and a region already read
 // from the same file version is not read again. Every mapping is a
-// format.Mapping event right after the mmap's Syscall event. Device
+// format.Mapping event right after the mmap's Syscall event. After each
+// exec, the files the kernel mapped for the new image (the executable and
+// its dynamic loader, from /proc/TID/maps) get an identity too (File
+// events without a Mapping). Device
 // mappings are identified only. Options.MaxMapped bounds the content
 // stored per trace (default 64 MiB) and Options.MaxMappedFile per mapping
 // (16 MiB): beyond them a mapping has its file's identity and a Note

@@ -141,7 +141,8 @@ func (r *Recorder) noteMapping(c *tracer.Call, s *format.Syscall) {
 	key := fileKey{dev: uint64(sb.Dev), ino: sb.Ino, size: sb.Size, mtime: sb.Mtim.Nano(), ctime: sb.Ctim.Nano()}
 	f := st.files[key]
 	if f == nil {
-		f = r.identify(st, link, &sb, key, m.Head)
+		path, _ := os.Readlink(link)
+		f = r.identify(st, link, path, &sb, key, m.Head)
 		st.files[key] = f
 	}
 	p.file, m.File = f, f.ev.ID
@@ -182,10 +183,10 @@ func (r *Recorder) noteMapping(c *tracer.Call, s *format.Syscall) {
 	f.regions[rk] = p.ref
 }
 
-// identify makes the identity of a file met for the first time.
-func (r *Recorder) identify(st *mapState, link string, sb *syscall.Stat_t, key fileKey, h format.Head) *mfile {
+// identify makes the identity of a file met for the first time, opened
+// through link (/proc/TID/fd/N, or its path), named path.
+func (r *Recorder) identify(st *mapState, link, path string, sb *syscall.Stat_t, key fileKey, h format.Head) *mfile {
 	st.nextID++
-	path, _ := os.Readlink(link)
 	ev := &format.File{Head: h, ID: st.nextID, Path: path, Dev: key.dev, Ino: key.ino, Size: key.size, Mtime: key.mtime,
 		Ctime: key.ctime, Mode: sb.Mode}
 	f := &mfile{ev: ev, regions: map[[2]uint64]*blobRef{}}
@@ -279,9 +280,47 @@ func noteBuildID(b []byte, bo binary.ByteOrder) []byte {
 	return nil
 }
 
+// noteImage, after an exec, identifies the files the kernel mapped for
+// the new image (the executable and its dynamic loader, as
+// /proc/TID/maps lists them): File events without a Mapping, which
+// replay checks like the libraries.
+func (r *Recorder) noteImage(h format.Head) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", h.Tid))
+	if err != nil {
+		return
+	}
+	st := r.mapState()
+	seen := map[uint64]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		// start-end perms offset dev inode path
+		f := strings.Fields(line)
+		if len(f) < 6 || !strings.HasPrefix(f[5], "/") {
+			continue
+		}
+		ino, err := strconv.ParseUint(f[4], 10, 64)
+		if err != nil || ino == 0 || seen[ino] {
+			continue
+		}
+		seen[ino] = true
+		path := f[5]
+		var sb syscall.Stat_t
+		if syscall.Stat(path, &sb) != nil || sb.Ino != ino {
+			continue // replaced or deleted since: not the file mapped
+		}
+		key := fileKey{dev: uint64(sb.Dev), ino: sb.Ino, size: sb.Size, mtime: sb.Mtim.Nano(), ctime: sb.Ctim.Nano()}
+		if st.files[key] != nil {
+			continue
+		}
+		mf := r.identify(st, path, path, &sb, key, h)
+		st.files[key] = mf
+		r.emit(&pendingMap{Head: h, file: mf})
+	}
+}
+
 // writeMapped (writer goroutine) writes what a mapping needs: its file's
 // identity the first time, its content the first time those bytes are
-// seen (keyed by their SHA-256), then the Mapping.
+// seen (keyed by their SHA-256), then the Mapping (none for the files of
+// an exec'd image).
 func (r *Recorder) writeMapped(p *pendingMap, put func(format.Event)) {
 	st := r.mapped
 	if f := p.file; f != nil && !f.written {
@@ -295,6 +334,9 @@ func (r *Recorder) writeMapped(p *pendingMap, put func(format.Event)) {
 			f.hashFile = nil
 		}
 		put(f.ev)
+	}
+	if p.m == nil {
+		return
 	}
 	if p.ref != nil {
 		if p.data != nil {

@@ -396,6 +396,7 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 		ev.Envp = nil
 	}
 	r.emit(ev)
+	r.noteImage(ev.Head)
 }
 
 func (r *Recorder) onSignal(s *tracer.SignalEvent) {

@@ -164,8 +164,9 @@
 // without one). Any difference refuses the replay with an error wrapping
 // ErrChanged that names each file and what differs (systr-replay exits
 // 125; Check says so too); Options.AllowChanged (--allow-changed) replays
-// anyway with a warning per file. The main executable and the dynamic
-// loader, which the kernel maps at exec, are not checked.
+// anyway with a warning per file. The executables and dynamic loaders the
+// kernel mapped at each exec are checked likewise (the recorder
+// identifies them from /proc/PID/maps after the exec).
 //
 // mmap and mmap2 still run for real and unverified, but a live mmap of
 // an fd is matched with the recorded mapping of its recorded thread made

@@ -319,6 +319,14 @@ func TestChangedLibrary(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning naming %s and its build-id: %q", lib, r.warns)
 	}
+	// The executable itself (mapped by the kernel at exec) rebuilt.
+	src("main.c", "#include <stdio.h>\nint mp_value(void);\nint unused(void) { return 1; }\nint main(void) { printf(\"value %d\\n\", mp_value()); return 0; }\n")
+	build("-o", "prog", "main.c", "-L.", "-lmp", "-Wl,-rpath,"+dir)
+	prog := filepath.Join(dir, "prog")
+	r = run(t, rec.path, nil)
+	if !errors.Is(r.err, replay.ErrChanged) || !strings.Contains(r.err.Error(), prog+":") {
+		t.Fatalf("replay with the executable changed: %v, want ErrChanged naming %s", r.err, prog)
+	}
 }
 
 // mappingsOf returns the trace's mappings of the file at path.

@@ -183,7 +183,8 @@
 // mapping do not reach the file, like every emulated write. A data
 // file's mapping whose content was not stored (over the recorder's
 // --max-mapped limits, unreadable) maps the live file, with a warning
-// naming it. i386's old mmap (arguments in memory) is not followed.
+// naming it. i386's old mmap (arguments in memory) is not followed. With
+// Options.Inject, mapped files are mapped live, as files are read live.
 //
 // # Gaps
 //

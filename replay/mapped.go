@@ -227,8 +227,8 @@ const (
 // the recorded mapping it is; a data file's mapping whose content was
 // recorded becomes an anonymous one, filled at the exit (mapExit).
 func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
-	if lt.name != "mmap" && lt.name != "mmap2" || lt.name == "mmap" && !c.Arch().Is64Bit() {
-		return
+	if lt.name != "mmap" && lt.name != "mmap2" || lt.name == "mmap" && !c.Arch().Is64Bit() || e.o.Inject != nil {
+		return // (with Inject, files are read live, mapped ones too)
 	}
 	a := lt.args
 	flags, fd := a[3], int32(a[4])

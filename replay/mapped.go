@@ -216,11 +216,13 @@ type liveMapped struct {
 }
 
 const (
-	mapShared    = 0x01
-	mapPrivate   = 0x02
-	mapTypeMask  = 0x0f // MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE
-	mapAnonymous = 0x20
-	protWrite    = 0x2
+	mapShared         = 0x01
+	mapPrivate        = 0x02
+	mapTypeMask       = 0x0f // MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE
+	mapAnonymous      = 0x20
+	mapFixed          = 0x10
+	mapFixedNoreplace = 0x100000
+	protWrite         = 0x2
 )
 
 // mapEntry, at the entry of an mmap (unsequenced: it runs for real), finds
@@ -273,7 +275,14 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 	if flags&mapTypeMask != mapPrivate && a[2]&protWrite != 0 {
 		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
 	}
-	if err := c.Set(tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)); err != nil {
+	params := []tracer.Param{tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)}
+	if a[0] == 0 && flags&(mapFixed|mapFixedNoreplace) == 0 && rm.m.Addr != 0 {
+		// The recorded address as a hint: an anonymous mapping may be
+		// placed otherwise than a file's (THP alignment), and later
+		// mappings would follow from there.
+		params = append(params, tracer.SetArg(0, rm.m.Addr))
+	}
+	if err := c.Set(params...); err != nil {
 		e.warn("thread %s: mmap of %s: making it anonymous: %v", lt.r.name(), path, err)
 		return
 	}

@@ -356,3 +356,16 @@ func mappingsOf(t *testing.T, trace, path string) []*format.Mapping {
 	}
 	return out
 }
+
+// TestMappedMemfd: a program writes into a memfd and reads it through
+// mmap. The replay emulates the write (the live memfd stays empty, and
+// the mapping would raise SIGBUS): the mapping gets the recorded content.
+func TestMappedMemfd(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "mapmemfd"))
+	if rec.stdout != "mapped: written into a memfd\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	for range 2 {
+		same(t, rec, run(t, rec.path, nil))
+	}
+}

@@ -174,7 +174,9 @@
 // length (failing the place, the first unused one with those). When that
 // mapping's content is in the trace, the call is changed at entry into an
 // anonymous mapping of the same length, protection and placement flags
-// (MAP_FIXED...; private, or shared when it was shared and writable) and
+// (MAP_FIXED...; private, or shared when it was shared and writable; with
+// the recorded address as a hint when the program gave none, since the
+// kernel may place an anonymous mapping otherwise than a file's) and
 // at its exit the recorded bytes are written into it through
 // /proc/PID/mem: the program sees what the file held when recorded, even
 // if it changed, was deleted (its open got a stand-in) or was a memfd.

@@ -38,6 +38,9 @@
 // says so). The tracer thread only stats and reads; hashing (content keys,
 // ELF files without build-id) and writing the File events is done by the
 // writer goroutine.
+// (A file on a FUSE filesystem whose server is one of the traced
+// processes cannot be read while that server is stopped: recording such a
+// server's own mappings of its files would hang.)
 //
 // # Copies inside the kernel
 //

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/systr/systr/format"
@@ -148,4 +149,55 @@ func eventsOf(t *testing.T, path string) []format.Event {
 		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// TestMappedLarge: content longer than format.MaxFilePiece is stored in
+// pieces that add up to it; --max-mapped-file below its size stores none
+// and says why.
+func TestMappedLarge(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "large")
+	content := make([]byte, format.MaxFilePiece+5000)
+	for i := range content {
+		content[i] = byte(i * 7 / 3)
+	}
+	if err := os.WriteFile(data, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := testprog.C(t, "mapfile")
+	files, byPath, blobs, maps := mappedIn(t, eventsOf(t, recordRunOK(t, record.Options{}, prog, data)))
+	id := byPath[data].ID
+	found := false
+	for _, m := range maps {
+		if files[m.File] != nil && m.File == id && m.Stored == uint64(len(content)) {
+			found = true
+			if !bytes.Equal(blobs[string(m.Content)], content) {
+				t.Errorf("the whole file's blob is %d bytes, not the file's %d", len(blobs[string(m.Content)]), len(content))
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no mapping of the whole file")
+	}
+	var pieces int
+	for _, ev := range eventsOf(t, recordRunOK(t, record.Options{}, prog, data)) {
+		if f, ok := ev.(*format.File); ok && f.Total == uint64(len(content)) {
+			pieces++
+			if len(f.Data) > format.MaxFilePiece {
+				t.Errorf("a piece of %d bytes", len(f.Data))
+			}
+		}
+	}
+	if pieces != 2 {
+		t.Errorf("%d pieces of the whole file, want 2", pieces)
+	}
+	_, byPath, _, maps = mappedIn(t, eventsOf(t, recordRunOK(t, record.Options{MaxMappedFile: 1 << 20}, prog, data)))
+	for _, m := range maps {
+		if m.File == byPath[data].ID && m.Stored == 0 && m.Len == uint64(len(content)) {
+			if m.Content != nil || !strings.Contains(m.Note, "--max-mapped-file") {
+				t.Errorf("mapping over the per-file limit: %+v", m)
+			}
+			return
+		}
+	}
+	t.Errorf("no mapping of the whole file without content: %+v", maps)
 }

@@ -369,3 +369,21 @@ func TestMappedMemfd(t *testing.T) {
 		same(t, rec, run(t, rec.path, nil))
 	}
 }
+
+// TestMappedLarge: content stored in several pieces is put together for
+// the replay (the page at 4096 and the whole file, changed since).
+func TestMappedLarge(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "large")
+	content := []byte(strings.Repeat("L", 4096) + "the second page" + strings.Repeat("x", format.MaxFilePiece))
+	if err := os.WriteFile(file, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := recordRun(t, nil, testprog.C(t, "mapfile"), file)
+	if !strings.Contains(rec.stdout, "at 4096: the second pagexxx") {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	if err := os.WriteFile(file, []byte("short now"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	same(t, rec, run(t, rec.path, nil))
+}

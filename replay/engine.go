@@ -708,6 +708,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	case modeReal:
 		e.res.Real++
 		e.prepareReal(c, lt, rec)
+		e.mapEntry(c, lt)
 	}
 }
 
@@ -1037,6 +1038,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
+	e.mapExit(c, lt)
 	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 && !c.Restart() {
 		// (A call the kernel restarts - a live signal interrupted it
 		// and was suppressed - has not ended: its signals come after.)
@@ -1073,9 +1075,6 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.
 			return
-		}
-		if lt.unseq {
-			e.mapExit(c, lt)
 		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {
 			if !lt.unseq {

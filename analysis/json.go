@@ -299,6 +299,8 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		b = append(b, `,"count":`...)
 		b = strconv.AppendUint(b, v.Count, 10)
 		b = jStr(b, "reason", v.Reason)
+	case *format.File, *format.Mapping:
+		b = mappedJSON(b, ev)
 	}
 	return append(b, "}\n"...)
 }
@@ -422,6 +424,9 @@ func appendRegion(b []byte, r *format.Region) []byte {
 		}
 		if r.Flags&format.Redacted != 0 {
 			add("redacted")
+		}
+		if r.Flags&format.Unavailable != 0 {
+			add("unavailable")
 		}
 		b = append(b, ']')
 	}

@@ -72,7 +72,8 @@ func TestJSONRecorded(t *testing.T) {
 	checkJSON(t, r, nil, out.Bytes())
 	// What the test is about must be in the trace.
 	text := out.String()
-	for _, want := range []string{`"regs":"`, `"regs_exit":[{"offset":`, `"redacted"`, `"base64":"`, `\u0001`, `\ufffd`, `\"b\\s`} {
+	for _, want := range []string{`"regs":"`, `"regs_exit":[{"offset":`, `"redacted"`, `"base64":"`, `\u0001`, `\ufffd`, `\"b\\s`,
+		`"kind":"file","id":`, `"elf":true,"build_id":"`, `"kind":"mapping","file":`, `"content":"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in the JSON", want)
 		}

@@ -184,6 +184,7 @@ func (p *printer) appendLine(b []byte, ev format.Event) []byte {
 		b = p.leader(b, h)
 		p.popts.StartColumn = len(b) - start
 		b = appendCall(b, v, &p.popts)
+		b = appendCopied(b, v, &p.popts)
 		if p.o.Durations && v.Flags&format.Unfinished == 0 {
 			b = append(b, " <"...)
 			b = appendSeconds(b, v.Duration())

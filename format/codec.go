@@ -142,6 +142,12 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		e.EncodeUint(uint64(v.EBX))
 		e.EncodeUint(uint64(v.ECX))
 		return e.EncodeUint(uint64(v.EDX))
+	case *File:
+		head(fileFields)
+		return encodeFile(e, v)
+	case *Mapping:
+		head(mappingFields)
+		return encodeMapping(e, v)
 	}
 	return fmt.Errorf("format: cannot write event of type %T", ev)
 }
@@ -246,6 +252,10 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 	case KindInsn:
 		ev = &Insn{Head: h, Op: InsnOp(f.uint()), Leaf: uint32(f.uint()), Subleaf: uint32(f.uint()),
 			EAX: uint32(f.uint()), EBX: uint32(f.uint()), ECX: uint32(f.uint()), EDX: uint32(f.uint())}
+	case KindFile:
+		ev = decodeFile(h, &f)
+	case KindMapping:
+		ev = decodeMapping(h, &f)
 	default:
 		if err := f.done(); err != nil {
 			return nil, err

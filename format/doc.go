@@ -28,13 +28,19 @@
 // zero and skips the rest, and skips whole events of kinds it does not
 // know. Syscall events hold entry and exit together: arguments, result,
 // both times, registers, and the captured memory, each region with its
-// full length so that truncation is explicit. Exec events carry the 16
+// full length so that truncation is explicit; the bytes a copy inside the
+// kernel (sendfile, copy_file_range, splice, tee) moved are a region of
+// no argument (Arg -1, Field CopiedField). Exec events carry the 16
 // AT_RANDOM bytes of the new image (appended field; nil from older
-// writers); Insn events (kind 9) are trapped CPU instructions - rdtsc,
+// writers). Insn events (kind 9) are trapped CPU instructions - rdtsc,
 // rdtscp, cpuid - with cpuid's leaf and subleaf and the four output
-// registers. The header and index are msgpack maps, which tolerate new and
-// missing keys; Header.NoASLR says the program ran with address-space
-// randomization off.
+// registers. File events (kind 10) identify the files the program mapped
+// and carry the content of data files' mappings, content-addressed
+// (SHA-256) and stored once per trace, in pieces of at most MaxFilePiece;
+// Mapping events (kind 11) are the mappings, each naming its File and its
+// content's key. The header and index are msgpack maps, which tolerate
+// new and missing keys; Header.NoASLR says the program ran with
+// address-space randomization off.
 //
 // # Reading
 //

@@ -20,6 +20,8 @@ const (
 	KindDetach  Kind = 7
 	KindLost    Kind = 8
 	KindInsn    Kind = 9
+	KindFile    Kind = 10
+	KindMapping Kind = 11
 )
 
 func (k Kind) String() string {
@@ -40,12 +42,16 @@ func (k Kind) String() string {
 		return "lost"
 	case KindInsn:
 		return "insn"
+	case KindFile:
+		return "file"
+	case KindMapping:
+		return "mapping"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Event is one record of a trace: *Syscall, *NewTask, *Exec, *Signal,
-// *Exit, *Detach, *Lost or *Insn.
+// *Exit, *Detach, *Lost, *Insn, *File or *Mapping.
 type Event interface {
 	Kind() Kind
 	// Base returns the fields every event has.
@@ -155,7 +161,18 @@ const (
 	Fault RegionFlags = 1 << iota
 	// Redacted: the bytes were masked on request; Data is empty.
 	Redacted
+	// Unavailable: the recorder could not get the bytes (data a splice or
+	// tee copied out of a pipe, which cannot be read again); Data is
+	// empty. Unlike a Fault, not a gap: nothing needs them to replay.
+	Unavailable
 )
+
+// CopiedField is the Field of the region that holds the bytes a
+// sendfile, sendfile64, copy_file_range, splice or tee copied inside the
+// kernel (Arg -1, Dir Out, Addr 0, Len the call's result): they never
+// passed through the program's memory. The recorder reads them back from
+// the source (or from a regular file it wrote) at the call's exit.
+const CopiedField = 0xC0
 
 // Region is memory captured behind a pointer argument: at entry for
 // memory into the kernel (In), at exit for memory out of it (Out).

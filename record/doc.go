@@ -21,6 +21,51 @@
 // the events go through a bounded queue to a goroutine that gives them to
 // the writer, which encodes and compresses them on other goroutines.
 //
+// # Mapped files
+//
+// At the exit of every successful mmap or mmap2 of an fd (not
+// MAP_ANONYMOUS) the recorder identifies the file, once per version of it
+// (fstat through /proc/TID/fd/N: device, inode, size, mtime, ctime are
+// the cache key): a format.File event with its path, size, mtime, mode.
+// An ELF file (a library, an executable: "\x7fELF") at a path gets an
+// identity only, with its GNU build-id, or the SHA-256 of its content
+// when it has none: replay maps it from the live system after checking it.
+// Any other regular file - a data file (git's index and packs, locale
+// files, ld.so.cache, sqlite databases), a memfd or a deleted file - gets
+// the mapped range of its content ([offset, offset+length) clipped to the
+// file's size) stored, read through /proc/TID/fd/N while the tracee is
+// stopped at the exit: content-addressed by its SHA-256, each blob once
+// per trace (pieces of format.MaxFilePiece), and a region already read
+// from the same file version is not read again. Every mapping is a
+// format.Mapping event right after the mmap's Syscall event. After each
+// exec, the files the kernel mapped for the new image (the executable and
+// its dynamic loader, from /proc/TID/maps) get an identity too (File
+// events without a Mapping). Device
+// mappings are identified only. Options.MaxMapped bounds the content
+// stored per trace (default 64 MiB) and Options.MaxMappedFile per mapping
+// (16 MiB): beyond them a mapping has its file's identity and a Note
+// saying why its content is missing (replay then maps the live file and
+// says so). The tracer thread only stats and reads; hashing (content keys,
+// ELF files without build-id) and writing the File events is done by the
+// writer goroutine.
+// (A file on a FUSE filesystem whose server is one of the traced
+// processes cannot be read while that server is stopped: recording such a
+// server's own mappings of its files would hang.)
+//
+// # Copies inside the kernel
+//
+// sendfile, sendfile64, copy_file_range, splice and tee move data between
+// fds without passing it through the program's memory. At a successful
+// exit the recorder reads the bytes back through /proc/TID/fd/N: from the
+// source when it is a regular file (at the offset the call read from: the
+// offset pointer's new value, or the fd's position from
+// /proc/TID/fdinfo/N, minus the result), else from the destination when
+// it is a regular file; they go into a region with Arg -1 and Field
+// format.CopiedField, cut at the out limit (-s) like a read's buffer. Data
+// copied from a pipe to anything but a regular file cannot be read again
+// (a pipe's bytes are gone): the region is flagged format.Unavailable.
+// Masked fds give a Redacted region.
+//
 // Not captured yet: the socket address and control data inside a msghdr
 // (its iovec data is), and memory reached through other structs' pointers.
 package record

@@ -54,6 +54,12 @@ type Options struct {
 	// (Extra["insns"]) and the recorder records each one (format.Insn), so
 	// that a replay can give the program the same values.
 	TrapTSC, TrapCPUID bool
+	// MaxMapped bounds the content of mapped data files stored in the
+	// trace (default DefaultMaxMapped; negative: none), MaxMappedFile the
+	// content stored per mapping (default DefaultMaxMappedFile). Beyond
+	// them a mapping is recorded with its file's identity only (see the
+	// package documentation).
+	MaxMapped, MaxMappedFile int64
 	// Queue bounds the events buffered between the tracer thread and the
 	// writer (default 16384): the writer is woken when this many wait,
 	// and the tracer waits at twice as many. Events are never dropped.
@@ -93,6 +99,7 @@ type Recorder struct {
 	pending map[int]*format.Syscall
 	execs   map[int]execArgs       // argv and envp of an execve in flight, by tid
 	masked  map[int32]map[int]bool // fds opened on masked paths, by pid
+	mapped  *mapState              // mapped files (mapped.go)
 
 	mu     sync.Mutex
 	space  *sync.Cond     // the writer took the batch
@@ -182,17 +189,27 @@ func (r *Recorder) writeLoop() {
 		r.space.Broadcast()
 		r.mu.Unlock()
 		for i, ev := range b {
-			if r.err == nil {
-				if err := r.w.Write(ev); err != nil {
-					r.err = err // keep taking events so that the tracer never blocks
-				}
+			if p, ok := ev.(*pendingMap); ok {
+				r.writeMapped(p, r.put)
+				b[i] = nil
+				continue
 			}
-			if r.opts.Tee != nil {
-				r.opts.Tee <- ev
-			}
+			r.put(ev)
 			b[i] = nil
 		}
 		spare = b
+	}
+}
+
+// put gives an event to the writer (and the tee).
+func (r *Recorder) put(ev format.Event) {
+	if r.err == nil {
+		if err := r.w.Write(ev); err != nil {
+			r.err = err // keep taking events so that the tracer never blocks
+		}
+	}
+	if r.opts.Tee != nil {
+		r.opts.Tee <- ev
 	}
 }
 
@@ -210,6 +227,8 @@ func (r *Recorder) emit(ev format.Event) {
 		for i := range s.Mem {
 			r.bytes += len(s.Mem[i].Data)
 		}
+	} else if p, ok := ev.(*pendingMap); ok {
+		r.bytes += len(p.data)
 	}
 	if len(r.batch) >= r.opts.Queue || r.bytes >= maxBatchBytes {
 		select {
@@ -252,6 +271,7 @@ func (r *Recorder) Close() error {
 	r.mu.Unlock()
 	close(r.stop)
 	<-r.done
+	r.closeMapped()
 	return r.err
 }
 
@@ -308,10 +328,12 @@ func (r *Recorder) exit(c *tracer.Call) {
 	}
 	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
 		r.capture(c, s, spec, false)
+		r.captureCopy(c, s, spec)
 		r.trackMasks(s, spec)
 	}
 	delete(r.execs, tid)
 	r.emit(s)
+	r.noteMapping(c, s)
 }
 
 // changes lists the 8-byte words of after that differ from before.
@@ -383,6 +405,7 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 		ev.Envp = nil
 	}
 	r.emit(ev)
+	r.noteImage(ev.Head)
 }
 
 func (r *Recorder) onSignal(s *tracer.SignalEvent) {

@@ -100,7 +100,14 @@
 // sendmsg on an fd that is the program's original stdout or stderr (fd 1
 // or 2, or a dup of one, until it is closed or replaced) is copied from
 // the live buffer to Options.Stdout or Stderr (as much as the recorded
-// call wrote). The live program's own fds 0, 1 and 2 are the given stdin
+// call wrote). Copies inside the kernel (sendfile, sendfile64,
+// copy_file_range, splice, tee) are emulated like writes; when their
+// destination is the original stdout or stderr, the bytes the recorder
+// read back (format.CopiedField) are shown: `cat FILE > out` (which uses
+// copy_file_range) replays its output although FILE changed. Bytes copied
+// out of a pipe (splice or tee from a pipe to something that is not a
+// regular file) could not be read back: not shown, with a warning; nor
+// are copies recorded by an older recorder. The live program's own fds 0, 1 and 2 are the given stdin
 // and /dev/null.
 //
 // With Options.Inject the policy is simpler: the calls in the set are
@@ -142,7 +149,44 @@
 // syscall instruction with the syscall number restored, so that the
 // thread makes the call again (x86: 2 bytes, arm64: 4). After 2 s of
 // waiting the order is given up for that call, with a warning. A stand-in cannot
-// be mapped: a program that mmaps a file deleted since diverges there.
+// be mapped: a data file's mapping whose content is recorded does not
+// need the file (see Mapped files); another mmap of a stand-in fails.
+//
+// # Mapped files
+//
+// What a program reads through mmap of a file is no system call: the
+// recorder identifies every file mapped and stores the content of data
+// files' mappings (see package record; format.File, format.Mapping).
+// The executables and libraries the recording mapped come from the live
+// system: before the program starts, each (by its recorded path) is
+// compared with the recorded identity - size and mtime, and when those
+// differ, the GNU build-id (or the SHA-256 of the content for a file
+// without one). Any difference refuses the replay with an error wrapping
+// ErrChanged that names each file and what differs (systr-replay exits
+// 125; Check says so too); Options.AllowChanged (--allow-changed) replays
+// anyway with a warning per file. The executables and dynamic loaders the
+// kernel mapped at each exec are checked likewise (the recorder
+// identifies them from /proc/PID/maps after the exec).
+//
+// mmap and mmap2 still run for real and unverified, but a live mmap of
+// an fd is matched with the recorded mapping of its recorded thread made
+// at the same place among the thread's calls with the same fd, offset and
+// length (failing the place, the first unused one with those). When that
+// mapping's content is in the trace, the call is changed at entry into an
+// anonymous mapping of the same length, protection and placement flags
+// (MAP_FIXED...; private, or shared when it was shared and writable; with
+// the recorded address as a hint when the program gave none, since the
+// kernel may place an anonymous mapping otherwise than a file's) and
+// at its exit the recorded bytes are written into it through
+// /proc/PID/mem: the program sees what the file held when recorded, even
+// if it changed, was deleted (its open got a stand-in) or was a memfd.
+// Past the recorded bytes (beyond the end of the file) the mapping reads
+// zeros where the kernel would have raised SIGBUS. Writes through a shared
+// mapping do not reach the file, like every emulated write. A data
+// file's mapping whose content was not stored (over the recorder's
+// --max-mapped limits, unreadable) maps the live file, with a warning
+// naming it. i386's old mmap (arguments in memory) is not followed. With
+// Options.Inject, mapped files are mapped live, as files are read live.
 //
 // # Gaps
 //
@@ -193,7 +237,9 @@
 // for the order of their results diverge some of the time. Time read
 // through the vDSO is replayed when the recording patched the vDSO
 // (tracer.Options.TrapVDSO, systr-record's default; the header says so),
-// and live otherwise.
+// and live otherwise. The content of mapped files changed by another
+// process while the program runs is what the recorder read when the
+// mapping was made.
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).
 //

@@ -91,7 +91,8 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
-	w              worldState // world.go
+	w              worldState  // world.go
+	mapped         *liveMapped // mapped files (mapped.go)
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -327,6 +328,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		lt.mode = modeReal
 		e.res.Real++
 		e.memEntry(c, lt, name) // placement (world.go)
+		e.mapEntry(c, lt)
 		return
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
@@ -711,6 +713,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	case modeReal:
 		e.res.Real++
 		e.prepareReal(c, lt, rec)
+		e.mapEntry(c, lt)
 	}
 }
 
@@ -880,6 +883,7 @@ func (e *engine) emulate(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	if termWrites[lt.name] {
 		e.show(c, lt, rec.Ret)
 	}
+	e.showCopy(lt, rec)
 	if err := c.Skip(rec.Ret); err != nil {
 		e.warn("%s: skip: %v", lt.name, err)
 		return
@@ -1039,6 +1043,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
+	e.mapExit(c, lt)
 	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 && !c.Restart() {
 		// (A call the kernel restarts - a live signal interrupted it
 		// and was suppressed - has not ended: its signals come after.)

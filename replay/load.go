@@ -85,6 +85,8 @@ type model struct {
 	// world holds AT_RANDOM, trapped instructions and memory calls
 	// (world.go).
 	world worldModel
+	// mapped is what the trace says about mapped files (mapped.go).
+	mapped *mappedTrace
 }
 
 const maxReasons = 5
@@ -156,6 +158,8 @@ func load(r *format.Reader) (*model, error) {
 			m.gap(nil, fmt.Sprintf("%d events lost: %s", ev.Count, ev.Reason))
 		case *format.Insn:
 			m.world.noteInsn(byTid[ev.Tid], ev)
+		case *format.File, *format.Mapping:
+			m.noteMapped(byTid, ev)
 		case *format.Syscall:
 			t := byTid[ev.Tid]
 			if t == nil {
@@ -332,8 +336,8 @@ func (m *model) flushRestart(t *rthread) {
 func (m *model) noteGaps(s *format.Syscall) {
 	for i := range s.Mem {
 		reg := &s.Mem[i]
-		if reg.Dir != syscalls.Out {
-			continue
+		if reg.Dir != syscalls.Out || reg.Arg < 0 && reg.Field == format.CopiedField {
+			continue // (copied bytes are only shown: see showCopy)
 		}
 		var why string
 		switch {

@@ -114,8 +114,8 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 	var bad []string
 	for i := range s.Mem {
 		reg := &s.Mem[i]
-		if reg.Dir != syscalls.Out || len(reg.Data) == 0 {
-			continue
+		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || reg.Arg < 0 && reg.Field == format.CopiedField {
+			continue // (bytes copied inside the kernel: see showCopy)
 		}
 		addr, limit, ok := liveRegion(c, spec, reg, args, s.Ret)
 		if !ok {

@@ -49,6 +49,11 @@ type Options struct {
 	// file, lost events) with a warning at each gap, instead of refusing
 	// it.
 	AllowGaps bool
+	// AllowChanged replays a trace whose executables or libraries differ
+	// from the live ones (see "Mapped files" in the package
+	// documentation) with a warning naming each, instead of refusing it
+	// (ErrChanged).
+	AllowChanged bool
 	// Warn receives warnings: gaps, best-effort divergences, results of
 	// real calls that differ from the recorded ones (nil: printed to
 	// os.Stderr with a "replay: " prefix).
@@ -145,7 +150,10 @@ func Check(r *format.Reader, o *Options) error {
 	if err != nil {
 		return err
 	}
-	return m.check(o)
+	if err := m.check(o); err != nil {
+		return err
+	}
+	return m.checkMapped(o, false)
 }
 
 // Replay runs the recorded program again under a tracer and makes it
@@ -166,6 +174,9 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 		return nil, err
 	}
 	if err := m.check(o); err != nil {
+		return nil, err
+	}
+	if err := m.checkMapped(o, true); err != nil {
 		return nil, err
 	}
 	e := newEngine(m, o)

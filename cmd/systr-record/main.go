@@ -15,6 +15,8 @@
 //	--no-env         leave the environment out of the trace
 //	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
 //	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
+//	--max-mapped SIZE       content of mapped data files kept per trace (default 64M; 0: none)
+//	--max-mapped-file SIZE  content kept per mapping (default 16M); beyond: the file's identity only
 //	--text FILE      print each call as strace does while recording ("-": stderr)
 //	--no-vdso-trap   leave the vDSO alone: its clock reads are not recorded
 //	                 (also the case when -e trace= selects none of them)
@@ -87,6 +89,8 @@ type config struct {
 	noTSC    bool
 	cpuid    bool
 	argv     []string
+
+	maxMapped, maxMappedFile string
 }
 
 func main() {
@@ -115,6 +119,8 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.noEnv, "no-env", false, "leave the environment out of the trace")
 	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
 	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` without their bytes (repeatable)")
+	fs.StringVar(&c.maxMapped, "max-mapped", "", "keep at most `SIZE` bytes of mapped data files' content per trace (K, M, G suffixes; default 64M; 0: none)")
+	fs.StringVar(&c.maxMappedFile, "max-mapped-file", "", "keep at most `SIZE` bytes of content per mapping (default 16M)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
@@ -173,7 +179,45 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 	if c.size > 0 {
 		o.Limits = format.Limits{In: c.size, Out: c.size, Strings: record.DefaultLimits.Strings}
 	}
+	for _, m := range []struct {
+		flag, val string
+		to        *int64
+	}{{"--max-mapped", c.maxMapped, &o.MaxMapped}, {"--max-mapped-file", c.maxMappedFile, &o.MaxMappedFile}} {
+		if m.val == "" {
+			continue
+		}
+		n, err := parseSize(m.val)
+		if err != nil {
+			return o, nil, fmt.Errorf("%s %q: %w", m.flag, m.val, err)
+		}
+		*m.to = n
+		if n == 0 {
+			*m.to = -1 // none
+		}
+	}
 	return o, signals, nil
+}
+
+// parseSize parses a byte count with an optional K, M or G suffix
+// (powers of 1024).
+func parseSize(s string) (int64, error) {
+	mult := int64(1)
+	switch strings.ToUpper(s[len(s)-1:]) {
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	}
+	if mult > 1 {
+		s = s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, errors.New("not a size (a number of bytes, with K, M or G)")
+	}
+	return n * mult, nil
 }
 
 // parseSignals parses strace's signal sets: names (with or without SIG),

@@ -16,6 +16,7 @@
 //	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
 //	--continue       after a divergence, go on best-effort instead of stopping
 //	--allow-gaps     replay a trace lacking data (cut buffers, filtered, cut short), warning at each gap
+//	--allow-changed  replay even though libraries or executables the program mapped changed since (warns)
 //	--check          only say whether the trace can be replayed
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, as systr-record), any, or a CPU number
@@ -68,6 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var (
 		inject, faults                  listFlag
 		write, cont, gaps, check, quiet bool
+		changed                         bool
 	)
 	fs := flag.NewFlagSet("systr-replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -76,6 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&write, "write", false, "perform the emulated writes to files and sockets")
 	fs.BoolVar(&cont, "continue", false, "after a divergence, go on best-effort")
 	fs.BoolVar(&gaps, "allow-gaps", false, "replay a trace lacking data, warning at each gap")
+	fs.BoolVar(&changed, "allow-changed", false, "replay even though libraries or executables the program mapped differ from the recorded ones, warning")
 	fs.BoolVar(&check, "check", false, "only check that the trace can be replayed")
 	fs.BoolVar(&quiet, "q", false, "no summary line")
 	var cpu cmdutil.CPU
@@ -132,7 +135,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer r.Close()
 	o := &replay.Options{Argv: argv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Inject: injectSet,
-		WriteThrough: write, Continue: cont, AllowGaps: gaps, Faults: replay.NewFaults(rules...),
+		WriteThrough: write, Continue: cont, AllowGaps: gaps, AllowChanged: changed, Faults: replay.NewFaults(rules...),
 		Warn: func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
 	cpu.Apply(&o.Tracer, false)
 	if err := replay.Check(r, o); err != nil {

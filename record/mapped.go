@@ -1,0 +1,497 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Mapped files (see the package documentation): at the exit of every
+// successful mmap of an fd, the file is identified once per version
+// (fstat through /proc/TID/fd/N: device, inode, size, mtime, ctime) and,
+// for a data file, the mapped range of its content is read while the
+// tracee is stopped. The tracer thread only stats and reads: hashing
+// (content keys, the SHA-256 of ELF files without a build-id) and the
+// File events are done by the writer goroutine (writeMapped), which sees
+// the events in order.
+
+// Default limits of the content of mapped files stored in a trace.
+const (
+	DefaultMaxMapped     = 64 << 20
+	DefaultMaxMappedFile = 16 << 20
+)
+
+const (
+	mapAnonymous = 0x20 // MAP_ANONYMOUS (x86, arm64)
+	pageShift    = 12   // mmap2's offset unit
+)
+
+// fileKey identifies a version of a file.
+type fileKey struct {
+	dev, ino           uint64
+	size, mtime, ctime int64
+}
+
+// mfile is a mapped file the recorder identified.
+type mfile struct {
+	ev *format.File // its identity; written (by the writer goroutine) before its first mapping
+	// data: its mappings' content is stored (a regular file that is not
+	// an ELF file at its path).
+	data bool
+	note string // why its content is not stored (not data)
+	// hashFile is an ELF file without build-id to hash (writer
+	// goroutine), closed then.
+	hashFile *os.File
+	written  bool                   // writer goroutine: ev is in the trace
+	regions  map[[2]uint64]*blobRef // tracer thread: content read, by (offset, length)
+}
+
+// blobRef is a stored region's content key, set by the writer goroutine
+// when it writes the first mapping that read it (later mappings of the
+// same region, read nothing and come after it).
+type blobRef struct{ key []byte }
+
+// pendingMap is a Mapping waiting for the writer goroutine: it hashes
+// data, writes the File events the mapping needs, then the Mapping.
+type pendingMap struct {
+	format.Head
+	m    *format.Mapping
+	file *mfile
+	ref  *blobRef
+	data []byte // the region's content, read now (first mapping of it)
+}
+
+// Kind makes a pendingMap a format.Event for the recorder's queue; it
+// never reaches the writer.
+func (*pendingMap) Kind() format.Kind { return format.KindMapping }
+
+// mapState is the recorder's state about mapped files.
+type mapState struct {
+	files  map[fileKey]*mfile // tracer thread
+	nextID uint32
+	stored int64 // content bytes read so far (the per-trace budget)
+
+	written map[[32]byte]bool // writer goroutine: blobs in the trace
+}
+
+func (r *Recorder) mapState() *mapState {
+	if r.mapped == nil {
+		r.mapped = &mapState{files: map[fileKey]*mfile{}, written: map[[32]byte]bool{}}
+	}
+	return r.mapped
+}
+
+// maxMapped returns the per-trace and per-mapping content limits.
+func (r *Recorder) maxMapped() (trace, file int64) {
+	trace, file = r.opts.MaxMapped, r.opts.MaxMappedFile
+	if trace == 0 {
+		trace = DefaultMaxMapped
+	}
+	if file == 0 {
+		file = DefaultMaxMappedFile
+	}
+	return max(trace, 0), max(file, 0)
+}
+
+// noteMapping, after a successful mmap or mmap2 of an fd has been
+// emitted, emits its Mapping (through the writer goroutine).
+func (r *Recorder) noteMapping(c *tracer.Call, s *format.Syscall) {
+	if s.Flags&(format.Unfinished|format.Restarted) != 0 || s.Errno() != 0 {
+		return
+	}
+	name := syscalls.Name(s.Arch, int(s.Nr))
+	if name != "mmap" && name != "mmap2" || name == "mmap" && !s.Arch.Is64Bit() {
+		return // (i386's old mmap takes its arguments in a struct: not followed)
+	}
+	flags, fd := s.Args[3], int32(s.Args[4])
+	if flags&mapAnonymous != 0 || fd < 0 {
+		return
+	}
+	off := s.Args[5]
+	if name == "mmap2" {
+		off = (off & 0xffffffff) << pageShift
+	}
+	m := &format.Mapping{Head: format.Head{Time: s.Exit, Pid: s.Pid, Tid: s.Tid}, Addr: uint64(s.Ret), Len: s.Args[1],
+		Prot: s.Args[2], Flags: flags, Fd: fd, Offset: off}
+	if !s.Arch.Is64Bit() {
+		m.Addr &= 0xffffffff
+		m.Len &= 0xffffffff
+	}
+	p := &pendingMap{Head: m.Head, m: m}
+	defer func() { r.emit(p) }()
+	st := r.mapState()
+	link := fmt.Sprintf("/proc/%d/fd/%d", c.Tid(), fd)
+	var sb syscall.Stat_t
+	if err := syscall.Stat(link, &sb); err != nil {
+		m.Note = fmt.Sprintf("cannot identify the file: %v", err)
+		return
+	}
+	key := fileKey{dev: uint64(sb.Dev), ino: sb.Ino, size: sb.Size, mtime: sb.Mtim.Nano(), ctime: sb.Ctim.Nano()}
+	f := st.files[key]
+	if f == nil {
+		path, _ := os.Readlink(link)
+		f = r.identify(st, link, path, &sb, key, m.Head)
+		st.files[key] = f
+	}
+	p.file, m.File = f, f.ev.ID
+	if !f.data {
+		m.Note = f.note
+		return
+	}
+	// The region's bytes: [off, off+len) clipped to the file's size.
+	var n uint64
+	if uint64(sb.Size) > off {
+		n = min(m.Len, uint64(sb.Size)-off)
+	}
+	m.Stored = n
+	rk := [2]uint64{off, n}
+	if ref := f.regions[rk]; ref != nil {
+		p.ref = ref // read before: the writer knows its key by now
+		return
+	}
+	limTrace, limFile := r.maxMapped()
+	switch {
+	case int64(n) > limFile:
+		m.Note, m.Stored = fmt.Sprintf("%d bytes: over the limit of %d per mapped file (--max-mapped-file)", n, limFile), 0
+		return
+	case st.stored+int64(n) > limTrace:
+		m.Note, m.Stored = fmt.Sprintf("%d bytes: over the limit of %d of mapped content per trace (--max-mapped)", n, limTrace), 0
+		return
+	}
+	data := make([]byte, n)
+	got, err := readAt(link, data, int64(off))
+	if got < len(data) {
+		// The file shrank, or cannot be read: what was read is not what
+		// the program sees.
+		m.Note, m.Stored = fmt.Sprintf("reading %d bytes at %d: %d read (%v)", n, off, got, err), 0
+		return
+	}
+	st.stored += int64(n)
+	p.ref, p.data = &blobRef{}, data
+	f.regions[rk] = p.ref
+}
+
+// identify makes the identity of a file met for the first time, opened
+// through link (/proc/TID/fd/N, or its path), named path.
+func (r *Recorder) identify(st *mapState, link, path string, sb *syscall.Stat_t, key fileKey, h format.Head) *mfile {
+	st.nextID++
+	ev := &format.File{Head: h, ID: st.nextID, Path: path, Dev: key.dev, Ino: key.ino, Size: key.size, Mtime: key.mtime,
+		Ctime: key.ctime, Mode: sb.Mode}
+	f := &mfile{ev: ev, regions: map[[2]uint64]*blobRef{}}
+	if sb.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		f.note = "not a regular file: its content is not stored"
+		return f
+	}
+	file, err := os.Open(link)
+	if err != nil {
+		f.note = fmt.Sprintf("cannot open it: %v", err)
+		return f
+	}
+	var magic [4]byte
+	n, _ := file.ReadAt(magic[:], 0)
+	ev.ELF = n == 4 && string(magic[:]) == elf.ELFMAG
+	special := strings.HasSuffix(path, " (deleted)") || strings.HasPrefix(path, "/memfd:") || !strings.HasPrefix(path, "/")
+	if !ev.ELF || special {
+		// A data file (or an ELF file replay could not find by its path):
+		// its mappings' content is stored.
+		file.Close()
+		f.data = true
+		return f
+	}
+	ev.BuildID = buildID(file)
+	if ev.BuildID == nil {
+		f.hashFile = file // hashed by the writer goroutine
+	} else {
+		file.Close()
+	}
+	return f
+}
+
+// readAt reads len(b) bytes of the file behind an fd link at off.
+func readAt(link string, b []byte, off int64) (int, error) {
+	f, err := os.Open(link)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n, err := f.ReadAt(b, off)
+	if err == io.EOF {
+		err = nil
+	}
+	return n, err
+}
+
+// buildID returns the GNU build-id note of an ELF file, or nil.
+func buildID(f *os.File) []byte {
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return nil
+	}
+	for _, p := range ef.Progs {
+		if p.Type != elf.PT_NOTE || p.Filesz > 1<<16 {
+			continue
+		}
+		b := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(b, 0); err != nil {
+			continue
+		}
+		if id := noteBuildID(b, ef.ByteOrder); id != nil {
+			return id
+		}
+	}
+	return nil
+}
+
+// noteBuildID finds NT_GNU_BUILD_ID in a PT_NOTE segment's notes.
+func noteBuildID(b []byte, bo binary.ByteOrder) []byte {
+	align := func(n uint32) int { return int((n + 3) &^ 3) }
+	for len(b) >= 12 {
+		namesz, descsz, typ := bo.Uint32(b), bo.Uint32(b[4:]), bo.Uint32(b[8:])
+		b = b[12:]
+		if align(namesz) > len(b) {
+			return nil
+		}
+		name := b[:namesz]
+		b = b[align(namesz):]
+		if align(descsz) > len(b) && int(descsz) > len(b) {
+			return nil
+		}
+		desc := b[:descsz]
+		if typ == 3 /* NT_GNU_BUILD_ID */ && string(bytes.TrimRight(name, "\x00")) == "GNU" {
+			return bytes.Clone(desc)
+		}
+		if align(descsz) > len(b) {
+			return nil
+		}
+		b = b[align(descsz):]
+	}
+	return nil
+}
+
+// noteImage, after an exec, identifies the files the kernel mapped for
+// the new image (the executable and its dynamic loader, as
+// /proc/TID/maps lists them): File events without a Mapping, which
+// replay checks like the libraries.
+func (r *Recorder) noteImage(h format.Head) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", h.Tid))
+	if err != nil {
+		return
+	}
+	st := r.mapState()
+	seen := map[uint64]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		// start-end perms offset dev inode path
+		f := strings.Fields(line)
+		if len(f) < 6 || !strings.HasPrefix(f[5], "/") {
+			continue
+		}
+		ino, err := strconv.ParseUint(f[4], 10, 64)
+		if err != nil || ino == 0 || seen[ino] {
+			continue
+		}
+		seen[ino] = true
+		path := f[5]
+		var sb syscall.Stat_t
+		if syscall.Stat(path, &sb) != nil || sb.Ino != ino {
+			continue // replaced or deleted since: not the file mapped
+		}
+		key := fileKey{dev: uint64(sb.Dev), ino: sb.Ino, size: sb.Size, mtime: sb.Mtim.Nano(), ctime: sb.Ctim.Nano()}
+		if st.files[key] != nil {
+			continue
+		}
+		mf := r.identify(st, path, path, &sb, key, h)
+		st.files[key] = mf
+		r.emit(&pendingMap{Head: h, file: mf})
+	}
+}
+
+// writeMapped (writer goroutine) writes what a mapping needs: its file's
+// identity the first time, its content the first time those bytes are
+// seen (keyed by their SHA-256), then the Mapping (none for the files of
+// an exec'd image).
+func (r *Recorder) writeMapped(p *pendingMap, put func(format.Event)) {
+	st := r.mapped
+	if f := p.file; f != nil && !f.written {
+		f.written = true
+		if f.hashFile != nil {
+			h := sha256.New()
+			if _, err := io.Copy(h, bufio.NewReaderSize(f.hashFile, 1<<16)); err == nil {
+				f.ev.Hash = h.Sum(nil)
+			}
+			f.hashFile.Close()
+			f.hashFile = nil
+		}
+		put(f.ev)
+	}
+	if p.m == nil {
+		return
+	}
+	if p.ref != nil {
+		if p.data != nil {
+			sum := sha256.Sum256(p.data)
+			p.ref.key = sum[:]
+			if !st.written[sum] {
+				st.written[sum] = true
+				for off := 0; off < len(p.data) || off == 0; off += format.MaxFilePiece {
+					end := min(off+format.MaxFilePiece, len(p.data))
+					put(&format.File{Head: p.Head, Content: p.ref.key, Off: uint64(off), Total: uint64(len(p.data)),
+						Data: p.data[off:end]})
+					if end == len(p.data) {
+						break
+					}
+				}
+			}
+			p.data = nil
+		}
+		p.m.Content = p.ref.key
+		if p.ref.key == nil {
+			p.m.Stored, p.m.Note = 0, "its content was lost (the recording ended)"
+		}
+	}
+	put(p.m)
+}
+
+// closeMapped closes the files still waiting to be hashed (a recording
+// that ended before the writer took their mapping: none normally).
+func (r *Recorder) closeMapped() {
+	if r.mapped == nil {
+		return
+	}
+	for _, f := range r.mapped.files {
+		if f.hashFile != nil && !f.written {
+			f.hashFile.Close()
+		}
+	}
+}
+
+// Copies inside the kernel: sendfile, copy_file_range, splice and tee
+// move data between fds without the program's memory. At a successful
+// exit the bytes are read back, from the source when it is a regular
+// file (at the offset the call read from), else from the destination
+// when it is one; a pipe cannot be read again (Unavailable).
+
+// copyFds returns the source and destination fd arguments of a copy call
+// and the arguments pointing at their offsets (-1: none).
+func copyFds(name string) (src, srcOff, dst, dstOff int, ok bool) {
+	switch name {
+	case "sendfile", "sendfile64":
+		return 1, 2, 0, -1, true
+	case "copy_file_range", "splice":
+		return 0, 1, 2, 3, true
+	case "tee":
+		return 0, -1, 1, -1, true
+	}
+	return 0, 0, 0, 0, false
+}
+
+// captureCopy adds the region of the bytes a copy call copied.
+func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls.Spec) {
+	src, srcOff, dst, dstOff, ok := copyFds(spec.Name)
+	if !ok || s.Flags&format.Restarted != 0 || s.Ret <= 0 {
+		return
+	}
+	reg := format.Region{Arg: -1, Field: format.CopiedField, Dir: syscalls.Out, Len: uint64(s.Ret)}
+	defer func() { s.Mem = append(s.Mem, reg) }()
+	sfd, dfd := int(int32(s.Args[src])), int(int32(s.Args[dst]))
+	if r.masked[s.Pid][sfd] || r.masked[s.Pid][dfd] || containsInt(r.opts.MaskFds, sfd) || containsInt(r.opts.MaskFds, dfd) {
+		reg.Flags |= format.Redacted
+		return
+	}
+	// Where the bytes can be read again, and at what offset.
+	fd, offArg := sfd, srcOff
+	if !regularFd(c.Tid(), sfd) {
+		fd, offArg = dfd, dstOff
+		if spec.Name == "tee" || !regularFd(c.Tid(), dfd) {
+			reg.Flags |= format.Unavailable
+			reg.Data = []byte{}
+			return
+		}
+	}
+	var end int64
+	if addr := s.Args[max(offArg, 0)]; offArg >= 0 && addr != 0 {
+		// The kernel moved *off past the bytes copied.
+		w := 8
+		if spec.Args[offArg].Struct == "int" {
+			w = 4
+		}
+		var b [8]byte
+		if n, _ := c.ReadMem(ptr32(s.Arch, addr), b[:w]); n < w {
+			reg.Flags |= format.Fault
+			reg.Data = []byte{}
+			return
+		}
+		end = int64(binary.LittleEndian.Uint64(b[:]))
+		if w == 4 {
+			end = int64(int32(binary.LittleEndian.Uint32(b[:])))
+		}
+	} else {
+		pos, err := fdPos(c.Tid(), fd)
+		if err != nil {
+			reg.Flags |= format.Fault
+			reg.Data = []byte{}
+			return
+		}
+		end = pos
+	}
+	keep := uint64(s.Ret)
+	if l := r.limit(syscalls.Out); l > 0 && keep > l {
+		keep = l
+	}
+	b := make([]byte, keep)
+	got, _ := readAt(fmt.Sprintf("/proc/%d/fd/%d", c.Tid(), fd), b, end-s.Ret)
+	reg.Data = b[:got]
+	if uint64(got) < keep {
+		reg.Flags |= format.Fault
+	}
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func ptr32(a syscalls.Arch, v uint64) uint64 {
+	if !a.Is64Bit() {
+		return v & 0xffffffff
+	}
+	return v
+}
+
+// regularFd says whether a tracee's fd is a regular file.
+func regularFd(tid, fd int) bool {
+	var sb syscall.Stat_t
+	if syscall.Stat(fmt.Sprintf("/proc/%d/fd/%d", tid, fd), &sb) != nil {
+		return false
+	}
+	return sb.Mode&syscall.S_IFMT == syscall.S_IFREG
+}
+
+// fdPos returns a tracee's fd's file position (/proc/TID/fdinfo/FD).
+func fdPos(tid, fd int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%d", tid, fd))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "pos:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no pos in /proc/%d/fdinfo/%d", tid, fd)
+}

@@ -1,0 +1,406 @@
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/tracer"
+)
+
+// Mapped files (see the package documentation, "Mapped files"): the
+// recording identifies every file the program mapped; a data file's
+// mappings come with the content the program found there. Before the
+// program starts, the executables and libraries it mapped are checked
+// against the live ones; at each mmap of a data file whose content was
+// recorded, the program gets that content in an anonymous mapping.
+
+// ErrChanged is what a replay refused because executables or libraries
+// the recording mapped differ now is (errors.Is); Options.AllowChanged
+// turns the refusal into warnings.
+var ErrChanged = errors.New("replay: files the program mapped (libraries, executables) changed since the recording")
+
+// maxBlob bounds a recorded content blob (a damaged or hostile trace
+// must not make replay allocate without limit).
+const maxBlob = 1 << 30
+
+// recMap is a recorded mapping of a file, and where in its thread's
+// calls it was made.
+type recMap struct {
+	m    *format.Mapping
+	pos  int // the number of (sequenced) calls the thread had made before
+	used bool
+}
+
+// mappedTrace is what a trace recorded about mapped files.
+type mappedTrace struct {
+	files    map[uint32]*format.File
+	order    []*format.File // identities in trace order
+	blobs    map[string][]byte
+	byThread map[*rthread][]*recMap
+	bad      []string // inconsistencies (a damaged trace): mapped live then
+}
+
+// noteMapped takes a File or Mapping event while the trace loads.
+func (m *model) noteMapped(byTid map[int32]*rthread, ev format.Event) {
+	mt := m.mapped
+	if mt == nil {
+		mt = &mappedTrace{files: map[uint32]*format.File{}, blobs: map[string][]byte{}, byThread: map[*rthread][]*recMap{}}
+		m.mapped = mt
+	}
+	switch v := ev.(type) {
+	case *format.File:
+		if v.ID != 0 {
+			mt.files[v.ID] = v
+			mt.order = append(mt.order, v)
+		}
+		if v.Content == nil {
+			return
+		}
+		k := string(v.Content)
+		b, ok := mt.blobs[k]
+		if !ok {
+			if v.Total > maxBlob {
+				mt.bad = append(mt.bad, fmt.Sprintf("content of %d bytes (seq %d) over the limit of %d", v.Total, v.Seq, maxBlob))
+				return
+			}
+			b = make([]byte, v.Total)
+			mt.blobs[k] = b
+		}
+		if v.Off > uint64(len(b)) || uint64(len(v.Data)) > uint64(len(b))-v.Off {
+			mt.bad = append(mt.bad, fmt.Sprintf("content piece at %d+%d of a blob of %d bytes (seq %d)", v.Off, len(v.Data), len(b), v.Seq))
+			return
+		}
+		copy(b[v.Off:], v.Data)
+	case *format.Mapping:
+		t := byTid[v.Tid]
+		if t == nil {
+			return
+		}
+		mt.byThread[t] = append(mt.byThread[t], &recMap{m: v, pos: len(t.calls)})
+	}
+}
+
+// checkMapped compares the executables and libraries the recording
+// mapped with the live files at their paths: size and mtime, then (when
+// those differ) the build-id or the content hash. Differences refuse the
+// replay (ErrChanged) unless o.AllowChanged, which warns (if warn).
+func (m *model) checkMapped(o *Options, warn bool) error {
+	if m.mapped == nil {
+		return nil
+	}
+	var diffs []string
+	seen := map[string]bool{}
+	for _, f := range m.mapped.order {
+		if !f.ELF || f.Path == "" || !strings.HasPrefix(f.Path, "/") || strings.HasSuffix(f.Path, " (deleted)") {
+			continue
+		}
+		if d := elfDiff(f); d != "" && !seen[d] {
+			seen[d] = true
+			diffs = append(diffs, d)
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	if o.AllowChanged {
+		for _, d := range diffs {
+			if !warn {
+				break
+			}
+			o.warn("changed since the recording (--allow-changed): " + d)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w (--allow-changed replays anyway):\n  %s", ErrChanged, strings.Join(diffs, "\n  "))
+}
+
+// elfDiff says how the live file at f's path differs from the recorded
+// one ("" if it is the same).
+func elfDiff(f *format.File) string {
+	var sb syscall.Stat_t
+	if err := syscall.Stat(f.Path, &sb); err != nil {
+		return fmt.Sprintf("%s: %v", f.Path, err)
+	}
+	if sb.Size == f.Size && sb.Mtim.Nano() == f.Mtime {
+		return ""
+	}
+	what := []string{}
+	if sb.Size != f.Size {
+		what = append(what, fmt.Sprintf("size %d, recorded %d", sb.Size, f.Size))
+	}
+	if sb.Mtim.Nano() != f.Mtime {
+		what = append(what, fmt.Sprintf("modified %s, recorded %s", time.Unix(0, sb.Mtim.Nano()).UTC().Format(time.RFC3339Nano),
+			time.Unix(0, f.Mtime).UTC().Format(time.RFC3339Nano)))
+	}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return fmt.Sprintf("%s: %v", f.Path, err)
+	}
+	defer file.Close()
+	switch {
+	case f.BuildID != nil:
+		live := liveBuildID(file)
+		if bytes.Equal(live, f.BuildID) {
+			return "" // the same build (copied, touched)
+		}
+		what = append(what, fmt.Sprintf("build-id %s, recorded %s", hexOr(live), hex.EncodeToString(f.BuildID)))
+	case f.Hash != nil:
+		h := sha256.New()
+		if _, err := io.Copy(h, bufio.NewReaderSize(file, 1<<16)); err != nil {
+			return fmt.Sprintf("%s: %v", f.Path, err)
+		}
+		if bytes.Equal(h.Sum(nil), f.Hash) {
+			return ""
+		}
+		what = append(what, "content differs (SHA-256)")
+	default:
+		what = append(what, "no build-id or hash recorded to compare")
+	}
+	return fmt.Sprintf("%s: %s", f.Path, strings.Join(what, "; "))
+}
+
+func hexOr(b []byte) string {
+	if b == nil {
+		return "none"
+	}
+	return hex.EncodeToString(b)
+}
+
+// liveBuildID reads the GNU build-id note of an ELF file (nil: none).
+func liveBuildID(f *os.File) []byte {
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return nil
+	}
+	for _, p := range ef.Progs {
+		if p.Type != elf.PT_NOTE || p.Filesz > 1<<16 {
+			continue
+		}
+		b := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(b, 0); err != nil {
+			continue
+		}
+		for len(b) >= 12 {
+			namesz, descsz, typ := ef.ByteOrder.Uint32(b), ef.ByteOrder.Uint32(b[4:]), ef.ByteOrder.Uint32(b[8:])
+			b = b[12:]
+			n, d := int((namesz+3)&^3), int((descsz+3)&^3)
+			if n > len(b) || int(descsz) > len(b)-n {
+				break
+			}
+			if typ == 3 && string(bytes.TrimRight(b[:namesz], "\x00")) == "GNU" {
+				return bytes.Clone(b[n : n+int(descsz)])
+			}
+			if n+d > len(b) {
+				break
+			}
+			b = b[n+d:]
+		}
+	}
+	return nil
+}
+
+// liveMapped is the replay's state about mapped files.
+type liveMapped struct {
+	pending map[int][]byte // by live tid: the content to write at the mmap's exit
+}
+
+const (
+	mapShared         = 0x01
+	mapPrivate        = 0x02
+	mapTypeMask       = 0x0f // MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE
+	mapAnonymous      = 0x20
+	mapFixed          = 0x10
+	mapFixedNoreplace = 0x100000
+	protWrite         = 0x2
+)
+
+// mapEntry, at the entry of an mmap (unsequenced: it runs for real), finds
+// the recorded mapping it is; a data file's mapping whose content was
+// recorded becomes an anonymous one, filled at the exit (mapExit).
+func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
+	if lt.name != "mmap" && lt.name != "mmap2" || lt.name == "mmap" && !c.Arch().Is64Bit() || e.o.Inject != nil {
+		return // (with Inject, files are read live, mapped ones too)
+	}
+	a := lt.args
+	flags, fd := a[3], int32(a[4])
+	if flags&mapAnonymous != 0 || fd < 0 {
+		return
+	}
+	off := a[5]
+	if lt.name == "mmap2" {
+		off = (off & 0xffffffff) << 12
+	}
+	length := ptr(c.Arch(), a[1])
+	rm := e.findMapping(lt, fd, off, length)
+	standin := lt.proc.fds[int(fd)].kind == fdStandin
+	if rm == nil {
+		if standin {
+			e.warn("thread %s: mmap of fd %d, a stand-in (the file was not opened for real), with no recorded mapping to take its content from: it fails", lt.r.name(), fd)
+		}
+		return
+	}
+	mt := e.m.mapped
+	file := mt.files[rm.m.File]
+	path := fmt.Sprintf("fd %d", fd)
+	if file != nil {
+		path = file.Path
+	}
+	blob, ok := mt.blobs[string(rm.m.Content)]
+	if rm.m.Content == nil || !ok || uint64(len(blob)) != rm.m.Stored || rm.m.Stored > length {
+		if file != nil && file.ELF && rm.m.Note == "" {
+			return // a library: mapped from the live system (checked before the start)
+		}
+		why := rm.m.Note
+		if why == "" {
+			why = "not in the trace"
+		}
+		e.warnOnce("mapped "+path, "%s is mapped from the live file: its recorded content is missing (%s)", path, why)
+		return
+	}
+	// An anonymous mapping of the same length, protection and placement:
+	// a read-only shared mapping of a file is private now (nobody can
+	// write it), a writable one shared (with the processes it forks).
+	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
+	if flags&mapTypeMask != mapPrivate && a[2]&protWrite != 0 {
+		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
+	}
+	params := []tracer.Param{tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)}
+	if a[0] == 0 && flags&(mapFixed|mapFixedNoreplace) == 0 && rm.m.Addr != 0 {
+		// The recorded address as a hint: an anonymous mapping may be
+		// placed otherwise than a file's (THP alignment), and later
+		// mappings would follow from there.
+		params = append(params, tracer.SetArg(0, rm.m.Addr))
+	}
+	if err := c.Set(params...); err != nil {
+		e.warn("thread %s: mmap of %s: making it anonymous: %v", lt.r.name(), path, err)
+		return
+	}
+	if e.mappedState().pending == nil {
+		e.mapped.pending = map[int][]byte{}
+	}
+	e.mapped.pending[c.Tid()] = blob
+}
+
+func (e *engine) mappedState() *liveMapped {
+	if e.mapped == nil {
+		e.mapped = &liveMapped{}
+	}
+	return e.mapped
+}
+
+// findMapping returns the recorded mapping a live mmap of fd is: the next
+// unused one of the recorded thread made at the same place among its
+// calls, with the same fd, offset and length; failing that, the first
+// unused one with those.
+func (e *engine) findMapping(lt *lthread, fd int32, off, length uint64) *recMap {
+	if e.m.mapped == nil || lt.r == nil {
+		return nil
+	}
+	list := e.m.mapped.byThread[lt.r]
+	var loose *recMap
+	for _, rm := range list {
+		if rm.used || rm.m.Fd != fd || rm.m.Offset != off || rm.m.Len != length {
+			continue
+		}
+		if rm.pos == lt.idx {
+			rm.used = true
+			return rm
+		}
+		if loose == nil {
+			loose = rm
+		}
+	}
+	if loose != nil {
+		loose.used = true
+	}
+	return loose
+}
+
+// mapExit writes the recorded content into the anonymous mapping that
+// replaced a data file's (mapEntry).
+func (e *engine) mapExit(c *tracer.Call, lt *lthread) {
+	if e.mapped == nil || e.mapped.pending == nil {
+		return
+	}
+	blob, ok := e.mapped.pending[c.Tid()]
+	if !ok {
+		return
+	}
+	delete(e.mapped.pending, c.Tid())
+	ret := c.Ret()
+	if ret < 0 && ret >= -4095 {
+		e.warn("thread %s: the anonymous mapping standing for a recorded file mapping failed: %v", lt.r.name(), syscall.Errno(-ret))
+		return
+	}
+	if err := c.WriteMem(ptr(c.Arch(), uint64(ret)), blob); err != nil {
+		e.warn("thread %s: writing the recorded content of a mapped file (%d bytes at %#x): %v", lt.r.name(), len(blob), ret, err)
+	}
+}
+
+// Copies inside the kernel (sendfile, copy_file_range, splice, tee): they
+// are emulated like every write; the bytes the recording read back are
+// shown when the destination is the program's stdout or stderr.
+
+// copyDst is the destination fd argument of a copy call (-1: not one).
+func copyDst(name string) int {
+	switch name {
+	case "sendfile", "sendfile64", "tee":
+		if name == "tee" {
+			return 1
+		}
+		return 0
+	case "copy_file_range", "splice":
+		return 2
+	}
+	return -1
+}
+
+// showCopy shows the bytes an emulated copy call wrote to the terminal.
+func (e *engine) showCopy(lt *lthread, rec *format.Syscall) {
+	dst := copyDst(lt.name)
+	if dst < 0 || rec.Ret <= 0 {
+		return
+	}
+	var w io.Writer
+	switch lt.proc.fds[int(int32(lt.args[dst]))].kind {
+	case fdStdout:
+		w = e.stdout
+	case fdStderr:
+		w = e.stderr
+	default:
+		return
+	}
+	var reg *format.Region
+	for i := range rec.Mem {
+		if rec.Mem[i].Arg < 0 && rec.Mem[i].Field == format.CopiedField {
+			reg = &rec.Mem[i]
+		}
+	}
+	switch {
+	case reg == nil:
+		e.warnOnce("copy "+lt.name, "thread %s call %d: %s copied %d bytes to the terminal that the trace does not have (recorded by an older recorder): not shown",
+			lt.r.name(), lt.curIdx, lt.name, rec.Ret)
+		return
+	case reg.Flags&format.Unavailable != 0:
+		e.warnOnce("copy "+lt.name, "thread %s call %d: %s copied %d bytes from a pipe to the terminal, which the recorder could not read: not shown",
+			lt.r.name(), lt.curIdx, lt.name, rec.Ret)
+		return
+	case reg.Flags&format.Redacted != 0:
+		return
+	case reg.Truncated():
+		e.warn("gap: thread %s call %d: %s copied %d bytes to the terminal, of which the trace has %d (capture limit or unreadable): shown as far as kept",
+			lt.r.name(), lt.curIdx, lt.name, reg.Len, len(reg.Data))
+	}
+	_, _ = w.Write(reg.Data)
+}

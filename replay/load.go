@@ -308,7 +308,7 @@ func isFdOp(s *format.Syscall) bool {
 		cmd := int32(s.Args[1])
 		return cmd == fDupFd || cmd == fDupFdCx
 	}
-	return spec.Ret == syscalls.KindFd
+	return spec.Ret == syscalls.KindFd && !rearms(spec.Name, s.Args)
 }
 
 func (m *model) flushRestart(t *rthread) {

@@ -85,3 +85,17 @@ func TestSignalfdRearm(t *testing.T) {
 	}
 	sameN(t, rec, 3, nil)
 }
+
+// TestSignalInfo: SA_SIGINFO handlers see the recorded siginfo: SIGCHLD's
+// si_pid, si_status, si_code and si_utime (CPU time the child used,
+// which differs run to run; the replay's SIGCHLD is sent by the replayer,
+// whose SI_TKILL siginfo it carried), and the SIGUSR1 a child sent (live:
+// its sender's live pid is translated to the recorded one, which fork
+// returned).
+func TestSignalInfo(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "sigchld_info"))
+	if !strings.Contains(rec.stdout, "usr1: from child yes, code 0\nchld: pid child, status 42, code 1, utime ") {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	sameN(t, rec, 3, nil)
+}

@@ -70,7 +70,7 @@ type lthread struct {
 	restarting bool             // a real call is to be restarted by the kernel
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
-	sent       []syscall.Signal // signals the replay sent it, not yet delivered
+	sent       []rsig           // signals the replay sent it, not yet delivered
 	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
 }
 
@@ -466,16 +466,18 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 	if lt.name == "tkill" {
 		target = e.m.tidPid[target]
 	}
-	if target <= 0 || target == rec.Pid || !e.behind(target, rec.Seq) {
+	if target <= 0 || target == rec.Pid || !e.behind(target, rec) {
 		lt.delayed = time.Time{}
 		return false
 	}
 	return e.hold(c, lt, fmt.Sprintf("process %d to get where it was when sent the signal", target), nil)
 }
 
-// behind reports whether recorded process pid has calls recorded before
-// seq that its live threads have not finished.
-func (e *engine) behind(pid int32, seq uint64) bool {
+// behind reports whether recorded process pid has calls that began before
+// the signal sender's call snd that its live threads have not finished. A
+// call the thread is in now that was still in progress when snd was made
+// (a sigsuspend waiting for the signal) does not count.
+func (e *engine) behind(pid int32, snd *format.Syscall) bool {
 	for _, r := range e.m.byPid[pid] {
 		i := 0
 		if lt := e.follow[r]; lt != nil {
@@ -484,10 +486,12 @@ func (e *engine) behind(pid int32, seq uint64) bool {
 			}
 			i = lt.idx
 			if lt.inCall && lt.curIdx < i {
-				i = lt.curIdx // not over yet
+				if cur := r.calls[lt.curIdx]; cur.Flags&format.Unfinished == 0 && cur.Exit <= snd.Time {
+					i = lt.curIdx // not over yet, and it was when recorded
+				}
 			}
 		}
-		if i < len(r.calls) && r.calls[i].Seq < seq {
+		if i < len(r.calls) && r.calls[i].Time < snd.Time {
 			return true
 		}
 	}

@@ -2,7 +2,8 @@
  * SIGCHLD of an exiting child (si_pid against fork's result, si_status,
  * si_code, si_utime and si_stime: CPU time it used, which differs run to
  * run), and SIGUSR1 sent by the child (si_pid against the child's pid,
- * si_code SI_USER). */
+ * si_code SI_USER). One signal at a time: the child waits on a pipe after
+ * its SIGUSR1 until the parent has handled it. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <string.h>
@@ -42,16 +43,26 @@ int main(void)
 	sigaddset(&m, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &m, &old);
 
+	int p[2];
+	if (pipe(p) < 0)
+		return 1;
 	pid_t child = fork();
 	if (child == 0) {
+		char c;
 		/* Burn some CPU so that utime is not zero. */
 		volatile unsigned long x = 0;
-		for (unsigned long i = 0; i < 30000000UL; i++)
+		for (unsigned long i = 0; i < 150000000UL; i++)
 			x += i;
 		kill(getppid(), SIGUSR1);
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
 		_exit(42);
 	}
-	while (n_chld == 0 || n_usr1 == 0)
+	while (n_usr1 == 0)
+		sigsuspend(&old);
+	if (write(p[1], "x", 1) != 1)
+		return 1;
+	while (n_chld == 0)
 		sigsuspend(&old);
 	int st;
 	pid_t w = waitpid(child, &st, 0);

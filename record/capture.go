@@ -18,6 +18,10 @@ const maxStrings = 4096
 func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spec, entry bool) {
 	a := s.Arch
 	ok := !entry && (s.Ret >= 0 || s.Ret < -4095) && s.Flags&format.Restarted == 0
+	// An interrupted call (EINTR, or a restart code: -512 to -516) has
+	// written the out arguments the catalogue marks Intr (nanosleep's
+	// remaining time, select's timeout): they are kept too.
+	intr := !entry && (s.Ret == -4 || s.Ret <= -512 && s.Ret >= -516)
 	readLen := func(addr uint64) (uint64, bool) {
 		var b [4]byte
 		if n, _ := c.ReadMem(addr, b[:]); n < 4 {
@@ -32,8 +36,8 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 		if !a.Is64Bit() {
 			addr &= 0xffffffff
 		}
-		if addr == 0 || !g.Kind.Memory() {
-			continue
+		if addr == 0 || !g.Kind.Memory() || !spec.Uses(a, i, s.Args) {
+			continue // (an argument the call ignores holds leftover register content)
 		}
 		switch g.Kind {
 		case syscalls.KindPath, syscalls.KindString:
@@ -59,7 +63,7 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 		switch {
 		case entry && g.Dir&syscalls.In != 0:
 			dir = syscalls.In
-		case ok && g.Dir&syscalls.Out != 0:
+		case (ok || intr && g.Intr) && g.Dir&syscalls.Out != 0:
 			dir = syscalls.Out
 		default:
 			continue

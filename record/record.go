@@ -413,7 +413,7 @@ func (r *Recorder) onSignal(s *tracer.SignalEvent) {
 		return
 	}
 	r.emit(&format.Signal{Head: format.Head{Time: format.Monotonic(), Pid: int32(s.Pid), Tid: int32(s.Tid)},
-		Signal: int32(s.Signal), Code: s.Code, SenderPid: int32(s.SenderPid), Delivered: int32(s.Deliver)})
+		Signal: int32(s.Signal), Code: s.Code, SenderPid: int32(s.SenderPid), Delivered: int32(s.Deliver), Info: s.Info})
 }
 
 func (r *Recorder) onExit(e tracer.ExitEvent) {

@@ -70,7 +70,7 @@ type lthread struct {
 	restarting bool             // a real call is to be restarted by the kernel
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
-	sent       []syscall.Signal // signals the replay sent it, not yet delivered
+	sent       []rsig           // signals the replay sent it, not yet delivered
 	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
 }
 
@@ -473,16 +473,18 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 	if lt.name == "tkill" {
 		target = e.m.tidPid[target]
 	}
-	if target <= 0 || target == rec.Pid || !e.behind(target, rec.Seq) {
+	if target <= 0 || target == rec.Pid || !e.behind(target, rec) {
 		lt.delayed = time.Time{}
 		return false
 	}
 	return e.hold(c, lt, fmt.Sprintf("process %d to get where it was when sent the signal", target), nil)
 }
 
-// behind reports whether recorded process pid has calls recorded before
-// seq that its live threads have not finished.
-func (e *engine) behind(pid int32, seq uint64) bool {
+// behind reports whether recorded process pid has calls that began before
+// the signal sender's call snd that its live threads have not finished. A
+// call the thread is in now that was still in progress when snd was made
+// (a sigsuspend waiting for the signal) does not count.
+func (e *engine) behind(pid int32, snd *format.Syscall) bool {
 	for _, r := range e.m.byPid[pid] {
 		i := 0
 		if lt := e.follow[r]; lt != nil {
@@ -491,10 +493,12 @@ func (e *engine) behind(pid int32, seq uint64) bool {
 			}
 			i = lt.idx
 			if lt.inCall && lt.curIdx < i {
-				i = lt.curIdx // not over yet
+				if cur := r.calls[lt.curIdx]; cur.Flags&format.Unfinished == 0 && cur.Exit <= snd.Time {
+					i = lt.curIdx // not over yet, and it was when recorded
+				}
 			}
 		}
-		if i < len(r.calls) && r.calls[i].Seq < seq {
+		if i < len(r.calls) && r.calls[i].Time < snd.Time {
 			return true
 		}
 	}
@@ -570,9 +574,14 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 		return ""
 	}
 	args := lt.args
+	a := c.Arch()
 	for i := range spec.Args {
 		g := &spec.Args[i]
-		lv, rv := args[i], rec.Args[i]
+		if !spec.Uses(a, i, args) {
+			continue // leftover register content (open's mode without O_CREAT)
+		}
+		// As the kernel takes them: an int's upper bits are ignored.
+		lv, rv := g.Value(a, args[i]), g.Value(a, rec.Args[i])
 		switch g.Kind {
 		case syscalls.KindPtr, syscalls.KindHex:
 			continue
@@ -585,7 +594,7 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 				continue
 			}
 		case syscalls.KindInt, syscalls.KindUint, syscalls.KindFlags:
-			if !c.Arch().Is64Bit() {
+			if !a.Is64Bit() {
 				lv, rv = lv&0xffffffff, rv&0xffffffff
 			}
 			if lv == rv {
@@ -674,6 +683,8 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		default:
 			m = modeStandin
 		}
+	case makesFd && rearms(name, args):
+		m = modeEmulate
 	case makesFd:
 		m = modeStandin
 		if rec.Ret < 0 {
@@ -717,6 +728,13 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	}
 }
 
+// rearms says whether a call that returns an fd changes an existing one
+// instead: signalfd and signalfd4 on a signalfd (fd not -1) change its
+// mask and return the same fd.
+func rearms(name string, args [6]uint64) bool {
+	return (name == "signalfd" || name == "signalfd4") && int32(args[0]) != -1
+}
+
 // realMode refines the policy of a process-building call.
 func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd fdInfo) mode {
 	switch lt.name {
@@ -734,6 +752,12 @@ func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd f
 		}
 		// Queries (F_GETFL...) and changes of stand-ins: recorded.
 		return modeEmulate
+	case "execve", "execveat":
+		// One that failed when recorded fails the same way: run for
+		// real, it could now succeed or fail otherwise.
+		if rec.Ret < 0 {
+			return modeEmulate
+		}
 	case "wait4", "waitpid":
 		if rec.Ret <= 0 {
 			return modeEmulate
@@ -888,10 +912,10 @@ func (e *engine) emulate(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		e.warn("%s: skip: %v", lt.name, err)
 		return
 	}
-	if rec.Ret >= 0 || rec.Ret < -4095 {
-		for _, b := range writeOut(c, lt.spec, rec, lt.args) {
-			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
-		}
+	// (A failed call has out memory only where the kernel wrote some
+	// anyway: nanosleep's remaining time when interrupted.)
+	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
+		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
 	}
 }
 

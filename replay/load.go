@@ -22,10 +22,10 @@ type rthread struct {
 	restarted *format.Syscall
 	// sigs are the signals the replay sends after a call (by index in
 	// calls), see signals.go.
-	sigs map[int][]syscall.Signal
+	sigs map[int][]rsig
 	// during are the signals that interrupted a call (by index): sent at
 	// its entry, so that it is interrupted again.
-	during map[int][]syscall.Signal
+	during map[int][]rsig
 }
 
 // killed says whether the recorded thread ended without ending itself
@@ -319,7 +319,7 @@ func isFdOp(s *format.Syscall) bool {
 		cmd := int32(s.Args[1])
 		return cmd == fDupFd || cmd == fDupFdCx
 	}
-	return spec.Ret == syscalls.KindFd
+	return spec.Ret == syscalls.KindFd && !rearms(spec.Name, s.Args)
 }
 
 func (m *model) flushRestart(t *rthread) {

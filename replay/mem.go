@@ -188,7 +188,8 @@ func liveStrings(c *tracer.Call, addr uint64) ([]string, bool) {
 func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]uint64) string {
 	for i := range s.Mem {
 		reg := &s.Mem[i]
-		if reg.Dir != syscalls.In || reg.Flags&format.Redacted != 0 || reg.Arg < 0 || int(reg.Arg) >= len(spec.Args) {
+		if reg.Dir != syscalls.In || reg.Flags&format.Redacted != 0 || reg.Arg < 0 || int(reg.Arg) >= len(spec.Args) ||
+			!spec.Uses(c.Arch(), int(reg.Arg), args) {
 			continue
 		}
 		g := &spec.Args[reg.Arg]

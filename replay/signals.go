@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"encoding/binary"
 	"os"
+	"slices"
 	"syscall"
 
 	"github.com/systr/systr/format"
@@ -19,8 +21,20 @@ import (
 // the recording, so that a handler runs between the same two calls. The
 // signals a program sends itself or to another recorded process (kill,
 // tgkill: they run for real) and faults (SIGSEGV, SIGBUS...) arrive live
-// as they did. The injected signal carries the replayer's siginfo (si_code
-// SI_TKILL), not the recorded one.
+// as they did. The injected signal is given the recorded siginfo at its
+// delivery (tracer SignalEvent.SetInfo: PTRACE_SETSIGINFO), so that an
+// SA_SIGINFO handler sees the recorded sender, si_code, and a SIGCHLD's
+// status and CPU times; a live signal from another process of the program
+// has its sender's pid translated to the recorded one (the program sees
+// recorded pids).
+
+// rsig is a recorded signal the replay sends: its number and the
+// recorded siginfo (nil: none recorded, the replayer's SI_TKILL one
+// stays).
+type rsig struct {
+	sig  syscall.Signal
+	info []byte
+}
 
 const siTkill = -6
 
@@ -58,16 +72,16 @@ func (m *model) noteSignal(t *rthread, s *format.Signal) {
 		// It interrupted a call that is still to be placed (at the end
 		// of calls): sent at that call's entry, it interrupts it again.
 		if t.during == nil {
-			t.during = map[int][]syscall.Signal{}
+			t.during = map[int][]rsig{}
 		}
-		t.during[len(t.calls)] = append(t.during[len(t.calls)], syscall.Signal(s.Delivered))
+		t.during[len(t.calls)] = append(t.during[len(t.calls)], rsig{syscall.Signal(s.Delivered), s.Info})
 		return
 	}
 	after := max(0, len(t.calls)-1)
 	if t.sigs == nil {
-		t.sigs = map[int][]syscall.Signal{}
+		t.sigs = map[int][]rsig{}
 	}
-	t.sigs[after] = append(t.sigs[after], syscall.Signal(s.Delivered))
+	t.sigs[after] = append(t.sigs[after], rsig{syscall.Signal(s.Delivered), s.Info})
 }
 
 // sendSignals sends the signals recorded after the thread's call idx.
@@ -75,9 +89,9 @@ func (e *engine) sendSignals(lt *lthread, idx int, pid, tid int) {
 	if lt.r == nil {
 		return
 	}
-	for _, sig := range lt.r.sigs[idx] {
-		if err := unix.Tgkill(pid, tid, sig); err == nil {
-			lt.sent = append(lt.sent, sig)
+	for _, rs := range lt.r.sigs[idx] {
+		if err := unix.Tgkill(pid, tid, rs.sig); err == nil {
+			lt.sent = append(lt.sent, rs)
 		}
 	}
 	delete(lt.r.sigs, idx)
@@ -89,9 +103,9 @@ func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
 	if lt.r == nil || len(lt.r.during[idx]) == 0 {
 		return
 	}
-	for _, sig := range lt.r.during[idx] {
-		if err := unix.Tgkill(pid, tid, sig); err == nil {
-			lt.sent = append(lt.sent, sig)
+	for _, rs := range lt.r.during[idx] {
+		if err := unix.Tgkill(pid, tid, rs.sig); err == nil {
+			lt.sent = append(lt.sent, rs)
 		}
 	}
 	delete(lt.r.during, idx)
@@ -102,20 +116,39 @@ func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
 func (e *engine) onSignal(s *tracer.SignalEvent) {
 	lt := e.threads[s.Tid]
 	if lt != nil {
-		for i, sig := range lt.sent {
+		for i, rs := range lt.sent {
 			// Ours: sent by the replayer; or a standard signal we sent
 			// while the live one was pending, which the kernel merged
-			// into the live one (its siginfo wins).
-			if sig == s.Signal && (s.Code == siTkill && s.SenderPid == os.Getpid() || s.Signal < 32) {
+			// into the live one. Either way it gets the recorded siginfo.
+			if rs.sig == s.Signal && (s.Code == siTkill && s.SenderPid == os.Getpid() || s.Signal < 32) {
 				lt.sent = append(lt.sent[:i], lt.sent[i+1:]...)
+				if len(rs.info) >= tracer.SigInfoSize {
+					info := slices.Clone(rs.info[:tracer.SigInfoSize])
+					binary.LittleEndian.PutUint32(info, uint32(rs.sig)) // si_signo
+					s.SetInfo = info
+				}
 				return // delivered
 			}
 		}
 	}
 	if injectedSignal(s.Signal, s.Code, int32(s.SenderPid), e.isLive) {
 		s.Deliver = 0
+		return
+	}
+	// A live signal from a process of the program: the handler sees the
+	// sender's recorded pid.
+	if s.Code <= 0 && s.SenderPid > 0 && len(s.Info) >= tracer.SigInfoSize {
+		if r := e.pidToRec(int32(s.SenderPid)); r != int32(s.SenderPid) {
+			info := slices.Clone(s.Info)
+			binary.LittleEndian.PutUint32(info[siPidOff:], uint32(r))
+			s.SetInfo = info
+		}
 	}
 }
+
+// siPidOff is the offset of si_pid in the kernel's 64-bit siginfo (after
+// si_signo, si_errno, si_code and padding).
+const siPidOff = 16
 
 // isLive tells whether pid is a process of the live program.
 func (e *engine) isLive(pid int32) bool {
@@ -138,7 +171,7 @@ func (e *engine) dieAsRecorded(lt *lthread, pid, tid int) {
 		return
 	}
 	if err := unix.Tgkill(pid, tid, sig); err == nil {
-		lt.sent = append(lt.sent, sig)
+		lt.sent = append(lt.sent, rsig{sig: sig})
 	}
 }
 

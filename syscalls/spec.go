@@ -99,6 +99,7 @@ type Len struct {
 	Arg   int8  // the argument for LenArg and LenArgPtr
 	Count int16 // element count for LenFixed (0 means 1)
 	Bytes bool  // the length counts bytes, not elements (buffers, sockaddr, sigset)
+	Bits  uint8 // for LenArg: the width of the length argument's C type (0: a word)
 }
 
 // Arg is one syscall argument.
@@ -110,6 +111,91 @@ type Arg struct {
 	Flags  string // for KindFlags: the flag set's name (see LookupFlagSet)
 	Struct string // for KindStruct: the layout's name (see StructSize)
 	Len    Len    // for buffers and arrays
+	// Bits is the width of the C type when it is narrower than a 64-bit
+	// word (int, unsigned int, pid_t: 32; umode_t: 16), 0 otherwise. The
+	// kernel casts the register to the type: upper bits are ignored (see
+	// Value). Signed says the type is signed.
+	Bits   uint8
+	Signed bool
+	// When says when the kernel uses the argument (nil: always): open's
+	// mode only with O_CREAT or O_TMPFILE, futex's timeout per operation.
+	// An unused argument holds whatever the caller's register held. See
+	// Spec.Uses.
+	When *When
+	// Intr: the kernel writes this out argument also when the call is
+	// interrupted by a signal (EINTR or a restart code): nanosleep's
+	// remaining time, select's timeout.
+	Intr bool
+}
+
+// WhenOp is the test of a When.
+type WhenOp uint8
+
+// When tests.
+const (
+	WhenAny   WhenOp = iota + 1 // some bit of Mask is set
+	WhenIn                      // the value (masked with Mask, if any) is one of Values
+	WhenNotIn                   // it is none of Values
+)
+
+// When is the condition under which the kernel uses an argument: a test
+// of argument Arg's value (at the width of its C type).
+type When struct {
+	Arg    int8
+	Op     WhenOp
+	Mask   uint64 // 0: all bits
+	Values []uint64
+}
+
+// Value returns v, a register holding this argument, as the kernel sees
+// it: cut to the width of its C type (and to 32 bits on a 32-bit
+// architecture), sign-extended for a signed type.
+func (g *Arg) Value(a Arch, v uint64) uint64 {
+	bits := uint(g.Bits)
+	if bits == 0 || bits > 32 && !a.Is64Bit() {
+		bits = 64
+		if !a.Is64Bit() {
+			bits = 32
+		}
+	}
+	if bits == 64 {
+		return v
+	}
+	v &= 1<<bits - 1
+	if g.Signed && v&(1<<(bits-1)) != 0 {
+		v |= ^uint64(0) << bits
+	}
+	return v
+}
+
+// Uses reports whether the kernel uses argument i of a call with these
+// arguments (see Arg.When). Arguments past the spec's are not used.
+func (s *Spec) Uses(a Arch, i int, args [6]uint64) bool {
+	if i < 0 || i >= len(s.Args) {
+		return false
+	}
+	w := s.Args[i].When
+	if w == nil || int(w.Arg) >= len(s.Args) {
+		return true
+	}
+	v := s.Args[w.Arg].Value(a, args[w.Arg])
+	if w.Mask != 0 {
+		v &= w.Mask
+	}
+	switch w.Op {
+	case WhenAny:
+		return v != 0
+	case WhenIn, WhenNotIn:
+		in := false
+		for _, x := range w.Values {
+			if x == v {
+				in = true
+				break
+			}
+		}
+		return in == (w.Op == WhenIn)
+	}
+	return true
 }
 
 // Spec describes one syscall: its arguments and result.
@@ -234,7 +320,18 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 		}
 		return elem * c, true
 	case LenArg:
+		// The length argument as the kernel takes it: an int or unsigned
+		// int nfds with junk in the upper half of its register is small.
+		// A 32-bit length with its sign bit set is no length: a negative
+		// int, or 2^31 elements or more, which no call accepts (poll's
+		// nfds is checked against RLIMIT_NOFILE).
 		v := args[g.Len.Arg]
+		if b := g.Len.Bits; b > 0 && b < 64 {
+			v &= 1<<b - 1
+			if v&(1<<(b-1)) != 0 {
+				v = 0
+			}
+		}
 		if !a.Is64Bit() {
 			v &= 0xffffffff
 		}
@@ -268,3 +365,4 @@ func fdSetBytes(a Arch, nfds uint64) uint64 {
 	}
 	return (nfds + 8*w - 1) / (8 * w) * w
 }
+

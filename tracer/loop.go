@@ -695,9 +695,11 @@ func (t *Tracer) signalStop(th *thread, sig int) {
 			if si.Code <= 0 || sig == int(unix.SIGCHLD) { // sent by a process
 				ev.SenderPid = int(siginfoPid(&si))
 			}
+			ev.Info = sigInfoBytes(&si)
 		}
 		n.onSignal(&ev)
 		deliver = int(ev.Deliver)
+		setSigInfo(th.tid, &ev)
 	}
 	t.resume(th, deliver)
 }

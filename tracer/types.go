@@ -195,6 +195,13 @@ type SignalEvent struct {
 	Code      int32 // si_code
 	SenderPid int   // si_pid for signals sent by a process
 	Deliver   syscall.Signal
+	// Info is the raw siginfo (the kernel's 64-bit layout, SigInfoSize
+	// bytes), nil if it could not be read. SetInfo, if a handler sets it
+	// (SigInfoSize bytes), replaces it for the delivery of Deliver
+	// (PTRACE_SETSIGINFO; its si_signo should be Deliver): what an
+	// SA_SIGINFO handler sees. See siginfo.go.
+	Info    []byte
+	SetInfo []byte
 }
 
 // ExitEvent reports the end of a thread or, with Process set, of a whole

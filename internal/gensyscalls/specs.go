@@ -94,6 +94,78 @@ type gArg struct {
 	LenArg, Count                        int
 	Bytes                                bool
 	lenRef                               string // argument name, resolved at the end
+	LenBits                              int    // Bits of the LenArg argument
+	Bits                                 int    // the C type's width when narrower than a word
+	Signed                               bool   // the C type is signed
+	When                                 *gWhen // when the kernel uses it (nil: always)
+	Intr                                 bool   // written also when the call is interrupted
+}
+
+// gWhen mirrors syscalls.When, with the tested argument by name.
+type gWhen struct {
+	ref    string
+	Arg    int
+	Mask   uint64
+	Op     string // "WhenAny", "WhenIn", "WhenNotIn"
+	Values []uint64
+}
+
+// parseWhen reads TEST of if:ARG=TEST: NAME&MASK (any bit set),
+// NAME[&MASK]=V,... (one of) or NAME[&MASK]!=V,... (none of).
+func parseWhen(t string) (*gWhen, error) {
+	w := &gWhen{}
+	var vals string
+	switch {
+	case strings.Contains(t, "!="):
+		w.Op = "WhenNotIn"
+		t, vals, _ = strings.Cut(t, "!=")
+	case strings.Contains(t, "="):
+		w.Op = "WhenIn"
+		t, vals, _ = strings.Cut(t, "=")
+	default:
+		w.Op = "WhenAny"
+	}
+	name, mask, hasMask := strings.Cut(t, "&")
+	if name == "" {
+		return nil, fmt.Errorf("condition %q: no argument", t)
+	}
+	w.ref = name
+	if hasMask {
+		m, err := strconv.ParseUint(mask, 0, 64)
+		if err != nil || m == 0 {
+			return nil, fmt.Errorf("condition %q: bad mask %q", t, mask)
+		}
+		w.Mask = m
+	} else if w.Op == "WhenAny" {
+		return nil, fmt.Errorf("condition %q: want NAME&MASK, NAME=V,... or NAME!=V,...", t)
+	}
+	if w.Op != "WhenAny" {
+		for _, v := range strings.Split(vals, ",") {
+			n, err := strconv.ParseUint(v, 0, 64)
+			if err != nil {
+				return nil, fmt.Errorf("condition %q: bad value %q", t, v)
+			}
+			w.Values = append(w.Values, n)
+		}
+	}
+	return w, nil
+}
+
+// typeBits returns the width in bits of a scalar C type narrower than a
+// 64-bit word (the kernel's syscall wrappers cast each register to the
+// parameter's type: the upper bits are ignored), and whether it is signed;
+// 0 for words and pointers.
+func typeBits(t string) (int, bool) {
+	t = strings.TrimPrefix(t, "const ")
+	switch t {
+	case "int", "pid_t", "clockid_t", "timer_t", "key_t", "key_serial_t", "mqd_t", "rwf_t", "__s32", "s32", "int32_t":
+		return 32, true
+	case "unsigned int", "unsigned", "u32", "__u32", "uint32_t", "uid_t", "gid_t", "qid_t", "enum landlock_rule_type":
+		return 32, false
+	case "umode_t", "unsigned short", "u16", "__u16", "old_uid_t", "old_gid_t":
+		return 16, false
+	}
+	return 0, false
 }
 
 type gSpec struct {
@@ -242,7 +314,7 @@ var dirs = map[string]string{"in": "In", "out": "Out", "inout": "InOut"}
 func parseArgSpec(g *gArg, spec string) error {
 	p := strings.Split(spec, ":")
 	keep := *g
-	*g = gArg{Name: keep.Name, Type: keep.Type}
+	*g = gArg{Name: keep.Name, Type: keep.Type, When: keep.When, Intr: keep.Intr}
 	dir := func(i int) error {
 		if len(p) <= i {
 			return fmt.Errorf("%q: direction missing", spec)
@@ -373,6 +445,24 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 		for _, tok := range f[1:] {
 			k, v, hasEq := strings.Cut(tok, "=")
 			switch {
+			case strings.HasPrefix(tok, "if:") && hasEq:
+				argName, test, _ := strings.Cut(strings.TrimPrefix(tok, "if:"), "=")
+				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == argName })
+				if i < 0 {
+					return nil, errf("%s: if: no argument %q", key, argName)
+				}
+				w, err := parseWhen(test)
+				if err != nil {
+					return nil, errf("%s: if:%s: %v", key, argName, err)
+				}
+				s.Args[i].When = w
+			case strings.HasPrefix(tok, "intr:"):
+				argName := strings.TrimPrefix(tok, "intr:")
+				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == argName })
+				if i < 0 {
+					return nil, errf("%s: intr: no argument %q", key, argName)
+				}
+				s.Args[i].Intr = true
 			case tok == "noreturn":
 				s.NoReturn = true
 			case k == "ret" && hasEq:
@@ -387,6 +477,12 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					return nil, errf("like=%s: no such spec (yet)", v)
 				}
 				s.Args = slices.Clone(src.Args)
+				for i := range s.Args {
+					if w := s.Args[i].When; w != nil {
+						c := *w
+						s.Args[i].When = &c
+					}
+				}
 				s.Ret, s.NoReturn = src.Ret, src.NoReturn
 				full = false
 			case hasEq:
@@ -424,6 +520,17 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 		}
 		for i := range s.Args {
 			a := &s.Args[i]
+			a.Bits, a.Signed = typeBits(a.Type)
+			if w := a.When; w != nil {
+				j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == w.ref })
+				if j < 0 {
+					return nil, fmt.Errorf("%s: %s: if: argument %q not found", HandInput, key, w.ref)
+				}
+				w.Arg = j
+			}
+		}
+		for i := range s.Args {
+			a := &s.Args[i]
 			if a.lenRef == "" {
 				continue
 			}
@@ -432,6 +539,7 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 				return nil, fmt.Errorf("%s: %s: length argument %q not found", HandInput, key, a.lenRef)
 			}
 			a.LenArg = j
+			a.LenBits, _ = typeBits(s.Args[j].Type)
 		}
 		out = append(out, *s)
 	}
@@ -490,7 +598,36 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 						if a.Bytes {
 							b.WriteString(", Bytes: true")
 						}
+						if a.LenBits > 0 && a.LenKind == "LenArg" {
+							fmt.Fprintf(&b, ", Bits: %d", a.LenBits)
+						}
 						b.WriteString("}")
+					}
+					if a.Bits > 0 {
+						fmt.Fprintf(&b, ", Bits: %d", a.Bits)
+					}
+					if a.Signed {
+						b.WriteString(", Signed: true")
+					}
+					if w := a.When; w != nil {
+						fmt.Fprintf(&b, ", When: &When{Arg: %d, Op: %s", w.Arg, w.Op)
+						if w.Mask != 0 {
+							fmt.Fprintf(&b, ", Mask: %#x", w.Mask)
+						}
+						if len(w.Values) > 0 {
+							b.WriteString(", Values: []uint64{")
+							for k, v := range w.Values {
+								if k > 0 {
+									b.WriteString(", ")
+								}
+								fmt.Fprintf(&b, "%#x", v)
+							}
+							b.WriteString("}")
+						}
+						b.WriteString("}")
+					}
+					if a.Intr {
+						b.WriteString(", Intr: true")
 					}
 					b.WriteString("}, ")
 				}

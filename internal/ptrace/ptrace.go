@@ -125,6 +125,13 @@ func SigInfo(tid int, si *unix.Siginfo) error {
 	return wrap("GETSIGINFO", tid, err)
 }
 
+// SetSigInfo replaces the siginfo of a signal-delivery-stop: what the
+// thread's handler (SA_SIGINFO) sees when the signal is delivered.
+func SetSigInfo(tid int, si *unix.Siginfo) error {
+	_, err := ptrace(unix.PTRACE_SETSIGINFO, tid, 0, uintptr(unsafe.Pointer(si)))
+	return wrap("SETSIGINFO", tid, err)
+}
+
 // GetSyscallInfo fills info with PTRACE_GET_SYSCALL_INFO.
 func GetSyscallInfo(tid int, info *SyscallInfo) error {
 	_, err := ptrace(reqGetSyscallInfo, tid, unsafe.Sizeof(*info), uintptr(unsafe.Pointer(info)))

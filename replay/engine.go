@@ -72,6 +72,9 @@ type lthread struct {
 	free       bool             // no more recorded calls (or none): runs for real
 	sent       []syscall.Signal // signals the replay sent it, not yet delivered
 	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
+
+	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
+	goExec *format.Syscall // the execve of a Go program it has just made
 }
 
 type engine struct {
@@ -91,6 +94,7 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
+	goProcs        map[int32]*goProc // Go processes, by recorded pid
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -240,6 +244,10 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 	default:
 		lt.proc = parent.proc.copy()
 	}
+	if parent != nil && e.goNewTask(parent, lt, n) {
+		e.threads[n.Tid] = lt
+		return
+	}
 	if parent != nil && parent.r != nil && n.Kind != 0 {
 		k := parent.children
 		parent.children++
@@ -266,6 +274,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 			}
 		}
 	}
+	e.goExec(ev)
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
@@ -323,6 +332,12 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		lt.mode = modeReal
 		e.res.Real++
 		return
+	}
+	if e.goEntry(c, lt) {
+		return
+	}
+	if lt.pool != nil {
+		defer e.goTook(lt)
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
 		e.warnOnce("untraced "+name, "gap: %s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)
@@ -398,7 +413,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			rec = lt.r.calls[j]
 		}
 	}
-	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
+	if e.m.fdOps[rec] && lt.pool == nil && e.delay(c, lt, rec) {
 		return
 	}
 	if e.delaySignal(c, lt, rec) {
@@ -476,6 +491,9 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 // behind reports whether recorded process pid has calls recorded before
 // seq that its live threads have not finished.
 func (e *engine) behind(pid int32, seq uint64) bool {
+	if b, ok := e.goBehind(pid, seq); ok {
+		return b
+	}
 	for _, r := range e.m.byPid[pid] {
 		i := 0
 		if lt := e.follow[r]; lt != nil {

@@ -4,7 +4,9 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,9 +49,14 @@ type goProc struct {
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
 	affinity *resultQueue
-	// held is the live thread whose stream call is held back (its turn
-	// in another order has not come): the other threads wait for it.
-	held *lthread
+	// taken marks the stream calls live threads have taken (next is the
+	// first one not taken).
+	taken []bool
+	// cgroupFds are the fds the runtime keeps on its cgroup's CPU limit
+	// files (recorded and live numbers are the same), and preads their
+	// recorded reads, by fd, in order.
+	cgroupFds map[int32]bool
+	preads    map[int32]*resultQueue
 }
 
 // resultQueue hands out recorded results of one kind in recorded order.
@@ -132,7 +139,9 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 // execve call exec started: the calls after it, up to its next successful
 // exec, without the runtime's.
 func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
-	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{}}
+	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
+		cgroupFds: map[int32]bool{}, preads: map[int32]*resultQueue{}}
+	rtFds := map[int32]bool{} // the runtime's cgroup fds, as the recorded calls go
 	s := &rthread{pid: pid, tid: pid}
 	type owned struct {
 		c   *format.Syscall
@@ -168,6 +177,22 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			continue
 		}
 		name := syscalls.Name(c.Arch, int(c.Nr))
+		if isCgroupOpen(c) {
+			rtFds[int32(c.Ret)] = true
+		}
+		if cgroupFdCall(name, c.Args, rtFds) {
+			switch name {
+			case "close":
+				delete(rtFds, int32(c.Args[0]))
+			case "pread64", "read":
+				fd := int32(c.Args[0])
+				if p.preads[fd] == nil {
+					p.preads[fd] = &resultQueue{}
+				}
+				p.preads[fd].calls = append(p.preads[fd].calls, c)
+			}
+			continue
+		}
 		if goRuntimeCall(c.Arch, name, c.Args) {
 			switch name {
 			case "clock_gettime", "clock_gettime64":
@@ -207,7 +232,122 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		s.calls = append(s.calls, c)
 	}
 	p.stream = s
+	p.taken = make([]bool, len(s.calls))
 	return p
+}
+
+// isCgroupOpen says whether a recorded call opened one of the cgroup
+// files of the CPU limit the Go runtime reads (at start, and again from
+// sysmon to update GOMAXPROCS, Go 1.25 and later).
+func isCgroupOpen(c *format.Syscall) bool {
+	if c.Ret < 0 || syscalls.Name(c.Arch, int(c.Nr)) != "openat" {
+		return false
+	}
+	reg := c.Region(1, syscalls.In)
+	if reg == nil {
+		return false
+	}
+	path := strings.TrimSuffix(string(reg.Data), "\x00")
+	if !strings.HasPrefix(path, "/sys/fs/cgroup/") {
+		return false
+	}
+	switch filepath.Base(path) {
+	case "cpu.max", "cpu.cfs_quota_us", "cpu.cfs_period_us":
+		return true
+	}
+	return false
+}
+
+// cgroupFdCall says whether a call reads or closes one of the runtime's
+// cgroup fds.
+func cgroupFdCall(name string, args [6]uint64, fds map[int32]bool) bool {
+	switch name {
+	case "pread64", "read", "close":
+		return fds[int32(args[0])]
+	}
+	return false
+}
+
+// pick chooses the stream call a live program call takes: the first one
+// not taken that it matches, if no earlier call not taken must come
+// before it (goDepends). hold: it must wait for such a call. -1: none
+// matches (the head is compared, a divergence).
+func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
+	calls := p.stream.calls
+	for j = p.next; j < len(calls) && j < p.next+goWindow; j++ {
+		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
+			continue
+		}
+		for i := p.next; i < j; i++ {
+			if !p.taken[i] && goDepends(calls[i], calls[j]) {
+				return j, true
+			}
+		}
+		return j, false
+	}
+	return -1, false
+}
+
+// goWindow bounds how far ahead of the first call not taken a live call
+// is looked for.
+const goWindow = 256
+
+// goDepends says whether recorded call b of a Go process must come after
+// the earlier call a: both touch the same fd (or a makes or frees the fd
+// b uses), both take or free fd numbers (the kernel hands out the lowest
+// free one), or either changes the process (exec, exit, signals, child
+// processes, its credentials, directory or handlers): the calls of
+// different goroutines on different resources may come in another order.
+func goDepends(a, b *format.Syscall) bool {
+	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
+	if goStrict(na) || goStrict(nb) {
+		return true
+	}
+	if isFdOp(a) && isFdOp(b) {
+		return true
+	}
+	fa, fb := fdsOf(a), fdsOf(b)
+	for _, x := range fa {
+		if slices.Contains(fb, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// goStrict are the calls a Go process's other calls are not reordered
+// around.
+func goStrict(name string) bool {
+	if !realCalls[name] {
+		return name == "exit_group"
+	}
+	switch name {
+	case "close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64",
+		"pipe", "pipe2", "socketpair", "memfd_create", "epoll_create", "epoll_create1":
+		return false
+	}
+	return true
+}
+
+// fdsOf lists the fds a recorded call uses, takes or frees.
+func fdsOf(s *format.Syscall) []int32 {
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return nil
+	}
+	var fds []int32
+	for i, g := range spec.Args {
+		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
+			fds = append(fds, int32(s.Args[i]))
+		}
+	}
+	if spec.Ret == syscalls.KindFd && s.Ret >= 0 {
+		fds = append(fds, int32(s.Ret))
+	}
+	if fd, ok := allocated(s); ok && fd >= 0 {
+		fds = append(fds, int32(fd))
+	}
+	return fds
 }
 
 func cmpInt(a, b int64) int {
@@ -239,18 +379,22 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	if p == nil {
 		return false
 	}
-	if goRuntimeCall(c.Arch(), lt.name, lt.args) {
+	if cgroupFdCall(lt.name, lt.args, p.cgroupFds) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
 		e.goRuntime(c, lt, p)
 		return true
 	}
-	if p.held != nil && p.held != lt && !p.held.gone {
-		// Another thread's call is waiting for its turn: the stream's
-		// order holds for this one too.
-		return e.hold(c, lt, "the process's call held back before it", nil)
+	if lt.restarting {
+		return false
 	}
-	if !lt.restarting {
-		lt.idx = p.next
+	j, hold := e.goPick(c, lt, p)
+	if hold && e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil) {
+		return true
 	}
+	lt.delayed = time.Time{}
+	if j < 0 || hold {
+		j = p.next // no match (or it waited too long): compared with the first call not taken
+	}
+	lt.idx = j
 	return false
 }
 
@@ -261,14 +405,17 @@ func (e *engine) goTook(lt *lthread) {
 	if p == nil {
 		return
 	}
-	if lt.mode == modeDelay {
-		p.held = lt
+	rec := lt.cur
+	if rec == nil || lt.r != p.stream || lt.curIdx >= len(p.taken) || p.stream.calls[lt.curIdx] != rec {
 		return
 	}
-	if p.held == lt {
-		p.held = nil
+	p.taken[lt.curIdx] = true
+	if isCgroupOpen(rec) {
+		p.cgroupFds[int32(rec.Ret)] = true
 	}
-	p.next = max(p.next, lt.idx)
+	for p.next < len(p.taken) && p.taken[p.next] {
+		p.next++
+	}
 }
 
 // goRuntime runs a runtime call of a Go process: for real, unverified,
@@ -291,6 +438,20 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 		}
 	case "sched_getaffinity":
 		if q := p.affinity; len(q.calls) > 0 {
+			rec := q.calls[min(q.next, len(q.calls)-1)]
+			q.next++
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			_ = c.Skip(rec.Ret)
+			writeOut(c, lt.spec, rec, lt.args)
+			return
+		}
+	case "pread64", "read", "close":
+		if lt.name == "close" {
+			delete(p.cgroupFds, int32(lt.args[0]))
+			break
+		}
+		if q := p.preads[int32(lt.args[0])]; q != nil && len(q.calls) > 0 {
 			rec := q.calls[min(q.next, len(q.calls)-1)]
 			q.next++
 			lt.mode = modeEmulate

@@ -65,13 +65,16 @@ type lthread struct {
 	delayed time.Time // when the fd operation in progress was first delayed
 	fdOp    bool      // the call in progress is in its process's fd queue
 
-	inCall     bool             // between the entry and the exit of lt.cur
-	gone       bool             // exited
-	restarting bool             // a real call is to be restarted by the kernel
-	children   int              // tasks it created
-	free       bool             // no more recorded calls (or none): runs for real
-	sent       []rsig           // signals the replay sent it, not yet delivered
-	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
+	inCall     bool   // between the entry and the exit of lt.cur
+	gone       bool   // exited
+	restarting bool   // a real call is to be restarted by the kernel
+	children   int    // tasks it created
+	free       bool   // no more recorded calls (or none): runs for real
+	sent       []rsig // signals the replay sent it, not yet delivered
+	noReap     bool   // the call in progress is a wait made a waitid WNOWAIT
+
+	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
+	goExec *format.Syscall // the execve of a Go program it has just made
 }
 
 type engine struct {
@@ -91,8 +94,9 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
-	w              worldState  // world.go
-	mapped         *liveMapped // mapped files (mapped.go)
+	w              worldState        // world.go
+	mapped         *liveMapped       // mapped files (mapped.go)
+	goProcs        map[int32]*goProc // Go processes, by recorded pid
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -244,6 +248,10 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 	default:
 		lt.proc = parent.proc.copy()
 	}
+	if parent != nil && e.goNewTask(parent, lt, n) {
+		e.threads[n.Tid] = lt
+		return
+	}
 	if parent != nil && parent.r != nil && n.Kind != 0 {
 		k := parent.children
 		parent.children++
@@ -271,6 +279,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 		}
 	}
 	e.worldExec(ev) // AT_RANDOM (world.go)
+	e.goExec(ev)
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
@@ -330,6 +339,12 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		e.memEntry(c, lt, name) // placement (world.go)
 		e.mapEntry(c, lt)
 		return
+	}
+	if e.goEntry(c, lt) {
+		return
+	}
+	if lt.pool != nil {
+		defer e.goTook(lt)
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
 		e.warnOnce("untraced "+name, "gap: %s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)
@@ -405,7 +420,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			rec = lt.r.calls[j]
 		}
 	}
-	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
+	if e.m.fdOps[rec] && lt.pool == nil && e.delay(c, lt, rec) {
 		return
 	}
 	if e.delaySignal(c, lt, rec) {
@@ -485,6 +500,9 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 // call the thread is in now that was still in progress when snd was made
 // (a sigsuspend waiting for the signal) does not count.
 func (e *engine) behind(pid int32, snd *format.Syscall) bool {
+	if b, ok := e.goBehind(pid, snd.Seq); ok {
+		return b
+	}
 	for _, r := range e.m.byPid[pid] {
 		i := 0
 		if lt := e.follow[r]; lt != nil {

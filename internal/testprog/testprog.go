@@ -1,7 +1,8 @@
 // Package testprog builds and runs the tracee programs in testdata/ for
 // tests.
 //
-// C programs live in testdata/c/NAME.c and Go programs in
+// C programs live in testdata/c/NAME.c (or a subdirectory: the syscall
+// test programs of testdata/c/sys, see CPrograms) and Go programs in
 // testdata/go/NAME/ (package main, standard library only). Both are built
 // into a cache directory (os.UserCacheDir()/systr-testprog, or a temporary
 // directory when that is unusable) under a name derived from a hash of the
@@ -109,8 +110,9 @@ func Native(tb testing.TB, path string, args ...string) Result {
 }
 
 // C compiles testdata/c/NAME.c with `cc -O2 -pthread` (once per source and
-// compiler) and returns the absolute path of the executable. It skips the
-// test if no C compiler is installed.
+// compiler) and returns the absolute path of the executable. NAME may name
+// a program in a subdirectory ("sys/pidfd"). It skips the test if no C
+// compiler is installed.
 func C(tb testing.TB, name string) string {
 	tb.Helper()
 	cc, err := exec.LookPath("cc")
@@ -128,8 +130,14 @@ func C(tb testing.TB, name string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "c\x00%s\x00%s\x00%s\x00", cc, fileIdentity(cc), strings.Join(CFlags, "\x00"))
 	h.Write(data)
-	// Headers beside the sources (common.h) are part of every build.
+	// Headers beside the sources (common.h) are part of every build; for
+	// a program in a subdirectory (sys/NAME), those of testdata/c too.
+	cdir := filepath.Join(ModuleRoot(tb), "testdata", "c")
 	hdrs, _ := filepath.Glob(filepath.Join(filepath.Dir(src), "*.h"))
+	if filepath.Dir(src) != cdir {
+		more, _ := filepath.Glob(filepath.Join(cdir, "*.h"))
+		hdrs = append(hdrs, more...)
+	}
 	for _, hdr := range hdrs {
 		b, err := os.ReadFile(hdr)
 		if err != nil {
@@ -138,7 +146,7 @@ func C(tb testing.TB, name string) string {
 		fmt.Fprintf(h, "\x00%s\x00", filepath.Base(hdr))
 		h.Write(b)
 	}
-	out, err := cached(name, h.Sum(nil), func(tmp string) error {
+	out, err := cached(strings.ReplaceAll(name, "/", "_"), h.Sum(nil), func(tmp string) error {
 		args := append(append([]string{}, CFlags...), "-o", tmp, src)
 		cmd := exec.Command(cc, args...)
 		if b, err := cmd.CombinedOutput(); err != nil {
@@ -150,6 +158,22 @@ func C(tb testing.TB, name string) string {
 		tb.Fatalf("testprog: building %s.c: %v", name, err)
 	}
 	return out
+}
+
+// CPrograms returns the names of the C programs in testdata/c/DIR (for C:
+// "DIR/NAME"), sorted.
+func CPrograms(tb testing.TB, dir string) []string {
+	tb.Helper()
+	srcs, err := filepath.Glob(filepath.Join(ModuleRoot(tb), "testdata", "c", dir, "*.c"))
+	if err != nil || len(srcs) == 0 {
+		tb.Fatalf("testprog: no C programs in testdata/c/%s (%v)", dir, err)
+	}
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = dir + "/" + strings.TrimSuffix(filepath.Base(s), ".c")
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Go builds the Go program in testdata/go/NAME/ for GOARCH=goarch ("amd64"

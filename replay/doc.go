@@ -182,7 +182,10 @@
 // if it changed, was deleted (its open got a stand-in) or was a memfd.
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
-// mapping do not reach the file, like every emulated write. A data
+// mapping do not reach the file, like every emulated write; and the
+// mapping holds the file as it was when mapped: what the recorded program
+// saw change in it afterwards (its own writes to the file through write,
+// another process's) is not replayed. A data
 // file's mapping whose content was not stored (over the recorder's
 // --max-mapped limits, unreadable) maps the live file, with a warning
 // naming it. i386's old mmap (arguments in memory) is not followed. With

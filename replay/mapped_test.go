@@ -295,7 +295,7 @@ func TestChangedLibrary(t *testing.T) {
 	if err := os.Chtimes(lib, time.Now(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if r := run(t, rec.path, nil); r.err != nil || len(r.warns) != 0 {
+	if r := run(t, rec.path, nil); r.err != nil || strings.Contains(strings.Join(r.warns, "\n"), lib) {
 		t.Errorf("replay with the library only touched: %v, warnings %q", r.err, r.warns)
 	}
 	// Rebuilt with one more function: the same behaviour, another file.

@@ -61,9 +61,13 @@
 // offset pointer's new value, or the fd's position from
 // /proc/TID/fdinfo/N, minus the result), else from the destination when
 // it is a regular file; they go into a region with Arg -1 and Field
-// format.CopiedField, cut at the out limit (-s) like a read's buffer. Data
-// copied from a pipe to anything but a regular file cannot be read again
-// (a pipe's bytes are gone): the region is flagged format.Unavailable.
+// format.CopiedField, cut at the out limit (-s) like a read's buffer.
+// A pipe's bytes are gone once moved: at the entry of a splice or tee out
+// of a pipe into something that is not a regular file, the recorder
+// copies what the pipe holds without consuming it (tee into a pipe of its
+// own) and keeps as much of it as the call moved; bytes that arrived in
+// the pipe after the entry are missing (Fault), and when the pipe could
+// not be read at all the region is flagged format.Unavailable.
 // Masked fds give a Redacted region.
 //
 // Not captured yet: the socket address and control data inside a msghdr

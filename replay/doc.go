@@ -104,11 +104,11 @@
 // copy_file_range, splice, tee) are emulated like writes; when their
 // destination is the original stdout or stderr, the bytes the recorder
 // read back (format.CopiedField) are shown: `cat FILE > out` (which uses
-// copy_file_range) replays its output although FILE changed. Bytes copied
-// out of a pipe (splice or tee from a pipe to something that is not a
-// regular file) could not be read back: not shown, with a warning; nor
-// are copies recorded by an older recorder. The live program's own fds 0, 1 and 2 are the given stdin
-// and /dev/null.
+// copy_file_range) replays its output although FILE changed. Bytes
+// moved out of a pipe are what the pipe held at the call's entry; those
+// the recorder could not read are not shown, with a warning; nor are
+// copies recorded by an older recorder. The live program's own fds 0, 1
+// and 2 are the given stdin and /dev/null.
 //
 // With Options.Inject the policy is simpler: the calls in the set are
 // emulated (fd-creating ones with a stand-in), all others run for real.
@@ -182,7 +182,10 @@
 // if it changed, was deleted (its open got a stand-in) or was a memfd.
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
-// mapping do not reach the file, like every emulated write. A data
+// mapping do not reach the file, like every emulated write; and the
+// mapping holds the file as it was when mapped: what the recorded program
+// saw change in it afterwards (its own writes to the file through write,
+// another process's) is not replayed. A data
 // file's mapping whose content was not stored (over the recorder's
 // --max-mapped limits, unreadable) maps the live file, with a warning
 // naming it. i386's old mmap (arguments in memory) is not followed. With

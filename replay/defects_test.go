@@ -1,12 +1,15 @@
 package replay_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
 )
@@ -98,4 +101,76 @@ func TestSignalInfo(t *testing.T) {
 		t.Fatalf("recording printed %q", rec.stdout)
 	}
 	sameN(t, rec, 3, nil)
+}
+
+// TestPidOverlap: a program forks 1500 children one after the other and
+// kills some with the pid fork returned; replayed with the live pids
+// ahead of the recorded ones (ns_last_pid set), a recorded child's pid is
+// the live pid of another process of the program: it must still be
+// translated (it was taken for a live id: the kill reached another
+// process, or none).
+func TestPidOverlap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3000 forks")
+	}
+	rec := recordRun(t, nil, testprog.C(t, "fork_many"), "1500")
+	if rec.stdout != "forked 1500, sum 94020, killed 750\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	root := firstPid(t, rec.path)
+	for range 3 {
+		// The live root's pid is the recorded pid of a fork about 500th,
+		// which it kills (it killed itself), and fork i's recorded pid is
+		// the live pid of fork i-501 or so, reaped since (the kill found
+		// no process). (The parent kills every other child.)
+		if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(int(root)+500)), 0); err != nil {
+			t.Skipf("cannot set the next pid: %v", err)
+		}
+		same(t, rec, run(t, rec.path, nil))
+	}
+}
+
+// firstPid returns the pid of the first call in a trace.
+func firstPid(t *testing.T, path string) int32 {
+	t.Helper()
+	f, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for ev, err := range f.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := ev.(*format.Syscall); ok {
+			return s.Pid
+		}
+	}
+	t.Fatal("no calls in the trace")
+	return 0
+}
+
+// TestReplayEnds: a replay whose program cannot end as recorded (the
+// kill that ended the child is made to fail: the child waits for it in
+// pause, its recorded call never having returned) is killed a bounded
+// time after every recorded thread reached its end, with a divergence
+// saying so, instead of hanging until its context expires.
+func TestReplayEnds(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "kill_paused"))
+	if rec.stdout != "killed the child\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	rule, err := replay.ParseFault("kill:error=ESRCH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) || !strings.Contains(d.Reason, "after every recorded thread had reached its end: killed") {
+		t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)
+	}
+	t.Log(d)
+	if r.stdout != rec.stdout {
+		t.Errorf("replay printed %q", r.stdout)
+	}
 }

@@ -166,7 +166,7 @@ func TestReplayEnds(t *testing.T) {
 	}
 	r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
 	var d *replay.Divergence
-	if !errors.As(r.err, &d) || !strings.Contains(d.Reason, "after every recorded thread had reached its end: killed") {
+	if !errors.As(r.err, &d) || !strings.Contains(d.Reason, "after every recorded thread had reached its end or its first process had exited: killed") {
 		t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)
 	}
 	t.Log(d)

@@ -8,20 +8,24 @@ import (
 )
 
 // No replay hangs: once every recorded thread has reached its end (made
-// its last recorded call, or exited), the live program has endBound to
-// end; then it is killed and the replay reports a divergence naming the
-// threads that were still there. What can be left waiting is a live task
-// blocked where its recorded one was killed (its last call never
-// returned: it waits in pause for the signal) when the signal never comes
-// (a kill that reached another process), or a process waiting for such a
-// one; without this bound such a replay waited until its context expired.
+// its last recorded call, or exited), or the program's first process has
+// exited, the live program is watched: when none of its threads has made
+// a call, received a signal, started or ended for endBound, it is killed
+// and the replay reports a divergence naming the threads that were still
+// there. What can be left waiting is a live task blocked where its
+// recorded one was killed (its last call never returned: it waits in
+// pause for the signal) when the signal never comes (a kill that reached
+// another process), or a process waiting for such a one; without this
+// bound such a replay waited until its context expired.
 const endBound = 5 * time.Second
 
 // endWatch follows which recorded threads have reached their end.
 type endWatch struct {
 	total   int               // recorded threads
 	done    map[*rthread]bool // those that reached their end
-	timer   *time.Timer       // started when all did
+	started bool              // the watch runs
+	last    atomic.Int64      // when the program last did something (unix ns)
+	quit    chan struct{}     // ends the watch
 	overdue atomic.Bool       // the bound passed: the program is being killed
 	killed  []string          // threads that ended after that (tracer goroutine)
 	first   *lthread          // the first of them
@@ -47,14 +51,45 @@ func (e *engine) reachedEnd(lt *lthread) {
 		w.total = e.m.threadCount()
 	}
 	w.done[lt.r] = true
-	if len(w.done) < w.total || w.timer != nil {
+	if len(w.done) == w.total {
+		e.watchEnd()
+	}
+}
+
+// watchEnd starts the watch (once): the program is killed when it has
+// done nothing for endBound.
+func (e *engine) watchEnd() {
+	w := &e.end
+	if w.started {
 		return
 	}
+	w.started = true
+	w.quit = make(chan struct{})
+	w.last.Store(time.Now().UnixNano())
 	t := e.t
-	w.timer = time.AfterFunc(endBound, func() {
-		w.overdue.Store(true)
-		t.Stop()
-	})
+	go func() {
+		tick := time.NewTicker(endBound / 10)
+		defer tick.Stop()
+		for {
+			select {
+			case <-w.quit:
+				return
+			case now := <-tick.C:
+				if now.Sub(time.Unix(0, w.last.Load())) > endBound {
+					w.overdue.Store(true)
+					t.Stop()
+					return
+				}
+			}
+		}
+	}()
+}
+
+// active notes that the program did something (any tracer event).
+func (e *engine) active() {
+	if e.end.started {
+		e.end.last.Store(time.Now().UnixNano())
+	}
 }
 
 // endExit notes a live thread that ended while the program was being
@@ -72,8 +107,8 @@ func (e *engine) endExit(lt *lthread) {
 // had to be killed.
 func (e *engine) endCheck() *Divergence {
 	w := &e.end
-	if w.timer != nil {
-		w.timer.Stop()
+	if w.quit != nil {
+		close(w.quit)
 	}
 	if !w.overdue.Load() {
 		return nil
@@ -83,7 +118,7 @@ func (e *engine) endCheck() *Divergence {
 		threads = append(threads, left)
 	}
 	d := &Divergence{Thread: "?", Actual: "still running",
-		Reason: fmt.Sprintf("the program was still running %v after every recorded thread had reached its end: killed (%s)", endBound, strings.Join(threads, "; "))}
+		Reason: fmt.Sprintf("the program did nothing for %v after every recorded thread had reached its end or its first process had exited: killed (%s)", endBound, strings.Join(threads, "; "))}
 	if lt := w.first; lt != nil {
 		d.Thread, d.Index = lt.r.name(), lt.idx
 		if lt.idx > 0 {

@@ -231,6 +231,7 @@ func (e *engine) thread(tid, pid int) *lthread {
 }
 
 func (e *engine) onNewTask(n tracer.NewTask) {
+	e.active()
 	parent := e.threads[n.ParentTid]
 	lt := &lthread{}
 	switch {
@@ -273,10 +274,14 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
+	e.active()
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false
 		e.endExit(lt)
 		e.reachedEnd(lt)
+		if ev.Process && lt.r == e.m.root {
+			e.watchEnd() // the first process ended: its children must follow
+		}
 	}
 	delete(e.threads, ev.Tid)
 	if ev.Tid != ev.Pid {
@@ -306,6 +311,7 @@ func (e *engine) diverge(lt *lthread, rec *format.Syscall, idx int, actual, reas
 }
 
 func (e *engine) handle(c *tracer.Call) tracer.Action {
+	e.active()
 	lt := e.thread(c.Tid(), c.Pid())
 	if c.IsEntry() {
 		e.entry(c, lt)

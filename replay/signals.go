@@ -114,6 +114,7 @@ func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
 // onSignal delivers the signals the replay sent and the live ones that
 // arrive live, and suppresses live ones the replay injects itself.
 func (e *engine) onSignal(s *tracer.SignalEvent) {
+	e.active()
 	lt := e.threads[s.Tid]
 	if lt != nil {
 		for i, rs := range lt.sent {

@@ -174,3 +174,14 @@ func TestReplayEnds(t *testing.T) {
 		t.Errorf("replay printed %q", r.stdout)
 	}
 }
+
+// TestSigwaitInfo: sigwaitinfo and sigtimedwait (run for real) return
+// the recorded siginfo: SIGCHLD's sender is the recorded child, with its
+// recorded CPU time (the live one carried the live pid).
+func TestSigwaitInfo(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "sigwait_info"))
+	if !strings.Contains(rec.stdout, "sigwaitinfo: 10 from child, code -1, value 5\nsigtimedwait: 17 from child, code 1, status 3, utime ") {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	sameN(t, rec, 3, nil)
+}

@@ -195,7 +195,8 @@
 // si_code, and a SIGCHLD's status and CPU times (traces recorded before
 // the siginfo was kept get the replayer's SI_TKILL one). Signals the
 // program sends itself or another of its processes arrive live (kill is
-// real); the handler sees the sender's recorded pid. What a signalfd read
+// real); the handler sees the sender's recorded pid. rt_sigtimedwait
+// (sigwaitinfo), which runs for real, returns the recorded siginfo. What a signalfd read
 // returns is recorded data, like every read. A signal sent to another recorded process waits (its call is
 // held back, as above, 2 s at most) until that process has finished every
 // call it had begun when recorded before the signal was sent (but one it

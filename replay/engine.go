@@ -1234,6 +1234,14 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 		}
 	case spec != nil && spec.Ret == syscalls.KindHex:
 		// An address: it may differ.
+	case name == "rt_sigtimedwait" || name == "rt_sigtimedwait_time64":
+		// The signal taken is the recorded one (the signals replay
+		// sends come in their recorded order): so is its siginfo, with
+		// the recorded sender pid and a SIGCHLD's status and times.
+		_ = c.SetReturn(rec.Ret)
+		for _, b := range writeOut(c, spec, rec, lt.args) {
+			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
+		}
 	case fileIO[name]:
 		// WriteThrough on a real file: recorded data and result.
 		_ = c.SetReturn(rec.Ret)

@@ -114,7 +114,7 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 	var bad []string
 	for i := range s.Mem {
 		reg := &s.Mem[i]
-		if reg.Dir != syscalls.Out || len(reg.Data) == 0 {
+		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || !spec.Uses(c.Arch(), int(reg.Arg), args) {
 			continue
 		}
 		addr, limit, ok := liveRegion(c, spec, reg, args, s.Ret)

@@ -226,7 +226,7 @@
 // No replay waits for ever: once every recorded thread has reached its
 // end (made its last recorded call or exited), or the first process has
 // exited, a program that does nothing (no call, signal, new or ended
-// task) for 5 s is killed, and the replay ends with a Divergence naming
+// task, no task running) for 5 s is killed, and the replay ends with a Divergence naming
 // the threads that were left (a task waiting in pause where its recorded
 // one was killed, for a signal that never comes; a process waiting for
 // it). See end.go.

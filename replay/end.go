@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -10,7 +12,8 @@ import (
 // No replay hangs: once every recorded thread has reached its end (made
 // its last recorded call, or exited), or the program's first process has
 // exited, the live program is watched: when none of its threads has made
-// a call, received a signal, started or ended for endBound, it is killed
+// a call, received a signal, started or ended for endBound, and none is
+// running (computing without calls: state R in /proc), it is killed
 // and the replay reports a divergence naming the threads that were still
 // there. What can be left waiting is a live task blocked where its
 // recorded one was killed (its last call never returned: it waits in
@@ -75,14 +78,39 @@ func (e *engine) watchEnd() {
 			case <-w.quit:
 				return
 			case now := <-tick.C:
-				if now.Sub(time.Unix(0, w.last.Load())) > endBound {
-					w.overdue.Store(true)
-					t.Stop()
-					return
+				if now.Sub(time.Unix(0, w.last.Load())) <= endBound {
+					continue
 				}
+				if running(t.Pids()) {
+					// Computing without calls: not waiting.
+					w.last.Store(now.UnixNano())
+					continue
+				}
+				w.overdue.Store(true)
+				t.Stop()
+				return
 			}
 		}
 	}()
+}
+
+// running reports whether a task of the processes is running (state R
+// in /proc/PID/task/TID/stat).
+func running(pids []int) bool {
+	for _, pid := range pids {
+		tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		for _, task := range tasks {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
+			if err != nil {
+				continue
+			}
+			// pid (comm) state ...: comm may hold spaces and parentheses.
+			if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'R' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // active notes that the program did something (any tracer event).

@@ -151,27 +151,37 @@ func firstPid(t *testing.T, path string) int32 {
 }
 
 // TestReplayEnds: a replay whose program cannot end as recorded (the
-// kill that ended the child is made to fail: the child waits for it in
+// kill that ended a child is made to fail: the child waits for it in
 // pause, its recorded call never having returned) is killed a bounded
-// time after every recorded thread reached its end, with a divergence
-// saying so, instead of hanging until its context expires.
+// time after the program stopped doing anything, with a divergence
+// saying so, instead of hanging until its context expires: when the
+// parent has exited (kill_paused: every recorded thread has reached its
+// end), and when it waits for the child for ever (fork_many).
 func TestReplayEnds(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "kill_paused"))
-	if rec.stdout != "killed the child\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	rule, err := replay.ParseFault("kill:error=ESRCH")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
-	var d *replay.Divergence
-	if !errors.As(r.err, &d) || !strings.Contains(d.Reason, "after every recorded thread had reached its end or its first process had exited: killed") {
-		t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)
-	}
-	t.Log(d)
-	if r.stdout != rec.stdout {
-		t.Errorf("replay printed %q", r.stdout)
+	for _, tc := range []struct {
+		argv   []string
+		out    string
+		reason string
+	}{
+		{[]string{"kill_paused"}, "killed the child\n", "after every recorded thread had reached its end or its first process had exited: killed"},
+		{[]string{"fork_many", "2"}, "forked 2, sum 0, killed 2\n", "(the longest recorded call took less): killed"},
+	} {
+		t.Run(tc.argv[0], func(t *testing.T) {
+			rec := recordRun(t, nil, append([]string{testprog.C(t, tc.argv[0])}, tc.argv[1:]...)...)
+			if rec.stdout != tc.out {
+				t.Fatalf("recording printed %q", rec.stdout)
+			}
+			rule, err := replay.ParseFault("kill:error=ESRCH")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
+			var d *replay.Divergence
+			if !errors.As(r.err, &d) || !strings.Contains(d.Reason, tc.reason) {
+				t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)
+			}
+			t.Log(d)
+		})
 	}
 }
 

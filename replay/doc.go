@@ -223,13 +223,15 @@
 // and live otherwise.
 // # Ending
 //
-// No replay waits for ever: once every recorded thread has reached its
-// end (made its last recorded call or exited), or the first process has
-// exited, a program that does nothing (no call, signal, new or ended
-// task, no task running) for 5 s is killed, and the replay ends with a Divergence naming
-// the threads that were left (a task waiting in pause where its recorded
-// one was killed, for a signal that never comes; a process waiting for
-// it). See end.go.
+// No replay waits for ever: a program that does nothing (no call,
+// signal, new or ended task, and no task running) for 5 s once every
+// recorded thread has reached its end (made its last recorded call or
+// exited) or its first process has exited - before that, for 5 s plus
+// the longest recorded call - is killed, and the replay ends with a
+// Divergence naming the threads that were left (a task waiting in pause
+// where its recorded one was killed, for a signal that never comes; a
+// process waiting for it). The outside world is emulated: nothing else
+// could wake it. See end.go.
 //
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).

@@ -9,17 +9,21 @@ import (
 	"time"
 )
 
-// No replay hangs: once every recorded thread has reached its end (made
-// its last recorded call, or exited), or the program's first process has
-// exited, the live program is watched: when none of its threads has made
-// a call, received a signal, started or ended for endBound, and none is
-// running (computing without calls: state R in /proc), it is killed
-// and the replay reports a divergence naming the threads that were still
-// there. What can be left waiting is a live task blocked where its
-// recorded one was killed (its last call never returned: it waits in
+// No replay hangs. The live program is watched from its start: when none
+// of its threads has made a call, received a signal, started or ended
+// for a while, and none is running (computing without calls: state R in
+// /proc), it is killed and the replay reports a divergence naming the
+// threads that were still there. The while is endBound once every
+// recorded thread has reached its end (made its last recorded call, or
+// exited) or the program's first process has exited; before that,
+// endBound plus the longest recorded call (a real call may legitimately
+// block as long as it did when recorded: a timed futex or sigtimedwait;
+// the outside world is emulated, so nothing else can wake a program that
+// is all blocked). What can be left waiting is a live task blocked where
+// its recorded one was killed (its last call never returned: it waits in
 // pause for the signal) when the signal never comes (a kill that reached
 // another process), or a process waiting for such a one; without this
-// bound such a replay waited until its context expired.
+// watch such a replay waited until its context expired.
 const endBound = 5 * time.Second
 
 // endWatch follows which recorded threads have reached their end.
@@ -27,6 +31,8 @@ type endWatch struct {
 	total   int               // recorded threads
 	done    map[*rthread]bool // those that reached their end
 	started bool              // the watch runs
+	ending  bool              // the bound is endBound
+	bound   atomic.Int64      // how long the program may do nothing (ns)
 	last    atomic.Int64      // when the program last did something (unix ns)
 	quit    chan struct{}     // ends the watch
 	overdue atomic.Bool       // the bound passed: the program is being killed
@@ -42,8 +48,23 @@ func (m *model) threadCount() int {
 	return n
 }
 
-// reachedEnd notes that lt's recorded thread has reached its end (idempotent);
-// when every recorded thread has, the bound starts.
+// longestCall is the longest time a recorded call took.
+func (m *model) longestCall() time.Duration {
+	var d int64
+	for _, ts := range m.byPid {
+		for _, t := range ts {
+			for _, c := range t.calls {
+				if c.Exit > c.Time {
+					d = max(d, c.Exit-c.Time)
+				}
+			}
+		}
+	}
+	return time.Duration(d)
+}
+
+// reachedEnd notes that lt's recorded thread has reached its end
+// (idempotent); when every recorded thread has, the bound tightens.
 func (e *engine) reachedEnd(lt *lthread) {
 	w := &e.end
 	if lt.r == nil || w.done[lt.r] {
@@ -55,12 +76,22 @@ func (e *engine) reachedEnd(lt *lthread) {
 	}
 	w.done[lt.r] = true
 	if len(w.done) == w.total {
-		e.watchEnd()
+		e.atEnd()
 	}
 }
 
-// watchEnd starts the watch (once): the program is killed when it has
-// done nothing for endBound.
+// atEnd tightens the bound to endBound: the program has nothing left to
+// wait for.
+func (e *engine) atEnd() {
+	e.watchEnd()
+	if !e.end.ending && !e.end.overdue.Load() {
+		e.end.ending = true
+		e.end.bound.Store(int64(endBound))
+		e.end.last.Store(time.Now().UnixNano())
+	}
+}
+
+// watchEnd starts the watch (once, at the program's first event).
 func (e *engine) watchEnd() {
 	w := &e.end
 	if w.started {
@@ -68,6 +99,7 @@ func (e *engine) watchEnd() {
 	}
 	w.started = true
 	w.quit = make(chan struct{})
+	w.bound.Store(int64(endBound + e.m.longestCall()))
 	w.last.Store(time.Now().UnixNano())
 	t := e.t
 	go func() {
@@ -78,7 +110,7 @@ func (e *engine) watchEnd() {
 			case <-w.quit:
 				return
 			case now := <-tick.C:
-				if now.Sub(time.Unix(0, w.last.Load())) <= endBound {
+				if now.Sub(time.Unix(0, w.last.Load())) <= time.Duration(w.bound.Load()) {
 					continue
 				}
 				if running(t.Pids()) {
@@ -113,11 +145,13 @@ func running(pids []int) bool {
 	return false
 }
 
-// active notes that the program did something (any tracer event).
+// active notes that the program did something (any tracer event); the
+// first one starts the watch.
 func (e *engine) active() {
-	if e.end.started {
-		e.end.last.Store(time.Now().UnixNano())
+	if !e.end.started {
+		e.watchEnd()
 	}
+	e.end.last.Store(time.Now().UnixNano())
 }
 
 // endExit notes a live thread that ended while the program was being
@@ -141,12 +175,16 @@ func (e *engine) endCheck() *Divergence {
 	if !w.overdue.Load() {
 		return nil
 	}
+	why := " after every recorded thread had reached its end or its first process had exited"
+	if !w.ending {
+		why = " (the longest recorded call took less)"
+	}
 	threads := w.killed
 	if left := e.where(); left != "" {
 		threads = append(threads, left)
 	}
 	d := &Divergence{Thread: "?", Actual: "still running",
-		Reason: fmt.Sprintf("the program did nothing for %v after every recorded thread had reached its end or its first process had exited: killed (%s)", endBound, strings.Join(threads, "; "))}
+		Reason: fmt.Sprintf("the program did nothing for %v%s: killed (%s)", time.Duration(w.bound.Load()).Round(time.Millisecond), why, strings.Join(threads, "; "))}
 	if lt := w.first; lt != nil {
 		d.Thread, d.Index = lt.r.name(), lt.idx
 		if lt.idx > 0 {

@@ -280,7 +280,7 @@ func (e *engine) onExit(ev tracer.ExitEvent) {
 		e.endExit(lt)
 		e.reachedEnd(lt)
 		if ev.Process && lt.r == e.m.root {
-			e.watchEnd() // the first process ended: its children must follow
+			e.atEnd() // the first process ended: its children must follow
 		}
 	}
 	delete(e.threads, ev.Tid)

@@ -65,13 +65,13 @@ type lthread struct {
 	delayed time.Time // when the fd operation in progress was first delayed
 	fdOp    bool      // the call in progress is in its process's fd queue
 
-	inCall     bool   // between the entry and the exit of lt.cur
-	gone       bool   // exited
-	restarting bool   // a real call is to be restarted by the kernel
-	children   int    // tasks it created
-	free       bool   // no more recorded calls (or none): runs for real
-	sent       []rsig // signals the replay sent it, not yet delivered
-	noReap     bool   // the call in progress is a wait made a waitid WNOWAIT
+	inCall     bool             // between the entry and the exit of lt.cur
+	gone       bool             // exited
+	restarting bool             // a real call is to be restarted by the kernel
+	children   int              // tasks it created
+	free       bool             // no more recorded calls (or none): runs for real
+	sent       []recordedSignal // signals the replay sent it, not yet delivered
+	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
 }
 
 type engine struct {

@@ -52,13 +52,21 @@ func TestUnusedArgs(t *testing.T) {
 // TestInterruptedOut: nanosleep, clock_nanosleep and select interrupted
 // by a timer's signal print the time the kernel says was left: the
 // replay prints the recorded values (captured at the interrupted call's
-// exit: the catalogue's intr: arguments).
+// exit, or its restart_syscall's: the catalogue's intr: arguments).
 func TestInterruptedOut(t *testing.T) {
 	rec := recordRun(t, nil, testprog.C(t, "nanosleep_eintr"))
 	for _, want := range []string{"nanosleep: -1 Interrupted system call, rem 4.", "clock_nanosleep: 4, rem 4.", "select: -1 Interrupted system call, timeout left 4."} {
 		if !strings.Contains(rec.stdout, want) {
 			t.Fatalf("recording printed %q, want %q in it", rec.stdout, want)
 		}
+	}
+	sameN(t, rec, 3, nil)
+	// Interrupted twice: first by a signal without handler (the kernel
+	// resumes the sleep as restart_syscall), then by one with a handler:
+	// the remaining time is what the restart_syscall wrote.
+	rec = recordRun(t, nil, testprog.C(t, "nanosleep_restart"))
+	if !strings.Contains(rec.stdout, "nanosleep: -1 Interrupted system call, rem 4.") {
+		t.Fatalf("recording printed %q", rec.stdout)
 	}
 	sameN(t, rec, 3, nil)
 }

@@ -11,7 +11,8 @@
 // upper half is small, as the kernel sees it); and the out arguments the
 // kernel writes also when a call is interrupted (nanosleep's remaining
 // time, select's timeout: syscalls.Arg.Intr) are kept for EINTR and
-// restart results too.
+// restart results too (and for a restart_syscall interrupted in its turn,
+// under the resumed call's argument numbers).
 //
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;

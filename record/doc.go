@@ -4,7 +4,15 @@
 // the syscall catalogue (package syscalls) describes it - strings, paths
 // and buffers into the kernel at entry, buffers and structs out of it at
 // exit with the length the kernel returned, iovec data, argv and envp -
-// plus new tasks, execs, signals, exits and detaches.
+// plus new tasks, execs, signals (with their raw siginfo), exits and
+// detaches. Arguments the call does not use given its flags (open's mode
+// without O_CREAT: syscalls.Spec.Uses) are not followed; lengths are taken
+// at the width of their C type (an int nfds with junk in its register's
+// upper half is small, as the kernel sees it); and the out arguments the
+// kernel writes also when a call is interrupted (nanosleep's remaining
+// time, select's timeout: syscalls.Arg.Intr) are kept for EINTR and
+// restart results too (and for a restart_syscall interrupted in its turn,
+// under the resumed call's argument numbers).
 //
 // It also records the program's hidden inputs that are no system calls
 // (world.go): the AT_RANDOM bytes of every exec (format.Exec.Random), the

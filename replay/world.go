@@ -29,15 +29,15 @@ import (
 // worldModel is what the trace holds of the hidden inputs, by recorded
 // thread.
 type worldModel struct {
-	randoms map[*rthread][][]byte          // AT_RANDOM of each exec, in order
+	randoms map[*rthread][][]byte // AT_RANDOM of each exec, in order
 	// early: AT_RANDOM of execs of threads not created yet, by recorded
 	// tid: the program's first exec comes before its first call (the
 	// execve, written at its exit).
-	early map[int32][][]byte
-	tsc     map[*rthread][]*format.Insn    // rdtsc, rdtscp in order
-	cpuid   map[*rthread][]*format.Insn    // cpuid in order
-	leaves  map[[2]uint32]*format.Insn     // the first cpuid of each leaf/subleaf, any thread
-	mem     map[*rthread][]*format.Syscall // mmap, mmap2, mremap, brk in order
+	early  map[int32][][]byte
+	tsc    map[*rthread][]*format.Insn    // rdtsc, rdtscp in order
+	cpuid  map[*rthread][]*format.Insn    // cpuid in order
+	leaves map[[2]uint32]*format.Insn     // the first cpuid of each leaf/subleaf, any thread
+	mem    map[*rthread][]*format.Syscall // mmap, mmap2, mremap, brk in order
 }
 
 // placementCalls are the memory calls whose results replay compares.

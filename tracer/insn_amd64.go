@@ -307,9 +307,11 @@ func (t *Tracer) inject(th *thread, nr int, atExec bool, args ...uint64) (int64,
 		back.Rax = saved.Orig_rax
 	case int64(saved.Orig_rax) >= 0 && isRestartCode(a, saved.Rax):
 		// A call cut short, whose restart the kernel would do on the way
-		// out of this stop: there is no such way out any more (the thread
-		// is at the injected call's exit), so restart it here as the
-		// kernel does when no handler runs.
+		// out of this stop if a signal or interrupt is pending: the
+		// injected call took that way out already (the thread is at its
+		// exit), so restart it here as the kernel does when no handler
+		// runs. (A detach wakes the thread with a pending-signal check
+		// anyway, which then finds nothing to restart.)
 		back.Rip -= 2
 		back.Rax = saved.Orig_rax
 		if code := int64(int32(saved.Rax)); code == -516 { // ERESTART_RESTARTBLOCK

@@ -45,7 +45,8 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 	if n, _ := th.proc.memory(th.tid).Read(regs.Rip, code[:]); n < 2 {
 		return false
 	}
-	in := Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
+	in := &t.insn // not allocated per instruction
+	*in = Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
 	var size uint64
 	switch {
 	case th.ownTSC && code[0] == 0x0f && (code[1] == 0x31 || code[1] == 0x01 && code[2] == 0xf9),
@@ -76,7 +77,7 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 		return false
 	}
 	if n := t.ntf.Load(); n.onInsn != nil && !th.proc.silent && !th.proc.detach {
-		n.onInsn(&in)
+		n.onInsn(in)
 	}
 	// The instructions write 32-bit registers: the upper halves are
 	// cleared.

@@ -76,6 +76,7 @@ type Tracer struct {
 	call      Call
 	info      ptrace.SyscallInfo
 	co        *colocation // Options.Colocate, once bound
+	insn      Insn        // the trapped instruction being emulated (world.go)
 }
 
 // Options configure a Tracer.

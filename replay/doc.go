@@ -147,7 +147,8 @@
 // fd exactly as open would have. Every other call that creates an fd
 // (socket, accept, accept4, eventfd*, timerfd_create, signalfd* with fd
 // -1 (on an existing signalfd it changes its mask: emulated),
-// inotify_init*, fanotify_init, pidfd_open, open_by_handle_at...) gets a
+// inotify_init*, fanotify_init, pidfd_open, open_by_handle_at, the ioctl
+// requests that return a new fd such as TIOCGPTPEER: syscalls.Spec.NewFd) gets a
 // stand-in too (its recorded out memory, such as accept's peer address,
 // is written), except pipe, pipe2, socketpair, memfd_create and
 // epoll_create*, which are harmless and run for real, and dup*, fcntl

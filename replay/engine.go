@@ -661,7 +661,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		}
 	}
 	fd := lt.proc.fds[fdArg]
-	makesFd := spec != nil && spec.Ret == syscalls.KindFd && !realCalls[name]
+	makesFd := spec != nil && spec.NewFd(c.Arch(), args) && !realCalls[name]
 
 	var m mode
 	switch {
@@ -1057,6 +1057,9 @@ func cloexecOf(spec *syscalls.Spec, rec *format.Syscall) bool {
 			return binary.LittleEndian.Uint64(reg.Data)&oCloexec != 0
 		}
 	}
+	if spec.Name == "ioctl" && uint32(rec.Args[1]) == tiocGPTPeer {
+		return rec.Args[2]&oCloexec != 0 // its argument is open's flags
+	}
 	for i, g := range spec.Args {
 		if g.Kind == syscalls.KindFlags && (g.Name == "flags" || g.Name == "type" || g.Name == "flag") && rec.Args[i]&oCloexec != 0 {
 			return true
@@ -1187,7 +1190,7 @@ func (e *engine) track(c *tracer.Call, lt *lthread, ret int64) {
 			fds[int(int32(binary.LittleEndian.Uint32(b[4:])))] = fdInfo{kind: fdReal, cloexec: cx}
 		}
 	default:
-		if lt.spec != nil && lt.spec.Ret == syscalls.KindFd {
+		if lt.spec != nil && lt.spec.NewFd(c.Arch(), a) {
 			var cx bool
 			if lt.cur != nil {
 				cx = cloexecOf(lt.spec, lt.cur)

@@ -340,7 +340,7 @@ func fdsOf(s *format.Syscall) []int32 {
 			fds = append(fds, int32(s.Args[i]))
 		}
 	}
-	if spec.Ret == syscalls.KindFd && s.Ret >= 0 {
+	if spec.NewFd(s.Arch, s.Args) && s.Ret >= 0 {
 		fds = append(fds, int32(s.Ret))
 	}
 	if fd, ok := allocated(s); ok && fd >= 0 {

@@ -319,7 +319,7 @@ func isFdOp(s *format.Syscall) bool {
 		cmd := int32(s.Args[1])
 		return cmd == fDupFd || cmd == fDupFdCx
 	}
-	return spec.Ret == syscalls.KindFd && !rearms(spec.Name, s.Args)
+	return spec.NewFd(s.Arch, s.Args) && !rearms(spec.Name, s.Args)
 }
 
 func (m *model) flushRestart(t *rthread) {

@@ -174,7 +174,19 @@ func (s *Spec) Uses(a Arch, i int, args [6]uint64) bool {
 	if i < 0 || i >= len(s.Args) {
 		return false
 	}
-	w := s.Args[i].When
+	return s.holds(a, s.Args[i].When, args)
+}
+
+// NewFd reports whether a successful call with these arguments returns a
+// new file descriptor: always for a call whose Ret is KindFd (open,
+// socket, dup...), and for the requests named by RetFd of a call that
+// otherwise returns an int (fcntl's F_DUPFD, ioctl's TIOCGPTPEER).
+func (s *Spec) NewFd(a Arch, args [6]uint64) bool {
+	return s.Ret == KindFd || s.RetFd != nil && s.holds(a, s.RetFd, args)
+}
+
+// holds evaluates w on the arguments (nil: true).
+func (s *Spec) holds(a Arch, w *When, args [6]uint64) bool {
 	if w == nil || int(w.Arg) >= len(s.Args) {
 		return true
 	}
@@ -204,6 +216,10 @@ type Spec struct {
 	Args     []Arg
 	Ret      Kind // KindInt, KindFd, KindPid or KindHex (an address)
 	NoReturn bool // does not return to the caller when it succeeds (exit, execve)
+	// RetFd: the result (of a KindInt call) is a new fd when this holds:
+	// fcntl's F_DUPFD and F_DUPFD_CLOEXEC, ioctl's TIOCGPTPEER,
+	// NS_GET_USERNS... See NewFd.
+	RetFd *When
 }
 
 // Writes reports the arguments whose memory the kernel writes (Dir Out or

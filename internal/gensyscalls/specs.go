@@ -173,6 +173,7 @@ type gSpec struct {
 	Arch     string // "" common, or "i386", "aarch64"
 	Args     []gArg
 	Ret      string
+	RetFd    *gWhen // the result is a new fd when this holds (ret=int calls)
 	NoReturn bool
 }
 
@@ -463,6 +464,12 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					return nil, errf("%s: intr: no argument %q", key, argName)
 				}
 				s.Args[i].Intr = true
+			case strings.HasPrefix(tok, "retfd:"):
+				w, err := parseWhen(strings.TrimPrefix(tok, "retfd:"))
+				if err != nil {
+					return nil, errf("%s: retfd: %v", key, err)
+				}
+				s.RetFd = w
 			case tok == "noreturn":
 				s.NoReturn = true
 			case k == "ret" && hasEq:
@@ -483,7 +490,11 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 						s.Args[i].When = &c
 					}
 				}
-				s.Ret, s.NoReturn = src.Ret, src.NoReturn
+				s.Ret, s.NoReturn, s.RetFd = src.Ret, src.NoReturn, src.RetFd
+				if w := src.RetFd; w != nil {
+					c := *w
+					s.RetFd = &c
+				}
 				full = false
 			case hasEq:
 				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == k })
@@ -517,6 +528,13 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					s.Args[i].Type = common.Args[j].Type
 				}
 			}
+		}
+		if w := s.RetFd; w != nil {
+			j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == w.ref })
+			if j < 0 {
+				return nil, fmt.Errorf("%s: %s: retfd: argument %q not found", HandInput, key, w.ref)
+			}
+			w.Arg = j
 		}
 		for i := range s.Args {
 			a := &s.Args[i]
@@ -574,6 +592,10 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 			if s.NoReturn {
 				b.WriteString(", NoReturn: true")
 			}
+			if s.RetFd != nil {
+				b.WriteString(", RetFd: ")
+				writeWhen(&b, s.RetFd)
+			}
 			if len(s.Args) > 0 {
 				b.WriteString(", Args: []Arg{")
 				for _, a := range s.Args {
@@ -610,21 +632,8 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 						b.WriteString(", Signed: true")
 					}
 					if w := a.When; w != nil {
-						fmt.Fprintf(&b, ", When: &When{Arg: %d, Op: %s", w.Arg, w.Op)
-						if w.Mask != 0 {
-							fmt.Fprintf(&b, ", Mask: %#x", w.Mask)
-						}
-						if len(w.Values) > 0 {
-							b.WriteString(", Values: []uint64{")
-							for k, v := range w.Values {
-								if k > 0 {
-									b.WriteString(", ")
-								}
-								fmt.Fprintf(&b, "%#x", v)
-							}
-							b.WriteString("}")
-						}
-						b.WriteString("}")
+						b.WriteString(", When: ")
+						writeWhen(&b, w)
 					}
 					if a.Intr {
 						b.WriteString(", Intr: true")
@@ -638,4 +647,23 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 		b.WriteString("}\n\n")
 	}
 	return format.Source(b.Bytes())
+}
+
+// writeWhen writes w as a Go &When{...} literal.
+func writeWhen(b *bytes.Buffer, w *gWhen) {
+	fmt.Fprintf(b, "&When{Arg: %d, Op: %s", w.Arg, w.Op)
+	if w.Mask != 0 {
+		fmt.Fprintf(b, ", Mask: %#x", w.Mask)
+	}
+	if len(w.Values) > 0 {
+		b.WriteString(", Values: []uint64{")
+		for k, v := range w.Values {
+			if k > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "%#x", v)
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
 }

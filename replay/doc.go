@@ -283,6 +283,20 @@
 // process waiting for it). The outside world is emulated: nothing else
 // could wake it. See end.go.
 //
+// # Working directory
+//
+// The program starts in the recorded working directory (Header.Cwd; a
+// relative program path is taken from there), or in Options.Dir. When
+// the recorded one is gone (a test's temporary directory, a deleted
+// checkout), the replay does not need it: everything the program read
+// there is in the trace (an open of a file that is not there gets a
+// stand-in, see File descriptors) and getcwd is emulated. The program
+// then runs in a fresh empty temporary directory, removed after, with a
+// warning ("the recorded working directory DIR is gone: ..."). A chdir
+// into a subdirectory of the gone one fails for real and goes on with
+// the recorded result (see Policy); an executable that was there is gone
+// with it (the replay is refused: see Mapped files).
+//
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).
 //

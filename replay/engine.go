@@ -169,6 +169,11 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer devnull.Close()
+	dir, rmDir, err := e.workDir(dir) // a recorded cwd that is gone (polish.go)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	defer rmDir()
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, env, e.o.Stdin
 	e.worldStart(cmd) // address-space randomization, execve path (world.go)

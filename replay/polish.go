@@ -1,5 +1,32 @@
 package replay
 
+import (
+	"fmt"
+	"os"
+)
+
 // tiocGPTPeer is ioctl's TIOCGPTPEER: it opens the pty's other end and
 // returns the new fd; its argument is open's flags.
 const tiocGPTPeer = 0x5441
+
+// workDir returns the directory the program starts in: dir, or, when dir
+// is the recorded working directory (no Options.Dir) and it is gone (or
+// is no directory now), a fresh empty temporary one, removed by cleanup.
+// The program does not need its recorded directory: what it reads there
+// comes from the trace (opens of files that are not there get stand-ins)
+// and getcwd is emulated.
+func (e *engine) workDir(dir string) (string, func(), error) {
+	none := func() {}
+	if e.o.Dir != "" || dir == "" {
+		return dir, none, nil
+	}
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return dir, none, nil
+	}
+	tmp, err := os.MkdirTemp("", "systr-replay-cwd-")
+	if err != nil {
+		return "", none, fmt.Errorf("the recorded working directory %s is gone, and no temporary directory can replace it: %w", dir, err)
+	}
+	e.warn("the recorded working directory %s is gone: the program runs in an empty temporary directory (%s, removed after)", dir, tmp)
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}

@@ -24,7 +24,9 @@
 //
 // The program starts as it was recorded: in the recorded directory (a
 // relative program path such as ./script is taken from there, wherever
-// systr-replay runs), with the recorded environment and execve path,
+// systr-replay runs; if that directory is gone, the program runs in an
+// empty temporary directory, with a warning), with the recorded
+// environment and execve path,
 // without address-space randomization when the recording had none
 // (systr-record's default), with the recorded AT_RANDOM bytes at each
 // exec, and with rdtsc and cpuid trapped and answered from the trace when

@@ -14,7 +14,7 @@
 //	diff      compare two traces after normalizing run-to-run noise
 //	timeline  Chrome / Perfetto trace-event JSON (ui.perfetto.dev)
 //	report    one self-contained HTML page with the summary, tree, files and charts
-//	info      the trace's header and index: command, host, size, events, state
+//	info      the trace's header and index: command, host, limits, vDSO, ASLR, trapped instructions, events, state
 //	repair    rewrite an incomplete trace with an index: repair SRC DST
 //
 // Options that select events (every verb but diff, info and repair):
@@ -463,6 +463,7 @@ func info(w io.Writer, r *format.Reader, path string) error {
 		vdso = "trapped (clock reads recorded as syscalls)"
 	}
 	fmt.Fprintf(w, "vdso:      %s\n", vdso)
+	worldInfo(w, h)
 	var names []string
 	for _, a := range h.Arches {
 		names = append(names, a.String())

@@ -10,7 +10,7 @@
 //	-o FILE          the trace file (default: PROGRAM-PID.sctr, printed at the end)
 //	-e trace=SET     syscalls to record: names, %classes, /regexps, !negation (default: all)
 //	-e signal=SET    signals to record (default: all)
-//	-s SIZE          bytes kept per buffer (default: in 4096, out 1 MiB - replayable)
+//	-s SIZE          bytes kept per buffer, with K or M (default: in 4096, out 1 MiB - replayable; at most 4M)
 //	-p PID[,PID...]  attach to running processes (and all their threads)
 //	--no-env         leave the environment out of the trace
 //	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
@@ -79,7 +79,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 type config struct {
 	out      string
 	exprs    listFlag
-	size     int
+	size     string
 	pids     string
 	noEnv    bool
 	maskFds  listFlag
@@ -117,7 +117,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.out, "o", "", "write the trace to `FILE` (default: PROGRAM-PID.sctr)")
 	fs.Var(&c.exprs, "e", "`trace=SET` or signal=SET, as strace's -e (repeatable)")
-	fs.IntVar(&c.size, "s", 0, "keep at most `SIZE` bytes per buffer (default: in 4096, out 1 MiB)")
+	fs.StringVar(&c.size, "s", "", "keep at most `SIZE` bytes per buffer (K, M suffixes; default: in 4096, out 1 MiB; at most 4M)")
 	fs.StringVar(&c.pids, "p", "", "attach to `PID[,PID...]`")
 	fs.BoolVar(&c.noEnv, "no-env", false, "leave the environment out of the trace")
 	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
@@ -176,11 +176,15 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 		}
 		o.MaskFds = append(o.MaskFds, fd)
 	}
-	if c.size < 0 || c.size > record.MaxLimit {
-		return o, nil, fmt.Errorf("-s %d: the size must be between 1 and %d", c.size, record.MaxLimit)
-	}
-	if c.size > 0 {
-		o.Limits = format.Limits{In: c.size, Out: c.size, Strings: record.DefaultLimits.Strings}
+	if c.size != "" {
+		n, err := parseSize(c.size)
+		if err != nil {
+			return o, nil, fmt.Errorf("-s %q: %w", c.size, err)
+		}
+		if n < 1 || n > record.MaxLimit {
+			return o, nil, fmt.Errorf("-s %s: the size must be between 1 and %d (4M)", c.size, record.MaxLimit)
+		}
+		o.Limits = format.Limits{In: int(n), Out: int(n), Strings: record.DefaultLimits.Strings}
 	}
 	for _, m := range []struct {
 		flag, val string
@@ -204,6 +208,9 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 // parseSize parses a byte count with an optional K, M or G suffix
 // (powers of 1024).
 func parseSize(s string) (int64, error) {
+	if s == "" {
+		return 0, errors.New("not a size (a number of bytes, with K, M or G)")
+	}
 	mult := int64(1)
 	switch strings.ToUpper(s[len(s)-1:]) {
 	case "K":

@@ -334,9 +334,11 @@
 // and cpuid with systr-record --tsc-trap and --cpuid-trap) are trapped
 // again, and each
 // returns its recorded result: rdtsc and rdtscp the recorded values of
-// the thread in recorded order; a thread that reads the counter more
-// often than recorded goes on from the last recorded value at the live
-// rate (one warning). cpuid the recorded answer for the same leaf and
+// the thread in recorded order (the threads of a Go process, which
+// follow one stream, share the process's reads in recorded order: which
+// runtime thread reads the counter is timing); a thread that reads the
+// counter more often than recorded goes on from the last recorded value
+// at the live rate (one warning: harmless unless the output differs). cpuid the recorded answer for the same leaf and
 // subleaf (the thread's next one, else any thread's), or the live CPU's
 // with a warning if the recording never asked: a program replayed on
 // another CPU takes the recorded code paths.

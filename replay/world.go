@@ -35,6 +35,7 @@ type worldModel struct {
 	// execve, written at its exit).
 	early  map[int32][][]byte
 	tsc    map[*rthread][]*format.Insn    // rdtsc, rdtscp in order
+	tscPid map[int32][]*format.Insn       // the same by process, for Go processes (one stream)
 	cpuid  map[*rthread][]*format.Insn    // cpuid in order
 	leaves map[[2]uint32]*format.Insn     // the first cpuid of each leaf/subleaf, any thread
 	mem    map[*rthread][]*format.Syscall // mmap, mmap2, mremap, brk in order
@@ -45,7 +46,7 @@ var placementCalls = set("mmap", "mmap2", "mremap", "brk")
 
 func (w *worldModel) init() {
 	if w.randoms == nil {
-		*w = worldModel{randoms: map[*rthread][][]byte{}, early: map[int32][][]byte{}, tsc: map[*rthread][]*format.Insn{},
+		*w = worldModel{randoms: map[*rthread][][]byte{}, early: map[int32][][]byte{}, tsc: map[*rthread][]*format.Insn{}, tscPid: map[int32][]*format.Insn{},
 			cpuid: map[*rthread][]*format.Insn{}, leaves: map[[2]uint32]*format.Insn{}, mem: map[*rthread][]*format.Syscall{}}
 	}
 }
@@ -63,6 +64,9 @@ func (w *worldModel) noteExec(t *rthread, ev *format.Exec) {
 // noteInsn keeps a trapped instruction of thread t.
 func (w *worldModel) noteInsn(t *rthread, ev *format.Insn) {
 	w.init()
+	if ev.Op != format.CPUID {
+		w.tscPid[ev.Pid] = append(w.tscPid[ev.Pid], ev)
+	}
 	if t == nil {
 		return
 	}
@@ -89,6 +93,8 @@ func (w *worldModel) noteMem(t *rthread, s *format.Syscall) {
 type worldState struct {
 	execs   map[*lthread]int // execs seen, by live thread
 	tscIdx  map[*lthread]int
+	tscGo   map[*goProc]int  // a Go process's threads share its counter reads
+	tscSeq  map[int32]uint64 // the seq of the last recorded read given, by recorded pid
 	cpuIdx  map[*lthread]int
 	memIdx  map[*lthread]int
 	memRec  map[*lthread]*format.Syscall // the recorded call the live one in progress follows
@@ -106,7 +112,7 @@ const (
 // address-space randomization and the execve path string.
 func (e *engine) worldStart(cmd *tracer.Cmd) {
 	h := e.m.hdr
-	e.w = worldState{execs: map[*lthread]int{}, tscIdx: map[*lthread]int{}, cpuIdx: map[*lthread]int{},
+	e.w = worldState{execs: map[*lthread]int{}, tscIdx: map[*lthread]int{}, tscGo: map[*goProc]int{}, tscSeq: map[int32]uint64{}, cpuIdx: map[*lthread]int{},
 		memIdx: map[*lthread]int{}, memRec: map[*lthread]*format.Syscall{}}
 	cmd.NoASLR = h.NoASLR
 	if !h.NoASLR {
@@ -196,10 +202,24 @@ func (e *engine) onInsn(in *tracer.Insn) {
 		return
 	}
 	live := in.TSC()
-	list := e.m.world.tsc[r]
-	if i := e.w.tscIdx[lt]; i < len(list) {
-		e.w.tscIdx[lt] = i + 1
+	list, i := e.m.world.tsc[r], e.w.tscIdx[lt]
+	next := func() { e.w.tscIdx[lt] = i + 1 }
+	if lt != nil && lt.pool != nil {
+		// A Go process: which runtime thread reads the counter, and how
+		// often, is timing; the process's reads in recorded order.
+		// (Reads given before the thread joined the stream are not
+		// given again.)
+		p := lt.pool
+		list, i = e.m.world.tscPid[p.pid], e.w.tscGo[p]
+		for i < len(list) && list[i].Seq <= e.w.tscSeq[p.pid] {
+			i++
+		}
+		next = func() { e.w.tscGo[p] = i + 1 }
+	}
+	if i < len(list) {
+		next()
 		rec := list[i]
+		e.w.tscSeq[rec.Pid] = max(e.w.tscSeq[rec.Pid], rec.Seq)
 		in.EAX, in.EDX = rec.EAX, rec.EDX
 		if in.Op == tracer.InsnRDTSCP {
 			in.ECX = rec.ECX
@@ -212,7 +232,7 @@ func (e *engine) onInsn(in *tracer.Insn) {
 	if r != nil {
 		where = "thread " + r.name()
 	}
-	e.warnOnce("tsc live", "%s read the time-stamp counter more often than recorded: later reads continue from the last recorded value", where)
+	e.warnOnce("tsc live", "%s read the time-stamp counter (rdtsc) more often than recorded: later reads continue from the last recorded value at the live rate; harmless unless the program's output differs (a runtime such as Go's reads it as timing goes)", where)
 	if e.w.tscLive != 0 {
 		in.SetTSC(e.w.tscRec + (live - e.w.tscLive))
 	}

@@ -85,7 +85,10 @@
 // names the intended task even where the program passes a live id the
 // kernel wrote into its memory (a pthread's tid) and where recorded and
 // live pids overlap (a program that forks thousands of children: a
-// recorded pid may be the live pid of another of its processes). A task
+// recorded pid may be the live pid of another of its processes). The pid
+// or tid inside a CPU-time clock id (MAKE_THREAD_CPUCLOCK(tid, ...), from
+// pthread_getcpuclockid; clock_gettime, clock_nanosleep, timer_create...)
+// is compared and translated the same way. A task
 // reaped by a wait, or a thread that exited, is forgotten; a recorded pid
 // without a live task (any more) becomes one no process has (above any
 // pid_max), so that the call fails as recorded instead of reaching an

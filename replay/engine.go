@@ -624,6 +624,9 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 		}
 		// As the kernel takes them: an int's upper bits are ignored.
 		lv, rv := g.Value(a, args[i]), g.Value(a, rec.Args[i])
+		if g.Flags == "clockid" && e.sameClock(lv, rv) {
+			continue // a CPU clock's tid, translated (polish.go)
+		}
 		switch g.Kind {
 		case syscalls.KindPtr, syscalls.KindHex:
 			continue
@@ -837,6 +840,11 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	}
 	var params []tracer.Param
 	for i, g := range spec.Args {
+		if g.Flags == "clockid" {
+			if l, ok := e.clockToLive(lt.args[i], rec.Args[i]); ok {
+				params = append(params, tracer.SetArg(i, l)) // a CPU clock's tid (polish.go)
+			}
+		}
 		if g.Kind != syscalls.KindPid || !spec.Uses(c.Arch(), i, lt.args) {
 			continue
 		}

@@ -3,6 +3,8 @@ package replay
 import (
 	"fmt"
 	"os"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // tiocGPTPeer is ioctl's TIOCGPTPEER: it opens the pty's other end and
@@ -29,4 +31,30 @@ func (e *engine) workDir(dir string) (string, func(), error) {
 	}
 	e.warn("the recorded working directory %s is gone: the program runs in an empty temporary directory (%s, removed after)", dir, tmp)
 	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
+// sameClock says whether live clock id lv names the recorded clock rv: a
+// CPU-time clock id holds a pid or tid (pthread_getcpuclockid builds it
+// from the thread's id), compared after translation, as pid arguments
+// are.
+func (e *engine) sameClock(lv, rv uint64) bool {
+	lp, lth, lw, lok := syscalls.CPUClock(lv)
+	rp, rth, rw, rok := syscalls.CPUClock(rv)
+	return lok && rok && lth == rth && lw == rw && (lp == rp || e.pidToRec(lp) == rp)
+}
+
+// clockToLive translates the pid or tid inside a CPU-time clock id that
+// a real call gets (recorded to live, from the recorded call's value, as
+// pid arguments are); ok is false when nothing changes.
+func (e *engine) clockToLive(lv, rv uint64) (uint64, bool) {
+	lp, th, w, ok := syscalls.CPUClock(lv)
+	rp, _, _, rok := syscalls.CPUClock(rv)
+	if !ok || !rok || lp == 0 {
+		return lv, false
+	}
+	l := e.argPidToLive(lp, rp)
+	if l == lp {
+		return lv, false
+	}
+	return syscalls.MakeCPUClock(l, th, w), true
 }

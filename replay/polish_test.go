@@ -112,3 +112,17 @@ func TestGoTSCWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadCPUClock: a thread reads its own CPU-time clock
+// (pthread_getcpuclockid: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)); the
+// tid inside the clock id is the live one where the recorded one was
+// (glibc takes it from the thread descriptor, which clone3 filled in):
+// it is compared after translation, as pid arguments are ("argument 1
+// (which_clock) differs" on every replay).
+func TestThreadCPUClock(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "sweep/thread_cpuclock"))
+	if rec.stdout != "thread cpu clock read: ok\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	sameN(t, rec, 3, nil)
+}

@@ -542,7 +542,7 @@ func commonFlagSets() []*FlagSet {
 		enumSet("rusage_who", &xlatEnum{vals: []xlatEntry{
 			{0, "RUSAGE_SELF"}, {0xffffffff, "RUSAGE_CHILDREN"}, {1, "RUSAGE_THREAD"},
 		}, unknown: "RUSAGE_???"}),
-		enumSet("clockid", &xlatEnum{vals: []xlatEntry{
+		clockidSet("clockid", &xlatEnum{vals: []xlatEntry{
 			{0, "CLOCK_REALTIME"}, {1, "CLOCK_MONOTONIC"}, {2, "CLOCK_PROCESS_CPUTIME_ID"},
 			{3, "CLOCK_THREAD_CPUTIME_ID"}, {4, "CLOCK_MONOTONIC_RAW"},
 			{5, "CLOCK_REALTIME_COARSE"}, {6, "CLOCK_MONOTONIC_COARSE"}, {7, "CLOCK_BOOTTIME"},

@@ -123,6 +123,10 @@ func liveCalls(t *testing.T) []liveCall {
 			if c.v > 64 && c.set == "signal" {
 				continue
 			}
+		case "clockid":
+			if int32(c.v) < 0 {
+				continue // CPU clocks: strace 6.1 as packaged prints them raw (CLOCK_???)
+			}
 		}
 		add(c.set, c.v)
 	}

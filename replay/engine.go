@@ -99,6 +99,7 @@ type engine struct {
 	w              worldState        // world.go
 	mapped         *liveMapped       // mapped files (mapped.go)
 	goProcs        map[int32]*goProc // Go processes, by recorded pid
+	pol            polishState       // polish.go
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -154,7 +155,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer t.Close()
-	e.t = t
+	e.t, e.pol.ctx = t, ctx
 	if err := t.TraceAll(e.handle); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
@@ -196,7 +197,7 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	if err != nil && !(e.ended && errors.Is(err, tracer.ErrStopped)) {
 		if ctx.Err() != nil {
 			// Where each thread was: what a hang needs to be understood.
-			return &e.res, fmt.Errorf("replay: running %q: %w (threads: %s)", argv, err, e.where())
+			return &e.res, fmt.Errorf("replay: running %q: %w (threads: %s)", argv, err, e.whereAtCancel())
 		}
 		return &e.res, fmt.Errorf("replay: running %q: %w", argv, err)
 	}
@@ -293,6 +294,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
+	e.noteWhere() // before the threads are gone (polish.go)
 	e.active()
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -57,4 +58,30 @@ func (e *engine) clockToLive(lv, rv uint64) (uint64, bool) {
 		return lv, false
 	}
 	return syscalls.MakeCPUClock(l, th, w), true
+}
+
+// polishState is the engine's state for the above.
+type polishState struct {
+	ctx   context.Context
+	where string // where the threads were when the context ended
+}
+
+// noteWhere keeps where each thread is when the replay's context has
+// ended, at the first exit after that: the tracer then kills the program
+// and the threads are gone by the time the error is written.
+func (e *engine) noteWhere() {
+	if e.pol.where == "" && e.pol.ctx != nil && e.pol.ctx.Err() != nil {
+		e.pol.where = e.where()
+	}
+}
+
+// whereAtCancel describes where the threads were when the context ended.
+func (e *engine) whereAtCancel() string {
+	if e.pol.where != "" {
+		return e.pol.where
+	}
+	if w := e.where(); w != "" {
+		return w
+	}
+	return "none left"
 }

@@ -4,8 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
@@ -125,4 +127,20 @@ func TestThreadCPUClock(t *testing.T) {
 		t.Fatalf("recording printed %q", rec.stdout)
 	}
 	sameN(t, rec, 3, nil)
+}
+
+// TestCanceledWhere: a replay stopped by its context (the program still
+// computing) says where each thread was; the list was built after the
+// tracer had killed them, and was empty ("context deadline exceeded
+// (threads: )").
+func TestCanceledWhere(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "polish/spin"), "1000")
+	r := replayWithin(t, rec.path, 300*time.Millisecond)
+	if r.err == nil {
+		t.Fatalf("the replay ended within 300 ms: %q", r.stdout)
+	}
+	msg := r.err.Error()
+	if !strings.Contains(msg, "deadline exceeded") || !regexp.MustCompile(`\(threads: [0-9]+ as [0-9]+ at call [0-9]+ of [0-9]+`).MatchString(msg) {
+		t.Errorf("error %q does not say where the thread was", msg)
+	}
 }

@@ -1321,6 +1321,8 @@ func livePid(c *tracer.Call, lt *lthread) int32 {
 }
 
 func liveTextExit(c *tracer.Call, lt *lthread) string {
-	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args}, nil)
-	return strings.TrimSuffix(s, " <unfinished ...>")
+	// (Its strings as the live memory holds them: a failed execve's
+	// image is still there.)
+	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args, Mem: liveMemory(c)}, nil)
+	return strings.TrimSuffix(strings.TrimSuffix(s, " <unfinished ...>"), " = ?")
 }

@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
+	"github.com/systr/systr/replay"
 )
 
 // TestIoctlNewFd: ioctl TIOCGPTPEER returns a new fd (the pty's other
@@ -142,5 +144,38 @@ func TestCanceledWhere(t *testing.T) {
 	msg := r.err.Error()
 	if !strings.Contains(msg, "deadline exceeded") || !regexp.MustCompile(`\(threads: [0-9]+ as [0-9]+ at call [0-9]+ of [0-9]+`).MatchString(msg) {
 		t.Errorf("error %q does not say where the thread was", msg)
+	}
+}
+
+// TestExecveFailedText: an execve that succeeded when recorded and fails
+// for real at replay (its program was deleted since; --allow-changed) is
+// a divergence whose live call shows the path and argv as strace does,
+// not raw pointers.
+func TestExecveFailedText(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	data, err := os.ReadFile(testprog.C(t, "polish/spin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(t.TempDir(), "prog")
+	if err := os.WriteFile(prog, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rec := recordRun(t, nil, sh, "-c", prog+" 1; echo status $?")
+	if err := os.Remove(prog); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, rec.path, &replay.Options{AllowChanged: true})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) {
+		t.Fatalf("replay: %v, want a divergence", r.err)
+	}
+	// (argv's strings cut at 32 bytes, as strace cuts them)
+	want := `execve("` + prog + `", ["`
+	if !strings.HasPrefix(d.Actual, want) || !strings.Contains(d.Actual, `, "1"], `) || !strings.HasSuffix(d.Actual, ") = -1 ENOENT (No such file or directory)") {
+		t.Errorf("divergence's live call %q, want it to start with %q, hold argv and fail with ENOENT", d.Actual, want)
 	}
 }

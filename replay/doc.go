@@ -222,7 +222,8 @@
 // out buffers cut by the capture limit (-s) or masked (--mask-*), a file
 // cut short (a recorder killed), lost events, a recording of attached
 // processes (never replayable), or a missing environment (--no-env,
-// unless Options.Env is given). With Options.AllowGaps it is replayed
+// unless Options.Env is given); for buffers the capture limit cut, the
+// error says which -s would keep them. With Options.AllowGaps it is replayed
 // anyway with a warning at each gap: calls outside the traced set run for
 // real unverified (one warning per syscall name; writes to the terminal
 // are still shown and skipped), a cut buffer is written as far as it was

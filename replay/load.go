@@ -64,6 +64,7 @@ type model struct {
 	gaps    map[*format.Syscall]string
 	reasons []string // why the trace lacks data (gaps), first ones
 	nGaps   int
+	cutMax  uint64 // the longest out buffer the capture limit cut (polish.go)
 	// pids are the recorded processes.
 	pids map[int32]bool
 	// killedBy are the recorded processes a signal killed, and the signal.
@@ -345,6 +346,7 @@ func (m *model) noteGaps(s *format.Syscall) {
 			why = "masked"
 		case reg.Truncated():
 			why = fmt.Sprintf("cut at %d of %d bytes (capture limit)", len(reg.Data), reg.Len)
+			m.cutMax = max(m.cutMax, reg.Len)
 		default:
 			continue
 		}
@@ -364,6 +366,9 @@ func (m *model) check(o *Options) error {
 		reasons = append(reasons, m.reasons...)
 		if m.nGaps > len(m.reasons) {
 			reasons = append(reasons, fmt.Sprintf("and %d more gaps", m.nGaps-len(m.reasons)))
+		}
+		if h := m.cutHint(); h != "" {
+			reasons = append(reasons, h)
 		}
 	}
 	if len(reasons) == 0 {

@@ -85,3 +85,28 @@ func (e *engine) whereAtCancel() string {
 	}
 	return "none left"
 }
+
+// maxCapture is systr-record's largest -s (record.MaxLimit).
+const maxCapture = 4 << 20
+
+// cutHint says how to get a replayable trace when the capture limit cut
+// out buffers: record again with a larger -s, or replay with gaps.
+func (m *model) cutHint() string {
+	if m.cutMax == 0 {
+		return ""
+	}
+	if m.cutMax > maxCapture {
+		return fmt.Sprintf("a buffer of %d bytes is more than systr-record keeps (-s 4M at most): replay anyway with --allow-gaps (Options.AllowGaps; cut buffers are given as far as kept)", m.cutMax)
+	}
+	size := "4M"
+	for _, s := range []struct {
+		n    uint64
+		text string
+	}{{64 << 10, "64K"}, {256 << 10, "256K"}, {1 << 20, "1M"}, {2 << 20, "2M"}} {
+		if m.cutMax <= s.n {
+			size = s.text
+			break
+		}
+	}
+	return fmt.Sprintf("to get a replayable trace, record again with a larger capture limit (systr-record -s %s), or replay this one anyway with --allow-gaps (Options.AllowGaps; cut buffers are given as far as kept)", size)
+}

@@ -29,7 +29,9 @@
 // or O_TMPFILE, fcntl's argument per command, clone's tid pointers and
 // tls per flag, futex's timeout and second address per operation...); the
 // others are leftover register content. A mismatch is a Divergence naming the recorded thread, the
-// index of the call in it, its seq, and both calls as strace prints them.
+// index of the call in it, its seq, and both calls as strace prints them;
+// when the thread's recorded process had several threads, a note says
+// that thread replay is not dependable yet (issue 16).
 // By default the program is then killed (Replay returns the *Divergence;
 // systr-replay exits 125). With Options.Continue replay goes on
 // best-effort: a call of the same syscall is taken as the match anyway;

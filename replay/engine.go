@@ -319,6 +319,7 @@ func (e *engine) diverge(lt *lthread, rec *format.Syscall, idx int, actual, reas
 	if lt.r == nil {
 		d.Thread = "(not recorded)"
 	}
+	d.Note = e.threadsNote(lt) // polish.go
 	e.res.Divergences = append(e.res.Divergences, d)
 	if e.first == nil {
 		e.first = d

@@ -110,3 +110,17 @@ func (m *model) cutHint() string {
 	}
 	return fmt.Sprintf("to get a replayable trace, record again with a larger capture limit (systr-record -s %s), or replay this one anyway with --allow-gaps (Options.AllowGaps; cut buffers are given as far as kept)", size)
 }
+
+// threadsNote is a divergence's note when the diverging thread's recorded
+// process had more than one thread: which thread does what, and when, is
+// not replayed dependably yet (issue 16).
+func (e *engine) threadsNote(lt *lthread) string {
+	if lt.r == nil {
+		return ""
+	}
+	n := len(e.m.byPid[lt.r.pid])
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf("the recorded process %d had %d threads: replaying threads is not dependable yet (issue 16); the divergence may come from their timing", lt.r.pid, n)
+}

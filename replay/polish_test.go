@@ -179,3 +179,26 @@ func TestExecveFailedText(t *testing.T) {
 		t.Errorf("divergence's live call %q, want it to start with %q, hold argv and fail with ENOENT", d.Actual, want)
 	}
 }
+
+// TestThreadsNote: a divergence in a process that had several threads
+// when recorded says that thread replay is not dependable yet; one in a
+// single-threaded process does not. (Both diverge at their execve: the
+// command line given differs from the recorded one.)
+func TestThreadsNote(t *testing.T) {
+	for _, c := range []struct {
+		prog string
+		note bool
+	}{{"sweep/thread_cpuclock", true}, {"polish/spin", false}} {
+		prog := testprog.C(t, c.prog)
+		rec := recordRun(t, nil, prog)
+		r := run(t, rec.path, &replay.Options{Argv: []string{prog, "another-argument"}})
+		var d *replay.Divergence
+		if !errors.As(r.err, &d) {
+			t.Fatalf("%s: replay: %v, want a divergence", c.prog, r.err)
+		}
+		has := strings.Contains(d.Error(), "\n  note:     the recorded process ") && strings.Contains(d.Note, "had 2 threads: replaying threads is not dependable yet (issue 16)")
+		if has != c.note {
+			t.Errorf("%s: divergence %q: note %v, want %v", c.prog, d.Error(), has, c.note)
+		}
+	}
+}

@@ -87,6 +87,10 @@ type Divergence struct {
 	Expected, Actual string
 	// Reason says what differs.
 	Reason string
+	// Note, if not empty, is a remark on what may have caused it: the
+	// recorded process had several threads, whose replay is not
+	// dependable yet.
+	Note string
 }
 
 func (d *Divergence) Error() string {
@@ -101,6 +105,9 @@ func (d *Divergence) Error() string {
 	}
 	if d.Actual != "" {
 		fmt.Fprintf(&b, "\n  actual:   %s", d.Actual)
+	}
+	if d.Note != "" {
+		fmt.Fprintf(&b, "\n  note:     %s", d.Note)
 	}
 	return b.String()
 }

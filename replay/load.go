@@ -346,7 +346,11 @@ func (m *model) noteGaps(s *format.Syscall) {
 			why = "masked"
 		case reg.Truncated():
 			why = fmt.Sprintf("cut at %d of %d bytes (capture limit)", len(reg.Data), reg.Len)
-			m.cutMax = max(m.cutMax, reg.Len)
+			if lim := m.hdr.Limits.Out; lim > 0 && reg.Len <= uint64(lim) {
+				why = fmt.Sprintf("cut at %d of %d bytes (the rest could not be read when recorded)", len(reg.Data), reg.Len)
+			} else {
+				m.cutMax = max(m.cutMax, reg.Len) // (polish.go: cutHint)
+			}
 		default:
 			continue
 		}

@@ -232,7 +232,7 @@ func (e *engine) onInsn(in *tracer.Insn) {
 	if r != nil {
 		where = "thread " + r.name()
 	}
-	e.warnOnce("tsc live", "%s read the time-stamp counter (rdtsc) more often than recorded: later reads continue from the last recorded value at the live rate; harmless unless the program's output differs (a runtime such as Go's reads it as timing goes)", where)
+	e.warnOnce("tsc live", "%s read the time-stamp counter more often than recorded (rdtsc): later reads continue from the last recorded value at the live rate; harmless unless the program's output differs (a runtime such as Go's reads it as timing goes)", where)
 	if e.w.tscLive != 0 {
 		in.SetTSC(e.w.tscRec + (live - e.w.tscLive))
 	}

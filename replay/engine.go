@@ -471,7 +471,7 @@ func (e *engine) delay(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
 // signalSenders are the calls that send a signal to the process (or
 // thread) named by their first argument.
 var signalSenders = map[string]bool{"kill": true, "tgkill": true, "tkill": true,
-	"rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true}
+	"rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true, "pidfd_send_signal": true}
 
 // delaySignal holds back a signal sent to another recorded process until
 // that process has made every call it had made, when recorded, before the
@@ -485,8 +485,11 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 		return false
 	}
 	target := int32(rec.Args[0])
-	if lt.name == "tkill" {
+	switch lt.name {
+	case "tkill":
 		target = e.m.tidPid[target]
+	case "pidfd_send_signal":
+		target = e.pidfdTarget(c, int(int32(lt.args[0]))) // pidfd.go
 	}
 	if target <= 0 || target == rec.Pid || !e.behind(target, rec) {
 		lt.delayed = time.Time{}
@@ -720,6 +723,9 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	lt.mode = m
 	switch m {
 	case modeEmulate:
+		if e.maskedWait(c, lt, rec) { // sigmask.go
+			return
+		}
 		e.emulate(c, lt, rec)
 	case modeStandin:
 		e.res.Emulated++
@@ -784,6 +790,10 @@ func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd f
 		if rec.Ret < 0 || siginfoPid(rec) == 0 {
 			return modeEmulate
 		}
+	case "rt_sigtimedwait", "rt_sigtimedwait_time64":
+		return e.sigwaitMode(rec) // sigwait.go
+	case "pidfd_open", "pidfd_send_signal", "pidfd_getfd":
+		return e.pidfdMode(lt, rec, fd) // pidfd.go
 	case "prctl":
 		// PR_GET_*: recorded. The others change the process.
 		switch int32(lt.args[0]) {
@@ -883,7 +893,11 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		}
 		opts := lt.args[3] &^ wNoHang
 		if recordedStopOrContinue(rec) {
-			opts |= wNoWait // likewise: the child is not reaped
+			// Likewise: the child is not reaped, and any change will
+			// do: a child continued live may have exited already, and
+			// waitid for WCONTINUED alone finds no child in a zombie
+			// (ECHILD).
+			opts |= wNoWait | wStopped | wExited | wContinued
 		}
 		if opts != lt.args[3] {
 			params = append(params, tracer.SetArg(3, opts))
@@ -1085,6 +1099,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
+	if lt.mode == modeMasked {
+		e.maskedExit(c, lt) // sigmask.go
+	}
 	e.mapExit(c, lt)
 	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 && !c.Restart() {
 		// (A call the kernel restarts - a live signal interrupted it
@@ -1138,6 +1155,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.track(c, lt, ret)
 		if lt.mode == modeReal && rec != nil {
 			e.fixReal(c, lt, rec, ret)
+			e.afterReal(c, lt, rec, ret) // sigwait.go, pidfd.go
 		}
 	}
 }

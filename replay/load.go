@@ -87,6 +87,9 @@ type model struct {
 	world worldModel
 	// mapped is what the trace says about mapped files (mapped.go).
 	mapped *mappedTrace
+	// pidfds are the recorded processes the pidfds of each recorded
+	// process refer to, by pid and fd (pidfd.go).
+	pidfds map[int32]map[int32]int32
 }
 
 const maxReasons = 5
@@ -237,6 +240,8 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 			m.sentKill = map[int32]bool{}
 		}
 		m.sentKill[int32(s.Args[0])] = true
+	case "pidfd_open", "pidfd_send_signal":
+		m.notePidfd(s) // pidfd.go
 	}
 	m.noteGaps(s)
 	if isFdOp(s) {

@@ -22,6 +22,7 @@ var realCalls = set(
 	"set_robust_list", "get_robust_list", "rseq", "set_tid_address", "arch_prctl",
 	"set_thread_area", "get_thread_area", "prlimit64", "setrlimit", "prctl", "personality",
 	"setpgid", "setsid", "umask", "chdir", "fchdir",
+	"pidfd_open", "pidfd_send_signal", "pidfd_getfd", // unless of a stand-in (pidfd.go)
 	// signals
 	"rt_sigaction", "sigaction", "signal", "rt_sigprocmask", "sigprocmask", "sigaltstack",
 	"rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "pause", "rt_sigtimedwait",
@@ -104,6 +105,7 @@ const (
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 	modeFault                    // a fault rule fired: skipped with its error or value
+	modeMasked                   // a masked wait run as ppoll to let a signal in (sigmask.go)
 )
 
 func (m mode) String() string {
@@ -122,6 +124,8 @@ func (m mode) String() string {
 		return "free-skip"
 	case modeDelay:
 		return "delay"
+	case modeMasked:
+		return "masked"
 	}
 	return "?"
 }

@@ -1,0 +1,122 @@
+package replay
+
+import (
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Waits with a signal mask of their own. ppoll, pselect6, epoll_pwait and
+// epoll_pwait2 replace the thread's signal mask while they wait: a program
+// blocks a signal, and lets it in only there (the race-free way to wait
+// for an fd or a signal). When recorded, such a call was interrupted
+// (EINTR) and the handler ran: the signal was pending, blocked, and the
+// call's mask let it in. Emulated, the call would return EINTR with the
+// thread's own mask in force, so the pending signal stays blocked and the
+// handler does not run where it ran.
+//
+// So a masked wait whose recorded result is EINTR is changed at entry into
+// ppoll(NULL, 0, {0, 0}, mask, size) with the program's own mask: the
+// kernel applies the mask, finds the pending signal (a self-sent one is
+// pending live; one the replay injects was sent at the call's entry, see
+// signals.go) and delivers it on the way out, with the thread's own mask
+// saved in the handler's frame, exactly as the recorded call did; with
+// nothing pending it returns at once (no wait). At its exit the
+// arguments are put back (the handler's frame saves them: inline
+// syscalls count on them), the program sees the recorded result and out
+// memory (the time left...). The zero timeout lives on the thread's stack
+// below the red zone, where the kernel itself builds signal frames.
+
+// maskedWaits are the calls that wait with their own signal mask.
+var maskedWaits = set("ppoll", "ppoll_time64", "pselect6", "pselect6_time64", "epoll_pwait", "epoll_pwait2")
+
+// scratchBelowSP is how far below the stack pointer the zero timeout is
+// written: past x86-64's 128-byte red zone.
+const scratchBelowSP = 256
+
+// waitMask returns the address and size of a masked wait's signal set
+// (ok false: the call has none, or NULL).
+func waitMask(c *tracer.Call, name string, args [6]uint64) (set, size uint64, ok bool) {
+	a := c.Arch()
+	switch name {
+	case "ppoll", "ppoll_time64":
+		set, size = args[3], args[4]
+	case "epoll_pwait", "epoll_pwait2":
+		set, size = args[4], args[5]
+	case "pselect6", "pselect6_time64":
+		// Argument 6 points to {const sigset_t *ss; size_t ss_len}.
+		p := ptr(a, args[5])
+		if p == 0 {
+			return 0, 0, false
+		}
+		var ok1, ok2 bool
+		set, ok1 = readWord(c, p)
+		size, ok2 = readWord(c, p+word(a))
+		if !ok1 || !ok2 {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false
+	}
+	set = ptr(a, set)
+	return set, size, set != 0
+}
+
+// maskedWait, at the entry of an emulated call, lets a recorded
+// interruption happen again (see above). It returns false when the call
+// is to be emulated as usual.
+func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
+	if !maskedWaits[lt.name] || rec.Ret != -int64(syscall.EINTR) {
+		return false
+	}
+	set, size, ok := waitMask(c, lt.name, lt.args)
+	if !ok {
+		return false // no mask of its own: the signal is let in as it is
+	}
+	nr, ok := syscalls.Number(c.Arch(), "ppoll") // i386's takes a 32-bit timespec: zeros all the same
+	if !ok {
+		return false
+	}
+	a := c.Arch()
+	ts := (c.SP() - scratchBelowSP) &^ 15
+	if err := c.WriteMem(ts, make([]byte, 16)); err != nil {
+		e.warn("thread %s call %d (%s): no room for a zero timeout on the stack (%v): emulated, its signal may not be delivered here", lt.r.name(), lt.curIdx, lt.name, err)
+		return false
+	}
+	if err := c.Set(tracer.SetNr(nr), tracer.SetArg(0, 0), tracer.SetArg(1, 0), tracer.SetArg(2, ts&argMask(a)),
+		tracer.SetArg(3, set), tracer.SetArg(4, size)); err != nil {
+		e.warn("thread %s call %d (%s): applying its signal mask: %v", lt.r.name(), lt.curIdx, lt.name, err)
+		return false
+	}
+	lt.mode = modeMasked
+	e.res.Emulated++
+	return true
+}
+
+// maskedExit, at the exit of a masked wait run as ppoll, gives the program
+// its arguments back, the recorded result and out memory. A signal the
+// mask let in is delivered after this stop (the result is no longer a
+// restart code, so the call is not restarted if the replay suppresses the
+// signal: the program sees EINTR as recorded).
+func (e *engine) maskedExit(c *tracer.Call, lt *lthread) {
+	rec := lt.cur
+	if ret := c.Ret(); ret != 0 && !c.Restart() {
+		e.warn("thread %s call %d (%s): applying its signal mask returned %d", lt.r.name(), lt.curIdx, lt.name, ret)
+	}
+	params := []tracer.Param{tracer.SetRet(rec.Ret)}
+	first := 0
+	if c.Arch() == syscalls.ARM64 {
+		first = 1 // x0 holds the result
+	}
+	for i := first; i < 6; i++ {
+		params = append(params, tracer.SetArg(i, lt.args[i]))
+	}
+	if err := c.Set(params...); err != nil {
+		e.warn("thread %s call %d (%s): restoring its registers: %v", lt.r.name(), lt.curIdx, lt.name, err)
+	}
+	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
+		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
+	}
+}

@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"encoding/binary"
 	"syscall"
+	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
@@ -18,23 +20,29 @@ import (
 // handler does not run where it ran.
 //
 // So a masked wait whose recorded result is EINTR is changed at entry into
-// ppoll(NULL, 0, {0, 0}, mask, size) with the program's own mask: the
+// ppoll(NULL, 0, {2 s}, mask, size) with the program's own mask: the
 // kernel applies the mask, finds the pending signal (a self-sent one is
 // pending live; one the replay injects was sent at the call's entry, see
 // signals.go) and delivers it on the way out, with the thread's own mask
-// saved in the handler's frame, exactly as the recorded call did; with
-// nothing pending it returns at once (no wait). At its exit the
-// arguments are put back (the handler's frame saves them: inline
-// syscalls count on them), the program sees the recorded result and out
-// memory (the time left...). The zero timeout lives on the thread's stack
-// below the red zone, where the kernel itself builds signal frames.
+// saved in the handler's frame, exactly as the recorded call did. A
+// signal another process of the program sends comes live: the call waits
+// for it, maskWaitLimit at most (then the program gets EINTR without a
+// handler, with a warning: no fd is watched, the recorded call's timeout
+// is not waited for). At its exit the arguments are put back (the
+// handler's frame saves them: inline syscalls count on them), the
+// program sees the recorded result and out memory (the time left...). The
+// timeout lives on the thread's stack below the red zone, where the
+// kernel itself builds signal frames.
 
 // maskedWaits are the calls that wait with their own signal mask.
 var maskedWaits = set("ppoll", "ppoll_time64", "pselect6", "pselect6_time64", "epoll_pwait", "epoll_pwait2")
 
-// scratchBelowSP is how far below the stack pointer the zero timeout is
+// scratchBelowSP is how far below the stack pointer the timeout is
 // written: past x86-64's 128-byte red zone.
 const scratchBelowSP = 256
+
+// maskWaitLimit bounds the wait for the signal a masked wait let in.
+const maskWaitLimit = 2 * time.Second
 
 // waitMask returns the address and size of a masked wait's signal set
 // (ok false: the call has none, or NULL).
@@ -81,8 +89,12 @@ func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 	}
 	a := c.Arch()
 	ts := (c.SP() - scratchBelowSP) &^ 15
-	if err := c.WriteMem(ts, make([]byte, 16)); err != nil {
-		e.warn("thread %s call %d (%s): no room for a zero timeout on the stack (%v): emulated, its signal may not be delivered here", lt.r.name(), lt.curIdx, lt.name, err)
+	// {tv_sec, tv_nsec}: 64-bit fields, or 32-bit ones for i386's ppoll
+	// (little-endian: the same bytes).
+	limit := make([]byte, 16)
+	binary.LittleEndian.PutUint32(limit, uint32(maskWaitLimit/time.Second))
+	if err := c.WriteMem(ts, limit); err != nil {
+		e.warn("thread %s call %d (%s): no room for a timeout on the stack (%v): emulated, its signal may not be delivered here", lt.r.name(), lt.curIdx, lt.name, err)
 		return false
 	}
 	if err := c.Set(tracer.SetNr(nr), tracer.SetArg(0, 0), tracer.SetArg(1, 0), tracer.SetArg(2, ts&argMask(a)),
@@ -102,7 +114,10 @@ func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 // signal: the program sees EINTR as recorded).
 func (e *engine) maskedExit(c *tracer.Call, lt *lthread) {
 	rec := lt.cur
-	if ret := c.Ret(); ret != 0 && !c.Restart() {
+	switch ret := c.Ret(); {
+	case ret == 0:
+		e.warn("thread %s call %d (%s): no signal came within %v of the call, which was interrupted when recorded: EINTR without a handler", lt.r.name(), lt.curIdx, lt.name, maskWaitLimit)
+	case !c.Restart():
 		e.warn("thread %s call %d (%s): applying its signal mask returned %d", lt.r.name(), lt.curIdx, lt.name, ret)
 	}
 	params := []tracer.Param{tracer.SetRet(rec.Ret)}

@@ -38,14 +38,15 @@ func sameWithin(t *testing.T, rec recorded, n int) {
 // a signal the program raised itself (pending live), SIGCHLD of a child
 // that exited (the replay's own, with the recorded siginfo), a timer's
 // SIGALRM (the timer is emulated: the replay sends it at the call's
-// entry). Emulated as before, the calls returned EINTR and no handler
-// ran.
+// entry), a SIGUSR1 a child sends (live: the call waits for it). Emulated
+// as before, the calls returned EINTR and no handler ran.
 func TestMaskedWaits(t *testing.T) {
 	rec := recordRun(t, nil, testprog.C(t, "masked_waits"))
 	for _, want := range []string{
 		"epoll_pwait: -1 Interrupted system call, handler ran 1, still blocked 1\n",
 		"pselect: -1 Interrupted system call, handler ran 1, pid-is-child 1, status 7, code 1, still blocked 1\n",
 		"ppoll: -1 Interrupted system call, handler ran 1, still blocked 1\n",
+		"ppoll from child: -1 Interrupted system call, handler ran 2, still blocked 1\n",
 	} {
 		if !strings.Contains(rec.stdout, want) {
 			t.Fatalf("recording printed %q, want %q in it", rec.stdout, want)
@@ -102,4 +103,19 @@ func TestSigprocSuiteStable(t *testing.T) {
 			sameWithin(t, rec, 10)
 		})
 	}
+}
+
+// TestWaitidContinued: a waitid for a child's continue (WCONTINUED)
+// recorded before the child exited, replayed when the live child has
+// exited already (its 200 ms sleep after the continue is emulated): the
+// wait for the recorded continue takes any change without reaping the
+// child, where waitid for WCONTINUED alone found no child in the zombie
+// (ECHILD, a divergence).
+func TestWaitidContinued(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "waitid_continued"))
+	want := "stopped: 0 code 5 pid-is-child 1 status 19\ncontinued: 0 code 6 pid-is-child 1 status 18\nexited: 0 code 1 pid-is-child 1 status 3\n100 calls between\n"
+	if rec.stdout != want {
+		t.Fatalf("recording printed %q, want %q", rec.stdout, want)
+	}
+	sameWithin(t, rec, 5)
 }

@@ -3,7 +3,8 @@
  * own mask back afterwards): epoll_pwait with a signal the program raised
  * itself; pselect6 with SIGCHLD of a child that exited (the kernel's
  * signal: the handler prints its siginfo); ppoll without fds (a
- * sigsuspend with a timeout) woken by a timer's SIGALRM. Each line says
+ * sigsuspend with a timeout) woken by a timer's SIGALRM, then by a
+ * SIGUSR1 a child sends 50 ms after it started. Each line says
  * whether the handler ran, so that a replay where it does not prints
  * something else. */
 #define _GNU_SOURCE
@@ -87,5 +88,24 @@ int main(void)
 	ts = (struct timespec){5, 0};
 	r = ppoll(NULL, 0, &ts, &none);
 	out("ppoll: %d %s, handler ran %d, still blocked %d\n", r, r < 0 ? strerror(errno) : "", got_alrm, blocked(SIGALRM));
+
+	/* ppoll woken by a signal from another process (which exits only
+	 * once the parent has told what it saw, so that its SIGCHLD does not
+	 * come in the handler). */
+	int done[2];
+	pipe(done);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec d = {0, 50 * 1000 * 1000};
+		nanosleep(&d, NULL);
+		kill(getppid(), SIGUSR1);
+		read(done[0], &d, 1);
+		_exit(0);
+	}
+	ts = (struct timespec){5, 0};
+	r = ppoll(NULL, 0, &ts, &none);
+	out("ppoll from child: %d %s, handler ran %d, still blocked %d\n", r, r < 0 ? strerror(errno) : "", got_usr1, blocked(SIGUSR1));
+	write(done[1], "x", 1);
+	waitpid(pid, NULL, 0);
 	return 0;
 }

@@ -55,11 +55,14 @@
 // mlock*, membarrier, pkey_*, shmat, shmdt;
 // clone, clone3, fork, vfork, execve, execveat, exit, exit_group, wait4,
 // waitid, kill, tgkill, tkill, rt_sigqueueinfo, rt_tgsigqueueinfo;
+// pidfd_open of a process of the recording, pidfd_send_signal and
+// pidfd_getfd on such a pidfd (one of a process outside the recording is
+// a stand-in and its calls are emulated);
 // set_robust_list, rseq, set_tid_address, arch_prctl, set_thread_area,
 // prlimit64, setrlimit, prctl (but PR_GET_NAME, PR_GET_PDEATHSIG,
 // PR_GET_DUMPABLE, PR_GET_SECCOMP), personality, setpgid, setsid, umask,
 // chdir, fchdir; rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn,
-// rt_sigsuspend, pause, rt_sigtimedwait, rt_sigpending; close,
+// rt_sigsuspend, pause, rt_sigtimedwait (but see Signals), rt_sigpending; close,
 // close_range, dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC and
 // F_SETFD on fds that are not stand-ins; other commands are emulated),
 // pipe, pipe2, socketpair, memfd_create, epoll_create, epoll_create1.
@@ -80,7 +83,12 @@
 // rusage; those that returned nothing or failed are emulated. Such a
 // wait waits for the recorded child itself (its live pid, P_PID for
 // waitid), not for any: which child a wait for any returns depends on
-// timing.
+// timing. One that returned a stop or a continue does not reap (WNOWAIT)
+// and takes any change of the child: a child continued live may have
+// exited by then (its calls after the continue are emulated, its sleeps
+// not waited for), and a wait for WCONTINUED alone finds no child in a
+// zombie. A pidfd's process is the live one following the recorded one
+// (pidfd_open's pid is translated; waitid P_PIDFD waits for that child).
 //
 // Emulated: every other call, among them everything that brings in the
 // outside world (read, pread64, readv, preadv, recvfrom, recvmsg,
@@ -128,7 +136,7 @@
 // into eventfd2(0, EFD_CLOEXEC if O_CLOEXEC), which takes the lowest free
 // fd exactly as open would have. Every other call that creates an fd
 // (socket, accept, accept4, eventfd*, timerfd_create, signalfd*,
-// inotify_init*, fanotify_init, pidfd_open, open_by_handle_at...) gets a
+// inotify_init*, fanotify_init, open_by_handle_at...) gets a
 // stand-in too (its recorded out memory, such as accept's peer address,
 // is written), except pipe, pipe2, socketpair, memfd_create and
 // epoll_create*, which are harmless and run for real, and dup*, fcntl
@@ -187,6 +195,33 @@
 // --max-mapped limits, unreadable) maps the live file, with a warning
 // naming it. i386's old mmap (arguments in memory) is not followed. With
 // Options.Inject, mapped files are mapped live, as files are read live.
+//
+// # Signals waited for
+//
+// (How signals are placed in general: see "Memory and limits".) A wait
+// with a signal mask of its own (ppoll, pselect6, epoll_pwait,
+// epoll_pwait2) that was interrupted when recorded (EINTR: its mask let a
+// blocked signal in, a handler ran) is not simply emulated, which would
+// leave the signal blocked and the handler not run: it becomes, at entry,
+// ppoll(NULL, 0, 2 s, its mask), so that the kernel applies the mask and
+// delivers the pending signal (raised by the program, or injected by the
+// replay at the call's entry) or the one another process of the program
+// sends meanwhile, with the thread's own mask saved in the handler's
+// frame; at its exit its arguments are put back and it returns the
+// recorded result and out memory. Signals a program sends itself with
+// sigqueue (rt_sigqueueinfo and rt_tgsigqueueinfo carry the si_pid the
+// program wrote: getpid's, the recorded pid) arrive live like those of
+// kill.
+//
+// rt_sigtimedwait (sigwaitinfo, sigtimedwait, sigwait) consumes a
+// signal. One that took a signal the kernel raised (a timer's: SI_TIMER,
+// SI_KERNEL; SIGCHLD; a message queue's) or one from outside the
+// recording is emulated with the recorded result and siginfo: the timer
+// or alarm that raised it is emulated, so it never comes live (the call
+// waited for ever). One that took a signal the program sent runs for real
+// (the live signal is consumed) and gets the recorded signal number and
+// siginfo (si_pid the recorded sender). A recorded timeout (EAGAIN) is
+// emulated, not waited for; a recorded EINTR runs for real.
 //
 // # Gaps
 //

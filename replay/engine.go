@@ -748,6 +748,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	case modeReal:
 		e.res.Real++
 		e.prepareReal(c, lt, rec)
+		e.sigwaitEntry(c, lt, rec) // sigwait.go
 		e.mapEntry(c, lt)
 	}
 }

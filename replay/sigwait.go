@@ -17,7 +17,12 @@ import (
 //     tgkill, sigqueue...: real calls) is pending live: the call runs for
 //     real, so that the live signal is consumed as recorded, and the
 //     program gets the recorded signal number and siginfo (si_pid the
-//     recorded sender, not the live one; si_uid...).
+//     recorded sender, not the live one; si_uid...). It waits for that
+//     signal only (its set is changed at entry into one with the
+//     recorded signal, on the stack below the red zone, and given back
+//     at exit): a live copy of a kernel signal whose recorded wait was
+//     emulated (a child's SIGCHLD) may be pending too, and would be
+//     taken first.
 //   - one the kernel raised (a timer: SI_TIMER; a child: SIGCHLD; an
 //     alarm; a message queue) or a process outside the recording sent
 //     never comes live, since its cause is emulated (timer_create,
@@ -59,9 +64,31 @@ func recordedSiginfo(rec *format.Syscall, arg int) (code, pid int32, ok bool) {
 	return int32(binary.LittleEndian.Uint32(reg.Data[8:])), int32(binary.LittleEndian.Uint32(reg.Data[off:])), true
 }
 
-// sigwaitExit gives a real rt_sigtimedwait that took a signal the
-// recorded siginfo (the live one has live pids).
+// sigwaitEntry makes a real rt_sigtimedwait that took a signal when
+// recorded wait for that signal only.
+func (e *engine) sigwaitEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) {
+	if !sigwaits[lt.name] || rec.Ret <= 0 || rec.Ret > 64 || lt.args[3] != 8 || rec.Flags&format.Unfinished != 0 {
+		return
+	}
+	set := (c.SP() - scratchBelowSP) &^ 15
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], 1<<(rec.Ret-1))
+	if err := c.WriteMem(set, b[:]); err != nil {
+		return // (the program's own set: any of its signals may come)
+	}
+	if err := c.Set(tracer.SetArg(0, set&argMask(c.Arch()))); err != nil {
+		e.warn("thread %s call %d (%s): waiting for signal %d only: %v", lt.r.name(), lt.curIdx, lt.name, rec.Ret, err)
+	}
+}
+
+// sigwaitExit gives a real rt_sigtimedwait its set back and, when it took
+// a signal, the recorded siginfo (the live one has live pids).
 func (e *engine) sigwaitExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret int64) {
+	if c.Arg(0) != lt.args[0] && c.Arch() != syscalls.ARM64 { // (arm64's x0 holds the result)
+		if err := c.Set(tracer.SetArg(0, lt.args[0])); err != nil {
+			e.warn("thread %s call %d (%s): restoring its set: %v", lt.r.name(), lt.curIdx, lt.name, err)
+		}
+	}
 	if ret <= 0 || rec.Ret <= 0 {
 		return
 	}

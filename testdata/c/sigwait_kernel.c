@@ -2,7 +2,8 @@
  * raised: a child's SIGCHLD (its pid, status and code in the siginfo), an
  * interval timer's SIGALRM, a POSIX timer's signal with its value; and one
  * the program sent itself with sigqueue (its value, si_pid the program's
- * own pid). */
+ * own pid). Then every signal is let in with a handler: none was left
+ * pending (a handler that runs says so). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include <unistd.h>
 #include "common.h"
 
+static volatile int stray;
+static void on_stray(int sig) { stray = sig; }
+
 int main(void)
 {
 	sigset_t set;
@@ -19,7 +23,7 @@ int main(void)
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGALRM);
 	sigaddset(&set, SIGRTMIN);
-	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGRTMIN + 1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	siginfo_t si;
 
@@ -48,8 +52,13 @@ int main(void)
 	r = sigwaitinfo(&set, &si);
 	out("timer %d: code SI_TIMER %d value %d\n", r == SIGRTMIN, si.si_code == SI_TIMER, si.si_value.sival_int);
 
-	sigqueue(getpid(), SIGUSR2, (union sigval){.sival_int = 5});
+	sigqueue(getpid(), SIGRTMIN + 1, (union sigval){.sival_int = 5});
 	r = sigwaitinfo(&set, &si);
-	out("sigqueue %d: self %d value %d code %d\n", r == SIGUSR2, si.si_pid == getpid(), si.si_value.sival_int, si.si_code);
+	out("sigqueue %d: self %d value %d code %d\n", r == SIGRTMIN + 1, si.si_pid == getpid(), si.si_value.sival_int, si.si_code);
+
+	signal(SIGRTMIN + 1, on_stray);
+	signal(SIGCHLD, on_stray);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	out("left pending: %d\n", stray);
 	return 0;
 }

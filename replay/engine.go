@@ -720,12 +720,12 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	default:
 		m = modeEmulate
 	}
+	if m == modeEmulate && e.maskedWait(c, lt, rec) { // sigmask.go
+		return
+	}
 	lt.mode = m
 	switch m {
 	case modeEmulate:
-		if e.maskedWait(c, lt, rec) { // sigmask.go
-			return
-		}
 		e.emulate(c, lt, rec)
 	case modeStandin:
 		e.res.Emulated++

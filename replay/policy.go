@@ -98,6 +98,7 @@ type mode uint8
 
 const (
 	modeEmulate  mode = iota + 1 // skip, recorded result and out memory
+	modeMasked                   // a masked wait run as ppoll to let a signal in (sigmask.go)
 	modeReal                     // the kernel runs it
 	modeStandin                  // an fd-creating call made an eventfd2
 	modeBlock                    // recorded unfinished: block (pause) until killed
@@ -105,13 +106,14 @@ const (
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 	modeFault                    // a fault rule fired: skipped with its error or value
-	modeMasked                   // a masked wait run as ppoll to let a signal in (sigmask.go)
 )
 
 func (m mode) String() string {
 	switch m {
 	case modeEmulate:
 		return "emulate"
+	case modeMasked:
+		return "masked"
 	case modeReal:
 		return "real"
 	case modeStandin:
@@ -124,8 +126,6 @@ func (m mode) String() string {
 		return "free-skip"
 	case modeDelay:
 		return "delay"
-	case modeMasked:
-		return "masked"
 	}
 	return "?"
 }

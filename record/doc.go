@@ -4,7 +4,15 @@
 // the syscall catalogue (package syscalls) describes it - strings, paths
 // and buffers into the kernel at entry, buffers and structs out of it at
 // exit with the length the kernel returned, iovec data, argv and envp -
-// plus new tasks, execs, signals, exits and detaches.
+// plus new tasks, execs, signals (with their raw siginfo), exits and
+// detaches. Arguments the call does not use given its flags (open's mode
+// without O_CREAT: syscalls.Spec.Uses) are not followed; lengths are taken
+// at the width of their C type (an int nfds with junk in its register's
+// upper half is small, as the kernel sees it); and the out arguments the
+// kernel writes also when a call is interrupted (nanosleep's remaining
+// time, select's timeout: syscalls.Arg.Intr) are kept for EINTR and
+// restart results too (and for a restart_syscall interrupted in its turn,
+// under the resumed call's argument numbers).
 //
 // It also records the program's hidden inputs that are no system calls
 // (world.go): the AT_RANDOM bytes of every exec (format.Exec.Random), the
@@ -61,9 +69,13 @@
 // offset pointer's new value, or the fd's position from
 // /proc/TID/fdinfo/N, minus the result), else from the destination when
 // it is a regular file; they go into a region with Arg -1 and Field
-// format.CopiedField, cut at the out limit (-s) like a read's buffer. Data
-// copied from a pipe to anything but a regular file cannot be read again
-// (a pipe's bytes are gone): the region is flagged format.Unavailable.
+// format.CopiedField, cut at the out limit (-s) like a read's buffer.
+// A pipe's bytes are gone once moved: at the entry of a splice or tee out
+// of a pipe into something that is not a regular file, the recorder
+// copies what the pipe holds without consuming it (tee into a pipe of its
+// own) and keeps as much of it as the call moved; bytes that arrived in
+// the pipe after the entry are missing (Fault), and when the pipe could
+// not be read at all the region is flagged format.Unavailable.
 // Masked fds give a Redacted region.
 //
 // Not captured yet: the socket address and control data inside a msghdr

@@ -117,6 +117,9 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || reg.Arg < 0 && reg.Field == format.CopiedField {
 			continue // (bytes copied inside the kernel: see showCopy)
 		}
+		if !spec.Uses(c.Arch(), int(reg.Arg), args) {
+			continue
+		}
 		addr, limit, ok := liveRegion(c, spec, reg, args, s.Ret)
 		if !ok {
 			bad = append(bad, fmt.Sprintf("arg %d field %d: no live address", reg.Arg, reg.Field))

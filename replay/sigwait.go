@@ -81,23 +81,17 @@ func (e *engine) sigwaitEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) 
 	}
 }
 
-// sigwaitExit gives a real rt_sigtimedwait its set back and, when it took
-// a signal, the recorded siginfo (the live one has live pids).
+// sigwaitExit gives a real rt_sigtimedwait its set back.
 func (e *engine) sigwaitExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret int64) {
 	if c.Arg(0) != lt.args[0] && c.Arch() != syscalls.ARM64 { // (arm64's x0 holds the result)
 		if err := c.Set(tracer.SetArg(0, lt.args[0])); err != nil {
 			e.warn("thread %s call %d (%s): restoring its set: %v", lt.r.name(), lt.curIdx, lt.name, err)
 		}
 	}
-	if ret <= 0 || rec.Ret <= 0 {
-		return
-	}
-	if ret != rec.Ret {
+	if ret > 0 && rec.Ret > 0 && ret != rec.Ret {
 		e.warn("thread %s call %d: %s took signal %d for real, recorded %d: the program gets the recorded one", lt.r.name(), lt.curIdx, lt.name, ret, rec.Ret)
 	}
-	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
-		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
-	}
+	// (fixReal gave it the recorded result and siginfo.)
 }
 
 // afterReal completes, at its exit, a real call that succeeded or failed

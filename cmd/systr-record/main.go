@@ -294,7 +294,7 @@ func (c *config) record(stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}
-	topts := tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID}
+	topts := o.TracerOptions()
 	c.cpu.Apply(&topts, len(pids) > 0)
 	t, err := tracer.New(topts)
 	if err != nil {
@@ -322,9 +322,8 @@ func (c *config) record(stderr io.Writer) int {
 		startErr = t.Attach(pids...)
 	} else {
 		// The program gets the recorder's own stdin, stdout and stderr.
-		cmd := tracer.Command(c.argv[0], c.argv[1:]...)
+		cmd := o.Command(c.argv...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		cmd.NoASLR = o.NoASLR
 		_, startErr = t.Start(cmd)
 	}
 	if startErr == nil {

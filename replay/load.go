@@ -90,6 +90,9 @@ type model struct {
 	// pidfds are the recorded processes the pidfds of each recorded
 	// process refer to, by pid and fd (pidfd.go).
 	pidfds map[int32]map[int32]int32
+	// liveIntr are the calls (by thread and index) a signal that comes
+	// live interrupted, with their restart code (sigmask.go).
+	liveIntr map[*rthread]map[int]int64
 }
 
 const maxReasons = 5

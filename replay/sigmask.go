@@ -19,6 +19,16 @@ import (
 // thread's own mask in force, so the pending signal stays blocked and the
 // handler does not run where it ran.
 //
+// Likewise an emulated call (a read of a pipe, a nanosleep...) that a
+// signal another process of the program sent interrupted when recorded
+// (kill runs for real: the signal comes live, but the emulated call
+// would return at once, before it came, and the handler would run
+// later, elsewhere): it waits for that signal the same way, with the
+// thread's own mask, and then takes the recorded restart code, so that
+// the kernel restarts the call after the handler (ERESTARTSYS with
+// SA_RESTART: the restarted call is the next recorded one) or the
+// program sees EINTR, as when recorded.
+//
 // So a masked wait whose recorded result is EINTR is changed at entry into
 // ppoll(NULL, 0, {2 s}, mask, size) with the program's own mask: the
 // kernel applies the mask, finds the pending signal (a self-sent one is
@@ -72,16 +82,37 @@ func waitMask(c *tracer.Call, name string, args [6]uint64) (set, size uint64, ok
 	return set, size, set != 0
 }
 
+// noteLiveIntr notes, while loading, a signal that interrupted a call of
+// t and comes live at replay (not one the replay sends itself: those are
+// sent at the call's entry).
+func (m *model) noteLiveIntr(t *rthread, s *format.Signal) {
+	if t.restarted == nil || s.Delivered == 0 || m.injected(s) {
+		return
+	}
+	if m.liveIntr == nil {
+		m.liveIntr = map[*rthread]map[int]int64{}
+	}
+	if m.liveIntr[t] == nil {
+		m.liveIntr[t] = map[int]int64{}
+	}
+	m.liveIntr[t][len(t.calls)] = t.restarted.Ret // the index the call gets
+}
+
 // maskedWait, at the entry of an emulated call, lets a recorded
 // interruption happen again (see above). It returns false when the call
 // is to be emulated as usual.
 func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
-	if !maskedWaits[lt.name] || rec.Ret != -int64(syscall.EINTR) {
+	if rec.Ret != -int64(syscall.EINTR) || lt.r == nil {
 		return false
 	}
-	set, size, ok := waitMask(c, lt.name, lt.args)
-	if !ok {
-		return false // no mask of its own: the signal is let in as it is
+	set, size, ok := uint64(0), uint64(8), false
+	if maskedWaits[lt.name] {
+		set, size, ok = waitMask(c, lt.name, lt.args)
+	}
+	if _, live := e.m.liveIntr[lt.r][lt.curIdx]; !ok && !live {
+		// No mask of its own and no signal to wait for: the signal the
+		// replay sends at its entry is let in as it is.
+		return false
 	}
 	nr, ok := syscalls.Number(c.Arch(), "ppoll") // i386's takes a 32-bit timespec: zeros all the same
 	if !ok {
@@ -107,20 +138,35 @@ func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 	return true
 }
 
-// maskedExit, at the exit of a masked wait run as ppoll, gives the program
-// its arguments back, the recorded result and out memory. A signal the
-// mask let in is delivered after this stop (the result is no longer a
-// restart code, so the call is not restarted if the replay suppresses the
-// signal: the program sees EINTR as recorded).
+// maskedExit, at the exit of a wait run as ppoll, gives the program its
+// call back: its arguments, the recorded result and out memory. A signal
+// that came is delivered after this stop. A masked wait returns EINTR
+// (not a restart code: the call is not restarted if the replay
+// suppresses the signal); a call a live signal interrupted returns its
+// recorded restart code, with its number, so that the kernel restarts it
+// or makes it EINTR as it did when recorded (ERESTART_RESTARTBLOCK, whose
+// restart needs the kernel's own state, and every code on arm64, whose
+// restart takes argument 0 from a register the tracer cannot set: EINTR).
 func (e *engine) maskedExit(c *tracer.Call, lt *lthread) {
 	rec := lt.cur
+	result, restart := rec.Ret, false
 	switch ret := c.Ret(); {
 	case ret == 0:
 		e.warn("thread %s call %d (%s): no signal came within %v of the call, which was interrupted when recorded: EINTR without a handler", lt.r.name(), lt.curIdx, lt.name, maskWaitLimit)
 	case !c.Restart():
-		e.warn("thread %s call %d (%s): applying its signal mask returned %d", lt.r.name(), lt.curIdx, lt.name, ret)
+		e.warn("thread %s call %d (%s): waiting for its signal returned %d", lt.r.name(), lt.curIdx, lt.name, ret)
+	default:
+		if code, live := e.m.liveIntr[lt.r][lt.curIdx]; live && code >= -515 && code <= -512 && c.Arch() != syscalls.ARM64 {
+			result, restart = code, true // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
+		}
 	}
-	params := []tracer.Param{tracer.SetRet(rec.Ret)}
+	params := []tracer.Param{tracer.SetRet(result)}
+	if restart {
+		params = append(params, tracer.SetNr(lt.nr))
+		// (The engine sends the signals recorded after a call only
+		// when it is not restarted: they come now.)
+		defer e.sendSignals(lt, lt.curIdx, c.Pid(), c.Tid())
+	}
 	first := 0
 	if c.Arch() == syscalls.ARM64 {
 		first = 1 // x0 holds the result

@@ -74,6 +74,7 @@ const (
 
 // noteSignal places a recorded signal after the thread's last call.
 func (m *model) noteSignal(t *rthread, s *format.Signal) {
+	m.noteLiveIntr(t, s) // sigmask.go
 	if !m.injected(s) || s.Delivered == 0 {
 		return
 	}

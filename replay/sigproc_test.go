@@ -122,3 +122,20 @@ func TestWaitidContinued(t *testing.T) {
 	}
 	sameWithin(t, rec, 5)
 }
+
+// TestLiveSignalInterrupts: a child sends its parent SIGUSR1 while the
+// parent is blocked in a read of a pipe (with SA_RESTART: the read
+// restarts after the handler; without: EINTR) and in nanosleep (EINTR,
+// the time left). Those calls are emulated: they returned at once,
+// before the child's live signal came, and the handler ran elsewhere
+// (a divergence). Now each waits for the signal and takes its recorded
+// restart code, so that the handler runs inside it and the kernel
+// restarts it or makes it EINTR as when recorded.
+func TestLiveSignalInterrupts(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "restart"))
+	want := "read with SA_RESTART: got \"data\", handler ran 1 time\nread without SA_RESTART: EINTR, handler ran 1 time, then got \"data\"\n"
+	if !strings.HasPrefix(rec.stdout, want) || rec.status.Code != 0 {
+		t.Fatalf("recording printed %q (%+v), want it to begin with %q", rec.stdout, rec.status, want)
+	}
+	sameWithin(t, rec, 5)
+}

@@ -231,7 +231,16 @@
 // replay at the call's entry) or the one another process of the program
 // sends meanwhile, with the thread's own mask saved in the handler's
 // frame; at its exit its arguments are put back and it returns the
-// recorded result and out memory. Signals a program sends itself with
+// recorded result and out memory. Likewise an emulated call (a read of a
+// pipe, a nanosleep) that a signal from another process of the program
+// interrupted when recorded: kill runs for real, so the signal comes
+// live, but the emulated call would return before it came and the
+// handler run elsewhere. The call becomes ppoll(NULL, 0, 2 s, NULL): it
+// waits for the signal with the thread's own mask, then gets its
+// recorded restart code and number back, so that the kernel restarts it
+// after the handler (ERESTARTSYS with SA_RESTART: the restarted call is
+// the next recorded one) or makes it EINTR, as when recorded (on arm64,
+// and for ERESTART_RESTARTBLOCK: EINTR). Signals a program sends itself with
 // sigqueue (rt_sigqueueinfo and rt_tgsigqueueinfo carry the si_pid the
 // program wrote: getpid's, the recorded pid) arrive live like those of
 // kill.
@@ -242,8 +251,10 @@
 // recording is emulated with the recorded result and siginfo: the timer
 // or alarm that raised it is emulated, so it never comes live (the call
 // waited for ever). One that took a signal the program sent runs for real
-// (the live signal is consumed) and gets the recorded signal number and
-// siginfo (si_pid the recorded sender). A recorded timeout (EAGAIN) is
+// (the live signal is consumed), waiting for that signal only (a live
+// copy of a kernel signal whose wait was emulated may be pending too),
+// and gets the recorded signal number and siginfo (si_pid the recorded
+// sender). A recorded timeout (EAGAIN) is
 // emulated, not waited for; a recorded EINTR runs for real.
 //
 // # Gaps

@@ -1128,6 +1128,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.
+			e.sendAfterIntr(c, lt) // sigmask.go
 			return
 		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {

@@ -92,7 +92,7 @@ type model struct {
 	pidfds map[int32]map[int32]int32
 	// liveIntr are the calls (by thread and index) a signal that comes
 	// live interrupted, with their restart code (sigmask.go).
-	liveIntr map[*rthread]map[int]int64
+	liveIntr map[*rthread]map[int]*liveIntr
 }
 
 const maxReasons = 5

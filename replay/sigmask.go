@@ -8,6 +8,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
 )
 
 // Waits with a signal mask of their own. ppoll, pselect6, epoll_pwait and
@@ -82,6 +83,18 @@ func waitMask(c *tracer.Call, name string, args [6]uint64) (set, size uint64, ok
 	return set, size, set != 0
 }
 
+// liveIntr is a recorded call that a signal which comes live at replay
+// interrupted (one sent by another process of the program).
+type liveIntr struct {
+	code int64 // the call's restart code
+	// after are the signals the replay sends itself that came in the
+	// same interruption, after the live one (a child's SIGCHLD delivered
+	// right after the SIGUSR1 the child sent): sent when the call is
+	// interrupted at replay, not at its entry, where they would interrupt
+	// it first (and, with no handler, make the kernel restart it).
+	after []recordedSignal
+}
+
 // noteLiveIntr notes, while loading, a signal that interrupted a call of
 // t and comes live at replay (not one the replay sends itself: those are
 // sent at the call's entry).
@@ -90,12 +103,40 @@ func (m *model) noteLiveIntr(t *rthread, s *format.Signal) {
 		return
 	}
 	if m.liveIntr == nil {
-		m.liveIntr = map[*rthread]map[int]int64{}
+		m.liveIntr = map[*rthread]map[int]*liveIntr{}
 	}
 	if m.liveIntr[t] == nil {
-		m.liveIntr[t] = map[int]int64{}
+		m.liveIntr[t] = map[int]*liveIntr{}
 	}
-	m.liveIntr[t][len(t.calls)] = t.restarted.Ret // the index the call gets
+	if m.liveIntr[t][len(t.calls)] == nil { // the index the call gets
+		m.liveIntr[t][len(t.calls)] = &liveIntr{code: t.restarted.Ret}
+	}
+}
+
+// afterLiveIntr keeps, while loading, a signal the replay sends that came
+// after a live one in the same interruption of a call (see liveIntr).
+func (m *model) afterLiveIntr(t *rthread, s *format.Signal) bool {
+	li := m.liveIntr[t][len(t.calls)]
+	if li == nil {
+		return false
+	}
+	li.after = append(li.after, recordedSignal{syscall.Signal(s.Delivered), s.Info})
+	return true
+}
+
+// sendAfterIntr, at the exit of a call that a live signal interrupted as
+// recorded, sends the signals that came after that one.
+func (e *engine) sendAfterIntr(c *tracer.Call, lt *lthread) {
+	li := e.m.liveIntr[lt.r][lt.curIdx]
+	if li == nil {
+		return
+	}
+	for _, rs := range li.after {
+		if err := unix.Tgkill(c.Pid(), c.Tid(), rs.sig); err == nil {
+			lt.sent = append(lt.sent, rs)
+		}
+	}
+	li.after = nil
 }
 
 // maskedWait, at the entry of an emulated call, lets a recorded
@@ -109,7 +150,7 @@ func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 	if maskedWaits[lt.name] {
 		set, size, ok = waitMask(c, lt.name, lt.args)
 	}
-	if _, live := e.m.liveIntr[lt.r][lt.curIdx]; !ok && !live {
+	if e.m.liveIntr[lt.r][lt.curIdx] == nil && !ok {
 		// No mask of its own and no signal to wait for: the signal the
 		// replay sends at its entry is let in as it is.
 		return false
@@ -156,9 +197,10 @@ func (e *engine) maskedExit(c *tracer.Call, lt *lthread) {
 	case !c.Restart():
 		e.warn("thread %s call %d (%s): waiting for its signal returned %d", lt.r.name(), lt.curIdx, lt.name, ret)
 	default:
-		if code, live := e.m.liveIntr[lt.r][lt.curIdx]; live && code >= -515 && code <= -512 && c.Arch() != syscalls.ARM64 {
-			result, restart = code, true // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
+		if li := e.m.liveIntr[lt.r][lt.curIdx]; li != nil && li.code >= -515 && li.code <= -512 && c.Arch() != syscalls.ARM64 {
+			result, restart = li.code, true // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
 		}
+		e.sendAfterIntr(c, lt)
 	}
 	params := []tracer.Param{tracer.SetRet(result)}
 	if restart {

@@ -79,6 +79,9 @@ func (m *model) noteSignal(t *rthread, s *format.Signal) {
 		return
 	}
 	if t.restarted != nil {
+		if m.afterLiveIntr(t, s) { // sigmask.go
+			return
+		}
 		// It interrupted a call that is still to be placed (at the end
 		// of calls): sent at that call's entry, it interrupts it again.
 		if t.during == nil {

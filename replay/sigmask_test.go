@@ -18,7 +18,7 @@ import (
 // diverged so, one recording in a few). One that came first is sent at
 // the entry, as before.
 func TestLiveIntrOrder(t *testing.T) {
-	usr1 := &format.Signal{Signal: int32(syscall.SIGUSR1), Delivered: int32(syscall.SIGUSR1), SenderPid: 101}         // SI_USER from the child
+	usr1 := &format.Signal{Signal: int32(syscall.SIGUSR1), Delivered: int32(syscall.SIGUSR1), SenderPid: 101}          // SI_USER from the child
 	chld := &format.Signal{Signal: int32(syscall.SIGCHLD), Delivered: int32(syscall.SIGCHLD), Code: 1, SenderPid: 101} // CLD_EXITED
 
 	m := &model{pids: map[int32]bool{100: true, 101: true}}

@@ -25,8 +25,7 @@ var knownDivergent = map[string]string{
 	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
 	"select":                "select's timeout written back at EINTR not recorded/restored",
 	// siginfo: the recorded one must be seen, pids translated
-	"sig_suspend": "a handler's siginfo si_pid is the sender's live pid",
-	"sig_chld":    "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
+	"sig_chld": "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
 	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",

@@ -11,7 +11,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Waits with a signal mask of their own. ppoll, pselect6, epoll_pwait and
+// Calls interrupted by a signal that the replay does not send at their
+// entry.
+//
+// Waits with a signal mask of their own: ppoll, pselect6, epoll_pwait and
 // epoll_pwait2 replace the thread's signal mask while they wait: a program
 // blocks a signal, and lets it in only there (the race-free way to wait
 // for an fd or a signal). When recorded, such a call was interrupted
@@ -19,16 +22,6 @@ import (
 // call's mask let it in. Emulated, the call would return EINTR with the
 // thread's own mask in force, so the pending signal stays blocked and the
 // handler does not run where it ran.
-//
-// Likewise an emulated call (a read of a pipe, a nanosleep...) that a
-// signal another process of the program sent interrupted when recorded
-// (kill runs for real: the signal comes live, but the emulated call
-// would return at once, before it came, and the handler would run
-// later, elsewhere): it waits for that signal the same way, with the
-// thread's own mask, and then takes the recorded restart code, so that
-// the kernel restarts the call after the handler (ERESTARTSYS with
-// SA_RESTART: the restarted call is the next recorded one) or the
-// program sees EINTR, as when recorded.
 //
 // So a masked wait whose recorded result is EINTR is changed at entry into
 // ppoll(NULL, 0, {2 s}, mask, size) with the program's own mask: the
@@ -44,6 +37,18 @@ import (
 // program sees the recorded result and out memory (the time left...). The
 // timeout lives on the thread's stack below the red zone, where the
 // kernel itself builds signal frames.
+//
+// Likewise any emulated call (a read of a pipe, a nanosleep...) that a
+// signal from another process of the program interrupted when recorded:
+// kill runs for real, so the signal comes live, but the emulated call
+// would return at once, before it came, and the handler would run later,
+// elsewhere. It becomes ppoll(NULL, 0, {2 s}, NULL): it waits for that
+// signal with the thread's own mask, and at its exit takes its number and
+// recorded restart code back, so that the kernel restarts it after the
+// handler (ERESTARTSYS with SA_RESTART: the restarted call is the next
+// recorded one) or the program sees EINTR, as when recorded. Signals the
+// replay sends itself that came after the live one in the same
+// interruption are sent then, not at the call's entry (see liveIntr).
 
 // maskedWaits are the calls that wait with their own signal mask.
 var maskedWaits = set("ppoll", "ppoll_time64", "pselect6", "pselect6_time64", "epoll_pwait", "epoll_pwait2")
@@ -155,7 +160,7 @@ func (e *engine) maskedWait(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 		// replay sends at its entry is let in as it is.
 		return false
 	}
-	nr, ok := syscalls.Number(c.Arch(), "ppoll") // i386's takes a 32-bit timespec: zeros all the same
+	nr, ok := syscalls.Number(c.Arch(), "ppoll")
 	if !ok {
 		return false
 	}

@@ -101,10 +101,13 @@ type liveIntr struct {
 }
 
 // noteLiveIntr notes, while loading, a signal that interrupted a call of
-// t and comes live at replay (not one the replay sends itself: those are
-// sent at the call's entry).
+// t and comes live at replay from another process of the program (not
+// one the replay sends itself: those are sent at the call's entry).
 func (m *model) noteLiveIntr(t *rthread, s *format.Signal) {
-	if t.restarted == nil || s.Delivered == 0 || m.injected(s) {
+	if t.restarted == nil || s.Delivered == 0 || m.injected(s) || s.SenderPid == t.pid {
+		// (A signal from its own process - a runtime's preemption
+		// signal between its threads - comes when timing says: not
+		// waited for.)
 		return
 	}
 	if m.liveIntr == nil {

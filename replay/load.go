@@ -93,6 +93,9 @@ type model struct {
 	// liveIntr are the calls (by thread and index) a signal that comes
 	// live interrupted, with their restart code (sigmask.go).
 	liveIntr map[*rthread]map[int]*liveIntr
+	// liveAfter are the signals that come live at replay, by the
+	// recorded thread and call they were delivered after (sigplace.go).
+	liveAfter map[*rthread]map[int][]recordedSignal
 }
 
 const maxReasons = 5

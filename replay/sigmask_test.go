@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/tracer"
 )
 
 // TestLiveIntrOrder: signals that interrupted a call are placed by the
@@ -41,5 +42,54 @@ func TestLiveIntrOrder(t *testing.T) {
 	m.noteSignal(th, usr1)
 	if len(th.during[3]) != 1 || len(m.liveIntr[th][3].after) != 0 {
 		t.Errorf("SIGCHLD before the live SIGUSR1: at the entry %v, after the interruption %v; want the first", th.during[3], m.liveIntr[th][3].after)
+	}
+}
+
+// TestHoldLive: a live SIGUSR1 from another process of the program that
+// interrupts a real call (a shell's wait4) which the kernel is to
+// restart, when it was recorded after that call (the wait returned the
+// child, which had sent it and exited, and the handler ran after it), is
+// suppressed there and sent again after the call, with its recorded
+// siginfo; one recorded inside the call, or one arriving outside a
+// restarted call, is delivered live.
+func TestHoldLive(t *testing.T) {
+	info := make([]byte, 128)
+	info[0] = byte(syscall.SIGUSR1)
+	usr1 := &format.Signal{Signal: int32(syscall.SIGUSR1), Delivered: int32(syscall.SIGUSR1), SenderPid: 101, Info: info}
+	// deliver runs the engine's signal-delivery handler for the live
+	// SIGUSR1 (the child's live pid 5001) reaching live thread 5000.
+	deliver := func(m *model, lt *lthread) *tracer.SignalEvent {
+		e := &engine{m: m, threads: map[int]*lthread{5000: lt}, live2rec: map[int32]int32{5000: 100, 5001: 101}}
+		e.end.started = true // (no end watch)
+		s := &tracer.SignalEvent{Pid: 5000, Tid: 5000, Signal: syscall.SIGUSR1, Deliver: syscall.SIGUSR1, SenderPid: 5001}
+		e.onSignal(s)
+		return s
+	}
+
+	m := &model{pids: map[int32]bool{100: true, 101: true}}
+	th := &rthread{pid: 100, tid: 100, calls: make([]*format.Syscall, 4)} // call 3: the wait4
+	m.noteSignal(th, usr1)
+	lt := &lthread{r: th, restarting: true, idx: 3}
+	if s := deliver(m, lt); s.Deliver != 0 {
+		t.Fatalf("SIGUSR1 interrupting the restarted call it was recorded after: delivered live")
+	}
+	if got := th.sigs[3]; len(got) != 1 || got[0].sig != syscall.SIGUSR1 || len(got[0].info) != len(info) {
+		t.Errorf("held signal to send after call 3: %v", got)
+	}
+	if s := deliver(m, lt); s.Deliver == 0 {
+		t.Errorf("a second SIGUSR1 (one was recorded there) held too")
+	}
+
+	m.noteSignal(th, usr1)
+	if s := deliver(m, &lthread{r: th, idx: 3}); s.Deliver == 0 {
+		t.Errorf("SIGUSR1 between calls held")
+	}
+
+	m = &model{pids: map[int32]bool{100: true, 101: true}}
+	th = &rthread{pid: 100, tid: 100, calls: make([]*format.Syscall, 3)}
+	th.restarted = &format.Syscall{Ret: -512} // recorded inside call 3
+	m.noteSignal(th, usr1)
+	if s := deliver(m, &lthread{r: th, restarting: true, idx: 3}); s.Deliver == 0 {
+		t.Errorf("SIGUSR1 recorded inside the call held")
 	}
 }

@@ -74,7 +74,8 @@ const (
 
 // noteSignal places a recorded signal after the thread's last call.
 func (m *model) noteSignal(t *rthread, s *format.Signal) {
-	m.noteLiveIntr(t, s) // sigmask.go
+	m.noteLiveIntr(t, s)  // sigmask.go
+	m.noteLiveAfter(t, s) // sigplace.go
 	if !m.injected(s) || s.Delivered == 0 {
 		return
 	}
@@ -147,6 +148,9 @@ func (e *engine) onSignal(s *tracer.SignalEvent) {
 	}
 	if injectedSignal(s.Signal, s.Code, int32(s.SenderPid), e.fromProgram) {
 		s.Deliver = 0
+		return
+	}
+	if e.holdLive(lt, s) { // sigplace.go
 		return
 	}
 	// A live signal from a process of the program: the handler sees the

@@ -240,7 +240,12 @@
 // recorded restart code and number back, so that the kernel restarts it
 // after the handler (ERESTARTSYS with SA_RESTART: the restarted call is
 // the next recorded one) or makes it EINTR, as when recorded (on arm64,
-// and for ERESTART_RESTARTBLOCK: EINTR). Signals a program sends itself with
+// and for ERESTART_RESTARTBLOCK: EINTR). The other way round, a live
+// signal from another process that interrupts a real call the kernel is
+// to restart (a shell's wait4, at replay, before its child that sent the
+// signal has exited), when it was recorded right after that call (the
+// wait returned the child first), is suppressed there and sent by the
+// replay when the call ends, with its recorded siginfo. Signals a program sends itself with
 // sigqueue (rt_sigqueueinfo and rt_tgsigqueueinfo carry the si_pid the
 // program wrote: getpid's, the recorded pid) arrive live like those of
 // kill.

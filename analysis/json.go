@@ -3,6 +3,7 @@ package analysis
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -286,6 +287,27 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		if v.Arch != 0 {
 			b = jStr(b, "arch", v.Arch.String())
 		}
+		if v.Random != nil {
+			b = jStr(b, "at_random", hex.EncodeToString(v.Random))
+		}
+	case *format.Insn:
+		b = jStr(b, "op", v.Op.String())
+		if v.Op == format.CPUID {
+			b = jInt(b, "leaf", int64(v.Leaf))
+			b = jInt(b, "subleaf", int64(v.Subleaf))
+			b = jInt(b, "eax", int64(v.EAX))
+			b = jInt(b, "ebx", int64(v.EBX))
+			b = jInt(b, "ecx", int64(v.ECX))
+			b = jInt(b, "edx", int64(v.EDX))
+		} else {
+			b = append(b, `,"tsc":`...)
+			b = strconv.AppendUint(b, v.TSC(), 10)
+			if v.Op == format.RDTSCP {
+				b = jInt(b, "aux", int64(v.ECX))
+			}
+		}
+		var t [128]byte
+		b = jStrBytes(b, "text", appendInsn(t[:0], v), "")
 	case *format.Signal:
 		b = jStr(b, "signal", syscalls.SignalName(int(v.Signal)))
 		b = jInt(b, "signo", int64(v.Signal))

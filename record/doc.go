@@ -20,9 +20,10 @@
 // one format.Insn each, with what the program got), and in the header
 // whether address-space randomization was off (Options.NoASLR, for a
 // program started with tracer.Cmd.NoASLR) and which instructions were
-// trapped (Extra["insns"]). systr-record turns randomization off and traps
-// rdtsc by default; cpuid only with --cpuid-trap (it costs about 3 ms per
-// program started: glibc's start-up runs ~50 of them).
+// trapped (Extra["insns"]). systr-record turns randomization off by
+// default; it traps rdtsc and cpuid only with --tsc-trap and --cpuid-trap
+// (a trapped process makes every context switch dearer: on a VM a traced
+// call costs twice as much with rdtsc faulting, 4-7 times with cpuid's).
 //
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;

@@ -17,12 +17,13 @@ const InsnsKey = "insns"
 
 // Defaults are the options of a recording made to be replayed, as
 // systr-record makes one by default: the vDSO's time functions trapped
-// (their clock reads are calls in the trace), address-space randomization
-// off, rdtsc and rdtscp trapped and recorded. cpuid is not trapped by
-// default (TrapCPUID: see its cost in BENCH.md). Everything else is the
+// (their clock reads are calls in the trace) and address-space
+// randomization off. rdtsc and cpuid are not trapped by default (TrapTSC,
+// TrapCPUID): a process with either fault mode makes every context switch
+// dearer, and every traced call with it (BENCH.md). Everything else is the
 // zero value: every call, the default limits.
 func Defaults() Options {
-	return Options{VDSOTrapped: true, NoASLR: true, TrapTSC: true}
+	return Options{VDSOTrapped: true, NoASLR: true}
 }
 
 // TracerOptions returns the tracer options that a recording with options

@@ -368,8 +368,9 @@
 // ...) are as recorded. A trace without them
 // (an older recorder) warns once.
 //
-// The instructions the recording trapped (Header.Extra["insns"]: rdtsc,
-// and cpuid with systr-record --cpuid-trap) are trapped again, and each
+// The instructions the recording trapped (Header.Extra["insns"]: rdtsc
+// and cpuid with systr-record --tsc-trap and --cpuid-trap) are trapped
+// again, and each
 // returns its recorded result: rdtsc and rdtscp the recorded values of
 // the thread in recorded order; a thread that reads the counter more
 // often than recorded goes on from the last recorded value at the live

@@ -32,7 +32,7 @@ if [ "${PIN:-}" = 1 ]; then pin=(taskset -c 0); fi
 variants=(
 	"new|"
 	"new-aslr|--aslr"
-	"new-no-tsc|--no-tsc-trap"
+	"new-tsc|--tsc-trap"
 	"new-no-mapped|--max-mapped 0"
 	"new-cpuid|--cpuid-trap"
 )

@@ -16,10 +16,9 @@ import (
 // RecordOptions tune Record.
 type RecordOptions struct {
 	// Record are the recorder's options (the zero value records every
-	// call with the default limits). The vDSO trap, address-space
-	// randomization and rdtsc trapping are set from the fields below, as
-	// systr-record sets them (record.Defaults); TrapCPUID is taken as
-	// given.
+	// call with the default limits). The vDSO trap and address-space
+	// randomization are set from the fields below, as systr-record sets
+	// them (record.Defaults); TrapTSC and TrapCPUID are taken as given.
 	Record record.Options
 	// Dir is the program's working directory (default: the test's).
 	Dir string
@@ -40,9 +39,6 @@ type RecordOptions struct {
 	// what depends on them (temporary names, hash orders), are the same
 	// in every run and at replay.
 	ASLR bool
-	// NoTSCTrap leaves rdtsc and rdtscp alone (systr-record
-	// --no-tsc-trap): by default they are trapped and recorded.
-	NoTSCTrap bool
 }
 
 // Record runs argv under systr's recorder, as systr-record does, and returns
@@ -55,7 +51,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 		o = &RecordOptions{}
 	}
 	ro := o.Record
-	ro.VDSOTrapped, ro.NoASLR, ro.TrapTSC = !o.NoVDSOTrap, !o.ASLR, !o.NoTSCTrap
+	ro.VDSOTrapped, ro.NoASLR = !o.NoVDSOTrap, !o.ASLR
 	tr, err := tracer.New(ro.TracerOptions())
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)

@@ -510,6 +510,9 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 	case "pidfd_send_signal":
 		target = e.pidfdTarget(c, int(int32(lt.args[0]))) // pidfd.go
 	}
+	if target < -1 {
+		target = -target // a process group: its leader, whose pid is its id (one that set it up with setpgid)
+	}
 	if target <= 0 || target == rec.Pid || !e.behind(target, rec) {
 		lt.delayed = time.Time{}
 		return false

@@ -141,3 +141,16 @@ func TestLiveSignalInterrupts(t *testing.T) {
 	}
 	sameWithin(t, rec, 5)
 }
+
+// TestKillGroup: a kill of a process group is held back, like a kill of
+// a pid, until the group's leader has made the calls it had made when
+// the signal was sent: the parent's polls of getpgid are emulated and
+// end at once, and its kill(-pgrp) ran before the live child (computing
+// for 200 ms first) had made its group: ESRCH, a divergence.
+func TestKillGroup(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "kill_group"))
+	if want := "kill(-pgrp) = 0 \nchild: signaled 1 sig 15\n"; rec.stdout != want {
+		t.Fatalf("recording printed %q, want %q", rec.stdout, want)
+	}
+	sameWithin(t, rec, 3)
+}

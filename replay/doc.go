@@ -297,7 +297,7 @@
 // real); the handler sees the sender's recorded pid. rt_sigtimedwait
 // (sigwaitinfo) returns the recorded siginfo (see "Signals waited
 // for"). What a signalfd read
-// returns is recorded data, like every read. A signal sent to another recorded process waits (its call is
+// returns is recorded data, like every read. A signal sent to another recorded process (or to a process group: its leader, and pidfd_send_signal's process) waits (its call is
 // held back, as above, 2 s at most) until that process has finished every
 // call it had begun when recorded before the signal was sent (but one it
 // was still blocked in then, such as a sigsuspend waiting for it): what made

@@ -442,6 +442,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	if e.delaySignal(c, lt, rec) {
 		return
 	}
+	if e.delayTermWrite(c, lt, rec) { // termorder.go
+		return
+	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
 	lt.inCall = true

@@ -96,6 +96,9 @@ type model struct {
 	// liveAfter are the signals that come live at replay, by the
 	// recorded thread and call they were delivered after (sigplace.go).
 	liveAfter map[*rthread]map[int][]recordedSignal
+	// term orders the writes to the terminal across processes
+	// (termorder.go).
+	term *termQueue
 }
 
 const maxReasons = 5
@@ -250,6 +253,7 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 		m.notePidfd(s) // pidfd.go
 	}
 	m.noteGaps(s)
+	m.noteTermWrite(s) // termorder.go
 	if isFdOp(s) {
 		q := m.fdQueues[s.Pid]
 		if q == nil {

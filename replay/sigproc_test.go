@@ -154,3 +154,15 @@ func TestKillGroup(t *testing.T) {
 	}
 	sameWithin(t, rec, 3)
 }
+
+// TestTermOrder: the lines two processes print come in their recorded
+// order: the child's read of its parent's pipe is emulated and ends at
+// once, and its line came out before the parent's (which computes for
+// 200 ms first); now it waits for the parent's, recorded before it.
+func TestTermOrder(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "term_order"))
+	if want := "parent: done computing, exiting\nchild: read 0 after the parent's line\n"; rec.stdout != want {
+		t.Fatalf("recording printed %q, want %q", rec.stdout, want)
+	}
+	sameWithin(t, rec, 3)
+}

@@ -126,7 +126,11 @@
 // sendmsg on an fd that is the program's original stdout or stderr (fd 1
 // or 2, or a dup of one, until it is closed or replaced) is copied from
 // the live buffer to Options.Stdout or Stderr (as much as the recorded
-// call wrote). Copies inside the kernel (sendfile, sendfile64,
+// call wrote). Such a write waits (held back as below, 2 s at most)
+// until every write to fd 1 or 2 that another process of the program
+// had made before it when recorded has been made: what ordered them may
+// be emulated (a child printing once its read of its parent's pipe ends,
+// which at replay is at once). Copies inside the kernel (sendfile, sendfile64,
 // copy_file_range, splice, tee) are emulated like writes; when their
 // destination is the original stdout or stderr, the bytes the recorder
 // read back (format.CopiedField) are shown: `cat FILE > out` (which uses

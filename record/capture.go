@@ -31,7 +31,7 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 	}
 	redact := (len(r.opts.MaskFds) > 0 || len(r.masked[s.Pid]) > 0) && r.maskedCall(s, spec)
 	for i := range spec.Args {
-		g := &spec.Args[i]
+		g := spec.ArgFor(a, i, s.Args) // (the case of the call: fcntl's F_GETLK writes a struct flock)
 		addr := s.Args[i]
 		if !a.Is64Bit() {
 			addr &= 0xffffffff

@@ -73,8 +73,8 @@ func liveRegion(c *tracer.Call, spec *syscalls.Spec, reg *format.Region, args [6
 	if reg.Arg < 0 || int(reg.Arg) >= len(spec.Args) {
 		return 0, 0, false
 	}
-	g := &spec.Args[reg.Arg]
 	a := c.Arch()
+	g := spec.ArgFor(a, int(reg.Arg), args)
 	if reg.Field == 0 {
 		addr = ptr(a, args[reg.Arg])
 		if addr == 0 {
@@ -192,7 +192,7 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 			!spec.Uses(c.Arch(), int(reg.Arg), args) {
 			continue
 		}
-		g := &spec.Args[reg.Arg]
+		g := spec.ArgFor(c.Arch(), int(reg.Arg), args)
 		name := g.Name
 		addr := ptr(c.Arch(), args[reg.Arg])
 		switch {

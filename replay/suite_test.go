@@ -39,9 +39,6 @@ var knownDivergent = map[string]string{
 	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
 	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
 	// outputs through pointers the catalogue does not know
-	"fcntl_lock":  "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
-	"pipes":       "ioctl FIONREAD's int result not recorded/restored",
-	"prctl":       "prctl PR_GET_NAME's name buffer not recorded/restored",
 	"mmap_file":   "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",

@@ -126,6 +126,13 @@ type Arg struct {
 	// interrupted by a signal (EINTR or a restart code): nanosleep's
 	// remaining time, select's timeout.
 	Intr bool
+	// Cases are what the argument is for some values of another argument
+	// (fcntl's third argument is a struct flock the kernel writes for
+	// F_GETLK, ioctl's an int for FIONREAD, prctl's second a 16-byte name
+	// for PR_GET_NAME): the first case whose When holds replaces the
+	// argument for that call (see Spec.ArgFor). A case's Name, Type, Bits
+	// and Signed are those of the argument.
+	Cases []Arg
 }
 
 // WhenOp is the test of a When.
@@ -178,6 +185,14 @@ func (s *Spec) Uses(a Arch, i int, args [6]uint64) bool {
 	if w == nil || int(w.Arg) >= len(s.Args) {
 		return true
 	}
+	return s.holds(a, w, args)
+}
+
+// holds evaluates w on a call's arguments.
+func (s *Spec) holds(a Arch, w *When, args [6]uint64) bool {
+	if int(w.Arg) >= len(s.Args) {
+		return false
+	}
 	v := s.Args[w.Arg].Value(a, args[w.Arg])
 	if w.Mask != 0 {
 		v &= w.Mask
@@ -206,13 +221,30 @@ type Spec struct {
 	NoReturn bool // does not return to the caller when it succeeds (exit, execve)
 }
 
+// ArgFor returns argument i as a call with these arguments uses it: the
+// first of its Cases whose condition holds, else the argument itself.
+// i must be an index of s.Args.
+func (s *Spec) ArgFor(a Arch, i int, args [6]uint64) *Arg {
+	g := &s.Args[i]
+	for k := range g.Cases {
+		if c := &g.Cases[k]; c.When != nil && s.holds(a, c.When, args) {
+			return c
+		}
+	}
+	return g
+}
+
 // Writes reports the arguments whose memory the kernel writes (Dir Out or
-// InOut): what a replayer must restore for the call. The result is in
+// InOut), for some calls at least (Cases): what a replayer must restore. The result is in
 // argument order.
 func (s *Spec) Writes() []int {
 	var out []int
 	for i, a := range s.Args {
-		if a.Kind.Memory() && a.Dir&Out != 0 {
+		w := a.Kind.Memory() && a.Dir&Out != 0
+		for _, c := range a.Cases {
+			w = w || c.Kind.Memory() && c.Dir&Out != 0
+		}
+		if w {
 			out = append(out, i)
 		}
 	}

@@ -1,0 +1,16 @@
+package replay_test
+
+import "testing"
+
+// TestReplayOutArgs records testdata/c/outargs.c (fcntl F_GETLK and
+// F_OFD_GETLK, ioctl FIONREAD on a pipe and a socket, TIOCOUTQ,
+// TIOCGWINSZ and TCGETS on a pty, prctl PR_GET_NAME, PR_GET_PDEATHSIG,
+// PR_GET_CHILD_SUBREAPER: the catalogue's cases of out arguments) and
+// replays it: the program prints what the kernel wrote, so the replay
+// prints the same only when the recorder captured it and replay restored
+// it.
+func TestReplayOutArgs(t *testing.T) {
+	if res := suiteProgram(t, "outargs"); res != "" {
+		t.Fatal(res)
+	}
+}

@@ -1,0 +1,140 @@
+package syscalls
+
+import (
+	"encoding/binary"
+	"strconv"
+)
+
+// FormatFlock formats a struct flock (fcntl's F_SETLK, F_GETLK...) as
+// strace does: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=10, l_len=5},
+// with l_pid when the kernel wrote the struct (out: F_GETLK). name is
+// "flock" or "flock64" (i386's packed one).
+func FormatFlock(a Arch, name string, b []byte, out bool) string {
+	// short l_type, short l_whence, then l_start, l_len (off_t: a long,
+	// or 64 bits for flock64), int l_pid; x86_64 pads before l_start.
+	start, w := 8, 8
+	switch {
+	case name == "flock64":
+		start = 4
+	case !a.Is64Bit():
+		start, w = 4, 4
+	}
+	if len(b) < start+2*w+4 {
+		return "{...}"
+	}
+	num := func(off int) int64 {
+		if w == 4 {
+			return int64(int32(binary.LittleEndian.Uint32(b[off:])))
+		}
+		return int64(binary.LittleEndian.Uint64(b[off:]))
+	}
+	typ := int16(binary.LittleEndian.Uint16(b))
+	var ts string
+	switch typ {
+	case 0:
+		ts = "F_RDLCK"
+	case 1:
+		ts = "F_WRLCK"
+	case 2:
+		ts = "F_UNLCK"
+	default:
+		ts = strconv.Itoa(int(typ))
+	}
+	s := "{l_type=" + ts + ", l_whence=" + LookupFlagSet("whence").Format(uint64(binary.LittleEndian.Uint16(b[2:]))) +
+		", l_start=" + strconv.FormatInt(num(start), 10) + ", l_len=" + strconv.FormatInt(num(start+w), 10)
+	if out {
+		s += ", l_pid=" + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(b[start+2*w:]))), 10)
+	}
+	return s + "}"
+}
+
+// FormatWinsize formats a struct winsize (TIOCGWINSZ) as strace does.
+func FormatWinsize(b []byte) string {
+	if len(b) < 8 {
+		return "{...}"
+	}
+	f := func(off int) string { return strconv.Itoa(int(binary.LittleEndian.Uint16(b[off:]))) }
+	return "{ws_row=" + f(0) + ", ws_col=" + f(2) + ", ws_xpixel=" + f(4) + ", ws_ypixel=" + f(6) + "}"
+}
+
+// termiosSpeeds are the names of the baud rates of c_cflag's CBAUD bits.
+var termiosSpeeds = map[uint32]string{
+	0: "B0", 1: "B50", 2: "B75", 3: "B110", 4: "B134", 5: "B150", 6: "B200", 7: "B300",
+	8: "B600", 9: "B1200", 10: "B1800", 11: "B2400", 12: "B4800", 13: "B9600", 14: "B19200",
+	15: "B38400", 0o10001: "B57600", 0o10002: "B115200", 0o10003: "B230400", 0o10004: "B460800",
+	0o10005: "B500000", 0o10006: "B576000", 0o10007: "B921600", 0o10010: "B1000000",
+	0o10011: "B1152000", 0o10012: "B1500000", 0o10013: "B2000000", 0o10014: "B2500000",
+	0o10015: "B3000000", 0o10016: "B3500000", 0o10017: "B4000000",
+}
+
+// termiosBits are the names of the bits of termios flags, by field.
+var (
+	termiosIflag = []xlatEntry{{0o1, "IGNBRK"}, {0o2, "BRKINT"}, {0o4, "IGNPAR"}, {0o10, "PARMRK"},
+		{0o20, "INPCK"}, {0o40, "ISTRIP"}, {0o100, "INLCR"}, {0o200, "IGNCR"}, {0o400, "ICRNL"},
+		{0o1000, "IUCLC"}, {0o2000, "IXON"}, {0o4000, "IXANY"}, {0o10000, "IXOFF"},
+		{0o20000, "IMAXBEL"}, {0o40000, "IUTF8"}}
+	termiosOflag = []xlatEntry{{0o1, "OPOST"}, {0o2, "OLCUC"}, {0o4, "ONLCR"}, {0o10, "OCRNL"},
+		{0o20, "ONOCR"}, {0o40, "ONLRET"}, {0o100, "OFILL"}, {0o200, "OFDEL"}}
+	termiosCflag = []xlatEntry{{0o100, "CSTOPB"}, {0o200, "CREAD"}, {0o400, "PARENB"},
+		{0o1000, "PARODD"}, {0o2000, "HUPCL"}, {0o4000, "CLOCAL"}, {0o10000000000, "CMSPAR"},
+		{0o20000000000, "CRTSCTS"}}
+	// (strace's order: IEXTEN before ECHOCTL.)
+	termiosLflag = []xlatEntry{{0o1, "ISIG"}, {0o2, "ICANON"}, {0o4, "XCASE"}, {0o10, "ECHO"},
+		{0o20, "ECHOE"}, {0o40, "ECHOK"}, {0o100, "ECHONL"}, {0o200, "NOFLSH"}, {0o400, "TOSTOP"},
+		{0o100000, "IEXTEN"}, {0o1000, "ECHOCTL"}, {0o2000, "ECHOPRT"}, {0o4000, "ECHOKE"},
+		{0o10000, "FLUSHO"}, {0o40000, "PENDIN"}, {0o200000, "EXTPROC"}}
+)
+
+// termiosFlags appends the names of v's bits (after the names in pre),
+// "|"-joined, with the unknown rest in octal; "0" for nothing.
+func termiosFlags(pre []string, v uint32, bits []xlatEntry) string {
+	names := pre
+	for _, e := range bits {
+		if v&uint32(e.v) != 0 {
+			names = append(names, e.name)
+			v &^= uint32(e.v)
+		}
+	}
+	if v != 0 {
+		names = append(names, "0"+strconv.FormatUint(uint64(v), 8))
+	}
+	if len(names) == 0 {
+		return "0"
+	}
+	s := names[0]
+	for _, n := range names[1:] {
+		s += "|" + n
+	}
+	return s
+}
+
+// FormatTermios formats the kernel's struct termios (TCGETS) as strace
+// 6.1 does without -v: {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|...|OPOST|ONLCR,
+// c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|..., ...}.
+func FormatTermios(b []byte) string {
+	if len(b) < 16 {
+		return "{...}"
+	}
+	iflag := binary.LittleEndian.Uint32(b)
+	oflag := binary.LittleEndian.Uint32(b[4:])
+	cflag := binary.LittleEndian.Uint32(b[8:])
+	lflag := binary.LittleEndian.Uint32(b[12:])
+	// c_oflag's delay fields come first, by value.
+	delays := []string{
+		[]string{"NL0", "NL1"}[oflag>>8&1],
+		[]string{"CR0", "CR1", "CR2", "CR3"}[oflag>>9&3],
+		[]string{"TAB0", "TAB1", "TAB2", "TAB3"}[oflag>>11&3],
+		[]string{"BS0", "BS1"}[oflag>>13&1],
+		[]string{"VT0", "VT1"}[oflag>>14&1],
+		[]string{"FF0", "FF1"}[oflag>>15&1],
+	}
+	speed, ok := termiosSpeeds[cflag&0o10017]
+	if !ok {
+		speed = "0" + strconv.FormatUint(uint64(cflag&0o10017), 8)
+	}
+	size := []string{"CS5", "CS6", "CS7", "CS8"}[cflag>>4&3]
+	return "{c_iflag=" + termiosFlags(nil, iflag, termiosIflag) +
+		", c_oflag=" + termiosFlags(delays, oflag&^0o177400, termiosOflag) +
+		", c_cflag=" + termiosFlags([]string{speed, size}, cflag&^0o10077, termiosCflag) +
+		", c_lflag=" + termiosFlags(nil, lflag, termiosLflag) + ", ...}"
+}

@@ -1,0 +1,55 @@
+package syscalls_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/internal/testprog"
+)
+
+// TestPrintOutArgsLikeStrace prints the calls of testdata/c/outargs.c
+// whose argument depends on a command (the catalogue's cases: fcntl's
+// struct flock for F_SETLK, F_GETLK and F_OFD_GETLK, ioctl's int for
+// FIONREAD and TIOCOUTQ, struct winsize, struct termios) and compares them
+// with strace's lines; prctl's PR_GET_NAME, PR_GET_PDEATHSIG and
+// PR_GET_CHILD_SUBREAPER by their first two arguments (strace leaves the
+// unused ones out).
+func TestPrintOutArgsLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "outargs")
+	pidRE := regexp.MustCompile(`l_pid=\d+`)
+	mask := func(lines []string) []string {
+		for i, l := range lines {
+			lines[i] = pidRE.ReplaceAllString(l, "l_pid=PID")
+		}
+		return lines
+	}
+	want := mask(filterCalls(straceText(t, prog), []string{"fcntl", "ioctl"}))
+	got := mask(filterCalls(traceText(t, prog), []string{"fcntl", "ioctl"}))
+	if len(want) < 9 {
+		t.Fatalf("strace printed only %d fcntl and ioctl calls:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	for i := 0; i < max(len(got), len(want)); i++ {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("line %d:\n systr:  %s\n strace: %s", i, g, w)
+		}
+	}
+	wantP := filterCalls(straceText(t, prog), []string{"prctl"})
+	gotP := filterCalls(traceText(t, prog), []string{"prctl"})
+	if len(wantP) != 5 || len(gotP) != 5 {
+		t.Fatalf("prctl calls: strace %q, systr %q", wantP, gotP)
+	}
+	for i, w := range wantP {
+		call, _, _ := strings.Cut(w, ")")
+		if !strings.HasPrefix(gotP[i], call) {
+			t.Errorf("prctl %d:\n systr:  %s\n strace: %s", i, gotP[i], w)
+		}
+	}
+}

@@ -397,4 +397,3 @@ func fdSetBytes(a Arch, nfds uint64) uint64 {
 	}
 	return (nfds + 8*w - 1) / (8 * w) * w
 }
-

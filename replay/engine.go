@@ -1248,6 +1248,9 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 				e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 			}
 		}
+		if w := e.parentTid(c, lt, rec); w != "" { // (outargs.go)
+			e.warn("thread %s call %d (%s): %s", lt.r.name(), lt.curIdx, name, w)
+		}
 		if c.Ret() != rec.Ret {
 			_ = c.SetReturn(rec.Ret)
 		}
@@ -1278,6 +1281,11 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 		}
 	default:
+		if realOut(name) { // (outargs.go)
+			for _, b := range writeOut(c, spec, rec, lt.args) {
+				e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
+			}
+		}
 		if ret != rec.Ret {
 			if writes[name] {
 				e.warn("thread %s call %d: %s returned %d for real, recorded %d", lt.r.name(), lt.curIdx, name, ret, rec.Ret)

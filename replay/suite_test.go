@@ -36,7 +36,6 @@ var knownDivergent = map[string]string{
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
 	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
-	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
 	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
 	// outputs through pointers the catalogue does not know
 	"mmap_file":   "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",

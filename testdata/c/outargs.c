@@ -4,6 +4,7 @@
  * PR_GET_CHILD_SUBREAPER. It prints what the kernel wrote, so that a replay
  * that does not restore it prints something else. */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -63,6 +65,13 @@ int main(void) {
 	prctl(PR_GET_PDEATHSIG, &sig);
 	prctl(PR_GET_CHILD_SUBREAPER, &sub);
 	printf("name %s pdeathsig %d subreaper %d\n", name, sig, sub);
+	/* clone with CLONE_PARENT_SETTID (fork-like: no new stack) */
+	int ptid = 0;
+	long pid = syscall(SYS_clone, CLONE_PARENT_SETTID | SIGCHLD, 0, &ptid, 0, 0);
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	printf("clone parent_tid matches %d\n", pid > 0 && ptid == pid);
 	unlink("outargs-data");
 	return 0;
 }

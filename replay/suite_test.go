@@ -38,7 +38,6 @@ var knownDivergent = map[string]string{
 	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
 	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
 	// outputs through pointers the catalogue does not know
-	"mmap_file":   "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
 	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",

@@ -1,0 +1,130 @@
+package replay
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// Mappings of one file that share its pages. When recorded, every mapping
+// of a file sees the page cache: bytes written through a MAP_SHARED
+// mapping show in the other mappings of the file (a read-only MAP_PRIVATE
+// one included, until it is written). At replay a data file's mappings
+// are anonymous (mapped.go); to keep that sharing, the first shared or
+// read-only mapping of a file in a process is a shared anonymous one (the
+// backing) and the next ones of the same range are made aliases of it:
+// the mmap becomes mremap(backing, 0, length, MREMAP_MAYMOVE), which maps
+// the same pages again. A backing is made readable and writable whatever
+// the program asked for (an alias keeps its backing's protection, and a
+// writable alias of a read-only backing would fault), so a read-only
+// mapping of such a file is writable at replay. Writable MAP_PRIVATE
+// mappings stay private copies.
+
+// backing is a shared anonymous mapping standing for a file's range.
+type backing struct {
+	file      uint32 // the recorded file identity
+	off, size uint64 // the file range
+	addr      uint64 // where it is mapped
+	inode     uint64 // its shmem inode (/proc/PID/maps), to know it is still there
+}
+
+// mapPlan is what mapEntry decided for one mmap, finished at its exit.
+type mapPlan struct {
+	blob  []byte
+	file  uint32
+	off   uint64
+	size  uint64
+	share bool // a new backing (record it at the exit)
+}
+
+const (
+	mremapMaymove = 1
+	mremapFixed   = 2
+	protRead      = 0x1
+)
+
+// shareable reports whether a mapping of these flags and protection may
+// share its pages with the file's other mappings at replay: shared ones,
+// and private read-only ones (they see the file's changes).
+func shareable(flags, prot uint64) bool {
+	return flags&mapTypeMask != mapPrivate || prot&protWrite == 0
+}
+
+// alias finds a live backing of pid that holds the file range [off,
+// off+size) and returns the address in it, or 0.
+func (m *liveMapped) alias(pid int, file uint32, off, size uint64) uint64 {
+	list := m.backings[pid]
+	for i := len(list) - 1; i >= 0; i-- {
+		b := list[i]
+		if b.file != file || off < b.off || off+size > b.off+b.size || (off-b.off)%4096 != 0 {
+			continue
+		}
+		if ino, ok := shmemInode(pid, b.addr); !ok || ino != b.inode {
+			m.backings[pid] = append(list[:i:i], list[i+1:]...) // unmapped since
+			continue
+		}
+		return b.addr + (off - b.off)
+	}
+	return 0
+}
+
+// aliasCall turns the mmap at entry into mremap(src, 0, length,
+// MREMAP_MAYMOVE[|MREMAP_FIXED], addr).
+func aliasCall(c *tracer.Call, src, length, flags, addr uint64) error {
+	nr, ok := syscalls.Number(c.Arch(), "mremap")
+	if !ok {
+		return fmt.Errorf("no mremap on %v", c.Arch())
+	}
+	mf := uint64(mremapMaymove)
+	if flags&(mapFixed|mapFixedNoreplace) != 0 {
+		mf |= mremapFixed // (MAP_FIXED_NOREPLACE: the place was free when recorded)
+	}
+	return c.Set(tracer.SetNr(nr), tracer.SetArg(0, src), tracer.SetArg(1, 0), tracer.SetArg(2, length),
+		tracer.SetArg(3, mf), tracer.SetArg(4, addr))
+}
+
+// noteBacking records the shared anonymous mapping made at addr.
+func (m *liveMapped) noteBacking(pid int, p *mapPlan, addr uint64) {
+	ino, ok := shmemInode(pid, addr)
+	if !ok {
+		return
+	}
+	if m.backings == nil {
+		m.backings = map[int][]backing{}
+	}
+	m.backings[pid] = append(m.backings[pid], backing{file: p.file, off: p.off, size: p.size, addr: addr, inode: ino})
+}
+
+// shmemInode returns the inode of the shared anonymous mapping that starts
+// at addr in pid ("/dev/zero (deleted)" or "[anon_shmem]" in its maps).
+func shmemInode(pid int, addr uint64) (uint64, bool) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/maps")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	start := strconv.FormatUint(addr, 16) + "-"
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, start) {
+			continue
+		}
+		// start-end perms offset dev inode path
+		fields := strings.Fields(line)
+		if len(fields) < 6 || !strings.HasSuffix(fields[1], "s") {
+			return 0, false
+		}
+		if fields[5] != "/dev/zero" && fields[5] != "[anon_shmem]" && !strings.HasPrefix(fields[5], "/SYSV") {
+			return 0, false
+		}
+		ino, err := strconv.ParseUint(fields[4], 10, 64)
+		return ino, err == nil && ino != 0
+	}
+	return 0, false
+}

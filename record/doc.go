@@ -61,10 +61,16 @@
 // offset pointer's new value, or the fd's position from
 // /proc/TID/fdinfo/N, minus the result), else from the destination when
 // it is a regular file; they go into a region with Arg -1 and Field
-// format.CopiedField, cut at the out limit (-s) like a read's buffer. Data
-// copied from a pipe to anything but a regular file cannot be read again
-// (a pipe's bytes are gone): the region is flagged format.Unavailable.
-// Masked fds give a Redacted region.
+// format.CopiedField, cut at the out limit (-s) like a read's buffer.
+// Bytes copied out of a pipe (splice, tee) are duplicated without being
+// consumed: the recorder opens the pipe through /proc/TID/fd/N and tee(2)s
+// it into a pipe of its own, at tee's exit (its bytes are still in the
+// source pipe) and at splice's entry (what the pipe holds then; the first
+// ones the call returned are kept). Unavailable (format.Unavailable): a
+// splice that got bytes written into the pipe after its entry (it
+// blocked on an empty pipe), copies out of sockets, and copies larger
+// than the recorder's pipe (fs.pipe-max-size, 1 MiB by default). Masked
+// fds give a Redacted region.
 //
 // Not captured yet: the socket address and control data inside a msghdr
 // (its iovec data is), and memory reached through other structs' pointers.

@@ -84,6 +84,8 @@ type mapState struct {
 	stored int64 // content bytes read so far (the per-trace budget)
 
 	written map[[32]byte]bool // writer goroutine: blobs in the trace
+
+	peeks peeks // splice's source pipe at entry (copypeek.go)
 }
 
 func (r *Recorder) mapState() *mapState {
@@ -380,7 +382,8 @@ func (r *Recorder) closeMapped() {
 // move data between fds without the program's memory. At a successful
 // exit the bytes are read back, from the source when it is a regular
 // file (at the offset the call read from), else from the destination
-// when it is one; a pipe cannot be read again (Unavailable).
+// when it is one; out of a pipe, they are duplicated with tee(2)
+// (copypeek.go); other sources cannot be read again (Unavailable).
 
 // copyFds returns the source and destination fd arguments of a copy call
 // and the arguments pointing at their offsets (-1: none).
@@ -411,6 +414,9 @@ func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls
 	}
 	// Where the bytes can be read again, and at what offset.
 	fd, offArg := sfd, srcOff
+	if r.copiedFromPipe(c, s, spec, sfd, &reg) {
+		return // (copypeek.go)
+	}
 	if !regularFd(c.Tid(), sfd) {
 		fd, offArg = dfd, dstOff
 		if spec.Name == "tee" || !regularFd(c.Tid(), dfd) {

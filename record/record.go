@@ -302,6 +302,7 @@ func (r *Recorder) entry(c *tracer.Call) {
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
 	if spec != nil {
 		r.capture(c, s, spec, true)
+		r.peekEntry(c, s, spec) // (copypeek.go)
 		if spec.Name == "execve" || spec.Name == "execveat" {
 			r.execs[tid] = execArgsOf(s, spec)
 		}

@@ -104,10 +104,11 @@
 // copy_file_range, splice, tee) are emulated like writes; when their
 // destination is the original stdout or stderr, the bytes the recorder
 // read back (format.CopiedField) are shown: `cat FILE > out` (which uses
-// copy_file_range) replays its output although FILE changed. Bytes copied
-// out of a pipe (splice or tee from a pipe to something that is not a
-// regular file) could not be read back: not shown, with a warning; nor
-// are copies recorded by an older recorder. The live program's own fds 0, 1 and 2 are the given stdin
+// copy_file_range) replays its output although FILE changed; bytes
+// spliced or tee'd out of a pipe too (the recorder duplicates them, see
+// the record package). Copies the recorder could not read back (a splice
+// that waited for its bytes, a socket source) are not shown, with a
+// warning; nor are copies recorded by an older recorder. The live program's own fds 0, 1 and 2 are the given stdin
 // and /dev/null.
 //
 // With Options.Inject the policy is simpler: the calls in the set are

@@ -174,6 +174,18 @@ const (
 // the source (or from a regular file it wrote) at the call's exit.
 const CopiedField = 0xC0
 
+// The Fields of the parts of a struct msghdr the kernel writes in recvmsg
+// (Arg the msghdr argument, Dir Out): the socket address (msg_name, as
+// many bytes as the new msg_namelen), the control data (msg_control, as
+// many as the new msg_controllen: SCM_RIGHTS fds, SCM_CREDENTIALS) and the
+// msghdr itself after the call, for its msg_namelen, msg_controllen and
+// msg_flags. (Its iovec buffers are Fields 1 to 1024.)
+const (
+	MsgNameField    = 0xF001
+	MsgControlField = 0xF002
+	MsgHeadField    = 0xF003
+)
+
 // Region is memory captured behind a pointer argument: at entry for
 // memory into the kernel (In), at exit for memory out of it (Out).
 type Region struct {

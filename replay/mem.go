@@ -95,6 +95,9 @@ func liveRegion(c *tracer.Call, spec *syscalls.Spec, reg *format.Region, args [6
 		}
 		return addr, limit, true
 	}
+	if g.Kind == syscalls.KindMsghdr && (reg.Field == format.MsgNameField || reg.Field == format.MsgControlField) {
+		return msgPart(c, args[reg.Arg], reg.Field) // (outargs.go)
+	}
 	if g.Kind != syscalls.KindIovec && g.Kind != syscalls.KindMsghdr {
 		return 0, 0, false
 	}
@@ -112,10 +115,15 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		return nil
 	}
 	var bad []string
+	var heads []*format.Region
 	for i := range s.Mem {
 		reg := &s.Mem[i]
 		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || reg.Arg < 0 && reg.Field == format.CopiedField {
 			continue // (bytes copied inside the kernel: see showCopy)
+		}
+		if reg.Field == format.MsgHeadField && reg.Arg >= 0 {
+			heads = append(heads, reg) // (last: the name and control parts are limited by the live lengths)
+			continue
 		}
 		addr, limit, ok := liveRegion(c, spec, reg, args, s.Ret)
 		if !ok {
@@ -128,6 +136,11 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		}
 		if err := c.WriteMem(addr, data); err != nil {
 			bad = append(bad, fmt.Sprintf("arg %d field %d: %v", reg.Arg, reg.Field, err))
+		}
+	}
+	for _, reg := range heads {
+		if err := writeMsgHead(c, args[reg.Arg], reg.Data); err != nil { // (outargs.go)
+			bad = append(bad, fmt.Sprintf("arg %d msghdr: %v", reg.Arg, err))
 		}
 	}
 	return bad

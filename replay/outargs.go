@@ -2,6 +2,7 @@ package replay
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/tracer"
@@ -57,4 +58,55 @@ func realOut(name string) bool {
 		return true
 	}
 	return false
+}
+
+// recvmsg's struct msghdr (see format.MsgNameField): the live address of
+// the socket address or control buffer the recorded part goes to, and
+// its room (the live msg_namelen or msg_controllen the program set).
+func msgPart(c *tracer.Call, argv uint64, field uint16) (addr uint64, limit int64, ok bool) {
+	a := c.Arch()
+	w := word(a)
+	hdr := ptr(a, argv)
+	var p, n uint64
+	switch field {
+	case format.MsgNameField:
+		if p, ok = readWord(c, hdr); !ok {
+			return 0, 0, false
+		}
+		var b [4]byte
+		if k, _ := c.ReadMem(hdr+w, b[:]); k < 4 {
+			return 0, 0, false
+		}
+		n = uint64(binary.LittleEndian.Uint32(b[:]))
+	case format.MsgControlField:
+		if p, ok = readWord(c, hdr+4*w); !ok {
+			return 0, 0, false
+		}
+		if n, ok = readWord(c, hdr+5*w); !ok {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false
+	}
+	if p == 0 {
+		return 0, 0, false
+	}
+	return ptr(a, p), int64(n), true
+}
+
+// writeMsgHead writes the recorded msg_namelen, msg_controllen and
+// msg_flags of recvmsg's msghdr (not its pointers: the live ones stay).
+func writeMsgHead(c *tracer.Call, argv uint64, rec []byte) error {
+	a := c.Arch()
+	w := int(word(a))
+	if len(rec) < 7*w {
+		return fmt.Errorf("recorded msghdr of %d bytes", len(rec))
+	}
+	hdr := ptr(a, argv)
+	for _, f := range []struct{ off, n int }{{w, 4}, {5 * w, w}, {6 * w, 4}} {
+		if err := c.WriteMem(hdr+uint64(f.off), rec[f.off:f.off+f.n]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -72,6 +72,15 @@
 // than the recorder's pipe (fs.pipe-max-size, 1 MiB by default). Masked
 // fds give a Redacted region.
 //
-// Not captured yet: the socket address and control data inside a msghdr
-// (its iovec data is), and memory reached through other structs' pointers.
+// recvmsg's msghdr: besides its iovec data, the socket address and the
+// control data the kernel wrote (as many bytes as the new msg_namelen and
+// msg_controllen) and the msghdr after the call are kept, as regions of
+// Fields format.MsgNameField, MsgControlField and MsgHeadField. An
+// argument whose meaning depends on a command is captured as the
+// catalogue's case for the call says (syscalls.Spec.ArgFor: fcntl's
+// struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_NAME
+// buffer).
+//
+// Not captured yet: recvmmsg's and sendmmsg's messages beyond their
+// headers, and memory reached through other structs' pointers.
 package record

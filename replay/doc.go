@@ -174,13 +174,25 @@
 // at the same place among the thread's calls with the same fd, offset and
 // length (failing the place, the first unused one with those). When that
 // mapping's content is in the trace, the call is changed at entry into an
-// anonymous mapping of the same length, protection and placement flags
-// (MAP_FIXED...; private, or shared when it was shared and writable; with
-// the recorded address as a hint when the program gave none, since the
-// kernel may place an anonymous mapping otherwise than a file's) and
+// anonymous mapping of the same length and placement flags (MAP_FIXED...;
+// with the recorded address as a hint when the program gave none, since
+// the kernel may place an anonymous mapping otherwise than a file's) and
 // at its exit the recorded bytes are written into it through
 // /proc/PID/mem: the program sees what the file held when recorded, even
 // if it changed, was deleted (its open got a stand-in) or was a memfd.
+// A writable private mapping is a private copy. The mappings of a file
+// that see each other's writes when recorded (shared ones, and read-only
+// private ones, which see the page cache) share their pages at replay:
+// the first such mapping of a file range in a process is a shared
+// anonymous one (made readable and writable whatever was asked: later
+// mappings inherit its protection), and a later one of the same range is
+// changed at entry into mremap(first, 0, length, MREMAP_MAYMOVE), which
+// maps the same pages again (the first mapping is known still to be there
+// by its inode in /proc/PID/maps); its recorded content is written too.
+// So bytes written through a MAP_SHARED mapping show in a read-only
+// mapping of the file. Not shared: mappings in different processes made
+// after a fork, and a read-only mapping a program writes after an
+// mprotect (private when recorded, shared at replay).
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
 // mapping do not reach the file, like every emulated write. A data
@@ -226,9 +238,18 @@
 // recorded makes its calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
 // place is inside a blocking call (a wait interrupted by it) can still
 // come a call late. recvmmsg's and
-// sendmmsg's buffers, a msghdr's address and control data, and memory
-// reached through other structs' pointers are not restored (the recorder
-// does not capture them). Nondeterminism that makes no system call is
+// sendmmsg's buffers and memory reached through other structs' pointers
+// are not restored (the recorder does not capture them). recvmsg's
+// socket address, control data and msghdr lengths and flags are restored
+// (the live pointers kept); when it received fds (SCM_RIGHTS) the call
+// becomes an eventfd2 so that a stand-in exists at the first fd's number
+// (the lowest free one, as when recorded; later fds of the same message
+// get none, with a warning), then gets the recorded result and memory.
+// clone and clone3 with CLONE_PARENT_SETTID show the recorded tid in the
+// parent's memory. Arguments whose meaning depends on a command (fcntl's
+// struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_*
+// values) are restored as the catalogue's cases say (syscalls.Spec.ArgFor),
+// for real fcntl and prctl calls too. Nondeterminism that makes no system call is
 // replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
 // CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
 // trapped, shared memory written by another process, the order in which

@@ -720,6 +720,10 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	lt.mode = m
 	switch m {
 	case modeEmulate:
+		if e.recvFdsEntry(c, lt, rec) { // (outargs.go)
+			lt.mode = modeRecvFds
+			break
+		}
 		e.emulate(c, lt, rec)
 	case modeStandin:
 		e.res.Emulated++
@@ -1103,6 +1107,8 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		}
 	}
 	switch lt.mode {
+	case modeRecvFds:
+		e.recvFdsExit(c, lt, rec) // (outargs.go)
 	case modeStandin:
 		if ret != rec.Ret {
 			e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s (as stand-in eventfd2) = %d", lt.name, ret),

@@ -3,8 +3,10 @@ package replay
 import (
 	"encoding/binary"
 	"fmt"
+	"syscall"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
 
@@ -109,4 +111,96 @@ func writeMsgHead(c *tracer.Call, argv uint64, rec []byte) error {
 		}
 	}
 	return nil
+}
+
+// receivedFds returns the fds an SCM_RIGHTS message in recvmsg's
+// recorded control data carried.
+func receivedFds(rec *format.Syscall) []int {
+	w := 8
+	if !rec.Arch.Is64Bit() {
+		w = 4
+	}
+	var ctl []byte
+	for i := range rec.Mem {
+		if r := &rec.Mem[i]; r.Field == format.MsgControlField && r.Dir == syscalls.Out {
+			ctl = r.Data
+		}
+	}
+	// struct cmsghdr: size_t cmsg_len, int cmsg_level, int cmsg_type,
+	// then the data; each message aligned to a size_t.
+	hdr := w + 8
+	var fds []int
+	for off := 0; off+hdr <= len(ctl); {
+		n := int(binary.LittleEndian.Uint32(ctl[off:]))
+		if w == 8 {
+			n = int(min(binary.LittleEndian.Uint64(ctl[off:]), 1<<20))
+		}
+		if n < hdr || off+n > len(ctl) {
+			break
+		}
+		level, typ := binary.LittleEndian.Uint32(ctl[off+w:]), binary.LittleEndian.Uint32(ctl[off+w+4:])
+		if level == 1 && typ == 1 { // SOL_SOCKET, SCM_RIGHTS
+			for p := off + hdr; p+4 <= off+n; p += 4 {
+				fds = append(fds, int(int32(binary.LittleEndian.Uint32(ctl[p:]))))
+			}
+		}
+		off += (n + w - 1) / w * w
+	}
+	return fds
+}
+
+// msgCmsgCloexec is recvmsg's MSG_CMSG_CLOEXEC.
+const msgCmsgCloexec = 0x40000000
+
+// recvFdsEntry, for an emulated recvmsg that received fds when recorded
+// (SCM_RIGHTS), makes the call an eventfd2 instead of skipping it: a
+// stand-in at the number the kernel gave the first received fd (the
+// lowest free one, then and now), so that the program's calls on it find
+// an fd (close, dup, fstat...). The recorded result and memory are given
+// at the exit (recvFdsExit). It reports whether it did.
+func (e *engine) recvFdsEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
+	if lt.name != "recvmsg" || rec.Ret < 0 {
+		return false
+	}
+	fds := receivedFds(rec)
+	if len(fds) == 0 {
+		return false
+	}
+	nr, ok := syscalls.Number(c.Arch(), "eventfd2")
+	if !ok {
+		return false
+	}
+	var flags uint64
+	if lt.args[2]&msgCmsgCloexec != 0 {
+		flags = oCloexec
+	}
+	if err := c.Set(tracer.SetNr(nr), tracer.SetArg(0, 0), tracer.SetArg(1, flags)); err != nil {
+		e.warn("thread %s call %d: stand-in for the fd recvmsg received: %v", lt.r.name(), lt.curIdx, err)
+		return false
+	}
+	if len(fds) > 1 {
+		e.warn("thread %s call %d: recvmsg received %d fds (%v): only the first gets a stand-in", lt.r.name(), lt.curIdx, len(fds), fds)
+	}
+	e.res.Emulated++
+	return true
+}
+
+// recvFdsExit ends recvFdsEntry's call: the stand-in is tracked, the
+// program gets the recorded result, data and control message.
+func (e *engine) recvFdsExit(c *tracer.Call, lt *lthread, rec *format.Syscall) {
+	fds := receivedFds(rec)
+	ret := c.Ret()
+	switch {
+	case ret < 0:
+		e.warn("thread %s call %d: the stand-in for the fd recvmsg received failed: %v", lt.r.name(), lt.curIdx, syscall.Errno(-ret))
+	default:
+		lt.proc.fds[int(ret)] = fdInfo{kind: fdStandin, cloexec: lt.args[2]&msgCmsgCloexec != 0}
+		if len(fds) > 0 && int(ret) != fds[0] {
+			e.warn("thread %s call %d: the stand-in for the fd recvmsg received is %d, recorded %d", lt.r.name(), lt.curIdx, ret, fds[0])
+		}
+	}
+	_ = c.SetReturn(rec.Ret)
+	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
+		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
+	}
 }

@@ -104,6 +104,7 @@ const (
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 	modeFault                    // a fault rule fired: skipped with its error or value
+	modeRecvFds                  // an emulated recvmsg that received fds: an eventfd2 stand-in for the first (outargs.go)
 )
 
 func (m mode) String() string {
@@ -122,6 +123,8 @@ func (m mode) String() string {
 		return "free-skip"
 	case modeDelay:
 		return "delay"
+	case modeRecvFds:
+		return "recv-fds"
 	}
 	return "?"
 }

@@ -13,7 +13,10 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -72,6 +75,49 @@ int main(void) {
 		_exit(0);
 	waitpid(pid, NULL, 0);
 	printf("clone parent_tid matches %d\n", pid > 0 && ptid == pid);
+	/* an fd passed to ourselves over a datagram socketpair, with our
+	 * credentials; then used and closed */
+	int us[2], on = 1;
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, us) == 0 && setsockopt(us[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0) {
+		int pfd = open("outargs-data", O_RDONLY);
+		char one = 'x';
+		struct iovec iov = {&one, 1};
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} su;
+		struct msghdr sm = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = su.buf, .msg_controllen = sizeof su.buf};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&sm);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pfd, sizeof pfd);
+		sendmsg(us[0], &sm, 0);
+		close(pfd);
+		char got1 = 0;
+		struct iovec riov = {&got1, 1};
+		union {
+			char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} ru;
+		struct sockaddr_un from;
+		struct msghdr rm = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &riov, .msg_iovlen = 1,
+				    .msg_control = ru.buf, .msg_controllen = sizeof ru.buf};
+		long r = recvmsg(us[1], &rm, MSG_CMSG_CLOEXEC);
+		int got = -1;
+		pid_t cpid = 0;
+		for (c = CMSG_FIRSTHDR(&rm); c; c = CMSG_NXTHDR(&rm, c)) {
+			if (c->cmsg_type == SCM_RIGHTS)
+				memcpy(&got, CMSG_DATA(c), sizeof got);
+			else if (c->cmsg_type == SCM_CREDENTIALS)
+				memcpy(&cpid, CMSG_DATA(c), sizeof cpid);
+		}
+		struct stat st;
+		printf("recvmsg %ld %c namelen %d controllen %zu flags %#x fd %d creds-pid-is-me %d\n", r, got1,
+		       rm.msg_namelen, (size_t)rm.msg_controllen, rm.msg_flags, got, cpid == getpid());
+		int fs = fstat(got, &st), cx = fcntl(got, F_GETFD), cl = close(got);
+		printf("received fd: fstat %d regular %d cloexec %d close %d\n", fs, fs == 0 && S_ISREG(st.st_mode), cx, cl);
+	}
 	unlink("outargs-data");
 	return 0;
 }

@@ -251,8 +251,8 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 	head := r.read(c, i, 0, syscalls.In, addr, n)
 	s.Mem = append(s.Mem, head)
 	iov, count := addr, n/(2*w)
-	if g.Kind == syscalls.KindMsghdr && dir == syscalls.Out && head.Flags&format.Fault == 0 {
-		defer r.captureMsgParts(c, s, i, addr, head.Data) // (msgparts.go)
+	if g.Kind == syscalls.KindMsghdr && head.Flags&format.Fault == 0 {
+		defer r.captureMsgParts(c, s, i, addr, head.Data, dir) // (msgparts.go)
 	}
 	if g.Kind == syscalls.KindMsghdr {
 		// struct msghdr: name, namelen, iov, iovlen, control, controllen, flags.

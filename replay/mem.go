@@ -241,7 +241,7 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 			if r := compareBytes(c, addr, reg.Data, name); r != "" {
 				return r
 			}
-		case reg.Field > 0 && (g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr):
+		case reg.Field > 0 && reg.Field < format.MsgNameField && (g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr):
 			base, _, ok := liveIovec(c, g, args[reg.Arg], int(reg.Field)-1)
 			if !ok {
 				return fmt.Sprintf("%s: buffer %d missing", name, reg.Field-1)

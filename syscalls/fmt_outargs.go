@@ -138,3 +138,112 @@ func FormatTermios(b []byte) string {
 		", c_cflag=" + termiosFlags([]string{speed, size}, cflag&^0o10077, termiosCflag) +
 		", c_lflag=" + termiosFlags(nil, lflag, termiosLflag) + ", ...}"
 }
+
+// appendMsghdr appends a struct msghdr as strace does: {msg_name=...,
+// msg_namelen=N (or "N => M" when the call changed it), msg_iov=[...],
+// msg_iovlen=N, msg_control=[{cmsg_len=..., cmsg_level=SOL_SOCKET,
+// cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=N,
+// msg_flags=...}. Parts that cannot be read are shown as addresses.
+func (p *printer) appendMsghdr(dst []byte, g *Arg, addr uint64) []byte {
+	a := p.c.Arch
+	w := ptrSize(a)
+	b := p.read(addr, 7*w)
+	if len(b) < 7*w {
+		return appendHex(dst, addr)
+	}
+	word := func(off int) uint64 { return leUint(b[off : off+w]) }
+	name, namelen := word(0), binary.LittleEndian.Uint32(b[w:])
+	iov, iovlen := word(2*w), word(3*w)
+	control, controllen := word(4*w), word(5*w)
+	flags := binary.LittleEndian.Uint32(b[6*w:])
+	dst = append(dst, "{msg_name="...)
+	var sa []byte
+	if name != 0 && namelen > 0 {
+		sa = p.read(name, int(min(namelen, 4096)))
+	}
+	if len(sa) > 0 && len(sa) == int(min(namelen, 4096)) {
+		dst = append(dst, FormatSockaddr(sa)...)
+	} else if name == 0 {
+		dst = append(dst, "NULL"...)
+	} else {
+		dst = appendHex(dst, name)
+	}
+	dst = append(dst, ", msg_namelen="...)
+	if p.c.EntryMem != nil {
+		if in := p.c.EntryMem.ReadMemory(addr+uint64(w), 4); len(in) == 4 && binary.LittleEndian.Uint32(in) != namelen {
+			dst = strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(in))), 10)
+			dst = append(dst, " => "...)
+		}
+	}
+	dst = strconv.AppendInt(dst, int64(int32(namelen)), 10)
+	dst = append(dst, ", msg_iov="...)
+	raw := p.read(iov, int(min(iovlen, 1024))*2*w)
+	if iov == 0 || len(raw) < int(min(iovlen, 1024))*2*w {
+		dst = appendHex(dst, iov)
+	} else {
+		dst = p.appendIovArray(dst, raw, g.Dir == Out)
+	}
+	dst = strconv.AppendUint(append(dst, ", msg_iovlen="...), iovlen, 10)
+	if controllen > 0 {
+		dst = append(dst, ", msg_control="...)
+		ctl := p.read(control, int(min(controllen, 1<<16)))
+		if control == 0 || len(ctl) < int(min(controllen, 1<<16)) {
+			dst = appendHex(dst, control)
+		} else {
+			dst = appendCmsgs(dst, a, ctl)
+		}
+	}
+	dst = strconv.AppendUint(append(dst, ", msg_controllen="...), controllen, 10)
+	dst = append(dst, ", msg_flags="...)
+	dst = LookupFlagSet("msg").AppendFormat(dst, uint64(flags))
+	return append(dst, '}')
+}
+
+// appendCmsgs appends control messages: SCM_RIGHTS fds and
+// SCM_CREDENTIALS decoded, others by level and type.
+func appendCmsgs(dst []byte, a Arch, b []byte) []byte {
+	w := ptrSize(a)
+	hdr := w + 8
+	dst = append(dst, '[')
+	for off, k := 0, 0; off+hdr <= len(b); k++ {
+		n := int(min(leUint(b[off:off+w]), 1<<20))
+		level, typ := binary.LittleEndian.Uint32(b[off+w:]), binary.LittleEndian.Uint32(b[off+w+4:])
+		if k > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = strconv.AppendInt(append(dst, "{cmsg_len="...), int64(n), 10)
+		if level == 1 { // SOL_SOCKET
+			dst = append(dst, ", cmsg_level=SOL_SOCKET"...)
+		} else {
+			dst = strconv.AppendUint(append(dst, ", cmsg_level="...), uint64(level), 10)
+		}
+		end := min(off+n, len(b))
+		data := b[min(off+hdr, end):end]
+		switch {
+		case level == 1 && typ == 1: // SCM_RIGHTS
+			dst = append(dst, ", cmsg_type=SCM_RIGHTS, cmsg_data=["...)
+			for j := 0; j+4 <= len(data); j += 4 {
+				if j > 0 {
+					dst = append(dst, ", "...)
+				}
+				dst = strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(data[j:]))), 10)
+			}
+			dst = append(dst, ']')
+		case level == 1 && typ == 2 && len(data) >= 12: // SCM_CREDENTIALS
+			dst = append(dst, ", cmsg_type=SCM_CREDENTIALS, cmsg_data={pid="...)
+			dst = strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(data))), 10)
+			dst = strconv.AppendUint(append(dst, ", uid="...), uint64(binary.LittleEndian.Uint32(data[4:])), 10)
+			dst = strconv.AppendUint(append(dst, ", gid="...), uint64(binary.LittleEndian.Uint32(data[8:])), 10)
+			dst = append(dst, '}')
+		default:
+			dst = append(appendHex(append(dst, ", cmsg_type="...), uint64(typ)), ", cmsg_data="...)
+			dst = appendHexString(dst, data, false)
+		}
+		dst = append(dst, '}')
+		if n < hdr {
+			break
+		}
+		off += (n + w - 1) / w * w
+	}
+	return append(dst, ']')
+}

@@ -564,6 +564,8 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		return p.appendStruct(dst, i, v)
 	case KindIovec:
 		return p.appendIovecs(dst, i, v)
+	case KindMsghdr:
+		return p.appendMsghdr(dst, g, v)
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
@@ -812,9 +814,15 @@ func (p *printer) appendIovecs(dst []byte, i int, addr uint64) []byte {
 	if !ok {
 		return appendHex(dst, addr)
 	}
+	return p.appendIovArray(dst, raw, g.Dir == Out)
+}
+
+// appendIovArray appends the iovec array raw with the data of each
+// buffer; out data only up to the call's result.
+func (p *printer) appendIovArray(dst, raw []byte, out bool) []byte {
 	w := ptrSize(p.c.Arch)
 	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
-	if g.Dir == Out {
+	if out {
 		left = p.c.Ret
 	}
 	max := p.o.limit()

@@ -11,22 +11,24 @@ import (
 // TestPrintOutArgsLikeStrace prints the calls of testdata/c/outargs.c
 // whose argument depends on a command (the catalogue's cases: fcntl's
 // struct flock for F_SETLK, F_GETLK and F_OFD_GETLK, ioctl's int for
-// FIONREAD and TIOCOUTQ, struct winsize, struct termios) and compares them
+// FIONREAD and TIOCOUTQ, struct winsize, struct termios; sendmsg's and
+// recvmsg's msghdr with SCM_RIGHTS and SCM_CREDENTIALS) and compares them
 // with strace's lines; prctl's PR_GET_NAME, PR_GET_PDEATHSIG and
 // PR_GET_CHILD_SUBREAPER by their first two arguments (strace leaves the
 // unused ones out).
 func TestPrintOutArgsLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "outargs")
-	pidRE := regexp.MustCompile(`l_pid=\d+`)
+	pidRE := regexp.MustCompile(`(l_pid|\{pid)=\d+`)
 	mask := func(lines []string) []string {
 		for i, l := range lines {
-			lines[i] = pidRE.ReplaceAllString(l, "l_pid=PID")
+			lines[i] = pidRE.ReplaceAllString(l, "$1=PID")
 		}
 		return lines
 	}
-	want := mask(filterCalls(straceText(t, prog), []string{"fcntl", "ioctl"}))
-	got := mask(filterCalls(traceText(t, prog), []string{"fcntl", "ioctl"}))
-	if len(want) < 9 {
+	names := []string{"fcntl", "ioctl", "sendmsg", "recvmsg"}
+	want := mask(filterCalls(straceText(t, prog), names))
+	got := mask(filterCalls(traceText(t, prog), names))
+	if len(want) < 11 {
 		t.Fatalf("strace printed only %d fcntl and ioctl calls:\n%s", len(want), strings.Join(want, "\n"))
 	}
 	for i := 0; i < max(len(got), len(want)); i++ {

@@ -269,18 +269,22 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 		e.warnOnce("mapped "+path, "%s is mapped from the live file: its recorded content is missing (%s)", path, why)
 		return
 	}
-	plan := &mapPlan{blob: blob, file: rm.m.File, off: off, size: length}
+	plan := &mapPlan{blob: blob, off: off, size: length}
+	if file != nil {
+		plan.file = fileIdent{file.Dev, file.Ino}
+	}
 	if e.mapped == nil || e.mapped.pending == nil {
 		e.mappedState().pending = map[int]*mapPlan{}
 	}
 	// Another mapping of the file's pages in this process: the same pages
 	// again (mapshare.go).
-	if shareable(flags, a[2]) && rm.m.File != 0 {
-		if src := e.mapped.alias(c.Pid(), rm.m.File, off, length); src != 0 {
+	if shareable(flags, a[2]) && file != nil {
+		if src := e.mapped.alias(c.Pid(), plan.file, off, length); src != 0 {
 			if err := aliasCall(c, src, length, flags, a[0]); err != nil {
 				e.warn("thread %s: mmap of %s: mapping the pages of its other mapping again: %v", lt.r.name(), path, err)
 				return
 			}
+			plan.share = true // (an alias is a backing too: it may outlive the first)
 			e.mapped.pending[c.Tid()] = plan
 			return
 		}
@@ -291,7 +295,7 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 	// and writable (see mapshare.go).
 	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
 	prot := a[2]
-	if shareable(flags, prot) && rm.m.File != 0 {
+	if shareable(flags, prot) && file != nil {
 		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
 		prot |= protRead | protWrite
 		plan.share = true

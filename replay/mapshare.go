@@ -19,15 +19,20 @@ import (
 // read-only mapping of a file in a process is a shared anonymous one (the
 // backing) and the next ones of the same range are made aliases of it:
 // the mmap becomes mremap(backing, 0, length, MREMAP_MAYMOVE), which maps
-// the same pages again. A backing is made readable and writable whatever
+// the same pages again; an alias is known as a backing too (it may outlive
+// the first mapping). A backing is made readable and writable whatever
 // the program asked for (an alias keeps its backing's protection, and a
 // writable alias of a read-only backing would fault), so a read-only
 // mapping of such a file is writable at replay. Writable MAP_PRIVATE
 // mappings stay private copies.
 
+// fileIdent is a recorded file by its device and inode: its identities in
+// the trace (format.File) change with its size and mtime.
+type fileIdent struct{ dev, ino uint64 }
+
 // backing is a shared anonymous mapping standing for a file's range.
 type backing struct {
-	file      uint32 // the recorded file identity
+	file      fileIdent
 	off, size uint64 // the file range
 	addr      uint64 // where it is mapped
 	inode     uint64 // its shmem inode (/proc/PID/maps), to know it is still there
@@ -36,7 +41,7 @@ type backing struct {
 // mapPlan is what mapEntry decided for one mmap, finished at its exit.
 type mapPlan struct {
 	blob  []byte
-	file  uint32
+	file  fileIdent
 	off   uint64
 	size  uint64
 	share bool // a new backing (record it at the exit)
@@ -57,16 +62,20 @@ func shareable(flags, prot uint64) bool {
 
 // alias finds a live backing of pid that holds the file range [off,
 // off+size) and returns the address in it, or 0.
-func (m *liveMapped) alias(pid int, file uint32, off, size uint64) uint64 {
+func (m *liveMapped) alias(pid int, file fileIdent, off, size uint64) uint64 {
 	list := m.backings[pid]
 	for i := len(list) - 1; i >= 0; i-- {
 		b := list[i]
 		if b.file != file || off < b.off || off+size > b.off+b.size || (off-b.off)%4096 != 0 {
 			continue
 		}
-		if ino, ok := shmemInode(pid, b.addr); !ok || ino != b.inode {
+		ino, end, ok := shmemInode(pid, b.addr)
+		if !ok || ino != b.inode {
 			m.backings[pid] = append(list[:i:i], list[i+1:]...) // unmapped since
 			continue
+		}
+		if b.addr+(off-b.off)+size > end {
+			continue // (partly unmapped since)
 		}
 		return b.addr + (off - b.off)
 	}
@@ -90,7 +99,7 @@ func aliasCall(c *tracer.Call, src, length, flags, addr uint64) error {
 
 // noteBacking records the shared anonymous mapping made at addr.
 func (m *liveMapped) noteBacking(pid int, p *mapPlan, addr uint64) {
-	ino, ok := shmemInode(pid, addr)
+	ino, _, ok := shmemInode(pid, addr)
 	if !ok {
 		return
 	}
@@ -100,12 +109,13 @@ func (m *liveMapped) noteBacking(pid int, p *mapPlan, addr uint64) {
 	m.backings[pid] = append(m.backings[pid], backing{file: p.file, off: p.off, size: p.size, addr: addr, inode: ino})
 }
 
-// shmemInode returns the inode of the shared anonymous mapping that starts
-// at addr in pid ("/dev/zero (deleted)" or "[anon_shmem]" in its maps).
-func shmemInode(pid int, addr uint64) (uint64, bool) {
+// shmemInode returns the inode and the end of the shared anonymous
+// mapping that starts at addr in pid ("/dev/zero (deleted)" or
+// "[anon_shmem]" in its maps).
+func shmemInode(pid int, addr uint64) (inode, end uint64, ok bool) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/maps")
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	defer f.Close()
 	start := strconv.FormatUint(addr, 16) + "-"
@@ -118,13 +128,15 @@ func shmemInode(pid int, addr uint64) (uint64, bool) {
 		// start-end perms offset dev inode path
 		fields := strings.Fields(line)
 		if len(fields) < 6 || !strings.HasSuffix(fields[1], "s") {
-			return 0, false
+			return 0, 0, false
 		}
-		if fields[5] != "/dev/zero" && fields[5] != "[anon_shmem]" && !strings.HasPrefix(fields[5], "/SYSV") {
-			return 0, false
+		if fields[5] != "/dev/zero" && fields[5] != "[anon_shmem]" {
+			return 0, 0, false
 		}
-		ino, err := strconv.ParseUint(fields[4], 10, 64)
-		return ino, err == nil && ino != 0
+		_, e, _ := strings.Cut(fields[0], "-")
+		end, err1 := strconv.ParseUint(e, 16, 64)
+		ino, err2 := strconv.ParseUint(fields[4], 10, 64)
+		return ino, end, err1 == nil && err2 == nil && ino != 0
 	}
-	return 0, false
+	return 0, 0, false
 }

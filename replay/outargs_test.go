@@ -14,3 +14,13 @@ func TestReplayOutArgs(t *testing.T) {
 		t.Fatal(res)
 	}
 }
+
+// TestReplayMapShare records testdata/c/mapshare.c, whose read-only
+// mappings of a file print what a shared mapping of it wrote (also after
+// the first mapping was unmapped), and replays it: at replay the file's
+// mappings are anonymous and must share their pages as the file's did.
+func TestReplayMapShare(t *testing.T) {
+	if res := suiteProgram(t, "mapshare"); res != "" {
+		t.Fatal(res)
+	}
+}

@@ -59,6 +59,9 @@ int main(void) {
 		memset(&t, 0, sizeof t);
 		ioctl(pt, TCGETS, &t);
 		printf("pty winsize %dx%d termios lflag %#x\n", ws.ws_row, ws.ws_col, t.c_lflag);
+		unsigned ptn = 9999;
+		ioctl(pt, TIOCGPTN, &ptn);
+		printf("pty number set %d\n", ptn != 9999);
 	}
 	char name[16] = "";
 	prctl(PR_SET_NAME, "outargs-name");

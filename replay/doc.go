@@ -246,7 +246,8 @@
 // (the lowest free one, as when recorded; later fds of the same message
 // get none, with a warning), then gets the recorded result and memory.
 // clone and clone3 with CLONE_PARENT_SETTID show the recorded tid in the
-// parent's memory. Arguments whose meaning depends on a command (fcntl's
+// parent's memory (not for threads: a struct pthread's tid goes into futex
+// words the kernel reads, PI and robust mutexes, and stays the live one). Arguments whose meaning depends on a command (fcntl's
 // struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_*
 // values) are restored as the catalogue's cases say (syscalls.Spec.ArgFor),
 // for real fcntl and prctl calls too. Nondeterminism that makes no system call is

@@ -13,13 +13,16 @@ import (
 // Memory the kernel writes as a side effect of real calls, made what the
 // program saw when recorded.
 
-// cloneParentSettid is CLONE_PARENT_SETTID.
+// cloneParentSettid is CLONE_PARENT_SETTID (cloneThread: goruntime.go).
 const cloneParentSettid = 0x100000
 
 // parentTid makes the tid that clone or clone3 with CLONE_PARENT_SETTID
 // wrote into the parent's memory the recorded one: the kernel wrote the
 // live child's tid, and the program compares it with the result (which
-// replay makes the recorded tid). It returns a warning, or "".
+// replay makes the recorded tid). Not for threads: glibc's pthread_create
+// has the kernel write the new thread's tid into its struct pthread, and
+// that tid goes into futex words the kernel reads (PI and robust
+// mutexes), which must hold the live tid. It returns a warning, or "".
 func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) string {
 	a := c.Arch()
 	var flags, addr uint64
@@ -40,7 +43,7 @@ func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) str
 	default:
 		return ""
 	}
-	if flags&cloneParentSettid == 0 || addr == 0 || rec.Ret <= 0 {
+	if flags&cloneParentSettid == 0 || flags&cloneThread != 0 || addr == 0 || rec.Ret <= 0 {
 		return ""
 	}
 	var b [4]byte

@@ -75,6 +75,8 @@ type lthread struct {
 
 	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
 	goExec *format.Syscall // the execve of a Go program it has just made
+
+	recvPipe uint64 // where a recvmsg made pipe2 put its stand-ins (outargs.go)
 }
 
 type engine struct {

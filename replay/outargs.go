@@ -156,11 +156,14 @@ func receivedFds(rec *format.Syscall) []int {
 const msgCmsgCloexec = 0x40000000
 
 // recvFdsEntry, for an emulated recvmsg that received fds when recorded
-// (SCM_RIGHTS), makes the call an eventfd2 instead of skipping it: a
-// stand-in at the number the kernel gave the first received fd (the
-// lowest free one, then and now), so that the program's calls on it find
-// an fd (close, dup, fstat...). The recorded result and memory are given
-// at the exit (recvFdsExit). It reports whether it did.
+// (SCM_RIGHTS), makes the call create stand-ins instead of skipping it,
+// at the numbers the kernel gave the received fds (the lowest free ones,
+// then and now), so that the program's calls on them find fds (close,
+// dup, fstat...): an eventfd2 for one fd; a pipe2 for two (its fds
+// written into the live control buffer, which gets the recorded bytes at
+// the exit). Of more fds, only the first two get stand-ins. The recorded
+// result and memory are given at the exit (recvFdsExit). It reports
+// whether it changed the call.
 func (e *engine) recvFdsEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
 	if lt.name != "recvmsg" || rec.Ret < 0 {
 		return false
@@ -169,20 +172,28 @@ func (e *engine) recvFdsEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) 
 	if len(fds) == 0 {
 		return false
 	}
-	nr, ok := syscalls.Number(c.Arch(), "eventfd2")
-	if !ok {
-		return false
-	}
 	var flags uint64
 	if lt.args[2]&msgCmsgCloexec != 0 {
 		flags = oCloexec
 	}
-	if err := c.Set(tracer.SetNr(nr), tracer.SetArg(0, 0), tracer.SetArg(1, flags)); err != nil {
-		e.warn("thread %s call %d: stand-in for the fd recvmsg received: %v", lt.r.name(), lt.curIdx, err)
+	var params []tracer.Param
+	ctl, room, ok := msgPart(c, lt.args[1], format.MsgControlField)
+	if nr, has := syscalls.Number(c.Arch(), "pipe2"); len(fds) >= 2 && ok && room >= 8 && has {
+		params = []tracer.Param{tracer.SetNr(nr), tracer.SetArg(0, ctl), tracer.SetArg(1, flags)}
+		lt.recvPipe = ctl
+	} else if nr, has := syscalls.Number(c.Arch(), "eventfd2"); has {
+		params = []tracer.Param{tracer.SetNr(nr), tracer.SetArg(0, 0), tracer.SetArg(1, flags)}
+		lt.recvPipe = 0
+	} else {
 		return false
 	}
-	if len(fds) > 1 {
-		e.warn("thread %s call %d: recvmsg received %d fds (%v): only the first gets a stand-in", lt.r.name(), lt.curIdx, len(fds), fds)
+	if err := c.Set(params...); err != nil {
+		e.warn("thread %s call %d: stand-ins for the fds recvmsg received: %v", lt.r.name(), lt.curIdx, err)
+		return false
+	}
+	if len(fds) > 2 || len(fds) == 2 && lt.recvPipe == 0 {
+		e.warn("thread %s call %d: recvmsg received %d fds (%v): only the first %d get stand-ins", lt.r.name(), lt.curIdx,
+			len(fds), fds, min(len(fds), map[bool]int{true: 2, false: 1}[lt.recvPipe != 0]))
 	}
 	e.res.Emulated++
 	return true
@@ -193,13 +204,22 @@ func (e *engine) recvFdsEntry(c *tracer.Call, lt *lthread, rec *format.Syscall) 
 func (e *engine) recvFdsExit(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	fds := receivedFds(rec)
 	ret := c.Ret()
+	var got []int
 	switch {
 	case ret < 0:
-		e.warn("thread %s call %d: the stand-in for the fd recvmsg received failed: %v", lt.r.name(), lt.curIdx, syscall.Errno(-ret))
+		e.warn("thread %s call %d: the stand-ins for the fds recvmsg received failed: %v", lt.r.name(), lt.curIdx, syscall.Errno(-ret))
+	case lt.recvPipe != 0:
+		var b [8]byte
+		if n, _ := c.ReadMem(lt.recvPipe, b[:]); n == 8 {
+			got = []int{int(int32(binary.LittleEndian.Uint32(b[:]))), int(int32(binary.LittleEndian.Uint32(b[4:])))}
+		}
 	default:
-		lt.proc.fds[int(ret)] = fdInfo{kind: fdStandin, cloexec: lt.args[2]&msgCmsgCloexec != 0}
-		if len(fds) > 0 && int(ret) != fds[0] {
-			e.warn("thread %s call %d: the stand-in for the fd recvmsg received is %d, recorded %d", lt.r.name(), lt.curIdx, ret, fds[0])
+		got = []int{int(ret)}
+	}
+	for k, fd := range got {
+		lt.proc.fds[fd] = fdInfo{kind: fdStandin, cloexec: lt.args[2]&msgCmsgCloexec != 0}
+		if k < len(fds) && fd != fds[k] {
+			e.warn("thread %s call %d: the stand-in for the fd recvmsg received is %d, recorded %d", lt.r.name(), lt.curIdx, fd, fds[k])
 		}
 	}
 	_ = c.SetReturn(rec.Ret)

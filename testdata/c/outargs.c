@@ -120,6 +120,36 @@ int main(void) {
 		       rm.msg_namelen, (size_t)rm.msg_controllen, rm.msg_flags, got, cpid == getpid());
 		int fs = fstat(got, &st), cx = fcntl(got, F_GETFD), cl = close(got);
 		printf("received fd: fstat %d regular %d cloexec %d close %d\n", fs, fs == 0 && S_ISREG(st.st_mode), cx, cl);
+		/* two fds in one message */
+		int two[2] = {open("outargs-data", O_RDONLY), open("/dev/null", O_RDONLY)};
+		union {
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+			struct cmsghdr align;
+		} su2;
+		sm.msg_control = su2.buf;
+		sm.msg_controllen = sizeof su2.buf;
+		c = CMSG_FIRSTHDR(&sm);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+		memcpy(CMSG_DATA(c), two, sizeof two);
+		sendmsg(us[0], &sm, 0);
+		close(two[0]);
+		close(two[1]);
+		union {
+			char buf[CMSG_SPACE(2 * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} ru2;
+		rm.msg_control = ru2.buf;
+		rm.msg_controllen = sizeof ru2.buf;
+		rm.msg_namelen = sizeof from;
+		r = recvmsg(us[1], &rm, 0);
+		int fds[2] = {-1, -1};
+		for (c = CMSG_FIRSTHDR(&rm); c; c = CMSG_NXTHDR(&rm, c))
+			if (c->cmsg_type == SCM_RIGHTS)
+				memcpy(fds, CMSG_DATA(c), sizeof fds);
+		int c0 = close(fds[0]), c1 = close(fds[1]);
+		printf("recvmsg %ld two fds %d %d closed %d %d\n", r, fds[0], fds[1], c0, c1);
 	}
 	unlink("outargs-data");
 	return 0;

@@ -242,9 +242,10 @@
 // are not restored (the recorder does not capture them). recvmsg's
 // socket address, control data and msghdr lengths and flags are restored
 // (the live pointers kept); when it received fds (SCM_RIGHTS) the call
-// becomes an eventfd2 so that a stand-in exists at the first fd's number
-// (the lowest free one, as when recorded; later fds of the same message
-// get none, with a warning), then gets the recorded result and memory.
+// becomes an eventfd2 (one fd) or a pipe2 into the live control buffer
+// (two or more) so that stand-ins exist at the received fds' numbers (the
+// lowest free ones, as when recorded; past two fds, the others get none,
+// with a warning), then gets the recorded result and memory.
 // clone and clone3 with CLONE_PARENT_SETTID show the recorded tid in the
 // parent's memory (not for threads: a struct pthread's tid goes into futex
 // words the kernel reads, PI and robust mutexes, and stays the live one). Arguments whose meaning depends on a command (fcntl's

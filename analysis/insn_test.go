@@ -34,9 +34,18 @@ func TestPrintInsn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out strings.Builder
+	var out, js strings.Builder
 	if err := analysis.Print(&out, r, &analysis.PrintOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if err := analysis.JSON(&js, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"kind":"insn","op":"rdtsc","tsc":8589934608,`, `"op":"rdtscp","tsc":17,"aux":1,`,
+		`"op":"cpuid","leaf":7,"subleaf":0,"eax":1,"ebx":171,"ecx":0,"edx":0,"text":"--- cpuid(0x7, 0) = {`} {
+		if !strings.Contains(js.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, js.String())
+		}
 	}
 	want := "7     --- rdtsc = 0x200000010 ---\n" +
 		"7     --- rdtscp = 0x11 (aux 1) ---\n" +

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -43,7 +44,7 @@ type JSONOptions struct {
 //	"time"        when it happened, ns of CLOCK_MONOTONIC (a syscall's entry)
 //	"elapsed_ns"  time - start
 //	"pid", "tid"  the process and thread
-//	"kind"        "syscall", "newtask", "exec", "signal", "exit", "detach" or "lost"
+//	"kind"        "syscall", "newtask", "exec", "signal", "exit", "detach", "lost", "file" or "mapping"
 //
 // and, by kind:
 //
@@ -68,7 +69,10 @@ type JSONOptions struct {
 //	              characters, newlines, tabs, carriage returns and NULs (paths keep their
 //	              final NUL; argv/envp arrays are their strings, NUL-separated), else in
 //	              "base64"; flags are "truncated" (fewer bytes than len were kept), "fault"
-//	              (the memory could not be read in full), "redacted" (masked on request)
+//	              (the memory could not be read in full), "redacted" (masked on request),
+//	              "unavailable" (bytes copied out of a pipe the recorder could not read);
+//	              the bytes a copy inside the kernel (sendfile, splice...) moved are the
+//	              region of arg -1 and field 192 (format.CopiedField)
 //	"text"        the call as strace prints it: "read(3, \"hello\", 5) = 5"
 //
 // newtask (a thread or process created; pid and tid are the new task's):
@@ -101,6 +105,19 @@ type JSONOptions struct {
 // detach (the tracer let the thread go): nothing more.
 //
 // lost (events the recorder lost): "count", "reason".
+//
+// file (a file the program mapped: its identity, or a piece of stored
+// content; see format.File):
+//
+//	"id", "path", "dev", "ino", "size", "mtime_ns", "ctime_ns", "mode", "elf",
+//	"build_id" and "sha256" (hex, when recorded) for an identity;
+//	"content" (the blob's SHA-256, hex), "off", "total" and "data" (base64) for content
+//
+// mapping (a successful mmap of a file; see format.Mapping):
+//
+//	"file" (the file's id), "addr", "len", "prot", "flags", "fd", "offset",
+//	"content" (the key of the blob with the bytes mapped, when stored), "stored",
+//	"note" (why the content is missing)
 //
 // Integers are exact (64-bit: a decoder that reads numbers as doubles,
 // like jq's arithmetic, rounds those above 2^53, such as some addresses
@@ -270,6 +287,27 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		if v.Arch != 0 {
 			b = jStr(b, "arch", v.Arch.String())
 		}
+		if v.Random != nil {
+			b = jStr(b, "at_random", hex.EncodeToString(v.Random))
+		}
+	case *format.Insn:
+		b = jStr(b, "op", v.Op.String())
+		if v.Op == format.CPUID {
+			b = jInt(b, "leaf", int64(v.Leaf))
+			b = jInt(b, "subleaf", int64(v.Subleaf))
+			b = jInt(b, "eax", int64(v.EAX))
+			b = jInt(b, "ebx", int64(v.EBX))
+			b = jInt(b, "ecx", int64(v.ECX))
+			b = jInt(b, "edx", int64(v.EDX))
+		} else {
+			b = append(b, `,"tsc":`...)
+			b = strconv.AppendUint(b, v.TSC(), 10)
+			if v.Op == format.RDTSCP {
+				b = jInt(b, "aux", int64(v.ECX))
+			}
+		}
+		var t [128]byte
+		b = jStrBytes(b, "text", appendInsn(t[:0], v), "")
 	case *format.Signal:
 		b = jStr(b, "signal", syscalls.SignalName(int(v.Signal)))
 		b = jInt(b, "signo", int64(v.Signal))

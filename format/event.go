@@ -162,8 +162,8 @@ const (
 	// Redacted: the bytes were masked on request; Data is empty.
 	Redacted
 	// Unavailable: the recorder could not get the bytes (data a splice or
-	// tee copied out of a pipe, which cannot be read again); Data is
-	// empty. Unlike a Fault, not a gap: nothing needs them to replay.
+	// tee moved out of a pipe it could not look into); Data is empty.
+	// Unlike a Fault, not a gap: nothing needs them to replay.
 	Unavailable
 )
 

@@ -46,15 +46,26 @@ func sampleEvents(n int) []format.Event {
 			evs = append(evs, &format.NewTask{Head: format.Head{Time: t, Pid: pid + 10, Tid: pid + 10},
 				ParentPid: pid, ParentTid: pid, Flags: 0x1200011, How: 1, Arch: syscalls.X86_64})
 		case 5:
+			var random []byte
+			if i%2 == 1 {
+				random = bytes.Repeat([]byte{byte(i), 0xa5}, 8)
+			}
 			evs = append(evs, &format.Exec{Head: format.Head{Time: t, Pid: pid, Tid: pid}, FormerTid: pid + 2,
-				Path: "/usr/bin/ls", Argv: []string{"ls", "-l", ""}, Envp: nil, Arch: syscalls.X86_64})
+				Path: "/usr/bin/ls", Argv: []string{"ls", "-l", ""}, Envp: nil, Arch: syscalls.X86_64, Random: random},
+				&format.Insn{Head: format.Head{Time: t + 1, Pid: pid, Tid: pid}, Op: format.InsnOp(1 + i%3),
+					Leaf: uint32(i % 3), Subleaf: uint32(i % 2), EAX: 0xdeadbeef, EBX: uint32(i), ECX: 7, EDX: 0xffffffff})
 		case 6:
 			evs = append(evs, &format.Signal{Head: format.Head{Time: t, Pid: pid, Tid: pid}, Signal: 17, Code: 1,
 				SenderPid: pid + 10, Delivered: 17, Info: make([]byte, 128)},
 				&format.Detach{Head: format.Head{Time: t + 1, Pid: pid, Tid: pid}})
 		case 7:
 			evs = append(evs, &format.Exit{Head: format.Head{Time: t, Pid: pid, Tid: pid}, Process: i%2 == 1, Status: 9},
-				&format.Lost{Head: format.Head{Time: t, Pid: pid, Tid: pid}, Count: 3, Reason: "test"})
+				&format.Lost{Head: format.Head{Time: t, Pid: pid, Tid: pid}, Count: 3, Reason: "test"},
+				&format.File{Head: format.Head{Time: t + 1, Pid: pid, Tid: pid}, ID: uint32(i), Path: "/data/f",
+					Dev: 2049, Ino: uint64(i), Size: 10, Mtime: t, Ctime: t + 1, Mode: 0o100644,
+					Content: bytes.Repeat([]byte{byte(i)}, 32), Total: 10, Data: []byte("0123456789")},
+				&format.Mapping{Head: format.Head{Time: t + 2, Pid: pid, Tid: pid}, File: uint32(i), Addr: 0x7f0000000000,
+					Len: 4096, Prot: 1, Flags: 2, Fd: 3, Content: bytes.Repeat([]byte{byte(i)}, 32), Stored: 10})
 		}
 	}
 	return evs

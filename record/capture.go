@@ -87,6 +87,39 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 	}
 }
 
+// captureRestart keeps, for a restart_syscall interrupted in its turn,
+// what the call it resumes wrote when interrupted (the catalogue's Intr
+// arguments of that call: nanosleep's remaining time), under that call's
+// argument numbers: replay merges the two. It remembers each thread's
+// call that ended with a restart code.
+func (r *Recorder) captureRestart(c *tracer.Call, s *format.Syscall) {
+	tid := int(s.Tid)
+	orig := r.restart[tid]
+	delete(r.restart, tid)
+	name := syscalls.Name(s.Arch, int(s.Nr))
+	if orig != nil && name == "restart_syscall" {
+		if spec := syscalls.Lookup(orig.Arch, int(orig.Nr)); spec != nil {
+			resumed := *orig
+			resumed.Ret, resumed.Flags, resumed.Mem = s.Ret, s.Flags&format.Restarted, nil
+			r.capture(c, &resumed, spec, false)
+			for _, reg := range resumed.Mem {
+				if reg.Dir == syscalls.Out {
+					s.Mem = append(s.Mem, reg)
+				}
+			}
+		}
+	}
+	if s.Flags&format.Restarted != 0 {
+		if name == "restart_syscall" && orig != nil {
+			s = orig // resumed again later
+		}
+		if r.restart == nil {
+			r.restart = map[int]*format.Syscall{}
+		}
+		r.restart[tid] = s
+	}
+}
+
 // limit is the bytes kept of a region of direction dir (0: no limit).
 func (r *Recorder) limit(dir syscalls.Dir) uint64 {
 	if dir == syscalls.Out {

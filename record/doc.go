@@ -4,7 +4,15 @@
 // the syscall catalogue (package syscalls) describes it - strings, paths
 // and buffers into the kernel at entry, buffers and structs out of it at
 // exit with the length the kernel returned, iovec data, argv and envp -
-// plus new tasks, execs, signals, exits and detaches.
+// plus new tasks, execs, signals (with their raw siginfo), exits and
+// detaches. Arguments the call does not use given its flags (open's mode
+// without O_CREAT: syscalls.Spec.Uses) are not followed; lengths are taken
+// at the width of their C type (an int nfds with junk in its register's
+// upper half is small, as the kernel sees it); and the out arguments the
+// kernel writes also when a call is interrupted (nanosleep's remaining
+// time, select's timeout: syscalls.Arg.Intr) are kept for EINTR and
+// restart results too (and for a restart_syscall interrupted in its turn,
+// under the resumed call's argument numbers).
 //
 // It also records the program's hidden inputs that are no system calls
 // (world.go): the AT_RANDOM bytes of every exec (format.Exec.Random), the
@@ -12,9 +20,10 @@
 // one format.Insn each, with what the program got), and in the header
 // whether address-space randomization was off (Options.NoASLR, for a
 // program started with tracer.Cmd.NoASLR) and which instructions were
-// trapped (Extra["insns"]). systr-record turns randomization off and traps
-// rdtsc by default; cpuid only with --cpuid-trap (it costs about 3 ms per
-// program started: glibc's start-up runs ~50 of them).
+// trapped (Extra["insns"]). systr-record turns randomization off by
+// default; it traps rdtsc and cpuid only with --tsc-trap and --cpuid-trap
+// (a trapped process makes every context switch dearer: on a VM a traced
+// call costs twice as much with rdtsc faulting, 4-7 times with cpuid's).
 //
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;
@@ -62,15 +71,13 @@
 // /proc/TID/fdinfo/N, minus the result), else from the destination when
 // it is a regular file; they go into a region with Arg -1 and Field
 // format.CopiedField, cut at the out limit (-s) like a read's buffer.
-// Bytes copied out of a pipe (splice, tee) are duplicated without being
-// consumed: the recorder opens the pipe through /proc/TID/fd/N and tee(2)s
-// it into a pipe of its own, at tee's exit (its bytes are still in the
-// source pipe) and at splice's entry (what the pipe holds then; the first
-// ones the call returned are kept). Unavailable (format.Unavailable): a
-// splice that got bytes written into the pipe after its entry (it
-// blocked on an empty pipe), copies out of sockets, and copies larger
-// than the recorder's pipe (fs.pipe-max-size, 1 MiB by default). Masked
-// fds give a Redacted region.
+// A pipe's bytes are gone once moved: at the entry of a splice or tee out
+// of a pipe into something that is not a regular file, the recorder
+// copies what the pipe holds without consuming it (tee into a pipe of its
+// own) and keeps as much of it as the call moved; bytes that arrived in
+// the pipe after the entry are missing (Fault), and when the pipe could
+// not be read at all the region is flagged format.Unavailable.
+// Masked fds give a Redacted region.
 //
 // recvmsg's msghdr: besides its iovec data, the socket address and the
 // control data the kernel wrote (as many bytes as the new msg_namelen and

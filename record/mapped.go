@@ -82,10 +82,11 @@ type mapState struct {
 	files  map[fileKey]*mfile // tracer thread
 	nextID uint32
 	stored int64 // content bytes read so far (the per-trace budget)
+	// peeked are the bytes in the source pipe of a splice or tee at its
+	// entry, by tid (tracer thread).
+	peeked map[int][]byte
 
 	written map[[32]byte]bool // writer goroutine: blobs in the trace
-
-	peeks peeks // splice's source pipe at entry (copypeek.go)
 }
 
 func (r *Recorder) mapState() *mapState {
@@ -382,8 +383,7 @@ func (r *Recorder) closeMapped() {
 // move data between fds without the program's memory. At a successful
 // exit the bytes are read back, from the source when it is a regular
 // file (at the offset the call read from), else from the destination
-// when it is one; out of a pipe, they are duplicated with tee(2)
-// (copypeek.go); other sources cannot be read again (Unavailable).
+// when it is one; a pipe cannot be read again (Unavailable).
 
 // copyFds returns the source and destination fd arguments of a copy call
 // and the arguments pointing at their offsets (-1: none).
@@ -399,10 +399,81 @@ func copyFds(name string) (src, srcOff, dst, dstOff int, ok bool) {
 	return 0, 0, 0, 0, false
 }
 
+// peekCopy, at the entry of a splice or tee whose source is a pipe, and
+// whose destination is not a regular file (which can be read back at the
+// exit), copies what the pipe holds without consuming it (tee into a pipe
+// of the recorder's): the call then moves the first of these bytes.
+func (r *Recorder) peekCopy(c *tracer.Call, s *format.Syscall, spec *syscalls.Spec) {
+	if spec.Name != "splice" && spec.Name != "tee" {
+		return
+	}
+	src, _, dst, _, _ := copyFds(spec.Name)
+	tid := c.Tid()
+	if !isFifo(tid, int(int32(s.Args[src]))) || regularFd(tid, int(int32(s.Args[dst]))) {
+		return
+	}
+	want := min(s.Args[4], uint64(r.limit(syscalls.Out)))
+	if spec.Name == "tee" {
+		want = min(s.Args[2], uint64(r.limit(syscalls.Out)))
+	}
+	if want == 0 {
+		return
+	}
+	in, err := syscall.Open(fmt.Sprintf("/proc/%d/fd/%d", tid, int32(s.Args[src])), syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	defer syscall.Close(in)
+	var p [2]int
+	if syscall.Pipe2(p[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC) != nil {
+		return
+	}
+	defer syscall.Close(p[0])
+	defer syscall.Close(p[1])
+	const fSetPipeSz = 1031
+	syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), fSetPipeSz, uintptr(min(want, 1<<20)))
+	const spliceNonblock = 2
+	n, err := syscall.Tee(in, p[1], int(want), spliceNonblock)
+	if err != nil || n <= 0 {
+		return
+	}
+	b := make([]byte, n)
+	got := 0
+	for got < len(b) {
+		k, err := syscall.Read(p[0], b[got:])
+		if k <= 0 || err != nil {
+			break
+		}
+		got += k
+	}
+	st := r.mapState()
+	if st.peeked == nil {
+		st.peeked = map[int][]byte{}
+	}
+	st.peeked[tid] = b[:got]
+}
+
+// isFifo says whether a tracee's fd is a pipe or FIFO.
+func isFifo(tid, fd int) bool {
+	var sb syscall.Stat_t
+	if syscall.Stat(fmt.Sprintf("/proc/%d/fd/%d", tid, fd), &sb) != nil {
+		return false
+	}
+	return sb.Mode&syscall.S_IFMT == syscall.S_IFIFO
+}
+
 // captureCopy adds the region of the bytes a copy call copied.
 func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls.Spec) {
 	src, srcOff, dst, dstOff, ok := copyFds(spec.Name)
-	if !ok || s.Flags&format.Restarted != 0 || s.Ret <= 0 {
+	if !ok {
+		return
+	}
+	var peeked []byte
+	if r.mapped != nil && r.mapped.peeked != nil {
+		peeked = r.mapped.peeked[c.Tid()]
+		delete(r.mapped.peeked, c.Tid())
+	}
+	if s.Flags&format.Restarted != 0 || s.Ret <= 0 {
 		return
 	}
 	reg := format.Region{Arg: -1, Field: format.CopiedField, Dir: syscalls.Out, Len: uint64(s.Ret)}
@@ -414,14 +485,26 @@ func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls
 	}
 	// Where the bytes can be read again, and at what offset.
 	fd, offArg := sfd, srcOff
-	if r.copiedFromPipe(c, s, spec, sfd, &reg) {
-		return // (copypeek.go)
-	}
 	if !regularFd(c.Tid(), sfd) {
 		fd, offArg = dfd, dstOff
 		if spec.Name == "tee" || !regularFd(c.Tid(), dfd) {
-			reg.Flags |= format.Unavailable
-			reg.Data = []byte{}
+			// Out of a pipe: what it held at the entry, if that was
+			// enough (else it came later, and is gone).
+			want := uint64(s.Ret)
+			if l := r.limit(syscalls.Out); l > 0 {
+				want = min(want, l)
+			}
+			keep := min(want, uint64(len(peeked)))
+			switch {
+			case peeked == nil:
+				reg.Flags |= format.Unavailable
+				reg.Data = []byte{}
+			default:
+				reg.Data = peeked[:keep]
+				if keep < want {
+					reg.Flags |= format.Fault
+				}
+			}
 			return
 		}
 	}

@@ -97,9 +97,10 @@ type Recorder struct {
 
 	// Tracer-thread state: the call each thread is inside.
 	pending map[int]*format.Syscall
-	execs   map[int]execArgs       // argv and envp of an execve in flight, by tid
-	masked  map[int32]map[int]bool // fds opened on masked paths, by pid
-	mapped  *mapState              // mapped files (mapped.go)
+	execs   map[int]execArgs        // argv and envp of an execve in flight, by tid
+	masked  map[int32]map[int]bool  // fds opened on masked paths, by pid
+	restart map[int]*format.Syscall // the call a thread's restart_syscall resumes
+	mapped  *mapState               // mapped files (mapped.go)
 
 	mu     sync.Mutex
 	space  *sync.Cond     // the writer took the batch
@@ -302,7 +303,7 @@ func (r *Recorder) entry(c *tracer.Call) {
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
 	if spec != nil {
 		r.capture(c, s, spec, true)
-		r.peekEntry(c, s, spec) // (copypeek.go)
+		r.peekCopy(c, s, spec)
 		if spec.Name == "execve" || spec.Name == "execveat" {
 			r.execs[tid] = execArgsOf(s, spec)
 		}
@@ -332,6 +333,7 @@ func (r *Recorder) exit(c *tracer.Call) {
 		r.captureCopy(c, s, spec)
 		r.trackMasks(s, spec)
 	}
+	r.captureRestart(c, s)
 	delete(r.execs, tid)
 	r.emit(s)
 	r.noteMapping(c, s)
@@ -424,6 +426,7 @@ func (r *Recorder) onExit(e tracer.ExitEvent) {
 		delete(r.pending, e.Tid)
 	}
 	delete(r.execs, e.Tid)
+	delete(r.restart, e.Tid)
 	st := int32(e.Status.Code&0xff) << 8
 	if e.Status.Signal != 0 {
 		st = int32(e.Status.Signal) & 0x7f

@@ -15,6 +15,33 @@ import (
 // ("rdtsc", "cpuid", comma-separated): a replayer traps the same ones.
 const InsnsKey = "insns"
 
+// Defaults are the options of a recording made to be replayed, as
+// systr-record makes one by default: the vDSO's time functions trapped
+// (their clock reads are calls in the trace) and address-space
+// randomization off. rdtsc and cpuid are not trapped by default (TrapTSC,
+// TrapCPUID): a process with either fault mode makes every context switch
+// dearer, and every traced call with it (BENCH.md). Everything else is the
+// zero value: every call, the default limits.
+func Defaults() Options {
+	return Options{VDSOTrapped: true, NoASLR: true}
+}
+
+// TracerOptions returns the tracer options that a recording with options
+// o needs (the vDSO patch and the trapped instructions); the caller adds
+// its own (Colocate...).
+func (o *Options) TracerOptions() tracer.Options {
+	return tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID}
+}
+
+// Command returns the tracer command that starts argv as a recording with
+// options o needs it started (address-space randomization off with
+// NoASLR).
+func (o *Options) Command(argv ...string) *tracer.Cmd {
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd.NoASLR = o.NoASLR
+	return cmd
+}
+
 // worldHeader notes the address-space randomization and the trapped
 // instructions in the header.
 func worldHeader(h *format.Header, o Options) {

@@ -1,12 +1,15 @@
 package replay_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
 )
@@ -49,13 +52,21 @@ func TestUnusedArgs(t *testing.T) {
 // TestInterruptedOut: nanosleep, clock_nanosleep and select interrupted
 // by a timer's signal print the time the kernel says was left: the
 // replay prints the recorded values (captured at the interrupted call's
-// exit: the catalogue's intr: arguments).
+// exit, or its restart_syscall's: the catalogue's intr: arguments).
 func TestInterruptedOut(t *testing.T) {
 	rec := recordRun(t, nil, testprog.C(t, "nanosleep_eintr"))
 	for _, want := range []string{"nanosleep: -1 Interrupted system call, rem 4.", "clock_nanosleep: 4, rem 4.", "select: -1 Interrupted system call, timeout left 4."} {
 		if !strings.Contains(rec.stdout, want) {
 			t.Fatalf("recording printed %q, want %q in it", rec.stdout, want)
 		}
+	}
+	sameN(t, rec, 3, nil)
+	// Interrupted twice: first by a signal without handler (the kernel
+	// resumes the sleep as restart_syscall), then by one with a handler:
+	// the remaining time is what the restart_syscall wrote.
+	rec = recordRun(t, nil, testprog.C(t, "nanosleep_restart"))
+	if !strings.Contains(rec.stdout, "nanosleep: -1 Interrupted system call, rem 4.") {
+		t.Fatalf("recording printed %q", rec.stdout)
 	}
 	sameN(t, rec, 3, nil)
 }
@@ -95,6 +106,99 @@ func TestSignalfdRearm(t *testing.T) {
 func TestSignalInfo(t *testing.T) {
 	rec := recordRun(t, nil, testprog.C(t, "sigchld_info"))
 	if !strings.Contains(rec.stdout, "usr1: from child yes, code 0\nchld: pid child, status 42, code 1, utime ") {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	sameN(t, rec, 3, nil)
+}
+
+// TestPidOverlap: a program forks 1500 children one after the other and
+// kills each with the pid fork returned; replayed with the live pids
+// ahead of the recorded ones (ns_last_pid set), a recorded child's pid is
+// the live pid of another process of the program: it must still be
+// translated (it was taken for a live id: the kill reached another
+// process, or none).
+func TestPidOverlap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3000 forks")
+	}
+	rec := recordRun(t, nil, testprog.C(t, "fork_many"), "1500")
+	if rec.stdout != "forked 1500, sum 0, killed 1500\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	root := firstPid(t, rec.path)
+	for range 3 {
+		// The live root's pid is the recorded pid of a fork about 500th,
+		// which it kills (it killed itself), and fork i's recorded pid is
+		// the live pid of fork i-501 or so, reaped since (the kill found
+		// no process). (The parent kills every child.)
+		if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(int(root)+500)), 0); err != nil {
+			t.Skipf("cannot set the next pid: %v", err)
+		}
+		same(t, rec, run(t, rec.path, nil))
+	}
+}
+
+// firstPid returns the pid of the first call in a trace.
+func firstPid(t *testing.T, path string) int32 {
+	t.Helper()
+	f, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for ev, err := range f.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := ev.(*format.Syscall); ok {
+			return s.Pid
+		}
+	}
+	t.Fatal("no calls in the trace")
+	return 0
+}
+
+// TestReplayEnds: a replay whose program cannot end as recorded (the
+// kill that ended a child is made to fail: the child waits for it in
+// pause, its recorded call never having returned) is killed a bounded
+// time after the program stopped doing anything, with a divergence
+// saying so, instead of hanging until its context expires: when the
+// parent has exited (kill_paused: every recorded thread has reached its
+// end), and when it waits for the child for ever (fork_many).
+func TestReplayEnds(t *testing.T) {
+	for _, tc := range []struct {
+		argv   []string
+		out    string
+		reason string
+	}{
+		{[]string{"kill_paused"}, "killed the child\n", "after every recorded thread had reached its end or its first process had exited: killed"},
+		{[]string{"fork_many", "2"}, "forked 2, sum 0, killed 2\n", "(the longest recorded call took less): killed"},
+	} {
+		t.Run(tc.argv[0], func(t *testing.T) {
+			rec := recordRun(t, nil, append([]string{testprog.C(t, tc.argv[0])}, tc.argv[1:]...)...)
+			if rec.stdout != tc.out {
+				t.Fatalf("recording printed %q", rec.stdout)
+			}
+			rule, err := replay.ParseFault("kill:error=ESRCH")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
+			var d *replay.Divergence
+			if !errors.As(r.err, &d) || !strings.Contains(d.Reason, tc.reason) {
+				t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)
+			}
+			t.Log(d)
+		})
+	}
+}
+
+// TestSigwaitInfo: sigwaitinfo and sigtimedwait (run for real) return
+// the recorded siginfo: SIGCHLD's sender is the recorded child, with its
+// recorded CPU time (the live one carried the live pid).
+func TestSigwaitInfo(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "sigwait_info"))
+	if !strings.Contains(rec.stdout, "sigwaitinfo: 10 from child, code -1, value 5\nsigtimedwait: 17 from child, code 1, status 3, utime ") {
 		t.Fatalf("recording printed %q", rec.stdout)
 	}
 	sameN(t, rec, 3, nil)

@@ -18,11 +18,17 @@
 //
 // At every syscall entry of a live thread, the next recorded call of its
 // recorded thread must be the same syscall with the same arguments:
-// integers, flags, fds and signals equal; pids equal after translation
+// integers, flags, fds and signals equal, as the kernel takes them (cut
+// to the width of their C type: junk in the upper half of an int's
+// register is ignored, syscalls.Arg.Value); pids equal after translation
 // (the program sees recorded pids, see below); pointers are not compared
 // (only whether they are NULL); paths, strings, argv, socket addresses and
 // the buffers of writes equal the recorded memory (as far as it was
-// captured). A mismatch is a Divergence naming the recorded thread, the
+// captured). Only the arguments the call uses are compared: the catalogue
+// says which, per flag (syscalls.Spec.Uses: open's mode only with O_CREAT
+// or O_TMPFILE, fcntl's argument per command, clone's tid pointers and
+// tls per flag, futex's timeout and second address per operation...); the
+// others are leftover register content. A mismatch is a Divergence naming the recorded thread, the
 // index of the call in it, its seq, and both calls as strace prints them.
 // By default the program is then killed (Replay returns the *Divergence;
 // systr-replay exits 125). With Options.Continue replay goes on
@@ -63,6 +69,8 @@
 // close_range, dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC and
 // F_SETFD on fds that are not stand-ins; other commands are emulated),
 // pipe, pipe2, socketpair, memfd_create, epoll_create, epoll_create1.
+// An execve or execveat that failed when recorded is emulated (the
+// recorded errno): run for real it could succeed now, or fail otherwise.
 // A real call must succeed or fail as recorded (else a divergence; but
 // chdir, fchdir, setpgid, setsid, prctl, personality, prlimit64,
 // setrlimit and umask just get their recorded result, with a warning: a
@@ -73,8 +81,15 @@
 // Pids: the program sees the recorded ones. getpid, getppid and gettid are
 // emulated; clone, clone3, fork and vfork return the recorded child id;
 // pid arguments of real calls (kill, tgkill, wait4, prlimit64...) are
-// translated from recorded to live (a live id the kernel wrote into the
-// program's memory, such as a pthread's tid, stays); wait4 and waitid
+// translated from recorded to live: from the recorded call's value, which
+// names the intended task even where the program passes a live id the
+// kernel wrote into its memory (a pthread's tid) and where recorded and
+// live pids overlap (a program that forks thousands of children: a
+// recorded pid may be the live pid of another of its processes). A task
+// reaped by a wait, or a thread that exited, is forgotten; a recorded pid
+// without a live task (any more) becomes one no process has (above any
+// pid_max), so that the call fails as recorded instead of reaching an
+// unrelated process (see pids.go). wait4 and waitid
 // whose recorded call returned a child run for real without WNOHANG (so
 // they wait for the live child) and return the recorded pid, status and
 // rusage; those that returned nothing or failed are emulated. Such a
@@ -89,7 +104,10 @@
 // getuid and the other credential queries, sched_getaffinity, poll,
 // select, epoll_wait and their variants, ioctl, lseek, connect, bind,
 // listen, accept's address, getsockname, getpeername, getsockopt...),
-// sleeps and timeouts (nanosleep, clock_nanosleep: never waited for), and
+// sleeps and timeouts (nanosleep, clock_nanosleep: never waited for;
+// interrupted by a signal, they leave the recorded remaining time, as
+// select and pselect6 their updated timeout: the recorder keeps the out
+// arguments the catalogue marks Intr for EINTR and restart results), and
 // everything with an effect outside the process: write, writev, pwrite64,
 // sendto, sendmsg, truncation, unlink, rename, mkdir, rmdir, link,
 // symlink, chmod, chown, utimensat, fsync... (see Options.WriteThrough).
@@ -104,12 +122,11 @@
 // copy_file_range, splice, tee) are emulated like writes; when their
 // destination is the original stdout or stderr, the bytes the recorder
 // read back (format.CopiedField) are shown: `cat FILE > out` (which uses
-// copy_file_range) replays its output although FILE changed; bytes
-// spliced or tee'd out of a pipe too (the recorder duplicates them, see
-// the record package). Copies the recorder could not read back (a splice
-// that waited for its bytes, a socket source) are not shown, with a
-// warning; nor are copies recorded by an older recorder. The live program's own fds 0, 1 and 2 are the given stdin
-// and /dev/null.
+// copy_file_range) replays its output although FILE changed. Bytes
+// moved out of a pipe are what the pipe held at the call's entry; those
+// the recorder could not read are not shown, with a warning; nor are
+// copies recorded by an older recorder. The live program's own fds 0, 1
+// and 2 are the given stdin and /dev/null.
 //
 // With Options.Inject the policy is simpler: the calls in the set are
 // emulated (fd-creating ones with a stand-in), all others run for real.
@@ -128,7 +145,8 @@
 // opened for writing) it gets a stand-in: the call is changed at entry
 // into eventfd2(0, EFD_CLOEXEC if O_CLOEXEC), which takes the lowest free
 // fd exactly as open would have. Every other call that creates an fd
-// (socket, accept, accept4, eventfd*, timerfd_create, signalfd*,
+// (socket, accept, accept4, eventfd*, timerfd_create, signalfd* with fd
+// -1 (on an existing signalfd it changes its mask: emulated),
 // inotify_init*, fanotify_init, pidfd_open, open_by_handle_at...) gets a
 // stand-in too (its recorded out memory, such as accept's peer address,
 // is written), except pipe, pipe2, socketpair, memfd_create and
@@ -195,7 +213,10 @@
 // mprotect (private when recorded, shared at replay).
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
-// mapping do not reach the file, like every emulated write. A data
+// mapping do not reach the file, like every emulated write; and the
+// mapping holds the file as it was when mapped: what the recorded program
+// saw change in it afterwards (its own writes to the file through write,
+// another process's) is not replayed. A data
 // file's mapping whose content was not stored (over the recorder's
 // --max-mapped limits, unreadable) maps the live file, with a warning
 // naming it. i386's old mmap (arguments in memory) is not followed. With
@@ -227,11 +248,18 @@
 // recording are replayed at their recorded place: the live ones are
 // suppressed and the recorded one is sent to the thread right after the
 // call it followed (see signals.go); a program killed from outside when
-// recorded gets the same signal where its recording ends. Signals the
+// recorded gets the same signal where its recording ends. The signal the
+// replay sends is given the recorded siginfo at its delivery
+// (PTRACE_SETSIGINFO): an SA_SIGINFO handler sees the recorded sender,
+// si_code, and a SIGCHLD's status and CPU times (traces recorded before
+// the siginfo was kept get the replayer's SI_TKILL one). Signals the
 // program sends itself or another of its processes arrive live (kill is
-// real). A signal sent to another recorded process waits (its call is
+// real); the handler sees the sender's recorded pid. rt_sigtimedwait
+// (sigwaitinfo), which runs for real, returns the recorded siginfo. What a signalfd read
+// returns is recorded data, like every read. A signal sent to another recorded process waits (its call is
 // held back, as above, 2 s at most) until that process has finished every
-// call it had made when recorded before the signal was sent: what made
+// call it had begun when recorded before the signal was sent (but one it
+// was still blocked in then, such as a sigsuspend waiting for it): what made
 // the sender send it may be emulated (a sibling seen stopped in
 // /proc/PID/status), and a SIGCONT sent before the sibling stopped itself
 // would leave it stopped. A handler that runs at another point than
@@ -264,6 +292,19 @@
 // and live otherwise. The content of mapped files changed by another
 // process while the program runs is what the recorder read when the
 // mapping was made.
+//
+// # Ending
+//
+// No replay waits for ever: a program that does nothing (no call,
+// signal, new or ended task, and no task running) for 5 s once every
+// recorded thread has reached its end (made its last recorded call or
+// exited) or its first process has exited - before that, for 5 s plus
+// the longest recorded call - is killed, and the replay ends with a
+// Divergence naming the threads that were left (a task waiting in pause
+// where its recorded one was killed, for a signal that never comes; a
+// process waiting for it). The outside world is emulated: nothing else
+// could wake it. See end.go.
+//
 // Open flags are x86's (arm64's O_DIRECTORY and friends differ; they do
 // not matter here).
 //
@@ -297,8 +338,9 @@
 // ...) are as recorded. A trace without them
 // (an older recorder) warns once.
 //
-// The instructions the recording trapped (Header.Extra["insns"]: rdtsc,
-// and cpuid with systr-record --cpuid-trap) are trapped again, and each
+// The instructions the recording trapped (Header.Extra["insns"]: rdtsc
+// and cpuid with systr-record --tsc-trap and --cpuid-trap) are trapped
+// again, and each
 // returns its recorded result: rdtsc and rdtscp the recorded values of
 // the thread in recorded order; a thread that reads the counter more
 // often than recorded goes on from the last recorded value at the live

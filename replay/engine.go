@@ -65,13 +65,13 @@ type lthread struct {
 	delayed time.Time // when the fd operation in progress was first delayed
 	fdOp    bool      // the call in progress is in its process's fd queue
 
-	inCall     bool   // between the entry and the exit of lt.cur
-	gone       bool   // exited
-	restarting bool   // a real call is to be restarted by the kernel
-	children   int    // tasks it created
-	free       bool   // no more recorded calls (or none): runs for real
-	sent       []rsig // signals the replay sent it, not yet delivered
-	noReap     bool   // the call in progress is a wait made a waitid WNOWAIT
+	inCall     bool             // between the entry and the exit of lt.cur
+	gone       bool             // exited
+	restarting bool             // a real call is to be restarted by the kernel
+	children   int              // tasks it created
+	free       bool             // no more recorded calls (or none): runs for real
+	sent       []recordedSignal // signals the replay sent it, not yet delivered
+	noReap     bool             // the call in progress is a wait made a waitid WNOWAIT
 
 	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
 	goExec *format.Syscall // the execve of a Go program it has just made
@@ -89,6 +89,8 @@ type engine struct {
 	rec2live map[int32]int32
 	live2rec map[int32]int32
 	root     bool // the first process is matched
+
+	end endWatch // see end.go
 
 	stdout, stderr io.Writer
 	res            Result
@@ -181,6 +183,10 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	}
 	st, err := t.RunCmd(ctx, cmd)
 	e.res.Status, e.res.Cut = st, e.ended
+	if d := e.endCheck(); d != nil && e.first == nil {
+		e.res.Divergences = append(e.res.Divergences, d)
+		e.first = d
+	}
 	if e.first != nil {
 		return &e.res, e.first
 	}
@@ -234,12 +240,8 @@ func (e *engine) thread(tid, pid int) *lthread {
 	return lt
 }
 
-func (e *engine) pair(r *rthread, pid, tid int32) {
-	e.rec2live[r.tid], e.live2rec[tid] = tid, r.tid
-	e.rec2live[r.pid], e.live2rec[pid] = pid, r.pid
-}
-
 func (e *engine) onNewTask(n tracer.NewTask) {
+	e.active()
 	parent := e.threads[n.ParentTid]
 	lt := &lthread{}
 	switch {
@@ -261,6 +263,9 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 			lt.r = parent.r.children[k]
 			e.follow[lt.r] = lt
 			e.pair(lt.r, int32(n.Pid), int32(n.Tid))
+			if len(lt.r.calls) == 0 {
+				e.reachedEnd(lt) // killed before its first call
+			}
 		}
 	}
 	e.threads[n.Tid] = lt
@@ -285,10 +290,19 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
+	e.active()
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false
+		e.endExit(lt)
+		e.reachedEnd(lt)
+		if ev.Process && lt.r == e.m.root {
+			e.atEnd() // the first process ended: its children must follow
+		}
 	}
 	delete(e.threads, ev.Tid)
+	if ev.Tid != ev.Pid {
+		e.reaped(int32(ev.Tid)) // a thread: nobody waits for it
+	}
 }
 
 // diverge reports a divergence; unless Continue it stops the program.
@@ -313,6 +327,7 @@ func (e *engine) diverge(lt *lthread, rec *format.Syscall, idx int, actual, reas
 }
 
 func (e *engine) handle(c *tracer.Call) tracer.Action {
+	e.active()
 	lt := e.thread(c.Tid(), c.Pid())
 	if c.IsEntry() {
 		e.entry(c, lt)
@@ -378,6 +393,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	}
 	lt.restarting = false
 	if lt.idx >= len(lt.r.calls) {
+		e.reachedEnd(lt)
 		if e.m.truncated != nil {
 			// What follows is unknown: running it for real could block
 			// (a read of a pipe whose writes were emulated) or do harm.
@@ -431,6 +447,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
 	lt.inCall = true
+	if lt.idx >= len(lt.r.calls) {
+		e.reachedEnd(lt)
+	}
 	e.sendDuring(lt, lt.curIdx, c.Pid(), c.Tid())
 	if e.o.Faults != nil {
 		if fired, err := e.o.Faults.Apply(c); err != nil {
@@ -631,36 +650,6 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 	return compareMem(c, spec, rec, args)
 }
 
-// pidToRec translates a live pid (or -pgid) to the recorded one.
-func (e *engine) pidToRec(v int32) int32 {
-	if r, ok := e.live2rec[v]; ok {
-		return r
-	}
-	if v < -1 {
-		if r, ok := e.live2rec[-v]; ok {
-			return -r
-		}
-	}
-	return v
-}
-
-// pidToLive translates a recorded pid (or -pgid) to the live one; live
-// pids (the kernel writes live tids into the program's memory) stay.
-func (e *engine) pidToLive(v int32) int32 {
-	if _, ok := e.live2rec[v]; ok {
-		return v
-	}
-	if l, ok := e.rec2live[v]; ok {
-		return l
-	}
-	if v < -1 {
-		if l, ok := e.rec2live[-v]; ok {
-			return -l
-		}
-	}
-	return v
-}
-
 // apply decides and starts what happens to a matched call.
 func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	name, spec, args := lt.name, lt.spec, lt.args
@@ -849,11 +838,11 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	}
 	var params []tracer.Param
 	for i, g := range spec.Args {
-		if g.Kind != syscalls.KindPid {
+		if g.Kind != syscalls.KindPid || !spec.Uses(c.Arch(), i, lt.args) {
 			continue
 		}
 		v := int32(lt.args[i])
-		if l := e.pidToLive(v); l != v {
+		if l := e.argPidToLive(v, int32(rec.Args[i])); l != v {
 			params = append(params, tracer.SetArg(i, uint64(int64(l))&argMask(c.Arch())))
 		}
 	}
@@ -1249,8 +1238,13 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 			}
 			if lt.noReap {
 				lt.noReap = false
-			} else if e.pidToRec(int32(ret)) != int32(want) {
-				e.warn("thread %s call %d: %s reaped pid %d (recorded %d), not the recorded child", lt.r.name(), lt.curIdx, name, e.pidToRec(int32(ret)), want)
+			} else {
+				if e.pidToRec(int32(ret)) != int32(want) {
+					e.warn("thread %s call %d: %s reaped pid %d (recorded %d), not the recorded child", lt.r.name(), lt.curIdx, name, e.pidToRec(int32(ret)), want)
+				}
+				if !recordedStopOrContinue(rec) && !(name == "waitid" && lt.args[3]&wNoWait != 0) {
+					e.reaped(int32(ret)) // its pid may be given again
+				}
 			}
 			for _, b := range writeOut(c, spec, rec, lt.args) {
 				e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
@@ -1282,6 +1276,14 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 		}
 	case spec != nil && spec.Ret == syscalls.KindHex:
 		// An address: it may differ.
+	case name == "rt_sigtimedwait" || name == "rt_sigtimedwait_time64":
+		// The signal taken is the recorded one (the signals replay
+		// sends come in their recorded order): so is its siginfo, with
+		// the recorded sender pid and a SIGCHLD's status and times.
+		_ = c.SetReturn(rec.Ret)
+		for _, b := range writeOut(c, spec, rec, lt.args) {
+			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
+		}
 	case fileIO[name]:
 		// WriteThrough on a real file: recorded data and result.
 		_ = c.SetReturn(rec.Ret)

@@ -209,7 +209,7 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			if sigs := o.t.sigs[o.idx]; len(sigs) > 0 {
 				at := max(0, len(s.calls)-1)
 				if s.sigs == nil {
-					s.sigs = map[int][]rsig{}
+					s.sigs = map[int][]recordedSignal{}
 				}
 				s.sigs[at] = append(s.sigs[at], sigs...)
 			}
@@ -218,13 +218,13 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		pos[c] = len(s.calls)
 		if sigs := o.t.sigs[o.idx]; len(sigs) > 0 {
 			if s.sigs == nil {
-				s.sigs = map[int][]rsig{}
+				s.sigs = map[int][]recordedSignal{}
 			}
 			s.sigs[len(s.calls)] = append(s.sigs[len(s.calls)], sigs...)
 		}
 		if sigs := o.t.during[o.idx]; len(sigs) > 0 {
 			if s.during == nil {
-				s.during = map[int][]rsig{}
+				s.during = map[int][]recordedSignal{}
 			}
 			s.during[len(s.calls)] = append(s.during[len(s.calls)], sigs...)
 		}

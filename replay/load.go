@@ -22,10 +22,10 @@ type rthread struct {
 	restarted *format.Syscall
 	// sigs are the signals the replay sends after a call (by index in
 	// calls), see signals.go.
-	sigs map[int][]rsig
+	sigs map[int][]recordedSignal
 	// during are the signals that interrupted a call (by index): sent at
 	// its entry, so that it is interrupted again.
-	during map[int][]rsig
+	during map[int][]recordedSignal
 }
 
 // killed says whether the recorded thread ended without ending itself

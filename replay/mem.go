@@ -125,6 +125,9 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 			heads = append(heads, reg) // (last: the name and control parts are limited by the live lengths)
 			continue
 		}
+		if !spec.Uses(c.Arch(), int(reg.Arg), args) {
+			continue
+		}
 		addr, limit, ok := liveRegion(c, spec, reg, args, s.Ret)
 		if !ok {
 			bad = append(bad, fmt.Sprintf("arg %d field %d: no live address", reg.Arg, reg.Field))

@@ -28,10 +28,10 @@ import (
 // has its sender's pid translated to the recorded one (the program sees
 // recorded pids).
 
-// rsig is a recorded signal the replay sends: its number and the
+// recordedSignal is a recorded signal the replay sends: its number and the
 // recorded siginfo (nil: none recorded, the replayer's SI_TKILL one
 // stays).
-type rsig struct {
+type recordedSignal struct {
 	sig  syscall.Signal
 	info []byte
 }
@@ -72,16 +72,16 @@ func (m *model) noteSignal(t *rthread, s *format.Signal) {
 		// It interrupted a call that is still to be placed (at the end
 		// of calls): sent at that call's entry, it interrupts it again.
 		if t.during == nil {
-			t.during = map[int][]rsig{}
+			t.during = map[int][]recordedSignal{}
 		}
-		t.during[len(t.calls)] = append(t.during[len(t.calls)], rsig{syscall.Signal(s.Delivered), s.Info})
+		t.during[len(t.calls)] = append(t.during[len(t.calls)], recordedSignal{syscall.Signal(s.Delivered), s.Info})
 		return
 	}
 	after := max(0, len(t.calls)-1)
 	if t.sigs == nil {
-		t.sigs = map[int][]rsig{}
+		t.sigs = map[int][]recordedSignal{}
 	}
-	t.sigs[after] = append(t.sigs[after], rsig{syscall.Signal(s.Delivered), s.Info})
+	t.sigs[after] = append(t.sigs[after], recordedSignal{syscall.Signal(s.Delivered), s.Info})
 }
 
 // sendSignals sends the signals recorded after the thread's call idx.
@@ -114,6 +114,7 @@ func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
 // onSignal delivers the signals the replay sent and the live ones that
 // arrive live, and suppresses live ones the replay injects itself.
 func (e *engine) onSignal(s *tracer.SignalEvent) {
+	e.active()
 	lt := e.threads[s.Tid]
 	if lt != nil {
 		for i, rs := range lt.sent {
@@ -171,7 +172,7 @@ func (e *engine) dieAsRecorded(lt *lthread, pid, tid int) {
 		return
 	}
 	if err := unix.Tgkill(pid, tid, sig); err == nil {
-		lt.sent = append(lt.sent, rsig{sig: sig})
+		lt.sent = append(lt.sent, recordedSignal{sig: sig})
 	}
 }
 

@@ -142,6 +142,9 @@ func worldTracer(opts *tracer.Options, h *format.Header) {
 // live thread's exec that matches the recorded one (the same count of
 // execs in the thread).
 func (e *engine) worldExec(ev tracer.ExecEvent) {
+	if ev.TrapErr != nil {
+		e.warnOnce("trap", "the recorded instructions cannot be trapped here (%v): the program gets the live values", ev.TrapErr)
+	}
 	lt := e.threads[ev.Tid]
 	if lt == nil || lt.r == nil {
 		return

@@ -171,3 +171,27 @@ func TestRelativeProgram(t *testing.T) {
 	}
 	same(t, rec, run(t, rec.path, nil))
 }
+
+// TestTSCBeyondRecording: a replayed thread that reads the counter more
+// often than recorded gets values that go on from the recorded ones (never
+// back), with one warning.
+func TestTSCBeyondRecording(t *testing.T) {
+	prog := testprog.C(t, "insn_loop")
+	rec := recordWorld(t, worldOpts{}, prog, "3")
+	if rec.status.Code != 0 {
+		t.Fatalf("recording: %v", rec.status)
+	}
+	r := run(t, rec.path, &replay.Options{Argv: []string{prog, "40"}, Continue: true})
+	if r.res.Status.Code != 0 || r.res.Status.Signal != 0 {
+		t.Fatalf("replay: %v (%v)", r.res.Status, r.err)
+	}
+	n := 0
+	for _, w := range r.warns {
+		if strings.Contains(w, "time-stamp counter more often than recorded") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d warnings about the counter: %q", n, r.warns)
+	}
+}

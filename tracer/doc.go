@@ -11,7 +11,8 @@
 // (SetReturn), and detach the process (return Detach). Notifications report
 // new threads and processes with their clone flags (OnNewTask), execs with
 // the tid change of a non-leader exec (OnExec), signals, which may be changed
-// or suppressed (OnSignal), exits (OnExit) and detaches (OnDetach).
+// or suppressed, and whose siginfo may be read and replaced (OnSignal:
+// SignalEvent.Info, SetInfo), exits (OnExit) and detaches (OnDetach).
 //
 // LibSysCTr, for reference:
 //

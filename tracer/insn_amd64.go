@@ -45,7 +45,8 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 	if n, _ := th.proc.memory(th.tid).Read(regs.Rip, code[:]); n < 2 {
 		return false
 	}
-	in := Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
+	in := &t.insn // not allocated per instruction
+	*in = Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
 	var size uint64
 	switch {
 	case th.ownTSC && code[0] == 0x0f && (code[1] == 0x31 || code[1] == 0x01 && code[2] == 0xf9),
@@ -76,7 +77,7 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 		return false
 	}
 	if n := t.ntf.Load(); n.onInsn != nil && !th.proc.silent && !th.proc.detach {
-		n.onInsn(&in)
+		n.onInsn(in)
 	}
 	// The instructions write 32-bit registers: the upper halves are
 	// cleared.
@@ -307,9 +308,11 @@ func (t *Tracer) inject(th *thread, nr int, atExec bool, args ...uint64) (int64,
 		back.Rax = saved.Orig_rax
 	case int64(saved.Orig_rax) >= 0 && isRestartCode(a, saved.Rax):
 		// A call cut short, whose restart the kernel would do on the way
-		// out of this stop: there is no such way out any more (the thread
-		// is at the injected call's exit), so restart it here as the
-		// kernel does when no handler runs.
+		// out of this stop if a signal or interrupt is pending: the
+		// injected call took that way out already (the thread is at its
+		// exit), so restart it here as the kernel does when no handler
+		// runs. (A detach wakes the thread with a pending-signal check
+		// anyway, which then finds nothing to restart.)
 		back.Rip -= 2
 		back.Rax = saved.Orig_rax
 		if code := int64(int32(saved.Rax)); code == -516 { // ERESTART_RESTARTBLOCK

@@ -76,6 +76,7 @@ type Tracer struct {
 	call      Call
 	info      ptrace.SyscallInfo
 	co        *colocation // Options.Colocate, once bound
+	insn      Insn        // the trapped instruction being emulated (world.go)
 }
 
 // Options configure a Tracer.
@@ -148,7 +149,10 @@ type Options struct {
 	// itself and reports it to OnInsn, which may change the counter the
 	// program gets. x86 only (x86_64 and i386 tracees); see world.go for
 	// how, and what a detached process gets back. A trapped rdtsc costs a
-	// round trip to the tracer (see BENCH.md).
+	// round trip to the tracer, and every context switch of a trapped
+	// thread costs more (the kernel toggles CR4.TSD; on a VM that exits
+	// to the hypervisor: a traced call there costs twice as much; with
+	// TrapCPUID, whose MSR write is dearer still, 4-7 times; BENCH.md).
 	TrapTSC bool
 	// TrapCPUID makes cpuid trap likewise (arch_prctl ARCH_SET_CPUID,
 	// re-armed at every exec), where the CPU supports CPUID faulting

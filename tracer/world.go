@@ -102,7 +102,8 @@ func (i *Insn) SetTSC(v uint64) { i.EAX, i.EDX = uint32(v), uint32(v>>32) }
 
 // OnInsn registers the notification for trapped instructions
 // (Options.TrapTSC, Options.TrapCPUID). It runs on the tracer's thread
-// while the thread that executed the instruction is stopped.
+// while the thread that executed the instruction is stopped; the *Insn is
+// valid only until it returns (the tracer reuses it).
 func (t *Tracer) OnInsn(f func(*Insn)) { t.setNotifier(func(n *notifiers) { n.onInsn = f }) }
 
 // ErrNoCPUIDFaulting: the CPU or kernel cannot make cpuid fault

@@ -3,9 +3,11 @@ package tracer_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
@@ -201,4 +203,50 @@ func TestTrapOwnModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTrapDetachBlocked: a process detached (Tracer.Detach, no filter:
+// really let go) while blocked in a read gets native rdtsc and cpuid back
+// through calls injected at its interrupt stop, and its read goes on
+// (restarted as the kernel would) and gets the byte written after the
+// detach.
+func TestTrapDetachBlocked(t *testing.T) {
+	prog := testprog.C(t, "insns")
+	tr := newTracer(t, tracer.Options{NoSeccomp: true, TrapTSC: true, TrapCPUID: true})
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	var stdout bytes.Buffer
+	cmd := tracer.Command(prog, "read")
+	cmd.Stdin, cmd.Stdout = pr, &stdout
+	pid, err := tr.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wait until it sleeps in the read (a condition, not a delay).
+	ctx := testCtx(t)
+	for ctx.Err() == nil && !blockedInRead(pid) {
+		time.Sleep(time.Millisecond)
+	}
+	if err := tr.Detach(pid); err != nil {
+		t.Fatal(err)
+	}
+	pw.Write([]byte("x"))
+	pw.Close()
+	if _, err := tr.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "after ok\n") {
+		t.Errorf("after the detach the program printed:\n%s", stdout.String())
+	}
+}
+
+// blockedInRead reports whether process pid sleeps in read(2) (its
+// syscall file: number 0, x86_64).
+func blockedInRead(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/syscall", pid))
+	return err == nil && strings.HasPrefix(string(b), "0 ")
 }

@@ -16,7 +16,9 @@ import (
 // RecordOptions tune Record.
 type RecordOptions struct {
 	// Record are the recorder's options (the zero value records every
-	// call with the default limits).
+	// call with the default limits). The vDSO trap and address-space
+	// randomization are set from the fields below, as systr-record sets
+	// them (record.Defaults); TrapTSC and TrapCPUID are taken as given.
 	Record record.Options
 	// Dir is the program's working directory (default: the test's).
 	Dir string
@@ -32,6 +34,11 @@ type RecordOptions struct {
 	// syscall and are not recorded. By default, as systr-record does,
 	// they are trapped (tracer.Options.TrapVDSO).
 	NoVDSOTrap bool
+	// ASLR keeps address-space randomization on (systr-record --aslr):
+	// by default the program runs without it, so that addresses, and
+	// what depends on them (temporary names, hash orders), are the same
+	// in every run and at replay.
+	ASLR bool
 }
 
 // Record runs argv under systr's recorder, as systr-record does, and returns
@@ -43,7 +50,9 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if o == nil {
 		o = &RecordOptions{}
 	}
-	tr, err := tracer.New(tracer.Options{TrapVDSO: !o.NoVDSOTrap})
+	ro := o.Record
+	ro.VDSOTrapped, ro.NoASLR = !o.NoVDSOTrap, !o.ASLR
+	tr, err := tracer.New(ro.TracerOptions())
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}
@@ -60,8 +69,6 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if env == nil {
 		env = os.Environ()
 	}
-	ro := o.Record
-	ro.VDSOTrapped = !o.NoVDSOTrap
 	w, err := format.Create(out, record.Header(argv, cwd, env, nil, ro), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +80,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd := ro.Command(argv...)
 	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout = o.Dir, env, o.Stdin, o.Stdout
 	if cmd.Stdout == nil {
 		cmd.Stdout = io.Discard

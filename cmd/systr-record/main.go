@@ -23,11 +23,14 @@
 //	--aslr           keep address-space randomization (default: off, as
 //	                 setarch -R; the trace says so, and a replay of it is
 //	                 best-effort wherever the program depends on addresses)
-//	--no-tsc-trap    let rdtsc/rdtscp run natively (default: trapped and
-//	                 recorded, ~45 µs each on the development VM)
-//	--cpuid-trap     also trap and record cpuid (and hide rdrand/rdseed):
-//	                 off by default, as glibc's start-up alone runs ~50 of
-//	                 them (about +3 ms a program)
+//	--tsc-trap       trap and record rdtsc/rdtscp, so that a replay returns
+//	                 the recorded values. Off by default: besides ~45 µs per
+//	                 instruction, a process with rdtsc faulting makes every
+//	                 context switch dearer on a VM (a traced call here: 15
+//	                 -> 33 µs)
+//	--cpuid-trap     trap and record cpuid (and hide rdrand/rdseed). Off by
+//	                 default: glibc's start-up alone runs ~50 of them, and a
+//	                 traced call costs 4-7 times more
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
@@ -86,7 +89,7 @@ type config struct {
 	quiet    bool
 	noVDSO   bool
 	aslr     bool
-	noTSC    bool
+	tsc      bool
 	cpuid    bool
 	argv     []string
 
@@ -126,8 +129,8 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.BoolVar(&c.aslr, "aslr", false, "keep address-space randomization (the trace says so: its replay is best-effort where addresses matter)")
-	fs.BoolVar(&c.noTSC, "no-tsc-trap", false, "let rdtsc and rdtscp run natively: their values are not recorded")
-	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid too, and hide rdrand and rdseed from the program (about +3 ms per program started)")
+	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
+	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -286,15 +289,19 @@ func (c *config) record(stderr io.Writer) int {
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed); not when the traced set has none of those calls.
 	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
-	// Address-space randomization off and rdtsc trapped unless asked
-	// otherwise (a started program only: attached ones keep theirs).
+	// Address-space randomization off unless asked otherwise (a started
+	// program only: attached ones keep theirs). The instruction traps only
+	// on request: a process with rdtsc or cpuid faulting makes every
+	// context switch to or from it dearer (on a VM, a CR4 or MSR write
+	// that exits to the hypervisor), which doubles the cost of a traced
+	// call for rdtsc and multiplies it by 4-7 for cpuid (BENCH.md).
 	o.NoASLR = !c.aslr && len(pids) == 0
-	o.TrapTSC, o.TrapCPUID = !c.noTSC, c.cpuid
+	o.TrapTSC, o.TrapCPUID = c.tsc, c.cpuid
 	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}
-	topts := tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID}
+	topts := o.TracerOptions()
 	c.cpu.Apply(&topts, len(pids) > 0)
 	t, err := tracer.New(topts)
 	if err != nil {
@@ -322,9 +329,8 @@ func (c *config) record(stderr io.Writer) int {
 		startErr = t.Attach(pids...)
 	} else {
 		// The program gets the recorder's own stdin, stdout and stderr.
-		cmd := tracer.Command(c.argv[0], c.argv[1:]...)
+		cmd := o.Command(c.argv...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		cmd.NoASLR = o.NoASLR
 		_, startErr = t.Start(cmd)
 	}
 	if startErr == nil {

@@ -22,6 +22,14 @@
 //	                 CPU, as systr-record), any, or a CPU number
 //	-q               no summary line
 //
+// The program starts as it was recorded: in the recorded directory (a
+// relative program path such as ./script is taken from there, wherever
+// systr-replay runs), with the recorded environment and execve path,
+// without address-space randomization when the recording had none
+// (systr-record's default), with the recorded AT_RANDOM bytes at each
+// exec, and with rdtsc and cpuid trapped and answered from the trace when
+// the recording trapped them (--tsc-trap, --cpuid-trap).
+//
 // The program's exit status is systr-replay's (killed by a signal: it kills
 // itself with that signal, as systr-record does). 125: the replay diverged
 // from the recording or the trace cannot be replayed; 127: the program

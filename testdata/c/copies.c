@@ -2,6 +2,7 @@
  * its own memory: sendfile from the file position, sendfile at an offset
  * (the offset pointer), copy_file_range (when stdout is a regular file;
  * else it says so), and splice through a pipe (file to pipe, pipe to
+ * stdout), tee (the pipe duplicated into another, both spliced to
  * stdout). Replay must show the recorded bytes even if PATH changed. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -47,6 +48,17 @@ int main(int argc, char **argv)
 	k = splice(p[0], NULL, 1, NULL, n, 0);
 	if (k != (ssize_t)n)
 		out("splice out: %zd\n", k);
+	out("tee:\n");
+	int q[2];
+	if (pipe(q) < 0)
+		return 1;
+	so = 0;
+	splice(fd, &so, p[1], NULL, n, 0);
+	k = tee(p[0], q[1], n, 0);
+	if (k != (ssize_t)n)
+		out("tee: %zd\n", k);
+	splice(q[0], NULL, 1, NULL, n, 0);
+	splice(p[0], NULL, 1, NULL, n, 0);
 	out("done\n");
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* Runs the instructions a tracer can trap (rdtsc, rdtscp, cpuid) and prints
  * what they returned, the AT_RANDOM bytes of its image, then (after a
- * getppid: where tests detach it) runs rdtsc and cpuid again: a process let
- * go with the traps still armed would die there (SIGSEGV). */
+ * getppid, or with an argument a read of one byte from stdin: where tests
+ * detach it) runs rdtsc and cpuid again: a process let go with the traps
+ * still armed would die there (SIGSEGV). */
 #include <cpuid.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
-int main(void) {
+int main(int argc, char **argv) {
 	unsigned a, b, c, d, aux = 0;
 	uint64_t t1 = __rdtsc();
 	uint64_t t2 = __rdtscp(&aux);
@@ -28,7 +29,13 @@ int main(void) {
 		printf("%02x", r[i]);
 	printf("\n");
 	fflush(stdout);
-	getppid();
+	if (argc > 1) { /* "read": block in a read of stdin instead */
+		char ch;
+		if (read(0, &ch, 1) != 1)
+			return 3;
+	} else {
+		getppid();
+	}
 	uint64_t t3 = __rdtsc();
 	__cpuid_count(0, 0, a, b, c, d);
 	printf("after %s\n", t3 != t1 ? "ok" : "same");

@@ -1,0 +1,103 @@
+package replay
+
+// Pids. The program sees recorded pids (getpid, fork's result and the
+// rest are emulated) except where the kernel wrote a live id into its
+// memory (a pthread's tid). rec2live and live2rec pair the ids of the
+// live tasks with the recorded ones they follow, one to one: a pid that
+// the kernel gives to a new task again (pids wrap) replaces the old pair,
+// and a process reaped by a wait (or a thread that exited) is forgotten.
+// When the recording's pids and the live ones overlap (a program that
+// forks thousands of children), one number can be a recorded pid and a
+// live one at once: a pid argument is translated from the recorded
+// call's value, which names the intended process in any case.
+
+// deadPid stands for a recorded process that has no live counterpart
+// (any more): above any pid_max (2^22), so a kill or wait of it fails
+// with ESRCH or ECHILD as it did when recorded, instead of reaching a
+// live process that has the recorded number.
+const deadPid = 1 << 30
+
+// pair makes live pid and tid the counterparts of r's ids, replacing the
+// pairs either side had.
+func (e *engine) pair(r *rthread, pid, tid int32) {
+	e.link(r.tid, tid)
+	e.link(r.pid, pid)
+}
+
+func (e *engine) link(rec, live int32) {
+	if old, ok := e.live2rec[live]; ok && e.rec2live[old] == live {
+		delete(e.rec2live, old)
+	}
+	if old, ok := e.rec2live[rec]; ok && e.live2rec[old] == rec {
+		delete(e.live2rec, old)
+	}
+	e.rec2live[rec], e.live2rec[live] = live, rec
+}
+
+// reaped forgets a live task that a wait reaped or that exited (a
+// thread): its id may be given to a new task.
+func (e *engine) reaped(live int32) {
+	if r, ok := e.live2rec[live]; ok {
+		delete(e.live2rec, live)
+		if e.rec2live[r] == live {
+			delete(e.rec2live, r)
+		}
+	}
+}
+
+// pidToRec translates a live pid (or -pgid) to the recorded one.
+func (e *engine) pidToRec(v int32) int32 {
+	if r, ok := e.live2rec[v]; ok {
+		return r
+	}
+	if v < -1 {
+		if r, ok := e.live2rec[-v]; ok {
+			return -r
+		}
+	}
+	return v
+}
+
+// pidToLive translates a pid (or -pgid) the live program passes, with no
+// recorded value to go by: a live id (the kernel wrote it into the
+// program's memory) stays, a recorded one becomes the live one.
+func (e *engine) pidToLive(v int32) int32 {
+	if _, ok := e.live2rec[v]; ok {
+		return v
+	}
+	if l, ok := e.rec2live[v]; ok {
+		return l
+	}
+	if v < -1 {
+		if l, ok := e.rec2live[-v]; ok {
+			return -l
+		}
+	}
+	return v
+}
+
+// argPidToLive translates a pid argument: live value lv, recorded value
+// rv. When the live call matches the recorded one (lv is rv, or the live
+// id of rv), the live counterpart of rv: deadPid if rv was a recorded
+// task that has none now, rv itself if it is outside the recording (0,
+// -1, init). Otherwise (a best-effort replay that went on after a
+// divergence) lv as pidToLive sees it.
+func (e *engine) argPidToLive(lv, rv int32) int32 {
+	if lv != rv && e.pidToRec(lv) != rv {
+		return e.pidToLive(lv)
+	}
+	if rv == 0 || rv == -1 {
+		return rv
+	}
+	sign, id := int32(1), rv
+	if id < 0 {
+		sign, id = -1, -id
+	}
+	if l, ok := e.rec2live[id]; ok {
+		return sign * l
+	}
+	if e.m.recorded(id) || e.m.tidPid[id] != 0 {
+		return sign * deadPid
+	}
+	return rv
+}

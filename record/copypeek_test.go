@@ -12,8 +12,8 @@ import (
 
 // TestPipeCopies: the bytes tee and splice copy out of a pipe are in the
 // trace (a pipe cannot be read again: the recorder duplicates them with
-// tee(2) from the pipe, at tee's exit and at splice's entry), a copy
-// larger than a default pipe included.
+// tee(2) from the pipe at the call's entry), a copy larger than a default
+// pipe included.
 func TestPipeCopies(t *testing.T) {
 	prog := testprog.C(t, "pipecopy")
 	path := recordRunOK(t, record.Options{}, prog)

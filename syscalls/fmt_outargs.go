@@ -247,3 +247,22 @@ func appendCmsgs(dst []byte, a Arch, b []byte) []byte {
 	}
 	return append(dst, ']')
 }
+
+// appendByteArray appends bytes as an array of their low bits, as strace
+// shows mincore's vector: [1, 1, 0, ...] (cut at the string limit).
+func appendByteArray(dst, b []byte, truncated bool) []byte {
+	dst = append(dst, '[')
+	for i, x := range b {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = strconv.AppendUint(dst, uint64(x&1), 10)
+	}
+	if truncated {
+		if len(b) > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, "..."...)
+	}
+	return append(dst, ']')
+}

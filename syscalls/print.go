@@ -552,6 +552,8 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		switch p.spec.Name {
 		case "getrandom":
 			return appendHexString(dst, b, n > len(b))
+		case "mincore":
+			return appendByteArray(dst, b, n > len(b))
 		case "getcwd", "prctl":
 			// getcwd's result counts the terminating NUL; PR_GET_NAME's
 			// 16 bytes end with one.

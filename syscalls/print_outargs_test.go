@@ -55,3 +55,14 @@ func TestPrintOutArgsLikeStrace(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintMincoreLikeStrace: mincore's vector is a byte per page of the
+// range (not len bytes), shown as strace shows it.
+func TestPrintMincoreLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "mincore")
+	want := filterCalls(straceText(t, prog), []string{"mincore"})
+	got := filterCalls(traceText(t, prog), []string{"mincore"})
+	if len(want) != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

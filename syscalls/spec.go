@@ -91,12 +91,13 @@ const (
 	LenArg                   // argument Len.Arg holds the length (bytes for buffers, elements for arrays)
 	LenArgPtr                // argument Len.Arg points at an int holding the length (value-result: socklen_t *)
 	LenRet                   // the return value is the length, after a successful call
+	LenPages                 // one byte per page of the range whose length argument Len.Arg holds (mincore's vec; 4 KiB pages)
 )
 
 // Len describes the length of a buffer or array argument.
 type Len struct {
 	Kind  LenKind
-	Arg   int8  // the argument for LenArg and LenArgPtr
+	Arg   int8  // the argument for LenArg, LenArgPtr and LenPages
 	Count int16 // element count for LenFixed (0 means 1)
 	Bytes bool  // the length counts bytes, not elements (buffers, sockaddr, sigset)
 	Bits  uint8 // for LenArg: the width of the length argument's C type (0: a word)
@@ -377,6 +378,12 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 		}
 		v, ok := readLen(args[g.Len.Arg])
 		return elem * v, ok
+	case LenPages:
+		v := args[g.Len.Arg]
+		if !a.Is64Bit() {
+			v &= 0xffffffff
+		}
+		return (v + pageSize - 1) / pageSize, true
 	case LenRet:
 		if !exited || ret < 0 {
 			return 0, false
@@ -385,6 +392,10 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 	}
 	return 0, false
 }
+
+// pageSize is the page size LenPages counts in (x86's and i386's; arm64
+// kernels may use larger pages).
+const pageSize = 4096
 
 // fdSetBytes is the size of an fd_set holding nfds bits: whole longs.
 func fdSetBytes(a Arch, nfds uint64) uint64 {

@@ -57,6 +57,12 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 			s.Mem = append(s.Mem, reg)
 			continue
 		}
+		if entry && g.Kind == syscalls.KindMsghdr && g.Dir == syscalls.Out && !redact {
+			// recvmsg's msghdr as it went in: its msg_namelen is a
+			// value-result length (msgparts.go keeps it after the call).
+			s.Mem = append(s.Mem, r.read(c, i, 0, syscalls.In, addr, msghdrSize(a)))
+			continue
+		}
 		// Memory of a direction is read at its time: in at entry, out at
 		// a successful exit. InOut both.
 		var dir syscalls.Dir
@@ -282,7 +288,9 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 	// The array (or msghdr) itself is kept too, whichever way the data
 	// goes: printers and replay find the buffers through it.
 	head := r.read(c, i, 0, syscalls.In, addr, n)
-	s.Mem = append(s.Mem, head)
+	if g.Kind != syscalls.KindMsghdr || dir != syscalls.Out {
+		s.Mem = append(s.Mem, head) // (recvmsg's after the call: its MsgHeadField region)
+	}
 	iov, count := addr, n/(2*w)
 	if g.Kind == syscalls.KindMsghdr && head.Flags&format.Fault == 0 {
 		defer r.captureMsgParts(c, s, i, addr, head.Data, dir) // (msgparts.go)

@@ -82,7 +82,10 @@
 // recvmsg's msghdr: besides its iovec data, the socket address and the
 // control data the kernel wrote (as many bytes as the new msg_namelen and
 // msg_controllen) and the msghdr after the call are kept, as regions of
-// Fields format.MsgNameField, MsgControlField and MsgHeadField. An
+// Fields format.MsgNameField, MsgControlField and MsgHeadField; the
+// msghdr as it went in is an In region (its msg_namelen is value-result).
+// sendmsg's address and control data are kept as In regions of the same
+// Fields. An
 // argument whose meaning depends on a command is captured as the
 // catalogue's case for the call says (syscalls.Spec.ArgFor: fcntl's
 // struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_NAME

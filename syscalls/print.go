@@ -531,6 +531,10 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return appendHex(dst, v)
 		}
 		switch p.spec.Name {
+		case "ioctl":
+			// A request known by its _IOR size only: strace shows its
+			// address.
+			return appendHex(dst, v)
 		case "getdents64", "getdents":
 			// strace shows the entries only with -v.
 			b, ok := p.whole(i, v)

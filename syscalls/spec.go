@@ -92,12 +92,13 @@ const (
 	LenArgPtr                // argument Len.Arg points at an int holding the length (value-result: socklen_t *)
 	LenRet                   // the return value is the length, after a successful call
 	LenPages                 // one byte per page of the range whose length argument Len.Arg holds (mincore's vec; 4 KiB pages)
+	LenIoc                   // the size field of the ioctl request in argument Len.Arg (bits 16-29: _IOR's sizeof)
 )
 
 // Len describes the length of a buffer or array argument.
 type Len struct {
 	Kind  LenKind
-	Arg   int8  // the argument for LenArg, LenArgPtr and LenPages
+	Arg   int8  // the argument for LenArg, LenArgPtr, LenPages and LenIoc
 	Count int16 // element count for LenFixed (0 means 1)
 	Bytes bool  // the length counts bytes, not elements (buffers, sockaddr, sigset)
 	Bits  uint8 // for LenArg: the width of the length argument's C type (0: a word)
@@ -378,6 +379,8 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 		}
 		v, ok := readLen(args[g.Len.Arg])
 		return elem * v, ok
+	case LenIoc:
+		return args[g.Len.Arg] >> iocSizeShift & (1<<iocSizeBits - 1), true
 	case LenPages:
 		v := args[g.Len.Arg]
 		if !a.Is64Bit() {

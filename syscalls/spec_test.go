@@ -313,6 +313,9 @@ func TestArgFor(t *testing.T) {
 		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5413, 0x1000}, syscalls.KindStruct, syscalls.Out, "winsize", 8},
 		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5401, 0x1000}, syscalls.KindStruct, syscalls.Out, "termios", 36},
 		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5402, 0x1000}, syscalls.KindHex, 0, "", 0},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x80086601, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 8},  // FS_IOC_GETFLAGS: _IOR size
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0xc020660b, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 32}, // FS_IOC_FIEMAP: _IOWR
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x40086602, 0x1000}, syscalls.KindHex, 0, "", 0},                // FS_IOC_SETFLAGS: _IOW
 		{syscalls.X86_64, "prctl", 1, [6]uint64{16, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 16},
 		{syscalls.X86_64, "prctl", 1, [6]uint64{2, 0x1000}, syscalls.KindStruct, syscalls.Out, "int", 4},
 		{syscalls.X86_64, "prctl", 1, [6]uint64{40, 0x1000}, syscalls.KindStruct, syscalls.Out, "long", 8},

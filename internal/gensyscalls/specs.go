@@ -339,6 +339,8 @@ func parseArgSpec(g *gArg, spec string) error {
 		switch {
 		case l == "ret":
 			g.LenKind = "LenRet"
+		case strings.HasPrefix(l, "iocsize(") && strings.HasSuffix(l, ")"):
+			g.LenKind, g.lenRef = "LenIoc", l[len("iocsize("):len(l)-1]
 		case strings.HasPrefix(l, "pages(") && strings.HasSuffix(l, ")"):
 			g.LenKind, g.lenRef = "LenPages", l[len("pages("):len(l)-1]
 		case strings.HasPrefix(l, "*"):
@@ -637,7 +639,7 @@ func writeArg(b *bytes.Buffer, a gArg) {
 	}
 	if a.LenKind != "" {
 		fmt.Fprintf(b, ", Len: Len{Kind: %s", a.LenKind)
-		if a.LenKind == "LenArg" || a.LenKind == "LenArgPtr" || a.LenKind == "LenPages" {
+		if a.LenKind == "LenArg" || a.LenKind == "LenArgPtr" || a.LenKind == "LenPages" || a.LenKind == "LenIoc" {
 			fmt.Fprintf(b, ", Arg: %d", a.LenArg)
 		}
 		if a.Count > 0 {

@@ -62,6 +62,9 @@ int main(void) {
 		unsigned ptn = 9999;
 		ioctl(pt, TIOCGPTN, &ptn);
 		printf("pty number set %d\n", ptn != 9999);
+		int lck = -1; /* TIOCGPTLCK: known to the catalogue by its _IOR size only */
+		ioctl(pt, TIOCGPTLCK, &lck);
+		printf("pty locked %d\n", lck);
 	}
 	char name[16] = "";
 	prctl(PR_SET_NAME, "outargs-name");

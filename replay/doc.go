@@ -201,16 +201,18 @@
 // A writable private mapping is a private copy. The mappings of a file
 // that see each other's writes when recorded (shared ones, and read-only
 // private ones, which see the page cache) share their pages at replay:
-// the first such mapping of a file range in a process is a shared
-// anonymous one (made readable and writable whatever was asked: later
-// mappings inherit its protection), and a later one of the same range is
-// changed at entry into mremap(first, 0, length, MREMAP_MAYMOVE), which
-// maps the same pages again (the first mapping is known still to be there
-// by its inode in /proc/PID/maps); its recorded content is written too.
-// So bytes written through a MAP_SHARED mapping show in a read-only
-// mapping of the file. Not shared: mappings in different processes made
-// after a fork, and a read-only mapping a program writes after an
-// mprotect (private when recorded, shared at replay).
+// the first such mapping of a file range (the recorded device and inode
+// say which file) in a process is a shared anonymous one (made readable
+// and writable whatever was asked: later mappings inherit its
+// protection), and a later one within the same range is changed at entry
+// into mremap(first, 0, length, MREMAP_MAYMOVE), which maps the same
+// pages again (the first mapping is known still to be there by its inode
+// and extent in /proc/PID/maps; an alias serves later mappings too, after
+// the first is unmapped); its recorded content is written too. So bytes
+// written through a MAP_SHARED mapping show in a read-only mapping of the
+// file. Not shared: mappings in different processes made after a fork,
+// and a read-only mapping a program writes after an mprotect (private
+// when recorded, shared at replay).
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
 // mapping do not reach the file, like every emulated write; and the

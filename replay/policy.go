@@ -104,7 +104,7 @@ const (
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 	modeFault                    // a fault rule fired: skipped with its error or value
-	modeRecvFds                  // an emulated recvmsg that received fds: an eventfd2 stand-in for the first (outargs.go)
+	modeRecvFds                  // an emulated recvmsg that received fds: stand-ins (eventfd2, or pipe2 for two) (outargs.go)
 )
 
 func (m mode) String() string {

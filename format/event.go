@@ -179,7 +179,8 @@ const CopiedField = 0xC0
 // many bytes as the new msg_namelen), the control data (msg_control, as
 // many as the new msg_controllen: SCM_RIGHTS fds, SCM_CREDENTIALS) and the
 // msghdr itself after the call, for its msg_namelen, msg_controllen and
-// msg_flags. (Its iovec buffers are Fields 1 to 1024.)
+// msg_flags. sendmsg's address and control data are In regions of the
+// same Fields. (Iovec buffers are Fields 1 to 1024.)
 const (
 	MsgNameField    = 0xF001
 	MsgControlField = 0xF002

@@ -187,6 +187,30 @@ const (
 	MsgHeadField    = 0xF003
 )
 
+// The parts of the messages of recvmmsg's struct mmsghdr array (Arg the
+// array argument, Dir Out): Field MmsgField(m, part) is, for message m
+// (below MmsgMax), its iovec buffer part (below MmsgIovMax), its socket
+// address (MmsgName), its control data (MmsgControl) or its mmsghdr after
+// the call (MmsgHead: msg_namelen, msg_controllen, msg_flags, msg_len).
+const (
+	MmsgMax     = 512
+	MmsgIovMax  = 28
+	MmsgName    = 28
+	MmsgControl = 29
+	MmsgHead    = 30
+)
+
+// MmsgField is the Field of part of message m of an mmsghdr array.
+func MmsgField(m, part int) uint16 { return uint16(0x8000 | m<<5 | part) }
+
+// MmsgPart decodes an MmsgField; ok is false for other Fields.
+func MmsgPart(field uint16) (m, part int, ok bool) {
+	if field&0x8000 == 0 || field >= MsgNameField {
+		return 0, 0, false
+	}
+	return int(field>>5) & (MmsgMax - 1), int(field & 31), true
+}
+
 // Region is memory captured behind a pointer argument: at entry for
 // memory into the kernel (In), at exit for memory out of it (Out).
 type Region struct {

@@ -57,6 +57,12 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 			s.Mem = append(s.Mem, reg)
 			continue
 		}
+		if g.Kind == syscalls.KindMmsghdr && !redact {
+			if entry || ok {
+				r.captureMmsg(c, s, i, addr, g.Dir, entry) // (msgparts.go)
+			}
+			continue
+		}
 		if entry && g.Kind == syscalls.KindMsghdr && g.Dir == syscalls.Out && !redact {
 			// recvmsg's msghdr as it went in: its msg_namelen is a
 			// value-result length (msgparts.go keeps it after the call).

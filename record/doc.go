@@ -91,6 +91,10 @@
 // struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_NAME
 // buffer).
 //
-// Not captured yet: recvmmsg's and sendmmsg's messages beyond their
-// headers, and memory reached through other structs' pointers.
+// recvmmsg's and sendmmsg's messages: per message, its iovec data (up to
+// its msg_len for recvmmsg), address and control data, and (after the
+// call) its mmsghdr entry, as regions of Fields format.MmsgField(m,
+// part); the array as it went in is an In region.
+//
+// Not captured yet: memory reached through other structs' pointers.
 package record

@@ -267,11 +267,12 @@
 // would leave it stopped. A handler that runs at another point than
 // recorded makes its calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
 // place is inside a blocking call (a wait interrupted by it) can still
-// come a call late. recvmmsg's and
-// sendmmsg's buffers and memory reached through other structs' pointers
-// are not restored (the recorder does not capture them). recvmsg's
-// socket address, control data and msghdr lengths and flags are restored
-// (the live pointers kept); when it received fds (SCM_RIGHTS) the call
+// come a call late. Memory reached through other structs' pointers is
+// not restored (the recorder does not capture it). recvmsg's socket
+// address, control data and msghdr lengths and flags are restored (the
+// live pointers kept), and so are each recvmmsg message's data, address,
+// control data, lengths and flags, and sendmmsg's msg_len (received fds
+// get stand-ins for recvmsg only); when it received fds (SCM_RIGHTS) the call
 // becomes an eventfd2 (one fd) or a pipe2 into the live control buffer
 // (two or more) so that stand-ins exist at the received fds' numbers (the
 // lowest free ones, as when recorded; past two fds, the others get none,

@@ -98,6 +98,9 @@ func liveRegion(c *tracer.Call, spec *syscalls.Spec, reg *format.Region, args [6
 	if g.Kind == syscalls.KindMsghdr && (reg.Field == format.MsgNameField || reg.Field == format.MsgControlField) {
 		return msgPart(c, args[reg.Arg], reg.Field) // (outargs.go)
 	}
+	if m, part, isMmsg := format.MmsgPart(reg.Field); isMmsg && g.Kind == syscalls.KindMmsghdr {
+		return mmsgPart(c, args[reg.Arg], m, part) // (outargs.go)
+	}
 	if g.Kind != syscalls.KindIovec && g.Kind != syscalls.KindMsghdr {
 		return 0, 0, false
 	}
@@ -121,7 +124,7 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || reg.Arg < 0 && reg.Field == format.CopiedField {
 			continue // (bytes copied inside the kernel: see showCopy)
 		}
-		if reg.Field == format.MsgHeadField && reg.Arg >= 0 {
+		if _, part, isMmsg := format.MmsgPart(reg.Field); reg.Field == format.MsgHeadField && reg.Arg >= 0 || isMmsg && part == format.MmsgHead {
 			heads = append(heads, reg) // (last: the name and control parts are limited by the live lengths)
 			continue
 		}
@@ -142,7 +145,13 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		}
 	}
 	for _, reg := range heads {
-		if err := writeMsgHead(c, args[reg.Arg], reg.Data); err != nil { // (outargs.go)
+		var err error
+		if m, _, isMmsg := format.MmsgPart(reg.Field); isMmsg {
+			err = writeMmsgHead(c, args[reg.Arg], m, reg.Data) // (outargs.go)
+		} else {
+			err = writeMsgHead(c, args[reg.Arg], reg.Data)
+		}
+		if err != nil {
 			bad = append(bad, fmt.Sprintf("arg %d msghdr: %v", reg.Arg, err))
 		}
 	}

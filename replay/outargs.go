@@ -227,3 +227,52 @@ func (e *engine) recvFdsExit(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
 	}
 }
+
+// mmsgPart returns the live address of a part of message m of recvmmsg's
+// mmsghdr array (format.MmsgField) and its room: an iovec buffer, the
+// socket address or the control buffer the program gave.
+func mmsgPart(c *tracer.Call, argv uint64, m, part int) (addr uint64, limit int64, ok bool) {
+	a := c.Arch()
+	w := word(a)
+	es, known := syscalls.StructSize(a, "mmsghdr")
+	if !known {
+		return 0, 0, false
+	}
+	hdr := ptr(a, argv) + uint64(m*es)
+	switch part {
+	case format.MmsgName:
+		return msgPart(c, hdr, format.MsgNameField)
+	case format.MmsgControl:
+		return msgPart(c, hdr, format.MsgControlField)
+	}
+	iov, ok := readWord(c, hdr+2*w)
+	if !ok || iov == 0 {
+		return 0, 0, false
+	}
+	n, ok := readWord(c, hdr+3*w)
+	if !ok || uint64(part) >= n {
+		return 0, 0, false
+	}
+	base, ok := readWord(c, ptr(a, iov)+uint64(part)*2*w)
+	if !ok || base == 0 {
+		return 0, 0, false
+	}
+	ln, ok := readWord(c, ptr(a, iov)+uint64(part)*2*w+w)
+	return ptr(a, base), int64(ln), ok
+}
+
+// writeMmsgHead writes the recorded msg_namelen, msg_controllen,
+// msg_flags and msg_len of message m of recvmmsg's array.
+func writeMmsgHead(c *tracer.Call, argv uint64, m int, rec []byte) error {
+	a := c.Arch()
+	w := int(word(a))
+	es, _ := syscalls.StructSize(a, "mmsghdr")
+	hdr := ptr(a, argv) + uint64(m*es)
+	if len(rec) < 7*w+4 {
+		return fmt.Errorf("recorded mmsghdr of %d bytes", len(rec))
+	}
+	if err := writeMsgHead(c, hdr, rec); err != nil {
+		return err
+	}
+	return c.WriteMem(hdr+uint64(7*w), rec[7*w:7*w+4])
+}

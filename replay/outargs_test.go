@@ -24,3 +24,13 @@ func TestReplayMapShare(t *testing.T) {
 		t.Fatal(res)
 	}
 }
+
+// TestReplayMmsg records testdata/c/mmsg.c, which receives datagrams
+// with recvmmsg into two iovecs per message and prints each message's
+// data, length and address length, and replays it: the data and lengths
+// of every message are restored.
+func TestReplayMmsg(t *testing.T) {
+	if res := suiteProgram(t, "mmsg"); res != "" {
+		t.Fatal(res)
+	}
+}

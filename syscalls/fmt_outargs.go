@@ -143,8 +143,9 @@ func FormatTermios(b []byte) string {
 // msg_namelen=N (or "N => M" when the call changed it), msg_iov=[...],
 // msg_iovlen=N, msg_control=[{cmsg_len=..., cmsg_level=SOL_SOCKET,
 // cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=N,
-// msg_flags=...}. Parts that cannot be read are shown as addresses.
-func (p *printer) appendMsghdr(dst []byte, g *Arg, addr uint64) []byte {
+// msg_flags=...}. Parts that cannot be read are shown as addresses. left
+// is the data shown in the iovec buffers in all (-1: each whole).
+func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 	a := p.c.Arch
 	w := ptrSize(a)
 	b := p.read(addr, 7*w)
@@ -181,7 +182,7 @@ func (p *printer) appendMsghdr(dst []byte, g *Arg, addr uint64) []byte {
 	if iov == 0 || len(raw) < int(min(iovlen, 1024))*2*w {
 		dst = appendHex(dst, iov)
 	} else {
-		dst = p.appendIovArray(dst, raw, g.Dir == Out)
+		dst = p.appendIovArray(dst, raw, left)
 	}
 	dst = strconv.AppendUint(append(dst, ", msg_iovlen="...), iovlen, 10)
 	if controllen > 0 {
@@ -263,6 +264,53 @@ func appendByteArray(dst, b []byte, truncated bool) []byte {
 			dst = append(dst, ", "...)
 		}
 		dst = append(dst, "..."...)
+	}
+	return append(dst, ']')
+}
+
+// appendMmsghdrs appends an mmsghdr array as strace does:
+// [{msg_hdr={...}, msg_len=14}, ...]: recvmmsg's messages received (its
+// result), sendmmsg's given (vlen), each message's data up to its msg_len
+// for recvmmsg.
+func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte {
+	a := p.c.Arch
+	w := ptrSize(a)
+	es, ok := StructSize(a, "mmsghdr")
+	if !ok {
+		return appendHex(dst, addr)
+	}
+	n := p.c.Args[g.Len.Arg] & 0xffffffff
+	if g.Dir == Out {
+		n = min(n, uint64(max(p.c.Ret, 0)))
+	}
+	n = min(n, 1024)
+	if n == 0 {
+		return appendHex(dst, addr)
+	}
+	dst = append(dst, '[')
+	for m := uint64(0); m < n; m++ {
+		e := addr + m*uint64(es)
+		b := p.read(e, es)
+		if len(b) < es {
+			dst = appendHex(dst, e)
+			break
+		}
+		msgLen := binary.LittleEndian.Uint32(b[7*w:])
+		left := int64(-1)
+		if g.Dir == Out {
+			left = int64(msgLen)
+		}
+		if m > 0 {
+			dst = append(dst, ", "...)
+		}
+		if m == 32 {
+			dst = append(dst, "..."...)
+			break
+		}
+		dst = append(dst, "{msg_hdr="...)
+		dst = p.appendMsghdr(dst, e, left)
+		dst = strconv.AppendUint(append(dst, ", msg_len="...), uint64(msgLen), 10)
+		dst = append(dst, '}')
 	}
 	return append(dst, ']')
 }

@@ -571,7 +571,13 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 	case KindIovec:
 		return p.appendIovecs(dst, i, v)
 	case KindMsghdr:
-		return p.appendMsghdr(dst, g, v)
+		left := int64(-1)
+		if g.Dir == Out {
+			left = p.c.Ret
+		}
+		return p.appendMsghdr(dst, v, left)
+	case KindMmsghdr:
+		return p.appendMmsghdrs(dst, g, i, v)
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
@@ -820,17 +826,18 @@ func (p *printer) appendIovecs(dst []byte, i int, addr uint64) []byte {
 	if !ok {
 		return appendHex(dst, addr)
 	}
-	return p.appendIovArray(dst, raw, g.Dir == Out)
+	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
+	if g.Dir == Out {
+		left = p.c.Ret
+	}
+	return p.appendIovArray(dst, raw, left)
 }
 
 // appendIovArray appends the iovec array raw with the data of each
-// buffer; out data only up to the call's result.
-func (p *printer) appendIovArray(dst, raw []byte, out bool) []byte {
+// buffer: left bytes of data in all (out data: the call's result), or
+// each buffer whole (-1).
+func (p *printer) appendIovArray(dst, raw []byte, left int64) []byte {
 	w := ptrSize(p.c.Arch)
-	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
-	if out {
-		left = p.c.Ret
-	}
 	max := p.o.limit()
 	dst = append(dst, '[')
 	n := 0

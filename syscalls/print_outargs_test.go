@@ -66,3 +66,16 @@ func TestPrintMincoreLikeStrace(t *testing.T) {
 		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestPrintMmsgLikeStrace: sendmmsg's and recvmmsg's messages (each with
+// its data, up to its msg_len for recvmmsg, and its msg_namelen as a
+// value-result), as strace prints them.
+func TestPrintMmsgLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "mmsg")
+	names := []string{"sendmmsg", "recvmmsg"}
+	want := filterCalls(straceText(t, prog), names)
+	got := filterCalls(traceText(t, prog), names)
+	if len(want) != 3 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

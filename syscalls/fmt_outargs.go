@@ -314,3 +314,22 @@ func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte 
 	}
 	return append(dst, ']')
 }
+
+// FormatOwnerEx formats a struct f_owner_ex (fcntl's F_GETOWN_EX) as
+// strace does: {type=F_OWNER_TID, pid=1234}.
+func FormatOwnerEx(b []byte) string {
+	if len(b) < 8 {
+		return "{...}"
+	}
+	typ := int32(binary.LittleEndian.Uint32(b))
+	ts := strconv.Itoa(int(typ))
+	switch typ {
+	case 0:
+		ts = "F_OWNER_TID"
+	case 1:
+		ts = "F_OWNER_PID"
+	case 2:
+		ts = "F_OWNER_PGRP"
+	}
+	return "{type=" + ts + ", pid=" + strconv.Itoa(int(int32(binary.LittleEndian.Uint32(b[4:])))) + "}"
+}

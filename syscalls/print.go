@@ -738,6 +738,8 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return append(dst, FormatFlock(a, g.Struct, b, g.Dir&Out != 0)...)
 	case "winsize":
 		return append(dst, FormatWinsize(b)...)
+	case "f_owner_ex":
+		return append(dst, FormatOwnerEx(b)...)
 	case "termios":
 		return append(dst, FormatTermios(b)...)
 	case "int":

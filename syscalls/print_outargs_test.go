@@ -79,3 +79,15 @@ func TestPrintMmsgLikeStrace(t *testing.T) {
 		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestPrintOwnerExLikeStrace: fcntl's struct f_owner_ex, read by
+// F_SETOWN_EX and written by F_GETOWN_EX, as strace prints it.
+func TestPrintOwnerExLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "ownerex")
+	pidRE := regexp.MustCompile(`pid=\d+`)
+	want := strings.Split(pidRE.ReplaceAllString(strings.Join(filterCalls(straceText(t, prog), []string{"fcntl"}), "\n"), "pid=PID"), "\n")
+	got := strings.Split(pidRE.ReplaceAllString(strings.Join(filterCalls(traceText(t, prog), []string{"fcntl"}), "\n"), "pid=PID"), "\n")
+	if len(want) != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

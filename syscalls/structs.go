@@ -74,6 +74,7 @@ var structSizes = map[string][3]int16{
 	"flock":            {32, 16, 32}, // fcntl's F_GETLK...; i386: the compat struct flock of fcntl and fcntl64's F_GETLK
 	"flock64":          {0, 24, 0},   // i386 fcntl64's F_GETLK64 and F_OFD_*: packed
 	"winsize":          {8, 8, 8},
+	"f_owner_ex":       {8, 8, 8},    // fcntl's F_GETOWN_EX, F_SETOWN_EX
 	"termios":          {36, 36, 36}, // the kernel's (TCGETS), not glibc's
 }
 

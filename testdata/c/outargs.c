@@ -40,6 +40,9 @@ int main(void) {
 	int p[2];
 	if (pipe(p) < 0 || write(p[1], "0123456789abc", 13) != 13)
 		return 3;
+	/* F_SETOWN takes a pid (the program's: the recorded one at replay) */
+	int so = fcntl(p[0], F_SETOWN, getpid());
+	printf("F_SETOWN %d F_GETOWN is me %d\n", so, fcntl(p[0], F_GETOWN) == getpid());
 	int n = -1;
 	ioctl(p[0], FIONREAD, &n);
 	printf("FIONREAD %d\n", n);

@@ -55,8 +55,10 @@ func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) str
 }
 
 // realOut reports whether a real call's out memory is given the recorded
-// bytes (as an emulated call's is): fcntl's F_GETLK holder (its l_pid a
-// recorded pid), prctl's PR_GET_* values.
+// bytes (as an emulated call's is): prctl's PR_GET_* values of the
+// options that run for real (PR_GET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS:
+// see realMode), fcntl's should a command with out memory (F_GETLK's
+// holder, its l_pid a recorded pid) run for real.
 func realOut(name string) bool {
 	switch name {
 	case "fcntl", "fcntl64", "prctl":

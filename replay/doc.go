@@ -278,8 +278,11 @@
 // lowest free ones, as when recorded; past two fds, the others get none,
 // with a warning), then gets the recorded result and memory.
 // clone and clone3 with CLONE_PARENT_SETTID show the recorded tid in the
-// parent's memory (not for threads: a struct pthread's tid goes into futex
-// words the kernel reads, PI and robust mutexes, and stays the live one). Arguments whose meaning depends on a command (fcntl's
+// parent's memory, for a thread also written at the thread's first call
+// (it may run before its creator's call returns): glibc keeps it in the
+// struct pthread (a thread's CPU-time clock id is made of it). PI and
+// robust mutexes, whose futex words hold the owner's tid for the kernel
+// to read, then hold recorded tids: not replayed faithfully. Arguments whose meaning depends on a command (fcntl's
 // struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_*
 // values) are restored as the catalogue's cases say (syscalls.Spec.ArgFor),
 // for real fcntl and prctl calls too. Nondeterminism that makes no system call is

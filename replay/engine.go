@@ -76,7 +76,8 @@ type lthread struct {
 	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
 	goExec *format.Syscall // the execve of a Go program it has just made
 
-	recvPipe uint64 // where a recvmsg made pipe2 put its stand-ins (outargs.go)
+	recvPipe uint64      // where a recvmsg made pipe2 put its stand-ins (outargs.go)
+	setTid   *pendingTid // its recorded tid, to write at its first call (outargs.go)
 }
 
 type engine struct {
@@ -252,6 +253,7 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 	default:
 		lt.proc = parent.proc.copy()
 	}
+	noteNewThread(parent, lt, n.Thread) // (outargs.go)
 	if parent != nil && e.goNewTask(parent, lt, n) {
 		e.threads[n.Tid] = lt
 		return
@@ -339,6 +341,7 @@ func (e *engine) handle(c *tracer.Call) tracer.Action {
 
 func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	e.res.Calls++
+	e.firstCall(c, lt) // (outargs.go)
 	name := c.Name()
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
 	lt.cur, lt.name, lt.spec, lt.args, lt.mode, lt.unseq, lt.nr, lt.fdOp = nil, name, spec, c.Args(), 0, false, c.Nr(), false

@@ -13,27 +13,36 @@ import (
 // Memory the kernel writes as a side effect of real calls, made what the
 // program saw when recorded.
 
-// cloneParentSettid is CLONE_PARENT_SETTID (cloneThread: goruntime.go).
+// cloneParentSettid is CLONE_PARENT_SETTID.
 const cloneParentSettid = 0x100000
 
 // parentTid makes the tid that clone or clone3 with CLONE_PARENT_SETTID
 // wrote into the parent's memory the recorded one: the kernel wrote the
 // live child's tid, and the program compares it with the result (which
-// replay makes the recorded tid). Not for threads: glibc's pthread_create
-// has the kernel write the new thread's tid into its struct pthread, and
-// that tid goes into futex words the kernel reads (PI and robust
-// mutexes), which must hold the live tid. It returns a warning, or "".
+// replay makes the recorded tid), or uses it as the thread's id (glibc's
+// pthread_create has the kernel write the new thread's tid into its
+// struct pthread: a thread's CPU-time clock id is made of it). For a
+// thread it is written at its first call too (firstCall), before it can
+// read it, since it may run before its parent's call returns. It returns
+// a warning, or "".
 func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) string {
+	return writeSettid(c, lt.name, lt.args, rec.Ret)
+}
+
+// writeSettid writes tid where a clone or clone3 call with these
+// arguments had the kernel write the child's (CLONE_PARENT_SETTID), if it
+// did.
+func writeSettid(c *tracer.Call, name string, args [6]uint64, tid int64) string {
 	a := c.Arch()
 	var flags, addr uint64
-	switch lt.name {
+	switch name {
 	case "clone":
 		// clone(flags, newsp, parent_tid, ...) on x86_64, i386 and arm64.
-		flags, addr = lt.args[0], ptr(a, lt.args[2])
+		flags, addr = args[0], ptr(a, args[2])
 	case "clone3":
 		// struct clone_args: u64 flags, pidfd, child_tid, parent_tid, ...
 		var b [32]byte
-		if n, _ := c.ReadMem(ptr(a, lt.args[0]), b[:]); n < len(b) {
+		if n, _ := c.ReadMem(ptr(a, args[0]), b[:]); n < len(b) {
 			return "cannot read clone_args for CLONE_PARENT_SETTID"
 		}
 		flags, addr = binary.LittleEndian.Uint64(b[:]), binary.LittleEndian.Uint64(b[24:])
@@ -43,15 +52,45 @@ func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) str
 	default:
 		return ""
 	}
-	if flags&cloneParentSettid == 0 || flags&cloneThread != 0 || addr == 0 || rec.Ret <= 0 {
+	if flags&cloneParentSettid == 0 || addr == 0 || tid <= 0 {
 		return ""
 	}
 	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], uint32(rec.Ret))
+	binary.LittleEndian.PutUint32(b[:], uint32(tid))
 	if err := c.WriteMem(addr, b[:]); err != nil {
 		return "cannot write the recorded tid at CLONE_PARENT_SETTID's address: " + err.Error()
 	}
 	return ""
+}
+
+// pendingTid is a new thread's recorded tid, to be written at its first
+// call where its creator's clone had the kernel write the live one.
+type pendingTid struct {
+	name string // clone or clone3
+	args [6]uint64
+	tid  int64
+}
+
+// noteNewThread, when a thread is created by a clone or clone3 matched
+// with a recorded one, has its recorded tid written at its first call.
+func noteNewThread(parent, lt *lthread, thread bool) {
+	if parent == nil || !thread || parent.cur == nil || parent.cur.Ret <= 0 || parent.name != "clone" && parent.name != "clone3" {
+		return
+	}
+	lt.setTid = &pendingTid{name: parent.name, args: parent.args, tid: parent.cur.Ret}
+}
+
+// firstCall, at a new thread's first call, writes its recorded tid
+// (noteNewThread).
+func (e *engine) firstCall(c *tracer.Call, lt *lthread) {
+	p := lt.setTid
+	if p == nil {
+		return
+	}
+	lt.setTid = nil
+	if w := writeSettid(c, p.name, p.args, p.tid); w != "" {
+		e.warn("thread %d: %s", c.Tid(), w)
+	}
 }
 
 // realOut reports whether a real call's out memory is given the recorded

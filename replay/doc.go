@@ -285,7 +285,9 @@
 // to read, then hold recorded tids: not replayed faithfully. Arguments whose meaning depends on a command (fcntl's
 // struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_*
 // values) are restored as the catalogue's cases say (syscalls.Spec.ArgFor),
-// for real fcntl and prctl calls too. Nondeterminism that makes no system call is
+// for real fcntl and prctl calls too. The ioctls that return a new fd
+// (TIOCGPTPEER, NS_GET_USERNS, NS_GET_PARENT) get a stand-in like other
+// fd-creating calls. Nondeterminism that makes no system call is
 // replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
 // CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
 // trapped, shared memory written by another process, the order in which

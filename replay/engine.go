@@ -666,7 +666,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		}
 	}
 	fd := lt.proc.fds[fdArg]
-	makesFd := spec != nil && spec.Ret == syscalls.KindFd && !realCalls[name]
+	makesFd := spec != nil && spec.Ret == syscalls.KindFd && !realCalls[name] || ioctlFd(name, args) // (outargs.go)
 
 	var m mode
 	switch {

@@ -317,3 +317,17 @@ func writeMmsgHead(c *tracer.Call, argv uint64, m int, rec []byte) error {
 	}
 	return c.WriteMem(hdr+uint64(7*w), rec[7*w:7*w+4])
 }
+
+// ioctlFd reports whether an ioctl returns a new fd: TIOCGPTPEER (the
+// pty's other end), NS_GET_USERNS and NS_GET_PARENT (namespaces), and so
+// gets a stand-in like other fd-creating calls.
+func ioctlFd(name string, args [6]uint64) bool {
+	if name != "ioctl" {
+		return false
+	}
+	switch uint32(args[1]) {
+	case 0x5441, 0xb701, 0xb702: // TIOCGPTPEER, NS_GET_USERNS, NS_GET_PARENT
+		return true
+	}
+	return false
+}

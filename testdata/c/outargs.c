@@ -68,6 +68,11 @@ int main(void) {
 		int lck = -1; /* TIOCGPTLCK: known to the catalogue by its _IOR size only */
 		ioctl(pt, TIOCGPTLCK, &lck);
 		printf("pty locked %d\n", lck);
+		/* TIOCGPTPEER returns a new fd: the next one comes after it */
+		unlockpt(pt);
+		int peer = ioctl(pt, TIOCGPTPEER, O_RDWR | O_NOCTTY), nx = dup(0);
+		int cp = close(peer), cn = close(nx);
+		printf("pty peer %d next after it %d closed %d %d\n", peer >= 0, nx == peer + 1, cp, cn);
 	}
 	char name[16] = "";
 	prctl(PR_SET_NAME, "outargs-name");

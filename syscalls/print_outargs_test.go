@@ -18,10 +18,10 @@ import (
 // unused ones out).
 func TestPrintOutArgsLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "outargs")
-	pidRE := regexp.MustCompile(`(l_pid|\{pid)=\d+`)
+	pidRE := regexp.MustCompile(`(l_pid=|\bpid=|F_SETOWN, )\d+`)
 	mask := func(lines []string) []string {
 		for i, l := range lines {
-			lines[i] = pidRE.ReplaceAllString(l, "$1=PID")
+			lines[i] = pidRE.ReplaceAllString(l, "${1}PID")
 		}
 		return lines
 	}

@@ -190,7 +190,9 @@
 // mmap and mmap2 still run for real and unverified, but a live mmap of
 // an fd is matched with the recorded mapping of its recorded thread made
 // at the same place among the thread's calls with the same fd, offset and
-// length (failing the place, the first unused one with those). When that
+// length (failing the place, the first unused one with those; in a Go
+// process, replayed as one stream, the first unused one of any of its
+// threads). When that
 // mapping's content is in the trace, the call is changed at entry into an
 // anonymous mapping of the same length and placement flags (MAP_FIXED...;
 // with the recorded address as a hint when the program gave none, since

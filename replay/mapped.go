@@ -343,6 +343,9 @@ func (e *engine) findMapping(lt *lthread, fd int32, off, length uint64) *recMap 
 			loose = rm
 		}
 	}
+	if loose == nil && lt.pool != nil {
+		loose = e.processMapping(lt.pool.pid, fd, off, length) // (mapshare.go)
+	}
 	if loose != nil {
 		loose.used = true
 	}

@@ -140,3 +140,24 @@ func shmemInode(pid int, addr uint64) (inode, end uint64, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// processMapping finds, for a Go process (replayed as one stream of calls
+// whatever thread made them: goruntime.go), the first unused recorded
+// mapping of any of its recorded threads with this fd, offset and length.
+func (e *engine) processMapping(pid int32, fd int32, off, length uint64) *recMap {
+	var best *recMap
+	for t, list := range e.m.mapped.byThread {
+		if t.pid != pid {
+			continue
+		}
+		for _, rm := range list {
+			if rm.used || rm.m.Fd != fd || rm.m.Offset != off || rm.m.Len != length {
+				continue
+			}
+			if best == nil || rm.m.Seq < best.m.Seq {
+				best = rm
+			}
+		}
+	}
+	return best
+}

@@ -295,10 +295,13 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 	// and writable (see mapshare.go).
 	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
 	prot := a[2]
-	if shareable(flags, prot) && file != nil {
+	switch {
+	case shareable(flags, prot) && file != nil:
 		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
 		prot |= protRead | protWrite
 		plan.share = true
+	case flags&mapTypeMask != mapPrivate && prot&protWrite != 0:
+		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared // (with the processes it forks)
 	}
 	params := []tracer.Param{tracer.SetArg(2, prot), tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)}
 	if a[0] == 0 && flags&(mapFixed|mapFixedNoreplace) == 0 && rm.m.Addr != 0 {

@@ -51,13 +51,16 @@ const (
 	mremapMaymove = 1
 	mremapFixed   = 2
 	protRead      = 0x1
+	protExec      = 0x4
 )
 
 // shareable reports whether a mapping of these flags and protection may
 // share its pages with the file's other mappings at replay: shared ones,
-// and private read-only ones (they see the file's changes).
+// and private read-only ones (they see the file's changes); not
+// executable ones (a backing is writable, and writable executable memory
+// may be refused).
 func shareable(flags, prot uint64) bool {
-	return flags&mapTypeMask != mapPrivate || prot&protWrite == 0
+	return (flags&mapTypeMask != mapPrivate || prot&protWrite == 0) && prot&protExec == 0
 }
 
 // alias finds a live backing of pid that holds the file range [off,

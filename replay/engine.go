@@ -78,6 +78,7 @@ type lthread struct {
 
 	recvPipe uint64      // where a recvmsg made pipe2 put its stand-ins (outargs.go)
 	setTid   *pendingTid // its recorded tid, to write at its first call (outargs.go)
+	settid   uint64      // where the clone in progress has the kernel write the child's tid (outargs.go)
 }
 
 type engine struct {

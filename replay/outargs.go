@@ -26,13 +26,14 @@ const cloneParentSettid = 0x100000
 // read it, since it may run before its parent's call returns. It returns
 // a warning, or "".
 func (e *engine) parentTid(c *tracer.Call, lt *lthread, rec *format.Syscall) string {
-	return writeSettid(c, lt.name, lt.args, rec.Ret)
+	return writeTid(c, lt.settid, rec.Ret)
 }
 
-// writeSettid writes tid where a clone or clone3 call with these
-// arguments had the kernel write the child's (CLONE_PARENT_SETTID), if it
-// did.
-func writeSettid(c *tracer.Call, name string, args [6]uint64, tid int64) string {
+// settidAddr returns where a clone or clone3 call with these arguments
+// has the kernel write the child's tid (CLONE_PARENT_SETTID), or 0. It is
+// read at the call's entry: clone3's struct clone_args is usually on the
+// caller's stack, reused once the call returned.
+func settidAddr(c *tracer.Call, name string, args [6]uint64) uint64 {
 	a := c.Arch()
 	var flags, addr uint64
 	switch name {
@@ -43,16 +44,24 @@ func writeSettid(c *tracer.Call, name string, args [6]uint64, tid int64) string 
 		// struct clone_args: u64 flags, pidfd, child_tid, parent_tid, ...
 		var b [32]byte
 		if n, _ := c.ReadMem(ptr(a, args[0]), b[:]); n < len(b) {
-			return "cannot read clone_args for CLONE_PARENT_SETTID"
+			return 0
 		}
 		flags, addr = binary.LittleEndian.Uint64(b[:]), binary.LittleEndian.Uint64(b[24:])
 		if !a.Is64Bit() {
 			addr &= 0xffffffff
 		}
 	default:
-		return ""
+		return 0
 	}
-	if flags&cloneParentSettid == 0 || addr == 0 || tid <= 0 {
+	if flags&cloneParentSettid == 0 {
+		return 0
+	}
+	return addr
+}
+
+// writeTid writes tid (a recorded one) at addr, if both are set.
+func writeTid(c *tracer.Call, addr uint64, tid int64) string {
+	if addr == 0 || tid <= 0 {
 		return ""
 	}
 	var b [4]byte
@@ -66,29 +75,33 @@ func writeSettid(c *tracer.Call, name string, args [6]uint64, tid int64) string 
 // pendingTid is a new thread's recorded tid, to be written at its first
 // call where its creator's clone had the kernel write the live one.
 type pendingTid struct {
-	name string // clone or clone3
-	args [6]uint64
+	addr uint64
 	tid  int64
 }
 
 // noteNewThread, when a thread is created by a clone or clone3 matched
 // with a recorded one, has its recorded tid written at its first call.
 func noteNewThread(parent, lt *lthread, thread bool) {
-	if parent == nil || !thread || parent.cur == nil || parent.cur.Ret <= 0 || parent.name != "clone" && parent.name != "clone3" {
+	if parent == nil || !thread || parent.cur == nil || parent.cur.Ret <= 0 || parent.settid == 0 {
 		return
 	}
-	lt.setTid = &pendingTid{name: parent.name, args: parent.args, tid: parent.cur.Ret}
+	lt.setTid = &pendingTid{addr: parent.settid, tid: parent.cur.Ret}
 }
 
-// firstCall, at a new thread's first call, writes its recorded tid
-// (noteNewThread).
+// firstCall runs at every call's entry: for clone and clone3 it notes
+// where CLONE_PARENT_SETTID has the tid written; at a new thread's first
+// call it writes the thread's recorded tid there (noteNewThread).
 func (e *engine) firstCall(c *tracer.Call, lt *lthread) {
+	lt.settid = 0
+	if n := c.Name(); n == "clone" || n == "clone3" {
+		lt.settid = settidAddr(c, n, c.Args())
+	}
 	p := lt.setTid
 	if p == nil {
 		return
 	}
 	lt.setTid = nil
-	if w := writeSettid(c, p.name, p.args, p.tid); w != "" {
+	if w := writeTid(c, p.addr, p.tid); w != "" {
 		e.warn("thread %d: %s", c.Tid(), w)
 	}
 }

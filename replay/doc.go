@@ -61,11 +61,14 @@
 // mlock*, membarrier, pkey_*, shmat, shmdt;
 // clone, clone3, fork, vfork, execve, execveat, exit, exit_group, wait4,
 // waitid, kill, tgkill, tkill, rt_sigqueueinfo, rt_tgsigqueueinfo;
+// pidfd_open of a process of the recording, pidfd_send_signal and
+// pidfd_getfd on such a pidfd (one of a process outside the recording is
+// a stand-in and its calls are emulated);
 // set_robust_list, rseq, set_tid_address, arch_prctl, set_thread_area,
 // prlimit64, setrlimit, prctl (but PR_GET_NAME, PR_GET_PDEATHSIG,
 // PR_GET_DUMPABLE, PR_GET_SECCOMP), personality, setpgid, setsid, umask,
 // chdir, fchdir; rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn,
-// rt_sigsuspend, pause, rt_sigtimedwait, rt_sigpending; close,
+// rt_sigsuspend, pause, rt_sigtimedwait (but see Signals), rt_sigpending; close,
 // close_range, dup, dup2, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC and
 // F_SETFD on fds that are not stand-ins; other commands are emulated),
 // pipe, pipe2, socketpair, memfd_create, epoll_create, epoll_create1.
@@ -95,7 +98,12 @@
 // rusage; those that returned nothing or failed are emulated. Such a
 // wait waits for the recorded child itself (its live pid, P_PID for
 // waitid), not for any: which child a wait for any returns depends on
-// timing.
+// timing. One that returned a stop or a continue does not reap (WNOWAIT)
+// and takes any change of the child: a child continued live may have
+// exited by then (its calls after the continue are emulated, its sleeps
+// not waited for), and a wait for WCONTINUED alone finds no child in a
+// zombie. A pidfd's process is the live one following the recorded one
+// (pidfd_open's pid is translated; waitid P_PIDFD waits for that child).
 //
 // Emulated: every other call, among them everything that brings in the
 // outside world (read, pread64, readv, preadv, recvfrom, recvmsg,
@@ -118,7 +126,11 @@
 // sendmsg on an fd that is the program's original stdout or stderr (fd 1
 // or 2, or a dup of one, until it is closed or replaced) is copied from
 // the live buffer to Options.Stdout or Stderr (as much as the recorded
-// call wrote). Copies inside the kernel (sendfile, sendfile64,
+// call wrote). Such a write waits (held back as below, 2 s at most)
+// until every write to fd 1 or 2 that another process of the program
+// had made before it when recorded has been made: what ordered them may
+// be emulated (a child printing once its read of its parent's pipe ends,
+// which at replay is at once). Copies inside the kernel (sendfile, sendfile64,
 // copy_file_range, splice, tee) are emulated like writes; when their
 // destination is the original stdout or stderr, the bytes the recorder
 // read back (format.CopiedField) are shown: `cat FILE > out` (which uses
@@ -147,7 +159,8 @@
 // fd exactly as open would have. Every other call that creates an fd
 // (socket, accept, accept4, eventfd*, timerfd_create, signalfd* with fd
 // -1 (on an existing signalfd it changes its mask: emulated),
-// inotify_init*, fanotify_init, pidfd_open, open_by_handle_at...) gets a
+// inotify_init*, fanotify_init, a pidfd_open of a process outside the
+// recording, open_by_handle_at...) gets a
 // stand-in too (its recorded out memory, such as accept's peer address,
 // is written), except pipe, pipe2, socketpair, memfd_create and
 // epoll_create*, which are harmless and run for real, and dup*, fcntl
@@ -226,6 +239,49 @@
 // naming it. i386's old mmap (arguments in memory) is not followed. With
 // Options.Inject, mapped files are mapped live, as files are read live.
 //
+// # Signals waited for
+//
+// (How signals are placed in general: see "Memory and limits".) A wait
+// with a signal mask of its own (ppoll, pselect6, epoll_pwait,
+// epoll_pwait2) that was interrupted when recorded (EINTR: its mask let a
+// blocked signal in, a handler ran) is not simply emulated, which would
+// leave the signal blocked and the handler not run: it becomes, at entry,
+// ppoll(NULL, 0, 2 s, its mask), so that the kernel applies the mask and
+// delivers the pending signal (raised by the program, or injected by the
+// replay at the call's entry) or the one another process of the program
+// sends meanwhile, with the thread's own mask saved in the handler's
+// frame; at its exit its arguments are put back and it returns the
+// recorded result and out memory. Likewise an emulated call (a read of a
+// pipe, a nanosleep) that a signal from another process of the program
+// interrupted when recorded: kill runs for real, so the signal comes
+// live, but the emulated call would return before it came and the
+// handler run elsewhere. The call becomes ppoll(NULL, 0, 2 s, NULL): it
+// waits for the signal with the thread's own mask, then gets its
+// recorded restart code and number back, so that the kernel restarts it
+// after the handler (ERESTARTSYS with SA_RESTART: the restarted call is
+// the next recorded one) or makes it EINTR, as when recorded (on arm64,
+// and for ERESTART_RESTARTBLOCK: EINTR). The other way round, a live
+// signal from another process that interrupts a real call the kernel is
+// to restart (a shell's wait4, at replay, before its child that sent the
+// signal has exited), when it was recorded right after that call (the
+// wait returned the child first), is suppressed there and sent by the
+// replay when the call ends, with its recorded siginfo. Signals a program sends itself with
+// sigqueue (rt_sigqueueinfo and rt_tgsigqueueinfo carry the si_pid the
+// program wrote: getpid's, the recorded pid) arrive live like those of
+// kill.
+//
+// rt_sigtimedwait (sigwaitinfo, sigtimedwait, sigwait) consumes a
+// signal. One that took a signal the kernel raised (a timer's: SI_TIMER,
+// SI_KERNEL; SIGCHLD; a message queue's) or one from outside the
+// recording is emulated with the recorded result and siginfo: the timer
+// or alarm that raised it is emulated, so it never comes live (the call
+// waited for ever). One that took a signal the program sent runs for real
+// (the live signal is consumed), waiting for that signal only (a live
+// copy of a kernel signal whose wait was emulated may be pending too),
+// and gets the recorded signal number and siginfo (si_pid the recorded
+// sender). A recorded timeout (EAGAIN) is
+// emulated, not waited for; a recorded EINTR runs for real.
+//
 // # Gaps
 //
 // A trace lacking what replay needs is refused (ErrIncomplete, with the
@@ -259,8 +315,9 @@
 // the siginfo was kept get the replayer's SI_TKILL one). Signals the
 // program sends itself or another of its processes arrive live (kill is
 // real); the handler sees the sender's recorded pid. rt_sigtimedwait
-// (sigwaitinfo), which runs for real, returns the recorded siginfo. What a signalfd read
-// returns is recorded data, like every read. A signal sent to another recorded process waits (its call is
+// (sigwaitinfo) returns the recorded siginfo (see "Signals waited
+// for"). What a signalfd read
+// returns is recorded data, like every read. A signal sent to another recorded process (or to a process group: its leader, and pidfd_send_signal's process) waits (its call is
 // held back, as above, 2 s at most) until that process has finished every
 // call it had begun when recorded before the signal was sent (but one it
 // was still blocked in then, such as a sigsuspend waiting for it): what made

@@ -448,6 +448,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	if e.delaySignal(c, lt, rec) {
 		return
 	}
+	if e.delayTermWrite(c, lt, rec) { // termorder.go
+		return
+	}
 	lt.cur, lt.curIdx = rec, lt.idx
 	lt.idx++
 	lt.inCall = true
@@ -496,7 +499,7 @@ func (e *engine) delay(c *tracer.Call, lt *lthread, rec *format.Syscall) bool {
 // signalSenders are the calls that send a signal to the process (or
 // thread) named by their first argument.
 var signalSenders = map[string]bool{"kill": true, "tgkill": true, "tkill": true,
-	"rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true}
+	"rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true, "pidfd_send_signal": true}
 
 // delaySignal holds back a signal sent to another recorded process until
 // that process has made every call it had made, when recorded, before the
@@ -510,8 +513,14 @@ func (e *engine) delaySignal(c *tracer.Call, lt *lthread, rec *format.Syscall) b
 		return false
 	}
 	target := int32(rec.Args[0])
-	if lt.name == "tkill" {
+	switch lt.name {
+	case "tkill":
 		target = e.m.tidPid[target]
+	case "pidfd_send_signal":
+		target = e.pidfdTarget(c, int(int32(lt.args[0]))) // pidfd.go
+	}
+	if target < -1 {
+		target = -target // a process group: its leader, whose pid is its id (one that set it up with setpgid)
 	}
 	if target <= 0 || target == rec.Pid || !e.behind(target, rec) {
 		lt.delayed = time.Time{}
@@ -712,6 +721,9 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	default:
 		m = modeEmulate
 	}
+	if m == modeEmulate && e.maskedWait(c, lt, rec) { // sigmask.go
+		return
+	}
 	lt.mode = m
 	switch m {
 	case modeEmulate:
@@ -741,6 +753,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	case modeReal:
 		e.res.Real++
 		e.prepareReal(c, lt, rec)
+		e.sigwaitEntry(c, lt, rec) // sigwait.go
 		e.mapEntry(c, lt)
 	}
 }
@@ -783,6 +796,10 @@ func (e *engine) realMode(c *tracer.Call, lt *lthread, rec *format.Syscall, fd f
 		if rec.Ret < 0 || siginfoPid(rec) == 0 {
 			return modeEmulate
 		}
+	case "rt_sigtimedwait", "rt_sigtimedwait_time64":
+		return e.sigwaitMode(rec) // sigwait.go
+	case "pidfd_open", "pidfd_send_signal", "pidfd_getfd":
+		return e.pidfdMode(lt, rec, fd) // pidfd.go
 	case "prctl":
 		// PR_GET_*: recorded. The others change the process.
 		switch int32(lt.args[0]) {
@@ -882,7 +899,11 @@ func (e *engine) prepareReal(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		}
 		opts := lt.args[3] &^ wNoHang
 		if recordedStopOrContinue(rec) {
-			opts |= wNoWait // likewise: the child is not reaped
+			// Likewise: the child is not reaped, and any change will
+			// do: a child continued live may have exited already, and
+			// waitid for WCONTINUED alone finds no child in a zombie
+			// (ECHILD).
+			opts |= wNoWait | wStopped | wExited | wContinued
 		}
 		if opts != lt.args[3] {
 			params = append(params, tracer.SetArg(3, opts))
@@ -1084,6 +1105,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
+	if lt.mode == modeMasked {
+		e.maskedExit(c, lt) // sigmask.go
+	}
 	e.mapExit(c, lt)
 	if lt.cur != nil && lt.r != nil && len(lt.r.sigs) > 0 && !c.Restart() {
 		// (A call the kernel restarts - a live signal interrupted it
@@ -1122,6 +1146,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.
+			e.sendAfterIntr(c, lt) // sigmask.go
 			return
 		}
 		if lt.unseq || c.Restart() && lt.mode == modeReal && rec != nil {
@@ -1139,6 +1164,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.track(c, lt, ret)
 		if lt.mode == modeReal && rec != nil {
 			e.fixReal(c, lt, rec, ret)
+			e.afterReal(c, lt, rec, ret) // sigwait.go, pidfd.go
 		}
 	}
 }

@@ -87,6 +87,18 @@ type model struct {
 	world worldModel
 	// mapped is what the trace says about mapped files (mapped.go).
 	mapped *mappedTrace
+	// pidfds are the recorded processes the pidfds of each recorded
+	// process refer to, by pid and fd (pidfd.go).
+	pidfds map[int32]map[int32]int32
+	// liveIntr are the calls (by thread and index) a signal that comes
+	// live interrupted, with their restart code (sigmask.go).
+	liveIntr map[*rthread]map[int]*liveIntr
+	// liveAfter are the signals that come live at replay, by the
+	// recorded thread and call they were delivered after (sigplace.go).
+	liveAfter map[*rthread]map[int][]recordedSignal
+	// term orders the writes to the terminal across processes
+	// (termorder.go).
+	term *termQueue
 }
 
 const maxReasons = 5
@@ -237,8 +249,11 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 			m.sentKill = map[int32]bool{}
 		}
 		m.sentKill[int32(s.Args[0])] = true
+	case "pidfd_open", "pidfd_send_signal":
+		m.notePidfd(s) // pidfd.go
 	}
 	m.noteGaps(s)
+	m.noteTermWrite(s) // termorder.go
 	if isFdOp(s) {
 		q := m.fdQueues[s.Pid]
 		if q == nil {

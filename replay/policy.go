@@ -22,6 +22,7 @@ var realCalls = set(
 	"set_robust_list", "get_robust_list", "rseq", "set_tid_address", "arch_prctl",
 	"set_thread_area", "get_thread_area", "prlimit64", "setrlimit", "prctl", "personality",
 	"setpgid", "setsid", "umask", "chdir", "fchdir",
+	"pidfd_open", "pidfd_send_signal", "pidfd_getfd", // unless of a stand-in (pidfd.go)
 	// signals
 	"rt_sigaction", "sigaction", "signal", "rt_sigprocmask", "sigprocmask", "sigaltstack",
 	"rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "pause", "rt_sigtimedwait",
@@ -97,6 +98,7 @@ type mode uint8
 
 const (
 	modeEmulate  mode = iota + 1 // skip, recorded result and out memory
+	modeMasked                   // a masked wait run as ppoll to let a signal in (sigmask.go)
 	modeReal                     // the kernel runs it
 	modeStandin                  // an fd-creating call made an eventfd2
 	modeBlock                    // recorded unfinished: block (pause) until killed
@@ -111,6 +113,8 @@ func (m mode) String() string {
 	switch m {
 	case modeEmulate:
 		return "emulate"
+	case modeMasked:
+		return "masked"
 	case modeReal:
 		return "real"
 	case modeStandin:

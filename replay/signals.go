@@ -57,18 +57,32 @@ func injectedSignal(sig syscall.Signal, code, sender int32, inTrace func(int32) 
 		// Raised by writes, which the replay emulates.
 		return true
 	}
-	if code > 0 {
-		return true // raised by the kernel: a child, a timer, an I/O event
+	if code > 0 || code == siTimer || code == siMesgq {
+		// Raised by the kernel: a child, a timer, an I/O event, a
+		// message queue's notification (a timer's si_pid is its id).
+		return true
 	}
 	return sender == 0 || !inTrace(sender)
 }
 
+// si_code values of signals the kernel raises for a timer and for a
+// message queue.
+const (
+	siTimer = -2
+	siMesgq = -3
+)
+
 // noteSignal places a recorded signal after the thread's last call.
 func (m *model) noteSignal(t *rthread, s *format.Signal) {
+	m.noteLiveIntr(t, s)  // sigmask.go
+	m.noteLiveAfter(t, s) // sigplace.go
 	if !m.injected(s) || s.Delivered == 0 {
 		return
 	}
 	if t.restarted != nil {
+		if m.afterLiveIntr(t, s) { // sigmask.go
+			return
+		}
 		// It interrupted a call that is still to be placed (at the end
 		// of calls): sent at that call's entry, it interrupts it again.
 		if t.during == nil {
@@ -132,8 +146,11 @@ func (e *engine) onSignal(s *tracer.SignalEvent) {
 			}
 		}
 	}
-	if injectedSignal(s.Signal, s.Code, int32(s.SenderPid), e.isLive) {
+	if injectedSignal(s.Signal, s.Code, int32(s.SenderPid), e.fromProgram) {
 		s.Deliver = 0
+		return
+	}
+	if e.holdLive(lt, s) { // sigplace.go
 		return
 	}
 	// A live signal from a process of the program: the handler sees the
@@ -150,6 +167,14 @@ func (e *engine) onSignal(s *tracer.SignalEvent) {
 // siPidOff is the offset of si_pid in the kernel's 64-bit siginfo (after
 // si_signo, si_errno, si_code and padding).
 const siPidOff = 16
+
+// fromProgram tells whether a live signal's sender is a process of the
+// program: a live one, or a recorded one (rt_sigqueueinfo and
+// rt_tgsigqueueinfo carry the si_pid the program wrote: sigqueue puts
+// getpid's, the recorded pid, there).
+func (e *engine) fromProgram(pid int32) bool {
+	return e.isLive(pid) || e.m.recorded(pid)
+}
 
 // isLive tells whether pid is a process of the live program.
 func (e *engine) isLive(pid int32) bool {

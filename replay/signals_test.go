@@ -23,6 +23,8 @@ func TestInjectedSignal(t *testing.T) {
 		{syscall.SIGUSR1, -6, 100, false}, // tgkill to itself
 		{syscall.SIGSEGV, 1, 0, false},    // SEGV_MAPERR: comes with the instruction
 		{syscall.SIGSEGV, 0, 999, true},   // but sent with kill from outside
+		{34, -2, 100, true},               // SI_TIMER: a POSIX timer's (its si_pid is the timer id, here a recorded pid's number)
+		{34, -1, 100, false},              // SI_QUEUE: sigqueue from a recorded process
 	} {
 		if got := injectedSignal(c.sig, c.code, c.sender, inTrace); got != c.want {
 			t.Errorf("%v code %d from %d: injected %v, want %v", c.sig, c.code, c.sender, got, c.want)

@@ -25,17 +25,9 @@ var knownDivergent = map[string]string{
 	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
 	"select":                "select's timeout written back at EINTR not recorded/restored",
 	// siginfo: the recorded one must be seen, pids translated
-	"sig_siginfo":   "a handler's siginfo si_pid is the live pid (getpid says the recorded one)",
-	"sig_suspend":   "a handler's siginfo si_pid is the sender's live pid",
-	"sig_timedwait": "rt_sigtimedwait runs for real: its siginfo has live pids",
-	"sig_chld":      "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
-	"posix_timer":   "timer_create/timer_settime are emulated, rt_sigtimedwait runs for real and waits for ever for the timer's signal (replay hangs)",
-	// signal masks applied by the call itself
-	"ppoll":   "ppoll emulated: the pending signal its mask let in is not delivered (no handler run)",
-	"pselect": "pselect6 emulated: the pending signal its mask let in is not delivered (no handler run)",
+	"sig_chld": "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
-	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
 	// outputs through pointers the catalogue does not know
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",

@@ -183,7 +183,6 @@ func sqlite(t *testing.T, dir, sql string) {
 var knownDivergentSweep = map[string]string{
 	"setuid-addresses": "a set-user-ID executable runs with address-space randomization: the kernel clears ADDR_NO_RANDOMIZE (PER_CLEAR_ON_SETID) at its exec, so heap and stack differ at replay (mount, su, ping...)",
 	"gpg-rdrand":       "libgcrypt mixes rdrand output into its random pool: rdrand is hidden only with --cpuid-trap, off by default (gpg replays 10/10 with it)",
-	"make-j2-pselect":  "pselect6 is emulated: the SIGCHLD its mask let in is not delivered, make's handler does not run (rt_sigreturn expected, wait4 seen)",
 	"deleted-cwd":      "the replayer starts the program in the recorded working directory: gone, the replay does not start (tracer: cannot run /usr/bin/sh: chdir: no such file or directory), though everything the program reads is in the trace",
 }
 

@@ -679,7 +679,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if i >= len(args) {
 			break
 		}
-		g := &spec.Args[i]
+		g := spec.ArgFor(sc.Arch, i, sc.Args)
 		v := sc.Args[i]
 		if !sc.Arch.Is64Bit() {
 			v &= 0xffffffff

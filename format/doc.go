@@ -30,7 +30,10 @@
 // both times, registers, and the captured memory, each region with its
 // full length so that truncation is explicit; the bytes a copy inside the
 // kernel (sendfile, copy_file_range, splice, tee) moved are a region of
-// no argument (Arg -1, Field CopiedField). Exec events carry the 16
+// no argument (Arg -1, Field CopiedField); the parts of a msghdr other
+// than its iovec data (address, control data, the header after recvmsg)
+// are regions of Fields MsgNameField, MsgControlField, MsgHeadField (a
+// reader that does not know them skips them). Exec events carry the 16
 // AT_RANDOM bytes of the new image (appended field; nil from older
 // writers). Insn events (kind 9) are trapped CPU instructions - rdtsc,
 // rdtscp, cpuid - with cpuid's leaf and subleaf and the four output

@@ -174,6 +174,43 @@ const (
 // the source (or from a regular file it wrote) at the call's exit.
 const CopiedField = 0xC0
 
+// The Fields of the parts of a struct msghdr the kernel writes in recvmsg
+// (Arg the msghdr argument, Dir Out): the socket address (msg_name, as
+// many bytes as the new msg_namelen), the control data (msg_control, as
+// many as the new msg_controllen: SCM_RIGHTS fds, SCM_CREDENTIALS) and the
+// msghdr itself after the call, for its msg_namelen, msg_controllen and
+// msg_flags. sendmsg's address and control data are In regions of the
+// same Fields. (Iovec buffers are Fields 1 to 1024.)
+const (
+	MsgNameField    = 0xF001
+	MsgControlField = 0xF002
+	MsgHeadField    = 0xF003
+)
+
+// The parts of the messages of recvmmsg's struct mmsghdr array (Arg the
+// array argument, Dir Out): Field MmsgField(m, part) is, for message m
+// (below MmsgMax), its iovec buffer part (below MmsgIovMax), its socket
+// address (MmsgName), its control data (MmsgControl) or its mmsghdr after
+// the call (MmsgHead: msg_namelen, msg_controllen, msg_flags, msg_len).
+const (
+	MmsgMax     = 512
+	MmsgIovMax  = 28
+	MmsgName    = 28
+	MmsgControl = 29
+	MmsgHead    = 30
+)
+
+// MmsgField is the Field of part of message m of an mmsghdr array.
+func MmsgField(m, part int) uint16 { return uint16(0x8000 | m<<5 | part) }
+
+// MmsgPart decodes an MmsgField; ok is false for other Fields.
+func MmsgPart(field uint16) (m, part int, ok bool) {
+	if field&0x8000 == 0 || field >= MsgNameField {
+		return 0, 0, false
+	}
+	return int(field>>5) & (MmsgMax - 1), int(field & 31), true
+}
+
 // Region is memory captured behind a pointer argument: at entry for
 // memory into the kernel (In), at exit for memory out of it (Out).
 type Region struct {

@@ -31,7 +31,7 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 	}
 	redact := (len(r.opts.MaskFds) > 0 || len(r.masked[s.Pid]) > 0) && r.maskedCall(s, spec)
 	for i := range spec.Args {
-		g := &spec.Args[i]
+		g := spec.ArgFor(a, i, s.Args) // (the case of the call: fcntl's F_GETLK writes a struct flock)
 		addr := s.Args[i]
 		if !a.Is64Bit() {
 			addr &= 0xffffffff
@@ -55,6 +55,18 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 				reg.Flags |= format.Fault
 			}
 			s.Mem = append(s.Mem, reg)
+			continue
+		}
+		if g.Kind == syscalls.KindMmsghdr && !redact {
+			if entry || ok {
+				r.captureMmsg(c, s, i, addr, g.Dir, entry) // (msgparts.go)
+			}
+			continue
+		}
+		if entry && g.Kind == syscalls.KindMsghdr && g.Dir == syscalls.Out && !redact {
+			// recvmsg's msghdr as it went in: its msg_namelen is a
+			// value-result length (msgparts.go keeps it after the call).
+			s.Mem = append(s.Mem, r.read(c, i, 0, syscalls.In, addr, msghdrSize(a)))
 			continue
 		}
 		// Memory of a direction is read at its time: in at entry, out at
@@ -282,8 +294,13 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 	// The array (or msghdr) itself is kept too, whichever way the data
 	// goes: printers and replay find the buffers through it.
 	head := r.read(c, i, 0, syscalls.In, addr, n)
-	s.Mem = append(s.Mem, head)
+	if g.Kind != syscalls.KindMsghdr || dir != syscalls.Out {
+		s.Mem = append(s.Mem, head) // (recvmsg's after the call: its MsgHeadField region)
+	}
 	iov, count := addr, n/(2*w)
+	if g.Kind == syscalls.KindMsghdr && head.Flags&format.Fault == 0 {
+		defer r.captureMsgParts(c, s, i, addr, head.Data, dir) // (msgparts.go)
+	}
 	if g.Kind == syscalls.KindMsghdr {
 		// struct msghdr: name, namelen, iov, iovlen, control, controllen, flags.
 		iov, count = word(head.Data, 2*w), word(head.Data, 3*w)

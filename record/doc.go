@@ -79,6 +79,22 @@
 // not be read at all the region is flagged format.Unavailable.
 // Masked fds give a Redacted region.
 //
-// Not captured yet: the socket address and control data inside a msghdr
-// (its iovec data is), and memory reached through other structs' pointers.
+// recvmsg's msghdr: besides its iovec data, the socket address and the
+// control data the kernel wrote (as many bytes as the new msg_namelen and
+// msg_controllen) and the msghdr after the call are kept, as regions of
+// Fields format.MsgNameField, MsgControlField and MsgHeadField; the
+// msghdr as it went in is an In region (its msg_namelen is value-result).
+// sendmsg's address and control data are kept as In regions of the same
+// Fields. An
+// argument whose meaning depends on a command is captured as the
+// catalogue's case for the call says (syscalls.Spec.ArgFor: fcntl's
+// struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_NAME
+// buffer).
+//
+// recvmmsg's and sendmmsg's messages: per message, its iovec data (up to
+// its msg_len for recvmmsg), address and control data, and (after the
+// call) its mmsghdr entry, as regions of Fields format.MmsgField(m,
+// part); the array as it went in is an In region.
+//
+// Not captured yet: memory reached through other structs' pointers.
 package record

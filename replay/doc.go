@@ -209,15 +209,31 @@
 // mmap and mmap2 still run for real and unverified, but a live mmap of
 // an fd is matched with the recorded mapping of its recorded thread made
 // at the same place among the thread's calls with the same fd, offset and
-// length (failing the place, the first unused one with those). When that
+// length (failing the place, the first unused one with those; in a Go
+// process, replayed as one stream, the first unused one of any of its
+// threads). When that
 // mapping's content is in the trace, the call is changed at entry into an
-// anonymous mapping of the same length, protection and placement flags
-// (MAP_FIXED...; private, or shared when it was shared and writable; with
-// the recorded address as a hint when the program gave none, since the
-// kernel may place an anonymous mapping otherwise than a file's) and
+// anonymous mapping of the same length and placement flags (MAP_FIXED...;
+// with the recorded address as a hint when the program gave none, since
+// the kernel may place an anonymous mapping otherwise than a file's) and
 // at its exit the recorded bytes are written into it through
 // /proc/PID/mem: the program sees what the file held when recorded, even
 // if it changed, was deleted (its open got a stand-in) or was a memfd.
+// A writable private mapping is a private copy. The mappings of a file
+// that see each other's writes when recorded (shared ones, and read-only
+// private ones, which see the page cache) share their pages at replay:
+// the first such mapping of a file range (the recorded device and inode
+// say which file) in a process is a shared anonymous one (made readable
+// and writable whatever was asked: later mappings inherit its
+// protection), and a later one within the same range is changed at entry
+// into mremap(first, 0, length, MREMAP_MAYMOVE), which maps the same
+// pages again (the first mapping is known still to be there by its inode
+// and extent in /proc/PID/maps; an alias serves later mappings too, after
+// the first is unmapped); its recorded content is written too. So bytes
+// written through a MAP_SHARED mapping show in a read-only mapping of the
+// file. Not shared: mappings in different processes made after a fork,
+// and a read-only mapping a program writes after an mprotect (private
+// when recorded, shared at replay).
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
 // mapping do not reach the file, like every emulated write; and the
@@ -317,10 +333,27 @@
 // would leave it stopped. A handler that runs at another point than
 // recorded makes its calls appear elsewhere, which is a divergence; a SIGCHLD whose recorded
 // place is inside a blocking call (a wait interrupted by it) can still
-// come a call late. recvmmsg's and
-// sendmmsg's buffers, a msghdr's address and control data, and memory
-// reached through other structs' pointers are not restored (the recorder
-// does not capture them). Nondeterminism that makes no system call is
+// come a call late. Memory reached through other structs' pointers is
+// not restored (the recorder does not capture it). recvmsg's socket
+// address, control data and msghdr lengths and flags are restored (the
+// live pointers kept), and so are each recvmmsg message's data, address,
+// control data, lengths and flags, and sendmmsg's msg_len (received fds
+// get stand-ins for recvmsg only); when it received fds (SCM_RIGHTS) the call
+// becomes an eventfd2 (one fd) or a pipe2 into the live control buffer
+// (two or more) so that stand-ins exist at the received fds' numbers (the
+// lowest free ones, as when recorded; past two fds, the others get none,
+// with a warning), then gets the recorded result and memory.
+// clone and clone3 with CLONE_PARENT_SETTID show the recorded tid in the
+// parent's memory, for a thread also written at the thread's first call
+// (it may run before its creator's call returns): glibc keeps it in the
+// struct pthread (a thread's CPU-time clock id is made of it). PI and
+// robust mutexes, whose futex words hold the owner's tid for the kernel
+// to read, then hold recorded tids: not replayed faithfully. Arguments whose meaning depends on a command (fcntl's
+// struct flock for F_GETLK, ioctl's int for FIONREAD, prctl's PR_GET_*
+// values) are restored as the catalogue's cases say (syscalls.Spec.ArgFor),
+// for real fcntl and prctl calls too. The ioctls that return a new fd
+// (TIOCGPTPEER, NS_GET_USERNS, NS_GET_PARENT) get a stand-in like other
+// fd-creating calls. Nondeterminism that makes no system call is
 // replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
 // CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
 // trapped, shared memory written by another process, the order in which

@@ -75,6 +75,10 @@ type lthread struct {
 
 	pool   *goProc         // a Go process's thread: follows the process's stream (goruntime.go)
 	goExec *format.Syscall // the execve of a Go program it has just made
+
+	recvPipe uint64      // where a recvmsg made pipe2 put its stand-ins (outargs.go)
+	setTid   *pendingTid // its recorded tid, to write at its first call (outargs.go)
+	settid   uint64      // where the clone in progress has the kernel write the child's tid (outargs.go)
 }
 
 type engine struct {
@@ -256,6 +260,7 @@ func (e *engine) onNewTask(n tracer.NewTask) {
 	default:
 		lt.proc = parent.proc.copy()
 	}
+	noteNewThread(parent, lt, n.Thread) // (outargs.go)
 	if parent != nil && e.goNewTask(parent, lt, n) {
 		e.threads[n.Tid] = lt
 		return
@@ -345,6 +350,7 @@ func (e *engine) handle(c *tracer.Call) tracer.Action {
 
 func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	e.res.Calls++
+	e.firstCall(c, lt) // (outargs.go)
 	name := c.Name()
 	spec := syscalls.Lookup(c.Arch(), c.Nr())
 	lt.cur, lt.name, lt.spec, lt.args, lt.mode, lt.unseq, lt.nr, lt.fdOp = nil, name, spec, c.Args(), 0, false, c.Nr(), false
@@ -732,6 +738,10 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	lt.mode = m
 	switch m {
 	case modeEmulate:
+		if e.recvFdsEntry(c, lt, rec) { // (outargs.go)
+			lt.mode = modeRecvFds
+			break
+		}
 		e.emulate(c, lt, rec)
 	case modeStandin:
 		e.res.Emulated++
@@ -1135,6 +1145,8 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		}
 	}
 	switch lt.mode {
+	case modeRecvFds:
+		e.recvFdsExit(c, lt, rec) // (outargs.go)
 	case modeStandin:
 		if ret != rec.Ret {
 			e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s (as stand-in eventfd2) = %d", lt.name, ret),
@@ -1287,6 +1299,9 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 				e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 			}
 		}
+		if w := e.parentTid(c, lt, rec); w != "" { // (outargs.go)
+			e.warn("thread %s call %d (%s): %s", lt.r.name(), lt.curIdx, name, w)
+		}
 		if c.Ret() != rec.Ret {
 			_ = c.SetReturn(rec.Ret)
 		}
@@ -1325,6 +1340,11 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 		}
 	default:
+		if realOut(name) { // (outargs.go)
+			for _, b := range writeOut(c, spec, rec, lt.args) {
+				e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
+			}
+		}
 		if ret != rec.Ret {
 			if writes[name] {
 				e.warn("thread %s call %d: %s returned %d for real, recorded %d", lt.r.name(), lt.curIdx, name, ret, rec.Ret)

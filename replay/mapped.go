@@ -212,7 +212,8 @@ func liveBuildID(f *os.File) []byte {
 
 // liveMapped is the replay's state about mapped files.
 type liveMapped struct {
-	pending map[int][]byte // by live tid: the content to write at the mmap's exit
+	pending  map[int]*mapPlan  // by live tid: the content to write at the mmap's exit
+	backings map[int][]backing // by live pid: shared mappings of files (mapshare.go)
 }
 
 const (
@@ -268,14 +269,41 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 		e.warnOnce("mapped "+path, "%s is mapped from the live file: its recorded content is missing (%s)", path, why)
 		return
 	}
-	// An anonymous mapping of the same length, protection and placement:
-	// a read-only shared mapping of a file is private now (nobody can
-	// write it), a writable one shared (with the processes it forks).
-	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
-	if flags&mapTypeMask != mapPrivate && a[2]&protWrite != 0 {
-		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
+	plan := &mapPlan{blob: blob, off: off, size: length}
+	if file != nil {
+		plan.file = fileIdent{file.Dev, file.Ino}
 	}
-	params := []tracer.Param{tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)}
+	if e.mapped == nil || e.mapped.pending == nil {
+		e.mappedState().pending = map[int]*mapPlan{}
+	}
+	// Another mapping of the file's pages in this process: the same pages
+	// again (mapshare.go).
+	if shareable(flags, a[2]) && file != nil {
+		if src := e.mapped.alias(c.Pid(), plan.file, off, length); src != 0 {
+			if err := aliasCall(c, src, length, flags, a[0]); err != nil {
+				e.warn("thread %s: mmap of %s: mapping the pages of its other mapping again: %v", lt.r.name(), path, err)
+				return
+			}
+			plan.share = true // (an alias is a backing too: it may outlive the first)
+			e.mapped.pending[c.Tid()] = plan
+			return
+		}
+	}
+	// An anonymous mapping of the same length, protection and placement:
+	// a writable private one is private; others are shared (with the
+	// processes it forks, and with the file's next mappings), readable
+	// and writable (see mapshare.go).
+	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
+	prot := a[2]
+	switch {
+	case shareable(flags, prot) && file != nil:
+		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
+		prot |= protRead | protWrite
+		plan.share = true
+	case flags&mapTypeMask != mapPrivate && prot&protWrite != 0:
+		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared // (with the processes it forks)
+	}
+	params := []tracer.Param{tracer.SetArg(2, prot), tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)}
 	if a[0] == 0 && flags&(mapFixed|mapFixedNoreplace) == 0 && rm.m.Addr != 0 {
 		// The recorded address as a hint: an anonymous mapping may be
 		// placed otherwise than a file's (THP alignment), and later
@@ -286,10 +314,7 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 		e.warn("thread %s: mmap of %s: making it anonymous: %v", lt.r.name(), path, err)
 		return
 	}
-	if e.mappedState().pending == nil {
-		e.mapped.pending = map[int][]byte{}
-	}
-	e.mapped.pending[c.Tid()] = blob
+	e.mapped.pending[c.Tid()] = plan
 }
 
 func (e *engine) mappedState() *liveMapped {
@@ -321,6 +346,9 @@ func (e *engine) findMapping(lt *lthread, fd int32, off, length uint64) *recMap 
 			loose = rm
 		}
 	}
+	if loose == nil && lt.pool != nil {
+		loose = e.processMapping(lt.pool.pid, fd, off, length) // (mapshare.go)
+	}
 	if loose != nil {
 		loose.used = true
 	}
@@ -333,18 +361,25 @@ func (e *engine) mapExit(c *tracer.Call, lt *lthread) {
 	if e.mapped == nil || e.mapped.pending == nil {
 		return
 	}
-	blob, ok := e.mapped.pending[c.Tid()]
+	plan, ok := e.mapped.pending[c.Tid()]
 	if !ok {
 		return
 	}
+	blob := plan.blob
 	delete(e.mapped.pending, c.Tid())
 	ret := c.Ret()
 	if ret < 0 && ret >= -4095 {
 		e.warn("thread %s: the anonymous mapping standing for a recorded file mapping failed: %v", lt.r.name(), syscall.Errno(-ret))
 		return
 	}
+	// (Into an alias too: the file's content when this mapping was
+	// recorded, which writes made since may have changed, for every
+	// mapping of it, as they did.)
 	if err := c.WriteMem(ptr(c.Arch(), uint64(ret)), blob); err != nil {
 		e.warn("thread %s: writing the recorded content of a mapped file (%d bytes at %#x): %v", lt.r.name(), len(blob), ret, err)
+	}
+	if plan.share {
+		e.mapped.noteBacking(c.Pid(), plan, ptr(c.Arch(), uint64(ret)))
 	}
 }
 

@@ -73,8 +73,8 @@ func liveRegion(c *tracer.Call, spec *syscalls.Spec, reg *format.Region, args [6
 	if reg.Arg < 0 || int(reg.Arg) >= len(spec.Args) {
 		return 0, 0, false
 	}
-	g := &spec.Args[reg.Arg]
 	a := c.Arch()
+	g := spec.ArgFor(a, int(reg.Arg), args)
 	if reg.Field == 0 {
 		addr = ptr(a, args[reg.Arg])
 		if addr == 0 {
@@ -95,6 +95,12 @@ func liveRegion(c *tracer.Call, spec *syscalls.Spec, reg *format.Region, args [6
 		}
 		return addr, limit, true
 	}
+	if g.Kind == syscalls.KindMsghdr && (reg.Field == format.MsgNameField || reg.Field == format.MsgControlField) {
+		return msgPart(c, args[reg.Arg], reg.Field) // (outargs.go)
+	}
+	if m, part, isMmsg := format.MmsgPart(reg.Field); isMmsg && g.Kind == syscalls.KindMmsghdr {
+		return mmsgPart(c, args[reg.Arg], m, part) // (outargs.go)
+	}
 	if g.Kind != syscalls.KindIovec && g.Kind != syscalls.KindMsghdr {
 		return 0, 0, false
 	}
@@ -112,10 +118,15 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		return nil
 	}
 	var bad []string
+	var heads []*format.Region
 	for i := range s.Mem {
 		reg := &s.Mem[i]
 		if reg.Dir != syscalls.Out || len(reg.Data) == 0 || reg.Arg < 0 && reg.Field == format.CopiedField {
 			continue // (bytes copied inside the kernel: see showCopy)
+		}
+		if _, part, isMmsg := format.MmsgPart(reg.Field); reg.Field == format.MsgHeadField && reg.Arg >= 0 || isMmsg && part == format.MmsgHead {
+			heads = append(heads, reg) // (last: the name and control parts are limited by the live lengths)
+			continue
 		}
 		if !spec.Uses(c.Arch(), int(reg.Arg), args) {
 			continue
@@ -131,6 +142,17 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 		}
 		if err := c.WriteMem(addr, data); err != nil {
 			bad = append(bad, fmt.Sprintf("arg %d field %d: %v", reg.Arg, reg.Field, err))
+		}
+	}
+	for _, reg := range heads {
+		var err error
+		if m, _, isMmsg := format.MmsgPart(reg.Field); isMmsg {
+			err = writeMmsgHead(c, args[reg.Arg], m, reg.Data) // (outargs.go)
+		} else {
+			err = writeMsgHead(c, args[reg.Arg], reg.Data)
+		}
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("arg %d msghdr: %v", reg.Arg, err))
 		}
 	}
 	return bad
@@ -195,7 +217,7 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 			!spec.Uses(c.Arch(), int(reg.Arg), args) {
 			continue
 		}
-		g := &spec.Args[reg.Arg]
+		g := spec.ArgFor(c.Arch(), int(reg.Arg), args)
 		name := g.Name
 		addr := ptr(c.Arch(), args[reg.Arg])
 		switch {
@@ -231,7 +253,7 @@ func compareMem(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]
 			if r := compareBytes(c, addr, reg.Data, name); r != "" {
 				return r
 			}
-		case reg.Field > 0 && (g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr):
+		case reg.Field > 0 && reg.Field < format.MsgNameField && (g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr):
 			base, _, ok := liveIovec(c, g, args[reg.Arg], int(reg.Field)-1)
 			if !ok {
 				return fmt.Sprintf("%s: buffer %d missing", name, reg.Field-1)

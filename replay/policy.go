@@ -106,6 +106,7 @@ const (
 	modeFreeSkip                 // no recorded call, a terminal write: skipped and shown
 	modeDelay                    // an fd operation whose turn has not come: sched_yield, then again
 	modeFault                    // a fault rule fired: skipped with its error or value
+	modeRecvFds                  // an emulated recvmsg that received fds: stand-ins (eventfd2, or pipe2 for two) (outargs.go)
 )
 
 func (m mode) String() string {
@@ -126,6 +127,8 @@ func (m mode) String() string {
 		return "free-skip"
 	case modeDelay:
 		return "delay"
+	case modeRecvFds:
+		return "recv-fds"
 	}
 	return "?"
 }

@@ -28,20 +28,13 @@ var knownDivergent = map[string]string{
 	"sig_chld": "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
-	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
-	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
 	// outputs through pointers the catalogue does not know
-	"fcntl_lock":  "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
-	"pipes":       "ioctl FIONREAD's int result not recorded/restored",
-	"prctl":       "prctl PR_GET_NAME's name buffer not recorded/restored",
-	"mmap_file":   "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
 	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",
 	"leader_exit": "memory of a thread whose leader exited is read through the tgid (ESRCH): recorded as cut, the replay is refused",
 	// copies inside the kernel
-	"sendfile":   "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
-	"splice_tee": "splice to stdout: the copied bytes are not recorded, the replay shows nothing",
+	"sendfile": "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
 }
 
 // suiteReplays is how many times each syscall test program is replayed.

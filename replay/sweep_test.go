@@ -182,9 +182,7 @@ func sqlite(t *testing.T, dir, sql string) {
 // so that the table stays true.
 var knownDivergentSweep = map[string]string{
 	"setuid-addresses": "a set-user-ID executable runs with address-space randomization: the kernel clears ADDR_NO_RANDOMIZE (PER_CLEAR_ON_SETID) at its exec, so heap and stack differ at replay (mount, su, ping...)",
-	"recvmsg-name":     "recvmsg records only the data: the sender address (msg_name), msg_namelen and msg_flags the kernel wrote are neither recorded nor restored (ss: libnetlink skips the reply whose nl_pid is stack garbage)",
 	"gpg-rdrand":       "libgcrypt mixes rdrand output into its random pool: rdrand is hidden only with --cpuid-trap, off by default (gpg replays 10/10 with it)",
-	"go-mmap-data":     "a Go process is replayed as one stream (goruntime.go) but findMapping looks for the mapping among the recorded thread's, which the stream thread has none of: the live file is mapped (every go command: its telemetry counter file)",
 }
 
 func knownDivergentSweepCases() []realCase {

@@ -24,7 +24,13 @@
 // argv...), the direction and length of the memory behind pointers (an
 // argument, the result, or a value-result pointer such as socklen_t *),
 // the struct layouts' sizes per architecture ([StructSize]), and so what
-// each call writes back ([Spec.Writes]). The specs (zspecs.go) are
+// each call writes back ([Spec.Writes]). An argument whose meaning depends
+// on another one's value has cases ([Arg.Cases], [Spec.ArgFor]): fcntl's
+// third argument is a struct flock for F_GETLK, ioctl's an int the kernel
+// writes for FIONREAD, a struct winsize for TIOCGWINSZ (and for any other
+// request encoded as read, _IOR or _IOWR, as many bytes as its size field
+// says), prctl's second a 16-byte name for PR_GET_NAME; recorders,
+// replayers and printers take the argument as the call's case says. The specs (zspecs.go) are
 // generated from the kernel's tracefs argument formats and a hand-kept
 // table (testdata/argspecs.txt) by the same generator. A syscall without
 // a spec is printed and recorded raw.

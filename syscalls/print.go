@@ -450,9 +450,15 @@ func (p *printer) appendStrMax(dst []byte, addr uint64, max int) []byte {
 	return appendString(dst, b, max, len(b) > max)
 }
 
+// arg is argument i as this call uses it (Spec.ArgFor: fcntl's arg is a
+// struct flock for F_GETLK).
+func (p *printer) arg(i int) *Arg {
+	return p.spec.ArgFor(p.c.Arch, i, p.c.Args)
+}
+
 // size is the byte length of argument i's memory, if known now.
 func (p *printer) size(i int) (int, bool) {
-	g := &p.spec.Args[i]
+	g := p.arg(i)
 	n, ok := g.Size(p.c.Arch, p.c.Args, p.c.Ret, p.c.Exited, func(addr uint64) (uint64, bool) {
 		b := p.read(addr, 4)
 		if len(b) < 4 {
@@ -477,7 +483,7 @@ func (p *printer) ready(g *Arg) bool {
 
 // appendArg appends argument i.
 func (p *printer) appendArg(dst []byte, i int) []byte {
-	g := &p.spec.Args[i]
+	g := p.arg(i)
 	v := p.word(i)
 	if p.plan == nil || p.plan.special {
 		if s, ok := p.special(i, v); ok {
@@ -525,6 +531,10 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return appendHex(dst, v)
 		}
 		switch p.spec.Name {
+		case "ioctl":
+			// A request known by its _IOR size only: strace shows its
+			// address.
+			return appendHex(dst, v)
 		case "getdents64", "getdents":
 			// strace shows the entries only with -v.
 			b, ok := p.whole(i, v)
@@ -546,8 +556,11 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		switch p.spec.Name {
 		case "getrandom":
 			return appendHexString(dst, b, n > len(b))
-		case "getcwd":
-			// The result counts the terminating NUL.
+		case "mincore":
+			return appendByteArray(dst, b, n > len(b))
+		case "getcwd", "prctl":
+			// getcwd's result counts the terminating NUL; PR_GET_NAME's
+			// 16 bytes end with one.
 			if k := bytes.IndexByte(b, 0); k >= 0 {
 				return appendString(dst, b[:k], max, false)
 			}
@@ -557,6 +570,14 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		return p.appendStruct(dst, i, v)
 	case KindIovec:
 		return p.appendIovecs(dst, i, v)
+	case KindMsghdr:
+		left := int64(-1)
+		if g.Dir == Out {
+			left = p.c.Ret
+		}
+		return p.appendMsghdr(dst, v, left)
+	case KindMmsghdr:
+		return p.appendMmsghdrs(dst, g, i, v)
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
@@ -575,7 +596,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 func (p *printer) special(i int, v uint64) (string, bool) {
 	switch p.spec.Name {
 	case "fcntl", "fcntl64":
-		if i == 2 {
+		if i == 2 && !p.arg(i).Kind.Memory() {
 			return p.fcntlArg(v), true
 		}
 	case "socket", "socketpair":
@@ -605,7 +626,7 @@ func (p *printer) special(i int, v uint64) (string, bool) {
 		case 3:
 			// An int option: [value]; others as bytes.
 			n, ok := p.size(i)
-			if !ok || n != 4 || v == 0 || !p.ready(&p.spec.Args[i]) {
+			if !ok || n != 4 || v == 0 || !p.ready(p.arg(i)) {
 				return "", false
 			}
 			if b := p.read(v, 4); len(b) == 4 {
@@ -672,7 +693,7 @@ func (p *printer) whole(i int, addr uint64) ([]byte, bool) {
 
 // appendStruct appends the struct argument i points to.
 func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
-	g := &p.spec.Args[i]
+	g := p.arg(i)
 	b, ok := p.whole(i, addr)
 	if !ok {
 		return appendHex(dst, addr)
@@ -713,7 +734,18 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return append(dst, FormatRlimit(a, b)...)
 	case "sockaddr":
 		return append(dst, FormatSockaddr(b)...)
+	case "flock", "flock64":
+		return append(dst, FormatFlock(a, g.Struct, b, g.Dir&Out != 0)...)
+	case "winsize":
+		return append(dst, FormatWinsize(b)...)
+	case "f_owner_ex":
+		return append(dst, FormatOwnerEx(b)...)
+	case "termios":
+		return append(dst, FormatTermios(b)...)
 	case "int":
+		if p.spec.Name == "prctl" && p.c.Args[0]&0xffffffff == 2 && len(b) == 4 { // PR_GET_PDEATHSIG
+			return append(append(append(dst, '['), SignalName(int(int32(binary.LittleEndian.Uint32(b))))...), ']')
+		}
 		if p.spec.Name == "wait4" || p.spec.Name == "waitpid" {
 			return append(dst, FormatWaitStatus(int(int32(binary.LittleEndian.Uint32(b))))...)
 		}
@@ -733,6 +765,9 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 			return strconv.AppendUint(dst, binary.LittleEndian.Uint64(e), 10)
 		})
 	case "long":
+		if p.spec.Name == "prctl" { // PR_GET_TID_ADDRESS: an address
+			return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte { return appendHex(dst, leUint(e)) })
+		}
 		return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte {
 			return strconv.AppendUint(dst, leUint(e), 10)
 		})
@@ -788,16 +823,23 @@ func ptrSize(a Arch) int {
 // appendIovecs appends an iovec array with the data of each buffer; out
 // data only up to the call's result.
 func (p *printer) appendIovecs(dst []byte, i int, addr uint64) []byte {
-	g := &p.spec.Args[i]
+	g := p.arg(i)
 	raw, ok := p.whole(i, addr)
 	if !ok {
 		return appendHex(dst, addr)
 	}
-	w := ptrSize(p.c.Arch)
 	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
 	if g.Dir == Out {
 		left = p.c.Ret
 	}
+	return p.appendIovArray(dst, raw, left)
+}
+
+// appendIovArray appends the iovec array raw with the data of each
+// buffer: left bytes of data in all (out data: the call's result), or
+// each buffer whole (-1).
+func (p *printer) appendIovArray(dst, raw []byte, left int64) []byte {
+	w := ptrSize(p.c.Arch)
 	max := p.o.limit()
 	dst = append(dst, '[')
 	n := 0

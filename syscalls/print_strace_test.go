@@ -56,6 +56,20 @@ func traceText(t *testing.T, argv ...string) []string {
 						entry[c.Arg(i)] = b
 					}
 				}
+				if g.Kind == syscalls.KindMsghdr && c.Arg(i) != 0 { // msg_namelen: value-result
+					b := make([]byte, 4)
+					if k, _ := c.ReadMem(c.Arg(i)+8, b); k == 4 {
+						entry[c.Arg(i)+8] = b
+					}
+				}
+				if g.Kind == syscalls.KindMmsghdr && c.Arg(i) != 0 { // each message's msg_namelen
+					for m := uint64(0); m < c.Arg(2)&0xffffffff && m < 64; m++ {
+						b := make([]byte, 4)
+						if k, _ := c.ReadMem(c.Arg(i)+m*64+8, b); k == 4 {
+							entry[c.Arg(i)+m*64+8] = b
+						}
+					}
+				}
 			}
 			return tracer.Continue
 		}

@@ -91,12 +91,14 @@ const (
 	LenArg                   // argument Len.Arg holds the length (bytes for buffers, elements for arrays)
 	LenArgPtr                // argument Len.Arg points at an int holding the length (value-result: socklen_t *)
 	LenRet                   // the return value is the length, after a successful call
+	LenPages                 // one byte per page of the range whose length argument Len.Arg holds (mincore's vec; 4 KiB pages)
+	LenIoc                   // the size field of the ioctl request in argument Len.Arg (bits 16-29: _IOR's sizeof)
 )
 
 // Len describes the length of a buffer or array argument.
 type Len struct {
 	Kind  LenKind
-	Arg   int8  // the argument for LenArg and LenArgPtr
+	Arg   int8  // the argument for LenArg, LenArgPtr, LenPages and LenIoc
 	Count int16 // element count for LenFixed (0 means 1)
 	Bytes bool  // the length counts bytes, not elements (buffers, sockaddr, sigset)
 	Bits  uint8 // for LenArg: the width of the length argument's C type (0: a word)
@@ -126,6 +128,13 @@ type Arg struct {
 	// interrupted by a signal (EINTR or a restart code): nanosleep's
 	// remaining time, select's timeout.
 	Intr bool
+	// Cases are what the argument is for some values of another argument
+	// (fcntl's third argument is a struct flock the kernel writes for
+	// F_GETLK, ioctl's an int for FIONREAD, prctl's second a 16-byte name
+	// for PR_GET_NAME): the first case whose When holds replaces the
+	// argument for that call (see Spec.ArgFor). A case's Name, Type, Bits
+	// and Signed are those of the argument.
+	Cases []Arg
 }
 
 // WhenOp is the test of a When.
@@ -185,7 +194,8 @@ func (s *Spec) NewFd(a Arch, args [6]uint64) bool {
 	return s.Ret == KindFd || s.RetFd != nil && s.holds(a, s.RetFd, args)
 }
 
-// holds evaluates w on the arguments (nil: true).
+// holds evaluates w on a call's arguments (nil, or a test of an argument
+// the spec does not have: true).
 func (s *Spec) holds(a Arch, w *When, args [6]uint64) bool {
 	if w == nil || int(w.Arg) >= len(s.Args) {
 		return true
@@ -222,13 +232,30 @@ type Spec struct {
 	RetFd *When
 }
 
+// ArgFor returns argument i as a call with these arguments uses it: the
+// first of its Cases whose condition holds, else the argument itself.
+// i must be an index of s.Args.
+func (s *Spec) ArgFor(a Arch, i int, args [6]uint64) *Arg {
+	g := &s.Args[i]
+	for k := range g.Cases {
+		if c := &g.Cases[k]; c.When != nil && s.holds(a, c.When, args) {
+			return c
+		}
+	}
+	return g
+}
+
 // Writes reports the arguments whose memory the kernel writes (Dir Out or
-// InOut): what a replayer must restore for the call. The result is in
+// InOut), for some calls at least (Cases): what a replayer must restore. The result is in
 // argument order.
 func (s *Spec) Writes() []int {
 	var out []int
 	for i, a := range s.Args {
-		if a.Kind.Memory() && a.Dir&Out != 0 {
+		w := a.Kind.Memory() && a.Dir&Out != 0
+		for _, c := range a.Cases {
+			w = w || c.Kind.Memory() && c.Dir&Out != 0
+		}
+		if w {
 			out = append(out, i)
 		}
 	}
@@ -361,6 +388,14 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 		}
 		v, ok := readLen(args[g.Len.Arg])
 		return elem * v, ok
+	case LenIoc:
+		return args[g.Len.Arg] >> iocSizeShift & (1<<iocSizeBits - 1), true
+	case LenPages:
+		v := args[g.Len.Arg]
+		if !a.Is64Bit() {
+			v &= 0xffffffff
+		}
+		return (v + pageSize - 1) / pageSize, true
 	case LenRet:
 		if !exited || ret < 0 {
 			return 0, false
@@ -369,6 +404,10 @@ func (g *Arg) Size(a Arch, args [6]uint64, ret int64, exited bool, readLen func(
 	}
 	return 0, false
 }
+
+// pageSize is the page size LenPages counts in (x86's and i386's; arm64
+// kernels may use larger pages).
+const pageSize = 4096
 
 // fdSetBytes is the size of an fd_set holding nfds bits: whole longs.
 func fdSetBytes(a Arch, nfds uint64) uint64 {

@@ -212,6 +212,9 @@ func TestWrites(t *testing.T) {
 		"poll":       {"ufds"},
 		"newfstatat": {"statbuf"},
 		"pipe2":      {"fildes"},
+		"fcntl":      {"arg"}, // F_GETLK's struct flock (a case)
+		"ioctl":      {"arg"}, // FIONREAD's int...
+		"prctl":      {"arg2"},
 	}
 	for name, want := range tests {
 		s := syscalls.LookupName(syscalls.X86_64, name)
@@ -280,6 +283,56 @@ func TestLookupByNumber(t *testing.T) {
 			nr, _ := syscalls.Number(a, name)
 			if syscalls.Lookup(a, nr) != syscalls.LookupName(a, name) {
 				t.Errorf("%v %s (%d): Lookup and LookupName differ", a, name, nr)
+			}
+		}
+	}
+}
+
+// TestArgFor picks the case of an argument by the command of the call:
+// fcntl's struct flock for F_GETLK (per architecture: i386's fcntl64 has
+// flock64 for F_GETLK64), ioctl's int for FIONREAD, prctl's 16 bytes for
+// PR_GET_NAME; other commands keep the plain argument.
+func TestArgFor(t *testing.T) {
+	tests := []struct {
+		arch      syscalls.Arch
+		name      string
+		arg       int
+		args      [6]uint64
+		kind      syscalls.Kind
+		dir       syscalls.Dir
+		structure string
+		size      uint64
+	}{
+		{syscalls.X86_64, "fcntl", 2, [6]uint64{3, 5, 0x1000}, syscalls.KindStruct, syscalls.InOut, "flock", 32},
+		{syscalls.X86_64, "fcntl", 2, [6]uint64{3, 0xffffffff00000024, 0x1000}, syscalls.KindStruct, syscalls.InOut, "flock", 32}, // F_OFD_GETLK, junk upper bits
+		{syscalls.X86_64, "fcntl", 2, [6]uint64{3, 6, 0x1000}, syscalls.KindStruct, syscalls.In, "flock", 32},
+		{syscalls.X86_64, "fcntl", 2, [6]uint64{3, 4, 0x800}, syscalls.KindHex, 0, "", 0},
+		{syscalls.I386, "fcntl64", 2, [6]uint64{3, 12, 0x1000}, syscalls.KindStruct, syscalls.InOut, "flock64", 24},
+		{syscalls.I386, "fcntl64", 2, [6]uint64{3, 5, 0x1000}, syscalls.KindStruct, syscalls.InOut, "flock", 16},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x541b, 0x1000}, syscalls.KindStruct, syscalls.Out, "int", 4},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5413, 0x1000}, syscalls.KindStruct, syscalls.Out, "winsize", 8},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5401, 0x1000}, syscalls.KindStruct, syscalls.Out, "termios", 36},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x5402, 0x1000}, syscalls.KindHex, 0, "", 0},
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x80086601, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 8},  // FS_IOC_GETFLAGS: _IOR size
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0xc020660b, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 32}, // FS_IOC_FIEMAP: _IOWR
+		{syscalls.X86_64, "ioctl", 2, [6]uint64{3, 0x40086602, 0x1000}, syscalls.KindHex, 0, "", 0},                // FS_IOC_SETFLAGS: _IOW
+		{syscalls.X86_64, "prctl", 1, [6]uint64{16, 0x1000}, syscalls.KindBuffer, syscalls.Out, "", 16},
+		{syscalls.X86_64, "prctl", 1, [6]uint64{2, 0x1000}, syscalls.KindStruct, syscalls.Out, "int", 4},
+		{syscalls.X86_64, "prctl", 1, [6]uint64{40, 0x1000}, syscalls.KindStruct, syscalls.Out, "long", 8},
+		{syscalls.X86_64, "prctl", 1, [6]uint64{15, 0x1000}, syscalls.KindString, 0, "", 0},
+		{syscalls.X86_64, "prctl", 1, [6]uint64{4, 1}, syscalls.KindHex, 0, "", 0},
+	}
+	for _, tt := range tests {
+		s := syscalls.LookupName(tt.arch, tt.name)
+		g := s.ArgFor(tt.arch, tt.arg, tt.args)
+		if g.Kind != tt.kind || g.Dir != tt.dir || g.Struct != tt.structure || g.Name != s.Args[tt.arg].Name {
+			t.Errorf("%v %s%v: arg %d is %s %s %q (%s), want %s %s %q", tt.arch, tt.name, tt.args, tt.arg,
+				g.Kind, g.Dir, g.Struct, g.Name, tt.kind, tt.dir, tt.structure)
+			continue
+		}
+		if tt.size > 0 {
+			if n, ok := g.Size(tt.arch, tt.args, 0, true, nil); !ok || n != tt.size {
+				t.Errorf("%v %s%v: size %d %v, want %d", tt.arch, tt.name, tt.args, n, ok, tt.size)
 			}
 		}
 	}

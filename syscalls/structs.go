@@ -71,6 +71,11 @@ var structSizes = map[string][3]int16{
 	"mount_attr":       {32, 32, 32},
 	"clone_args":       {88, 88, 88}, // CLONE_ARGS_SIZE_VER2; the real size is an argument
 	"lsm_ctx":          {24, 24, 24},
+	"flock":            {32, 16, 32}, // fcntl's F_GETLK...; i386: the compat struct flock of fcntl and fcntl64's F_GETLK
+	"flock64":          {0, 24, 0},   // i386 fcntl64's F_GETLK64 and F_OFD_*: packed
+	"winsize":          {8, 8, 8},
+	"f_owner_ex":       {8, 8, 8},    // fcntl's F_GETOWN_EX, F_SETOWN_EX
+	"termios":          {36, 36, 36}, // the kernel's (TCGETS), not glibc's
 }
 
 // StructSize returns the size in bytes of a named struct layout on a, and

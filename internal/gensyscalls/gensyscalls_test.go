@@ -232,3 +232,35 @@ func TestRealInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestHandCases reads ARG[TEST]=SPEC cases and refuses bad ones.
+func TestHandCases(t *testing.T) {
+	formats := map[string][]KArg{"fcntl": {{"unsigned int", "fd"}, {"unsigned int", "cmd"}, {"unsigned long", "arg"}}}
+	specs, err := ParseHand(strings.NewReader("fcntl cmd=flags:fcntl_cmd arg=hex arg[cmd=5,36]=struct:flock:inout arg[cmd&0x80]=buf:out:fd\n"), formats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := specs[0].Args[2]
+	if a.Kind != "KindHex" || len(a.Cases) != 2 {
+		t.Fatalf("arg = %+v, want hex with 2 cases", a)
+	}
+	c0, c1 := a.Cases[0], a.Cases[1]
+	if c0.Kind != "KindStruct" || c0.Struct != "flock" || c0.Dir != "InOut" || c0.Type != "unsigned long" ||
+		c0.When == nil || c0.When.Arg != 1 || c0.When.Op != "WhenIn" || !slices.Equal(c0.When.Values, []uint64{5, 36}) {
+		t.Errorf("case 0 = %+v (when %+v)", c0, c0.When)
+	}
+	if c1.Kind != "KindBuffer" || c1.LenKind != "LenArg" || c1.LenArg != 0 || c1.When.Op != "WhenAny" || c1.When.Mask != 0x80 {
+		t.Errorf("case 1 = %+v (when %+v)", c1, c1.When)
+	}
+	for _, bad := range []string{
+		"fcntl arg[cmd=5=struct:flock:inout",     // no ]=
+		"fcntl nope[cmd=5]=struct:flock:inout",   // no such argument
+		"fcntl arg[cmd]=struct:flock:inout",      // a test without mask or values
+		"fcntl arg[cmd=5]=struct:flock:sideways", // bad direction
+		"fcntl arg[other=5]=struct:flock:in",     // the test's argument is unknown
+	} {
+		if _, err := ParseHand(strings.NewReader(bad+"\n"), formats); err == nil {
+			t.Errorf("%q parsed, want an error", bad)
+		}
+	}
+}

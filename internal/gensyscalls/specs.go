@@ -99,6 +99,7 @@ type gArg struct {
 	Signed                               bool   // the C type is signed
 	When                                 *gWhen // when the kernel uses it (nil: always)
 	Intr                                 bool   // written also when the call is interrupted
+	Cases                                []gArg // what it is when a case's When holds
 }
 
 // gWhen mirrors syscalls.When, with the tested argument by name.
@@ -339,6 +340,10 @@ func parseArgSpec(g *gArg, spec string) error {
 		switch {
 		case l == "ret":
 			g.LenKind = "LenRet"
+		case strings.HasPrefix(l, "iocsize(") && strings.HasSuffix(l, ")"):
+			g.LenKind, g.lenRef = "LenIoc", l[len("iocsize("):len(l)-1]
+		case strings.HasPrefix(l, "pages(") && strings.HasSuffix(l, ")"):
+			g.LenKind, g.lenRef = "LenPages", l[len("pages("):len(l)-1]
 		case strings.HasPrefix(l, "*"):
 			g.LenKind, g.lenRef = "LenArgPtr", l[1:]
 		default:
@@ -446,6 +451,24 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 		for _, tok := range f[1:] {
 			k, v, hasEq := strings.Cut(tok, "=")
 			switch {
+			case strings.Contains(k, "["):
+				// ARG[TEST]=SPEC: a case of the argument.
+				argName, rest, _ := strings.Cut(tok, "[")
+				test, spec, ok := strings.Cut(rest, "]=")
+				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == argName })
+				if !ok || i < 0 {
+					return nil, errf("%s: case %q: want ARG[TEST]=SPEC of an argument listed before", key, tok)
+				}
+				w, err := parseWhen(test)
+				if err != nil {
+					return nil, errf("%s: case %s: %v", key, tok, err)
+				}
+				c := gArg{Name: argName, Type: s.Args[i].Type}
+				if err := parseArgSpec(&c, spec); err != nil {
+					return nil, errf("%s: case %s: %v", key, tok, err)
+				}
+				c.When = w
+				s.Args[i].Cases = append(s.Args[i].Cases, c)
 			case strings.HasPrefix(tok, "if:") && hasEq:
 				argName, test, _ := strings.Cut(strings.TrimPrefix(tok, "if:"), "=")
 				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == argName })
@@ -488,6 +511,11 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					if w := s.Args[i].When; w != nil {
 						c := *w
 						s.Args[i].When = &c
+					}
+					s.Args[i].Cases = slices.Clone(s.Args[i].Cases)
+					for k := range s.Args[i].Cases {
+						c := *s.Args[i].Cases[k].When
+						s.Args[i].Cases[k].When = &c
 					}
 				}
 				s.Ret, s.NoReturn, s.RetFd = src.Ret, src.NoReturn, src.RetFd
@@ -536,28 +564,36 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 			}
 			w.Arg = j
 		}
-		for i := range s.Args {
-			a := &s.Args[i]
+		resolve := func(a *gArg) error {
 			a.Bits, a.Signed = typeBits(a.Type)
 			if w := a.When; w != nil {
 				j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == w.ref })
 				if j < 0 {
-					return nil, fmt.Errorf("%s: %s: if: argument %q not found", HandInput, key, w.ref)
+					return fmt.Errorf("%s: %s: if: argument %q not found", HandInput, key, w.ref)
 				}
 				w.Arg = j
 			}
+			if a.lenRef != "" {
+				j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == a.lenRef })
+				if j < 0 {
+					return fmt.Errorf("%s: %s: length argument %q not found", HandInput, key, a.lenRef)
+				}
+				a.LenArg = j
+				a.LenBits, _ = typeBits(s.Args[j].Type)
+			}
+			return nil
 		}
 		for i := range s.Args {
 			a := &s.Args[i]
-			if a.lenRef == "" {
-				continue
+			if err := resolve(a); err != nil {
+				return nil, err
 			}
-			j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == a.lenRef })
-			if j < 0 {
-				return nil, fmt.Errorf("%s: %s: length argument %q not found", HandInput, key, a.lenRef)
+			for k := range a.Cases {
+				a.Cases[k].Type = a.Type
+				if err := resolve(&a.Cases[k]); err != nil {
+					return nil, err
+				}
 			}
-			a.LenArg = j
-			a.LenBits, _ = typeBits(s.Args[j].Type)
 		}
 		out = append(out, *s)
 	}
@@ -599,46 +635,8 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 			if len(s.Args) > 0 {
 				b.WriteString(", Args: []Arg{")
 				for _, a := range s.Args {
-					fmt.Fprintf(&b, "{Name: %q, Type: %q, Kind: %s", a.Name, a.Type, a.Kind)
-					if a.Dir != "" {
-						fmt.Fprintf(&b, ", Dir: %s", a.Dir)
-					}
-					if a.Flags != "" {
-						fmt.Fprintf(&b, ", Flags: %q", a.Flags)
-					}
-					if a.Struct != "" {
-						fmt.Fprintf(&b, ", Struct: %q", a.Struct)
-					}
-					if a.LenKind != "" {
-						fmt.Fprintf(&b, ", Len: Len{Kind: %s", a.LenKind)
-						if a.LenKind == "LenArg" || a.LenKind == "LenArgPtr" {
-							fmt.Fprintf(&b, ", Arg: %d", a.LenArg)
-						}
-						if a.Count > 0 {
-							fmt.Fprintf(&b, ", Count: %d", a.Count)
-						}
-						if a.Bytes {
-							b.WriteString(", Bytes: true")
-						}
-						if a.LenBits > 0 && a.LenKind == "LenArg" {
-							fmt.Fprintf(&b, ", Bits: %d", a.LenBits)
-						}
-						b.WriteString("}")
-					}
-					if a.Bits > 0 {
-						fmt.Fprintf(&b, ", Bits: %d", a.Bits)
-					}
-					if a.Signed {
-						b.WriteString(", Signed: true")
-					}
-					if w := a.When; w != nil {
-						b.WriteString(", When: ")
-						writeWhen(&b, w)
-					}
-					if a.Intr {
-						b.WriteString(", Intr: true")
-					}
-					b.WriteString("}, ")
+					writeArg(&b, a)
+					b.WriteString(", ")
 				}
 				b.WriteString("}")
 			}
@@ -662,6 +660,58 @@ func writeWhen(b *bytes.Buffer, w *gWhen) {
 				b.WriteString(", ")
 			}
 			fmt.Fprintf(b, "%#x", v)
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
+}
+
+// writeArg writes one Arg literal.
+func writeArg(b *bytes.Buffer, a gArg) {
+	fmt.Fprintf(b, "{Name: %q, Type: %q, Kind: %s", a.Name, a.Type, a.Kind)
+	if a.Dir != "" {
+		fmt.Fprintf(b, ", Dir: %s", a.Dir)
+	}
+	if a.Flags != "" {
+		fmt.Fprintf(b, ", Flags: %q", a.Flags)
+	}
+	if a.Struct != "" {
+		fmt.Fprintf(b, ", Struct: %q", a.Struct)
+	}
+	if a.LenKind != "" {
+		fmt.Fprintf(b, ", Len: Len{Kind: %s", a.LenKind)
+		if a.LenKind == "LenArg" || a.LenKind == "LenArgPtr" || a.LenKind == "LenPages" || a.LenKind == "LenIoc" {
+			fmt.Fprintf(b, ", Arg: %d", a.LenArg)
+		}
+		if a.Count > 0 {
+			fmt.Fprintf(b, ", Count: %d", a.Count)
+		}
+		if a.Bytes {
+			b.WriteString(", Bytes: true")
+		}
+		if a.LenBits > 0 && a.LenKind == "LenArg" {
+			fmt.Fprintf(b, ", Bits: %d", a.LenBits)
+		}
+		b.WriteString("}")
+	}
+	if a.Bits > 0 {
+		fmt.Fprintf(b, ", Bits: %d", a.Bits)
+	}
+	if a.Signed {
+		b.WriteString(", Signed: true")
+	}
+	if w := a.When; w != nil {
+		b.WriteString(", When: ")
+		writeWhen(b, w)
+	}
+	if a.Intr {
+		b.WriteString(", Intr: true")
+	}
+	if len(a.Cases) > 0 {
+		b.WriteString(", Cases: []Arg{")
+		for _, c := range a.Cases {
+			writeArg(b, c)
+			b.WriteString(", ")
 		}
 		b.WriteString("}")
 	}

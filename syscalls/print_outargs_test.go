@@ -1,0 +1,93 @@
+package syscalls_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/internal/testprog"
+)
+
+// TestPrintOutArgsLikeStrace prints the calls of testdata/c/outargs.c
+// whose argument depends on a command (the catalogue's cases: fcntl's
+// struct flock for F_SETLK, F_GETLK and F_OFD_GETLK, ioctl's int for
+// FIONREAD and TIOCOUTQ, struct winsize, struct termios; sendmsg's and
+// recvmsg's msghdr with SCM_RIGHTS and SCM_CREDENTIALS) and compares them
+// with strace's lines; prctl's PR_GET_NAME, PR_GET_PDEATHSIG and
+// PR_GET_CHILD_SUBREAPER by their first two arguments (strace leaves the
+// unused ones out).
+func TestPrintOutArgsLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "outargs")
+	pidRE := regexp.MustCompile(`(l_pid=|\bpid=|F_SETOWN, )\d+`)
+	mask := func(lines []string) []string {
+		for i, l := range lines {
+			lines[i] = pidRE.ReplaceAllString(l, "${1}PID")
+		}
+		return lines
+	}
+	names := []string{"fcntl", "ioctl", "sendmsg", "recvmsg"}
+	want := mask(filterCalls(straceText(t, prog), names))
+	got := mask(filterCalls(traceText(t, prog), names))
+	if len(want) < 11 {
+		t.Fatalf("strace printed only %d fcntl and ioctl calls:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	for i := 0; i < max(len(got), len(want)); i++ {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("line %d:\n systr:  %s\n strace: %s", i, g, w)
+		}
+	}
+	wantP := filterCalls(straceText(t, prog), []string{"prctl"})
+	gotP := filterCalls(traceText(t, prog), []string{"prctl"})
+	if len(wantP) != 5 || len(gotP) != 5 {
+		t.Fatalf("prctl calls: strace %q, systr %q", wantP, gotP)
+	}
+	for i, w := range wantP {
+		call, _, _ := strings.Cut(w, ")")
+		if !strings.HasPrefix(gotP[i], call) {
+			t.Errorf("prctl %d:\n systr:  %s\n strace: %s", i, gotP[i], w)
+		}
+	}
+}
+
+// TestPrintMincoreLikeStrace: mincore's vector is a byte per page of the
+// range (not len bytes), shown as strace shows it.
+func TestPrintMincoreLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "mincore")
+	want := filterCalls(straceText(t, prog), []string{"mincore"})
+	got := filterCalls(traceText(t, prog), []string{"mincore"})
+	if len(want) != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestPrintMmsgLikeStrace: sendmmsg's and recvmmsg's messages (each with
+// its data, up to its msg_len for recvmmsg, and its msg_namelen as a
+// value-result), as strace prints them.
+func TestPrintMmsgLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "mmsg")
+	names := []string{"sendmmsg", "recvmmsg"}
+	want := filterCalls(straceText(t, prog), names)
+	got := filterCalls(traceText(t, prog), names)
+	if len(want) != 3 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestPrintOwnerExLikeStrace: fcntl's struct f_owner_ex, read by
+// F_SETOWN_EX and written by F_GETOWN_EX, as strace prints it.
+func TestPrintOwnerExLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "ownerex")
+	pidRE := regexp.MustCompile(`pid=\d+`)
+	want := strings.Split(pidRE.ReplaceAllString(strings.Join(filterCalls(straceText(t, prog), []string{"fcntl"}), "\n"), "pid=PID"), "\n")
+	got := strings.Split(pidRE.ReplaceAllString(strings.Join(filterCalls(traceText(t, prog), []string{"fcntl"}), "\n"), "pid=PID"), "\n")
+	if len(want) != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

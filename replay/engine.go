@@ -337,7 +337,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	if lt.pool != nil {
-		defer e.goTook(lt)
+		defer e.goTook(c, lt)
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
 		e.warnOnce("untraced "+name, "gap: %s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)
@@ -413,7 +413,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			rec = lt.r.calls[j]
 		}
 	}
-	if e.m.fdOps[rec] && lt.pool == nil && e.delay(c, lt, rec) {
+	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
 		return
 	}
 	if e.delaySignal(c, lt, rec) {

@@ -52,12 +52,39 @@ type goProc struct {
 	// taken marks the stream calls live threads have taken (next is the
 	// first one not taken).
 	taken []bool
-	// cgroupFds are the fds the runtime keeps on its cgroup's CPU limit
-	// files (recorded and live numbers are the same), and preads their
-	// recorded reads, by fd, in order.
-	cgroupFds map[int32]bool
-	preads    map[int32]*resultQueue
+	// rtFds are the runtime's own fds (recorded and live numbers are the
+	// same): those on its cgroup's CPU limit files, whose rereads (preads)
+	// get their recorded results by fd in order, and the eventfd that
+	// wakes the netpoller (netpollBreak), whose reads and writes are
+	// emulated.
+	rtFds  map[int32]rtFd
+	preads map[int32]*resultQueue
+	// breakOpen is the recorded eventfd2 that made the netpoller's
+	// eventfd, breakData the epoll data of its event.
+	breakOpen *format.Syscall
+	breakData uint64
+	// polls are the recorded netpoll results that carry I/O events (not
+	// just a wake-up), in order; due[k] is how many stream calls had been
+	// entered when polls[k] returned: it is handed to a live poll once
+	// those are taken.
+	polls []*format.Syscall
+	due   []int
+	poll  int
+	// pollData maps the epoll data of the recorded events (the runtime's
+	// pollDesc pointers) to the live ones, from the epoll_ctl calls.
+	pollData map[uint64]uint64
+	// since is when a live thread began to wait for calls its call
+	// depends on (goPick).
+	since map[*lthread]time.Time
 }
+
+// rtFd is what a runtime fd is.
+type rtFd uint8
+
+const (
+	rtCgroup rtFd = iota + 1
+	rtBreak
+)
 
 // resultQueue hands out recorded results of one kind in recorded order.
 type resultQueue struct {
@@ -89,7 +116,9 @@ const (
 // goRuntimeCall says whether a call of a Go program is the runtime's own
 // (timing noise, how and when it makes and parks threads) rather than the
 // program's: the same test classifies the recorded calls and the live
-// ones. nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
+// ones. restart_syscall (the kernel going on with a runtime call a signal
+// interrupted: the restart of a program call is matched as such),
+// nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
 // rt_sigprocmask (setting up an M), clone of a thread, a thread's exit,
 // set_robust_list and rseq (cgo threads), SIGURG preemption (tgkill,
 // getpid to address it, rt_sigreturn from the handler), reads of the
@@ -98,7 +127,7 @@ const (
 // memory calls are unsequenced for every program.
 func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	switch name {
-	case "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
+	case "restart_syscall", "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
 		"set_robust_list", "rseq", "sched_getaffinity":
 		return true
 	case "exit":
@@ -140,8 +169,9 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 // exec, without the runtime's.
 func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
-		cgroupFds: map[int32]bool{}, preads: map[int32]*resultQueue{}}
-	rtFds := map[int32]bool{} // the runtime's cgroup fds, as the recorded calls go
+		rtFds: map[int32]rtFd{}, preads: map[int32]*resultQueue{}, pollData: map[uint64]uint64{}, since: map[*lthread]time.Time{}}
+	rtFds := map[int32]rtFd{} // the runtime's fds, as the recorded calls go
+	epollMade := false
 	s := &rthread{pid: pid, tid: pid}
 	type owned struct {
 		c   *format.Syscall
@@ -177,19 +207,41 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			continue
 		}
 		name := syscalls.Name(c.Arch, int(c.Nr))
-		if isCgroupOpen(c) {
-			rtFds[int32(c.Ret)] = true
+		if unsequenced[name] {
+			continue // (a restarted futex the loader kept)
 		}
-		if cgroupFdCall(name, c.Args, rtFds) {
-			switch name {
-			case "close":
-				delete(rtFds, int32(c.Args[0]))
-			case "pread64", "read":
+		switch {
+		case isCgroupOpen(c):
+			rtFds[int32(c.Ret)] = rtCgroup
+		case name == "epoll_create1" || name == "epoll_create":
+			epollMade = true
+		case name == "eventfd2" && epollMade && p.breakOpen == nil && c.Ret >= 0:
+			p.breakOpen = c
+			rtFds[int32(c.Ret)] = rtBreak
+		case name == "epoll_ctl" && p.breakOpen != nil && int32(c.Args[2]) == int32(p.breakOpen.Ret) && c.Args[1] == 1:
+			if reg := c.Region(3, syscalls.In); reg != nil {
+				if _, d, ok := epollEvent(c.Arch, reg.Data, 0); ok {
+					p.breakData = d
+				}
+			}
+		}
+		if name == "close" {
+			delete(rtFds, int32(c.Args[0])) // (a close stays in the stream: it frees an fd number)
+		}
+		if k := rtFdCall(name, c.Args, rtFds); k != 0 {
+			switch {
+			case k == rtCgroup:
 				fd := int32(c.Args[0])
 				if p.preads[fd] == nil {
 					p.preads[fd] = &resultQueue{}
 				}
 				p.preads[fd].calls = append(p.preads[fd].calls, c)
+			}
+			continue
+		}
+		if isPoll(name) {
+			if c.Ret > 0 && p.ioEvents(c) {
+				p.polls = append(p.polls, c)
 			}
 			continue
 		}
@@ -233,7 +285,47 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	}
 	p.stream = s
 	p.taken = make([]bool, len(s.calls))
+	for _, ev := range p.polls {
+		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
+		p.due = append(p.due, n)
+	}
 	return p
+}
+
+func isPoll(name string) bool {
+	return name == "epoll_pwait" || name == "epoll_wait" || name == "epoll_pwait2"
+}
+
+// epollEvent decodes event k of an epoll_event array (packed on x86).
+func epollEvent(a syscalls.Arch, b []byte, k int) (events uint32, data uint64, ok bool) {
+	size, off := 12, 4
+	if a == syscalls.ARM64 {
+		size, off = 16, 8
+	}
+	if len(b) < (k+1)*size {
+		return 0, 0, false
+	}
+	e := b[k*size:]
+	return binary.LittleEndian.Uint32(e), binary.LittleEndian.Uint64(e[off:]), true
+}
+
+// ioEvents says whether a recorded netpoll result has an event that is
+// not the netpoller's wake-up.
+func (p *goProc) ioEvents(c *format.Syscall) bool {
+	reg := c.Region(1, syscalls.Out)
+	if reg == nil {
+		return false
+	}
+	for k := 0; k < int(c.Ret); k++ {
+		_, d, ok := epollEvent(c.Arch, reg.Data, k)
+		if !ok {
+			return false
+		}
+		if p.breakOpen == nil || d != p.breakData {
+			return true
+		}
+	}
+	return false
 }
 
 // isCgroupOpen says whether a recorded call opened one of the cgroup
@@ -258,14 +350,14 @@ func isCgroupOpen(c *format.Syscall) bool {
 	return false
 }
 
-// cgroupFdCall says whether a call reads or closes one of the runtime's
-// cgroup fds.
-func cgroupFdCall(name string, args [6]uint64, fds map[int32]bool) bool {
+// rtFdCall says whether a call reads or writes one of the runtime's fds,
+// and which.
+func rtFdCall(name string, args [6]uint64, fds map[int32]rtFd) rtFd {
 	switch name {
-	case "pread64", "read", "close":
+	case "pread64", "read", "write":
 		return fds[int32(args[0])]
 	}
-	return false
+	return 0
 }
 
 // pick chooses the stream call a live program call takes: the first one
@@ -274,7 +366,7 @@ func cgroupFdCall(name string, args [6]uint64, fds map[int32]bool) bool {
 // matches (the head is compared, a divergence).
 func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
 	calls := p.stream.calls
-	for j = p.next; j < len(calls) && j < p.next+goWindow; j++ {
+	for j = p.next; j < len(calls); j++ {
 		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
 			continue
 		}
@@ -288,22 +380,16 @@ func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold boo
 	return -1, false
 }
 
-// goWindow bounds how far ahead of the first call not taken a live call
-// is looked for.
-const goWindow = 256
-
 // goDepends says whether recorded call b of a Go process must come after
 // the earlier call a: both touch the same fd (or a makes or frees the fd
-// b uses), both take or free fd numbers (the kernel hands out the lowest
-// free one), or either changes the process (exec, exit, signals, child
+// b uses), or either changes the process (exec, exit, signals, child
 // processes, its credentials, directory or handlers): the calls of
 // different goroutines on different resources may come in another order.
+// (Calls that take or free fd numbers keep the order in which the kernel
+// handed them out: the process's fd queue, see delay.)
 func goDepends(a, b *format.Syscall) bool {
 	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
 	if goStrict(na) || goStrict(nb) {
-		return true
-	}
-	if isFdOp(a) && isFdOp(b) {
 		return true
 	}
 	fa, fb := fdsOf(a), fdsOf(b)
@@ -376,21 +462,26 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		e.follow[p.stream] = lt
 	}
 	p := lt.pool
-	if p == nil {
+	if p == nil || lt.restarting {
 		return false
 	}
-	if cgroupFdCall(lt.name, lt.args, p.cgroupFds) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
+	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
 		e.goRuntime(c, lt, p)
 		return true
 	}
-	if lt.restarting {
-		return false
-	}
 	j, hold := e.goPick(c, lt, p)
-	if hold && e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil) {
-		return true
+	if hold {
+		// hold times its waits with lt.delayed, which the fd queue's
+		// waits use too: this wait has its own.
+		saved := lt.delayed
+		lt.delayed = p.since[lt]
+		held := e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil)
+		p.since[lt], lt.delayed = lt.delayed, saved
+		if held {
+			return true
+		}
 	}
-	lt.delayed = time.Time{}
+	delete(p.since, lt)
 	if j < 0 || hold {
 		j = p.next // no match (or it waited too long): compared with the first call not taken
 	}
@@ -400,7 +491,7 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 
 // goTook, at the end of a program call's entry, moves the stream past
 // the call the thread took (if it took one).
-func (e *engine) goTook(lt *lthread) {
+func (e *engine) goTook(c *tracer.Call, lt *lthread) {
 	p := lt.pool
 	if p == nil {
 		return
@@ -410,8 +501,25 @@ func (e *engine) goTook(lt *lthread) {
 		return
 	}
 	p.taken[lt.curIdx] = true
-	if isCgroupOpen(rec) {
-		p.cgroupFds[int32(rec.Ret)] = true
+	switch {
+	case lt.name == "close":
+		delete(p.rtFds, int32(lt.args[0]))
+	case isCgroupOpen(rec):
+		p.rtFds[int32(rec.Ret)] = rtCgroup
+	case rec == p.breakOpen:
+		p.rtFds[int32(rec.Ret)] = rtBreak
+	case lt.name == "epoll_ctl" && (lt.args[1] == 1 || lt.args[1] == 3): // ADD, MOD
+		// The recorded events carry the recorded pollDesc pointers:
+		// the live ones are what this live call registers.
+		if reg := rec.Region(3, syscalls.In); reg != nil {
+			_, rd, ok := epollEvent(rec.Arch, reg.Data, 0)
+			live := make([]byte, len(reg.Data))
+			if n, _ := c.ReadMem(ptr(c.Arch(), lt.args[3]), live); ok && n == len(live) {
+				if _, ld, ok := epollEvent(c.Arch(), live, 0); ok {
+					p.pollData[rd] = ld
+				}
+			}
+		}
 	}
 	for p.next < len(p.taken) && p.taken[p.next] {
 		p.next++
@@ -446,12 +554,26 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 			writeOut(c, lt.spec, rec, lt.args)
 			return
 		}
-	case "pread64", "read", "close":
-		if lt.name == "close" {
-			delete(p.cgroupFds, int32(lt.args[0]))
-			break
+	case "epoll_pwait", "epoll_wait", "epoll_pwait2":
+		if e.goPoll(c, lt, p) {
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			return
 		}
-		if q := p.preads[int32(lt.args[0])]; q != nil && len(q.calls) > 0 {
+	case "pread64", "read", "write":
+		fd := int32(lt.args[0])
+		if p.rtFds[fd] == rtBreak {
+			// The netpoller's wake-up: 8 bytes (a count of 1) written
+			// or read.
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			_ = c.Skip(8)
+			if lt.name == "read" {
+				_ = c.WriteMem(ptr(c.Arch(), lt.args[1]), []byte{1, 0, 0, 0, 0, 0, 0, 0})
+			}
+			return
+		}
+		if q := p.preads[fd]; q != nil && len(q.calls) > 0 {
 			rec := q.calls[min(q.next, len(q.calls)-1)]
 			q.next++
 			lt.mode = modeEmulate
@@ -468,6 +590,50 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 	}
 	lt.mode = modeReal
 	e.res.Real++
+}
+
+// goPoll answers a netpoll (epoll_pwait) of a Go process. The recorded
+// polls that returned I/O events are handed out in order, each once the
+// stream calls entered before it returned have been taken, with the live
+// pollDesc pointers in their data. Other polls return no event: at once
+// for a poll without timeout, after at most 1 ms for a waiting one (run
+// for real on an epoll that has nothing registered: epoll_ctl is
+// emulated), so that the runtime rechecks its timers and queues.
+func (e *engine) goPoll(c *tracer.Call, lt *lthread, p *goProc) bool {
+	if p.poll < len(p.polls) && p.next >= p.due[p.poll] {
+		rec := p.polls[p.poll]
+		p.poll++
+		reg := rec.Region(1, syscalls.Out)
+		if reg == nil {
+			return false
+		}
+		data := slices.Clone(reg.Data)
+		size, off := 12, 4
+		if c.Arch() == syscalls.ARM64 {
+			size, off = 16, 8
+		}
+		n := min(int(rec.Ret), len(data)/size, int(int32(lt.args[2])))
+		for k := range n {
+			d := binary.LittleEndian.Uint64(data[k*size+off:])
+			if l, ok := p.pollData[d]; ok {
+				binary.LittleEndian.PutUint64(data[k*size+off:], l)
+			}
+		}
+		if err := c.Skip(int64(n)); err != nil {
+			return false
+		}
+		_ = c.WriteMem(ptr(c.Arch(), lt.args[1]), data[:n*size])
+		return true
+	}
+	timeout := int32(lt.args[3])
+	if timeout == 0 || lt.name == "epoll_pwait2" {
+		_ = c.Skip(0)
+		return true
+	}
+	if timeout < 0 || timeout > 1 {
+		_ = c.Set(tracer.SetArg(3, 1))
+	}
+	return false
 }
 
 // goClock gives a read of the monotonic clock the next recorded value;

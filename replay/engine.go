@@ -413,7 +413,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 			rec = lt.r.calls[j]
 		}
 	}
-	if e.m.fdOps[rec] && e.delay(c, lt, rec) {
+	if e.m.fdOps[rec] && lt.pool == nil && e.delay(c, lt, rec) {
 		return
 	}
 	if e.delaySignal(c, lt, rec) {

@@ -76,6 +76,9 @@ type goProc struct {
 	// since is when a live thread began to wait for calls its call
 	// depends on (goPick).
 	since map[*lthread]time.Time
+	// fdRank is the place of each stream call that takes or frees fd
+	// numbers in the order they are replayed (fdOrder).
+	fdRank map[*format.Syscall]int
 }
 
 // rtFd is what a runtime fd is.
@@ -285,11 +288,74 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	}
 	p.stream = s
 	p.taken = make([]bool, len(s.calls))
+	p.fdRank = fdOrder(s.calls)
 	for _, ev := range p.polls {
 		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
 		p.due = append(p.due, n)
 	}
 	return p
+}
+
+// fdOrder orders the calls that take or free fd numbers so that each
+// finds the fd it got free: in the order they were entered, except that
+// one that got an fd another call still held at its entry (it took the
+// number after that call's close, while it was under way) comes after
+// that close. Neither the order of entries nor that of returns says
+// when the kernel picked the number.
+func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
+	rank := map[*format.Syscall]int{}
+	held := map[int64]bool{}
+	var pending []*format.Syscall
+	free := func(s *format.Syscall) bool {
+		fd, ok := allocated(s)
+		return !ok || !held[fd]
+	}
+	emit := func(s *format.Syscall) {
+		rank[s] = len(rank)
+		switch syscalls.Name(s.Arch, int(s.Nr)) {
+		case "close":
+			delete(held, int64(int32(s.Args[0])))
+			return
+		case "close_range":
+			for fd := range held {
+				if fd >= int64(uint32(s.Args[0])) && fd <= int64(uint32(s.Args[1])) && s.Args[2]&4 == 0 {
+					delete(held, fd)
+				}
+			}
+			return
+		}
+		for _, fd := range fdsOf(s) {
+			held[int64(fd)] = true
+		}
+		if fd, ok := allocated(s); ok {
+			held[fd] = true
+		}
+	}
+	for _, s := range calls {
+		if !isFdOp(s) {
+			continue
+		}
+		if !free(s) {
+			pending = append(pending, s)
+			continue
+		}
+		emit(s)
+		for again := true; again; {
+			again = false
+			for i, q := range pending {
+				if free(q) {
+					pending = slices.Delete(pending, i, i+1)
+					emit(q)
+					again = true
+					break
+				}
+			}
+		}
+	}
+	for _, q := range pending {
+		emit(q)
+	}
+	return rank
 }
 
 func isPoll(name string) bool {
@@ -375,6 +441,20 @@ func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold boo
 				return j, true
 			}
 		}
+		if r, ok := p.fdRank[calls[j]]; ok {
+			// Fd numbers: one call that takes or frees them at a time,
+			// in fdOrder, so the kernel hands out the recorded ones.
+			for i := p.next; i < len(calls); i++ {
+				if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
+					return j, true
+				}
+			}
+			for _, o := range e.threads {
+				if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
+					return j, true
+				}
+			}
+		}
 		return j, false
 	}
 	return -1, false
@@ -383,16 +463,18 @@ func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold boo
 // goDepends says whether recorded call b of a Go process must come after
 // the earlier call a: both touch the same fd (or a makes or frees the fd
 // b uses), or either changes the process (exec, exit, signals, child
-// processes, its credentials, directory or handlers): the calls of
-// different goroutines on different resources may come in another order.
-// (Calls that take or free fd numbers keep the order in which the kernel
-// handed them out: the process's fd queue, see delay.)
+// processes, its credentials, directory or handlers), or both take or
+// free fd numbers (the kernel hands out the lowest free one: they keep
+// the order in which they were entered, which is when the kernel picks
+// the number; the order in which they returned, the fd queue's, can have
+// an open's fd before the close that freed it): the calls of different
+// goroutines on different resources may come in another order.
 func goDepends(a, b *format.Syscall) bool {
 	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
 	if goStrict(na) || goStrict(nb) {
 		return true
 	}
-	fa, fb := fdsOf(a), fdsOf(b)
+	fa, fb := argFds(a), argFds(b)
 	for _, x := range fa {
 		if slices.Contains(fb, x) {
 			return true
@@ -413,6 +495,22 @@ func goStrict(name string) bool {
 		return false
 	}
 	return true
+}
+
+// argFds lists the fds a recorded call's arguments name (what it takes is
+// ordered by fdOrder).
+func argFds(s *format.Syscall) []int32 {
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return nil
+	}
+	var fds []int32
+	for i, g := range spec.Args {
+		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
+			fds = append(fds, int32(s.Args[i]))
+		}
+	}
+	return fds
 }
 
 // fdsOf lists the fds a recorded call uses, takes or frees.

@@ -1,0 +1,70 @@
+package replay_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/replay"
+)
+
+// TestGoRuntime replays Go programs again and again: their runtime
+// threads (sysmon, idle Ms, GC workers) make timing-dependent calls and
+// are created by whichever thread needs one, so a replay that matched
+// threads by creation order and calls thread by thread diverged on every
+// run (0 of 10 for each mode). A Go process is replayed as one stream
+// (goruntime.go): 10 replays of 10 identical (3 with -short).
+func TestGoRuntime(t *testing.T) {
+	prog := testprog.Go(t, "goruntime", "")
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, []byte("twelve bytes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 10
+	if testing.Short() {
+		n = 3
+	}
+	for _, args := range [][]string{{"map"}, {"chans"}, {"files", file}, {"sleep"}} {
+		t.Run(args[0], func(t *testing.T) {
+			if args[0] == "map" {
+				if _, ok := reflect.TypeOf(format.Exec{}).FieldByName("Random"); !ok {
+					// The map's order comes from the hash seed the
+					// runtime takes from AT_RANDOM.
+					t.Skip("AT_RANDOM is not recorded (format.Exec has no Random): a map's order differs at replay")
+				}
+			}
+			rec := recordRun(t, nil, append([]string{prog}, args...)...)
+			if !strings.HasPrefix(rec.stdout, "go\n") || strings.Count(rec.stdout, "\n") < 4 {
+				t.Fatalf("recording printed %q", rec.stdout)
+			}
+			for range n {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		})
+	}
+}
+
+// TestGoRuntimeChanged: replaying a Go program as a stream does not hide
+// what the program does differently: the same program whose first write
+// is another word (its environment changed) diverges at that write.
+func TestGoRuntimeChanged(t *testing.T) {
+	prog := testprog.Go(t, "goruntime", "")
+	rec := recordRun(t, nil, prog, "chans")
+	env := append(os.Environ(), "GORUNTIME_WORD=changed")
+	r := run(t, rec.path, &replay.Options{Env: env})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) {
+		t.Fatalf("replay with another word: %v (want a divergence); stdout %q", r.err, r.stdout)
+	}
+	if !strings.Contains(d.Expected, `write(1, "go\n"`) || !strings.Contains(d.Actual, `"changed\n"`) {
+		t.Errorf("divergence at the wrong place: %v", d)
+	}
+	if r.res.Status.Signal == 0 {
+		t.Errorf("the program was not stopped: %+v", r.res.Status)
+	}
+}

@@ -300,7 +300,8 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 // finds the fd it got free: in the order they were entered, except that
 // one that got an fd another call still held at its entry (it took the
 // number after that call's close, while it was under way) comes after
-// that close. Neither the order of entries nor that of returns says
+// that close, and of two allocations under way at the same time the one
+// that got the lower fd comes first. Neither the order of entries nor that of returns says
 // when the kernel picked the number.
 func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
 	rank := map[*format.Syscall]int{}
@@ -310,8 +311,9 @@ func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
 		fd, ok := allocated(s)
 		return !ok || !held[fd]
 	}
+	var order []*format.Syscall
 	emit := func(s *format.Syscall) {
-		rank[s] = len(rank)
+		order = append(order, s)
 		switch syscalls.Name(s.Arch, int(s.Nr)) {
 		case "close":
 			delete(held, int64(int32(s.Args[0])))
@@ -352,8 +354,12 @@ func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
 			}
 		}
 	}
-	for _, q := range pending {
-		emit(q)
+	order = append(order, pending...)
+	// Two allocations under way at the same time: the lower fd was taken
+	// first (as the fd queue orders them).
+	(&fdQueue{ops: order}).order()
+	for _, s := range order {
+		rank[s] = len(rank)
 	}
 	return rank
 }
@@ -426,49 +432,62 @@ func rtFdCall(name string, args [6]uint64, fds map[int32]rtFd) rtFd {
 	return 0
 }
 
-// pick chooses the stream call a live program call takes: the first one
-// not taken that it matches, if no earlier call not taken must come
-// before it (goDepends). hold: it must wait for such a call. -1: none
-// matches (the head is compared, a divergence).
+// goPick chooses the stream call a live program call takes: the first
+// one not taken that it matches and that waits for no other (goWait);
+// failing that, the first one it matches, and hold: it must wait. -1:
+// none matches (the first call not taken is compared: a divergence).
+// Goroutines that make the same calls are interchangeable: a live call
+// may take the recorded call of another goroutine.
 func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
 	calls := p.stream.calls
-	for j = p.next; j < len(calls); j++ {
+	first := -1
+	for j := p.next; j < len(calls); j++ {
 		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
 			continue
 		}
-		for i := p.next; i < j; i++ {
-			if !p.taken[i] && goDepends(calls[i], calls[j]) {
-				return j, true
-			}
+		if !e.goWait(lt, p, j) {
+			return j, false
 		}
-		if r, ok := p.fdRank[calls[j]]; ok {
-			// Fd numbers: one call that takes or frees them at a time,
-			// in fdOrder, so the kernel hands out the recorded ones.
-			for i := p.next; i < len(calls); i++ {
-				if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
-					return j, true
-				}
-			}
-			for _, o := range e.threads {
-				if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
-					return j, true
-				}
-			}
+		if first < 0 {
+			first = j
 		}
-		return j, false
 	}
-	return -1, false
+	return first, first >= 0
+}
+
+// goWait says whether stream call j must wait: for an earlier call not
+// taken that it depends on (goDepends) or, if it takes or frees fd
+// numbers, for those that come before it in fdOrder and for one under
+// way (one at a time, so that the kernel hands out the recorded ones).
+func (e *engine) goWait(lt *lthread, p *goProc, j int) bool {
+	calls := p.stream.calls
+	for i := p.next; i < j; i++ {
+		if !p.taken[i] && goDepends(calls[i], calls[j]) {
+			return true
+		}
+	}
+	r, ok := p.fdRank[calls[j]]
+	if !ok {
+		return false
+	}
+	for i := p.next; i < len(calls); i++ {
+		if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
+			return true
+		}
+	}
+	for _, o := range e.threads {
+		if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
+			return true
+		}
+	}
+	return false
 }
 
 // goDepends says whether recorded call b of a Go process must come after
-// the earlier call a: both touch the same fd (or a makes or frees the fd
-// b uses), or either changes the process (exec, exit, signals, child
-// processes, its credentials, directory or handlers), or both take or
-// free fd numbers (the kernel hands out the lowest free one: they keep
-// the order in which they were entered, which is when the kernel picks
-// the number; the order in which they returned, the fd queue's, can have
-// an open's fd before the close that freed it): the calls of different
-// goroutines on different resources may come in another order.
+// the earlier call a: both name the same fd in their arguments, or either changes the process (exec, exit, signals, child
+// processes, its credentials, directory or handlers): the calls of
+// different goroutines on different resources may come in another order.
+// (Calls that take or free fd numbers also keep fdOrder: see goWait.)
 func goDepends(a, b *format.Syscall) bool {
 	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
 	if goStrict(na) || goStrict(nb) {
@@ -498,8 +517,13 @@ func goStrict(name string) bool {
 }
 
 // argFds lists the fds a recorded call's arguments name (what it takes is
-// ordered by fdOrder).
+// ordered by fdOrder). epoll_ctl names the fd it registers: the
+// registrations of different fds on the netpoller's epoll do not depend
+// on each other.
 func argFds(s *format.Syscall) []int32 {
+	if syscalls.Name(s.Arch, int(s.Nr)) == "epoll_ctl" {
+		return []int32{int32(s.Args[2])}
+	}
 	spec := syscalls.Lookup(s.Arch, int(s.Nr))
 	if spec == nil {
 		return nil

@@ -584,8 +584,11 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		e.follow[p.stream] = lt
 	}
 	p := lt.pool
-	if p == nil || lt.restarting {
+	if p == nil {
 		return false
+	}
+	if lt.restarting && lt.idx < len(lt.r.calls) && (lt.name == "restart_syscall" || int32(c.Nr()) == lt.r.calls[lt.idx].Nr) {
+		return false // the kernel restarts the program call (see entry)
 	}
 	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
 		e.goRuntime(c, lt, p)

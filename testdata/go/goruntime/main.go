@@ -9,6 +9,8 @@
 //   - files FILE: 8 goroutines read FILE at the same time; the lengths
 //     are printed in a fixed order.
 //   - sleep: three 20 ms sleeps, a line after each.
+//   - exec: runs /bin/echo through os/exec and prints its output, read
+//     from a pipe through the netpoller.
 //
 // Every mode prints $GORUNTIME_WORD (or "go") first; exit status 0, or 2
 // for a bad mode, 1 if a file cannot be read.
@@ -17,6 +19,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"sync"
 	"time"
 )
@@ -81,8 +84,11 @@ func main() {
 			time.Sleep(20 * time.Millisecond)
 			fmt.Println("tick", i)
 		}
+	case "exec":
+		out, err := exec.Command("/bin/echo", "hello", "from", "echo").Output()
+		fmt.Printf("%q %v\n", out, err)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep")
+		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep|exec")
 		os.Exit(2)
 	}
 }

@@ -31,8 +31,9 @@ import (
 // info) is replayed as one stream: every live thread of the process
 // follows the same recorded sequence, the process's program calls from
 // all its recorded threads in the order they were entered, and each
-// program call a live thread makes is matched with the next one of that
-// sequence, from whatever thread. The runtime's own calls (goRuntimeCall)
+// program call a live thread makes, from whatever thread, is matched with
+// the first call of that sequence not yet taken that it matches and that
+// waits for no earlier one (goPick). The runtime's own calls (goRuntimeCall)
 // are not in the sequence: they run for real unverified, or get
 // recorded results the program could see (the monotonic clock, the CPU
 // set, the pid) from per-process queues in recorded order. Threads the
@@ -44,7 +45,7 @@ import (
 type goProc struct {
 	pid    int32
 	stream *rthread // the program calls, from every thread, in entry order
-	next   int      // the next call of stream to be taken by a live thread
+	next   int      // the first call of stream no live thread has taken
 	// clocks and affinity are the recorded results of the runtime's
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
@@ -76,6 +77,17 @@ type goProc struct {
 	// since is when a live thread began to wait for calls its call
 	// depends on (goPick).
 	since map[*lthread]time.Time
+	// npInit are the recorded calls that set the netpoller up (the first
+	// epoll_create1, the wake-up eventfd2, its epoll_ctl): the runtime makes
+	// them the first time it needs the netpoller, which for a timer (a
+	// goroutine that sleeps) comes at a timing-dependent point. A live
+	// thread's set-up takes them wherever they are (goInit); if none is
+	// left (the recorded program never set it up) it runs for real as the
+	// runtime's (liveInit: how far; initBy: the thread). Only calls that
+	// take fd numbers after them wait for them (fdOrder).
+	npInit   map[*format.Syscall]bool
+	liveInit int
+	initBy   *lthread
 	// fdRank is the place of each stream call that takes or frees fd
 	// numbers in the order they are replayed (fdOrder).
 	fdRank map[*format.Syscall]int
@@ -93,8 +105,8 @@ const (
 type resultQueue struct {
 	calls []*format.Syscall
 	next  int
-	// ran out at (live) and the last value handed out, for extrapolating
-	// a clock past its recorded reads.
+	// outAt is when (live) the last recorded value was handed out, for
+	// extrapolating a clock past its recorded reads.
 	outAt time.Time
 }
 
@@ -109,11 +121,10 @@ func isGoBinary(path string) bool {
 	return f.Section(".go.buildinfo") != nil || f.Section(".note.go.buildid") != nil
 }
 
-// Clone flags.
 const (
-	cloneThread = 0x10000
-	clockMono   = 1 // CLOCK_MONOTONIC
-	sigURG      = 23
+	cloneThread = 0x10000 // CLONE_THREAD
+	clockMono   = 1       // CLOCK_MONOTONIC
+	sigURG      = 23      // SIGURG, the runtime's preemption signal
 )
 
 // goRuntimeCall says whether a call of a Go program is the runtime's own
@@ -157,12 +168,31 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 	if lt == nil || lt.r == nil || lt.cur == nil {
 		return
 	}
-	lt.pool = nil
 	path := ev.Path
 	if path == "" {
 		path = fmt.Sprintf("/proc/%d/exe", ev.Pid)
 	}
-	if isGoBinary(path) {
+	isGo := isGoBinary(path)
+	if p := lt.pool; p != nil && !isGo {
+		// A Go program execs another program: the thread follows the
+		// recorded thread that made the execve, from the call after it.
+		for _, r := range e.m.byPid[p.pid] {
+			if i := slices.Index(r.calls, lt.cur); i >= 0 {
+				lt.r, lt.idx, lt.curIdx = r, i+1, i
+				e.follow[r] = lt
+				break
+			}
+		}
+		// The stream kept its own order of fd numbers: the process's fd
+		// queue goes on after the exec.
+		if q := e.m.fdQueues[p.pid]; q != nil {
+			for q.next < len(q.seqs) && q.seqs[q.next] <= lt.cur.Seq {
+				q.next++
+			}
+		}
+	}
+	lt.pool = nil
+	if isGo {
 		lt.goExec = lt.cur
 	}
 }
@@ -172,7 +202,8 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 // exec, without the runtime's.
 func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
-		rtFds: map[int32]rtFd{}, preads: map[int32]*resultQueue{}, pollData: map[uint64]uint64{}, since: map[*lthread]time.Time{}}
+		rtFds: map[int32]rtFd{}, preads: map[int32]*resultQueue{}, pollData: map[uint64]uint64{}, since: map[*lthread]time.Time{},
+		npInit: map[*format.Syscall]bool{}}
 	rtFds := map[int32]rtFd{} // the runtime's fds, as the recorded calls go
 	epollMade := false
 	s := &rthread{pid: pid, tid: pid}
@@ -217,11 +248,16 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		case isCgroupOpen(c):
 			rtFds[int32(c.Ret)] = rtCgroup
 		case name == "epoll_create1" || name == "epoll_create":
+			if !epollMade {
+				p.npInit[c] = true
+			}
 			epollMade = true
 		case name == "eventfd2" && epollMade && p.breakOpen == nil && c.Ret >= 0:
 			p.breakOpen = c
+			p.npInit[c] = true
 			rtFds[int32(c.Ret)] = rtBreak
 		case name == "epoll_ctl" && p.breakOpen != nil && int32(c.Args[2]) == int32(p.breakOpen.Ret) && c.Args[1] == 1:
+			p.npInit[c] = true
 			if reg := c.Region(3, syscalls.In); reg != nil {
 				if _, d, ok := epollEvent(c.Arch, reg.Data, 0); ok {
 					p.breakData = d
@@ -462,7 +498,7 @@ func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold boo
 func (e *engine) goWait(lt *lthread, p *goProc, j int) bool {
 	calls := p.stream.calls
 	for i := p.next; i < j; i++ {
-		if !p.taken[i] && goDepends(calls[i], calls[j]) {
+		if !p.taken[i] && !p.npInit[calls[i]] && goDepends(calls[i], calls[j]) {
 			return true
 		}
 	}
@@ -470,7 +506,7 @@ func (e *engine) goWait(lt *lthread, p *goProc, j int) bool {
 	if !ok {
 		return false
 	}
-	for i := p.next; i < len(calls); i++ {
+	for i := range calls { // (from 0: p.next passes the netpoller's set-up)
 		if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
 			return true
 		}
@@ -594,6 +630,12 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		e.goRuntime(c, lt, p)
 		return true
 	}
+	if done, take := e.goInit(c, lt, p); done {
+		return true
+	} else if take >= 0 {
+		lt.idx = take
+		return false
+	}
 	j, hold := e.goPick(c, lt, p)
 	if hold {
 		// hold times its waits with lt.delayed, which the fd queue's
@@ -612,6 +654,51 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	}
 	lt.idx = j
 	return false
+}
+
+// goInit places a live call that sets the netpoller up (npInit): the
+// recorded one of the same kind not taken yet, wherever it is in the
+// stream (take; it still waits for the calls before it in fdOrder), or,
+// when there is none, the runtime's own, run for real (done). An fd-taking
+// call waits (done: held) while another is under way.
+func (e *engine) goInit(c *tracer.Call, lt *lthread, p *goProc) (done bool, take int) {
+	var step int
+	switch {
+	case lt.name == "epoll_create1" && p.liveInit == 0:
+		step = 1
+	case lt.name == "eventfd2" && p.liveInit == 1 && p.initBy == lt:
+		step = 2
+	case lt.name == "epoll_ctl" && p.liveInit == 2 && p.initBy == lt && lt.args[1] == 1:
+		step = 3
+	default:
+		return false, -1
+	}
+	for i, s := range p.stream.calls {
+		if p.npInit[s] && !p.taken[i] && s.Nr == int32(c.Nr()) {
+			// The recorded one: it keeps the order of fd numbers.
+			if e.goWait(lt, p, i) {
+				if e.hold(c, lt, "its turn to take fds", nil) {
+					return true, -1
+				}
+			}
+			p.liveInit, p.initBy = step, lt
+			return false, i // verified and run as the stream's
+		}
+	}
+	if step < 3 {
+		for _, o := range e.threads {
+			if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
+				return e.hold(c, lt, "another call that takes fds", nil), -1
+			}
+		}
+	}
+	p.liveInit, p.initBy = step, lt
+	if step == 3 {
+		p.rtFds[int32(lt.args[2])] = rtBreak
+	}
+	lt.unseq, lt.mode = true, modeReal
+	e.res.Real++
+	return true, -1
 }
 
 // goTook, at the end of a program call's entry, moves the stream past
@@ -646,7 +733,7 @@ func (e *engine) goTook(c *tracer.Call, lt *lthread) {
 			}
 		}
 	}
-	for p.next < len(p.taken) && p.taken[p.next] {
+	for p.next < len(p.taken) && (p.taken[p.next] || p.npInit[p.stream.calls[p.next]]) {
 		p.next++
 	}
 }

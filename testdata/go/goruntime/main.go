@@ -11,6 +11,7 @@
 //   - sleep: three 20 ms sleeps, a line after each.
 //   - exec: runs /bin/echo through os/exec and prints its output, read
 //     from a pipe through the netpoller.
+//   - execve: becomes /bin/echo (syscall.Exec) while goroutines run.
 //
 // Every mode prints $GORUNTIME_WORD (or "go") first; exit status 0, or 2
 // for a bad mode, 1 if a file cannot be read.
@@ -21,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -87,8 +89,19 @@ func main() {
 	case "exec":
 		out, err := exec.Command("/bin/echo", "hello", "from", "echo").Output()
 		fmt.Printf("%q %v\n", out, err)
+	case "execve":
+		for range 4 {
+			go func() {
+				for {
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		err := syscall.Exec("/bin/echo", []string{"echo", "exec'd", "from", "go"}, os.Environ())
+		fmt.Println("exec:", err)
+		os.Exit(1)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep|exec")
+		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep|exec|execve")
 		os.Exit(2)
 	}
 }

@@ -267,9 +267,12 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		if name == "close" {
 			delete(rtFds, int32(c.Args[0])) // (a close stays in the stream: it frees an fd number)
 		}
+		// A call that never returned (its thread ended inside it) or
+		// failed has no result to hand out.
+		done := c.Flags&format.Unfinished == 0 && c.Ret >= 0
 		if k := rtFdCall(name, c.Args, rtFds); k != 0 {
 			switch {
-			case k == rtCgroup:
+			case k == rtCgroup && done:
 				fd := int32(c.Args[0])
 				if p.preads[fd] == nil {
 					p.preads[fd] = &resultQueue{}
@@ -279,21 +282,22 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			continue
 		}
 		if isPoll(name) {
-			if c.Ret > 0 && p.ioEvents(c) {
+			if done && c.Ret > 0 && p.ioEvents(c) {
 				p.polls = append(p.polls, c)
 			}
 			continue
 		}
 		if goRuntimeCall(c.Arch, name, c.Args) {
-			switch name {
-			case "clock_gettime", "clock_gettime64":
+			switch {
+			case !done:
+			case name == "clock_gettime" || name == "clock_gettime64":
 				q := p.clocks[c.Args[0]]
 				if q == nil {
 					q = &resultQueue{}
 					p.clocks[c.Args[0]] = q
 				}
 				q.calls = append(q.calls, c)
-			case "sched_getaffinity":
+			case name == "sched_getaffinity":
 				p.affinity.calls = append(p.affinity.calls, c)
 			}
 			// A signal recorded after a runtime call comes after the
@@ -332,70 +336,144 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	return p
 }
 
-// fdOrder orders the calls that take or free fd numbers so that each
-// finds the fd it got free: in the order they were entered, except that
-// one that got an fd another call still held at its entry (it took the
-// number after that call's close, while it was under way) comes after
-// that close, and of two allocations under way at the same time the one
-// that got the lower fd comes first. Neither the order of entries nor that of returns says
-// when the kernel picked the number.
+// fdOrder orders the calls of a Go process that take or free fd numbers
+// (their stream positions) so that each allocation gets the fd it got when
+// recorded: the lowest free one. A traced call takes effect somewhere
+// between its entry and its exit stop (the tracer resumes it some time
+// after its entry), so neither the order of entries nor that of returns
+// is the kernel's. The calls are placed by a simulation in the order of
+// entries: an allocation is placed as soon as its fd is free and every
+// lower fd taken (a close under way that frees its fd is placed first); a
+// close is placed as late as it can be, when its exit comes (had it freed
+// its fd earlier, an allocation under way would have got it); then of two
+// allocations under way at the same time, the lower fd first.
 func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
-	rank := map[*format.Syscall]int{}
-	held := map[int64]bool{}
-	var pending []*format.Syscall
-	free := func(s *format.Syscall) bool {
-		fd, ok := allocated(s)
-		return !ok || !held[fd]
+	var ops []*format.Syscall
+	for _, s := range calls {
+		if isFdOp(s) {
+			ops = append(ops, s)
+		}
 	}
-	var order []*format.Syscall
+	rank := map[*format.Syscall]int{}
+	// state: true held, false freed; fds never seen are held (inherited)
+	// as lower fds, and free as the one an allocation gets.
+	state := map[int64]bool{}
+	free := func(fd int64) bool { v, ok := state[fd]; return ok && !v }
+	valid := func(s *format.Syscall) bool {
+		fd, ok := allocated(s)
+		if !ok {
+			return true
+		}
+		if v, seen := state[fd]; seen && v {
+			return false
+		}
+		for y := range state {
+			if y < fd && free(y) {
+				return false
+			}
+		}
+		return true
+	}
 	emit := func(s *format.Syscall) {
-		order = append(order, s)
+		rank[s] = len(rank)
 		switch syscalls.Name(s.Arch, int(s.Nr)) {
 		case "close":
-			delete(held, int64(int32(s.Args[0])))
+			state[int64(int32(s.Args[0]))] = false
 			return
 		case "close_range":
-			for fd := range held {
+			for fd := range state {
 				if fd >= int64(uint32(s.Args[0])) && fd <= int64(uint32(s.Args[1])) && s.Args[2]&4 == 0 {
-					delete(held, fd)
+					state[fd] = false
 				}
 			}
 			return
 		}
-		for _, fd := range fdsOf(s) {
-			held[int64(fd)] = true
-		}
 		if fd, ok := allocated(s); ok {
-			held[fd] = true
+			state[fd] = true
+		}
+		if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil && spec.Ret == syscalls.KindFd && s.Ret >= 0 {
+			state[s.Ret] = true
+		}
+		if name := syscalls.Name(s.Arch, int(s.Nr)); name == "pipe" || name == "pipe2" || name == "socketpair" {
+			for _, fd := range fdsOf(s) {
+				state[int64(fd)] = true
+			}
 		}
 	}
-	for _, s := range calls {
-		if !isFdOp(s) {
-			continue
-		}
-		if !free(s) {
-			pending = append(pending, s)
-			continue
-		}
+	var pending []*format.Syscall // entered, not placed
+	place := func(i int) {
+		s := pending[i]
+		pending = slices.Delete(pending, i, i+1)
 		emit(s)
+	}
+	// settle places the allocations that can be: those valid now, or made
+	// valid by placing the close under way of the fd they got.
+	settle := func() {
 		for again := true; again; {
 			again = false
-			for i, q := range pending {
-				if free(q) {
-					pending = slices.Delete(pending, i, i+1)
-					emit(q)
+			for i, s := range pending {
+				fd, ok := allocated(s)
+				if !ok {
+					continue
+				}
+				if valid(s) {
+					place(i)
 					again = true
 					break
 				}
+				if v, seen := state[fd]; seen && v {
+					for k, q := range pending {
+						if syscalls.Name(q.Arch, int(q.Nr)) == "close" && int64(int32(q.Args[0])) == fd {
+							place(k)
+							again = true
+							break
+						}
+					}
+					if again {
+						break
+					}
+				}
 			}
 		}
 	}
-	order = append(order, pending...)
+	exit := func(s *format.Syscall) int64 {
+		if s.Exit == 0 {
+			return 1<<63 - 1
+		}
+		return s.Exit
+	}
+	// due places, in order of exits, what must have taken effect by t.
+	due := func(t int64) {
+		for {
+			k := -1
+			for i, s := range pending {
+				if exit(s) <= t && (k < 0 || exit(s) < exit(pending[k])) {
+					k = i
+				}
+			}
+			if k < 0 {
+				return
+			}
+			place(k)
+			settle()
+		}
+	}
+	for _, s := range ops {
+		due(s.Time)
+		pending = append(pending, s)
+		settle()
+	}
+	due(1<<63 - 1)
 	// Two allocations under way at the same time: the lower fd was taken
-	// first (as the fd queue orders them).
+	// first (fds never seen count as taken above), as the fd queue
+	// orders them.
+	order := make([]*format.Syscall, len(rank))
+	for s, i := range rank {
+		order[i] = s
+	}
 	(&fdQueue{ops: order}).order()
-	for _, s := range order {
-		rank[s] = len(rank)
+	for i, s := range order {
+		rank[s] = i
 	}
 	return rank
 }

@@ -39,11 +39,12 @@
 //     one fd, or what comes before an exit, keeps its order: a changed
 //     write, a missing or an extra call is still a divergence.
 //   - Calls that take or free fd numbers are made one at a time, in an
-//     order where each finds its recorded fd free: the order of entry,
-//     except that an open that got an fd another call still held at its
-//     entry comes after that fd's close, and of two opens under way at the
-//     same time the lower fd first (neither entries nor returns alone say
-//     when the kernel picked the number).
+//     order where each finds its recorded fd free, worked out by a
+//     simulation (a traced call takes effect somewhere between its entry
+//     and exit stops, so neither entries nor returns alone give the
+//     kernel's order): an allocation as soon as its fd is free and the
+//     lower ones taken, a close under way as late as its exit, and of two
+//     allocations under way at the same time the lower fd first.
 //   - The runtime's own calls are not in the stream and are not verified:
 //     nanosleep (sysmon's and spinning Ms' usleep), gettid, sigaltstack
 //     and rt_sigprocmask (setting up an M), clone of a thread and a
@@ -64,7 +65,13 @@
 //     polls return no event (at once, or after at most 1 ms for a waiting
 //     one, run on the real epoll, where nothing is registered). The
 //     netpoller's wake-up eventfd (netpollBreak) is read and written in
-//     emulation.
+//     emulation. The runtime sets the netpoller up (epoll_create1,
+//     eventfd2, epoll_ctl) the first time it needs it, for a sleeping
+//     goroutine's timer at a timing-dependent point: a live set-up takes
+//     the recorded one wherever it is in the stream, or runs for real as
+//     the runtime's when the recording has none left.
+//   - A Go program that execs another program goes on as the recorded
+//     thread that made the execve.
 //   - Threads the runtime creates join the stream; a process created by a
 //     program call (os/exec's clone) follows the recorded child that call
 //     created, and is replayed as usual (as a Go process if it execs one).

@@ -47,7 +47,8 @@
 //     allocations under way at the same time the lower fd first.
 //   - The runtime's own calls are not in the stream and are not verified:
 //     nanosleep (sysmon's and spinning Ms' usleep), gettid, sigaltstack
-//     and rt_sigprocmask (setting up an M), clone of a thread and a
+//     and rt_sigprocmask (setting up an M; set_thread_area on 386), clone
+//     of a thread and a
 //     thread's exit, set_robust_list, rseq, SIGURG preemption (tgkill,
 //     addressed to the live process) and rt_sigreturn, restart_syscall of
 //     those, plus futex, sched_yield and the memory calls as for every

@@ -133,7 +133,8 @@ const (
 // ones. restart_syscall (the kernel going on with a runtime call a signal
 // interrupted: the restart of a program call is matched as such),
 // nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
-// rt_sigprocmask (setting up an M), clone of a thread, a thread's exit,
+// rt_sigprocmask (setting up an M; set_thread_area too on 386), clone of
+// a thread, a thread's exit,
 // set_robust_list and rseq (cgo threads), SIGURG preemption (tgkill,
 // getpid to address it, rt_sigreturn from the handler), reads of the
 // monotonic clock (scheduling, timers, sysmon) and of the CPU set (the
@@ -142,7 +143,7 @@ const (
 func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	switch name {
 	case "restart_syscall", "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
-		"set_robust_list", "rseq", "sched_getaffinity":
+		"set_robust_list", "rseq", "sched_getaffinity", "set_thread_area":
 		return true
 	case "exit":
 		return true

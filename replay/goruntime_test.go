@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -55,6 +56,20 @@ func TestGoRuntime(t *testing.T) {
 			}
 		})
 	}
+	t.Run("386", func(t *testing.T) {
+		// A 32-bit Go program: set_thread_area sets each M up, the clock
+		// is read with 32-bit timespecs, the netpoller uses epoll_wait.
+		if runtime.GOARCH != "amd64" {
+			t.Skip("i386 programs run on amd64 only")
+		}
+		prog := testprog.Go(t, "goruntime", "386")
+		for _, args := range [][]string{{"chans"}, {"files", file}} {
+			rec := recordRun(t, nil, append([]string{prog}, args...)...)
+			for range n {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		}
+	})
 	t.Run("gosignals", func(t *testing.T) {
 		rec := recordRun(t, nil, testprog.Go(t, "gosignals", ""))
 		for range n {

@@ -43,9 +43,10 @@ import (
 
 // goProc is a recorded Go process image replayed as one stream.
 type goProc struct {
-	pid    int32
-	stream *rthread // the program calls, from every thread, in entry order
-	next   int      // the first call of stream no live thread has taken
+	pid     int32
+	execSeq uint64   // the execve that started the image
+	stream  *rthread // the program calls, from every thread, in entry order
+	next    int      // the first call of stream no live thread has taken
 	// clocks and affinity are the recorded results of the runtime's
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
@@ -202,7 +203,7 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 // execve call exec started: the calls after it, up to its next successful
 // exec, without the runtime's.
 func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
-	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
+	p := &goProc{pid: pid, execSeq: exec.Seq, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
 		rtFds: map[int32]rtFd{}, preads: map[int32]*resultQueue{}, pollData: map[uint64]uint64{}, since: map[*lthread]time.Time{},
 		npInit: map[*format.Syscall]bool{}}
 	rtFds := map[int32]rtFd{} // the runtime's fds, as the recorded calls go

@@ -717,16 +717,8 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		return false
 	}
 	j, hold := e.goPick(c, lt, p)
-	if hold {
-		// hold times its waits with lt.delayed, which the fd queue's
-		// waits use too: this wait has its own.
-		saved := lt.delayed
-		lt.delayed = p.since[lt]
-		held := e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil)
-		p.since[lt], lt.delayed = lt.delayed, saved
-		if held {
-			return true
-		}
+	if hold && e.goHold(c, lt, p, "the process's calls recorded before it (another goroutine's)") {
+		return true
 	}
 	delete(p.since, lt)
 	if j < 0 || hold {
@@ -734,6 +726,33 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	}
 	lt.idx = j
 	return false
+}
+
+// goHoldLimit bounds how long a Go program's call waits for calls of
+// other goroutines recorded before it (as long as the fd queue's waits):
+// then it is compared with the first call not taken, a divergence if the
+// program does something else than recorded (which is then reported that
+// much later).
+const goHoldLimit = delayLimit
+
+// goHold holds a Go program's call (hold: made again later) while it waits
+// for what, up to goHoldLimit (false: waited enough, it goes on).
+func (e *engine) goHold(c *tracer.Call, lt *lthread, p *goProc, what string) bool {
+	now := time.Now()
+	since, ok := p.since[lt]
+	if !ok {
+		p.since[lt] = now
+	} else if now.Sub(since) > goHoldLimit {
+		e.warn("thread %s: %s waited %v for %s: going on", lt.r.name(), lt.name, goHoldLimit, what)
+		delete(p.since, lt)
+		return false
+	}
+	// hold's own limit (lt.delayed, the fd queue's) does not apply.
+	saved := lt.delayed
+	lt.delayed = time.Time{}
+	held := e.hold(c, lt, what, nil)
+	lt.delayed = saved
+	return held
 }
 
 // goInit places a live call that sets the netpoller up (npInit): the
@@ -756,11 +775,10 @@ func (e *engine) goInit(c *tracer.Call, lt *lthread, p *goProc) (done bool, take
 	for i, s := range p.stream.calls {
 		if p.npInit[s] && !p.taken[i] && s.Nr == int32(c.Nr()) {
 			// The recorded one: it keeps the order of fd numbers.
-			if e.goWait(lt, p, i) {
-				if e.hold(c, lt, "its turn to take fds", nil) {
-					return true, -1
-				}
+			if e.goWait(lt, p, i) && e.goHold(c, lt, p, "its turn to take fds") {
+				return true, -1
 			}
+			delete(p.since, lt)
 			p.liveInit, p.initBy = step, lt
 			return false, i // verified and run as the stream's
 		}
@@ -768,7 +786,10 @@ func (e *engine) goInit(c *tracer.Call, lt *lthread, p *goProc) (done bool, take
 	if step < 3 {
 		for _, o := range e.threads {
 			if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
-				return e.hold(c, lt, "another call that takes fds", nil), -1
+				if e.goHold(c, lt, p, "another call that takes fds") {
+					return true, -1
+				}
+				break
 			}
 		}
 	}

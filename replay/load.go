@@ -323,6 +323,12 @@ func (m *model) flushRestart(t *rthread) {
 // noteGaps records the data a call lacks for emulation: out memory cut
 // by the capture limit, masked or unreadable.
 func (m *model) noteGaps(s *format.Syscall) {
+	if s.Flags&format.Unfinished != 0 {
+		// Never returned (its thread was ended inside it, such as a Go
+		// runtime thread's clock read at exit_group): it blocks at
+		// replay, its out memory is never written.
+		return
+	}
 	for i := range s.Mem {
 		reg := &s.Mem[i]
 		if reg.Dir != syscalls.Out {

@@ -269,9 +269,10 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		if name == "close" {
 			delete(rtFds, int32(c.Args[0])) // (a close stays in the stream: it frees an fd number)
 		}
-		// A call that never returned (its thread ended inside it) or
-		// failed has no result to hand out.
-		done := c.Flags&format.Unfinished == 0 && c.Ret >= 0
+		// A call that never returned (its thread ended inside it),
+		// failed or whose out memory was not kept has no result to hand
+		// out.
+		done := c.Flags&format.Unfinished == 0 && c.Ret >= 0 && outKept(c)
 		if k := rtFdCall(name, c.Args, rtFds); k != 0 {
 			switch {
 			case k == rtCgroup && done:
@@ -478,6 +479,18 @@ func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
 		rank[s] = i
 	}
 	return rank
+}
+
+// outKept says whether the recording kept all a call wrote to memory
+// (not cut, not masked, readable).
+func outKept(c *format.Syscall) bool {
+	for i := range c.Mem {
+		r := &c.Mem[i]
+		if r.Dir == syscalls.Out && (r.Truncated() || r.Flags&(format.Redacted|format.Fault) != 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func isPoll(name string) bool {

@@ -136,8 +136,9 @@ func TestGoRuntimeChanged(t *testing.T) {
 // TestUnfinishedNotAGap: a call that never returned (a Go runtime
 // thread's clock read when another thread's exit_group ended it: common
 // since clock reads through the vDSO are calls) has an out buffer the
-// kernel never filled; it is not a gap that makes the trace refused,
-// while a finished call's cut buffer still is.
+// kernel never filled; it is not a gap that makes the trace refused
+// (nor is a cut buffer of a killed thread's last call), while a finished
+// call's cut buffer followed by more calls still is.
 func TestUnfinishedNotAGap(t *testing.T) {
 	nr, ok := syscalls.Number(syscalls.X86_64, "clock_gettime")
 	if !ok {
@@ -158,6 +159,14 @@ func TestUnfinishedNotAGap(t *testing.T) {
 		}
 		if err := w.Write(ev); err != nil {
 			t.Fatal(err)
+		}
+		if flags&format.Unfinished == 0 {
+			// The thread goes on (a call that was a killed thread's
+			// last is forgiven too: see forgiveLast).
+			nr, _ := syscalls.Number(syscalls.X86_64, "exit_group")
+			if err := w.Write(&format.Syscall{Head: format.Head{Seq: 2, Pid: 10, Tid: 10}, Arch: syscalls.X86_64, Nr: int32(nr), Flags: format.Unfinished}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)

@@ -14,6 +14,80 @@
 // by the recorded thread T' that T follows (the NewTask events' ParentTid,
 // in order). A non-leader execve takes the leader's id in both worlds.
 //
+// # Go programs
+//
+// A process image that is a Go program (its executable has Go build info;
+// detected at each exec) is replayed by what it does, not by which thread
+// does it (goruntime.go). The Go runtime runs goroutines on threads (Ms)
+// it creates, parks and wakes by timing, from whichever thread needs one,
+// and moves goroutines between them, so the per-thread matching above
+// diverged on every replay of even a 6-line program. Instead:
+//
+//   - The process's program calls, from all its recorded threads after
+//     the exec, form one stream in the order they were entered; every live
+//     thread of the process follows it, and a live call takes the first
+//     call of the stream not yet taken that it matches (same verification
+//     as above) and that waits for no earlier one: an earlier call not
+//     taken that names the same fd, or one that changes the process (exec,
+//     exit_group, clone of a process, kill, wait, chdir, rt_sigaction: the
+//     real calls of the policy below other than the fd table's), keeps it
+//     waiting (its call becomes sched_yield and is made again, as for the
+//     fd queue below; after 2 s it is compared with the first call not
+//     taken, a divergence if it does not match). So goroutines that work
+//     on different files may come in another order, goroutines that make
+//     the same calls are interchangeable, and what one goroutine does on
+//     one fd, or what comes before an exit, keeps its order: a changed
+//     write, a missing or an extra call is still a divergence.
+//   - Calls that take or free fd numbers are made one at a time, in an
+//     order where each finds its recorded fd free, worked out by a
+//     simulation (a traced call takes effect somewhere between its entry
+//     and exit stops, so neither entries nor returns alone give the
+//     kernel's order): an allocation as soon as its fd is free and the
+//     lower ones taken, a close under way as late as its exit, and of two
+//     allocations under way at the same time the lower fd first.
+//   - The runtime's own calls are not in the stream and are not verified:
+//     nanosleep (sysmon's and spinning Ms' usleep), gettid, sigaltstack
+//     and rt_sigprocmask (setting up an M; set_thread_area on 386), clone
+//     of a thread and a
+//     thread's exit, set_robust_list, rseq, SIGURG preemption (tgkill,
+//     addressed to the live process) and rt_sigreturn, restart_syscall of
+//     those, plus futex, sched_yield and the memory calls as for every
+//     program. They run for real, except those whose results the program
+//     could see, which get recorded results from per-process queues in
+//     recorded order: getpid (the recorded pid), reads of the monotonic
+//     clock (past the recorded ones: the last one plus the live time
+//     since), sched_getaffinity, and the rereads of the cgroup CPU limit
+//     (Go 1.25+ sysmon preads cpu.max or cpu.cfs_quota_us to update
+//     GOMAXPROCS).
+//   - The netpoller: epoll_pwait is the runtime's. A recorded one that
+//     returned I/O events is handed to a live one once the stream calls
+//     entered before it returned have been taken, with the live pollDesc
+//     pointers (learnt from the live epoll_ctl calls) in its events; other
+//     polls return no event (at once, or after at most 1 ms for a waiting
+//     one, run on the real epoll, where nothing is registered). The
+//     netpoller's wake-up eventfd (netpollBreak) is read and written in
+//     emulation. The runtime sets the netpoller up (epoll_create1,
+//     eventfd2, epoll_ctl) the first time it needs it, for a sleeping
+//     goroutine's timer at a timing-dependent point: a live set-up takes
+//     the recorded one wherever it is in the stream, or runs for real as
+//     the runtime's when the recording has none left.
+//   - A Go program that execs another program goes on as the recorded
+//     thread that made the execve.
+//   - Threads the runtime creates join the stream; a process created by a
+//     program call (os/exec's clone) follows the recorded child that call
+//     created, and is replayed as usual (as a Go process if it execs one).
+//
+// What still differs between replays of a Go program is what depends on
+// the runtime's thread timing without a system call. Chiefly: each M that
+// a thread creates consumes one number of that thread's random stream
+// (mrandinit), so a map's iteration order, which the main goroutine draws
+// from its thread's stream, depends on how many Ms the main thread
+// created before, which depends on when the other Ms went idle; the
+// monotonic clock a program reads (time.Since, a time.Now's m=) is the
+// next value of the process's queue, not its own recorded read. A
+// deterministic schedule (one thread at a time, in the recorded order)
+// would fix both.
+//
 // # Verification
 //
 // At every syscall entry of a live thread, the next recorded call of its
@@ -357,10 +431,9 @@
 // replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
 // CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
 // trapped, shared memory written by another process, the order in which
-// threads take locks or fill shared arrays. Go programs' runtime threads (sysmon, idle Ms) make
-// timing-dependent calls (nanosleep, and which thread the runtime
-// creates next), so they rarely replay; C programs whose threads race
-// for the order of their results diverge some of the time. Time read
+// threads take locks or fill shared arrays. Go programs are replayed as
+// streams (see Go programs above); C programs whose threads race for the
+// order of their results diverge some of the time. Time read
 // through the vDSO is replayed when the recording patched the vDSO
 // (tracer.Options.TrapVDSO, systr-record's default; the header says so),
 // and live otherwise. The content of mapped files changed by another

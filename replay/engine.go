@@ -373,7 +373,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	if lt.pool != nil {
-		defer e.goTook(lt)
+		defer e.goTook(c, lt)
 	}
 	if e.m.traced != nil && !e.m.traced.Match(c.Arch(), c.Nr()) {
 		e.warnOnce("untraced "+name, "gap: %s is not in the trace (recorded with -e trace=%s): it runs for real", name, e.m.hdr.Traced)

@@ -30,8 +30,9 @@ import (
 // info) is replayed as one stream: every live thread of the process
 // follows the same recorded sequence, the process's program calls from
 // all its recorded threads in the order they were entered, and each
-// program call a live thread makes is matched with the next one of that
-// sequence, from whatever thread. The runtime's own calls (goRuntimeCall)
+// program call a live thread makes, from whatever thread, is matched with
+// the first call of that sequence not yet taken that it matches and that
+// waits for no earlier one (goPick). The runtime's own calls (goRuntimeCall)
 // are not in the sequence: they run for real unverified, or get
 // recorded results the program could see (the monotonic clock, the CPU
 // set, the pid) from per-process queues in recorded order. Threads the
@@ -41,9 +42,10 @@ import (
 
 // goProc is a recorded Go process image replayed as one stream.
 type goProc struct {
-	pid    int32
-	stream *rthread // the program calls, from every thread, in entry order
-	next   int      // the next call of stream to be taken by a live thread
+	pid     int32
+	execSeq uint64   // the execve that started the image
+	stream  *rthread // the program calls, from every thread, in entry order
+	next    int      // the first call of stream no live thread has taken
 	// clocks and affinity are the recorded results of the runtime's
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
@@ -51,19 +53,60 @@ type goProc struct {
 	// taken marks the stream calls live threads have taken (next is the
 	// first one not taken).
 	taken []bool
-	// cgroupFds are the fds the runtime keeps on its cgroup's CPU limit
-	// files (recorded and live numbers are the same), and preads their
-	// recorded reads, by fd, in order.
-	cgroupFds map[int32]bool
-	preads    map[int32]*resultQueue
+	// rtFds are the runtime's own fds (recorded and live numbers are the
+	// same): those on its cgroup's CPU limit files, whose rereads (preads)
+	// get their recorded results by fd in order, and the eventfd that
+	// wakes the netpoller (netpollBreak), whose reads and writes are
+	// emulated.
+	rtFds  map[int32]rtFd
+	preads map[int32]*resultQueue
+	// breakOpen is the recorded eventfd2 that made the netpoller's
+	// eventfd, breakData the epoll data of its event.
+	breakOpen *format.Syscall
+	breakData uint64
+	// polls are the recorded netpoll results that carry I/O events (not
+	// just a wake-up), in order; due[k] is how many stream calls had been
+	// entered when polls[k] returned: it is handed to a live poll once
+	// those are taken.
+	polls []*format.Syscall
+	due   []int
+	poll  int
+	// pollData maps the epoll data of the recorded events (the runtime's
+	// pollDesc pointers) to the live ones, from the epoll_ctl calls.
+	pollData map[uint64]uint64
+	// since is when a live thread began to wait for calls its call
+	// depends on (goPick).
+	since map[*lthread]time.Time
+	// npInit are the recorded calls that set the netpoller up (the first
+	// epoll_create1, the wake-up eventfd2, its epoll_ctl): the runtime makes
+	// them the first time it needs the netpoller, which for a timer (a
+	// goroutine that sleeps) comes at a timing-dependent point. A live
+	// thread's set-up takes them wherever they are (goInit); if none is
+	// left (the recorded program never set it up) it runs for real as the
+	// runtime's (liveInit: how far; initBy: the thread). Only calls that
+	// take fd numbers after them wait for them (fdOrder).
+	npInit   map[*format.Syscall]bool
+	liveInit int
+	initBy   *lthread
+	// fdRank is the place of each stream call that takes or frees fd
+	// numbers in the order they are replayed (fdOrder).
+	fdRank map[*format.Syscall]int
 }
+
+// rtFd is what a runtime fd is.
+type rtFd uint8
+
+const (
+	rtCgroup rtFd = iota + 1
+	rtBreak
+)
 
 // resultQueue hands out recorded results of one kind in recorded order.
 type resultQueue struct {
 	calls []*format.Syscall
 	next  int
-	// ran out at (live) and the last value handed out, for extrapolating
-	// a clock past its recorded reads.
+	// outAt is when (live) the last recorded value was handed out, for
+	// extrapolating a clock past its recorded reads.
 	outAt time.Time
 }
 
@@ -78,18 +121,20 @@ func isGoBinary(path string) bool {
 	return f.Section(".go.buildinfo") != nil || f.Section(".note.go.buildid") != nil
 }
 
-// Clone flags.
 const (
-	cloneThread = 0x10000
-	clockMono   = 1 // CLOCK_MONOTONIC
-	sigURG      = 23
+	cloneThread = 0x10000 // CLONE_THREAD
+	clockMono   = 1       // CLOCK_MONOTONIC
+	sigURG      = 23      // SIGURG, the runtime's preemption signal
 )
 
 // goRuntimeCall says whether a call of a Go program is the runtime's own
 // (timing noise, how and when it makes and parks threads) rather than the
 // program's: the same test classifies the recorded calls and the live
-// ones. nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
-// rt_sigprocmask (setting up an M), clone of a thread, a thread's exit,
+// ones. restart_syscall (the kernel going on with a runtime call a signal
+// interrupted: the restart of a program call is matched as such),
+// nanosleep (usleep: sysmon, spinning Ms), gettid, sigaltstack and
+// rt_sigprocmask (setting up an M; set_thread_area too on 386), clone of
+// a thread, a thread's exit,
 // set_robust_list and rseq (cgo threads), SIGURG preemption (tgkill,
 // getpid to address it, rt_sigreturn from the handler), reads of the
 // monotonic clock (scheduling, timers, sysmon) and of the CPU set (the
@@ -97,8 +142,8 @@ const (
 // memory calls are unsequenced for every program.
 func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	switch name {
-	case "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
-		"set_robust_list", "rseq", "sched_getaffinity":
+	case "restart_syscall", "nanosleep", "gettid", "getpid", "sigaltstack", "rt_sigprocmask", "rt_sigreturn",
+		"set_robust_list", "rseq", "sched_getaffinity", "set_thread_area":
 		return true
 	case "exit":
 		return true
@@ -124,12 +169,31 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 	if lt == nil || lt.r == nil || lt.cur == nil {
 		return
 	}
-	lt.pool = nil
 	path := ev.Path
 	if path == "" {
 		path = fmt.Sprintf("/proc/%d/exe", ev.Pid)
 	}
-	if isGoBinary(path) {
+	isGo := isGoBinary(path)
+	if p := lt.pool; p != nil && !isGo {
+		// A Go program execs another program: the thread follows the
+		// recorded thread that made the execve, from the call after it.
+		for _, r := range e.m.byPid[p.pid] {
+			if i := slices.Index(r.calls, lt.cur); i >= 0 {
+				lt.r, lt.idx, lt.curIdx = r, i+1, i
+				e.follow[r] = lt
+				break
+			}
+		}
+		// The stream kept its own order of fd numbers: the process's fd
+		// queue goes on after the exec.
+		if q := e.m.fdQueues[p.pid]; q != nil {
+			for q.next < len(q.seqs) && q.seqs[q.next] <= lt.cur.Seq {
+				q.next++
+			}
+		}
+	}
+	lt.pool = nil
+	if isGo {
 		lt.goExec = lt.cur
 	}
 }
@@ -138,9 +202,11 @@ func (e *engine) goExec(ev tracer.ExecEvent) {
 // execve call exec started: the calls after it, up to its next successful
 // exec, without the runtime's.
 func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
-	p := &goProc{pid: pid, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
-		cgroupFds: map[int32]bool{}, preads: map[int32]*resultQueue{}}
-	rtFds := map[int32]bool{} // the runtime's cgroup fds, as the recorded calls go
+	p := &goProc{pid: pid, execSeq: exec.Seq, clocks: map[uint64]*resultQueue{}, affinity: &resultQueue{},
+		rtFds: map[int32]rtFd{}, preads: map[int32]*resultQueue{}, pollData: map[uint64]uint64{}, since: map[*lthread]time.Time{},
+		npInit: map[*format.Syscall]bool{}}
+	rtFds := map[int32]rtFd{} // the runtime's fds, as the recorded calls go
+	epollMade := false
 	s := &rthread{pid: pid, tid: pid}
 	type owned struct {
 		c   *format.Syscall
@@ -176,14 +242,39 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			continue
 		}
 		name := syscalls.Name(c.Arch, int(c.Nr))
-		if isCgroupOpen(c) {
-			rtFds[int32(c.Ret)] = true
+		if unsequenced[name] {
+			continue // (a restarted futex the loader kept)
 		}
-		if cgroupFdCall(name, c.Args, rtFds) {
-			switch name {
-			case "close":
-				delete(rtFds, int32(c.Args[0]))
-			case "pread64", "read":
+		switch {
+		case isCgroupOpen(c):
+			rtFds[int32(c.Ret)] = rtCgroup
+		case name == "epoll_create1" || name == "epoll_create":
+			if !epollMade {
+				p.npInit[c] = true
+			}
+			epollMade = true
+		case name == "eventfd2" && epollMade && p.breakOpen == nil && c.Ret >= 0:
+			p.breakOpen = c
+			p.npInit[c] = true
+			rtFds[int32(c.Ret)] = rtBreak
+		case name == "epoll_ctl" && p.breakOpen != nil && int32(c.Args[2]) == int32(p.breakOpen.Ret) && c.Args[1] == 1:
+			p.npInit[c] = true
+			if reg := c.Region(3, syscalls.In); reg != nil {
+				if _, d, ok := epollEvent(c.Arch, reg.Data, 0); ok {
+					p.breakData = d
+				}
+			}
+		}
+		if name == "close" {
+			delete(rtFds, int32(c.Args[0])) // (a close stays in the stream: it frees an fd number)
+		}
+		// A call that never returned (its thread ended inside it),
+		// failed or whose out memory was not kept has no result to hand
+		// out.
+		done := c.Flags&format.Unfinished == 0 && c.Ret >= 0 && outKept(c)
+		if k := rtFdCall(name, c.Args, rtFds); k != 0 {
+			switch {
+			case k == rtCgroup && done:
 				fd := int32(c.Args[0])
 				if p.preads[fd] == nil {
 					p.preads[fd] = &resultQueue{}
@@ -192,16 +283,23 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			}
 			continue
 		}
+		if isPoll(name) {
+			if done && c.Ret > 0 && p.ioEvents(c) {
+				p.polls = append(p.polls, c)
+			}
+			continue
+		}
 		if goRuntimeCall(c.Arch, name, c.Args) {
-			switch name {
-			case "clock_gettime", "clock_gettime64":
+			switch {
+			case !done:
+			case name == "clock_gettime" || name == "clock_gettime64":
 				q := p.clocks[c.Args[0]]
 				if q == nil {
 					q = &resultQueue{}
 					p.clocks[c.Args[0]] = q
 				}
 				q.calls = append(q.calls, c)
-			case "sched_getaffinity":
+			case name == "sched_getaffinity":
 				p.affinity.calls = append(p.affinity.calls, c)
 			}
 			// A signal recorded after a runtime call comes after the
@@ -232,7 +330,202 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	}
 	p.stream = s
 	p.taken = make([]bool, len(s.calls))
+	p.fdRank = fdOrder(s.calls)
+	for _, ev := range p.polls {
+		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
+		p.due = append(p.due, n)
+	}
 	return p
+}
+
+// fdOrder orders the calls of a Go process that take or free fd numbers
+// (their stream positions) so that each allocation gets the fd it got when
+// recorded: the lowest free one. A traced call takes effect somewhere
+// between its entry and its exit stop (the tracer resumes it some time
+// after its entry), so neither the order of entries nor that of returns
+// is the kernel's. The calls are placed by a simulation in the order of
+// entries: an allocation is placed as soon as its fd is free and every
+// lower fd taken (a close under way that frees its fd is placed first); a
+// close is placed as late as it can be, when its exit comes (had it freed
+// its fd earlier, an allocation under way would have got it); then of two
+// allocations under way at the same time, the lower fd first.
+func fdOrder(calls []*format.Syscall) map[*format.Syscall]int {
+	var ops []*format.Syscall
+	for _, s := range calls {
+		if isFdOp(s) {
+			ops = append(ops, s)
+		}
+	}
+	rank := map[*format.Syscall]int{}
+	// state: true held, false freed; fds never seen are held (inherited)
+	// as lower fds, and free as the one an allocation gets.
+	state := map[int64]bool{}
+	free := func(fd int64) bool { v, ok := state[fd]; return ok && !v }
+	valid := func(s *format.Syscall) bool {
+		fd, ok := allocated(s)
+		if !ok {
+			return true
+		}
+		if v, seen := state[fd]; seen && v {
+			return false
+		}
+		for y := range state {
+			if y < fd && free(y) {
+				return false
+			}
+		}
+		return true
+	}
+	emit := func(s *format.Syscall) {
+		rank[s] = len(rank)
+		switch syscalls.Name(s.Arch, int(s.Nr)) {
+		case "close":
+			state[int64(int32(s.Args[0]))] = false
+			return
+		case "close_range":
+			for fd := range state {
+				if fd >= int64(uint32(s.Args[0])) && fd <= int64(uint32(s.Args[1])) && s.Args[2]&4 == 0 {
+					state[fd] = false
+				}
+			}
+			return
+		}
+		if fd, ok := allocated(s); ok {
+			state[fd] = true
+		}
+		if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil && spec.Ret == syscalls.KindFd && s.Ret >= 0 {
+			state[s.Ret] = true
+		}
+		if name := syscalls.Name(s.Arch, int(s.Nr)); name == "pipe" || name == "pipe2" || name == "socketpair" {
+			for _, fd := range fdsOf(s) {
+				state[int64(fd)] = true
+			}
+		}
+	}
+	var pending []*format.Syscall // entered, not placed
+	place := func(i int) {
+		s := pending[i]
+		pending = slices.Delete(pending, i, i+1)
+		emit(s)
+	}
+	// settle places the allocations that can be: those valid now, or made
+	// valid by placing the close under way of the fd they got.
+	settle := func() {
+		for again := true; again; {
+			again = false
+			for i, s := range pending {
+				fd, ok := allocated(s)
+				if !ok {
+					continue
+				}
+				if valid(s) {
+					place(i)
+					again = true
+					break
+				}
+				if v, seen := state[fd]; seen && v {
+					for k, q := range pending {
+						if syscalls.Name(q.Arch, int(q.Nr)) == "close" && int64(int32(q.Args[0])) == fd {
+							place(k)
+							again = true
+							break
+						}
+					}
+					if again {
+						break
+					}
+				}
+			}
+		}
+	}
+	exit := func(s *format.Syscall) int64 {
+		if s.Exit == 0 {
+			return 1<<63 - 1
+		}
+		return s.Exit
+	}
+	// due places, in order of exits, what must have taken effect by t.
+	due := func(t int64) {
+		for {
+			k := -1
+			for i, s := range pending {
+				if exit(s) <= t && (k < 0 || exit(s) < exit(pending[k])) {
+					k = i
+				}
+			}
+			if k < 0 {
+				return
+			}
+			place(k)
+			settle()
+		}
+	}
+	for _, s := range ops {
+		due(s.Time)
+		pending = append(pending, s)
+		settle()
+	}
+	due(1<<63 - 1)
+	// Two allocations under way at the same time: the lower fd was taken
+	// first (fds never seen count as taken above), as the fd queue
+	// orders them.
+	order := make([]*format.Syscall, len(rank))
+	for s, i := range rank {
+		order[i] = s
+	}
+	(&fdQueue{ops: order}).order()
+	for i, s := range order {
+		rank[s] = i
+	}
+	return rank
+}
+
+// outKept says whether the recording kept all a call wrote to memory
+// (not cut, not masked, readable).
+func outKept(c *format.Syscall) bool {
+	for i := range c.Mem {
+		r := &c.Mem[i]
+		if r.Dir == syscalls.Out && (r.Truncated() || r.Flags&(format.Redacted|format.Fault) != 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPoll(name string) bool {
+	return name == "epoll_pwait" || name == "epoll_wait" || name == "epoll_pwait2"
+}
+
+// epollEvent decodes event k of an epoll_event array (packed on x86).
+func epollEvent(a syscalls.Arch, b []byte, k int) (events uint32, data uint64, ok bool) {
+	size, off := 12, 4
+	if a == syscalls.ARM64 {
+		size, off = 16, 8
+	}
+	if len(b) < (k+1)*size {
+		return 0, 0, false
+	}
+	e := b[k*size:]
+	return binary.LittleEndian.Uint32(e), binary.LittleEndian.Uint64(e[off:]), true
+}
+
+// ioEvents says whether a recorded netpoll result has an event that is
+// not the netpoller's wake-up.
+func (p *goProc) ioEvents(c *format.Syscall) bool {
+	reg := c.Region(1, syscalls.Out)
+	if reg == nil {
+		return false
+	}
+	for k := 0; k < int(c.Ret); k++ {
+		_, d, ok := epollEvent(c.Arch, reg.Data, k)
+		if !ok {
+			return false
+		}
+		if p.breakOpen == nil || d != p.breakData {
+			return true
+		}
+	}
+	return false
 }
 
 // isCgroupOpen says whether a recorded call opened one of the cgroup
@@ -257,55 +550,78 @@ func isCgroupOpen(c *format.Syscall) bool {
 	return false
 }
 
-// cgroupFdCall says whether a call reads or closes one of the runtime's
-// cgroup fds.
-func cgroupFdCall(name string, args [6]uint64, fds map[int32]bool) bool {
+// rtFdCall says whether a call reads or writes one of the runtime's fds,
+// and which.
+func rtFdCall(name string, args [6]uint64, fds map[int32]rtFd) rtFd {
 	switch name {
-	case "pread64", "read", "close":
+	case "pread64", "read", "write":
 		return fds[int32(args[0])]
+	}
+	return 0
+}
+
+// goPick chooses the stream call a live program call takes: the first
+// one not taken that it matches and that waits for no other (goWait);
+// failing that, the first one it matches, and hold: it must wait. -1:
+// none matches (the first call not taken is compared: a divergence).
+// Goroutines that make the same calls are interchangeable: a live call
+// may take the recorded call of another goroutine.
+func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
+	calls := p.stream.calls
+	first := -1
+	for j := p.next; j < len(calls); j++ {
+		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
+			continue
+		}
+		if !e.goWait(lt, p, j) {
+			return j, false
+		}
+		if first < 0 {
+			first = j
+		}
+	}
+	return first, first >= 0
+}
+
+// goWait says whether stream call j must wait: for an earlier call not
+// taken that it depends on (goDepends) or, if it takes or frees fd
+// numbers, for those that come before it in fdOrder and for one under
+// way (one at a time, so that the kernel hands out the recorded ones).
+func (e *engine) goWait(lt *lthread, p *goProc, j int) bool {
+	calls := p.stream.calls
+	for i := p.next; i < j; i++ {
+		if !p.taken[i] && !p.npInit[calls[i]] && goDepends(calls[i], calls[j]) {
+			return true
+		}
+	}
+	r, ok := p.fdRank[calls[j]]
+	if !ok {
+		return false
+	}
+	for i := range calls { // (from 0: p.next passes the netpoller's set-up)
+		if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
+			return true
+		}
+	}
+	for _, o := range e.threads {
+		if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
+			return true
+		}
 	}
 	return false
 }
 
-// pick chooses the stream call a live program call takes: the first one
-// not taken that it matches, if no earlier call not taken must come
-// before it (goDepends). hold: it must wait for such a call. -1: none
-// matches (the head is compared, a divergence).
-func (e *engine) goPick(c *tracer.Call, lt *lthread, p *goProc) (j int, hold bool) {
-	calls := p.stream.calls
-	for j = p.next; j < len(calls) && j < p.next+goWindow; j++ {
-		if p.taken[j] || e.verify(c, lt, calls[j], lt.spec) != "" {
-			continue
-		}
-		for i := p.next; i < j; i++ {
-			if !p.taken[i] && goDepends(calls[i], calls[j]) {
-				return j, true
-			}
-		}
-		return j, false
-	}
-	return -1, false
-}
-
-// goWindow bounds how far ahead of the first call not taken a live call
-// is looked for.
-const goWindow = 256
-
 // goDepends says whether recorded call b of a Go process must come after
-// the earlier call a: both touch the same fd (or a makes or frees the fd
-// b uses), both take or free fd numbers (the kernel hands out the lowest
-// free one), or either changes the process (exec, exit, signals, child
+// the earlier call a: both name the same fd in their arguments, or either changes the process (exec, exit, signals, child
 // processes, its credentials, directory or handlers): the calls of
 // different goroutines on different resources may come in another order.
+// (Calls that take or free fd numbers also keep fdOrder: see goWait.)
 func goDepends(a, b *format.Syscall) bool {
 	na, nb := syscalls.Name(a.Arch, int(a.Nr)), syscalls.Name(b.Arch, int(b.Nr))
 	if goStrict(na) || goStrict(nb) {
 		return true
 	}
-	if isFdOp(a) && isFdOp(b) {
-		return true
-	}
-	fa, fb := fdsOf(a), fdsOf(b)
+	fa, fb := argFds(a), argFds(b)
 	for _, x := range fa {
 		if slices.Contains(fb, x) {
 			return true
@@ -326,6 +642,27 @@ func goStrict(name string) bool {
 		return false
 	}
 	return true
+}
+
+// argFds lists the fds a recorded call's arguments name (what it takes is
+// ordered by fdOrder). epoll_ctl names the fd it registers: the
+// registrations of different fds on the netpoller's epoll do not depend
+// on each other.
+func argFds(s *format.Syscall) []int32 {
+	if syscalls.Name(s.Arch, int(s.Nr)) == "epoll_ctl" {
+		return []int32{int32(s.Args[2])}
+	}
+	spec := syscalls.Lookup(s.Arch, int(s.Nr))
+	if spec == nil {
+		return nil
+	}
+	var fds []int32
+	for i, g := range spec.Args {
+		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
+			fds = append(fds, int32(s.Args[i]))
+		}
+	}
+	return fds
 }
 
 // fdsOf lists the fds a recorded call uses, takes or frees.
@@ -378,18 +715,24 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	if p == nil {
 		return false
 	}
-	if cgroupFdCall(lt.name, lt.args, p.cgroupFds) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
+	if lt.restarting && lt.idx < len(lt.r.calls) && (lt.name == "restart_syscall" || int32(c.Nr()) == lt.r.calls[lt.idx].Nr) {
+		return false // the kernel restarts the program call (see entry)
+	}
+	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
 		e.goRuntime(c, lt, p)
 		return true
 	}
-	if lt.restarting {
+	if done, take := e.goInit(c, lt, p); done {
+		return true
+	} else if take >= 0 {
+		lt.idx = take
 		return false
 	}
 	j, hold := e.goPick(c, lt, p)
-	if hold && e.hold(c, lt, "the process's calls recorded before it (another goroutine's)", nil) {
+	if hold && e.goHold(c, lt, p, "the process's calls recorded before it (another goroutine's)") {
 		return true
 	}
-	lt.delayed = time.Time{}
+	delete(p.since, lt)
 	if j < 0 || hold {
 		j = p.next // no match (or it waited too long): compared with the first call not taken
 	}
@@ -397,9 +740,83 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	return false
 }
 
+// goHoldLimit bounds how long a Go program's call waits for calls of
+// other goroutines recorded before it (as long as the fd queue's waits):
+// then it is compared with the first call not taken, a divergence if the
+// program does something else than recorded (which is then reported that
+// much later).
+const goHoldLimit = delayLimit
+
+// goHold holds a Go program's call (hold: made again later) while it waits
+// for what, up to goHoldLimit (false: waited enough, it goes on).
+func (e *engine) goHold(c *tracer.Call, lt *lthread, p *goProc, what string) bool {
+	now := time.Now()
+	since, ok := p.since[lt]
+	if !ok {
+		p.since[lt] = now
+	} else if now.Sub(since) > goHoldLimit {
+		e.warn("thread %s: %s waited %v for %s: going on", lt.r.name(), lt.name, goHoldLimit, what)
+		delete(p.since, lt)
+		return false
+	}
+	// hold's own limit (lt.delayed, the fd queue's) does not apply.
+	saved := lt.delayed
+	lt.delayed = time.Time{}
+	held := e.hold(c, lt, what, nil)
+	lt.delayed = saved
+	return held
+}
+
+// goInit places a live call that sets the netpoller up (npInit): the
+// recorded one of the same kind not taken yet, wherever it is in the
+// stream (take; it still waits for the calls before it in fdOrder), or,
+// when there is none, the runtime's own, run for real (done). An fd-taking
+// call waits (done: held) while another is under way.
+func (e *engine) goInit(c *tracer.Call, lt *lthread, p *goProc) (done bool, take int) {
+	var step int
+	switch {
+	case lt.name == "epoll_create1" && p.liveInit == 0:
+		step = 1
+	case lt.name == "eventfd2" && p.liveInit == 1 && p.initBy == lt:
+		step = 2
+	case lt.name == "epoll_ctl" && p.liveInit == 2 && p.initBy == lt && lt.args[1] == 1:
+		step = 3
+	default:
+		return false, -1
+	}
+	for i, s := range p.stream.calls {
+		if p.npInit[s] && !p.taken[i] && s.Nr == int32(c.Nr()) {
+			// The recorded one: it keeps the order of fd numbers.
+			if e.goWait(lt, p, i) && e.goHold(c, lt, p, "its turn to take fds") {
+				return true, -1
+			}
+			delete(p.since, lt)
+			p.liveInit, p.initBy = step, lt
+			return false, i // verified and run as the stream's
+		}
+	}
+	if step < 3 {
+		for _, o := range e.threads {
+			if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
+				if e.goHold(c, lt, p, "another call that takes fds") {
+					return true, -1
+				}
+				break
+			}
+		}
+	}
+	p.liveInit, p.initBy = step, lt
+	if step == 3 {
+		p.rtFds[int32(lt.args[2])] = rtBreak
+	}
+	lt.unseq, lt.mode = true, modeReal
+	e.res.Real++
+	return true, -1
+}
+
 // goTook, at the end of a program call's entry, moves the stream past
 // the call the thread took (if it took one).
-func (e *engine) goTook(lt *lthread) {
+func (e *engine) goTook(c *tracer.Call, lt *lthread) {
 	p := lt.pool
 	if p == nil {
 		return
@@ -409,10 +826,27 @@ func (e *engine) goTook(lt *lthread) {
 		return
 	}
 	p.taken[lt.curIdx] = true
-	if isCgroupOpen(rec) {
-		p.cgroupFds[int32(rec.Ret)] = true
+	switch {
+	case lt.name == "close":
+		delete(p.rtFds, int32(lt.args[0]))
+	case isCgroupOpen(rec):
+		p.rtFds[int32(rec.Ret)] = rtCgroup
+	case rec == p.breakOpen:
+		p.rtFds[int32(rec.Ret)] = rtBreak
+	case lt.name == "epoll_ctl" && (lt.args[1] == 1 || lt.args[1] == 3): // ADD, MOD
+		// The recorded events carry the recorded pollDesc pointers:
+		// the live ones are what this live call registers.
+		if reg := rec.Region(3, syscalls.In); reg != nil {
+			_, rd, ok := epollEvent(rec.Arch, reg.Data, 0)
+			live := make([]byte, len(reg.Data))
+			if n, _ := c.ReadMem(ptr(c.Arch(), lt.args[3]), live); ok && n == len(live) {
+				if _, ld, ok := epollEvent(c.Arch(), live, 0); ok {
+					p.pollData[rd] = ld
+				}
+			}
+		}
 	}
-	for p.next < len(p.taken) && p.taken[p.next] {
+	for p.next < len(p.taken) && (p.taken[p.next] || p.npInit[p.stream.calls[p.next]]) {
 		p.next++
 	}
 }
@@ -445,12 +879,26 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 			writeOut(c, lt.spec, rec, lt.args)
 			return
 		}
-	case "pread64", "read", "close":
-		if lt.name == "close" {
-			delete(p.cgroupFds, int32(lt.args[0]))
-			break
+	case "epoll_pwait", "epoll_wait", "epoll_pwait2":
+		if e.goPoll(c, lt, p) {
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			return
 		}
-		if q := p.preads[int32(lt.args[0])]; q != nil && len(q.calls) > 0 {
+	case "pread64", "read", "write":
+		fd := int32(lt.args[0])
+		if p.rtFds[fd] == rtBreak {
+			// The netpoller's wake-up: 8 bytes (a count of 1) written
+			// or read.
+			lt.mode = modeEmulate
+			e.res.Emulated++
+			_ = c.Skip(8)
+			if lt.name == "read" {
+				_ = c.WriteMem(ptr(c.Arch(), lt.args[1]), []byte{1, 0, 0, 0, 0, 0, 0, 0})
+			}
+			return
+		}
+		if q := p.preads[fd]; q != nil && len(q.calls) > 0 {
 			rec := q.calls[min(q.next, len(q.calls)-1)]
 			q.next++
 			lt.mode = modeEmulate
@@ -467,6 +915,50 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 	}
 	lt.mode = modeReal
 	e.res.Real++
+}
+
+// goPoll answers a netpoll (epoll_pwait) of a Go process. The recorded
+// polls that returned I/O events are handed out in order, each once the
+// stream calls entered before it returned have been taken, with the live
+// pollDesc pointers in their data. Other polls return no event: at once
+// for a poll without timeout, after at most 1 ms for a waiting one (run
+// for real on an epoll that has nothing registered: epoll_ctl is
+// emulated), so that the runtime rechecks its timers and queues.
+func (e *engine) goPoll(c *tracer.Call, lt *lthread, p *goProc) bool {
+	if p.poll < len(p.polls) && p.next >= p.due[p.poll] {
+		rec := p.polls[p.poll]
+		p.poll++
+		reg := rec.Region(1, syscalls.Out)
+		if reg == nil {
+			return false
+		}
+		data := slices.Clone(reg.Data)
+		size, off := 12, 4
+		if c.Arch() == syscalls.ARM64 {
+			size, off = 16, 8
+		}
+		n := min(int(rec.Ret), len(data)/size, int(int32(lt.args[2])))
+		for k := range n {
+			d := binary.LittleEndian.Uint64(data[k*size+off:])
+			if l, ok := p.pollData[d]; ok {
+				binary.LittleEndian.PutUint64(data[k*size+off:], l)
+			}
+		}
+		if err := c.Skip(int64(n)); err != nil {
+			return false
+		}
+		_ = c.WriteMem(ptr(c.Arch(), lt.args[1]), data[:n*size])
+		return true
+	}
+	timeout := int32(lt.args[3])
+	if timeout == 0 || lt.name == "epoll_pwait2" {
+		_ = c.Skip(0)
+		return true
+	}
+	if timeout < 0 || timeout > 1 {
+		_ = c.Set(tracer.SetArg(3, 1))
+	}
+	return false
 }
 
 // goClock gives a read of the monotonic clock the next recorded value;

@@ -199,6 +199,7 @@ func load(r *format.Reader) (*model, error) {
 	for _, q := range m.fdQueues {
 		q.order()
 	}
+	m.forgiveLast()
 	if err := r.Truncated(); err != nil {
 		m.truncated = err
 		m.gap(nil, fmt.Sprintf("the trace file is cut short: %v", err))
@@ -347,9 +348,39 @@ func (m *model) flushRestart(t *rthread) {
 	}
 }
 
+// forgiveLast drops the gaps of calls that were the last of a thread that
+// was ended from outside (another thread's exit_group, a signal): its out
+// memory, never read by what followed, may not have been capturable (a Go
+// runtime thread's clock read as its process exits).
+func (m *model) forgiveLast() {
+	for _, ts := range m.byPid {
+		for _, t := range ts {
+			if len(t.calls) == 0 || !t.killed() {
+				continue
+			}
+			last := t.calls[len(t.calls)-1]
+			why, ok := m.gaps[last]
+			if !ok {
+				continue
+			}
+			delete(m.gaps, last)
+			m.nGaps--
+			if i := slices.Index(m.reasons, why); i >= 0 {
+				m.reasons = slices.Delete(m.reasons, i, i+1)
+			}
+		}
+	}
+}
+
 // noteGaps records the data a call lacks for emulation: out memory cut
 // by the capture limit, masked or unreadable.
 func (m *model) noteGaps(s *format.Syscall) {
+	if s.Flags&format.Unfinished != 0 {
+		// Never returned (its thread was ended inside it, such as a Go
+		// runtime thread's clock read at exit_group): it blocks at
+		// replay, its out memory is never written.
+		return
+	}
 	for i := range s.Mem {
 		reg := &s.Mem[i]
 		if reg.Dir != syscalls.Out || reg.Arg < 0 && reg.Field == format.CopiedField {

@@ -1,0 +1,182 @@
+package replay_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/record"
+	"github.com/systr/systr/replay"
+	"github.com/systr/systr/syscalls"
+)
+
+// TestGoRuntime replays Go programs again and again: their runtime
+// threads (sysmon, idle Ms, GC workers) make timing-dependent calls and
+// are created by whichever thread needs one, so a replay that matched
+// threads by creation order and calls thread by thread diverged on every
+// run (0 of 10 for each mode). A Go process is replayed as one stream
+// (goruntime.go): 10 replays of 10 identical (3 with -short). exec reads
+// its child's output from a pipe through the netpoller (epoll_pwait's
+// recorded events handed out in place); a signal interrupts its wait
+// for the child now and then (the handler's rt_sigreturn comes before the
+// restarted wait). execve becomes /bin/echo while goroutines sleep, and
+// gosignals waits for a signal it sent itself with a timer running: the
+// runtime sets its netpoller up for a sleeping goroutine's timer at a
+// timing-dependent point (before or after the exec or the signal), which
+// replay takes wherever it comes.
+func TestGoRuntime(t *testing.T) {
+	prog := testprog.Go(t, "goruntime", "")
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, []byte("twelve bytes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 10
+	if testing.Short() {
+		n = 3
+	}
+	for _, args := range [][]string{{"chans"}, {"files", file}, {"sleep"}, {"exec"}, {"execve"}} {
+		t.Run(args[0], func(t *testing.T) {
+			rec := recordRun(t, nil, append([]string{prog}, args...)...)
+			if !strings.HasPrefix(rec.stdout, "go\n") && args[0] != "execve" || strings.Count(rec.stdout, "\n") < 2 {
+				t.Fatalf("recording printed %q", rec.stdout)
+			}
+			for range n {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		})
+	}
+	t.Run("386", func(t *testing.T) {
+		// A 32-bit Go program: set_thread_area sets each M up, the clock
+		// is read with 32-bit timespecs, the netpoller uses epoll_wait.
+		if runtime.GOARCH != "amd64" {
+			t.Skip("i386 programs run on amd64 only")
+		}
+		prog := testprog.Go(t, "goruntime", "386")
+		for _, args := range [][]string{{"chans"}, {"files", file}} {
+			rec := recordRun(t, nil, append([]string{prog}, args...)...)
+			for range n {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		}
+	})
+	t.Run("gosignals", func(t *testing.T) {
+		rec := recordRun(t, nil, testprog.Go(t, "gosignals", ""))
+		for range n {
+			same(t, rec, run(t, rec.path, nil))
+		}
+	})
+}
+
+// TestGoRuntimeMap: a Go program printing a map. The map's hash seed
+// comes from AT_RANDOM (recorded and written back at replay, when the
+// format has it), and its iteration start from the random stream of the
+// thread that runs the main goroutine, which every M that thread creates
+// takes a number from: how many Ms the main thread creates before the
+// map depends on when the other Ms went idle, which replay does not
+// reproduce (no deterministic schedule yet). A replay either prints the
+// recorded order or diverges at the first map line (reported, never a
+// hang or another divergence); the test is skipped, with the count, when
+// not every replay was identical.
+func TestGoRuntimeMap(t *testing.T) {
+	if _, ok := reflect.TypeOf(format.Exec{}).FieldByName("Random"); !ok {
+		t.Skip("AT_RANDOM is not recorded (format.Exec has no Random): a map's order differs at replay")
+	}
+	prog := testprog.Go(t, "goruntime", "")
+	n := 10
+	if testing.Short() {
+		n = 3
+	}
+	rec := recordRun(t, nil, prog, "map")
+	if strings.Count(rec.stdout, "\n") != 9 {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	mapLine := regexp.MustCompile(`^write\(1, "[a-h] [1-8]\\n", 4\)`)
+	identical := 0
+	for range n {
+		r := run(t, rec.path, nil)
+		var d *replay.Divergence
+		if errors.As(r.err, &d) && mapLine.MatchString(d.Expected) && strings.HasPrefix(d.Reason, "buf differs") {
+			continue // another iteration start
+		}
+		same(t, rec, r)
+		identical++
+	}
+	if identical < n {
+		t.Skipf("%d of %d replays identical; the others started the map's iteration elsewhere (the main thread created another number of Ms before it)", identical, n)
+	}
+}
+
+// TestGoRuntimeChanged: replaying a Go program as a stream does not hide
+// what the program does differently: the same program whose first write
+// is another word (its environment changed) diverges at that write.
+func TestGoRuntimeChanged(t *testing.T) {
+	prog := testprog.Go(t, "goruntime", "")
+	rec := recordRun(t, nil, prog, "chans")
+	env := append(os.Environ(), "GORUNTIME_WORD=changed")
+	r := run(t, rec.path, &replay.Options{Env: env})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) {
+		t.Fatalf("replay with another word: %v (want a divergence); stdout %q", r.err, r.stdout)
+	}
+	if !strings.Contains(d.Expected, `write(1, "go\n"`) || !strings.Contains(d.Actual, `"changed\n"`) {
+		t.Errorf("divergence at the wrong place: %v", d)
+	}
+	if r.res.Status.Signal == 0 {
+		t.Errorf("the program was not stopped: %+v", r.res.Status)
+	}
+}
+
+// TestUnfinishedNotAGap: a call that never returned (a Go runtime
+// thread's clock read when another thread's exit_group ended it: common
+// since clock reads through the vDSO are calls) has an out buffer the
+// kernel never filled; it is not a gap that makes the trace refused
+// (nor is a cut buffer of a killed thread's last call), while a finished
+// call's cut buffer followed by more calls still is.
+func TestUnfinishedNotAGap(t *testing.T) {
+	nr, ok := syscalls.Number(syscalls.X86_64, "clock_gettime")
+	if !ok {
+		t.Fatal("no clock_gettime")
+	}
+	write := func(flags format.SyscallFlags) string {
+		path := filepath.Join(t.TempDir(), "t.sctr")
+		argv := []string{"/bin/true"}
+		w, err := format.Create(path, record.Header(argv, "/", os.Environ(), nil, record.Options{}), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := &format.Syscall{Head: format.Head{Seq: 1, Pid: 10, Tid: 10}, Arch: syscalls.X86_64, Nr: int32(nr),
+			Args: [6]uint64{1, 0x1000}, Flags: flags,
+			Mem: []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x1000, Len: 16}}}
+		if flags&format.Unfinished == 0 {
+			ev.Exit = 1
+		}
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+		if flags&format.Unfinished == 0 {
+			// The thread goes on (a call that was a killed thread's
+			// last is forgiven too: see forgiveLast).
+			nr, _ := syscalls.Number(syscalls.X86_64, "exit_group")
+			if err := w.Write(&format.Syscall{Head: format.Head{Seq: 2, Pid: 10, Tid: 10}, Arch: syscalls.X86_64, Nr: int32(nr), Flags: format.Unfinished}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	if err := checkErr(t, write(format.Unfinished), nil); err != nil {
+		t.Errorf("unfinished clock_gettime without its out buffer: %v, want no gap", err)
+	}
+	if err := checkErr(t, write(0), nil); !errors.Is(err, replay.ErrIncomplete) {
+		t.Errorf("finished clock_gettime without its out buffer: %v, want %v", err, replay.ErrIncomplete)
+	}
+}

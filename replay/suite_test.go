@@ -18,7 +18,9 @@ import (
 // do not replay identically yet, with the cause (issue 14). The
 // coordinator removes an entry when the fix lands: a listed program that
 // replays identically 3 times out of 3 fails the test, so that the table
-// stays true. A listed program that diverges is logged, not failed.
+// stays true, unless its cause starts with "intermittent" (a race that
+// shows in some runs only). A listed program that diverges is logged, not
+// failed.
 var knownDivergent = map[string]string{
 	// interrupted calls: what the kernel wrote for EINTR is not recorded
 	"nanosleep_eintr":       "nanosleep's remaining time after EINTR not recorded/restored",
@@ -38,6 +40,7 @@ var knownDivergent = map[string]string{
 	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
 	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
 	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
+	"kill_children":  "intermittent: the parent's getpgid poll is emulated, so its kill(-pgrp) can run before the live child's setpgid (ESRCH); a signal to a group is not held back like one to a pid",
 	// outputs through pointers the catalogue does not know
 	"fcntl_lock":  "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
 	"pipes":       "ioctl FIONREAD's int result not recorded/restored",
@@ -80,6 +83,8 @@ func TestSyscallSuite(t *testing.T) {
 			results[short] = res
 			cause, known := knownDivergent[short]
 			switch {
+			case res == "" && known && strings.HasPrefix(cause, "intermittent"):
+				t.Logf("identical this time; known intermittent: %s", cause)
 			case res == "" && known:
 				t.Errorf("replays identically %d/%d now: remove it from knownDivergent (%s)", suiteReplays, suiteReplays, cause)
 			case res == "":

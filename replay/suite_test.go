@@ -41,6 +41,12 @@ var knownDivergent = map[string]string{
 	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
 	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
 	"kill_children":  "intermittent: the parent's getpgid poll is emulated, so its kill(-pgrp) can run before the live child's setpgid (ESRCH); a signal to a group is not held back like one to a pid",
+	// processes that wait for each other through a pipe: the read is
+	// emulated (it returns at once), so the reader no longer waits for
+	// the writer, and what depends on their order differs
+	"pgrp_session": "intermittent: the child's read of the parent's pipe is emulated, so it prints before the parent's lines",
+	"orphan":       "intermittent: the child's read (EOF once the parent is gone) is emulated, so it prints before the parent",
+	"waitid":       "intermittent: the child's read of the parent's pipe is emulated, so it can exit before the parent's real waitid(WCONTINUED), which then fails with ECHILD",
 	// outputs through pointers the catalogue does not know
 	"fcntl_lock":  "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
 	"pipes":       "ioctl FIONREAD's int result not recorded/restored",

@@ -27,7 +27,7 @@ var knownDivergent = map[string]string{
 	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
 	"select":                "select's timeout written back at EINTR not recorded/restored",
 	// siginfo: the recorded one must be seen, pids translated
-	"sig_siginfo":   "a handler's siginfo si_pid is the live pid (getpid says the recorded one)",
+	"sig_siginfo":   "a handler's siginfo si_pid is the live pid (getpid says the recorded one); with defects' siginfo fix: a signal sent to self with rt_sigqueueinfo (sigqueue) is never delivered in replay",
 	"sig_suspend":   "a handler's siginfo si_pid is the sender's live pid",
 	"sig_timedwait": "rt_sigtimedwait runs for real: its siginfo has live pids",
 	"sig_chld":      "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
@@ -38,8 +38,8 @@ var knownDivergent = map[string]string{
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
 	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
-	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid, clone3 returns the recorded one",
-	"scm_rights":     "recvmsg emulated without its ancillary data (SCM_RIGHTS fd, SCM_CREDENTIALS)",
+	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid while clone3 returns the recorded one (replay/doc.go's policy: a live id the kernel writes into memory stays, pthreads need it)",
+	"scm_rights":     "recvmsg emulated: the data comes back but not msg_control/msg_controllen (SCM_RIGHTS, SCM_CREDENTIALS); the passed fd would need a stand-in",
 	"kill_children":  "intermittent: the parent's getpgid poll is emulated, so its kill(-pgrp) can run before the live child's setpgid (ESRCH); a signal to a group is not held back like one to a pid",
 	// processes that wait for each other through a pipe: the read is
 	// emulated (it returns at once), so the reader no longer waits for
@@ -48,10 +48,10 @@ var knownDivergent = map[string]string{
 	"orphan":       "intermittent: the child's read (EOF once the parent is gone) is emulated, so it prints before the parent",
 	"waitid":       "intermittent: the child's read of the parent's pipe is emulated, so it can exit before the parent's real waitid(WCONTINUED), which then fails with ECHILD",
 	// outputs through pointers the catalogue does not know
-	"fcntl_lock":  "fcntl F_GETLK's struct flock (written by the kernel) not recorded/restored",
-	"pipes":       "ioctl FIONREAD's int result not recorded/restored",
-	"prctl":       "prctl PR_GET_NAME's name buffer not recorded/restored",
-	"mmap_file":   "a file opened O_RDWR gets a stand-in, its mmap fails (mapped file content not replayed); mincore's vec taken as len bytes, not one per page",
+	"fcntl_lock":  "fcntl F_GETLK/F_OFD_GETLK: the catalogue has fcntl's arg as an integer (arg=hex), the struct flock the kernel writes is not recorded",
+	"pipes":       "ioctl FIONREAD: the catalogue has ioctl's arg as an integer, the int the kernel writes is not recorded",
+	"prctl":       "prctl PR_GET_NAME: arg2 is an integer in the catalogue, the 16-byte name the kernel writes is not recorded",
+	"mmap_file":   "the catalogue sizes mincore's vec as len bytes (vec=buf:out:len), not one per page: the capture runs off the stack and the trace looks cut; a file opened O_RDWR gets a stand-in, so its mmap fails",
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
 	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",

@@ -84,7 +84,7 @@ func TestSyscallSuite(t *testing.T) {
 	identical := 0
 	for _, name := range progs {
 		short := strings.TrimPrefix(name, "sys/")
-		ok := t.Run(short, func(t *testing.T) {
+		t.Run(short, func(t *testing.T) {
 			res := suiteProgram(t, name)
 			results[short] = res
 			cause, known := knownDivergent[short]
@@ -100,7 +100,7 @@ func TestSyscallSuite(t *testing.T) {
 				t.Errorf("%s", res)
 			}
 		})
-		if res, ran := results[short]; ran && res == "" && ok {
+		if res, ran := results[short]; ran && res == "" {
 			identical++
 		}
 	}

@@ -31,13 +31,13 @@ var knownDivergent = map[string]string{
 	"sig_suspend":   "a handler's siginfo si_pid is the sender's live pid",
 	"sig_timedwait": "rt_sigtimedwait runs for real: its siginfo has live pids",
 	"sig_chld":      "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
-	"posix_timer":   "timer_create/timer_settime are emulated, rt_sigtimedwait runs for real and waits for ever for the timer's signal (replay hangs)",
+	"posix_timer":   "timer_create/timer_settime are emulated, rt_sigtimedwait runs for real and waits for the timer's signal that never comes (main: the replay hangs; with defects: killed after 5 s of nothing)",
 	// signal masks applied by the call itself
 	"ppoll":   "ppoll emulated: the pending signal its mask let in is not delivered (no handler run)",
 	"pselect": "pselect6 emulated: the pending signal its mask let in is not delivered (no handler run)",
 	// fds and processes
 	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
-	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) waits for ever (replay hangs)",
+	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) runs for real and waits for it (main: the replay hangs; with defects: killed after 5 s of nothing)",
 	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid while clone3 returns the recorded one (replay/doc.go's policy: a live id the kernel writes into memory stays, pthreads need it)",
 	"scm_rights":     "recvmsg emulated: the data comes back but not msg_control/msg_controllen (SCM_RIGHTS, SCM_CREDENTIALS); the passed fd would need a stand-in",
 	"kill_children":  "intermittent: the parent's getpgid poll is emulated, so its kill(-pgrp) can run before the live child's setpgid (ESRCH); a signal to a group is not held back like one to a pid",

@@ -20,7 +20,7 @@ var knownDivergentReal = map[string]string{
 	"mktemp":          "address-space randomization: glibc mixes addresses into the temporary name",
 	"gcc":             "address-space randomization: gcc's /tmp/cc*.s names differ",
 	"grep-pipeline":   "address-space randomization: grep (libsigsegv) does not find its live stack in the recorded /proc/self/maps and probes it with mincore",
-	"go-map":          "AT_RANDOM/addresses: the Go runtime's start-up takes another path (sigaltstack before the recorded clock_gettime)",
+	"go-map":          "main: the Go runtime's threads diverge at start-up (goruntime branch); then (world+goruntime, 4/10): map seeds come from the random state of the M (thread) that runs main, and which M that is depends on scheduling (GOMAXPROCS=1 replays the same order)",
 	"python-id":       "address-space randomization: id() is an address",
 	"git-status":      "git reads its index through mmap: the new commit's index makes it take another path",
 	"relative-script": "./script is resolved against the replayer's directory, not the recorded one",

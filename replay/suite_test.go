@@ -18,7 +18,9 @@ import (
 // do not replay identically yet, with the cause (issue 14). The
 // coordinator removes an entry when the fix lands: a listed program that
 // replays identically 3 times out of 3 fails the test, so that the table
-// stays true. A listed program that diverges is logged, not failed.
+// stays true, unless its cause starts with "intermittent" (a race that
+// shows in some runs only). A listed program that diverges is logged, not
+// failed.
 var knownDivergent = map[string]string{
 	// interrupted calls: what the kernel wrote for EINTR is not recorded
 	"nanosleep_eintr":       "nanosleep's remaining time after EINTR not recorded/restored",
@@ -60,11 +62,14 @@ func TestSyscallSuite(t *testing.T) {
 	identical := 0
 	for _, name := range progs {
 		short := strings.TrimPrefix(name, "sys/")
-		ok := t.Run(short, func(t *testing.T) {
+		t.Run(short, func(t *testing.T) {
+			results[short] = "the recording failed (see the subtest)"
 			res := suiteProgram(t, name)
 			results[short] = res
 			cause, known := knownDivergent[short]
 			switch {
+			case res == "" && known && strings.HasPrefix(cause, "intermittent"):
+				t.Logf("identical this time; known intermittent: %s", cause)
 			case res == "" && known:
 				t.Errorf("replays identically %d/%d now: remove it from knownDivergent (%s)", suiteReplays, suiteReplays, cause)
 			case res == "":
@@ -74,7 +79,7 @@ func TestSyscallSuite(t *testing.T) {
 				t.Errorf("%s", res)
 			}
 		})
-		if res, ran := results[short]; ran && res == "" && ok {
+		if res, ran := results[short]; ran && res == "" {
 			identical++
 		}
 	}

@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 	}
 	char c;
 	MUST(read(ready[0], &c, 1));
+	wait_sleeping(pid);
 	int pfd = MUST(syscall(SYS_pidfd_open, pid, 0));
 	out("pidfd_open = %d\n", pfd);
 	struct pollfd p = {.fd = pfd, .events = POLLIN};

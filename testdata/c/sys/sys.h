@@ -85,6 +85,29 @@ __attribute__((unused)) static void put(const char *path, const char *s)
 	}
 }
 
+/* wait_sleeping waits until process pid is asleep (in pause, a read...),
+ * as /proc/PID/stat says, so that a signal sent next finds it inside that
+ * call in every run. */
+__attribute__((unused)) static void wait_sleeping(int pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	for (int i = 0; i < 1000000; i++) {
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return;
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		const char *p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		sched_yield();
+	}
+}
+
 /* reap waits for pid and prints how it ended. */
 __attribute__((unused)) static int reap(const char *label, int pid)
 {

@@ -1,5 +1,6 @@
-/* waitid: a child that stops itself, is continued and exits: WSTOPPED,
- * WCONTINUED, WEXITED with WNOWAIT then for real; P_PGID and P_ALL. */
+/* waitid: a child that stops itself, is continued and exits (once the
+ * parent closes a pipe it reads): WSTOPPED, WCONTINUED, WEXITED with
+ * WNOWAIT then for real; P_PGID and P_ALL. */
 #include "sys.h"
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,16 +17,24 @@ static void show(const char *what, int r, siginfo_t *si, int pid)
 int main(int argc, char **argv)
 {
 	enter(argc, argv);
+	int sync[2];
+	MUST(pipe(sync));
 	int pid = MUST(fork());
 	if (pid == 0) {
+		close(sync[1]);
 		raise(SIGSTOP);
+		/* exit only once the parent has seen the continue */
+		char c;
+		read(sync[0], &c, 1);
 		_exit(17);
 	}
+	close(sync[0]);
 	siginfo_t si = {0};
 	show("waitid WSTOPPED", waitid(P_PID, pid, &si, WSTOPPED), &si, pid);
 	MUST(kill(pid, SIGCONT));
 	memset(&si, 0, sizeof si);
 	show("waitid WCONTINUED", waitid(P_PID, pid, &si, WCONTINUED), &si, pid);
+	close(sync[1]);
 	memset(&si, 0, sizeof si);
 	show("waitid WEXITED|WNOWAIT", waitid(P_PID, pid, &si, WEXITED | WNOWAIT), &si, pid);
 	memset(&si, 0, sizeof si);

@@ -21,23 +21,7 @@ import (
 // stays true, unless its cause starts with "intermittent" (a race that
 // shows in some runs only). A listed program that diverges is logged, not
 // failed.
-var knownDivergent = map[string]string{
-	// interrupted calls: what the kernel wrote for EINTR is not recorded
-	"nanosleep_eintr":       "nanosleep's remaining time after EINTR not recorded/restored",
-	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
-	"select":                "select's timeout written back at EINTR not recorded/restored",
-	// siginfo: the recorded one must be seen, pids translated
-	"sig_chld": "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
-	// fds and processes
-	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
-	// outputs through pointers the catalogue does not know
-	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
-	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
-	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",
-	"leader_exit": "memory of a thread whose leader exited is read through the tgid (ESRCH): recorded as cut, the replay is refused",
-	// copies inside the kernel
-	"sendfile": "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
-}
+var knownDivergent = map[string]string{}
 
 // suiteReplays is how many times each syscall test program is replayed.
 const suiteReplays = 3

@@ -122,13 +122,16 @@ func (r *Recorder) captureRestart(c *tracer.Call, s *format.Syscall) {
 		}
 	}
 	if s.Flags&format.Restarted != 0 {
-		if name == "restart_syscall" && orig != nil {
-			s = orig // resumed again later
+		keep := orig // resumed again later
+		if name != "restart_syscall" || orig == nil {
+			// A copy: s is the writer's once emitted (it sets its Seq).
+			cp := *s
+			keep = &cp
 		}
 		if r.restart == nil {
 			r.restart = map[int]*format.Syscall{}
 		}
-		r.restart[tid] = s
+		r.restart[tid] = keep
 	}
 }
 

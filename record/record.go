@@ -407,8 +407,9 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 	if r.opts.NoEnv {
 		ev.Envp = nil
 	}
+	h := ev.Head // (the writer owns ev once emitted: it sets its Seq)
 	r.emit(ev)
-	r.noteImage(ev.Head)
+	r.noteImage(h)
 }
 
 func (r *Recorder) onSignal(s *tracer.SignalEvent) {

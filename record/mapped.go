@@ -2,7 +2,6 @@ package record
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/binary"
@@ -14,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/elfid"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
@@ -213,7 +213,7 @@ func (r *Recorder) identify(st *mapState, link, path string, sb *syscall.Stat_t,
 		f.data = true
 		return f
 	}
-	ev.BuildID = buildID(file)
+	ev.BuildID = elfid.BuildID(file)
 	if ev.BuildID == nil {
 		f.hashFile = file // hashed by the writer goroutine
 	} else {
@@ -234,53 +234,6 @@ func readAt(link string, b []byte, off int64) (int, error) {
 		err = nil
 	}
 	return n, err
-}
-
-// buildID returns the GNU build-id note of an ELF file, or nil.
-func buildID(f *os.File) []byte {
-	ef, err := elf.NewFile(f)
-	if err != nil {
-		return nil
-	}
-	for _, p := range ef.Progs {
-		if p.Type != elf.PT_NOTE || p.Filesz > 1<<16 {
-			continue
-		}
-		b := make([]byte, p.Filesz)
-		if _, err := p.ReadAt(b, 0); err != nil {
-			continue
-		}
-		if id := noteBuildID(b, ef.ByteOrder); id != nil {
-			return id
-		}
-	}
-	return nil
-}
-
-// noteBuildID finds NT_GNU_BUILD_ID in a PT_NOTE segment's notes.
-func noteBuildID(b []byte, bo binary.ByteOrder) []byte {
-	align := func(n uint32) int { return int((n + 3) &^ 3) }
-	for len(b) >= 12 {
-		namesz, descsz, typ := bo.Uint32(b), bo.Uint32(b[4:]), bo.Uint32(b[8:])
-		b = b[12:]
-		if align(namesz) > len(b) {
-			return nil
-		}
-		name := b[:namesz]
-		b = b[align(namesz):]
-		if align(descsz) > len(b) && int(descsz) > len(b) {
-			return nil
-		}
-		desc := b[:descsz]
-		if typ == 3 /* NT_GNU_BUILD_ID */ && string(bytes.TrimRight(name, "\x00")) == "GNU" {
-			return bytes.Clone(desc)
-		}
-		if align(descsz) > len(b) {
-			return nil
-		}
-		b = b[align(descsz):]
-	}
-	return nil
 }
 
 // noteImage, after an exec, identifies the files the kernel mapped for

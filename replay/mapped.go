@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"debug/elf"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/elfid"
 	"github.com/systr/systr/tracer"
 )
 
@@ -150,7 +150,7 @@ func elfDiff(f *format.File) string {
 	defer file.Close()
 	switch {
 	case f.BuildID != nil:
-		live := liveBuildID(file)
+		live := elfid.BuildID(file)
 		if bytes.Equal(live, f.BuildID) {
 			return "" // the same build (copied, touched)
 		}
@@ -175,39 +175,6 @@ func hexOr(b []byte) string {
 		return "none"
 	}
 	return hex.EncodeToString(b)
-}
-
-// liveBuildID reads the GNU build-id note of an ELF file (nil: none).
-func liveBuildID(f *os.File) []byte {
-	ef, err := elf.NewFile(f)
-	if err != nil {
-		return nil
-	}
-	for _, p := range ef.Progs {
-		if p.Type != elf.PT_NOTE || p.Filesz > 1<<16 {
-			continue
-		}
-		b := make([]byte, p.Filesz)
-		if _, err := p.ReadAt(b, 0); err != nil {
-			continue
-		}
-		for len(b) >= 12 {
-			namesz, descsz, typ := ef.ByteOrder.Uint32(b), ef.ByteOrder.Uint32(b[4:]), ef.ByteOrder.Uint32(b[8:])
-			b = b[12:]
-			n, d := int((namesz+3)&^3), int((descsz+3)&^3)
-			if n > len(b) || int(descsz) > len(b)-n {
-				break
-			}
-			if typ == 3 && string(bytes.TrimRight(b[:namesz], "\x00")) == "GNU" {
-				return bytes.Clone(b[n : n+int(descsz)])
-			}
-			if n+d > len(b) {
-				break
-			}
-			b = b[n+d:]
-		}
-	}
-	return nil
 }
 
 // liveMapped is the replay's state about mapped files.

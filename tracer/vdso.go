@@ -41,14 +41,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/systr/systr/syscalls"
-	"golang.org/x/sys/unix"
 )
 
 // ErrNoVDSO: the process has no vDSO (AT_SYSINFO_EHDR is missing from its
@@ -235,52 +233,13 @@ func (t *Tracer) patchVDSO(th *thread, a syscalls.Arch) (err error) {
 	return nil
 }
 
-// vdsoBase reads AT_SYSINFO_EHDR from /proc/PID/auxv (0 if absent). The
-// auxiliary vector holds words of the image's size: 4 bytes for i386.
+// vdsoBase reads AT_SYSINFO_EHDR from /proc/PID/auxv (0 if absent).
 func vdsoBase(pid int, a syscalls.Arch) (uint64, error) {
-	// A plain open and read: os.ReadFile costs twice as much here.
-	fd, err := unix.Open("/proc/"+strconv.Itoa(pid)+"/auxv", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	aux, err := readAuxv(pid, a)
 	if err != nil {
-		return 0, fmt.Errorf("reading its auxiliary vector: %w", err)
+		return 0, err
 	}
-	var a0 [1024]byte
-	b := a0[:0]
-	for {
-		n, err := unix.Read(fd, a0[len(b):])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			unix.Close(fd)
-			return 0, fmt.Errorf("reading its auxiliary vector: %w", err)
-		}
-		if n <= 0 || len(b)+n == len(a0) {
-			b = a0[:len(b)+n]
-			break
-		}
-		b = a0[:len(b)+n]
-	}
-	unix.Close(fd)
-	word := 8
-	if a == syscalls.I386 {
-		word = 4
-	}
-	get := func(i int) uint64 {
-		if word == 4 {
-			return uint64(binary.LittleEndian.Uint32(b[i:]))
-		}
-		return binary.LittleEndian.Uint64(b[i:])
-	}
-	const atSysinfoEhdr = 33
-	for i := 0; i+2*word <= len(b); i += 2 * word {
-		switch get(i) {
-		case 0: // AT_NULL
-			return 0, nil
-		case atSysinfoEhdr:
-			return get(i + word), nil
-		}
-	}
-	return 0, nil
+	return aux[atSysinfoEhdr], nil
 }
 
 // elfImageSize is the length of an ELF image in memory up to the end of its

@@ -51,7 +51,7 @@ var knownDivergent = map[string]string{
 	"fcntl_lock":  "fcntl F_GETLK/F_OFD_GETLK: the catalogue has fcntl's arg as an integer (arg=hex), the struct flock the kernel writes is not recorded",
 	"pipes":       "ioctl FIONREAD: the catalogue has ioctl's arg as an integer, the int the kernel writes is not recorded",
 	"prctl":       "prctl PR_GET_NAME: arg2 is an integer in the catalogue, the 16-byte name the kernel writes is not recorded",
-	"mmap_file":   "the catalogue sizes mincore's vec as len bytes (vec=buf:out:len), not one per page: the capture runs off the stack and the trace looks cut; a file opened O_RDWR gets a stand-in, so its mmap fails",
+	"mmap_file":   "the catalogue sizes mincore's vec as len bytes (vec=buf:out:len), not one per page: the capture runs off the stack and the trace looks cut; main: a file opened O_RDWR gets a stand-in, so its mmap fails; with mapped: each mapping is its own copy of the recorded content, so a write through a MAP_SHARED mapping is not seen through the file's other mapping",
 	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
 	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
 	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",

@@ -17,13 +17,13 @@ import (
 // 14). The coordinator removes an entry when the fix lands: a listed
 // program that replays identically every time fails the test.
 var knownDivergentReal = map[string]string{
-	"mktemp":          "address-space randomization: glibc mixes addresses into the temporary name",
-	"gcc":             "address-space randomization: gcc's /tmp/cc*.s names differ",
-	"grep-pipeline":   "address-space randomization: grep (libsigsegv) does not find its live stack in the recorded /proc/self/maps and probes it with mincore",
-	"go-map":          "main: the Go runtime's threads diverge at start-up (goruntime branch); then (world+goruntime, 4/10): map seeds come from the random state of the M (thread) that runs main, and which M that is depends on scheduling (GOMAXPROCS=1 replays the same order)",
-	"python-id":       "address-space randomization: id() is an address",
-	"git-status":      "git reads its index through mmap: the new commit's index makes it take another path",
-	"relative-script": "./script is resolved against the replayer's directory, not the recorded one",
+	// Replayed as one stream per process (goruntime.go) with its recorded
+	// AT_RANDOM, a Go map print still diverges in some replays: each
+	// thread the main thread creates draws from its random state, and how
+	// many it creates before the map depends on when other threads went
+	// idle, which makes no system call (issue 16: a deterministic
+	// schedule). It diverges at its first map line, never elsewhere.
+	"go-map": "intermittent: map iteration order depends on how many Ms the main thread created before it (thread timing, issue 16)",
 }
 
 // realCase is a real program whose output depends on what replay must
@@ -136,7 +136,7 @@ func TestRealProgramsSuite(t *testing.T) {
 			n, first = realProgram(t, c, replays)
 			cause, known := knownDivergentReal[c.name]
 			switch {
-			case n == replays && known:
+			case n == replays && known && !strings.HasPrefix(cause, "intermittent"):
 				t.Errorf("replays identically %d/%d now: remove it from knownDivergentReal (%s)", n, replays, cause)
 			case n == replays:
 			case known:

@@ -21,45 +21,7 @@ import (
 // stays true, unless its cause starts with "intermittent" (a race that
 // shows in some runs only). A listed program that diverges is logged, not
 // failed.
-var knownDivergent = map[string]string{
-	// interrupted calls: what the kernel wrote for EINTR is not recorded
-	"nanosleep_eintr":       "nanosleep's remaining time after EINTR not recorded/restored",
-	"clock_nanosleep_eintr": "clock_nanosleep's remaining time after EINTR not recorded/restored",
-	"select":                "select's timeout written back at EINTR not recorded/restored",
-	// siginfo: the recorded one must be seen, pids translated
-	"sig_siginfo":   "a handler's siginfo si_pid is the live pid (getpid says the recorded one); with defects' siginfo fix: a signal sent to self with rt_sigqueueinfo (sigqueue) is never delivered in replay",
-	"sig_suspend":   "a handler's siginfo si_pid is the sender's live pid",
-	"sig_timedwait": "rt_sigtimedwait runs for real: its siginfo has live pids",
-	"sig_chld":      "SIGCHLD is re-sent by replay with tgkill: the handler sees SI_TKILL and no child status",
-	"posix_timer":   "timer_create/timer_settime are emulated, rt_sigtimedwait runs for real and waits for the timer's signal that never comes (main: the replay hangs; with defects: killed after 5 s of nothing)",
-	// signal masks applied by the call itself
-	"ppoll":   "ppoll emulated: the pending signal its mask let in is not delivered (no handler run)",
-	"pselect": "pselect6 emulated: the pending signal its mask let in is not delivered (no handler run)",
-	// fds and processes
-	"signalfd_rearm": "signalfd4 on an existing signalfd gets a new stand-in fd instead of re-arming",
-	"pidfd":          "pidfd_open/pidfd_send_signal emulated: the live child is never killed, waitid(P_PIDFD) runs for real and waits for it (main: the replay hangs; with defects: killed after 5 s of nothing)",
-	"clone3":         "clone3's CLONE_PARENT_SETTID writes the live tid while clone3 returns the recorded one (replay/doc.go's policy: a live id the kernel writes into memory stays, pthreads need it)",
-	"scm_rights":     "recvmsg emulated: the data comes back but not msg_control/msg_controllen (SCM_RIGHTS, SCM_CREDENTIALS); the passed fd would need a stand-in",
-	"kill_children":  "intermittent: the parent's getpgid poll is emulated, so its kill(-pgrp) can run before the live child's setpgid (ESRCH); a signal to a group is not held back like one to a pid",
-	// processes that wait for each other through a pipe: the read is
-	// emulated (it returns at once), so the reader no longer waits for
-	// the writer, and what depends on their order differs
-	"pgrp_session": "intermittent: the child's read of the parent's pipe is emulated, so it prints before the parent's lines",
-	"orphan":       "intermittent: the child's read (EOF once the parent is gone) is emulated, so it prints before the parent",
-	"waitid":       "intermittent: the child's read of the parent's pipe is emulated, so it can exit before the parent's real waitid(WCONTINUED), which then fails with ECHILD",
-	// outputs through pointers the catalogue does not know
-	"fcntl_lock":  "fcntl F_GETLK/F_OFD_GETLK: the catalogue has fcntl's arg as an integer (arg=hex), the struct flock the kernel writes is not recorded",
-	"pipes":       "ioctl FIONREAD: the catalogue has ioctl's arg as an integer, the int the kernel writes is not recorded",
-	"prctl":       "prctl PR_GET_NAME: arg2 is an integer in the catalogue, the 16-byte name the kernel writes is not recorded",
-	"mmap_file":   "the catalogue sizes mincore's vec as len bytes (vec=buf:out:len), not one per page: the capture runs off the stack and the trace looks cut; main: a file opened O_RDWR gets a stand-in, so its mmap fails; with mapped: each mapping is its own copy of the recorded content, so a write through a MAP_SHARED mapping is not seen through the file's other mapping",
-	"exec_later":  "an execve that failed when recorded runs for real and succeeds (the file exists now)",
-	"open_mode":   "openat's mode compared without O_CREAT (leftover register content)",
-	"int_args":    "int-typed counts (poll/ppoll/select nfds) taken at 64 bits: the trace looks cut and the replay is refused",
-	"leader_exit": "memory of a thread whose leader exited is read through the tgid (ESRCH): recorded as cut, the replay is refused",
-	// copies inside the kernel
-	"sendfile":   "sendfile to stdout: the copied bytes are not recorded, the replay shows nothing",
-	"splice_tee": "splice to stdout: the copied bytes are not recorded, the replay shows nothing",
-}
+var knownDivergent = map[string]string{}
 
 // suiteReplays is how many times each syscall test program is replayed.
 const suiteReplays = 3

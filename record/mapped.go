@@ -236,6 +236,22 @@ func readAt(link string, b []byte, off int64) (int, error) {
 	return n, err
 }
 
+// mapsLine splits a line of /proc/PID/maps (start-end perms offset dev
+// inode path) into its inode and its path, which may hold spaces.
+func mapsLine(line string) (inode, path string, ok bool) {
+	rest := line
+	var f [5]string
+	for i := range f {
+		rest = strings.TrimLeft(rest, " ")
+		j := strings.IndexByte(rest, ' ')
+		if j < 0 {
+			return "", "", false
+		}
+		f[i], rest = rest[:j], rest[j:]
+	}
+	return f[4], strings.TrimLeft(rest, " "), true
+}
+
 // noteImage, after an exec, identifies the files the kernel mapped for
 // the new image (the executable and its dynamic loader, as
 // /proc/TID/maps lists them): File events without a Mapping, which
@@ -248,17 +264,15 @@ func (r *Recorder) noteImage(h format.Head) {
 	st := r.mapState()
 	seen := map[uint64]bool{}
 	for _, line := range strings.Split(string(b), "\n") {
-		// start-end perms offset dev inode path
-		f := strings.Fields(line)
-		if len(f) < 6 || !strings.HasPrefix(f[5], "/") {
+		inode, path, ok := mapsLine(line)
+		if !ok || !strings.HasPrefix(path, "/") {
 			continue
 		}
-		ino, err := strconv.ParseUint(f[4], 10, 64)
+		ino, err := strconv.ParseUint(inode, 10, 64)
 		if err != nil || ino == 0 || seen[ino] {
 			continue
 		}
 		seen[ino] = true
-		path := f[5]
 		var sb syscall.Stat_t
 		if syscall.Stat(path, &sb) != nil || sb.Ino != ino {
 			continue // replaced or deleted since: not the file mapped

@@ -1,8 +1,10 @@
 package replay
 
 // Pids. The program sees recorded pids (getpid, fork's result and the
-// rest are emulated) except where the kernel wrote a live id into its
-// memory (a pthread's tid). rec2live and live2rec pair the ids of the
+// rest are emulated; the tid clone writes for CLONE_PARENT_SETTID is
+// rewritten: outargs.go) except where the kernel writes a live id into
+// its memory that replay does not rewrite (CLONE_CHILD_SETTID, a robust
+// or PI futex's owner). rec2live and live2rec pair the ids of the
 // live tasks with the recorded ones they follow, one to one: a pid that
 // the kernel gives to a new task again (pids wrap) replaces the old pair,
 // and a process reaped by a wait (or a thread that exited) is forgotten.

@@ -119,8 +119,12 @@ func (t *Tracer) armTraps(th *thread, a syscalls.Arch, atExec bool) error {
 	if err != nil {
 		return fmt.Errorf("tracer: trapping cpuid in %d: %w", th.proc.pid, err)
 	}
-	if ret < 0 {
-		return fmt.Errorf("tracer: trapping cpuid in %d: %w (%v)", th.proc.pid, ErrNoCPUIDFaulting, syscall.Errno(-ret))
+	if e := syscall.Errno(-ret); ret < 0 {
+		if e == syscall.ENODEV {
+			return fmt.Errorf("tracer: trapping cpuid in %d: %w (%v)", th.proc.pid, ErrNoCPUIDFaulting, e)
+		}
+		// E.g. the process's own seccomp filter refuses the call.
+		return fmt.Errorf("tracer: trapping cpuid in %d: arch_prctl(ARCH_SET_CPUID, 0): %w", th.proc.pid, e)
 	}
 	return nil
 }
@@ -158,9 +162,6 @@ func archPrctlNr(a syscalls.Arch) int {
 	}
 	return nrArchPrctl64
 }
-
-// errInjectGone: the thread ended while a call was injected.
-var errInjectGone = errors.New("the thread ended")
 
 // inject makes the stopped thread th run system call nr with args and
 // returns its result, leaving the thread stopped as it was (registers

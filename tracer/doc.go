@@ -85,7 +85,11 @@
 // each one itself and reports it to OnInsn, which may change its result;
 // rdrand and rdseed, which cannot be trapped, are hidden from cpuid. A
 // process detached gets native rdtsc and cpuid back (the calls are
-// injected into each thread before PTRACE_DETACH). x86 only; world.go has
+// injected into each thread before PTRACE_DETACH). New with TrapCPUID
+// fails (ErrNoCPUIDFaulting) on a CPU without CPUID faulting; an image
+// whose traps could not be armed is reported by Tracer.TrapErr. Only the
+// instructions asked for are emulated: a program's own rdtsc (cpuid)
+// fault mode gives it its own SIGSEGV. x86 only; world.go has
 // the details, BENCH.md the cost (a trapped instruction is a stop: tens of
 // µs on a VM).
 //

@@ -48,10 +48,17 @@ func (t *Tracer) emulateInsn(th *thread) bool {
 	in := &t.insn // not allocated per instruction
 	*in = Insn{Pid: th.proc.pid, Tid: th.tid, Arch: regsArch(&regs), IP: regs.Rip}
 	var size uint64
+	// Only the instructions the tracer traps are emulated: a fault of the
+	// other kind (the program's own prctl PR_SET_TSC or arch_prctl
+	// ARCH_SET_CPUID, which reach the kernel when the tracer does not trap
+	// that kind), or of a kind the program asked to fault itself, is its
+	// own SIGSEGV.
+	tscOwn := th.ownTSC || !t.opts.TrapTSC
+	cpuidOwn := th.ownCPUID || !t.opts.TrapCPUID
 	switch {
-	case th.ownTSC && code[0] == 0x0f && (code[1] == 0x31 || code[1] == 0x01 && code[2] == 0xf9),
-		th.ownCPUID && code[0] == 0x0f && code[1] == 0xa2:
-		return false // the program asked for the fault itself: its own SIGSEGV
+	case tscOwn && code[0] == 0x0f && (code[1] == 0x31 || code[1] == 0x01 && code[2] == 0xf9),
+		cpuidOwn && code[0] == 0x0f && code[1] == 0xa2:
+		return false // the program's fault, not the tracer's: its own SIGSEGV
 	case code[0] == 0x0f && code[1] == 0x31:
 		in.Op, size = InsnRDTSC, 2
 		in.EAX, in.EDX = cpuinsn.RDTSC()
@@ -112,8 +119,12 @@ func (t *Tracer) armTraps(th *thread, a syscalls.Arch, atExec bool) error {
 	if err != nil {
 		return fmt.Errorf("tracer: trapping cpuid in %d: %w", th.proc.pid, err)
 	}
-	if ret < 0 {
-		return fmt.Errorf("tracer: trapping cpuid in %d: %w (%v)", th.proc.pid, ErrNoCPUIDFaulting, syscall.Errno(-ret))
+	if e := syscall.Errno(-ret); ret < 0 {
+		if e == syscall.ENODEV {
+			return fmt.Errorf("tracer: trapping cpuid in %d: %w (%v)", th.proc.pid, ErrNoCPUIDFaulting, e)
+		}
+		// E.g. the process's own seccomp filter refuses the call.
+		return fmt.Errorf("tracer: trapping cpuid in %d: arch_prctl(ARCH_SET_CPUID, 0): %w", th.proc.pid, e)
 	}
 	return nil
 }
@@ -151,9 +162,6 @@ func archPrctlNr(a syscalls.Arch) int {
 	}
 	return nrArchPrctl64
 }
-
-// errInjectGone: the thread ended while a call was injected.
-var errInjectGone = errors.New("the thread ended")
 
 // inject makes the stopped thread th run system call nr with args and
 // returns its result, leaving the thread stopped as it was (registers

@@ -9,7 +9,8 @@ import (
 )
 
 // Instruction trapping is x86 only: on other hosts the options do nothing
-// but say so at each exec (ExecEvent.TrapErr).
+// but say so at each exec (Tracer.TrapErr, ExecEvent.TrapErr); New fails
+// with TrapCPUID (ErrNoCPUIDFaulting).
 
 func (t *Tracer) emulateInsn(th *thread) bool { return false }
 

@@ -57,6 +57,8 @@ type Tracer struct {
 	// noSyscallInfo is set once the kernel has refused
 	// PTRACE_GET_SYSCALL_INFO (see fallback.go).
 	noSyscallInfo atomic.Bool
+	// trapErr: the first failure to arm the instruction traps (world.go).
+	trapErr atomic.Pointer[error]
 
 	sessMu sync.Mutex
 	sess   *session
@@ -155,8 +157,10 @@ type Options struct {
 	// TrapCPUID, whose MSR write is dearer still, 4-7 times; BENCH.md).
 	TrapTSC bool
 	// TrapCPUID makes cpuid trap likewise (arch_prctl ARCH_SET_CPUID,
-	// re-armed at every exec), where the CPU supports CPUID faulting
-	// (ExecEvent.TrapErr says when it does not). With it rdrand and
+	// re-armed at every exec). New fails (ErrNoCPUIDFaulting) where the
+	// CPU or kernel cannot make cpuid fault; a failure to arm the traps of
+	// one image is in Tracer.TrapErr (and ExecEvent.TrapErr when it
+	// happens at the exec stop). With it rdrand and
 	// rdseed are hidden from the program (cpuid reports them absent) so
 	// that it takes randomness from the kernel, unless KeepRDRAND.
 	TrapCPUID  bool
@@ -196,6 +200,11 @@ func New(opts ...Options) (*Tracer, error) {
 	}
 	if len(opts) > 0 {
 		t.opts = opts[0]
+	}
+	if t.opts.TrapCPUID {
+		if err := cpuidFaulting(); err != nil {
+			return nil, err
+		}
 	}
 	if !t.opts.KeepStopSIGCHLD {
 		if err := ptrace.NoStopSIGCHLD(); err != nil {

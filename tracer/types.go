@@ -180,8 +180,11 @@ type ExecEvent struct {
 	// SetRandom changes them.
 	Random []byte
 	// TrapErr, with Options.TrapTSC or TrapCPUID, says why the new
-	// image's instruction traps could not be armed (nil: they were, or
-	// will be at the execve's exit stop).
+	// image's instruction traps could not be armed at this stop. It is
+	// nil when they were, and also when they are armed later, at the
+	// execve's exit stop: so whenever a handler of execve waits for its
+	// exit (as a recorder's or replayer's does), whose failure no event
+	// carries. Tracer.TrapErr reports the failures of both.
 	TrapErr error
 
 	w *execWriter // SetRandom, valid during the notifier

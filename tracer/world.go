@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"syscall"
 
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
 	"github.com/systr/systr/syscalls"
 )
@@ -107,8 +108,42 @@ func (i *Insn) SetTSC(v uint64) { i.EAX, i.EDX = uint32(v), uint32(v>>32) }
 func (t *Tracer) OnInsn(f func(*Insn)) { t.setNotifier(func(n *notifiers) { n.onInsn = f }) }
 
 // ErrNoCPUIDFaulting: the CPU or kernel cannot make cpuid fault
-// (arch_prctl ARCH_SET_CPUID failed): cpuid runs natively.
+// (arch_prctl ARCH_SET_CPUID failed): cpuid runs natively. New with
+// Options.TrapCPUID fails with it on such a machine.
 var ErrNoCPUIDFaulting = errors.New("cpuid faulting not available")
+
+// cpuidFaulting checks once, for New, that cpuid can be made to fault.
+func cpuidFaulting() error {
+	if err := ptrace.CPUIDFaulting(); err != nil {
+		return fmt.Errorf("tracer: Options.TrapCPUID: %w (arch_prctl ARCH_SET_CPUID: %v)", ErrNoCPUIDFaulting, err)
+	}
+	return nil
+}
+
+// TrapErr returns the first failure to arm the instruction traps of a new
+// image (Options.TrapTSC, TrapCPUID), nil if there was none: its
+// instructions ran natively, unseen. It covers the failures at an exec
+// stop (also in ExecEvent.TrapErr) and those at an execve's exit stop,
+// which no event carries. A process that ended while its traps were
+// being armed is no failure. Safe to call from any goroutine.
+func (t *Tracer) TrapErr() error {
+	if p := t.trapErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// errInjectGone: the thread ended while a call was injected
+// (insn_amd64.go).
+var errInjectGone = errors.New("the thread ended")
+
+// noteTrapErr keeps err (nil: none) for TrapErr and returns it.
+func (t *Tracer) noteTrapErr(err error) error {
+	if err != nil && !errors.Is(err, errInjectGone) {
+		t.trapErr.CompareAndSwap(nil, &err)
+	}
+	return err
+}
 
 // atRandomLen is the size of the block AT_RANDOM points to.
 const atRandomLen = 16
@@ -175,7 +210,7 @@ func (t *Tracer) execWorld(th *thread, a syscalls.Arch, ev *ExecEvent) *execWrit
 			// injection would go through that stop).
 			th.armAtExit = true
 		} else {
-			ev.TrapErr = t.armTraps(th, a, true)
+			ev.TrapErr = t.noteTrapErr(t.armTraps(th, a, true))
 		}
 	}
 	return w
@@ -188,7 +223,8 @@ func (t *Tracer) armAtExitStop(th *thread) {
 	if th.proc.silent || th.proc.detach {
 		return
 	}
-	t.armTraps(th, t.archNow(th), false)
+	// No event carries this one: TrapErr does.
+	t.noteTrapErr(t.armTraps(th, t.archNow(th), false))
 }
 
 // signalInsn handles a SIGSEGV that may be a trapped instruction: it

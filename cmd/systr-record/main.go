@@ -344,6 +344,10 @@ func (c *config) record(stderr io.Writer) int {
 		st, runErr = t.Wait(context.Background())
 	}
 	stopStatus()
+	if err := t.TrapErr(); err != nil {
+		// Instructions of that image ran natively, unrecorded.
+		fmt.Fprintf(stderr, "systr-record: warning: rdtsc/cpuid not recorded for a program: %v\n", err)
+	}
 	t.Close()
 	recErr := rec.Close()
 	tee.close()

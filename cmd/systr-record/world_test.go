@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/systr/systr/format"
@@ -58,5 +59,21 @@ func TestWorldFlags(t *testing.T) {
 		if (ops[format.RDTSC] > 0) != (c.insns != "") || (ops[format.CPUID] > 0) != (c.insns == "rdtsc,cpuid") {
 			t.Errorf("%v: insn events %v", c.flags, ops)
 		}
+	}
+}
+
+// TestTrapFailureWarns: where the cpuid trap cannot be armed in an image
+// (its own seccomp filter refuses arch_prctl ARCH_SET_CPUID:
+// testdata/c/deny_cpuid_mode, which execs tscmode) the recording goes on
+// but systr-record warns that the instructions were not recorded.
+func TestTrapFailureWarns(t *testing.T) {
+	deny, target := testprog.C(t, "deny_cpuid_mode"), testprog.C(t, "tscmode")
+	trace := filepath.Join(t.TempDir(), "t.sctr")
+	res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", trace, "--cpuid-trap", "--", deny, target))
+	if res.code != 0 {
+		t.Fatalf("%+v %s", res, stderr)
+	}
+	if !strings.Contains(stderr, "systr-record: warning: rdtsc/cpuid not recorded") || !strings.Contains(stderr, "ARCH_SET_CPUID") {
+		t.Errorf("no warning of the trap that could not be armed; stderr:\n%s", stderr)
 	}
 }

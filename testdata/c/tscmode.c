@@ -1,6 +1,7 @@
 /* A program that manages rdtsc and cpuid faulting itself (as rr does):
  * prints the modes it sees, asks rdtsc to fault and handles the fault
- * itself, then turns it off. Under a tracer that traps these instructions
+ * itself, then turns it off; likewise for cpuid (where the CPU can make it
+ * fault: "cpuid unavailable" otherwise). Under a tracer that traps these instructions
  * it must print what it prints natively. */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <x86intrin.h>
 
 #define ARCH_GET_CPUID 0x1011
+#define ARCH_SET_CPUID 0x1012
 
 static volatile int faults;
 
@@ -39,5 +41,17 @@ int main(void) {
 	prctl(PR_SET_TSC, PR_TSC_ENABLE);
 	__rdtsc();
 	printf("own faults %d\n", faults);
+	/* Nothing between the two arch_prctl calls but the cpuid (the
+	 * handler steps over any faulting cpuid, 2 bytes like rdtsc). */
+	if (syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0) {
+		unsigned a = 0, b, c = 0, d;
+		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+		syscall(SYS_arch_prctl, ARCH_SET_CPUID, 1);
+		printf("own faults %d\n", faults);
+		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+		printf("own faults %d\n", faults);
+	} else {
+		printf("cpuid unavailable\n");
+	}
 	return 0;
 }

@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package ptrace
+
+import "errors"
+
+// CPUIDFaulting reports whether the CPU can make cpuid fault: x86 only.
+func CPUIDFaulting() error { return errors.New("cpuid is an x86 instruction") }

@@ -50,7 +50,8 @@
 // exec, the files the kernel mapped for the new image (the executable and
 // its dynamic loader, from /proc/TID/maps) get an identity too (File
 // events without a Mapping). Device
-// mappings are identified only. Options.MaxMapped bounds the content
+// mappings are identified only (replay makes them anonymous mappings of
+// the same sharing, not mappings of the live device). Options.MaxMapped bounds the content
 // stored per trace (default 64 MiB) and Options.MaxMappedFile per mapping
 // (16 MiB): beyond them a mapping has its file's identity and a Note
 // saying why its content is missing (replay then maps the live file and

@@ -262,7 +262,8 @@
 // thread makes the call again (x86: 2 bytes, arm64: 4). After 2 s of
 // waiting the order is given up for that call, with a warning. A stand-in cannot
 // be mapped: a data file's mapping whose content is recorded does not
-// need the file (see Mapped files); another mmap of a stand-in fails.
+// need the file (see Mapped files); another mmap of a stand-in (a device
+// such as /dev/zero, or no content recorded) becomes an anonymous mapping.
 //
 // # Mapped files
 //
@@ -305,9 +306,14 @@
 // and extent in /proc/PID/maps; an alias serves later mappings too, after
 // the first is unmapped); its recorded content is written too. So bytes
 // written through a MAP_SHARED mapping show in a read-only mapping of the
-// file. Not shared: mappings in different processes made after a fork,
-// and a read-only mapping a program writes after an mprotect (private
-// when recorded, shared at replay).
+// file. A read-only private mapping is shared only when its recorded
+// process made another such mapping of the file; otherwise it is a
+// private one, which mremap can grow (a shared anonymous object has a
+// fixed size: pages grown past it would raise SIGBUS; the grown pages
+// hold zeros, their content is not recorded). Not shared: mappings in
+// different processes made after a fork, and a read-only mapping a
+// program writes after an mprotect (private when recorded, shared at
+// replay, when shared).
 // Past the recorded bytes (beyond the end of the file) the mapping reads
 // zeros where the kernel would have raised SIGBUS. Writes through a shared
 // mapping do not reach the file, like every emulated write; and the
@@ -316,8 +322,12 @@
 // another process's) is not replayed. A data
 // file's mapping whose content was not stored (over the recorder's
 // --max-mapped limits, unreadable) maps the live file, with a warning
-// naming it. i386's old mmap (arguments in memory) is not followed. With
-// Options.Inject, mapped files are mapped live, as files are read live.
+// naming it. A mapping of a character device (/dev/zero; its content is
+// never stored), or of a stand-in without recorded content, becomes an
+// anonymous mapping of the same sharing (MAP_SHARED or MAP_PRIVATE),
+// without content. i386's old mmap (arguments in memory) is not
+// followed. With Options.Inject, mapped files are mapped live, as files
+// are read live.
 //
 // # Signals waited for
 //

@@ -212,14 +212,21 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 	length := ptr(c.Arch(), a[1])
 	rm := e.findMapping(lt, fd, off, length)
 	standin := lt.proc.fds[int(fd)].kind == fdStandin
+	var file *format.File
+	if rm != nil {
+		file = e.m.mapped.files[rm.m.File]
+	}
+	// A device (/dev/zero...), or a stand-in with no content to give: an
+	// anonymous mapping of the same sharing, without content (the real
+	// mmap of the stand-in eventfd would fail with ENODEV).
+	if file != nil && file.Mode&syscall.S_IFMT == syscall.S_IFCHR || standin && (rm == nil || rm.m.Content == nil) {
+		e.anonDevice(c, lt, flags, fd)
+		return
+	}
 	if rm == nil {
-		if standin {
-			e.warn("thread %s: mmap of fd %d, a stand-in (the file was not opened for real), with no recorded mapping to take its content from: it fails", lt.r.name(), fd)
-		}
 		return
 	}
 	mt := e.m.mapped
-	file := mt.files[rm.m.File]
 	path := fmt.Sprintf("fd %d", fd)
 	if file != nil {
 		path = file.Path
@@ -263,7 +270,7 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
 	prot := a[2]
 	switch {
-	case shareable(flags, prot) && file != nil:
+	case shareable(flags, prot) && file != nil && (flags&mapTypeMask != mapPrivate || e.sharedLater(rm, file)):
 		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
 		prot |= protRead | protWrite
 		plan.share = true
@@ -282,6 +289,47 @@ func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	e.mapped.pending[c.Tid()] = plan
+}
+
+// anonDevice turns the mmap of a device or a stand-in at entry into an
+// anonymous mapping: shared for a MAP_SHARED one, private otherwise.
+func (e *engine) anonDevice(c *tracer.Call, lt *lthread, flags uint64, fd int32) {
+	nf := flags&^(mapTypeMask) | mapAnonymous | mapPrivate
+	if flags&mapTypeMask != mapPrivate {
+		nf = flags&^(mapTypeMask) | mapAnonymous | mapShared
+	}
+	if err := c.Set(tracer.SetArg(3, nf), tracer.SetArg(4, argMask(c.Arch())), tracer.SetArg(5, 0)); err != nil {
+		e.warn("thread %s: mmap of fd %d (a device or a stand-in): making it anonymous: %v", lt.r.name(), fd, err)
+	}
+}
+
+// sharedLater reports whether the recorded process of rm made another
+// mapping of file that shares pages at replay (mapshare.go): only then
+// need a read-only private mapping be a shared backing. Otherwise it is
+// private, which mremap can grow (a shared anonymous object has a fixed
+// size: pages grown past it raise SIGBUS).
+func (e *engine) sharedLater(rm *recMap, file *format.File) bool {
+	mt := e.m.mapped
+	var pid int32 = -1
+	for t, list := range mt.byThread {
+		for _, r := range list {
+			if r == rm {
+				pid = t.pid
+			}
+		}
+	}
+	for t, list := range mt.byThread {
+		if t.pid != pid {
+			continue
+		}
+		for _, r := range list {
+			f := mt.files[r.m.File]
+			if r != rm && f != nil && f.Dev == file.Dev && f.Ino == file.Ino && shareable(r.m.Flags, r.m.Prot) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (e *engine) mappedState() *liveMapped {

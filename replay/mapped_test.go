@@ -394,3 +394,32 @@ func TestMappedLarge(t *testing.T) {
 	}
 	same(t, rec, run(t, rec.path, nil))
 }
+
+// TestMappedMremapGrow: a read-only private mapping of a data file grown
+// by mremap; at replay the grown pages must be there (no SIGBUS past a
+// shared anonymous object's end).
+func TestMappedMremapGrow(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, []byte(strings.Repeat("G", 8192)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := recordRun(t, nil, testprog.C(t, "mremapgrow"), file)
+	if rec.stdout != "first: G\ngrown: read byte 5000\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	for range 3 {
+		same(t, rec, run(t, rec.path, nil))
+	}
+}
+
+// TestMappedDevZero: mappings of /dev/zero (its open gets a stand-in at
+// replay) become anonymous ones, private and shared.
+func TestMappedDevZero(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "devzero"))
+	if rec.stdout != "0 0 private zeros, shared zeros\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	for range 3 {
+		same(t, rec, run(t, rec.path, nil))
+	}
+}

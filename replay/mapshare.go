@@ -17,7 +17,8 @@ import (
 // one included, until it is written). At replay a data file's mappings
 // are anonymous (mapped.go); to keep that sharing, the first shared or
 // read-only mapping of a file in a process is a shared anonymous one (the
-// backing) and the next ones of the same range are made aliases of it:
+// backing; a read-only private one only when the recorded process made
+// another shareable mapping of the file, see sharedLater) and the next ones of the same range are made aliases of it:
 // the mmap becomes mremap(backing, 0, length, MREMAP_MAYMOVE), which maps
 // the same pages again; an alias is known as a backing too (it may outlive
 // the first mapping). A backing is made readable and writable whatever

@@ -171,7 +171,9 @@
 // reaped by a wait, or a thread that exited, is forgotten; a recorded pid
 // without a live task (any more) becomes one no process has (above any
 // pid_max), so that the call fails as recorded instead of reaching an
-// unrelated process (see pids.go). wait4 and waitid
+// unrelated process (see pids.go); but a reaped process's id still names
+// the process group it led while a live task of the program is in it
+// (kill(-pgid), waitpid(-pgid), setpgid's pgid). wait4 and waitid
 // whose recorded call returned a child run for real without WNOHANG (so
 // they wait for the live child) and return the recorded pid, status and
 // rusage; those that returned nothing or failed are emulated. Such a

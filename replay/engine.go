@@ -90,7 +90,8 @@ type engine struct {
 	follow   map[*rthread]*lthread // the live thread following each recorded one
 	rec2live map[int32]int32
 	live2rec map[int32]int32
-	root     bool // the first process is matched
+	groups   groupPairs // pairs of reaped group leaders (pids.go)
+	root     bool       // the first process is matched
 
 	end endWatch // see end.go
 

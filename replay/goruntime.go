@@ -91,6 +91,12 @@ type goProc struct {
 	// fdRank is the place of each stream call that takes or frees fd
 	// numbers in the order they are replayed (fdOrder).
 	fdRank map[*format.Syscall]int
+	// byRank is the stream index of each fd-rank; lowRank the lowest
+	// rank not taken yet (advanced in goTook), from which goWait looks:
+	// a scan of the whole stream for each call made replay quadratic in
+	// the program's fd calls.
+	byRank  []int
+	lowRank int
 }
 
 // rtFd is what a runtime fd is.
@@ -331,6 +337,16 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	p.stream = s
 	p.taken = make([]bool, len(s.calls))
 	p.fdRank = fdOrder(s.calls)
+	p.byRank = make([]int, len(p.fdRank))
+	for r := range p.byRank {
+		p.byRank[r] = -1 // (none: counted as taken)
+	}
+	for i, c := range s.calls {
+		if r, ok := p.fdRank[c]; ok && r < len(p.byRank) {
+			p.byRank[r] = i
+		}
+	}
+	p.passTaken()
 	for _, ev := range p.polls {
 		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
 		p.due = append(p.due, n)
@@ -598,10 +614,8 @@ func (e *engine) goWait(lt *lthread, p *goProc, j int) bool {
 	if !ok {
 		return false
 	}
-	for i := range calls { // (from 0: p.next passes the netpoller's set-up)
-		if q, ok := p.fdRank[calls[i]]; ok && !p.taken[i] && q < r {
-			return true
-		}
+	if p.lowRank < r { // a call of lower rank is not taken (p.next passes the netpoller's set-up)
+		return true
 	}
 	for _, o := range e.threads {
 		if o.pool == p && o != lt && o.inCall && o.cur != nil && isFdOp(o.cur) {
@@ -848,6 +862,14 @@ func (e *engine) goTook(c *tracer.Call, lt *lthread) {
 	}
 	for p.next < len(p.taken) && (p.taken[p.next] || p.npInit[p.stream.calls[p.next]]) {
 		p.next++
+	}
+	p.passTaken()
+}
+
+// passTaken moves lowRank past the fd-ranks taken.
+func (p *goProc) passTaken() {
+	for p.lowRank < len(p.byRank) && (p.byRank[p.lowRank] < 0 || p.taken[p.byRank[p.lowRank]]) {
+		p.lowRank++
 	}
 }
 

@@ -1,5 +1,7 @@
 package replay
 
+import "syscall"
+
 // Pids. The program sees recorded pids (getpid, fork's result and the
 // rest are emulated; the tid clone writes for CLONE_PARENT_SETTID is
 // rewritten: outargs.go) except where the kernel writes a live id into
@@ -12,6 +14,12 @@ package replay
 // forks thousands of children), one number can be a recorded pid and a
 // live one at once: a pid argument is translated from the recorded
 // call's value, which names the intended process in any case.
+//
+// A process group outlives its leader while other processes are in it,
+// and the kernel gives the group's id to no new task until the group is
+// empty: the pair of a reaped process is kept in groups, where a
+// process-group id (kill(-pgid), killpg, waitpid(-pgid), setpgid's pgid)
+// finds it while a live task of the program is in the live group.
 
 // deadPid stands for a recorded process that has no live counterpart
 // (any more): above any pid_max (2^22), so a kill or wait of it fails
@@ -34,15 +42,80 @@ func (e *engine) link(rec, live int32) {
 		delete(e.live2rec, old)
 	}
 	e.rec2live[rec], e.live2rec[live] = live, rec
+	e.groups.forget(rec, live)
+}
+
+// groupPairs are the recorded and live ids of reaped processes, by
+// recorded id and by live id, for the process groups they may have led.
+type groupPairs struct {
+	rec2live, live2rec map[int32]int32
+}
+
+func (g *groupPairs) add(rec, live int32) {
+	if g.rec2live == nil {
+		g.rec2live, g.live2rec = map[int32]int32{}, map[int32]int32{}
+	}
+	g.forget(rec, live)
+	g.rec2live[rec], g.live2rec[live] = live, rec
+}
+
+// forget drops the pairs of recorded id rec and of live id live: a new
+// task has one of them (its group was gone, or it would not).
+func (g *groupPairs) forget(rec, live int32) {
+	if l, ok := g.rec2live[rec]; ok {
+		delete(g.rec2live, rec)
+		delete(g.live2rec, l)
+	}
+	if r, ok := g.live2rec[live]; ok {
+		delete(g.live2rec, live)
+		delete(g.rec2live, r)
+	}
+}
+
+// groupLive is the live id of the process group led by reaped recorded
+// process rec, if a live task of the program is in that group.
+func (e *engine) groupLive(rec int32) (int32, bool) {
+	l, ok := e.groups.rec2live[rec]
+	if !ok || !e.liveGroup(l) {
+		return 0, false
+	}
+	return l, true
+}
+
+// groupRec is the recorded id of live process group live, led by a
+// reaped process, if a live task of the program is in that group.
+func (e *engine) groupRec(live int32) (int32, bool) {
+	r, ok := e.groups.live2rec[live]
+	if !ok || !e.liveGroup(live) {
+		return 0, false
+	}
+	return r, true
+}
+
+// liveGroup says whether a live task of the program is in process group
+// pgid (one getpgid per live task until one is: only for a group whose
+// leader was reaped).
+func (e *engine) liveGroup(pgid int32) bool {
+	for tid, lt := range e.threads {
+		if lt.gone {
+			continue
+		}
+		if g, err := syscall.Getpgid(tid); err == nil && int32(g) == pgid {
+			return true
+		}
+	}
+	return false
 }
 
 // reaped forgets a live task that a wait reaped or that exited (a
-// thread): its id may be given to a new task.
+// thread): its id may be given to a new task, once no process group has
+// it (the pair is kept in groups).
 func (e *engine) reaped(live int32) {
 	if r, ok := e.live2rec[live]; ok {
 		delete(e.live2rec, live)
 		if e.rec2live[r] == live {
 			delete(e.rec2live, r)
+			e.groups.add(r, live)
 		}
 	}
 }
@@ -54,6 +127,9 @@ func (e *engine) pidToRec(v int32) int32 {
 	}
 	if v < -1 {
 		if r, ok := e.live2rec[-v]; ok {
+			return -r
+		}
+		if r, ok := e.groupRec(-v); ok {
 			return -r
 		}
 	}
@@ -74,6 +150,9 @@ func (e *engine) pidToLive(v int32) int32 {
 		if l, ok := e.rec2live[-v]; ok {
 			return -l
 		}
+		if l, ok := e.groupLive(-v); ok {
+			return -l
+		}
 	}
 	return v
 }
@@ -82,7 +161,10 @@ func (e *engine) pidToLive(v int32) int32 {
 // rv. When the live call matches the recorded one (lv is rv, or the live
 // id of rv), the live counterpart of rv: deadPid if rv was a recorded
 // task that has none now, rv itself if it is outside the recording (0,
-// -1, init). Otherwise (a best-effort replay that went on after a
+// -1, init). A reaped process's id that names a process group with a
+// live member (-pgid, setpgid's pgid, waitid's P_PGID id) becomes the
+// live group's id: as a pid it names no process there either (ESRCH, as
+// when recorded), since the kernel keeps the id of a group in use. Otherwise (a best-effort replay that went on after a
 // divergence) lv as pidToLive sees it.
 func (e *engine) argPidToLive(lv, rv int32) int32 {
 	if lv != rv && e.pidToRec(lv) != rv {
@@ -96,6 +178,9 @@ func (e *engine) argPidToLive(lv, rv int32) int32 {
 		sign, id = -1, -id
 	}
 	if l, ok := e.rec2live[id]; ok {
+		return sign * l
+	}
+	if l, ok := e.groupLive(id); ok {
 		return sign * l
 	}
 	if e.m.recorded(id) || e.m.tidPid[id] != 0 {

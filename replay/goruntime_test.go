@@ -41,10 +41,10 @@ func TestGoRuntime(t *testing.T) {
 	if testing.Short() {
 		n = 3
 	}
-	for _, args := range [][]string{{"chans"}, {"files", file}, {"sleep"}, {"exec"}, {"execve"}} {
+	for _, args := range [][]string{{"chans"}, {"files", file}, {"sleep"}, {"exec"}, {"execve"}, {"execthread"}} {
 		t.Run(args[0], func(t *testing.T) {
 			rec := recordRun(t, nil, append([]string{prog}, args...)...)
-			if !strings.HasPrefix(rec.stdout, "go\n") && args[0] != "execve" || strings.Count(rec.stdout, "\n") < 2 {
+			if !strings.HasPrefix(rec.stdout, "go\n") && args[0] != "execve" && args[0] != "execthread" || strings.Count(rec.stdout, "\n") < 2 {
 				t.Fatalf("recording printed %q", rec.stdout)
 			}
 			for range n {

@@ -131,6 +131,7 @@ func load(r *format.Reader) (*model, error) {
 		m.fatal = append(m.fatal, fmt.Sprintf("a recording of attached processes %v: replay needs a recording of a program started by the recorder", m.hdr.Attached))
 	}
 	byTid := map[int32]*rthread{}
+	var all []*rthread // every recorded thread, in order of appearance
 	m.pids = map[int32]bool{}
 	for ev, err := range r.Events(nil) {
 		if err != nil {
@@ -146,6 +147,7 @@ func load(r *format.Reader) (*model, error) {
 				m.gap(nil, fmt.Sprintf("task %d was created outside the trace (no parent event)", ev.Tid))
 			}
 			byTid[ev.Tid] = t
+			all = append(all, t)
 		case *format.Exec:
 			m.world.noteExec(byTid[ev.FormerTid], ev)
 			if ev.FormerTid != ev.Tid {
@@ -178,6 +180,7 @@ func load(r *format.Reader) (*model, error) {
 			if t == nil {
 				t = &rthread{pid: ev.Pid, tid: ev.Tid}
 				byTid[ev.Tid] = t
+				all = append(all, t)
 				if m.root == nil {
 					m.root = t
 				} else {
@@ -190,11 +193,14 @@ func load(r *format.Reader) (*model, error) {
 	}
 	m.byPid, m.tidPid = map[int32][]*rthread{}, map[int32]int32{}
 	for tid, t := range byTid {
-		m.flushRestart(t)
 		m.tidPid[tid] = t.pid
-		if !slices.Contains(m.byPid[t.pid], t) {
-			m.byPid[t.pid] = append(m.byPid[t.pid], t)
-		}
+	}
+	// Every thread of a process, in order of appearance: a leader whose
+	// id a non-leader's execve took over (no longer in byTid) included,
+	// since its calls are the process's too.
+	for _, t := range all {
+		m.flushRestart(t)
+		m.byPid[t.pid] = append(m.byPid[t.pid], t)
 	}
 	for _, q := range m.fdQueues {
 		q.order()

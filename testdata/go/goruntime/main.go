@@ -12,6 +12,9 @@
 //   - exec: runs /bin/echo through os/exec and prints its output, read
 //     from a pipe through the netpoller.
 //   - execve: becomes /bin/echo (syscall.Exec) while goroutines run.
+//   - execthread: the same from a goroutine that cannot run on the main
+//     thread (main keeps it, locked in init): a non-leader thread execs,
+//     and takes the leader's id.
 //
 // Every mode prints $GORUNTIME_WORD (or "go") first; exit status 0, or 2
 // for a bad mode, 1 if a file cannot be read.
@@ -21,10 +24,19 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
 )
+
+func init() {
+	if len(os.Args) > 1 && os.Args[1] == "execthread" {
+		// In init, the main goroutine runs on the main thread: locked
+		// there, main.main keeps it, and other goroutines run elsewhere.
+		runtime.LockOSThread()
+	}
+}
 
 func main() {
 	word := os.Getenv("GORUNTIME_WORD")
@@ -100,8 +112,15 @@ func main() {
 		err := syscall.Exec("/bin/echo", []string{"echo", "exec'd", "from", "go"}, os.Environ())
 		fmt.Println("exec:", err)
 		os.Exit(1)
+	case "execthread":
+		failed := make(chan error)
+		go func() {
+			failed <- syscall.Exec("/bin/echo", []string{"echo", "exec'd", "from", "a", "thread"}, os.Environ())
+		}()
+		fmt.Println("exec:", <-failed)
+		os.Exit(1)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep|exec|execve")
+		fmt.Fprintln(os.Stderr, "usage: goruntime map|chans|files FILE|sleep|exec|execve|execthread")
 		os.Exit(2)
 	}
 }

@@ -666,10 +666,15 @@ func argFds(s *format.Syscall) []int32 {
 	if syscalls.Name(s.Arch, int(s.Nr)) == "epoll_ctl" {
 		return []int32{int32(s.Args[2])}
 	}
-	spec := syscalls.Lookup(s.Arch, int(s.Nr))
-	if spec == nil {
-		return nil
+	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
+		return specFds(spec, s)
 	}
+	return nil
+}
+
+// specFds lists the fds (and dirfds but AT_FDCWD) among a recorded call's
+// arguments.
+func specFds(spec *syscalls.Spec, s *format.Syscall) []int32 {
 	var fds []int32
 	for i, g := range spec.Args {
 		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
@@ -685,12 +690,7 @@ func fdsOf(s *format.Syscall) []int32 {
 	if spec == nil {
 		return nil
 	}
-	var fds []int32
-	for i, g := range spec.Args {
-		if g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd && int32(s.Args[i]) != -100 {
-			fds = append(fds, int32(s.Args[i]))
-		}
-	}
+	fds := specFds(spec, s)
 	if spec.NewFd(s.Arch, s.Args) && s.Ret >= 0 {
 		fds = append(fds, int32(s.Ret))
 	}

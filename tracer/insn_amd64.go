@@ -14,16 +14,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// System call numbers and arguments of the injected calls.
+// Arguments of the injected calls (their numbers come from the catalogue:
+// catalogueNr).
 const (
-	nrPrctl64, nrArchPrctl64 = 157, 158
-	nrPrctl32, nrArchPrctl32 = 172, 384
-	nrRestart64, nrRestart32 = 219, 0 // restart_syscall
-	prSetTSC                 = 26
-	prTSCEnable              = 1
-	prTSCSigsegv             = 2
-	archSetCPUID             = 0x1012
-	siKernel                 = 0x80
+	prSetTSC     = 26
+	prTSCEnable  = 1
+	prTSCSigsegv = 2
+	archSetCPUID = 0x1012
+	siKernel     = 0x80
 	// cpuid bits hidden unless Options.KeepRDRAND.
 	cpuidRDRAND = 1 << 30 // leaf 1, ECX
 	cpuidRDSEED = 1 << 18 // leaf 7 subleaf 0, EBX
@@ -149,18 +147,18 @@ func (t *Tracer) disarm(th *thread) {
 	}
 }
 
-func prctlNr(a syscalls.Arch) int {
-	if a == syscalls.I386 {
-		return nrPrctl32
-	}
-	return nrPrctl64
-}
+func prctlNr(a syscalls.Arch) int { return catalogueNr(a, "prctl") }
 
-func archPrctlNr(a syscalls.Arch) int {
-	if a == syscalls.I386 {
-		return nrArchPrctl32
+func archPrctlNr(a syscalls.Arch) int { return catalogueNr(a, "arch_prctl") }
+
+// catalogueNr is the number of a call the catalogue knows for every
+// architecture the tracer injects into (x86_64, i386).
+func catalogueNr(a syscalls.Arch, name string) int {
+	nr, ok := syscalls.Number(a, name)
+	if !ok {
+		panic("tracer: the syscall catalogue has no " + name + " for " + a.String())
 	}
-	return nrArchPrctl64
+	return nr
 }
 
 // inject makes the stopped thread th run system call nr with args and
@@ -324,10 +322,7 @@ func (t *Tracer) inject(th *thread, nr int, atExec bool, args ...uint64) (int64,
 		back.Rip -= 2
 		back.Rax = saved.Orig_rax
 		if code := int64(int32(saved.Rax)); code == -516 { // ERESTART_RESTARTBLOCK
-			back.Rax = nrRestart64
-			if a == syscalls.I386 {
-				back.Rax = nrRestart32
-			}
+			back.Rax = uint64(catalogueNr(a, "restart_syscall"))
 		}
 	}
 	if serr := ptrace.SetRegs(tid, &back, true); serr != nil && err == nil {

@@ -207,7 +207,7 @@
 // sendmsg on an fd that is the program's original stdout or stderr (fd 1
 // or 2, or a dup of one, until it is closed or replaced) is copied from
 // the live buffer to Options.Stdout or Stderr (as much as the recorded
-// call wrote). Such a write waits (held back as below, 2 s at most)
+// call wrote). Such a write waits (held back as below)
 // until every write to fd 1 or 2 that another process of the program
 // had made before it when recorded has been made: what ordered them may
 // be emulated (a child printing once its read of its parent's pipe ends,
@@ -262,7 +262,8 @@
 // sched_yield and, at its exit, the instruction pointer goes back over the
 // syscall instruction with the syscall number restored, so that the
 // thread makes the call again (x86: 2 bytes, arm64: 4). After 2 s of
-// waiting the order is given up for that call, with a warning. A stand-in cannot
+// waiting during which no other thread of the program finished a call,
+// the order is given up for that call, with a warning. A stand-in cannot
 // be mapped: a data file's mapping whose content is recorded does not
 // need the file (see Mapped files); another mmap of a stand-in (a device
 // such as /dev/zero, or no content recorded) becomes an anonymous mapping.
@@ -411,7 +412,7 @@
 // (sigwaitinfo) returns the recorded siginfo (see "Signals waited
 // for"). What a signalfd read
 // returns is recorded data, like every read. A signal sent to another recorded process (or to a process group: its leader, and pidfd_send_signal's process) waits (its call is
-// held back, as above, 2 s at most) until that process has finished every
+// held back, as above) until that process has finished every
 // call it had begun when recorded before the signal was sent (but one it
 // was still blocked in then, such as a sigsuspend waiting for it): what made
 // the sender send it may be emulated (a sibling seen stopped in

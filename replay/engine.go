@@ -101,6 +101,7 @@ type engine struct {
 	stopped        bool
 	ended          bool // stopped at the end of a cut-short trace
 	warned         map[string]bool
+	progress       time.Time         // when a thread last finished a call (not one held back)
 	w              worldState        // world.go
 	mapped         *liveMapped       // mapped files (mapped.go)
 	goProcs        map[int32]*goProc // Go processes, by recorded pid
@@ -482,7 +483,10 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 }
 
 // delayLimit bounds how long a thread waits for its turn to take or free
-// fd numbers; then the recorded order is given up for that call.
+// fd numbers (or for another process to catch up: hold) once no other
+// thread has finished a call for that long; then the recorded order is
+// given up for that call. The program's other threads can finish only as
+// many calls as the trace holds, so the wait stays bounded.
 const delayLimit = 2 * time.Second
 
 // delay keeps the fd operations of a process's threads in their recorded
@@ -577,8 +581,8 @@ func (e *engine) hold(c *tracer.Call, lt *lthread, what string, giveUp func()) b
 	now := time.Now()
 	if lt.delayed.IsZero() {
 		lt.delayed = now
-	} else if now.Sub(lt.delayed) > delayLimit {
-		e.warn("thread %s call %d: %s waited %v for %s: going on", lt.r.name(), lt.idx, lt.name, delayLimit, what)
+	} else if now.Sub(lt.delayed) > delayLimit && now.Sub(e.progress) > delayLimit {
+		e.warn("thread %s call %d: %s waited %v for %s, the program making no progress for %v: going on", lt.r.name(), lt.idx, lt.name, now.Sub(lt.delayed).Round(time.Millisecond), what, delayLimit)
 		if giveUp != nil {
 			giveUp()
 		}
@@ -1125,6 +1129,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 		e.retry(c, lt)
 		return
 	}
+	e.progress = time.Now() // (a held call waits while the others go on: hold)
 	if lt.mode == modeMasked {
 		e.maskedExit(c, lt) // sigmask.go
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/systr/systr/format"
 )
@@ -16,8 +17,9 @@ type DiffOptions struct {
 	// Context is the number of unchanged lines shown around each change
 	// and before the first divergence (0: 3; negative: none).
 	Context int
-	// NameA and NameB label the two traces in the report (default "A"
-	// and "B").
+	// NameA and NameB label the two traces in the report (default
+	// "want" and "got": A is the expected trace, B the new one);
+	// systr-analyze diff gives the files' names.
 	NameA, NameB string
 	// MaxEdits bounds the work of the line diff of one thread: past this
 	// many inserted and deleted lines, the rest of the thread is shown as
@@ -199,52 +201,108 @@ func firstDivergence(a, b *NormThread, ctx int) *Divergence {
 	return d
 }
 
-// String describes the divergence in a few lines: where (with the
-// sequence numbers known), the lines before it (indented), then A's line
-// after "- " and B's after "+ ".
-func (d *Divergence) String() string {
-	b := []byte("thread " + d.Thread + " (" + d.Comm + "), line " + strconv.Itoa(d.Line))
-	switch {
-	case d.SeqA != 0 && d.SeqB != 0:
-		b = append(b, " (seq "...)
-		b = strconv.AppendUint(b, d.SeqA, 10)
-		b = append(b, " in A, seq "...)
-		b = strconv.AppendUint(b, d.SeqB, 10)
-		b = append(b, " in B)"...)
-	case d.SeqA != 0:
-		b = append(b, " (seq "...)
-		b = strconv.AppendUint(b, d.SeqA, 10)
-		b = append(b, " in A)"...)
-	case d.SeqB != 0:
-		b = append(b, " (seq "...)
-		b = strconv.AppendUint(b, d.SeqB, 10)
-		b = append(b, " in B)"...)
+// Labels of the two sides of a comparison when none are given: the
+// expected trace (a golden file) is "want", the new one "got".
+const (
+	DefaultNameA = "want"
+	DefaultNameB = "got"
+)
+
+// String describes the divergence with the default labels, "want" for A
+// and "got" for B (see Format).
+func (d *Divergence) String() string { return d.Format(DefaultNameA, DefaultNameB) }
+
+// Format describes the divergence in a few lines, naming A and B by the
+// labels nameA and nameB: where it is (the key, the process's name, the
+// line, and the events' sequence numbers where known, which
+// `systr-analyze print --seq` shows), the lines common to both before it
+// (indented), then A's line after "nameA: " and B's after "nameB: ":
+//
+//	p1.t1 (prog), line 18 (seq 42 in want, seq 41 in got):
+//	        close(<fd4>) = 0
+//	  want: read(<fd3>, "hello\n", 255) = 6
+//	  got:  --- SIGCHLD {si_code=CLD_EXITED, si_pid=<p2>, si_uid=0} ---
+//
+// A side that has no line there reads "(KEY ends here)", or "(no KEY)"
+// when it has no line for the key at all.
+func (d *Divergence) Format(nameA, nameB string) string {
+	b := []byte(d.Thread + " (" + d.Comm + "), line " + strconv.Itoa(d.Line))
+	var seqs []string
+	if d.SeqA != 0 {
+		seqs = append(seqs, "seq "+strconv.FormatUint(d.SeqA, 10)+" in "+nameA)
+	}
+	if d.SeqB != 0 {
+		seqs = append(seqs, "seq "+strconv.FormatUint(d.SeqB, 10)+" in "+nameB)
+	}
+	if len(seqs) > 0 {
+		b = append(b, " ("+strings.Join(seqs, ", ")+")"...)
 	}
 	b = append(b, ":\n"...)
+	width := max(len(nameA), len(nameB)) + 1
+	indent := strings.Repeat(" ", 2+width+1)
 	for _, l := range d.Before {
-		b = append(b, "    "...)
-		b = append(b, l...)
+		b = append(b, indent+l+"\n"...)
+	}
+	side := func(name string, has bool, line string) {
+		b = append(b, "  "...)
+		b = append(b, name+":"...)
+		b = append(b, strings.Repeat(" ", width-len(name))...)
+		switch {
+		case has:
+			b = append(b, line...)
+		case d.Line == 1:
+			b = append(b, "(no "+d.Thread+")"...)
+		default:
+			b = append(b, "("+d.Thread+" ends here)"...)
+		}
 		b = append(b, '\n')
 	}
-	if d.HasA {
-		b = append(b, "  - "+d.Expected+"\n"...)
-	} else {
-		b = append(b, "  - (A's thread ends here)\n"...)
-	}
-	if d.HasB {
-		b = append(b, "  + "+d.Actual+"\n"...)
-	} else {
-		b = append(b, "  + (B's thread ends here)\n"...)
-	}
+	side(nameA, d.HasA, d.Expected)
+	side(nameB, d.HasB, d.Actual)
 	return string(b)
 }
 
-// Report writes the report of a difference: the first divergence, then a
-// unified diff ("--- A KEY (COMM)", "+++ B KEY (COMM)", "@@ -a,n +b,m @@"
-// hunks) of each thread that differs. o gives the traces' labels (it may
-// be nil). It writes nothing if d.Same.
+// Keys describes the keys that differ, in order: "KEY (COMM)" each,
+// separated by commas; past max of them (max > 0), the rest as "and N
+// more".
+func (d *DiffResult) Keys(max int) string {
+	var b strings.Builder
+	for i, t := range d.Threads {
+		if max > 0 && i == max {
+			b.WriteString(" and " + strconv.Itoa(len(d.Threads)-max) + " more")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(t.Key + " (" + t.Comm + ")")
+	}
+	return b.String()
+}
+
+// reportKeys is the number of differing keys Report names.
+const reportKeys = 8
+
+// Report writes the report of a difference, naming the two traces by
+// o.NameA and o.NameB (default "want" and "got"; o may be nil):
+//
+//	want and got differ in p1.t1 (prog), p2.t1 (prog)
+//	first divergence: p1.t1 (prog), line 18 (seq 42 in want, seq 41 in got):
+//	...                                          (see Divergence.Format)
+//	--- want p1.t1 (prog)
+//	+++ got p1.t1 (prog)
+//	@@ -15,12 +15,14 @@
+//	...
+//
+// that is the keys that differ (the first 8, then how many more), the
+// first divergence, then a unified diff
+// of each key that differs ("(absent)" for a side that lacks it). It
+// writes nothing if d.Same.
 func (d *DiffResult) Report(w io.Writer, o *DiffOptions) error {
-	nameA, nameB := "A", "B"
+	if d.Same {
+		return nil
+	}
+	nameA, nameB := DefaultNameA, DefaultNameB
 	if o != nil && o.NameA != "" {
 		nameA = o.NameA
 	}
@@ -252,19 +310,22 @@ func (d *DiffResult) Report(w io.Writer, o *DiffOptions) error {
 		nameB = o.NameB
 	}
 	cw := &errWriter{w: bufio.NewWriter(w)}
+	if len(d.Threads) > 0 {
+		cw.str(nameA + " and " + nameB + " differ in " + d.Keys(reportKeys) + "\n")
+	}
 	if d.First != nil {
-		cw.str("first divergence: " + d.First.String())
+		cw.str("first divergence: " + d.First.Format(nameA, nameB))
 	}
 	for _, t := range d.Threads {
 		if t.InA {
 			cw.str("--- " + nameA + " " + t.Key + " (" + t.Comm + ")\n")
 		} else {
-			cw.str("--- " + nameA + " " + t.Key + " (no such thread)\n")
+			cw.str("--- " + nameA + " " + t.Key + " (absent)\n")
 		}
 		if t.InB {
 			cw.str("+++ " + nameB + " " + t.Key + " (" + t.Comm + ")\n")
 		} else {
-			cw.str("+++ " + nameB + " " + t.Key + " (no such thread)\n")
+			cw.str("+++ " + nameB + " " + t.Key + " (absent)\n")
 		}
 		for _, h := range t.Hunks {
 			cw.str("@@ -" + hunkRange(h.A, h.ALen) + " +" + hunkRange(h.B, h.BLen) + " @@\n")

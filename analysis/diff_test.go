@@ -97,9 +97,11 @@ func TestDiffChanged(t *testing.T) {
 	}
 	report := out.String()
 	for _, want := range []string{
-		"first divergence: thread p1.t1 (diffme-",
-		fmt.Sprintf(", line %d (seq %d in A, seq %d in B):\n", d.Line, d.SeqA, d.SeqB),
-		"    " + d.Before[2] + "\n  - read(0, \"\", 16) = 0\n  + read(0, \"other\\n\", 16) = 6\n--- plain p1.t1 (diffme-",
+		"plain and other differ in p1.t1 (diffme-",
+		"), p2.t1 (diffme-",
+		"\nfirst divergence: p1.t1 (diffme-",
+		fmt.Sprintf(", line %d (seq %d in plain, seq %d in other):\n", d.Line, d.SeqA, d.SeqB),
+		"         " + d.Before[2] + "\n  plain: read(0, \"\", 16) = 0\n  other: read(0, \"other\\n\", 16) = 6\n--- plain p1.t1 (diffme-",
 		"\n+++ other p1.t1 (diffme-",
 		"\n-read(0, \"\", 16) = 0\n+read(0, \"other\\n\", 16) = 6\n",
 		"\n-openat(AT_FDCWD, \"/dev/null\", O_WRONLY|O_CLOEXEC) = <fd5>\n+openat(AT_FDCWD, \"/dev/zero\", O_WRONLY|O_CLOEXEC) = <fd5>\n",
@@ -322,14 +324,15 @@ func TestDiffHunkHeader(t *testing.T) {
 	if err := res.Report(&out, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := `first divergence: thread p1.t1 (c), line 5:
-    2
-    3
-    4
-  - 5
-  + x
---- A p1.t1 (c)
-+++ B p1.t1 (c)
+	want := `want and got differ in p1.t1 (c), p2.t1 (d), p3.t1 (e)
+first divergence: p1.t1 (c), line 5:
+        2
+        3
+        4
+  want: 5
+  got:  x
+--- want p1.t1 (c)
++++ got p1.t1 (c)
 @@ -2,9 +2,10 @@
  2
  3
@@ -342,12 +345,12 @@ func TestDiffHunkHeader(t *testing.T) {
  9
  10
 +11
---- A p2.t1 (d)
-+++ B p2.t1 (no such thread)
+--- want p2.t1 (d)
++++ got p2.t1 (absent)
 @@ -1 +0,0 @@
 -gone
---- A p3.t1 (no such thread)
-+++ B p3.t1 (e)
+--- want p3.t1 (absent)
++++ got p3.t1 (e)
 @@ -0,0 +1 @@
 +new
 `
@@ -400,5 +403,41 @@ func TestDiffCorrupt(t *testing.T) {
 	var ce *format.CorruptError
 	if same || !errors.As(err, &ce) {
 		t.Errorf("Diff with a damaged trace: same %v, err %v", same, err)
+	}
+}
+
+// TestDivergenceWording: one vocabulary whatever the sides are called: a
+// side that ends early or lacks the key says so by the key, the labels
+// line up, and the keys that differ are named (the first few, then how
+// many more).
+func TestDivergenceWording(t *testing.T) {
+	a := &analysis.Normalized{Threads: []analysis.NormThread{
+		{Key: "p1.t1", Comm: "c", Lines: []string{"x", "y", "z"}},
+		{Key: "p2.t1", Comm: "c", Lines: []string{"x"}},
+		{Key: "p3.t1", Comm: "c", Lines: []string{"x"}},
+	}}
+	b := &analysis.Normalized{Threads: []analysis.NormThread{
+		{Key: "p1.t1", Comm: "c", Lines: []string{"x", "y"}, Seqs: []uint64{7, 9}},
+		{Key: "p2.t1", Comm: "c", Lines: []string{"w"}},
+		{Key: "p4/fd6", Comm: "c", Lines: []string{"v"}},
+	}}
+	res := analysis.CompareNormalized(a, b, nil)
+	if got, want := res.First.String(), "p1.t1 (c), line 3:\n        x\n        y\n  want: z\n  got:  (p1.t1 ends here)\n"; got != want {
+		t.Errorf("first divergence:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := res.Keys(0), "p1.t1 (c), p2.t1 (c), p3.t1 (c), p4/fd6 (c)"; got != want {
+		t.Errorf("Keys(0) = %q, want %q", got, want)
+	}
+	if got, want := res.Keys(2), "p1.t1 (c), p2.t1 (c) and 2 more"; got != want {
+		t.Errorf("Keys(2) = %q, want %q", got, want)
+	}
+	for _, th := range res.Threads {
+		if th.Key != "p4/fd6" {
+			continue
+		}
+		d := analysis.CompareNormalized(&analysis.Normalized{}, &analysis.Normalized{Threads: []analysis.NormThread{{Key: th.Key, Comm: "c", Lines: []string{"v"}, Seqs: []uint64{12}}}}, nil).First
+		if got, want := d.Format("golden.sctr", "new.sctr"), "p4/fd6 (c), line 1 (seq 12 in new.sctr):\n  golden.sctr: (no p4/fd6)\n  new.sctr:    v\n"; got != want {
+			t.Errorf("a key only in B:\n%s\nwant:\n%s", got, want)
+		}
 	}
 }

@@ -54,6 +54,9 @@ type PrintOptions struct {
 	// Durations appends the time spent in each call, " <0.000123>",
 	// after its result (strace -T).
 	Durations bool
+	// Seq starts each line with the event's sequence number, "#37", the
+	// number a diff's divergence gives (Divergence.SeqA, SeqB).
+	Seq bool
 }
 
 // Print writes the events of r that o selects as strace -f -o FILE writes
@@ -377,6 +380,15 @@ func stringArray(m syscalls.Memory, addr uint64) ([]string, bool) {
 // strace -f -o writes it ("%-5d "), then the time stamp.
 func (p *printer) leader(b []byte, h *format.Head) []byte {
 	n := len(b)
+	if p.o.Seq {
+		b = append(b, '#')
+		b = strconv.AppendUint(b, h.Seq, 10)
+		for len(b)-n < 7 {
+			b = append(b, ' ')
+		}
+		b = append(b, ' ')
+		n = len(b)
+	}
 	b = strconv.AppendInt(b, int64(h.Tid), 10)
 	for len(b)-n < 5 {
 		b = append(b, ' ')

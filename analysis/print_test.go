@@ -395,3 +395,32 @@ func printedAll(t testing.TB, r *format.Reader, view string) []uint64 {
 	}
 	return seqs
 }
+
+// TestPrintSeq: with Seq each line starts with its event's sequence
+// number, the one a diff's divergence names.
+func TestPrintSeq(t *testing.T) {
+	var plain, numbered bytes.Buffer
+	if err := analysis.Print(&plain, openTrace(t, sample("forks")), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := analysis.Print(&numbered, openTrace(t, sample("forks")), &analysis.PrintOptions{Seq: true}); err != nil {
+		t.Fatal(err)
+	}
+	pl, nl := strings.Split(plain.String(), "\n"), strings.Split(numbered.String(), "\n")
+	if len(pl) != len(nl) || len(pl) < 10 {
+		t.Fatalf("%d lines with Seq, %d without", len(nl), len(pl))
+	}
+	last := uint64(0)
+	for i, l := range nl[:len(nl)-1] {
+		var seq uint64
+		if _, err := fmt.Sscanf(l, "#%d ", &seq); err != nil || seq <= last {
+			t.Fatalf("line %d %q: seq %d after %d (%v)", i, l, seq, last, err)
+		}
+		last = seq
+		tid, _, _ := strings.Cut(strings.TrimSpace(l[8:]), " ")
+		ptid, _, _ := strings.Cut(pl[i], " ")
+		if tid != ptid {
+			t.Fatalf("line %d: %q, without Seq %q", i, l, pl[i])
+		}
+	}
+}

@@ -84,9 +84,10 @@ var verbs = []*verb{
 			fs.BoolVar(&c.r, "r", false, "prefix lines with the time since the previous line")
 			fs.BoolVar(&c.since, "since-start", false, "prefix lines with the time since the recording started")
 			fs.BoolVar(&c.durations, "T", false, "show the time spent in each call")
+			fs.BoolVar(&c.seq, "seq", false, "start each line with the event's sequence number (#N, as diff's divergences give it)")
 		},
 		run: func(c *config) error {
-			o := &analysis.PrintOptions{Selection: c.sel, StringLimit: c.strLimit, Verbose: c.verbose, Durations: c.durations}
+			o := &analysis.PrintOptions{Selection: c.sel, StringLimit: c.strLimit, Verbose: c.verbose, Durations: c.durations, Seq: c.seq}
 			switch {
 			case c.ttt:
 				o.Time = analysis.TimeEpoch
@@ -166,7 +167,7 @@ type config struct {
 	perProcess                    bool
 	strLimit                      int
 	verbose, t, tt, ttt, r, since bool
-	durations, threads            bool
+	durations, threads, seq       bool
 	buckets                       int
 	noise                         string
 	temps                         listFlag

@@ -43,7 +43,10 @@ func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
 	if err != nil {
 		return tracer.ExitStatus{}, err
 	}
-	return t.Run(context.Background(), argv[0], argv[1:]...)
+	// The program writes to ours (nil would be the null device).
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return t.RunCmd(context.Background(), cmd)
 }
 
 // The seed's manual example, on sh -c 'ls / | wc -l'. (cmd/systr-trace is

@@ -45,7 +45,14 @@ func newStdio(c *Cmd) (*stdio, error) {
 		fd := i + 1
 		switch w := w.(type) {
 		case nil:
-			s.fds[fd] = fd
+			// The null device, as os/exec.
+			f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			if err != nil {
+				s.abort()
+				return nil, fmt.Errorf("tracer: output: %w", err)
+			}
+			s.childEnds = append(s.childEnds, f)
+			s.fds[fd] = int(f.Fd())
 		case *os.File:
 			s.fds[fd] = int(w.Fd())
 		default:

@@ -282,9 +282,9 @@ type Cmd struct {
 	// program, its path string, argv and environment are the same.
 	NoASLR bool
 	// Stdin, Stdout and Stderr, like os/exec: an *os.File is passed as is,
-	// other readers and writers through pipes; nil means /dev/null for
-	// Stdin and the tracer's own stdout/stderr for the others (unlike
-	// os/exec, whose nil discards output).
+	// other readers and writers through pipes; nil is the null device
+	// (os.DevNull), as in os/exec. To let the program use the caller's
+	// own, set them to os.Stdin, os.Stdout and os.Stderr.
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
@@ -296,7 +296,9 @@ func Command(name string, args ...string) *Cmd {
 }
 
 // Run starts the program and waits until it and everything it spawned
-// have ended, Stop is called or ctx is cancelled. It returns the exit status
+// have ended, Stop is called or ctx is cancelled; its standard input,
+// output and error are the null device (use RunCmd to give others). It
+// returns the exit status
 // of the program (for Stop: ErrStopped; for ctx: ctx.Err(), after the
 // programs were killed).
 func (t *Tracer) Run(ctx context.Context, name string, args ...string) (ExitStatus, error) {

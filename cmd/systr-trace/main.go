@@ -112,7 +112,11 @@ func main() {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	st, err := t.Run(ctx, argv[0], argv[1:]...)
+	// The program writes to our stdout and stderr (a nil Cmd.Stdout
+	// would be the null device); its stdin is the null device.
+	cmd := tracer.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	st, err := t.RunCmd(ctx, cmd)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "systr-trace:", err)
 		t.Close()

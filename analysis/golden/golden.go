@@ -3,14 +3,19 @@ package golden
 import (
 	"bytes"
 	"flag"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/tracer"
 )
 
 // UpdateFlag is the name of the flag this package defines: with it,
@@ -46,18 +51,43 @@ func Updating() bool {
 	return b
 }
 
-// Options tune RunWith.
+// Options tune RunWith. The zero value (or nil) runs the program in a new
+// empty directory with the environment DefaultEnv, the null device as its
+// standard input, output and error, and analysis.Normalize's defaults.
+//
+// Paths of the test's temporary directories are temporary paths of the
+// normalization, whatever the options: every directory t.TempDir gives
+// the test or its parent tests is "<tmp>" in the normalized trace (a
+// program copied to one shows as "<tmp>/NAME"), and so is the working
+// directory when Record.Dir puts it elsewhere ("<tmp2>" then, unless it
+// is "/"); Normalize.TempPaths come after these (as "<tmp2>" or "<tmp3>"
+// and on).
 type Options struct {
-	// Record are the recording's options. An empty Dir is a new
-	// directory from t.TempDir, and then every directory t.TempDir gives
-	// the test is a temporary path of the normalization ("<tmp>", before
-	// Normalize.TempPaths): a program copied to one shows as
-	// "<tmp>/NAME". A nil Env is a fixed one (PATH=/usr/bin:/bin,
-	// LANG=C), so that the golden file does not depend on the test's
-	// environment.
+	// Fixtures, when not nil, are copied into the program's working
+	// directory before it starts (os.CopyFS): the files the program
+	// reads. A directory of the test's is os.DirFS("testdata/NAME"), a
+	// few files a testing/fstest.MapFS.
+	Fixtures fs.FS
+	// Record are the recording's options (see RecordOptions: nil values
+	// mean the same as for Record). An empty Record.Dir is a new
+	// directory from t.TempDir; a Dir that is set is used as it is (the
+	// fixtures are copied into it).
 	Record RecordOptions
 	// Normalize are the normalization's options.
 	Normalize analysis.NormalizeOptions
+}
+
+// Result is what RunWith ran: a test checks the exit status itself (the
+// golden trace holds it too, as "+++ exited with N +++").
+type Result struct {
+	// Trace is the recording's path (in t.TempDir unless Record.Out says
+	// otherwise; on a mismatch it is also kept, see Check).
+	Trace string
+	// Dir is the program's working directory, with the fixtures and
+	// whatever the program left there.
+	Dir string
+	// Status is the program's exit status.
+	Status tracer.ExitStatus
 }
 
 // Path returns the path of the golden file called name:
@@ -65,11 +95,17 @@ type Options struct {
 func Path(name string) string { return filepath.Join("testdata", name+".golden") }
 
 // Check normalizes the trace at path trace (see analysis.Normalize) and
-// compares it with testdata/NAME.golden, thread by thread. On a
-// difference the test fails with the first divergence - thread, line,
-// the lines before it, the expected and the actual line - and the number
-// of threads that differ. When updating (see Updating) it rewrites the
-// file instead. o may be nil.
+// compares it with testdata/NAME.golden. On a difference the test fails
+// with a message in one vocabulary: want is the golden file, got the new
+// trace. It names the sequences that differ (threads, "p1.t1", by key and
+// process name; the first few, and how many),
+// shows the first divergence (the lines before it, then want's and
+// got's line, with got's sequence number, which `systr-analyze print
+// --seq` shows), and says where the new trace and its normalized text
+// are kept to be looked at: the test's artifact directory
+// (testing.T.ArtifactDir) under `go test -artifacts`, otherwise a
+// directory of os.TempDir that is left in place. When updating (see
+// Updating) it rewrites the golden file instead. o may be nil.
 func Check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
 	t.Helper()
 	got, err := normalizeFile(trace, o)
@@ -93,29 +129,109 @@ func Check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("golden %s: %v (run go test -%s, or -update, to create it)", name, err, UpdateFlag)
+		t.Fatalf("golden %s: %v (go test -%s, or -update, creates it)", name, err, UpdateFlag)
 	}
 	defer f.Close()
 	want, err := analysis.ReadNormalized(f)
 	if err != nil {
 		t.Fatalf("golden %s: %s: %v", name, path, err)
 	}
-	if msg := mismatch(path, want, got); msg != "" {
-		t.Error(msg)
-	}
-}
-
-// mismatch describes how got differs from want, or returns "".
-func mismatch(path string, want, got *analysis.Normalized) string {
 	res := analysis.CompareNormalized(want, got, nil)
 	if res.Same {
-		return ""
+		return
 	}
-	msg := "trace differs from " + path + " (-want +got) at " + res.First.String()
-	if n := len(res.Threads); n > 1 {
-		msg += strconv.Itoa(n) + " threads differ; "
+	msg := mismatch(path, want, got, res)
+	var seq uint64
+	if res.First != nil {
+		seq = res.First.SeqB
 	}
-	return msg + "(go test -" + UpdateFlag + ", or -update, rewrites the file)"
+	kept, err := keep(t, name, trace, buf.Bytes(), seq)
+	if err != nil {
+		msg += "got could not be kept: " + err.Error() + "\n"
+	} else {
+		msg += kept
+	}
+	msg += "go test -" + UpdateFlag + " (or -update) rewrites " + path + " with got."
+	t.Error(msg)
+}
+
+// maxKeys is the number of differing keys a failure names.
+const maxKeys = 6
+
+// mismatch describes how got differs from want: what differs, then the
+// first divergence.
+func mismatch(path string, want, got *analysis.Normalized, res *analysis.DiffResult) string {
+	keys := map[string]bool{}
+	for _, n := range []*analysis.Normalized{want, got} {
+		for _, th := range n.Threads {
+			keys[th.Key] = true
+		}
+	}
+	msg := "got (the new trace) differs from want (" + path + ") in " + strconv.Itoa(len(res.Threads)) +
+		" of " + strconv.Itoa(len(keys)) + " sequences: " + res.Keys(maxKeys) + "\n"
+	if res.First != nil {
+		msg += "first divergence: " + res.First.String()
+	}
+	return msg
+}
+
+// keep saves the new trace and its normalized text for the test's author
+// and returns what to tell them.
+func keep(t testing.TB, name, trace string, text []byte, seq uint64) (string, error) {
+	dir, inArtifacts := "", artifacts()
+	if inArtifacts {
+		dir = t.ArtifactDir()
+	} else {
+		// t.ArtifactDir is removed with the test without -artifacts.
+		d, err := os.MkdirTemp("", "systr-golden-")
+		if err != nil {
+			return "", err
+		}
+		dir = d
+	}
+	base := filepath.Base(name)
+	sctr, norm := filepath.Join(dir, base+".sctr"), filepath.Join(dir, base+".golden")
+	if err := copyFile(sctr, trace); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(norm, text, 0o644); err != nil {
+		return "", err
+	}
+	msg := "got is kept in " + dir
+	if !inArtifacts {
+		msg += " (under go test -artifacts, in the test's artifact directory)"
+	}
+	at := ""
+	if seq != 0 {
+		at = ", the divergence at #" + strconv.FormatUint(seq, 10)
+	}
+	return msg + ":\n" +
+		"  systr-analyze print --seq " + sctr + "    # the new trace" + at + "\n" +
+		"  diff -u " + Path(name) + " " + norm + "    # every difference, normalized\n", nil
+}
+
+// artifacts reports whether go test -artifacts is on: t.ArtifactDir is
+// then kept.
+func artifacts() bool {
+	f := flag.Lookup("test.artifacts")
+	return f != nil && f.Value.String() == "true"
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func normalizeFile(trace string, o *analysis.NormalizeOptions) (*analysis.Normalized, error) {
@@ -127,36 +243,76 @@ func normalizeFile(trace string, o *analysis.NormalizeOptions) (*analysis.Normal
 	return analysis.Normalize(r, o)
 }
 
-// Run records argv (see Record) in a new temporary directory with a fixed
-// environment, checks its normalized trace against testdata/NAME.golden
-// (see Check) and returns the trace's path. Every directory t.TempDir
-// gives the test is "<tmp>" in the normalized trace (see Options). The
-// program's path should not change from run to run: a program built into
-// a cache under a content hash can be copied into t.TempDir() first, or
-// its directory given as a temporary path (RunWith).
-func Run(t testing.TB, name string, argv ...string) string {
+// Run records argv (see Record) in a new temporary directory with
+// RunWith's defaults and checks its normalized trace against
+// testdata/NAME.golden (see Check). The program's path should not change
+// from run to run: a program built into a cache under a content hash can
+// be copied into t.TempDir() first (it is then "<tmp>/NAME"), or its
+// directory given as a temporary path (RunWith).
+func Run(t testing.TB, name string, argv ...string) *Result {
 	t.Helper()
 	return RunWith(t, name, nil, argv...)
 }
 
-// RunWith is Run with options (nil: Run's defaults).
-func RunWith(t testing.TB, name string, o *Options, argv ...string) string {
+// RunWith is Run with options (nil: the defaults, see Options): it
+// copies the fixtures into the working directory, records argv there and
+// checks the trace, with the test's temporary directories as temporary
+// paths.
+func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 	t.Helper()
 	var opts Options
 	if o != nil {
 		opts = *o
 	}
 	norm := opts.Normalize
-	if opts.Record.Dir == "" {
-		opts.Record.Dir = t.TempDir()
-		// t.TempDir's directories are numbered in one per test.
-		all := regexp.QuoteMeta(filepath.Dir(opts.Record.Dir)) + "/[0-9]+"
-		norm.TempPaths = append([]string{all}, norm.TempPaths...)
+	fresh := t.TempDir()
+	temps := []string{testTempPattern(t, fresh)}
+	dir := opts.Record.Dir
+	if dir == "" {
+		dir = fresh
+	} else {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			t.Fatalf("golden %s: working directory: %v", name, err)
+		}
+		if abs != "/" && !regexp.MustCompile("^(?:"+temps[0]+")(?:/|$)").MatchString(abs) {
+			temps = append(temps, pathPattern(abs))
+		}
 	}
-	if opts.Record.Env == nil {
-		opts.Record.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	norm.TempPaths = append(temps, norm.TempPaths...)
+	if opts.Fixtures != nil {
+		if err := os.CopyFS(dir, opts.Fixtures); err != nil {
+			t.Fatalf("golden %s: copying the fixtures into %s: %v", name, dir, err)
+		}
 	}
-	trace, _ := Record(t, &opts.Record, argv...)
+	opts.Record.Dir = dir
+	trace, st := Record(t, &opts.Record, argv...)
 	Check(t, name, trace, &norm)
-	return trace
+	return &Result{Trace: trace, Dir: dir, Status: st}
+}
+
+// testTempPattern returns a pattern matching every directory t.TempDir
+// gives the test and its parents, given one of them: DIR/NAMEdigits/NNN,
+// where NAME starts with the top-level test's name as package testing
+// spells it in the directory's name.
+func testTempPattern(t testing.TB, one string) string {
+	base := filepath.Dir(filepath.Dir(one))
+	root, _, _ := strings.Cut(t.Name(), "/")
+	root = root[:min(len(root), 64)]
+	root = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("!#$%&()+,-.=@^_{}~ ", r) {
+			return r
+		}
+		return -1
+	}, root)
+	return regexp.QuoteMeta(base) + "/" + regexp.QuoteMeta(root) + `[^/"]*[0-9]/[0-9]+`
+}
+
+// pathPattern matches the path p, not a longer name that starts with it.
+func pathPattern(p string) string {
+	pat := regexp.QuoteMeta(p)
+	if c := p[len(p)-1]; c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		pat += `\b`
+	}
+	return pat
 }

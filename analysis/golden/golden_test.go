@@ -58,9 +58,12 @@ func fdIOOptions(t *testing.T) *golden.Options {
 // against the committed testdata/fd_io.golden.
 func TestRunFdIO(t *testing.T) {
 	prog := staticProg(t, "fd_io")
-	trace := golden.RunWith(t, "fd_io", fdIOOptions(t), prog, ".")
-	if _, err := os.Stat(trace); err != nil {
-		t.Errorf("Run returned %q: %v", trace, err)
+	res := golden.RunWith(t, "fd_io", fdIOOptions(t), prog, ".")
+	if _, err := os.Stat(res.Trace); err != nil {
+		t.Errorf("Run returned %q: %v", res.Trace, err)
+	}
+	if res.Status.Code != 0 || res.Status.Signal != 0 {
+		t.Errorf("fd_io: %v", res.Status)
 	}
 }
 
@@ -92,7 +95,9 @@ func (r *recorder) Fatalf(format string, args ...any) {
 func (r *recorder) Logf(string, ...any) {}
 
 // check runs golden.Check with a recorder and returns what it reported.
+// What a failure keeps goes to a directory of the test's.
 func check(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
+	t.Setenv("TMPDIR", t.TempDir())
 	r := &recorder{TB: t}
 	done := make(chan struct{})
 	go func() {
@@ -182,16 +187,59 @@ func TestMismatch(t *testing.T) {
 	if len(errs) != 1 || fatal {
 		t.Fatalf("errors %q (fatal %v), want one, not fatal", errs, fatal)
 	}
-	msg := errs[0]
-	want := "trace differs from testdata/forks.golden (-want +got) at thread p2.t1 (forks-373caa8afa25c3182e98), line 3 (seq 37 in B):\n" +
-		"    +++ created by <p1> (fork) +++\n" +
-		"    close(<fd3>) = 0\n" +
-		"  - " + doctored + "\n" +
-		"  + " + old + "\n" +
-		"(go test -golden.update, or -update, rewrites the file)"
+	// The kept files' directory, in TMPDIR (check sets it).
+	m := regexp.MustCompile(`got is kept in (\S+) `).FindStringSubmatch(errs[0])
+	if m == nil {
+		t.Fatalf("message names no directory:\n%s", errs[0])
+	}
+	dir := m[1]
+	msg := strings.ReplaceAll(errs[0], dir, "DIR")
+	want := "got (the new trace) differs from want (testdata/forks.golden) in 1 of 7 sequences: p2.t1 (forks-373caa8afa25c3182e98)\n" +
+		"first divergence: p2.t1 (forks-373caa8afa25c3182e98), line 3 (seq 37 in got):\n" +
+		"        +++ created by <p1> (fork) +++\n" +
+		"        close(<fd3>) = 0\n" +
+		"  want: " + doctored + "\n" +
+		"  got:  " + old + "\n" +
+		"got is kept in DIR (under go test -artifacts, in the test's artifact directory):\n" +
+		"  systr-analyze print --seq DIR/forks.sctr    # the new trace, the divergence at #37\n" +
+		"  diff -u testdata/forks.golden DIR/forks.golden    # every difference, normalized\n" +
+		"go test -golden.update (or -update) rewrites testdata/forks.golden with got."
 	if msg != want {
 		t.Errorf("message:\n%s\nwant:\n%s", msg, want)
 	}
+	// What is kept: the trace itself, whose event 37 is got's line, and
+	// its normalized text.
+	kept := openTrace(t, filepath.Join(dir, "forks.sctr"))
+	if txt := eventText(t, kept, 37); !strings.HasPrefix(txt, `write(4, "hello from fork\n"`) {
+		t.Errorf("event #37 of the kept trace: %q", txt)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "forks.golden")); err != nil || string(b) != text.String() {
+		t.Errorf("kept normalized text: %v, same as the trace's: %v", err, string(b) == text.String())
+	}
+}
+
+func openTrace(t *testing.T, path string) *format.Reader {
+	t.Helper()
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// eventText renders the syscall with sequence number seq.
+func eventText(t *testing.T, r *format.Reader, seq uint64) string {
+	t.Helper()
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc, ok := ev.(*format.Syscall); ok && sc.Seq == seq {
+			return sc.Text(nil)
+		}
+	}
+	return ""
 }
 
 func normalize(t *testing.T, trace string) *analysis.Normalized {
@@ -219,7 +267,7 @@ func TestMismatchProgram(t *testing.T) {
 	o.Normalize.TempPaths = []string{regexp.QuoteMeta(filepath.Dir(prog))}
 	trace, _ := golden.Record(t, &o.Record, prog, "/tmp/..")
 	errs, _ := check(t, "fd_io", trace, &o.Normalize)
-	if len(errs) != 1 || !strings.Contains(errs[0], "at thread p1.t1 (fd_io), line 1 (seq 1 in B):\n  - +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \".\"] +++\n  + +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \"/tmp/..\"] +++\n") {
+	if len(errs) != 1 || !strings.Contains(errs[0], "first divergence: p1.t1 (fd_io), line 1 (seq 1 in got):\n  want: +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \".\"] +++\n  got:  +++ exec \"<tmp>/fd_io\" [\"<tmp>/fd_io\", \"/tmp/..\"] +++\n") {
 		t.Errorf("errors: %q", errs)
 	}
 }

@@ -13,21 +13,39 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// RecordOptions tune Record.
+// DefaultEnv returns the environment a program gets when
+// RecordOptions.Env is nil: PATH=/usr/bin:/bin and LANG=C, the same on
+// every machine, so that a golden trace does not depend on the
+// environment the test runs in (which also shows in the trace: the
+// C library reads it, and execve shows it). It returns a new slice each
+// time: append to it freely.
+func DefaultEnv() []string { return []string{"PATH=/usr/bin:/bin", "LANG=C"} }
+
+// RecordOptions tune Record (and RunWith). A nil value of a field means
+// the same in both, with one exception said at Dir.
 type RecordOptions struct {
 	// Record are the recorder's options (the zero value records every
 	// call with the default limits). The vDSO trap and address-space
 	// randomization are set from the fields below, as systr-record sets
 	// them (record.Defaults); TrapTSC and TrapCPUID are taken as given.
 	Record record.Options
-	// Dir is the program's working directory (default: the test's).
+	// Dir is the program's working directory. "": for Record, the
+	// test's own (as in os/exec); RunWith makes a new directory instead
+	// (see Options.Fixtures). Under RunWith, whatever Dir is, it is a
+	// temporary path of the normalization (see Options).
 	Dir string
-	// Env is the program's environment (nil: the test's).
+	// Env is the program's environment. nil: DefaultEnv(), a fixed one
+	// (not the test's, unlike os/exec: a golden trace must not depend on
+	// where the test runs); os.Environ() gives the test's.
 	Env []string
-	// Stdin feeds the program's standard input (nil: /dev/null).
-	Stdin io.Reader
-	// Stdout receives the program's standard output (nil: discarded).
-	Stdout io.Writer
+	// Stdin, Stdout and Stderr are the program's standard input, output
+	// and error, as in os/exec (and tracer.Cmd): an *os.File is passed as
+	// is, other readers and writers through pipes, and nil is the null
+	// device (os.DevNull). What they are shows in the trace (a fstat of
+	// stdout says a character device for the null device, a FIFO for a
+	// pipe), so keep them the same between the golden run and later ones.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
 	// Out is the trace's path (default: a file in t.TempDir()).
 	Out string
 	// NoVDSOTrap leaves the vDSO alone: clock reads through it make no
@@ -67,7 +85,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	}
 	env := o.Env
 	if env == nil {
-		env = os.Environ()
+		env = DefaultEnv()
 	}
 	w, err := format.Create(out, record.Header(argv, cwd, env, nil, ro), nil)
 	if err != nil {
@@ -81,10 +99,8 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := ro.Command(argv...)
-	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout = o.Dir, env, o.Stdin, o.Stdout
-	if cmd.Stdout == nil {
-		cmd.Stdout = io.Discard
-	}
+	cmd.Dir, cmd.Env = o.Dir, env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	st, runErr := tr.RunCmd(ctx, cmd)
 	recErr := rec.Close()
 	werr := w.Close()

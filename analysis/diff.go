@@ -60,7 +60,9 @@ type Divergence struct {
 
 // ThreadDiff is the line diff of one thread.
 type ThreadDiff struct {
-	Key, Comm string
+	// Key names the thread; Comm is its process's name in A (in B when
+	// A lacks it), CommB in B.
+	Key, Comm, CommB string
 	// InA and InB say on which sides the thread exists.
 	InA, InB bool
 	Hunks    []Hunk
@@ -146,7 +148,7 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 		if d := firstDivergence(ta, tb, ctx); d != nil {
 			res.Same = false
 			consider(d, order)
-			res.Threads = append(res.Threads, ThreadDiff{Key: ta.Key, Comm: ta.Comm, InA: true, InB: b.Thread(ta.Key) != nil,
+			res.Threads = append(res.Threads, ThreadDiff{Key: ta.Key, Comm: ta.Comm, CommB: tb.Comm, InA: true, InB: b.Thread(ta.Key) != nil,
 				Hunks: unified(ta.Lines, tb.Lines, ctx, maxEdits)})
 		}
 		order++
@@ -164,7 +166,7 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 		}
 		res.Same = false
 		consider(d, order)
-		res.Threads = append(res.Threads, ThreadDiff{Key: tb.Key, Comm: tb.Comm, InB: true, Hunks: unified(nil, tb.Lines, ctx, maxEdits)})
+		res.Threads = append(res.Threads, ThreadDiff{Key: tb.Key, Comm: tb.Comm, CommB: tb.Comm, InB: true, Hunks: unified(nil, tb.Lines, ctx, maxEdits)})
 		order++
 	}
 	return res
@@ -323,7 +325,7 @@ func (d *DiffResult) Report(w io.Writer, o *DiffOptions) error {
 			cw.str("--- " + nameA + " " + t.Key + " (absent)\n")
 		}
 		if t.InB {
-			cw.str("+++ " + nameB + " " + t.Key + " (" + t.Comm + ")\n")
+			cw.str("+++ " + nameB + " " + t.Key + " (" + t.CommB + ")\n")
 		} else {
 			cw.str("+++ " + nameB + " " + t.Key + " (absent)\n")
 		}

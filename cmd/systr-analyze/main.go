@@ -56,6 +56,8 @@ func main() {
 // verb is one subcommand.
 type verb struct {
 	name, args, help string
+	// about, if set, says more in the verb's -h.
+	about string
 	// flags registers the verb's own options; run does the work.
 	flags func(fs *flag.FlagSet, c *config)
 	run   func(c *config) error
@@ -125,10 +127,20 @@ var verbs = []*verb{
 			return analysis.Procs(c.out, c.reader, &analysis.ProcsOptions{Pids: c.sel.Pids, Threads: c.threads})
 		}},
 	{name: "diff", args: "TRACE-A TRACE-B", help: "compare two traces after normalizing run-to-run noise", traces: 2,
+		about: `Both traces are normalized as package analysis/golden does for Go tests
+(the same defaults): process and thread ids, file descriptors, addresses,
+times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>);
+memory management, futex and like calls (--noise) and SIGCHLD deliveries
+are left out; paths matching --temp become <tmp>. Each thread is then
+compared line by line. The report names the threads that differ, shows
+the first divergence (with each trace's seq number: print --seq shows
+them) and a unified diff, labelled by the files' names. Exit status 0
+same, 1 different, 2 trouble. The details: go doc
+github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 		flags: func(fs *flag.FlagSet, c *config) {
-			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like; \"none\" keeps all; \"+SET\" adds to the default)")
-			fs.Var(&c.temps, "temp", "paths matching `PATTERN` are temporary: compared as a placeholder (repeatable)")
-			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff")
+			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like, analysis.DefaultNoise; \"none\" keeps all; \"+SET\" adds to the default)")
+			fs.Var(&c.temps, "temp", "paths matching `PATTERN` (a Go regexp) are temporary: compared as <tmp>, <tmp2>... (repeatable)")
+			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff and before the first divergence (0: none)")
 		},
 		run: nil}, // set in init: it needs its own exit status
 	{name: "timeline", args: "TRACE", help: "Chrome / Perfetto trace-event JSON", selects: true, traces: 1,
@@ -218,7 +230,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("systr-analyze "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: systr-analyze %s [options] %s\n\n%s.\n\noptions:\n", v.name, v.args, v.help)
+		fmt.Fprintf(stderr, "usage: systr-analyze %s [options] %s\n\n%s.\n", v.name, v.args, v.help)
+		if v.about != "" {
+			fmt.Fprintf(stderr, "\n%s\n", v.about)
+		}
+		fmt.Fprintf(stderr, "\noptions:\n")
 		fs.PrintDefaults()
 	}
 	if v.name != "repair" && v.name != "info" {
@@ -378,7 +394,12 @@ func (c *config) runVerb(v *verb) int {
 }
 
 func diff(c *config) int {
+	// The same options as analysis.Normalize's defaults but for those
+	// given (and the files' names as labels).
 	o := &analysis.DiffOptions{Context: c.context, NameA: c.paths[0], NameB: c.paths[1]}
+	if c.context <= 0 {
+		o.Context = -1 // none (DiffOptions' 0 is the default, 3)
+	}
 	if c.noise != "" {
 		expr := c.noise
 		if strings.HasPrefix(expr, "+") {

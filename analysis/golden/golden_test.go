@@ -188,19 +188,26 @@ func TestMismatch(t *testing.T) {
 		t.Fatalf("errors %q (fatal %v), want one, not fatal", errs, fatal)
 	}
 	// The kept files' directory, in TMPDIR (check sets it).
-	m := regexp.MustCompile(`got is kept in (\S+) `).FindStringSubmatch(errs[0])
+	m := regexp.MustCompile(`got is kept in ([^\s:]+)`).FindStringSubmatch(errs[0])
 	if m == nil {
 		t.Fatalf("message names no directory:\n%s", errs[0])
 	}
 	dir := m[1]
 	msg := strings.ReplaceAll(errs[0], dir, "DIR")
+	where := " (under go test -artifacts, in the test's artifact directory)"
+	if f := flag.Lookup("test.artifacts"); f != nil && f.Value.String() == "true" {
+		where = "" // t.ArtifactDir, under -outputdir
+		if out, _ := filepath.Abs(flag.Lookup("test.outputdir").Value.String()); !strings.HasPrefix(dir, out+string(filepath.Separator)) {
+			t.Errorf("under -artifacts, kept in %s, not under -outputdir %s", dir, out)
+		}
+	}
 	want := "got (the new trace) differs from want (testdata/forks.golden) in 1 of 7 sequences: p2.t1 (forks-373caa8afa25c3182e98)\n" +
 		"first divergence: p2.t1 (forks-373caa8afa25c3182e98), line 3 (seq 37 in got):\n" +
 		"        +++ created by <p1> (fork) +++\n" +
 		"        close(<fd3>) = 0\n" +
 		"  want: " + doctored + "\n" +
 		"  got:  " + old + "\n" +
-		"got is kept in DIR (under go test -artifacts, in the test's artifact directory):\n" +
+		"got is kept in DIR" + where + ":\n" +
 		"  systr-analyze print --seq DIR/forks.sctr    # the new trace, the divergence at #37\n" +
 		"  diff -u testdata/forks.golden DIR/forks.golden    # every difference, normalized\n" +
 		"go test -golden.update (or -update) rewrites testdata/forks.golden with got."

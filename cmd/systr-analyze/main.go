@@ -394,24 +394,10 @@ func (c *config) runVerb(v *verb) int {
 }
 
 func diff(c *config) int {
-	// The same options as analysis.Normalize's defaults but for those
-	// given (and the files' names as labels).
-	o := &analysis.DiffOptions{Context: c.context, NameA: c.paths[0], NameB: c.paths[1]}
-	if c.context <= 0 {
-		o.Context = -1 // none (DiffOptions' 0 is the default, 3)
+	o, err := c.diffOptions()
+	if err != nil {
+		return fail(c.stderr, 2, "diff: %v", err)
 	}
-	if c.noise != "" {
-		expr := c.noise
-		if strings.HasPrefix(expr, "+") {
-			expr = analysis.DefaultNoise + "," + expr[1:]
-		}
-		f, err := syscalls.ParseFilter(expr)
-		if err != nil {
-			return fail(c.stderr, 2, "diff: --noise %s: %v", c.noise, err)
-		}
-		o.Noise = f
-	}
-	o.TempPaths = c.temps
 	var rs [2]*format.Reader
 	for i, p := range c.paths {
 		r, err := c.open(p)
@@ -436,6 +422,29 @@ func diff(c *config) int {
 		return 0
 	}
 	return 1
+}
+
+// diffOptions are diff's options: analysis.Normalize's defaults (those
+// package golden uses) but for what the flags give, and the files' names
+// as labels.
+func (c *config) diffOptions() (*analysis.DiffOptions, error) {
+	o := &analysis.DiffOptions{Context: c.context, NameA: c.paths[0], NameB: c.paths[1]}
+	if c.context <= 0 {
+		o.Context = -1 // none (DiffOptions' 0 is the default, 3)
+	}
+	if c.noise != "" {
+		expr := c.noise
+		if strings.HasPrefix(expr, "+") {
+			expr = analysis.DefaultNoise + "," + expr[1:]
+		}
+		f, err := syscalls.ParseFilter(expr)
+		if err != nil {
+			return nil, fmt.Errorf("--noise %s: %w", c.noise, err)
+		}
+		o.Noise = f
+	}
+	o.TempPaths = c.temps
+	return o, nil
 }
 
 func repair(c *config) int {

@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 )
@@ -123,5 +125,29 @@ func damage(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.WriteFile(dst, data, 0o600))
 	default:
 		ts.Fatalf("damage: unknown kind %q", args[2])
+	}
+}
+
+// TestDiffDefaults: without options, diff normalizes exactly as
+// analysis.Normalize's defaults do (those package golden uses): the
+// NormalizeOptions are the zero value; only the labels and the context
+// (3, the default) are set.
+func TestDiffDefaults(t *testing.T) {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	c := &config{paths: []string{"a.sctr", "b.sctr"}}
+	for _, v := range verbs {
+		if v.name == "diff" {
+			v.flags(fs, c)
+		}
+	}
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.diffOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(o.NormalizeOptions, analysis.NormalizeOptions{}) || o.Context != 3 || o.MaxEdits != 0 || o.NameA != "a.sctr" || o.NameB != "b.sctr" {
+		t.Errorf("diff's default options %+v, want the zero NormalizeOptions, context 3, the files' names", o)
 	}
 }

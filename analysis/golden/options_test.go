@@ -157,3 +157,28 @@ func TestNilOptions(t *testing.T) {
 		t.Errorf("Env os.Environ(): the program's environment lacks the test's:\n%s", b)
 	}
 }
+
+// TestParentTempDir: a program the parent test put in its t.TempDir is
+// "<tmp>/NAME" in a subtest's trace too.
+func TestParentTempDir(t *testing.T) {
+	skipUpdating(t)
+	t.Chdir(t.TempDir())
+	b, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Skip(err)
+	}
+	prog := filepath.Join(t.TempDir(), "prog")
+	if err := os.WriteFile(prog, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("sub/test", func(t *testing.T) {
+		updating(t, func() { golden.RunWith(t, "parent", &golden.Options{Normalize: keepOnly(t, "execve")}, prog) })
+		text, err := os.ReadFile(golden.Path("parent"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `+++ exec "<tmp>/prog" ["<tmp>/prog"] +++`; !strings.Contains(string(text), want) {
+			t.Errorf("golden file lacks %q:\n%s", want, text)
+		}
+	})
+}

@@ -294,7 +294,8 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 // testTempPattern returns a pattern matching every directory t.TempDir
 // gives the test and its parents, given one of them: DIR/NAMEdigits/NNN,
 // where NAME starts with the top-level test's name as package testing
-// spells it in the directory's name.
+// spells it in the directory's name, and their parent DIR/NAMEdigits
+// (which shows where a program resolves a path component by component).
 func testTempPattern(t testing.TB, one string) string {
 	base := filepath.Dir(filepath.Dir(one))
 	root, _, _ := strings.Cut(t.Name(), "/")
@@ -305,7 +306,7 @@ func testTempPattern(t testing.TB, one string) string {
 		}
 		return -1
 	}, root)
-	return regexp.QuoteMeta(base) + "/" + regexp.QuoteMeta(root) + `[^/"]*[0-9]/[0-9]+`
+	return regexp.QuoteMeta(base) + "/" + regexp.QuoteMeta(root) + `[^/"]*[0-9](?:/[0-9]+)?`
 }
 
 // pathPattern matches the path p, not a longer name that starts with it.

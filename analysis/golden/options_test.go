@@ -159,7 +159,8 @@ func TestNilOptions(t *testing.T) {
 }
 
 // TestParentTempDir: a program the parent test put in its t.TempDir is
-// "<tmp>/NAME" in a subtest's trace too.
+// "<tmp>/NAME" in a subtest's trace too, and the directory holding the
+// test's numbered temporary directories is "<tmp>" as well.
 func TestParentTempDir(t *testing.T) {
 	skipUpdating(t)
 	t.Chdir(t.TempDir())
@@ -178,6 +179,15 @@ func TestParentTempDir(t *testing.T) {
 			t.Fatal(err)
 		}
 		if want := `+++ exec "<tmp>/prog" ["<tmp>/prog"] +++`; !strings.Contains(string(text), want) {
+			t.Errorf("golden file lacks %q:\n%s", want, text)
+		}
+		// The directory that holds the test's numbered ones too.
+		root := filepath.Dir(prog)
+		updating(t, func() {
+			golden.RunWith(t, "parent", &golden.Options{Normalize: keepOnly(t, "chdir")}, "/bin/sh", "-c", `cd "$0"; cd "$1"`, filepath.Dir(root), root)
+		})
+		text, _ = os.ReadFile(golden.Path("parent"))
+		if want := "chdir(\"<tmp>\") = 0\nchdir(\"<tmp>\") = 0\n"; !strings.Contains(string(text), want) {
 			t.Errorf("golden file lacks %q:\n%s", want, text)
 		}
 	})

@@ -92,7 +92,9 @@ func traceText(t *testing.T, argv ...string) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := tracer.Command(argv[0], argv[1:]...)
-	cmd.Stdout = io.Discard
+	// Pipes, as strace's run has (CombinedOutput); nil would be the null
+	// device, which the program's fstat of its stdout or stderr shows.
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if _, err := tr.RunCmd(ctx, cmd); err != nil {
 		t.Fatalf("tracing %v: %v", argv, err)
 	}

@@ -66,7 +66,9 @@ type Options struct {
 	// Fixtures, when not nil, are copied into the program's working
 	// directory before it starts (os.CopyFS): the files the program
 	// reads. A directory of the test's is os.DirFS("testdata/NAME"), a
-	// few files a testing/fstest.MapFS.
+	// few files a testing/fstest.MapFS. Execute permissions are kept: a
+	// script among them runs as "./NAME" (relative to the working
+	// directory, as tracer.Cmd resolves it).
 	Fixtures fs.FS
 	// Record are the recording's options (see RecordOptions: nil values
 	// mean the same as for Record). An empty Record.Dir is a new
@@ -97,15 +99,16 @@ func Path(name string) string { return filepath.Join("testdata", name+".golden")
 // Check normalizes the trace at path trace (see analysis.Normalize) and
 // compares it with testdata/NAME.golden. On a difference the test fails
 // with a message in one vocabulary: want is the golden file, got the new
-// trace. It names the sequences that differ (threads, "p1.t1", by key and
-// process name; the first few, and how many),
-// shows the first divergence (the lines before it, then want's and
-// got's line, with got's sequence number, which `systr-analyze print
-// --seq` shows), and says where the new trace and its normalized text
-// are kept to be looked at: the test's artifact directory
-// (testing.T.ArtifactDir) under `go test -artifacts`, otherwise a
-// directory of os.TempDir that is left in place. When updating (see
-// Updating) it rewrites the golden file instead. o may be nil.
+// trace. It names the sequences that differ (threads, "p1.t1", by key
+// and process name; the first few, and how many), shows the first
+// divergence (the lines before it, then want's and got's line, with
+// got's sequence number, which `systr-analyze print --seq` shows), and
+// says where the new trace and its normalized text are kept to be
+// looked at: the test's artifact directory (testing.T.ArtifactDir) under
+// `go test -artifacts`, otherwise a directory of os.TempDir that is left
+// in place. When updating (see Updating) it rewrites the golden file
+// instead. o may be nil; the temporary paths RunWith adds are not added
+// here.
 func Check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
 	t.Helper()
 	got, err := normalizeFile(trace, o)

@@ -3,7 +3,6 @@ package golden
 import (
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -62,7 +61,9 @@ type RecordOptions struct {
 // Record runs argv under systr's recorder, as systr-record does, and returns
 // the path of the complete trace and the program's exit status. The test is
 // skipped where ptrace is not permitted; it fails if the program cannot be
-// started or the trace cannot be written.
+// started or the trace cannot be written. A nil o is the zero
+// RecordOptions: the test's working directory, the environment
+// DefaultEnv(), the null device for stdin, stdout and stderr.
 func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.ExitStatus) {
 	t.Helper()
 	if o == nil {
@@ -79,9 +80,9 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if out == "" {
 		out = filepath.Join(t.TempDir(), filepath.Base(argv[0])+".sctr")
 	}
-	cwd := o.Dir
-	if cwd == "" {
-		cwd, _ = os.Getwd()
+	cwd, err := filepath.Abs(o.Dir) // "": the test's
+	if err != nil {
+		t.Fatalf("recording %q: working directory %q: %v", argv, o.Dir, err)
 	}
 	env := o.Env
 	if env == nil {

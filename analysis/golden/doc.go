@@ -29,7 +29,8 @@
 // threads, by key and process name), the first divergence with the lines
 // before it and got's event number, and where the new trace and its
 // normalized text are kept (testing.T.ArtifactDir under `go test
-// -artifacts`, otherwise a directory of os.TempDir left in place), with the
+// -artifacts`, otherwise $TMPDIR/systr-golden/PACKAGE-HASH/TEST, left in
+// place and rewritten by the test's next failure), with the
 // commands that open them (`systr-analyze print --seq`, `diff -u`).
 //
 // `go test -golden.update` rewrites the golden files instead, and so does

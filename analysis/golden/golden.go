@@ -3,6 +3,8 @@ package golden
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -105,10 +107,11 @@ func Path(name string) string { return filepath.Join("testdata", name+".golden")
 // got's sequence number, which `systr-analyze print --seq` shows), and
 // says where the new trace and its normalized text are kept to be
 // looked at: the test's artifact directory (testing.T.ArtifactDir) under
-// `go test -artifacts`, otherwise a directory of os.TempDir that is left
-// in place. When updating (see Updating) it rewrites the golden file
-// instead. o may be nil; the temporary paths RunWith adds are not added
-// here.
+// `go test -artifacts`, otherwise a directory of os.TempDir left in
+// place, $TMPDIR/systr-golden/PACKAGE-HASH/TEST (the next failure of the
+// same test rewrites it). When updating (see Updating) it rewrites the
+// golden file instead. o may be nil; the temporary paths RunWith adds
+// are not added here.
 func Check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
 	t.Helper()
 	got, err := normalizeFile(trace, o)
@@ -185,12 +188,21 @@ func keep(t testing.TB, name, trace string, text []byte, seq uint64) (string, er
 	if inArtifacts {
 		dir = t.ArtifactDir()
 	} else {
-		// t.ArtifactDir is removed with the test without -artifacts.
-		d, err := os.MkdirTemp("", "systr-golden-")
+		// t.ArtifactDir is removed with the test without -artifacts: a
+		// directory of the package's and the test's, the same at every
+		// run, so that a loop of failing runs keeps the last, not one
+		// directory per run.
+		pkg, err := os.Getwd()
 		if err != nil {
 			return "", err
 		}
-		dir = d
+		h := fnv.New32a()
+		h.Write([]byte(pkg))
+		dir = filepath.Join(os.TempDir(), "systr-golden",
+			fmt.Sprintf("%s-%08x", filepath.Base(pkg), h.Sum32()), safeName(t.Name()))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
 	}
 	base := filepath.Base(name)
 	sctr, norm := filepath.Join(dir, base+".sctr"), filepath.Join(dir, base+".golden")
@@ -211,6 +223,18 @@ func keep(t testing.TB, name, trace string, text []byte, seq uint64) (string, er
 	return msg + ":\n" +
 		"  systr-analyze print --seq " + sctr + "    # the new trace" + at + "\n" +
 		"  diff -u " + Path(name) + " " + norm + "    # every difference, normalized\n", nil
+}
+
+// safeName is a test's name as a directory name: its letters, digits and
+// a few symbols, subtests' slashes as "__" (as testing.T.ArtifactDir
+// spells them).
+func safeName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("-_.+=,@", r) {
+			return r
+		}
+		return '_'
+	}, strings.ReplaceAll(name, "/", "__"))
 }
 
 // artifacts reports whether go test -artifacts is on: t.ArtifactDir is

@@ -98,6 +98,11 @@ func (r *recorder) Logf(string, ...any) {}
 // What a failure keeps goes to a directory of the test's.
 func check(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
 	t.Setenv("TMPDIR", t.TempDir())
+	return checkAgain(t, name, trace, o)
+}
+
+// checkAgain is check with TMPDIR as it is.
+func checkAgain(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
 	r := &recorder{TB: t}
 	done := make(chan struct{})
 	go func() {
@@ -222,6 +227,12 @@ func TestMismatch(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "forks.golden")); err != nil || string(b) != text.String() {
 		t.Errorf("kept normalized text: %v, same as the trace's: %v", err, string(b) == text.String())
+	}
+	// Another failure of the same test keeps its files in the same place
+	// (a loop of failing runs does not fill the disk).
+	errs, _ = checkAgain(t, "forks", trace, nil)
+	if len(errs) != 1 || !strings.Contains(errs[0], "got is kept in "+dir) {
+		t.Errorf("a second failure: %q, want it kept in %s", errs, dir)
 	}
 }
 

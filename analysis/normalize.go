@@ -218,7 +218,7 @@ type normalizer struct {
 
 	procs    map[int32]*nproc
 	threads  map[int32]*nthread
-	order    []*section // threads' and streams' (streams.go)
+	order    []*section       // threads' and streams' (streams.go)
 	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
 	interned map[string]string
 	print    [2]syscalls.PrintOptions

@@ -128,6 +128,8 @@ var verbs = []*verb{
 			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like; \"none\" keeps all; \"+SET\" adds to the default)")
 			fs.Var(&c.temps, "temp", "paths matching `PATTERN` are temporary: compared as a placeholder (repeatable)")
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff")
+			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, by thread for the others")
+			fs.BoolVar(&c.keepRuntime, "keep-runtime", false, "keep the calls the Go runtime makes on its own (its threads, timers, poller, preemption), dropped by default")
 		},
 		run: nil}, // set in init: it needs its own exit status
 	{name: "timeline", args: "TRACE", help: "Chrome / Perfetto trace-event JSON", selects: true, traces: 1,
@@ -169,6 +171,8 @@ type config struct {
 	durations, threads            bool
 	buckets                       int
 	noise                         string
+	threadView                    string
+	keepRuntime                   bool
 	temps                         listFlag
 	context                       int
 }
@@ -390,6 +394,11 @@ func diff(c *config) int {
 		o.Noise = f
 	}
 	o.TempPaths = c.temps
+	v, err := analysis.ParseThreadView(c.threadView)
+	if err != nil {
+		return fail(c.stderr, 2, "diff: --threads: %v", err)
+	}
+	o.Threads, o.KeepRuntime = v, c.keepRuntime
 	var rs [2]*format.Reader
 	for i, p := range c.paths {
 		r, err := c.open(p)

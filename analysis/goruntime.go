@@ -54,11 +54,13 @@ type RuntimePreset struct {
 //   - clock_gettime(CLOCK_MONOTONIC): nanotime, read by the scheduler,
 //     timers and sysmon as often as they run (the vDSO is trapped, so
 //     each read is a call); CLOCK_REALTIME (time.Now) is kept;
-//   - calls failing with EAGAIN or EINTR: a read or write on a
-//     non-blocking descriptor that is not ready parks the goroutine on
+//   - calls failing with EAGAIN, EINTR or ERESTART*: a read or write on
+//     a non-blocking descriptor that is not ready parks the goroutine on
 //     the netpoller and is made again when the descriptor is ready (how
-//     often depends on when the data arrived), and the runtime retries
-//     what a signal interrupted: the call that succeeds is kept;
+//     often depends on when the data arrived), and a call a signal
+//     interrupted is restarted by the kernel (every handler of the
+//     runtime has SA_RESTART) or retried by the runtime: the call that
+//     succeeds is kept;
 //   - preemption: SIGURG deliveries, the tgkill(pid, tid, SIGURG) (or
 //     tkill) sending them and the getpid right before it on the same
 //     thread (signalM), and the rt_sigreturn ending the handler;
@@ -77,14 +79,16 @@ type RuntimePreset struct {
 //
 // Independently of runtimes, for every process: an rt_sigreturn ending
 // the handler of a signal whose delivery was dropped as noise (SIGCHLD by
-// default) is dropped with it.
+// default) is dropped with it, and so is the call it interrupted, when
+// that ended with ERESTART* just before the delivery (the call is made
+// again, or fails with EINTR, which is kept).
 var GoRuntimeNoise = RuntimePreset{
 	Runtime: "go",
 	Calls:   GoRuntimeCalls,
 	Rules: []string{
 		"clone with CLONE_THREAD, and the creation and exit of threads",
 		"clock_gettime(CLOCK_MONOTONIC)",
-		"calls failing with EAGAIN or EINTR",
+		"calls failing with EAGAIN, EINTR or ERESTART* (made again)",
 		"SIGURG deliveries, tgkill/tkill sending SIGURG and the getpid just before on that thread",
 		"the netpoller's epoll instance and wake-up eventfd (<netpoll>, <netpoll.wake>) and calls on the eventfd",
 		"calls on descriptors opened on /sys/fs/cgroup/ (GOMAXPROCS updates)",
@@ -105,6 +109,7 @@ const (
 	sigURG          = 23
 	eAGAIN          = -11
 	eINTR           = -4
+	eRESTARTSYS     = -512 // to -516: ERESTARTNOINTR, ERESTARTNOHAND, ENOIOCTLCMD, ERESTART_RESTARTBLOCK
 	sigStackMax     = 64
 )
 
@@ -208,7 +213,7 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 			gs.rtFds[int32(sc.Ret)] = true
 		}
 	}
-	if exited && (sc.Ret == eAGAIN || sc.Ret == eINTR) {
+	if exited && (sc.Ret == eAGAIN || sc.Ret == eINTR || isRestart(sc.Ret)) {
 		return true
 	}
 	for i, a := range spec.Args {
@@ -240,6 +245,11 @@ func callPath(sc *format.Syscall, spec *syscalls.Spec) []byte {
 	}
 	return nil
 }
+
+// isRestart says whether a result is one of the kernel's ERESTART*
+// codes: the call was interrupted by a signal and is made again after
+// the handler (or, without SA_RESTART, returns EINTR).
+func isRestart(ret int64) bool { return ret <= eRESTARTSYS && ret >= eRESTARTSYS-4 }
 
 // signalNoise notes, for the rt_sigreturn to come, whether a signal
 // delivered to thread t was dropped as noise.

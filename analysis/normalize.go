@@ -261,6 +261,7 @@ type nthread struct {
 	lastSec *section
 	lastIdx int
 	getpid  bool
+	restart bool // it ended with ERESTART*
 	sigs    []bool
 }
 
@@ -473,7 +474,10 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		if noise {
 			if t := nz.threads[h.Tid]; t != nil && t.pid == h.Pid {
-				t.signalNoise(v, true)
+				t.signalNoise(v, true) // (goruntime.go)
+				if t.restart {
+					t.unput()
+				}
 			}
 			return
 		}
@@ -675,6 +679,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
 	nz.rtName, nz.created = "", nz.created[:0]
+	t.restart = false
 	if spec == nil {
 		t.getpid = false
 		if !noise {
@@ -796,6 +801,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
 	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
 	t.getpid = spec.Name == "getpid"
+	t.restart = exited && isRestart(sc.Ret)
 }
 
 // fdPair names the two descriptors pipe and socketpair wrote to argument

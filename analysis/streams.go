@@ -145,6 +145,7 @@ func (nz *normalizer) stream(p *nproc, res string) *section {
 // by resource to the streams res names (the process's own if none).
 func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...string) {
 	t.lastSec, t.lastIdx = nil, 0
+	t.getpid, t.restart = false, false
 	if !p.byRes {
 		s := nz.threadSection(t)
 		s.add(seq, line)

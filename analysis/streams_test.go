@@ -213,6 +213,7 @@ func TestGoRuntimePreset(t *testing.T) {
 		s.call(100, "openat", 6, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "in.txt"))
 		s.call(100, "epoll_ctl", -1, []uint64{4, 1, 6, 0})
 		s.call(100, "read", -11, []uint64{6, 0x4000, 16})
+		s.call(100, "read", -512, []uint64{6, 0x4000, 16}) // ERESTARTSYS
 		s.call(101, "epoll_pwait", 1, []uint64{4, 0xc000, 128, 0xffffffff, 0, 8})
 		s.call(101, "read", 8, []uint64{5, 0xd000, 8})
 		s.call(100, "read", 2, []uint64{6, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("ok")})

@@ -34,9 +34,10 @@ func nr(t *testing.T, name string) int32 {
 // synth builds trace events by hand for the unit tests of stream
 // assignment and of the runtime preset.
 type synth struct {
-	t    *testing.T
-	evs  []format.Event
-	time int64
+	t     *testing.T
+	evs   []format.Event
+	time  int64
+	minor uint16 // the format's minor version to claim (0: the writer's)
 }
 
 func (s *synth) head(tid int32) format.Head {
@@ -82,6 +83,11 @@ func (s *synth) normalize(o *analysis.NormalizeOptions) *analysis.Normalized {
 	}
 	if err := w.Close(); err != nil {
 		s.t.Fatal(err)
+	}
+	if s.minor != 0 {
+		// The signature's minor version (after its frame header, magic
+		// and major).
+		binary.LittleEndian.PutUint16(buf.Bytes()[18:], s.minor)
 	}
 	r, err := format.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
@@ -182,6 +188,30 @@ func TestStreamAssignment(t *testing.T) {
 		`p1/fd2: pipe2([<fd2>, <fd3>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = 0`,
 		`p1/fd3: pipe2([<fd2>, <fd3>], 0) = 0`,
 	})
+}
+
+// TestRuntimeFromPath: a trace older than format 1.2 does not say which
+// images are Go programs; Normalize then asks the executable, if it is
+// still there. A newer trace is believed.
+func TestRuntimeFromPath(t *testing.T) {
+	gocli := testprog.Go(t, "gocli", "")
+	build := func(minor uint16) *synth {
+		s := &synth{t: t, minor: minor}
+		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: gocli, Argv: []string{"gocli"}, Arch: syscalls.X86_64})
+		s.call(100, "getpid", 100, nil)
+		return s
+	}
+	if n := build(1).normalize(nil); n.Thread("p1") == nil {
+		t.Errorf("a format 1.1 trace of a Go program: sections %v, want by resource", sections(n))
+	}
+	if n := build(0).normalize(nil); n.Thread("p1.t1") == nil {
+		t.Errorf("a format 1.2 trace of a program without a runtime: sections %v, want by thread", sections(n))
+	}
+	gone := build(1)
+	gone.evs[0].(*format.Exec).Path = "/nonexistent/gocli"
+	if n := gone.normalize(nil); n.Thread("p1.t1") == nil {
+		t.Errorf("a format 1.1 trace of a program gone: sections %v, want by thread", sections(n))
+	}
 }
 
 // TestGoRuntimePreset: each rule of GoRuntimeNoise on a Go process, the

@@ -706,7 +706,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			args[i] = uint64(uint32(nz.pidValue(int32(uint32(args[i])))))
 		case syscalls.KindFd, syscalls.KindDirfd:
 			fd := int32(uint32(args[i]))
-			if fd >= 0 {
+			if fd >= 0 && p.byRes {
 				stream = fdStream(p, fd)
 			}
 			args[i] = uint64(uint32(nz.fdValue(p, fd)))
@@ -741,14 +741,15 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 	}
-	streams := []string{stream}
-	if len(nz.created) > 0 {
-		streams = streams[:0]
+	var streams []string // by resource: where the line goes (none: the process's own)
+	switch {
+	case !p.byRes:
+	case len(nz.created) > 0:
 		for _, fd := range nz.created {
 			streams = append(streams, fdStream(p, fd))
 		}
-	} else if stream == "" {
-		streams = nil // the process's own
+	case stream != "":
+		streams = []string{stream}
 	}
 	for _, fd := range closed {
 		delete(p.fds.names, fd)

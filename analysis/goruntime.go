@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 
 	"github.com/systr/systr/format"
@@ -48,7 +49,7 @@ type RuntimePreset struct {
 // sockets, execs, children, exits, writes to stdout, time.Now's
 // CLOCK_REALTIME) are all kept. Why each is safe:
 //
-//   - clone with CLONE_THREAD (a new M), its "+++ created by ... (thread)
+//   - clone or clone3 with CLONE_THREAD (a new M), its "+++ created by ... (thread)
 //     +++" line and every "+++ thread exited +++": which threads exist is
 //     the scheduler's business, not the program's;
 //   - clock_gettime(CLOCK_MONOTONIC): nanotime, read by the scheduler,
@@ -86,7 +87,7 @@ var GoRuntimeNoise = RuntimePreset{
 	Runtime: "go",
 	Calls:   GoRuntimeCalls,
 	Rules: []string{
-		"clone with CLONE_THREAD, and the creation and exit of threads",
+		"clone or clone3 with CLONE_THREAD, and the creation and exit of threads",
 		"clock_gettime(CLOCK_MONOTONIC)",
 		"calls failing with EAGAIN, EINTR or ERESTART* (made again)",
 		"SIGURG deliveries, tgkill/tkill sending SIGURG and the getpid just before on that thread",
@@ -177,6 +178,14 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 	case "clone":
 		if sc.Args[0]&cloneThreadFlag != 0 {
 			return true
+		}
+	case "clone3":
+		// (cgo: pthread_create makes the Ms) the flags are the first
+		// field of struct clone_args.
+		for _, r := range sc.Mem {
+			if r.Arg == 0 && len(r.Data) >= 8 && binary.LittleEndian.Uint64(r.Data)&cloneThreadFlag != 0 {
+				return true
+			}
 		}
 	case "clock_gettime", "clock_gettime64":
 		if sc.Args[0] == clockMonotonic {

@@ -225,6 +225,9 @@ func TestGoRuntimePreset(t *testing.T) {
 		s.call(100, "pread64", 4, []uint64{3, 0x2000, 64, 0}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x2000, Len: 4, Data: []byte("max\n")})
 		s.call(100, "rt_sigprocmask", 0, []uint64{2, 0, 0x3000, 8})
 		s.call(100, "clone", 101, []uint64{0x50f00, 0x7000})
+		args := make([]byte, 88) // struct clone_args, of a cgo thread
+		binary.LittleEndian.PutUint64(args, 0x3d0f00)
+		s.call(100, "clone3", 102, []uint64{0x7f0000010000, 88}, format.Region{Arg: 0, Dir: syscalls.In, Addr: 0x7f0000010000, Len: 88, Data: args})
 		s.evs = append(s.evs, &format.NewTask{Head: s.head(101), ParentPid: 100, ParentTid: 100, Flags: 0x50f00, Thread: true, How: 3})
 		s.call(101, "gettid", 101, nil)
 		s.call(101, "sigaltstack", 0, []uint64{0, 0x8000})

@@ -27,8 +27,8 @@ func TestMain(m *testing.M) {
 // txtar archive of shell-like commands and the files they use (see
 // github.com/rogpeppe/go-internal/testscript). $SAMPLES holds the sample
 // traces of package analysis; systr-record is on PATH, built from this
-// module; $FD_IO is testdata's fd_io program, $GOCLI its Go CLI (gocli),
-// $DIFFME its diffme linked
+// module, and testdata's Go CLI gocli; $FD_IO is testdata's fd_io
+// program, $DIFFME its diffme linked
 // statically ("" if that failed), $GOLDEN a committed recording of it.
 func TestScripts(t *testing.T) {
 	samples, err := filepath.Abs("../../analysis/testdata")
@@ -40,7 +40,15 @@ func TestScripts(t *testing.T) {
 		t.Fatalf("building systr-record: %v\n%s", err, out)
 	}
 	fdio := testprog.C(t, "fd_io")
-	gocli := testprog.Go(t, "gocli", "")
+	// gocli goes on PATH (a variable more would change the environment
+	// the committed golden trace was recorded with).
+	gocli, err := os.ReadFile(testprog.Go(t, "gocli", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "gocli"), gocli, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// diffme, linked statically: a static program makes no dynamic loader
 	// calls, whose files differ between machines, so its committed golden
 	// trace holds on any x86_64 Linux.
@@ -71,7 +79,6 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("SAMPLES", samples)
 			e.Setenv("FD_IO", fdio)
-			e.Setenv("GOCLI", gocli)
 			e.Setenv("DIFFME", static)
 			e.Setenv("GOLDEN", goldenTrace)
 			e.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))

@@ -111,8 +111,14 @@ func (nz *normalizer) byResource(p *nproc) bool {
 	case ThreadsByResource:
 		return true
 	}
-	return p.runtime != ""
+	return threadAgnostic(p.runtime)
 }
+
+// threadAgnostic says whether the threads of a runtime's processes have
+// no identity a program controls: Go's (goroutines run on any M). A
+// runtime whose threads are the program's (Python's threading, a JVM's
+// java.lang.Thread) would be compared by thread.
+func threadAgnostic(runtime string) bool { return strings.HasPrefix(runtime, "go") }
 
 // threadSection returns thread t's section, new if it has none.
 func (nz *normalizer) threadSection(t *nthread) *section {

@@ -228,8 +228,9 @@ type normalizer struct {
 	hasRuntime bool
 
 	// per call
-	rtName  string  // the name of the runtime's descriptor the call creates (goruntime.go)
-	created []int32 // the descriptors it created
+	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
+	created            []string // the names of the descriptors it created
+	callTime, callExit int64    // its entry and exit times
 
 	subst []subst
 	buf   []byte
@@ -269,6 +270,9 @@ type nthread struct {
 type fdNames struct {
 	names map[int32]string
 	count map[int]int // thread index → descriptors it created
+	// reused are the numbers given to a new descriptor before the close
+	// of their former holder was seen (fdName).
+	reused map[int32]reuse
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -278,6 +282,12 @@ func (f *fdNames) clone() *fdNames {
 	}
 	for k, v := range f.count {
 		c.count[k] = v
+	}
+	for k, v := range f.reused {
+		if c.reused == nil {
+			c.reused = map[int32]reuse{}
+		}
+		c.reused[k] = v
 	}
 	return c
 }
@@ -595,7 +605,7 @@ func (nz *normalizer) fdValue(p *nproc, v int32) int32 {
 	if v < 3 {
 		return v
 	}
-	if s, ok := p.fds.names[v]; ok {
+	if s, ok := nz.fdName(p, v); ok {
 		return nz.sentinel(s)
 	}
 	return v
@@ -607,10 +617,11 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	if fd < 3 {
 		return fd
 	}
+	nz.reuse(p, fd) // (streams.go)
 	if nz.rtName != "" {
 		// A runtime's own descriptor, not counted (goruntime.go).
 		p.fds.names[fd] = nz.rtName
-		nz.created = append(nz.created, fd)
+		nz.created = append(nz.created, nz.rtName)
 		return nz.sentinel(nz.rtName)
 	}
 	index := t.index
@@ -624,7 +635,7 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 		s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
 	}
 	p.fds.names[fd] = s
-	nz.created = append(nz.created, fd)
+	nz.created = append(nz.created, s)
 	return nz.sentinel(s)
 }
 
@@ -679,6 +690,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
 	nz.rtName, nz.created = "", nz.created[:0]
+	nz.callTime, nz.callExit = sc.Time, sc.Exit
 	t.restart = false
 	if spec == nil {
 		t.getpid = false
@@ -707,7 +719,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		case syscalls.KindFd, syscalls.KindDirfd:
 			fd := int32(uint32(args[i]))
 			if fd >= 0 && p.byRes {
-				stream = fdStream(p, fd)
+				stream = nz.fdStream(p, fd)
 			}
 			args[i] = uint64(uint32(nz.fdValue(p, fd)))
 			if ok && i == 0 && (spec.Name == "close") {
@@ -745,14 +757,14 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	switch {
 	case !p.byRes:
 	case len(nz.created) > 0:
-		for _, fd := range nz.created {
-			streams = append(streams, fdStream(p, fd))
+		for _, name := range nz.created {
+			streams = append(streams, streamOfName(name))
 		}
 	case stream != "":
 		streams = []string{stream}
 	}
 	for _, fd := range closed {
-		delete(p.fds.names, fd)
+		nz.fdClosed(p, fd)
 	}
 	if noise {
 		return

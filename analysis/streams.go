@@ -178,11 +178,63 @@ func (t *nthread) unput() {
 
 // fdStream is the stream name of descriptor fd of process p, as its lines
 // show it: "fd6" for <fd6>, "14" for a descriptor shown by number.
-func fdStream(p *nproc, fd int32) string {
-	if s, ok := p.fds.names[fd]; ok && fd >= 3 {
-		return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+func (nz *normalizer) fdStream(p *nproc, fd int32) string {
+	if s, ok := nz.fdName(p, fd); ok && fd >= 3 {
+		return streamOfName(s)
 	}
 	return strconv.Itoa(int(fd))
+}
+
+// streamOfName is the stream name of a descriptor's placeholder: "fd6"
+// for "<fd6>".
+func streamOfName(s string) string { return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">") }
+
+// Descriptor numbers reused across threads. When one thread closes fd N
+// while another opens a file, the kernel may give N to the new file
+// before the close returns: the trace (in order of exits) then shows the
+// open's N first and the close of the former N after it. A call that
+// entered before the new N existed (before the exit of the call that
+// created it) can only mean the former one: it keeps the former name,
+// and a close of it leaves the new one open. Without this the close took
+// the new name away, and which file it hit changed from run to run.
+
+// reuse is the former name of a descriptor number given again, and when
+// the call that gave it ended.
+type reuse struct {
+	prev string
+	born int64
+}
+
+// reuse notes, as fd is created by the current call, the name it had if
+// its close was not seen.
+func (nz *normalizer) reuse(p *nproc, fd int32) {
+	if old, ok := p.fds.names[fd]; ok {
+		if p.fds.reused == nil {
+			p.fds.reused = map[int32]reuse{}
+		}
+		p.fds.reused[fd] = reuse{prev: old, born: nz.callExit}
+	} else if p.fds.reused != nil {
+		delete(p.fds.reused, fd)
+	}
+}
+
+// fdName is the name of descriptor fd for the current call.
+func (nz *normalizer) fdName(p *nproc, fd int32) (string, bool) {
+	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
+		return r.prev, true
+	}
+	s, ok := p.fds.names[fd]
+	return s, ok
+}
+
+// fdClosed forgets descriptor fd, closed by the current call.
+func (nz *normalizer) fdClosed(p *nproc, fd int32) {
+	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
+		delete(p.fds.reused, fd) // the former holder: the new one stays
+		return
+	}
+	delete(p.fds.names, fd)
+	delete(p.fds.reused, fd)
 }
 
 // streamKeyRank orders a process's streams in the result: its own first,

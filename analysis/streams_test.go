@@ -214,6 +214,39 @@ func TestRuntimeFromPath(t *testing.T) {
 	}
 }
 
+// TestFdReuseRace: a thread closes fd 5 while another opens a file and
+// gets 5 before the close returns, so the trace (in order of exits) shows
+// the open first. The close is the former file's, by its entry time; the
+// new file keeps its name, by thread and by resource.
+func TestFdReuseRace(t *testing.T) {
+	build := func() *synth {
+		s := &synth{t: t}
+		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: "/nonexistent/prog", Argv: []string{"prog"}, Arch: syscalls.X86_64})
+		s.call(100, "openat", 5, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "a"))
+		s.evs = append(s.evs, &format.NewTask{Head: s.head(101), ParentPid: 100, ParentTid: 100, Flags: 0x10000, Thread: true, How: 3},
+			&format.NewTask{Head: s.head(102), ParentPid: 100, ParentTid: 100, Flags: 0x10000, Thread: true, How: 3})
+		closeAt := s.time + 1000
+		s.call(102, "openat", 5, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "b"))
+		c := &format.Syscall{Head: format.Head{Time: closeAt, Pid: 100, Tid: 101}, Arch: syscalls.X86_64, Nr: nr(t, "close"),
+			Args: [6]uint64{5}, Exit: s.time + 5000}
+		s.evs = append(s.evs, c)
+		s.time += 10000
+		s.call(102, "read", 0, []uint64{5, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000})
+		s.call(102, "close", 0, []uint64{5})
+		return s
+	}
+	checkSections(t, build().normalize(nil), []string{
+		`p1.t1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "a", O_RDONLY) = <fd1>`,
+		`p1.t2: +++ created by <p1> (thread) +++ | close(<fd1>) = 0`,
+		`p1.t3: +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <t3.fd1> | read(<t3.fd1>, "", 16) = 0 | close(<t3.fd1>) = 0`,
+	})
+	checkSections(t, build().normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ | +++ created by <p1> (thread) +++`,
+		`p1/fd1: openat(AT_FDCWD, "a", O_RDONLY) = <fd1> | close(<fd1>) = 0`,
+		`p1/fd2: openat(AT_FDCWD, "b", O_RDONLY) = <fd2> | read(<fd2>, "", 16) = 0 | close(<fd2>) = 0`,
+	})
+}
+
 // TestGoRuntimePreset: each rule of GoRuntimeNoise on a Go process, the
 // program's calls kept around them; with KeepRuntime all are there.
 func TestGoRuntimePreset(t *testing.T) {

@@ -290,6 +290,9 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		if v.Random != nil {
 			b = jStr(b, "at_random", hex.EncodeToString(v.Random))
 		}
+		if v.Runtime != "" {
+			b = jStr(b, "runtime", v.Runtime)
+		}
 	case *format.Insn:
 		b = jStr(b, "op", v.Op.String())
 		if v.Op == format.CPUID {

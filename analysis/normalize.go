@@ -58,24 +58,40 @@ type NormalizeOptions struct {
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full.
 	StringLimit int
+	// Threads chooses how each process's lines are grouped: by thread, by
+	// resource, or (ThreadsAuto, the zero value) by resource for the
+	// processes running the Go runtime and by thread for the others. See
+	// ThreadView and Normalized.
+	Threads ThreadView
+	// KeepRuntime keeps the calls language runtimes make on their own
+	// (GoRuntimeNoise is not applied).
+	KeepRuntime bool
 }
 
 // Normalized is a trace reduced to what two runs of a correct,
-// deterministic program have in common: for each thread, the text of its
-// calls and events in order, with process and thread ids, file
-// descriptors, addresses, times and temporary paths replaced by stable
-// placeholders. It holds one string per kept event (memory grows with the
-// trace: Normalize is meant for the traces of tests and comparisons), but
-// never the events themselves.
+// deterministic program have in common: for each thread (or, in a
+// process compared by resource, each stream), the text of its calls and
+// events in order, with process and thread ids, file descriptors,
+// addresses, times and temporary paths replaced by stable placeholders.
+// It holds one string per kept event (memory grows with the trace:
+// Normalize is meant for the traces of tests and comparisons), but never
+// the events themselves.
 //
 // Threads are named "pP.tT": the P-th process of the trace and its T-th
-// thread, both counted from 1 in order of first appearance. In the lines,
+// thread, both counted from 1 in order of first appearance. A process
+// whose threads have no identity of their own (a Go program, by default:
+// NormalizeOptions.Threads) is cut into streams by resource instead,
+// named "pP" (the process's own: paths, children, signals, exec, exit),
+// "pP/fdN" (the descriptor <fdN>: its creation and every call on it) and
+// "pP/N" (descriptor N, shown by number), each a Threads element of its
+// own; see ThreadView for which call goes where. In the lines,
 // a process id is "<pP>" and the id of a thread that is not its process's
 // leader "<pP.tT>"; ids of tasks outside the trace are "<xN>" in order of
 // appearance. A file descriptor a process created is "<fdN>" (its N-th,
 // counting those it inherited) or, when a thread other than the leader
 // created it, "<tT.fdN>" (that thread's N-th), so that threads racing to
-// open files get the same names in every run; 0, 1 and 2, and
+// open files get the same names in every run (in a process compared by
+// resource, always "<fdN>": the process's N-th); 0, 1 and 2, and
 // descriptors whose creation the trace does not show, keep their numbers.
 // Addresses are "<addr>", masked times and random bytes "<masked>".
 //
@@ -95,9 +111,12 @@ type Normalized struct {
 	Threads []NormThread
 }
 
-// NormThread is the normalized sequence of one thread.
+// NormThread is the normalized sequence of one thread, or of one stream
+// of a process compared by resource.
 type NormThread struct {
-	// Key names the thread: "p1.t1" is the first process's first thread.
+	// Key names the thread: "p1.t1" is the first process's first thread;
+	// or the stream: "p1" the first process's own, "p1/fd3" its
+	// descriptor <fd3>'s. Keys have no spaces.
 	Key string
 	// Comm is the short name of what its process ran last.
 	Comm string
@@ -199,14 +218,20 @@ type normalizer struct {
 
 	procs    map[int32]*nproc
 	threads  map[int32]*nthread
-	order    []*nthread
+	order    []*section       // threads' and streams' (streams.go)
 	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
 	interned map[string]string
 	print    [2]syscalls.PrintOptions
 	nproc    int
 	nextern  int
+	// hasRuntime: the trace records Exec.Runtime (format 1.2 on).
+	hasRuntime bool
 
 	// per call
+	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
+	created            []string // the names of the descriptors it created
+	callTime, callExit int64    // its entry and exit times
+
 	subst []subst
 	buf   []byte
 }
@@ -216,6 +241,13 @@ type nproc struct {
 	index int
 	nthr  int
 	fds   *fdNames
+	// runtime is the language runtime of its image (format.Exec.Runtime);
+	// byRes says it is compared by resource, streams are then its
+	// sections (streams.go); gs is the Go preset's state (goruntime.go).
+	runtime string
+	byRes   bool
+	gs      *goState
+	streams map[string]*section
 }
 
 type nthread struct {
@@ -223,14 +255,24 @@ type nthread struct {
 	tid   int32
 	pid   int32
 	index int // in its process
-	lines []string
-	seqs  []uint64
+	sec   *section
+	// lastSec and lastIdx are where its last line went; getpid says that
+	// line was a getpid (goruntime.go); sigs are the signals whose
+	// handlers run, innermost last: true if dropped as noise.
+	lastSec *section
+	lastIdx int
+	getpid  bool
+	restart bool // it ended with ERESTART*
+	sigs    []bool
 }
 
 // fdNames maps a process's open descriptors to their placeholders.
 type fdNames struct {
 	names map[int32]string
 	count map[int]int // thread index → descriptors it created
+	// reused are the numbers given to a new descriptor before the close
+	// of their former holder was seen (fdName).
+	reused map[int32]reuse
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -240,6 +282,12 @@ func (f *fdNames) clone() *fdNames {
 	}
 	for k, v := range f.count {
 		c.count[k] = v
+	}
+	for k, v := range f.reused {
+		if c.reused == nil {
+			c.reused = map[int32]reuse{}
+		}
+		c.reused[k] = v
 	}
 	return c
 }
@@ -257,6 +305,7 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 	if o != nil {
 		nz.o = *o
 	}
+	nz.hasRuntime = h != nil && (h.Major > 1 || h.Major == 1 && h.Minor >= 2)
 	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
 	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
 	nz.noise = nz.o.Noise
@@ -282,13 +331,15 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 }
 
 func (nz *normalizer) result() *Normalized {
-	n := &Normalized{Threads: make([]NormThread, 0, len(nz.order))}
-	for _, t := range nz.order {
+	secs := nz.sections()
+	n := &Normalized{Threads: make([]NormThread, 0, len(secs))}
+	for _, t := range secs {
 		comm := "?"
 		if p := nz.tasks.Process(t.pid); p != nil {
 			comm = p.Comm()
 		}
-		n.Threads = append(n.Threads, NormThread{Key: t.key, Comm: nz.temp(comm), Lines: t.lines, Seqs: t.seqs})
+		lines, seqs := t.liveLines()
+		n.Threads = append(n.Threads, NormThread{Key: t.key, Comm: nz.temp(comm), Lines: lines, Seqs: seqs})
 	}
 	return n
 }
@@ -299,6 +350,7 @@ func (nz *normalizer) process(pid int32) *nproc {
 	if p == nil {
 		nz.nproc++
 		p = &nproc{pid: pid, index: nz.nproc, fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
+		p.byRes = nz.byResource(p)
 		nz.procs[pid] = p
 		nz.names[pid] = "p" + strconv.Itoa(p.index)
 	}
@@ -312,7 +364,9 @@ func (nz *normalizer) newThread(tid, pid int32) *nthread {
 	t := &nthread{tid: tid, pid: pid, index: p.nthr}
 	t.key = "p" + strconv.Itoa(p.index) + ".t" + strconv.Itoa(t.index)
 	nz.threads[tid] = t
-	nz.order = append(nz.order, t)
+	if !p.byRes {
+		nz.threadSection(t)
+	}
 	if tid == pid {
 		nz.names[tid] = "p" + strconv.Itoa(p.index)
 	} else {
@@ -346,11 +400,6 @@ func (nz *normalizer) name(id int32) string {
 	return s
 }
 
-func (t *nthread) add(seq uint64, line string) {
-	t.lines = append(t.lines, line)
-	t.seqs = append(t.seqs, seq)
-}
-
 // maxIntern bounds the lines kept for sharing.
 const maxIntern = 1 << 16
 
@@ -373,12 +422,17 @@ func (nz *normalizer) add(ev format.Event) {
 	case *format.Syscall:
 		nz.syscall(v)
 	case *format.NewTask:
+		pp := nz.procs[v.ParentPid]
 		parent := nz.name(v.ParentTid)
-		if v.ParentTid == 0 {
+		if v.ParentTid == 0 || pp != nil && pp.byRes {
+			// (a process compared by resource has no thread identities)
 			parent = nz.name(v.ParentPid)
 		}
-		pp := nz.procs[v.ParentPid]
 		_, existed := nz.procs[v.Pid]
+		if !v.Thread && !existed && pp != nil {
+			// A child runs its parent's image until it execs.
+			nz.setImage(nz.process(v.Pid), pp.runtime)
+		}
 		t := nz.newThread(v.Tid, v.Pid)
 		if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
 			if v.Flags&cloneFiles != 0 {
@@ -391,17 +445,25 @@ func (nz *normalizer) add(ev format.Event) {
 		switch {
 		case v.Thread:
 			how = "thread"
+			if nz.procs[v.Pid].gs != nil {
+				return // a Go runtime thread (GoRuntimeNoise)
+			}
 		case v.How == 0:
 			how = "adopted"
 		}
-		t.add(h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
+		nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
 	case *format.Exec:
 		if v.FormerTid != 0 && v.FormerTid != h.Tid {
 			// A non-leader thread exec'd: it goes on with the leader's
 			// id (and the leader's key); its own id is free.
 			delete(nz.threads, v.FormerTid)
 		}
+		p := nz.process(h.Pid)
+		nz.setImage(p, nz.imageRuntime(v)) // (before the thread: its view)
 		t := nz.thread(h)
+		if !p.byRes && t.sec == nil {
+			nz.threadSection(t)
+		}
 		b := append(nz.buf[:0], "+++ exec "...)
 		b = append(b, syscalls.FormatString([]byte(v.Path), 4096, false)...)
 		b = append(b, " ["...)
@@ -413,14 +475,25 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
-		t.add(h.Seq, nz.temp(string(b)))
+		nz.put(t, p, h.Seq, nz.temp(string(b)))
 	case *format.Signal:
+		pp := nz.procs[h.Pid]
+		noise := pp != nil && pp.gs != nil && v.Signal == sigURG // (GoRuntimeNoise)
 		for _, s := range nz.o.NoiseSignals {
-			if int(v.Signal) == s {
-				return
+			noise = noise || int(v.Signal) == s
+		}
+		if noise {
+			if t := nz.threads[h.Tid]; t != nil && t.pid == h.Pid {
+				t.signalNoise(v, true) // (goruntime.go)
+				if t.restart {
+					t.unput()
+				}
 			}
+			return
 		}
 		t := nz.thread(h)
+		p := nz.process(h.Pid)
+		t.signalNoise(v, false)
 		b := append(nz.buf[:0], "--- "...)
 		b = append(b, syscalls.SignalName(int(v.Signal))...)
 		b = append(b, " {si_code="...)
@@ -443,26 +516,30 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		b = append(b, " ---"...)
 		nz.buf = b
-		t.add(h.Seq, nz.intern(string(b)))
+		nz.put(t, p, h.Seq, nz.intern(string(b)))
 	case *format.Exit:
 		t := nz.thread(h)
+		p := nz.process(h.Pid)
 		switch {
 		case !v.Process:
-			t.add(h.Seq, "+++ thread exited +++")
+			if p.gs != nil {
+				return // a Go runtime thread (GoRuntimeNoise)
+			}
+			nz.put(t, p, h.Seq, "+++ thread exited +++")
 		case v.Signaled() != 0:
 			s := "+++ killed by " + syscalls.SignalName(v.Signaled())
 			if v.Status&0x80 != 0 {
 				s += " (core dumped)"
 			}
-			t.add(h.Seq, s+" +++")
+			nz.put(t, p, h.Seq, s+" +++")
 		default:
 			_, code := v.Exited()
-			t.add(h.Seq, "+++ exited with "+strconv.Itoa(code)+" +++")
+			nz.put(t, p, h.Seq, "+++ exited with "+strconv.Itoa(code)+" +++")
 		}
 	case *format.Detach:
-		nz.thread(h).add(h.Seq, "+++ detached +++")
+		nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "+++ detached +++")
 	case *format.Lost:
-		nz.thread(h).add(h.Seq, "!!! "+strconv.FormatUint(v.Count, 10)+" events lost: "+v.Reason)
+		nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "!!! "+strconv.FormatUint(v.Count, 10)+" events lost: "+v.Reason)
 	}
 }
 
@@ -528,7 +605,7 @@ func (nz *normalizer) fdValue(p *nproc, v int32) int32 {
 	if v < 3 {
 		return v
 	}
-	if s, ok := p.fds.names[v]; ok {
+	if s, ok := nz.fdName(p, v); ok {
 		return nz.sentinel(s)
 	}
 	return v
@@ -540,13 +617,25 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	if fd < 3 {
 		return fd
 	}
-	p.fds.count[t.index]++
-	n := strconv.Itoa(p.fds.count[t.index])
+	nz.reuse(p, fd) // (streams.go)
+	if nz.rtName != "" {
+		// A runtime's own descriptor, not counted (goruntime.go).
+		p.fds.names[fd] = nz.rtName
+		nz.created = append(nz.created, nz.rtName)
+		return nz.sentinel(nz.rtName)
+	}
+	index := t.index
+	if p.byRes {
+		index = 1 // numbered per process
+	}
+	p.fds.count[index]++
+	n := strconv.Itoa(p.fds.count[index])
 	s := "<fd" + n + ">"
-	if t.index > 1 {
-		s = "<t" + strconv.Itoa(t.index) + ".fd" + n + ">"
+	if index > 1 {
+		s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
 	}
 	p.fds.names[fd] = s
+	nz.created = append(nz.created, s)
 	return nz.sentinel(s)
 }
 
@@ -600,15 +689,26 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	exited := sc.Flags&format.Unfinished == 0
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
+	nz.rtName, nz.created = "", nz.created[:0]
+	nz.callTime, nz.callExit = sc.Time, sc.Exit
+	t.restart = false
 	if spec == nil {
+		t.getpid = false
 		if !noise {
-			t.add(sc.Seq, nz.finish(sc, sc.Text(nz.printOptions(""))))
+			nz.put(t, p, sc.Seq, nz.finish(sc, sc.Text(nz.printOptions(""))))
 		}
 		return
+	}
+	// The runtime's own calls (goruntime.go), the end of a dropped
+	// signal's handler.
+	noise = nz.goSyscall(t, p, sc, spec) || noise
+	if spec.Name == "rt_sigreturn" || spec.Name == "sigreturn" {
+		noise = t.sigreturnNoise() || noise
 	}
 	args := sc.Args
 	ret := sc.Ret
 	var closed []int32
+	stream := "" // the last descriptor argument's (streams.go)
 	for i := range spec.Args {
 		if i >= len(args) {
 			break
@@ -618,6 +718,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			args[i] = uint64(uint32(nz.pidValue(int32(uint32(args[i])))))
 		case syscalls.KindFd, syscalls.KindDirfd:
 			fd := int32(uint32(args[i]))
+			if fd >= 0 && p.byRes {
+				stream = nz.fdStream(p, fd)
+			}
 			args[i] = uint64(uint32(nz.fdValue(p, fd)))
 			if ok && i == 0 && (spec.Name == "close") {
 				closed = append(closed, fd)
@@ -650,8 +753,18 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 	}
+	var streams []string // by resource: where the line goes (none: the process's own)
+	switch {
+	case !p.byRes:
+	case len(nz.created) > 0:
+		for _, name := range nz.created {
+			streams = append(streams, streamOfName(name))
+		}
+	case stream != "":
+		streams = []string{stream}
+	}
 	for _, fd := range closed {
-		delete(p.fds.names, fd)
+		nz.fdClosed(p, fd)
 	}
 	if noise {
 		return
@@ -699,7 +812,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	}
 	// The event is this iteration's own: render it with the new values.
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
-	t.add(sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))))
+	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
+	t.getpid = spec.Name == "getpid"
+	t.restart = exited && isRestart(sc.Ret)
 }
 
 // fdPair names the two descriptors pipe and socketpair wrote to argument

@@ -107,13 +107,14 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		e.EncodeUint(uint64(v.How))
 		return e.EncodeUint(archCode(v.Arch))
 	case *Exec:
-		head(11)
+		head(12)
 		e.EncodeInt(int64(v.FormerTid))
 		e.EncodeString(v.Path)
 		encodeStrings(e, v.Argv)
 		encodeStrings(e, v.Envp)
 		e.EncodeUint(archCode(v.Arch))
-		return e.EncodeBytes(v.Random)
+		e.EncodeBytes(v.Random)
+		return e.EncodeString(v.Runtime)
 	case *Signal:
 		head(11)
 		e.EncodeInt(int64(v.Signal))
@@ -239,6 +240,7 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 		if b := f.bytes(); b != nil {
 			x.Random = append([]byte(nil), b...) // not the chunk's buffer
 		}
+		x.Runtime = f.str() // (1.2)
 		ev = x
 	case KindSignal:
 		ev = &Signal{Head: h, Signal: int32(f.int()), Code: int32(f.int()), SenderPid: int32(f.int()),

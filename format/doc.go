@@ -35,7 +35,8 @@
 // are regions of Fields MsgNameField, MsgControlField, MsgHeadField (a
 // reader that does not know them skips them). Exec events carry the 16
 // AT_RANDOM bytes of the new image (appended field; nil from older
-// writers). Insn events (kind 9) are trapped CPU instructions - rdtsc,
+// writers) and, since 1.2, the language runtime it runs (Runtime:
+// "go1.26.8" for a Go program; "" from older writers). Insn events (kind 9) are trapped CPU instructions - rdtsc,
 // rdtscp, cpuid - with cpuid's leaf and subleaf and the four output
 // registers. File events (kind 10) identify the files the program mapped
 // and carry the content of data files' mappings, content-addressed

@@ -266,6 +266,13 @@ type Exec struct {
 	// new image (the seed of glibc's stack protector and pointer guard,
 	// of Go's map hashing...), nil if not recorded.
 	Random []byte
+	// Runtime names the language runtime the new image runs, when the
+	// recorder recognized one: "go1.26.8" (the Go toolchain of its build
+	// info; "go" if only the Go build id says so) for a Go program.
+	// Analysis compares such a process by what it does rather than by
+	// which of its runtime's threads did it. "" for other programs and
+	// in traces written before format 1.2.
+	Runtime string
 }
 
 // Kind returns KindExec.

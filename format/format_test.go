@@ -51,7 +51,8 @@ func sampleEvents(n int) []format.Event {
 				random = bytes.Repeat([]byte{byte(i), 0xa5}, 8)
 			}
 			evs = append(evs, &format.Exec{Head: format.Head{Time: t, Pid: pid, Tid: pid}, FormerTid: pid + 2,
-				Path: "/usr/bin/ls", Argv: []string{"ls", "-l", ""}, Envp: nil, Arch: syscalls.X86_64, Random: random},
+				Path: "/usr/bin/ls", Argv: []string{"ls", "-l", ""}, Envp: nil, Arch: syscalls.X86_64, Random: random,
+				Runtime: runtimeOf(i)},
 				&format.Insn{Head: format.Head{Time: t + 1, Pid: pid, Tid: pid}, Op: format.InsnOp(1 + i%3),
 					Leaf: uint32(i % 3), Subleaf: uint32(i % 2), EAX: 0xdeadbeef, EBX: uint32(i), ECX: 7, EDX: 0xffffffff})
 		case 6:
@@ -69,6 +70,15 @@ func sampleEvents(n int) []format.Event {
 		}
 	}
 	return evs
+}
+
+// runtimeOf is the Runtime of sampleEvents' i-th exec: a Go program
+// every third one (format 1.2).
+func runtimeOf(i int) string {
+	if i%3 == 0 {
+		return "go1.26.8"
+	}
+	return ""
 }
 
 func testHeader() *format.Header {

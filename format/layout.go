@@ -33,9 +33,11 @@ var trailerMagic = [8]byte{0x89, 'S', 'C', 'T', 'R', 'I', 'X', '\n'}
 // rdtscp, cpuid), File and Mapping events (mapped files' identity and
 // content), copied-bytes regions (Arg -1, CopiedField) and the Unavailable
 // region flag, Header.NoASLR. A 1.0 reader reads 1.1 files without them.
+// 1.2 (issue 15, golden traces of Go programs): Exec events' Runtime
+// (appended field: "go1.26.8" when the new image is a Go program).
 const (
 	Major = 1
-	Minor = 1
+	Minor = 2
 )
 
 const (

@@ -5,7 +5,10 @@
 // and buffers into the kernel at entry, buffers and structs out of it at
 // exit with the length the kernel returned, iovec data, argv and envp -
 // plus new tasks, execs, signals (with their raw siginfo), exits and
-// detaches. Arguments the call does not use given its flags (open's mode
+// detaches. An exec names the language runtime of the new image
+// (format.Exec.Runtime: the Go version of a Go program's build info, read
+// by the writer goroutine from the executable the tracer thread opened as
+// /proc/PID/exe at the exec). Arguments the call does not use given its flags (open's mode
 // without O_CREAT: syscalls.Spec.Uses) are not followed; lengths are taken
 // at the width of their C type (an int nfds with junk in its register's
 // upper half is small, as the kernel sees it); and the out arguments the

@@ -102,6 +102,8 @@ type Recorder struct {
 	restart map[int]*format.Syscall // the call a thread's restart_syscall resumes
 	mapped  *mapState               // mapped files (mapped.go)
 
+	runtimes map[exeKey]string // writer goroutine: executables' runtimes (runtime.go)
+
 	mu     sync.Mutex
 	space  *sync.Cond     // the writer took the batch
 	batch  []format.Event // events not yet taken by the writer
@@ -195,6 +197,11 @@ func (r *Recorder) writeLoop() {
 				b[i] = nil
 				continue
 			}
+			if p, ok := ev.(*pendingExec); ok {
+				r.writeExec(p, r.put) // runtime.go
+				b[i] = nil
+				continue
+			}
 			r.put(ev)
 			b[i] = nil
 		}
@@ -219,6 +226,7 @@ func (r *Recorder) emit(ev format.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
+		dropPending(ev)
 		return
 	}
 	r.count++
@@ -407,8 +415,8 @@ func (r *Recorder) onExec(e tracer.ExecEvent) {
 	if r.opts.NoEnv {
 		ev.Envp = nil
 	}
-	h := ev.Head // (the writer owns ev once emitted: it sets its Seq)
-	r.emit(ev)
+	h := ev.Head            // (the writer owns ev once emitted: it sets its Seq)
+	r.emit(r.execEvent(ev)) // runtime.go
 	r.noteImage(h)
 }
 

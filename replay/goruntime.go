@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/elfid"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
@@ -118,14 +118,7 @@ type resultQueue struct {
 
 // isGoBinary says whether the executable at path is a Go program (it has
 // Go build info or a Go build id; cgo binaries too).
-func isGoBinary(path string) bool {
-	f, err := elf.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	return f.Section(".go.buildinfo") != nil || f.Section(".note.go.buildid") != nil
-}
+func isGoBinary(path string) bool { return elfid.GoRuntimeFile(path) != "" }
 
 const (
 	cloneThread = 0x10000 // CLONE_THREAD

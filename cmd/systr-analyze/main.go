@@ -132,7 +132,10 @@ var verbs = []*verb{
 times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>);
 memory management, futex and like calls (--noise) and SIGCHLD deliveries
 are left out; paths matching --temp become <tmp>. Each thread is then
-compared line by line. The report names the threads that differ, shows
+compared line by line, except in Go programs (known by their build info):
+their goroutines move between threads, so each fd's calls and the
+process's own are compared in order (--threads), without the calls the Go
+runtime makes on its own timing (--keep-runtime). The report names the threads that differ, shows
 the first divergence (with each trace's seq number: print --seq shows
 them) and a unified diff, labelled by the files' names. Exit status 0
 same, 1 different, 2 trouble. The details: go doc
@@ -141,6 +144,8 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like, analysis.DefaultNoise; \"none\" keeps all; \"+SET\" adds to the default)")
 			fs.Var(&c.temps, "temp", "paths matching `PATTERN` (a Go regexp) are temporary: compared as <tmp>, <tmp2>... (repeatable)")
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff and before the first divergence (0: none)")
+			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, by thread for the others")
+			fs.BoolVar(&c.keepRuntime, "keep-runtime", false, "keep the calls the Go runtime makes on its own (its threads, timers, poller, preemption), dropped by default")
 		},
 		run: nil}, // set in init: it needs its own exit status
 	{name: "timeline", args: "TRACE", help: "Chrome / Perfetto trace-event JSON", selects: true, traces: 1,
@@ -182,6 +187,8 @@ type config struct {
 	durations, threads, seq       bool
 	buckets                       int
 	noise                         string
+	threadView                    string
+	keepRuntime                   bool
 	temps                         listFlag
 	context                       int
 }
@@ -444,6 +451,11 @@ func (c *config) diffOptions() (*analysis.DiffOptions, error) {
 		o.Noise = f
 	}
 	o.TempPaths = c.temps
+	v, err := analysis.ParseThreadView(c.threadView)
+	if err != nil {
+		return nil, fmt.Errorf("--threads: %w", err)
+	}
+	o.Threads, o.KeepRuntime = v, c.keepRuntime
 	return o, nil
 }
 

@@ -29,7 +29,8 @@ func TestMain(m *testing.M) {
 // txtar archive of shell-like commands and the files they use (see
 // github.com/rogpeppe/go-internal/testscript). $SAMPLES holds the sample
 // traces of package analysis; systr-record is on PATH, built from this
-// module; $FD_IO is testdata's fd_io program, $DIFFME its diffme linked
+// module, and testdata's Go CLI gocli; $FD_IO is testdata's fd_io
+// program, $DIFFME its diffme linked
 // statically ("" if that failed), $GOLDEN a committed recording of it.
 func TestScripts(t *testing.T) {
 	samples, err := filepath.Abs("../../analysis/testdata")
@@ -41,6 +42,15 @@ func TestScripts(t *testing.T) {
 		t.Fatalf("building systr-record: %v\n%s", err, out)
 	}
 	fdio := testprog.C(t, "fd_io")
+	// gocli goes on PATH (a variable more would change the environment
+	// the committed golden trace was recorded with).
+	gocli, err := os.ReadFile(testprog.Go(t, "gocli", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "gocli"), gocli, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// diffme, linked statically: a static program makes no dynamic loader
 	// calls, whose files differ between machines, so its committed golden
 	// trace holds on any x86_64 Linux.

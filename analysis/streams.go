@@ -1,0 +1,315 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Threads or resources: how a process's lines are grouped.
+//
+// A program whose threads have an identity of their own (a C program's
+// pthreads, each started by the program for a job) is compared thread by
+// thread: the thread "p1.t2" of one trace against the "p1.t2" of the
+// other. A Go program's threads have none: goroutines run on whichever
+// runtime thread (M) is free, the runtime starts Ms as it sees fit, and a
+// goroutine's calls land on different threads from run to run. What is
+// fixed is the order of the calls on each resource: a file is opened,
+// read, closed in that order whichever threads did it. So such a process
+// is cut into streams by resource instead:
+//
+//   - a call that creates file descriptors belongs to the stream of each
+//     (openat, socket, accept, dup, eventfd2 its result; pipe2 and
+//     socketpair both ends, each its own stream: the line is in both);
+//   - else a call with descriptor arguments belongs to the stream of the
+//     last one (read, write, close, fcntl their fd; epoll_ctl(<ep>, ADD,
+//     <fd>) the fd added; a *at call on a real directory fd that fd);
+//   - else it belongs to the process's own stream: calls on paths
+//     (AT_FDCWD), on no resource (getpid), waits, the clone of a child,
+//     and the events: exec, signals, exits.
+//
+// Order is kept within a stream; across streams it is not compared.
+// Stream keys: "pP" (the process's own stream), "pP/fdN" (the
+// descriptor shown as <fdN>), "pP/N" (descriptor N as shown in the
+// lines: 0, 1, 2 and those whose creation the trace does not show),
+// "pP/netpoll" (the Go runtime's poller, see GoRuntimeNoise). In this
+// view descriptors are numbered per process (<fdN>, the N-th the process
+// created) rather than per thread (<tT.fdN>).
+//
+// Extension points (issue 16): streamOf decides a call's streams from its
+// created and used descriptors; more resources (per path: "pP/path:..."
+// for calls on AT_FDCWD paths, per child: "pP/child:pQ" for waits and
+// kills of a child) are further keys of the same shape, and the choice of
+// view per process (viewOf) can take more runtimes (Python's, the JVM's)
+// or a recorded schedule into account.
+
+// ThreadView chooses how Normalize groups a process's lines.
+type ThreadView uint8
+
+const (
+	// ThreadsAuto (the zero value): processes running the Go runtime
+	// (format.Exec.Runtime, or the executable's build info for older
+	// traces) by resource, the others by thread.
+	ThreadsAuto ThreadView = iota
+	// ThreadsByThread groups every process's lines by thread ("p1.t2").
+	ThreadsByThread
+	// ThreadsByResource groups every process's lines by resource
+	// ("p1", "p1/fd3").
+	ThreadsByResource
+)
+
+// String returns the name ParseThreadView reads: "auto", "thread" or
+// "resource".
+func (v ThreadView) String() string {
+	switch v {
+	case ThreadsAuto:
+		return "auto"
+	case ThreadsByThread:
+		return "thread"
+	case ThreadsByResource:
+		return "resource"
+	}
+	return "ThreadView(" + strconv.Itoa(int(v)) + ")"
+}
+
+// ParseThreadView reads "auto", "thread" or "resource".
+func ParseThreadView(s string) (ThreadView, error) {
+	for _, v := range []ThreadView{ThreadsAuto, ThreadsByThread, ThreadsByResource} {
+		if s == v.String() {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("analysis: thread view %q: want auto, thread or resource", s)
+}
+
+// section is one sequence of the result: a thread's lines (by thread) or
+// a stream's (by resource).
+type section struct {
+	key   string
+	pid   int32
+	proc  *nproc // (by resource) the process whose stream it is
+	lines []string
+	seqs  []uint64
+}
+
+// removed marks a line taken back after it was added (the getpid of a
+// preemption, known as such at the next call): result leaves it out.
+const removed = "\x00removed"
+
+func (s *section) add(seq uint64, line string) {
+	s.lines = append(s.lines, line)
+	s.seqs = append(s.seqs, seq)
+}
+
+// byResource says whether process p's current image is grouped by
+// resource.
+func (nz *normalizer) byResource(p *nproc) bool {
+	switch nz.o.Threads {
+	case ThreadsByThread:
+		return false
+	case ThreadsByResource:
+		return true
+	}
+	return threadAgnostic(p.runtime)
+}
+
+// threadAgnostic says whether the threads of a runtime's processes have
+// no identity a program controls: Go's (goroutines run on any M). A
+// runtime whose threads are the program's (Python's threading, a JVM's
+// java.lang.Thread) would be compared by thread.
+func threadAgnostic(runtime string) bool { return strings.HasPrefix(runtime, "go") }
+
+// threadSection returns thread t's section, new if it has none.
+func (nz *normalizer) threadSection(t *nthread) *section {
+	if t.sec == nil {
+		t.sec = &section{key: t.key, pid: t.pid}
+		nz.order = append(nz.order, t.sec)
+	}
+	return t.sec
+}
+
+// stream returns process p's stream res ("" for its own), new if unseen.
+func (nz *normalizer) stream(p *nproc, res string) *section {
+	s := p.streams[res]
+	if s == nil {
+		key := "p" + strconv.Itoa(p.index)
+		if res != "" {
+			key += "/" + res
+		}
+		s = &section{key: key, pid: p.pid, proc: p}
+		if p.streams == nil {
+			p.streams = map[string]*section{}
+		}
+		p.streams[res] = s
+		nz.order = append(nz.order, s)
+	}
+	return s
+}
+
+// put adds a line of thread t (of process p): to the thread's section, or
+// by resource to the streams res names (the process's own if none).
+func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...string) {
+	t.lastSec, t.lastIdx = nil, 0
+	t.getpid, t.restart = false, false
+	if !p.byRes {
+		s := nz.threadSection(t)
+		s.add(seq, line)
+		t.lastSec, t.lastIdx = s, len(s.lines)-1
+		return
+	}
+	if len(res) == 0 {
+		res = []string{""}
+	}
+	for _, r := range res {
+		s := nz.stream(p, r)
+		s.add(seq, line)
+		t.lastSec, t.lastIdx = s, len(s.lines)-1
+	}
+}
+
+// unput takes back the last line put for thread t (a single one).
+func (t *nthread) unput() {
+	if t.lastSec != nil {
+		t.lastSec.lines[t.lastIdx] = removed
+		t.lastSec = nil
+	}
+}
+
+// fdStream is the stream name of descriptor fd of process p, as its lines
+// show it: "fd6" for <fd6>, "14" for a descriptor shown by number.
+func (nz *normalizer) fdStream(p *nproc, fd int32) string {
+	if s, ok := nz.fdName(p, fd); ok && fd >= 3 {
+		return streamOfName(s)
+	}
+	return strconv.Itoa(int(fd))
+}
+
+// streamOfName is the stream name of a descriptor's placeholder: "fd6"
+// for "<fd6>".
+func streamOfName(s string) string { return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">") }
+
+// Descriptor numbers reused across threads. When one thread closes fd N
+// while another opens a file, the kernel may give N to the new file
+// before the close returns: the trace (in order of exits) then shows the
+// open's N first and the close of the former N after it. A call that
+// entered before the new N existed (before the exit of the call that
+// created it) can only mean the former one: it keeps the former name,
+// and a close of it leaves the new one open. Without this the close took
+// the new name away, and which file it hit changed from run to run.
+
+// reuse is the former name of a descriptor number given again, and when
+// the call that gave it ended.
+type reuse struct {
+	prev string
+	born int64
+}
+
+// reuse notes, as fd is created by the current call, the name it had if
+// its close was not seen.
+func (nz *normalizer) reuse(p *nproc, fd int32) {
+	if old, ok := p.fds.names[fd]; ok {
+		if p.fds.reused == nil {
+			p.fds.reused = map[int32]reuse{}
+		}
+		p.fds.reused[fd] = reuse{prev: old, born: nz.callExit}
+	} else if p.fds.reused != nil {
+		delete(p.fds.reused, fd)
+	}
+}
+
+// fdName is the name of descriptor fd for the current call.
+func (nz *normalizer) fdName(p *nproc, fd int32) (string, bool) {
+	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
+		return r.prev, true
+	}
+	s, ok := p.fds.names[fd]
+	return s, ok
+}
+
+// fdClosed forgets descriptor fd, closed by the current call.
+func (nz *normalizer) fdClosed(p *nproc, fd int32) {
+	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
+		delete(p.fds.reused, fd) // the former holder: the new one stays
+		return
+	}
+	delete(p.fds.names, fd)
+	delete(p.fds.reused, fd)
+}
+
+// streamKeyRank orders a process's streams in the result: its own first,
+// then descriptors shown by number, then <fdN> by N, then the rest by
+// name.
+func streamKeyRank(res string) (int, int) {
+	if res == "" {
+		return 0, 0
+	}
+	if n, err := strconv.Atoi(res); err == nil {
+		return 1, n
+	}
+	if s, ok := strings.CutPrefix(res, "fd"); ok {
+		if n, err := strconv.Atoi(s); err == nil {
+			return 2, n
+		}
+	}
+	return 3, 0
+}
+
+// sections returns the result's sections: threads in order of
+// appearance; each process's streams together, at its first stream's
+// place, in streamKeyRank order (the order two goroutines first touched
+// their files in is not the program's).
+func (nz *normalizer) sections() []*section {
+	out := make([]*section, 0, len(nz.order))
+	done := map[*nproc]bool{}
+	for _, s := range nz.order {
+		if s.proc == nil {
+			out = append(out, s)
+			continue
+		}
+		if done[s.proc] {
+			continue
+		}
+		done[s.proc] = true
+		var group []*section
+		for _, g := range s.proc.streams {
+			group = append(group, g)
+		}
+		slices.SortFunc(group, func(a, b *section) int {
+			ra, rb := streamRes(a), streamRes(b)
+			ka, na := streamKeyRank(ra)
+			kb, nb := streamKeyRank(rb)
+			if ka != kb {
+				return ka - kb
+			}
+			if na != nb {
+				return na - nb
+			}
+			return strings.Compare(ra, rb)
+		})
+		out = append(out, group...)
+	}
+	return out
+}
+
+// streamRes is the resource part of a stream's key.
+func streamRes(s *section) string {
+	_, res, _ := strings.Cut(s.key, "/")
+	return res
+}
+
+// liveLines returns s's lines and seqs without the removed ones.
+func (s *section) liveLines() ([]string, []uint64) {
+	if !slices.Contains(s.lines, removed) {
+		return s.lines, s.seqs
+	}
+	lines := make([]string, 0, len(s.lines))
+	seqs := make([]uint64, 0, len(s.seqs))
+	for i, l := range s.lines {
+		if l != removed {
+			lines = append(lines, l)
+			seqs = append(seqs, s.seqs[i])
+		}
+	}
+	return lines, seqs
+}

@@ -209,6 +209,7 @@ type normalizer struct {
 	// per call
 	subst []subst
 	buf   []byte
+	cur   *nproc // the calling process (the printer's Fd hook names its fds)
 }
 
 type nproc struct {
@@ -259,6 +260,7 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 	}
 	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
 	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
+	nz.initValues() // (normvalues.go)
 	nz.noise = nz.o.Noise
 	if nz.noise == nil {
 		nz.noise = defaultNoise
@@ -403,13 +405,13 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		t := nz.thread(h)
 		b := append(nz.buf[:0], "+++ exec "...)
-		b = append(b, syscalls.FormatString([]byte(v.Path), 4096, false)...)
+		b = append(b, syscalls.FormatString([]byte(nz.normString(v.Path)), 4096, false)...)
 		b = append(b, " ["...)
 		for i, a := range v.Argv {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
+			b = append(b, syscalls.FormatString([]byte(nz.normString(a)), 4096, false)...)
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
@@ -600,6 +602,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	exited := sc.Flags&format.Unfinished == 0
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
+	nz.cur = p
 	if spec == nil {
 		if !noise {
 			t.add(sc.Seq, nz.finish(sc, sc.Text(nz.printOptions(""))))
@@ -613,7 +616,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if i >= len(args) {
 			break
 		}
-		switch spec.Args[i].Kind {
+		switch spec.ArgFor(sc.Arch, i, sc.Args).Kind { // (waitid's id is a pidfd for P_PIDFD)
 		case syscalls.KindPid:
 			args[i] = uint64(uint32(nz.pidValue(int32(uint32(args[i])))))
 		case syscalls.KindFd, syscalls.KindDirfd:
@@ -629,10 +632,10 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	case !ok:
 	case spec.Ret == syscalls.KindFd:
 		ret = int64(nz.newFd(p, t, int32(ret)))
-	case spec.Ret == syscalls.KindPid && ret > 0:
+	case spec.RetIsPid(sc.Arch, sc.Args) && ret > 0: // (fcntl's F_GETOWN too)
 		ret = int64(nz.pidValue(int32(ret)))
-	case (spec.Name == "fcntl" || spec.Name == "fcntl64") && (sc.Args[1]&0xffffffff == 0 || sc.Args[1]&0xffffffff == 1030):
-		// F_DUPFD, F_DUPFD_CLOEXEC
+	case spec.NewFd(sc.Arch, sc.Args):
+		// fcntl's F_DUPFD, F_DUPFD_CLOEXEC, ioctl's TIOCGPTPEER...
 		ret = int64(nz.newFd(p, t, int32(ret)))
 	case spec.Name == "close_range":
 		for fd := range p.fds.names {
@@ -673,6 +676,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 		mem = kept
 	}
+	// Paths, strings and data: temporary paths and /proc/ID replaced in
+	// the whole value, with the lengths that count it (normvalues.go).
+	mem, args, ret = nz.normValues(sc, spec, mem, args, ret)
 	// Addresses: pointer arguments and address results, as the printer
 	// writes them when it shows no memory.
 	for i := range spec.Args {

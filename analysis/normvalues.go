@@ -1,0 +1,233 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strconv"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// Value normalization: what a call's values hold that changes from run to
+// run, replaced before the call is rendered, so that the printer cuts
+// (at the string limit) what is already normalized.
+//
+//   - Temporary paths (NormalizeOptions.TempPaths) and the task ids of
+//     /proc/ID paths, in the bytes of every path, string, buffer, argv
+//     and iovec buffer: the whole recorded value, not the 32 bytes shown.
+//   - The numbers that are such a value's length change with it: the
+//     length argument that sizes an In buffer (write's count), a result
+//     equal to it (write's result), the result that counts an Out
+//     buffer's bytes (read, getcwd, readlink), an iovec's iov_len and
+//     writev's result.
+//   - Pids, fds, addresses and CPU times inside structures, through the
+//     printer's hooks (syscalls.PrintOptions Pid, Fd, Addr, Clock): the
+//     same placeholders as the arguments get.
+
+// initValues sets the printer's hooks of the normalizer's options.
+func (nz *normalizer) initValues() {
+	for i := range nz.print {
+		o := &nz.print[i]
+		o.Pid = nz.pidText
+		o.Fd = nz.fdText
+		o.Addr = addrText
+		o.Digest = true
+		if !nz.o.KeepTimes {
+			o.Clock = maskedClock
+		}
+	}
+}
+
+// pidText is a task id found inside a structure, named as an argument.
+func (nz *normalizer) pidText(v int32) string {
+	switch {
+	case v > 0:
+		return "<" + nz.name(v) + ">"
+	case v < -1:
+		return "-<" + nz.name(-v) + ">"
+	}
+	return strconv.Itoa(int(v))
+}
+
+// fdText is a descriptor of the calling process found inside a
+// structure, named as an argument.
+func (nz *normalizer) fdText(v int32) string {
+	if p := nz.cur; p != nil && v >= 3 {
+		if s, ok := p.fds.names[v]; ok {
+			return s
+		}
+	}
+	return strconv.Itoa(int(v))
+}
+
+// addrText masks an address found inside a structure, as arguments are:
+// "<addr>" from 0x10000 on, the first address a program can map.
+func addrText(v uint64) string {
+	if v >= 0x10000 {
+		return "<addr>"
+	}
+	return "0x" + strconv.FormatUint(v, 16)
+}
+
+func maskedClock(int64) string { return "<masked>" }
+
+// normBytes returns b with temporary paths and /proc/ID task ids
+// replaced, and whether it changed.
+func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
+	changed := false
+	for i, re := range nz.temps {
+		if re.Match(b) {
+			b = re.ReplaceAllLiteral(b, []byte(nz.tempRep[i]))
+			changed = true
+		}
+	}
+	if bytes.Contains(b, []byte("/proc/")) {
+		if s := nz.procPaths(string(b)); s != string(b) {
+			b = []byte(s)
+			changed = true
+		}
+	}
+	return b, changed
+}
+
+// normString is normBytes for a string.
+func (nz *normalizer) normString(s string) string {
+	if b, ok := nz.normBytes([]byte(s)); ok {
+		return string(b)
+	}
+	return s
+}
+
+// normValues normalizes the bytes of the regions of a call (of spec, with
+// arguments args as the call made them, and result ret) that hold paths,
+// strings and data, and the lengths that count them. It returns the
+// regions (a copy if any changed) and the new arguments and result. Only
+// the values are changed, never which argument they belong to.
+func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []format.Region, args [6]uint64, ret int64) ([]format.Region, [6]uint64, int64) {
+	copied := false
+	ok := sc.Flags&format.Unfinished == 0 && sc.Ret >= 0
+	var iovDelta []iovChange
+	for k := range mem {
+		r := &mem[k]
+		if r.Arg < 0 || int(r.Arg) >= len(spec.Args) || len(r.Data) == 0 {
+			continue
+		}
+		g := spec.ArgFor(sc.Arch, int(r.Arg), sc.Args)
+		switch g.Kind {
+		case syscalls.KindPath, syscalls.KindString, syscalls.KindStringArray:
+			if r.Field != 0 {
+				continue
+			}
+		case syscalls.KindBuffer:
+			if r.Field != 0 || spec.Name == "getrandom" {
+				continue
+			}
+		case syscalls.KindIovec, syscalls.KindMsghdr:
+			if r.Field == 0 || r.Field > 1024 {
+				continue // the array, the msghdr and its parts
+			}
+		default:
+			continue
+		}
+		data, changed := nz.normBytes(r.Data)
+		if !changed {
+			continue
+		}
+		if !copied {
+			mem = append([]format.Region(nil), mem...)
+			r = &mem[k]
+			copied = true
+		}
+		d := int64(len(data)) - int64(len(r.Data))
+		r.Data = data
+		r.Len = uint64(int64(r.Len) + d)
+		if d == 0 {
+			continue
+		}
+		switch {
+		case g.Kind == syscalls.KindIovec && r.Dir == syscalls.In:
+			iovDelta = append(iovDelta, iovChange{arg: int(r.Arg), index: int(r.Field) - 1, d: d})
+		case g.Kind != syscalls.KindBuffer:
+		case g.Len.Kind == syscalls.LenArg && r.Dir == syscalls.In:
+			// write(fd, buf, count) = count: both count the data.
+			old := int64(args[g.Len.Arg])
+			args[g.Len.Arg] = uint64(old + d)
+			if ok && ret == old {
+				ret += d
+			}
+		case g.Len.Kind == syscalls.LenRet && r.Dir == syscalls.Out && ok:
+			// read, getcwd, readlink: the result counts the data.
+			ret += d
+		}
+	}
+	if len(iovDelta) > 0 {
+		mem, ret = nz.iovLengths(sc, mem, iovDelta, ok, ret)
+	}
+	return mem, args, ret
+}
+
+// iovChange is a change of length of buffer index of the iovec array of
+// argument arg.
+type iovChange struct {
+	arg, index int
+	d          int64
+}
+
+// iovLengths changes the iov_len of the iovec array buffers whose data
+// normalization changed the length of, and the call's result when it is
+// the sum of the lengths (writev wrote all).
+func (nz *normalizer) iovLengths(sc *format.Syscall, mem []format.Region, ch []iovChange, ok bool, ret int64) ([]format.Region, int64) {
+	w := 8
+	if !sc.Arch.Is64Bit() {
+		w = 4
+	}
+	for k := range mem {
+		r := &mem[k]
+		if r.Field != 0 || r.Dir != syscalls.In || r.Arg < 0 || int(r.Arg) >= 6 || r.Addr != sc.Args[r.Arg] {
+			continue
+		}
+		var data []byte
+		var sum, total int64
+		for _, c := range ch {
+			if c.arg != int(r.Arg) {
+				continue
+			}
+			off := c.index*2*w + w
+			if off+w > len(r.Data) {
+				continue
+			}
+			if data == nil {
+				data = append([]byte(nil), r.Data...)
+				for o := w; o+w <= len(data); o += 2 * w {
+					sum += int64(leWord(data[o:], w))
+				}
+			}
+			putWord(data[off:], w, uint64(int64(leWord(data[off:], w))+c.d))
+			total += c.d
+		}
+		if data == nil {
+			continue
+		}
+		r.Data = data
+		if ok && ret == sum {
+			ret += total
+		}
+	}
+	return mem, ret
+}
+
+func leWord(b []byte, w int) uint64 {
+	if w == 4 {
+		return uint64(binary.LittleEndian.Uint32(b))
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func putWord(b []byte, w int, v uint64) {
+	if w == 4 {
+		binary.LittleEndian.PutUint32(b, uint32(v))
+		return
+	}
+	binary.LittleEndian.PutUint64(b, v)
+}

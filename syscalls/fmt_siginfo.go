@@ -219,7 +219,7 @@ func formatSiginfo(a Arch, b []byte, o *PrintOptions) string {
 		return shortStruct
 	}
 	w := wordSize(a)
-	s := &siginfoWriter{o: o, f: fmtFields(b), u: max(12, w*2), w: w}
+	s := &siginfoWriter{o: o.hooks(), f: fmtFields(b), u: max(12, w*2), w: w}
 	signo := int(int32(s.f.u32(0)))
 	if signo == 0 {
 		return "{}"

@@ -80,6 +80,15 @@ type PrintOptions struct {
 	Digest bool
 }
 
+// hooks returns a copy of o's hooks, or nil: for a formatter that keeps
+// them where they escape (o itself, with the call it prints, does not).
+func (o *PrintOptions) hooks() *PrintOptions {
+	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil {
+		return nil
+	}
+	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock}
+}
+
 // appendPid appends a process id found inside a structure.
 func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
 	if o != nil && o.Pid != nil {

@@ -72,7 +72,7 @@ func TestPrintHooks(t *testing.T) {
 	le32(pf[0:], 5)
 	pf[4] = 1
 	tests := []struct {
-		c          *syscalls.CallText
+		c             *syscalls.CallText
 		plain, hooked string
 	}{
 		{call(t, "rt_sigaction", [6]uint64{2, 0x1000, 0, 8}, 0, regions{0x1000: sa}),

@@ -652,6 +652,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		case "socketpair":
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
+		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
 	}
 	for _, fd := range closed {
 		delete(p.fds.names, fd)

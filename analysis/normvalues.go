@@ -72,6 +72,25 @@ func addrText(v uint64) string {
 
 func maskedClock(int64) string { return "<masked>" }
 
+// outFds names the descriptors a successful call wrote to memory that
+// the catalogue describes as fds (struct layout "fd", Dir Out: the pidfd
+// clone's CLONE_PIDFD writes at parent_tid): the printer shows them
+// through the Fd hook.
+func (nz *normalizer) outFds(p *nproc, t *nthread, sc *format.Syscall, spec *syscalls.Spec) {
+	for k := range sc.Mem {
+		r := &sc.Mem[k]
+		if r.Dir != syscalls.Out || r.Field != 0 || r.Arg < 0 || int(r.Arg) >= len(spec.Args) {
+			continue
+		}
+		if g := spec.ArgFor(sc.Arch, int(r.Arg), sc.Args); g.Kind != syscalls.KindStruct || g.Struct != "fd" {
+			continue
+		}
+		for off := 0; off+4 <= len(r.Data); off += 4 {
+			nz.newFd(p, t, int32(binary.LittleEndian.Uint32(r.Data[off:])))
+		}
+	}
+}
+
 // normBytes returns b with temporary paths and /proc/ID task ids
 // replaced, and whether it changed.
 func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {

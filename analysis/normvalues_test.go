@@ -57,6 +57,8 @@ func TestNormalizeValues(t *testing.T) {
 		{"waitid's si_pid", `waitid\(P_PID, <p2>, \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=<p2>, si_uid=\d+, si_status=0, si_utime=<masked>, si_stime=<masked>\}, WEXITED, NULL\) = 0`},
 		{"pidfd_open", `pidfd_open\(<p3>, 0\) = <fd\d+>`},
 		{"waitid P_PIDFD", `waitid\(P_PIDFD, <fd\d+>, \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=<p3>, .*\}, WEXITED, NULL\) = 0`},
+		{"clone CLONE_PIDFD", `clone\(CLONE_PIDFD\|SIGCHLD, 0, \[(<fd\d+>)\], NULL, 0\) = <p4>`},
+		{"waitid P_PIDFD of clone's", `waitid\(P_PIDFD, <fd\d+>, \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=<p4>, .*\}, WEXITED, NULL\) = 0`},
 		{"F_SETOWN", `fcntl\(<fd\d+>, F_SETOWN, <p1>\) = 0`},
 		{"F_GETOWN", `fcntl\(<fd\d+>, F_GETOWN\) = <p1>`},
 		{"F_GETOWN_EX", `fcntl\(<fd\d+>, F_GETOWN_EX, \{type=F_OWNER_PID, pid=<p1>\}\) = 0`},
@@ -74,7 +76,7 @@ func TestNormalizeValues(t *testing.T) {
 			t.Errorf("%s: no line matching %s", w.what, w.re)
 		}
 	}
-	if t.Failed() {
+	if t.Failed() || testing.Verbose() {
 		t.Logf("normalized:\n%s", text)
 	}
 	// pids, times and addresses left in the clear

@@ -3,7 +3,8 @@
  * writes what getcwd and readlink("/proc/self/cwd") say into the file
  * "out" (write and writev: the length of the data is that of the path),
  * then, with a child process: waits for it by pid (waitid's si_pid) and by
- * a pidfd (pidfd_open, waitid P_PIDFD), reads the owner of a lock the
+ * a pidfd (pidfd_open, waitid P_PIDFD), one made with a pidfd (clone
+ * CLONE_PIDFD, x86_64 only), reads the owner of a lock the
  * child holds (F_GETLK's l_pid), makes itself a pipe's owner (F_SETOWN,
  * F_GETOWN, F_GETOWN_EX), passes its credentials over a socket (SCM_CREDENTIALS),
  * takes a signal it queued itself (rt_sigqueueinfo, rt_sigtimedwait),
@@ -14,6 +15,7 @@
  * Expected output: "normvals: ok". Exit status 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -106,6 +108,19 @@ int main(int argc, char **argv)
 	if (syscall(SYS_waitid, P_PIDFD, pfd, &si, WEXITED, NULL) < 0 || si.si_pid != pid)
 		return 9;
 	close(pfd);
+
+	/* A third, made with a pidfd (clone's CLONE_PIDFD writes it at
+	 * parent_tid; x86_64's argument order). */
+	int cfd = -1;
+	pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &cfd, 0, 0);
+	if (pid < 0)
+		return 20;
+	if (pid == 0)
+		_exit(0);
+	memset(&si, 0, sizeof si);
+	if (syscall(SYS_waitid, P_PIDFD, cfd, &si, WEXITED, NULL) < 0 || si.si_pid != pid)
+		return 21;
+	close(cfd);
 
 	/* The owner of a pipe. */
 	int pp[2];

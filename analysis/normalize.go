@@ -46,8 +46,12 @@ type NormalizeOptions struct {
 	NoiseSignals []int
 	// TempPaths are regular expressions (Go syntax, unanchored) matching
 	// paths that differ from run to run (temporary directories): every
-	// match in a line becomes "<tmp>" (the first pattern), "<tmp2>" (the
-	// second) and so on. A literal path is regexp.QuoteMeta(path).
+	// match becomes "<tmp>" (the first pattern), "<tmp2>" (the second)
+	// and so on. A literal path is regexp.QuoteMeta(path). They apply to
+	// the whole recorded value of every path, string and data buffer
+	// (what getcwd and readlink return, what write writes, argv), before
+	// it is cut for display, and to the rendered line; the numbers that
+	// count such a value change with it (see Normalized).
 	TempPaths []string
 	// KeepTimes keeps what time and random calls return (the clock
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
@@ -56,7 +60,9 @@ type NormalizeOptions struct {
 	// code); by default they are masked as "<masked>".
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
-	// strace's 32). execve's command line is always shown in full.
+	// strace's 32). execve's command line is always shown in full. A
+	// string or buffer the program gives the kernel that is longer is
+	// followed by a digest of all of it (see Normalized).
 	StringLimit int
 }
 
@@ -78,6 +84,51 @@ type NormalizeOptions struct {
 // open files get the same names in every run; 0, 1 and 2, and
 // descriptors whose creation the trace does not show, keep their numbers.
 // Addresses are "<addr>", masked times and random bytes "<masked>".
+//
+// What is normalized, and why each is safe (it hides nothing a correct
+// program controls):
+//
+//   - Process and thread ids, as arguments, results (getpid, fork,
+//     fcntl's F_GETOWN) and inside structures (siginfo's si_pid, struct
+//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID in
+//     paths): the kernel picks them. Each id keeps its own placeholder,
+//     so a program that confuses two processes still differs.
+//   - File descriptors, as arguments, results, pipe's and socketpair's
+//     pairs, clone's CLONE_PIDFD pidfd, pidfds wherever the catalogue
+//     says an argument is one (waitid's id for P_PIDFD), poll's fds and
+//     SCM_RIGHTS: their numbers depend on what the process inherited and
+//     on racing threads; they are named by the order the process (or
+//     thread) created them, which the program controls.
+//   - Addresses: pointer arguments and results of 0x10000 or more, long
+//     hexadecimal numbers, and addresses inside structures (a handler's
+//     sa_handler other than SIG_DFL, SIG_IGN and SIG_ERR, sa_restorer,
+//     si_addr, si_ptr, an epoll_event's data word of 0x10000 or more,
+//     iovec and msghdr pointers shown as addresses): ASLR, the allocator
+//     and the binary's layout put them; any unrelated edit to the binary
+//     moves them. Small values (an fd kept in epoll's data) are kept.
+//   - Times, CPU times (siginfo's si_utime and si_stime) and random bytes
+//     ("<masked>", unless KeepTimes): the clock and the machine's load
+//     decide them.
+//   - Temporary paths (TempPaths) in the whole value of paths, strings,
+//     data buffers, iovec buffers and argv, before they are cut for
+//     display, and the numbers that count such a value: getcwd's,
+//     readlink's and read's results, the length argument of a buffer the
+//     program gives the kernel (write's count) and a result equal to it,
+//     an iovec's iov_len and writev's result. The directory's name is the
+//     test harness's choice; the program's bytes around it, and their
+//     lengths relative to it, are compared.
+//
+// Cut buffers still compare whole: a string or buffer the program gives
+// the kernel (write's and send's data, iovec buffers, string arguments)
+// that is longer than StringLimit is shown cut and followed by "#" and
+// eight hexadecimal digits, the FNV-1a hash of all its recorded
+// (normalized) bytes: `write(1, "first 32 bytes"...#1a2b3c4d, 52) = 52`,
+// so that a program writing other bytes past the limit differs. (The
+// recorder keeps the first 4096 bytes of such a buffer by default:
+// format.Limits.In.) What the kernel wrote (a file's contents read, a
+// directory's entries) is compared up to the limit and by its length: it
+// is the input of the program, which the test fixes, rather than its
+// behaviour.
 //
 // Calls are rendered as strace prints them, without -v (a struct stat shows
 // its mode and size only), with a single space around " = ". Other events

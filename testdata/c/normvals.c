@@ -1,7 +1,8 @@
 /* normvals.c: values that change from run to run, for the normalizer's
  * tests (analysis/normvalues_test.go). Run in a temporary directory, it
  * writes what getcwd and readlink("/proc/self/cwd") say into the file
- * "out" (write and writev: the length of the data is that of the path),
+ * "out" (write and writev: the length of the data is that of the path)
+ * and a line naming its /proc/PID/status past the 32 bytes shown,
  * then, with a child process: waits for it by pid (waitid's si_pid) and by
  * a pidfd (pidfd_open, waitid P_PIDFD), one made with a pidfd (clone
  * CLONE_PIDFD, x86_64 only), reads the owner of a lock the
@@ -83,6 +84,9 @@ int main(int argc, char **argv)
 	struct iovec iov[2] = {{link, strlen(link)}, {"\n", 1}};
 	if (writev(fd, iov, 2) < 0)
 		return 5;
+	len = snprintf(line, sizeof line, "status of this process: /proc/%d/status\n", (int)getpid());
+	if (write(fd, line, len) != len)
+		return 22;
 
 	/* A child: its lock's owner, waited for by pid. */
 	int done;

@@ -146,6 +146,17 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 			if r.Field == 0 || r.Field > 1024 {
 				continue // the array, the msghdr and its parts
 			}
+		case syscalls.KindStruct:
+			if g.Struct == "sockaddr" && r.Field == 0 {
+				if m, a, ok := nz.unixSockaddr(r, g, args); ok {
+					if !copied {
+						mem = append([]format.Region(nil), mem...)
+						copied = true
+					}
+					mem[k], args = m, a
+				}
+			}
+			continue
 		default:
 			continue
 		}
@@ -184,6 +195,49 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 		mem, ret = nz.iovLengths(sc, mem, iovDelta, ok, ret)
 	}
 	return mem, args, ret
+}
+
+// unixSockaddr normalizes the path of an AF_UNIX socket address (bind,
+// connect, sendto: a socket in a temporary directory). The address length
+// argument changes with it when it counted the path exactly (up to its
+// NUL, or without one), not when it is sizeof(struct sockaddr_un).
+func (nz *normalizer) unixSockaddr(r *format.Region, g *syscalls.Arg, args [6]uint64) (format.Region, [6]uint64, bool) {
+	const afUnix = 1
+	if len(r.Data) < 3 || binary.LittleEndian.Uint16(r.Data) != afUnix || r.Data[2] == 0 {
+		return *r, args, false
+	}
+	path := r.Data[2:]
+	end := bytes.IndexByte(path, 0)
+	if end < 0 {
+		end = len(path)
+	}
+	np, changed := nz.normBytes(path[:end])
+	if !changed {
+		return *r, args, false
+	}
+	data := make([]byte, 0, 2+len(np)+len(path)-end)
+	data = append(append(append(data, r.Data[:2]...), np...), path[end:]...)
+	d := int64(len(data)) - int64(len(r.Data))
+	exact := end >= len(path)-1 // the length counts the path (and its NUL)
+	m := *r
+	m.Data = data
+	m.Len = uint64(int64(m.Len) + d)
+	if !exact {
+		// The length is the structure's: keep it (and the region's).
+		m.Data = data[:min(len(data), len(r.Data))]
+		if len(data) < len(r.Data) {
+			m.Data = append(data, make([]byte, len(r.Data)-len(data))...)
+		}
+		m.Len = r.Len
+		return m, args, true
+	}
+	if g.Dir != syscalls.In || g.Len.Kind != syscalls.LenArg || args[g.Len.Arg] != r.Len {
+		// A length this call cannot change with it (accept's value-result
+		// one): the line's own replacement does what it can.
+		return *r, args, false
+	}
+	args[g.Len.Arg] = uint64(int64(args[g.Len.Arg]) + d)
+	return m, args, true
 }
 
 // iovChange is a change of length of buffer index of the iovec array of

@@ -2,7 +2,8 @@
  * tests (analysis/normvalues_test.go). Run in a temporary directory, it
  * writes what getcwd and readlink("/proc/self/cwd") say into the file
  * "out" (write and writev: the length of the data is that of the path)
- * and a line naming its /proc/PID/status past the 32 bytes shown,
+ * and a line naming its /proc/PID/status past the 32 bytes shown, binds
+ * and connects to a Unix socket in it,
  * then, with a child process: waits for it by pid (waitid's si_pid) and by
  * a pidfd (pidfd_open, waitid P_PIDFD), one made with a pidfd (clone
  * CLONE_PIDFD, x86_64 only), reads the owner of a lock the
@@ -18,11 +19,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
@@ -87,6 +90,18 @@ int main(int argc, char **argv)
 	len = snprintf(line, sizeof line, "status of this process: /proc/%d/status\n", (int)getpid());
 	if (write(fd, line, len) != len)
 		return 22;
+
+	/* A socket in the directory: bound with the exact length of its
+	 * path, connected to with sizeof(struct sockaddr_un). */
+	struct sockaddr_un un = {.sun_family = AF_UNIX};
+	snprintf(un.sun_path, sizeof un.sun_path, "%s/sock", cwd);
+	int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), cs = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ls < 0 || cs < 0 || bind(ls, (struct sockaddr *)&un, offsetof(struct sockaddr_un, sun_path) + strlen(un.sun_path) + 1) < 0 ||
+	    listen(ls, 1) < 0 || connect(cs, (struct sockaddr *)&un, sizeof un) < 0)
+		return 23;
+	close(cs);
+	close(ls);
+	unlink(un.sun_path);
 
 	/* A child: its lock's owner, waited for by pid. */
 	int done;

@@ -110,6 +110,25 @@ func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
 	return b, changed
 }
 
+// normStrings is normBytes for each of the NUL-separated strings of an
+// argv or envp as the recorder keeps it: a pattern never joins two.
+func (nz *normalizer) normStrings(b []byte) ([]byte, bool) {
+	var out []byte
+	changed := false
+	for i, part := range bytes.Split(b, []byte{0}) {
+		if i > 0 {
+			out = append(out, 0)
+		}
+		n, ok := nz.normBytes(part)
+		changed = changed || ok
+		out = append(out, n...)
+	}
+	if !changed {
+		return b, false
+	}
+	return out, true
+}
+
 // normString is normBytes for a string.
 func (nz *normalizer) normString(s string) string {
 	if b, ok := nz.normBytes([]byte(s)); ok {
@@ -160,7 +179,13 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 		default:
 			continue
 		}
-		data, changed := nz.normBytes(r.Data)
+		var data []byte
+		var changed bool
+		if g.Kind == syscalls.KindStringArray {
+			data, changed = nz.normStrings(r.Data)
+		} else {
+			data, changed = nz.normBytes(r.Data)
+		}
 		if !changed {
 			continue
 		}

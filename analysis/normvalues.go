@@ -158,7 +158,7 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 				continue
 			}
 		case syscalls.KindBuffer:
-			if r.Field != 0 || spec.Name == "getrandom" {
+			if r.Field != 0 { // (getrandom's bytes are masked: not here)
 				continue
 			}
 		case syscalls.KindIovec, syscalls.KindMsghdr:
@@ -201,8 +201,13 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 			continue
 		}
 		switch {
-		case g.Kind == syscalls.KindIovec && r.Dir == syscalls.In:
-			iovDelta = append(iovDelta, iovChange{arg: int(r.Arg), index: int(r.Field) - 1, d: d})
+		case (g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr) && r.Dir == syscalls.In:
+			iovDelta = append(iovDelta, iovChange{arg: int(r.Arg), index: int(r.Field) - 1, d: d, msg: g.Kind == syscalls.KindMsghdr})
+		case g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr:
+			// readv, recvmsg: the result counts the data.
+			if ok {
+				ret += d
+			}
 		case g.Kind != syscalls.KindBuffer:
 		case g.Len.Kind == syscalls.LenArg && r.Dir == syscalls.In:
 			// write(fd, buf, count) = count: both count the data.
@@ -270,6 +275,7 @@ func (nz *normalizer) unixSockaddr(r *format.Region, g *syscalls.Arg, args [6]ui
 type iovChange struct {
 	arg, index int
 	d          int64
+	msg        bool // the array is a struct msghdr's msg_iov
 }
 
 // iovLengths changes the iov_len of the iovec array buffers whose data
@@ -280,9 +286,24 @@ func (nz *normalizer) iovLengths(sc *format.Syscall, mem []format.Region, ch []i
 	if !sc.Arch.Is64Bit() {
 		w = 4
 	}
+	// The address of each argument's iovec array: the argument, or a
+	// msghdr's msg_iov.
+	var arrays [6]uint64
+	for _, c := range ch {
+		arrays[c.arg] = sc.Args[c.arg]
+		if !c.msg {
+			continue
+		}
+		arrays[c.arg] = 0
+		for k := range mem {
+			if r := &mem[k]; int(r.Arg) == c.arg && r.Field == 0 && r.Addr == sc.Args[c.arg] && len(r.Data) >= 3*w {
+				arrays[c.arg] = leWord(r.Data[2*w:], w)
+			}
+		}
+	}
 	for k := range mem {
 		r := &mem[k]
-		if r.Field != 0 || r.Dir != syscalls.In || r.Arg < 0 || int(r.Arg) >= 6 || r.Addr != sc.Args[r.Arg] {
+		if r.Field != 0 || r.Dir != syscalls.In || r.Arg < 0 || int(r.Arg) >= 6 || r.Addr == 0 || r.Addr != arrays[r.Arg] {
 			continue
 		}
 		var data []byte

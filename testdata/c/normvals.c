@@ -2,18 +2,19 @@
  * tests (analysis/normvalues_test.go). Run in a temporary directory, it
  * writes what getcwd and readlink("/proc/self/cwd") say into the file
  * "out" (write and writev: the length of the data is that of the path)
- * and a line naming its /proc/PID/status past the 32 bytes shown, binds
- * and connects to a Unix socket in it,
- * then, with a child process: waits for it by pid (waitid's si_pid) and by
- * a pidfd (pidfd_open, waitid P_PIDFD), one made with a pidfd (clone
- * CLONE_PIDFD, x86_64 only), reads the owner of a lock the
- * child holds (F_GETLK's l_pid), makes itself a pipe's owner (F_SETOWN,
- * F_GETOWN, F_GETOWN_EX), passes its credentials over a socket (SCM_CREDENTIALS),
+ * and a line naming its /proc/PID/status past the 32 bytes shown; binds
+ * and connects to a Unix socket in the directory; sends the path over a
+ * socket pair (sendmsg) and reads it back (readv). Then, with child
+ * processes: waits for one by pid (waitid's si_pid) after reading the
+ * owner of a lock it holds (F_GETLK's l_pid), for one by a pidfd
+ * (pidfd_open, waitid P_PIDFD) and for one made with a pidfd (clone
+ * CLONE_PIDFD, x86_64's argument order). Last: makes itself a pipe's
+ * owner (F_SETOWN; F_GETOWN by the raw call, glibc's is F_GETOWN_EX;
+ * F_GETOWN_EX), passes its credentials over a socket (SCM_CREDENTIALS),
  * takes a signal it queued itself (rt_sigqueueinfo, rt_sigtimedwait),
- * registers a pointer in an epoll set (the data word) and installs a
- * signal handler (glibc's fcntl(F_GETOWN) is F_GETOWN_EX: the raw call
- * is made). Last it writes 64 bytes to "out": with "-tail" as its
- * argument byte 40 is 'Y' instead of 'X'.
+ * registers a pointer in an epoll set (the data word), installs a signal
+ * handler and writes 64 bytes to "out": with "-tail" as its argument
+ * byte 40 is 'Y' instead of 'X'.
  * Expected output: "normvals: ok". Exit status 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -102,6 +103,21 @@ int main(int argc, char **argv)
 	close(cs);
 	close(ls);
 	unlink(un.sun_path);
+
+	/* The path through a socket pair: sendmsg, and readv of it. */
+	int dp[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dp) < 0)
+		return 24;
+	struct iovec siov = {cwd, strlen(cwd)};
+	struct msghdr sm = {.msg_iov = &siov, .msg_iovlen = 1};
+	if (sendmsg(dp[0], &sm, 0) < 0)
+		return 25;
+	char rbuf[4200];
+	struct iovec riov = {rbuf, sizeof rbuf};
+	if (readv(dp[1], &riov, 1) != (ssize_t)strlen(cwd))
+		return 26;
+	close(dp[0]);
+	close(dp[1]);
 
 	/* A child: its lock's owner, waited for by pid. */
 	int done;

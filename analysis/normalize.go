@@ -113,9 +113,10 @@ type NormalizeOptions struct {
 //     data buffers, iovec buffers, argv (each string alone) and AF_UNIX
 //     socket addresses, before they are cut for display, and the numbers
 //     that count such a value: getcwd's, readlink's and read's results,
-//     the length argument of a buffer the program gives the kernel
-//     (write's count) and a result equal to it, an iovec's iov_len and
-//     writev's result, a socket address length that counts the path. The directory's name is the
+//     readv's and recvmsg's results, the length argument of a buffer
+//     the program gives the kernel (write's count) and a result equal to
+//     it, an iovec's iov_len and writev's or sendmsg's result, a socket
+//     address length that counts the path. The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
 //

@@ -172,7 +172,11 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 						mem = append([]format.Region(nil), mem...)
 						copied = true
 					}
+					d := int64(len(m.Data)) - int64(len(r.Data))
 					mem[k], args = m, a
+					if g.Len.Kind == syscalls.LenArgPtr && d != 0 {
+						valueResultLen(mem, sc.Args[g.Len.Arg], d)
+					}
 				}
 			}
 			continue
@@ -261,13 +265,33 @@ func (nz *normalizer) unixSockaddr(r *format.Region, g *syscalls.Arg, args [6]ui
 		m.Len = r.Len
 		return m, args, true
 	}
-	if g.Dir != syscalls.In || g.Len.Kind != syscalls.LenArg || args[g.Len.Arg] != r.Len {
-		// A length this call cannot change with it (accept's value-result
-		// one): the line's own replacement does what it can.
+	switch {
+	case g.Dir == syscalls.In && g.Len.Kind == syscalls.LenArg && args[g.Len.Arg] == r.Len:
+		args[g.Len.Arg] = uint64(int64(args[g.Len.Arg]) + d)
+	case g.Dir == syscalls.Out && g.Len.Kind == syscalls.LenArgPtr:
+		// getsockname, accept, recvfrom: the value-result length the
+		// kernel wrote (the caller changes it: see valueResultLen).
+	default:
+		// A length this call cannot change with it: the line's own
+		// replacement does what it can.
 		return *r, args, false
 	}
-	args[g.Len.Arg] = uint64(int64(args[g.Len.Arg]) + d)
 	return m, args, true
+}
+
+// valueResultLen adds d to the int the kernel wrote at addr (a
+// value-result length: getsockname's *addrlen), in mem, a call's own copy
+// of its regions.
+func valueResultLen(mem []format.Region, addr uint64, d int64) {
+	for k := range mem {
+		r := &mem[k]
+		if r.Dir != syscalls.Out || r.Field != 0 || r.Addr != addr || len(r.Data) < 4 {
+			continue
+		}
+		data := append([]byte(nil), r.Data...)
+		binary.LittleEndian.PutUint32(data, uint32(int64(int32(binary.LittleEndian.Uint32(data)))+d))
+		r.Data = data
+	}
 }
 
 // iovChange is a change of length of buffer index of the iovec array of

@@ -57,6 +57,7 @@ func TestNormalizeValues(t *testing.T) {
 		{"connect", `connect\(<fd\d+>, \{sa_family=AF_UNIX, sun_path="<tmp>/sock"\}, 110\) = 0`},
 		{"sendmsg", `sendmsg\(<fd\d+>, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="<tmp>", iov_len=5\}\], msg_iovlen=1, msg_controllen=0, msg_flags=0\}, 0\) = 5`},
 		{"readv", `readv\(<fd\d+>, \[\{iov_base="<tmp>", iov_len=4200\}\], 1\) = 5`},
+		{"getsockname", `getsockname\(<fd\d+>, \{sa_family=AF_UNIX, sun_path="<tmp>/sock"\}, \[110 => 13\]\) = 0`},
 		// Pids in structures; pidfds are fds.
 		{"F_GETLK's l_pid", `fcntl\(<fd\d+>, F_GETLK, \{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=10, l_pid=<p2>\}\) = 0`},
 		{"waitid's si_pid", `waitid\(P_PID, <p2>, \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=<p2>, si_uid=\d+, si_status=0, si_utime=<masked>, si_stime=<masked>\}, WEXITED, NULL\) = 0`},

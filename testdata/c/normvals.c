@@ -3,7 +3,7 @@
  * writes what getcwd and readlink("/proc/self/cwd") say into the file
  * "out" (write and writev: the length of the data is that of the path)
  * and a line naming its /proc/PID/status past the 32 bytes shown; binds
- * and connects to a Unix socket in the directory; sends the path over a
+ * and connects to a Unix socket in the directory (getsockname); sends the path over a
  * socket pair (sendmsg) and reads it back (readv). Then, with child
  * processes: waits for one by pid (waitid's si_pid) after reading the
  * owner of a lock it holds (F_GETLK's l_pid), for one by a pidfd
@@ -100,6 +100,10 @@ int main(int argc, char **argv)
 	if (ls < 0 || cs < 0 || bind(ls, (struct sockaddr *)&un, offsetof(struct sockaddr_un, sun_path) + strlen(un.sun_path) + 1) < 0 ||
 	    listen(ls, 1) < 0 || connect(cs, (struct sockaddr *)&un, sizeof un) < 0)
 		return 23;
+	struct sockaddr_un got;
+	socklen_t gotlen = sizeof got;
+	if (getsockname(ls, (struct sockaddr *)&got, &gotlen) < 0)
+		return 27;
 	close(cs);
 	close(ls);
 	unlink(un.sun_path);

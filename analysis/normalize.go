@@ -263,6 +263,9 @@ type normalizer struct {
 	subst []subst
 	buf   []byte
 	cur   *nproc // the calling process (the printer's Fd hook names its fds)
+
+	tempPrefix  []string // what each of temps' matches starts with ("": unknown)
+	tempPrefixB [][]byte
 }
 
 type nproc struct {
@@ -313,7 +316,6 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 	}
 	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
 	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
-	nz.initValues() // (normvalues.go)
 	nz.noise = nz.o.Noise
 	if nz.noise == nil {
 		nz.noise = defaultNoise
@@ -333,6 +335,7 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		}
 		nz.tempRep = append(nz.tempRep, rep)
 	}
+	nz.initValues() // (normvalues.go)
 	return nz, nil
 }
 
@@ -845,6 +848,9 @@ func (nz *normalizer) procPaths(s string) string {
 
 func (nz *normalizer) temp(s string) string {
 	for i, re := range nz.temps {
+		if p := nz.tempPrefix[i]; p != "" && !strings.Contains(s, p) {
+			continue
+		}
 		s = re.ReplaceAllLiteralString(s, nz.tempRep[i])
 	}
 	return s

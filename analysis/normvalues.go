@@ -27,6 +27,11 @@ import (
 
 // initValues sets the printer's hooks of the normalizer's options.
 func (nz *normalizer) initValues() {
+	for _, re := range nz.temps {
+		p, _ := re.LiteralPrefix()
+		nz.tempPrefix = append(nz.tempPrefix, p)
+		nz.tempPrefixB = append(nz.tempPrefixB, []byte(p))
+	}
 	for i := range nz.print {
 		o := &nz.print[i]
 		o.Pid = nz.pidText
@@ -96,6 +101,9 @@ func (nz *normalizer) outFds(p *nproc, t *nthread, sc *format.Syscall, spec *sys
 func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
 	changed := false
 	for i, re := range nz.temps {
+		if p := nz.tempPrefixB[i]; len(p) > 0 && !bytes.Contains(b, p) {
+			continue
+		}
 		if re.Match(b) {
 			b = re.ReplaceAllLiteral(b, []byte(nz.tempRep[i]))
 			changed = true

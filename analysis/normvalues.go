@@ -79,21 +79,56 @@ func maskedClock(int64) string { return "<masked>" }
 
 // outFds names the descriptors a successful call wrote to memory that
 // the catalogue describes as fds (struct layout "fd", Dir Out: the pidfd
-// clone's CLONE_PIDFD writes at parent_tid): the printer shows them
-// through the Fd hook.
+// clone's CLONE_PIDFD writes at parent_tid) and those recvmsg received
+// (SCM_RIGHTS): the printer shows them through the Fd hook.
 func (nz *normalizer) outFds(p *nproc, t *nthread, sc *format.Syscall, spec *syscalls.Spec) {
 	for k := range sc.Mem {
 		r := &sc.Mem[k]
-		if r.Dir != syscalls.Out || r.Field != 0 || r.Arg < 0 || int(r.Arg) >= len(spec.Args) {
+		if r.Dir != syscalls.Out || r.Field != 0 && r.Field != format.MsgControlField || r.Arg < 0 || int(r.Arg) >= len(spec.Args) {
 			continue
 		}
-		if g := spec.ArgFor(sc.Arch, int(r.Arg), sc.Args); g.Kind != syscalls.KindStruct || g.Struct != "fd" {
+		g := spec.ArgFor(sc.Arch, int(r.Arg), sc.Args)
+		if g.Kind == syscalls.KindMsghdr && r.Field == format.MsgControlField {
+			// recvmsg's SCM_RIGHTS: descriptors the message gave.
+			for _, fd := range rightsFds(sc.Arch, r.Data) {
+				nz.newFd(p, t, fd)
+			}
+			continue
+		}
+		if g.Kind != syscalls.KindStruct || g.Struct != "fd" {
 			continue
 		}
 		for off := 0; off+4 <= len(r.Data); off += 4 {
 			nz.newFd(p, t, int32(binary.LittleEndian.Uint32(r.Data[off:])))
 		}
 	}
+}
+
+// rightsFds returns the descriptors of the SCM_RIGHTS messages of the
+// control data b (struct cmsghdr: a size_t length, then level and type,
+// ints; each message aligned to a word).
+func rightsFds(a syscalls.Arch, b []byte) []int32 {
+	w := 8
+	if !a.Is64Bit() {
+		w = 4
+	}
+	hdr := w + 8
+	var fds []int32
+	for off := 0; off+hdr <= len(b); {
+		n := int(min(leWord(b[off:], w), 1<<20))
+		if n < hdr {
+			break
+		}
+		level, typ := binary.LittleEndian.Uint32(b[off+w:]), binary.LittleEndian.Uint32(b[off+w+4:])
+		end := min(off+n, len(b))
+		if level == 1 && typ == 1 { // SOL_SOCKET, SCM_RIGHTS
+			for j := off + hdr; j+4 <= end; j += 4 {
+				fds = append(fds, int32(binary.LittleEndian.Uint32(b[j:])))
+			}
+		}
+		off += (n + w - 1) / w * w
+	}
+	return fds
 }
 
 // normBytes returns b with temporary paths and /proc/ID task ids

@@ -69,6 +69,8 @@ func TestNormalizeValues(t *testing.T) {
 		{"F_GETOWN", `fcntl\(<fd\d+>, F_GETOWN\) = <p1>`},
 		{"F_GETOWN_EX", `fcntl\(<fd\d+>, F_GETOWN_EX, \{type=F_OWNER_PID, pid=<p1>\}\) = 0`},
 		{"SCM_CREDENTIALS", `sendmsg\(<fd\d+>, \{.*cmsg_type=SCM_CREDENTIALS, cmsg_data=\{pid=<p1>, .*`},
+		{"SCM_RIGHTS sent", `sendmsg\(<fd\d+>, \{.*cmsg_type=SCM_RIGHTS, cmsg_data=\[<fd\d+>\]\}\], .*`},
+		{"SCM_RIGHTS received", `recvmsg\(<fd\d+>, \{.*cmsg_type=SCM_RIGHTS, cmsg_data=\[<fd\d+>\]\}\], .*`},
 		{"rt_sigqueueinfo", `rt_sigqueueinfo\(<p1>, SIGUSR1, \{si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=<p1>, .*`},
 		{"rt_sigtimedwait", `rt_sigtimedwait\(\[USR1\], \{si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=<p1>, .*`},
 		// Addresses in structures.

@@ -10,7 +10,8 @@
  * (pidfd_open, waitid P_PIDFD) and for one made with a pidfd (clone
  * CLONE_PIDFD, x86_64's argument order). Last: makes itself a pipe's
  * owner (F_SETOWN; F_GETOWN by the raw call, glibc's is F_GETOWN_EX;
- * F_GETOWN_EX), passes its credentials over a socket (SCM_CREDENTIALS),
+ * F_GETOWN_EX), passes its credentials over a socket (SCM_CREDENTIALS)
+ * and a descriptor (SCM_RIGHTS),
  * takes a signal it queued itself (rt_sigqueueinfo, rt_sigtimedwait),
  * registers a pointer in an epoll set (the data word), installs a signal
  * handler and writes 64 bytes to "out": with "-tail" as its argument
@@ -195,6 +196,37 @@ int main(int argc, char **argv)
 	m.msg_controllen = sizeof ctl.buf;
 	if (recvmsg(sv[1], &m, 0) != 1)
 		return 13;
+
+	/* A descriptor over a socket (SCM_RIGHTS): a new one received (on
+	 * sockets without SO_PASSCRED, whose credentials would take the
+	 * room). */
+	int rv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, rv) < 0)
+		return 30;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} rctl;
+	memset(&rctl, 0, sizeof rctl);
+	miov.iov_base = "r";
+	struct msghdr rm = {.msg_iov = &miov, .msg_iovlen = 1, .msg_control = rctl.buf, .msg_controllen = sizeof rctl.buf};
+	cm = CMSG_FIRSTHDR(&rm);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	if (sendmsg(rv[0], &rm, 0) != 1)
+		return 28;
+	miov.iov_base = &c;
+	memset(&rctl, 0, sizeof rctl);
+	rm.msg_controllen = sizeof rctl.buf;
+	if (recvmsg(rv[1], &rm, MSG_CMSG_CLOEXEC) != 1)
+		return 29;
+	int got_fd;
+	memcpy(&got_fd, CMSG_DATA(CMSG_FIRSTHDR(&rm)), sizeof got_fd);
+	close(got_fd);
+	close(rv[0]);
+	close(rv[1]);
 
 	/* A signal from itself, taken synchronously. */
 	sigset_t set;

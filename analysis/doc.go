@@ -17,6 +17,14 @@
 // stream with a *format.CorruptError, after everything before it has been
 // written out.
 //
+// Normalize (which Diff and the golden tests use) replaces what changes
+// from run to run of a correct program by stable placeholders: ids,
+// descriptors, addresses, times, temporary paths, wherever the syscall
+// catalogue's argument kinds and struct layouts say they are (arguments,
+// results, fields of structures, the whole recorded bytes of paths and
+// buffers, the lengths that count them). The Normalized type's
+// documentation lists each, and why it is safe.
+//
 // Tasks follows threads and processes as events go by; the other views
 // build on it. The sub-package golden records a command in a Go test and
 // compares its normalized trace with a committed golden file.

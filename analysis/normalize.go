@@ -46,8 +46,12 @@ type NormalizeOptions struct {
 	NoiseSignals []int
 	// TempPaths are regular expressions (Go syntax, unanchored) matching
 	// paths that differ from run to run (temporary directories): every
-	// match in a line becomes "<tmp>" (the first pattern), "<tmp2>" (the
-	// second) and so on. A literal path is regexp.QuoteMeta(path).
+	// match becomes "<tmp>" (the first pattern), "<tmp2>" (the second)
+	// and so on. A literal path is regexp.QuoteMeta(path). They apply to
+	// the whole recorded value of every path, string and data buffer
+	// (what getcwd and readlink return, what write writes, argv), before
+	// it is cut for display, and to the rendered line; the numbers that
+	// count such a value change with it (see Normalized).
 	TempPaths []string
 	// KeepTimes keeps what time and random calls return (the clock
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
@@ -56,7 +60,9 @@ type NormalizeOptions struct {
 	// code); by default they are masked as "<masked>".
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
-	// strace's 32). execve's command line is always shown in full.
+	// strace's 32). execve's command line is always shown in full. A
+	// string or buffer the program gives the kernel that is longer is
+	// followed by a digest of all of it (see Normalized).
 	StringLimit int
 	// Threads chooses how each process's lines are grouped: by thread, by
 	// resource, or (ThreadsAuto, the zero value) by resource for the
@@ -94,6 +100,53 @@ type NormalizeOptions struct {
 // resource, always "<fdN>": the process's N-th); 0, 1 and 2, and
 // descriptors whose creation the trace does not show, keep their numbers.
 // Addresses are "<addr>", masked times and random bytes "<masked>".
+//
+// What is normalized, and why each is safe (it hides nothing a correct
+// program controls):
+//
+//   - Process and thread ids, as arguments, results (getpid, fork,
+//     fcntl's F_GETOWN) and inside structures (siginfo's si_pid, struct
+//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID in
+//     paths): the kernel picks them. Each id keeps its own placeholder,
+//     so a program that confuses two processes still differs.
+//   - File descriptors, as arguments, results, pipe's and socketpair's
+//     pairs, clone's CLONE_PIDFD pidfd, pidfds wherever the catalogue
+//     says an argument is one (waitid's id for P_PIDFD), poll's fds and
+//     SCM_RIGHTS: their numbers depend on what the process inherited and
+//     on racing threads; they are named by the order the process (or
+//     thread) created them, which the program controls.
+//   - Addresses: pointer arguments and results of 0x10000 or more, long
+//     hexadecimal numbers, and addresses inside structures (a handler's
+//     sa_handler other than SIG_DFL, SIG_IGN and SIG_ERR, sa_restorer,
+//     si_addr, si_ptr, an epoll_event's data word of 0x10000 or more,
+//     iovec and msghdr pointers shown as addresses): ASLR, the allocator
+//     and the binary's layout put them; any unrelated edit to the binary
+//     moves them. Small values (an fd kept in epoll's data) are kept.
+//   - Times, CPU times (siginfo's si_utime and si_stime) and random bytes
+//     ("<masked>", unless KeepTimes): the clock and the machine's load
+//     decide them.
+//   - Temporary paths (TempPaths) in the whole value of paths, strings,
+//     data buffers, iovec buffers, argv (each string alone) and AF_UNIX
+//     socket addresses, before they are cut for display, and the numbers
+//     that count such a value: getcwd's, readlink's and read's results,
+//     readv's and recvmsg's results, the length argument of a buffer
+//     the program gives the kernel (write's count) and a result equal to
+//     it, an iovec's iov_len and writev's or sendmsg's result, a socket
+//     address length that counts the path. The directory's name is the
+//     test harness's choice; the program's bytes around it, and their
+//     lengths relative to it, are compared.
+//
+// Cut buffers still compare whole: a string or buffer the program gives
+// the kernel (write's and send's data, iovec buffers, string arguments)
+// that is longer than StringLimit is shown cut and followed by "#" and
+// eight hexadecimal digits, the FNV-1a hash of all its recorded
+// (normalized) bytes: `write(1, "first 32 bytes"...#1a2b3c4d, 52) = 52`,
+// so that a program writing other bytes past the limit differs. (The
+// recorder keeps the first 4096 bytes of such a buffer by default:
+// format.Limits.In.) What the kernel wrote (a file's contents read, a
+// directory's entries) is compared up to the limit and by its length: it
+// is the input of the program, which the test fixes, rather than its
+// behaviour.
 //
 // Calls are rendered as strace prints them, without -v (a struct stat shows
 // its mode and size only), with a single space around " = ". Other events
@@ -234,6 +287,10 @@ type normalizer struct {
 
 	subst []subst
 	buf   []byte
+	cur   *nproc // the calling process (the printer's Fd hook names its fds)
+
+	tempPrefix  []string // what each of temps' matches starts with ("": unknown)
+	tempPrefixB [][]byte
 }
 
 type nproc struct {
@@ -327,6 +384,7 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		}
 		nz.tempRep = append(nz.tempRep, rep)
 	}
+	nz.initValues() // (normvalues.go)
 	return nz, nil
 }
 
@@ -465,13 +523,13 @@ func (nz *normalizer) add(ev format.Event) {
 			nz.threadSection(t)
 		}
 		b := append(nz.buf[:0], "+++ exec "...)
-		b = append(b, syscalls.FormatString([]byte(v.Path), 4096, false)...)
+		b = append(b, syscalls.FormatString([]byte(nz.normString(v.Path)), 4096, false)...)
 		b = append(b, " ["...)
 		for i, a := range v.Argv {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
+			b = append(b, syscalls.FormatString([]byte(nz.normString(a)), 4096, false)...)
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
@@ -692,6 +750,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	nz.rtName, nz.created = "", nz.created[:0]
 	nz.callTime, nz.callExit = sc.Time, sc.Exit
 	t.restart = false
+	nz.cur = p
 	if spec == nil {
 		t.getpid = false
 		if !noise {
@@ -713,7 +772,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if i >= len(args) {
 			break
 		}
-		switch spec.Args[i].Kind {
+		switch spec.ArgFor(sc.Arch, i, sc.Args).Kind { // (waitid's id is a pidfd for P_PIDFD)
 		case syscalls.KindPid:
 			args[i] = uint64(uint32(nz.pidValue(int32(uint32(args[i])))))
 		case syscalls.KindFd, syscalls.KindDirfd:
@@ -732,10 +791,10 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	case !ok:
 	case spec.Ret == syscalls.KindFd:
 		ret = int64(nz.newFd(p, t, int32(ret)))
-	case spec.Ret == syscalls.KindPid && ret > 0:
+	case spec.RetIsPid(sc.Arch, sc.Args) && ret > 0: // (fcntl's F_GETOWN too)
 		ret = int64(nz.pidValue(int32(ret)))
-	case (spec.Name == "fcntl" || spec.Name == "fcntl64") && (sc.Args[1]&0xffffffff == 0 || sc.Args[1]&0xffffffff == 1030):
-		// F_DUPFD, F_DUPFD_CLOEXEC
+	case spec.NewFd(sc.Arch, sc.Args):
+		// fcntl's F_DUPFD, F_DUPFD_CLOEXEC, ioctl's TIOCGPTPEER...
 		ret = int64(nz.newFd(p, t, int32(ret)))
 	case spec.Name == "close_range":
 		for fd := range p.fds.names {
@@ -752,6 +811,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		case "socketpair":
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
+		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
 	}
 	var streams []string // by resource: where the line goes (none: the process's own)
 	switch {
@@ -786,6 +846,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 		mem = kept
 	}
+	// Paths, strings and data: temporary paths and /proc/ID replaced in
+	// the whole value, with the lengths that count it (normvalues.go).
+	mem, args, ret = nz.normValues(sc, spec, mem, args, ret)
 	// Addresses: pointer arguments and address results, as the printer
 	// writes them when it shows no memory.
 	for i := range spec.Args {
@@ -900,6 +963,9 @@ func (nz *normalizer) procPaths(s string) string {
 
 func (nz *normalizer) temp(s string) string {
 	for i, re := range nz.temps {
+		if p := nz.tempPrefix[i]; p != "" && !strings.Contains(s, p) {
+			continue
+		}
 		s = re.ReplaceAllLiteralString(s, nz.tempRep[i])
 	}
 	return s

@@ -30,10 +30,20 @@
 // writes for FIONREAD, a struct winsize for TIOCGWINSZ (and for any other
 // request encoded as read, _IOR or _IOWR, as many bytes as its size field
 // says), prctl's second a 16-byte name for PR_GET_NAME; recorders,
-// replayers and printers take the argument as the call's case says. The specs (zspecs.go) are
+// replayers and printers take the argument as the call's case says
+// (waitid's id is a pidfd for P_PIDFD, fcntl's argument a pid for
+// F_SETOWN, clone's parent_tid receives a pidfd with CLONE_PIDFD). A
+// result that is a new fd or a pid for some requests only says so too
+// ([Spec.NewFd], [Spec.RetIsPid]: fcntl's F_DUPFD, F_GETOWN). The specs (zspecs.go) are
 // generated from the kernel's tracefs argument formats and a hand-kept
 // table (testdata/argspecs.txt) by the same generator. A syscall without
 // a spec is printed and recorded raw.
+//
+// [FormatCall] prints a call as strace does. [PrintOptions]' hooks (Pid,
+// Fd, Addr, Clock) let a caller render the ids, descriptors, addresses
+// and CPU times found inside structures (siginfo, struct flock, control
+// messages, sigaction, epoll events...) as it renders the arguments: a
+// normalizer names and masks them (package analysis).
 //
 // Names are the kernel's, in lowercase, including a leading underscore
 // where the kernel has one ("_llseek", "_newselect", "_sysctl").

@@ -10,6 +10,11 @@ import (
 // with l_pid when the kernel wrote the struct (out: F_GETLK). name is
 // "flock" or "flock64" (i386's packed one).
 func FormatFlock(a Arch, name string, b []byte, out bool) string {
+	return formatFlock(a, name, b, out, nil)
+}
+
+// formatFlock is FormatFlock with l_pid rendered by o.
+func formatFlock(a Arch, name string, b []byte, out bool, o *PrintOptions) string {
 	// short l_type, short l_whence, then l_start, l_len (off_t: a long,
 	// or 64 bits for flock64), int l_pid; x86_64 pads before l_start.
 	start, w := 8, 8
@@ -43,7 +48,7 @@ func FormatFlock(a Arch, name string, b []byte, out bool) string {
 	s := "{l_type=" + ts + ", l_whence=" + LookupFlagSet("whence").Format(uint64(binary.LittleEndian.Uint16(b[2:]))) +
 		", l_start=" + strconv.FormatInt(num(start), 10) + ", l_len=" + strconv.FormatInt(num(start+w), 10)
 	if out {
-		s += ", l_pid=" + strconv.FormatInt(int64(int32(binary.LittleEndian.Uint32(b[start+2*w:]))), 10)
+		s += ", l_pid=" + string(o.appendPid(nil, int32(binary.LittleEndian.Uint32(b[start+2*w:]))))
 	}
 	return s + "}"
 }
@@ -164,10 +169,8 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 	}
 	if len(sa) > 0 && len(sa) == int(min(namelen, 4096)) {
 		dst = append(dst, FormatSockaddr(sa)...)
-	} else if name == 0 {
-		dst = append(dst, "NULL"...)
 	} else {
-		dst = appendHex(dst, name)
+		dst = p.o.appendAddr(dst, name)
 	}
 	dst = append(dst, ", msg_namelen="...)
 	if p.c.EntryMem != nil {
@@ -180,7 +183,7 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 	dst = append(dst, ", msg_iov="...)
 	raw := p.read(iov, int(min(iovlen, 1024))*2*w)
 	if iov == 0 || len(raw) < int(min(iovlen, 1024))*2*w {
-		dst = appendHex(dst, iov)
+		dst = p.o.appendAddr(dst, iov)
 	} else {
 		dst = p.appendIovArray(dst, raw, left)
 	}
@@ -189,9 +192,9 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 		dst = append(dst, ", msg_control="...)
 		ctl := p.read(control, int(min(controllen, 1<<16)))
 		if control == 0 || len(ctl) < int(min(controllen, 1<<16)) {
-			dst = appendHex(dst, control)
+			dst = p.o.appendAddr(dst, control)
 		} else {
-			dst = appendCmsgs(dst, a, ctl)
+			dst = appendCmsgs(dst, a, ctl, p.o)
 		}
 	}
 	dst = strconv.AppendUint(append(dst, ", msg_controllen="...), controllen, 10)
@@ -202,7 +205,7 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 
 // appendCmsgs appends control messages: SCM_RIGHTS fds and
 // SCM_CREDENTIALS decoded, others by level and type.
-func appendCmsgs(dst []byte, a Arch, b []byte) []byte {
+func appendCmsgs(dst []byte, a Arch, b []byte, o *PrintOptions) []byte {
 	w := ptrSize(a)
 	hdr := w + 8
 	dst = append(dst, '[')
@@ -227,12 +230,12 @@ func appendCmsgs(dst []byte, a Arch, b []byte) []byte {
 				if j > 0 {
 					dst = append(dst, ", "...)
 				}
-				dst = strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(data[j:]))), 10)
+				dst = o.appendFd(dst, int32(binary.LittleEndian.Uint32(data[j:])))
 			}
 			dst = append(dst, ']')
 		case level == 1 && typ == 2 && len(data) >= 12: // SCM_CREDENTIALS
 			dst = append(dst, ", cmsg_type=SCM_CREDENTIALS, cmsg_data={pid="...)
-			dst = strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(data))), 10)
+			dst = o.appendPid(dst, int32(binary.LittleEndian.Uint32(data)))
 			dst = strconv.AppendUint(append(dst, ", uid="...), uint64(binary.LittleEndian.Uint32(data[4:])), 10)
 			dst = strconv.AppendUint(append(dst, ", gid="...), uint64(binary.LittleEndian.Uint32(data[8:])), 10)
 			dst = append(dst, '}')
@@ -317,7 +320,10 @@ func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte 
 
 // FormatOwnerEx formats a struct f_owner_ex (fcntl's F_GETOWN_EX) as
 // strace does: {type=F_OWNER_TID, pid=1234}.
-func FormatOwnerEx(b []byte) string {
+func FormatOwnerEx(b []byte) string { return formatOwnerEx(b, nil) }
+
+// formatOwnerEx is FormatOwnerEx with the pid rendered by o.
+func formatOwnerEx(b []byte, o *PrintOptions) string {
 	if len(b) < 8 {
 		return "{...}"
 	}
@@ -331,5 +337,5 @@ func FormatOwnerEx(b []byte) string {
 	case 2:
 		ts = "F_OWNER_PGRP"
 	}
-	return "{type=" + ts + ", pid=" + strconv.Itoa(int(int32(binary.LittleEndian.Uint32(b[4:])))) + "}"
+	return "{type=" + ts + ", pid=" + string(o.appendPid(nil, int32(binary.LittleEndian.Uint32(b[4:])))) + "}"
 }

@@ -13,9 +13,18 @@ func fmtPtr(v uint64) string {
 	return fmtHex(v)
 }
 
+// fmtPtr formats a pointer found inside a structure: "NULL", or the
+// address as o renders it.
+func (o *PrintOptions) fmtPtr(v uint64) string {
+	if v == 0 || !o.addrHook() {
+		return fmtPtr(v)
+	}
+	return o.Addr(v)
+}
+
 // fmtSigHandler formats sa_handler: SIG_DFL, SIG_IGN, SIG_ERR or the
-// address.
-func fmtSigHandler(h uint64, w int) string {
+// address (rendered by o).
+func fmtSigHandler(h uint64, w int, o *PrintOptions) string {
 	switch {
 	case h == 0:
 		return "SIG_DFL"
@@ -24,7 +33,7 @@ func fmtSigHandler(h uint64, w int) string {
 	case w == 4 && h == 0xffffffff, h == ^uint64(0):
 		return "SIG_ERR"
 	}
-	return fmtHex(h)
+	return o.fmtPtr(h)
 }
 
 // saRestorer is SA_RESTORER, after which strace prints sa_restorer.
@@ -37,7 +46,11 @@ const saRestorer = 0x04000000
 // mask, with long fields: 32 bytes on x86_64 and on arm64 (whose kernel
 // also has sa_restorer), 20 on i386. An arm64 buffer of 24 bytes is taken
 // as handler, flags and mask without restorer.
-func FormatSigaction(a Arch, b []byte) string {
+func FormatSigaction(a Arch, b []byte) string { return formatSigaction(a, b, nil) }
+
+// formatSigaction is FormatSigaction with the addresses rendered by o
+// (PrintOptions.Addr).
+func formatSigaction(a Arch, b []byte, o *PrintOptions) string {
 	w := wordSize(a)
 	restorer := true
 	if a == ARM64 && len(b) >= 3*w && len(b) < 4*w {
@@ -53,12 +66,12 @@ func FormatSigaction(a Arch, b []byte) string {
 	f := fmtFields(b)
 	flags := f.uw(w, w)
 	fields := []string{
-		"sa_handler=" + fmtSigHandler(f.uw(w, 0), w),
+		"sa_handler=" + fmtSigHandler(f.uw(w, 0), w, o),
 		"sa_mask=" + FormatSigset(b[maskOff:maskOff+sigsetBytes]),
 		"sa_flags=" + string(saFlagBits.appendTo(nil, flags)),
 	}
 	if restorer && flags&saRestorer != 0 {
-		fields = append(fields, "sa_restorer="+fmtPtr(f.uw(w, 2*w)))
+		fields = append(fields, "sa_restorer="+o.fmtPtr(f.uw(w, 2*w)))
 	}
 	return fmtBraces(fields...)
 }
@@ -138,6 +151,7 @@ var auditArches = xlatEnum{vals: []xlatEntry{
 // siginfoWriter collects the fields of a siginfo_t whose union starts at
 // offset u, with longs and pointers w bytes wide.
 type siginfoWriter struct {
+	o      *PrintOptions
 	f      fmtFields
 	u, w   int
 	fields []string
@@ -151,7 +165,7 @@ func (s *siginfoWriter) wordAt(off int) uint64 { return s.f.uw(s.w, s.u+off) }
 
 // source adds si_pid and si_uid.
 func (s *siginfoWriter) source() {
-	s.add("si_pid", fmtD(s.int32At(0)))
+	s.add("si_pid", string(s.o.appendPid(nil, int32(s.int32At(0)))))
 	s.add("si_uid", fmtID(uint32(s.int32At(4))))
 }
 
@@ -187,7 +201,7 @@ func fmtID(id uint32) string {
 func (s *siginfoWriter) sigval() {
 	ptr := s.wordAt(8)
 	s.add("si_int", fmtD(int64(int32(ptr))))
-	s.add("si_ptr", fmtPtr(ptr))
+	s.add("si_ptr", s.o.fmtPtr(ptr))
 }
 
 // FormatSiginfo formats a siginfo_t (128 bytes) as strace does:
@@ -196,12 +210,16 @@ func (s *siginfoWriter) sigval() {
 // si_addr=0x10}; {si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}.
 // a gives the width of pointers and clock_t (4 bytes on i386) and with it
 // the layout of the union.
-func FormatSiginfo(a Arch, b []byte) string {
+func FormatSiginfo(a Arch, b []byte) string { return formatSiginfo(a, b, nil) }
+
+// formatSiginfo is FormatSiginfo with pids, fds, addresses and times
+// rendered by o.
+func formatSiginfo(a Arch, b []byte, o *PrintOptions) string {
 	if len(b) < sizeofSiginfo {
 		return shortStruct
 	}
 	w := wordSize(a)
-	s := &siginfoWriter{f: fmtFields(b), u: max(12, w*2), w: w}
+	s := &siginfoWriter{o: o.hooks(), f: fmtFields(b), u: max(12, w*2), w: w}
 	signo := int(int32(s.f.u32(0)))
 	if signo == 0 {
 		return "{}"
@@ -253,7 +271,7 @@ func (s *siginfoWriter) fromUser(code int) {
 		s.sigval()
 	case siSigio:
 		s.add("si_band", fmtD(int64(s.wordAt(0))))
-		s.add("si_fd", fmtD(s.int32At(s.w)))
+		s.add("si_fd", string(s.o.appendFd(nil, int32(s.int32At(s.w)))))
 	default:
 		s.source()
 		if s.wordAt(8) != 0 {
@@ -275,31 +293,31 @@ func (s *siginfoWriter) fromKernel(signo, code int) {
 			s.add("si_status", SignalName(int(status)))
 		}
 		clock := (12 + w - 1) / w * w // clock_t after pid, uid and status
-		s.add("si_utime", fmtClock(s.f.sw(w, s.u+clock)))
-		s.add("si_stime", fmtClock(s.f.sw(w, s.u+clock+w)))
+		s.add("si_utime", string(s.o.appendClock(nil, s.f.sw(w, s.u+clock))))
+		s.add("si_stime", string(s.o.appendClock(nil, s.f.sw(w, s.u+clock+w))))
 	case sigill, sigfpe, sigtrap:
-		s.add("si_addr", fmtPtr(s.wordAt(0)))
+		s.add("si_addr", s.o.fmtPtr(s.wordAt(0)))
 	case sigbus:
-		s.add("si_addr", fmtPtr(s.wordAt(0)))
+		s.add("si_addr", s.o.fmtPtr(s.wordAt(0)))
 		if code == busMceErrAR || code == busMceErrAO {
 			s.add("si_addr_lsb", fmtHex(s.f.u16(s.u+w)))
 		}
 	case sigsegv:
-		s.add("si_addr", fmtPtr(s.wordAt(0)))
+		s.add("si_addr", s.o.fmtPtr(s.wordAt(0)))
 		switch code {
 		case segvBndErr:
-			s.add("si_lower", fmtPtr(s.wordAt(2*w)))
-			s.add("si_upper", fmtPtr(s.wordAt(3*w)))
+			s.add("si_lower", s.o.fmtPtr(s.wordAt(2*w)))
+			s.add("si_upper", s.o.fmtPtr(s.wordAt(3*w)))
 		case segvPkuErr:
 			s.add("si_pkey", fmtU(s.f.u32(s.u+2*w)))
 		}
 	case sigio:
 		if code >= 1 && code <= pollCodeMsg {
 			s.add("si_band", fmtD(int64(s.wordAt(0))))
-			s.add("si_fd", fmtD(s.int32At(w)))
+			s.add("si_fd", string(s.o.appendFd(nil, int32(s.int32At(w)))))
 		}
 	case sigsys:
-		s.add("si_call_addr", fmtPtr(s.wordAt(0)))
+		s.add("si_call_addr", s.o.fmtPtr(s.wordAt(0)))
 		arch := Arch(s.f.u32(s.u + w + 4))
 		nr := int(s.int32At(w))
 		if name := Name(arch, nr); name != "" {

@@ -246,12 +246,15 @@ const sizeofPollfd = 8
 // not zero also shows them: {fd=3, events=POLLIN, revents=POLLIN}. (strace
 // itself prints the returned events separately, after the return value; see
 // FormatPollRevents.) Bytes after the last whole entry are ignored.
-func FormatPollfds(b []byte, withRevents bool) string {
+func FormatPollfds(b []byte, withRevents bool) string { return formatPollfds(b, withRevents, nil) }
+
+// formatPollfds is FormatPollfds with the fds rendered by o.
+func formatPollfds(b []byte, withRevents bool, o *PrintOptions) string {
 	return pollArray(b, func(fd int64, events, revents uint64) string {
 		if fd < 0 {
 			return fmtBraces("fd=" + fmtD(fd))
 		}
-		fields := []string{"fd=" + fmtD(fd), "events=" + string(pollBits.appendTo(nil, events))}
+		fields := []string{"fd=" + string(o.appendFd(nil, int32(fd))), "events=" + string(pollBits.appendTo(nil, events))}
 		if withRevents && revents != 0 {
 			fields = append(fields, "revents="+string(pollBits.appendTo(nil, revents)))
 		}
@@ -295,13 +298,22 @@ func sizeofEpollEvent(a Arch) int {
 
 // FormatEpollEvent formats one struct epoll_event as strace prints
 // epoll_ctl's argument: {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}.
-func FormatEpollEvent(a Arch, b []byte) string {
+func FormatEpollEvent(a Arch, b []byte) string { return formatEpollEvent(a, b, nil) }
+
+// formatEpollEvent is FormatEpollEvent with a data word of 0x10000 or
+// more rendered as an address by o (PrintOptions.Addr), as
+// data=ADDR: programs keep a pointer there (Go's netpoller a tagged one),
+// or a small number such as an fd, which stays.
+func formatEpollEvent(a Arch, b []byte, o *PrintOptions) string {
 	size := sizeofEpollEvent(a)
 	if len(b) < size {
 		return shortStruct
 	}
 	f := fmtFields(b)
 	data := f.u64(size - 8)
+	if data >= 0x10000 && o.addrHook() {
+		return fmtBraces("events="+string(epollBits.appendTo(nil, f.u32(0))), "data="+o.Addr(data))
+	}
 	return fmtBraces("events="+string(epollBits.appendTo(nil, f.u32(0))),
 		"data="+fmtBraces("u32="+fmtU(uint64(uint32(data))), "u64="+fmtU(data)))
 }
@@ -309,11 +321,14 @@ func FormatEpollEvent(a Arch, b []byte) string {
 // FormatEpollEvents formats an array of struct epoll_event as strace prints
 // epoll_wait's: [{events=EPOLLIN, data={u32=5, u64=5}}, ...]. Bytes after
 // the last whole entry are ignored.
-func FormatEpollEvents(a Arch, b []byte) string {
+func FormatEpollEvents(a Arch, b []byte) string { return formatEpollEvents(a, b, nil) }
+
+// formatEpollEvents is FormatEpollEvents with o's hooks.
+func formatEpollEvents(a Arch, b []byte, o *PrintOptions) string {
 	size := sizeofEpollEvent(a)
 	var parts []string
 	for off := 0; off+size <= len(b); off += size {
-		parts = append(parts, FormatEpollEvent(a, b[off:off+size]))
+		parts = append(parts, formatEpollEvent(a, b[off:off+size], o))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

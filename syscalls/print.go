@@ -54,6 +54,96 @@ type PrintOptions struct {
 	// StartColumn is the width of what precedes the call on its line (a
 	// "[pid N] " prefix), for aligning results at strace's column 40.
 	StartColumn int
+
+	// Pid, Fd, Addr and Clock, when not nil, render the values of these
+	// kinds that the printer finds inside structures, where they are not
+	// arguments of their own: Pid a process or thread id (siginfo's
+	// si_pid, struct flock's l_pid, f_owner_ex's pid, an SCM_CREDENTIALS
+	// pid), Fd a file descriptor (pollfd's fd, siginfo's si_fd, SCM_RIGHTS
+	// fds), Addr a code or data address (sa_handler other than SIG_DFL,
+	// SIG_IGN and SIG_ERR, sa_restorer, si_addr, si_ptr, an epoll_event's
+	// data word of 0x10000 or more, iovec and msghdr pointers shown as
+	// addresses), Clock a CPU time in clock ticks (siginfo's si_utime and
+	// si_stime). nil: as strace prints them (decimal, hexadecimal). A
+	// normalizer supplies them to name ids and descriptors as it names
+	// the arguments, and to mask what changes from run to run.
+	Pid   func(id int32) string
+	Fd    func(fd int32) string
+	Addr  func(addr uint64) string
+	Clock func(ticks int64) string
+	// Digest: a buffer or string the program gives the kernel (direction
+	// In: write's and send's data, iovec buffers, string arguments) that
+	// is cut at StringLimit is followed by "#" and the FNV-1a hash of all
+	// its bytes, 8 hexadecimal digits: "abc"...#1a2b3c4d. Two renderings
+	// then differ when the bytes past the limit do. Bytes the kernel
+	// wrote are not hashed.
+	Digest bool
+}
+
+// hooks returns a copy of o's hooks, or nil: for a formatter that keeps
+// them where they escape (o itself, with the call it prints, does not).
+func (o *PrintOptions) hooks() *PrintOptions {
+	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil {
+		return nil
+	}
+	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock}
+}
+
+// appendPid appends a process id found inside a structure.
+func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
+	if o != nil && o.Pid != nil {
+		return append(dst, o.Pid(v)...)
+	}
+	return strconv.AppendInt(dst, int64(v), 10)
+}
+
+// appendFd appends a file descriptor found inside a structure.
+func (o *PrintOptions) appendFd(dst []byte, v int32) []byte {
+	if o != nil && o.Fd != nil {
+		return append(dst, o.Fd(v)...)
+	}
+	return strconv.AppendInt(dst, int64(v), 10)
+}
+
+// appendAddr appends an address found inside a structure: NULL for 0.
+func (o *PrintOptions) appendAddr(dst []byte, v uint64) []byte {
+	if v == 0 {
+		return append(dst, "NULL"...)
+	}
+	if o != nil && o.Addr != nil {
+		return append(dst, o.Addr(v)...)
+	}
+	return appendHex(dst, v)
+}
+
+// addrHook reports whether addresses are rendered by a hook.
+func (o *PrintOptions) addrHook() bool { return o != nil && o.Addr != nil }
+
+// appendClock appends a clock_t as fmtClock formats it.
+func (o *PrintOptions) appendClock(dst []byte, v int64) []byte {
+	if o != nil && o.Clock != nil {
+		return append(dst, o.Clock(v)...)
+	}
+	return append(dst, fmtClock(v)...)
+}
+
+// appendDigest appends the digest of whole, a value cut for display, when
+// o asks for it (see PrintOptions.Digest).
+func (o *PrintOptions) appendDigest(dst, whole []byte) []byte {
+	if o == nil || !o.Digest {
+		return dst
+	}
+	h := uint32(2166136261)
+	for _, c := range whole {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	const digits = "0123456789abcdef"
+	dst = append(dst, '#')
+	for s := 28; s >= 0; s -= 4 {
+		dst = append(dst, digits[h>>s&15])
+	}
+	return dst
 }
 
 func (o *PrintOptions) limit() int {
@@ -447,7 +537,15 @@ func (p *printer) appendStrMax(dst []byte, addr uint64, max int) []byte {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return appendString(dst, b[:i], max, false)
 	}
-	return appendString(dst, b, max, len(b) > max)
+	dst = appendString(dst, b, max, len(b) > max)
+	if len(b) > max && p.o != nil && p.o.Digest {
+		whole := p.read(addr, 1<<24)
+		if i := bytes.IndexByte(whole, 0); i >= 0 {
+			whole = whole[:i]
+		}
+		dst = p.o.appendDigest(dst, whole)
+	}
+	return dst
 }
 
 // arg is argument i as this call uses it (Spec.ArgFor: fcntl's arg is a
@@ -565,7 +663,11 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 				return appendString(dst, b[:k], max, false)
 			}
 		}
-		return appendString(dst, b, max, n > len(b))
+		dst = appendString(dst, b, max, n > len(b))
+		if n > len(b) && g.Dir == In && p.o != nil && p.o.Digest {
+			dst = p.o.appendDigest(dst, p.read(v, n))
+		}
+		return dst
 	case KindStruct:
 		return p.appendStruct(dst, i, v)
 	case KindIovec:
@@ -719,15 +821,15 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "sysinfo":
 		return append(dst, FormatSysinfo(a, b)...)
 	case "pollfd":
-		return append(dst, FormatPollfds(b, false)...) // revents follow the result (resultNote)
+		return append(dst, formatPollfds(b, false, p.o)...) // revents follow the result (resultNote)
 	case "epoll_event":
-		return append(dst, FormatEpollEvents(a, b)...)
+		return append(dst, formatEpollEvents(a, b, p.o)...)
 	case "sigaction":
-		return append(dst, FormatSigaction(a, b)...)
+		return append(dst, formatSigaction(a, b, p.o)...)
 	case "sigset", "old_sigset":
 		return append(dst, FormatSigset(b)...)
 	case "siginfo":
-		return append(dst, FormatSiginfo(a, b)...)
+		return append(dst, formatSiginfo(a, b, p.o)...)
 	case "rusage":
 		return append(dst, FormatRusage(a, b)...)
 	case "rlimit", "rlimit64":
@@ -735,11 +837,11 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "sockaddr":
 		return append(dst, FormatSockaddr(b)...)
 	case "flock", "flock64":
-		return append(dst, FormatFlock(a, g.Struct, b, g.Dir&Out != 0)...)
+		return append(dst, formatFlock(a, g.Struct, b, g.Dir&Out != 0, p.o)...)
 	case "winsize":
 		return append(dst, FormatWinsize(b)...)
 	case "f_owner_ex":
-		return append(dst, FormatOwnerEx(b)...)
+		return append(dst, formatOwnerEx(b, p.o)...)
 	case "termios":
 		return append(dst, FormatTermios(b)...)
 	case "int":
@@ -760,13 +862,26 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
 			return strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(e))), 10)
 		})
+	case "fd":
+		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
+			return p.o.appendFd(dst, int32(binary.LittleEndian.Uint32(e)))
+		})
+	case "pid":
+		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
+			return p.o.appendPid(dst, int32(binary.LittleEndian.Uint32(e)))
+		})
 	case "u64":
 		return appendArray(dst, b, 8, func(dst, e []byte) []byte {
 			return strconv.AppendUint(dst, binary.LittleEndian.Uint64(e), 10)
 		})
 	case "long":
 		if p.spec.Name == "prctl" { // PR_GET_TID_ADDRESS: an address
-			return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte { return appendHex(dst, leUint(e)) })
+			return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte {
+				if v := leUint(e); v != 0 {
+					return p.o.appendAddr(dst, v)
+				}
+				return append(dst, '0')
+			})
 		}
 		return appendArray(dst, b, ptrSize(a), func(dst, e []byte) []byte {
 			return strconv.AppendUint(dst, leUint(e), 10)
@@ -857,8 +972,12 @@ func (p *printer) appendIovArray(dst, raw []byte, left int64) []byte {
 		b := p.read(base, int(min(data, int64(max))))
 		if b != nil || data == 0 {
 			dst = appendString(dst, b, max, data > int64(len(b)))
+			if left < 0 && data > int64(len(b)) && p.o != nil && p.o.Digest {
+				// (left < 0: data into the kernel, shown whole)
+				dst = p.o.appendDigest(dst, p.read(base, int(min(data, 1<<30))))
+			}
 		} else {
-			dst = appendHex(dst, base)
+			dst = p.o.appendAddr(dst, base)
 		}
 		dst = strconv.AppendUint(append(dst, ", iov_len="...), ln, 10)
 		dst = append(dst, '}')

@@ -194,6 +194,13 @@ func (s *Spec) NewFd(a Arch, args [6]uint64) bool {
 	return s.Ret == KindFd || s.RetFd != nil && s.holds(a, s.RetFd, args)
 }
 
+// RetIsPid reports whether the result of a call with these arguments is
+// a process id: always for a call whose Ret is KindPid (getpid, fork...),
+// and for the requests named by RetPid (fcntl's F_GETOWN).
+func (s *Spec) RetIsPid(a Arch, args [6]uint64) bool {
+	return s.Ret == KindPid || s.RetPid != nil && s.holds(a, s.RetPid, args)
+}
+
 // holds evaluates w on a call's arguments (nil, or a test of an argument
 // the spec does not have: true).
 func (s *Spec) holds(a Arch, w *When, args [6]uint64) bool {
@@ -230,6 +237,10 @@ type Spec struct {
 	// fcntl's F_DUPFD and F_DUPFD_CLOEXEC, ioctl's TIOCGPTPEER,
 	// NS_GET_USERNS... See NewFd.
 	RetFd *When
+	// RetPid: the result (of a KindInt call) is a process id (negative:
+	// a process group's) when this holds: fcntl's F_GETOWN. See
+	// RetIsPid.
+	RetPid *When
 }
 
 // ArgFor returns argument i as a call with these arguments uses it: the

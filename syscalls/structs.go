@@ -10,6 +10,8 @@ import "sort"
 // i386 ones against unix built for GOARCH=386 (structs_test.go).
 var structSizes = map[string][3]int16{
 	"int":              {4, 4, 4}, // int, socklen_t, pid_t, uid_t, u32, ...
+	"fd":               {4, 4, 4}, // an int that is a file descriptor (clone's CLONE_PIDFD pidfd)
+	"pid":              {4, 4, 4}, // a pid_t
 	"long":             {8, 4, 8}, // long, unsigned long, size_t
 	"u64":              {8, 8, 8}, // u64, loff_t, __s64
 	"stat":             {144, 64, 128},

@@ -175,6 +175,7 @@ type gSpec struct {
 	Args     []gArg
 	Ret      string
 	RetFd    *gWhen // the result is a new fd when this holds (ret=int calls)
+	RetPid   *gWhen // the result is a process id when this holds (ret=int calls)
 	NoReturn bool
 }
 
@@ -493,6 +494,12 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					return nil, errf("%s: retfd: %v", key, err)
 				}
 				s.RetFd = w
+			case strings.HasPrefix(tok, "retpid:"):
+				w, err := parseWhen(strings.TrimPrefix(tok, "retpid:"))
+				if err != nil {
+					return nil, errf("%s: retpid: %v", key, err)
+				}
+				s.RetPid = w
 			case tok == "noreturn":
 				s.NoReturn = true
 			case k == "ret" && hasEq:
@@ -518,10 +525,14 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 						s.Args[i].Cases[k].When = &c
 					}
 				}
-				s.Ret, s.NoReturn, s.RetFd = src.Ret, src.NoReturn, src.RetFd
+				s.Ret, s.NoReturn, s.RetFd, s.RetPid = src.Ret, src.NoReturn, src.RetFd, src.RetPid
 				if w := src.RetFd; w != nil {
 					c := *w
 					s.RetFd = &c
+				}
+				if w := src.RetPid; w != nil {
+					c := *w
+					s.RetPid = &c
 				}
 				full = false
 			case hasEq:
@@ -561,6 +572,13 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 			j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == w.ref })
 			if j < 0 {
 				return nil, fmt.Errorf("%s: %s: retfd: argument %q not found", HandInput, key, w.ref)
+			}
+			w.Arg = j
+		}
+		if w := s.RetPid; w != nil {
+			j := slices.IndexFunc(s.Args, func(b gArg) bool { return b.Name == w.ref })
+			if j < 0 {
+				return nil, fmt.Errorf("%s: %s: retpid: argument %q not found", HandInput, key, w.ref)
 			}
 			w.Arg = j
 		}
@@ -631,6 +649,10 @@ func GenerateSpecs(formats, hand io.Reader) ([]byte, error) {
 			if s.RetFd != nil {
 				b.WriteString(", RetFd: ")
 				writeWhen(&b, s.RetFd)
+			}
+			if s.RetPid != nil {
+				b.WriteString(", RetPid: ")
+				writeWhen(&b, s.RetPid)
 			}
 			if len(s.Args) > 0 {
 				b.WriteString(", Args: []Arg{")

@@ -331,10 +331,6 @@ func TestNormalizeGoTwice(t *testing.T) {
 		trace, _ := golden.Record(t, &golden.RecordOptions{Dir: dir, Env: []string{"PATH=/usr/bin:/bin", "LANG=C"}}, prog)
 		return normalizeFile(t, trace, &analysis.NormalizeOptions{TempPaths: []string{
 			regexp.QuoteMeta(dir),
-			// Values inside structures (waitid's si_pid, epoll's data
-			// word) are the value normalization's (issue 15, branch
-			// vals), masked here until it covers them.
-			`si_pid=[0-9]+`, `data=\{u32=[0-9]+, u64=[0-9]+\}`,
 		}})
 	}
 	for pair := 0; pair < 3; pair++ {

@@ -1,0 +1,33 @@
+"""script.py is the Python program of the golden-trace tests (issue 15),
+the counterpart of testdata/go/gocli and script.sh: it reads a config file
+(config.txt in its working directory, or the file named by argv[1]),
+writes it upper-cased to out.txt, runs `sh -c 'echo hi'`, goes to / and
+back with os.chdir and os.getcwd, and exits with 3 when the config says
+FAIL, 0 otherwise."""
+
+import os
+import subprocess
+import sys
+
+
+def main():
+    conf = sys.argv[1] if len(sys.argv) > 1 else "config.txt"
+    try:
+        with open(conf, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        print("script.py:", e, file=sys.stderr)
+        return 2
+    with open("out.txt", "wb") as f:
+        f.write(data.upper())
+    out = subprocess.run(["sh", "-c", "echo hi"], stdout=subprocess.PIPE, check=True).stdout
+    sys.stdout.buffer.write(out)
+    here = os.getcwd()
+    os.chdir("/")
+    os.chdir(here)
+    print(os.getcwd(), flush=True)
+    return 3 if b"FAIL" in data else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

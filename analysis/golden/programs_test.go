@@ -14,11 +14,13 @@ package golden_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/analysis/golden"
@@ -37,25 +39,35 @@ var configs = map[string]string{
 	"other.txt":  "other config\n",
 }
 
+// fixtureTime is the modification time of fixture files. A program may
+// write it into its output: Python compiles an imported module into
+// __pycache__/NAME.cpython-*.pyc, whose header holds the module's time.
+var fixtureTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // fixture makes a program's working directory: a new temporary directory
 // holding files (name: content) and copies of progs (under their base
-// names, executable), and returns its path.
+// names, executable), all modified at fixtureTime, and returns its path.
 func fixture(t *testing.T, files map[string]string, progs ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+	write := func(name string, b []byte, perm os.FileMode) {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, perm); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Chtimes(p, fixtureTime, fixtureTime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, content := range files {
+		write(name, []byte(content), 0o644)
 	}
 	for _, p := range progs {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(p)), b, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		write(filepath.Base(p), b, 0o755)
 	}
 	return dir
 }
@@ -79,23 +91,29 @@ func inDir(dir string) *golden.Options {
 func gocli(t *testing.T, flags ...string) (dir, prog string) {
 	t.Helper()
 	bin := testprog.GoFlags(t, "gocli", "", flags...)
-	dir = fixture(t, configs)
-	prog = filepath.Join(dir, "gocli")
 	b, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(prog, b, 0o755); err != nil {
+	files := map[string]string{"gocli": string(b)}
+	maps.Copy(files, configs)
+	dir = fixture(t, files)
+	prog = filepath.Join(dir, "gocli")
+	if err := os.Chmod(prog, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir, prog
 }
 
-// script copies testdata/golden/NAME into a fixture directory and returns
-// the directory and the copy's path.
-func script(t *testing.T, name string) (dir, path string) {
+// script copies testdata/golden/NAME and the files it needs (more) into
+// a fixture directory and returns the directory and NAME's copy's path.
+func script(t *testing.T, name string, more ...string) (dir, path string) {
 	t.Helper()
-	dir = fixture(t, configs, filepath.Join(testprog.ModuleRoot(t), "testdata", "golden", name))
+	var paths []string
+	for _, n := range append([]string{name}, more...) {
+		paths = append(paths, filepath.Join(testprog.ModuleRoot(t), "testdata", "golden", n))
+	}
+	dir = fixture(t, configs, paths...)
 	return dir, filepath.Join(dir, name)
 }
 
@@ -139,7 +157,7 @@ func TestShellGolden(t *testing.T) {
 // os.getcwd, run by the system's python3 (skipped without one).
 func TestPythonGolden(t *testing.T) {
 	python := lookPath(t, "python3")
-	dir, path := script(t, "script.py")
+	dir, path := script(t, "script.py", "scriptmod.py")
 	golden.RunWith(t, "script_py", inDir(dir), python, path)
 	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "HELLO CONFIG\n" {
 		t.Errorf("out.txt: %q, %v; want %q", b, err, "HELLO CONFIG\n")

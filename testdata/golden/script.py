@@ -1,13 +1,15 @@
 """script.py is the Python program of the golden-trace tests (issue 15),
 the counterpart of testdata/go/gocli and script.sh: it reads a config file
 (config.txt in its working directory, or the file named by argv[1]),
-writes it upper-cased to out.txt, runs `sh -c 'echo hi'`, goes to / and
-back with os.chdir and os.getcwd, and exits with 3 when the config says
-FAIL, 0 otherwise."""
+writes it upper-cased (by scriptmod, a module beside it) to out.txt, runs
+`sh -c 'echo hi'`, goes to / and back with os.chdir and os.getcwd, and
+exits with 3 when the config says FAIL, 0 otherwise."""
 
 import os
 import subprocess
 import sys
+
+import scriptmod
 
 
 def main():
@@ -19,7 +21,7 @@ def main():
         print("script.py:", e, file=sys.stderr)
         return 2
     with open("out.txt", "wb") as f:
-        f.write(data.upper())
+        f.write(scriptmod.shout(data))
     out = subprocess.run(["sh", "-c", "echo hi"], stdout=subprocess.PIPE, check=True).stdout
     sys.stdout.buffer.write(out)
     here = os.getcwd()

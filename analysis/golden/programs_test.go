@@ -164,16 +164,21 @@ func TestPythonGolden(t *testing.T) {
 	}
 }
 
-// divergence returns the first expected ("- ") and the first actual
-// ("+ ") line of a golden failure message, without their markers.
+// divergence returns the first expected and the first actual line of a
+// golden failure message, without their labels: "- " and "+ ", or
+// "want:" and "got:".
 func divergence(msg string) (want, got string) {
 	for _, l := range strings.Split(msg, "\n") {
 		l = strings.TrimLeft(l, " \t")
-		if rest, ok := strings.CutPrefix(l, "- "); ok && want == "" {
-			want = rest
+		for _, p := range []string{"- ", "want:"} {
+			if rest, ok := strings.CutPrefix(l, p); ok && want == "" {
+				want = strings.TrimLeft(rest, " ")
+			}
 		}
-		if rest, ok := strings.CutPrefix(l, "+ "); ok && got == "" {
-			got = rest
+		for _, p := range []string{"+ ", "got:"} {
+			if rest, ok := strings.CutPrefix(l, p); ok && got == "" {
+				got = strings.TrimLeft(rest, " ")
+			}
 		}
 	}
 	return want, got
@@ -236,4 +241,17 @@ func TestGoCLIRebuilt(t *testing.T) {
 			bytes.Equal(plain, rebuilt), bytes.Contains(rebuilt, []byte("main.Shout")), bytes.Contains(plain, []byte("main.Shout")))
 	}
 	golden.RunWith(t, "gocli", inDir(dir), prog)
+}
+
+// TestDivergence: divergence reads both vocabularies of a failure
+// message.
+func TestDivergence(t *testing.T) {
+	for _, msg := range []string{
+		"trace differs from testdata/x.golden (-want +got) at thread p1.t1 (x), line 3 (seq 7 in B):\n    close(<fd3>) = 0\n  - read(0, \"a\", 1) = 1\n  + read(0, \"b\", 1) = 1\n",
+		"p1.t1 (x), line 3 (seq 7 in want, seq 7 in got):\n        close(<fd3>) = 0\n  want: read(0, \"a\", 1) = 1\n  got:  read(0, \"b\", 1) = 1\n",
+	} {
+		if want, got := divergence(msg); want != `read(0, "a", 1) = 1` || got != `read(0, "b", 1) = 1` {
+			t.Errorf("divergence(%q) = %q, %q", msg, want, got)
+		}
+	}
 }

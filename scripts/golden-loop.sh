@@ -25,11 +25,14 @@ trap cleanup EXIT INT TERM
 go test -c -o "$tmp/golden.test" "$root/analysis/golden"
 cd "$root/analysis/golden"
 
-# run MODE [PREFIX...]: one test binary running every test N times.
+# run MODE [PREFIX...]: one test binary running every test N times. Its
+# output goes through a pipe, as under go test: the traced programs
+# inherit the test's stderr, which would otherwise be a file growing
+# with the output.
 run() {
 	mode=$1
 	shift
-	"$@" "$tmp/golden.test" -test.run "$tests" -test.count "$n" -test.v >"$tmp/$mode.out" 2>&1 || true
+	{ "$@" "$tmp/golden.test" -test.run "$tests" -test.count "$n" -test.v 2>&1 || true; } | cat >"$tmp/$mode.out"
 }
 
 run plain

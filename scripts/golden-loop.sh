@@ -56,20 +56,20 @@ busy=""
 
 status=0
 printf '%-8s' mode
-names=$(grep -ho -- '--- [A-Z]*: Test[A-Za-z0-9_]*' "$tmp"/*.out | awk '{print $3}' | sort -u)
-for t in $names; do printf ' %20s' "$t"; done
+names=$(grep -ho -- '--- [A-Z]*: Test[A-Za-z0-9_/.-]*' "$tmp"/*.out | awk '{print $3}' | sort -u)
+for t in $names; do printf ' %s' "$t"; done
 echo
 for mode in plain pinned busy; do
 	[ -f "$tmp/$mode.out" ] || continue
 	printf '%-8s' "$mode"
 	for t in $names; do
-		pass=$(grep -c -- "^--- PASS: $t " "$tmp/$mode.out" || true)
-		fail=$(grep -c -- "^--- FAIL: $t " "$tmp/$mode.out" || true)
-		skip=$(grep -c -- "^--- SKIP: $t " "$tmp/$mode.out" || true)
+		pass=$(grep -c -- "^ *--- PASS: $t " "$tmp/$mode.out" || true)
+		fail=$(grep -c -- "^ *--- FAIL: $t " "$tmp/$mode.out" || true)
+		skip=$(grep -c -- "^ *--- SKIP: $t " "$tmp/$mode.out" || true)
 		cell="$pass/$((pass + fail + skip))"
 		[ "$skip" -eq 0 ] || cell="$cell ($skip skipped)"
 		[ "$fail" -eq 0 ] || status=1
-		printf ' %20s' "$cell"
+		printf ' %*s' "${#t}" "$cell"
 	done
 	echo
 done

@@ -73,15 +73,16 @@ func fixture(t *testing.T, files map[string]string, progs ...string) string {
 }
 
 // inDir are the options of a program run in dir, a directory from
-// t.TempDir: dir is its working directory, and the test's temporary
-// root, dir's parent, is the normalization's temporary path, so that dir
-// is "<tmp>/001". Mapping dir alone would leave its parent in the trace:
-// Python's realpath of the script reads the link of every component of
-// its path, /tmp/TestPythonGolden3378335463 included.
+// t.TempDir: dir is its working directory and, with its parent (the
+// test's temporary root), the normalization's temporary path "<tmp>".
+// Mapping dir alone would leave its parent in the trace: Python's
+// realpath of the script reads the link of every component of its path,
+// /tmp/TestPythonGolden3378335463 included.
 func inDir(dir string) *golden.Options {
 	return &golden.Options{
-		Record:    golden.RecordOptions{Dir: dir, Env: fixedEnv},
-		Normalize: analysis.NormalizeOptions{TempPaths: []string{regexp.QuoteMeta(filepath.Dir(dir))}},
+		Record: golden.RecordOptions{Dir: dir, Env: fixedEnv},
+		Normalize: analysis.NormalizeOptions{TempPaths: []string{
+			regexp.QuoteMeta(dir) + "|" + regexp.QuoteMeta(filepath.Dir(dir))}},
 	}
 }
 

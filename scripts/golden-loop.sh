@@ -7,7 +7,9 @@
 #           (taskset -c 0),
 #   busy    beside one busy loop per CPU (sha256sum of /dev/zero, a bounded
 #           number of rounds; stopped when the runs are done).
-# TESTS (a -test.run pattern) chooses other tests of analysis/golden.
+# TESTS (a -test.run pattern) chooses other tests of analysis/golden;
+# KEEP=DIR keeps the runs' verbose output there (plain.out, pinned.out,
+# busy.out: the failures' messages).
 # Exits 0 when every run of every test passed, 1 otherwise.
 set -eu
 
@@ -54,6 +56,10 @@ run busy
 for p in $busy; do kill -- "-$p" 2>/dev/null || true; done
 busy=""
 
+if [ -n "${KEEP:-}" ]; then
+	mkdir -p "$KEEP"
+	cp "$tmp"/*.out "$KEEP"/
+fi
 status=0
 printf '%-8s' mode
 names=$(grep -ho -- '--- [A-Z]*: Test[A-Za-z0-9_/.-]*' "$tmp"/*.out | awk '{print $3}' | sort -u)

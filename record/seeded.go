@@ -28,7 +28,10 @@ package record
 // created), the thread's creation rank in its process, and the count of
 // earlier calls of the thread (of execs of the process, for AT_RANDOM).
 // Two recordings of a program that creates its processes and threads in
-// the same order therefore give every call the same bytes.
+// the same order therefore give every call the same bytes. So two seeded
+// recordings running at once make the same random temporary names: in a
+// shared directory (/tmp) one of them finds the other's file (EEXIST) and
+// tries another name; give each its own TMPDIR.
 
 import (
 	"crypto/sha256"

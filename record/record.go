@@ -65,8 +65,8 @@ type Options struct {
 	// and the tracer waits at twice as many. Events are never dropped.
 	Queue int
 	// SeededRandom gives the program deterministic random bytes, from
-	// Seed, instead of the kernel's: getrandom's and AT_RANDOM's (see
-	// seeded.go). A program whose behaviour follows them (Python's set
+	// Seed, instead of the kernel's: getrandom's, /dev/urandom's and
+	// AT_RANDOM's (see seeded.go). A program whose behaviour follows them (Python's set
 	// order, Go's map order) then does the same in every recording, as
 	// golden tests want. Header notes it (Extra["random"]).
 	SeededRandom bool
@@ -341,7 +341,7 @@ func (r *Recorder) exit(c *tracer.Call) {
 	}
 	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
 		if r.seed != nil {
-			r.seed.exit(c, s, spec.Name)
+			r.seed.exit(c, s, spec)
 		}
 		r.capture(c, s, spec, false)
 		r.captureCopy(c, s, spec)

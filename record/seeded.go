@@ -8,11 +8,17 @@ package record
 // that; a replay does not care (it gives the program the recorded bytes
 // either way).
 //
-// Covered: the bytes getrandom returns (overwritten at the call's exit,
-// before the recorder reads them: the trace holds what the program got)
+// Covered: the bytes getrandom returns and those read (read, pread64)
+// from /dev/urandom or /dev/random (overwritten at the call's exit,
+// before the recorder reads them: the trace holds what the program got),
 // and the 16 bytes at auxv AT_RANDOM of every new image (set at the exec
 // stop with tracer.ExecEvent.SetRandom, recorded in format.Exec.Random).
-// Not covered: reads of /dev/urandom and /dev/random, calls the recording
+// A descriptor is a candidate when it was opened with one of those paths
+// (or duplicated from one, or inherited by a child); a read on a
+// candidate is overwritten only if the descriptor is still the random
+// device (its device number, through /proc/TID/fd/N).
+// Not covered: readv and other reads of the devices, descriptors opened
+// through other paths, calls the recording
 // does not trace (Options.Trace), the vDSO's getrandom when the vDSO is
 // not patched (without tracer.Options.TrapVDSO; patched, it refuses its
 // state query and callers make the system call), and rdrand/rdseed
@@ -36,10 +42,14 @@ package record
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"maps"
 	"strconv"
+	"strings"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
 )
 
 // RandomKey is the header's Extra key that says the random inputs were
@@ -58,11 +68,13 @@ type seeder struct {
 type seedProc struct {
 	key                     string
 	children, threads, exec int
+	// random: candidate descriptors of /dev/urandom and /dev/random.
+	random map[int32]bool
 }
 
 type seedThread struct {
-	key   string
-	calls int
+	key          string
+	calls, reads int
 }
 
 func newSeeder(seed uint64) *seeder {
@@ -100,7 +112,7 @@ func (s *seeder) newTask(n tracer.NewTask) {
 		return
 	}
 	parent := s.proc(int32(n.ParentPid))
-	p := &seedProc{key: parent.key + "." + strconv.Itoa(parent.children)}
+	p := &seedProc{key: parent.key + "." + strconv.Itoa(parent.children), random: maps.Clone(parent.random)}
 	parent.children++
 	s.procs[pid] = p
 	delete(s.threads, tid) // a tid handed out again
@@ -143,16 +155,58 @@ func (s *seeder) exec(e *tracer.ExecEvent) {
 	}
 }
 
-// exit overwrites what a successful getrandom returned, before the
-// recorder reads it.
-func (s *seeder) exit(c *tracer.Call, sc *format.Syscall, name string) {
-	if name != "getrandom" || sc.Ret <= 0 {
+// exit overwrites what a successful getrandom or read of a random device
+// returned, before the recorder reads it, and follows the candidate
+// descriptors of the random devices.
+func (s *seeder) exit(c *tracer.Call, sc *format.Syscall, spec *syscalls.Spec) {
+	if sc.Ret < 0 {
 		return
 	}
-	t := s.thread(sc.Pid, sc.Tid)
-	b := s.bytes(t.key, "getrandom", t.calls, int(sc.Ret))
-	t.calls++
-	// If the write fails the program keeps the kernel's bytes, and the
-	// trace, read after, says so.
-	_ = c.WriteMem(sc.Args[0], b)
+	p := s.proc(sc.Pid)
+	fd := int32(sc.Args[0])
+	switch spec.Name {
+	case "getrandom":
+		if sc.Ret > 0 {
+			t := s.thread(sc.Pid, sc.Tid)
+			// If the write fails the program keeps the kernel's bytes,
+			// and the trace, read after, says so.
+			_ = c.WriteMem(sc.Args[0], s.bytes(t.key, "getrandom", t.calls, int(sc.Ret)))
+			t.calls++
+		}
+	case "read", "pread64":
+		if sc.Ret > 0 && p.random[fd] && isRandomDevice(sc.Tid, fd) {
+			t := s.thread(sc.Pid, sc.Tid)
+			_ = c.WriteMem(sc.Args[1], s.bytes(t.key, "read", t.reads, int(sc.Ret)))
+			t.reads++
+		}
+	case "open", "openat", "openat2":
+		_, i := spec.Arg("filename")
+		if reg := sc.Region(i, syscalls.In); i >= 0 && reg != nil {
+			switch strings.TrimSuffix(string(reg.Data), "\x00") {
+			case "/dev/urandom", "/dev/random":
+				if p.random == nil {
+					p.random = map[int32]bool{}
+				}
+				p.random[int32(sc.Ret)] = true
+			default:
+				delete(p.random, int32(sc.Ret))
+			}
+		}
+	case "dup", "dup2", "dup3", "fcntl":
+		if p.random[fd] && (spec.Name != "fcntl" || sc.Args[1]&0xffffffff == unix.F_DUPFD || sc.Args[1]&0xffffffff == unix.F_DUPFD_CLOEXEC) {
+			p.random[int32(sc.Ret)] = true
+		}
+	case "close":
+		delete(p.random, fd)
+	}
+}
+
+// isRandomDevice says whether descriptor fd of thread tid is
+// /dev/urandom or /dev/random (character device 1:9 or 1:8).
+func isRandomDevice(tid, fd int32) bool {
+	var st unix.Stat_t
+	if unix.Stat("/proc/"+strconv.Itoa(int(tid))+"/fd/"+strconv.Itoa(int(fd)), &st) != nil {
+		return false
+	}
+	return st.Mode&unix.S_IFMT == unix.S_IFCHR && unix.Major(st.Rdev) == 1 && (unix.Minor(st.Rdev) == 8 || unix.Minor(st.Rdev) == 9)
 }

@@ -78,11 +78,12 @@ func recordOut(t *testing.T, o record.Options, argv ...string) (stdout string, a
 }
 
 // TestSeededRandom: with Options.SeededRandom, two recordings of nondet
-// (a C program printing 16 bytes of a raw getrandom) print the same bytes
-// and give their exec the same AT_RANDOM; without it, or with another
-// seed, they differ (by chance once in 2^128). A Python set, whose order
-// follows getrandom's bytes (string hashes are salted with them), prints
-// in the same order in every seeded recording.
+// (a C program printing 16 bytes of a raw getrandom and 16 read from
+// /dev/urandom) print the same bytes and give their exec the same
+// AT_RANDOM; without it, or with another seed, they differ (by chance
+// once in 2^128). A Python set and a Perl hash, whose order follows
+// random bytes (getrandom's, /dev/urandom's), print in the same order in
+// every seeded recording.
 func TestSeededRandom(t *testing.T) {
 	prog := testprog.C(t, "nondet")
 	line := regexp.MustCompile(`(?m)^getrandom: 16 bytes [0-9a-f]{32}$`)
@@ -92,6 +93,10 @@ func TestSeededRandom(t *testing.T) {
 	l1, l2 := line.FindString(out1), line.FindString(out2)
 	if l1 == "" || l1 != l2 {
 		t.Errorf("getrandom in two seeded recordings: %q and %q\n%s", l1, l2, out1)
+	}
+	urandom := regexp.MustCompile(`(?m)^urandom: 16 bytes [0-9a-f]{32}$`)
+	if u1, u2 := urandom.FindString(out1), urandom.FindString(out2); u1 == "" || u1 != u2 || u1[len("urandom"):] == l1[len("getrandom"):] {
+		t.Errorf("/dev/urandom in two seeded recordings: %q and %q (getrandom: %q)", u1, u2, l1)
 	}
 	if len(at1) != 1 || len(at1[0]) != 16 || len(at2) != 1 || !bytes.Equal(at1[0], at2[0]) {
 		t.Errorf("AT_RANDOM of the seeded recordings: %x and %x, want the same 16 bytes", at1, at2)
@@ -114,6 +119,21 @@ func TestSeededRandom(t *testing.T) {
 				o.SeededRandom, o.Seed, line.FindString(out), at, l1, at1[0])
 		}
 	}
+
+	t.Run("perl", func(t *testing.T) {
+		perl := "/usr/bin/perl"
+		if _, err := os.Stat(perl); err != nil {
+			t.Skipf("no %s: %v", perl, err)
+		}
+		// Perl salts its hashes with bytes read from /dev/urandom.
+		argv := []string{perl, "-e", `my %h = map { $_ => 1 } qw(a b c d e f g h); print join(",", keys %h), "\n"`}
+		first, _, _, _ := recordOut(t, seeded, argv...)
+		for range 3 {
+			if again, _, _, _ := recordOut(t, seeded, argv...); again != first {
+				t.Errorf("hash order in seeded recordings: %q and %q", first, again)
+			}
+		}
+	})
 
 	t.Run("python", func(t *testing.T) {
 		python := "/usr/bin/python3"

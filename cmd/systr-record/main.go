@@ -32,7 +32,7 @@
 //	                 default: glibc's start-up alone runs ~50 of them, and a
 //	                 traced call costs 4-7 times more
 //	--seed N         give the program deterministic random bytes made from N
-//	                 (getrandom's, each exec's AT_RANDOM) instead of the
+//	                 (getrandom's, /dev/urandom's, each exec's AT_RANDOM) instead of the
 //	                 kernel's, so that a program whose calls follow them
 //	                 (Python's set and dict order) makes the same calls in
 //	                 every recording: for golden traces (record/seeded.go)
@@ -136,7 +136,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.BoolVar(&c.aslr, "aslr", false, "keep address-space randomization (the trace says so: its replay is best-effort where addresses matter)")
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
-	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
+	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, /dev/urandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
 	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {

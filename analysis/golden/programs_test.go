@@ -200,7 +200,7 @@ func runCheck(t *testing.T, name string, o *golden.Options, argv ...string) (err
 	// A failure may keep the new trace in a directory of its own for
 	// inspection; this one was expected.
 	for _, e := range r.errors {
-		if m := keptRE.FindStringSubmatch(e); m != nil && strings.HasPrefix(filepath.Base(m[1]), "systr-golden-") {
+		if m := keptRE.FindStringSubmatch(e); m != nil && strings.Contains(m[1], "systr-golden") {
 			os.RemoveAll(m[1])
 		}
 	}

@@ -23,7 +23,10 @@
 // one format.Insn each, with what the program got), and in the header
 // whether address-space randomization was off (Options.NoASLR, for a
 // program started with tracer.Cmd.NoASLR) and which instructions were
-// trapped (Extra["insns"]). systr-record turns randomization off by
+// trapped (Extra["insns"]). With Options.SeededRandom (systr-record
+// --seed N) the program's random bytes - getrandom's, /dev/urandom's and
+// AT_RANDOM's - come from a deterministic generator instead (seeded.go),
+// for golden traces whose calls follow them. systr-record turns randomization off by
 // default; it traps rdtsc and cpuid only with --tsc-trap and --cpuid-trap
 // (a trapped process makes every context switch dearer: on a VM a traced
 // call costs twice as much with rdtsc faulting, 4-7 times with cpuid's).

@@ -64,6 +64,13 @@ type Options struct {
 	// writer (default 16384): the writer is woken when this many wait,
 	// and the tracer waits at twice as many. Events are never dropped.
 	Queue int
+	// SeededRandom gives the program deterministic random bytes, from
+	// Seed, instead of the kernel's: getrandom's, /dev/urandom's and
+	// AT_RANDOM's (see seeded.go). A program whose behaviour follows them (Python's set
+	// order, Go's map order) then does the same in every recording, as
+	// golden tests want. Header notes it (Extra["random"]).
+	SeededRandom bool
+	Seed         uint64
 }
 
 // handoff is how often the writer goroutine takes the buffered events
@@ -101,6 +108,7 @@ type Recorder struct {
 	masked  map[int32]map[int]bool  // fds opened on masked paths, by pid
 	restart map[int]*format.Syscall // the call a thread's restart_syscall resumes
 	mapped  *mapState               // mapped files (mapped.go)
+	seed    *seeder                 // Options.SeededRandom (seeded.go)
 
 	runtimes map[exeKey]string // writer goroutine: executables' runtimes (runtime.go)
 
@@ -136,6 +144,9 @@ func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 		}
 	}
 	r.space = sync.NewCond(&r.mu)
+	if o.SeededRandom {
+		r.seed = newSeeder(o.Seed)
+	}
 	if err := r.install(); err != nil {
 		return nil, err
 	}
@@ -337,6 +348,9 @@ func (r *Recorder) exit(c *tracer.Call) {
 		}
 	}
 	if spec := syscalls.Lookup(s.Arch, int(s.Nr)); spec != nil {
+		if r.seed != nil {
+			r.seed.exit(c, s, spec)
+		}
 		r.capture(c, s, spec, false)
 		r.captureCopy(c, s, spec)
 		r.trackMasks(s, spec)
@@ -389,12 +403,18 @@ func execArgsOf(s *format.Syscall, spec *syscalls.Spec) execArgs {
 }
 
 func (r *Recorder) onNewTask(n tracer.NewTask) {
+	if r.seed != nil {
+		r.seed.newTask(n)
+	}
 	r.emit(&format.NewTask{Head: format.Head{Time: format.Monotonic(), Pid: int32(n.Pid), Tid: int32(n.Tid)},
 		ParentPid: int32(n.ParentPid), ParentTid: int32(n.ParentTid), Flags: n.Flags, Thread: n.Thread,
 		How: uint8(n.Kind), Arch: n.Arch})
 }
 
 func (r *Recorder) onExec(e tracer.ExecEvent) {
+	if r.seed != nil {
+		r.seed.exec(&e)
+	}
 	args := r.execs[e.FormerTid]
 	delete(r.execs, e.FormerTid)
 	// The execve returns (0) in the new image, in the thread that now has

@@ -5,6 +5,7 @@ package record
 // and trapped CPU instructions (insn events).
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/systr/systr/format"
@@ -58,6 +59,12 @@ func worldHeader(h *format.Header, o Options) {
 			h.Extra = map[string]string{}
 		}
 		h.Extra[InsnsKey] = strings.Join(insns, ",")
+	}
+	if o.SeededRandom {
+		if h.Extra == nil {
+			h.Extra = map[string]string{}
+		}
+		h.Extra[RandomKey] = "seeded " + strconv.FormatUint(o.Seed, 10)
 	}
 }
 

@@ -31,6 +31,11 @@
 //	--cpuid-trap     trap and record cpuid (and hide rdrand/rdseed). Off by
 //	                 default: glibc's start-up alone runs ~50 of them, and a
 //	                 traced call costs 4-7 times more
+//	--seed N         give the program deterministic random bytes made from N
+//	                 (getrandom's, /dev/urandom's, each exec's AT_RANDOM) instead of the
+//	                 kernel's, so that a program whose calls follow them
+//	                 (Python's set and dict order) makes the same calls in
+//	                 every recording: for golden traces (record/seeded.go)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
@@ -91,6 +96,7 @@ type config struct {
 	aslr     bool
 	tsc      bool
 	cpuid    bool
+	seed     string
 	argv     []string
 
 	maxMapped, maxMappedFile string
@@ -130,6 +136,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.BoolVar(&c.aslr, "aslr", false, "keep address-space randomization (the trace says so: its replay is best-effort where addresses matter)")
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
+	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, /dev/urandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
 	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
@@ -175,6 +182,13 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 			return o, nil, fmt.Errorf("--mask-fd %q: not a file descriptor", s)
 		}
 		o.MaskFds = append(o.MaskFds, fd)
+	}
+	if c.seed != "" {
+		n, err := strconv.ParseUint(c.seed, 10, 64)
+		if err != nil {
+			return o, nil, fmt.Errorf("--seed %q: not a number from 0 to 2^64-1", c.seed)
+		}
+		o.SeededRandom, o.Seed = true, n
 	}
 	if c.size != "" {
 		n, err := parseSize(c.size)

@@ -181,6 +181,14 @@ func CPrograms(tb testing.TB, dir string) []string {
 // toolchain) and returns the absolute path of the executable.
 func Go(tb testing.TB, name, goarch string) string {
 	tb.Helper()
+	return GoFlags(tb, name, goarch)
+}
+
+// GoFlags is Go with flags for go build ("-tags=extra",
+// "-ldflags=-X=main.v=x"), part of the cache key: the golden tests build
+// variants of a program with them.
+func GoFlags(tb testing.TB, name, goarch string, flags ...string) string {
+	tb.Helper()
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
@@ -188,11 +196,15 @@ func Go(tb testing.TB, name, goarch string) string {
 	dir := filepath.Join(ModuleRoot(tb), "testdata", "go", name)
 	h := sha256.New()
 	fmt.Fprintf(h, "go\x00%s\x00%s\x00%s\x00%s\x00", gobin, fileIdentity(gobin), runtime.Version(), goarch)
+	if len(flags) > 0 {
+		fmt.Fprintf(h, "flags\x00%s\x00", strings.Join(flags, "\x00"))
+	}
 	if err := hashDir(h, dir); err != nil {
 		tb.Fatalf("testprog: %v", err)
 	}
 	out, err := cached(name+"-"+goarch, h.Sum(nil), func(tmp string) error {
-		cmd := exec.Command(gobin, "build", "-o", tmp, ".")
+		args := append(append([]string{"build"}, flags...), "-o", tmp, ".")
+		cmd := exec.Command(gobin, args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0",
 			"GOFLAGS=-buildvcs=false", "GOWORK=off")
@@ -204,7 +216,7 @@ func Go(tb testing.TB, name, goarch string) string {
 			}
 		}
 		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("GOARCH=%s go build in %s: %v\n%s", goarch, dir, err, b)
+			return fmt.Errorf("GOARCH=%s go %s in %s: %v\n%s", goarch, strings.Join(args, " "), dir, err, b)
 		}
 		return nil
 	})

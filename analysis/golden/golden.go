@@ -2,17 +2,20 @@ package golden
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/systr/systr/analysis"
@@ -58,15 +61,18 @@ func Updating() bool {
 // standard input, output and error, and analysis.Normalize's defaults.
 //
 // Paths of the test's temporary directories are temporary paths of the
-// normalization, whatever the options: every directory t.TempDir gives
-// the test or its parent tests is "<tmp>" in the normalized trace (a
-// program copied to one shows as "<tmp>/NAME"), and so is the working
-// directory when Record.Dir puts it elsewhere ("<tmp2>" then, unless it
-// is "/"); Normalize.TempPaths come after these (as "<tmp2>" or "<tmp3>"
-// and on).
+// normalization, whatever the options: the working directory RunWith
+// makes and every directory t.TempDir gives the test or its parent tests
+// are "<tmp>" in the normalized trace (a fixture "gocli" run as "./gocli"
+// shows as "<tmp>/gocli" where the program resolves it), and so is the
+// working directory when Record.Dir puts it elsewhere ("<tmp2>" then,
+// unless it is "/"); Normalize.TempPaths come after these (as "<tmp2>" or
+// "<tmp3>" and on).
 type Options struct {
 	// Fixtures, when not nil, are copied into the program's working
-	// directory before it starts (os.CopyFS): the files the program
+	// directory before it starts (os.CopyFS), each file modified at
+	// FixtureTime (a program may store a file's time in what it writes:
+	// Python's .pyc header holds its module's): the files the program
 	// reads. A directory of the test's is os.DirFS("testdata/NAME"), a
 	// few files a testing/fstest.MapFS. Execute permissions are kept: a
 	// script among them runs as "./NAME" (relative to the working
@@ -74,8 +80,11 @@ type Options struct {
 	Fixtures fs.FS
 	// Record are the recording's options (see RecordOptions: nil values
 	// mean the same as for Record). An empty Record.Dir is a new
-	// directory from t.TempDir; a Dir that is set is used as it is (the
-	// fixtures are copied into it).
+	// directory, OS_TEMP_DIR/systr-run-NNNNNNNNNN (removed when the test
+	// ends): its name has the same length in every run, since a program
+	// may write a length that counts it (Python's .pyc files hold their
+	// source's path); a Dir that is set is used as it is (the fixtures
+	// are copied into it).
 	Record RecordOptions
 	// Normalize are the normalization's options.
 	Normalize analysis.NormalizeOptions
@@ -292,11 +301,16 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 		opts = *o
 	}
 	norm := opts.Normalize
-	fresh := t.TempDir()
-	temps := []string{testTempPattern(t, fresh)}
+	temps := []string{testTempPattern(t, t.TempDir())}
 	dir := opts.Record.Dir
 	if dir == "" {
-		dir = fresh
+		var err error
+		if dir, err = runDir(t); err != nil {
+			t.Fatalf("golden %s: working directory: %v", name, err)
+		}
+		// First: t.TempDir's pattern would take a prefix of it when
+		// TMPDIR is itself in a test's temporary directory.
+		temps[0] = pathPattern(dir) + "|" + temps[0]
 	} else {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
@@ -308,7 +322,7 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 	}
 	norm.TempPaths = append(temps, norm.TempPaths...)
 	if opts.Fixtures != nil {
-		if err := os.CopyFS(dir, opts.Fixtures); err != nil {
+		if err := copyFixtures(dir, opts.Fixtures); err != nil {
 			t.Fatalf("golden %s: copying the fixtures into %s: %v", name, dir, err)
 		}
 	}
@@ -316,6 +330,43 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 	trace, st := Record(t, &opts.Record, argv...)
 	Check(t, name, trace, &norm)
 	return &Result{Trace: trace, Dir: dir, Status: st}
+}
+
+// FixtureTime is the modification time of the files RunWith copies from
+// Options.Fixtures.
+var FixtureTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// copyFixtures copies fsys into dir, every file and directory modified at
+// FixtureTime.
+func copyFixtures(dir string, fsys fs.FS) error {
+	if err := os.CopyFS(dir, fsys); err != nil {
+		return err
+	}
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(filepath.Join(dir, filepath.FromSlash(name)), FixtureTime, FixtureTime)
+	})
+}
+
+// runDir makes a new directory OS_TEMP_DIR/systr-run-NNNNNNNNNN, removed
+// when the test ends: a working directory whose path has the same length
+// in every run (t.TempDir's names do not).
+func runDir(t testing.TB) (string, error) {
+	for range 100 {
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("systr-run-%010d", rand.Uint32()))
+		err := os.Mkdir(dir, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		return dir, nil
+	}
+	return "", errors.New("no free name systr-run-NNNNNNNNNN in " + os.TempDir())
 }
 
 // testTempPattern returns a pattern matching every directory t.TempDir

@@ -108,8 +108,9 @@ func runWith(t *testing.T, name string, o *golden.Options, argv ...string) (erro
 }
 
 // TestNilOptions: nil options mean the same under Record and RunWith:
-// the environment DefaultEnv, and the null device for standard input,
-// output and error (as in os/exec).
+// the environment DefaultEnv (with TMPDIR, a directory of the test's,
+// since the random bytes are seeded), and the null device for standard
+// input, output and error (as in os/exec).
 func TestNilOptions(t *testing.T) {
 	skipUpdating(t)
 	t.Setenv("GOLDEN_TEST_MARKER", "1") // in the test's environment, not the program's
@@ -134,9 +135,15 @@ func TestNilOptions(t *testing.T) {
 			if !strings.HasPrefix(l, "PWD=") && !strings.HasPrefix(l, "OLDPWD=") {
 				env = append(env, l)
 			}
+			if dir, ok := strings.CutPrefix(l, "TMPDIR="); ok {
+				if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+					t.Errorf("%s: TMPDIR=%s is not a directory (%v)", how, dir, err)
+				}
+				env[len(env)-1] = "TMPDIR=(set)"
+			}
 		}
 		slices.Sort(env)
-		want := golden.DefaultEnv()
+		want := append(golden.DefaultEnv(), "TMPDIR=(set)")
 		slices.Sort(want)
 		if !slices.Equal(env, want) {
 			t.Errorf("%s: environment %q, want %q", how, env, want)

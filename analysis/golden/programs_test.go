@@ -14,23 +14,18 @@ package golden_test
 
 import (
 	"bytes"
-	"maps"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+	"testing/fstest"
 
-	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/tracer"
 )
-
-// fixedEnv is the programs' environment: the golden files must not depend
-// on the test's.
-var fixedEnv = []string{"PATH=/usr/bin:/bin", "LANG=C"}
 
 // configs are the fixture files every program finds in its working
 // directory: the config it reads by default and the other one a changed
@@ -40,88 +35,50 @@ var configs = map[string]string{
 	"other.txt":  "other config\n",
 }
 
-// fixtureTime is the modification time of fixture files. A program may
-// write it into its output: Python compiles an imported module into
-// __pycache__/NAME.cpython-*.pyc, whose header holds the module's time.
-var fixtureTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// fixture makes a program's working directory: a new temporary directory
-// holding files (name: content) and copies of progs (under their base
-// names, executable), all modified at fixtureTime, and returns its path.
-func fixture(t *testing.T, files map[string]string, progs ...string) string {
+// fixtures are the programs' fixtures: configs and copies of the files at
+// paths (under their base names, executable), as golden.Options.Fixtures
+// takes them.
+func fixtures(t *testing.T, paths ...string) fs.FS {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(name string, b []byte, perm os.FileMode) {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, perm); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, fixtureTime, fixtureTime); err != nil {
-			t.Fatal(err)
-		}
+	fsys := fstest.MapFS{}
+	for name, content := range configs {
+		fsys[name] = &fstest.MapFile{Data: []byte(content), Mode: 0o644}
 	}
-	for name, content := range files {
-		write(name, []byte(content), 0o644)
-	}
-	for _, p := range progs {
+	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		write(filepath.Base(p), b, 0o755)
+		fsys[filepath.Base(p)] = &fstest.MapFile{Data: b, Mode: 0o755}
 	}
-	return dir
+	return fsys
 }
 
-// inDir are the options of a program run in dir, a directory from
-// t.TempDir: dir is its working directory and, with its parent (the
-// test's temporary root), the normalization's temporary path "<tmp>".
-// Mapping dir alone would leave its parent in the trace: Python's
-// realpath of the script reads the link of every component of its path,
-// /tmp/TestPythonGolden3378335463 included.
-func inDir(dir string) *golden.Options {
-	return &golden.Options{
-		Record: golden.RecordOptions{Dir: dir, Env: fixedEnv},
-		Normalize: analysis.NormalizeOptions{TempPaths: []string{
-			regexp.QuoteMeta(dir) + "|" + regexp.QuoteMeta(filepath.Dir(dir))}},
-	}
-}
-
-// gocli builds testdata/go/gocli with go build flags (none: the plain
-// program) and copies it into a fixture directory; it returns the
-// directory and the copy's path.
-func gocli(t *testing.T, flags ...string) (dir, prog string) {
+// gocli returns the options that run testdata/go/gocli, built with go
+// build flags (none: the plain program), as "./gocli" among the fixtures.
+func gocli(t *testing.T, flags ...string) *golden.Options {
 	t.Helper()
 	bin := testprog.GoFlags(t, "gocli", "", flags...)
-	b, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{"gocli": string(b)}
-	maps.Copy(files, configs)
-	dir = fixture(t, files)
-	prog = filepath.Join(dir, "gocli")
-	if err := os.Chmod(prog, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir, prog
+	fsys := fixtures(t, bin).(fstest.MapFS)
+	fsys["gocli"] = fsys[filepath.Base(bin)]
+	delete(fsys, filepath.Base(bin))
+	return &golden.Options{Fixtures: fsys}
 }
 
-// script copies testdata/golden/NAME and the files it needs (more) into
-// a fixture directory and returns the directory and NAME's copy's path.
-func script(t *testing.T, name string, more ...string) (dir, path string) {
+// script returns the options that give testdata/golden/NAME and the files
+// it needs (more) as fixtures.
+func script(t *testing.T, name string, more ...string) *golden.Options {
 	t.Helper()
 	var paths []string
 	for _, n := range append([]string{name}, more...) {
 		paths = append(paths, filepath.Join(testprog.ModuleRoot(t), "testdata", "golden", n))
 	}
-	dir = fixture(t, configs, paths...)
-	return dir, filepath.Join(dir, name)
+	return &golden.Options{Fixtures: fixtures(t, paths...)}
 }
 
-// lookPath finds an executable in fixedEnv's PATH (not the test's: a
-// shim earlier in the test's PATH, such as pyenv's, is not what the
-// golden file shows), or skips the test.
+// lookPath finds an executable in golden.DefaultEnv's PATH (not the
+// test's: a shim earlier in the test's PATH, such as pyenv's, is not what
+// the golden file shows), or skips the test.
 func lookPath(t *testing.T, name string) string {
 	t.Helper()
 	for _, d := range []string{"/usr/bin", "/bin"} {
@@ -134,53 +91,48 @@ func lookPath(t *testing.T, name string) string {
 	return ""
 }
 
+// checkRun checks what a run of a program of the bar left: exit status
+// 0, and out.txt holding want.
+func checkRun(t *testing.T, res *golden.Result, want string) {
+	t.Helper()
+	if res.Status != (tracer.ExitStatus{}) {
+		t.Errorf("exit status %v, want 0", res.Status)
+	}
+	if b, err := os.ReadFile(filepath.Join(res.Dir, "out.txt")); err != nil || string(b) != want {
+		t.Errorf("out.txt: %q, %v; want %q", b, err, want)
+	}
+}
+
 // TestGoCLIGolden: gocli reads config.txt from its working directory,
 // writes out.txt, runs sh -c 'echo hi' and exits 0.
 func TestGoCLIGolden(t *testing.T) {
-	dir, prog := gocli(t)
-	golden.RunWith(t, "gocli", inDir(dir), prog)
-	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "HELLO CONFIG\n" {
-		t.Errorf("out.txt: %q, %v; want %q", b, err, "HELLO CONFIG\n")
-	}
+	checkRun(t, golden.RunWith(t, "gocli", gocli(t), "./gocli"), "HELLO CONFIG\n")
 }
 
 // TestShellGolden: the same as a shell script run by /bin/sh, with cd and
 // pwd.
 func TestShellGolden(t *testing.T) {
 	sh := lookPath(t, "sh")
-	dir, path := script(t, "script.sh")
-	golden.RunWith(t, "script_sh", inDir(dir), sh, path)
-	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "hello config\n" {
-		t.Errorf("out.txt: %q, %v; want %q", b, err, "hello config\n")
-	}
+	checkRun(t, golden.RunWith(t, "script_sh", script(t, "script.sh"), sh, "script.sh"), "hello config\n")
 }
 
 // TestPythonGolden: the same as a Python script, with os.chdir and
 // os.getcwd, run by the system's python3 (skipped without one).
 func TestPythonGolden(t *testing.T) {
 	python := lookPath(t, "python3")
-	dir, path := script(t, "script.py", "scriptmod.py")
-	golden.RunWith(t, "script_py", inDir(dir), python, path)
-	if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err != nil || string(b) != "HELLO CONFIG\n" {
-		t.Errorf("out.txt: %q, %v; want %q", b, err, "HELLO CONFIG\n")
-	}
+	checkRun(t, golden.RunWith(t, "script_py", script(t, "script.py", "scriptmod.py"), python, "script.py"), "HELLO CONFIG\n")
 }
 
 // divergence returns the first expected and the first actual line of a
-// golden failure message, without their labels: "- " and "+ ", or
-// "want:" and "got:".
+// golden failure message, without their labels "want:" and "got:".
 func divergence(msg string) (want, got string) {
 	for _, l := range strings.Split(msg, "\n") {
 		l = strings.TrimLeft(l, " \t")
-		for _, p := range []string{"- ", "want:"} {
-			if rest, ok := strings.CutPrefix(l, p); ok && want == "" {
-				want = strings.TrimLeft(rest, " ")
-			}
+		if rest, ok := strings.CutPrefix(l, "want:"); ok && want == "" {
+			want = strings.TrimLeft(rest, " ")
 		}
-		for _, p := range []string{"+ ", "got:"} {
-			if rest, ok := strings.CutPrefix(l, p); ok && got == "" {
-				got = strings.TrimLeft(rest, " ")
-			}
+		if rest, ok := strings.CutPrefix(l, "got:"); ok && got == "" {
+			got = strings.TrimLeft(rest, " ")
 		}
 	}
 	return want, got
@@ -237,8 +189,7 @@ func TestGoCLIChanges(t *testing.T) {
 			`^newfstatat\(AT_FDCWD, "/usr/bin/sh", `, `^exit_group\(0\) = \?$`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, prog := gocli(t, "-ldflags=-X=main.buildFlags="+tc.flags)
-			errs, fatal := runCheck(t, "gocli", inDir(dir), prog)
+			errs, fatal := runCheck(t, "gocli", gocli(t, "-ldflags=-X=main.buildFlags="+tc.flags), "./gocli")
 			if len(errs) != 1 || fatal {
 				t.Fatalf("gocli built with %s checked against testdata/gocli.golden: errors %q (fatal %v), want one, not fatal", tc.flags, errs, fatal)
 			}
@@ -260,8 +211,7 @@ func TestGoCLIRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, prog := gocli(t, "-tags=extra")
-	rebuilt, err := os.ReadFile(prog)
+	rebuilt, err := os.ReadFile(testprog.GoFlags(t, "gocli", "", "-tags=extra"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,14 +219,13 @@ func TestGoCLIRebuilt(t *testing.T) {
 		t.Fatalf("gocli built with -tags=extra: same bytes %v, has main.Shout %v (the plain one: %v); want a different binary with main.Shout",
 			bytes.Equal(plain, rebuilt), bytes.Contains(rebuilt, []byte("main.Shout")), bytes.Contains(plain, []byte("main.Shout")))
 	}
-	golden.RunWith(t, "gocli", inDir(dir), prog)
+	checkRun(t, golden.RunWith(t, "gocli", gocli(t, "-tags=extra"), "./gocli"), "HELLO CONFIG\n")
 }
 
-// TestDivergence: divergence reads both vocabularies of a failure
-// message.
+// TestDivergence: divergence reads a failure message's first
+// divergence.
 func TestDivergence(t *testing.T) {
 	for _, msg := range []string{
-		"trace differs from testdata/x.golden (-want +got) at thread p1.t1 (x), line 3 (seq 7 in B):\n    close(<fd3>) = 0\n  - read(0, \"a\", 1) = 1\n  + read(0, \"b\", 1) = 1\n",
 		"p1.t1 (x), line 3 (seq 7 in want, seq 7 in got):\n        close(<fd3>) = 0\n  want: read(0, \"a\", 1) = 1\n  got:  read(0, \"b\", 1) = 1\n",
 	} {
 		if want, got := divergence(msg); want != `read(0, "a", 1) = 1` || got != `read(0, "b", 1) = 1` {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,16 @@ import (
 // C library reads it, and execve shows it). It returns a new slice each
 // time: append to it freely.
 func DefaultEnv() []string { return []string{"PATH=/usr/bin:/bin", "LANG=C"} }
+
+// hasVar reports whether env sets the variable name.
+func hasVar(env []string, name string) bool {
+	for _, kv := range env {
+		if k, _, ok := strings.Cut(kv, "="); ok && k == name {
+			return true
+		}
+	}
+	return false
+}
 
 // RecordOptions tune Record (and RunWith). A nil value of a field means
 // the same in both, with one exception said at Dir.
@@ -56,6 +67,16 @@ type RecordOptions struct {
 	// what depends on them (temporary names, hash orders), are the same
 	// in every run and at replay.
 	ASLR bool
+	// RealRandom gives the program the kernel's random bytes. By
+	// default they are seeded (record.Options.SeededRandom with
+	// Record.Seed, systr-record --seed): getrandom, /dev/urandom and
+	// each exec's AT_RANDOM give the same bytes in every run, so that a
+	// program whose behaviour follows them (Python's set and dict order,
+	// which hashes salted by getrandom decide; Go's map order) makes the
+	// same calls every time. Seeded programs running at once would then
+	// pick the same temporary names: unless Env sets TMPDIR, a seeded
+	// program gets TMPDIR set to a new directory of the test's.
+	RealRandom bool
 }
 
 // Record runs argv under systr's recorder, as systr-record does, and returns
@@ -71,6 +92,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	}
 	ro := o.Record
 	ro.VDSOTrapped, ro.NoASLR = !o.NoVDSOTrap, !o.ASLR
+	ro.SeededRandom = ro.SeededRandom || !o.RealRandom
 	tr, err := tracer.New(ro.TracerOptions())
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
@@ -87,6 +109,9 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	env := o.Env
 	if env == nil {
 		env = DefaultEnv()
+	}
+	if ro.SeededRandom && !hasVar(env, "TMPDIR") {
+		env = append(env[:len(env):len(env)], "TMPDIR="+t.TempDir())
 	}
 	w, err := format.Create(out, record.Header(argv, cwd, env, nil, ro), nil)
 	if err != nil {

@@ -76,7 +76,12 @@ type RuntimePreset struct {
 //     stream: the program opened that file;
 //   - calls on the cgroup CPU limit files (opened at start-up from
 //     /sys/fs/cgroup/), re-read at times to update GOMAXPROCS; the opens,
-//     made once at start-up, are kept.
+//     made once at start-up, are kept;
+//   - calls left unfinished when the process ended (other than its
+//     exit_group): the call each runtime thread was in when another
+//     thread's exit_group killed it is a matter of timing (sysmon's
+//     getpid before a preemption that never came, an idle M's futex),
+//     and a call that never returned gave the program nothing.
 //
 // Independently of runtimes, for every process: an rt_sigreturn ending
 // the handler of a signal whose delivery was dropped as noise (SIGCHLD by
@@ -93,6 +98,7 @@ var GoRuntimeNoise = RuntimePreset{
 		"SIGURG deliveries, tgkill/tkill sending SIGURG and the getpid just before on that thread",
 		"the netpoller's epoll instance and wake-up eventfd (<netpoll>, <netpoll.wake>) and calls on the eventfd",
 		"calls on descriptors opened on /sys/fs/cgroup/ (GOMAXPROCS updates)",
+		"calls left unfinished when the process ended, other than its exit_group",
 	},
 }
 
@@ -172,6 +178,9 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 	name := spec.Name
 	exited := sc.Flags&format.Unfinished == 0
 	if goRuntimeCalls.Match(sc.Arch, int(sc.Nr)) {
+		return true
+	}
+	if !exited && name != "exit_group" {
 		return true
 	}
 	switch name {

@@ -72,7 +72,7 @@ type RecordOptions struct {
 	// Record.Seed, systr-record --seed): getrandom, /dev/urandom and
 	// each exec's AT_RANDOM give the same bytes in every run, so that a
 	// program whose behaviour follows them (Python's set and dict order,
-	// which hashes salted by getrandom decide; Go's map order) makes the
+	// which hashes salted by getrandom decide; Perl's hash order) makes the
 	// same calls every time. Seeded programs running at once would then
 	// pick the same temporary names: unless Env sets TMPDIR, a seeded
 	// program gets TMPDIR set to a new directory of the test's.

@@ -172,22 +172,30 @@ func TestDiffGolden(t *testing.T) {
 	}
 }
 
-// TestDiffTempPaths: a temporary path pattern is what makes two
-// recordings in different directories compare the same.
+// TestDiffTempPaths: two recordings made in different directories
+// compare the same by default (the directory each started in is <cwd>);
+// with KeepCwd they differ, and a temporary path pattern makes them the
+// same again.
 func TestDiffTempPaths(t *testing.T) {
 	prog := testprog.C(t, "fd_io")
 	d1, d2 := t.TempDir(), t.TempDir()
 	a, b := recordIn(t, d1, "", prog, d1), recordIn(t, d2, "", prog, d2)
 	var out bytes.Buffer
 	same, err := analysis.Diff(&out, openTrace(t, a), openTrace(t, b), nil)
-	if err != nil || same || !strings.Contains(out.String(), "-+++ exec ") {
-		t.Errorf("different directories without a pattern: same %v, err %v:\n%s", same, err, out.String())
-	}
-	o := &analysis.DiffOptions{NormalizeOptions: analysis.NormalizeOptions{TempPaths: []string{regexp.QuoteMeta(filepath.Dir(d1)) + "/[0-9]+"}}}
-	out.Reset()
-	same, err = analysis.Diff(&out, openTrace(t, a), openTrace(t, b), o)
 	if err != nil || !same {
-		t.Errorf("different directories with a pattern: same %v, err %v:\n%s", same, err, out.String())
+		t.Errorf("different directories, each the recording's cwd: same %v, err %v:\n%s", same, err, out.String())
+	}
+	keep := analysis.NormalizeOptions{KeepCwd: true}
+	out.Reset()
+	same, err = analysis.Diff(&out, openTrace(t, a), openTrace(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	if err != nil || same || !strings.Contains(out.String(), "-+++ exec ") {
+		t.Errorf("different directories with KeepCwd, without a pattern: same %v, err %v:\n%s", same, err, out.String())
+	}
+	keep.TempPaths = []string{regexp.QuoteMeta(filepath.Dir(d1)) + "/[0-9]+"}
+	out.Reset()
+	same, err = analysis.Diff(&out, openTrace(t, a), openTrace(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	if err != nil || !same {
+		t.Errorf("different directories with KeepCwd and a pattern: same %v, err %v:\n%s", same, err, out.String())
 	}
 }
 

@@ -53,6 +53,12 @@ type NormalizeOptions struct {
 	// it is cut for display, and to the rendered line; the numbers that
 	// count such a value change with it (see Normalized).
 	TempPaths []string
+	// KeepCwd keeps the directory the recording started in (the
+	// header's Cwd) as it is. By default, unless it is "/", it is a
+	// temporary path too, after TempPaths: "<cwd>", so that two
+	// recordings made in different checkouts of a project (a developer's
+	// and CI's) compare the same.
+	KeepCwd bool
 	// KeepTimes keeps what time and random calls return (the clock
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
 	// waitid's rusage, the time left of an interrupted sleep, statfs's
@@ -384,8 +390,26 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		}
 		nz.tempRep = append(nz.tempRep, rep)
 	}
+	if h != nil && !nz.o.KeepCwd && h.Cwd != "" && h.Cwd != "/" {
+		nz.temps = append(nz.temps, regexp.MustCompile(PathPattern(h.Cwd)))
+		nz.tempRep = append(nz.tempRep, "<cwd>")
+	}
 	nz.initValues() // (normvalues.go)
 	return nz, nil
+}
+
+// PathPattern returns a regular expression (for NormalizeOptions.TempPaths)
+// matching the path p, not a longer name that starts with it: "/tmp/a"
+// matches in "/tmp/a/b" but not in "/tmp/ab".
+func PathPattern(p string) string {
+	pat := regexp.QuoteMeta(strings.TrimSuffix(p, "/"))
+	if pat == "" {
+		return "/"
+	}
+	if c := pat[len(pat)-1]; c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		pat += `\b`
+	}
+	return pat
 }
 
 func (nz *normalizer) result() *Normalized {

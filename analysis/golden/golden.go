@@ -310,14 +310,14 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 		}
 		// First: t.TempDir's pattern would take a prefix of it when
 		// TMPDIR is itself in a test's temporary directory.
-		temps[0] = pathPattern(dir) + "|" + temps[0]
+		temps[0] = analysis.PathPattern(dir) + "|" + temps[0]
 	} else {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			t.Fatalf("golden %s: working directory: %v", name, err)
 		}
 		if abs != "/" && !regexp.MustCompile("^(?:"+temps[0]+")(?:/|$)").MatchString(abs) {
-			temps = append(temps, pathPattern(abs))
+			temps = append(temps, analysis.PathPattern(abs))
 		}
 	}
 	norm.TempPaths = append(temps, norm.TempPaths...)
@@ -385,13 +385,4 @@ func testTempPattern(t testing.TB, one string) string {
 		return -1
 	}, root)
 	return regexp.QuoteMeta(base) + "/" + regexp.QuoteMeta(root) + `[^/"]*[0-9](?:/[0-9]+)?`
-}
-
-// pathPattern matches the path p, not a longer name that starts with it.
-func pathPattern(p string) string {
-	pat := regexp.QuoteMeta(p)
-	if c := p[len(p)-1]; c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-		pat += `\b`
-	}
-	return pat
 }

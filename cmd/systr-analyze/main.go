@@ -131,7 +131,8 @@ var verbs = []*verb{
 (the same defaults): process and thread ids, file descriptors, addresses,
 times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>);
 memory management, futex and like calls (--noise) and SIGCHLD deliveries
-are left out; paths matching --temp become <tmp>. Each thread is then
+are left out; paths matching --temp become <tmp>, and the directory each
+recording started in <cwd> (--keep-cwd keeps it). Each thread is then
 compared line by line, except in Go programs (known by their build info):
 their goroutines move between threads, so each fd's calls and the
 process's own are compared in order (--threads), without the calls the Go
@@ -145,6 +146,7 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 			fs.Var(&c.temps, "temp", "paths matching `PATTERN` (a Go regexp) are temporary: compared as <tmp>, <tmp2>... (repeatable)")
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff and before the first divergence (0: none)")
 			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, by thread for the others")
+			fs.BoolVar(&c.keepCwd, "keep-cwd", false, "compare the directory each recording started in as it is (by default it is <cwd>, so that recordings made in different checkouts compare the same)")
 			fs.BoolVar(&c.keepRuntime, "keep-runtime", false, "keep the calls the Go runtime makes on its own (its threads, timers, poller, preemption), dropped by default")
 		},
 		run: nil}, // set in init: it needs its own exit status
@@ -188,7 +190,7 @@ type config struct {
 	buckets                       int
 	noise                         string
 	threadView                    string
-	keepRuntime                   bool
+	keepRuntime, keepCwd          bool
 	temps                         listFlag
 	context                       int
 }
@@ -455,7 +457,7 @@ func (c *config) diffOptions() (*analysis.DiffOptions, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--threads: %w", err)
 	}
-	o.Threads, o.KeepRuntime = v, c.keepRuntime
+	o.Threads, o.KeepRuntime, o.KeepCwd = v, c.keepRuntime, c.keepCwd
 	return o, nil
 }
 

@@ -55,13 +55,21 @@ type RuntimePreset struct {
 //   - clock_gettime(CLOCK_MONOTONIC): nanotime, read by the scheduler,
 //     timers and sysmon as often as they run (the vDSO is trapped, so
 //     each read is a call); CLOCK_REALTIME (time.Now) is kept;
-//   - calls failing with EAGAIN, EINTR or ERESTART*: a read or write on
-//     a non-blocking descriptor that is not ready parks the goroutine on
-//     the netpoller and is made again when the descriptor is ready (how
-//     often depends on when the data arrived), and a call a signal
-//     interrupted is restarted by the kernel (every handler of the
-//     runtime has SA_RESTART) or retried by the runtime: the call that
-//     succeeds is kept;
+//   - calls failing with EAGAIN on a descriptor registered with the
+//     netpoller (a successful epoll_ctl(<netpoll>, EPOLL_CTL_ADD, fd),
+//     until EPOLL_CTL_DEL or its close): a read, write or accept on it
+//     that is not ready parks the goroutine on the poller and is made
+//     again when the descriptor is ready (how often depends on when the
+//     data arrived); the call that succeeds is kept. Other EAGAINs
+//     (flock(LOCK_NB) finding a lock held, a fork over the limit,
+//     IPC_NOWAIT) are the program's and kept;
+//   - calls failing with EINTR or ERESTART*, on any descriptor or none:
+//     a signal interrupted them, which for a Go program is the runtime's
+//     own (SIGURG preemption, a SIGCHLD it forwards) at a timing-dependent
+//     place; the kernel restarts the call (every handler the runtime
+//     installs has SA_RESTART) and where it does not (a timeout, a
+//     non-restartable call) the os and syscall packages retry on EINTR
+//     (ignoringEINTR): the call that completes is kept;
 //   - preemption: SIGURG deliveries, the tgkill(pid, tid, SIGURG) (or
 //     tkill) sending them and the getpid right before it on the same
 //     thread (signalM), and the rt_sigreturn ending the handler;
@@ -74,9 +82,11 @@ type RuntimePreset struct {
 //     <fdN>, so the program's descriptors keep their numbers;
 //     epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd7>, ...) is kept, in <fd7>'s
 //     stream: the program opened that file;
-//   - calls on the cgroup CPU limit files (opened at start-up from
-//     /sys/fs/cgroup/), re-read at times to update GOMAXPROCS; the opens,
-//     made once at start-up, are kept;
+//   - calls on the cgroup CPU limit files the runtime keeps open
+//     (internal/runtime/cgroup: a path ending in /cpu.max,
+//     /cpu.cfs_quota_us or /cpu.cfs_period_us), re-read at times to
+//     update GOMAXPROCS; the opens, made once at start-up, are kept, and
+//     so are calls on every other file under /sys/fs/cgroup/;
 //   - calls left unfinished when the process ended (other than its
 //     exit_group): the call each runtime thread was in when another
 //     thread's exit_group killed it is a matter of timing (sysmon's
@@ -94,10 +104,10 @@ var GoRuntimeNoise = RuntimePreset{
 	Rules: []string{
 		"clone or clone3 with CLONE_THREAD, and the creation and exit of threads",
 		"clock_gettime(CLOCK_MONOTONIC)",
-		"calls failing with EAGAIN, EINTR or ERESTART* (made again)",
+		"calls failing with EAGAIN on a descriptor registered with the netpoller, and with EINTR or ERESTART* (made again)",
 		"SIGURG deliveries, tgkill/tkill sending SIGURG and the getpid just before on that thread",
 		"the netpoller's epoll instance and wake-up eventfd (<netpoll>, <netpoll.wake>) and calls on the eventfd",
-		"calls on descriptors opened on /sys/fs/cgroup/ (GOMAXPROCS updates)",
+		"calls on the cgroup CPU limit files the runtime keeps open (cpu.max, cpu.cfs_quota_us, cpu.cfs_period_us: GOMAXPROCS updates)",
 		"calls left unfinished when the process ended, other than its exit_group",
 	},
 }
@@ -118,6 +128,8 @@ const (
 	eINTR           = -4
 	eRESTARTSYS     = -512 // to -516: ERESTARTNOINTR, ERESTARTNOHAND, ENOIOCTLCMD, ERESTART_RESTARTBLOCK
 	sigStackMax     = 64
+	epollCtlAdd     = 1
+	epollCtlDel     = 2
 )
 
 // goState is what the preset tracks about one Go process image.
@@ -125,6 +137,7 @@ type goState struct {
 	netpoll, wake int32          // the poller's descriptors (-1: not yet)
 	pollBy        *nthread       // the thread that made the poller, until its next call
 	rtFds         map[int32]bool // descriptors of the runtime's own: the wake-up eventfd, cgroup files
+	polled        map[int32]bool // descriptors registered with the poller (EPOLL_CTL_ADD, until DEL or close)
 }
 
 // imageRuntime returns the runtime of an exec'd image: the recorded one,
@@ -145,7 +158,7 @@ func (nz *normalizer) setImage(p *nproc, runtime string) {
 	p.byRes = nz.byResource(p)
 	p.gs = nil
 	if strings.HasPrefix(runtime, "go") && !nz.o.KeepRuntime {
-		p.gs = &goState{netpoll: -1, wake: -1, rtFds: map[int32]bool{}}
+		p.gs = &goState{netpoll: -1, wake: -1, rtFds: map[int32]bool{}, polled: map[int32]bool{}}
 	}
 	if wasRes && !p.byRes {
 		// From a thread-agnostic image to one compared by thread: the
@@ -227,18 +240,61 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 			return true
 		}
 	case "openat", "open":
-		if exited && sc.Ret >= 0 && bytes.HasPrefix(callPath(sc, spec), []byte("/sys/fs/cgroup/")) {
+		if exited && sc.Ret >= 0 && isCgroupCPUFile(callPath(sc, spec)) {
 			gs.rtFds[int32(sc.Ret)] = true
 		}
+	case "epoll_ctl":
+		// The descriptors the program's files parked on the poller.
+		if exited && sc.Ret == 0 && gs.netpoll >= 0 && int32(uint32(sc.Args[0])) == gs.netpoll {
+			switch sc.Args[1] {
+			case epollCtlAdd:
+				gs.polled[int32(uint32(sc.Args[2]))] = true
+			case epollCtlDel:
+				delete(gs.polled, int32(uint32(sc.Args[2])))
+			}
+		}
 	}
-	if exited && (sc.Ret == eAGAIN || sc.Ret == eINTR || isRestart(sc.Ret)) {
+	if exited && (sc.Ret == eINTR || isRestart(sc.Ret)) {
 		return true
 	}
+	firstFd := int32(-1)
 	for i, a := range spec.Args {
-		if i < len(sc.Args) && (a.Kind == syscalls.KindFd || a.Kind == syscalls.KindDirfd) && gs.rtFds[int32(uint32(sc.Args[i]))] {
+		if i >= len(sc.Args) || a.Kind != syscalls.KindFd && a.Kind != syscalls.KindDirfd {
+			continue
+		}
+		fd := int32(uint32(sc.Args[i]))
+		if firstFd < 0 {
+			firstFd = fd
+		}
+		if gs.rtFds[fd] {
 			if name == "close" {
-				delete(gs.rtFds, int32(uint32(sc.Args[i])))
+				delete(gs.rtFds, fd)
 			}
+			return true
+		}
+	}
+	if name == "close" && exited && sc.Ret == 0 {
+		delete(gs.polled, firstFd)
+	}
+	if exited && sc.Ret == eAGAIN && firstFd >= 0 && gs.polled[firstFd] {
+		return true // not ready: the goroutine parks and makes the call again
+	}
+	return false
+}
+
+// The cgroup files the runtime keeps open and re-reads to update
+// GOMAXPROCS (internal/runtime/cgroup: cgroup v2's cpu.max, v1's
+// cpu.cfs_quota_us and cpu.cfs_period_us), in the cgroup mount that
+// /proc/self/mountinfo names. /proc/self/cgroup and mountinfo, read once
+// at start-up, are kept as any file.
+var cgroupCPUFiles = [][]byte{[]byte("/cpu.max"), []byte("/cpu.cfs_quota_us"), []byte("/cpu.cfs_period_us")}
+
+func isCgroupCPUFile(path []byte) bool {
+	if len(path) == 0 || path[0] != '/' {
+		return false
+	}
+	for _, f := range cgroupCPUFiles {
+		if bytes.HasSuffix(path, f) {
 			return true
 		}
 	}
@@ -271,9 +327,11 @@ func isRestart(ret int64) bool { return ret <= eRESTARTSYS && ret >= eRESTARTSYS
 
 // signalNoise notes, for the rt_sigreturn to come, whether a signal
 // delivered to thread t was dropped as noise.
-func (t *nthread) signalNoise(v *format.Signal, noise bool) {
-	if v.Delivered == 0 {
-		return // suppressed: no handler runs
+// runs says a handler runs (the signal was not suppressed and the
+// process catches it, sigdisp.go).
+func (t *nthread) signalNoise(runs, noise bool) {
+	if !runs {
+		return // no handler runs: no rt_sigreturn will come
 	}
 	if len(t.sigs) >= sigStackMax {
 		t.sigs = t.sigs[1:]

@@ -42,7 +42,10 @@ type NormalizeOptions struct {
 	// NoiseSignals are the signals whose deliveries are dropped; nil:
 	// SIGCHLD alone, which the kernel sends when a child changes state, at
 	// a point of the parent's run that depends on scheduling. An empty,
-	// non-nil slice keeps every signal.
+	// non-nil slice keeps every signal. With a delivery that runs a
+	// handler go the calls the handler makes, up to its rt_sigreturn;
+	// with SIGCHLD, the waits of a process that catches it (see
+	// Normalized).
 	NoiseSignals []int
 	// TempPaths are regular expressions (Go syntax, unanchored) matching
 	// paths that differ from run to run (temporary directories): every
@@ -141,6 +144,34 @@ type NormalizeOptions struct {
 //     address length that counts the path. The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
+//
+// Signals dropped as noise (NoiseSignals: SIGCHLD by default; SIGURG in
+// Go programs) take with them what depends on when they came:
+//
+//   - Their handler: the calls a thread makes between a delivery that
+//     runs a handler and the rt_sigreturn ending it (handlers nest: a
+//     signal delivered inside such a handler, and its own handler, go
+//     too; the delivery line of a signal that is not noise is kept). A
+//     delivery runs a handler when the process catches the signal:
+//     dispositions are followed from the successful rt_sigaction,
+//     sigaction and signal calls (the handler word of the recorded new
+//     action: 0 SIG_DFL, 1 SIG_IGN, else caught; pointer sized on i386
+//     too; SA_RESETHAND handlers are one-shot), shared by threads,
+//     copied by fork and reset to the default for caught signals by exec;
+//     in a process attached to (whose start the trace does not show)
+//     every delivery is taken to run one. A handler is the signal's
+//     reaction, made where the signal happened to come: the same handler
+//     runs in both runs, somewhere else.
+//   - The call the delivery interrupted, when it ended with ERESTART*
+//     just before: the kernel makes it again (or it fails with EINTR,
+//     which is kept).
+//   - With SIGCHLD: every wait4, waitid and waitpid of a process that
+//     catches SIGCHLD (other than the Go runtime's handler, which never
+//     reaps): whether the handler or the main flow reaps a child, and
+//     which wait then finds nothing (ECHILD) or nothing yet, depends on
+//     when SIGCHLD came (bash reaps in its handler). Each child's end
+//     ("+++ exited with N +++") stays in its own section, and what the
+//     parent does after a wait (its next calls) is kept.
 //
 // Cut buffers still compare whole: a string or buffer the program gives
 // the kernel (write's and send's data, iovec buffers, string arguments)
@@ -285,6 +316,8 @@ type normalizer struct {
 	nextern  int
 	// hasRuntime: the trace records Exec.Runtime (format 1.2 on).
 	hasRuntime bool
+	// chldNoise: SIGCHLD deliveries are dropped (NoiseSignals).
+	chldNoise bool
 
 	// per call
 	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
@@ -311,6 +344,7 @@ type nproc struct {
 	byRes   bool
 	gs      *goState
 	streams map[string]*section
+	sig     *sigDisp // its signal dispositions (sigdisp.go)
 }
 
 type nthread struct {
@@ -377,6 +411,9 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 	}
 	if nz.o.NoiseSignals == nil {
 		nz.o.NoiseSignals = []int{17} // SIGCHLD
+	}
+	for _, s := range nz.o.NoiseSignals {
+		nz.chldNoise = nz.chldNoise || s == sigCHLD
 	}
 	for i, p := range nz.o.TempPaths {
 		re, err := regexp.Compile(p)
@@ -522,6 +559,10 @@ func (nz *normalizer) add(ev format.Event) {
 			} else {
 				p.fds = pp.fds.clone()
 			}
+			if pp.sig != nil {
+				d := *pp.sig // (a fork copies the dispositions)
+				p.sig = &d
+			}
 		}
 		how := v.Method()
 		switch {
@@ -542,7 +583,9 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		p := nz.process(h.Pid)
 		nz.setImage(p, nz.imageRuntime(v)) // (before the thread: its view)
+		p.disp().exec()
 		t := nz.thread(h)
+		t.sigs = t.sigs[:0] // (no handler survives an exec)
 		if !p.byRes && t.sec == nil {
 			nz.threadSection(t)
 		}
@@ -564,9 +607,15 @@ func (nz *normalizer) add(ev format.Event) {
 		for _, s := range nz.o.NoiseSignals {
 			noise = noise || int(v.Signal) == s
 		}
+		var disp *sigDisp
+		if pp != nil {
+			disp = pp.sig
+		}
+		runs := v.Delivered != 0 && disp.runsHandler(v.Delivered) // (sigdisp.go)
+		disp.delivered(v.Delivered)
 		if noise {
 			if t := nz.threads[h.Tid]; t != nil && t.pid == h.Pid {
-				t.signalNoise(v, true) // (goruntime.go)
+				t.signalNoise(runs, true) // (goruntime.go)
 				if t.restart {
 					t.unput()
 				}
@@ -575,7 +624,7 @@ func (nz *normalizer) add(ev format.Event) {
 		}
 		t := nz.thread(h)
 		p := nz.process(h.Pid)
-		t.signalNoise(v, false)
+		t.signalNoise(runs, false)
 		b := append(nz.buf[:0], "--- "...)
 		b = append(b, syscalls.SignalName(int(v.Signal))...)
 		b = append(b, " {si_code="...)
@@ -787,6 +836,11 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	noise = nz.goSyscall(t, p, sc, spec) || noise
 	if spec.Name == "rt_sigreturn" || spec.Name == "sigreturn" {
 		noise = t.sigreturnNoise() || noise
+	} else {
+		// (sigdisp.go) inside a dropped signal's handler; a wait racing
+		// with a SIGCHLD handler.
+		noise = noise || t.inNoiseHandler() || nz.waitRaces(p, spec.Name)
+		p.sigaction(sc, spec)
 	}
 	args := sc.Args
 	ret := sc.Ret

@@ -61,6 +61,16 @@ func pathRegion(arg int8, addr uint64, p string) format.Region {
 	return format.Region{Arg: arg, Dir: syscalls.In, Addr: addr, Len: uint64(len(p) + 1), Data: []byte(p + "\x00")}
 }
 
+// sigactionRegion is rt_sigaction's new action (x86_64 struct
+// kernel_sigaction: handler, flags, restorer, mask).
+func sigactionRegion(addr, handler, flags uint64) format.Region {
+	d := binary.LittleEndian.AppendUint64(nil, handler)
+	d = binary.LittleEndian.AppendUint64(d, flags)
+	d = binary.LittleEndian.AppendUint64(d, 0x485100)
+	d = binary.LittleEndian.AppendUint64(d, 0)
+	return format.Region{Arg: 1, Dir: syscalls.In, Addr: addr, Len: 32, Data: d}
+}
+
 func fdPairRegion(addr uint64, a, b int32) format.Region {
 	d := binary.LittleEndian.AppendUint32(nil, uint32(a))
 	d = binary.LittleEndian.AppendUint32(d, uint32(b))
@@ -254,6 +264,7 @@ func TestGoRuntimePreset(t *testing.T) {
 		s := &synth{t: t}
 		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: "/nonexistent/gop", Argv: []string{"gop"},
 			Arch: syscalls.X86_64, Runtime: "go1.26.8"})
+		s.call(100, "rt_sigaction", 0, []uint64{23, 0x1800, 0, 8}, sigactionRegion(0x1800, 0x484fc0, 0x1c000004))
 		s.call(100, "openat", 3, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/cpu.max"))
 		s.call(100, "pread64", 4, []uint64{3, 0x2000, 64, 0}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x2000, Len: 4, Data: []byte("max\n")})
 		s.call(100, "rt_sigprocmask", 0, []uint64{2, 0, 0x3000, 8})
@@ -278,7 +289,15 @@ func TestGoRuntimePreset(t *testing.T) {
 		s.call(100, "epoll_ctl", 0, []uint64{4, 1, 5, 0})
 		s.call(100, "openat", 6, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "in.txt"))
 		s.call(100, "epoll_ctl", -1, []uint64{4, 1, 6, 0})
-		s.call(100, "read", -11, []uint64{6, 0x4000, 16})
+		s.call(100, "flock", -11, []uint64{6, 6}) // LOCK_EX|LOCK_NB, held: kept
+		s.call(100, "pipe2", 0, []uint64{0x5000, 0x800}, fdPairRegion(0x5000, 7, 9))
+		s.call(100, "epoll_ctl", 0, []uint64{4, 1, 7, 0})
+		s.call(100, "read", -11, []uint64{7, 0x4000, 16}) // parked on the poller: dropped
+		s.call(100, "read", 2, []uint64{7, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("ok")})
+		s.call(100, "epoll_ctl", 0, []uint64{4, 2, 7, 0})
+		s.call(100, "read", -11, []uint64{7, 0x4000, 16}) // no longer polled: kept
+		s.call(100, "openat", 10, []uint64{uint64(^uint32(99)), 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.max"))
+		s.call(100, "read", 4, []uint64{10, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 4, Data: []byte("max\n")})
 		s.call(100, "read", -512, []uint64{6, 0x4000, 16}) // ERESTARTSYS
 		s.call(101, "epoll_pwait", 1, []uint64{4, 0xc000, 128, 0xffffffff, 0, 8})
 		s.call(101, "read", 8, []uint64{5, 0xd000, 8})
@@ -299,21 +318,26 @@ func TestGoRuntimePreset(t *testing.T) {
 		return s
 	}
 	checkSections(t, build().normalize(nil), []string{
-		`p1: +++ exec "/nonexistent/gop" ["gop"] +++ | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> | ` +
+		`p1: +++ exec "/nonexistent/gop" ["gop"] +++ | ` +
+			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0 | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> | ` +
 			`exit_group(0) = ? | +++ exited with 0 +++`,
 		`p1/fd1: openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd1>`,
 		`p1/fd2: openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd2> | ` +
 			`epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = -1 EPERM (Operation not permitted) | ` +
-			`read(<fd2>, "ok", 16) = 2 | close(<fd2>) = 0`,
+			`flock(<fd2>, LOCK_EX|LOCK_NB) = -1 EAGAIN (Resource temporarily unavailable) | read(<fd2>, "ok", 16) = 2 | close(<fd2>) = 0`,
+		`p1/fd3: pipe2([<fd3>, <fd4>], O_NONBLOCK) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd3>, NULL) = 0 | read(<fd3>, "ok", 16) = 2 | ` +
+			`epoll_ctl(<netpoll>, EPOLL_CTL_DEL, <fd3>, NULL) = 0 | read(<fd3>, 0x4000, 16) = -1 EAGAIN (Resource temporarily unavailable)`,
+		`p1/fd4: pipe2([<fd3>, <fd4>], O_NONBLOCK) = 0`,
+		`p1/fd5: openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd5> | read(<fd5>, "max\n", 16) = 4`,
 	})
 	all := build().normalize(&analysis.NormalizeOptions{KeepRuntime: true})
 	lines := 0
 	for _, th := range all.Threads {
 		lines += len(th.Lines)
 	}
-	// every event, and by resource still
-	if lines != len(build().evs) || all.Thread("p1") == nil {
-		t.Errorf("KeepRuntime: %d lines, want %d, by resource:\n%s", lines, len(build().evs), strings.Join(sections(all), "\n"))
+	// every event (pipe2's in both ends' streams), and by resource still
+	if lines != len(build().evs)+1 || all.Thread("p1") == nil {
+		t.Errorf("KeepRuntime: %d lines, want %d, by resource:\n%s", lines, len(build().evs)+1, strings.Join(sections(all), "\n"))
 	}
 }
 
@@ -398,4 +422,69 @@ func TestNormalizeCByThread(t *testing.T) {
 	if text := string(normText(t, r)); strings.Contains(text, ".fd") {
 		t.Errorf("by resource, descriptors named per thread:\n%s", text)
 	}
+}
+
+// TestSIGCHLDHandlerRace: bash catches SIGCHLD and its handler reaps with
+// wait4(-1, WNOHANG) until ECHILD; whether the handler or the main flow's
+// wait4(-1, 0) reaps a child depends on when the signal came. Two such
+// runs normalize the same: the handler's calls go with the dropped
+// delivery, and the waits of a process catching SIGCHLD are dropped. A
+// forked child inherits the handler; after its exec its waits are kept.
+// A SIGCHLD the process does not catch runs no handler: what follows is
+// kept (no rt_sigreturn is awaited).
+func TestSIGCHLDHandlerRace(t *testing.T) {
+	build := func(handlerReaps bool) *synth {
+		s := &synth{t: t}
+		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: "/bin/bash", Argv: []string{"bash"}, Arch: syscalls.X86_64})
+		// not caught yet: no handler runs
+		s.evs = append(s.evs, &format.Signal{Head: s.head(100), Signal: 17, Code: 1, SenderPid: 99, Delivered: 17})
+		s.call(100, "getppid", 99, nil)
+		s.call(100, "rt_sigaction", 0, []uint64{17, 0x1800, 0, 8}, sigactionRegion(0x1800, 0x5555555b00b0, 0x04000000))
+		child := s.head(101)
+		child.Pid = 101
+		s.evs = append(s.evs, &format.NewTask{Head: child, ParentPid: 100, ParentTid: 100, Flags: 0x1200011, How: 1})
+		s.call(100, "clone", 101, []uint64{0x1200011, 0})
+		n := len(s.evs)
+		s.call(101, "wait4", -10, []uint64{^uint64(0), 0x7ffd2000, 0, 0}) // (inherited handler)
+		h := s.head(101)
+		h.Pid = 101
+		s.evs = append(s.evs, &format.Exec{Head: h, FormerTid: 101, Path: "/bin/true", Argv: []string{"true"}, Arch: syscalls.X86_64})
+		s.call(101, "wait4", -10, []uint64{^uint64(0), 0x7ffd2000, 0, 0}) // kept: the handler is gone
+		s.call(101, "exit_group", 0, []uint64{0})
+		s.evs = append(s.evs, &format.Exit{Head: s.head(101), Process: true})
+		for _, ev := range s.evs[n:] {
+			ev.Base().Pid = 101
+		}
+		handler := func(reaps bool) {
+			s.evs = append(s.evs, &format.Signal{Head: s.head(100), Signal: 17, Code: 1, SenderPid: 101, Delivered: 17})
+			if reaps {
+				s.call(100, "wait4", 101, []uint64{^uint64(0), 0x7ffd2000, 1, 0})
+			}
+			s.call(100, "rt_sigprocmask", 0, []uint64{0, 0x3000, 0x3100, 8})
+			s.call(100, "wait4", -10, []uint64{^uint64(0), 0x7ffd2000, 1, 0})
+			s.call(100, "rt_sigreturn", 0, nil)
+		}
+		if handlerReaps {
+			s.call(100, "read", 0, []uint64{3, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000})
+			handler(true)
+		} else {
+			s.call(100, "read", 0, []uint64{3, 0x4000, 16}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000})
+			s.call(100, "wait4", 101, []uint64{^uint64(0), 0x7ffd2000, 0, 0})
+			handler(false)
+		}
+		s.call(100, "write", 2, []uint64{1, 0x6000, 2}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x6000, Len: 2, Data: []byte("hi")})
+		s.call(100, "exit_group", 0, []uint64{0})
+		s.evs = append(s.evs, &format.Exit{Head: s.head(100), Process: true})
+		return s
+	}
+	want := []string{
+		`p1.t1: +++ exec "/bin/bash" ["bash"] +++ | getppid() = <x1> | ` +
+			`rt_sigaction(SIGCHLD, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER, sa_restorer=<addr>}, NULL, 8) = 0 | ` +
+			`clone(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, 0, NULL, NULL, 0) = <p2> | read(3, "", 16) = 0 | ` +
+			`write(1, "hi", 2) = 2 | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p2.t1: +++ created by <p1> (fork) +++ | +++ exec "/bin/true" ["true"] +++ | ` +
+			`wait4(-1, <addr>, 0, NULL) = -1 ECHILD (No child processes) | exit_group(0) = ? | +++ exited with 0 +++`,
+	}
+	checkSections(t, build(true).normalize(nil), want)
+	checkSections(t, build(false).normalize(nil), want)
 }

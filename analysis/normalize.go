@@ -96,10 +96,12 @@ type NormalizeOptions struct {
 // thread, both counted from 1 in order of first appearance. A process
 // whose threads have no identity of their own (a Go program, by default:
 // NormalizeOptions.Threads) is cut into streams by resource instead,
-// named "pP" (the process's own: paths, children, signals, exec, exit),
-// "pP/fdN" (the descriptor <fdN>: its creation and every call on it) and
-// "pP/N" (descriptor N, shown by number), each a Threads element of its
-// own; see ThreadView for which call goes where. In the lines,
+// named "pP" (the process's own: paths, children, signals, exec, exit,
+// and the opens and closes of files named by path), "pP/stdio"
+// (descriptors 0, 1 and 2 together), "pP/fdN" (the descriptor <fdN>: its
+// creation and every call on it) and "pP/N" (descriptor N, shown by
+// number), each a Threads element of its own; see ThreadView for which
+// call goes where. In the lines,
 // a process id is "<pP>" and the id of a thread that is not its process's
 // leader "<pP.tT>"; ids of tasks outside the trace are "<xN>" in order of
 // appearance. A file descriptor a process created is "<fdN>" (its N-th,
@@ -321,6 +323,7 @@ type normalizer struct {
 
 	// per call
 	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
+	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -370,6 +373,10 @@ type fdNames struct {
 	// reused are the numbers given to a new descriptor before the close
 	// of their former holder was seen (fdName).
 	reused map[int32]reuse
+	// paths are the names of the descriptors that name a file by path
+	// (opened by path, or a dup of one): their lifetimes go to the
+	// process's own stream too (streams.go).
+	paths map[string]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -385,6 +392,12 @@ func (f *fdNames) clone() *fdNames {
 			c.reused = map[int32]reuse{}
 		}
 		c.reused[k] = v
+	}
+	for k, v := range f.paths {
+		if c.paths == nil {
+			c.paths = map[string]bool{}
+		}
+		c.paths[k] = v
 	}
 	return c
 }
@@ -766,6 +779,12 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 		s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
 	}
 	p.fds.names[fd] = s
+	if nz.pathFds {
+		if p.fds.paths == nil {
+			p.fds.paths = map[string]bool{}
+		}
+		p.fds.paths[s] = true
+	}
 	nz.created = append(nz.created, s)
 	return nz.sentinel(s)
 }
@@ -846,6 +865,8 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	ret := sc.Ret
 	var closed []int32
 	stream := "" // the last descriptor argument's (streams.go)
+	nz.pathFds = nz.namesPath(p, sc, spec)
+	lifetime := false // it ends or replaces a descriptor that names a path
 	for i := range spec.Args {
 		if i >= len(args) {
 			break
@@ -857,6 +878,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			fd := int32(uint32(args[i]))
 			if fd >= 0 && p.byRes {
 				stream = nz.fdStream(p, fd)
+				lifetime = lifetime || fdLifetime(spec.Name) && nz.isPathFd(p, fd)
 			}
 			args[i] = uint64(uint32(nz.fdValue(p, fd)))
 			if ok && i == 0 && (spec.Name == "close") {
@@ -898,8 +920,14 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		for _, name := range nz.created {
 			streams = append(streams, streamOfName(name))
 		}
+		if nz.pathFds || isSpawn(spec.Name) {
+			streams = append(streams, "") // (streams.go)
+		}
 	case stream != "":
 		streams = []string{stream}
+		if lifetime {
+			streams = append(streams, "")
+		}
 	}
 	for _, fd := range closed {
 		nz.fdClosed(p, fd)

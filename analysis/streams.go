@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
 )
 
 // Threads or resources: how a process's lines are grouped.
@@ -21,21 +24,40 @@ import (
 //
 //   - a call that creates file descriptors belongs to the stream of each
 //     (openat, socket, accept, dup, eventfd2 its result; pipe2 and
-//     socketpair both ends, each its own stream: the line is in both);
+//     socketpair both ends, each its own stream: the line is in both; a
+//     clone with CLONE_PIDFD, as Go's os/exec makes, the pidfd's);
 //   - else a call with descriptor arguments belongs to the stream of the
 //     last one (read, write, close, fcntl their fd; epoll_ctl(<ep>, ADD,
 //     <fd>) the fd added; a *at call on a real directory fd that fd);
 //   - else it belongs to the process's own stream: calls on paths
 //     (AT_FDCWD), on no resource (getpid), waits, the clone of a child,
-//     and the events: exec, signals, exits.
+//     and the events: exec, signals, exits;
+//   - and the lifetime of a descriptor that names a file by path (its
+//     open, its close, and dup2 or dup3 of it; a dup or fcntl(F_DUPFD)
+//     of such a descriptor is one too) and the creation of a child (a clone with
+//     CLONE_PIDFD) are in the process's own stream as well: a file's
+//     lifetime is then ordered against the calls on paths (rename,
+//     unlink, stat, exec, spawn), so that renaming or unlinking a file
+//     before it is written differs. Descriptors that name no path
+//     (pipes, sockets, pidfds, eventfds, epoll instances) stay in their
+//     own streams: nothing on a path can observe their lifetime, and
+//     goroutines close them whenever they finish (os/exec's copying
+//     goroutines close the read ends of the child's output pipes while
+//     the main goroutine waits for the child, in either order).
+//
+// Descriptors 0, 1 and 2 share one stream, "stdio": the order of a
+// program's stdout and stderr writes and stdin reads is compared (a
+// terminal or a test's log interleaves them).
 //
 // Order is kept within a stream; across streams it is not compared.
-// Stream keys: "pP" (the process's own stream), "pP/fdN" (the
-// descriptor shown as <fdN>), "pP/N" (descriptor N as shown in the
-// lines: 0, 1, 2 and those whose creation the trace does not show),
-// "pP/netpoll" (the Go runtime's poller, see GoRuntimeNoise). In this
+// Stream keys: "pP" (the process's own stream), "pP/stdio" (0, 1 and 2),
+// "pP/fdN" (the descriptor shown as <fdN>), "pP/N" (descriptor N as shown
+// in the lines: those whose creation the trace does not show). In this
 // view descriptors are numbered per process (<fdN>, the N-th the process
-// created) rather than per thread (<tT.fdN>).
+// created) rather than per thread (<tT.fdN>). Calls of different
+// goroutines in one stream (two goroutines writing stdout, or opening
+// files) are in the order they happened to run, as they are for the
+// program's user.
 //
 // Extension points (issue 16): streamOf decides a call's streams from its
 // created and used descriptors; more resources (per path: "pP/path:..."
@@ -177,12 +199,69 @@ func (t *nthread) unput() {
 }
 
 // fdStream is the stream name of descriptor fd of process p, as its lines
-// show it: "fd6" for <fd6>, "14" for a descriptor shown by number.
+// show it: "fd6" for <fd6>, "14" for a descriptor shown by number,
+// "stdio" for 0, 1 and 2.
 func (nz *normalizer) fdStream(p *nproc, fd int32) string {
-	if s, ok := nz.fdName(p, fd); ok && fd >= 3 {
+	if fd < 3 {
+		return stdioStream
+	}
+	if s, ok := nz.fdName(p, fd); ok {
 		return streamOfName(s)
 	}
 	return strconv.Itoa(int(fd))
+}
+
+// stdioStream is the stream of descriptors 0, 1 and 2 together.
+const stdioStream = "stdio"
+
+// fdLifetime says whether a call on a descriptor ends one or copies it
+// onto another (dup2 onto 1, which is not named: a dup that makes a
+// named descriptor is a creation).
+func fdLifetime(name string) bool {
+	switch name {
+	case "close", "dup", "dup2", "dup3":
+		return true
+	}
+	return false
+}
+
+// isSpawn says whether a call that creates a descriptor (clone's
+// CLONE_PIDFD) makes a child: a process's event.
+func isSpawn(name string) bool {
+	switch name {
+	case "clone", "clone3", "fork", "vfork":
+		return true
+	}
+	return false
+}
+
+// isPathFd says whether descriptor fd of process p names a file by path.
+func (nz *normalizer) isPathFd(p *nproc, fd int32) bool {
+	if fd < 3 {
+		return false
+	}
+	s, ok := nz.fdName(p, fd)
+	return ok && p.fds.paths[s]
+}
+
+// namesPath says whether the descriptors a call creates name a file by
+// path: it opens one (a path argument: open, openat, openat2, creat,
+// open_tree...) or duplicates one (dup*, fcntl's F_DUPFD: its first
+// argument).
+func (nz *normalizer) namesPath(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
+	if !p.byRes {
+		return false
+	}
+	for _, a := range spec.Args {
+		if a.Kind == syscalls.KindPath {
+			return true
+		}
+	}
+	switch spec.Name {
+	case "dup", "dup2", "dup3", "fcntl", "fcntl64":
+		return nz.isPathFd(p, int32(uint32(sc.Args[0])))
+	}
+	return false
 }
 
 // streamOfName is the stream name of a descriptor's placeholder: "fd6"
@@ -243,6 +322,9 @@ func (nz *normalizer) fdClosed(p *nproc, fd int32) {
 func streamKeyRank(res string) (int, int) {
 	if res == "" {
 		return 0, 0
+	}
+	if res == stdioStream {
+		return 1, -1
 	}
 	if n, err := strconv.Atoi(res); err == nil {
 		return 1, n

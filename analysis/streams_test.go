@@ -171,9 +171,9 @@ func twoThreads(t *testing.T, runtime string) *synth {
 func TestStreamAssignment(t *testing.T) {
 	s := twoThreads(t, "")
 	checkSections(t, s.normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ | ` +
-			`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | getpid() = <p1> | +++ thread exited +++ | exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/1: write(1, "hi", 2) = 2`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | +++ created by <p1> (thread) +++ | ` +
+			`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | close(<fd1>) = 0 | getpid() = <p1> | +++ thread exited +++ | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1/stdio: write(1, "hi", 2) = 2`,
 		`p1/fd1: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | read(<fd1>, "", 16) = 0 | close(<fd1>) = 0`,
 		`p1/fd2: pipe2([<fd2>, <fd3>], 0) = 0 | epoll_ctl(<fd4>, EPOLL_CTL_ADD, <fd2>, NULL) = 0`,
 		`p1/fd3: pipe2([<fd2>, <fd3>], 0) = 0`,
@@ -191,9 +191,9 @@ func TestStreamAssignment(t *testing.T) {
 	// A Go program: by resource without asking; its runtime's thread
 	// comes and goes unseen, its first epoll instance is the poller.
 	checkSections(t, twoThreads(t, "go1.26.8").normalize(nil), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
-			`getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/1: write(1, "hi", 2) = 2`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
+			`close(<fd1>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1/stdio: write(1, "hi", 2) = 2`,
 		`p1/fd1: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | read(<fd1>, "", 16) = 0 | close(<fd1>) = 0`,
 		`p1/fd2: pipe2([<fd2>, <fd3>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = 0`,
 		`p1/fd3: pipe2([<fd2>, <fd3>], 0) = 0`,
@@ -251,7 +251,8 @@ func TestFdReuseRace(t *testing.T) {
 		`p1.t3: +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <t3.fd1> | read(<t3.fd1>, "", 16) = 0 | close(<t3.fd1>) = 0`,
 	})
 	checkSections(t, build().normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ | +++ created by <p1> (thread) +++`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "a", O_RDONLY) = <fd1> | +++ created by <p1> (thread) +++ | ` +
+			`+++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <fd2> | close(<fd1>) = 0 | close(<fd2>) = 0`,
 		`p1/fd1: openat(AT_FDCWD, "a", O_RDONLY) = <fd1> | close(<fd1>) = 0`,
 		`p1/fd2: openat(AT_FDCWD, "b", O_RDONLY) = <fd2> | read(<fd2>, "", 16) = 0 | close(<fd2>) = 0`,
 	})
@@ -319,8 +320,10 @@ func TestGoRuntimePreset(t *testing.T) {
 	}
 	checkSections(t, build().normalize(nil), []string{
 		`p1: +++ exec "/nonexistent/gop" ["gop"] +++ | ` +
-			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0 | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> | ` +
-			`exit_group(0) = ? | +++ exited with 0 +++`,
+			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0 | ` +
+			`openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd1> | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | ` +
+			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd2> | openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd5> | ` +
+			`getpid() = <p1> | close(<fd2>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
 		`p1/fd1: openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd1>`,
 		`p1/fd2: openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd2> | ` +
 			`epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = -1 EPERM (Operation not permitted) | ` +
@@ -335,9 +338,10 @@ func TestGoRuntimePreset(t *testing.T) {
 	for _, th := range all.Threads {
 		lines += len(th.Lines)
 	}
-	// every event (pipe2's in both ends' streams), and by resource still
-	if lines != len(build().evs)+1 || all.Thread("p1") == nil {
-		t.Errorf("KeepRuntime: %d lines, want %d, by resource:\n%s", lines, len(build().evs)+1, strings.Join(sections(all), "\n"))
+	// every event (pipe2's in both ends' streams, opens and the close of
+	// a file in the process's too), and by resource still
+	if lines != len(build().evs)+5 || all.Thread("p1") == nil {
+		t.Errorf("KeepRuntime: %d lines, want %d, by resource:\n%s", lines, len(build().evs)+5, strings.Join(sections(all), "\n"))
 	}
 }
 
@@ -376,7 +380,7 @@ func TestNormalizeGoTwice(t *testing.T) {
 		for _, th := range a.Threads {
 			keys = append(keys, th.Key)
 		}
-		for _, k := range []string{"p1", "p1/1", "p3.t1"} {
+		for _, k := range []string{"p1", "p1/stdio", "p3.t1"} {
 			if !slices.Contains(keys, k) {
 				t.Errorf("no section %s in %v", k, keys)
 			}
@@ -386,8 +390,8 @@ func TestNormalizeGoTwice(t *testing.T) {
 				t.Errorf("the Go process has a thread section %s (%v)", k, keys)
 			}
 		}
-		if !slices.Contains(a.Thread("p1/1").Lines, `write(1, "hi\n", 3) = 3`) {
-			t.Errorf("p1/1 lacks the program's output: %q", a.Thread("p1/1").Lines)
+		if !slices.Contains(a.Thread("p1/stdio").Lines, `write(1, "hi\n", 3) = 3`) {
+			t.Errorf("p1/stdio lacks the program's output: %q", a.Thread("p1/stdio").Lines)
 		}
 		text := string(normText(t, a))
 		for _, noise := range []string{"CLONE_THREAD", "CLOCK_MONOTONIC", "nanosleep", "epoll_pwait", "EAGAIN", "--- SIGURG", "tgkill", "gettid", "(thread)"} {
@@ -487,4 +491,72 @@ func TestSIGCHLDHandlerRace(t *testing.T) {
 	}
 	checkSections(t, build(true).normalize(nil), want)
 	checkSections(t, build(false).normalize(nil), want)
+}
+
+// TestStreamsOrderAcrossResources: by resource, a file's lifetime (its
+// open and close) is in the process's own stream too, ordered against the
+// calls on paths, and 0, 1 and 2 share one stream: renaming the output
+// before writing it, unlinking it before writing it, or writing stderr
+// before stdout differ from the program that does it in order. The
+// copying goroutines of os/exec closing their pipes (descriptors that
+// name no path) in another order do not.
+func TestStreamsOrderAcrossResources(t *testing.T) {
+	const (
+		write = iota
+		rename
+		unlink
+		stdout
+		stderr
+		closePipeA
+		closePipeB
+	)
+	build := func(order ...int) *analysis.Normalized {
+		s := &synth{t: t}
+		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: "/nonexistent/gop", Argv: []string{"gop"},
+			Arch: syscalls.X86_64, Runtime: "go1.26.8"})
+		s.call(100, "openat", 3, []uint64{uint64(^uint32(99)), 0x1000, 0x241, 0o644}, pathRegion(1, 0x1000, "out.tmp"))
+		s.call(100, "pipe2", 0, []uint64{0x5000, 0x80000}, fdPairRegion(0x5000, 4, 5))
+		s.call(100, "pipe2", 0, []uint64{0x5000, 0x80000}, fdPairRegion(0x5000, 6, 7))
+		for _, op := range order {
+			switch op {
+			case write:
+				s.call(100, "write", 2, []uint64{3, 0x6000, 2}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x6000, Len: 2, Data: []byte("ok")})
+				s.call(100, "close", 0, []uint64{3})
+			case rename:
+				s.call(100, "rename", 0, []uint64{0x1000, 0x1100}, pathRegion(0, 0x1000, "out.tmp"), pathRegion(1, 0x1100, "out.txt"))
+			case unlink:
+				s.call(100, "unlink", 0, []uint64{0x1000}, pathRegion(0, 0x1000, "out.tmp"))
+			case stdout, stderr:
+				fd := uint64(op - stdout + 1)
+				s.call(100, "write", 2, []uint64{fd, 0x6000, 2}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x6000, Len: 2, Data: []byte("hi")})
+			case closePipeA:
+				s.call(101, "close", 0, []uint64{4})
+			case closePipeB:
+				s.call(102, "close", 0, []uint64{6})
+			}
+		}
+		s.call(100, "exit_group", 0, []uint64{0})
+		s.evs = append(s.evs, &format.Exit{Head: s.head(100), Process: true})
+		return s.normalize(nil)
+	}
+	inOrder := []int{write, rename, stdout, stderr, closePipeA, closePipeB}
+	for _, tc := range []struct {
+		name        string
+		want, order []int
+		same        bool
+	}{
+		{"the same", inOrder, inOrder, true},
+		{"pipes closed in another order", inOrder, []int{write, rename, stdout, stderr, closePipeB, closePipeA}, true},
+		{"pipes closed before the rename", inOrder, []int{closePipeA, closePipeB, write, rename, stdout, stderr}, true},
+		{"rename before the write", inOrder, []int{rename, write, stdout, stderr, closePipeA, closePipeB}, false},
+		{"unlink before the write", []int{write, unlink}, []int{unlink, write}, false},
+		{"stderr before stdout", inOrder, []int{write, rename, stderr, stdout, closePipeA, closePipeB}, false},
+	} {
+		want, got := build(tc.want...), build(tc.order...)
+		if res := analysis.CompareNormalized(want, got, nil); res.Same != tc.same {
+			var rep bytes.Buffer
+			res.Report(&rep, nil)
+			t.Errorf("%s: same %v, want %v:\n%s\n%s", tc.name, res.Same, tc.same, strings.Join(sections(got), "\n"), rep.String())
+		}
+	}
 }

@@ -138,12 +138,14 @@ type NormalizeOptions struct {
 //     decide them.
 //   - Temporary paths (TempPaths) in the whole value of paths, strings,
 //     data buffers, iovec buffers, argv (each string alone) and AF_UNIX
-//     socket addresses, before they are cut for display, and the numbers
+//     socket addresses (sendmsg's and recvmsg's msg_name too), before
+//     they are cut for display, and the numbers
 //     that count such a value: getcwd's, readlink's and read's results,
 //     readv's and recvmsg's results, the length argument of a buffer
 //     the program gives the kernel (write's count) and a result equal to
 //     it, an iovec's iov_len and writev's or sendmsg's result, a socket
-//     address length that counts the path. The directory's name is the
+//     address length that counts the path (an argument, *addrlen,
+//     msg_namelen). The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
 //

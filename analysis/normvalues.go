@@ -20,7 +20,9 @@ import (
 //     length argument that sizes an In buffer (write's count), a result
 //     equal to it (write's result), the result that counts an Out
 //     buffer's bytes (read, getcwd, readlink), an iovec's iov_len and
-//     writev's result.
+//     writev's result, an AF_UNIX address's length when it counts the
+//     path (bind's addrlen, getsockname's *addrlen, sendmsg's and
+//     recvmsg's msg_namelen), not when it is sizeof(struct sockaddr_un).
 //   - Pids, fds, addresses and CPU times inside structures, through the
 //     printer's hooks (syscalls.PrintOptions Pid, Fd, Addr, Clock): the
 //     same placeholders as the arguments get.
@@ -205,6 +207,20 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 				continue
 			}
 		case syscalls.KindIovec, syscalls.KindMsghdr:
+			if g.Kind == syscalls.KindMsghdr && r.Field == format.MsgNameField {
+				// sendmsg's and recvmsg's socket address.
+				if m, d, exact, ok := nz.unixPath(r); ok {
+					if !copied {
+						mem = append([]format.Region(nil), mem...)
+						copied = true
+					}
+					mem[k] = m
+					if exact && d != 0 {
+						msgNamelen(sc, mem, int(r.Arg), uint32(len(r.Data)), d)
+					}
+				}
+				continue
+			}
 			if r.Field == 0 || r.Field > 1024 {
 				continue // the array, the msghdr and its parts
 			}
@@ -279,33 +295,11 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 // argument changes with it when it counted the path exactly (up to its
 // NUL, or without one), not when it is sizeof(struct sockaddr_un).
 func (nz *normalizer) unixSockaddr(r *format.Region, g *syscalls.Arg, args [6]uint64) (format.Region, [6]uint64, bool) {
-	const afUnix = 1
-	if len(r.Data) < 3 || binary.LittleEndian.Uint16(r.Data) != afUnix || r.Data[2] == 0 {
+	m, d, exact, ok := nz.unixPath(r)
+	if !ok {
 		return *r, args, false
 	}
-	path := r.Data[2:]
-	end := bytes.IndexByte(path, 0)
-	if end < 0 {
-		end = len(path)
-	}
-	np, changed := nz.normBytes(path[:end])
-	if !changed {
-		return *r, args, false
-	}
-	data := make([]byte, 0, 2+len(np)+len(path)-end)
-	data = append(append(append(data, r.Data[:2]...), np...), path[end:]...)
-	d := int64(len(data)) - int64(len(r.Data))
-	exact := end >= len(path)-1 // the length counts the path (and its NUL)
-	m := *r
-	m.Data = data
-	m.Len = uint64(int64(m.Len) + d)
 	if !exact {
-		// The length is the structure's: keep it (and the region's).
-		m.Data = data[:min(len(data), len(r.Data))]
-		if len(data) < len(r.Data) {
-			m.Data = append(data, make([]byte, len(r.Data)-len(data))...)
-		}
-		m.Len = r.Len
 		return m, args, true
 	}
 	switch {
@@ -320,6 +314,68 @@ func (nz *normalizer) unixSockaddr(r *format.Region, g *syscalls.Arg, args [6]ui
 		return *r, args, false
 	}
 	return m, args, true
+}
+
+// unixPath normalizes the path of the AF_UNIX socket address in r. It
+// returns the new region, by how much its length changed, and whether
+// the address's length counts the path exactly (up to its NUL, or
+// without one): if not, the length is the structure's
+// (sizeof(struct sockaddr_un)) and is kept, the region with it.
+func (nz *normalizer) unixPath(r *format.Region) (m format.Region, d int64, exact, ok bool) {
+	const afUnix = 1
+	if len(r.Data) < 3 || binary.LittleEndian.Uint16(r.Data) != afUnix || r.Data[2] == 0 {
+		return *r, 0, false, false
+	}
+	path := r.Data[2:]
+	end := bytes.IndexByte(path, 0)
+	if end < 0 {
+		end = len(path)
+	}
+	np, changed := nz.normBytes(path[:end])
+	if !changed {
+		return *r, 0, false, false
+	}
+	data := make([]byte, 0, 2+len(np)+len(path)-end)
+	data = append(append(append(data, r.Data[:2]...), np...), path[end:]...)
+	d = int64(len(data)) - int64(len(r.Data))
+	exact = end >= len(path)-1 // the length counts the path (and its NUL)
+	m = *r
+	m.Data = data
+	m.Len = uint64(int64(m.Len) + d)
+	if !exact {
+		// The length is the structure's: keep it (and the region's).
+		m.Data = data[:min(len(data), len(r.Data))]
+		if len(data) < len(r.Data) {
+			m.Data = append(data, make([]byte, len(r.Data)-len(data))...)
+		}
+		m.Len = r.Len
+		return m, 0, false, true
+	}
+	return m, d, true, true
+}
+
+// msgNamelen adds d to the msg_namelen (old, the socket address's length
+// before it was normalized) of the struct msghdr of argument arg, in mem,
+// a call's own copy of its regions: the msghdr at entry (sendmsg's,
+// recvmsg's buffer size) and after the call (recvmsg's, Field
+// MsgHeadField).
+func msgNamelen(sc *format.Syscall, mem []format.Region, arg int, old uint32, d int64) {
+	w := 8
+	if !sc.Arch.Is64Bit() {
+		w = 4
+	}
+	for k := range mem {
+		r := &mem[k]
+		if int(r.Arg) != arg || r.Field != 0 && r.Field != format.MsgHeadField || r.Addr != sc.Args[arg] || len(r.Data) < w+4 {
+			continue
+		}
+		if binary.LittleEndian.Uint32(r.Data[w:]) != old {
+			continue
+		}
+		data := append([]byte(nil), r.Data...)
+		binary.LittleEndian.PutUint32(data[w:], uint32(int64(old)+d))
+		r.Data = data
+	}
 }
 
 // valueResultLen adds d to the int the kernel wrote at addr (a

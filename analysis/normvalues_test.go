@@ -56,6 +56,8 @@ func TestNormalizeValues(t *testing.T) {
 		{"bind", `bind\(<fd\d+>, \{sa_family=AF_UNIX, sun_path="<tmp>/sock"\}, 13\) = 0`},
 		{"connect", `connect\(<fd\d+>, \{sa_family=AF_UNIX, sun_path="<tmp>/sock"\}, 110\) = 0`},
 		{"sendmsg", `sendmsg\(<fd\d+>, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="<tmp>", iov_len=5\}\], msg_iovlen=1, msg_controllen=0, msg_flags=0\}, 0\) = 5`},
+		{"sendmsg's msg_name", `sendmsg\(<fd\d+>, \{msg_name=\{sa_family=AF_UNIX, sun_path="<tmp>/dgram-b"\}, msg_namelen=16, msg_iov=\[\{iov_base="hi", iov_len=2\}\], .*\}, 0\) = 2`},
+		{"recvmsg's msg_name", `recvmsg\(<fd\d+>, \{msg_name=\{sa_family=AF_UNIX, sun_path="<tmp>/dgram-a"\}, msg_namelen=110 => 16, msg_iov=\[\{iov_base="hi", iov_len=8\}\], .*\}, 0\) = 2`},
 		{"readv", `readv\(<fd\d+>, \[\{iov_base="<tmp>", iov_len=4200\}\], 1\) = 5`},
 		{"getsockname", `getsockname\(<fd\d+>, \{sa_family=AF_UNIX, sun_path="<tmp>/sock"\}, \[110 => 13\]\) = 0`},
 		// Pids in structures; pidfds are fds.

@@ -4,7 +4,9 @@
  * "out" (write and writev: the length of the data is that of the path)
  * and a line naming its /proc/PID/status past the 32 bytes shown; binds
  * and connects to a Unix socket in the directory (getsockname); sends the path over a
- * socket pair (sendmsg) and reads it back (readv). Then, with child
+ * socket pair (sendmsg) and reads it back (readv); sends a datagram
+ * between two sockets bound in the directory (sendmsg's and recvmsg's
+ * msg_name). Then, with child
  * processes: waits for one by pid (waitid's si_pid) after reading the
  * owner of a lock it holds (F_GETLK's l_pid), for one by a pidfd
  * (pidfd_open, waitid P_PIDFD) and for one made with a pidfd (clone
@@ -123,6 +125,31 @@ int main(int argc, char **argv)
 		return 26;
 	close(dp[0]);
 	close(dp[1]);
+
+	/* Datagrams between two sockets in the directory: sendmsg's
+	 * msg_name with the exact length of its path, recvmsg's the
+	 * sender's (msg_namelen sizeof => the path's). */
+	struct sockaddr_un da = {.sun_family = AF_UNIX}, db = {.sun_family = AF_UNIX}, from;
+	snprintf(da.sun_path, sizeof da.sun_path, "%s/dgram-a", cwd);
+	snprintf(db.sun_path, sizeof db.sun_path, "%s/dgram-b", cwd);
+	socklen_t dalen = offsetof(struct sockaddr_un, sun_path) + strlen(da.sun_path) + 1;
+	socklen_t dblen = offsetof(struct sockaddr_un, sun_path) + strlen(db.sun_path) + 1;
+	int dsa = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), dsb = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (dsa < 0 || dsb < 0 || bind(dsa, (struct sockaddr *)&da, dalen) < 0 || bind(dsb, (struct sockaddr *)&db, dblen) < 0)
+		return 60;
+	struct iovec hiov = {"hi", 2};
+	struct msghdr hm = {.msg_name = &db, .msg_namelen = dblen, .msg_iov = &hiov, .msg_iovlen = 1};
+	if (sendmsg(dsa, &hm, 0) != 2)
+		return 61;
+	char hbuf[8];
+	struct iovec fiov = {hbuf, sizeof hbuf};
+	struct msghdr fm = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &fiov, .msg_iovlen = 1};
+	if (recvmsg(dsb, &fm, 0) != 2)
+		return 62;
+	close(dsa);
+	close(dsb);
+	unlink(da.sun_path);
+	unlink(db.sun_path);
 
 	/* A child: its lock's owner, waited for by pid. */
 	int done;

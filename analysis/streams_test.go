@@ -560,3 +560,41 @@ func TestStreamsOrderAcrossResources(t *testing.T) {
 		}
 	}
 }
+
+// TestSigactionI386: an i386 process's rt_sigaction struct has 4-byte
+// words (handler, flags, restorer, then the mask): SIG_IGN with
+// SA_RESTORER is not a handler (read as 8 bytes it would be), so the
+// process's waits are kept; a handler makes them go.
+func TestSigactionI386(t *testing.T) {
+	nr32 := func(name string) int32 {
+		f, err := syscalls.ParseFilter(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int32(f.Numbers(syscalls.I386)[0])
+	}
+	build := func(handler uint32) *analysis.Normalized {
+		s := &synth{t: t}
+		s.evs = append(s.evs, &format.Exec{Head: s.head(100), FormerTid: 100, Path: "/bin/sh32", Argv: []string{"sh32"}, Arch: syscalls.I386})
+		act := binary.LittleEndian.AppendUint32(nil, handler)
+		act = binary.LittleEndian.AppendUint32(act, 0x04000000) // SA_RESTORER
+		act = binary.LittleEndian.AppendUint32(act, 0x8048000)
+		act = binary.LittleEndian.AppendUint64(act, 0)
+		c := &format.Syscall{Head: s.head(100), Arch: syscalls.I386, Nr: nr32("rt_sigaction"), Args: [6]uint64{17, 0x1800, 0, 8},
+			Mem: []format.Region{{Arg: 1, Dir: syscalls.In, Addr: 0x1800, Len: 20, Data: act}}}
+		c.Exit = c.Time + 10
+		w := &format.Syscall{Head: s.head(100), Arch: syscalls.I386, Nr: nr32("wait4"), Args: [6]uint64{0xffffffff, 0, 1, 0}, Ret: -10}
+		w.Exit = w.Time + 10
+		s.evs = append(s.evs, c, w)
+		return s.normalize(nil)
+	}
+	waits := func(n *analysis.Normalized) bool {
+		return slices.ContainsFunc(n.Thread("p1.t1").Lines, func(l string) bool { return strings.HasPrefix(l, "wait4(") })
+	}
+	if n := build(1); !waits(n) {
+		t.Errorf("SIG_IGN: the wait4 was dropped:\n%s", strings.Join(sections(n), "\n"))
+	}
+	if n := build(0x8049000); waits(n) {
+		t.Errorf("a handler: the wait4 was kept:\n%s", strings.Join(sections(n), "\n"))
+	}
+}

@@ -36,9 +36,9 @@
 // reader that does not know them skips them). Exec events carry the 16
 // AT_RANDOM bytes of the new image (appended field; nil from older
 // writers) and, since 1.2, the language runtime it runs (Runtime:
-// "go1.26.8" for a Go program; "" from older writers). Insn events (kind 9) are trapped CPU instructions - rdtsc,
-// rdtscp, cpuid - with cpuid's leaf and subleaf and the four output
-// registers. File events (kind 10) identify the files the program mapped
+// "go1.26.8" for a Go program; "" from older writers). Insn events (kind
+// 9) are trapped CPU instructions - rdtsc, rdtscp, cpuid - with cpuid's
+// leaf and subleaf and the four output registers. File events (kind 10) identify the files the program mapped
 // and carry the content of data files' mappings, content-addressed
 // (SHA-256) and stored once per trace, in pieces of at most MaxFilePiece;
 // Mapping events (kind 11) are the mappings, each naming its File and its

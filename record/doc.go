@@ -8,25 +8,25 @@
 // detaches. An exec names the language runtime of the new image
 // (format.Exec.Runtime: the Go version of a Go program's build info, read
 // by the writer goroutine from the executable the tracer thread opened as
-// /proc/PID/exe at the exec). Arguments the call does not use given its flags (open's mode
-// without O_CREAT: syscalls.Spec.Uses) are not followed; lengths are taken
-// at the width of their C type (an int nfds with junk in its register's
-// upper half is small, as the kernel sees it); and the out arguments the
-// kernel writes also when a call is interrupted (nanosleep's remaining
-// time, select's timeout: syscalls.Arg.Intr) are kept for EINTR and
-// restart results too (and for a restart_syscall interrupted in its turn,
-// under the resumed call's argument numbers).
+// /proc/PID/exe at the exec). Arguments the call does not use given its
+// flags (open's mode without O_CREAT: syscalls.Spec.Uses) are not followed;
+// lengths are taken at the width of their C type (an int nfds with junk in
+// its register's upper half is small, as the kernel sees it); and the out
+// arguments the kernel writes also when a call is interrupted (nanosleep's
+// remaining time, select's timeout: syscalls.Arg.Intr) are kept for EINTR
+// and restart results too (and for a restart_syscall interrupted in its
+// turn, under the resumed call's argument numbers).
 //
 // It also records the program's hidden inputs that are no system calls
 // (world.go): the AT_RANDOM bytes of every exec (format.Exec.Random), the
-// CPU instructions the tracer traps (tracer.Options.TrapTSC, TrapCPUID:
-// one format.Insn each, with what the program got), and in the header
-// whether address-space randomization was off (Options.NoASLR, for a
-// program started with tracer.Cmd.NoASLR) and which instructions were
-// trapped (Extra["insns"]). With Options.SeededRandom (systr-record
-// --seed N) the program's random bytes - getrandom's, /dev/urandom's and
-// AT_RANDOM's - come from a deterministic generator instead (seeded.go),
-// for golden traces whose calls follow them. systr-record turns randomization off by
+// CPU instructions the tracer traps (tracer.Options.TrapTSC, TrapCPUID: one
+// format.Insn each, with what the program got), and in the header whether
+// address-space randomization was off (Options.NoASLR, for a program
+// started with tracer.Cmd.NoASLR) and which instructions were trapped
+// (Extra["insns"]). With Options.SeededRandom (systr-record --seed N) the
+// program's random bytes - getrandom's, /dev/urandom's and AT_RANDOM's -
+// come from a deterministic generator instead (seeded.go), for golden
+// traces whose calls follow them. systr-record turns randomization off by
 // default; it traps rdtsc and cpuid only with --tsc-trap and --cpuid-trap
 // (a trapped process makes every context switch dearer: on a VM a traced
 // call costs twice as much with rdtsc faulting, 4-7 times with cpuid's).
@@ -40,33 +40,32 @@
 //
 // At the exit of every successful mmap or mmap2 of an fd (not
 // MAP_ANONYMOUS) the recorder identifies the file, once per version of it
-// (fstat through /proc/TID/fd/N: device, inode, size, mtime, ctime are
-// the cache key): a format.File event with its path, size, mtime, mode.
-// An ELF file (a library, an executable: "\x7fELF") at a path gets an
-// identity only, with its GNU build-id, or the SHA-256 of its content
-// when it has none: replay maps it from the live system after checking it.
-// Any other regular file - a data file (git's index and packs, locale
-// files, ld.so.cache, sqlite databases), a memfd or a deleted file - gets
-// the mapped range of its content ([offset, offset+length) clipped to the
+// (fstat through /proc/TID/fd/N: device, inode, size, mtime, ctime are the
+// cache key): a format.File event with its path, size, mtime, mode. An ELF
+// file (a library, an executable: "\x7fELF") at a path gets an identity
+// only, with its GNU build-id, or the SHA-256 of its content when it has
+// none: replay maps it from the live system after checking it. Any other
+// regular file - a data file (git's index and packs, locale files,
+// ld.so.cache, sqlite databases), a memfd or a deleted file - gets the
+// mapped range of its content ([offset, offset+length) clipped to the
 // file's size) stored, read through /proc/TID/fd/N while the tracee is
-// stopped at the exit: content-addressed by its SHA-256, each blob once
-// per trace (pieces of format.MaxFilePiece), and a region already read
-// from the same file version is not read again. Every mapping is a
-// format.Mapping event right after the mmap's Syscall event. After each
-// exec, the files the kernel mapped for the new image (the executable and
-// its dynamic loader, from /proc/TID/maps) get an identity too (File
-// events without a Mapping). Device
-// mappings are identified only (replay makes them anonymous mappings of
-// the same sharing, not mappings of the live device). Options.MaxMapped bounds the content
-// stored per trace (default 64 MiB) and Options.MaxMappedFile per mapping
-// (16 MiB): beyond them a mapping has its file's identity and a Note
-// saying why its content is missing (replay then maps the live file and
-// says so). The tracer thread only stats and reads; hashing (content keys,
-// ELF files without build-id) and writing the File events is done by the
-// writer goroutine.
-// (A file on a FUSE filesystem whose server is one of the traced
-// processes cannot be read while that server is stopped: recording such a
-// server's own mappings of its files would hang.)
+// stopped at the exit: content-addressed by its SHA-256, each blob once per
+// trace (pieces of format.MaxFilePiece), and a region already read from the
+// same file version is not read again. Every mapping is a format.Mapping
+// event right after the mmap's Syscall event. After each exec, the files
+// the kernel mapped for the new image (the executable and its dynamic
+// loader, from /proc/TID/maps) get an identity too (File events without a
+// Mapping). Device mappings are identified only (replay makes them
+// anonymous mappings of the same sharing, not mappings of the live device).
+// Options.MaxMapped bounds the content stored per trace (default 64 MiB)
+// and Options.MaxMappedFile per mapping (16 MiB): beyond them a mapping has
+// its file's identity and a Note saying why its content is missing (replay
+// then maps the live file and says so). The tracer thread only stats and
+// reads; hashing (content keys, ELF files without build-id) and writing the
+// File events is done by the writer goroutine. (A file on a FUSE filesystem
+// whose server is one of the traced processes cannot be read while that
+// server is stopped: recording such a server's own mappings of its files
+// would hang.)
 //
 // # Copies inside the kernel
 //

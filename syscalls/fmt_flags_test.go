@@ -34,6 +34,7 @@ var flagCases = []struct {
 	{"access", 0x10, "0x10 /* ?_OK */"},
 	{"at", 0x100 | 0x1000 | 0x80000, "AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH|0x80000"},
 	{"at", 0, "0"},
+	{"faccessat", 0x200 | 0x100, "AT_SYMLINK_NOFOLLOW|AT_EACCESS"},
 	{"at", 0x80000, "0x80000 /* AT_??? */"},
 	{"statx_flags", 0, "AT_STATX_SYNC_AS_STAT"},
 	{"statx_flags", 0x4000 | 0x100, "AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW"},

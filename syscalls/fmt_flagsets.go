@@ -362,6 +362,11 @@ func commonFlagSets() []*FlagSet {
 		}, unknown: "AT_STATX_SYNC_???"}, &xlatBits{bits: []xlatEntry{
 			{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"},
 		}, unknown: "AT_???"}, false),
+		// faccessat2's flags: 0x200 is AT_EACCESS there (AT_REMOVEDIR
+		// elsewhere).
+		bitsSet("faccessat", &xlatBits{bits: []xlatEntry{
+			{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"}, {0x1000, "AT_EMPTY_PATH"},
+		}, unknown: "AT_???"}),
 		bitsSet("access", &xlatBits{zero: "F_OK", bits: []xlatEntry{
 			{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"},
 		}, unknown: "?_OK"}),

@@ -281,6 +281,13 @@ type Cmd struct {
 	// mmap and vDSO placement repeat from run to run as long as the
 	// program, its path string, argv and environment are the same.
 	NoASLR bool
+	// DefaultSignals starts the program with every signal's disposition
+	// the default and no signal blocked. Otherwise, as with os/exec and
+	// strace, it inherits the signals the caller's process ignores or
+	// blocks (execve keeps both: nohup's SIGHUP, whatever a CI runner or
+	// make ignored), which then show in what the program does (a
+	// rt_sigaction reading SIG_IGN) and may change its behaviour.
+	DefaultSignals bool
 	// Stdin, Stdout and Stderr, like os/exec: an *os.File is passed as is,
 	// other readers and writers through pipes; nil is the null device
 	// (os.DevNull), as in os/exec. To let the program use the caller's
@@ -358,7 +365,8 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds, NoASLR: c.NoASLR, TrapTSC: t.opts.TrapTSC}
+	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds, NoASLR: c.NoASLR, TrapTSC: t.opts.TrapTSC,
+		DefaultSignals: c.DefaultSignals}
 	var pid int
 	var startErr error
 	result := make(chan error, 1)

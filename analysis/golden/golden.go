@@ -66,8 +66,11 @@ func Updating() bool {
 // are "<tmp>" in the normalized trace (a fixture "gocli" run as "./gocli"
 // shows as "<tmp>/gocli" where the program resolves it), and so is the
 // working directory when Record.Dir puts it elsewhere ("<tmp2>" then,
-// unless it is "/"); Normalize.TempPaths come after these (as "<tmp2>" or
-// "<tmp3>" and on).
+// unless it is "/"), and the directory of a program named by an absolute
+// path under os.TempDir() (one a TestMain built with os.MkdirTemp);
+// Normalize.TempPaths come after these. The program's own path should
+// not change from run to run otherwise: give it as a fixture, or build
+// it into t.TempDir() or os.TempDir().
 type Options struct {
 	// Fixtures, when not nil, are copied into the program's working
 	// directory before it starts (os.CopyFS), each file modified at
@@ -119,9 +122,21 @@ func Path(name string) string { return filepath.Join("testdata", name+".golden")
 // `go test -artifacts`, otherwise a directory of os.TempDir left in
 // place, $TMPDIR/systr-golden/PACKAGE-HASH/TEST (the next failure of the
 // same test rewrites it). When updating (see Updating) it rewrites the
-// golden file instead. o may be nil; the temporary paths RunWith adds
-// are not added here.
+// golden file instead. o may be nil. As under RunWith, every directory
+// t.TempDir gives the test or its parent tests is a temporary path,
+// "<tmp>", before o.TempPaths (which then are "<tmp2>" and on).
 func Check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
+	t.Helper()
+	var norm analysis.NormalizeOptions
+	if o != nil {
+		norm = *o
+	}
+	norm.TempPaths = append([]string{testTempPattern(t, t.TempDir())}, norm.TempPaths...)
+	check(t, name, trace, &norm)
+}
+
+// check is Check with the normalization's options as they are.
+func check(t testing.TB, name, trace string, o *analysis.NormalizeOptions) {
 	t.Helper()
 	got, err := normalizeFile(trace, o)
 	if err != nil {
@@ -320,6 +335,14 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 			temps = append(temps, analysis.PathPattern(abs))
 		}
 	}
+	// A program built by the test outside t.TempDir (in TestMain, with
+	// os.MkdirTemp) is named by a path that changes from run to run.
+	if len(argv) > 0 && filepath.IsAbs(argv[0]) {
+		pdir := filepath.Dir(argv[0])
+		if tmp := os.TempDir(); strings.HasPrefix(pdir, tmp+"/") && !regexp.MustCompile("^(?:"+strings.Join(temps, "|")+")(?:/|$)").MatchString(pdir) {
+			temps = append(temps, analysis.PathPattern(pdir))
+		}
+	}
 	norm.TempPaths = append(temps, norm.TempPaths...)
 	if opts.Fixtures != nil {
 		if err := copyFixtures(dir, opts.Fixtures); err != nil {
@@ -328,7 +351,7 @@ func RunWith(t testing.TB, name string, o *Options, argv ...string) *Result {
 	}
 	opts.Record.Dir = dir
 	trace, st := Record(t, &opts.Record, argv...)
-	Check(t, name, trace, &norm)
+	check(t, name, trace, &norm)
 	return &Result{Trace: trace, Dir: dir, Status: st}
 }
 

@@ -21,6 +21,13 @@ import (
 // time: append to it freely.
 func DefaultEnv() []string { return []string{"PATH=/usr/bin:/bin", "LANG=C"} }
 
+// Limits are the capture limits of Record when RecordOptions.Record.Limits
+// is zero: 1 MiB of every buffer, what the program writes included (the
+// recorder's default keeps 4096 bytes of those), so that the digest a
+// normalized trace shows for a long written buffer (see
+// analysis.Normalized) covers all of it up to that size.
+var Limits = format.Limits{In: 1 << 20, Out: 1 << 20, Strings: 4096}
+
 // hasVar reports whether env sets the variable name.
 func hasVar(env []string, name string) bool {
 	for _, kv := range env {
@@ -35,7 +42,7 @@ func hasVar(env []string, name string) bool {
 // the same in both, with one exception said at Dir.
 type RecordOptions struct {
 	// Record are the recorder's options (the zero value records every
-	// call with the default limits). The vDSO trap and address-space
+	// call with the limits Limits). The vDSO trap and address-space
 	// randomization are set from the fields below, as systr-record sets
 	// them (record.Defaults); TrapTSC and TrapCPUID are taken as given.
 	Record record.Options
@@ -84,13 +91,19 @@ type RecordOptions struct {
 // skipped where ptrace is not permitted; it fails if the program cannot be
 // started or the trace cannot be written. A nil o is the zero
 // RecordOptions: the test's working directory, the environment
-// DefaultEnv(), the null device for stdin, stdout and stderr.
+// DefaultEnv(), the null device for stdin, stdout and stderr, seeded
+// random bytes, the capture limits Limits. The program starts with every
+// signal's disposition the default and none blocked
+// (tracer.Cmd.DefaultSignals), whatever the test binary inherited.
 func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.ExitStatus) {
 	t.Helper()
 	if o == nil {
 		o = &RecordOptions{}
 	}
 	ro := o.Record
+	if ro.Limits == (format.Limits{}) {
+		ro.Limits = Limits
+	}
 	ro.VDSOTrapped, ro.NoASLR = !o.NoVDSOTrap, !o.ASLR
 	ro.SeededRandom = ro.SeededRandom || !o.RealRandom
 	tr, err := tracer.New(ro.TracerOptions())
@@ -126,6 +139,7 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	defer cancel()
 	cmd := ro.Command(argv...)
 	cmd.Dir, cmd.Env = o.Dir, env
+	cmd.DefaultSignals = true // not what the test binary inherited
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	st, runErr := tr.RunCmd(ctx, cmd)
 	recErr := rec.Close()

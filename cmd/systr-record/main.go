@@ -301,7 +301,13 @@ func (c *config) record(stderr io.Writer) int {
 		}
 		out = fmt.Sprintf("%s-%d.sctr", name, os.Getpid())
 	}
-	cwd, _ := os.Getwd()
+	// The physical directory, what the program's getcwd says (os.Getwd
+	// may give $PWD, a path through a symbolic link), so that analysis
+	// knows it in the trace (<cwd>).
+	cwd, err := unix.Getwd()
+	if err != nil {
+		cwd, _ = os.Getwd()
+	}
 	var env []string
 	if !c.noEnv {
 		env = os.Environ()

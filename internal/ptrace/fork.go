@@ -45,6 +45,11 @@ type Exec struct {
 	// and rdtscp then raise SIGSEGV (kept across exec, inherited by
 	// children and threads).
 	TrapTSC bool
+	// DefaultSignals sets every signal's disposition to SIG_DFL and
+	// unblocks all signals before execve, instead of leaving what the
+	// caller's process inherited (ignored and blocked signals survive
+	// execve).
+	DefaultSignals bool
 }
 
 // addrNoRandomize is ADDR_NO_RANDOMIZE of <linux/personality.h>.
@@ -60,11 +65,12 @@ const (
 	stepExec
 	stepPersonality
 	stepTSC
+	stepSignals
 )
 
 var stepNames = [...]string{stepSync: "waiting for the tracer", stepDup: "setting up stdio", stepChdir: "chdir",
 	stepNoNewPrivs: "prctl(PR_SET_NO_NEW_PRIVS)", stepSeccomp: "installing the seccomp filter", stepExec: "execve",
-	stepPersonality: "personality(ADDR_NO_RANDOMIZE)", stepTSC: "prctl(PR_SET_TSC)"}
+	stepPersonality: "personality(ADDR_NO_RANDOMIZE)", stepTSC: "prctl(PR_SET_TSC)", stepSignals: "rt_sigprocmask"}
 
 type childSpec struct {
 	path    *byte
@@ -79,6 +85,8 @@ type childSpec struct {
 	nnp     bool
 	noASLR  bool
 	trapTSC bool
+	defSigs bool
+	zero    [4]uint64 // a struct sigaction of SIG_DFL, and an empty sigset_t
 	ppid    int
 	deathOK bool // set PR_SET_PDEATHSIG (sentinel)
 	onlyRd  bool // sentinel: block in read, then exit
@@ -125,7 +133,7 @@ func ForkExec(e *Exec) (*Child, error) {
 	}
 	spec := &childSpec{path: path, argv: argv, envv: envv, dir: dir, fds: e.Fds,
 		syncFd: syncP[0], closeFd: syncP[1], errFd: errP[1], prog: e.Prog, nnp: e.NoNewPrivs,
-		noASLR: e.NoASLR, trapTSC: e.TrapTSC}
+		noASLR: e.NoASLR, trapTSC: e.TrapTSC, defSigs: e.DefaultSignals}
 	pid, errno := fork(spec)
 	unix.Close(syncP[0])
 	unix.Close(errP[1])
@@ -349,6 +357,18 @@ func childMain(s *childSpec) {
 		cur, _, _ := syscall.RawSyscall(syscall.SYS_PERSONALITY, 0xffffffff, 0, 0)
 		if _, _, e := syscall.RawSyscall(syscall.SYS_PERSONALITY, (cur&0xffffffff)|addrNoRandomize, 0, 0); e != 0 {
 			step, e1 = stepPersonality, e
+			goto fail
+		}
+	}
+	if s.defSigs {
+		// SIGKILL and SIGSTOP cannot be changed (EINVAL): skipped.
+		for sig := uintptr(1); sig <= 64; sig++ {
+			if sig != uintptr(syscall.SIGKILL) && sig != uintptr(syscall.SIGSTOP) {
+				syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&s.zero[0])), 0, 8, 0, 0)
+			}
+		}
+		if _, _, e := syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&s.zero[0])), 0, 8, 0, 0); e != 0 {
+			step, e1 = stepSignals, e
 			goto fail
 		}
 	}

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"bytes"
-	"encoding/binary"
 	"strings"
 
 	"github.com/systr/systr/format"
@@ -197,17 +196,10 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 		return true
 	}
 	switch name {
-	case "clone":
-		if sc.Args[0]&cloneThreadFlag != 0 {
+	case "clone", "clone3":
+		// (clone3, cgo: pthread_create makes the Ms)
+		if newsThread(sc, name) {
 			return true
-		}
-	case "clone3":
-		// (cgo: pthread_create makes the Ms) the flags are the first
-		// field of struct clone_args.
-		for _, r := range sc.Mem {
-			if r.Arg == 0 && len(r.Data) >= 8 && binary.LittleEndian.Uint64(r.Data)&cloneThreadFlag != 0 {
-				return true
-			}
 		}
 	case "clock_gettime", "clock_gettime64":
 		if sc.Args[0] == clockMonotonic {

@@ -292,6 +292,12 @@ func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
 	if err != nil {
 		return nil, err
 	}
+	{
+		// (threads.go) which images run several threads.
+		if nz.threaded, err = threadedImages(r); err != nil {
+			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
+		}
+	}
 	for ev, err := range Events(r, nil) {
 		if err != nil {
 			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
@@ -322,10 +328,16 @@ type normalizer struct {
 	hasRuntime bool
 	// chldNoise: SIGCHLD deliveries are dropped (NoiseSignals).
 	chldNoise bool
+	// threaded are the images that run several threads (threads.go).
+	threaded map[imageKey]uint8
+	// freeKey marks the next line put as unordered in its process's own
+	// stream: its key, or "\x00" to order it by its text (threads.go).
+	freeKey string
 
 	// per call
 	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
 	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
+	fdPath             string   // that path, by resource (threads.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -341,6 +353,7 @@ type nproc struct {
 	pid   int32
 	index int
 	nthr  int
+	execs int // the execs it made: its image (threads.go)
 	fds   *fdNames
 	// runtime is the language runtime of its image (format.Exec.Runtime);
 	// byRes says it is compared by resource, streams are then its
@@ -379,6 +392,9 @@ type fdNames struct {
 	// (opened by path, or a dup of one): their lifetimes go to the
 	// process's own stream too (streams.go).
 	paths map[string]bool
+	// pathCount counts, by resource, the descriptors opened on each
+	// path, which names them (threads.go).
+	pathCount map[string]int
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -400,6 +416,12 @@ func (f *fdNames) clone() *fdNames {
 			c.paths = map[string]bool{}
 		}
 		c.paths[k] = v
+	}
+	for k, v := range f.pathCount {
+		if c.pathCount == nil {
+			c.pathCount = map[string]int{}
+		}
+		c.pathCount[k] = v
 	}
 	return c
 }
@@ -501,9 +523,12 @@ func (nz *normalizer) newThread(tid, pid int32) *nthread {
 	if !p.byRes {
 		nz.threadSection(t)
 	}
-	if tid == pid {
+	switch {
+	case tid == pid:
 		nz.names[tid] = "p" + strconv.Itoa(p.index)
-	} else {
+	case p.byRes:
+		nz.names[tid] = "p" + strconv.Itoa(p.index) + ".t" // (threads.go)
+	default:
 		nz.names[tid] = t.key
 	}
 	return t
@@ -586,6 +611,7 @@ func (nz *normalizer) add(ev format.Event) {
 			if nz.procs[v.Pid].gs != nil {
 				return // a Go runtime thread (GoRuntimeNoise)
 			}
+			nz.freeKey = "\x00" // (threads.go)
 		case v.How == 0:
 			how = "adopted"
 		}
@@ -597,6 +623,7 @@ func (nz *normalizer) add(ev format.Event) {
 			delete(nz.threads, v.FormerTid)
 		}
 		p := nz.process(h.Pid)
+		p.execs++
 		nz.setImage(p, nz.imageRuntime(v)) // (before the thread: its view)
 		p.disp().exec()
 		t := nz.thread(h)
@@ -671,6 +698,7 @@ func (nz *normalizer) add(ev format.Event) {
 			if p.gs != nil {
 				return // a Go runtime thread (GoRuntimeNoise)
 			}
+			nz.freeKey = "\x00" // (threads.go)
 			nz.put(t, p, h.Seq, "+++ thread exited +++")
 		case v.Signaled() != 0:
 			s := "+++ killed by " + syscalls.SignalName(v.Signaled())
@@ -770,15 +798,20 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 		nz.created = append(nz.created, nz.rtName)
 		return nz.sentinel(nz.rtName)
 	}
-	index := t.index
-	if p.byRes {
-		index = 1 // numbered per process
-	}
-	p.fds.count[index]++
-	n := strconv.Itoa(p.fds.count[index])
-	s := "<fd" + n + ">"
-	if index > 1 {
-		s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
+	var s string
+	if p.byRes && nz.pathFds {
+		s = nz.pathFdName(p, nz.fdPath) // named by its path (threads.go)
+	} else {
+		index := t.index
+		if p.byRes {
+			index = 1 // numbered per process
+		}
+		p.fds.count[index]++
+		n := strconv.Itoa(p.fds.count[index])
+		s = "<fd" + n + ">"
+		if index > 1 {
+			s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
+		}
 	}
 	p.fds.names[fd] = s
 	if nz.pathFds {
@@ -868,7 +901,14 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	var closed []int32
 	stream := "" // the last descriptor argument's (streams.go)
 	nz.pathFds = nz.namesPath(p, sc, spec)
-	lifetime := false // it ends or replaces a descriptor that names a path
+	if nz.pathFds {
+		nz.fdPath = nz.fdPathOf(p, sc, spec) // (threads.go)
+	}
+	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && (spec.Name == "clock_gettime" || spec.Name == "clock_gettime64") && monotonicClock(sc.Args[0]) {
+		noise = true // (threads.go)
+	}
+	lifetime := false  // it ends or replaces a descriptor that names a path
+	lifetimeName := "" // that descriptor's name
 	for i := range spec.Args {
 		if i >= len(args) {
 			break
@@ -880,7 +920,10 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			fd := int32(uint32(args[i]))
 			if fd >= 0 && p.byRes {
 				stream = nz.fdStream(p, fd)
-				lifetime = lifetime || fdLifetime(spec.Name) && nz.isPathFd(p, fd)
+				if fdLifetime(spec.Name) && nz.isPathFd(p, fd) && !lifetime {
+					lifetime = true
+					lifetimeName, _ = nz.fdName(p, fd)
+				}
 			}
 			args[i] = uint64(uint32(nz.fdValue(p, fd)))
 			if ok && i == 0 && (spec.Name == "close") {
@@ -916,6 +959,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
 	}
 	var streams []string // by resource: where the line goes (none: the process's own)
+	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
 	switch {
 	case !p.byRes:
 	case len(nz.created) > 0:
@@ -925,10 +969,18 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if nz.pathFds || isSpawn(spec.Name) {
 			streams = append(streams, "") // (streams.go)
 		}
+		if nz.pathFds {
+			free = nz.created[0]
+		}
 	case stream != "":
 		streams = []string{stream}
 		if lifetime {
 			streams = append(streams, "")
+			free = lifetimeName
+		}
+	default:
+		if resourceless(sc, spec) {
+			free = "\x00"
 		}
 	}
 	for _, fd := range closed {
@@ -983,6 +1035,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	}
 	// The event is this iteration's own: render it with the new values.
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
+	nz.freeKey = free
 	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
 	t.getpid = spec.Name == "getpid"
 	t.restart = exited && isRestart(sc.Ret)

@@ -113,15 +113,24 @@ type section struct {
 	proc  *nproc // (by resource) the process whose stream it is
 	lines []string
 	seqs  []uint64
+	// keys (by resource, the process's own stream; nil if none) mark
+	// unordered lines with the key they are ordered by (threads.go).
+	keys []string
 }
 
 // removed marks a line taken back after it was added (the getpid of a
 // preemption, known as such at the next call): result leaves it out.
 const removed = "\x00removed"
 
-func (s *section) add(seq uint64, line string) {
+func (s *section) add(seq uint64, line, key string) {
 	s.lines = append(s.lines, line)
 	s.seqs = append(s.seqs, seq)
+	if key != "" && s.keys == nil {
+		s.keys = make([]string, len(s.lines)-1, cap(s.lines))
+	}
+	if s.keys != nil {
+		s.keys = append(s.keys, key)
+	}
 }
 
 // byResource says whether process p's current image is grouped by
@@ -133,7 +142,13 @@ func (nz *normalizer) byResource(p *nproc) bool {
 	case ThreadsByResource:
 		return true
 	}
-	return threadAgnostic(p.runtime)
+	return threadAgnostic(p.runtime) || nz.threaded[imageKey{p.pid, p.execs}]&threadPool != 0
+}
+
+// severalThreads says whether process p's current image runs several
+// threads (threads.go).
+func (nz *normalizer) severalThreads(p *nproc) bool {
+	return p.gs != nil || nz.threaded[imageKey{p.pid, p.execs}]&severalThreads != 0
 }
 
 // threadAgnostic says whether the threads of a runtime's processes have
@@ -172,11 +187,13 @@ func (nz *normalizer) stream(p *nproc, res string) *section {
 // put adds a line of thread t (of process p): to the thread's section, or
 // by resource to the streams res names (the process's own if none).
 func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...string) {
+	key := nz.freeKey
+	nz.freeKey = ""
 	t.lastSec, t.lastIdx = nil, 0
 	t.getpid, t.restart = false, false
 	if !p.byRes {
 		s := nz.threadSection(t)
-		s.add(seq, line)
+		s.add(seq, line, "")
 		t.lastSec, t.lastIdx = s, len(s.lines)-1
 		return
 	}
@@ -185,7 +202,14 @@ func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...
 	}
 	for _, r := range res {
 		s := nz.stream(p, r)
-		s.add(seq, line)
+		k := ""
+		if r == "" {
+			k = key
+			if k == "\x00" {
+				k = line // (unordered, ordered by its text)
+			}
+		}
+		s.add(seq, line, k)
 		t.lastSec, t.lastIdx = s, len(s.lines)-1
 	}
 }
@@ -380,18 +404,23 @@ func streamRes(s *section) string {
 	return res
 }
 
-// liveLines returns s's lines and seqs without the removed ones.
+// liveLines returns s's lines and seqs without the removed ones, its
+// unordered runs in their canonical order (threads.go).
 func (s *section) liveLines() ([]string, []uint64) {
 	if !slices.Contains(s.lines, removed) {
-		return s.lines, s.seqs
+		return s.ordered(s.lines, s.seqs, s.keys)
 	}
 	lines := make([]string, 0, len(s.lines))
 	seqs := make([]uint64, 0, len(s.seqs))
+	var keys []string
 	for i, l := range s.lines {
 		if l != removed {
 			lines = append(lines, l)
 			seqs = append(seqs, s.seqs[i])
+			if s.keys != nil {
+				keys = append(keys, s.keys[i])
+			}
 		}
 	}
-	return lines, seqs
+	return s.ordered(lines, seqs, keys)
 }

@@ -170,14 +170,17 @@ func twoThreads(t *testing.T, runtime string) *synth {
 // same trace is per thread.
 func TestStreamAssignment(t *testing.T) {
 	s := twoThreads(t, "")
+	// (threads.go: a file is named by its path; the process's stream
+	// keeps its ordered lines, the run of unordered ones between two is
+	// in a canonical order)
 	checkSections(t, s.normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | +++ created by <p1> (thread) +++ | ` +
-			`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | close(<fd1>) = 0 | getpid() = <p1> | +++ thread exited +++ | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | ` +
+			`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | +++ thread exited +++ | close(<fd:data.txt>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
 		`p1/stdio: write(1, "hi", 2) = 2`,
-		`p1/fd1: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | read(<fd1>, "", 16) = 0 | close(<fd1>) = 0`,
-		`p1/fd2: pipe2([<fd2>, <fd3>], 0) = 0 | epoll_ctl(<fd4>, EPOLL_CTL_ADD, <fd2>, NULL) = 0`,
-		`p1/fd3: pipe2([<fd2>, <fd3>], 0) = 0`,
-		`p1/fd4: epoll_create1(EPOLL_CLOEXEC) = <fd4>`,
+		`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<fd3>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
+		`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
+		`p1/fd3: epoll_create1(EPOLL_CLOEXEC) = <fd3>`,
+		`p1/fd:data.txt: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | read(<fd:data.txt>, "", 16) = 0 | close(<fd:data.txt>) = 0`,
 	})
 	for _, o := range []*analysis.NormalizeOptions{nil, {Threads: analysis.ThreadsByThread}} {
 		checkSections(t, twoThreads(t, "").normalize(o), []string{
@@ -191,12 +194,12 @@ func TestStreamAssignment(t *testing.T) {
 	// A Go program: by resource without asking; its runtime's thread
 	// comes and goes unseen, its first epoll instance is the poller.
 	checkSections(t, twoThreads(t, "go1.26.8").normalize(nil), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
-			`close(<fd1>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
+			`close(<fd:data.txt>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
 		`p1/stdio: write(1, "hi", 2) = 2`,
-		`p1/fd1: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | read(<fd1>, "", 16) = 0 | close(<fd1>) = 0`,
-		`p1/fd2: pipe2([<fd2>, <fd3>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = 0`,
-		`p1/fd3: pipe2([<fd2>, <fd3>], 0) = 0`,
+		`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
+		`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
+		`p1/fd:data.txt: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | read(<fd:data.txt>, "", 16) = 0 | close(<fd:data.txt>) = 0`,
 	})
 }
 
@@ -250,11 +253,13 @@ func TestFdReuseRace(t *testing.T) {
 		`p1.t2: +++ created by <p1> (thread) +++ | close(<fd1>) = 0`,
 		`p1.t3: +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <t3.fd1> | read(<t3.fd1>, "", 16) = 0 | close(<t3.fd1>) = 0`,
 	})
+	// By resource the files are named by path: which thread closed
+	// which shows as well.
 	checkSections(t, build().normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "a", O_RDONLY) = <fd1> | +++ created by <p1> (thread) +++ | ` +
-			`+++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <fd2> | close(<fd1>) = 0 | close(<fd2>) = 0`,
-		`p1/fd1: openat(AT_FDCWD, "a", O_RDONLY) = <fd1> | close(<fd1>) = 0`,
-		`p1/fd2: openat(AT_FDCWD, "b", O_RDONLY) = <fd2> | read(<fd2>, "", 16) = 0 | close(<fd2>) = 0`,
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ [x2] | ` +
+			`openat(AT_FDCWD, "a", O_RDONLY) = <fd:a> | close(<fd:a>) = 0 | openat(AT_FDCWD, "b", O_RDONLY) = <fd:b> | close(<fd:b>) = 0`,
+		`p1/fd:a: openat(AT_FDCWD, "a", O_RDONLY) = <fd:a> | close(<fd:a>) = 0`,
+		`p1/fd:b: openat(AT_FDCWD, "b", O_RDONLY) = <fd:b> | read(<fd:b>, "", 16) = 0 | close(<fd:b>) = 0`,
 	})
 }
 
@@ -318,20 +323,25 @@ func TestGoRuntimePreset(t *testing.T) {
 		s.evs = append(s.evs, &format.Exit{Head: s.head(100), Process: true})
 		return s
 	}
+	// (by resource, threads.go: files are named by path; in the
+	// process's stream, opens, closes and calls on no resource between
+	// two ordered lines are in a canonical order)
 	checkSections(t, build().normalize(nil), []string{
 		`p1: +++ exec "/nonexistent/gop" ["gop"] +++ | ` +
+			`openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd:/sys/fs/cgroup/cpu.max> | ` +
+			`openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd:/sys/fs/cgroup/memory.max> | ` +
+			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd:in.txt> | close(<fd:in.txt>) = 0 | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | ` +
+			`getpid() = <p1> | ` +
 			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0 | ` +
-			`openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd1> | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | ` +
-			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd2> | openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd5> | ` +
-			`getpid() = <p1> | close(<fd2>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/fd1: openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd1>`,
-		`p1/fd2: openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd2> | ` +
-			`epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd2>, NULL) = -1 EPERM (Operation not permitted) | ` +
-			`flock(<fd2>, LOCK_EX|LOCK_NB) = -1 EAGAIN (Resource temporarily unavailable) | read(<fd2>, "ok", 16) = 2 | close(<fd2>) = 0`,
-		`p1/fd3: pipe2([<fd3>, <fd4>], O_NONBLOCK) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd3>, NULL) = 0 | read(<fd3>, "ok", 16) = 2 | ` +
-			`epoll_ctl(<netpoll>, EPOLL_CTL_DEL, <fd3>, NULL) = 0 | read(<fd3>, 0x4000, 16) = -1 EAGAIN (Resource temporarily unavailable)`,
-		`p1/fd4: pipe2([<fd3>, <fd4>], O_NONBLOCK) = 0`,
-		`p1/fd5: openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd5> | read(<fd5>, "max\n", 16) = 4`,
+			`exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1/fd1: pipe2([<fd1>, <fd2>], O_NONBLOCK) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0 | read(<fd1>, "ok", 16) = 2 | ` +
+			`epoll_ctl(<netpoll>, EPOLL_CTL_DEL, <fd1>, NULL) = 0 | read(<fd1>, 0x4000, 16) = -1 EAGAIN (Resource temporarily unavailable)`,
+		`p1/fd2: pipe2([<fd1>, <fd2>], O_NONBLOCK) = 0`,
+		`p1/fd:/sys/fs/cgroup/cpu.max: openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd:/sys/fs/cgroup/cpu.max>`,
+		`p1/fd:/sys/fs/cgroup/memory.max: openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd:/sys/fs/cgroup/memory.max> | read(<fd:/sys/fs/cgroup/memory.max>, "max\n", 16) = 4`,
+		`p1/fd:in.txt: openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd:in.txt> | ` +
+			`epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd:in.txt>, NULL) = -1 EPERM (Operation not permitted) | ` +
+			`flock(<fd:in.txt>, LOCK_EX|LOCK_NB) = -1 EAGAIN (Resource temporarily unavailable) | read(<fd:in.txt>, "ok", 16) = 2 | close(<fd:in.txt>) = 0`,
 	})
 	all := build().normalize(&analysis.NormalizeOptions{KeepRuntime: true})
 	lines := 0
@@ -399,7 +409,7 @@ func TestNormalizeGoTwice(t *testing.T) {
 				t.Errorf("runtime noise %q left in:\n%s", noise, text)
 			}
 		}
-		if !strings.Contains(text, `read(<fd6>, "hello world\n", 512) = 12`) || !strings.Contains(text, `write(<fd7>, "HELLO WORLD\n", 12) = 12`) {
+		if !strings.Contains(text, `read(<fd:config.txt>, "hello world\n", 512) = 12`) || !strings.Contains(text, `write(<fd:out.txt>, "HELLO WORLD\n", 12) = 12`) {
 			t.Errorf("the program's file calls are not as expected:\n%s", text)
 		}
 	}

@@ -183,7 +183,7 @@ func TestGoCLIChanges(t *testing.T) {
 		{"reads-other-file", "-config=other.txt",
 			`^openat\(AT_FDCWD, "config\.txt", `, `^openat\(AT_FDCWD, "other\.txt", `},
 		{"writes-other-bytes", "-lower",
-			`^write\(<fd\d+>, "HELLO CONFIG\\n", 13\) = 13$`, `^write\(<fd\d+>, "hello config\\n", 13\) = 13$`},
+			`^write\(<fd:out\.txt>, "HELLO CONFIG\\n", 13\) = 13$`, `^write\(<fd:out\.txt>, "hello config\\n", 13\) = 13$`},
 		// The spawn's first call is os/exec's look-up of sh in PATH.
 		{"drops-spawn", "-no-spawn",
 			`^newfstatat\(AT_FDCWD, "/usr/bin/sh", `, `^exit_group\(0\) = \?$`},

@@ -1,0 +1,266 @@
+package analysis
+
+import (
+	"encoding/binary"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// Multi-threaded processes (issue 16).
+//
+// A process image that runs more than one thread at some point (a Go
+// program, Python's threading, node's thread pool, a C program's
+// pthreads) is compared by resource by default (ThreadsAuto), like a Go
+// program: which thread made a call is not something two runs agree on
+// (a pthread's key p1.t3 is the third thread to appear, and threads that
+// other threads create, or that a pool hands work to, appear in any
+// order), while each resource's calls are in the program's order. A
+// process that never has a second thread is compared thread by thread,
+// in full order. Which images are multi-threaded is read from the whole
+// trace before normalizing (threadedImages), so the view of an image
+// does not change halfway.
+//
+// In such a process:
+//
+//   - A descriptor that names a file by path is named by that path:
+//     "<fd:config.txt>", the path as the program gave it (normalized:
+//     "<fd:<tmp>/out.txt>"; spaces and control bytes as %XX), and
+//     "<fd:config.txt#2>" for the second descriptor opened on the same
+//     path (a dup of one counts as opened on its path), in order. Its
+//     stream is "pP/fd:config.txt". Threads racing to open different
+//     files then give every file the same name in every run, where
+//     "<fdN>" numbered them in the order the race went. Other
+//     descriptors (pipes, sockets, eventfds) keep "<fdN>", counted
+//     without the path descriptors.
+//   - In the process's own stream, some lines are unordered: the
+//     lifetime lines of path descriptors (open, close, dup), calls on no
+//     resource (getpid, uname, clock reads: no descriptor, path or other
+//     task's id), and the creation and exit of threads. A run of them
+//     between two ordered lines (calls on paths, exec, spawns of
+//     children, waits, signals, exit) is put in a canonical order: by
+//     the descriptor each is about (a descriptor's open before its
+//     close), else by text; equal lines of a run are shown once with
+//     their count, "getpid() = <p1> [x800]". What a thread does on no
+//     resource, and the files threads open and close at once, have no
+//     order across threads; what each call is, and how many times it is
+//     made, is still compared, and so is the order of a file's lifetime
+//     against the calls on paths (a rename or unlink before the close
+//     of the file written differs).
+//   - Reads of the monotonic clocks (CLOCK_MONOTONIC, _RAW, _COARSE,
+//     CLOCK_BOOTTIME) are dropped: their values are masked, and their
+//     number follows lock contention (a timed wait, Python's GIL, reads
+//     the clock before and after).
+//   - Threads other than the leader are all "<pP.t>": their ids are
+//     not matched to a thread of the other run.
+//
+// What is still compared in order: each descriptor's calls (a file's
+// reads and writes, a socket's messages), stdio (0, 1 and 2 together:
+// two threads writing stdout in an order that races differ, as their
+// output does), the ordered lines of the process's own stream.
+
+// imageKey names a process image: its pid and how many execs it made.
+type imageKey struct {
+	pid   int32
+	execs int
+}
+
+// Images' threads, as threadedImages finds them.
+const (
+	severalThreads = 1 << iota // more than one thread
+	threadPool                 // a thread created by a thread other than the leader
+)
+
+// threadedImages reads the trace r and returns the images that run more
+// than one thread (a thread's creation, or events of two threads), and
+// those where a thread other than the leader created one.
+func threadedImages(r *format.Reader) (map[imageKey]uint8, error) {
+	execs := map[int32]int{}
+	first := map[imageKey]int32{}
+	multi := map[imageKey]uint8{}
+	for ev, err := range Events(r, nil) {
+		if err != nil {
+			return multi, err
+		}
+		h := ev.Base()
+		if _, ok := ev.(*format.Exec); ok {
+			execs[h.Pid]++
+		}
+		k := imageKey{h.Pid, execs[h.Pid]}
+		if nt, ok := ev.(*format.NewTask); ok && nt.Thread {
+			multi[k] |= severalThreads
+			if nt.ParentTid != nt.Pid {
+				multi[k] |= threadPool
+			}
+		}
+		if t, ok := first[k]; !ok {
+			first[k] = h.Tid
+		} else if t != h.Tid {
+			multi[k] |= severalThreads
+		}
+	}
+	return multi, nil
+}
+
+// pathFdName is the name of a new descriptor of process p opened on
+// path (normalized), and "#N" from its second.
+func (nz *normalizer) pathFdName(p *nproc, path string) string {
+	if p.fds.pathCount == nil {
+		p.fds.pathCount = map[string]int{}
+	}
+	p.fds.pathCount[path]++
+	s := "<fd:" + path
+	if n := p.fds.pathCount[path]; n > 1 {
+		s += "#" + strconv.Itoa(n)
+	}
+	return s + ">"
+}
+
+// fdPathOf returns the path a descriptor created by the current call
+// names, for pathFdName: the normalized path argument of an open, or the
+// path of the descriptor a dup copies.
+func (nz *normalizer) fdPathOf(p *nproc, sc *format.Syscall, spec *syscalls.Spec) string {
+	switch spec.Name {
+	case "dup", "dup2", "dup3", "fcntl", "fcntl64":
+		s, _ := nz.fdName(p, int32(uint32(sc.Args[0])))
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "<fd:"), ">")
+		if i := strings.LastIndexByte(s, '#'); i >= 0 {
+			if _, err := strconv.Atoi(s[i+1:]); err == nil {
+				s = s[:i]
+			}
+		}
+		return s
+	}
+	path := callPath(sc, spec)
+	if path == nil {
+		return "?"
+	}
+	s := nz.procPaths(nz.temp(nz.normString(string(path))))
+	return maskHex(escapeKey(s), 9)
+}
+
+// escapeKey writes the bytes a key cannot hold (spaces, control bytes,
+// '%', bytes from 0x7f) as %XX.
+func escapeKey(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == '%' || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == '%' || c >= 0x7f {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// monotonicClock says whether a clock id is one whose reads are dropped
+// in a multi-threaded process.
+func monotonicClock(id uint64) bool {
+	switch id {
+	case 1, 4, 6, 7: // CLOCK_MONOTONIC, _RAW, _COARSE, CLOCK_BOOTTIME
+		return true
+	}
+	return false
+}
+
+// resourceless says whether a call (of a multi-threaded process, going
+// to the process's own stream) is on no resource: no descriptor (the
+// caller checked), path or other task's id as an argument, and not an
+// exec, a spawn of a process or an exit.
+func resourceless(sc *format.Syscall, spec *syscalls.Spec) bool {
+	switch spec.Name {
+	case "exit_group", "execve", "execveat", "fork", "vfork",
+		// the process's state, which later calls depend on
+		"rt_sigaction", "sigaction", "signal", "umask", "setuid", "setgid", "setreuid", "setregid",
+		"setresuid", "setresgid", "setgroups", "unshare", "personality":
+		return false
+	case "clone", "clone3":
+		return newsThread(sc, spec.Name)
+	}
+	for i, a := range spec.Args {
+		if i >= len(sc.Args) {
+			break
+		}
+		switch spec.ArgFor(sc.Arch, i, sc.Args).Kind {
+		case syscalls.KindPath:
+			return false
+		case syscalls.KindPid:
+			if sc.Args[i] != 0 {
+				return false
+			}
+		}
+		_ = a
+	}
+	return true
+}
+
+// newsThread says whether a clone or clone3 call makes a thread
+// (CLONE_THREAD: in clone3's struct clone_args, its first field).
+func newsThread(sc *format.Syscall, name string) bool {
+	if name == "clone" {
+		return sc.Args[0]&cloneThreadFlag != 0
+	}
+	for _, r := range sc.Mem {
+		if r.Arg == 0 && len(r.Data) >= 8 && binary.LittleEndian.Uint64(r.Data)&cloneThreadFlag != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ordered puts s's unordered runs (lines with a key) in their canonical
+// order and folds equal lines of a run; it returns the lines and seqs.
+func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]string, []uint64) {
+	if keys == nil {
+		return lines, seqs
+	}
+	outL := make([]string, 0, len(lines))
+	outS := make([]uint64, 0, len(seqs))
+	for i := 0; i < len(lines); {
+		if keys[i] == "" {
+			outL, outS = append(outL, lines[i]), append(outS, seqs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && keys[j] != "" {
+			j++
+		}
+		idx := make([]int, j-i)
+		for k := range idx {
+			idx[k] = i + k
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+		for k := 0; k < len(idx); {
+			m := k + 1
+			for m < len(idx) && lines[idx[m]] == lines[idx[k]] {
+				m++
+			}
+			l := lines[idx[k]]
+			if m-k > 1 {
+				l += " [x" + strconv.Itoa(m-k) + "]"
+			}
+			outL, outS = append(outL, l), append(outS, seqs[idx[k]])
+			k = m
+		}
+		i = j
+	}
+	return outL, outS
+}

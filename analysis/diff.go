@@ -123,18 +123,23 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 		}
 	}
 	res := &DiffResult{Same: true}
-	var firstKey [2]uint64 // (no seq, seq) ordering of the first divergence
+	var firstKey [3]uint64 // (unordered, seq, thread order) ordering of the first divergence
 	consider := func(d *Divergence, order int) {
-		// Earliest by A's sequence number, then B's, then thread order.
+		// Earliest by A's sequence number, then B's, then thread order;
+		// a sorted section (a process's calls on no resource, whose
+		// lines are not in the order they were made: threads.go) last.
 		seq := d.SeqA
 		if seq == 0 {
 			seq = d.SeqB
 		}
-		key := [2]uint64{seq, uint64(order)}
 		if seq == 0 {
-			key = [2]uint64{^uint64(0), uint64(order)}
+			seq = ^uint64(0)
 		}
-		if res.First == nil || key[0] < firstKey[0] || key[0] == firstKey[0] && key[1] < firstKey[1] {
+		key := [3]uint64{0, seq, uint64(order)}
+		if unorderedKey(d.Thread) {
+			key[0] = 1
+		}
+		if res.First == nil || key[0] < firstKey[0] || key[0] == firstKey[0] && (key[1] < firstKey[1] || key[1] == firstKey[1] && key[2] < firstKey[2]) {
 			res.First, firstKey = d, key
 		}
 	}

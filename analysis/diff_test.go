@@ -147,7 +147,8 @@ func TestDiffArgs(t *testing.T) {
 }
 
 // TestDiffGolden compares a sample with itself normalized two ways: with
-// SIGCHLD kept and without; the report is the golden file.
+// SIGCHLD kept and without; the report is the golden file. (Its first
+// process starts a thread: by resource, its signals are in p1.)
 func TestDiffGolden(t *testing.T) {
 	a := normalizeFile(t, sample("forks"), nil)
 	b := normalizeFile(t, sample("forks"), &analysis.NormalizeOptions{NoiseSignals: []int{}})
@@ -157,7 +158,7 @@ func TestDiffGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "forks.diff", out.Bytes())
-	if res.Same || res.First.Thread != "p1.t1" || res.First.HasA != true || !strings.HasPrefix(res.First.Actual, "--- SIGCHLD ") {
+	if res.Same || res.First.Thread != "p1" || res.First.HasA != true || !strings.HasPrefix(res.First.Actual, "--- SIGCHLD ") {
 		t.Errorf("first divergence %+v", res.First)
 	}
 	// Every hunk only adds SIGCHLD lines.

@@ -90,7 +90,9 @@ type RuntimePreset struct {
 //     exit_group): the call each runtime thread was in when another
 //     thread's exit_group killed it is a matter of timing (sysmon's
 //     getpid before a preemption that never came, an idle M's futex),
-//     and a call that never returned gave the program nothing.
+//     and a call that never returned gave the program nothing; and a
+//     getpid that was the last call of a thread other than the one
+//     that exits (sysmon's, finished, its tgkill cut by the exit).
 //
 // Independently of runtimes, for every process: an rt_sigreturn ending
 // the handler of a signal whose delivery was dropped as noise (SIGCHLD by
@@ -107,7 +109,7 @@ var GoRuntimeNoise = RuntimePreset{
 		"SIGURG deliveries, tgkill/tkill sending SIGURG and the getpid just before on that thread",
 		"the netpoller's epoll instance and wake-up eventfd (<netpoll>, <netpoll.wake>) and calls on the eventfd",
 		"calls on the cgroup CPU limit files the runtime keeps open (cpu.max, cpu.cfs_quota_us, cpu.cfs_period_us: GOMAXPROCS updates)",
-		"calls left unfinished when the process ended, other than its exit_group",
+		"calls left unfinished when the process ended, other than its exit_group, and a getpid that was a thread's last call",
 	},
 }
 
@@ -272,6 +274,18 @@ func (nz *normalizer) goDrop(t *nthread, gs *goState, sc *format.Syscall, spec *
 		return true // not ready: the goroutine parks and makes the call again
 	}
 	return false
+}
+
+// goExit takes back, as Go process p ends, the getpid each of its
+// threads made last: sysmon's getpid of a preemption (signalM) that the
+// exit_group came before (its tgkill never made).
+func (nz *normalizer) goExit(p *nproc) {
+	for _, t := range nz.threads {
+		if t.pid == p.pid && t.getpid {
+			t.unput()
+			t.getpid = false
+		}
+	}
 }
 
 // The cgroup files the runtime keeps open and re-reads to update

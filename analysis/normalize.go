@@ -338,6 +338,7 @@ type normalizer struct {
 	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
 	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
 	fdPath             string   // that path, by resource (threads.go)
+	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -395,6 +396,13 @@ type fdNames struct {
 	// pathCount counts, by resource, the descriptors opened on each
 	// path, which names them (threads.go).
 	pathCount map[string]int
+	// plain are the <fdN> names made by resource, in order; inherited
+	// those a child process got a copy of; shared says another process
+	// uses the table; eventfds are the eventfds' names (threads.go).
+	plain     []plainFd
+	inherited map[string]bool
+	shared    bool
+	eventfds  map[string]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -487,6 +495,7 @@ func PathPattern(p string) string {
 }
 
 func (nz *normalizer) result() *Normalized {
+	nz.renumber() // (threads.go)
 	secs := nz.sections()
 	n := &Normalized{Threads: make([]NormThread, 0, len(secs))}
 	for _, t := range secs {
@@ -596,7 +605,9 @@ func (nz *normalizer) add(ev format.Event) {
 		if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
 			if v.Flags&cloneFiles != 0 {
 				p.fds = pp.fds
+				pp.fds.shared = true // (threads.go)
 			} else {
+				pp.fds.inherit() // (threads.go)
 				p.fds = pp.fds.clone()
 			}
 			if pp.sig != nil {
@@ -611,9 +622,13 @@ func (nz *normalizer) add(ev format.Event) {
 			if nz.procs[v.Pid].gs != nil {
 				return // a Go runtime thread (GoRuntimeNoise)
 			}
-			nz.freeKey = "\x00" // (threads.go)
 		case v.How == 0:
 			how = "adopted"
+		}
+		if v.Thread {
+			nz.freeKey = "\x00" // (threads.go)
+			nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++", callsStream)
+			return
 		}
 		nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
 	case *format.Exec:
@@ -693,13 +708,16 @@ func (nz *normalizer) add(ev format.Event) {
 	case *format.Exit:
 		t := nz.thread(h)
 		p := nz.process(h.Pid)
+		if v.Process && p.gs != nil {
+			nz.goExit(p) // (goruntime.go)
+		}
 		switch {
 		case !v.Process:
 			if p.gs != nil {
 				return // a Go runtime thread (GoRuntimeNoise)
 			}
 			nz.freeKey = "\x00" // (threads.go)
-			nz.put(t, p, h.Seq, "+++ thread exited +++")
+			nz.put(t, p, h.Seq, "+++ thread exited +++", callsStream)
 		case v.Signaled() != 0:
 			s := "+++ killed by " + syscalls.SignalName(v.Signaled())
 			if v.Status&0x80 != 0 {
@@ -812,6 +830,15 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 		if index > 1 {
 			s = "<t" + strconv.Itoa(index) + ".fd" + n + ">"
 		}
+		if p.byRes {
+			p.fds.plain = append(p.fds.plain, plainFd{s, t.index})
+			if nz.eventfd {
+				if p.fds.eventfds == nil {
+					p.fds.eventfds = map[string]bool{}
+				}
+				p.fds.eventfds[s] = true
+			}
+		}
 	}
 	p.fds.names[fd] = s
 	if nz.pathFds {
@@ -904,7 +931,8 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	if nz.pathFds {
 		nz.fdPath = nz.fdPathOf(p, sc, spec) // (threads.go)
 	}
-	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && (spec.Name == "clock_gettime" || spec.Name == "clock_gettime64") && monotonicClock(sc.Args[0]) {
+	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
+	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && nz.threadNoise(p, sc, spec) {
 		noise = true // (threads.go)
 	}
 	lifetime := false  // it ends or replaces a descriptor that names a path
@@ -980,6 +1008,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 	default:
 		if resourceless(sc, spec) {
+			streams = []string{callsStream}
 			free = "\x00"
 		}
 	}

@@ -207,8 +207,8 @@ func TestNormalizeTwice(t *testing.T) {
 		threads int
 	}{
 		{"fd_io", func(dir string) []string { return []string{testprog.C(t, "fd_io"), dir} }, 1},
-		{"forks", func(string) []string { return []string{testprog.C(t, "forks")} }, 7},
-		{"threads", func(string) []string { return []string{testprog.C(t, "threads")} }, 9},
+		{"forks", func(string) []string { return []string{testprog.C(t, "forks")} }, 20},     // (its first process starts a thread: by resource)
+		{"threads", func(string) []string { return []string{testprog.C(t, "threads")} }, 21}, // (by resource: p1, calls, stdio, 16 pipe ends, 2 libraries)
 		{"diffme", func(string) []string { return []string{testprog.C(t, "diffme")} }, 2},
 	}
 	for _, p := range progs {
@@ -233,7 +233,10 @@ func TestNormalizeTwice(t *testing.T) {
 // threads makes its own pipe at the same time as the others, so the fd
 // numbers differ from run to run, but the names do not.
 func TestNormalizeThreads(t *testing.T) {
-	_, n := recordNorm(t, t.TempDir(), nil, testprog.C(t, "threads"))
+	dir := t.TempDir()
+	trace, _ := recordNorm(t, dir, nil, testprog.C(t, "threads"))
+	// (by default, by resource: TestNormalizeCByThread)
+	n := normalizeFile(t, trace, &analysis.NormalizeOptions{TempPaths: []string{regexp.QuoteMeta(dir)}, Threads: analysis.ThreadsByThread})
 	for i := 2; i <= 9; i++ {
 		key := "p1.t" + string(rune('0'+i))
 		th := n.Thread(key)

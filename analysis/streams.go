@@ -142,7 +142,7 @@ func (nz *normalizer) byResource(p *nproc) bool {
 	case ThreadsByResource:
 		return true
 	}
-	return threadAgnostic(p.runtime) || nz.threaded[imageKey{p.pid, p.execs}]&threadPool != 0
+	return threadAgnostic(p.runtime) || nz.threaded[imageKey{p.pid, p.execs}]&severalThreads != 0
 }
 
 // severalThreads says whether process p's current image runs several
@@ -203,7 +203,7 @@ func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...
 	for _, r := range res {
 		s := nz.stream(p, r)
 		k := ""
-		if r == "" {
+		if r == "" || r == callsStream {
 			k = key
 			if k == "\x00" {
 				k = line // (unordered, ordered by its text)
@@ -346,6 +346,9 @@ func (nz *normalizer) fdClosed(p *nproc, fd int32) {
 func streamKeyRank(res string) (int, int) {
 	if res == "" {
 		return 0, 0
+	}
+	if res == callsStream {
+		return 1, -2
 	}
 	if res == stdioStream {
 		return 1, -1

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,6 +112,17 @@ func (s *synth) normalize(o *analysis.NormalizeOptions) *analysis.Normalized {
 	return n
 }
 
+// folded is the number of equal lines a line of p1/calls stands for:
+// N for "line [xN]", else 1.
+func folded(l string) int {
+	if i := strings.LastIndex(l, " [x"); i >= 0 && strings.HasSuffix(l, "]") {
+		if n, err := strconv.Atoi(l[i+3 : len(l)-1]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
 // sections renders a normalized trace as "KEY: line | line" strings.
 func sections(n *analysis.Normalized) []string {
 	var out []string
@@ -170,19 +182,22 @@ func twoThreads(t *testing.T, runtime string) *synth {
 // same trace is per thread.
 func TestStreamAssignment(t *testing.T) {
 	s := twoThreads(t, "")
-	// (threads.go: a file is named by its path; the process's stream
-	// keeps its ordered lines, the run of unordered ones between two is
-	// in a canonical order)
-	checkSections(t, s.normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | ` +
-			`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | +++ thread exited +++ | close(<fd:data.txt>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/stdio: write(1, "hi", 2) = 2`,
-		`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<fd3>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
-		`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
-		`p1/fd3: epoll_create1(EPOLL_CLOEXEC) = <fd3>`,
-		`p1/fd:data.txt: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | read(<fd:data.txt>, "", 16) = 0 | close(<fd:data.txt>) = 0`,
-	})
-	for _, o := range []*analysis.NormalizeOptions{nil, {Threads: analysis.ThreadsByThread}} {
+	// (threads.go: a file is named by its path; calls on no resource
+	// and threads' creations and exits are in p1/calls, sorted.) A
+	// process with two threads is compared so without asking.
+	for _, o := range []*analysis.NormalizeOptions{nil, {Threads: analysis.ThreadsByResource}} {
+		checkSections(t, s.normalize(o), []string{
+			`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | ` +
+				`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | close(<fd:data.txt>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
+			`p1/calls: +++ created by <p1> (thread) +++ | +++ thread exited +++ | getpid() = <p1>`,
+			`p1/stdio: write(1, "hi", 2) = 2`,
+			`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<fd3>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
+			`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
+			`p1/fd3: epoll_create1(EPOLL_CLOEXEC) = <fd3>`,
+			`p1/fd:data.txt: openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | read(<fd:data.txt>, "", 16) = 0 | close(<fd:data.txt>) = 0`,
+		})
+	}
+	for _, o := range []*analysis.NormalizeOptions{{Threads: analysis.ThreadsByThread}} {
 		checkSections(t, twoThreads(t, "").normalize(o), []string{
 			`p1.t1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd1> | ` +
 				`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | close(<fd1>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
@@ -195,7 +210,8 @@ func TestStreamAssignment(t *testing.T) {
 	// comes and goes unseen, its first epoll instance is the poller.
 	checkSections(t, twoThreads(t, "go1.26.8").normalize(nil), []string{
 		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
-			`close(<fd:data.txt>) = 0 | getpid() = <p1> | exit_group(0) = ? | +++ exited with 0 +++`,
+			`close(<fd:data.txt>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1/calls: getpid() = <p1>`,
 		`p1/stdio: write(1, "hi", 2) = 2`,
 		`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
 		`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
@@ -248,16 +264,17 @@ func TestFdReuseRace(t *testing.T) {
 		s.call(102, "close", 0, []uint64{5})
 		return s
 	}
-	checkSections(t, build().normalize(nil), []string{
+	checkSections(t, build().normalize(byThread), []string{
 		`p1.t1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "a", O_RDONLY) = <fd1>`,
 		`p1.t2: +++ created by <p1> (thread) +++ | close(<fd1>) = 0`,
 		`p1.t3: +++ created by <p1> (thread) +++ | openat(AT_FDCWD, "b", O_RDONLY) = <t3.fd1> | read(<t3.fd1>, "", 16) = 0 | close(<t3.fd1>) = 0`,
 	})
 	// By resource the files are named by path: which thread closed
 	// which shows as well.
-	checkSections(t, build().normalize(&analysis.NormalizeOptions{Threads: analysis.ThreadsByResource}), []string{
-		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | +++ created by <p1> (thread) +++ [x2] | ` +
+	checkSections(t, build().normalize(nil), []string{
+		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | ` +
 			`openat(AT_FDCWD, "a", O_RDONLY) = <fd:a> | close(<fd:a>) = 0 | openat(AT_FDCWD, "b", O_RDONLY) = <fd:b> | close(<fd:b>) = 0`,
+		`p1/calls: +++ created by <p1> (thread) +++ [x2]`,
 		`p1/fd:a: openat(AT_FDCWD, "a", O_RDONLY) = <fd:a> | close(<fd:a>) = 0`,
 		`p1/fd:b: openat(AT_FDCWD, "b", O_RDONLY) = <fd:b> | read(<fd:b>, "", 16) = 0 | close(<fd:b>) = 0`,
 	})
@@ -330,10 +347,10 @@ func TestGoRuntimePreset(t *testing.T) {
 		`p1: +++ exec "/nonexistent/gop" ["gop"] +++ | ` +
 			`openat(AT_FDCWD, "/sys/fs/cgroup/cpu.max", O_RDONLY) = <fd:/sys/fs/cgroup/cpu.max> | ` +
 			`openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd:/sys/fs/cgroup/memory.max> | ` +
-			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd:in.txt> | close(<fd:in.txt>) = 0 | clock_gettime(CLOCK_REALTIME, <masked>) = 0 | ` +
-			`getpid() = <p1> | ` +
-			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0 | ` +
+			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd:in.txt> | close(<fd:in.txt>) = 0 | ` +
 			`exit_group(0) = ? | +++ exited with 0 +++`,
+		`p1/calls: clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> | ` +
+			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0`,
 		`p1/fd1: pipe2([<fd1>, <fd2>], O_NONBLOCK) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0 | read(<fd1>, "ok", 16) = 2 | ` +
 			`epoll_ctl(<netpoll>, EPOLL_CTL_DEL, <fd1>, NULL) = 0 | read(<fd1>, 0x4000, 16) = -1 EAGAIN (Resource temporarily unavailable)`,
 		`p1/fd2: pipe2([<fd1>, <fd2>], O_NONBLOCK) = 0`,
@@ -346,7 +363,9 @@ func TestGoRuntimePreset(t *testing.T) {
 	all := build().normalize(&analysis.NormalizeOptions{KeepRuntime: true})
 	lines := 0
 	for _, th := range all.Threads {
-		lines += len(th.Lines)
+		for _, l := range th.Lines {
+			lines += folded(l)
+		}
 	}
 	// every event (pipe2's in both ends' streams, opens and the close of
 	// a file in the process's too), and by resource still
@@ -415,26 +434,44 @@ func TestNormalizeGoTwice(t *testing.T) {
 	}
 }
 
-// TestNormalizeCByThread: a C program with threads is compared thread by
-// thread unless told otherwise; told to, by resource.
+// TestNormalizeCByThread: a C program with threads is compared by
+// resource unless told otherwise (threads.go): its 8 threads each make a
+// pipe at once, the pipes are numbered in a canonical order, each
+// thread's gettid and getpid are counted in p1/calls. Told to, thread by
+// thread.
 func TestNormalizeCByThread(t *testing.T) {
 	dir := t.TempDir()
 	trace, _ := golden.Record(t, &golden.RecordOptions{Dir: dir, Env: []string{"PATH=/usr/bin:/bin", "LANG=C"}}, testprog.C(t, "threads"))
-	n := normalizeFile(t, trace, nil)
+	n := normalizeFile(t, trace, byThread)
 	for _, th := range n.Threads {
 		if !strings.HasPrefix(th.Key, "p1.t") {
-			t.Errorf("section %s in the C program's normalized trace, want threads only", th.Key)
+			t.Errorf("section %s in the C program's normalized trace by thread, want threads only", th.Key)
 		}
 	}
 	if len(n.Threads) != 9 {
 		t.Errorf("%d threads, want 9", len(n.Threads))
 	}
-	r := normalizeFile(t, trace, &analysis.NormalizeOptions{Threads: analysis.ThreadsByResource})
-	if r.Thread("p1") == nil || r.Thread("p1.t1") != nil {
-		t.Errorf("by resource: sections %v", sections(r)[:1])
-	}
-	if text := string(normText(t, r)); strings.Contains(text, ".fd") {
-		t.Errorf("by resource, descriptors named per thread:\n%s", text)
+	for _, o := range []*analysis.NormalizeOptions{nil, {Threads: analysis.ThreadsByResource}} {
+		r := normalizeFile(t, trace, o)
+		if r.Thread("p1") == nil || r.Thread("p1.t1") != nil {
+			t.Errorf("by resource: sections %v", sections(r)[:1])
+		}
+		text := string(normText(t, r))
+		if strings.Contains(text, ".fd") {
+			t.Errorf("by resource, descriptors named per thread:\n%s", text)
+		}
+		calls := r.Thread("p1/calls")
+		if calls == nil || !slices.Contains(calls.Lines, "gettid() = <p1.t> [x800]") || !slices.Contains(calls.Lines, "+++ created by <p1> (thread) +++ [x8]") {
+			t.Errorf("by resource, p1/calls does not count the threads' gettid and creations:\n%s", text)
+		}
+		// Thread 'a'+i writes its letter into its pipe 100 times: the
+		// pipes are numbered in the order of their letters.
+		for i := 0; i < 8; i++ {
+			w := r.Thread("p1/fd" + strconv.Itoa(2*i+2))
+			if w == nil || len(w.Lines) < 2 || !strings.HasPrefix(w.Lines[1], "write(<fd"+strconv.Itoa(2*i+2)+">, \""+string(rune('a'+i))+"\", 1) = 1") {
+				t.Errorf("pipe %d's write end: %v", i, w)
+			}
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,6 +171,25 @@ func escapeKey(s string) string {
 	return b.String()
 }
 
+// threadNoise says whether a call of a multi-threaded process (or one
+// compared by resource) is dropped: a read of a monotonic clock, a wait
+// on an epoll instance, a read or write of an eventfd.
+func (nz *normalizer) threadNoise(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
+	switch spec.Name {
+	case "clock_gettime", "clock_gettime64":
+		return monotonicClock(sc.Args[0])
+	case "epoll_wait", "epoll_pwait", "epoll_pwait2":
+		return nz.severalThreads(p)
+	case "read", "write":
+		if !nz.severalThreads(p) || p.fds.eventfds == nil {
+			return false
+		}
+		s, ok := nz.fdName(p, int32(uint32(sc.Args[0])))
+		return ok && p.fds.eventfds[s]
+	}
+	return false
+}
+
 // monotonicClock says whether a clock id is one whose reads are dropped
 // in a multi-threaded process.
 func monotonicClock(id uint64) bool {
@@ -186,10 +206,7 @@ func monotonicClock(id uint64) bool {
 // exec, a spawn of a process or an exit.
 func resourceless(sc *format.Syscall, spec *syscalls.Spec) bool {
 	switch spec.Name {
-	case "exit_group", "execve", "execveat", "fork", "vfork",
-		// the process's state, which later calls depend on
-		"rt_sigaction", "sigaction", "signal", "umask", "setuid", "setgid", "setreuid", "setregid",
-		"setresuid", "setresgid", "setgroups", "unshare", "personality":
+	case "exit_group", "execve", "execveat", "fork", "vfork":
 		return false
 	case "clone", "clone3":
 		return newsThread(sc, spec.Name)
@@ -210,6 +227,14 @@ func resourceless(sc *format.Syscall, spec *syscalls.Spec) bool {
 	}
 	return true
 }
+
+// callsStream is the stream of the calls on no resource of a process
+// compared by resource, and of the creation and exit of its threads.
+const callsStream = "calls"
+
+// unorderedKey says whether a section's lines are sorted (a process's
+// calls stream), not in the order they were made.
+func unorderedKey(key string) bool { return strings.HasSuffix(key, "/"+callsStream) }
 
 // newsThread says whether a clone or clone3 call makes a thread
 // (CLONE_THREAD: in clone3's struct clone_args, its first field).
@@ -263,4 +288,110 @@ func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]strin
 		i = j
 	}
 	return outL, outS
+}
+
+// inherit notes that a child process got a copy of the table: its
+// names are not renumbered.
+func (f *fdNames) inherit() {
+	if f.inherited == nil {
+		f.inherited = map[string]bool{}
+	}
+	for _, s := range f.names {
+		f.inherited[s] = true
+	}
+}
+
+var fdNameRE = regexp.MustCompile(`<fd[0-9]+>`)
+
+// plainFd is a descriptor named <fdN> by resource, and the thread
+// (its index in the process) that created it.
+type plainFd struct {
+	name   string
+	thread int
+}
+
+// renumber gives the <fdN> descriptors of each multi-threaded process
+// compared by resource (pipes, sockets, eventfds: those not named by
+// path) numbers in a canonical order, where threads race to create
+// them: those the leader created first, in their order, then those of
+// each other thread, in their order, the threads taken in the order of
+// the text of the streams of the descriptors they created (with every
+// <fdN> read as <fd>). A thread makes its descriptors in its program's
+// order, but threads that create pipes or sockets at once number them in
+// the order the race went. Not in a Go program, whose goroutines move
+// between threads (their descriptors are numbered in order of creation,
+// as the goroutines' are made in the program's order); not descriptors a
+// child process inherited, nor a table shared with another process
+// (the child's lines name them).
+func (nz *normalizer) renumber() {
+	for _, p := range nz.procs {
+		f := p.fds
+		if f.shared || len(f.plain) < 2 || p.streams == nil || threadAgnostic(p.runtime) {
+			continue
+		}
+		var cand []plainFd
+		for _, d := range f.plain {
+			if !f.inherited[d.name] && p.streams[streamOfName(d.name)] != nil {
+				cand = append(cand, d)
+			}
+		}
+		if len(cand) < 2 {
+			continue
+		}
+		// Each thread's signature: its descriptors' streams, in order.
+		sig := map[int]string{}
+		for _, d := range cand {
+			lines := p.streams[streamOfName(d.name)].lines
+			sig[d.thread] += fdNameRE.ReplaceAllString(strings.Join(lines, "\n"), "<fd>") + "\n\n"
+		}
+		canon := slices.Clone(cand)
+		slices.SortStableFunc(canon, func(a, b plainFd) int {
+			if a.thread == b.thread {
+				return 0
+			}
+			if a.thread == 1 || b.thread == 1 {
+				return a.thread - b.thread // (the leader's first)
+			}
+			if c := strings.Compare(sig[a.thread], sig[b.thread]); c != 0 {
+				return c
+			}
+			return a.thread - b.thread
+		})
+		mapping := map[string]string{}
+		for i := range cand {
+			if canon[i].name != cand[i].name {
+				mapping[canon[i].name] = cand[i].name
+			}
+		}
+		if len(mapping) == 0 {
+			continue
+		}
+		rewrite := func(sec *section) {
+			for i, l := range sec.lines {
+				if strings.Contains(l, "<fd") {
+					sec.lines[i] = fdNameRE.ReplaceAllStringFunc(l, func(m string) string {
+						if r, ok := mapping[m]; ok {
+							return r
+						}
+						return m
+					})
+				}
+			}
+		}
+		streams := make(map[string]*section, len(p.streams))
+		for res, sec := range p.streams {
+			rewrite(sec)
+			if r, ok := mapping["<"+res+">"]; ok {
+				res = streamOfName(r)
+				sec.key = "p" + strconv.Itoa(p.index) + "/" + res
+			}
+			streams[res] = sec
+		}
+		p.streams = streams
+		for _, sec := range nz.order {
+			if sec.proc == nil && sec.pid == p.pid {
+				rewrite(sec)
+			}
+		}
+	}
 }

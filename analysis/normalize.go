@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -386,9 +387,9 @@ type nthread struct {
 type fdNames struct {
 	names map[int32]string
 	count map[int]int // thread index → descriptors it created
-	// reused are the numbers given to a new descriptor before the close
-	// of their former holder was seen (fdName).
-	reused map[int32]reuse
+	// lives are, for the numbers given again before the close of their
+	// former holder was seen, their holders (streams.go: fdName).
+	lives map[int32][]life
 	// paths are the names of the descriptors that name a file by path
 	// (opened by path, or a dup of one): their lifetimes go to the
 	// process's own stream too (streams.go).
@@ -413,11 +414,11 @@ func (f *fdNames) clone() *fdNames {
 	for k, v := range f.count {
 		c.count[k] = v
 	}
-	for k, v := range f.reused {
-		if c.reused == nil {
-			c.reused = map[int32]reuse{}
+	for k, v := range f.lives {
+		if c.lives == nil {
+			c.lives = map[int32][]life{}
 		}
-		c.reused[k] = v
+		c.lives[k] = slices.Clone(v)
 	}
 	for k, v := range f.paths {
 		if c.paths == nil {
@@ -809,9 +810,9 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	if fd < 3 {
 		return fd
 	}
-	nz.reuse(p, fd) // (streams.go)
 	if nz.rtName != "" {
 		// A runtime's own descriptor, not counted (goruntime.go).
+		nz.born(p, fd, nz.rtName) // (streams.go)
 		p.fds.names[fd] = nz.rtName
 		nz.created = append(nz.created, nz.rtName)
 		return nz.sentinel(nz.rtName)
@@ -840,6 +841,7 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 			}
 		}
 	}
+	nz.born(p, fd, s) // (streams.go)
 	p.fds.names[fd] = s
 	if nz.pathFds {
 		if p.fds.paths == nil {

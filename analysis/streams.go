@@ -299,45 +299,85 @@ func streamOfName(s string) string { return strings.TrimSuffix(strings.TrimPrefi
 // entered before the new N existed (before the exit of the call that
 // created it) can only mean the former one: it keeps the former name,
 // and a close of it leaves the new one open. Without this the close took
-// the new name away, and which file it hit changed from run to run.
+// the new name away, and which file it hit changed from run to run. A
+// number may be given several times before the late close comes (racing
+// goroutines opening files): each descriptor number keeps the lives it
+// had whose close was not seen, each from the exit of the call that made
+// it, and a call is on the one that was alive when it entered.
 
-// reuse is the former name of a descriptor number given again, and when
-// the call that gave it ended.
-type reuse struct {
-	prev string
-	born int64
+// life is one holder of a descriptor number: its name, when the call
+// that made it ended, and whether its close was seen.
+type life struct {
+	name   string
+	born   int64
+	closed bool
 }
 
-// reuse notes, as fd is created by the current call, the name it had if
-// its close was not seen.
-func (nz *normalizer) reuse(p *nproc, fd int32) {
-	if old, ok := p.fds.names[fd]; ok {
-		if p.fds.reused == nil {
-			p.fds.reused = map[int32]reuse{}
-		}
-		p.fds.reused[fd] = reuse{prev: old, born: nz.callExit}
-	} else if p.fds.reused != nil {
-		delete(p.fds.reused, fd)
+// born notes that descriptor fd of process p, named name, was made by
+// the current call.
+func (nz *normalizer) born(p *nproc, fd int32, name string) {
+	f := p.fds
+	if f.lives == nil {
+		f.lives = map[int32][]life{}
 	}
+	l := f.lives[fd]
+	if len(l) == 0 {
+		if old, ok := f.names[fd]; ok && old != name {
+			// (a holder whose making the trace does not show)
+			l = append(l, life{name: old, born: -1 << 62})
+		}
+	}
+	f.lives[fd] = append(l, life{name: name, born: nz.callExit})
+}
+
+// life returns the index of the life of fd the current call is on, or
+// -1 if the number has no lives.
+func (nz *normalizer) life(p *nproc, fd int32) int {
+	l := p.fds.lives[fd]
+	if len(l) == 0 {
+		return -1
+	}
+	for i := len(l) - 1; i >= 0; i-- {
+		if l[i].born <= nz.callTime {
+			return i
+		}
+	}
+	return 0
 }
 
 // fdName is the name of descriptor fd for the current call.
 func (nz *normalizer) fdName(p *nproc, fd int32) (string, bool) {
-	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
-		return r.prev, true
+	if i := nz.life(p, fd); i >= 0 {
+		return p.fds.lives[fd][i].name, true
 	}
 	s, ok := p.fds.names[fd]
 	return s, ok
 }
 
-// fdClosed forgets descriptor fd, closed by the current call.
+// fdClosed forgets descriptor fd, closed by the current call: the life
+// it was on (a former holder's close leaves the new one open).
 func (nz *normalizer) fdClosed(p *nproc, fd int32) {
-	if r, ok := p.fds.reused[fd]; ok && nz.callTime < r.born {
-		delete(p.fds.reused, fd) // the former holder: the new one stays
+	i := nz.life(p, fd)
+	if i < 0 {
+		delete(p.fds.names, fd)
 		return
 	}
-	delete(p.fds.names, fd)
-	delete(p.fds.reused, fd)
+	l := p.fds.lives[fd]
+	l[i].closed = true
+	if i == len(l)-1 {
+		delete(p.fds.names, fd)
+	}
+	// The lives before the first still open are done with; all of them
+	// once none is open.
+	k := 0
+	for k < len(l) && l[k].closed {
+		k++
+	}
+	if k == len(l) {
+		delete(p.fds.lives, fd)
+		return
+	}
+	p.fds.lives[fd] = l[k:]
 }
 
 // streamKeyRank orders a process's streams in the result: its own first,

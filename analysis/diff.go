@@ -124,10 +124,13 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 	}
 	res := &DiffResult{Same: true}
 	var firstKey [3]uint64 // (unordered, seq, thread order) ordering of the first divergence
-	consider := func(d *Divergence, order int) {
+	consider := func(d *Divergence, order int, both bool) {
 		// Earliest by A's sequence number, then B's, then thread order;
-		// a sorted section (a process's calls on no resource, whose
-		// lines are not in the order they were made: threads.go) last.
+		// a section only one trace has after those both have (the
+		// process's own stream then shows the change in its context: a
+		// file opened instead of another, a spawn missing); a sorted
+		// section (a process's calls on no resource, whose lines are not
+		// in the order they were made: threads.go) last.
 		seq := d.SeqA
 		if seq == 0 {
 			seq = d.SeqB
@@ -136,8 +139,11 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 			seq = ^uint64(0)
 		}
 		key := [3]uint64{0, seq, uint64(order)}
-		if unorderedKey(d.Thread) {
+		if !both {
 			key[0] = 1
+		}
+		if unorderedKey(d.Thread) {
+			key[0] = 2
 		}
 		if res.First == nil || key[0] < firstKey[0] || key[0] == firstKey[0] && (key[1] < firstKey[1] || key[1] == firstKey[1] && key[2] < firstKey[2]) {
 			res.First, firstKey = d, key
@@ -152,7 +158,7 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 		}
 		if d := firstDivergence(ta, tb, ctx); d != nil {
 			res.Same = false
-			consider(d, order)
+			consider(d, order, b.Thread(ta.Key) != nil)
 			res.Threads = append(res.Threads, ThreadDiff{Key: ta.Key, Comm: ta.Comm, CommB: tb.Comm, InA: true, InB: b.Thread(ta.Key) != nil,
 				Hunks: unified(ta.Lines, tb.Lines, ctx, maxEdits)})
 		}
@@ -170,7 +176,7 @@ func CompareNormalized(a, b *Normalized, o *DiffOptions) *DiffResult {
 			d = &Divergence{Thread: tb.Key, Comm: tb.Comm, Line: 1}
 		}
 		res.Same = false
-		consider(d, order)
+		consider(d, order, false)
 		res.Threads = append(res.Threads, ThreadDiff{Key: tb.Key, Comm: tb.Comm, CommB: tb.Comm, InB: true, Hunks: unified(nil, tb.Lines, ctx, maxEdits)})
 		order++
 	}

@@ -1000,13 +1000,13 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			streams = append(streams, "") // (streams.go)
 		}
 		if nz.pathFds {
-			free = nz.created[0]
+			free = streamOfName(nz.created[0]) // ("fd:a" before "fd:a#2")
 		}
 	case stream != "":
 		streams = []string{stream}
 		if lifetime {
 			streams = append(streams, "")
-			free = lifetimeName
+			free = streamOfName(lifetimeName)
 		}
 	default:
 		if resourceless(sc, spec) {

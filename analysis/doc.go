@@ -2,8 +2,10 @@
 // people read: strace-like text (Print), the strace -c table (Summary),
 // JSON Lines (JSON), the files a program touched (Files), its process tree
 // (Procs), a normalized comparison of two recordings (Diff: thread by
-// thread, or for a Go program, whose goroutines move between threads,
-// resource by resource without its runtime's own calls), a Perfetto /
+// thread for a single-threaded process; for a multi-threaded one, whose
+// threads have no identity two runs agree on, and for a Go program, whose
+// goroutines move between threads, resource by resource, without its
+// runtime's own calls), a Perfetto /
 // Chrome timeline (Timeline) and a self-contained HTML report (Report).
 //
 // Every function streams: it reads the trace one chunk at a time through

@@ -76,11 +76,13 @@ type NormalizeOptions struct {
 	StringLimit int
 	// Threads chooses how each process's lines are grouped: by thread, by
 	// resource, or (ThreadsAuto, the zero value) by resource for the
-	// processes running the Go runtime and by thread for the others. See
-	// ThreadView and Normalized.
+	// processes running the Go runtime or more than one thread and by
+	// thread for the others. See ThreadView and Normalized.
 	Threads ThreadView
 	// KeepRuntime keeps the calls language runtimes make on their own
-	// (GoRuntimeNoise is not applied).
+	// (GoRuntimeNoise is not applied), and the calls of multi-threaded
+	// processes dropped for their timing (monotonic clock reads, epoll
+	// waits, eventfd reads and writes; see Normalized).
 	KeepRuntime bool
 }
 
@@ -95,22 +97,27 @@ type NormalizeOptions struct {
 //
 // Threads are named "pP.tT": the P-th process of the trace and its T-th
 // thread, both counted from 1 in order of first appearance. A process
-// whose threads have no identity of their own (a Go program, by default:
-// NormalizeOptions.Threads) is cut into streams by resource instead,
-// named "pP" (the process's own: paths, children, signals, exec, exit,
-// and the opens and closes of files named by path), "pP/stdio"
-// (descriptors 0, 1 and 2 together), "pP/fdN" (the descriptor <fdN>: its
-// creation and every call on it) and "pP/N" (descriptor N, shown by
-// number), each a Threads element of its own; see ThreadView for which
-// call goes where. In the lines,
+// whose threads have no identity of their own (by default,
+// NormalizeOptions.Threads: a Go program, or any process image that runs
+// more than one thread) is cut into streams by resource instead, named
+// "pP" (the process's own: paths, children, signals, exec, exit, and the
+// opens and closes of files named by path), "pP/calls" (calls on no
+// resource and threads' creations and exits, sorted and counted),
+// "pP/stdio" (descriptors 0, 1 and 2 together), "pP/fd:PATH" (the
+// descriptor <fd:PATH> opened on PATH), "pP/fdN" (the descriptor <fdN>: a
+// pipe, socket...: its creation and every call on it) and "pP/N"
+// (descriptor N, shown by number), each a Threads element of its own;
+// see ThreadView for which call goes where. In the lines,
 // a process id is "<pP>" and the id of a thread that is not its process's
 // leader "<pP.tT>"; ids of tasks outside the trace are "<xN>" in order of
 // appearance. A file descriptor a process created is "<fdN>" (its N-th,
 // counting those it inherited) or, when a thread other than the leader
 // created it, "<tT.fdN>" (that thread's N-th), so that threads racing to
 // open files get the same names in every run (in a process compared by
-// resource, always "<fdN>": the process's N-th); 0, 1 and 2, and
-// descriptors whose creation the trace does not show, keep their numbers.
+// resource, "<fd:PATH>" for a descriptor opened on PATH, "<fd:PATH#2>"
+// for the second opened on it, and "<fdN>" for the others, the process's
+// N-th); 0, 1 and 2, and descriptors whose creation the trace does not
+// show, keep their numbers.
 // Addresses are "<addr>", masked times and random bytes "<masked>".
 //
 // What is normalized, and why each is safe (it hides nothing a correct
@@ -149,6 +156,40 @@ type NormalizeOptions struct {
 //     msg_namelen). The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
+//
+// In a process compared by resource because it runs several threads
+// (and in a Go program), what depends on which thread ran first is
+// normalized too (threads.go), each safe because the program does not
+// order it:
+//
+//   - A descriptor opened on a path is named by that path, not by the
+//     order of creation: threads racing to open different files get
+//     numbers in the order the race went; the file each reads is the
+//     program's. A path opened again is "#2", "#3" in the order of the
+//     opens.
+//   - Calls on no resource (no descriptor, path or other task's id) are
+//     compared as a multiset ("pP/calls", sorted and counted): across
+//     threads their order races; what each call is and how many times it
+//     is made still differ. The creation and exit of threads go there
+//     too, and the ids of threads other than the leader are "<pP.t>".
+//   - The opens and closes of files, where the process's own stream runs
+//     several of them between two other lines, are in a canonical order
+//     (by file): threads opening files at once; their order against
+//     calls on paths (rename, unlink, exec, spawn) is kept.
+//   - Pipes, sockets and eventfds made by threads other than the leader
+//     (not in a Go program) are numbered in a canonical order: by the
+//     text of their calls, thread by thread; each thread's in its order.
+//   - Reads of the monotonic clocks (values masked, their number follows
+//     lock contention: a timed wait reads the clock), epoll waits (what
+//     is ready when depends on when other threads finished) and the
+//     reads and writes of eventfds (wake-up counters: writes coalesce
+//     into one read or not) are dropped; the eventfd's creation and the
+//     epoll registrations are kept. Not with KeepRuntime.
+//
+// What stays compared in order: each descriptor's calls (a file's reads
+// and writes, a socket's messages), stdio (threads writing stdout in an
+// order that races differ, as their output does), the process's own
+// lines (exec, children, waits, signals, calls on paths, exit).
 //
 // Signals dropped as noise (NoiseSignals: SIGCHLD by default; SIGURG in
 // Go programs) take with them what depends on when they came:

@@ -12,15 +12,18 @@ import (
 
 // Threads or resources: how a process's lines are grouped.
 //
-// A program whose threads have an identity of their own (a C program's
-// pthreads, each started by the program for a job) is compared thread by
-// thread: the thread "p1.t2" of one trace against the "p1.t2" of the
-// other. A Go program's threads have none: goroutines run on whichever
-// runtime thread (M) is free, the runtime starts Ms as it sees fit, and a
-// goroutine's calls land on different threads from run to run. What is
-// fixed is the order of the calls on each resource: a file is opened,
-// read, closed in that order whichever threads did it. So such a process
-// is cut into streams by resource instead:
+// A single-threaded process is compared in full order: its one thread
+// "p1.t1" against the other trace's. A process whose image runs several
+// threads has no thread identity two runs agree on: a Go program's
+// goroutines run on whichever runtime thread (M) is free and the runtime
+// starts Ms as it sees fit; node's libuv, Python's concurrent.futures and
+// a C work queue hand jobs to whichever pool thread is free; and threads
+// that threads create are numbered in the order the race went. The trace
+// cannot tell a pthread started for one job (whose key would match) from
+// a pool thread. What is fixed is the order of the calls on each
+// resource: a file is opened, read, closed in that order whichever
+// thread did it. So such a process is cut into streams by resource
+// (threads.go has the rules specific to threads):
 //
 //   - a call that creates file descriptors belongs to the stream of each
 //     (openat, socket, accept, dup, eventfd2 its result; pipe2 and
@@ -29,16 +32,24 @@ import (
 //   - else a call with descriptor arguments belongs to the stream of the
 //     last one (read, write, close, fcntl their fd; epoll_ctl(<ep>, ADD,
 //     <fd>) the fd added; a *at call on a real directory fd that fd);
+//   - else a call on no resource (no descriptor, path or other task's id:
+//     getpid, uname, clock reads, rt_sigaction, a thread's exit), and the
+//     creation and exit of threads, belong to "pP/calls", whose lines are
+//     sorted and counted ("getpid() = <p1> [x800]"): threads make them in
+//     any order;
 //   - else it belongs to the process's own stream: calls on paths
-//     (AT_FDCWD), on no resource (getpid), waits, the clone of a child,
-//     and the events: exec, signals, exits;
+//     (AT_FDCWD), waits, kills, the clone of a child, and the events:
+//     exec, signals, exits;
 //   - and the lifetime of a descriptor that names a file by path (its
 //     open, its close, and dup2 or dup3 of it; a dup or fcntl(F_DUPFD)
 //     of such a descriptor is one too) and the creation of a child (a clone with
 //     CLONE_PIDFD) are in the process's own stream as well: a file's
 //     lifetime is then ordered against the calls on paths (rename,
 //     unlink, stat, exec, spawn), so that renaming or unlinking a file
-//     before it is written differs. Descriptors that name no path
+//     before it is written differs. A run of such lifetime lines between
+//     two other lines of the stream (threads opening files at once) is
+//     put in a canonical order: by file, each file's open before its
+//     close. Descriptors that name no path
 //     (pipes, sockets, pidfds, eventfds, epoll instances) stay in their
 //     own streams: nothing on a path can observe their lifetime, and
 //     goroutines close them whenever they finish (os/exec's copying
@@ -47,24 +58,27 @@ import (
 //
 // Descriptors 0, 1 and 2 share one stream, "stdio": the order of a
 // program's stdout and stderr writes and stdin reads is compared (a
-// terminal or a test's log interleaves them).
+// terminal or a test's log interleaves them). Threads writing stdout in
+// an order that races (lines written under a mutex, in the order the
+// threads took it) differ, as the program's output does from run to run:
+// only a recording whose schedule is fixed compares those the same.
 //
 // Order is kept within a stream; across streams it is not compared.
-// Stream keys: "pP" (the process's own stream), "pP/stdio" (0, 1 and 2),
-// "pP/fdN" (the descriptor shown as <fdN>), "pP/N" (descriptor N as shown
-// in the lines: those whose creation the trace does not show). In this
-// view descriptors are numbered per process (<fdN>, the N-th the process
-// created) rather than per thread (<tT.fdN>). Calls of different
-// goroutines in one stream (two goroutines writing stdout, or opening
-// files) are in the order they happened to run, as they are for the
-// program's user.
+// Stream keys: "pP" (the process's own stream), "pP/calls" (calls on no
+// resource, sorted), "pP/stdio" (0, 1 and 2), "pP/fd:PATH" (the
+// descriptor opened on PATH, "pP/fd:PATH#2" the second one), "pP/fdN"
+// (the descriptor shown as <fdN>: a pipe, socket, eventfd...), "pP/N"
+// (descriptor N as shown in the lines: those whose creation the trace
+// does not show). In this view descriptors are named per process
+// rather than per thread (<tT.fdN>). Calls of different goroutines on
+// one descriptor (two goroutines writing one file) are in the order they
+// happened to run, as they are for the program's user.
 //
-// Extension points (issue 16): streamOf decides a call's streams from its
-// created and used descriptors; more resources (per path: "pP/path:..."
-// for calls on AT_FDCWD paths, per child: "pP/child:pQ" for waits and
-// kills of a child) are further keys of the same shape, and the choice of
-// view per process (viewOf) can take more runtimes (Python's, the JVM's)
-// or a recorded schedule into account.
+// Extension points: more resources (per child: "pP/child:pQ" for waits
+// and kills of a child) are further keys of the same shape, and the
+// choice of view per process (byResource) can take a recorded schedule
+// into account (with one, the threads of two recordings do the same
+// calls in the same order, and could be compared by thread).
 
 // ThreadView chooses how Normalize groups a process's lines.
 type ThreadView uint8
@@ -72,7 +86,8 @@ type ThreadView uint8
 const (
 	// ThreadsAuto (the zero value): processes running the Go runtime
 	// (format.Exec.Runtime, or the executable's build info for older
-	// traces) by resource, the others by thread.
+	// traces), and process images that run more than one thread at some
+	// point, by resource; the others (single-threaded) by thread.
 	ThreadsAuto ThreadView = iota
 	// ThreadsByThread groups every process's lines by thread ("p1.t2").
 	ThreadsByThread

@@ -11,57 +11,19 @@ import (
 	"github.com/systr/systr/syscalls"
 )
 
-// Multi-threaded processes (issue 16).
+// Multi-threaded processes.
 //
 // A process image that runs more than one thread at some point (a Go
 // program, Python's threading, node's thread pool, a C program's
-// pthreads) is compared by resource by default (ThreadsAuto), like a Go
-// program: which thread made a call is not something two runs agree on
-// (a pthread's key p1.t3 is the third thread to appear, and threads that
-// other threads create, or that a pool hands work to, appear in any
-// order), while each resource's calls are in the program's order. A
-// process that never has a second thread is compared thread by thread,
-// in full order. Which images are multi-threaded is read from the whole
-// trace before normalizing (threadedImages), so the view of an image
-// does not change halfway.
-//
-// In such a process:
-//
-//   - A descriptor that names a file by path is named by that path:
-//     "<fd:config.txt>", the path as the program gave it (normalized:
-//     "<fd:<tmp>/out.txt>"; spaces and control bytes as %XX), and
-//     "<fd:config.txt#2>" for the second descriptor opened on the same
-//     path (a dup of one counts as opened on its path), in order. Its
-//     stream is "pP/fd:config.txt". Threads racing to open different
-//     files then give every file the same name in every run, where
-//     "<fdN>" numbered them in the order the race went. Other
-//     descriptors (pipes, sockets, eventfds) keep "<fdN>", counted
-//     without the path descriptors.
-//   - In the process's own stream, some lines are unordered: the
-//     lifetime lines of path descriptors (open, close, dup), calls on no
-//     resource (getpid, uname, clock reads: no descriptor, path or other
-//     task's id), and the creation and exit of threads. A run of them
-//     between two ordered lines (calls on paths, exec, spawns of
-//     children, waits, signals, exit) is put in a canonical order: by
-//     the descriptor each is about (a descriptor's open before its
-//     close), else by text; equal lines of a run are shown once with
-//     their count, "getpid() = <p1> [x800]". What a thread does on no
-//     resource, and the files threads open and close at once, have no
-//     order across threads; what each call is, and how many times it is
-//     made, is still compared, and so is the order of a file's lifetime
-//     against the calls on paths (a rename or unlink before the close
-//     of the file written differs).
-//   - Reads of the monotonic clocks (CLOCK_MONOTONIC, _RAW, _COARSE,
-//     CLOCK_BOOTTIME) are dropped: their values are masked, and their
-//     number follows lock contention (a timed wait, Python's GIL, reads
-//     the clock before and after).
-//   - Threads other than the leader are all "<pP.t>": their ids are
-//     not matched to a thread of the other run.
-//
-// What is still compared in order: each descriptor's calls (a file's
-// reads and writes, a socket's messages), stdio (0, 1 and 2 together:
-// two threads writing stdout in an order that races differ, as their
-// output does), the ordered lines of the process's own stream.
+// pthreads) is compared by resource by default (ThreadsAuto; streams.go
+// says why), and what the race between its threads decides is
+// normalized (the rules and why each is safe: Normalized). Which images
+// run several threads is read from the whole trace before normalizing
+// (threadedImages), so the view of an image does not change halfway.
+// Here: naming descriptors by path (pathFdName), the calls on no
+// resource (resourceless, callsStream), the canonical order of unordered
+// lines (section.ordered) and of the <fdN> of racing threads (renumber),
+// the calls dropped for their timing (threadNoise).
 
 // imageKey names a process image: its pid and how many execs it made.
 type imageKey struct {

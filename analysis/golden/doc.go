@@ -24,6 +24,14 @@
 // temporary paths of the normalization ("<tmp>", see Options), so that a
 // golden file does not name them.
 //
+// A multi-threaded program (goroutines, a thread pool, pthreads) is
+// compared resource by resource: each file (named by its path), pipe and
+// socket, stdio, and each process's own calls in order, its calls on no
+// resource counted (analysis.Normalized says what and why); two
+// recordings then compare the same however its threads were scheduled,
+// unless the program's observable behaviour depends on it (threads
+// writing stdout in the order they took a lock).
+//
 // A mismatch fails the test with a message in one vocabulary, want (the
 // golden file) and got (the new trace): the sequences that differ (the
 // threads, by key and process name), the first divergence with the lines

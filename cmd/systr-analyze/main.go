@@ -132,11 +132,14 @@ var verbs = []*verb{
 times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>);
 memory management, futex and like calls (--noise) and SIGCHLD deliveries
 are left out; paths matching --temp become <tmp>, and the directory each
-recording started in <cwd> (--keep-cwd keeps it). Each thread is then
-compared line by line, except in Go programs (known by their build info):
-their goroutines move between threads, so each fd's calls and the
-process's own are compared in order (--threads), without the calls the Go
-runtime makes on its own timing (--keep-runtime). The report names the threads that differ, shows
+recording started in <cwd> (--keep-cwd keeps it). Each single-threaded
+process is then compared line by line. A process that runs several
+threads, or a Go program (goroutines move between threads), is compared
+by resource (--threads): each fd's calls in order (files named by path,
+<fd:config.txt>), the process's own in order, its calls on no resource
+(getpid...) counted, without what the threads' race decides (monotonic
+clock reads, epoll waits, eventfd wake-ups) and the calls the Go runtime
+makes on its own timing (--keep-runtime). The report names the threads that differ, shows
 the first divergence (with each trace's seq number: print --seq shows
 them) and a unified diff, labelled by the files' names. Exit status 0
 same, 1 different, 2 trouble. The details: go doc
@@ -145,7 +148,7 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 			fs.StringVar(&c.noise, "noise", "", "calls left out of the comparison, as a trace `SET` (default: memory management, futex and the like, analysis.DefaultNoise; \"none\" keeps all; \"+SET\" adds to the default)")
 			fs.Var(&c.temps, "temp", "paths matching `PATTERN` (a Go regexp) are temporary: compared as <tmp>, <tmp2>... (repeatable)")
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff and before the first divergence (0: none)")
-			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, by thread for the others")
+			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, and for processes with several threads, by thread for single-threaded ones")
 			fs.BoolVar(&c.keepCwd, "keep-cwd", false, "compare the directory each recording started in as it is (by default it is <cwd>, so that recordings made in different checkouts compare the same)")
 			fs.BoolVar(&c.keepRuntime, "keep-runtime", false, "keep the calls the Go runtime makes on its own (its threads, timers, poller, preemption), dropped by default")
 		},

@@ -328,18 +328,17 @@ func ReadNormalized(r io.Reader) (*Normalized, error) {
 
 // Normalize reads the trace r and returns its normalized form (see
 // Normalized). On an error in the middle of the trace it returns what came
-// before along with the error.
+// before along with the error. It reads the trace twice: first to learn
+// which processes run several threads (they are compared by resource).
 func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
 	nz, err := newNormalizer(r.Header(), o)
 	if err != nil {
 		return nil, err
 	}
-	{
-		// (threads.go) which images run several threads.
-		if nz.threaded, err = threadedImages(r); err != nil {
-			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
-		}
-	}
+	// (threads.go) which images run several threads: a first pass. An
+	// error (a corrupt trace) comes again, after what precedes it, from
+	// the second.
+	nz.threaded, _ = threadedImages(r)
 	for ev, err := range Events(r, nil) {
 		if err != nil {
 			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)

@@ -145,13 +145,13 @@ func (e *engine) delayOrder(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 	if !e.ordered(lt) {
 		return false
 	}
+	lt.resume = orderKey{} // (its run from a wake-up ends here)
 	what := e.earlier(lt, keyOf(rec))
 	if what == "" {
 		if !lt.held.IsZero() || orderDebug {
 			e.odebug(lt, "enter %s seq %d", lt.name, rec.Seq)
 		}
 		lt.held = time.Time{}
-		lt.resume = orderKey{}
 		e.ord.progress = time.Now()
 		return false
 	}
@@ -199,6 +199,16 @@ func (e *engine) odebug(lt *lthread, f string, a ...any) {
 }
 
 func (e *engine) orderGiveUp() {
+	if orderDebug {
+		for tid, u := range e.threads {
+			if u.r == nil {
+				continue
+			}
+			p, b := e.position(tid, u)
+			fmt.Fprintf(os.Stderr, "ORDER state %s: idx=%d in=%v unseq=%v %s mode=%v asleep=%v park=%v resume=%v pos=%v blocked=%v next=%v\n", u.r.name(), u.idx, u.inCall, u.inUnseq, u.name, u.mode, u.asleep, u.park.on, u.resume, p, b, e.nextKey(u))
+		}
+		fmt.Fprintf(os.Stderr, "ORDER wakes %v\n", e.ord.wakes)
+	}
 	e.ord.gaveUp++
 	clear(e.ord.wakes)
 	e.ord.progress = time.Now()

@@ -113,6 +113,16 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		}
 		return keyOf(lt.cur), false
 	}
+	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) {
+		if rec := lt.r.calls[lt.idx]; e.m.fdOps[rec] {
+			// Its call waits for its turn in the fd queue (in the order
+			// the calls returned, where this one is by entry): it waits
+			// for another thread.
+			if q := e.m.fdQueues[rec.Pid]; q != nil && q.next < len(q.seqs) && q.seqs[q.next] != rec.Seq {
+				return endKey, true
+			}
+		}
+	}
 	return e.selfKey(lt), false
 }
 

@@ -55,7 +55,30 @@ type orderKey struct {
 
 var endKey = orderKey{math.MaxInt64, math.MaxUint64}
 
-func keyOf(s *format.Syscall) orderKey { return orderKey{s.Time, s.Seq} }
+// keyOf is a recorded call's place: its entry in a recording of
+// free-running threads (the order the tracer saw them start; a write
+// takes effect between entry and exit), its exit (seq) in a recording
+// made with a schedule (one thread ran at a time: a call ran when its
+// thread was granted the run after its entry, and returned before
+// another thread was, unless it blocked).
+func (e *engine) keyOf(s *format.Syscall) orderKey {
+	if e.serial() {
+		return orderKey{int64(s.Seq), s.Seq}
+	}
+	return orderKey{s.Time, s.Seq}
+}
+
+// resumeKey is the place of a thread's run after a recorded call returned.
+func (e *engine) resumeKey(s *format.Syscall) orderKey {
+	if e.serial() {
+		return orderKey{int64(s.Seq), s.Seq}
+	}
+	return orderKey{s.Exit, s.Seq}
+}
+
+// serial says whether the recording was made with a schedule (one thread
+// at a time: Header.Extra["schedule"], serial or chaos).
+func (e *engine) serial() bool { return e.m.hdr.Extra["schedule"] != "" }
 
 func (a orderKey) less(b orderKey) bool { return a.t < b.t || a.t == b.t && a.seq < b.seq }
 
@@ -111,7 +134,7 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		case (lt.mode == modeReal || lt.mode == modeFree) && blockingReal[lt.name]:
 			return endKey, true
 		}
-		return keyOf(lt.cur), false
+		return e.keyOf(lt.cur), false
 	}
 	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) {
 		if rec := lt.r.calls[lt.idx]; e.m.fdOps[rec] {
@@ -156,7 +179,7 @@ func (e *engine) delayOrder(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 		return false
 	}
 	lt.resume = orderKey{} // (its run from a wake-up ends here)
-	what := e.earlier(lt, keyOf(rec))
+	what := e.earlier(lt, e.keyOf(rec))
 	if what == "" {
 		if !lt.held.IsZero() || orderDebug {
 			e.odebug(lt, "enter %s seq %d", lt.name, rec.Seq)
@@ -388,7 +411,7 @@ func (e *engine) woken(c *tracer.Call, lt *lthread) {
 		}
 	}
 	if last != nil {
-		lt.resume = orderKey{last.Exit, last.Seq}
+		lt.resume = e.resumeKey(last)
 		e.odebug(lt, "woken as recorded seq %d", last.Seq)
 	}
 }
@@ -405,7 +428,7 @@ func (e *engine) selfKey(lt *lthread) orderKey {
 // nextKey is the place of lt's next call.
 func (e *engine) nextKey(lt *lthread) orderKey {
 	if lt.idx < len(lt.r.calls) {
-		return keyOf(lt.r.calls[lt.idx])
+		return e.keyOf(lt.r.calls[lt.idx])
 	}
 	return endKey
 }

@@ -59,9 +59,82 @@ func TestThreadWriteOrder(t *testing.T) {
 	}
 }
 
+// TestThreadWriteOrderSerial: a recording whose header says it was made
+// with a schedule (one thread at a time: Header.Extra["schedule"]) is
+// replayed in the order its calls returned (seq), where each ran: here
+// race_print's recording made free, with the header changed, so that the
+// two orders differ and the test shows which one the replay follows.
+func TestThreadWriteOrderSerial(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lines")
+	rec := recordRun(t, nil, testprog.C(t, "race_print"), out)
+	path := withHeader(t, rec.path, func(h *format.Header) {
+		if h.Extra == nil {
+			h.Extra = map[string]string{}
+		}
+		h.Extra["schedule"] = "serial"
+	})
+	want := writesBy(t, path, func(a, b *format.Syscall) int { return cmp.Compare(a.Seq, b.Seq) })
+	if want == recordedWrites(t, path) {
+		t.Log("the writes' entry and exit orders are the same in this recording: the test shows less")
+	}
+	last := rec.stdout[strings.LastIndex(strings.TrimSuffix(rec.stdout, "\n"), "\n")+1:]
+	for i := 1; i <= 3; i++ {
+		r := replayWithin(t, path, sigprocTimeout)
+		if r.err != nil || len(r.res.Divergences) > 0 {
+			t.Fatalf("replay %d: %v %v\nwarnings: %q", i, r.err, r.res.Divergences, r.warns)
+		}
+		if r.stdout != want+last {
+			t.Fatalf("replay %d printed\n%s\nwant the writes in the order they returned\n%s%s", i, r.stdout, want, last)
+		}
+	}
+}
+
+// withHeader copies a trace with its header changed by f.
+func withHeader(t *testing.T, path string, f func(*format.Header)) string {
+	t.Helper()
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h := *r.Header()
+	f(&h)
+	dst := filepath.Join(t.TempDir(), "changed.sctr")
+	file, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	w, err := format.NewWriter(file, &h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 // recordedWrites returns what the threads of the first process wrote to
 // fd 1, in the recorded order of the writes (entry time, then seq).
 func recordedWrites(t *testing.T, path string) string {
+	t.Helper()
+	return writesBy(t, path, func(a, b *format.Syscall) int {
+		return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.Seq, b.Seq))
+	})
+}
+
+// writesBy returns what the threads (not the main one) wrote to fd 1, in
+// the order order gives.
+func writesBy(t *testing.T, path string, order func(a, b *format.Syscall) int) string {
 	t.Helper()
 	f, err := format.Open(path)
 	if err != nil {
@@ -79,9 +152,7 @@ func recordedWrites(t *testing.T, path string) string {
 		}
 		ws = append(ws, s)
 	}
-	slices.SortFunc(ws, func(a, b *format.Syscall) int {
-		return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.Seq, b.Seq))
-	})
+	slices.SortFunc(ws, order)
 	var b strings.Builder
 	for _, s := range ws {
 		if reg := s.Region(1, syscalls.In); reg != nil {

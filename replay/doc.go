@@ -44,8 +44,17 @@
 // every time. Not fixed by this order: what a thread computes from
 // another's progress between two calls without a lock (Python's GIL,
 // whose hand-over depends on timed waits and on the point inside a
-// thread's run where another asked for it, diverges), and signals a
-// program sends its own threads (tgkill), which arrive live.
+// thread's run where another asked for it, diverges). Signals a program
+// sends its own threads (tgkill) arrive live, when the receiver next
+// returns to user space: in the recorded order, that is where it got
+// them when recorded (not guaranteed: a sender and a receiver whose
+// calls overlapped in time).
+//
+// A recording made with a schedule (systr-record --schedule serial or
+// chaos: Header.Extra["schedule"]; one thread ran at a time) is ordered
+// by its calls' exits (seq) instead: there a call ran when its thread got
+// the run after its entry, and returned before another thread ran, so the
+// replay is the recorded schedule, writes that raced included.
 //
 // # Go programs
 //

@@ -43,6 +43,10 @@ import (
 // which no thread of the program made a matched call: the order is given
 // up there and the replay goes on.
 //
+// With SYSTR_ORDER_DEBUG set in the replayer's environment, each
+// decision (enter, hold, park, unpark, futex wakes) is printed on its
+// stderr, and the threads' places when the order is given up.
+//
 // Parking needs the syscall instruction to be made again with another
 // number: x86 only (on arm64 the number is in x8, which the exit stop
 // cannot change safely); arm64 threads are only held at entry.

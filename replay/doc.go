@@ -14,6 +14,48 @@
 // by the recorded thread T' that T follows (the NewTask events' ParentTid,
 // in order). A non-leader execve takes the leader's id in both worlds.
 //
+// The threads of a multi-threaded process (other than a Go program's,
+// below) run one at a time, in the recorded order, switching at system
+// calls (order.go): each recorded call has its place in its process's
+// order (its entry time, then its seq); a thread is held at the entry of
+// a matched call (as fd operations are held, see File descriptors) while
+// another thread of its process comes earlier, and at the exit of any
+// call it is parked (it makes sched_yield at its syscall instruction
+// again and again, x86 only, and gets its result and registers back when
+// its turn comes) while another thread's next call comes before its own.
+// So between two calls only the thread whose turn it is runs, and the
+// order in which threads take a mutex without a system call, print, or
+// fill a shared buffer is the recorded one. Threads waiting in the kernel
+// for another (asleep in a futex wait, in wait4, pause, sigsuspend, exit,
+// a call recorded unfinished) do not count. A futex wait is made only by
+// the thread whose turn it is (the others are held at its entry: the
+// kernel then wakes the right waiter); a wake that woke a thread coming
+// later than another waiter on the same word makes that thread wake them
+// all (a spurious wake-up, which futex users allow for), and every thread
+// waits until the woken ones are back; a thread back from a futex wait
+// runs from the time its last recorded wait on that word before its next
+// call returned. A thread whose turn does not come (it spins on a flag
+// another thread, held behind it, is to set; it blocks in a call not
+// known to block) is let go, with a warning, after 2 s in which no thread
+// of the program made a matched call. A recording of free-running threads
+// keeps the order in which ptrace saw the calls, not always the kernel's:
+// two writes that overlapped in time may have reached a pipe the other
+// way round; the replay then shows them in the recorded order, the same
+// every time. Not fixed by this order: what a thread computes from
+// another's progress between two calls without a lock (Python's GIL,
+// whose hand-over depends on timed waits and on the point inside a
+// thread's run where another asked for it, diverges). Signals a program
+// sends its own threads (tgkill) arrive live, when the receiver next
+// returns to user space: in the recorded order, that is where it got
+// them when recorded (not guaranteed: a sender and a receiver whose
+// calls overlapped in time).
+//
+// A recording made with a schedule (systr-record --schedule serial or
+// chaos: Header.Extra["schedule"]; one thread ran at a time) is ordered
+// by its calls' exits (seq) instead: there a call ran when its thread got
+// the run after its entry, and returned before another thread ran, so the
+// replay is the recorded schedule, writes that raced included.
+//
 // # Go programs
 //
 // A process image that is a Go program (its executable has Go build info;
@@ -443,10 +485,11 @@
 // fd-creating calls. Nondeterminism that makes no system call is
 // replayed as far as the recording kept it (see "Addresses, AT_RANDOM and
 // CPU instructions" below); not replayed: rdrand/rdseed when cpuid was not
-// trapped, shared memory written by another process, the order in which
-// threads take locks or fill shared arrays. Go programs are replayed as
-// streams (see Go programs above); C programs whose threads race for the
-// order of their results diverge some of the time. Time read
+// trapped, shared memory written by another process, what a thread
+// reads of another's progress between two system calls without a lock
+// (the threads run in the recorded order at system calls: see Threads
+// and processes). Go programs are replayed as streams (see Go programs
+// above). Time read
 // through the vDSO is replayed when the recording patched the vDSO
 // (tracer.Options.TrapVDSO, systr-record's default; the header says so),
 // and live otherwise. The content of mapped files changed by another

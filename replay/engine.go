@@ -79,6 +79,13 @@ type lthread struct {
 	recvPipe uint64      // where a recvmsg made pipe2 put its stand-ins (outargs.go)
 	setTid   *pendingTid // its recorded tid, to write at its first call (outargs.go)
 	settid   uint64      // where the clone in progress has the kernel write the child's tid (outargs.go)
+
+	inUnseq bool      // in an unsequenced call (order.go)
+	asleep  bool      // seen asleep in that call, a futex wait (order.go)
+	resume  orderKey  // when its recorded thread woke up, running until its next call (order.go)
+	wIdx    int       // where its recorded futex waits are looked up from (order.go)
+	held    time.Time // when the call in progress was first held for its turn (order.go)
+	park    parking   // parked at a call's exit (order.go)
 }
 
 type engine struct {
@@ -106,6 +113,7 @@ type engine struct {
 	mapped         *liveMapped       // mapped files (mapped.go)
 	goProcs        map[int32]*goProc // Go processes, by recorded pid
 	pol            polishState       // polish.go
+	ord            orderState        // order.go
 }
 
 func newEngine(m *model, o *Options) *engine {
@@ -343,9 +351,12 @@ func (e *engine) handle(c *tracer.Call) tracer.Action {
 	e.active()
 	lt := e.thread(c.Tid(), c.Pid())
 	if c.IsEntry() {
-		e.entry(c, lt)
-	} else {
+		if !e.orderEntry(c, lt) { // a parked thread's sched_yield (order.go)
+			e.entry(c, lt)
+		}
+	} else if !e.orderExit(c, lt) {
 		e.exit(c, lt)
+		e.orderPark(c, lt)
 	}
 	return tracer.Continue
 }
@@ -364,7 +375,10 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	if unsequenced[name] {
-		lt.unseq = true
+		if e.delayFutexWait(c, lt) { // order.go
+			return
+		}
+		lt.unseq, lt.inUnseq, lt.asleep = true, true, false
 		lt.mode = modeReal
 		e.res.Real++
 		e.memEntry(c, lt, name) // placement (world.go)
@@ -459,6 +473,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	if e.delayTermWrite(c, lt, rec) { // termorder.go
+		return
+	}
+	if e.delayOrder(c, lt, rec) { // order.go
 		return
 	}
 	lt.cur, lt.curIdx = rec, lt.idx
@@ -574,19 +591,25 @@ func (e *engine) behind(pid int32, snd *format.Syscall) bool {
 // exit (retry), while the thread waits for what; after delayLimit it
 // gives up (giveUp, if any, and a warning) and the call goes on.
 func (e *engine) hold(c *tracer.Call, lt *lthread, what string, giveUp func()) bool {
+	return e.holdFor(c, lt, what, &lt.delayed, e.progress, giveUp)
+}
+
+// holdFor is hold, with the time the wait began in *since, giving up
+// after delayLimit since progress.
+func (e *engine) holdFor(c *tracer.Call, lt *lthread, what string, since *time.Time, progress time.Time, giveUp func()) bool {
 	nr, ok := syscalls.Number(c.Arch(), "sched_yield")
 	if !ok {
 		return false
 	}
 	now := time.Now()
-	if lt.delayed.IsZero() {
-		lt.delayed = now
-	} else if now.Sub(lt.delayed) > delayLimit && now.Sub(e.progress) > delayLimit {
-		e.warn("thread %s call %d: %s waited %v for %s, the program making no progress for %v: going on", lt.r.name(), lt.idx, lt.name, now.Sub(lt.delayed).Round(time.Millisecond), what, delayLimit)
+	if since.IsZero() {
+		*since = now
+	} else if now.Sub(*since) > delayLimit && now.Sub(progress) > delayLimit {
+		e.warn("thread %s call %d: %s waited %v for %s, the program making no progress for %v: going on", lt.r.name(), lt.idx, lt.name, now.Sub(*since).Round(time.Millisecond), what, delayLimit)
 		if giveUp != nil {
 			giveUp()
 		}
-		lt.delayed = time.Time{}
+		*since = time.Time{}
 		return false
 	}
 	e.res.Calls--

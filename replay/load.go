@@ -26,6 +26,10 @@ type rthread struct {
 	// during are the signals that interrupted a call (by index): sent at
 	// its entry, so that it is interrupted again.
 	during map[int][]recordedSignal
+	// waits are its futex waits, and before which of
+	// its calls each came (order.go).
+	waits  []*format.Syscall
+	waitAt []int
 }
 
 // killed says whether the recorded thread ended without ending itself
@@ -249,7 +253,8 @@ func (m *model) add(t *rthread, s *format.Syscall) {
 		return
 	}
 	if unsequenced[syscalls.Name(s.Arch, int(s.Nr))] {
-		return // matched by nothing: they run for real
+		t.noteWait(s) // order.go
+		return        // matched by nothing: they run for real
 	}
 	switch syscalls.Name(s.Arch, int(s.Nr)) {
 	case "kill", "tgkill", "tkill":

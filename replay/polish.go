@@ -122,5 +122,9 @@ func (e *engine) threadsNote(lt *lthread) string {
 	if n < 2 {
 		return ""
 	}
-	return fmt.Sprintf("the recorded process %d had %d threads: replaying threads is not dependable yet (issue 16); the divergence may come from their timing", lt.r.pid, n)
+	note := fmt.Sprintf("the recorded process %d had %d threads: replaying threads is not dependable yet (issue 16); the divergence may come from their timing", lt.r.pid, n)
+	if o := e.orderNote(); o != "" { // order.go
+		note += " (" + o + ")"
+	}
+	return note
 }

@@ -1,0 +1,219 @@
+package replay_test
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
+)
+
+// TestThreadLockOrder: 8 threads take a mutex in turn and print, holding
+// it, the ticket they drew (lock_order.c): the lines, and which thread got
+// which ticket, are the order in which the threads took the lock, which
+// no system call shows. Replayed with the threads free, the tickets went
+// to other threads and the first write differing from its recorded one
+// diverged (0 replays of 10 identical); run one at a time in the recorded
+// order, each replay prints what the recording printed.
+func TestThreadLockOrder(t *testing.T) {
+	rec := recordRun(t, nil, testprog.C(t, "lock_order"))
+	if n := strings.Count(rec.stdout, "ticket "); n != 80 {
+		t.Fatalf("recording printed %d tickets, want 80:\n%s", n, rec.stdout)
+	}
+	sameWithin(t, rec, 3)
+}
+
+// TestThreadWriteOrder: 8 threads write lines to stdout and to a file
+// without a lock (race_print.c). Each replay shows the lines in the
+// recorded order of the writes (their entry, then seq: the only order a
+// recording of free-running threads holds; the kernel may have run two
+// writes that overlapped in time the other way round), the same every
+// time, and the line the program prints after reading the file back is
+// the recorded one. Free, the threads interleaved as they ran.
+func TestThreadWriteOrder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lines")
+	rec := recordRun(t, nil, testprog.C(t, "race_print"), out)
+	want := recordedWrites(t, rec.path)
+	if strings.Count(want, "\n") != 160 {
+		t.Fatalf("the trace has %d lines written to stdout by the threads, want 160", strings.Count(want, "\n"))
+	}
+	last := rec.stdout[strings.LastIndex(strings.TrimSuffix(rec.stdout, "\n"), "\n")+1:]
+	if !strings.HasPrefix(last, "file: 160 lines, first: thread ") {
+		t.Fatalf("recording printed %q last", last)
+	}
+	for i := 1; i <= 3; i++ {
+		r := replayWithin(t, rec.path, sigprocTimeout)
+		if r.err != nil || len(r.res.Divergences) > 0 {
+			t.Fatalf("replay %d: %v %v\nwarnings: %q", i, r.err, r.res.Divergences, r.warns)
+		}
+		if r.stdout != want+last {
+			t.Fatalf("replay %d printed\n%s\nwant the recorded order of the writes\n%s%s", i, r.stdout, want, last)
+		}
+	}
+}
+
+// TestThreadWriteOrderSerial: a recording whose header says it was made
+// with a schedule (one thread at a time: Header.Extra["schedule"]) is
+// replayed in the order its calls returned (seq), where each ran: here
+// race_print's recording made free, with the header changed, so that the
+// two orders differ and the test shows which one the replay follows.
+func TestThreadWriteOrderSerial(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lines")
+	rec := recordRun(t, nil, testprog.C(t, "race_print"), out)
+	path := withHeader(t, rec.path, func(h *format.Header) {
+		if h.Extra == nil {
+			h.Extra = map[string]string{}
+		}
+		h.Extra["schedule"] = "serial"
+	})
+	want := writesBy(t, path, func(a, b *format.Syscall) int { return cmp.Compare(a.Seq, b.Seq) })
+	if want == recordedWrites(t, path) {
+		t.Log("the writes' entry and exit orders are the same in this recording: the test shows less")
+	}
+	last := rec.stdout[strings.LastIndex(strings.TrimSuffix(rec.stdout, "\n"), "\n")+1:]
+	for i := 1; i <= 3; i++ {
+		r := replayWithin(t, path, sigprocTimeout)
+		if r.err != nil || len(r.res.Divergences) > 0 {
+			t.Fatalf("replay %d: %v %v\nwarnings: %q", i, r.err, r.res.Divergences, r.warns)
+		}
+		if r.stdout != want+last {
+			t.Fatalf("replay %d printed\n%s\nwant the writes in the order they returned\n%s%s", i, r.stdout, want, last)
+		}
+	}
+}
+
+// withHeader copies a trace with its header changed by f.
+func withHeader(t *testing.T, path string, f func(*format.Header)) string {
+	t.Helper()
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h := *r.Header()
+	f(&h)
+	dst := filepath.Join(t.TempDir(), "changed.sctr")
+	file, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	w, err := format.NewWriter(file, &h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// recordedWrites returns what the threads of the first process wrote to
+// fd 1, in the recorded order of the writes (entry time, then seq).
+func recordedWrites(t *testing.T, path string) string {
+	t.Helper()
+	return writesBy(t, path, func(a, b *format.Syscall) int {
+		return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.Seq, b.Seq))
+	})
+}
+
+// writesBy returns what the threads (not the main one) wrote to fd 1, in
+// the order order gives.
+func writesBy(t *testing.T, path string, order func(a, b *format.Syscall) int) string {
+	t.Helper()
+	f, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var ws []*format.Syscall
+	for ev, err := range f.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := ev.(*format.Syscall)
+		if !ok || syscalls.Name(s.Arch, int(s.Nr)) != "write" || s.Args[0] != 1 || s.Pid == s.Tid {
+			continue
+		}
+		ws = append(ws, s)
+	}
+	slices.SortFunc(ws, order)
+	var b strings.Builder
+	for _, s := range ws {
+		if reg := s.Region(1, syscalls.In); reg != nil {
+			b.Write(reg.Data)
+		}
+	}
+	return b.String()
+}
+
+// TestMakeParallel: make -j2 building several C files (two compilers at
+// a time, their command lines printed by make as each starts) replays as
+// recorded.
+func TestMakeParallel(t *testing.T) {
+	for _, p := range []string{"make", "cc"} {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("%s is not installed: %v", p, err)
+		}
+	}
+	dir := t.TempDir()
+	objs := ""
+	for i := 1; i <= 4; i++ {
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("f%d.c", i)), fmt.Sprintf("int f%d(void) { return %d; }\n", i, i))
+		objs += fmt.Sprintf(" f%d.o", i)
+	}
+	writeFile(t, filepath.Join(dir, "main.c"), "int main(void) { return 0; }\n")
+	writeFile(t, filepath.Join(dir, "Makefile"), "prog:"+objs+" main.o\n\tcc -o prog"+objs+" main.o\n%.o: %.c\n\tcc -c $< -o $@\n")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	rec := recordRun(t, nil, "make", "-j2")
+	if err := os.Chdir(wd); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rec.stdout, "cc -o prog") {
+		t.Fatalf("make printed %q", rec.stdout)
+	}
+	sameWithin(t, rec, 3)
+}
+
+// TestPythonThreadsOrder: Python threads writing to stdout in arrival
+// order. Not replayed identically yet: which thread holds the GIL between
+// two system calls depends on the GIL's timed waits (5 ms) and on where
+// inside another thread's run (between two of its calls) a thread asked
+// for it, which the order of system calls does not fix (a recording made
+// one thread at a time would).
+func TestPythonThreadsOrder(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skipf("python3 is not installed: %v", err)
+	}
+	t.Skip("known: Python threads diverge at replay (the GIL's hand-over is not at system call boundaries; issue 16)")
+	rec := recordRun(t, nil, "python3", "-c", `import threading, os
+def w(i):
+    for j in range(10):
+        os.write(1, b"thread %d line %d\n" % (i, j))
+ts = [threading.Thread(target=w, args=(i,)) for i in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+`)
+	sameWithin(t, rec, 3)
+}

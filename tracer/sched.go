@@ -1,0 +1,562 @@
+package tracer
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// SchedMode says how the threads of the traced programs share the CPU.
+type SchedMode int
+
+const (
+	// SchedFree lets every traced thread run as the kernel schedules it.
+	SchedFree SchedMode = iota
+	// SchedSerial runs one thread of the traced tree at a time, switching
+	// only at stops (syscall entry and exit, signal, clone, exec and exit
+	// events) and at preemptions; the next thread is chosen round-robin in
+	// order of creation among the threads waiting at a stop.
+	SchedSerial
+	// SchedChaos is SchedSerial with the choices drawn from a PRNG seeded
+	// with Schedule.Seed: a random waiting thread is chosen, and the
+	// running thread is made to give way at random stops, so that rare
+	// interleavings show.
+	SchedChaos
+)
+
+func (m SchedMode) String() string {
+	switch m {
+	case SchedFree:
+		return "free"
+	case SchedSerial:
+		return "serial"
+	case SchedChaos:
+		return "chaos"
+	}
+	return "sched(" + strconv.Itoa(int(m)) + ")"
+}
+
+// ParseSchedMode parses "free", "serial" or "chaos".
+func ParseSchedMode(s string) (SchedMode, error) {
+	for _, m := range []SchedMode{SchedFree, SchedSerial, SchedChaos} {
+		if s == m.String() {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("tracer: unknown schedule %q (want free, serial or chaos)", s)
+}
+
+// DefaultSlice is the time a thread may run without a stop under
+// SchedSerial and SchedChaos before it is preempted.
+const DefaultSlice = 10 * time.Millisecond
+
+// DefaultQuantum is the number of stops after which the running thread
+// gives way to the next waiting one under SchedSerial.
+const DefaultQuantum = 64
+
+// Schedule is Options.Schedule: how the traced threads are scheduled.
+//
+// Under SchedSerial and SchedChaos the tracer holds a token: only the
+// thread holding it runs user code (or a call that cannot block); every
+// other traced thread is stopped at a stop, waiting for its turn, or
+// inside a call that may block (see syscalls.MayBlock), which it was let
+// into when it gave the token away. The stop of a waiting thread is
+// handled (its handlers and notifiers run) only once it is granted the
+// token, so the order of events the tracer reports is the order in which
+// the threads ran. Every grant is reported to OnSwitch. A thread that
+// holds the token for longer than Slice without giving it away is
+// preempted (PTRACE_INTERRUPT) at whatever instruction it is, and its
+// registers there are reported (SwitchEvent.Regs); a thread that holds it
+// inside a call for longer than Slice is taken as blocked.
+type Schedule struct {
+	Mode SchedMode
+	// Seed seeds SchedChaos's choices: the same seed makes the same
+	// choices wherever the program's stops come in the same order.
+	Seed uint64
+	// Slice is the preemption time slice (0: DefaultSlice).
+	Slice time.Duration
+	// Quantum is the number of stops of the running thread after which
+	// it gives way under SchedSerial (0: DefaultQuantum; negative: never).
+	Quantum int
+	// ChaosOdds: under SchedChaos the running thread gives way at a stop
+	// with probability 1/ChaosOdds (0: 4).
+	ChaosOdds int
+}
+
+// SwitchReason says why the thread that held the token gave it away.
+type SwitchReason uint8
+
+const (
+	// SwitchStart: no thread held the token (the first thread, or all the
+	// others were inside blocking calls or gone).
+	SwitchStart SwitchReason = iota
+	// SwitchBlock: the holder entered a call that may block (or stayed
+	// inside a call longer than the time slice) and runs it in the kernel.
+	SwitchBlock
+	// SwitchYield: the holder called sched_yield.
+	SwitchYield
+	// SwitchQuantum: the holder used its quantum of stops (SchedSerial).
+	SwitchQuantum
+	// SwitchPreempt: the holder ran user code for longer than the slice
+	// and was interrupted; SwitchEvent.Regs holds where.
+	SwitchPreempt
+	// SwitchExit: the holder is gone (exited, or entered exit).
+	SwitchExit
+	// SwitchChaos: the holder was made to give way at random (SchedChaos).
+	SwitchChaos
+	// SwitchLeave: the holder left the schedule (detached, group-stop).
+	SwitchLeave
+)
+
+func (r SwitchReason) String() string {
+	names := [...]string{"start", "block", "yield", "quantum", "preempt", "exit", "chaos", "leave"}
+	if int(r) < len(names) {
+		return names[r]
+	}
+	return "reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// SwitchEvent reports a grant of the token under SchedSerial or
+// SchedChaos: thread Tid of process Pid runs next. From is the thread
+// that held it before (0 if none), and Reason why it gave it away. For a
+// preemption Regs holds From's registers where it was stopped (its ip and
+// general registers): a replay can stop it at the same point. The event
+// comes before any event of the thread granted.
+type SwitchEvent struct {
+	Pid, Tid         int
+	FromPid, FromTid int
+	Reason           SwitchReason
+	Regs             *Regs
+}
+
+// OnSwitch sets the notifier of grants (Options.Schedule). Runs on the
+// tracer's thread.
+func (t *Tracer) OnSwitch(f func(*SwitchEvent)) {
+	t.setNotifier(func(n *notifiers) { n.onSwitch = f })
+}
+
+// schedThread is a thread's scheduling state.
+type schedThread struct {
+	order uint64 // creation order, from 1 (0: not seen yet)
+	// waiting: held by the scheduler. With hasWS its stop is still to be
+	// handled (ws); else (parked) it was handled and the thread is to be
+	// resumed with sig.
+	waiting bool
+	hasWS   bool
+	// expect: a new thread, waiting from its creator's clone event on
+	// (so that whether its first stop came yet changes no choice).
+	expect bool
+	ws     unix.WaitStatus
+	sig    int
+	// The last stop was a syscall entry (or seccomp) stop of call nr.
+	atEntry bool
+	arch    syscalls.Arch
+	nr      int
+	args    [6]uint64
+	// intr: a PTRACE_INTERRUPT was sent; intrStop: this stop is it.
+	intr, intrStop bool
+	vfork          bool // at a vfork event: the parent waits for the child
+
+}
+
+type sched struct {
+	s       Schedule
+	rng     *rand.Rand
+	holder  *thread
+	inCall  bool // the holder was resumed into a call whose exit stop comes
+	ready   []*thread
+	orders  uint64
+	lastOrd uint64 // order of the last holder (round-robin)
+	stops   int    // stops of the holder since its grant
+	granted time.Time
+	timer   *time.Timer
+	// needGrant: the token is free and is to be granted at the top of the
+	// loop, once the statuses ready now are collected (drained).
+	needGrant, drained bool
+	from               *thread
+	reason             SwitchReason
+	regs               *Regs
+	off                bool // shutting down: every thread runs free
+}
+
+func newSched(s Schedule, wake func()) *sched {
+	if s.Mode == SchedFree {
+		return nil
+	}
+	if s.Slice <= 0 {
+		s.Slice = DefaultSlice
+	}
+	if s.Quantum == 0 {
+		s.Quantum = DefaultQuantum
+	}
+	if s.ChaosOdds <= 0 {
+		s.ChaosOdds = 4
+	}
+	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
+	sc.timer = time.AfterFunc(time.Hour, wake)
+	sc.timer.Stop()
+	return sc
+}
+
+// schedNew gives a new thread its place in the creation order.
+func (t *Tracer) schedNew(th *thread) {
+	if s := t.sched; s != nil && th.sc.order == 0 {
+		s.orders++
+		th.sc.order = s.orders
+	}
+}
+
+// schedCloned: th was just created (its creator's clone event); it waits
+// for the token from now on, whether its first stop came or not.
+func (t *Tracer) schedCloned(th *thread) {
+	s := t.sched
+	if s == nil || s.off || th.proc.silent || th.proc.detach {
+		return
+	}
+	t.schedNew(th)
+	th.sc.waiting, th.sc.expect = true, true
+	s.ready = append(s.ready, th)
+}
+
+// schedEvent is called for every wait status of a known thread before it
+// is handled; it reports whether the scheduler took it (to be handled
+// when the thread is granted the token).
+func (t *Tracer) schedEvent(th *thread, ws unix.WaitStatus) bool {
+	s := t.sched
+	if s == nil || s.off {
+		return false
+	}
+	if ws.Exited() || ws.Signaled() {
+		s.remove(th)
+		if s.holder == th {
+			s.release(SwitchExit, nil)
+		}
+		return false
+	}
+	if !ws.Stopped() || th.proc.silent || th.proc.detach || th.detachReq {
+		return false
+	}
+	t.schedNew(th)
+	sig, event := int(ws.StopSignal()), int(ws>>16)&0xff
+	if sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_EXEC {
+		// Reported under the leader's tid, whose record may be another
+		// thread's: the execing thread held the token.
+		return false
+	}
+	th.sc.atEntry = false
+	th.sc.vfork = sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_VFORK
+	if event == ptrace.EventStop && sig == int(unix.SIGTRAP) && th.sc.intr {
+		th.sc.intr, th.sc.intrStop = false, true
+	}
+	if s.holder == th {
+		s.inCall = false
+		return false
+	}
+	if th.sc.waiting && th.sc.expect {
+		th.sc.expect, th.sc.hasWS, th.sc.ws = false, true, ws
+		return true
+	}
+	if s.holder == nil && !s.needGrant {
+		t.grant(th, false)
+		return false
+	}
+	th.sc.waiting, th.sc.hasWS, th.sc.ws = true, true, ws
+	s.ready = append(s.ready, th)
+	return true
+}
+
+// schedEntry notes a syscall entry (or seccomp) stop.
+func (t *Tracer) schedEntry(th *thread, info *ptrace.SyscallInfo) {
+	if t.sched == nil {
+		return
+	}
+	a := syscalls.Arch(info.Arch)
+	nr := int(int64(info.Nr))
+	if a == syscalls.I386 {
+		nr = int(int32(info.Nr))
+	}
+	th.sc.atEntry, th.sc.arch, th.sc.nr, th.sc.args = true, a, nr, info.Args
+}
+
+// schedResume is called when the loop is about to resume th from a
+// handled stop; it reports whether the scheduler took the resumption
+// over.
+func (t *Tracer) schedResume(th *thread, sig int) bool {
+	s := t.sched
+	if s == nil || s.off || s.holder != th {
+		return false
+	}
+	if th.proc.silent || th.proc.detach || th.detachReq {
+		s.release(SwitchLeave, nil)
+		return false
+	}
+	s.stops++
+	sc := &th.sc
+	if sc.intrStop {
+		sc.intrStop = false
+		if time.Since(s.granted) >= s.s.Slice {
+			var regs Regs
+			rp := &regs
+			if ptrace.GetRegs(th.tid, rp) != nil {
+				rp = nil
+			}
+			s.park(th, sig)
+			s.release(SwitchPreempt, rp)
+			return true
+		}
+	}
+	if sc.vfork {
+		sc.vfork = false
+		s.release(SwitchBlock, nil)
+		return false
+	}
+	exitStop := sc.atEntry && (th.stepping || th.inCall)
+	if sc.atEntry {
+		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
+		case syscalls.Blocks:
+			t.intoKernel(th, sig)
+			s.release(SwitchBlock, nil)
+			return true
+		case syscalls.Leaves:
+			s.release(SwitchExit, nil)
+			return false
+		case syscalls.BlocksOnFD:
+			if fdMayBlock(th.proc.pid, int(int32(sc.args[0]))) {
+				t.intoKernel(th, sig)
+				s.release(SwitchBlock, nil)
+				return true
+			}
+		case syscalls.Yields:
+			if len(s.ready) > 0 {
+				s.park(th, sig)
+				s.release(SwitchYield, nil)
+				return true
+			}
+		}
+	}
+	// Drawn at every stop, whatever is waiting: the draws follow the
+	// stops of the running threads only.
+	chaos := s.s.Mode == SchedChaos && s.rng.IntN(s.s.ChaosOdds) == 0
+	switch {
+	case chaos && len(s.ready) > 0:
+		s.park(th, sig)
+		s.release(SwitchChaos, nil)
+		return true
+	case s.s.Mode == SchedSerial && s.s.Quantum > 0 && s.stops >= s.s.Quantum && len(s.ready) > 0:
+		s.park(th, sig)
+		s.release(SwitchQuantum, nil)
+		return true
+	}
+	s.inCall = exitStop
+	return false
+}
+
+// intoKernel resumes th into the call it entered, to its exit stop.
+func (t *Tracer) intoKernel(th *thread, sig int) {
+	if th.stepping || th.inCall {
+		t.resumeNow(th, sig)
+		return
+	}
+	th.inSys = true // the next syscall stop is this call's exit (fallback.go)
+	ptrace.Syscall(th.tid, sig)
+}
+
+// schedLeave: th goes into a group-stop (PTRACE_LISTEN).
+func (t *Tracer) schedLeave(th *thread) {
+	if s := t.sched; s != nil && !s.off && s.holder == th {
+		s.release(SwitchLeave, nil)
+	}
+}
+
+func (s *sched) park(th *thread, sig int) {
+	th.sc.waiting, th.sc.hasWS, th.sc.sig = true, false, sig
+	s.ready = append(s.ready, th)
+}
+
+func (s *sched) remove(th *thread) {
+	if !th.sc.waiting {
+		return
+	}
+	th.sc.waiting = false
+	for i, r := range s.ready {
+		if r == th {
+			s.ready = append(s.ready[:i], s.ready[i+1:]...)
+			return
+		}
+	}
+}
+
+func (s *sched) release(r SwitchReason, regs *Regs) {
+	s.from, s.reason, s.regs = s.holder, r, regs
+	s.holder, s.inCall = nil, false
+	s.needGrant, s.drained = true, false
+	s.timer.Stop()
+}
+
+// schedStep runs at the top of every loop iteration: it grants a free
+// token and preempts a holder past its slice.
+func (t *Tracer) schedStep() {
+	s := t.sched
+	if s == nil || s.off {
+		return
+	}
+	if t.stopping {
+		t.schedOff()
+		return
+	}
+	if h := s.holder; h != nil {
+		if time.Since(s.granted) < s.s.Slice {
+			return
+		}
+		if s.inCall {
+			// Inside a call taken as non-blocking for longer than the
+			// slice: it blocks after all.
+			s.release(SwitchBlock, nil)
+		} else if !h.sc.intr {
+			if ptrace.Interrupt(h.tid) == nil {
+				h.sc.intr = true
+			}
+			s.timer.Reset(s.s.Slice) // to look again
+			return
+		} else if time.Since(s.granted) < 2*s.s.Slice {
+			return
+		} else {
+			// Interrupted a slice ago and still not stopped: in a wait
+			// an interrupt does not end (vfork's, an uninterruptible
+			// one). Never a hang: it runs on without the token.
+			s.release(SwitchBlock, nil)
+		}
+	}
+	if !s.needGrant {
+		return
+	}
+	if len(t.queue) > 0 {
+		return // collected statuses first: they may add waiting threads
+	}
+	if !s.drained {
+		s.drained = true
+		t.drainReady()
+		if len(t.queue) > 0 {
+			return
+		}
+	}
+	var next *thread
+	for next == nil && len(s.ready) > 0 {
+		i := s.pick()
+		th := s.ready[i]
+		s.ready = append(s.ready[:i], s.ready[i+1:]...)
+		th.sc.waiting = false
+		if t.threads[th.tid] == th {
+			next = th
+		}
+	}
+	if next != nil {
+		t.grant(next, true)
+	}
+}
+
+// pick chooses the index in ready of the thread to run next.
+func (s *sched) pick() int {
+	if s.s.Mode == SchedChaos {
+		return s.rng.IntN(len(s.ready))
+	}
+	// Round-robin: the first in creation order after the last holder.
+	best, wrap := -1, -1
+	for i, th := range s.ready {
+		o := th.sc.order
+		if o > s.lastOrd && (best < 0 || o < s.ready[best].sc.order) {
+			best = i
+		}
+		if wrap < 0 || o < s.ready[wrap].sc.order {
+			wrap = i
+		}
+	}
+	if best < 0 {
+		return wrap
+	}
+	return best
+}
+
+// grant gives th the token and reports it. resume: th waits in ready
+// (taken out by the caller) and is resumed or its stop queued.
+func (t *Tracer) grant(th *thread, resume bool) {
+	s := t.sched
+	s.holder, s.needGrant, s.stops, s.inCall = th, false, 0, false
+	s.lastOrd = th.sc.order
+	s.granted = time.Now()
+	s.timer.Reset(s.s.Slice)
+	from, reason, regs := s.from, s.reason, s.regs
+	s.from, s.reason, s.regs = nil, SwitchStart, nil
+	if n := t.ntf.Load(); n.onSwitch != nil {
+		ev := SwitchEvent{Pid: th.proc.pid, Tid: th.tid, Reason: reason, Regs: regs}
+		if from != nil {
+			ev.FromPid, ev.FromTid = from.proc.pid, from.tid
+		}
+		n.onSwitch(&ev)
+	}
+	if !resume {
+		return
+	}
+	if th.sc.hasWS {
+		th.sc.hasWS = false
+		t.queue = append([]waitEvent{{th.tid, th.sc.ws}}, t.queue...)
+		return
+	}
+	if th.sc.expect {
+		th.sc.expect = false // its first stop is to come: the holder's
+		return
+	}
+	s.inCall = th.sc.atEntry && (th.stepping || th.inCall)
+	t.resumeNow(th, th.sc.sig)
+}
+
+// schedOff lets every thread run free (Stop, Close): the held stops are
+// handled, the parked threads resumed.
+func (t *Tracer) schedOff() {
+	s := t.sched
+	s.off = true
+	s.timer.Stop()
+	var evs []waitEvent
+	for _, th := range s.ready {
+		expect := th.sc.expect
+		th.sc.waiting, th.sc.expect = false, false
+		if t.threads[th.tid] != th || (expect && !th.sc.hasWS) {
+			continue // gone, or its first stop is still to come
+		}
+		if th.sc.hasWS {
+			th.sc.hasWS = false
+			evs = append(evs, waitEvent{th.tid, th.sc.ws})
+		} else {
+			t.resumeNow(th, th.sc.sig)
+		}
+	}
+	s.ready = nil
+	t.queue = append(evs, t.queue...)
+}
+
+// fdMayBlock reports whether a read (recv, accept...) on fd of pid may
+// wait for another thread or process: a pipe, socket, terminal or
+// anonymous inode (eventfd, timerfd, signalfd, inotify); not a regular
+// file or /dev/null.
+func fdMayBlock(pid, fd int) bool {
+	if fd < 0 {
+		return false
+	}
+	l, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + strconv.Itoa(fd))
+	if err != nil {
+		return true // unknown: the safe side
+	}
+	for _, p := range []string{"pipe:", "socket:", "anon_inode:", "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/console", "/dev/random"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -925,7 +925,7 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		ownTSC: parent.ownTSC, ownCPUID: parent.ownCPUID}
 	p.threads[tid] = th
 	t.threads[tid] = th
-	t.schedCloned(th) // sched.go
+	t.schedCloned(parent, th, ev.Flags, ev.Arch) // sched.go
 	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {
 		n.onNew(ev)
 	}

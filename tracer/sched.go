@@ -1,6 +1,7 @@
 package tracer
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/systr/systr/internal/arch"
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
@@ -53,9 +55,14 @@ func ParseSchedMode(s string) (SchedMode, error) {
 	return 0, fmt.Errorf("tracer: unknown schedule %q (want free, serial or chaos)", s)
 }
 
-// DefaultSlice is the time a thread may run without a stop under
-// SchedSerial and SchedChaos before it is preempted.
-const DefaultSlice = 10 * time.Millisecond
+var schedDebug = os.Getenv("SYSTR_SCHED_DEBUG") != ""
+
+// DefaultSlice is the time slice of SchedSerial and SchedChaos: a thread
+// that runs without a stop for a slice, and then uses another slice of
+// CPU time (its process's CPU clock: a host too busy to run it does not
+// count), is preempted. One inside a call taken as non-blocking for
+// callSlices slices of wall time is taken as blocked.
+const DefaultSlice = 5 * time.Millisecond
 
 // DefaultQuantum is the number of stops after which the running thread
 // gives way to the next waiting one under SchedSerial.
@@ -163,7 +170,13 @@ type schedThread struct {
 	// intr: a PTRACE_INTERRUPT was sent; intrStop: this stop is it.
 	intr, intrStop bool
 	vfork          bool // at a vfork event: the parent waits for the child
-
+	// atExit: this stop is the exit stop of the call entered (nr, args).
+	atExit bool
+	// futexAddr: blocked in a futex wait on this address (0: not).
+	futexAddr uint64
+	// ctid: the address the kernel clears and wakes at the thread's exit
+	// (CLONE_CHILD_CLEARTID: what pthread_join waits on).
+	ctid uint64
 }
 
 type sched struct {
@@ -176,7 +189,14 @@ type sched struct {
 	lastOrd uint64 // order of the last holder (round-robin)
 	stops   int    // stops of the holder since its grant
 	granted time.Time
-	timer   *time.Timer
+	resumed time.Time // the holder's last resume
+	intrAt  time.Time // the holder's PTRACE_INTERRUPT
+	resumes uint64    // resumes of holders (spun)
+	// cpuBase: the CPU time of the holder's process when first looked at
+	// after resume number cpuEpoch.
+	cpuEpoch uint64
+	cpuBase  time.Duration
+	timer    *time.Timer
 	// needGrant: the token is free and is to be granted at the top of the
 	// loop, once the statuses ready now are collected (drained).
 	needGrant, drained bool
@@ -184,6 +204,17 @@ type sched struct {
 	reason             SwitchReason
 	regs               *Regs
 	off                bool // shutting down: every thread runs free
+	// Settling: a wake-up (futex wake, a thread's exit) made settleN
+	// threads blocked in a futex wait on settleAddr runnable: no choice is
+	// made, and a holder parked at its wake (holdSig) is not resumed,
+	// until their stops are in (or settleUntil passes), so that whether
+	// they came in time changes no choice.
+	settleN     int
+	settleAddr  [2]uint64
+	settleUntil time.Time
+	settleTimer *time.Timer
+	holding     bool // the holder is parked until the settling ends
+	holdSig     int
 }
 
 func newSched(s Schedule, wake func()) *sched {
@@ -202,6 +233,8 @@ func newSched(s Schedule, wake func()) *sched {
 	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
 	sc.timer = time.AfterFunc(time.Hour, wake)
 	sc.timer.Stop()
+	sc.settleTimer = time.AfterFunc(time.Hour, wake)
+	sc.settleTimer.Stop()
 	return sc
 }
 
@@ -215,12 +248,15 @@ func (t *Tracer) schedNew(th *thread) {
 
 // schedCloned: th was just created (its creator's clone event); it waits
 // for the token from now on, whether its first stop came or not.
-func (t *Tracer) schedCloned(th *thread) {
+func (t *Tracer) schedCloned(parent, th *thread, flags uint64, a syscalls.Arch) {
 	s := t.sched
 	if s == nil || s.off || th.proc.silent || th.proc.detach {
 		return
 	}
 	t.schedNew(th)
+	if flags&unix.CLONE_CHILD_CLEARTID != 0 && flags&unix.CLONE_THREAD != 0 && a != 0 {
+		th.sc.ctid = childTidAddr(parent, a)
+	}
 	th.sc.waiting, th.sc.expect = true, true
 	s.ready = append(s.ready, th)
 }
@@ -235,6 +271,10 @@ func (t *Tracer) schedEvent(th *thread, ws unix.WaitStatus) bool {
 	}
 	if ws.Exited() || ws.Signaled() {
 		s.remove(th)
+		if th.sc.ctid != 0 {
+			// Its exit cleared and woke ctid: its joiners come back.
+			t.settle(0, th.sc.ctid, 0)
+		}
 		if s.holder == th {
 			s.release(SwitchExit, nil)
 		}
@@ -251,6 +291,13 @@ func (t *Tracer) schedEvent(th *thread, ws unix.WaitStatus) bool {
 		return false
 	}
 	th.sc.atEntry = false
+	if a := th.sc.futexAddr; a != 0 {
+		th.sc.futexAddr = 0
+		if s.settleN > 0 && (a == s.settleAddr[0] || a == s.settleAddr[1]) {
+			s.settleN--
+		}
+	}
+	th.sc.atExit = s.holder == th && s.inCall && sig == int(unix.SIGTRAP)|0x80
 	th.sc.vfork = sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_VFORK
 	if event == ptrace.EventStop && sig == int(unix.SIGTRAP) && th.sc.intr {
 		th.sc.intr, th.sc.intrStop = false, true
@@ -300,17 +347,16 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	s.stops++
 	sc := &th.sc
 	if sc.intrStop {
+		// Our interrupt, sent when its slice was over: preempted here.
 		sc.intrStop = false
-		if time.Since(s.granted) >= s.s.Slice {
-			var regs Regs
-			rp := &regs
-			if ptrace.GetRegs(th.tid, rp) != nil {
-				rp = nil
-			}
-			s.park(th, sig)
-			s.release(SwitchPreempt, rp)
-			return true
+		var regs Regs
+		rp := &regs
+		if ptrace.GetRegs(th.tid, rp) != nil {
+			rp = nil
 		}
+		s.park(th, sig)
+		s.release(SwitchPreempt, rp)
+		return true
 	}
 	if sc.vfork {
 		sc.vfork = false
@@ -318,14 +364,31 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 		return false
 	}
 	exitStop := sc.atEntry && (th.stepping || th.inCall)
+	if sc.atExit {
+		sc.atExit = false
+		if t.futexWoke(th) {
+			s.holding, s.holdSig = true, sig
+			return true
+		}
+	}
 	if sc.atEntry {
 		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
 		case syscalls.Blocks:
+			if n := syscalls.Name(sc.arch, sc.nr); n == "futex" || n == "futex_time64" {
+				sc.futexAddr = sc.args[0]
+			}
 			t.intoKernel(th, sig)
 			s.release(SwitchBlock, nil)
 			return true
 		case syscalls.Leaves:
-			s.release(SwitchExit, nil)
+			if th.tid == th.proc.pid && len(th.proc.threads) > 1 && syscalls.Name(sc.arch, sc.nr) == "exit" {
+				// A leader's end is reported after its threads'.
+				s.release(SwitchExit, nil)
+				return false
+			}
+			// Held until its end is reported (after the kernel woke its
+			// joiners), or a slice.
+			s.inCall = true
 			return false
 		case syscalls.BlocksOnFD:
 			if fdMayBlock(th.proc.pid, int(int32(sc.args[0]))) {
@@ -355,7 +418,50 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 		return true
 	}
 	s.inCall = exitStop
+	s.ran()
 	return false
+}
+
+// callSlices: a holder inside a call that was taken as non-blocking for
+// this many slices is taken as blocked after all (a write to a full pipe;
+// on a loaded host, a call that waited for a CPU).
+const callSlices = 10
+
+func (s *sched) limit() time.Duration {
+	if s.inCall {
+		return callSlices * s.s.Slice
+	}
+	return s.s.Slice
+}
+
+// ran: the holder was resumed; its slice starts.
+func (s *sched) ran() {
+	s.resumed = time.Now()
+	s.resumes++
+	s.timer.Reset(s.limit())
+}
+
+// spun reports whether the holder, a slice after its last resume, has
+// used a slice of CPU time since: its process's CPU time (the other
+// threads of the tree are stopped or blocked) is read a first time, and
+// again a slice later, so that a host too busy to run it does not make it
+// look like a spinner.
+func (t *Tracer) spun(h *thread) bool {
+	s := t.sched
+	cpu, err := ptrace.ProcessCPUTime(h.proc.pid)
+	if err != nil {
+		return true
+	}
+	if s.cpuEpoch != s.resumes {
+		s.cpuEpoch, s.cpuBase = s.resumes, cpu
+		s.timer.Reset(s.s.Slice)
+		return false
+	}
+	if used := cpu - s.cpuBase; used < s.s.Slice {
+		s.timer.Reset(s.s.Slice - used)
+		return false
+	}
+	return true
 }
 
 // intoKernel resumes th into the call it entered, to its exit stop.
@@ -366,6 +472,86 @@ func (t *Tracer) intoKernel(th *thread, sig int) {
 	}
 	th.inSys = true // the next syscall stop is this call's exit (fallback.go)
 	ptrace.Syscall(th.tid, sig)
+}
+
+// futexWoke: at the exit stop of th's call; if it was a futex wake that
+// woke threads blocked on the address, it settles (see sched) and reports
+// true.
+func (t *Tracer) futexWoke(th *thread) bool {
+	sc := &th.sc
+	if n := syscalls.Name(sc.arch, sc.nr); n != "futex" && n != "futex_time64" {
+		return false
+	}
+	var addr2 uint64
+	switch sc.args[1] & 127 {
+	case 1, 10: // WAKE, WAKE_BITSET
+	case 5: // WAKE_OP
+		addr2 = sc.args[4]
+	case 3, 4: // REQUEUE, CMP_REQUEUE: wakes args[2], requeues the rest
+	default:
+		return false
+	}
+	var info ptrace.SyscallInfo
+	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() <= 0 {
+		return false
+	}
+	n := int(info.Rval())
+	if op := sc.args[1] & 127; op == 3 || op == 4 {
+		n = min(n, int(int32(sc.args[2])))
+	}
+	return t.settle(n, sc.args[0], addr2)
+}
+
+// settle waits for up to n (0: all) of the threads blocked in a futex
+// wait on a or b to come back before the next choice.
+func (t *Tracer) settle(n int, a, b uint64) bool {
+	s := t.sched
+	waiters := 0
+	for _, th := range t.threads {
+		if f := th.sc.futexAddr; f != 0 && (f == a || f == b) {
+			waiters++
+		}
+	}
+	if n <= 0 || n > waiters {
+		n = waiters
+	}
+	if n == 0 {
+		return false
+	}
+	s.settleN += n
+	s.settleAddr = [2]uint64{a, b}
+	d := s.s.Slice / 2
+	s.settleUntil = time.Now().Add(d)
+	s.settleTimer.Reset(d)
+	return true
+}
+
+// childTidAddr reads the child_tid argument of the clone or clone3 that
+// parent is stopped in (at its clone event).
+func childTidAddr(parent *thread, a syscalls.Arch) uint64 {
+	var regs Regs
+	if ptrace.GetRegs(parent.tid, &regs) != nil {
+		return 0
+	}
+	nr, _ := regs.Get(a, arch.Nr)
+	switch syscalls.Name(a, int(nr)) {
+	case "clone":
+		// x86: clone(flags, stack, parent_tid, child_tid, tls); arm64:
+		// clone(flags, stack, parent_tid, tls, child_tid).
+		f := arch.Arg0 + 3
+		if a == syscalls.ARM64 {
+			f = arch.Arg0 + 4
+		}
+		v, _ := regs.Get(a, f)
+		return v
+	case "clone3":
+		args, _ := regs.Get(a, arch.Arg0)
+		var b [8]byte
+		if n, _ := parent.proc.memory(parent.tid).Read(args+16, b[:]); n == 8 { // clone_args.child_tid
+			return binary.LittleEndian.Uint64(b[:])
+		}
+	}
+	return 0
 }
 
 // schedLeave: th goes into a group-stop (PTRACE_LISTEN).
@@ -394,8 +580,15 @@ func (s *sched) remove(th *thread) {
 }
 
 func (s *sched) release(r SwitchReason, regs *Regs) {
+	if schedDebug {
+		tid := 0
+		if s.holder != nil {
+			tid = s.holder.tid
+		}
+		fmt.Fprintf(os.Stderr, "sched: %d releases (%v) inCall=%v after %v, ready %d\n", tid, r, s.inCall, time.Since(s.granted), len(s.ready))
+	}
 	s.from, s.reason, s.regs = s.holder, r, regs
-	s.holder, s.inCall = nil, false
+	s.holder, s.inCall, s.holding = nil, false, false
 	s.needGrant, s.drained = true, false
 	s.timer.Stop()
 }
@@ -411,21 +604,37 @@ func (t *Tracer) schedStep() {
 		t.schedOff()
 		return
 	}
+	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil)
+	if settled {
+		s.settleN = 0
+	}
+	if h := s.holder; h != nil && s.holding {
+		if settled {
+			s.holding = false
+			s.ran()
+			t.resumeNow(h, s.holdSig)
+		}
+		return
+	}
 	if h := s.holder; h != nil {
-		if time.Since(s.granted) < s.s.Slice {
+		if time.Since(s.resumed) < s.limit() {
+			return
+		}
+		if !s.inCall && !h.sc.intr && !t.spun(h) {
 			return
 		}
 		if s.inCall {
-			// Inside a call taken as non-blocking for longer than the
-			// slice: it blocks after all.
+			// Inside a call taken as non-blocking for longer than
+			// callSlices slices: it blocks after all.
 			s.release(SwitchBlock, nil)
 		} else if !h.sc.intr {
 			if ptrace.Interrupt(h.tid) == nil {
 				h.sc.intr = true
 			}
+			s.intrAt = time.Now()
 			s.timer.Reset(s.s.Slice) // to look again
 			return
-		} else if time.Since(s.granted) < 2*s.s.Slice {
+		} else if time.Since(s.intrAt) < s.s.Slice {
 			return
 		} else {
 			// Interrupted a slice ago and still not stopped: in a wait
@@ -437,7 +646,7 @@ func (t *Tracer) schedStep() {
 	if !s.needGrant {
 		return
 	}
-	if len(t.queue) > 0 {
+	if len(t.queue) > 0 || !settled {
 		return // collected statuses first: they may add waiting threads
 	}
 	if !s.drained {
@@ -491,6 +700,7 @@ func (t *Tracer) grant(th *thread, resume bool) {
 	s.holder, s.needGrant, s.stops, s.inCall = th, false, 0, false
 	s.lastOrd = th.sc.order
 	s.granted = time.Now()
+	s.resumed = s.granted
 	s.timer.Reset(s.s.Slice)
 	from, reason, regs := s.from, s.reason, s.regs
 	s.from, s.reason, s.regs = nil, SwitchStart, nil
@@ -514,6 +724,7 @@ func (t *Tracer) grant(th *thread, resume bool) {
 		return
 	}
 	s.inCall = th.sc.atEntry && (th.stepping || th.inCall)
+	s.ran()
 	t.resumeNow(th, th.sc.sig)
 }
 
@@ -523,6 +734,11 @@ func (t *Tracer) schedOff() {
 	s := t.sched
 	s.off = true
 	s.timer.Stop()
+	s.settleTimer.Stop()
+	if s.holding && s.holder != nil && t.threads[s.holder.tid] == s.holder {
+		t.resumeNow(s.holder, s.holdSig)
+	}
+	s.holding = false
 	var evs []waitEvent
 	for _, th := range s.ready {
 		expect := th.sc.expect

@@ -3,6 +3,7 @@ package tracer_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -185,31 +186,37 @@ func TestSchedChaosFindsRace(t *testing.T) {
 	}
 }
 
-// Cancelling the context in the middle of a serial run (a spinner holding
-// the token, others waiting) leaves no process stopped.
+// Cancelling the context in the middle of a serial run leaves no process
+// stopped: with a slice too long to preempt, a spinner holds the token and
+// the main thread waits for it, stopped, when the run is cancelled (from
+// the grant of the spinner: the program cannot end by itself).
 func TestSchedCancelMidRun(t *testing.T) {
-	prog := testprog.C(t, "sched_lock")
-	tr := newTracer(t, tracer.Options{Schedule: tracer.Schedule{Mode: tracer.SchedSerial}})
+	prog := testprog.C(t, "sched_spin")
+	tr := newTracer(t, tracer.Options{Schedule: tracer.Schedule{Mode: tracer.SchedSerial, Slice: time.Hour}})
 	ctx, cancel := context.WithCancel(testCtx(t))
-	n := 0
+	defer cancel()
 	var pid int
-	if err := tr.TraceAll(func(c *tracer.Call) tracer.Action {
-		if n++; n == 60 { // inside the threads' loop
-			pid = c.Pid()
+	var tids []int
+	tr.OnSwitch(func(e *tracer.SwitchEvent) {
+		tids = append(tids, e.Tid)
+		if e.Tid != e.Pid { // the spinner runs (the main thread waits or sleeps)
+			pid = e.Pid
 			cancel()
 		}
-		return tracer.Continue
-	}); err != nil {
+	})
+	if err := tr.TraceAll(func(c *tracer.Call) tracer.Action { return tracer.Continue }); err != nil {
 		t.Fatal(err)
 	}
 	_, err := tr.Run(ctx, prog)
-	if err == nil {
-		t.Fatalf("run ended without the cancellation (%d calls)", n)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run: %v, want the cancellation (grants to %v)", err, tids)
 	}
 	if pid == 0 {
-		t.Fatal("no call seen")
+		t.Fatal("the spinner never ran")
 	}
-	if st := procState(pid); st != 0 && st != 'X' {
-		t.Errorf("process %d left in state %c", pid, st)
+	for _, tid := range tids {
+		if st := procState(tid); st != 0 && st != 'X' {
+			t.Errorf("task %d of %d left in state %c", tid, pid, st)
+		}
 	}
 }

@@ -55,8 +55,6 @@ func ParseSchedMode(s string) (SchedMode, error) {
 	return 0, fmt.Errorf("tracer: unknown schedule %q (want free, serial or chaos)", s)
 }
 
-var schedDebug = os.Getenv("SYSTR_SCHED_DEBUG") != ""
-
 // DefaultSlice is the time slice of SchedSerial and SchedChaos: a thread
 // that runs without a stop for a slice, and then uses another slice of
 // CPU time (its process's CPU clock: a host too busy to run it does not
@@ -580,13 +578,6 @@ func (s *sched) remove(th *thread) {
 }
 
 func (s *sched) release(r SwitchReason, regs *Regs) {
-	if schedDebug {
-		tid := 0
-		if s.holder != nil {
-			tid = s.holder.tid
-		}
-		fmt.Fprintf(os.Stderr, "sched: %d releases (%v) inCall=%v after %v, ready %d\n", tid, r, s.inCall, time.Since(s.granted), len(s.ready))
-	}
 	s.from, s.reason, s.regs = s.holder, r, regs
 	s.holder, s.inCall, s.holding = nil, false, false
 	s.needGrant, s.drained = true, false
@@ -620,7 +611,21 @@ func (t *Tracer) schedStep() {
 		if time.Since(s.resumed) < s.limit() {
 			return
 		}
+		// The slice is over unless the holder's stop is in already (the
+		// tracer's thread may have been the one kept from running).
+		if len(t.queue) > 0 {
+			return
+		}
+		if t.drainReady(); len(t.queue) > 0 {
+			return
+		}
 		if !s.inCall && !h.sc.intr && !t.spun(h) {
+			return
+		}
+		if s.inCall && taskState(h.tid) != 'S' {
+			// Running, waiting for a CPU or for the disk: not blocked
+			// on another task.
+			s.timer.Reset(s.s.Slice)
 			return
 		}
 		if s.inCall {

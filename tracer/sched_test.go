@@ -220,3 +220,20 @@ func TestSchedCancelMidRun(t *testing.T) {
 		}
 	}
 }
+
+// The Go runtime (8 goroutines locked to their threads, sysmon, GC
+// workers, async preemption signals) runs to its end under the serial and
+// chaos schedules, with the output of a native run.
+func TestSchedGoRuntime(t *testing.T) {
+	prog := testprog.Go(t, "gothreads", "")
+	want := testprog.Native(t, prog)
+	for _, s := range []tracer.Schedule{{Mode: tracer.SchedSerial}, {Mode: tracer.SchedChaos, Seed: 1}} {
+		r := runScheduled(t, testCtx(t), s, prog)
+		if r.res.ExitCode != 0 || r.res.Stdout != want.Stdout {
+			t.Errorf("under %v: %v\nnative: %v", s.Mode, r.res, want)
+		}
+		if len(r.switches) < 8 {
+			t.Errorf("under %v: %d grants for 8 threads", s.Mode, len(r.switches))
+		}
+	}
+}

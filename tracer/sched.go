@@ -27,9 +27,9 @@ const (
 	// order of creation among the threads waiting at a stop.
 	SchedSerial
 	// SchedChaos is SchedSerial with the choices drawn from a PRNG seeded
-	// with Schedule.Seed: a random waiting thread is chosen, and the
-	// running thread is made to give way at random stops, so that rare
-	// interleavings show.
+	// with Schedule.Seed: threads get random priorities, and the running
+	// thread drops below the others at random stops and then waits until
+	// they all have blocked or ended, so that rare interleavings show.
 	SchedChaos
 )
 
@@ -90,8 +90,9 @@ type Schedule struct {
 	// Quantum is the number of stops of the running thread after which
 	// it gives way under SchedSerial (0: DefaultQuantum; negative: never).
 	Quantum int
-	// ChaosOdds: under SchedChaos the running thread gives way at a stop
-	// with probability 1/ChaosOdds (0: 4).
+	// ChaosOdds: under SchedChaos the running thread drops its priority
+	// at a stop where another thread waits with probability 1/ChaosOdds
+	// (0: 8; see sched.drops).
 	ChaosOdds int
 }
 
@@ -168,6 +169,8 @@ type schedThread struct {
 	// intr: a PTRACE_INTERRUPT was sent; intrStop: this stop is it.
 	intr, intrStop bool
 	vfork          bool // at a vfork event: the parent waits for the child
+	// prio: SchedChaos's priority (see sched.drops).
+	prio int64
 	// atExit: this stop is the exit stop of the call entered (nr, args).
 	atExit bool
 	// futexAddr: blocked in a futex wait on this address (0: not).
@@ -178,18 +181,28 @@ type schedThread struct {
 }
 
 type sched struct {
-	s       Schedule
-	rng     *rand.Rand
-	holder  *thread
-	inCall  bool // the holder was resumed into a call whose exit stop comes
-	ready   []*thread
-	orders  uint64
-	lastOrd uint64 // order of the last holder (round-robin)
-	stops   int    // stops of the holder since its grant
-	granted time.Time
-	resumed time.Time // the holder's last resume
-	intrAt  time.Time // the holder's PTRACE_INTERRUPT
-	resumes uint64    // resumes of holders (spun)
+	s        Schedule
+	rng      *rand.Rand
+	holder   *thread
+	inCall   bool // the holder was resumed into a call whose exit stop comes
+	ready    []*thread
+	orders   uint64
+	lastOrd  uint64 // order of the last holder (round-robin)
+	stops    int    // stops of the holder since its grant
+	allStops uint64 // the holders' stops
+	// SchedChaos (PCT-like): a new thread gets a random priority in a
+	// high band; at a random stop where another thread waits the holder
+	// drops to the low band, below every thread not dropped yet, and
+	// above the threads dropped before it (drops counts them), as in PCT
+	// (Burckhardt et al., ASPLOS 2010); a preempted or yielding thread
+	// drops below all (sinks). The highest-priority waiting thread runs: a thread
+	// dropped between two steps stays stopped until every other thread
+	// has blocked or ended, long enough for a race to show.
+	drops, sinks int64
+	granted      time.Time
+	resumed      time.Time // the holder's last resume
+	intrAt       time.Time // the holder's PTRACE_INTERRUPT
+	resumes      uint64    // resumes of holders (spun)
 	// cpuBase: the CPU time of the holder's process when first looked at
 	// after resume number cpuEpoch.
 	cpuEpoch uint64
@@ -226,7 +239,7 @@ func newSched(s Schedule, wake func()) *sched {
 		s.Quantum = DefaultQuantum
 	}
 	if s.ChaosOdds <= 0 {
-		s.ChaosOdds = 4
+		s.ChaosOdds = 8
 	}
 	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
 	sc.timer = time.AfterFunc(time.Hour, wake)
@@ -241,6 +254,9 @@ func (t *Tracer) schedNew(th *thread) {
 	if s := t.sched; s != nil && th.sc.order == 0 {
 		s.orders++
 		th.sc.order = s.orders
+		if s.s.Mode == SchedChaos {
+			th.sc.prio = 1<<40 + s.rng.Int64N(1<<32)
+		}
 	}
 }
 
@@ -343,6 +359,7 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 		return false
 	}
 	s.stops++
+	s.allStops++
 	sc := &th.sc
 	if sc.intrStop {
 		// Our interrupt, sent when its slice was over: preempted here.
@@ -351,6 +368,9 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 		rp := &regs
 		if ptrace.GetRegs(th.tid, rp) != nil {
 			rp = nil
+		}
+		if s.s.Mode == SchedChaos {
+			s.sink(th)
 		}
 		s.park(th, sig)
 		s.release(SwitchPreempt, rp)
@@ -396,6 +416,9 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 			}
 		case syscalls.Yields:
 			if len(s.ready) > 0 {
+				if s.s.Mode == SchedChaos {
+					s.sink(th)
+				}
 				s.park(th, sig)
 				s.release(SwitchYield, nil)
 				return true
@@ -404,12 +427,18 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	}
 	// Drawn at every stop, whatever is waiting: the draws follow the
 	// stops of the running threads only.
-	chaos := s.s.Mode == SchedChaos && s.rng.IntN(s.s.ChaosOdds) == 0
+	if s.s.Mode == SchedChaos {
+		if s.rng.IntN(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
+			s.drops++
+			th.sc.prio = s.drops
+		}
+		if b := s.best(); b >= 0 && s.ready[b].sc.prio > th.sc.prio {
+			s.park(th, sig)
+			s.release(SwitchChaos, nil)
+			return true
+		}
+	}
 	switch {
-	case chaos && len(s.ready) > 0:
-		s.park(th, sig)
-		s.release(SwitchChaos, nil)
-		return true
 	case s.s.Mode == SchedSerial && s.s.Quantum > 0 && s.stops >= s.s.Quantum && len(s.ready) > 0:
 		s.park(th, sig)
 		s.release(SwitchQuantum, nil)
@@ -676,10 +705,29 @@ func (t *Tracer) schedStep() {
 	}
 }
 
+// best is the index in ready of the highest-priority thread (SchedChaos;
+// the first of equals), -1 if none.
+func (s *sched) best() int {
+	b := -1
+	for i, th := range s.ready {
+		if b < 0 || th.sc.prio > s.ready[b].sc.prio {
+			b = i
+		}
+	}
+	return b
+}
+
+// sink drops th below every thread (SchedChaos): preempted or yielding,
+// it waits for all the others.
+func (s *sched) sink(th *thread) {
+	s.sinks++
+	th.sc.prio = -s.sinks
+}
+
 // pick chooses the index in ready of the thread to run next.
 func (s *sched) pick() int {
 	if s.s.Mode == SchedChaos {
-		return s.rng.IntN(len(s.ready))
+		return s.best()
 	}
 	// Round-robin: the first in creation order after the last holder.
 	best, wrap := -1, -1

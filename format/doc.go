@@ -47,9 +47,11 @@
 // "serial" or "chaos SEED"; see tracer.Schedule): the thread that runs
 // from there on, the one that ran before and why it gave way, and for a
 // preemption the registers where it was interrupted. The events between
-// two Switch events are the running thread's, with the events of the
-// threads that blocked inside the kernel meanwhile coming at their own
-// grant; so the schedule is the sequence of Switch events in Seq order.
+// two Switch events are the running thread's (a call that blocked in the
+// kernel meanwhile is recorded at its thread's next grant, where it
+// returned), except Exit events, which come when the kernel reports a
+// thread's end; so the schedule is the sequence of Switch events in Seq
+// order.
 // The header and index are msgpack maps, which tolerate
 // new and missing keys; Header.NoASLR says the program ran with
 // address-space randomization off.

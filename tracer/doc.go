@@ -110,9 +110,10 @@
 // it is. The next holder is the next waiting thread in creation order; a
 // futex wake (a thread's exit, for its joiners) first waits for the
 // threads it woke, so that their return is no race with the choice.
-// SchedChaos draws the choices, and random give-ways at stops, from a
-// seeded PRNG: the same seed repeats a schedule, to show and then repeat
-// rare interleavings. Every grant is reported to OnSwitch (with the
+// SchedChaos draws the choices from a seeded PRNG, after PCT: threads
+// get random priorities, and at random stops the running thread drops
+// below the others and waits until they have blocked or ended; the same
+// seed repeats a schedule, to show and then repeat rare interleavings. Every grant is reported to OnSwitch (with the
 // registers of a preempted thread); Close and Stop let every thread run
 // free first, so no thread is left waiting.
 //

@@ -58,8 +58,9 @@ func ParseSchedMode(s string) (SchedMode, error) {
 // DefaultSlice is the time slice of SchedSerial and SchedChaos: a thread
 // that runs without a stop for a slice, and then uses another slice of
 // CPU time (its process's CPU clock: a host too busy to run it does not
-// count), is preempted. One inside a call taken as non-blocking for
-// callSlices slices of wall time is taken as blocked.
+// count), is preempted. One inside a call taken as non-blocking that
+// sleeps in it (a write to a full pipe) is taken as blocked after
+// callGrace.
 const DefaultSlice = 5 * time.Millisecond
 
 // DefaultQuantum is the number of stops after which the running thread
@@ -449,14 +450,15 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	return false
 }
 
-// callSlices: a holder inside a call that was taken as non-blocking for
-// this many slices is taken as blocked after all (a write to a full pipe;
-// on a loaded host, a call that waited for a CPU).
-const callSlices = 10
+// callGrace: a holder inside a call that was taken as non-blocking, found
+// sleeping in it (state S: waiting for an event, not for a CPU or the
+// disk) this long after its entry, is taken as blocked after all: a write
+// to a full pipe, a call MayBlock does not know.
+const callGrace = time.Millisecond
 
 func (s *sched) limit() time.Duration {
 	if s.inCall {
-		return callSlices * s.s.Slice
+		return min(callGrace, s.s.Slice)
 	}
 	return s.s.Slice
 }
@@ -654,12 +656,12 @@ func (t *Tracer) schedStep() {
 		if s.inCall && taskState(h.tid) != 'S' {
 			// Running, waiting for a CPU or for the disk: not blocked
 			// on another task.
-			s.timer.Reset(s.s.Slice)
+			s.timer.Reset(s.limit())
 			return
 		}
 		if s.inCall {
-			// Inside a call taken as non-blocking for longer than
-			// callSlices slices: it blocks after all.
+			// Sleeping inside a call taken as non-blocking: it blocks
+			// after all.
 			s.release(SwitchBlock, nil)
 		} else if !h.sc.intr {
 			if ptrace.Interrupt(h.tid) == nil {

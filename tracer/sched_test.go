@@ -237,3 +237,16 @@ func TestSchedGoRuntime(t *testing.T) {
 		}
 	}
 }
+
+// Processes too are serialized: a pipeline whose writer fills the pipe
+// while its reader waits for the token ends with the right count (the
+// writer, asleep in its write, gives the token away).
+func TestSchedSerialPipeline(t *testing.T) {
+	r := runScheduled(t, testCtx(t), tracer.Schedule{Mode: tracer.SchedSerial}, "/bin/sh", "-c", "seq 1 100000 | wc -l")
+	if r.res.ExitCode != 0 || strings.TrimSpace(r.res.Stdout) != "100000" {
+		t.Fatalf("result %v, want 100000", r.res)
+	}
+	if r.count(tracer.SwitchBlock) == 0 {
+		t.Errorf("no thread blocked among %d grants", len(r.switches))
+	}
+}

@@ -456,6 +456,10 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 // to a full pipe, a call MayBlock does not know.
 const callGrace = time.Millisecond
 
+// callSlices: a holder inside such a call for this many slices is taken
+// as blocked whatever its state (an uninterruptible wait).
+const callSlices = 10
+
 func (s *sched) limit() time.Duration {
 	if s.inCall {
 		return min(callGrace, s.s.Slice)
@@ -479,6 +483,12 @@ func (t *Tracer) spun(h *thread) bool {
 	s := t.sched
 	cpu, err := ptrace.ProcessCPUTime(h.proc.pid)
 	if err != nil {
+		return true
+	}
+	if taskState(h.tid) == 'S' {
+		// Asleep in a call the tracer does not stop at (outside the
+		// seccomp filter's set): interrupted, it lets the others run, and
+		// its call is restarted when it runs again.
 		return true
 	}
 	if s.cpuEpoch != s.resumes {
@@ -653,9 +663,9 @@ func (t *Tracer) schedStep() {
 		if !s.inCall && !h.sc.intr && !t.spun(h) {
 			return
 		}
-		if s.inCall && taskState(h.tid) != 'S' {
+		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {
 			// Running, waiting for a CPU or for the disk: not blocked
-			// on another task.
+			// on another task (for callSlices slices at most).
 			s.timer.Reset(s.limit())
 			return
 		}

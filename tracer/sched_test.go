@@ -250,3 +250,27 @@ func TestSchedSerialPipeline(t *testing.T) {
 		t.Errorf("no thread blocked among %d grants", len(r.switches))
 	}
 }
+
+// With handlers for a few calls only, threads block in calls the tracer
+// does not stop at (futex waits outside the seccomp filter's set): they
+// are interrupted there, so that the others run, and the program ends.
+func TestSchedSerialNarrow(t *testing.T) {
+	prog := testprog.C(t, "sched_lock")
+	tr := newTracer(t, tracer.Options{Schedule: tracer.Schedule{Mode: tracer.SchedSerial}})
+	writes := 0
+	if err := tr.Trace(func(c *tracer.Call) tracer.Action {
+		if !c.IsEntry() {
+			writes++
+		}
+		return tracer.Continue
+	}, "write"); err != nil {
+		t.Fatal(err)
+	}
+	res := runTraced(t, tr, prog)
+	if res.ExitCode != 0 || !strings.HasSuffix(res.Stdout, "done\n") {
+		t.Fatalf("result %v", res)
+	}
+	if writes != 8*6+1 {
+		t.Errorf("%d writes seen, want %d", writes, 8*6+1)
+	}
+}

@@ -143,6 +143,12 @@ func encodeEvent(e *msgpack.Encoder, ev Event, base *chunkBase) error {
 		e.EncodeUint(uint64(v.EBX))
 		e.EncodeUint(uint64(v.ECX))
 		return e.EncodeUint(uint64(v.EDX))
+	case *Switch:
+		head(9)
+		e.EncodeInt(int64(v.FromPid))
+		e.EncodeInt(int64(v.FromTid))
+		e.EncodeUint(uint64(v.Reason))
+		return e.EncodeBytes(v.Regs)
 	case *File:
 		head(fileFields)
 		return encodeFile(e, v)
@@ -254,6 +260,12 @@ func decodeEvent(m *mpReader, al *arena, base *chunkBase) (Event, error) {
 	case KindInsn:
 		ev = &Insn{Head: h, Op: InsnOp(f.uint()), Leaf: uint32(f.uint()), Subleaf: uint32(f.uint()),
 			EAX: uint32(f.uint()), EBX: uint32(f.uint()), ECX: uint32(f.uint()), EDX: uint32(f.uint())}
+	case KindSwitch:
+		sw := &Switch{Head: h, FromPid: int32(f.int()), FromTid: int32(f.int()), Reason: SwitchReason(f.uint())}
+		if b := f.bytes(); b != nil {
+			sw.Regs = append([]byte(nil), b...) // not the chunk's buffer
+		}
+		ev = sw
 	case KindFile:
 		ev = decodeFile(h, &f)
 	case KindMapping:

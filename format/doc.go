@@ -42,7 +42,17 @@
 // and carry the content of data files' mappings, content-addressed
 // (SHA-256) and stored once per trace, in pieces of at most MaxFilePiece;
 // Mapping events (kind 11) are the mappings, each naming its File and its
-// content's key. The header and index are msgpack maps, which tolerate
+// content's key. Switch events (kind 12; older readers skip them) are
+// the grants of a recording made with a schedule (Header.Extra["schedule"]
+// "serial" or "chaos SEED"; see tracer.Schedule): the thread that runs
+// from there on, the one that ran before and why it gave way, and for a
+// preemption the registers where it was interrupted. The events between
+// two Switch events are the running thread's (a call that blocked in the
+// kernel meanwhile is recorded at its thread's next grant, where it
+// returned), except Exit events, which come when the kernel reports a
+// thread's end; so the schedule is the sequence of Switch events in Seq
+// order.
+// The header and index are msgpack maps, which tolerate
 // new and missing keys; Header.NoASLR says the program ran with
 // address-space randomization off.
 //

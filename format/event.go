@@ -22,6 +22,7 @@ const (
 	KindInsn    Kind = 9
 	KindFile    Kind = 10
 	KindMapping Kind = 11
+	KindSwitch  Kind = 12
 )
 
 func (k Kind) String() string {
@@ -46,12 +47,14 @@ func (k Kind) String() string {
 		return "file"
 	case KindMapping:
 		return "mapping"
+	case KindSwitch:
+		return "switch"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Event is one record of a trace: *Syscall, *NewTask, *Exec, *Signal,
-// *Exit, *Detach, *Lost, *Insn, *File or *Mapping.
+// *Exit, *Detach, *Lost, *Insn, *File, *Mapping or *Switch.
 type Event interface {
 	Kind() Kind
 	// Base returns the fields every event has.

@@ -31,6 +31,13 @@
 // (a trapped process makes every context switch dearer: on a VM a traced
 // call costs twice as much with rdtsc faulting, 4-7 times with cpuid's).
 //
+// With Options.Schedule (systr-record --schedule serial or chaos, with
+// --chaos-seed) the program runs under the tracer's scheduler
+// (tracer.Schedule: one thread at a time, switched at stops) and every
+// grant is recorded as a format.Switch, a preemption's with the registers
+// where the thread was stopped (sched.go); the header notes the schedule
+// (Extra["schedule"]: "serial" or "chaos SEED"). The default stays free.
+//
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;
 // the events go through a bounded queue to a goroutine that gives them to

@@ -71,6 +71,11 @@ type Options struct {
 	// golden tests want. Header notes it (Extra["random"]).
 	SeededRandom bool
 	Seed         uint64
+	// Schedule runs the program under the tracer's scheduler
+	// (tracer.Schedule): TracerOptions passes it on, the header notes it
+	// (Extra["schedule"]) and every grant is recorded (format.Switch;
+	// sched.go).
+	Schedule tracer.Schedule
 }
 
 // handoff is how often the writer goroutine takes the buffered events
@@ -179,7 +184,8 @@ func (r *Recorder) install() error {
 	r.t.OnSignal(r.onSignal)
 	r.t.OnExit(r.onExit)
 	r.t.OnDetach(r.onDetach)
-	r.t.OnInsn(r.onInsn) // world.go
+	r.t.OnInsn(r.onInsn)     // world.go
+	r.t.OnSwitch(r.onSwitch) // sched.go
 	return nil
 }
 
@@ -500,6 +506,7 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 		h.Extra = map[string]string{"vdso": "trapped"}
 	}
 	worldHeader(h, o) // world.go
+	schedHeader(h, o) // sched.go
 	return h
 }
 

@@ -31,7 +31,7 @@ func Defaults() Options {
 // o needs (the vDSO patch and the trapped instructions); the caller adds
 // its own (Colocate...).
 func (o *Options) TracerOptions() tracer.Options {
-	return tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID}
+	return tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID, Schedule: o.Schedule}
 }
 
 // Command returns the tracer command that starts argv as a recording with

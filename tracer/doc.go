@@ -93,6 +93,30 @@
 // the details, BENCH.md the cost (a trapped instruction is a stop: tens of
 // µs on a VM).
 //
+// # Schedules: one thread at a time
+//
+// Options.Schedule (sched.go) chooses how the traced threads share the
+// CPU. SchedFree (the default) lets them run as the kernel schedules
+// them. Under SchedSerial the tracer hands a token from thread to thread:
+// only its holder runs user code; the others wait at a stop, whose
+// handlers and notifiers run only when they get the token, so the events
+// come in the order the threads ran. The holder gives the token away at a
+// call that may block (syscalls.MayBlock: a futex wait, a read from a
+// pipe or socket, poll, wait4, nanosleep...: it runs the call in the
+// kernel meanwhile), at sched_yield, at its end, after a quantum of stops
+// (DefaultQuantum), and when preempted: a thread that runs a time slice
+// without a stop and then a slice of CPU time is interrupted
+// (PTRACE_INTERRUPT, from the tracer's thread, woken by a timer) wherever
+// it is. The next holder is the next waiting thread in creation order; a
+// futex wake (a thread's exit, for its joiners) first waits for the
+// threads it woke, so that their return is no race with the choice.
+// SchedChaos draws the choices from a seeded PRNG, after PCT: threads
+// get random priorities, and at random stops the running thread drops
+// below the others and waits until they have blocked or ended; the same
+// seed repeats a schedule, to show and then repeat rare interleavings. Every grant is reported to OnSwitch (with the
+// registers of a preempted thread); Close and Stop let every thread run
+// free first, so no thread is left waiting.
+//
 // # Processes started by the tracer
 //
 // Start forks a child that waits until the tracer has seized it

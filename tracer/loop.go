@@ -80,6 +80,7 @@ type thread struct {
 	// ownTSC, ownCPUID: the program itself asked rdtsc (cpuid) to fault
 	// (insn_amd64.go).
 	ownTSC, ownCPUID bool
+	sc               schedThread // Options.Schedule (sched.go)
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -147,6 +148,7 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		if t.stopReq.Load() && !t.stopping {
 			t.beginShutdown()
 		}
+		t.schedStep() // sched.go
 		if len(t.threads) == 0 && len(t.pending) > 0 {
 			// Nothing traced is left to report the clone events of these.
 			for tid := range t.pending {
@@ -544,8 +546,16 @@ func taskIDs(tid int) (tgid, ppid int, err error) {
 	return tgid, ppid, nil
 }
 
-// resume restarts a stopped thread the way its state asks for.
+// resume restarts a stopped thread the way its state asks for, unless the
+// scheduler holds it (sched.go).
 func (t *Tracer) resume(th *thread, sig int) {
+	if t.sched != nil && t.schedResume(th, sig) {
+		return
+	}
+	t.resumeNow(th, sig)
+}
+
+func (t *Tracer) resumeNow(th *thread, sig int) {
 	var err error
 	switch {
 	case th.proc.detach || th.detachReq:
@@ -563,6 +573,9 @@ func (t *Tracer) resume(th *thread, sig int) {
 // event handles one wait status of a tracee.
 func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 	th := t.threads[tid]
+	if th != nil && t.sched != nil && t.schedEvent(th, ws) {
+		return // held until the thread's turn (sched.go)
+	}
 	if ws.Exited() || ws.Signaled() {
 		delete(t.pending, tid)
 		if th != nil {
@@ -674,6 +687,7 @@ func (t *Tracer) eventStop(th *thread, sig int) {
 	}
 	if isStopSignal(sig) {
 		th.listening = true
+		t.schedLeave(th)
 		ptrace.Listen(th.tid)
 		return
 	}
@@ -723,6 +737,9 @@ func (t *Tracer) syscallStop(th *thread, seccompStop bool) {
 	if err := t.syscallInfo(th, info, seccompStop); err != nil {
 		t.resume(th, 0)
 		return
+	}
+	if info.Op == ptrace.InfoEntry || info.Op == ptrace.InfoSeccomp {
+		t.schedEntry(th, info)
 	}
 	switch info.Op {
 	case ptrace.InfoEntry:
@@ -908,6 +925,7 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		ownTSC: parent.ownTSC, ownCPUID: parent.ownCPUID}
 	p.threads[tid] = th
 	t.threads[tid] = th
+	t.schedCloned(parent, th, ev.Flags, ev.Arch) // sched.go
 	if n := t.ntf.Load(); n.onNew != nil && !p.silent && !p.detach {
 		n.onNew(ev)
 	}

@@ -79,6 +79,7 @@ type Tracer struct {
 	info      ptrace.SyscallInfo
 	co        *colocation // Options.Colocate, once bound
 	insn      Insn        // the trapped instruction being emulated (world.go)
+	sched     *sched      // Options.Schedule; nil: free (sched.go)
 }
 
 // Options configure a Tracer.
@@ -168,6 +169,9 @@ type Options struct {
 	// CPU is where Colocate binds: AutoCPU (the zero value) or OnCPU(n).
 	// A CPU this process may not run on is an error of New (ErrBadCPU).
 	CPU CPUChoice
+	// Schedule: how the traced threads share the CPU (sched.go). The zero
+	// value is SchedFree: as the kernel schedules them.
+	Schedule Schedule
 }
 
 type session struct {
@@ -187,6 +191,7 @@ type notifiers struct {
 	onExit   func(ExitEvent)
 	onDetach func(DetachEvent)
 	onInsn   func(*Insn)
+	onSwitch func(*SwitchEvent)
 }
 
 // New returns a Tracer whose thread is ready. Close it when done.
@@ -214,6 +219,7 @@ func New(opts ...Options) (*Tracer, error) {
 	t.table.Store(&table{})
 	t.ntf.Store(&notifiers{})
 	t.call.t = t
+	t.sched = newSched(t.opts.Schedule, t.wake)
 	ready := make(chan error, 1)
 	go t.loop(ready, 0)
 	if err := <-ready; err != nil {

@@ -36,6 +36,13 @@
 //	                 kernel's, so that a program whose calls follow them
 //	                 (Python's set and dict order) makes the same calls in
 //	                 every recording: for golden traces (record/seeded.go)
+//	--schedule S     free (default): the program's threads run as the kernel
+//	                 schedules them; serial: one thread at a time, switched
+//	                 at syscall boundaries and preempted after 10 ms, every
+//	                 switch recorded (tracer.Schedule); chaos: serial with
+//	                 random switches from --chaos-seed, to make rare races
+//	                 show (the seed is printed and in the header)
+//	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
@@ -97,6 +104,8 @@ type config struct {
 	tsc      bool
 	cpuid    bool
 	seed     string
+	schedule string
+	chaos    string
 	argv     []string
 
 	maxMapped, maxMappedFile string
@@ -138,6 +147,8 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
 	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, /dev/urandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
 	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
+	fs.StringVar(&c.schedule, "schedule", "free", "how the program's threads are scheduled: free (as the kernel does), serial (one at a time, switched at syscall boundaries, every switch recorded) or chaos (serial with seeded random switches)")
+	fs.StringVar(&c.chaos, "chaos-seed", "", "the seed `N` of --schedule chaos (default: from the clock; printed, and in the header)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -182,6 +193,21 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 			return o, nil, fmt.Errorf("--mask-fd %q: not a file descriptor", s)
 		}
 		o.MaskFds = append(o.MaskFds, fd)
+	}
+	mode, err := tracer.ParseSchedMode(c.schedule)
+	if err != nil {
+		return o, nil, fmt.Errorf("--schedule: %w", err)
+	}
+	o.Schedule.Mode = mode
+	if c.chaos != "" {
+		if mode != tracer.SchedChaos {
+			return o, nil, fmt.Errorf("--chaos-seed needs --schedule chaos")
+		}
+		if o.Schedule.Seed, err = strconv.ParseUint(c.chaos, 10, 64); err != nil {
+			return o, nil, fmt.Errorf("--chaos-seed %q: not a number from 0 to 2^64-1", c.chaos)
+		}
+	} else if mode == tracer.SchedChaos {
+		o.Schedule.Seed = uint64(time.Now().UnixNano())
 	}
 	if c.seed != "" {
 		n, err := strconv.ParseUint(c.seed, 10, 64)
@@ -276,6 +302,10 @@ func (c *config) record(stderr io.Writer) int {
 	o, signals, err := c.options()
 	if err != nil {
 		return fail(stderr, 2, "%v", err)
+	}
+	if o.Schedule.Mode == tracer.SchedChaos {
+		// Always said: a failing run is re-recorded with this seed.
+		fmt.Fprintf(stderr, "systr-record: --schedule chaos --chaos-seed %d\n", o.Schedule.Seed)
 	}
 	var pids []int
 	if c.pids != "" {

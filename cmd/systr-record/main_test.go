@@ -184,6 +184,9 @@ func TestBadInput(t *testing.T) {
 		{"unknown signal", []string{"-e", "signal=SIGFOO", "--", "true"}, 2, `unknown signal "SIGFOO"`},
 		{"nothing to do", nil, 2, "usage"},
 		{"bad cpu", []string{"--cpu", "fast", "--", "true"}, 2, `"fast" is not auto, any or a CPU number`},
+		{"bad schedule", []string{"--schedule", "fifo", "--", "true"}, 2, `unknown schedule "fifo"`},
+		{"seed without chaos", []string{"--chaos-seed", "3", "--", "true"}, 2, "--chaos-seed needs --schedule chaos"},
+		{"bad chaos seed", []string{"--schedule", "chaos", "--chaos-seed", "x", "--", "true"}, 2, `--chaos-seed "x": not a number`},
 		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "CPU 5000: not a CPU this process may run on"},
 	}
 	for _, c := range cases {

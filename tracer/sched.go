@@ -1,0 +1,843 @@
+package tracer
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/systr/systr/internal/arch"
+	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// SchedMode says how the threads of the traced programs share the CPU.
+type SchedMode int
+
+const (
+	// SchedFree lets every traced thread run as the kernel schedules it.
+	SchedFree SchedMode = iota
+	// SchedSerial runs one thread of the traced tree at a time, switching
+	// only at stops (syscall entry and exit, signal, clone, exec and exit
+	// events) and at preemptions; the next thread is chosen round-robin in
+	// order of creation among the threads waiting at a stop.
+	SchedSerial
+	// SchedChaos is SchedSerial with the choices drawn from a PRNG seeded
+	// with Schedule.Seed: threads get random priorities, and the running
+	// thread drops below the others at random stops and then waits until
+	// they all have blocked or ended, so that rare interleavings show.
+	SchedChaos
+)
+
+func (m SchedMode) String() string {
+	switch m {
+	case SchedFree:
+		return "free"
+	case SchedSerial:
+		return "serial"
+	case SchedChaos:
+		return "chaos"
+	}
+	return "sched(" + strconv.Itoa(int(m)) + ")"
+}
+
+// ParseSchedMode parses "free", "serial" or "chaos".
+func ParseSchedMode(s string) (SchedMode, error) {
+	for _, m := range []SchedMode{SchedFree, SchedSerial, SchedChaos} {
+		if s == m.String() {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("tracer: unknown schedule %q (want free, serial or chaos)", s)
+}
+
+// DefaultSlice is the time slice of SchedSerial and SchedChaos: a thread
+// that runs without a stop for a slice, and then uses another slice of
+// CPU time (its process's CPU clock: a host too busy to run it does not
+// count), is preempted. One inside a call taken as non-blocking that
+// sleeps in it (a write to a full pipe) is taken as blocked after
+// callGrace.
+const DefaultSlice = 5 * time.Millisecond
+
+// DefaultQuantum is the number of stops after which the running thread
+// gives way to the next waiting one under SchedSerial.
+const DefaultQuantum = 64
+
+// Schedule is Options.Schedule: how the traced threads are scheduled.
+//
+// Under SchedSerial and SchedChaos the tracer holds a token: only the
+// thread holding it runs user code (or a call that cannot block); every
+// other traced thread is stopped at a stop, waiting for its turn, or
+// inside a call that may block (see syscalls.MayBlock), which it was let
+// into when it gave the token away. The stop of a waiting thread is
+// handled (its handlers and notifiers run) only once it is granted the
+// token, so the order of events the tracer reports is the order in which
+// the threads ran. Every grant is reported to OnSwitch. A thread that
+// holds the token for longer than Slice without giving it away is
+// preempted (PTRACE_INTERRUPT) at whatever instruction it is, and its
+// registers there are reported (SwitchEvent.Regs); a thread that holds it
+// inside a call for longer than Slice is taken as blocked.
+type Schedule struct {
+	Mode SchedMode
+	// Seed seeds SchedChaos's choices: the same seed makes the same
+	// choices wherever the program's stops come in the same order.
+	Seed uint64
+	// Slice is the preemption time slice (0: DefaultSlice).
+	Slice time.Duration
+	// Quantum is the number of stops of the running thread after which
+	// it gives way under SchedSerial (0: DefaultQuantum; negative: never).
+	Quantum int
+	// ChaosOdds: under SchedChaos the running thread drops its priority
+	// at a stop where another thread waits with probability 1/ChaosOdds
+	// (0: 8; see sched.drops).
+	ChaosOdds int
+}
+
+// SwitchReason says why the thread that held the token gave it away.
+type SwitchReason uint8
+
+const (
+	// SwitchStart: no thread held the token (the first thread, or all the
+	// others were inside blocking calls or gone).
+	SwitchStart SwitchReason = iota
+	// SwitchBlock: the holder entered a call that may block (or stayed
+	// inside a call longer than the time slice) and runs it in the kernel.
+	SwitchBlock
+	// SwitchYield: the holder called sched_yield.
+	SwitchYield
+	// SwitchQuantum: the holder used its quantum of stops (SchedSerial).
+	SwitchQuantum
+	// SwitchPreempt: the holder ran user code for longer than the slice
+	// and was interrupted; SwitchEvent.Regs holds where.
+	SwitchPreempt
+	// SwitchExit: the holder is gone (exited, or entered exit).
+	SwitchExit
+	// SwitchChaos: the holder was made to give way at random (SchedChaos).
+	SwitchChaos
+	// SwitchLeave: the holder left the schedule (detached, group-stop).
+	SwitchLeave
+)
+
+func (r SwitchReason) String() string {
+	names := [...]string{"start", "block", "yield", "quantum", "preempt", "exit", "chaos", "leave"}
+	if int(r) < len(names) {
+		return names[r]
+	}
+	return "reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// SwitchEvent reports a grant of the token under SchedSerial or
+// SchedChaos: thread Tid of process Pid runs next. From is the thread
+// that held it before (0 if none), and Reason why it gave it away. For a
+// preemption Regs holds From's registers where it was stopped (its ip and
+// general registers): a replay can stop it at the same point. The event
+// comes before any event of the thread granted.
+type SwitchEvent struct {
+	Pid, Tid         int
+	FromPid, FromTid int
+	Reason           SwitchReason
+	Regs             *Regs
+}
+
+// OnSwitch sets the notifier of grants (Options.Schedule). Runs on the
+// tracer's thread.
+func (t *Tracer) OnSwitch(f func(*SwitchEvent)) {
+	t.setNotifier(func(n *notifiers) { n.onSwitch = f })
+}
+
+// schedThread is a thread's scheduling state.
+type schedThread struct {
+	order uint64 // creation order, from 1 (0: not seen yet)
+	// waiting: held by the scheduler. With hasWS its stop is still to be
+	// handled (ws); else (parked) it was handled and the thread is to be
+	// resumed with sig.
+	waiting bool
+	hasWS   bool
+	// expect: a new thread, waiting from its creator's clone event on
+	// (so that whether its first stop came yet changes no choice).
+	expect bool
+	ws     unix.WaitStatus
+	sig    int
+	// The last stop was a syscall entry (or seccomp) stop of call nr.
+	atEntry bool
+	arch    syscalls.Arch
+	nr      int
+	args    [6]uint64
+	// intr: a PTRACE_INTERRUPT was sent; intrStop: this stop is it.
+	intr, intrStop bool
+	vfork          bool // at a vfork event: the parent waits for the child
+	// prio: SchedChaos's priority (see sched.drops).
+	prio int64
+	// atExit: this stop is the exit stop of the call entered (nr, args).
+	atExit bool
+	// futexAddr: blocked in a futex wait on this address (0: not).
+	futexAddr uint64
+	// ctid: the address the kernel clears and wakes at the thread's exit
+	// (CLONE_CHILD_CLEARTID: what pthread_join waits on).
+	ctid uint64
+}
+
+type sched struct {
+	s        Schedule
+	rng      *rand.Rand
+	holder   *thread
+	inCall   bool // the holder was resumed into a call whose exit stop comes
+	ready    []*thread
+	orders   uint64
+	lastOrd  uint64 // order of the last holder (round-robin)
+	stops    int    // stops of the holder since its grant
+	allStops uint64 // the holders' stops
+	// SchedChaos (PCT-like): a new thread gets a random priority in a
+	// high band; at a random stop where another thread waits the holder
+	// drops to the low band, below every thread not dropped yet, and
+	// above the threads dropped before it (drops counts them), as in PCT
+	// (Burckhardt et al., ASPLOS 2010); a preempted or yielding thread
+	// drops below all (sinks). The highest-priority waiting thread runs: a thread
+	// dropped between two steps stays stopped until every other thread
+	// has blocked or ended, long enough for a race to show.
+	drops, sinks int64
+	granted      time.Time
+	resumed      time.Time // the holder's last resume
+	intrAt       time.Time // the holder's PTRACE_INTERRUPT
+	resumes      uint64    // resumes of holders (spun)
+	// cpuBase: the CPU time of the holder's process when first looked at
+	// after resume number cpuEpoch.
+	cpuEpoch uint64
+	cpuBase  time.Duration
+	timer    *time.Timer
+	// needGrant: the token is free and is to be granted at the top of the
+	// loop, once the statuses ready now are collected (drained).
+	needGrant, drained bool
+	from               *thread
+	reason             SwitchReason
+	regs               *Regs
+	off                bool // shutting down: every thread runs free
+	// Settling: a wake-up (futex wake, a thread's exit) made settleN
+	// threads blocked in a futex wait on settleAddr runnable: no choice is
+	// made, and a holder parked at its wake (holdSig) is not resumed,
+	// until their stops are in (or settleUntil passes), so that whether
+	// they came in time changes no choice.
+	settleN     int
+	settleAddr  [2]uint64
+	settleUntil time.Time
+	settleTimer *time.Timer
+	holding     bool // the holder is parked until the settling ends
+	holdSig     int
+}
+
+func newSched(s Schedule, wake func()) *sched {
+	if s.Mode == SchedFree {
+		return nil
+	}
+	if s.Slice <= 0 {
+		s.Slice = DefaultSlice
+	}
+	if s.Quantum == 0 {
+		s.Quantum = DefaultQuantum
+	}
+	if s.ChaosOdds <= 0 {
+		s.ChaosOdds = 8
+	}
+	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
+	sc.timer = time.AfterFunc(time.Hour, wake)
+	sc.timer.Stop()
+	sc.settleTimer = time.AfterFunc(time.Hour, wake)
+	sc.settleTimer.Stop()
+	return sc
+}
+
+// schedNew gives a new thread its place in the creation order.
+func (t *Tracer) schedNew(th *thread) {
+	if s := t.sched; s != nil && th.sc.order == 0 {
+		s.orders++
+		th.sc.order = s.orders
+		if s.s.Mode == SchedChaos {
+			th.sc.prio = 1<<40 + s.rng.Int64N(1<<32)
+		}
+	}
+}
+
+// schedCloned: th was just created (its creator's clone event); it waits
+// for the token from now on, whether its first stop came or not.
+func (t *Tracer) schedCloned(parent, th *thread, flags uint64, a syscalls.Arch) {
+	s := t.sched
+	if s == nil || s.off || th.proc.silent || th.proc.detach {
+		return
+	}
+	t.schedNew(th)
+	if flags&unix.CLONE_CHILD_CLEARTID != 0 && flags&unix.CLONE_THREAD != 0 && a != 0 {
+		th.sc.ctid = childTidAddr(parent, a)
+	}
+	th.sc.waiting, th.sc.expect = true, true
+	s.ready = append(s.ready, th)
+}
+
+// schedEvent is called for every wait status of a known thread before it
+// is handled; it reports whether the scheduler took it (to be handled
+// when the thread is granted the token).
+func (t *Tracer) schedEvent(th *thread, ws unix.WaitStatus) bool {
+	s := t.sched
+	if s == nil || s.off {
+		return false
+	}
+	if ws.Exited() || ws.Signaled() {
+		s.remove(th)
+		if th.sc.ctid != 0 {
+			// Its exit cleared and woke ctid: its joiners come back.
+			t.settle(0, th.sc.ctid, 0)
+		}
+		if s.holder == th {
+			s.release(SwitchExit, nil)
+		}
+		return false
+	}
+	if !ws.Stopped() || th.proc.silent || th.proc.detach || th.detachReq {
+		return false
+	}
+	t.schedNew(th)
+	sig, event := int(ws.StopSignal()), int(ws>>16)&0xff
+	if sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_EXEC {
+		// Reported under the leader's tid, whose record may be another
+		// thread's: the execing thread held the token.
+		return false
+	}
+	th.sc.atEntry = false
+	if a := th.sc.futexAddr; a != 0 {
+		th.sc.futexAddr = 0
+		if s.settleN > 0 && (a == s.settleAddr[0] || a == s.settleAddr[1]) {
+			s.settleN--
+		}
+	}
+	th.sc.atExit = s.holder == th && s.inCall && sig == int(unix.SIGTRAP)|0x80
+	th.sc.vfork = sig == int(unix.SIGTRAP) && event == unix.PTRACE_EVENT_VFORK
+	if event == ptrace.EventStop && sig == int(unix.SIGTRAP) && th.sc.intr {
+		th.sc.intr, th.sc.intrStop = false, true
+	}
+	if s.holder == th {
+		s.inCall = false
+		return false
+	}
+	if th.sc.waiting && th.sc.expect {
+		th.sc.expect, th.sc.hasWS, th.sc.ws = false, true, ws
+		return true
+	}
+	if s.holder == nil && !s.needGrant {
+		t.grant(th, false)
+		return false
+	}
+	th.sc.waiting, th.sc.hasWS, th.sc.ws = true, true, ws
+	s.ready = append(s.ready, th)
+	return true
+}
+
+// schedEntry notes a syscall entry (or seccomp) stop.
+func (t *Tracer) schedEntry(th *thread, info *ptrace.SyscallInfo) {
+	if t.sched == nil {
+		return
+	}
+	a := syscalls.Arch(info.Arch)
+	nr := int(int64(info.Nr))
+	if a == syscalls.I386 {
+		nr = int(int32(info.Nr))
+	}
+	th.sc.atEntry, th.sc.arch, th.sc.nr, th.sc.args = true, a, nr, info.Args
+}
+
+// schedResume is called when the loop is about to resume th from a
+// handled stop; it reports whether the scheduler took the resumption
+// over.
+func (t *Tracer) schedResume(th *thread, sig int) bool {
+	s := t.sched
+	if s == nil || s.off || s.holder != th {
+		return false
+	}
+	if th.proc.silent || th.proc.detach || th.detachReq {
+		s.release(SwitchLeave, nil)
+		return false
+	}
+	s.stops++
+	s.allStops++
+	sc := &th.sc
+	if sc.intrStop {
+		// Our interrupt, sent when its slice was over: preempted here.
+		sc.intrStop = false
+		var regs Regs
+		rp := &regs
+		if ptrace.GetRegs(th.tid, rp) != nil {
+			rp = nil
+		}
+		if s.s.Mode == SchedChaos {
+			s.sink(th)
+		}
+		s.park(th, sig)
+		s.release(SwitchPreempt, rp)
+		return true
+	}
+	if sc.vfork {
+		sc.vfork = false
+		s.release(SwitchBlock, nil)
+		return false
+	}
+	exitStop := sc.atEntry && (th.stepping || th.inCall)
+	if sc.atExit {
+		sc.atExit = false
+		if t.futexWoke(th) {
+			s.holding, s.holdSig = true, sig
+			return true
+		}
+	}
+	if sc.atEntry {
+		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
+		case syscalls.Blocks:
+			if n := syscalls.Name(sc.arch, sc.nr); n == "futex" || n == "futex_time64" {
+				sc.futexAddr = sc.args[0]
+			}
+			t.intoKernel(th, sig)
+			s.release(SwitchBlock, nil)
+			return true
+		case syscalls.Leaves:
+			if th.tid == th.proc.pid && len(th.proc.threads) > 1 && syscalls.Name(sc.arch, sc.nr) == "exit" {
+				// A leader's end is reported after its threads'.
+				s.release(SwitchExit, nil)
+				return false
+			}
+			// Held until its end is reported (after the kernel woke its
+			// joiners), or a slice.
+			s.inCall = true
+			return false
+		case syscalls.BlocksOnFD:
+			if fdMayBlock(th.proc.pid, int(int32(sc.args[0]))) {
+				t.intoKernel(th, sig)
+				s.release(SwitchBlock, nil)
+				return true
+			}
+		case syscalls.Yields:
+			if len(s.ready) > 0 {
+				if s.s.Mode == SchedChaos {
+					s.sink(th)
+				}
+				s.park(th, sig)
+				s.release(SwitchYield, nil)
+				return true
+			}
+		}
+	}
+	// Drawn at every stop, whatever is waiting: the draws follow the
+	// stops of the running threads only.
+	if s.s.Mode == SchedChaos {
+		if s.rng.IntN(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
+			s.drops++
+			th.sc.prio = s.drops
+		}
+		if b := s.best(); b >= 0 && s.ready[b].sc.prio > th.sc.prio {
+			s.park(th, sig)
+			s.release(SwitchChaos, nil)
+			return true
+		}
+	}
+	switch {
+	case s.s.Mode == SchedSerial && s.s.Quantum > 0 && s.stops >= s.s.Quantum && len(s.ready) > 0:
+		s.park(th, sig)
+		s.release(SwitchQuantum, nil)
+		return true
+	}
+	s.inCall = exitStop
+	s.ran()
+	return false
+}
+
+// callGrace: a holder inside a call that was taken as non-blocking, found
+// sleeping in it (state S: waiting for an event, not for a CPU or the
+// disk) this long after its entry, is taken as blocked after all: a write
+// to a full pipe, a call MayBlock does not know.
+const callGrace = time.Millisecond
+
+// callSlices: a holder inside such a call for this many slices is taken
+// as blocked whatever its state (an uninterruptible wait).
+const callSlices = 10
+
+func (s *sched) limit() time.Duration {
+	if s.inCall {
+		return min(callGrace, s.s.Slice)
+	}
+	return s.s.Slice
+}
+
+// ran: the holder was resumed; its slice starts.
+func (s *sched) ran() {
+	s.resumed = time.Now()
+	s.resumes++
+	s.timer.Reset(s.limit())
+}
+
+// spun reports whether the holder, a slice after its last resume, has
+// used a slice of CPU time since: its process's CPU time (the other
+// threads of the tree are stopped or blocked) is read a first time, and
+// again a slice later, so that a host too busy to run it does not make it
+// look like a spinner.
+func (t *Tracer) spun(h *thread) bool {
+	s := t.sched
+	cpu, err := ptrace.ProcessCPUTime(h.proc.pid)
+	if err != nil {
+		return true
+	}
+	if taskState(h.tid) == 'S' {
+		// Asleep in a call the tracer does not stop at (outside the
+		// seccomp filter's set): interrupted, it lets the others run, and
+		// its call is restarted when it runs again.
+		return true
+	}
+	if s.cpuEpoch != s.resumes {
+		s.cpuEpoch, s.cpuBase = s.resumes, cpu
+		s.timer.Reset(s.s.Slice)
+		return false
+	}
+	if used := cpu - s.cpuBase; used < s.s.Slice {
+		s.timer.Reset(s.s.Slice - used)
+		return false
+	}
+	return true
+}
+
+// intoKernel resumes th into the call it entered, to its exit stop.
+func (t *Tracer) intoKernel(th *thread, sig int) {
+	if th.stepping || th.inCall {
+		t.resumeNow(th, sig)
+		return
+	}
+	th.inSys = true // the next syscall stop is this call's exit (fallback.go)
+	ptrace.Syscall(th.tid, sig)
+}
+
+// futexWoke: at the exit stop of th's call; if it was a futex wake that
+// woke threads blocked on the address, it settles (see sched) and reports
+// true.
+func (t *Tracer) futexWoke(th *thread) bool {
+	sc := &th.sc
+	if n := syscalls.Name(sc.arch, sc.nr); n != "futex" && n != "futex_time64" {
+		return false
+	}
+	var addr2 uint64
+	switch sc.args[1] & 127 {
+	case 1, 10: // WAKE, WAKE_BITSET
+	case 5: // WAKE_OP
+		addr2 = sc.args[4]
+	case 3, 4: // REQUEUE, CMP_REQUEUE: wakes args[2], requeues the rest
+	default:
+		return false
+	}
+	var info ptrace.SyscallInfo
+	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() <= 0 {
+		return false
+	}
+	n := int(info.Rval())
+	if op := sc.args[1] & 127; op == 3 || op == 4 {
+		n = min(n, int(int32(sc.args[2])))
+	}
+	return t.settle(n, sc.args[0], addr2)
+}
+
+// settle waits for up to n (0: all) of the threads blocked in a futex
+// wait on a or b to come back before the next choice.
+func (t *Tracer) settle(n int, a, b uint64) bool {
+	s := t.sched
+	waiters := 0
+	for _, th := range t.threads {
+		if f := th.sc.futexAddr; f != 0 && (f == a || f == b) {
+			waiters++
+		}
+	}
+	if n <= 0 || n > waiters {
+		n = waiters
+	}
+	if n == 0 {
+		return false
+	}
+	s.settleN += n
+	s.settleAddr = [2]uint64{a, b}
+	d := s.s.Slice / 2
+	s.settleUntil = time.Now().Add(d)
+	s.settleTimer.Reset(d)
+	return true
+}
+
+// childTidAddr reads the child_tid argument of the clone or clone3 that
+// parent is stopped in (at its clone event).
+func childTidAddr(parent *thread, a syscalls.Arch) uint64 {
+	var regs Regs
+	if ptrace.GetRegs(parent.tid, &regs) != nil {
+		return 0
+	}
+	nr, _ := regs.Get(a, arch.Nr)
+	switch syscalls.Name(a, int(nr)) {
+	case "clone":
+		// x86: clone(flags, stack, parent_tid, child_tid, tls); arm64:
+		// clone(flags, stack, parent_tid, tls, child_tid).
+		f := arch.Arg0 + 3
+		if a == syscalls.ARM64 {
+			f = arch.Arg0 + 4
+		}
+		v, _ := regs.Get(a, f)
+		return v
+	case "clone3":
+		args, _ := regs.Get(a, arch.Arg0)
+		var b [8]byte
+		if n, _ := parent.proc.memory(parent.tid).Read(args+16, b[:]); n == 8 { // clone_args.child_tid
+			return binary.LittleEndian.Uint64(b[:])
+		}
+	}
+	return 0
+}
+
+// schedLeave: th goes into a group-stop (PTRACE_LISTEN).
+func (t *Tracer) schedLeave(th *thread) {
+	if s := t.sched; s != nil && !s.off && s.holder == th {
+		s.release(SwitchLeave, nil)
+	}
+}
+
+func (s *sched) park(th *thread, sig int) {
+	th.sc.waiting, th.sc.hasWS, th.sc.sig = true, false, sig
+	s.ready = append(s.ready, th)
+}
+
+func (s *sched) remove(th *thread) {
+	if !th.sc.waiting {
+		return
+	}
+	th.sc.waiting = false
+	for i, r := range s.ready {
+		if r == th {
+			s.ready = append(s.ready[:i], s.ready[i+1:]...)
+			return
+		}
+	}
+}
+
+func (s *sched) release(r SwitchReason, regs *Regs) {
+	s.from, s.reason, s.regs = s.holder, r, regs
+	s.holder, s.inCall, s.holding = nil, false, false
+	s.needGrant, s.drained = true, false
+	s.timer.Stop()
+}
+
+// schedStep runs at the top of every loop iteration: it grants a free
+// token and preempts a holder past its slice.
+func (t *Tracer) schedStep() {
+	s := t.sched
+	if s == nil || s.off {
+		return
+	}
+	if t.stopping {
+		t.schedOff()
+		return
+	}
+	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil)
+	if settled {
+		s.settleN = 0
+	}
+	if h := s.holder; h != nil && s.holding {
+		if settled {
+			s.holding = false
+			s.ran()
+			t.resumeNow(h, s.holdSig)
+		}
+		return
+	}
+	if h := s.holder; h != nil {
+		if time.Since(s.resumed) < s.limit() {
+			return
+		}
+		// The slice is over unless the holder's stop is in already (the
+		// tracer's thread may have been the one kept from running).
+		if len(t.queue) > 0 {
+			return
+		}
+		if t.drainReady(); len(t.queue) > 0 {
+			return
+		}
+		if !s.inCall && !h.sc.intr && !t.spun(h) {
+			return
+		}
+		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {
+			// Running, waiting for a CPU or for the disk: not blocked
+			// on another task (for callSlices slices at most).
+			s.timer.Reset(s.limit())
+			return
+		}
+		if s.inCall {
+			// Sleeping inside a call taken as non-blocking: it blocks
+			// after all.
+			s.release(SwitchBlock, nil)
+		} else if !h.sc.intr {
+			if ptrace.Interrupt(h.tid) == nil {
+				h.sc.intr = true
+			}
+			s.intrAt = time.Now()
+			s.timer.Reset(s.s.Slice) // to look again
+			return
+		} else if time.Since(s.intrAt) < s.s.Slice {
+			return
+		} else {
+			// Interrupted a slice ago and still not stopped: in a wait
+			// an interrupt does not end (vfork's, an uninterruptible
+			// one). Never a hang: it runs on without the token.
+			s.release(SwitchBlock, nil)
+		}
+	}
+	if !s.needGrant {
+		return
+	}
+	if len(t.queue) > 0 || !settled {
+		return // collected statuses first: they may add waiting threads
+	}
+	if !s.drained {
+		s.drained = true
+		t.drainReady()
+		if len(t.queue) > 0 {
+			return
+		}
+	}
+	var next *thread
+	for next == nil && len(s.ready) > 0 {
+		i := s.pick()
+		th := s.ready[i]
+		s.ready = append(s.ready[:i], s.ready[i+1:]...)
+		th.sc.waiting = false
+		if t.threads[th.tid] == th {
+			next = th
+		}
+	}
+	if next != nil {
+		t.grant(next, true)
+	}
+}
+
+// best is the index in ready of the highest-priority thread (SchedChaos;
+// the first of equals), -1 if none.
+func (s *sched) best() int {
+	b := -1
+	for i, th := range s.ready {
+		if b < 0 || th.sc.prio > s.ready[b].sc.prio {
+			b = i
+		}
+	}
+	return b
+}
+
+// sink drops th below every thread (SchedChaos): preempted or yielding,
+// it waits for all the others.
+func (s *sched) sink(th *thread) {
+	s.sinks++
+	th.sc.prio = -s.sinks
+}
+
+// pick chooses the index in ready of the thread to run next.
+func (s *sched) pick() int {
+	if s.s.Mode == SchedChaos {
+		return s.best()
+	}
+	// Round-robin: the first in creation order after the last holder.
+	best, wrap := -1, -1
+	for i, th := range s.ready {
+		o := th.sc.order
+		if o > s.lastOrd && (best < 0 || o < s.ready[best].sc.order) {
+			best = i
+		}
+		if wrap < 0 || o < s.ready[wrap].sc.order {
+			wrap = i
+		}
+	}
+	if best < 0 {
+		return wrap
+	}
+	return best
+}
+
+// grant gives th the token and reports it. resume: th waits in ready
+// (taken out by the caller) and is resumed or its stop queued.
+func (t *Tracer) grant(th *thread, resume bool) {
+	s := t.sched
+	s.holder, s.needGrant, s.stops, s.inCall = th, false, 0, false
+	s.lastOrd = th.sc.order
+	s.granted = time.Now()
+	s.resumed = s.granted
+	s.timer.Reset(s.s.Slice)
+	from, reason, regs := s.from, s.reason, s.regs
+	s.from, s.reason, s.regs = nil, SwitchStart, nil
+	if n := t.ntf.Load(); n.onSwitch != nil {
+		ev := SwitchEvent{Pid: th.proc.pid, Tid: th.tid, Reason: reason, Regs: regs}
+		if from != nil {
+			ev.FromPid, ev.FromTid = from.proc.pid, from.tid
+		}
+		n.onSwitch(&ev)
+	}
+	if !resume {
+		return
+	}
+	if th.sc.hasWS {
+		th.sc.hasWS = false
+		t.queue = append([]waitEvent{{th.tid, th.sc.ws}}, t.queue...)
+		return
+	}
+	if th.sc.expect {
+		th.sc.expect = false // its first stop is to come: the holder's
+		return
+	}
+	s.inCall = th.sc.atEntry && (th.stepping || th.inCall)
+	s.ran()
+	t.resumeNow(th, th.sc.sig)
+}
+
+// schedOff lets every thread run free (Stop, Close): the held stops are
+// handled, the parked threads resumed.
+func (t *Tracer) schedOff() {
+	s := t.sched
+	s.off = true
+	s.timer.Stop()
+	s.settleTimer.Stop()
+	if s.holding && s.holder != nil && t.threads[s.holder.tid] == s.holder {
+		t.resumeNow(s.holder, s.holdSig)
+	}
+	s.holding = false
+	var evs []waitEvent
+	for _, th := range s.ready {
+		expect := th.sc.expect
+		th.sc.waiting, th.sc.expect = false, false
+		if t.threads[th.tid] != th || (expect && !th.sc.hasWS) {
+			continue // gone, or its first stop is still to come
+		}
+		if th.sc.hasWS {
+			th.sc.hasWS = false
+			evs = append(evs, waitEvent{th.tid, th.sc.ws})
+		} else {
+			t.resumeNow(th, th.sc.sig)
+		}
+	}
+	s.ready = nil
+	t.queue = append(evs, t.queue...)
+}
+
+// fdMayBlock reports whether a read (recv, accept...) on fd of pid may
+// wait for another thread or process: a pipe, socket, terminal or
+// anonymous inode (eventfd, timerfd, signalfd, inotify); not a regular
+// file or /dev/null.
+func fdMayBlock(pid, fd int) bool {
+	if fd < 0 {
+		return false
+	}
+	l, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + strconv.Itoa(fd))
+	if err != nil {
+		return true // unknown: the safe side
+	}
+	for _, p := range []string{"pipe:", "socket:", "anon_inode:", "/dev/tty", "/dev/pts", "/dev/ptmx", "/dev/console", "/dev/random"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}

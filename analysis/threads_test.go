@@ -16,6 +16,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
 )
 
 // workers builds a C-like process whose threads 101..100+n each do
@@ -372,5 +373,32 @@ func TestMultiThreadedChange(t *testing.T) {
 				t.Errorf("first divergence %+v, want file3's open against file4's\n%s", res.First, report(res))
 			}
 		})
+	}
+}
+
+// TestSerialScheduleTwice: pthread_stdout's threads write stdout in the
+// order they take a lock, which races: recorded with the serial schedule
+// (one thread at a time, switched at system calls: tracer.SchedSerial,
+// systr-record --schedule serial), two recordings compare the same, in
+// the order of the writes too.
+func TestSerialScheduleTwice(t *testing.T) {
+	prog := testprog.C(t, "pthread_stdout")
+	dir := t.TempDir()
+	rec := func() (*analysis.Normalized, string) {
+		var out strings.Builder
+		o := &golden.RecordOptions{Dir: dir, Stdout: &out}
+		o.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
+		trace, _ := golden.Record(t, o, prog)
+		return normalizeFile(t, trace, &analysis.NormalizeOptions{TempPaths: []string{regexp.QuoteMeta(dir)}}), out.String()
+	}
+	for pair := 0; pair < 3; pair++ {
+		a, outA := rec()
+		b, outB := rec()
+		if outA != outB {
+			t.Fatalf("pair %d: two serial recordings printed\n%s\nand\n%s", pair, outA, outB)
+		}
+		if res := compare(t, a, b); !res.Same {
+			t.Fatalf("pair %d: two serial recordings of pthread_stdout differ:\n%s", pair, report(res))
+		}
 	}
 }

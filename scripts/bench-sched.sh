@@ -4,8 +4,8 @@
 # pthreads doing getpid, gettid, a write and a read on a pipe, close) and
 # testdata/go/gothreads (goroutines on 8 OS threads) - natively and under
 # each schedule, unpinned and pinned to CPU 0 (taskset -c 0), in COUNT
-# interleaved rounds; then the median wall time of each and its ratio to
-# the free schedule. systr-record runs with its defaults otherwise (one
+# interleaved rounds, and the replay (systr-replay -q) of each recording;
+# then the median wall time of each and its ratio to the free schedule. systr-record runs with its defaults otherwise (one
 # CPU for tracer and program: --cpu auto).
 #
 #   ./scripts/bench-sched.sh
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 COUNT=${COUNT:-7}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/systr-bench-sched.XXXXXX")}
 mkdir -p "$OUT"
-go build -o "$OUT/" ./cmd/systr-record
+go build -o "$OUT/" ./cmd/systr-record ./cmd/systr-replay
 cc -O2 -pthread -o "$OUT/threads" testdata/c/threads.c
 go build -o "$OUT/gothreads" ./testdata/go/gothreads
 pins=(unpinned)
@@ -38,6 +38,7 @@ for i in $(seq "$COUNT"); do
 			echo "$pin $prog native $(ms "${pre[@]}" "$OUT/$prog")" >>"$OUT/times.txt"
 			for s in free serial chaos; do
 				echo "$pin $prog $s $(ms "${pre[@]}" "$OUT/systr-record" -q --schedule "$s" $([ "$s" = chaos ] && echo --chaos-seed 1) -o "$OUT/t.sctr" -- "$OUT/$prog")" >>"$OUT/times.txt"
+				echo "$pin $prog replay-$s $(ms "${pre[@]}" "$OUT/systr-replay" -q "$OUT/t.sctr")" >>"$OUT/times.txt"
 			done
 		done
 	done
@@ -59,6 +60,14 @@ END {
 		if (!((k " free") in v)) continue
 		f = median(v[k " free"]); s = median(v[k " serial"]); c = median(v[k " chaos"])
 		printf "%-9s %-10s %9.1f %9.1f %9.1f %9.1f %8.2f %8.2f\n", pins[p], progs[q], median(v[k " native"]), f, s, c, s / f, c / f
+	}
+	printf "\n## replay (systr-replay -q) of those recordings: median wall time (ms), ratio to the replay of the free recording\n"
+	printf "%-9s %-10s %9s %9s %9s %8s %8s\n", "cpus", "program", "free", "serial", "chaos", "ser/free", "cha/free"
+	for (p = 1; p <= 2; p++) for (q = 1; q <= 2; q++) {
+		k = pins[p] " " progs[q]
+		if (!((k " replay-free") in v)) continue
+		f = median(v[k " replay-free"]); s = median(v[k " replay-serial"]); c = median(v[k " replay-chaos"])
+		printf "%-9s %-10s %9.1f %9.1f %9.1f %8.2f %8.2f\n", pins[p], progs[q], f, s, c, s / f, c / f
 	}
 }' "$OUT/times.txt"
 echo "raw: $OUT/times.txt"

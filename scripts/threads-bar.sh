@@ -7,13 +7,15 @@
 # replays that recording N times (default 10) from another directory
 # (systr-replay -q rec.sctr: a replay counts when its stdout equals the
 # recording's byte for byte and its exit status is the same; for java
-# -version, which writes to stderr, stderr too), and records N pairs of
-# recordings, counting the pairs that systr-analyze diff finds the same
-# (exit 0). Every command runs under timeout 120: a timeout counts as a
+# -version and the small class (java-class, when javac is present),
+# stderr too, without systr-replay's own warnings), and records N pairs
+# of recordings, counting the pairs that systr-analyze diff finds the
+# same (exit 0). The HTTP server of go-httpclient (python3 -m
+# http.server) is up while recording and stopped before the replays. Every command runs under timeout 120: a timeout counts as a
 # failure and the notes say so. One table is printed at the end:
 #   program | schedule | replays identical k/N | pairs same k/N | notes
-# (notes: the first line of the first failing replay's divergence or of
-# the first failing diff).
+# (notes: the first line of the first failing replay's divergence, then
+# that of the first failing diff).
 # OUT=DIR keeps the built tools and programs there; KEEP=DIR keeps the
 # recordings, outputs and diffs; PROGS="name ..." runs only those
 # programs; SCHEDULES="free serial" the schedules.
@@ -126,6 +128,13 @@ prog() {
 		command -v java >/dev/null || skip="no java"
 		cmd="$(command -v java) -version"
 		errcmp=1 ;;
+	java-class)
+		if ! command -v javac >/dev/null; then
+			skip="no javac"
+		elif ! { mkdir -p "$tmp/jc" && javac -d "$tmp/jc" "$root/testdata/threads/Hello.java"; }; then
+			skip="javac Hello.java failed"
+		fi
+		cmd="$(command -v java) -cp $tmp/jc Hello" ;;
 	esac
 }
 
@@ -146,7 +155,7 @@ rec() { # rec FILE OUTPREFIX
 	$T systr-record -q --seed 1 -s 1M --schedule "$sched" -o "$1" -- $c >"$2.out" 2>"$2.err"
 }
 
-progs=${PROGS:-"go-goreaders go-httpclient go-printtime py-threads node-fs make-j2 c-lock_order c-sched_lock c-exec_thread c-sched_spin java-version"}
+progs=${PROGS:-"go-goreaders go-httpclient go-printtime py-threads node-fs make-j2 c-lock_order c-sched_lock c-exec_thread c-sched_spin java-version java-class"}
 schedules=${SCHEDULES:-"free serial"}
 table=$tmp/table
 status=0
@@ -199,10 +208,10 @@ for p in $progs; do
 				ok=$((ok + 1))
 			elif [ $prc -eq 124 ]; then
 				note "replay $i: timeout (120 s)"
-			elif [ $errcmp -eq 0 ] && [ -s err$i ]; then
-				note "replay $i (exit $prc, recorded $rc): $(head -n 1 err$i)"
 			elif grep -q '^systr-replay: replay:' err$i; then
 				note "replay $i (exit $prc, recorded $rc): $(grep '^systr-replay: replay:' err$i | head -n 1)"
+			elif [ $errcmp -eq 0 ] && [ -s err$i ]; then
+				note "replay $i (exit $prc, recorded $rc): $(head -n 1 err$i)"
 			elif ! cmp -s out$i ../rec/rec.out; then
 				note "replay $i: stdout differs: $(diff ../rec/rec.out out$i | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
 			elif [ $errcmp -eq 1 ] && ! errsame err$i ../rec/rec.err; then

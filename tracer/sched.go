@@ -3,7 +3,6 @@ package tracer
 import (
 	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -26,10 +25,13 @@ const (
 	// events) and at preemptions; the next thread is chosen round-robin in
 	// order of creation among the threads waiting at a stop.
 	SchedSerial
-	// SchedChaos is SchedSerial with the choices drawn from a PRNG seeded
-	// with Schedule.Seed: threads get random priorities, and the running
-	// thread drops below the others at random stops and then waits until
-	// they all have blocked or ended, so that rare interleavings show.
+	// SchedChaos is SchedSerial with the choices drawn from Schedule.Seed:
+	// threads get random priorities, and the running thread drops below
+	// the others at random stops and then waits until they all have
+	// blocked or ended, so that rare interleavings show. Each draw is a
+	// hash of the seed, the thread's creation order and its own count of
+	// stops (not a shared stream), so a thread that comes back from a
+	// sleep at another moment shifts no other thread's draws.
 	SchedChaos
 )
 
@@ -59,8 +61,9 @@ func ParseSchedMode(s string) (SchedMode, error) {
 // that runs without a stop for a slice, and then uses another slice of
 // CPU time (its process's CPU clock: a host too busy to run it does not
 // count), is preempted. One inside a call taken as non-blocking that
-// sleeps in it (a write to a full pipe) is taken as blocked after
-// callGrace.
+// sleeps in it (a write to a full pipe) is taken as blocked as soon as
+// it is seen asleep (its state is polled from pollStart on, backing off
+// to callGrace).
 const DefaultSlice = 5 * time.Millisecond
 
 // DefaultQuantum is the number of stops after which the running thread
@@ -84,7 +87,9 @@ const DefaultQuantum = 64
 type Schedule struct {
 	Mode SchedMode
 	// Seed seeds SchedChaos's choices: the same seed makes the same
-	// choices wherever the program's stops come in the same order.
+	// choices wherever each thread's stops come in the same order (a
+	// draw depends on the seed, the thread's creation order and the
+	// number of its stops so far).
 	Seed uint64
 	// Slice is the preemption time slice (0: DefaultSlice).
 	Slice time.Duration
@@ -172,6 +177,8 @@ type schedThread struct {
 	vfork          bool // at a vfork event: the parent waits for the child
 	// prio: SchedChaos's priority (see sched.drops).
 	prio int64
+	// draws: SchedChaos's draws made for this thread (see chaosDraw).
+	draws uint64
 	// atExit: this stop is the exit stop of the call entered (nr, args).
 	atExit bool
 	// futexAddr: blocked in a futex wait on this address (0: not).
@@ -183,7 +190,6 @@ type schedThread struct {
 
 type sched struct {
 	s        Schedule
-	rng      *rand.Rand
 	holder   *thread
 	inCall   bool // the holder was resumed into a call whose exit stop comes
 	ready    []*thread
@@ -209,6 +215,10 @@ type sched struct {
 	cpuEpoch uint64
 	cpuBase  time.Duration
 	timer    *time.Timer
+	// poll: how long after its resume a holder inside a call taken as
+	// non-blocking is looked at (pollStart, doubled at each look up to
+	// callGrace).
+	poll time.Duration
 	// needGrant: the token is free and is to be granted at the top of the
 	// loop, once the statuses ready now are collected (drained).
 	needGrant, drained bool
@@ -242,7 +252,7 @@ func newSched(s Schedule, wake func()) *sched {
 	if s.ChaosOdds <= 0 {
 		s.ChaosOdds = 8
 	}
-	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
+	sc := &sched{s: s}
 	sc.timer = time.AfterFunc(time.Hour, wake)
 	sc.timer.Stop()
 	sc.settleTimer = time.AfterFunc(time.Hour, wake)
@@ -256,7 +266,7 @@ func (t *Tracer) schedNew(th *thread) {
 		s.orders++
 		th.sc.order = s.orders
 		if s.s.Mode == SchedChaos {
-			th.sc.prio = 1<<40 + s.rng.Int64N(1<<32)
+			th.sc.prio = 1<<40 + int64(s.chaosDraw(th)>>32)
 		}
 	}
 }
@@ -426,10 +436,10 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 			}
 		}
 	}
-	// Drawn at every stop, whatever is waiting: the draws follow the
-	// stops of the running threads only.
+	// Drawn at every stop, whatever is waiting: a thread's draws follow
+	// its own stops only.
 	if s.s.Mode == SchedChaos {
-		if s.rng.IntN(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
+		if s.chaosDraw(th)%uint64(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
 			s.drops++
 			th.sc.prio = s.drops
 		}
@@ -450,11 +460,39 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	return false
 }
 
+// chaosDraw is SchedChaos's next draw for th: a hash (splitmix64) of the
+// seed, th's creation order and the number of draws made for th before.
+// Keyed per thread rather than drawn from one stream, so that when a
+// thread comes back from a sleep (at a moment that varies from run to
+// run) changes none of the other threads' draws.
+func (s *sched) chaosDraw(th *thread) uint64 {
+	th.sc.draws++
+	x := s.s.Seed
+	for _, v := range [2]uint64{th.sc.order, th.sc.draws} {
+		x = mix64(x ^ mix64(v+0x9e3779b97f4a7c15))
+	}
+	return x
+}
+
+// mix64 is splitmix64's finalizer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
 // callGrace: a holder inside a call that was taken as non-blocking, found
 // sleeping in it (state S: waiting for an event, not for a CPU or the
-// disk) this long after its entry, is taken as blocked after all: a write
-// to a full pipe, a call MayBlock does not know.
-const callGrace = time.Millisecond
+// disk), is taken as blocked after all: a write to a full pipe, a call
+// MayBlock does not know. Its state is looked at pollStart after its
+// resume, then at intervals doubling up to callGrace (a pipe that fills
+// at every write would otherwise cost callGrace a time).
+const (
+	pollStart = 20 * time.Microsecond
+	callGrace = time.Millisecond
+)
 
 // callSlices: a holder inside such a call for this many slices is taken
 // as blocked whatever its state (an uninterruptible wait).
@@ -462,7 +500,7 @@ const callSlices = 10
 
 func (s *sched) limit() time.Duration {
 	if s.inCall {
-		return min(callGrace, s.s.Slice)
+		return min(s.poll, callGrace, s.s.Slice)
 	}
 	return s.s.Slice
 }
@@ -471,6 +509,7 @@ func (s *sched) limit() time.Duration {
 func (s *sched) ran() {
 	s.resumed = time.Now()
 	s.resumes++
+	s.poll = pollStart
 	s.timer.Reset(s.limit())
 }
 
@@ -636,6 +675,14 @@ func (t *Tracer) schedStep() {
 		t.schedOff()
 		return
 	}
+	if len(t.threads) == 0 {
+		// Nothing to schedule (the loop's normal end, or not started
+		// yet): no timer left to wake a loop that may be gone. The next
+		// grant, resume or settling sets them again.
+		s.timer.Stop()
+		s.settleTimer.Stop()
+		return
+	}
 	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil)
 	if settled {
 		s.settleN = 0
@@ -666,6 +713,7 @@ func (t *Tracer) schedStep() {
 		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {
 			// Running, waiting for a CPU or for the disk: not blocked
 			// on another task (for callSlices slices at most).
+			s.poll = min(2*s.poll, callGrace)
 			s.timer.Reset(s.limit())
 			return
 		}

@@ -219,6 +219,9 @@ type sched struct {
 	// non-blocking is looked at (pollStart, doubled at each look up to
 	// callGrace).
 	poll time.Duration
+	// napUntil: the holder sleeps in a short nanosleep until then,
+	// holding the token (see shortNap).
+	napUntil time.Time
 	// needGrant: the token is free and is to be granted at the top of the
 	// loop, once the statuses ready now are collected (drained).
 	needGrant, drained bool
@@ -403,6 +406,16 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	if sc.atEntry {
 		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
 		case syscalls.Blocks:
+			if d, ok := shortNap(th); ok && d <= s.s.Slice {
+				// A short sleep (usleep(100)) is slept holding the
+				// token: the sleeper comes back at the same point of the
+				// schedule in every run, not whenever its timer ends.
+				s.inCall = true
+				s.ran()
+				s.napUntil = s.resumed.Add(d + callGrace) // its timer's slack
+				s.timer.Reset(s.limit())
+				return false
+			}
 			if n := syscalls.Name(sc.arch, sc.nr); n == "futex" || n == "futex_time64" {
 				sc.futexAddr = sc.args[0]
 			}
@@ -436,6 +449,17 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 			}
 		}
 	}
+	return t.schedChoose(th, sig, exitStop)
+}
+
+// schedChoose makes the choice at a stop of the holder th (to be resumed
+// with sig): it gives way (reported true: th is parked) or runs on.
+// exitStop: th is resumed to the exit stop of the call it entered. Also
+// made at a futex wake's exit stop once the settling ends, so that
+// whether the wake had threads to settle for (a waiter not yet asleep in
+// the kernel is not woken) changes no draw.
+func (t *Tracer) schedChoose(th *thread, sig int, exitStop bool) bool {
+	s := t.sched
 	// Drawn at every stop, whatever is waiting: a thread's draws follow
 	// its own stops only.
 	if s.s.Mode == SchedChaos {
@@ -483,6 +507,37 @@ func mix64(x uint64) uint64 {
 	return x ^ x>>31
 }
 
+// shortNap reports the length of the relative sleep th entered
+// (nanosleep, or clock_nanosleep without TIMER_ABSTIME, on a 64-bit
+// arch): ok false for any other call or a timeout not read.
+func shortNap(th *thread) (time.Duration, bool) {
+	sc := &th.sc
+	if sc.arch == syscalls.I386 {
+		return 0, false
+	}
+	var addr uint64
+	switch syscalls.Name(sc.arch, sc.nr) {
+	case "nanosleep":
+		addr = sc.args[0]
+	case "clock_nanosleep":
+		if sc.args[1]&1 != 0 { // TIMER_ABSTIME
+			return 0, false
+		}
+		addr = sc.args[2]
+	default:
+		return 0, false
+	}
+	var b [16]byte
+	if n, err := th.proc.memory(th.tid).Read(addr, b[:]); err != nil || n != 16 {
+		return 0, false
+	}
+	sec, nsec := int64(binary.LittleEndian.Uint64(b[:8])), int64(binary.LittleEndian.Uint64(b[8:]))
+	if sec < 0 || sec > 1 || nsec < 0 || nsec >= 1e9 {
+		return 0, false
+	}
+	return time.Duration(sec)*time.Second + time.Duration(nsec), true
+}
+
 // callGrace: a holder inside a call that was taken as non-blocking, found
 // sleeping in it (state S: waiting for an event, not for a CPU or the
 // disk), is taken as blocked after all: a write to a full pipe, a call
@@ -500,6 +555,9 @@ const callSlices = 10
 
 func (s *sched) limit() time.Duration {
 	if s.inCall {
+		if d := time.Until(s.napUntil); d > 0 {
+			return time.Since(s.resumed) + d + s.poll
+		}
 		return min(s.poll, callGrace, s.s.Slice)
 	}
 	return s.s.Slice
@@ -510,6 +568,7 @@ func (s *sched) ran() {
 	s.resumed = time.Now()
 	s.resumes++
 	s.poll = pollStart
+	s.napUntil = time.Time{}
 	s.timer.Reset(s.limit())
 }
 
@@ -570,9 +629,13 @@ func (t *Tracer) futexWoke(th *thread) bool {
 		return false
 	}
 	var info ptrace.SyscallInfo
-	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() <= 0 {
+	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() < 0 {
 		return false
 	}
+	// Woke none: the threads let into a wait on the address (futexAddr)
+	// had not gone to sleep in the kernel yet. They come back at once
+	// (EAGAIN: the word changed), but when depends on the host: settle
+	// for them all, as for a wake of all (n 0).
 	n := int(info.Rval())
 	if op := sc.args[1] & 127; op == 3 || op == 4 {
 		n = min(n, int(int32(sc.args[2])))
@@ -688,12 +751,14 @@ func (t *Tracer) schedStep() {
 		s.settleN = 0
 	}
 	if h := s.holder; h != nil && s.holding {
-		if settled {
-			s.holding = false
-			s.ran()
-			t.resumeNow(h, s.holdSig)
+		if !settled {
+			return
 		}
-		return
+		s.holding = false
+		if !t.schedChoose(h, s.holdSig, false) {
+			t.resumeNow(h, s.holdSig)
+			return
+		}
 	}
 	if h := s.holder; h != nil {
 		if time.Since(s.resumed) < s.limit() {
@@ -708,6 +773,10 @@ func (t *Tracer) schedStep() {
 			return
 		}
 		if !s.inCall && !h.sc.intr && !t.spun(h) {
+			return
+		}
+		if s.inCall && time.Now().Before(s.napUntil) {
+			s.timer.Reset(s.limit())
 			return
 		}
 		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {

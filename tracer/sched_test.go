@@ -274,3 +274,28 @@ func TestSchedSerialNarrow(t *testing.T) {
 		t.Errorf("%d writes seen, want %d", writes, 8*6+1)
 	}
 }
+
+// Under the chaos schedule a program whose threads sleep (usleep(100)
+// between turns of a mutex) prints the same lines for the same seed: a
+// short sleep is slept holding the token and each thread's draws are its
+// own, so when a sleeper's timer ends changes no choice. (With one shared
+// stream of draws and sleepers let go, 4 runs of one seed printed 4
+// orders.)
+func TestSchedChaosSleepRepeats(t *testing.T) {
+	prog := testprog.C(t, "sched_nap")
+	ctx := testCtx(t)
+	for _, seed := range []uint64{2, 6} {
+		var first string
+		for i := 0; i < 3; i++ {
+			r := runScheduled(t, ctx, tracer.Schedule{Mode: tracer.SchedChaos, Seed: seed}, prog, "8")
+			if r.res.ExitCode != 0 || !strings.HasSuffix(r.res.Stdout, "total 240\n") {
+				t.Fatalf("seed %d, run %d: %v", seed, i+1, r.res)
+			}
+			if i == 0 {
+				first = r.res.Stdout
+			} else if r.res.Stdout != first {
+				t.Fatalf("seed %d, run %d printed another order:\n%s\nrun 1:\n%s", seed, i+1, r.res.Stdout, first)
+			}
+		}
+	}
+}

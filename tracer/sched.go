@@ -222,6 +222,9 @@ type sched struct {
 	// napUntil: the holder sleeps in a short nanosleep until then,
 	// holding the token (see shortNap).
 	napUntil time.Time
+	// fullFDs: descriptors (of a process) that a write was seen asleep
+	// in: later writes to them are taken as may-block at their entry.
+	fullFDs map[fdKey]bool
 	// needGrant: the token is free and is to be granted at the top of the
 	// loop, once the statuses ready now are collected (drained).
 	needGrant, drained bool
@@ -255,7 +258,7 @@ func newSched(s Schedule, wake func()) *sched {
 	if s.ChaosOdds <= 0 {
 		s.ChaosOdds = 8
 	}
-	sc := &sched{s: s}
+	sc := &sched{s: s, fullFDs: map[fdKey]bool{}}
 	sc.timer = time.AfterFunc(time.Hour, wake)
 	sc.timer.Stop()
 	sc.settleTimer = time.AfterFunc(time.Hour, wake)
@@ -434,6 +437,14 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 			return false
 		case syscalls.BlocksOnFD:
 			if fdMayBlock(th.proc.pid, int(int32(sc.args[0]))) {
+				t.intoKernel(th, sig)
+				s.release(SwitchBlock, nil)
+				return true
+			}
+		case syscalls.NoBlock:
+			if len(s.fullFDs) > 0 && isWrite(syscalls.Name(sc.arch, sc.nr)) && s.fullFDs[fdKey{th.proc.pid, int(int32(sc.args[0]))}] {
+				// A write to a descriptor a write was seen asleep in (a
+				// pipe that fills): may block, as a read of it.
 				t.intoKernel(th, sig)
 				s.release(SwitchBlock, nil)
 				return true
@@ -789,6 +800,9 @@ func (t *Tracer) schedStep() {
 		if s.inCall {
 			// Sleeping inside a call taken as non-blocking: it blocks
 			// after all.
+			if sc := &h.sc; sc.atEntry && isWrite(syscalls.Name(sc.arch, sc.nr)) {
+				s.fullFDs[fdKey{h.proc.pid, int(int32(sc.args[0]))}] = true
+			}
 			s.release(SwitchBlock, nil)
 		} else if !h.sc.intr {
 			if ptrace.Interrupt(h.tid) == nil {
@@ -937,6 +951,17 @@ func (t *Tracer) schedOff() {
 	}
 	s.ready = nil
 	t.queue = append(evs, t.queue...)
+}
+
+type fdKey struct{ pid, fd int }
+
+// isWrite: a call that writes to the descriptor in its first argument.
+func isWrite(name string) bool {
+	switch name {
+	case "write", "writev", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "send", "vmsplice", "sendfile", "sendfile64":
+		return true
+	}
+	return false
 }
 
 // fdMayBlock reports whether a read (recv, accept...) on fd of pid may

@@ -103,17 +103,25 @@
 // come in the order the threads ran. The holder gives the token away at a
 // call that may block (syscalls.MayBlock: a futex wait, a read from a
 // pipe or socket, poll, wait4, nanosleep...: it runs the call in the
-// kernel meanwhile), at sched_yield, at its end, after a quantum of stops
-// (DefaultQuantum), and when preempted: a thread that runs a time slice
-// without a stop and then a slice of CPU time is interrupted
-// (PTRACE_INTERRUPT, from the tracer's thread, woken by a timer) wherever
-// it is. The next holder is the next waiting thread in creation order; a
-// futex wake (a thread's exit, for its joiners) first waits for the
-// threads it woke, so that their return is no race with the choice.
-// SchedChaos draws the choices from a seeded PRNG, after PCT: threads
-// get random priorities, and at random stops the running thread drops
-// below the others and waits until they have blocked or ended; the same
-// seed repeats a schedule, to show and then repeat rare interleavings. Every grant is reported to OnSwitch (with the
+// kernel meanwhile; a call taken as non-blocking that it is seen asleep
+// in, polled from 20 µs on, counts too, and so do later writes to a
+// descriptor a write was seen asleep in: a full pipe), at sched_yield, at
+// its end, after a quantum of stops (DefaultQuantum), and when
+// preempted: a thread that runs a time slice without a stop and then a
+// slice of CPU time is interrupted (PTRACE_INTERRUPT, from the tracer's
+// thread, woken by a timer) wherever it is. A short relative sleep (a
+// nanosleep of at most a slice) is slept holding the token, so that the
+// sleeper comes back at the same point every run. The next holder is
+// the next waiting thread in creation order; a futex wake (a thread's
+// exit, for its joiners) first waits for the threads it woke, or, if it
+// woke none, for those let into a wait on it that were not asleep yet, so
+// that their return is no race with the choice. SchedChaos draws the
+// choices from the seed, after PCT: threads get random priorities, and at
+// random stops the running thread drops below the others and waits until
+// they have blocked or ended; each draw hashes the seed, the thread's
+// creation order and its own count of draws, so the same seed repeats a
+// schedule (to show and then repeat rare interleavings) even when
+// sleepers come back at other moments. Every grant is reported to OnSwitch (with the
 // registers of a preempted thread); Close and Stop let every thread run
 // free first, so no thread is left waiting.
 //

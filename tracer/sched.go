@@ -3,7 +3,6 @@ package tracer
 import (
 	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -26,10 +25,13 @@ const (
 	// events) and at preemptions; the next thread is chosen round-robin in
 	// order of creation among the threads waiting at a stop.
 	SchedSerial
-	// SchedChaos is SchedSerial with the choices drawn from a PRNG seeded
-	// with Schedule.Seed: threads get random priorities, and the running
-	// thread drops below the others at random stops and then waits until
-	// they all have blocked or ended, so that rare interleavings show.
+	// SchedChaos is SchedSerial with the choices drawn from Schedule.Seed:
+	// threads get random priorities, and the running thread drops below
+	// the others at random stops and then waits until they all have
+	// blocked or ended, so that rare interleavings show. Each draw is a
+	// hash of the seed, the thread's creation order and its own count of
+	// stops (not a shared stream), so a thread that comes back from a
+	// sleep at another moment shifts no other thread's draws.
 	SchedChaos
 )
 
@@ -59,8 +61,9 @@ func ParseSchedMode(s string) (SchedMode, error) {
 // that runs without a stop for a slice, and then uses another slice of
 // CPU time (its process's CPU clock: a host too busy to run it does not
 // count), is preempted. One inside a call taken as non-blocking that
-// sleeps in it (a write to a full pipe) is taken as blocked after
-// callGrace.
+// sleeps in it (a write to a full pipe) is taken as blocked as soon as
+// it is seen asleep (its state is polled from pollStart on, backing off
+// to callGrace).
 const DefaultSlice = 5 * time.Millisecond
 
 // DefaultQuantum is the number of stops after which the running thread
@@ -84,7 +87,9 @@ const DefaultQuantum = 64
 type Schedule struct {
 	Mode SchedMode
 	// Seed seeds SchedChaos's choices: the same seed makes the same
-	// choices wherever the program's stops come in the same order.
+	// choices wherever each thread's stops come in the same order (a
+	// draw depends on the seed, the thread's creation order and the
+	// number of its stops so far).
 	Seed uint64
 	// Slice is the preemption time slice (0: DefaultSlice).
 	Slice time.Duration
@@ -172,6 +177,8 @@ type schedThread struct {
 	vfork          bool // at a vfork event: the parent waits for the child
 	// prio: SchedChaos's priority (see sched.drops).
 	prio int64
+	// draws: SchedChaos's draws made for this thread (see chaosDraw).
+	draws uint64
 	// atExit: this stop is the exit stop of the call entered (nr, args).
 	atExit bool
 	// futexAddr: blocked in a futex wait on this address (0: not).
@@ -183,7 +190,6 @@ type schedThread struct {
 
 type sched struct {
 	s        Schedule
-	rng      *rand.Rand
 	holder   *thread
 	inCall   bool // the holder was resumed into a call whose exit stop comes
 	ready    []*thread
@@ -209,6 +215,16 @@ type sched struct {
 	cpuEpoch uint64
 	cpuBase  time.Duration
 	timer    *time.Timer
+	// poll: how long after its resume a holder inside a call taken as
+	// non-blocking is looked at (pollStart, doubled at each look up to
+	// callGrace).
+	poll time.Duration
+	// napUntil: the holder sleeps in a short nanosleep until then,
+	// holding the token (see shortNap).
+	napUntil time.Time
+	// fullFDs: descriptors (of a process) that a write was seen asleep
+	// in: later writes to them are taken as may-block at their entry.
+	fullFDs map[fdKey]bool
 	// needGrant: the token is free and is to be granted at the top of the
 	// loop, once the statuses ready now are collected (drained).
 	needGrant, drained bool
@@ -242,7 +258,7 @@ func newSched(s Schedule, wake func()) *sched {
 	if s.ChaosOdds <= 0 {
 		s.ChaosOdds = 8
 	}
-	sc := &sched{s: s, rng: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15))}
+	sc := &sched{s: s, fullFDs: map[fdKey]bool{}}
 	sc.timer = time.AfterFunc(time.Hour, wake)
 	sc.timer.Stop()
 	sc.settleTimer = time.AfterFunc(time.Hour, wake)
@@ -256,7 +272,7 @@ func (t *Tracer) schedNew(th *thread) {
 		s.orders++
 		th.sc.order = s.orders
 		if s.s.Mode == SchedChaos {
-			th.sc.prio = 1<<40 + s.rng.Int64N(1<<32)
+			th.sc.prio = 1<<40 + int64(s.chaosDraw(th)>>32)
 		}
 	}
 }
@@ -393,6 +409,16 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	if sc.atEntry {
 		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
 		case syscalls.Blocks:
+			if d, ok := shortNap(th); ok && d <= s.s.Slice {
+				// A short sleep (usleep(100)) is slept holding the
+				// token: the sleeper comes back at the same point of the
+				// schedule in every run, not whenever its timer ends.
+				s.inCall = true
+				s.ran()
+				s.napUntil = s.resumed.Add(d + callGrace) // its timer's slack
+				s.timer.Reset(s.limit())
+				return false
+			}
 			if n := syscalls.Name(sc.arch, sc.nr); n == "futex" || n == "futex_time64" {
 				sc.futexAddr = sc.args[0]
 			}
@@ -415,6 +441,14 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 				s.release(SwitchBlock, nil)
 				return true
 			}
+		case syscalls.NoBlock:
+			if len(s.fullFDs) > 0 && isWrite(syscalls.Name(sc.arch, sc.nr)) && s.fullFDs[fdKey{th.proc.pid, int(int32(sc.args[0]))}] {
+				// A write to a descriptor a write was seen asleep in (a
+				// pipe that fills): may block, as a read of it.
+				t.intoKernel(th, sig)
+				s.release(SwitchBlock, nil)
+				return true
+			}
 		case syscalls.Yields:
 			if len(s.ready) > 0 {
 				if s.s.Mode == SchedChaos {
@@ -426,10 +460,21 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 			}
 		}
 	}
-	// Drawn at every stop, whatever is waiting: the draws follow the
-	// stops of the running threads only.
+	return t.schedChoose(th, sig, exitStop)
+}
+
+// schedChoose makes the choice at a stop of the holder th (to be resumed
+// with sig): it gives way (reported true: th is parked) or runs on.
+// exitStop: th is resumed to the exit stop of the call it entered. Also
+// made at a futex wake's exit stop once the settling ends, so that
+// whether the wake had threads to settle for (a waiter not yet asleep in
+// the kernel is not woken) changes no draw.
+func (t *Tracer) schedChoose(th *thread, sig int, exitStop bool) bool {
+	s := t.sched
+	// Drawn at every stop, whatever is waiting: a thread's draws follow
+	// its own stops only.
 	if s.s.Mode == SchedChaos {
-		if s.rng.IntN(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
+		if s.chaosDraw(th)%uint64(s.s.ChaosOdds) == 0 && len(s.ready) > 0 {
 			s.drops++
 			th.sc.prio = s.drops
 		}
@@ -450,11 +495,70 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 	return false
 }
 
+// chaosDraw is SchedChaos's next draw for th: a hash (splitmix64) of the
+// seed, th's creation order and the number of draws made for th before.
+// Keyed per thread rather than drawn from one stream, so that when a
+// thread comes back from a sleep (at a moment that varies from run to
+// run) changes none of the other threads' draws.
+func (s *sched) chaosDraw(th *thread) uint64 {
+	th.sc.draws++
+	x := s.s.Seed
+	for _, v := range [2]uint64{th.sc.order, th.sc.draws} {
+		x = mix64(x ^ mix64(v+0x9e3779b97f4a7c15))
+	}
+	return x
+}
+
+// mix64 is splitmix64's finalizer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// shortNap reports the length of the relative sleep th entered
+// (nanosleep, or clock_nanosleep without TIMER_ABSTIME, on a 64-bit
+// arch): ok false for any other call or a timeout not read.
+func shortNap(th *thread) (time.Duration, bool) {
+	sc := &th.sc
+	if sc.arch == syscalls.I386 {
+		return 0, false
+	}
+	var addr uint64
+	switch syscalls.Name(sc.arch, sc.nr) {
+	case "nanosleep":
+		addr = sc.args[0]
+	case "clock_nanosleep":
+		if sc.args[1]&1 != 0 { // TIMER_ABSTIME
+			return 0, false
+		}
+		addr = sc.args[2]
+	default:
+		return 0, false
+	}
+	var b [16]byte
+	if n, err := th.proc.memory(th.tid).Read(addr, b[:]); err != nil || n != 16 {
+		return 0, false
+	}
+	sec, nsec := int64(binary.LittleEndian.Uint64(b[:8])), int64(binary.LittleEndian.Uint64(b[8:]))
+	if sec < 0 || sec > 1 || nsec < 0 || nsec >= 1e9 {
+		return 0, false
+	}
+	return time.Duration(sec)*time.Second + time.Duration(nsec), true
+}
+
 // callGrace: a holder inside a call that was taken as non-blocking, found
 // sleeping in it (state S: waiting for an event, not for a CPU or the
-// disk) this long after its entry, is taken as blocked after all: a write
-// to a full pipe, a call MayBlock does not know.
-const callGrace = time.Millisecond
+// disk), is taken as blocked after all: a write to a full pipe, a call
+// MayBlock does not know. Its state is looked at pollStart after its
+// resume, then at intervals doubling up to callGrace (a pipe that fills
+// at every write would otherwise cost callGrace a time).
+const (
+	pollStart = 20 * time.Microsecond
+	callGrace = time.Millisecond
+)
 
 // callSlices: a holder inside such a call for this many slices is taken
 // as blocked whatever its state (an uninterruptible wait).
@@ -462,7 +566,10 @@ const callSlices = 10
 
 func (s *sched) limit() time.Duration {
 	if s.inCall {
-		return min(callGrace, s.s.Slice)
+		if d := time.Until(s.napUntil); d > 0 {
+			return time.Since(s.resumed) + d + s.poll
+		}
+		return min(s.poll, callGrace, s.s.Slice)
 	}
 	return s.s.Slice
 }
@@ -471,6 +578,8 @@ func (s *sched) limit() time.Duration {
 func (s *sched) ran() {
 	s.resumed = time.Now()
 	s.resumes++
+	s.poll = pollStart
+	s.napUntil = time.Time{}
 	s.timer.Reset(s.limit())
 }
 
@@ -531,9 +640,13 @@ func (t *Tracer) futexWoke(th *thread) bool {
 		return false
 	}
 	var info ptrace.SyscallInfo
-	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() <= 0 {
+	if ptrace.GetSyscallInfo(th.tid, &info) != nil || info.Op != ptrace.InfoExit || info.IsError() || info.Rval() < 0 {
 		return false
 	}
+	// Woke none: the threads let into a wait on the address (futexAddr)
+	// had not gone to sleep in the kernel yet. They come back at once
+	// (EAGAIN: the word changed), but when depends on the host: settle
+	// for them all, as for a wake of all (n 0).
 	n := int(info.Rval())
 	if op := sc.args[1] & 127; op == 3 || op == 4 {
 		n = min(n, int(int32(sc.args[2])))
@@ -636,17 +749,27 @@ func (t *Tracer) schedStep() {
 		t.schedOff()
 		return
 	}
+	if len(t.threads) == 0 {
+		// Nothing to schedule (the loop's normal end, or not started
+		// yet): no timer left to wake a loop that may be gone. The next
+		// grant, resume or settling sets them again.
+		s.timer.Stop()
+		s.settleTimer.Stop()
+		return
+	}
 	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil)
 	if settled {
 		s.settleN = 0
 	}
 	if h := s.holder; h != nil && s.holding {
-		if settled {
-			s.holding = false
-			s.ran()
-			t.resumeNow(h, s.holdSig)
+		if !settled {
+			return
 		}
-		return
+		s.holding = false
+		if !t.schedChoose(h, s.holdSig, false) {
+			t.resumeNow(h, s.holdSig)
+			return
+		}
 	}
 	if h := s.holder; h != nil {
 		if time.Since(s.resumed) < s.limit() {
@@ -663,15 +786,23 @@ func (t *Tracer) schedStep() {
 		if !s.inCall && !h.sc.intr && !t.spun(h) {
 			return
 		}
+		if s.inCall && time.Now().Before(s.napUntil) {
+			s.timer.Reset(s.limit())
+			return
+		}
 		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {
 			// Running, waiting for a CPU or for the disk: not blocked
 			// on another task (for callSlices slices at most).
+			s.poll = min(2*s.poll, callGrace)
 			s.timer.Reset(s.limit())
 			return
 		}
 		if s.inCall {
 			// Sleeping inside a call taken as non-blocking: it blocks
 			// after all.
+			if sc := &h.sc; sc.atEntry && isWrite(syscalls.Name(sc.arch, sc.nr)) {
+				s.fullFDs[fdKey{h.proc.pid, int(int32(sc.args[0]))}] = true
+			}
 			s.release(SwitchBlock, nil)
 		} else if !h.sc.intr {
 			if ptrace.Interrupt(h.tid) == nil {
@@ -820,6 +951,17 @@ func (t *Tracer) schedOff() {
 	}
 	s.ready = nil
 	t.queue = append(evs, t.queue...)
+}
+
+type fdKey struct{ pid, fd int }
+
+// isWrite: a call that writes to the descriptor in its first argument.
+func isWrite(name string) bool {
+	switch name {
+	case "write", "writev", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "send", "vmsplice", "sendfile", "sendfile64":
+		return true
+	}
+	return false
 }
 
 // fdMayBlock reports whether a read (recv, accept...) on fd of pid may

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -272,5 +274,38 @@ func TestSchedSerialNarrow(t *testing.T) {
 	}
 	if writes != 8*6+1 {
 		t.Errorf("%d writes seen, want %d", writes, 8*6+1)
+	}
+}
+
+// Under the chaos schedule a program whose threads sleep (usleep(100)
+// between turns of a mutex) prints the same lines for the same seed: a
+// short sleep is slept holding the token and each thread's draws are its
+// own, so when a sleeper's timer ends changes no choice. (With one shared
+// stream of draws and sleepers let go, 4 runs of one seed printed 4
+// orders.)
+func TestSchedChaosSleepRepeats(t *testing.T) {
+	prog := testprog.C(t, "sched_nap")
+	ctx := testCtx(t)
+	for _, seed := range []uint64{2, 6} {
+		var first string
+		for i := 0; i < 3; i++ {
+			// A regular file: a write to a pipe may block, and the
+			// writer is let go (when it comes back is the host's).
+			path := filepath.Join(t.TempDir(), "out")
+			r := runScheduled(t, ctx, tracer.Schedule{Mode: tracer.SchedChaos, Seed: seed}, prog, "8", path)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := string(b)
+			if r.res.ExitCode != 0 || !strings.HasSuffix(got, "total 240\n") {
+				t.Fatalf("seed %d, run %d: %v\n%s", seed, i+1, r.res, got)
+			}
+			if i == 0 {
+				first = got
+			} else if got != first {
+				t.Fatalf("seed %d, run %d wrote another order:\n%s\nrun 1:\n%s", seed, i+1, got, first)
+			}
+		}
 	}
 }

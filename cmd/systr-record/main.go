@@ -38,8 +38,10 @@
 //	                 every recording: for golden traces (record/seeded.go)
 //	--schedule S     free (default): the program's threads run as the kernel
 //	                 schedules them; serial: one thread at a time, switched
-//	                 at syscall boundaries and preempted after 10 ms, every
-//	                 switch recorded (tracer.Schedule); chaos: serial with
+//	                 at syscall boundaries, and preempted once it has run
+//	                 5 ms without a stop and then used 5 ms more of CPU
+//	                 time (tracer.DefaultSlice), every switch recorded
+//	                 (tracer.Schedule); chaos: serial with
 //	                 random switches from --chaos-seed, to make rare races
 //	                 show (the seed is printed and in the header)
 //	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
@@ -147,7 +149,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
 	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, /dev/urandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
 	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
-	fs.StringVar(&c.schedule, "schedule", "free", "how the program's threads are scheduled: free (as the kernel does), serial (one at a time, switched at syscall boundaries, every switch recorded) or chaos (serial with seeded random switches)")
+	fs.StringVar(&c.schedule, "schedule", "free", "how the program's threads are scheduled: free (as the kernel does), serial (one at a time, switched at syscall boundaries or preempted after 5 ms without a stop plus 5 ms of CPU time, every switch recorded) or chaos (serial with seeded random switches)")
 	fs.StringVar(&c.chaos, "chaos-seed", "", "the seed `N` of --schedule chaos (default: from the clock; printed, and in the header)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {

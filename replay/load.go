@@ -64,10 +64,10 @@ func (t *rthread) name() string {
 
 // model is a trace loaded for replay.
 type model struct {
-	hdr     *format.Header
+	hdr *format.Header
 	// bornAt is, for a call that created a task, the seq of the task's
 	// NewTask event (order.go).
-	bornAt map[*format.Syscall]uint64
+	bornAt  map[*format.Syscall]uint64
 	root    *rthread
 	traced  *syscalls.Filter // nil: all
 	gaps    map[*format.Syscall]string

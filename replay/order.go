@@ -180,9 +180,10 @@ func (e *engine) earlier(lt *lthread, k orderKey) string {
 		}
 	}
 	// A thread not created yet whose first call comes earlier: its
-	// creator's clone comes earlier still.
+	// creator's clone comes earlier still (in a scheduled recording, where
+	// a clone's place is its child's creation).
 	for _, r := range e.m.byPid[pid] {
-		if r != lt.r && r.born != 0 && len(r.calls) > 0 && e.follow[r] == nil && e.keyOf(r.calls[0]).less(k) {
+		if e.serial() && r != lt.r && r.born != 0 && len(r.calls) > 0 && e.follow[r] == nil && e.keyOf(r.calls[0]).less(k) {
 			return "thread " + r.name() + " (not created yet)'s first call"
 		}
 	}

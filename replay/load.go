@@ -30,6 +30,8 @@ type rthread struct {
 	// its calls each came (order.go).
 	waits  []*format.Syscall
 	waitAt []int
+	// born is the seq of its NewTask event (0: the first thread).
+	born uint64
 }
 
 // killed says whether the recorded thread ended without ending itself
@@ -62,7 +64,10 @@ func (t *rthread) name() string {
 
 // model is a trace loaded for replay.
 type model struct {
-	hdr     *format.Header
+	hdr *format.Header
+	// bornAt is, for a call that created a task, the seq of the task's
+	// NewTask event (order.go).
+	bornAt  map[*format.Syscall]uint64
 	root    *rthread
 	traced  *syscalls.Filter // nil: all
 	gaps    map[*format.Syscall]string
@@ -144,7 +149,7 @@ func load(r *format.Reader) (*model, error) {
 		m.pids[ev.Base().Pid] = true
 		switch ev := ev.(type) {
 		case *format.NewTask:
-			t := &rthread{pid: ev.Pid, tid: ev.Tid}
+			t := &rthread{pid: ev.Pid, tid: ev.Tid, born: ev.Seq}
 			if p := byTid[ev.ParentTid]; p != nil && ev.ParentTid != 0 {
 				p.children = append(p.children, t)
 			} else if m.root != nil {
@@ -192,6 +197,7 @@ func load(r *format.Reader) (*model, error) {
 				}
 			}
 			m.world.noteMem(t, ev)
+			m.noteBirth(byTid, ev) // (order.go)
 			m.add(t, ev)
 		}
 	}

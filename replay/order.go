@@ -67,6 +67,12 @@ var endKey = orderKey{math.MaxInt64, math.MaxUint64}
 // another thread was, unless it blocked).
 func (e *engine) keyOf(s *format.Syscall) orderKey {
 	if e.serial() {
+		if b, ok := e.m.bornAt[s]; ok && b < s.Seq {
+			// A clone's place is where the child appeared: a schedule
+			// may have paused the creator between the child's creation
+			// and the call's return while the child ran.
+			return orderKey{int64(b), b}
+		}
 		return orderKey{int64(s.Seq), s.Seq}
 	}
 	return orderKey{s.Time, s.Seq}
@@ -173,7 +179,34 @@ func (e *engine) earlier(lt *lthread, k orderKey) string {
 			return "thread " + u.r.name() + "'s earlier call"
 		}
 	}
+	// A thread not created yet whose first call comes earlier: its
+	// creator's clone comes earlier still (in a scheduled recording, where
+	// a clone's place is its child's creation).
+	for _, r := range e.m.byPid[pid] {
+		if e.serial() && r != lt.r && r.born != 0 && len(r.calls) > 0 && e.follow[r] == nil && e.keyOf(r.calls[0]).less(k) {
+			return "thread " + r.name() + " (not created yet)'s first call"
+		}
+	}
 	return ""
+}
+
+// noteBirth, while loading, keeps for a call that created a task the seq
+// of the task's NewTask event (which comes before the call's exit).
+func (m *model) noteBirth(byTid map[int32]*rthread, s *format.Syscall) {
+	switch syscalls.Name(s.Arch, int(s.Nr)) {
+	case "clone", "clone3", "fork", "vfork":
+	default:
+		return
+	}
+	if s.Ret <= 0 || s.Ret > math.MaxInt32 {
+		return
+	}
+	if c := byTid[int32(s.Ret)]; c != nil && c.born != 0 {
+		if m.bornAt == nil {
+			m.bornAt = map[*format.Syscall]uint64{}
+		}
+		m.bornAt[s] = c.born
+	}
 }
 
 // delayOrder holds a matched call at its entry while another thread of

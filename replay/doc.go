@@ -54,7 +54,16 @@
 // chaos: Header.Extra["schedule"]; one thread ran at a time) is ordered
 // by its calls' exits (seq) instead: there a call ran when its thread got
 // the run after its entry, and returned before another thread ran, so the
-// replay is the recorded schedule, writes that raced included.
+// replay is the recorded schedule, writes that raced included. A clone
+// there takes its child's creation (its NewTask seq) as its place, since
+// the scheduler may pause the creator between the child's start and the
+// call's return, and a thread not created yet whose first call comes
+// earlier holds the others. Not yet: a thread asleep at replay in a futex
+// wait its recording does not have (a lock another thread holds in the
+// replay but not in the recording) stops counting, so the others may go
+// ahead of it (seen in 1 replay of 8 of threads that fork); a
+// preemption's recorded position (format.Switch registers) is not
+// reached, so a spin-wait hand-over costs the 2 s give-up.
 //
 // # Go programs
 //

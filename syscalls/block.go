@@ -65,3 +65,15 @@ func MayBlock(name string, args [6]uint64) Blocking {
 	}
 	return NoBlock
 }
+
+// WritesFD reports whether the call called name writes to the descriptor
+// in its first argument: MayBlock says NoBlock for it, but it waits when
+// that descriptor is a pipe or socket that is full.
+func WritesFD(name string) bool {
+	switch name {
+	case "write", "writev", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "send",
+		"vmsplice", "sendfile", "sendfile64":
+		return true
+	}
+	return false
+}

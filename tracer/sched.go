@@ -407,7 +407,8 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 		}
 	}
 	if sc.atEntry {
-		switch syscalls.MayBlock(syscalls.Name(sc.arch, sc.nr), sc.args) {
+		name := syscalls.Name(sc.arch, sc.nr)
+		switch syscalls.MayBlock(name, sc.args) {
 		case syscalls.Blocks:
 			if d, ok := shortNap(th); ok && d <= s.s.Slice {
 				// A short sleep (usleep(100)) is slept holding the
@@ -419,14 +420,14 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 				s.timer.Reset(s.limit())
 				return false
 			}
-			if n := syscalls.Name(sc.arch, sc.nr); n == "futex" || n == "futex_time64" {
+			if name == "futex" || name == "futex_time64" {
 				sc.futexAddr = sc.args[0]
 			}
 			t.intoKernel(th, sig)
 			s.release(SwitchBlock, nil)
 			return true
 		case syscalls.Leaves:
-			if th.tid == th.proc.pid && len(th.proc.threads) > 1 && syscalls.Name(sc.arch, sc.nr) == "exit" {
+			if th.tid == th.proc.pid && len(th.proc.threads) > 1 && name == "exit" {
 				// A leader's end is reported after its threads'.
 				s.release(SwitchExit, nil)
 				return false
@@ -442,7 +443,7 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 				return true
 			}
 		case syscalls.NoBlock:
-			if len(s.fullFDs) > 0 && isWrite(syscalls.Name(sc.arch, sc.nr)) && s.fullFDs[fdKey{th.proc.pid, int(int32(sc.args[0]))}] {
+			if len(s.fullFDs) > 0 && syscalls.WritesFD(name) && s.fullFDs[fdKey{th.proc.pid, int(int32(sc.args[0]))}] {
 				// A write to a descriptor a write was seen asleep in (a
 				// pipe that fills): may block, as a read of it.
 				t.intoKernel(th, sig)
@@ -800,7 +801,7 @@ func (t *Tracer) schedStep() {
 		if s.inCall {
 			// Sleeping inside a call taken as non-blocking: it blocks
 			// after all.
-			if sc := &h.sc; sc.atEntry && isWrite(syscalls.Name(sc.arch, sc.nr)) {
+			if sc := &h.sc; sc.atEntry && syscalls.WritesFD(syscalls.Name(sc.arch, sc.nr)) {
 				s.fullFDs[fdKey{h.proc.pid, int(int32(sc.args[0]))}] = true
 			}
 			s.release(SwitchBlock, nil)
@@ -954,15 +955,6 @@ func (t *Tracer) schedOff() {
 }
 
 type fdKey struct{ pid, fd int }
-
-// isWrite: a call that writes to the descriptor in its first argument.
-func isWrite(name string) bool {
-	switch name {
-	case "write", "writev", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "send", "vmsplice", "sendfile", "sendfile64":
-		return true
-	}
-	return false
-}
 
 // fdMayBlock reports whether a read (recv, accept...) on fd of pid may
 // wait for another thread or process: a pipe, socket, terminal or

@@ -220,8 +220,12 @@ type sched struct {
 	// callGrace).
 	poll time.Duration
 	// napUntil: the holder sleeps in a short nanosleep until then,
-	// holding the token (see shortNap).
+	// holding the token (see shortNap); napping: it has not come back.
+	// A nap ends by itself, so the token waits for it however late the
+	// host wakes it (napHold at most): giving way at a moment the host
+	// chose would make the schedule the host's.
 	napUntil time.Time
+	napping  bool
 	// fullFDs: descriptors (of a process) that a write was seen asleep
 	// in: later writes to them are taken as may-block at their entry.
 	fullFDs map[fdKey]bool
@@ -417,6 +421,7 @@ func (t *Tracer) schedResume(th *thread, sig int) bool {
 				s.inCall = true
 				s.ran()
 				s.napUntil = s.resumed.Add(d + callGrace) // its timer's slack
+				s.napping = true
 				s.timer.Reset(s.limit())
 				return false
 			}
@@ -561,6 +566,10 @@ const (
 	callGrace = time.Millisecond
 )
 
+// napHold: how long past its end a short nap is waited for before its
+// sleeper is taken as blocked (never, but for a host stalled that long).
+const napHold = time.Second
+
 // callSlices: a holder inside such a call for this many slices is taken
 // as blocked whatever its state (an uninterruptible wait).
 const callSlices = 10
@@ -581,6 +590,7 @@ func (s *sched) ran() {
 	s.resumes++
 	s.poll = pollStart
 	s.napUntil = time.Time{}
+	s.napping = false
 	s.timer.Reset(s.limit())
 }
 
@@ -787,7 +797,7 @@ func (t *Tracer) schedStep() {
 		if !s.inCall && !h.sc.intr && !t.spun(h) {
 			return
 		}
-		if s.inCall && time.Now().Before(s.napUntil) {
+		if s.inCall && s.napping && time.Now().Before(s.napUntil.Add(napHold)) {
 			s.timer.Reset(s.limit())
 			return
 		}

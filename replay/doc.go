@@ -110,6 +110,16 @@
 //     since), sched_getaffinity, and the rereads of the cgroup CPU limit
 //     (Go 1.25+ sysmon preads cpu.max or cpu.cfs_quota_us to update
 //     GOMAXPROCS).
+//   - A goroutine's own reads of the monotonic clock (time.Now's, which
+//     follows its realtime read; the time package's init, after the
+//     syscall package's prlimit64; time.Since) are chained to what it
+//     did: a monotonic read a live thread makes right after a call it
+//     took from the stream, with the same goroutine running (the g
+//     register: r14 on amd64, x28 on arm64), gets the read that followed
+//     that call on its recorded thread, and so on through the reads that
+//     followed that one. The per-process queue hands out the others (the
+//     runtime's: sysmon, the scheduler), so a time.Now prints its
+//     recorded m=+... .
 //   - The netpoller: epoll_pwait is the runtime's. A recorded one that
 //     returned I/O events is handed to a live one once the stream calls
 //     entered before it returned have been taken, with the live pollDesc
@@ -133,11 +143,9 @@
 // a thread creates consumes one number of that thread's random stream
 // (mrandinit), so a map's iteration order, which the main goroutine draws
 // from its thread's stream, depends on how many Ms the main thread
-// created before, which depends on when the other Ms went idle; the
-// monotonic clock a program reads (time.Since, a time.Now's m=) is the
-// next value of the process's queue, not its own recorded read. A
+// created before, which depends on when the other Ms went idle. A
 // deterministic schedule (one thread at a time, in the recorded order)
-// would fix both.
+// would fix it.
 //
 // # Verification
 //

@@ -35,7 +35,9 @@ import (
 // waits for no earlier one (goPick). The runtime's own calls (goRuntimeCall)
 // are not in the sequence: they run for real unverified, or get
 // recorded results the program could see (the monotonic clock, the CPU
-// set, the pid) from per-process queues in recorded order. Threads the
+// set, the pid) from per-process queues in recorded order; a goroutine's
+// own reads of the monotonic clock follow the calls it made (goclock.go).
+// Threads the
 // runtime creates (clone with CLONE_THREAD) join the stream; processes
 // created by a program call follow the recorded child that call
 // created.
@@ -97,6 +99,14 @@ type goProc struct {
 	// the program's fd calls.
 	byRank  []int
 	lowRank int
+	// after maps a stream call or a monotonic read to the monotonic read
+	// that followed it on its recorded thread, chained marks those reads
+	// (left out of clocks), clockUsed those handed out, and chain is where
+	// each live thread stands in a chain (goclock.go).
+	after     map[*format.Syscall]*format.Syscall
+	chained   map[*format.Syscall]bool
+	clockUsed map[*format.Syscall]bool
+	chain     map[*lthread]clockChain
 }
 
 // rtFd is what a runtime fd is.
@@ -328,6 +338,10 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 		s.calls = append(s.calls, c)
 	}
 	p.stream = s
+	p.goClockPairs(e.m.byPid[pid], exec, end, func(c *format.Syscall) bool { _, ok := pos[c]; return ok })
+	for _, q := range p.clocks {
+		q.calls = slices.DeleteFunc(q.calls, func(c *format.Syscall) bool { return p.chained[c] })
+	}
 	p.taken = make([]bool, len(s.calls))
 	p.fdRank = fdOrder(s.calls)
 	p.byRank = make([]int, len(p.fdRank))
@@ -725,6 +739,9 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	if lt.restarting && lt.idx < len(lt.r.calls) && (lt.name == "restart_syscall" || int32(c.Nr()) == lt.r.calls[lt.idx].Nr) {
 		return false // the kernel restarts the program call (see entry)
 	}
+	if e.goChainEntry(c, lt, p) { // a goroutine's read of the clock (goclock.go)
+		return true
+	}
 	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
 		e.goRuntime(c, lt, p)
 		return true
@@ -833,6 +850,7 @@ func (e *engine) goTook(c *tracer.Call, lt *lthread) {
 		return
 	}
 	p.taken[lt.curIdx] = true
+	p.goChainFrom(c, lt, rec)
 	switch {
 	case lt.name == "close":
 		delete(p.rtFds, int32(lt.args[0]))

@@ -10,11 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/replay"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
 )
 
 // TestGoRuntime replays Go programs again and again: their runtime
@@ -110,6 +112,37 @@ func TestGoRuntimeMap(t *testing.T) {
 	}
 	if identical < n {
 		t.Skipf("%d of %d replays identical; the others started the map's iteration elsewhere (the main thread created another number of Ms before it)", identical, n)
+	}
+}
+
+// TestGoClock: a Go program printing time.Now(), its wall clock and its
+// monotonic reading (m=+0.000161601: the read time.Now made less the one
+// the time package made at its init), recorded with the threads free and
+// with the serial schedule. sysmon and the other Ms read the monotonic
+// clock too, from other threads, in another order at every run: handed
+// out in arrival order (one queue per process), the reads of the main
+// goroutine got other threads' values and m= differed in 9 replays of 10.
+// Each monotonic read a goroutine makes right after a call it took from
+// the stream (goclock.go) gets the read that followed that call on its
+// recorded thread: every replay prints what the recording printed.
+func TestGoClock(t *testing.T) {
+	prog := testprog.Go(t, "printtime", "")
+	n := 10
+	if testing.Short() {
+		n = 3
+	}
+	for _, mode := range []tracer.SchedMode{tracer.SchedFree, tracer.SchedSerial} {
+		t.Run(mode.String(), func(t *testing.T) {
+			ro := &golden.RecordOptions{}
+			ro.Record.Schedule = tracer.Schedule{Mode: mode}
+			rec := recordRun(t, ro, prog)
+			if !strings.Contains(rec.stdout, " m=+") || strings.Count(rec.stdout, "\n") != 2 {
+				t.Fatalf("recording printed %q", rec.stdout)
+			}
+			for range n {
+				same(t, rec, run(t, rec.path, nil))
+			}
+		})
 	}
 }
 

@@ -99,8 +99,8 @@
 //   - The runtime's own calls are not in the stream and are not verified:
 //     nanosleep (sysmon's and spinning Ms' usleep), gettid, sigaltstack
 //     and rt_sigprocmask (setting up an M; set_thread_area on 386), clone
-//     of a thread and a
-//     thread's exit, set_robust_list, rseq, SIGURG preemption (tgkill,
+//     of a thread (clone3 with CLONE_THREAD in its struct clone_args too:
+//     a cgo program's pthread_create) and a thread's exit, set_robust_list, rseq, SIGURG preemption (tgkill,
 //     addressed to the live process) and rt_sigreturn, restart_syscall of
 //     those, plus futex, sched_yield and the memory calls as for every
 //     program. They run for real, except those whose results the program
@@ -132,6 +132,13 @@
 //     goroutine's timer at a timing-dependent point: a live set-up takes
 //     the recorded one wherever it is in the stream, or runs for real as
 //     the runtime's when the recording has none left.
+//   - A program call that matches none of the stream, and names no fd
+//     and changes nothing (goStrict) that the calls left in it do but the
+//     exit_group, is held as one that waits for others: it may be a
+//     goroutine's call the recorded process never made because main
+//     returned first (an HTTP client's connection closed while main
+//     prints the response); the exit_group then ends its thread. Held
+//     goHoldLimit, it is a divergence.
 //   - A Go program that execs another program goes on as the recorded
 //     thread that made the execve.
 //   - Threads the runtime creates join the stream; a process created by a

@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"encoding/binary"
+
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
@@ -117,4 +119,28 @@ func (e *engine) goChainEntry(c *tracer.Call, lt *lthread, p *goProc) bool {
 	e.res.Emulated++
 	p.goChainFrom(c, lt, ch.next)
 	return true
+}
+
+// A cgo program's runtime makes its threads with pthread_create, whose
+// clone3 has its flags in memory (struct clone_args, flags first): a
+// clone3 of a thread (CLONE_THREAD) is the runtime's, as a clone of a
+// thread is (goRuntimeCall). Which thread creates the next M, and when,
+// depends on the threads' timing: in the stream, a live thread that made
+// another call where the recorded one had made its clone3 diverged (about
+// one replay in two of an HTTP client, whose resolver makes it a cgo
+// program).
+
+// recClone3Thread says whether a recorded clone3 made a thread.
+func recClone3Thread(c *format.Syscall) bool {
+	reg := c.Region(0, syscalls.In)
+	return reg != nil && len(reg.Data) >= 8 && binary.LittleEndian.Uint64(reg.Data)&cloneThread != 0
+}
+
+// liveClone3Thread says whether a live clone3 makes a thread.
+func liveClone3Thread(c *tracer.Call, args [6]uint64) bool {
+	var b [8]byte
+	if n, _ := c.ReadMem(ptr(c.Arch(), args[0]), b[:]); n < len(b) {
+		return false
+	}
+	return binary.LittleEndian.Uint64(b[:])&cloneThread != 0
 }

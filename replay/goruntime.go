@@ -159,7 +159,7 @@ func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	case "clone":
 		return args[0]&cloneThread != 0
 	case "clone3":
-		return false // (cgo threads: rare; the clone_args struct is in memory)
+		return false // (cgo threads: the flags are in memory, see goClone3Thread)
 	case "tgkill":
 		return int32(args[2]) == sigURG
 	case "tkill":
@@ -298,7 +298,7 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			}
 			continue
 		}
-		if goRuntimeCall(c.Arch, name, c.Args) {
+		if goRuntimeCall(c.Arch, name, c.Args) || name == "clone3" && recClone3Thread(c) {
 			switch {
 			case !done:
 			case name == "clock_gettime" || name == "clock_gettime64":
@@ -742,7 +742,8 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	if e.goChainEntry(c, lt, p) { // a goroutine's read of the clock (goclock.go)
 		return true
 	}
-	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) {
+	if rtFdCall(lt.name, lt.args, p.rtFds) != 0 || isPoll(lt.name) || goRuntimeCall(c.Arch(), lt.name, lt.args) ||
+		lt.name == "clone3" && liveClone3Thread(c, lt.args) {
 		e.goRuntime(c, lt, p)
 		return true
 	}
@@ -754,6 +755,9 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 	}
 	j, hold := e.goPick(c, lt, p)
 	if hold && e.goHold(c, lt, p, "the process's calls recorded before it (another goroutine's)") {
+		return true
+	}
+	if j < 0 && e.goHoldTrailing(c, lt, p) { // (gotrail.go)
 		return true
 	}
 	delete(p.since, lt)

@@ -189,6 +189,27 @@ func Go(tb testing.TB, name, goarch string) string {
 // variants of a program with them.
 func GoFlags(tb testing.TB, name, goarch string, flags ...string) string {
 	tb.Helper()
+	return goBuild(tb, name, goarch, false, flags...)
+}
+
+// GoCgo is Go for the host's architecture with CGO_ENABLED=1: a program
+// that imports net (or os/user) then links the C runtime, and its
+// runtime makes its threads with pthread_create. The test is skipped when
+// there is no C compiler (gcc or $CC).
+func GoCgo(tb testing.TB, name string) string {
+	tb.Helper()
+	cc := os.Getenv("CC")
+	if cc == "" {
+		cc = "gcc"
+	}
+	if _, err := exec.LookPath(cc); err != nil {
+		tb.Skipf("testprog: no C compiler (%s) for a cgo build of %s", cc, name)
+	}
+	return goBuild(tb, name, runtime.GOARCH, true)
+}
+
+func goBuild(tb testing.TB, name, goarch string, cgo bool, flags ...string) string {
+	tb.Helper()
 	if goarch == "" {
 		goarch = runtime.GOARCH
 	}
@@ -199,14 +220,19 @@ func GoFlags(tb testing.TB, name, goarch string, flags ...string) string {
 	if len(flags) > 0 {
 		fmt.Fprintf(h, "flags\x00%s\x00", strings.Join(flags, "\x00"))
 	}
+	key, cgoEnv := name+"-"+goarch, "CGO_ENABLED=0"
+	if cgo {
+		fmt.Fprintf(h, "cgo\x00")
+		key, cgoEnv = key+"-cgo", "CGO_ENABLED=1"
+	}
 	if err := hashDir(h, dir); err != nil {
 		tb.Fatalf("testprog: %v", err)
 	}
-	out, err := cached(name+"-"+goarch, h.Sum(nil), func(tmp string) error {
+	out, err := cached(key, h.Sum(nil), func(tmp string) error {
 		args := append(append([]string{"build"}, flags...), "-o", tmp, ".")
 		cmd := exec.Command(gobin, args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0",
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, cgoEnv,
 			"GOFLAGS=-buildvcs=false", "GOWORK=off")
 		if os.Getenv("GOCACHE") == "" {
 			if _, err := os.UserCacheDir(); err != nil {

@@ -63,7 +63,13 @@
 // replay but not in the recording) stops counting, so the others may go
 // ahead of it (seen in 1 replay of 8 of threads that fork); a
 // preemption's recorded position (format.Switch registers) is not
-// reached, so a spin-wait hand-over costs the 2 s give-up.
+// reached, so a spin-wait hand-over costs the 2 s give-up. A serial
+// recording is replayed under the serial schedule too (goschedule.go;
+// unless Options.Tracer sets a schedule): between two calls only one
+// thread runs, and what the threads do without a system call (a Go
+// runtime's choice of the M that creates, wakes or runs another, on which
+// its map orders and allocations depend) is what they did when recorded.
+// A chaos recording is replayed free.
 //
 // # Go programs
 //
@@ -150,9 +156,10 @@
 // a thread creates consumes one number of that thread's random stream
 // (mrandinit), so a map's iteration order, which the main goroutine draws
 // from its thread's stream, depends on how many Ms the main thread
-// created before, which depends on when the other Ms went idle. A
-// deterministic schedule (one thread at a time, in the recorded order)
-// would fix it.
+// created before, which depends on when the other Ms went idle. Under
+// the serial schedule (a serial recording, replayed under it) the Ms make
+// the recorded choices: a map prints its recorded order every time; a
+// free recording still diverges there now and then.
 //
 // # Verification
 //

@@ -190,6 +190,31 @@ func TestGoHTTPClientCgo(t *testing.T) {
 	}
 }
 
+// TestGoRuntimeMapSerial: a Go program printing two maps, a heap and a
+// stack address and math/rand's numbers (mapprint), recorded with the
+// serial schedule. Its map orders and numbers come from the random stream
+// of the M that runs the main goroutine, its addresses from its P's
+// cache: replayed with the threads free, the runtime created, woke and
+// handed work to its Ms in another order, and no replay of 20 printed
+// what the recording printed. Replayed under the serial schedule too
+// (goschedule.go), every replay does.
+func TestGoRuntimeMapSerial(t *testing.T) {
+	prog := testprog.Go(t, "mapprint", "")
+	n := 10
+	if testing.Short() {
+		n = 3
+	}
+	ro := &golden.RecordOptions{}
+	ro.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
+	rec := recordRun(t, ro, prog)
+	if !strings.HasPrefix(rec.stdout, "map order: ") || strings.Count(rec.stdout, "\n") != 5 {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	for range n {
+		same(t, rec, run(t, rec.path, nil))
+	}
+}
+
 // TestGoRuntimeChanged: replaying a Go program as a stream does not hide
 // what the program does differently: the same program whose first write
 // is another word (its environment changed) diverges at that write.

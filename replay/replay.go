@@ -197,7 +197,8 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
 	opts := o.Tracer
 	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
-	worldTracer(&opts, h) // the instructions the recording trapped (world.go)
+	worldTracer(&opts, h)    // the instructions the recording trapped (world.go)
+	replaySchedule(&opts, h) // the recording's schedule (goschedule.go)
 	return tracer.New(opts)
 }
 

@@ -22,7 +22,11 @@ var knownDivergentReal = map[string]string{
 	// thread the main thread creates draws from its random state, and how
 	// many it creates before the map depends on when other threads went
 	// idle, which makes no system call (issue 16: a deterministic
-	// schedule). It diverges at its first map line, never elsewhere.
+	// schedule). It diverges at its first map line or at its heap
+	// address (where the main goroutine's P allocated), never elsewhere.
+	// Recorded with the serial schedule it replays identically every
+	// time (TestGoRuntimeMapSerial: the replay runs under that schedule
+	// too); this case records with the default, free.
 	"go-map": "intermittent: map iteration order depends on how many Ms the main thread created before it (thread timing, issue 16)",
 }
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -338,7 +339,10 @@ func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
 	// (threads.go) which images run several threads: a first pass. An
 	// error (a corrupt trace) comes again, after what precedes it, from
 	// the second.
-	nz.threaded, _ = threadedImages(r)
+	// The first pass also numbers the processes by the process tree and
+	// finds the mkstemp names (procorder.go).
+	nz.scan, _ = scanTrace(r, nz.tmpDirs)
+	nz.threaded = nz.scan.threaded
 	for ev, err := range Events(r, nil) {
 		if err != nil {
 			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
@@ -371,6 +375,10 @@ type normalizer struct {
 	chldNoise bool
 	// threaded are the images that run several threads (threads.go).
 	threaded map[imageKey]uint8
+	// scan is what the first pass learnt (procorder.go), tmpDirs the
+	// temporary directories of the recording (mktemp.go).
+	scan    *traceScan
+	tmpDirs []string
 	// freeKey marks the next line put as unordered in its process's own
 	// stream: its key, or "\x00" to order it by its text (threads.go).
 	freeKey string
@@ -380,6 +388,7 @@ type normalizer struct {
 	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
 	fdPath             string   // that path, by resource (threads.go)
 	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
+	procOpen           bool     // it opens a path under /proc (derived.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -444,6 +453,8 @@ type fdNames struct {
 	inherited map[string]bool
 	shared    bool
 	eventfds  map[string]bool
+	// proc are the descriptors opened on a path under /proc (derived.go).
+	proc map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -465,6 +476,12 @@ func (f *fdNames) clone() *fdNames {
 			c.paths = map[string]bool{}
 		}
 		c.paths[k] = v
+	}
+	for k, v := range f.proc {
+		if c.proc == nil {
+			c.proc = map[int32]bool{}
+		}
+		c.proc[k] = v
 	}
 	for k, v := range f.pathCount {
 		if c.pathCount == nil {
@@ -517,6 +534,9 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		nz.temps = append(nz.temps, regexp.MustCompile(PathPattern(h.Cwd)))
 		nz.tempRep = append(nz.tempRep, "<cwd>")
 	}
+	if h != nil {
+		nz.tmpDirs = tempDirs(h.Env) // (mktemp.go)
+	}
 	nz.initValues() // (normvalues.go)
 	return nz, nil
 }
@@ -554,8 +574,7 @@ func (nz *normalizer) result() *Normalized {
 func (nz *normalizer) process(pid int32) *nproc {
 	p := nz.procs[pid]
 	if p == nil {
-		nz.nproc++
-		p = &nproc{pid: pid, index: nz.nproc, fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
+		p = &nproc{pid: pid, index: nz.processIndex(pid), fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
 		p.byRes = nz.byResource(p)
 		nz.procs[pid] = p
 		nz.names[pid] = "p" + strconv.Itoa(p.index)
@@ -694,7 +713,12 @@ func (nz *normalizer) add(ev format.Event) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = append(b, syscalls.FormatString([]byte(nz.normString(a)), 4096, false)...)
+			if id, ok := nz.pidString([]byte(a)); ok { // (procorder.go)
+				a = id
+			} else {
+				a = nz.normString(a)
+			}
+			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
@@ -883,6 +907,7 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	}
 	nz.born(p, fd, s) // (streams.go)
 	p.fds.names[fd] = s
+	p.fds.setProc(fd, nz.procOpen) // (derived.go)
 	if nz.pathFds {
 		if p.fds.paths == nil {
 			p.fds.paths = map[string]bool{}
@@ -939,7 +964,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	t := nz.thread(&sc.Head)
 	p := nz.process(sc.Pid)
 	spec := syscalls.Lookup(sc.Arch, int(sc.Nr))
-	noise := nz.noise.Match(sc.Arch, int(sc.Nr))
+	noise := nz.noise.Match(sc.Arch, int(sc.Nr)) || nz.scan != nil && nz.scan.drop[sc.Seq] // (mktemp.go)
 	exited := sc.Flags&format.Unfinished == 0
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
@@ -974,6 +999,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.fdPath = nz.fdPathOf(p, sc, spec) // (threads.go)
 	}
 	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
+	nz.procOpen = spec.Ret == syscalls.KindFd && bytes.HasPrefix(callPath(sc, spec), []byte("/proc/"))
 	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && nz.threadNoise(p, sc, spec) {
 		noise = true // (threads.go)
 	}
@@ -1063,6 +1089,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	masked, maskRet := uint8(0), false
 	if !nz.o.KeepTimes {
 		masked, maskRet = maskedArgs(spec)
+		if m, r := procRead(p, sc, spec); m != 0 { // (derived.go)
+			masked, maskRet = masked|m, maskRet || r
+		}
 	}
 	if maskRet && exited {
 		ret = int64(nz.sentinel("<masked>"))
@@ -1158,7 +1187,8 @@ func (nz *normalizer) finish(sc *format.Syscall, s string) string {
 	return nz.temp(nz.procPaths(s))
 }
 
-// procPaths replaces the task ids in /proc/ID paths by their placeholders.
+// procPaths replaces the task ids in /proc/ID paths, and the thread ids
+// of /proc/ID/task/TID and /proc/self/task/TID, by their placeholders.
 func (nz *normalizer) procPaths(s string) string {
 	const proc = "/proc/"
 	i := strings.Index(s, proc)
@@ -1167,8 +1197,9 @@ func (nz *normalizer) procPaths(s string) string {
 	}
 	var b []byte
 	last := 0
-	for i >= 0 {
-		start := i + len(proc)
+	// id replaces the id at s[start:] if there is one; it returns where
+	// it ends.
+	id := func(start int) int {
 		j := start
 		for j < len(s) && isDigit(s[j]) {
 			j++
@@ -1180,6 +1211,23 @@ func (nz *normalizer) procPaths(s string) string {
 			b = append(b, nz.name(int32(id))...)
 			b = append(b, '>')
 			last = j
+			return j
+		}
+		return start
+	}
+	for i >= 0 {
+		start := i + len(proc)
+		j := id(start)
+		if j == start && strings.HasPrefix(s[start:], "self/") {
+			j = start + len("self")
+		}
+		if j > start {
+			const task = "/task/"
+			if strings.HasPrefix(s[j:], task) {
+				if k := id(j + len(task)); k > j+len(task) {
+					j = k
+				}
+			}
 		}
 		k := strings.Index(s[j:], proc)
 		if k < 0 {
@@ -1194,6 +1242,7 @@ func (nz *normalizer) procPaths(s string) string {
 }
 
 func (nz *normalizer) temp(s string) string {
+	s = nz.mktempString(s) // (mktemp.go: before the directories go)
 	for i, re := range nz.temps {
 		if p := nz.tempPrefix[i]; p != "" && !strings.Contains(s, p) {
 			continue

@@ -19,7 +19,7 @@ import (
 // says why), and what the race between its threads decides is
 // normalized (the rules and why each is safe: Normalized). Which images
 // run several threads is read from the whole trace before normalizing
-// (threadedImages), so the view of an image does not change halfway.
+// (scanTrace), so the view of an image does not change halfway.
 // Here: naming descriptors by path (pathFdName), the calls on no
 // resource (resourceless, callsStream), the canonical order of unordered
 // lines (section.ordered) and of the <fdN> of racing threads (renumber),
@@ -31,42 +31,11 @@ type imageKey struct {
 	execs int
 }
 
-// Images' threads, as threadedImages finds them.
+// Images' threads, as the first pass finds them (scanTrace, procorder.go).
 const (
 	severalThreads = 1 << iota // more than one thread
 	threadPool                 // a thread created by a thread other than the leader
 )
-
-// threadedImages reads the trace r and returns the images that run more
-// than one thread (a thread's creation, or events of two threads), and
-// those where a thread other than the leader created one.
-func threadedImages(r *format.Reader) (map[imageKey]uint8, error) {
-	execs := map[int32]int{}
-	first := map[imageKey]int32{}
-	multi := map[imageKey]uint8{}
-	for ev, err := range Events(r, nil) {
-		if err != nil {
-			return multi, err
-		}
-		h := ev.Base()
-		if _, ok := ev.(*format.Exec); ok {
-			execs[h.Pid]++
-		}
-		k := imageKey{h.Pid, execs[h.Pid]}
-		if nt, ok := ev.(*format.NewTask); ok && nt.Thread {
-			multi[k] |= severalThreads
-			if nt.ParentTid != nt.Pid {
-				multi[k] |= threadPool
-			}
-		}
-		if t, ok := first[k]; !ok {
-			first[k] = h.Tid
-		} else if t != h.Tid {
-			multi[k] |= severalThreads
-		}
-	}
-	return multi, nil
-}
 
 // pathFdName is the name of a new descriptor of process p opened on
 // path (normalized), and "#N" from its second.
@@ -101,7 +70,9 @@ func (nz *normalizer) fdPathOf(p *nproc, sc *format.Syscall, spec *syscalls.Spec
 	if path == nil {
 		return "?"
 	}
-	s := nz.procPaths(nz.temp(nz.normString(string(path))))
+	norm, _ := nz.normBytes(path)
+	norm, _ = nz.pathPids(norm) // (derived.go)
+	s := nz.procPaths(nz.temp(string(norm)))
 	return maskHex(escapeKey(s), 9)
 }
 

@@ -136,7 +136,7 @@ func rightsFds(a syscalls.Arch, b []byte) []int32 {
 // normBytes returns b with temporary paths and /proc/ID task ids
 // replaced, and whether it changed.
 func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
-	b, changed := nz.mktempBytes(b) // (mktemp.go: before the directories go)
+	b, changed := nz.mktempBytes(b)   // (mktemp.go: before the directories go)
 	if n, ok := nz.wallTimes(b); ok { // (derived.go)
 		b, changed = n, true
 	}

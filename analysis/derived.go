@@ -163,6 +163,9 @@ func (f *fdNames) setProc(fd int32, proc bool) {
 	case f.proc != nil:
 		delete(f.proc, fd)
 	}
+	if f.bound != nil {
+		delete(f.bound, fd) // (ports.go: a new socket, not bound yet)
+	}
 }
 
 // procRead returns the arguments whose memory is masked in a read of a

@@ -17,24 +17,27 @@ import (
 // library draws from the clock as well as from getrandom, so they differ
 // from run to run even with seeded random bytes (gcc's /tmp/ccR5FLgO.s,
 // node's fs.mkdtemp). Each such name directly in /tmp, /var/tmp, /dev/shm
-// or the recording's $TMPDIR has its six random characters (the last six
-// of the last run of at least six letters and digits of its last
-// component: the template's XXXXXX, before a suffix such as ".s") replaced
-// by "<mktempN>" wherever the name appears in the trace, in any process
-// (the compiler's argv, the assembler's open): "/tmp/cc<mktemp1>.s". N
-// counts the names in the order of the processes' numbers (the process
-// tree, procorder.go), then of each process's creations: not in the
-// order of the trace, where parallel jobs race.
+// or the recording's $TMPDIR has its random characters (the last run of
+// at least six letters and digits of its last component: the template's
+// XXXXXX, with the letters of the template just before them, before a
+// suffix such as ".s") replaced by "<mktempN>" wherever the name appears
+// in the trace, in any process (the compiler's argv, the assembler's
+// open): gcc's /tmp/ccR5FLgO.s is "/tmp/<mktemp1>.s", mktemp(1)'s
+// /tmp/tmp.R5FLgOa1b2 "/tmp/tmp.<mktemp2>". N counts the names in the
+// order of the processes' numbers (the process tree, procorder.go), then
+// of each process's creations: not in the order of the trace, where
+// parallel jobs race.
 //
 // Safe because a name created exclusively in a directory every program
 // shares is, by convention, random: the program does not control it, only
-// its template. What stays compared: the directory, the name's prefix and
-// suffix, that the file is created (and with which flags and mode), every
-// call on it, the bytes written to it and read from it, and where its
-// name is passed. A program that creates a fixed name exclusively
-// directly in /tmp and changes the last six letters or digits of it
-// between two runs would not differ; one that creates it anywhere else
-// (its working directory, a subdirectory) does.
+// its template. What stays compared: the directory, the name's prefix (up
+// to its last character that is not a letter or digit) and suffix, that
+// the file is created (and with which flags and mode), every call on it,
+// the bytes written to it and read from it, and where its name is passed.
+// A program that creates a fixed name exclusively directly in /tmp and
+// changes its last run of letters and digits between two runs would not
+// differ; one that creates it anywhere else (its working directory, a
+// subdirectory) does.
 
 // With the name go the getrandom calls glibc's tempname makes for it:
 // it draws the name's bits from the clock (a clock_gettime of
@@ -98,24 +101,23 @@ func tempDirs(env []string) []string {
 	return dirs
 }
 
-// randomEnd returns the end of the random characters of the last
-// component of p (see above), or -1 if it has none.
-func randomEnd(p string) int {
-	base := strings.LastIndexByte(p, '/') + 1
-	end := -1
+// randomRun returns the start and end of the random characters of the
+// last component of p (see above), or -1, -1 if it has none.
+func randomRun(p string) (int, int) {
+	start, end := -1, -1
 	run := 0
-	for i := base; i < len(p); i++ {
+	for i := strings.LastIndexByte(p, '/') + 1; i < len(p); i++ {
 		c := p[i]
 		if isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 			run++
 			if run >= 6 {
-				end = i + 1
+				start, end = i+1-run, i+1
 			}
 			continue
 		}
 		run = 0
 	}
-	return end // (-1: none; else the end of the last such run)
+	return start, end
 }
 
 // numberMktemps numbers the files found (in the order of the trace) by
@@ -131,7 +133,7 @@ func numberMktemps(found []mktemp, index map[int32]int) []mktemp {
 	var out []mktemp
 	seen := map[string]bool{}
 	for _, m := range found {
-		end := randomEnd(m.path)
+		start, end := randomRun(m.path)
 		if end < 0 {
 			continue
 		}
@@ -140,7 +142,7 @@ func numberMktemps(found []mktemp, index map[int32]int) []mktemp {
 			continue
 		}
 		seen[m.from] = true
-		m.to = m.path[:end-6] + "<mktemp" + strconv.Itoa(len(out)+1) + ">"
+		m.to = m.path[:start] + "<mktemp" + strconv.Itoa(len(out)+1) + ">"
 		out = append(out, m)
 	}
 	return out

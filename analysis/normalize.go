@@ -379,6 +379,8 @@ type normalizer struct {
 	// temporary directories of the recording (mktemp.go).
 	scan    *traceScan
 	tmpDirs []string
+	// ports are the kernel-chosen ports (ports.go).
+	ports portsState
 	// freeKey marks the next line put as unordered in its process's own
 	// stream: its key, or "\x00" to order it by its text (threads.go).
 	freeKey string
@@ -453,8 +455,10 @@ type fdNames struct {
 	inherited map[string]bool
 	shared    bool
 	eventfds  map[string]bool
-	// proc are the descriptors opened on a path under /proc (derived.go).
-	proc map[int32]bool
+	// proc are the descriptors opened on a path under /proc (derived.go);
+	// bound the sockets bound to a port of the program's (ports.go).
+	proc  map[int32]bool
+	bound map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -482,6 +486,12 @@ func (f *fdNames) clone() *fdNames {
 			c.proc = map[int32]bool{}
 		}
 		c.proc[k] = v
+	}
+	for k, v := range f.bound {
+		if c.bound == nil {
+			c.bound = map[int32]bool{}
+		}
+		c.bound[k] = v
 	}
 	for k, v := range f.pathCount {
 		if c.pathCount == nil {
@@ -1053,6 +1063,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
+		nz.notePorts(p, sc, spec) // (ports.go)
 	}
 	var streams []string // by resource: where the line goes (none: the process's own)
 	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
@@ -1079,6 +1090,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			streams = []string{callsStream}
 			free = "\x00"
 		}
+	}
+	if p.byRes && free == "" && isSpawn(spec.Name) && nz.severalThreads(p) && !newsThread(sc, spec.Name) {
+		free = "\x00" // (procorder.go: threads spawning at once)
 	}
 	for _, fd := range closed {
 		nz.fdClosed(p, fd)
@@ -1184,7 +1198,7 @@ func (nz *normalizer) finish(sc *format.Syscall, s string) string {
 		digits = 8
 	}
 	s = maskHex(s, digits)
-	return nz.temp(nz.procPaths(s))
+	return nz.portText(nz.temp(nz.procPaths(s))) // (ports.go)
 }
 
 // procPaths replaces the task ids in /proc/ID paths, and the thread ids

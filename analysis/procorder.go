@@ -26,6 +26,11 @@ import (
 //     made the children of parallel jobs (make -j2: two compilers each
 //     starting cc1 and as) swap numbers from run to run; a parent's spawn
 //     order is its program's.
+//     In a process compared by resource that runs several threads, the
+//     spawns of children that come one after another in its own stream
+//     (threads spawning at once) are in a canonical order too, by their
+//     text (threads.go's unordered runs); their order against the other
+//     lines of the stream (paths, exec, waits) is kept.
 //   - The names of files created exclusively in a temporary directory
 //     (mkstemp), which become <mktempN> (mktemp.go).
 //   - The ids of the trace's tasks: an argv string that is one of them

@@ -419,9 +419,10 @@ func streamKeyRank(res string) (int, int) {
 	return 3, 0
 }
 
-// sections returns the result's sections: threads in order of
-// appearance; each process's streams together, at its first stream's
-// place, in streamKeyRank order (the order two goroutines first touched
+// sections returns the result's sections: processes in the order of
+// their numbers, each process's threads in order of appearance; each
+// process's streams together, at its first stream's place, in
+// streamKeyRank order (the order two goroutines first touched
 // their files in is not the program's).
 func (nz *normalizer) sections() []*section {
 	out := make([]*section, 0, len(nz.order))
@@ -453,7 +454,23 @@ func (nz *normalizer) sections() []*section {
 		})
 		out = append(out, group...)
 	}
+	// Processes in the order of their numbers (the process tree,
+	// procorder.go), not of their first events, which race.
+	slices.SortStableFunc(out, func(a, b *section) int {
+		return nz.sectionProc(a) - nz.sectionProc(b)
+	})
 	return out
+}
+
+// sectionProc is the number of the process of section s.
+func (nz *normalizer) sectionProc(s *section) int {
+	if s.proc != nil {
+		return s.proc.index
+	}
+	if p := nz.procs[s.pid]; p != nil {
+		return p.index
+	}
+	return 0
 }
 
 // streamRes is the resource part of a stream's key.

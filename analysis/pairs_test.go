@@ -251,6 +251,9 @@ func TestMktempNames(t *testing.T) {
 			s.call(j.pid, j.pid, "openat", 3, []uint64{atFd, 0x1000, oExclCreate, 0o600}, pathRegion(1, 0x1000, p))
 			s.call(j.pid, j.pid, "write", int64(len(data)), []uint64{3, 0x2000, uint64(len(data))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(data)), Data: []byte(data)})
 			s.call(j.pid, j.pid, "close", 0, []uint64{3})
+			// The name past the 32 bytes shown: in the digest.
+			long := "-o x.o --a-long-option-to-cut-the-line " + p + "\n"
+			s.call(j.pid, j.pid, "write", int64(len(long)), []uint64{2, 0x2000, uint64(len(long))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(long)), Data: []byte(long)})
 			as := j.pid + 1
 			s.fork(j.pid, as)
 			s.call(j.pid, j.pid, "vfork", int64(as), nil)
@@ -425,4 +428,27 @@ func TestMktempTwice(t *testing.T) {
 	if text := strings.Join(sections(a), "\n"); !strings.Contains(text, "/tmp/tmp.<mktemp1>") {
 		t.Errorf("no /tmp/tmp.<mktemp1> in\n%s", text)
 	}
+}
+
+// TestProcTaskPaths: a thread's /proc/PID/task/TID path written as data
+// (not a path argument: the whole value is normalized there too) names
+// the process and thread by their placeholders; another file of the
+// task still differs.
+func TestProcTaskPaths(t *testing.T) {
+	build := func(pid int32, file string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(pid, "prog")
+		s.thread(pid, pid, pid+1)
+		for _, p := range []string{"/proc/" + strconv.Itoa(int(pid)) + "/task/" + strconv.Itoa(int(pid+1)) + "/" + file + "\n", "/proc/self/task/" + strconv.Itoa(int(pid+1)) + "/comm\n"} {
+			s.call(pid, pid+1, "write", int64(len(p)), []uint64{1, 0x2000, uint64(len(p))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(p)), Data: []byte(p)})
+		}
+		s.exit(pid, 0)
+		return s.normalize()
+	}
+	a := build(100, "stat")
+	if text := strings.Join(sections(a), "\n"); !strings.Contains(text, `"/proc/<p1>/task/<p1.t>/stat\n"`) || !strings.Contains(text, `"/proc/self/task/<p1.t>/comm\n"`) {
+		t.Errorf("task ids kept in\n%s", text)
+	}
+	wantSame(t, "other ids", a, build(200, "stat"))
+	wantDiff(t, "another file of the task", a, build(200, "status"), "p1/stdio", "/stat\\n", "/status\\n")
 }

@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"bytes"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/systr/systr/format"
@@ -35,13 +37,27 @@ import (
 //     number of 10 to 19 digits other than a time falls in a window of a
 //     few seconds of the present, read in those units). Not with
 //     KeepTimes.
-//   - What is read from a file under /proc (a descriptor opened on a
-//     path under /proc/: /proc/self/stat, /proc/PID/task/TID/stat,
-//     /proc/meminfo): the bytes and their number, but for the end of the
-//     file (0), are "<masked>": the kernel's live state of the tasks
-//     and the machine (ids, times, counters, addresses), not bytes any
-//     program wrote. Which file is opened, and everything the program
-//     does with what it read, stay compared. Not with KeepTimes.
+//   - What is read from a file under /proc or /sys/fs/cgroup (a
+//     descriptor opened on a path under /proc/ or /sys/fs/cgroup/:
+//     /proc/self/stat, /proc/PID/task/TID/stat, /proc/meminfo, a
+//     cgroup's memory.stat): the bytes and their number, but for the end
+//     of the file (0), are "<masked>": the kernel's live state of the
+//     tasks, the machine and the container (ids, times, counters,
+//     addresses, memory in use), not bytes any program wrote. Which file
+//     is opened, and everything the program does with what it read, stay
+//     compared. Not with KeepTimes.
+//   - A cgroup file (under /sys/fs/cgroup/) that a process opens again
+//     after it read it once: the open and every call on that descriptor
+//     are dropped. A runtime re-reads its container's limits and usage
+//     as often as its cache of them expires (the JVM's container support
+//     every 20 ms of its own clock; Go's GOMAXPROCS updates have their
+//     preset), a matter of time; the first open and read of each file,
+//     and the opens of any other file, stay compared. Not with
+//     KeepRuntime.
+//   - The task id a CPU-time clock id encodes (clock_gettime's,
+//     clock_getres' MAKE_THREAD_CPUCLOCK(TID, ...), a JVM reading its
+//     threads' CPU time): named as an id, "MAKE_THREAD_CPUCLOCK(<p1.t>,
+//     CPUCLOCK_SCHED)"; 0 (the caller) stays.
 
 // pathPids replaces the task ids in path p (see above).
 func (nz *normalizer) pathPids(p []byte) ([]byte, bool) {
@@ -153,7 +169,16 @@ func (s *traceScan) setWallWindow(c format.Clock, first, last int64) {
 
 // setProc notes whether descriptor fd, just made, was opened on a path
 // under /proc.
-func (f *fdNames) setProc(fd int32, proc bool) {
+func (f *fdNames) setProc(fd int32, proc, again bool) {
+	switch {
+	case again:
+		if f.again == nil {
+			f.again = map[int32]bool{}
+		}
+		f.again[fd] = true
+	case f.again != nil:
+		delete(f.again, fd)
+	}
 	switch {
 	case proc:
 		if f.proc == nil {
@@ -180,4 +205,69 @@ func procRead(p *nproc, sc *format.Syscall, spec *syscalls.Spec) (uint8, bool) {
 		return 0, false
 	}
 	return 1 << 1, sc.Flags&format.Unfinished == 0 && sc.Ret > 0
+}
+
+// procFile says whether the descriptors a call makes (its path p) are on
+// a file whose reads are masked (see above).
+func procFile(p []byte) bool {
+	return bytes.HasPrefix(p, []byte("/proc/")) || bytes.HasPrefix(p, []byte("/sys/fs/cgroup/"))
+}
+
+// cpuClocks names the task ids of the CPU-time clock ids in a rendered
+// line (see above).
+func (nz *normalizer) cpuClocks(s string) string {
+	const pre = "CPUCLOCK("
+	if !strings.Contains(s, pre) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, pre)
+		if i < 0 {
+			break
+		}
+		start := i + len(pre)
+		j := start
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		b.WriteString(s[:start])
+		if id, err := strconv.Atoi(s[start:j]); err == nil && id > 0 && j-start <= 9 {
+			b.WriteString("<" + nz.name(int32(id)) + ">")
+			s = s[j:]
+			continue
+		}
+		s = s[start:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// cgroupReread says whether a call of process p opens a cgroup file it
+// opened before (see above), and notes the ones it opens.
+func (nz *normalizer) cgroupReread(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
+	if nz.o.KeepRuntime || spec.Ret != syscalls.KindFd || sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
+		return false
+	}
+	path := callPath(sc, spec)
+	if !bytes.HasPrefix(path, []byte("/sys/fs/cgroup/")) {
+		return false
+	}
+	if p.cgroups[string(path)] {
+		return true
+	}
+	if p.cgroups == nil {
+		p.cgroups = map[string]bool{}
+	}
+	p.cgroups[string(path)] = true
+	return false
+}
+
+// cgroupAgain says whether a call is on a descriptor opened on a cgroup
+// file read before (its first argument).
+func (f *fdNames) cgroupAgain(sc *format.Syscall, spec *syscalls.Spec) bool {
+	if f.again == nil || len(spec.Args) == 0 || spec.Args[0].Kind != syscalls.KindFd && spec.Args[0].Kind != syscalls.KindDirfd {
+		return false
+	}
+	return f.again[int32(uint32(sc.Args[0]))]
 }

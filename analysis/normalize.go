@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -391,6 +390,7 @@ type normalizer struct {
 	fdPath             string   // that path, by resource (threads.go)
 	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
 	procOpen           bool     // it opens a path under /proc (derived.go)
+	cgroupAgain        bool     // it opens a cgroup file again (derived.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -416,6 +416,8 @@ type nproc struct {
 	gs      *goState
 	streams map[string]*section
 	sig     *sigDisp // its signal dispositions (sigdisp.go)
+	// cgroups are the cgroup files it opened (derived.go).
+	cgroups map[string]bool
 }
 
 type nthread struct {
@@ -456,9 +458,11 @@ type fdNames struct {
 	shared    bool
 	eventfds  map[string]bool
 	// proc are the descriptors opened on a path under /proc (derived.go);
-	// bound the sockets bound to a port of the program's (ports.go).
+	// bound the sockets bound to a port of the program's (ports.go);
+	// again those opened on a cgroup file read before (derived.go).
 	proc  map[int32]bool
 	bound map[int32]bool
+	again map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -884,6 +888,15 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	if fd < 3 {
 		return fd
 	}
+	if nz.cgroupAgain {
+		// A cgroup file read again, its calls dropped: not counted
+		// (derived.go).
+		const again = "<cgroup-again>"
+		nz.born(p, fd, again)
+		p.fds.names[fd] = again
+		p.fds.setProc(fd, true, true)
+		return nz.sentinel(again)
+	}
 	if nz.rtName != "" {
 		// A runtime's own descriptor, not counted (goruntime.go).
 		nz.born(p, fd, nz.rtName) // (streams.go)
@@ -917,7 +930,7 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	}
 	nz.born(p, fd, s) // (streams.go)
 	p.fds.names[fd] = s
-	p.fds.setProc(fd, nz.procOpen) // (derived.go)
+	p.fds.setProc(fd, nz.procOpen, nz.cgroupAgain) // (derived.go)
 	if nz.pathFds {
 		if p.fds.paths == nil {
 			p.fds.paths = map[string]bool{}
@@ -1009,7 +1022,11 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.fdPath = nz.fdPathOf(p, sc, spec) // (threads.go)
 	}
 	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
-	nz.procOpen = spec.Ret == syscalls.KindFd && bytes.HasPrefix(callPath(sc, spec), []byte("/proc/"))
+	nz.procOpen = spec.Ret == syscalls.KindFd && procFile(callPath(sc, spec)) // (derived.go)
+	nz.cgroupAgain = nz.cgroupReread(p, sc, spec)
+	if nz.cgroupAgain || p.fds.cgroupAgain(sc, spec) {
+		noise = true // (derived.go)
+	}
 	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && nz.threadNoise(p, sc, spec) {
 		noise = true // (threads.go)
 	}
@@ -1091,8 +1108,8 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			free = "\x00"
 		}
 	}
-	if p.byRes && free == "" && isSpawn(spec.Name) && nz.severalThreads(p) && !newsThread(sc, spec.Name) {
-		free = "\x00" // (procorder.go: threads spawning at once)
+	if p.byRes && free == "" && ok && isSpawn(spec.Name) && nz.scan != nil && nz.scan.concurrent[int32(sc.Ret)] {
+		free = spawnKey // (procorder.go: threads spawning at once)
 	}
 	for _, fd := range closed {
 		nz.fdClosed(p, fd)
@@ -1198,7 +1215,7 @@ func (nz *normalizer) finish(sc *format.Syscall, s string) string {
 		digits = 8
 	}
 	s = maskHex(s, digits)
-	return nz.portText(nz.temp(nz.procPaths(s))) // (ports.go)
+	return nz.portText(nz.temp(nz.procPaths(nz.cpuClocks(s)))) // (ports.go, derived.go)
 }
 
 // procPaths replaces the task ids in /proc/ID paths, and the thread ids

@@ -356,6 +356,11 @@ func TestDerivedValues(t *testing.T) {
 		s.call(pid, pid, "read", int64(len(stat)), []uint64{3, 0x4000, 1024}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: uint64(len(stat)), Data: []byte(stat)})
 		s.call(pid, pid, "read", 0, []uint64{3, 0x4000, 1024})
 		s.call(pid, pid, "close", 0, []uint64{3})
+		// A cgroup's counters; the thread's CPU clock.
+		s.call(pid, pid, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.stat"))
+		s.call(pid, pid, "read", int64(len(stat)), []uint64{3, 0x4000, 1024}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: uint64(len(stat)), Data: []byte(stat)})
+		s.call(pid, pid, "close", 0, []uint64{3})
+		s.call(pid, pid, "clock_getres", 0, []uint64{uint64(uint32(^pid<<3 | 6)), 0})
 		s.exit(pid, 0)
 		return s.normalize()
 	}
@@ -363,7 +368,7 @@ func TestDerivedValues(t *testing.T) {
 	// in ms, time.time() in s with a fraction.
 	a := build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241")
 	text := strings.Join(sections(a), "\n")
-	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time> t=<time>\n", 22) = 22`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`} {
+	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time> t=<time>\n", 22) = 22`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`, "read(<fd3>, <masked>, 1024) = <masked>", "clock_getres(MAKE_THREAD_CPUCLOCK(<p1>, CPUCLOCK_SCHED), NULL) = 0"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
@@ -451,4 +456,27 @@ func TestProcTaskPaths(t *testing.T) {
 	}
 	wantSame(t, "other ids", a, build(200, "stat"))
 	wantDiff(t, "another file of the task", a, build(200, "status"), "p1/stdio", "/stat\\n", "/status\\n")
+}
+
+// TestCgroupRereads: the JVM re-reads its cgroup's memory files as its
+// cache of them expires (a matter of time): the re-reads are dropped,
+// the first read of each file kept; reading another cgroup file still
+// differs.
+func TestCgroupRereads(t *testing.T) {
+	build := func(reads int, files ...string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "java")
+		for _, f := range files {
+			for i := 0; i < reads; i++ {
+				s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/"+f))
+				s.call(100, 100, "read", 2, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("1\n")})
+				s.call(100, 100, "close", 0, []uint64{3})
+			}
+		}
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	a := build(1, "memory.limit_in_bytes", "memory.stat")
+	wantSame(t, "read three times", a, build(3, "memory.limit_in_bytes", "memory.stat"))
+	wantDiff(t, "another file", a, build(2, "memory.limit_in_bytes", "memory.max"), "p1.t1", "memory.stat", "memory.max")
 }

@@ -27,10 +27,12 @@ import (
 //     starting cc1 and as) swap numbers from run to run; a parent's spawn
 //     order is its program's.
 //     In a process compared by resource that runs several threads, the
-//     spawns of children that come one after another in its own stream
-//     (threads spawning at once) are in a canonical order too, by their
-//     text (threads.go's unordered runs); their order against the other
-//     lines of the stream (paths, exec, waits) is kept.
+//     spawns of children made while it ran several threads (or the Go
+//     runtime) that come one after another in its own stream (threads
+//     spawning at once) are in a canonical order too, by their text
+//     (threads.go's unordered runs, among spawns only); their order
+//     against the other lines of the stream (paths, opens, exec, waits)
+//     is kept.
 //   - The names of files created exclusively in a temporary directory
 //     (mkstemp), which become <mktempN> (mktemp.go).
 //   - The ids of the trace's tasks: an argv string that is one of them
@@ -46,6 +48,9 @@ type traceScan struct {
 	tasks map[int32]bool
 	// mktemps are the files created exclusively in a temporary
 	// directory, in the order of their numbers (mktemp.go).
+	// concurrent are the processes spawned while their parent ran
+	// several threads or the Go runtime.
+	concurrent map[int32]bool
 	mktemps    []mktemp
 	mktempDirs [][]byte // their directories, each with a final '/'
 	// drop are the seqs of the calls dropped: the C library's draws for
@@ -79,7 +84,7 @@ type procNode struct {
 // directories whose exclusively created files are temporary (mktemp.go).
 func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 	var tFirst, tLast int64 // the events' times (derived.go)
-	s := &traceScan{threaded: map[imageKey]uint8{}, index: map[int32]int{}, tasks: map[int32]bool{}, drop: map[uint64]bool{}}
+	s := &traceScan{threaded: map[imageKey]uint8{}, index: map[int32]int{}, tasks: map[int32]bool{}, drop: map[uint64]bool{}, concurrent: map[int32]bool{}}
 	execs := map[int32]int{}
 	first := map[imageKey]int32{}
 	nodes := map[int32]*procNode{}
@@ -121,6 +126,9 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 					n.image = imageKey{v.ParentPid, execs[v.ParentPid]}
 					n.spawn = len(pp.children)
 					n.concurrent = live[v.ParentPid] > 1 || goImage[v.ParentPid]
+					if n.concurrent {
+						s.concurrent[v.Pid] = true
+					}
 					if k := len(pp.children); k > 0 {
 						prev := nodes[pp.children[k-1]]
 						n.group = prev.group

@@ -220,8 +220,11 @@ func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...
 		k := ""
 		if r == "" || r == callsStream {
 			k = key
-			if k == "\x00" {
+			switch k {
+			case "\x00":
 				k = line // (unordered, ordered by its text)
+			case spawnKey:
+				k = spawnKey + line // (threads.go: among spawns only)
 			}
 		}
 		s.add(seq, line, k)

@@ -183,6 +183,14 @@ func newsThread(sc *format.Syscall, name string) bool {
 	return false
 }
 
+// spawnKey marks (as freeKey) the spawn of a child by a process whose
+// threads spawn at once: such lines are ordered among the spawns next to
+// them only, not with the opens and closes of files, whose order against
+// spawns is compared (procorder.go).
+const spawnKey = "\x01"
+
+func isSpawnKey(k string) bool { return strings.HasPrefix(k, spawnKey) }
+
 // ordered puts s's unordered runs (lines with a key) in their canonical
 // order and folds equal lines of a run; it returns the lines and seqs.
 func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]string, []uint64) {
@@ -198,7 +206,7 @@ func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]strin
 			continue
 		}
 		j := i
-		for j < len(lines) && keys[j] != "" {
+		for j < len(lines) && keys[j] != "" && isSpawnKey(keys[j]) == isSpawnKey(keys[i]) {
 			j++
 		}
 		idx := make([]int, j-i)

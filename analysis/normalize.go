@@ -96,7 +96,16 @@ type NormalizeOptions struct {
 // the events themselves.
 //
 // Threads are named "pP.tT": the P-th process of the trace and its T-th
-// thread, both counted from 1 in order of first appearance. A process
+// thread, both counted from 1. Processes are numbered by the process
+// tree, depth first (a process, then its children's subtrees), each
+// process's children in the order it spawned them, or, for those spawned
+// while it ran several threads or the Go runtime (threads racing to
+// fork), in the order of the command lines they first exec'd; processes
+// whose parent the trace does not show are roots, in order of
+// appearance: parallel jobs (make -j) whose children appear in any order
+// get the same numbers in every run. Threads are counted in order of
+// first appearance. Sections come in the order of their processes'
+// numbers. A process
 // whose threads have no identity of their own (by default,
 // NormalizeOptions.Threads: a Go program, or any process image that runs
 // more than one thread) is cut into streams by resource instead, named
@@ -125,9 +134,17 @@ type NormalizeOptions struct {
 //
 //   - Process and thread ids, as arguments, results (getpid, fork,
 //     fcntl's F_GETOWN) and inside structures (siginfo's si_pid, struct
-//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID in
-//     paths): the kernel picks them. Each id keeps its own placeholder,
-//     so a program that confuses two processes still differs.
+//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID and
+//     /proc/ID/task/TID or /proc/self/task/TID in paths and data, the
+//     id a CPU-time clock id encodes: MAKE_THREAD_CPUCLOCK(<p1>, ...)),
+//     and where a program derived a value from one: a run of 3 to 9
+//     digits in a path that is the id of a task of the trace (node's
+//     "/tmp/nodefs-" + process.pid, a JVM's /tmp/hsperfdata_USER/PID),
+//     an argv string that is one (a program passing its pid to the
+//     program it execs): the kernel picks them. Each id keeps its own
+//     placeholder, so a program that confuses two processes still
+//     differs; a number in a path that is no task's id stays (see
+//     derived.go for why a coincidence cannot hide a change).
 //   - File descriptors, as arguments, results, pipe's and socketpair's
 //     pairs, clone's CLONE_PIDFD pidfd, pidfds wherever the catalogue
 //     says an argument is one (waitid's id for P_PIDFD), poll's fds and
@@ -156,6 +173,38 @@ type NormalizeOptions struct {
 //     msg_namelen). The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
+//   - Names created exclusively in a temporary directory (/tmp,
+//     /var/tmp, /dev/shm, the recording's $TMPDIR: open with
+//     O_CREAT|O_EXCL, as mkstemp does, or mkdir, as mkdtemp does): their
+//     random part (the last run of at least six letters and digits of
+//     the name) is "<mktempN>" wherever the name appears, in any process
+//     (gcc's /tmp/ccR5FLgO.s, passed to cc1 and as, is
+//     "/tmp/<mktemp1>.s"), N in the order of the processes' numbers; the
+//     getrandom draws glibc's tempname makes for such a name go with it.
+//     The C library draws the name from the clock; the directory, the
+//     suffix, the creation and every use of the file are compared
+//     (mktemp.go).
+//   - Ports the kernel chose: a TCP or UDP port that getsockname shows
+//     on a socket the program did not bind to a port of its own (connect's
+//     autobind, bind to port 0), or that accept shows for a peer, is
+//     "<portN>" in every socket address of the trace (a connect to a
+//     listener's kernel-chosen port too); a port a program binds or
+//     connects to otherwise stays (ports.go).
+//   - Wall-clock times the program wrote (unless KeepTimes): a run of
+//     10, 13, 16 or 19 digits in a string or buffer that, read as
+//     seconds (with their fraction), milliseconds, microseconds or
+//     nanoseconds since 1970, falls within the recording (a second either
+//     side) is "<time>" (node printing Date.now()): the clock's reads
+//     are masked, and this is what the program made of them; no count,
+//     size or constant falls in that window (derived.go).
+//   - What the kernel reports of its live state (unless KeepTimes): the
+//     bytes read from a file under /proc or /sys/fs/cgroup (a task's
+//     stat, /proc/meminfo, a cgroup's memory.stat) and their number are
+//     "<masked>" (an end of file, 0, stays); a cgroup file a process
+//     opens again after a first read (a runtime's cache of its container
+//     limits expiring, unless KeepRuntime) is dropped with every call on
+//     that descriptor. Which file is read, and what the program does
+//     with it, are compared (derived.go).
 //
 // In a process compared by resource because it runs several threads
 // (and in a Go program), what depends on which thread ran first is
@@ -179,6 +228,11 @@ type NormalizeOptions struct {
 //   - Pipes, sockets and eventfds made by threads other than the leader
 //     (not in a Go program) are numbered in a canonical order: by the
 //     text of their calls, thread by thread; each thread's in its order.
+//   - Children spawned while the process ran several threads (or the
+//     Go runtime), whose spawns come one after another in its own
+//     stream, are in a canonical order (by their lines: their numbers
+//     follow their command lines): threads spawning at once; their order
+//     against the stream's other lines is kept.
 //   - Reads of the monotonic clocks (values masked, their number follows
 //     lock contention: a timed wait reads the clock), epoll waits (what
 //     is ready when depends on when other threads finished) and the

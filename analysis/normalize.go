@@ -445,6 +445,7 @@ type normalizer struct {
 	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
 	procOpen           bool     // it opens a path under /proc (derived.go)
 	cgroupAgain        bool     // it opens a cgroup file again (derived.go)
+	streamFd           bool     // the descriptors it creates are byte streams (streamreads.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -517,6 +518,8 @@ type fdNames struct {
 	proc  map[int32]bool
 	bound map[int32]bool
 	again map[int32]bool
+	// streams are the byte streams: pipes, stream sockets (streamreads.go).
+	streams map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -544,6 +547,12 @@ func (f *fdNames) clone() *fdNames {
 			c.proc = map[int32]bool{}
 		}
 		c.proc[k] = v
+	}
+	for k, v := range f.streams {
+		if c.streams == nil {
+			c.streams = map[int32]bool{}
+		}
+		c.streams[k] = v
 	}
 	for k, v := range f.bound {
 		if c.bound == nil {
@@ -985,6 +994,7 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	nz.born(p, fd, s) // (streams.go)
 	p.fds.names[fd] = s
 	p.fds.setProc(fd, nz.procOpen, nz.cgroupAgain) // (derived.go)
+	p.fds.setStream(fd, nz.streamFd)               // (streamreads.go)
 	if nz.pathFds {
 		if p.fds.paths == nil {
 			p.fds.paths = map[string]bool{}
@@ -1077,6 +1087,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	}
 	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
 	nz.procOpen = spec.Ret == syscalls.KindFd && procFile(callPath(sc, spec)) // (derived.go)
+	nz.streamFd = ok && nz.streamKind(p, sc, spec)                            // (streamreads.go)
 	nz.cgroupAgain = nz.cgroupReread(p, sc, spec)
 	if nz.cgroupAgain || p.fds.cgroupAgain(sc, spec) {
 		noise = true // (derived.go)
@@ -1219,8 +1230,13 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(uint64(sc.Ret), 16), repl: "<addr>", hex: true})
 	}
 	// The event is this iteration's own: render it with the new values.
+	rawFd := int32(uint32(sc.Args[0]))
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
 	nz.freeKey = free
+	if nz.mergeRead(t, p, sc, spec, rawFd, streams) { // (streamreads.go)
+		t.getpid, t.restart = false, false
+		return
+	}
 	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
 	t.getpid = spec.Name == "getpid"
 	t.restart = exited && isRestart(sc.Ret)

@@ -480,3 +480,31 @@ func TestCgroupRereads(t *testing.T) {
 	wantSame(t, "read three times", a, build(3, "memory.limit_in_bytes", "memory.stat"))
 	wantDiff(t, "another file", a, build(2, "memory.limit_in_bytes", "memory.max"), "p1.t1", "memory.stat", "memory.max")
 }
+
+// TestStreamReadSplits: how a response's bytes split among the reads of
+// a pipe or stream socket depends on when its writer wrote them: reads
+// one after another on such a descriptor are shown as one. Other bytes
+// still differ, and so do the splits of a datagram socket's reads.
+func TestStreamReadSplits(t *testing.T) {
+	build := func(sockType uint64, parts ...string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "client")
+		s.call(100, 100, "socket", 3, []uint64{2, sockType, 0})
+		for _, d := range parts {
+			s.call(100, 100, "read", int64(len(d)), []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: uint64(len(d)), Data: []byte(d)})
+		}
+		s.call(100, 100, "read", 0, []uint64{3, 0x4000, 4096})
+		s.call(100, 100, "close", 0, []uint64{3})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	const stream, dgram = 1, 2
+	a := build(stream, "HTTP/1.0 200 OK\r\n\r\n", "hello\n")
+	if th := a.Thread("p1.t1"); th == nil || !slices.Contains(th.Lines, `read(<fd1>, "HTTP/1.0 200 OK\r\n\r\nhello\n", 4096) = 25`) {
+		t.Errorf("the reads are not one:\n%s", strings.Join(sections(a), "\n"))
+	}
+	wantSame(t, "one read", a, build(stream, "HTTP/1.0 200 OK\r\n\r\nhello\n"))
+	wantSame(t, "three reads", a, build(stream, "HTTP/1.0 2", "00 OK\r\n\r\nhel", "lo\n"))
+	wantDiff(t, "other bytes", a, build(stream, "HTTP/1.0 200 OK\r\n\r\n", "hullo\n"), "p1.t1", "hello", "hullo")
+	wantDiff(t, "datagrams", build(dgram, "a", "b"), build(dgram, "ab"), "p1.t1", `"a"`, `"ab"`)
+}

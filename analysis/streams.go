@@ -131,6 +131,8 @@ type section struct {
 	// keys (by resource, the process's own stream; nil if none) mark
 	// unordered lines with the key they are ordered by (threads.go).
 	keys []string
+	// read is its last line's read of a byte stream (streamreads.go).
+	read pendingRead
 }
 
 // removed marks a line taken back after it was added (the getpid of a

@@ -205,6 +205,13 @@ type NormalizeOptions struct {
 //     limits expiring, unless KeepRuntime) is dropped with every call on
 //     that descriptor. Which file is read, and what the program does
 //     with it, are compared (derived.go).
+//   - How a pipe's or stream socket's bytes split among its reads: reads
+//     that return data one right after the other on such a descriptor
+//     (in its stream, or in the thread's lines) are one line, the first
+//     read's with all their bytes and their total: when the writer
+//     wrote decides the split; a byte stream has no boundaries. The
+//     bytes are compared; datagram sockets and files are not merged
+//     (streamreads.go).
 //
 // In a process compared by resource because it runs several threads
 // (and in a Go program), what depends on which thread ran first is

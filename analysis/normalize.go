@@ -67,7 +67,9 @@ type NormalizeOptions struct {
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
 	// waitid's rusage, the time left of an interrupted sleep, statfs's
 	// counts, and rt_sigreturn's result, the register of the interrupted
-	// code); by default they are masked as "<masked>".
+	// code), what is read from files under /proc and /sys/fs/cgroup, and
+	// the wall-clock times a program writes; by default they are masked
+	// as "<masked>" (the times written as "<time>").
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full. A
@@ -80,9 +82,10 @@ type NormalizeOptions struct {
 	// thread for the others. See ThreadView and Normalized.
 	Threads ThreadView
 	// KeepRuntime keeps the calls language runtimes make on their own
-	// (GoRuntimeNoise is not applied), and the calls of multi-threaded
-	// processes dropped for their timing (monotonic clock reads, epoll
-	// waits, eventfd reads and writes; see Normalized).
+	// (GoRuntimeNoise is not applied, a cgroup file read again is kept),
+	// and the calls of multi-threaded processes dropped for their timing
+	// (monotonic clock reads, epoll waits, eventfd reads and writes; see
+	// Normalized).
 	KeepRuntime bool
 }
 

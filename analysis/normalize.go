@@ -248,7 +248,16 @@ type NormalizeOptions struct {
 //     is ready when depends on when other threads finished) and the
 //     reads and writes of eventfds (wake-up counters: writes coalesce
 //     into one read or not) are dropped; the eventfd's creation and the
-//     epoll registrations are kept. Not with KeepRuntime.
+//     epoll registrations are kept. So are reads of CPU time (values
+//     masked): getrusage(RUSAGE_THREAD) and clock_gettime of a CPU-time
+//     clock, whose number follows how work was spread among threads (a
+//     JVM's GC workers). Not with KeepRuntime.
+//   - A thread's teardown (its exit, rt_sigprocmask, sigaltstack and
+//     gettid after its last other call), but for the leader's and in a Go
+//     program (its preset): a thread still on its way out when the
+//     process exits makes it or not as the race goes (the JVM and
+//     Python's daemon threads are not waited for). Its creation and end
+//     ("+++ thread exited +++") are kept.
 //
 // What stays compared in order: each descriptor's calls (a file's reads
 // and writes, a socket's messages), stdio (threads writing stdout in an
@@ -424,14 +433,16 @@ type normalizer struct {
 	tempRep []string
 	tasks   *Tasks
 
-	procs    map[int32]*nproc
-	threads  map[int32]*nthread
-	order    []*section       // threads' and streams' (streams.go)
-	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
-	interned map[string]string
-	print    [2]syscalls.PrintOptions
-	nproc    int
-	nextern  int
+	procs   map[int32]*nproc
+	threads map[int32]*nthread
+	// allThreads are every thread seen, ids given again included.
+	allThreads []*nthread
+	order      []*section       // threads' and streams' (streams.go)
+	names      map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
+	interned   map[string]string
+	print      [2]syscalls.PrintOptions
+	nproc      int
+	nextern    int
 	// hasRuntime: the trace records Exec.Runtime (format 1.2 on).
 	hasRuntime bool
 	// chldNoise: SIGCHLD deliveries are dropped (NoiseSignals).
@@ -499,6 +510,8 @@ type nthread struct {
 	getpid  bool
 	restart bool // it ended with ERESTART*
 	sigs    []bool
+	// tail are its last lines on no resource (threads.go).
+	tail []tailRef
 }
 
 // fdNames maps a process's open descriptors to their placeholders.
@@ -643,7 +656,8 @@ func PathPattern(p string) string {
 }
 
 func (nz *normalizer) result() *Normalized {
-	nz.renumber() // (threads.go)
+	nz.dropTails() // (threads.go)
+	nz.renumber()  // (threads.go)
 	secs := nz.sections()
 	n := &Normalized{Threads: make([]NormThread, 0, len(secs))}
 	for _, t := range secs {
@@ -676,6 +690,7 @@ func (nz *normalizer) newThread(tid, pid int32) *nthread {
 	t := &nthread{tid: tid, pid: pid, index: p.nthr}
 	t.key = "p" + strconv.Itoa(p.index) + ".t" + strconv.Itoa(t.index)
 	nz.threads[tid] = t
+	nz.allThreads = append(nz.allThreads, t)
 	if !p.byRes {
 		nz.threadSection(t)
 	}

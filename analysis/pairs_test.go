@@ -508,3 +508,37 @@ func TestStreamReadSplits(t *testing.T) {
 	wantDiff(t, "other bytes", a, build(stream, "HTTP/1.0 200 OK\r\n\r\n", "hullo\n"), "p1.t1", "hello", "hullo")
 	wantDiff(t, "datagrams", build(dgram, "a", "b"), build(dgram, "ab"), "p1.t1", `"a"`, `"ab"`)
 }
+
+// TestThreadEnds: the JVM exits without waiting for its threads: a
+// thread's teardown (signals blocked, exit) is made or not as the race
+// with exit_group goes, and its GC workers read their CPU time as often
+// as they got work. Neither is compared; a thread's other last calls,
+// and the process's own CPU time reads, are.
+func TestThreadEnds(t *testing.T) {
+	build := func(teardown bool, cpuReads int, last string, selfReads int) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "java")
+		s.thread(100, 100, 101)
+		s.thread(100, 100, 102)
+		for i := 0; i < cpuReads; i++ {
+			s.call(100, 101, "getrusage", 0, []uint64{1, 0x5000})
+		}
+		for i := 0; i < selfReads; i++ {
+			s.call(100, 100, "getrusage", 0, []uint64{0, 0x5000})
+		}
+		s.call(100, 102, "write", 3, []uint64{1, 0x2000, 3}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: 3, Data: []byte("ok\n")})
+		s.call(100, 102, last, 100, nil)
+		if teardown {
+			s.call(100, 102, "rt_sigprocmask", 0, []uint64{0, 0x6000, 0, 8})
+			s.call(100, 102, "exit", 0, []uint64{0})
+		}
+		s.evs = append(s.evs, &format.Exit{Head: s.head(100, 102)})
+		s.evs = append(s.evs, &format.Exit{Head: s.head(100, 101)})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	a := build(true, 2, "getpid", 1)
+	wantSame(t, "a thread cut short, fewer CPU time reads", a, build(false, 5, "getpid", 1))
+	wantDiff(t, "another last call", a, build(false, 2, "getppid", 1), "p1/calls", "getpid() = <p1>", "getppid() = ")
+	wantDiff(t, "the process's own CPU time read twice", a, build(true, 2, "getpid", 2), "p1/calls", "getrusage(0, <masked>) = 0", "getrusage(0, <masked>) = 0 [x2]")
+}

@@ -232,6 +232,7 @@ func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...
 		s.add(seq, line, k)
 		t.lastSec, t.lastIdx = s, len(s.lines)-1
 	}
+	t.noteTail(p, line, res) // (threads.go)
 }
 
 // unput takes back the last line put for thread t (a single one).

@@ -110,7 +110,10 @@ func escapeKey(s string) string {
 func (nz *normalizer) threadNoise(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
 	switch spec.Name {
 	case "clock_gettime", "clock_gettime64":
-		return monotonicClock(sc.Args[0])
+		return monotonicClock(sc.Args[0]) || cpuTimeClock(sc.Args[0])
+	case "getrusage":
+		const rusageThread = 1
+		return sc.Args[0] == rusageThread // (a thread's CPU time)
 	case "epoll_wait", "epoll_pwait", "epoll_pwait2":
 		return nz.severalThreads(p)
 	case "read", "write":
@@ -121,6 +124,67 @@ func (nz *normalizer) threadNoise(p *nproc, sc *format.Syscall, spec *syscalls.S
 		return ok && p.fds.eventfds[s]
 	}
 	return false
+}
+
+// cpuTimeClock says whether a clock id measures CPU time: the process's
+// or the thread's (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID), or
+// a task's (a negative id: MAKE_THREAD_CPUCLOCK...).
+func cpuTimeClock(id uint64) bool {
+	c := int32(uint32(id))
+	return c == 2 || c == 3 || c < 0 && c&7 != 3 // (not FD_TO_CLOCKID)
+}
+
+// Thread tails. A thread other than the leader may still be on its way
+// out when the process exits (the JVM does not wait for its threads;
+// Python's daemon threads; a detached pthread): its teardown (glibc
+// blocking signals before the thread's exit, the runtime restoring its
+// signal mask, the exit itself) is made or not as the race with the
+// exit_group goes. So the teardown calls (exit, rt_sigprocmask,
+// sigaltstack, gettid: calls on no resource, which go to "pP/calls")
+// that such a thread makes after its last other call are not compared,
+// in a process compared by resource that does not run the Go runtime
+// (whose preset drops its threads' ends). Its creation and its exit
+// ("+++ thread exited +++") stay, and every other call.
+
+// tailRef is a line of a thread's tail.
+type tailRef struct {
+	sec *section
+	idx int
+}
+
+// noteTail follows the lines put for thread t of process p: line went
+// to the streams res.
+func (t *nthread) noteTail(p *nproc, line string, res []string) {
+	if !p.byRes || p.gs != nil || t.tid == p.pid || strings.HasPrefix(line, "+++ ") {
+		return
+	}
+	if len(res) == 1 && res[0] == callsStream && teardown(line) {
+		if s := p.streams[callsStream]; s != nil {
+			t.tail = append(t.tail, tailRef{s, len(s.lines) - 1})
+		}
+		return
+	}
+	t.tail = t.tail[:0]
+}
+
+// teardown says whether a line is a call of a thread's teardown.
+func teardown(line string) bool {
+	for _, name := range []string{"exit(", "rt_sigprocmask(", "sigprocmask(", "sigaltstack(", "gettid("} {
+		if strings.HasPrefix(line, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropTails takes the threads' tails out (see above).
+func (nz *normalizer) dropTails() {
+	for _, t := range nz.allThreads {
+		for _, r := range t.tail {
+			r.sec.lines[r.idx] = removed
+		}
+		t.tail = nil
+	}
 }
 
 // monotonicClock says whether a clock id is one whose reads are dropped

@@ -257,7 +257,7 @@ type NormalizeOptions struct {
 //     program (its preset): a thread still on its way out when the
 //     process exits makes it or not as the race goes (the JVM and
 //     Python's daemon threads are not waited for). Its creation and end
-//     ("+++ thread exited +++") are kept.
+//     ("+++ thread exited +++") are kept. Not with KeepRuntime.
 //
 // What stays compared in order: each descriptor's calls (a file's reads
 // and writes, a socket's messages), stdio (threads writing stdout in an

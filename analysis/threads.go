@@ -143,8 +143,9 @@ func cpuTimeClock(id uint64) bool {
 // sigaltstack, gettid: calls on no resource, which go to "pP/calls")
 // that such a thread makes after its last other call are not compared,
 // in a process compared by resource that does not run the Go runtime
-// (whose preset drops its threads' ends). Its creation and its exit
-// ("+++ thread exited +++") stay, and every other call.
+// (whose preset drops its threads' ends); not with KeepRuntime. Its
+// creation and its exit ("+++ thread exited +++") stay, and every other
+// call.
 
 // tailRef is a line of a thread's tail.
 type tailRef struct {
@@ -179,6 +180,9 @@ func teardown(line string) bool {
 
 // dropTails takes the threads' tails out (see above).
 func (nz *normalizer) dropTails() {
+	if nz.o.KeepRuntime {
+		return
+	}
 	for _, t := range nz.allThreads {
 		for _, r := range t.tail {
 			r.sec.lines[r.idx] = removed

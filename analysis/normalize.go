@@ -67,7 +67,9 @@ type NormalizeOptions struct {
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
 	// waitid's rusage, the time left of an interrupted sleep, statfs's
 	// counts, and rt_sigreturn's result, the register of the interrupted
-	// code); by default they are masked as "<masked>".
+	// code), what is read from files under /proc and /sys/fs/cgroup, and
+	// the wall-clock times a program writes; by default they are masked
+	// as "<masked>" (the times written as "<time>").
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full. A
@@ -80,9 +82,10 @@ type NormalizeOptions struct {
 	// thread for the others. See ThreadView and Normalized.
 	Threads ThreadView
 	// KeepRuntime keeps the calls language runtimes make on their own
-	// (GoRuntimeNoise is not applied), and the calls of multi-threaded
-	// processes dropped for their timing (monotonic clock reads, epoll
-	// waits, eventfd reads and writes; see Normalized).
+	// (GoRuntimeNoise is not applied, a cgroup file read again is kept),
+	// and the calls of multi-threaded processes dropped for their timing
+	// (monotonic clock reads, epoll waits, eventfd reads and writes; see
+	// Normalized).
 	KeepRuntime bool
 }
 
@@ -96,7 +99,16 @@ type NormalizeOptions struct {
 // the events themselves.
 //
 // Threads are named "pP.tT": the P-th process of the trace and its T-th
-// thread, both counted from 1 in order of first appearance. A process
+// thread, both counted from 1. Processes are numbered by the process
+// tree, depth first (a process, then its children's subtrees), each
+// process's children in the order it spawned them, or, for those spawned
+// while it ran several threads or the Go runtime (threads racing to
+// fork), in the order of the command lines they first exec'd; processes
+// whose parent the trace does not show are roots, in order of
+// appearance: parallel jobs (make -j) whose children appear in any order
+// get the same numbers in every run. Threads are counted in order of
+// first appearance. Sections come in the order of their processes'
+// numbers. A process
 // whose threads have no identity of their own (by default,
 // NormalizeOptions.Threads: a Go program, or any process image that runs
 // more than one thread) is cut into streams by resource instead, named
@@ -125,9 +137,17 @@ type NormalizeOptions struct {
 //
 //   - Process and thread ids, as arguments, results (getpid, fork,
 //     fcntl's F_GETOWN) and inside structures (siginfo's si_pid, struct
-//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID in
-//     paths): the kernel picks them. Each id keeps its own placeholder,
-//     so a program that confuses two processes still differs.
+//     flock's l_pid, f_owner_ex, an SCM_CREDENTIALS pid, /proc/ID and
+//     /proc/ID/task/TID or /proc/self/task/TID in paths and data, the
+//     id a CPU-time clock id encodes: MAKE_THREAD_CPUCLOCK(<p1>, ...)),
+//     and where a program derived a value from one: a run of 3 to 9
+//     digits in a path that is the id of a task of the trace (node's
+//     "/tmp/nodefs-" + process.pid, a JVM's /tmp/hsperfdata_USER/PID),
+//     an argv string that is one (a program passing its pid to the
+//     program it execs): the kernel picks them. Each id keeps its own
+//     placeholder, so a program that confuses two processes still
+//     differs; a number in a path that is no task's id stays (see
+//     derived.go for why a coincidence cannot hide a change).
 //   - File descriptors, as arguments, results, pipe's and socketpair's
 //     pairs, clone's CLONE_PIDFD pidfd, pidfds wherever the catalogue
 //     says an argument is one (waitid's id for P_PIDFD), poll's fds and
@@ -156,6 +176,45 @@ type NormalizeOptions struct {
 //     msg_namelen). The directory's name is the
 //     test harness's choice; the program's bytes around it, and their
 //     lengths relative to it, are compared.
+//   - Names created exclusively in a temporary directory (/tmp,
+//     /var/tmp, /dev/shm, the recording's $TMPDIR: open with
+//     O_CREAT|O_EXCL, as mkstemp does, or mkdir, as mkdtemp does): their
+//     random part (the last run of at least six letters and digits of
+//     the name) is "<mktempN>" wherever the name appears, in any process
+//     (gcc's /tmp/ccR5FLgO.s, passed to cc1 and as, is
+//     "/tmp/<mktemp1>.s"), N in the order of the processes' numbers; the
+//     getrandom draws glibc's tempname makes for such a name go with it.
+//     The C library draws the name from the clock; the directory, the
+//     suffix, the creation and every use of the file are compared
+//     (mktemp.go).
+//   - Ports the kernel chose: a TCP or UDP port that getsockname shows
+//     on a socket the program did not bind to a port of its own (connect's
+//     autobind, bind to port 0), or that accept shows for a peer, is
+//     "<portN>" in every socket address of the trace (a connect to a
+//     listener's kernel-chosen port too); a port a program binds or
+//     connects to otherwise stays (ports.go).
+//   - Wall-clock times the program wrote (unless KeepTimes): a run of
+//     10, 13, 16 or 19 digits in a string or buffer that, read as
+//     seconds (with their fraction), milliseconds, microseconds or
+//     nanoseconds since 1970, falls within the recording (a second either
+//     side) is "<time>" (node printing Date.now()): the clock's reads
+//     are masked, and this is what the program made of them; no count,
+//     size or constant falls in that window (derived.go).
+//   - What the kernel reports of its live state (unless KeepTimes): the
+//     bytes read from a file under /proc or /sys/fs/cgroup (a task's
+//     stat, /proc/meminfo, a cgroup's memory.stat) and their number are
+//     "<masked>" (an end of file, 0, stays); a cgroup file a process
+//     opens again after a first read (a runtime's cache of its container
+//     limits expiring, unless KeepRuntime) is dropped with every call on
+//     that descriptor. Which file is read, and what the program does
+//     with it, are compared (derived.go).
+//   - How a pipe's or stream socket's bytes split among its reads: reads
+//     that return data one right after the other on such a descriptor
+//     (in its stream, or in the thread's lines) are one line, the first
+//     read's with all their bytes and their total: when the writer
+//     wrote decides the split; a byte stream has no boundaries. The
+//     bytes are compared; datagram sockets and files are not merged
+//     (streamreads.go).
 //
 // In a process compared by resource because it runs several threads
 // (and in a Go program), what depends on which thread ran first is
@@ -179,12 +238,26 @@ type NormalizeOptions struct {
 //   - Pipes, sockets and eventfds made by threads other than the leader
 //     (not in a Go program) are numbered in a canonical order: by the
 //     text of their calls, thread by thread; each thread's in its order.
+//   - Children spawned while the process ran several threads (or the
+//     Go runtime), whose spawns come one after another in its own
+//     stream, are in a canonical order (by their lines: their numbers
+//     follow their command lines): threads spawning at once; their order
+//     against the stream's other lines is kept.
 //   - Reads of the monotonic clocks (values masked, their number follows
 //     lock contention: a timed wait reads the clock), epoll waits (what
 //     is ready when depends on when other threads finished) and the
 //     reads and writes of eventfds (wake-up counters: writes coalesce
 //     into one read or not) are dropped; the eventfd's creation and the
-//     epoll registrations are kept. Not with KeepRuntime.
+//     epoll registrations are kept. So are reads of CPU time (values
+//     masked): getrusage(RUSAGE_THREAD) and clock_gettime of a CPU-time
+//     clock, whose number follows how work was spread among threads (a
+//     JVM's GC workers). Not with KeepRuntime.
+//   - A thread's teardown (its exit, rt_sigprocmask, sigaltstack and
+//     gettid after its last other call), but for the leader's and in a Go
+//     program (its preset): a thread still on its way out when the
+//     process exits makes it or not as the race goes (the JVM and
+//     Python's daemon threads are not waited for). Its creation and end
+//     ("+++ thread exited +++") are kept. Not with KeepRuntime.
 //
 // What stays compared in order: each descriptor's calls (a file's reads
 // and writes, a socket's messages), stdio (threads writing stdout in an
@@ -338,7 +411,10 @@ func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
 	// (threads.go) which images run several threads: a first pass. An
 	// error (a corrupt trace) comes again, after what precedes it, from
 	// the second.
-	nz.threaded, _ = threadedImages(r)
+	// The first pass also numbers the processes by the process tree and
+	// finds the mkstemp names (procorder.go).
+	nz.scan, _ = scanTrace(r, nz.tmpDirs)
+	nz.threaded = nz.scan.threaded
 	for ev, err := range Events(r, nil) {
 		if err != nil {
 			return nz.result(), fmt.Errorf("analysis: normalizing: %w", err)
@@ -357,20 +433,28 @@ type normalizer struct {
 	tempRep []string
 	tasks   *Tasks
 
-	procs    map[int32]*nproc
-	threads  map[int32]*nthread
-	order    []*section       // threads' and streams' (streams.go)
-	names    map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
-	interned map[string]string
-	print    [2]syscalls.PrintOptions
-	nproc    int
-	nextern  int
+	procs   map[int32]*nproc
+	threads map[int32]*nthread
+	// allThreads are every thread seen, ids given again included.
+	allThreads []*nthread
+	order      []*section       // threads' and streams' (streams.go)
+	names      map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
+	interned   map[string]string
+	print      [2]syscalls.PrintOptions
+	nproc      int
+	nextern    int
 	// hasRuntime: the trace records Exec.Runtime (format 1.2 on).
 	hasRuntime bool
 	// chldNoise: SIGCHLD deliveries are dropped (NoiseSignals).
 	chldNoise bool
 	// threaded are the images that run several threads (threads.go).
 	threaded map[imageKey]uint8
+	// scan is what the first pass learnt (procorder.go), tmpDirs the
+	// temporary directories of the recording (mktemp.go).
+	scan    *traceScan
+	tmpDirs []string
+	// ports are the kernel-chosen ports (ports.go).
+	ports portsState
 	// freeKey marks the next line put as unordered in its process's own
 	// stream: its key, or "\x00" to order it by its text (threads.go).
 	freeKey string
@@ -380,6 +464,9 @@ type normalizer struct {
 	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
 	fdPath             string   // that path, by resource (threads.go)
 	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
+	procOpen           bool     // it opens a path under /proc (derived.go)
+	cgroupAgain        bool     // it opens a cgroup file again (derived.go)
+	streamFd           bool     // the descriptors it creates are byte streams (streamreads.go)
 	created            []string // the names of the descriptors it created
 	callTime, callExit int64    // its entry and exit times
 
@@ -405,6 +492,8 @@ type nproc struct {
 	gs      *goState
 	streams map[string]*section
 	sig     *sigDisp // its signal dispositions (sigdisp.go)
+	// cgroups are the cgroup files it opened (derived.go).
+	cgroups map[string]bool
 }
 
 type nthread struct {
@@ -421,6 +510,8 @@ type nthread struct {
 	getpid  bool
 	restart bool // it ended with ERESTART*
 	sigs    []bool
+	// tail are its last lines on no resource (threads.go).
+	tail []tailRef
 }
 
 // fdNames maps a process's open descriptors to their placeholders.
@@ -444,6 +535,14 @@ type fdNames struct {
 	inherited map[string]bool
 	shared    bool
 	eventfds  map[string]bool
+	// proc are the descriptors opened on a path under /proc (derived.go);
+	// bound the sockets bound to a port of the program's (ports.go);
+	// again those opened on a cgroup file read before (derived.go).
+	proc  map[int32]bool
+	bound map[int32]bool
+	again map[int32]bool
+	// streams are the byte streams: pipes, stream sockets (streamreads.go).
+	streams map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
@@ -465,6 +564,24 @@ func (f *fdNames) clone() *fdNames {
 			c.paths = map[string]bool{}
 		}
 		c.paths[k] = v
+	}
+	for k, v := range f.proc {
+		if c.proc == nil {
+			c.proc = map[int32]bool{}
+		}
+		c.proc[k] = v
+	}
+	for k, v := range f.streams {
+		if c.streams == nil {
+			c.streams = map[int32]bool{}
+		}
+		c.streams[k] = v
+	}
+	for k, v := range f.bound {
+		if c.bound == nil {
+			c.bound = map[int32]bool{}
+		}
+		c.bound[k] = v
 	}
 	for k, v := range f.pathCount {
 		if c.pathCount == nil {
@@ -517,6 +634,9 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		nz.temps = append(nz.temps, regexp.MustCompile(PathPattern(h.Cwd)))
 		nz.tempRep = append(nz.tempRep, "<cwd>")
 	}
+	if h != nil {
+		nz.tmpDirs = tempDirs(h.Env) // (mktemp.go)
+	}
 	nz.initValues() // (normvalues.go)
 	return nz, nil
 }
@@ -536,7 +656,8 @@ func PathPattern(p string) string {
 }
 
 func (nz *normalizer) result() *Normalized {
-	nz.renumber() // (threads.go)
+	nz.dropTails() // (threads.go)
+	nz.renumber()  // (threads.go)
 	secs := nz.sections()
 	n := &Normalized{Threads: make([]NormThread, 0, len(secs))}
 	for _, t := range secs {
@@ -554,8 +675,7 @@ func (nz *normalizer) result() *Normalized {
 func (nz *normalizer) process(pid int32) *nproc {
 	p := nz.procs[pid]
 	if p == nil {
-		nz.nproc++
-		p = &nproc{pid: pid, index: nz.nproc, fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
+		p = &nproc{pid: pid, index: nz.processIndex(pid), fds: &fdNames{names: map[int32]string{}, count: map[int]int{}}}
 		p.byRes = nz.byResource(p)
 		nz.procs[pid] = p
 		nz.names[pid] = "p" + strconv.Itoa(p.index)
@@ -570,6 +690,7 @@ func (nz *normalizer) newThread(tid, pid int32) *nthread {
 	t := &nthread{tid: tid, pid: pid, index: p.nthr}
 	t.key = "p" + strconv.Itoa(p.index) + ".t" + strconv.Itoa(t.index)
 	nz.threads[tid] = t
+	nz.allThreads = append(nz.allThreads, t)
 	if !p.byRes {
 		nz.threadSection(t)
 	}
@@ -694,7 +815,12 @@ func (nz *normalizer) add(ev format.Event) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = append(b, syscalls.FormatString([]byte(nz.normString(a)), 4096, false)...)
+			if id, ok := nz.pidString([]byte(a)); ok { // (procorder.go)
+				a = id
+			} else {
+				a = nz.normString(a)
+			}
+			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
@@ -850,6 +976,15 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	if fd < 3 {
 		return fd
 	}
+	if nz.cgroupAgain {
+		// A cgroup file read again, its calls dropped: not counted
+		// (derived.go).
+		const again = "<cgroup-again>"
+		nz.born(p, fd, again)
+		p.fds.names[fd] = again
+		p.fds.setProc(fd, true, true)
+		return nz.sentinel(again)
+	}
 	if nz.rtName != "" {
 		// A runtime's own descriptor, not counted (goruntime.go).
 		nz.born(p, fd, nz.rtName) // (streams.go)
@@ -883,6 +1018,8 @@ func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
 	}
 	nz.born(p, fd, s) // (streams.go)
 	p.fds.names[fd] = s
+	p.fds.setProc(fd, nz.procOpen, nz.cgroupAgain) // (derived.go)
+	p.fds.setStream(fd, nz.streamFd)               // (streamreads.go)
 	if nz.pathFds {
 		if p.fds.paths == nil {
 			p.fds.paths = map[string]bool{}
@@ -939,7 +1076,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	t := nz.thread(&sc.Head)
 	p := nz.process(sc.Pid)
 	spec := syscalls.Lookup(sc.Arch, int(sc.Nr))
-	noise := nz.noise.Match(sc.Arch, int(sc.Nr))
+	noise := nz.noise.Match(sc.Arch, int(sc.Nr)) || nz.scan != nil && nz.scan.drop[sc.Seq] // (mktemp.go)
 	exited := sc.Flags&format.Unfinished == 0
 	ok := exited && sc.Ret >= 0
 	nz.subst = nz.subst[:0]
@@ -974,6 +1111,12 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.fdPath = nz.fdPathOf(p, sc, spec) // (threads.go)
 	}
 	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
+	nz.procOpen = spec.Ret == syscalls.KindFd && procFile(callPath(sc, spec)) // (derived.go)
+	nz.streamFd = ok && nz.streamKind(p, sc, spec)                            // (streamreads.go)
+	nz.cgroupAgain = nz.cgroupReread(p, sc, spec)
+	if nz.cgroupAgain || p.fds.cgroupAgain(sc, spec) {
+		noise = true // (derived.go)
+	}
 	if !nz.o.KeepRuntime && (p.byRes || nz.severalThreads(p)) && nz.threadNoise(p, sc, spec) {
 		noise = true // (threads.go)
 	}
@@ -1027,6 +1170,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
+		nz.notePorts(p, sc, spec) // (ports.go)
 	}
 	var streams []string // by resource: where the line goes (none: the process's own)
 	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
@@ -1054,6 +1198,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			free = "\x00"
 		}
 	}
+	if p.byRes && free == "" && ok && isSpawn(spec.Name) && nz.scan != nil && nz.scan.concurrent[int32(sc.Ret)] {
+		free = spawnKey // (procorder.go: threads spawning at once)
+	}
 	for _, fd := range closed {
 		nz.fdClosed(p, fd)
 	}
@@ -1063,6 +1210,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	masked, maskRet := uint8(0), false
 	if !nz.o.KeepTimes {
 		masked, maskRet = maskedArgs(spec)
+		if m, r := procRead(p, sc, spec); m != 0 { // (derived.go)
+			masked, maskRet = masked|m, maskRet || r
+		}
 	}
 	if maskRet && exited {
 		ret = int64(nz.sentinel("<masked>"))
@@ -1105,8 +1255,13 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(uint64(sc.Ret), 16), repl: "<addr>", hex: true})
 	}
 	// The event is this iteration's own: render it with the new values.
+	rawFd := int32(uint32(sc.Args[0]))
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
 	nz.freeKey = free
+	if nz.mergeRead(t, p, sc, spec, rawFd, streams) { // (streamreads.go)
+		t.getpid, t.restart = false, false
+		return
+	}
 	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
 	t.getpid = spec.Name == "getpid"
 	t.restart = exited && isRestart(sc.Ret)
@@ -1155,10 +1310,11 @@ func (nz *normalizer) finish(sc *format.Syscall, s string) string {
 		digits = 8
 	}
 	s = maskHex(s, digits)
-	return nz.temp(nz.procPaths(s))
+	return nz.portText(nz.temp(nz.procPaths(nz.cpuClocks(s)))) // (ports.go, derived.go)
 }
 
-// procPaths replaces the task ids in /proc/ID paths by their placeholders.
+// procPaths replaces the task ids in /proc/ID paths, and the thread ids
+// of /proc/ID/task/TID and /proc/self/task/TID, by their placeholders.
 func (nz *normalizer) procPaths(s string) string {
 	const proc = "/proc/"
 	i := strings.Index(s, proc)
@@ -1167,8 +1323,9 @@ func (nz *normalizer) procPaths(s string) string {
 	}
 	var b []byte
 	last := 0
-	for i >= 0 {
-		start := i + len(proc)
+	// id replaces the id at s[start:] if there is one; it returns where
+	// it ends.
+	id := func(start int) int {
 		j := start
 		for j < len(s) && isDigit(s[j]) {
 			j++
@@ -1180,6 +1337,23 @@ func (nz *normalizer) procPaths(s string) string {
 			b = append(b, nz.name(int32(id))...)
 			b = append(b, '>')
 			last = j
+			return j
+		}
+		return start
+	}
+	for i >= 0 {
+		start := i + len(proc)
+		j := id(start)
+		if j == start && strings.HasPrefix(s[start:], "self/") {
+			j = start + len("self")
+		}
+		if j > start {
+			const task = "/task/"
+			if strings.HasPrefix(s[j:], task) {
+				if k := id(j + len(task)); k > j+len(task) {
+					j = k
+				}
+			}
 		}
 		k := strings.Index(s[j:], proc)
 		if k < 0 {
@@ -1194,6 +1368,7 @@ func (nz *normalizer) procPaths(s string) string {
 }
 
 func (nz *normalizer) temp(s string) string {
+	s = nz.mktempString(s) // (mktemp.go: before the directories go)
 	for i, re := range nz.temps {
 		if p := nz.tempPrefix[i]; p != "" && !strings.Contains(s, p) {
 			continue

@@ -81,7 +81,9 @@ func TestNormalizeForks(t *testing.T) {
 	for _, th := range n.Threads {
 		keys = append(keys, th.Key)
 	}
-	if want := []string{"p1.t1", "p2.t1", "p3.t1", "p4.t1", "p5.t1", "p6.t1", "p1.t2"}; !slices.Equal(keys, want) {
+	// (a process's threads together, processes in the order of their
+	// numbers: procorder.go)
+	if want := []string{"p1.t1", "p1.t2", "p2.t1", "p3.t1", "p4.t1", "p5.t1", "p6.t1"}; !slices.Equal(keys, want) {
 		t.Fatalf("threads %q, want %q", keys, want)
 	}
 	main := n.Thread("p1.t1")

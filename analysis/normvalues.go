@@ -136,7 +136,10 @@ func rightsFds(a syscalls.Arch, b []byte) []int32 {
 // normBytes returns b with temporary paths and /proc/ID task ids
 // replaced, and whether it changed.
 func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
-	changed := false
+	b, changed := nz.mktempBytes(b)   // (mktemp.go: before the directories go)
+	if n, ok := nz.wallTimes(b); ok { // (derived.go)
+		b, changed = n, true
+	}
 	for i, re := range nz.temps {
 		if p := nz.tempPrefixB[i]; len(p) > 0 && !bytes.Contains(b, p) {
 			continue
@@ -163,6 +166,11 @@ func (nz *normalizer) normStrings(b []byte) ([]byte, bool) {
 	for i, part := range bytes.Split(b, []byte{0}) {
 		if i > 0 {
 			out = append(out, 0)
+		}
+		if id, ok := nz.pidString(part); ok { // (procorder.go)
+			out = append(out, id...)
+			changed = true
+			continue
 		}
 		n, ok := nz.normBytes(part)
 		changed = changed || ok
@@ -249,6 +257,11 @@ func (nz *normalizer) normValues(sc *format.Syscall, spec *syscalls.Spec, mem []
 		} else {
 			data, changed = nz.normBytes(r.Data)
 		}
+		if g.Kind == syscalls.KindPath {
+			if d, ok := nz.pathPids(data); ok { // (derived.go)
+				data, changed = d, true
+			}
+		}
 		if !changed {
 			continue
 		}
@@ -332,6 +345,9 @@ func (nz *normalizer) unixPath(r *format.Region) (m format.Region, d int64, exac
 		end = len(path)
 	}
 	np, changed := nz.normBytes(path[:end])
+	if d, ok := nz.pathPids(np); ok { // (derived.go)
+		np, changed = d, true
+	}
 	if !changed {
 		return *r, 0, false, false
 	}

@@ -131,6 +131,8 @@ type section struct {
 	// keys (by resource, the process's own stream; nil if none) mark
 	// unordered lines with the key they are ordered by (threads.go).
 	keys []string
+	// read is its last line's read of a byte stream (streamreads.go).
+	read pendingRead
 }
 
 // removed marks a line taken back after it was added (the getpid of a
@@ -220,13 +222,17 @@ func (nz *normalizer) put(t *nthread, p *nproc, seq uint64, line string, res ...
 		k := ""
 		if r == "" || r == callsStream {
 			k = key
-			if k == "\x00" {
+			switch k {
+			case "\x00":
 				k = line // (unordered, ordered by its text)
+			case spawnKey:
+				k = spawnKey + line // (threads.go: among spawns only)
 			}
 		}
 		s.add(seq, line, k)
 		t.lastSec, t.lastIdx = s, len(s.lines)-1
 	}
+	t.noteTail(p, line, res) // (threads.go)
 }
 
 // unput takes back the last line put for thread t (a single one).
@@ -419,9 +425,10 @@ func streamKeyRank(res string) (int, int) {
 	return 3, 0
 }
 
-// sections returns the result's sections: threads in order of
-// appearance; each process's streams together, at its first stream's
-// place, in streamKeyRank order (the order two goroutines first touched
+// sections returns the result's sections: processes in the order of
+// their numbers, each process's threads in order of appearance; each
+// process's streams together, at its first stream's place, in
+// streamKeyRank order (the order two goroutines first touched
 // their files in is not the program's).
 func (nz *normalizer) sections() []*section {
 	out := make([]*section, 0, len(nz.order))
@@ -453,7 +460,23 @@ func (nz *normalizer) sections() []*section {
 		})
 		out = append(out, group...)
 	}
+	// Processes in the order of their numbers (the process tree,
+	// procorder.go), not of their first events, which race.
+	slices.SortStableFunc(out, func(a, b *section) int {
+		return nz.sectionProc(a) - nz.sectionProc(b)
+	})
 	return out
+}
+
+// sectionProc is the number of the process of section s.
+func (nz *normalizer) sectionProc(s *section) int {
+	if s.proc != nil {
+		return s.proc.index
+	}
+	if p := nz.procs[s.pid]; p != nil {
+		return p.index
+	}
+	return 0
 }
 
 // streamRes is the resource part of a stream's key.

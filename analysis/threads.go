@@ -19,7 +19,7 @@ import (
 // says why), and what the race between its threads decides is
 // normalized (the rules and why each is safe: Normalized). Which images
 // run several threads is read from the whole trace before normalizing
-// (threadedImages), so the view of an image does not change halfway.
+// (scanTrace), so the view of an image does not change halfway.
 // Here: naming descriptors by path (pathFdName), the calls on no
 // resource (resourceless, callsStream), the canonical order of unordered
 // lines (section.ordered) and of the <fdN> of racing threads (renumber),
@@ -31,42 +31,11 @@ type imageKey struct {
 	execs int
 }
 
-// Images' threads, as threadedImages finds them.
+// Images' threads, as the first pass finds them (scanTrace, procorder.go).
 const (
 	severalThreads = 1 << iota // more than one thread
 	threadPool                 // a thread created by a thread other than the leader
 )
-
-// threadedImages reads the trace r and returns the images that run more
-// than one thread (a thread's creation, or events of two threads), and
-// those where a thread other than the leader created one.
-func threadedImages(r *format.Reader) (map[imageKey]uint8, error) {
-	execs := map[int32]int{}
-	first := map[imageKey]int32{}
-	multi := map[imageKey]uint8{}
-	for ev, err := range Events(r, nil) {
-		if err != nil {
-			return multi, err
-		}
-		h := ev.Base()
-		if _, ok := ev.(*format.Exec); ok {
-			execs[h.Pid]++
-		}
-		k := imageKey{h.Pid, execs[h.Pid]}
-		if nt, ok := ev.(*format.NewTask); ok && nt.Thread {
-			multi[k] |= severalThreads
-			if nt.ParentTid != nt.Pid {
-				multi[k] |= threadPool
-			}
-		}
-		if t, ok := first[k]; !ok {
-			first[k] = h.Tid
-		} else if t != h.Tid {
-			multi[k] |= severalThreads
-		}
-	}
-	return multi, nil
-}
 
 // pathFdName is the name of a new descriptor of process p opened on
 // path (normalized), and "#N" from its second.
@@ -101,7 +70,9 @@ func (nz *normalizer) fdPathOf(p *nproc, sc *format.Syscall, spec *syscalls.Spec
 	if path == nil {
 		return "?"
 	}
-	s := nz.procPaths(nz.temp(nz.normString(string(path))))
+	norm, _ := nz.normBytes(path)
+	norm, _ = nz.pathPids(norm) // (derived.go)
+	s := nz.procPaths(nz.temp(string(norm)))
 	return maskHex(escapeKey(s), 9)
 }
 
@@ -139,7 +110,10 @@ func escapeKey(s string) string {
 func (nz *normalizer) threadNoise(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
 	switch spec.Name {
 	case "clock_gettime", "clock_gettime64":
-		return monotonicClock(sc.Args[0])
+		return monotonicClock(sc.Args[0]) || cpuTimeClock(sc.Args[0])
+	case "getrusage":
+		const rusageThread = 1
+		return sc.Args[0] == rusageThread // (a thread's CPU time)
 	case "epoll_wait", "epoll_pwait", "epoll_pwait2":
 		return nz.severalThreads(p)
 	case "read", "write":
@@ -150,6 +124,71 @@ func (nz *normalizer) threadNoise(p *nproc, sc *format.Syscall, spec *syscalls.S
 		return ok && p.fds.eventfds[s]
 	}
 	return false
+}
+
+// cpuTimeClock says whether a clock id measures CPU time: the process's
+// or the thread's (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID), or
+// a task's (a negative id: MAKE_THREAD_CPUCLOCK...).
+func cpuTimeClock(id uint64) bool {
+	c := int32(uint32(id))
+	return c == 2 || c == 3 || c < 0 && c&7 != 3 // (not FD_TO_CLOCKID)
+}
+
+// Thread tails. A thread other than the leader may still be on its way
+// out when the process exits (the JVM does not wait for its threads;
+// Python's daemon threads; a detached pthread): its teardown (glibc
+// blocking signals before the thread's exit, the runtime restoring its
+// signal mask, the exit itself) is made or not as the race with the
+// exit_group goes. So the teardown calls (exit, rt_sigprocmask,
+// sigaltstack, gettid: calls on no resource, which go to "pP/calls")
+// that such a thread makes after its last other call are not compared,
+// in a process compared by resource that does not run the Go runtime
+// (whose preset drops its threads' ends); not with KeepRuntime. Its
+// creation and its exit ("+++ thread exited +++") stay, and every other
+// call.
+
+// tailRef is a line of a thread's tail.
+type tailRef struct {
+	sec *section
+	idx int
+}
+
+// noteTail follows the lines put for thread t of process p: line went
+// to the streams res.
+func (t *nthread) noteTail(p *nproc, line string, res []string) {
+	if !p.byRes || p.gs != nil || t.tid == p.pid || strings.HasPrefix(line, "+++ ") {
+		return
+	}
+	if len(res) == 1 && res[0] == callsStream && teardown(line) {
+		if s := p.streams[callsStream]; s != nil {
+			t.tail = append(t.tail, tailRef{s, len(s.lines) - 1})
+		}
+		return
+	}
+	t.tail = t.tail[:0]
+}
+
+// teardown says whether a line is a call of a thread's teardown.
+func teardown(line string) bool {
+	for _, name := range []string{"exit(", "rt_sigprocmask(", "sigprocmask(", "sigaltstack(", "gettid("} {
+		if strings.HasPrefix(line, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropTails takes the threads' tails out (see above).
+func (nz *normalizer) dropTails() {
+	if nz.o.KeepRuntime {
+		return
+	}
+	for _, t := range nz.allThreads {
+		for _, r := range t.tail {
+			r.sec.lines[r.idx] = removed
+		}
+		t.tail = nil
+	}
 }
 
 // monotonicClock says whether a clock id is one whose reads are dropped
@@ -212,6 +251,14 @@ func newsThread(sc *format.Syscall, name string) bool {
 	return false
 }
 
+// spawnKey marks (as freeKey) the spawn of a child by a process whose
+// threads spawn at once: such lines are ordered among the spawns next to
+// them only, not with the opens and closes of files, whose order against
+// spawns is compared (procorder.go).
+const spawnKey = "\x01"
+
+func isSpawnKey(k string) bool { return strings.HasPrefix(k, spawnKey) }
+
 // ordered puts s's unordered runs (lines with a key) in their canonical
 // order and folds equal lines of a run; it returns the lines and seqs.
 func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]string, []uint64) {
@@ -227,7 +274,7 @@ func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]strin
 			continue
 		}
 		j := i
-		for j < len(lines) && keys[j] != "" {
+		for j < len(lines) && keys[j] != "" && isSpawnKey(keys[j]) == isSpawnKey(keys[i]) {
 			j++
 		}
 		idx := make([]int, j-i)

@@ -129,8 +129,10 @@ var verbs = []*verb{
 	{name: "diff", args: "TRACE-A TRACE-B", help: "compare two traces after normalizing run-to-run noise", traces: 2,
 		about: `Both traces are normalized as package analysis/golden does for Go tests
 (the same defaults): process and thread ids, file descriptors, addresses,
-times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>);
-memory management, futex and like calls (--noise) and SIGCHLD deliveries
+times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>),
+processes numbered by the process tree (parallel jobs keep their numbers),
+mkstemp names and kernel-chosen ports too (<mktemp1>, <port1>), what /proc
+gives masked; memory management, futex and like calls (--noise) and SIGCHLD deliveries
 are left out; paths matching --temp become <tmp>, and the directory each
 recording started in <cwd> (--keep-cwd keeps it). Each single-threaded
 process is then compared line by line. A process that runs several

@@ -1,0 +1,145 @@
+package analysis
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// Ports the kernel chose. A TCP or UDP socket that the program did not
+// bind to a port of its own (no bind, or bind to port 0) gets an
+// ephemeral port from the kernel when it connects, sends or listens,
+// different from run to run. Such a port, as getsockname reveals it (on a
+// socket not bound to a nonzero port by the program) or as accept reports
+// a peer's (a client's port, chosen by its kernel), becomes "<portN>"
+// (N by order of first appearance in the trace) in every IPv4 and IPv6
+// socket address of the trace where it appears: "sin_port=htons(<port1>)",
+// also where a program connects to a listener's kernel-chosen port it
+// learnt. A port a program bound explicitly anywhere in the trace (a
+// nonzero port in bind's address) is never replaced, and neither is a
+// port a program connects to that no call revealed as the kernel's.
+//
+// Safe: the kernel picks the port from its free range; the program
+// controls only that it asked for one. Each port keeps its own
+// placeholder, so a program that connects to the wrong one of two
+// listeners still differs. Ports written in data (a URL a program
+// prints) are not replaced. Limit: where threads or processes make two
+// connections at once, their N follow the race.
+
+// portsState is the trace's kernel-chosen ports.
+type portsState struct {
+	kernel  map[uint16]string // port → placeholder
+	program map[uint16]bool   // ports bound explicitly
+}
+
+// sockPort returns the family's port of a struct sockaddr (AF_INET or
+// AF_INET6), and whether it is one.
+func sockPort(b []byte) (uint16, bool) {
+	const afInet, afInet6 = 2, 10
+	if len(b) < 4 {
+		return 0, false
+	}
+	switch binary.LittleEndian.Uint16(b) {
+	case afInet, afInet6:
+		return binary.BigEndian.Uint16(b[2:]), true
+	}
+	return 0, false
+}
+
+// outSockaddr returns the port of the socket address a successful call
+// wrote at argument arg.
+func outSockaddr(sc *format.Syscall, arg int8) (uint16, bool) {
+	for _, r := range sc.Mem {
+		if r.Arg == arg && r.Field == 0 && r.Dir&syscalls.Out != 0 {
+			return sockPort(r.Data)
+		}
+	}
+	return 0, false
+}
+
+// notePorts follows bind, getsockname and accept (a call of process p)
+// for the kernel-chosen ports.
+func (nz *normalizer) notePorts(p *nproc, sc *format.Syscall, spec *syscalls.Spec) {
+	if sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
+		return
+	}
+	ps := &nz.ports
+	fd := int32(uint32(sc.Args[0]))
+	switch spec.Name {
+	case "bind":
+		for _, r := range sc.Mem {
+			if r.Arg == 1 && r.Field == 0 {
+				if port, ok := sockPort(r.Data); ok && port != 0 {
+					if ps.program == nil {
+						ps.program = map[uint16]bool{}
+					}
+					ps.program[port] = true
+					if p.fds.bound == nil {
+						p.fds.bound = map[int32]bool{}
+					}
+					p.fds.bound[fd] = true
+				}
+			}
+		}
+	case "getsockname":
+		if p.fds.bound[fd] {
+			return
+		}
+		if port, ok := outSockaddr(sc, 1); ok {
+			nz.kernelPort(port)
+		}
+	case "accept", "accept4":
+		if port, ok := outSockaddr(sc, 1); ok {
+			nz.kernelPort(port)
+		}
+	}
+}
+
+// kernelPort notes a port the kernel chose.
+func (nz *normalizer) kernelPort(port uint16) {
+	ps := &nz.ports
+	if port == 0 || ps.program[port] {
+		return
+	}
+	if _, ok := ps.kernel[port]; ok {
+		return
+	}
+	if ps.kernel == nil {
+		ps.kernel = map[uint16]string{}
+	}
+	ps.kernel[port] = "<port" + strconv.Itoa(len(ps.kernel)+1) + ">"
+}
+
+// portText replaces the kernel-chosen ports in a rendered line.
+func (nz *normalizer) portText(s string) string {
+	if len(nz.ports.kernel) == 0 || !strings.Contains(s, "_port=htons(") {
+		return s
+	}
+	const pre = "_port=htons("
+	var b strings.Builder
+	for {
+		i := strings.Index(s, pre)
+		if i < 0 {
+			break
+		}
+		start := i + len(pre)
+		j := start
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		b.WriteString(s[:start])
+		if v, err := strconv.Atoi(s[start:j]); err == nil && v < 1<<16 {
+			if ph, ok := nz.ports.kernel[uint16(v)]; ok && j < len(s) && s[j] == ')' {
+				b.WriteString(ph)
+				s = s[j:]
+				continue
+			}
+		}
+		s = s[start:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

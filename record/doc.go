@@ -36,7 +36,9 @@
 // (tracer.Schedule: one thread at a time, switched at stops) and every
 // grant is recorded as a format.Switch, a preemption's with the registers
 // where the thread was stopped (sched.go); the header notes the schedule
-// (Extra["schedule"]: "serial" or "chaos SEED"). The default stays free.
+// (Extra["schedule"]: "serial" or "chaos SEED"). The zero Options
+// run free (as the kernel schedules); Defaults, as systr-record does for
+// a program it starts, run serial.
 //
 // A Recorder sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;

@@ -19,12 +19,15 @@ const InsnsKey = "insns"
 // Defaults are the options of a recording made to be replayed, as
 // systr-record makes one by default: the vDSO's time functions trapped
 // (their clock reads are calls in the trace) and address-space
-// randomization off. rdtsc and cpuid are not trapped by default (TrapTSC,
-// TrapCPUID): a process with either fault mode makes every context switch
-// dearer, and every traced call with it (BENCH.md). Everything else is the
-// zero value: every call, the default limits.
+// randomization off, the serial schedule (one thread at a time, every
+// switch recorded: a replay follows the recorded order, and two
+// recordings of one program make the same calls). rdtsc and cpuid are not
+// trapped by default (TrapTSC, TrapCPUID): a process with either fault
+// mode makes every context switch dearer, and every traced call with it
+// (BENCH.md). Everything else is the zero value: every call, the default
+// limits.
 func Defaults() Options {
-	return Options{VDSOTrapped: true, NoASLR: true}
+	return Options{VDSOTrapped: true, NoASLR: true, Schedule: tracer.Schedule{Mode: tracer.SchedSerial}}
 }
 
 // TracerOptions returns the tracer options that a recording with options

@@ -30,7 +30,11 @@
 // resource counted (analysis.Normalized says what and why); two
 // recordings then compare the same however its threads were scheduled,
 // unless the program's observable behaviour depends on it (threads
-// writing stdout in the order they took a lock).
+// writing stdout in the order they took a lock). That is why the program
+// runs under the serial schedule by default (as under systr-record: one
+// thread at a time, switched at system calls, RecordOptions.FreeSchedule
+// turns it off): the same program with the same inputs then takes its
+// locks, and writes, in the same order in every run.
 //
 // A mismatch fails the test with a message in one vocabulary, want (the
 // golden file) and got (the new trace): the sequences that differ (the

@@ -84,6 +84,13 @@ type RecordOptions struct {
 	// pick the same temporary names: unless Env sets TMPDIR, a seeded
 	// program gets TMPDIR set to a new directory of the test's.
 	RealRandom bool
+	// FreeSchedule lets the program's threads run as the kernel
+	// schedules them. By default, unless Record.Schedule sets a mode,
+	// they run under the serial schedule (systr-record's default: one
+	// thread at a time, switched at system calls), so that a
+	// multi-threaded program makes the same calls in the same order in
+	// every run: which thread took a lock first, whose output came first.
+	FreeSchedule bool
 }
 
 // Record runs argv under systr's recorder, as systr-record does, and returns
@@ -106,6 +113,9 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	}
 	ro.VDSOTrapped, ro.NoASLR = !o.NoVDSOTrap, !o.ASLR
 	ro.SeededRandom = ro.SeededRandom || !o.RealRandom
+	if ro.Schedule.Mode == tracer.SchedFree && !o.FreeSchedule {
+		ro.Schedule.Mode = tracer.SchedSerial
+	}
 	tr, err := tracer.New(ro.TracerOptions())
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)

@@ -36,12 +36,16 @@
 //	                 kernel's, so that a program whose calls follow them
 //	                 (Python's set and dict order) makes the same calls in
 //	                 every recording: for golden traces (record/seeded.go)
-//	--schedule S     free (default): the program's threads run as the kernel
-//	                 schedules them; serial: one thread at a time, switched
-//	                 at syscall boundaries, and preempted once it has run
+//	--schedule S     serial (default for a program systr-record starts):
+//	                 one thread of the program at a time, switched at
+//	                 syscall boundaries, and preempted once it has run
 //	                 5 ms without a stop and then used 5 ms more of CPU
 //	                 time (tracer.DefaultSlice), every switch recorded
-//	                 (tracer.Schedule); chaos: serial with
+//	                 (tracer.Schedule), so that the recording replays in
+//	                 the recorded order and two recordings of the same
+//	                 program make the same calls; free (default with -p:
+//	                 attached processes are not slowed): the threads run
+//	                 as the kernel schedules them; chaos: serial with
 //	                 random switches from --chaos-seed, to make rare races
 //	                 show (the seed is printed and in the header)
 //	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
@@ -149,7 +153,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
 	fs.StringVar(&c.seed, "seed", "", "give the program deterministic random bytes (getrandom, /dev/urandom, AT_RANDOM) made from `N` instead of the kernel's: a program whose calls follow them (Python's set order) makes the same calls in every recording (golden traces)")
 	fs.BoolVar(&c.cpuid, "cpuid-trap", false, "trap and record cpuid, and hide rdrand and rdseed from the program (~50 cpuid per program started; every traced call costs 4-7 times as much on a VM)")
-	fs.StringVar(&c.schedule, "schedule", "free", "how the program's threads are scheduled: free (as the kernel does), serial (one at a time, switched at syscall boundaries or preempted after 5 ms without a stop plus 5 ms of CPU time, every switch recorded) or chaos (serial with seeded random switches)")
+	fs.StringVar(&c.schedule, "schedule", "", "how the program's threads are scheduled: serial (default for a started program; one at a time, switched at syscall boundaries or preempted after 5 ms without a stop plus 5 ms of CPU time, every switch recorded), free (default with -p; as the kernel does) or chaos (serial with seeded random switches)")
 	fs.StringVar(&c.chaos, "chaos-seed", "", "the seed `N` of --schedule chaos (default: from the clock; printed, and in the header)")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
@@ -196,7 +200,17 @@ func (c *config) options() (record.Options, func(int) bool, error) {
 		}
 		o.MaskFds = append(o.MaskFds, fd)
 	}
-	mode, err := tracer.ParseSchedMode(c.schedule)
+	sched := c.schedule
+	if sched == "" {
+		// Serial for a started program: its recording replays in the
+		// recorded order, and two recordings make the same calls; an
+		// attached process (a live server) runs as it ran.
+		sched = "serial"
+		if c.pids != "" {
+			sched = "free"
+		}
+	}
+	mode, err := tracer.ParseSchedMode(sched)
 	if err != nil {
 		return o, nil, fmt.Errorf("--schedule: %w", err)
 	}

@@ -17,17 +17,12 @@ import (
 // 14). The coordinator removes an entry when the fix lands: a listed
 // program that replays identically every time fails the test.
 var knownDivergentReal = map[string]string{
-	// Replayed as one stream per process (goruntime.go) with its recorded
-	// AT_RANDOM, a Go map print still diverges in some replays: each
-	// thread the main thread creates draws from its random state, and how
-	// many it creates before the map depends on when other threads went
-	// idle, which makes no system call (issue 16: a deterministic
-	// schedule). It diverges at its first map line or at its heap
-	// address (where the main goroutine's P allocated), never elsewhere.
-	// Recorded with the serial schedule it replays identically every
-	// time (TestGoRuntimeMapSerial: the replay runs under that schedule
-	// too); this case records with the default, free.
-	"go-map": "intermittent: map iteration order depends on how many Ms the main thread created before it (thread timing, issue 16)",
+	// go-map (a Go map's iteration order and a heap address) left the
+	// list when recording moved to the serial schedule by default
+	// (golden.RecordOptions): recorded free, how many Ms the main thread
+	// created before the map depended on when other threads went idle,
+	// which makes no system call; recorded serial, the replay runs under
+	// that schedule too and the runtime makes the recorded choices.
 }
 
 // realCase is a real program whose output depends on what replay must

@@ -101,6 +101,13 @@ func (nz *normalizer) wallTimes(b []byte) ([]byte, bool) {
 	if nz.scan == nil || nz.scan.wallFrom == 0 || nz.o.KeepTimes || len(b) < 10 {
 		return b, false
 	}
+	b, dated := nz.wallDates(b) // formatted ones first (walldates.go)
+	n, numeric := nz.wallNumbers(b)
+	return n, dated || numeric
+}
+
+// wallNumbers replaces the numeric wall-clock times in b.
+func (nz *normalizer) wallNumbers(b []byte) ([]byte, bool) {
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); {

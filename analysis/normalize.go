@@ -199,7 +199,10 @@ type NormalizeOptions struct {
 //     nanoseconds since 1970, falls within the recording (a second either
 //     side) is "<time>" (node printing Date.now()): the clock's reads
 //     are masked, and this is what the program made of them; no count,
-//     size or constant falls in that window (derived.go).
+//     size or constant falls in that window (derived.go). So is a date
+//     and time of day within it, formatted as a log line's prefix
+//     ("2006/01/02 15:04:05"), RFC 3339, a printed Go time.Time (with its
+//     " m=+0.000161601") or an HTTP Date header (walldates.go).
 //   - What the kernel reports of its live state (unless KeepTimes): the
 //     bytes read from a file under /proc or /sys/fs/cgroup (a task's
 //     stat, /proc/meminfo, a cgroup's memory.stat) and their number are

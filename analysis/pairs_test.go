@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"bytes"
 	"encoding/binary"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/analysis/golden"
@@ -541,4 +543,51 @@ func TestThreadEnds(t *testing.T) {
 	wantSame(t, "a thread cut short, fewer CPU time reads", a, build(false, 5, "getpid", 1))
 	wantDiff(t, "another last call", a, build(false, 2, "getppid", 1), "p1/calls", "getpid() = <p1>", "getppid() = ")
 	wantDiff(t, "the process's own CPU time read twice", a, build(true, 2, "getpid", 2), "p1/calls", "getrusage(0, <masked>) = 0", "getrusage(0, <masked>) = 0 [x2]")
+}
+
+// TestWallDates: dates a program formats (a log line's prefix, a Go
+// time.Time printed with its monotonic reading, an RFC 3339 time, an HTTP
+// Date header) compare the same when they are times of their own
+// recording; a date outside it, or other text beside one, still differs.
+func TestWallDates(t *testing.T) {
+	build := func(outs ...string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "printtime")
+		for _, out := range outs {
+			s.call(100, 100, "write", int64(len(out)), []uint64{1, 0x2000, uint64(len(out))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(out)), Data: []byte(out)})
+		}
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	// The trace's events are at wallAnchor + a few ms.
+	at := func(ms int64, layout string, zone *time.Location) string {
+		return time.Unix(0, wallAnchor+ms*1e6).In(zone).Format(layout)
+	}
+	east := time.FixedZone("", 7*3600)
+	lines := func(ms int64, tail string) []string {
+		return []string{
+			at(ms, "2006-01-02 15:04:05.999999999 -0700 MST", time.UTC) + " m=+0.000161601\n",
+			at(ms, "2006/01/02 15:04:05", time.UTC) + " log\n",
+			at(ms, time.RFC3339Nano, time.UTC) + "\n",
+			at(ms, time.RFC3339, east) + "\n",
+			"Date: " + at(ms, http.TimeFormat, time.UTC) + "\n",
+			tail,
+		}
+	}
+	a := build(lines(3, "end\n")...)
+	text := strings.Join(sections(a), "\n")
+	for _, want := range []string{`write(1, "<time>\n", `, `write(1, "<time> log\n", `, `write(1, "Date: <time>\n", `} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %s in\n%s", want, text)
+		}
+	}
+	if strings.Count(text, `write(1, "<time>\n", `) != 3 {
+		t.Errorf("Go's, RFC 3339's in UTC and at +07:00 not all masked in\n%s", text)
+	}
+	wantSame(t, "other times of the recording", a, build(lines(5, "end\n")...))
+	wantDiff(t, "other text beside them", a, build(lines(5, "END\n")...), "p1.t1", "end", "END")
+	day := at(3+86400e3, "2006-01-02 15:04:05", time.UTC)
+	wantDiff(t, "a date a day later", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(day), "p1.t1", "<time>", day)
+	hours := at(3, "2006-01-02 15:04:05", time.UTC) + "+07:00"
+	wantDiff(t, "a time of day read in the zone it names", build(at(3, time.RFC3339, east)), build(hours), "p1.t1", "<time>", hours[:19])
 }

@@ -223,7 +223,18 @@ func procFile(p []byte) bool {
 // cpuClocks names the task ids of the CPU-time clock ids in a rendered
 // line (see above).
 func (nz *normalizer) cpuClocks(s string) string {
-	const pre = "CPUCLOCK("
+	return replaceAfter(s, "CPUCLOCK(", func(digits, _ string) (string, bool) {
+		if id, err := strconv.Atoi(digits); err == nil && id > 0 && len(digits) <= 9 {
+			return "<" + nz.name(int32(id)) + ">", true
+		}
+		return "", false
+	})
+}
+
+// replaceAfter replaces each run of digits that follows pre in s by what
+// repl makes of it (given the digits and the rest of s after them), where
+// repl says so.
+func replaceAfter(s, pre string, repl func(digits, rest string) (string, bool)) string {
 	if !strings.Contains(s, pre) {
 		return s
 	}
@@ -239,8 +250,8 @@ func (nz *normalizer) cpuClocks(s string) string {
 			j++
 		}
 		b.WriteString(s[:start])
-		if id, err := strconv.Atoi(s[start:j]); err == nil && id > 0 && j-start <= 9 {
-			b.WriteString("<" + nz.name(int32(id)) + ">")
+		if r, ok := repl(s[start:j], s[j:]); ok {
+			b.WriteString(r)
 			s = s[j:]
 			continue
 		}

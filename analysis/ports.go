@@ -115,31 +115,15 @@ func (nz *normalizer) kernelPort(port uint16) {
 
 // portText replaces the kernel-chosen ports in a rendered line.
 func (nz *normalizer) portText(s string) string {
-	if len(nz.ports.kernel) == 0 || !strings.Contains(s, "_port=htons(") {
+	if len(nz.ports.kernel) == 0 {
 		return s
 	}
-	const pre = "_port=htons("
-	var b strings.Builder
-	for {
-		i := strings.Index(s, pre)
-		if i < 0 {
-			break
+	return replaceAfter(s, "_port=htons(", func(digits, rest string) (string, bool) {
+		v, err := strconv.Atoi(digits)
+		if err != nil || v >= 1<<16 || !strings.HasPrefix(rest, ")") {
+			return "", false
 		}
-		start := i + len(pre)
-		j := start
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		b.WriteString(s[:start])
-		if v, err := strconv.Atoi(s[start:j]); err == nil && v < 1<<16 {
-			if ph, ok := nz.ports.kernel[uint16(v)]; ok && j < len(s) && s[j] == ')' {
-				b.WriteString(ph)
-				s = s[j:]
-				continue
-			}
-		}
-		s = s[start:]
-	}
-	b.WriteString(s)
-	return b.String()
+		ph, ok := nz.ports.kernel[uint16(v)]
+		return ph, ok
+	})
 }

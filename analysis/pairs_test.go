@@ -1,7 +1,6 @@
 package analysis_test
 
 import (
-	"bytes"
 	"encoding/binary"
 	"net/http"
 	"os"
@@ -70,30 +69,8 @@ func (s *trace) exit(pid int32, code int) {
 
 func (s *trace) normalize() *analysis.Normalized {
 	s.t.Helper()
-	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, &format.Header{Writer: "pairs_test", Argv: []string{"prog"}, Traced: "all", Env: s.env,
-		Clock: format.Clock{Mono: 1, Wall: wallAnchor + 1}, Arches: []syscalls.Arch{syscalls.X86_64}}, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	for _, ev := range s.evs {
-		if err := w.Write(ev); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		s.t.Fatal(err)
-	}
-	r, err := format.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer r.Close()
-	n, err := analysis.Normalize(r, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return n
+	return normalizeBytes(s.t, encode(s.t, &format.Header{Writer: "pairs_test", Argv: []string{"prog"}, Traced: "all", Env: s.env,
+		Clock: format.Clock{Mono: 1, Wall: wallAnchor + 1}, Arches: []syscalls.Arch{syscalls.X86_64}}, s.evs), nil)
 }
 
 func keys(n *analysis.Normalized) []string {

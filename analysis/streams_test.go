@@ -81,33 +81,46 @@ func fdPairRegion(addr uint64, a, b int32) format.Region {
 // normalize writes the events to a trace in memory and normalizes it.
 func (s *synth) normalize(o *analysis.NormalizeOptions) *analysis.Normalized {
 	s.t.Helper()
-	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, &format.Header{Writer: "streams_test", Argv: []string{"prog"}, Traced: "all",
-		Arches: []syscalls.Arch{syscalls.X86_64}}, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	for _, ev := range s.evs {
-		if err := w.Write(ev); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		s.t.Fatal(err)
-	}
+	b := encode(s.t, &format.Header{Writer: "streams_test", Argv: []string{"prog"}, Traced: "all",
+		Arches: []syscalls.Arch{syscalls.X86_64}}, s.evs)
 	if s.minor != 0 {
 		// The signature's minor version (after its frame header, magic
 		// and major).
-		binary.LittleEndian.PutUint16(buf.Bytes()[18:], s.minor)
+		binary.LittleEndian.PutUint16(b[18:], s.minor)
 	}
-	r, err := format.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	return normalizeBytes(s.t, b, o)
+}
+
+// encode writes a trace of evs with header h in memory.
+func encode(t testing.TB, h *format.Header, evs []format.Event) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := format.NewWriter(&buf, h, nil)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// normalizeBytes normalizes the trace b.
+func normalizeBytes(t testing.TB, b []byte, o *analysis.NormalizeOptions) *analysis.Normalized {
+	t.Helper()
+	r, err := format.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	defer r.Close()
 	n, err := analysis.Normalize(r, o)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return n
 }

@@ -146,6 +146,11 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		}
 		return e.keyOf(lt.cur), false
 	}
+	if !lt.held.IsZero() && lt.mode == modeDelay && !unsequenced[lt.name] && lt.idx < len(lt.r.calls) {
+		// Held at the entry of its next matched call: it stands where
+		// it goes in (delayOrder).
+		return e.keyOf(lt.r.calls[lt.idx]), false
+	}
 	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) {
 		if rec := lt.r.calls[lt.idx]; e.m.fdOps[rec] {
 			// Its call waits for its turn in the fd queue (in the order
@@ -183,7 +188,7 @@ func (e *engine) earlier(lt *lthread, k orderKey) string {
 	// creator's clone comes earlier still (in a scheduled recording, where
 	// a clone's place is its child's creation).
 	for _, r := range e.m.byPid[pid] {
-		if e.serial() && r != lt.r && r.born != 0 && len(r.calls) > 0 && e.follow[r] == nil && e.keyOf(r.calls[0]).less(k) {
+		if e.serial() && r != lt.r && r.born != 0 && e.follow[r] == nil && e.firstKey(r).less(k) {
 			return "thread " + r.name() + " (not created yet)'s first call"
 		}
 	}
@@ -331,7 +336,9 @@ func (e *engine) orderPark(c *tracer.Call, lt *lthread) {
 		lt.inUnseq = false
 		if lt.r != nil {
 			e.noteFutex(c, lt)
-			e.woken(c, lt)
+			if !e.woken(c, lt) {
+				e.unseqDone(c, lt) // orderunseq.go
+			}
 		}
 	}
 	e.park(c, lt)
@@ -415,8 +422,11 @@ func futexWakes(lt *lthread) bool {
 	return false
 }
 
-// noteWait keeps, while loading, a futex wait.
+// noteWait keeps, while loading, an unsequenced call, and a futex wait
+// among them.
 func (t *rthread) noteWait(s *format.Syscall) {
+	t.unseq = append(t.unseq, s)
+	t.unseqAt = append(t.unseqAt, len(t.calls))
 	if syscalls.Name(s.Arch, int(s.Nr)) != "futex" || s.Flags&format.Unfinished != 0 {
 		return
 	}
@@ -428,14 +438,30 @@ func (t *rthread) noteWait(s *format.Syscall) {
 }
 
 // woken, at the exit of a live futex wait, finds the recorded wait it
-// stands for: the thread's last one on the same word before its next
-// call (how many times a thread waits for a lock depends on the others'
-// timing: the last wait is the one after which it went on to its next
-// call). The thread then runs from when that one returned: its place in
-// the order until its next call.
-func (e *engine) woken(c *tracer.Call, lt *lthread) {
+// stands for (recordedWait) and passes it (true), or says there is none.
+// The thread then runs from when that one returned: its place in the
+// order until its next call.
+func (e *engine) woken(c *tracer.Call, lt *lthread) bool {
 	if !futexWaits(lt) || lt.name == "futex_waitv" || !e.ordered(lt) {
-		return
+		return false
+	}
+	last := e.recordedWait(lt)
+	if last == nil {
+		return false
+	}
+	lt.resume = e.resumeKey(last)
+	e.odebug(lt, "woken as recorded seq %d", last.Seq)
+	e.passUnseq(lt, last)
+	return true
+}
+
+// recordedWait is the recorded futex wait lt's live one (on the word in
+// lt.args[0]) stands for: the first one on that word before its next call
+// it has not passed (nextWait), else its last one on that word before its
+// next call, nil if none.
+func (e *engine) recordedWait(lt *lthread) *format.Syscall {
+	if w := e.nextWait(lt); w != nil {
+		return w
 	}
 	r := lt.r
 	for lt.wIdx < len(r.waits) && r.waitAt[lt.wIdx] < lt.idx {
@@ -447,10 +473,7 @@ func (e *engine) woken(c *tracer.Call, lt *lthread) {
 			last = w
 		}
 	}
-	if last != nil {
-		lt.resume = e.resumeKey(last)
-		e.odebug(lt, "woken as recorded seq %d", last.Seq)
-	}
+	return last
 }
 
 // selfKey is lt's place in the order while it runs: from a recorded
@@ -462,12 +485,19 @@ func (e *engine) selfKey(lt *lthread) orderKey {
 	return e.nextKey(lt)
 }
 
-// nextKey is the place of lt's next call.
+// nextKey is the place of lt's next call (placeOf): its next matched
+// call, or a recorded unsequenced call before it (nextUnseq).
 func (e *engine) nextKey(lt *lthread) orderKey {
+	k := endKey
 	if lt.idx < len(lt.r.calls) {
-		return e.keyOf(lt.r.calls[lt.idx])
+		k = e.placeOf(lt.r.calls[lt.idx])
 	}
-	return endKey
+	if u := e.nextUnseq(lt); u != nil {
+		if ku := e.placeOf(u); ku.less(k) {
+			k = ku
+		}
+	}
+	return k
 }
 
 // park, at the exit of a call, parks the thread while another thread of
@@ -522,11 +552,21 @@ func (e *engine) wokenInstead(c *tracer.Call, lt *lthread) uint64 {
 	}
 	k, w := e.selfKey(lt), lt.args[0]
 	for _, u := range e.threads {
-		if u != lt && u.inUnseq && u.name == "futex" && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.selfKey(u).less(k) {
+		if u != lt && u.inUnseq && u.name == "futex" && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.wakeKey(u).less(k) {
 			return w
 		}
 	}
 	return 0
+}
+
+// wakeKey is where thread u, waiting on a futex word, was woken when
+// recorded: the return of the recorded wait its live one stands for (the
+// place it has once woken: woken), else its place.
+func (e *engine) wakeKey(u *lthread) orderKey {
+	if w := e.recordedWait(u); w != nil {
+		return e.resumeKey(w)
+	}
+	return e.selfKey(u)
 }
 
 // parkAgain makes the thread make sched_yield at its syscall instruction.

@@ -71,10 +71,10 @@ type model struct {
 	hdr *format.Header
 	// bornAt is, for a call that created a task, the seq of the task's
 	// NewTask event (order.go).
-	bornAt  map[*format.Syscall]uint64
+	bornAt map[*format.Syscall]uint64
 	// places are the times the recorder handled each event, by seq
 	// (orderunseq.go).
-	places placeTable
+	places  placeTable
 	root    *rthread
 	traced  *syscalls.Filter // nil: all
 	gaps    map[*format.Syscall]string

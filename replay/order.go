@@ -563,6 +563,9 @@ func (e *engine) wokenInstead(c *tracer.Call, lt *lthread) uint64 {
 // recorded: the return of the recorded wait its live one stands for (the
 // place it has once woken: woken), else its place.
 func (e *engine) wakeKey(u *lthread) orderKey {
+	if !e.serial() {
+		return e.selfKey(u)
+	}
 	if w := e.recordedWait(u); w != nil {
 		return e.resumeKey(w)
 	}

@@ -28,6 +28,9 @@ import (
 // nextUnseq is lt's next recorded unsequenced call before its next
 // matched call, nil if none.
 func (e *engine) nextUnseq(lt *lthread) *format.Syscall {
+	if !e.serial() {
+		return nil
+	}
 	r := lt.r
 	for lt.uIdx < len(r.unseq) && r.unseqAt[lt.uIdx] < lt.idx {
 		lt.uIdx++
@@ -56,11 +59,10 @@ func (e *engine) firstKey(r *rthread) orderKey {
 // one it stands for: the first of the stretch not passed yet with the
 // same name (and futex word). The thread's place is then its next one.
 func (e *engine) unseqDone(c *tracer.Call, lt *lthread) {
-	if lt.r == nil || !e.ordered(lt) {
+	if lt.r == nil || !e.ordered(lt) || e.nextUnseq(lt) == nil {
 		return
 	}
 	r := lt.r
-	e.nextUnseq(lt)
 	for j := lt.uIdx; j < len(r.unseq) && r.unseqAt[j] == lt.idx; j++ {
 		s := r.unseq[j]
 		if int(s.Nr) != c.Nr() || s.Arch != c.Arch() {
@@ -165,8 +167,10 @@ func futexKind(op uint64) int {
 // between two calls, and its live wait stands for the next one, not the
 // last.
 func (e *engine) nextWait(lt *lthread) *format.Syscall {
+	if e.nextUnseq(lt) == nil {
+		return nil
+	}
 	r := lt.r
-	e.nextUnseq(lt)
 	for j := lt.uIdx; j < len(r.unseq) && r.unseqAt[j] == lt.idx; j++ {
 		s := r.unseq[j]
 		if op := s.Args[1] & 127; s.Args[0] == lt.args[0] && (op == 0 || op == 9) && s.Flags&format.Unfinished == 0 && syscalls.Name(s.Arch, int(s.Nr)) == "futex" {

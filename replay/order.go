@@ -107,6 +107,7 @@ type orderState struct {
 	progress time.Time                  // when a thread last made a matched call
 	wakes    map[int32]map[uint64]int64 // by recorded pid, futex word: threads woken - woken waits seen return
 	gaveUp   int                        // times the order was given up
+	deadline map[*lthread]uint64        // the timeout argument of a futex wait given another (ordertimeout.go)
 }
 
 // blockingReal are the real calls in which a thread waits for another.
@@ -243,6 +244,15 @@ func (e *engine) delayOrder(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 // picks the waiter). Waiting later is always safe: a futex word changed
 // meanwhile makes the wait return at once.
 func (e *engine) delayFutexWait(c *tracer.Call, lt *lthread) bool {
+	if e.holdFutexWait(c, lt) {
+		return true
+	}
+	e.futexDeadline(c, lt) // ordertimeout.go
+	return false
+}
+
+// holdFutexWait is delayFutexWait's hold.
+func (e *engine) holdFutexWait(c *tracer.Call, lt *lthread) bool {
 	if lt.name != "futex" && lt.name != "futex_time64" || !e.ordered(lt) {
 		return false
 	}
@@ -334,6 +344,7 @@ func (e *engine) orderExit(c *tracer.Call, lt *lthread) bool {
 func (e *engine) orderPark(c *tracer.Call, lt *lthread) {
 	if lt.inUnseq {
 		lt.inUnseq = false
+		e.futexDeadlineExit(c, lt) // ordertimeout.go
 		if lt.r != nil {
 			e.noteFutex(c, lt)
 			if !e.woken(c, lt) {

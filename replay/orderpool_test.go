@@ -57,3 +57,23 @@ func TestNodeThreadPool(t *testing.T) {
 	}
 	sameWithin(t, rec, 2)
 }
+
+// TestTimedWaitDeadline: timed_wait.c's thread waits on a condition
+// variable with a deadline one second away and is woken 20 ms later;
+// the program ends after the deadline. The futex wait runs for real with
+// the deadline the program computed from the recorded clock: passed, on
+// the live clock, so it returned ETIMEDOUT at once and every replay
+// printed "timed out" where the recording printed "woken" (both
+// schedules). It now waits with the time it had left, from the live
+// clock (ordertimeout.go).
+func TestTimedWaitDeadline(t *testing.T) {
+	for _, mode := range []tracer.SchedMode{tracer.SchedSerial, tracer.SchedFree} {
+		ro := &golden.RecordOptions{}
+		ro.Record.Schedule = tracer.Schedule{Mode: mode}
+		rec := recordRun(t, ro, testprog.C(t, "timed_wait"))
+		if rec.stdout != "woken\n" {
+			t.Fatalf("schedule %v: recording printed %q, want woken (a loaded host?)", mode, rec.stdout)
+		}
+		sameWithin(t, rec, 2)
+	}
+}

@@ -32,6 +32,11 @@ import (
 //     order in which threads take a mutex without a system call, write to
 //     the terminal or fill a shared buffer is the recorded one.
 //
+// In a scheduled recording a thread's next call is also an unsequenced
+// one (futex, memory calls), and its place is where that call began
+// (orderunseq.go). A futex wait with a deadline gets one on the live
+// clock (ordertimeout.go).
+//
 // A thread that waits in the kernel for another (futex, wait4, pause,
 // sigsuspend, a wait for a signal, a call recorded unfinished) does not
 // count: the others go on. A futex wake that woke n threads makes every

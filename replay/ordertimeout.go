@@ -46,7 +46,11 @@ func (e *engine) futexDeadline(c *tracer.Call, lt *lthread) {
 	if n, _ := c.ReadMem(lt.args[3], b[:]); n < len(b) {
 		return
 	}
-	deadline := int64(binary.LittleEndian.Uint64(b[:8]))*1e9 + int64(binary.LittleEndian.Uint64(b[8:]))
+	sec, nsec := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	if sec > 1<<32 || nsec >= 1e9 {
+		return // (as good as never, or refused by the kernel as it is)
+	}
+	deadline := int64(sec)*1e9 + int64(nsec)
 	realtime := lt.args[1]&256 != 0 // FUTEX_CLOCK_REALTIME
 	rec := e.recordedWait(lt)
 	var recNow int64

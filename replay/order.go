@@ -157,7 +157,9 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		// it goes in (delayOrder).
 		return e.keyOf(lt.r.calls[lt.idx]), false
 	}
-	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) {
+	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) && e.nextUnseq(lt) == nil {
+		// (A thread with unsequenced calls to make first is not at its
+		// fd operation yet: it runs towards them, at its place.)
 		if rec := lt.r.calls[lt.idx]; e.m.fdOps[rec] {
 			// Its call waits for its turn in the fd queue (in the order
 			// the calls returned, where this one is by entry): it waits
@@ -568,7 +570,7 @@ func (e *engine) wokenInstead(c *tracer.Call, lt *lthread) uint64 {
 	}
 	k, w := e.selfKey(lt), lt.args[0]
 	for _, u := range e.threads {
-		if u != lt && u.inUnseq && u.name == "futex" && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.wakeKey(u).less(k) {
+		if u != lt && u.inUnseq && u.name == "futex" && futexWaits(u) && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.wakeKey(u).less(k) {
 			return w
 		}
 	}

@@ -463,7 +463,7 @@ func (e *engine) woken(c *tracer.Call, lt *lthread) bool {
 	if !futexWaits(lt) || lt.name == "futex_waitv" || !e.ordered(lt) {
 		return false
 	}
-	last := e.recordedWait(lt)
+	last := e.recordedWait(lt, c.Ret() == 0)
 	if last == nil {
 		return false
 	}
@@ -475,10 +475,10 @@ func (e *engine) woken(c *tracer.Call, lt *lthread) bool {
 
 // recordedWait is the recorded futex wait lt's live one (on the word in
 // lt.args[0]) stands for: the first one on that word before its next call
-// it has not passed (nextWait), else its last one on that word before its
-// next call, nil if none.
-func (e *engine) recordedWait(lt *lthread) *format.Syscall {
-	if w := e.nextWait(lt); w != nil {
+// it has not passed (nextWait; one that slept if the live one slept), else
+// its last one on that word before its next call, nil if none.
+func (e *engine) recordedWait(lt *lthread, slept bool) *format.Syscall {
+	if w := e.nextWait(lt, slept); w != nil {
 		return w
 	}
 	r := lt.r
@@ -584,7 +584,7 @@ func (e *engine) wakeKey(u *lthread) orderKey {
 	if !e.serial() {
 		return e.selfKey(u)
 	}
-	if w := e.recordedWait(u); w != nil {
+	if w := e.recordedWait(u, true); w != nil {
 		return e.resumeKey(w)
 	}
 	return e.selfKey(u)

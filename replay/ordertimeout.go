@@ -52,7 +52,7 @@ func (e *engine) futexDeadline(c *tracer.Call, lt *lthread) {
 	}
 	deadline := int64(sec)*1e9 + int64(nsec)
 	realtime := lt.args[1]&256 != 0 // FUTEX_CLOCK_REALTIME
-	rec := e.recordedWait(lt)
+	rec := e.recordedWait(lt, true)
 	var recNow int64
 	switch {
 	case rec != nil:

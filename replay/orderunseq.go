@@ -2,6 +2,7 @@ package replay
 
 import (
 	"sort"
+	"syscall"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
@@ -166,13 +167,21 @@ func futexKind(op uint64) int {
 // idle thread of a pool waits on its condition variable many times
 // between two calls, and its live wait stands for the next one, not the
 // last.
-func (e *engine) nextWait(lt *lthread) *format.Syscall {
+//
+// A live wait that slept (or sleeps) does not stand for a recorded one that
+// found the word changed (EAGAIN): that one never slept. (In a scheduled
+// recording a wait may run after another thread's wake, where the
+// replay's ran before it and slept.)
+func (e *engine) nextWait(lt *lthread, slept bool) *format.Syscall {
 	if e.nextUnseq(lt) == nil {
 		return nil
 	}
 	r := lt.r
 	for j := lt.uIdx; j < len(r.unseq) && r.unseqAt[j] == lt.idx; j++ {
 		s := r.unseq[j]
+		if slept && s.Ret == -int64(syscall.EAGAIN) {
+			continue
+		}
 		if op := s.Args[1] & 127; s.Args[0] == lt.args[0] && (op == 0 || op == 9) && s.Flags&format.Unfinished == 0 && syscalls.Name(s.Arch, int(s.Nr)) == "futex" {
 			return s
 		}

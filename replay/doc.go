@@ -67,7 +67,9 @@
 // kind): a node or JVM thread that, recorded, woke its creator and slept
 // on a condition variable right after its start runs then, not when its
 // next matched call came (orderunseq.go); and a live futex wait stands
-// for the next recorded wait on its word it has not passed. A recording of
+// for the next recorded wait on its word it has not passed (one that
+// slept, if the live one slept: a recorded wait that found the word
+// changed never slept). A recording of
 // free-running threads does not use these places: there a futex wait's
 // entry does not say when the thread tried the lock, and which of two
 // threads running at once took a job from a shared queue, or finished

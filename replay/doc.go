@@ -58,7 +58,35 @@
 // there takes its child's creation (its NewTask seq) as its place, since
 // the scheduler may pause the creator between the child's start and the
 // call's return, and a thread not created yet whose first call comes
-// earlier holds the others. Not yet: a thread asleep at replay in a futex
+// earlier holds the others. There a thread's place while it runs is the
+// place where its next call began: right after the last event the
+// recorder handled before that call's entry (for a call that blocked,
+// long before its return), counting its unsequenced calls too (futex,
+// memory calls: recorded, not matched; each live one passes the first
+// recorded one of its stretch with the same name and futex word and
+// kind): a node or JVM thread that, recorded, woke its creator and slept
+// on a condition variable right after its start runs then, not when its
+// next matched call came (orderunseq.go); and a live futex wait stands
+// for the next recorded wait on its word it has not passed (one that
+// slept, if the live one slept: a recorded wait that found the word
+// changed never slept). A recording of
+// free-running threads does not use these places: there a futex wait's
+// entry does not say when the thread tried the lock, and which of two
+// threads running at once took a job from a shared queue, or finished
+// first, is not in the trace (node's thread pool: a free recording's
+// replay may diverge where a worker opens another file, every time).
+//
+// A futex wait with a deadline (FUTEX_WAIT_BITSET: pthread_cond_timedwait,
+// sem_timedwait, the JVM's timed waits) runs with one on the live clock
+// (ordertimeout.go): the program computed it from the recorded clock
+// reads (a recording that trapped the vDSO, replayed without Inject), and
+// it has passed at replay. It gets the time it had left when
+// recorded, from now, plus 10 s if the recorded wait was woken (the wake
+// ends it), none if that one timed out (it returns at once and waits for
+// its turn), in a timespec below the stack's red zone; its own argument
+// is put back at the exit.
+//
+// Not yet: a thread asleep at replay in a futex
 // wait its recording does not have (a lock another thread holds in the
 // replay but not in the recording) stops counting, so the others may go
 // ahead of it (seen in 1 replay of 8 of threads that fork); a

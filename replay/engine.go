@@ -84,6 +84,7 @@ type lthread struct {
 	asleep  bool      // seen asleep in that call, a futex wait (order.go)
 	resume  orderKey  // when its recorded thread woke up, running until its next call (order.go)
 	wIdx    int       // where its recorded futex waits are looked up from (order.go)
+	uIdx    int       // its next recorded unsequenced call (order.go)
 	held    time.Time // when the call in progress was first held for its turn (order.go)
 	park    parking   // parked at a call's exit (order.go)
 }

@@ -30,6 +30,10 @@ type rthread struct {
 	// its calls each came (order.go).
 	waits  []*format.Syscall
 	waitAt []int
+	// unseq are its unsequenced calls (futex, memory calls), and before
+	// which of its calls each came: places in the order (order.go).
+	unseq   []*format.Syscall
+	unseqAt []int
 	// born is the seq of its NewTask event (0: the first thread).
 	born uint64
 }
@@ -67,7 +71,10 @@ type model struct {
 	hdr *format.Header
 	// bornAt is, for a call that created a task, the seq of the task's
 	// NewTask event (order.go).
-	bornAt  map[*format.Syscall]uint64
+	bornAt map[*format.Syscall]uint64
+	// places are the times the recorder handled each event, by seq
+	// (orderunseq.go).
+	places  placeTable
 	root    *rthread
 	traced  *syscalls.Filter // nil: all
 	gaps    map[*format.Syscall]string
@@ -147,6 +154,7 @@ func load(r *format.Reader) (*model, error) {
 			return nil, fmt.Errorf("replay: reading the trace: %w", err)
 		}
 		m.pids[ev.Base().Pid] = true
+		m.notePlace(ev) // (orderunseq.go)
 		switch ev := ev.(type) {
 		case *format.NewTask:
 			t := &rthread{pid: ev.Pid, tid: ev.Tid, born: ev.Seq}

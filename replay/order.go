@@ -32,6 +32,11 @@ import (
 //     order in which threads take a mutex without a system call, write to
 //     the terminal or fill a shared buffer is the recorded one.
 //
+// In a scheduled recording a thread's next call is also an unsequenced
+// one (futex, memory calls), and its place is where that call began
+// (orderunseq.go). A futex wait with a deadline gets one on the live
+// clock (ordertimeout.go).
+//
 // A thread that waits in the kernel for another (futex, wait4, pause,
 // sigsuspend, a wait for a signal, a call recorded unfinished) does not
 // count: the others go on. A futex wake that woke n threads makes every
@@ -107,6 +112,7 @@ type orderState struct {
 	progress time.Time                  // when a thread last made a matched call
 	wakes    map[int32]map[uint64]int64 // by recorded pid, futex word: threads woken - woken waits seen return
 	gaveUp   int                        // times the order was given up
+	deadline map[*lthread]uint64        // the timeout argument of a futex wait given another (ordertimeout.go)
 }
 
 // blockingReal are the real calls in which a thread waits for another.
@@ -146,7 +152,14 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		}
 		return e.keyOf(lt.cur), false
 	}
-	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) {
+	if !lt.held.IsZero() && lt.mode == modeDelay && !unsequenced[lt.name] && lt.idx < len(lt.r.calls) {
+		// Held at the entry of its next matched call: it stands where
+		// it goes in (delayOrder).
+		return e.keyOf(lt.r.calls[lt.idx]), false
+	}
+	if lt.idx < len(lt.r.calls) && lt.resume == (orderKey{}) && e.nextUnseq(lt) == nil {
+		// (A thread with unsequenced calls to make first is not at its
+		// fd operation yet: it runs towards them, at its place.)
 		if rec := lt.r.calls[lt.idx]; e.m.fdOps[rec] {
 			// Its call waits for its turn in the fd queue (in the order
 			// the calls returned, where this one is by entry): it waits
@@ -183,7 +196,7 @@ func (e *engine) earlier(lt *lthread, k orderKey) string {
 	// creator's clone comes earlier still (in a scheduled recording, where
 	// a clone's place is its child's creation).
 	for _, r := range e.m.byPid[pid] {
-		if e.serial() && r != lt.r && r.born != 0 && len(r.calls) > 0 && e.follow[r] == nil && e.keyOf(r.calls[0]).less(k) {
+		if e.serial() && r != lt.r && r.born != 0 && e.follow[r] == nil && e.firstKey(r).less(k) {
 			return "thread " + r.name() + " (not created yet)'s first call"
 		}
 	}
@@ -238,6 +251,15 @@ func (e *engine) delayOrder(c *tracer.Call, lt *lthread, rec *format.Syscall) bo
 // picks the waiter). Waiting later is always safe: a futex word changed
 // meanwhile makes the wait return at once.
 func (e *engine) delayFutexWait(c *tracer.Call, lt *lthread) bool {
+	if e.holdFutexWait(c, lt) {
+		return true
+	}
+	e.futexDeadline(c, lt) // ordertimeout.go
+	return false
+}
+
+// holdFutexWait is delayFutexWait's hold.
+func (e *engine) holdFutexWait(c *tracer.Call, lt *lthread) bool {
 	if lt.name != "futex" && lt.name != "futex_time64" || !e.ordered(lt) {
 		return false
 	}
@@ -329,9 +351,12 @@ func (e *engine) orderExit(c *tracer.Call, lt *lthread) bool {
 func (e *engine) orderPark(c *tracer.Call, lt *lthread) {
 	if lt.inUnseq {
 		lt.inUnseq = false
+		e.futexDeadlineExit(c, lt) // ordertimeout.go
 		if lt.r != nil {
 			e.noteFutex(c, lt)
-			e.woken(c, lt)
+			if !e.woken(c, lt) {
+				e.unseqDone(c, lt) // orderunseq.go
+			}
 		}
 	}
 	e.park(c, lt)
@@ -415,8 +440,11 @@ func futexWakes(lt *lthread) bool {
 	return false
 }
 
-// noteWait keeps, while loading, a futex wait.
+// noteWait keeps, while loading, an unsequenced call, and a futex wait
+// among them.
 func (t *rthread) noteWait(s *format.Syscall) {
+	t.unseq = append(t.unseq, s)
+	t.unseqAt = append(t.unseqAt, len(t.calls))
 	if syscalls.Name(s.Arch, int(s.Nr)) != "futex" || s.Flags&format.Unfinished != 0 {
 		return
 	}
@@ -428,14 +456,30 @@ func (t *rthread) noteWait(s *format.Syscall) {
 }
 
 // woken, at the exit of a live futex wait, finds the recorded wait it
-// stands for: the thread's last one on the same word before its next
-// call (how many times a thread waits for a lock depends on the others'
-// timing: the last wait is the one after which it went on to its next
-// call). The thread then runs from when that one returned: its place in
-// the order until its next call.
-func (e *engine) woken(c *tracer.Call, lt *lthread) {
+// stands for (recordedWait) and passes it (true), or says there is none.
+// The thread then runs from when that one returned: its place in the
+// order until its next call.
+func (e *engine) woken(c *tracer.Call, lt *lthread) bool {
 	if !futexWaits(lt) || lt.name == "futex_waitv" || !e.ordered(lt) {
-		return
+		return false
+	}
+	last := e.recordedWait(lt, c.Ret() == 0)
+	if last == nil {
+		return false
+	}
+	lt.resume = e.resumeKey(last)
+	e.odebug(lt, "woken as recorded seq %d", last.Seq)
+	e.passUnseq(lt, last)
+	return true
+}
+
+// recordedWait is the recorded futex wait lt's live one (on the word in
+// lt.args[0]) stands for: the first one on that word before its next call
+// it has not passed (nextWait; one that slept if the live one slept), else
+// its last one on that word before its next call, nil if none.
+func (e *engine) recordedWait(lt *lthread, slept bool) *format.Syscall {
+	if w := e.nextWait(lt, slept); w != nil {
+		return w
 	}
 	r := lt.r
 	for lt.wIdx < len(r.waits) && r.waitAt[lt.wIdx] < lt.idx {
@@ -447,10 +491,7 @@ func (e *engine) woken(c *tracer.Call, lt *lthread) {
 			last = w
 		}
 	}
-	if last != nil {
-		lt.resume = e.resumeKey(last)
-		e.odebug(lt, "woken as recorded seq %d", last.Seq)
-	}
+	return last
 }
 
 // selfKey is lt's place in the order while it runs: from a recorded
@@ -462,12 +503,19 @@ func (e *engine) selfKey(lt *lthread) orderKey {
 	return e.nextKey(lt)
 }
 
-// nextKey is the place of lt's next call.
+// nextKey is the place of lt's next call (placeOf): its next matched
+// call, or a recorded unsequenced call before it (nextUnseq).
 func (e *engine) nextKey(lt *lthread) orderKey {
+	k := endKey
 	if lt.idx < len(lt.r.calls) {
-		return e.keyOf(lt.r.calls[lt.idx])
+		k = e.placeOf(lt.r.calls[lt.idx])
 	}
-	return endKey
+	if u := e.nextUnseq(lt); u != nil {
+		if ku := e.placeOf(u); ku.less(k) {
+			k = ku
+		}
+	}
+	return k
 }
 
 // park, at the exit of a call, parks the thread while another thread of
@@ -522,11 +570,24 @@ func (e *engine) wokenInstead(c *tracer.Call, lt *lthread) uint64 {
 	}
 	k, w := e.selfKey(lt), lt.args[0]
 	for _, u := range e.threads {
-		if u != lt && u.inUnseq && u.name == "futex" && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.selfKey(u).less(k) {
+		if u != lt && u.inUnseq && u.name == "futex" && futexWaits(u) && u.args[0] == w && e.ordered(u) && u.r.pid == lt.r.pid && e.wakeKey(u).less(k) {
 			return w
 		}
 	}
 	return 0
+}
+
+// wakeKey is where thread u, waiting on a futex word, was woken when
+// recorded: the return of the recorded wait its live one stands for (the
+// place it has once woken: woken), else its place.
+func (e *engine) wakeKey(u *lthread) orderKey {
+	if !e.serial() {
+		return e.selfKey(u)
+	}
+	if w := e.recordedWait(u, true); w != nil {
+		return e.resumeKey(w)
+	}
+	return e.selfKey(u)
 }
 
 // parkAgain makes the thread make sched_yield at its syscall instruction.

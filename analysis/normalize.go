@@ -232,8 +232,11 @@ type NormalizeOptions struct {
 //   - Calls on no resource (no descriptor, path or other task's id) are
 //     compared as a multiset ("pP/calls", sorted and counted): across
 //     threads their order races; what each call is and how many times it
-//     is made still differ. The creation and exit of threads go there
-//     too, and the ids of threads other than the leader are "<pP.t>".
+//     is made still differ, but for queries (getpid, gettid, sysinfo...:
+//     "gettid() = <p1.t> [x*]", whether the process asked, not how often
+//     its threads did; not with KeepRuntime; threads.go). The creation
+//     and exit of threads go there too, and the ids of threads other than
+//     the leader are "<pP.t>".
 //   - The opens and closes of files, where the process's own stream runs
 //     several of them between two other lines, are in a canonical order
 //     (by file): threads opening files at once; their order against

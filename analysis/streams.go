@@ -133,6 +133,9 @@ type section struct {
 	keys []string
 	// read is its last line's read of a byte stream (streamreads.go).
 	read pendingRead
+	// uncounted: its queries are folded without their count (a
+	// process's calls stream, not with KeepRuntime; threads.go).
+	uncounted bool
 }
 
 // removed marks a line taken back after it was added (the getpid of a
@@ -191,7 +194,7 @@ func (nz *normalizer) stream(p *nproc, res string) *section {
 		if res != "" {
 			key += "/" + res
 		}
-		s = &section{key: key, pid: p.pid, proc: p}
+		s = &section{key: key, pid: p.pid, proc: p, uncounted: res == callsStream && !nz.o.KeepRuntime}
 		if p.streams == nil {
 			p.streams = map[string]*section{}
 		}

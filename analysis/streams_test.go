@@ -202,7 +202,7 @@ func TestStreamAssignment(t *testing.T) {
 		checkSections(t, s.normalize(o), []string{
 			`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | ` +
 				`newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | close(<fd:data.txt>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
-			`p1/calls: +++ created by <p1> (thread) +++ | +++ thread exited +++ | getpid() = <p1>`,
+			`p1/calls: +++ created by <p1> (thread) +++ | +++ thread exited +++ | getpid() = <p1> [x*]`,
 			`p1/stdio: write(1, "hi", 2) = 2`,
 			`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<fd3>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
 			`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
@@ -224,7 +224,7 @@ func TestStreamAssignment(t *testing.T) {
 	checkSections(t, twoThreads(t, "go1.26.8").normalize(nil), []string{
 		`p1: +++ exec "/nonexistent/prog" ["prog"] +++ | openat(AT_FDCWD, "data.txt", O_RDONLY) = <fd:data.txt> | newfstatat(AT_FDCWD, "/etc", <addr>, 0) = 0 | ` +
 			`close(<fd:data.txt>) = 0 | exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/calls: getpid() = <p1>`,
+		`p1/calls: getpid() = <p1> [x*]`,
 		`p1/stdio: write(1, "hi", 2) = 2`,
 		`p1/fd1: pipe2([<fd1>, <fd2>], 0) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0`,
 		`p1/fd2: pipe2([<fd1>, <fd2>], 0) = 0`,
@@ -362,7 +362,7 @@ func TestGoRuntimePreset(t *testing.T) {
 			`openat(AT_FDCWD, "/sys/fs/cgroup/memory.max", O_RDONLY) = <fd:/sys/fs/cgroup/memory.max> | ` +
 			`openat(AT_FDCWD, "in.txt", O_RDONLY) = <fd:in.txt> | close(<fd:in.txt>) = 0 | ` +
 			`exit_group(0) = ? | +++ exited with 0 +++`,
-		`p1/calls: clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> | ` +
+		`p1/calls: clock_gettime(CLOCK_REALTIME, <masked>) = 0 | getpid() = <p1> [x*] | ` +
 			`rt_sigaction(SIGURG, {sa_handler=<addr>, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=<addr>}, NULL, 8) = 0`,
 		`p1/fd1: pipe2([<fd1>, <fd2>], O_NONBLOCK) = 0 | epoll_ctl(<netpoll>, EPOLL_CTL_ADD, <fd1>, NULL) = 0 | read(<fd1>, "ok", 16) = 2 | ` +
 			`epoll_ctl(<netpoll>, EPOLL_CTL_DEL, <fd1>, NULL) = 0 | read(<fd1>, 0x4000, 16) = -1 EAGAIN (Resource temporarily unavailable)`,
@@ -474,8 +474,8 @@ func TestNormalizeCByThread(t *testing.T) {
 			t.Errorf("by resource, descriptors named per thread:\n%s", text)
 		}
 		calls := r.Thread("p1/calls")
-		if calls == nil || !slices.Contains(calls.Lines, "gettid() = <p1.t> [x800]") || !slices.Contains(calls.Lines, "+++ created by <p1> (thread) +++ [x8]") {
-			t.Errorf("by resource, p1/calls does not count the threads' gettid and creations:\n%s", text)
+		if calls == nil || !slices.Contains(calls.Lines, "gettid() = <p1.t> [x*]") || !slices.Contains(calls.Lines, "+++ created by <p1> (thread) +++ [x8]") {
+			t.Errorf("by resource, p1/calls does not fold the threads' gettid and count their creations:\n%s", text)
 		}
 		// Thread 'a'+i writes its letter into its pipe 100 times: the
 		// pipes are numbered in the order of their letters.

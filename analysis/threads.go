@@ -251,6 +251,25 @@ func newsThread(sc *format.Syscall, name string) bool {
 	return false
 }
 
+// Queries. In a process compared by resource, a call that changes
+// nothing and asks the kernel about the caller or the machine (strace's
+// %pure class: getpid, gettid, getuid...; and sysinfo, times, getcpu,
+// sched_getaffinity, uname) is folded in "pP/calls" without its count:
+// "gettid() = <p1.t> [x*]". How many times a runtime's threads ask
+// depends on how often they ran (a JVM's compiler and GC threads ask
+// their tid or the free memory as often as they get work). Whether the
+// process asked at all, and with what arguments and results, is still
+// compared. Not with KeepRuntime.
+
+// queryCalls are the queries beyond the %pure class.
+var queryCalls = map[string]bool{"sysinfo": true, "times": true, "getcpu": true, "sched_getaffinity": true, "uname": true}
+
+// query says whether a line of a calls stream is a query's.
+func query(line string) bool {
+	name, _, ok := strings.Cut(line, "(")
+	return ok && (queryCalls[name] || syscalls.InClass("%pure", name))
+}
+
 // spawnKey marks (as freeKey) the spawn of a child by a process whose
 // threads spawn at once: such lines are ordered among the spawns next to
 // them only, not with the opens and closes of files, whose order against
@@ -288,7 +307,10 @@ func (s *section) ordered(lines []string, seqs []uint64, keys []string) ([]strin
 				m++
 			}
 			l := lines[idx[k]]
-			if m-k > 1 {
+			switch {
+			case s.uncounted && query(l):
+				l += " [x*]"
+			case m-k > 1:
 				l += " [x" + strconv.Itoa(m-k) + "]"
 			}
 			outL, outS = append(outL, l), append(outS, seqs[idx[k]])

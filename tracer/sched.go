@@ -239,13 +239,14 @@ type sched struct {
 	// Settling: a wake-up (futex wake, a thread's exit) made settleN
 	// threads blocked in a futex wait on settleAddr runnable: no choice is
 	// made, and a holder parked at its wake (holdSig) is not resumed,
-	// until their stops are in (or settleUntil passes), so that whether
+	// until their stops are in or they sleep (or settleUntil passes), so that whether
 	// they came in time changes no choice.
 	settleN     int
 	settleAddr  [2]uint64
 	settleUntil time.Time
 	settleTimer *time.Timer
-	holding     bool // the holder is parked until the settling ends
+	settlePoll  time.Duration // the next look at the waiters
+	holding     bool          // the holder is parked until the settling ends
 	holdSig     int
 }
 
@@ -683,9 +684,30 @@ func (t *Tracer) settle(n int, a, b uint64) bool {
 	}
 	s.settleN += n
 	s.settleAddr = [2]uint64{a, b}
-	d := s.s.Slice / 2
-	s.settleUntil = time.Now().Add(d)
-	s.settleTimer.Reset(d)
+	s.settleUntil = time.Now().Add(settleHold)
+	s.settlePoll = pollStart
+	s.settleTimer.Reset(s.settlePoll)
+	return true
+}
+
+// settleHold bounds a settling (never reached but on a host stalled that
+// long): it ends when every waiter on the address is back or asleep in
+// the kernel (waitersAsleep), however late the host runs them; ending it
+// at a moment the host chose would make the schedule the host's.
+const settleHold = time.Second
+
+// waitersAsleep reports whether every thread blocked in a futex wait on
+// the settling's addresses sleeps in the kernel (state S): a thread the
+// wake woke is runnable until its stop is in, and so is one let into the
+// wait that has not gone to sleep yet (it comes back with EAGAIN, or goes
+// to sleep: either way its state says so).
+func (t *Tracer) waitersAsleep() bool {
+	s := t.sched
+	for _, th := range t.threads {
+		if f := th.sc.futexAddr; f != 0 && (f == s.settleAddr[0] || f == s.settleAddr[1]) && taskState(th.tid) != 'S' {
+			return false
+		}
+	}
 	return true
 }
 
@@ -768,9 +790,12 @@ func (t *Tracer) schedStep() {
 		s.settleTimer.Stop()
 		return
 	}
-	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil)
+	settled := s.settleN <= 0 || !time.Now().Before(s.settleUntil) || t.waitersAsleep()
 	if settled {
 		s.settleN = 0
+	} else {
+		s.settlePoll = min(2*s.settlePoll, callGrace)
+		s.settleTimer.Reset(s.settlePoll)
 	}
 	if h := s.holder; h != nil && s.holding {
 		if !settled {

@@ -826,9 +826,10 @@ func (t *Tracer) schedStep() {
 			s.timer.Reset(s.limit())
 			return
 		}
-		if s.inCall && taskState(h.tid) != 'S' && time.Since(s.resumed) < callSlices*s.s.Slice {
-			// Running, waiting for a CPU or for the disk: not blocked
-			// on another task (for callSlices slices at most).
+		if st := taskState(h.tid); s.inCall && st != 'S' && (st == 'R' && time.Since(s.resumed) < napHold || time.Since(s.resumed) < callSlices*s.s.Slice) {
+			// Running or waiting for a CPU (for as long as a loaded host
+			// keeps it waiting: napHold at most), or for the disk (for
+			// callSlices slices at most): not blocked on another task.
 			s.poll = min(2*s.poll, callGrace)
 			s.timer.Reset(s.limit())
 			return

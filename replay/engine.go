@@ -307,6 +307,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 	}
 	e.worldExec(ev) // AT_RANDOM (world.go)
 	e.goExec(ev)
+	e.orderExec(ev) // order.go
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {

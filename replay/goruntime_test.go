@@ -1,6 +1,7 @@
 package replay_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -158,6 +159,36 @@ func TestGoClock(t *testing.T) {
 				same(t, rec, run(t, rec.path, nil))
 			}
 		})
+	}
+}
+
+// TestGoClockGoroutines: 8 goroutines each time a file read and print
+// the durations (testdata/go/gotiming), recorded under the serial
+// schedule (the default). A goroutine that starts on the thread that just
+// made another goroutine's call reads the clock with another g than the
+// call's: the chained read (goclock.go) was refused for that, and the
+// per-process queue, from which the chained reads are left out, gave it
+// another read's value (about one recording in three replayed with
+// other durations, every time). Every replay prints the recorded
+// durations.
+func TestGoClockGoroutines(t *testing.T) {
+	prog := testprog.Go(t, "gotiming", "")
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, bytes.Repeat([]byte("some bytes\n"), 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs, n := 10, 2 // (about one recording in three diverged, deterministically)
+	if testing.Short() {
+		recs = 6
+	}
+	for range recs {
+		rec := recordRun(t, nil, prog, file)
+		if !strings.Contains(rec.stdout, "total ") || strings.Count(rec.stdout, "\n") != 9 {
+			t.Fatalf("recording printed %q", rec.stdout)
+		}
+		for range n {
+			same(t, rec, run(t, rec.path, nil))
+		}
 	}
 }
 

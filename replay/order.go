@@ -117,7 +117,7 @@ type orderState struct {
 	// never creates them (a Go runtime's thread) is not waited for again.
 	waitUnborn *rthread
 	unborn     map[*rthread]bool
-	deadline map[*lthread]uint64        // the timeout argument of a futex wait given another (ordertimeout.go)
+	deadline   map[*lthread]uint64 // the timeout argument of a futex wait given another (ordertimeout.go)
 }
 
 // blockingReal are the real calls in which a thread waits for another.

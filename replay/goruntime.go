@@ -159,7 +159,7 @@ func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	case "clone":
 		return args[0]&cloneThread != 0
 	case "clone3":
-		return false // (cgo threads: the flags are in memory, see goClone3Thread)
+		return false // (cgo threads: the flags are in memory, see recClone3Thread and liveClone3Thread)
 	case "tgkill":
 		return int32(args[2]) == sigURG
 	case "tkill":

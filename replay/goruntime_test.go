@@ -240,7 +240,7 @@ func TestGoHTTPClientCgo(t *testing.T) {
 // cache: replayed with the threads free, the runtime created, woke and
 // handed work to its Ms in another order, and no replay of 20 printed
 // what the recording printed. Replayed under the serial schedule too
-// (goschedule.go), every replay does.
+// (schedule.go), every replay does.
 func TestGoRuntimeMapSerial(t *testing.T) {
 	prog := testprog.Go(t, "mapprint", "")
 	n := 10

@@ -93,7 +93,7 @@ func (e *engine) resumeKey(s *format.Syscall) orderKey {
 
 // serial says whether the recording was made with a schedule (one thread
 // at a time: Header.Extra["schedule"], serial or chaos).
-func (e *engine) serial() bool { return e.m.hdr.Extra["schedule"] != "" }
+func (e *engine) serial() bool { return e.m.hdr.Extra[scheduleKey] != "" }
 
 func (a orderKey) less(b orderKey) bool { return a.t < b.t || a.t == b.t && a.seq < b.seq }
 

@@ -65,8 +65,14 @@ type Options struct {
 	// usually wanted with it.
 	Faults *Faults
 	// Tracer are the options of the tracer that runs the program
-	// (TrapVDSO is set as the recording had it).
+	// (TrapVDSO is set as the recording had it; a free Schedule becomes
+	// the serial one for a recording made under it, see FreeSchedule).
 	Tracer tracer.Options
+	// FreeSchedule runs the threads of a recording made under the serial
+	// schedule (systr-record's default) as the kernel schedules them,
+	// instead of under the serial schedule (schedule.go); the recorded
+	// order of threads still holds them at their calls.
+	FreeSchedule bool
 }
 
 // Divergence is a point where the live program did not do what the
@@ -197,8 +203,8 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
 	opts := o.Tracer
 	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
-	worldTracer(&opts, h)    // the instructions the recording trapped (world.go)
-	replaySchedule(&opts, h) // the recording's schedule (goschedule.go)
+	worldTracer(&opts, h)                    // the instructions the recording trapped (world.go)
+	replaySchedule(&opts, h, o.FreeSchedule) // the recording's schedule (schedule.go)
 	return tracer.New(opts)
 }
 

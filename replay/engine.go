@@ -315,6 +315,7 @@ func (e *engine) onExit(ev tracer.ExitEvent) {
 	e.active()
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false
+		e.goTrailExit(lt) // gotrail.go
 		e.endExit(lt)
 		e.reachedEnd(lt)
 		if ev.Process && lt.r == e.m.root {

@@ -52,6 +52,9 @@ type goProc struct {
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
 	affinity *resultQueue
+	// trailing are the live threads held in a call that may be one the
+	// recorded program never made (gotrail.go), and the call.
+	trailing map[*lthread]string
 	// taken marks the stream calls live threads have taken (next is the
 	// first one not taken).
 	taken []bool
@@ -761,6 +764,7 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		return true
 	}
 	delete(p.since, lt)
+	delete(p.trailing, lt) // (gotrail.go)
 	if j < 0 || hold {
 		j = p.next // no match (or it waited too long): compared with the first call not taken
 	}

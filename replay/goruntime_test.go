@@ -233,6 +233,34 @@ func TestGoHTTPClientCgo(t *testing.T) {
 	}
 }
 
+// TestGoTrailingReported: a goroutine's call that matches no recorded
+// call, held until the process's exit ended it (gotrail.go), is reported:
+// gotrail recorded without $GOTRAIL_EXTRA, replayed with it set, makes an
+// extra write at its last moment (the goroutine goes on with it while
+// main prints and exits); it was dropped silently, the replay passing as
+// identical. Replayed as recorded, nothing is reported.
+func TestGoTrailingReported(t *testing.T) {
+	prog := testprog.Go(t, "gotrail", "")
+	rec := recordRun(t, nil, prog)
+	if rec.stdout != "from the goroutine\n" {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	r := run(t, rec.path, nil)
+	same(t, rec, r)
+	if r.res.Trailing != 0 {
+		t.Errorf("replayed as recorded: %d trailing calls, warnings %q", r.res.Trailing, r.warns)
+	}
+	env := append(golden.DefaultEnv(), "GOTRAIL_EXTRA=1")
+	n := 3
+	for range n {
+		r := run(t, rec.path, &replay.Options{Env: env})
+		if r.err == nil && len(r.res.Divergences) == 0 && r.res.Trailing == 0 {
+			t.Errorf("the extra write passed unreported: stdout %q, stderr %q, warnings %q", r.stdout, r.stderr, r.warns)
+		}
+		t.Logf("changed: trailing %d, err %v, warnings %q", r.res.Trailing, r.err, r.warns)
+	}
+}
+
 // TestGoRuntimeMapSerial: a Go program printing two maps, a heap and a
 // stack address and math/rand's numbers (mapprint), recorded with the
 // serial schedule. Its map orders and numbers come from the random stream

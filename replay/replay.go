@@ -140,6 +140,11 @@ type Result struct {
 	Calls, Emulated, Real uint64
 	// Faults counts the calls fault rules (Options.Faults) fired on.
 	Faults uint64
+	// Trailing counts the calls of a Go program that matched no recorded
+	// call and were held until the process's exit ended them, not made
+	// (each with a warning): the recorded process exited before the
+	// goroutine got to them, or the program changed.
+	Trailing uint64
 	// Cut says the trace ended (a file cut short, replayed with
 	// AllowGaps) before the program did: the program was killed there.
 	Cut bool

@@ -241,7 +241,14 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			}
 		}
 	}
+	serial := e.serial()
 	slices.SortFunc(all, func(a, b owned) int {
+		if serial {
+			// Under the serial schedule a thread could be paused at
+			// a call's entry while others ran: the call ran when it
+			// was granted the run, just before it returned (seq).
+			return cmpInt(int64(a.c.Seq), int64(b.c.Seq))
+		}
 		if a.c.Time != b.c.Time {
 			return cmpInt(a.c.Time, b.c.Time)
 		}
@@ -359,6 +366,9 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	p.passTaken()
 	for _, ev := range p.polls {
 		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
+		if serial {
+			n, _ = slices.BinarySearchFunc(s.calls, ev.Seq, func(c *format.Syscall, q uint64) int { return cmpInt(int64(c.Seq), int64(q)) })
+		}
 		p.due = append(p.due, n)
 	}
 	return p

@@ -50,8 +50,9 @@
 // them when recorded (not guaranteed: a sender and a receiver whose
 // calls overlapped in time).
 //
-// A recording made with a schedule (systr-record --schedule serial or
-// chaos: Header.Extra["schedule"]; one thread ran at a time) is ordered
+// A recording made with a schedule (the serial one, systr-record's
+// default, or --schedule chaos: Header.Extra["schedule"]; one thread ran
+// at a time) is ordered
 // by its calls' exits (seq) instead: there a call ran when its thread got
 // the run after its entry, and returned before another thread ran, so the
 // replay is the recorded schedule, writes that raced included. A clone
@@ -92,8 +93,9 @@
 // ahead of it (seen in 1 replay of 8 of threads that fork); a
 // preemption's recorded position (format.Switch registers) is not
 // reached, so a spin-wait hand-over costs the 2 s give-up. A serial
-// recording is replayed under the serial schedule too (goschedule.go;
-// unless Options.Tracer sets a schedule): between two calls only one
+// recording is replayed under the serial schedule too (schedule.go;
+// unless Options.Tracer sets another or Options.FreeSchedule, systr-replay
+// --schedule free, asks for none): between two calls only one
 // thread runs, and what the threads do without a system call (a Go
 // runtime's choice of the M that creates, wakes or runs another, on which
 // its map orders and allocations depend) is what they did when recorded.

@@ -307,6 +307,7 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 	}
 	e.worldExec(ev) // AT_RANDOM (world.go)
 	e.goExec(ev)
+	e.orderExec(ev) // order.go
 }
 
 func (e *engine) onExit(ev tracer.ExitEvent) {
@@ -314,6 +315,7 @@ func (e *engine) onExit(ev tracer.ExitEvent) {
 	e.active()
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false
+		e.goTrailExit(lt) // gotrail.go
 		e.endExit(lt)
 		e.reachedEnd(lt)
 		if ev.Process && lt.r == e.m.root {

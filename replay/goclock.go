@@ -26,7 +26,9 @@ import (
 // X's recorded thread the call after X was a monotonic read, the live
 // thread's next call, if it is a monotonic read made by the same goroutine
 // (the g register, r14 on amd64 and x28 on arm64, where the runtime keeps
-// the current goroutine, is the one it had at X), gets that recorded read;
+// the current goroutine, is the one it had at X; not checked for a serial
+// recording, where the thread ran alone up to its next call), gets that
+// recorded read;
 // and the chain goes on through the reads that follow that one on the
 // recorded thread. Any other call of the thread (but the unsequenced ones,
 // which the loaded threads leave out too) ends the chain. The reads a
@@ -101,8 +103,16 @@ func (e *engine) goChainEntry(c *tracer.Call, lt *lthread, p *goProc) bool {
 	if lt.name != "clock_gettime" && lt.name != "clock_gettime64" || lt.args[0] != clockMono || int32(c.Nr()) != ch.next.Nr {
 		return false
 	}
-	if g, ok := goG(c); ch.gOK && ok && g != ch.g {
-		return false // another goroutine (the scheduler's g0...): the queue's
+	if g, ok := goG(c); !e.serial() && ch.gOK && ok && g != ch.g {
+		// Another goroutine (the scheduler's g0...): the queue's. Not
+		// in a serial recording: there the thread that took X runs
+		// alone until its next call, so its next read is the one that
+		// followed X even when the live g differs (a goroutine starting
+		// on the M that just made another's call), and a read sent to
+		// the queue would not find its value there (chained reads are
+		// left out of it): replays of goroutines timing their reads
+		// diverged (3 of 9 identical).
+		return false
 	}
 	if p.clockUsed[ch.next] {
 		return false

@@ -52,6 +52,9 @@ type goProc struct {
 	// clock reads (by clock id) and CPU-set queries, taken in order.
 	clocks   map[uint64]*resultQueue
 	affinity *resultQueue
+	// trailing are the live threads held in a call that may be one the
+	// recorded program never made (gotrail.go), and the call.
+	trailing map[*lthread]string
 	// taken marks the stream calls live threads have taken (next is the
 	// first one not taken).
 	taken []bool
@@ -159,7 +162,7 @@ func goRuntimeCall(a syscalls.Arch, name string, args [6]uint64) bool {
 	case "clone":
 		return args[0]&cloneThread != 0
 	case "clone3":
-		return false // (cgo threads: the flags are in memory, see goClone3Thread)
+		return false // (cgo threads: the flags are in memory, see recClone3Thread and liveClone3Thread)
 	case "tgkill":
 		return int32(args[2]) == sigURG
 	case "tkill":
@@ -238,7 +241,14 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 			}
 		}
 	}
+	serial := e.serial()
 	slices.SortFunc(all, func(a, b owned) int {
+		if serial {
+			// Under the serial schedule a thread could be paused at
+			// a call's entry while others ran: the call ran when it
+			// was granted the run, just before it returned (seq).
+			return cmpInt(int64(a.c.Seq), int64(b.c.Seq))
+		}
 		if a.c.Time != b.c.Time {
 			return cmpInt(a.c.Time, b.c.Time)
 		}
@@ -356,6 +366,9 @@ func (e *engine) newGoProc(pid int32, exec *format.Syscall) *goProc {
 	p.passTaken()
 	for _, ev := range p.polls {
 		n, _ := slices.BinarySearchFunc(s.calls, ev.Exit, func(c *format.Syscall, t int64) int { return cmpInt(c.Time, t) })
+		if serial {
+			n, _ = slices.BinarySearchFunc(s.calls, ev.Seq, func(c *format.Syscall, q uint64) int { return cmpInt(int64(c.Seq), int64(q)) })
+		}
 		p.due = append(p.due, n)
 	}
 	return p
@@ -761,6 +774,7 @@ func (e *engine) goEntry(c *tracer.Call, lt *lthread) bool {
 		return true
 	}
 	delete(p.since, lt)
+	delete(p.trailing, lt) // (gotrail.go)
 	if j < 0 || hold {
 		j = p.next // no match (or it waited too long): compared with the first call not taken
 	}

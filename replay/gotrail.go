@@ -23,7 +23,9 @@ import (
 // changes the process: goStrict), the exit_group aside; a program that
 // does something else than recorded still diverges at once where the
 // stream has its call on the same resource, and otherwise once held for
-// goHoldLimit.
+// goHoldLimit. A held call the exit ended is reported (a warning, and
+// Result.Trailing): the replay made fewer calls than the live program
+// asked for.
 
 // goTrailing says whether a live call of Go process p that matches no
 // call of its stream may be a call the recorded program did not get to
@@ -77,5 +79,33 @@ func liveArgFds(lt *lthread) []int32 {
 // goHoldTrailing holds a live call that matches no stream call when it
 // may be one the recorded program never made (goTrailing): true, held.
 func (e *engine) goHoldTrailing(c *tracer.Call, lt *lthread, p *goProc) bool {
-	return e.goTrailing(lt, p) && e.goHold(c, lt, p, "the end of the program (no recorded call matches it: the recorded process may have exited before this goroutine got to it)")
+	if !e.goTrailing(lt, p) {
+		delete(p.trailing, lt)
+		return false
+	}
+	text := liveText(c, lt.args) // (before the hold makes it a sched_yield)
+	if e.goHold(c, lt, p, "the end of the program (no recorded call matches it: the recorded process may have exited before this goroutine got to it)") {
+		if p.trailing == nil {
+			p.trailing = map[*lthread]string{}
+		}
+		p.trailing[lt] = text
+		return true
+	}
+	delete(p.trailing, lt)
+	return false
+}
+
+// goTrailExit, when a live thread ends, reports the call it was held in
+// as trailing: the exit ended it before it was made, as the recorded one
+// was ended, but the live program did ask for a call the recording does
+// not have (a changed program's extra write at its last moment would
+// otherwise pass unnoticed). Counted in Result.Trailing.
+func (e *engine) goTrailExit(lt *lthread) {
+	p := lt.pool
+	if p == nil || p.trailing[lt] == "" {
+		return
+	}
+	e.res.Trailing++
+	e.warn("thread %s: %s, matching no recorded call, was held until the process exited and not made (the recorded process exited before this goroutine got to it, or the program changed)", lt.r.name(), p.trailing[lt])
+	delete(p.trailing, lt)
 }

@@ -93,7 +93,7 @@ func (e *engine) resumeKey(s *format.Syscall) orderKey {
 
 // serial says whether the recording was made with a schedule (one thread
 // at a time: Header.Extra["schedule"], serial or chaos).
-func (e *engine) serial() bool { return e.m.hdr.Extra["schedule"] != "" }
+func (e *engine) serial() bool { return e.m.hdr.Extra[scheduleKey] != "" }
 
 func (a orderKey) less(b orderKey) bool { return a.t < b.t || a.t == b.t && a.seq < b.seq }
 
@@ -112,7 +112,12 @@ type orderState struct {
 	progress time.Time                  // when a thread last made a matched call
 	wakes    map[int32]map[uint64]int64 // by recorded pid, futex word: threads woken - woken waits seen return
 	gaveUp   int                        // times the order was given up
-	deadline map[*lthread]uint64        // the timeout argument of a futex wait given another (ordertimeout.go)
+	// waitUnborn is the thread not created yet that earlier last named;
+	// unborn are those the order was given up for: a live program that
+	// never creates them (a Go runtime's thread) is not waited for again.
+	waitUnborn *rthread
+	unborn     map[*rthread]bool
+	deadline   map[*lthread]uint64 // the timeout argument of a futex wait given another (ordertimeout.go)
 }
 
 // blockingReal are the real calls in which a thread waits for another.
@@ -176,6 +181,7 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 // process earlier in the order, or a woken one; "" if none.
 func (e *engine) earlier(lt *lthread, k orderKey) string {
 	pid := lt.r.pid
+	e.ord.waitUnborn = nil
 	for _, n := range e.ord.wakes[pid] {
 		if n > 0 {
 			return "a thread woken by a futex wake"
@@ -195,12 +201,64 @@ func (e *engine) earlier(lt *lthread, k orderKey) string {
 	// A thread not created yet whose first call comes earlier: its
 	// creator's clone comes earlier still (in a scheduled recording, where
 	// a clone's place is its child's creation).
+	if !e.serial() {
+		return ""
+	}
+	image := e.imageStart(lt)
 	for _, r := range e.m.byPid[pid] {
-		if e.serial() && r != lt.r && r.born != 0 && e.follow[r] == nil && e.firstKey(r).less(k) {
-			return "thread " + r.name() + " (not created yet)'s first call"
+		if r == lt.r || r.born == 0 || e.follow[r] != nil || e.ord.unborn[r] || !e.firstKey(r).less(k) {
+			continue
 		}
+		if r.born < image || e.lastKey(r).less(k) {
+			// Created by an earlier image of the process (an exec ended
+			// it: a Go image's goroutine threads that the live runtime
+			// need not have created), or its recorded life was over
+			// before k: nothing of it can come before k any more.
+			continue
+		}
+		e.ord.waitUnborn = r
+		return "thread " + r.name() + " (not created yet)'s first call"
 	}
 	return ""
+}
+
+// imageStart is the seq of the successful execve that started the
+// image lt's thread runs (0: the process's first image): threads born
+// before it were ended by that exec.
+func (e *engine) imageStart(lt *lthread) uint64 {
+	for i := min(lt.idx, len(lt.r.calls)) - 1; i >= 0; i-- {
+		c := lt.r.calls[i]
+		if c.Ret == 0 && c.Flags&format.Unfinished == 0 {
+			switch syscalls.Name(c.Arch, int(c.Nr)) {
+			case "execve", "execveat":
+				return c.Seq
+			}
+		}
+	}
+	return 0
+}
+
+// lastKey is the place of recorded thread r's last call.
+func (e *engine) lastKey(r *rthread) orderKey {
+	k := orderKey{}
+	if n := len(r.calls); n > 0 {
+		k = e.placeOf(r.calls[n-1])
+	}
+	if n := len(r.unseq); n > 0 {
+		if ku := e.placeOf(r.unseq[n-1]); k.less(ku) {
+			k = ku
+		}
+	}
+	return k
+}
+
+// orderExec, at a live exec, forgets the futex wakes counted in the
+// process: the threads they woke were ended by the exec, and their
+// waits will never be seen return.
+func (e *engine) orderExec(ev tracer.ExecEvent) {
+	if lt := e.threads[ev.Tid]; lt != nil && lt.r != nil {
+		delete(e.ord.wakes, lt.r.pid)
+	}
 }
 
 // noteBirth, while loading, keeps for a call that created a task the seq
@@ -302,6 +360,13 @@ func (e *engine) orderGiveUp() {
 		fmt.Fprintf(os.Stderr, "ORDER wakes %v\n", e.ord.wakes)
 	}
 	e.ord.gaveUp++
+	if r := e.ord.waitUnborn; r != nil && e.follow[r] == nil {
+		if e.ord.unborn == nil {
+			e.ord.unborn = map[*rthread]bool{}
+		}
+		e.ord.unborn[r] = true
+	}
+	e.ord.waitUnborn = nil
 	clear(e.ord.wakes)
 	e.ord.progress = time.Now()
 }

@@ -46,7 +46,8 @@ func TestThreadLockOrder(t *testing.T) {
 // the recorded one. Free, the threads interleaved as they ran.
 func TestThreadWriteOrder(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "lines")
-	rec := recordRun(t, nil, testprog.C(t, "race_print"), out)
+	// (A free recording: the serial schedule is the default.)
+	rec := recordRun(t, &golden.RecordOptions{FreeSchedule: true}, testprog.C(t, "race_print"), out)
 	want := recordedWrites(t, rec.path)
 	if strings.Count(want, "\n") != 160 {
 		t.Fatalf("the trace has %d lines written to stdout by the threads, want 160", strings.Count(want, "\n"))

@@ -65,8 +65,14 @@ type Options struct {
 	// usually wanted with it.
 	Faults *Faults
 	// Tracer are the options of the tracer that runs the program
-	// (TrapVDSO is set as the recording had it).
+	// (TrapVDSO is set as the recording had it; a free Schedule becomes
+	// the serial one for a recording made under it, see FreeSchedule).
 	Tracer tracer.Options
+	// FreeSchedule runs the threads of a recording made under the serial
+	// schedule (systr-record's default) as the kernel schedules them,
+	// instead of under the serial schedule (schedule.go); the recorded
+	// order of threads still holds them at their calls.
+	FreeSchedule bool
 }
 
 // Divergence is a point where the live program did not do what the
@@ -134,6 +140,11 @@ type Result struct {
 	Calls, Emulated, Real uint64
 	// Faults counts the calls fault rules (Options.Faults) fired on.
 	Faults uint64
+	// Trailing counts the calls of a Go program that matched no recorded
+	// call and were held until the process's exit ended them, not made
+	// (each with a warning): the recorded process exited before the
+	// goroutine got to them, or the program changed.
+	Trailing uint64
 	// Cut says the trace ended (a file cut short, replayed with
 	// AllowGaps) before the program did: the program was killed there.
 	Cut bool
@@ -197,8 +208,8 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
 	opts := o.Tracer
 	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
-	worldTracer(&opts, h)    // the instructions the recording trapped (world.go)
-	replaySchedule(&opts, h) // the recording's schedule (goschedule.go)
+	worldTracer(&opts, h)                    // the instructions the recording trapped (world.go)
+	replaySchedule(&opts, h, o.FreeSchedule) // the recording's schedule (schedule.go)
 	return tracer.New(opts)
 }
 

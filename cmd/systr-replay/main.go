@@ -20,6 +20,9 @@
 //	--check          only say whether the trace can be replayed
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, as systr-record), any, or a CPU number
+//	--schedule S     recorded (default: a recording made under the serial
+//	                 schedule is replayed under it) or free (threads run as
+//	                 the kernel schedules them)
 //	-q               no summary line
 //
 // The program starts as it was recorded: in the recorded directory (a
@@ -93,6 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&quiet, "q", false, "no summary line")
 	var cpu cmdutil.CPU
 	fs.Var(&cpu, "cpu", cmdutil.CPUUsage)
+	sched := fs.String("schedule", "recorded", "`S`: recorded (a recording made under the serial schedule is replayed under it) or free (threads run as the kernel schedules them)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
 		fs.PrintDefaults()
@@ -112,6 +116,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) > 1 || (len(pos) == 0 && len(argv) == 0) {
 		fs.Usage()
 		return 2
+	}
+	if *sched != "recorded" && *sched != "free" {
+		return fail(stderr, 2, "--schedule %s: want recorded or free", *sched)
 	}
 	var rules []*replay.Fault
 	for _, s := range faults {
@@ -146,7 +153,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer r.Close()
 	o := &replay.Options{Argv: argv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Inject: injectSet,
 		WriteThrough: write, Continue: cont, AllowGaps: gaps, AllowChanged: changed, Faults: replay.NewFaults(rules...),
-		Warn: func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
+		FreeSchedule: *sched == "free",
+		Warn:         func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
 	cpu.Apply(&o.Tracer, false)
 	if err := replay.Check(r, o); err != nil {
 		if check || !gaps {

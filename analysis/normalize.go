@@ -308,7 +308,10 @@ type NormalizeOptions struct {
 // format.Limits.In.) What the kernel wrote (a file's contents read, a
 // directory's entries) is compared up to the limit and by its length: it
 // is the input of the program, which the test fixes, rather than its
-// behaviour.
+// behaviour; except the bytes read from a pipe or stream socket (the
+// reads shown as one, see streamreads.go), which are often another traced
+// process's output: cut, they are followed by the digest of all the
+// recorded bytes read, as a write's are.
 //
 // Calls are rendered as strace prints them, without -v (a struct stat shows
 // its mode and size only), with a single space around " = ". Other events
@@ -1264,11 +1267,15 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	rawFd := int32(uint32(sc.Args[0]))
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
 	nz.freeKey = free
-	if nz.mergeRead(t, p, sc, spec, rawFd, streams) { // (streamreads.go)
+	merged, line := nz.mergeRead(t, p, sc, spec, rawFd, streams) // (streamreads.go)
+	if merged {
 		t.getpid, t.restart = false, false
 		return
 	}
-	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
+	if line == "" {
+		line = nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name))))
+	}
+	nz.put(t, p, sc.Seq, line, streams...)
 	t.getpid = spec.Name == "getpid"
 	t.restart = exited && isRestart(sc.Ret)
 }

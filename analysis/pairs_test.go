@@ -486,6 +486,13 @@ func TestStreamReadSplits(t *testing.T) {
 	wantSame(t, "three reads", a, build(stream, "HTTP/1.0 2", "00 OK\r\n\r\nhel", "lo\n"))
 	wantDiff(t, "other bytes", a, build(stream, "HTTP/1.0 200 OK\r\n\r\n", "hullo\n"), "p1.t1", "hello", "hullo")
 	wantDiff(t, "datagrams", build(dgram, "a", "b"), build(dgram, "ab"), "p1.t1", `"a"`, `"ab"`)
+	// Past the 32 bytes shown: the digest of all the bytes, however split.
+	head := "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n"
+	long := build(stream, head, "hello\n")
+	wantSame(t, "long, one read", long, build(stream, head+"hello\n"))
+	wantSame(t, "long, three reads", long, build(stream, head[:10], head[10:], "hello\n"))
+	wantDiff(t, "other bytes past the limit", long, build(stream, head, "hullo\n"), "p1.t1", `"...#`, `"...#`)
+	wantDiff(t, "other bytes past the limit, one read", long, build(stream, head+"hullo\n"), "p1.t1", `"...#`, `"...#`)
 }
 
 // TestThreadEnds: the JVM exits without waiting for its threads: a

@@ -47,8 +47,10 @@ import (
 //     is opened, and everything the program does with what it read, stay
 //     compared. Not with KeepTimes.
 //   - A cgroup file (under /sys/fs/cgroup/) that a process opens again
-//     after it read it once: the open and every call on that descriptor
-//     are dropped. A runtime re-reads its container's limits and usage
+//     for reading only (open or openat, O_RDONLY, without O_CREAT,
+//     O_TRUNC or O_APPEND) after it opened it so once: the open and every
+//     call on that descriptor are dropped; an open that may write (and
+//     the writes on its descriptor) never is. A runtime re-reads its container's limits and usage
 //     as often as its cache of them expires (the JVM's container support
 //     every 20 ms of its own clock; Go's GOMAXPROCS updates have their
 //     preset), a matter of time; the first open and read of each file,
@@ -271,6 +273,9 @@ func (nz *normalizer) cgroupReread(p *nproc, sc *format.Syscall, spec *syscalls.
 	if !bytes.HasPrefix(path, []byte("/sys/fs/cgroup/")) {
 		return false
 	}
+	if !readOnlyOpen(sc, spec) {
+		return false // a write (or an open that may write) is never dropped
+	}
 	if p.cgroups[string(path)] {
 		return true
 	}
@@ -279,6 +284,22 @@ func (nz *normalizer) cgroupReread(p *nproc, sc *format.Syscall, spec *syscalls.
 	}
 	p.cgroups[string(path)] = true
 	return false
+}
+
+// readOnlyOpen says whether sc is an open or openat for reading only:
+// O_RDONLY, without O_CREAT, O_TRUNC or O_APPEND.
+func readOnlyOpen(sc *format.Syscall, spec *syscalls.Spec) bool {
+	var flags uint64
+	switch spec.Name {
+	case "open":
+		flags = sc.Args[1]
+	case "openat":
+		flags = sc.Args[2]
+	default:
+		return false
+	}
+	const oAppend = 0x400
+	return flags&oAccmode == 0 && flags&(oCreat|oTrunc|oAppend) == 0
 }
 
 // cgroupAgain says whether a call is on a descriptor opened on a cgroup

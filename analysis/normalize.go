@@ -207,9 +207,10 @@ type NormalizeOptions struct {
 //     bytes read from a file under /proc or /sys/fs/cgroup (a task's
 //     stat, /proc/meminfo, a cgroup's memory.stat) and their number are
 //     "<masked>" (an end of file, 0, stays); a cgroup file a process
-//     opens again after a first read (a runtime's cache of its container
-//     limits expiring, unless KeepRuntime) is dropped with every call on
-//     that descriptor. Which file is read, and what the program does
+//     opens again for reading only after a first such open (a runtime's
+//     cache of its container limits expiring, unless KeepRuntime) is
+//     dropped with every call on that descriptor, in the process and the
+//     children it forks; an open that may write never is. Which file is read, and what the program does
 //     with it, are compared (derived.go).
 //   - How a pipe's or stream socket's bytes split among its reads: reads
 //     that return data one right after the other on such a descriptor
@@ -579,6 +580,12 @@ func (f *fdNames) clone() *fdNames {
 			c.proc = map[int32]bool{}
 		}
 		c.proc[k] = v
+	}
+	for k, v := range f.again {
+		if c.again == nil {
+			c.again = map[int32]bool{}
+		}
+		c.again[k] = v
 	}
 	for k, v := range f.streams {
 		if c.streams == nil {

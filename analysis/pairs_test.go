@@ -458,6 +458,44 @@ func TestCgroupRereads(t *testing.T) {
 	a := build(1, "memory.limit_in_bytes", "memory.stat")
 	wantSame(t, "read three times", a, build(3, "memory.limit_in_bytes", "memory.stat"))
 	wantDiff(t, "another file", a, build(2, "memory.limit_in_bytes", "memory.max"), "p1.t1", "memory.stat", "memory.max")
+
+	// A program writing a cgroup file it read: the writes are compared.
+	writes := func(limits ...string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "tune")
+		s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.max"))
+		s.call(100, 100, "read", 4, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 4, Data: []byte("max\n")})
+		s.call(100, 100, "close", 0, []uint64{3})
+		for _, l := range limits {
+			s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 1 | 0x200}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.max"))
+			s.call(100, 100, "write", int64(len(l)), []uint64{3, 0x2000, uint64(len(l))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(l)), Data: []byte(l)})
+			s.call(100, 100, "close", 0, []uint64{3})
+		}
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	wantDiff(t, "another limit written", writes("100\n"), writes("200\n"), "p1.t1", `"100\n"`, `"200\n"`)
+	wantDiff(t, "a limit written twice", writes("100\n"), writes("100\n", "100\n"), "p1.t1", "exit", "O_WRONLY")
+
+	// A child forked with a re-opened cgroup file's descriptor: its reads
+	// of it are dropped too.
+	child := func(reads int) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "java")
+		for i := 0; i < 2; i++ {
+			s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.stat"))
+			s.call(100, 100, "read", 2, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("1\n")})
+		}
+		s.fork(100, 200)
+		s.call(100, 100, "clone", 200, []uint64{17})
+		for i := 0; i < reads; i++ {
+			s.call(200, 200, "read", 2, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("1\n")})
+		}
+		s.exit(200, 0)
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	wantSame(t, "a child re-reading the descriptor", child(1), child(3))
 }
 
 // TestStreamReadSplits: how a response's bytes split among the reads of

@@ -28,9 +28,11 @@ import (
 //     a digit, nor after a '.') that read as seconds (10 digits), or
 //     milliseconds, microseconds or nanoseconds (13, 16, 19 digits)
 //     since 1970 falls within the recording (its first event to its last,
-//     one second either side) becomes "<time>", with the fraction after
-//     seconds ("1796655577.356"): a program printing Date.now() or
-//     time.time(). The clock reads themselves are masked; this masks what
+//     one second either side) becomes "<time:UNIT>", UNIT its unit (s,
+//     ms, us, ns; seconds with their fraction, "1796655577.356", are
+//     "<time:s.f>"): a program printing Date.now() or time.time(). The
+//     unit is kept: a program that printed seconds and now prints
+//     milliseconds differs. The clock reads themselves are masked; this masks what
 //     the program made of them. Safe: to hide a change, both runs would
 //     have to write, at the same place, numbers that are times of their
 //     own recordings: a count, a size, an id or a constant stays (no
@@ -95,8 +97,9 @@ func (nz *normalizer) pathPids(p []byte) ([]byte, bool) {
 	return append(out, p[last:]...), true
 }
 
-// timeText is what a wall-clock time in data becomes.
-const timeText = "<time>"
+// numericTime is what a wall-clock time written as a number becomes, by
+// its number of digits (seconds with a fraction: "<time:s.f>").
+var numericTime = map[int]string{10: "<time:s>", 13: "<time:ms>", 16: "<time:us>", 19: "<time:ns>"}
 
 // wallTimes replaces the wall-clock times in b (see above).
 func (nz *normalizer) wallTimes(b []byte) ([]byte, bool) {
@@ -122,16 +125,17 @@ func (nz *normalizer) wallNumbers(b []byte) ([]byte, bool) {
 			j++
 		}
 		if n := j - i; (n == 10 || n == 13 || n == 16 || n == 19) && (i == 0 || b[i-1] != '.') && nz.isWallTime(b[i:j]) {
-			end := j
+			end, text := j, numericTime[n]
 			if n == 10 && end+1 < len(b) && b[end] == '.' && isDigit(b[end+1]) {
 				// Seconds and their fraction.
 				end++
 				for end < len(b) && isDigit(b[end]) {
 					end++
 				}
+				text = "<time:s.f>"
 			}
 			out = append(out, b[last:i]...)
-			out = append(out, timeText...)
+			out = append(out, text...)
 			last = end
 			j = end
 		}

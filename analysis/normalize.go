@@ -69,7 +69,8 @@ type NormalizeOptions struct {
 	// counts, and rt_sigreturn's result, the register of the interrupted
 	// code), what is read from files under /proc and /sys/fs/cgroup, and
 	// the wall-clock times a program writes; by default they are masked
-	// as "<masked>" (the times written as "<time>").
+	// as "<masked>" (the times written as "<time:UNIT>" or
+	// "<time:SHAPE>").
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full. A
@@ -197,12 +198,15 @@ type NormalizeOptions struct {
 //     10, 13, 16 or 19 digits in a string or buffer that, read as
 //     seconds (with their fraction), milliseconds, microseconds or
 //     nanoseconds since 1970, falls within the recording (a second either
-//     side) is "<time>" (node printing Date.now()): the clock's reads
-//     are masked, and this is what the program made of them; no count,
-//     size or constant falls in that window (derived.go). So is a date
-//     and time of day within it, formatted as a log line's prefix
+//     side) is "<time:UNIT>", UNIT s, ms, us or ns ("<time:s.f>" with a
+//     fraction: node printing Date.now() is "<time:ms>"): the clock's
+//     reads are masked, and this is what the program made of them; no
+//     count, size or constant falls in that window (derived.go). So is a
+//     date and time of day within it, formatted as a log line's prefix
 //     ("2006/01/02 15:04:05"), RFC 3339, a printed Go time.Time (with its
-//     " m=+0.000161601") or an HTTP Date header (walldates.go).
+//     " m=+0.000161601") or an HTTP Date header, as its shape: its
+//     digits 'N', a fraction ".F", "<time:NNNN-NN-NNTNN:NN:NN.FZ>"
+//     (walldates.go). A change of unit or format still differs.
 //   - What the kernel reports of its live state (unless KeepTimes): the
 //     bytes read from a file under /proc or /sys/fs/cgroup (a task's
 //     stat, /proc/meminfo, a cgroup's memory.stat) and their number are

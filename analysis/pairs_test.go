@@ -347,14 +347,17 @@ func TestDerivedValues(t *testing.T) {
 	// in ms, time.time() in s with a fraction.
 	a := build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241")
 	text := strings.Join(sections(a), "\n")
-	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time> t=<time>\n", 22) = 22`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`, "read(<fd3>, <masked>, 1024) = <masked>", "clock_getres(MAKE_THREAD_CPUCLOCK(<p1>, CPUCLOCK_SCHED), NULL) = 0"} {
+	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time:ms> t=<time:s.f>\n", 29) = 29`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`, "read(<fd3>, <masked>, 1024) = <masked>", "clock_getres(MAKE_THREAD_CPUCLOCK(<p1>, CPUCLOCK_SCHED), NULL) = 0"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
 	}
 	wantSame(t, "another pid, times, /proc contents", a, build(14267, "/tmp/nodefs-PID.txt", "start 1796655577005 t=1796655577.0107\n", "/proc/self/stat", "14267 (node) R 1 14267 1"))
 	wantDiff(t, "a path number that is no task id", build(14241, "/tmp/nodefs-123.txt", "x\n", "/proc/self/stat", ""), build(14241, "/tmp/nodefs-124.txt", "x\n", "/proc/self/stat", ""), "p1.t1", "nodefs-123", "nodefs-124")
-	wantDiff(t, "a number that is no time of the recording", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655587003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time>", "start 1796655587003")
+	wantDiff(t, "a number that is no time of the recording", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655587003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start 1796655587003")
+	// The unit is kept: seconds for milliseconds, a fraction dropped differ.
+	wantDiff(t, "seconds for milliseconds", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start <time:s>")
+	wantDiff(t, "microseconds for seconds and their fraction", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577004500\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "t=<time:s.f>", "t=<time:us>")
 	wantDiff(t, "another /proc file", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577.0045\n", "/proc/self/status", "14241 (node) S 1 14241"), "p1.t1", `"/proc/self/stat"`, `"/proc/self/status"`)
 }
 
@@ -598,18 +601,27 @@ func TestWallDates(t *testing.T) {
 	}
 	a := build(lines(3, "end\n")...)
 	text := strings.Join(sections(a), "\n")
-	for _, want := range []string{`write(1, "<time>\n", `, `write(1, "<time> log\n", `, `write(1, "Date: <time>\n", `} {
+	for _, want := range []string{
+		`write(1, "<time:NNNN-NN-NN NN:NN:NN.F +NNN"...#`, // Go's time.String
+		`write(1, "<time:NNNN/NN/NN NN:NN:NN> log\n", `,
+		`write(1, "<time:NNNN-NN-NNTNN:NN:NN.FZ>\n", `,
+		`write(1, "<time:NNNN-NN-NNTNN:NN:NN+NN:NN>"...#`,
+		`write(1, "Date: <time:Www, NN Mmm NNNN NN:"...#`,
+	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
 	}
-	if strings.Count(text, `write(1, "<time>\n", `) != 3 {
-		t.Errorf("Go's, RFC 3339's in UTC and at +07:00 not all masked in\n%s", text)
-	}
 	wantSame(t, "other times of the recording", a, build(lines(5, "end\n")...))
+	// Go trims a fraction's trailing zeros: 10 ms is ".01", 3 ms ".003".
+	wantSame(t, "other lengths of fraction", a, build(lines(10, "end\n")...))
+	// The format is kept: a space for the 'T', a zone or none differ.
+	wantDiff(t, "a space for the T", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05", time.UTC)), "p1.t1", "<time:NNNN-NN-NN NN", "<time:NNNN-NN-NNTNN")
+	wantDiff(t, "a zone added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, time.RFC3339, time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NNZ>")
+	wantDiff(t, "a fraction added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05.000", time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NN.F>")
 	wantDiff(t, "other text beside them", a, build(lines(5, "END\n")...), "p1.t1", "end", "END")
 	day := at(3+86400e3, "2006-01-02 15:04:05", time.UTC)
-	wantDiff(t, "a date a day later", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(day), "p1.t1", "<time>", day)
+	wantDiff(t, "a date a day later", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(day), "p1.t1", "<time:", day)
 	hours := at(3, "2006-01-02 15:04:05", time.UTC) + "+07:00"
-	wantDiff(t, "a time of day read in the zone it names", build(at(3, time.RFC3339, east)), build(hours), "p1.t1", "<time>", hours[:19])
+	wantDiff(t, "a time of day read in the zone it names", build(at(3, time.RFC3339, east)), build(hours), "p1.t1", "<time:", hours[:19])
 }

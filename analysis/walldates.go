@@ -10,8 +10,15 @@ import (
 // Wall-clock times a program formats as text (a log line's prefix, a
 // printed time.Time, an HTTP Date header) are masked as the numeric ones
 // are (wallTimes): a date and time of day that falls within the
-// recording becomes "<time>", with its fraction, its zone, and a Go
-// time.Time's monotonic reading (" m=+0.000161601") when present.
+// recording becomes "<time:SHAPE>", SHAPE the text matched with every
+// digit of the date, the time of day and a zone offset replaced by 'N',
+// a fraction (of any length: Go's time.String trims trailing zeros) by
+// ".F", a Go time.Time's monotonic reading by " m=+F", and RFC 1123's
+// day and month names by "Www" and "Mmm"; a zone's name stays:
+// "2006-01-02T15:04:05.123Z" is "<time:NNNN-NN-NNTNN:NN:NN.FZ>", a
+// printed time.Now() "<time:NNNN-NN-NN NN:NN:NN.F +NNNN UTC m=+F>". A
+// change of format (a space for the 'T', a zone added or dropped, a
+// fraction) still differs.
 // Recognized: "2006-01-02 15:04:05", "2006/01/02 15:04:05" and
 // "2006-01-02T15:04:05" (RFC 3339), each with an optional fraction and
 // zone ("Z", "+0000", "+00:00", then " UTC"), and RFC 1123's "Mon, 02 Jan
@@ -39,7 +46,7 @@ func (nz *normalizer) wallDates(b []byte) ([]byte, bool) {
 			continue
 		}
 		out = append(out, b[last:m[0]]...)
-		out = append(out, timeText...)
+		out = appendDateShape(out, b, m)
 		last = m[1]
 	}
 	if out == nil {
@@ -94,4 +101,40 @@ func (nz *normalizer) inWindow(b []byte, m []int) bool {
 		}
 	}
 	return false
+}
+
+// appendDateShape appends the placeholder of the date matched at m (see
+// above).
+func appendDateShape(dst, b []byte, m []int) []byte {
+	dst = append(dst, "<time:"...)
+	digits := func(from, to int) {
+		for _, c := range b[from:to] {
+			if isDigit(c) {
+				c = 'N'
+			}
+			dst = append(dst, c)
+		}
+	}
+	if m[2] < 0 { // RFC 1123: "Www, NN Mmm NNNN NN:NN:NN GMT"
+		dst = append(dst, "Www, "...)
+		digits(m[22], m[23])
+		dst = append(dst, " Mmm "...)
+		digits(m[26], m[1])
+		return append(dst, '>')
+	}
+	digits(m[0], m[13]) // date and time of day
+	if m[14] >= 0 {
+		dst = append(dst, ".F"...)
+	}
+	if m[16] >= 0 {
+		digits(m[16], m[17]) // the zone's offset
+	}
+	if m[18] >= 0 {
+		dst = append(dst, b[m[18]:m[19]]...) // its name
+	}
+	if m[20] >= 0 { // " m=+0.000161601"
+		dst = append(dst, b[m[20]:m[20]+4]...)
+		dst = append(dst, 'F')
+	}
+	return append(dst, '>')
 }

@@ -149,30 +149,70 @@ func numberMktemps(found []mktemp, index map[int32]int) []mktemp {
 }
 
 // mktempBytes replaces the names of nz.scan.mktemps in b; it returns b
-// (a new slice if it changed) and whether it did.
+// (a new slice if it changed) and whether it did. Each occurrence of one
+// of their directories costs a lookup (nz.scan.mktempNames) per run of
+// letters and digits of the component after it: not one search per name.
 func (nz *normalizer) mktempBytes(b []byte) ([]byte, bool) {
 	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !nz.hasTempDir(b) {
 		return b, false
 	}
-	changed := false
-	for _, m := range nz.scan.mktemps {
-		if bytes.Contains(b, []byte(m.from)) {
-			b = bytes.ReplaceAll(b, []byte(m.from), []byte(m.to))
-			changed = true
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if b[i] != '/' {
+			i++
+			continue
+		}
+		end, to := nz.mktempAt(b, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, to...)
+		last, i = end, end
+	}
+	if out == nil {
+		return b, false
+	}
+	return append(out, b[last:]...), true
+}
+
+// mktempAt returns the end of the longest name of nz.scan.mktemps (its
+// part up to its random characters, mktemp.from) that starts at b[i:],
+// and its replacement; -1 if none does.
+func (nz *normalizer) mktempAt(b []byte, i int) (int, string) {
+	best, to := -1, ""
+	for _, d := range nz.scan.mktempDirs {
+		if !bytes.HasPrefix(b[i:], d) {
+			continue
+		}
+		// The ends of the runs of letters and digits of the component.
+		for k := i + len(d); k < len(b) && k-i < nz.scan.mktempLen; k++ {
+			c := b[k]
+			if c == '/' || c == 0 {
+				break
+			}
+			if !isAlnum(c) || k+1 < len(b) && isAlnum(b[k+1]) {
+				continue
+			}
+			if t, ok := nz.scan.mktempNames[string(b[i:k+1])]; ok {
+				best, to = k+1, t
+			}
 		}
 	}
-	return b, changed
+	return best, to
 }
+
+func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // mktempString is mktempBytes for a string.
 func (nz *normalizer) mktempString(s string) string {
-	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !nz.hasTempDir([]byte(s)) {
+	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !strings.Contains(s, "/") {
 		return s
 	}
-	for _, m := range nz.scan.mktemps {
-		if strings.Contains(s, m.from) {
-			s = strings.ReplaceAll(s, m.from, m.to)
-		}
+	if b, ok := nz.mktempBytes([]byte(s)); ok {
+		return string(b)
 	}
 	return s
 }

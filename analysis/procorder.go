@@ -53,6 +53,9 @@ type traceScan struct {
 	concurrent map[int32]bool
 	mktemps    []mktemp
 	mktempDirs [][]byte // their directories, each with a final '/'
+	// mktempNames are their replacements by the names (mktemp.from).
+	mktempNames map[string]string
+	mktempLen   int // the longest's length
 	// drop are the seqs of the calls dropped: the C library's draws for
 	// a temporary name (mktemp.go).
 	drop map[uint64]bool
@@ -216,6 +219,11 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 	}
 	s.mktemps = numberMktemps(found, s.index)
 	for _, m := range s.mktemps {
+		if s.mktempNames == nil {
+			s.mktempNames = map[string]string{}
+		}
+		s.mktempNames[m.from] = m.to
+		s.mktempLen = max(s.mktempLen, len(m.from))
 		d := []byte(m.path[:strings.LastIndexByte(m.path, '/')+1])
 		if !slices.ContainsFunc(s.mktempDirs, func(b []byte) bool { return bytes.Equal(b, d) }) {
 			s.mktempDirs = append(s.mktempDirs, d)

@@ -178,6 +178,12 @@ func (s *traceScan) setWallWindow(c format.Clock, first, last int64) {
 	}
 	s.wallFrom = c.WallTime(first).UnixNano() - int64(time.Second)
 	s.wallTo = c.WallTime(last).UnixNano() + int64(time.Second)
+	// The years a date of the window can be written with, in any zone
+	// (walldates.go's cheap test).
+	const zone = 15 * time.Hour
+	for y := time.Unix(0, s.wallFrom).Add(-zone).UTC().Year(); y <= time.Unix(0, s.wallTo).Add(zone).UTC().Year() && len(s.wallYears) < 4; y++ {
+		s.wallYears = append(s.wallYears, []byte(strconv.Itoa(y)))
+	}
 }
 
 // setProc notes whether descriptor fd, just made, was opened on a path

@@ -615,7 +615,13 @@ func TestWallDates(t *testing.T) {
 	wantSame(t, "other times of the recording", a, build(lines(5, "end\n")...))
 	// Go trims a fraction's trailing zeros: 10 ms is ".01", 3 ms ".003".
 	wantSame(t, "other lengths of fraction", a, build(lines(10, "end\n")...))
-	// The format is kept: a space for the 'T', a zone or none differ.
+	// Dates deep in a long buffer, or glued to a word, as in the whole.
+	pad := strings.Repeat("x", 5000)
+	long := func(ms int64) string {
+		return pad + "[" + at(ms, time.RFC3339Nano, time.UTC) + "] " + pad + "x" + at(ms, "2006-01-02 15:04:05", time.UTC) + " " + at(ms, "2006-01-02 15:04:05.999999999 -0700 MST", time.UTC) + " m=+" + strings.Repeat("1", 150) + ".5\n"
+	}
+	wantSame(t, "dates in a long buffer", build(long(3)), build(long(5)))
+	wantDiff(t, "a date glued to a word", build(long(3)), build(long(1003)), "p1.t1", "", "")
 	wantDiff(t, "a space for the T", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05", time.UTC)), "p1.t1", "<time:NNNN-NN-NN NN", "<time:NNNN-NN-NNTNN")
 	wantDiff(t, "a zone added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, time.RFC3339, time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NNZ>")
 	wantDiff(t, "a fraction added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05.000", time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NN.F>")

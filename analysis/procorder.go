@@ -62,6 +62,7 @@ type traceScan struct {
 	// wallFrom and wallTo are the recording's wall-clock span, ns
 	// (derived.go; 0: unknown).
 	wallFrom, wallTo int64
+	wallYears        [][]byte // the years of that span, as text
 }
 
 // procNode is a process of the tree.

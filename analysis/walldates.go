@@ -34,26 +34,64 @@ var dateRe = regexp.MustCompile(`\b(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{
 var months = map[string]time.Month{"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}
 
 // wallDates replaces the formatted wall-clock times in b that fall
-// within the recording (see above).
+// within the recording (see above). Every such date holds one of the
+// recording's years as text: the expression runs only around those
+// (from 12 bytes before, RFC 1123's "Mon, 02 Jan ", to dateSpan after),
+// not over every buffer (a 50 MB file copied through a pipe).
 func (nz *normalizer) wallDates(b []byte) ([]byte, bool) {
 	if len(b) < 19 || bytes.IndexByte(b, ':') < 0 {
 		return b, false
 	}
 	var out []byte
 	last := 0
-	for _, m := range dateRe.FindAllSubmatchIndex(b, -1) {
-		if !nz.inWindow(b, m) {
-			continue
+	for from := 0; ; {
+		pos := -1
+		for _, y := range nz.scan.wallYears {
+			if i := bytes.Index(b[from:], y); i >= 0 && (pos < 0 || from+i < pos) {
+				pos = from + i
+			}
 		}
-		out = append(out, b[last:m[0]]...)
-		out = appendDateShape(out, b, m)
-		last = m[1]
+		if pos < 0 {
+			break
+		}
+		from = pos + 1
+		// lo is a byte before where a match may start (so that \b is
+		// that of b), hi past where it may end.
+		lo, hi := max(pos-13, 0), min(pos+dateSpan, len(b))
+		ms := dateRe.FindAllSubmatchIndex(b[lo:hi], -1)
+		if n := len(ms); n > 0 && hi < len(b) && ms[n-1][1] == hi-lo {
+			// A match that may be cut: the rest of b decides.
+			hi = len(b)
+			ms = dateRe.FindAllSubmatchIndex(b[lo:hi], -1)
+		}
+		for _, m := range ms {
+			if lo > 0 && m[0] == 0 {
+				continue // (its \b may not be b's)
+			}
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += lo
+				}
+			}
+			if m[0] < last || m[0] > pos || !nz.inWindow(b, m) {
+				continue
+			}
+			out = append(out, b[last:m[0]]...)
+			out = appendDateShape(out, b, m)
+			last = m[1]
+			from = max(from, last)
+		}
 	}
 	if out == nil {
 		return b, false
 	}
 	return append(out, b[last:]...), true
 }
+
+// dateSpan bounds the length of a date dateRe matches from its year on
+// (the longest: a Go time.Time's "2006-01-02 15:04:05.999999999 -0700
+// MST m=+0.000161601" with a monotonic reading of many digits).
+const dateSpan = 160
 
 // inWindow says whether the date matched at m (dateRe's submatch
 // indexes) is a time of the recording.

@@ -258,6 +258,27 @@ func TestMktempNames(t *testing.T) {
 	// Other names, job b first (its names numbered by process all the
 	// same), a getrandom draw: the same.
 	wantSame(t, "other names, other order", a, build([]job{{300, "a1b2c3", true}, {200, "Zz9yX8", false}}, ".s", "/tmp", "x"))
+	// Lower-case letters only, after tempname's clock read: random too.
+	wantSame(t, "lower-case names", a, build([]job{{200, "abcdef", false}, {300, "ghijkl", false}}, ".s", "/tmp", "x"))
+
+	// A fixed name made exclusively in /tmp, with no draw before it and
+	// no digit or capital, is no temporary name: it stays compared.
+	fixed := func(name string, clock bool) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "prog")
+		if clock {
+			s.call(100, 100, "clock_gettime", 0, []uint64{1, 0x7000})
+		}
+		s.call(100, 100, "mkdir", 0, []uint64{0x1000, 0o755}, pathRegion(0, 0x1000, "/tmp/"+name))
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	if text := strings.Join(sections(fixed("results", false)), "\n"); !strings.Contains(text, `mkdir("/tmp/results", 0755)`) {
+		t.Errorf("a fixed name masked:\n%s", text)
+	}
+	wantDiff(t, "another fixed name", fixed("results", false), fixed("outputs", false), "p1.t1", "/tmp/results", "/tmp/outputs")
+	wantSame(t, "names after a draw", fixed("results", true), fixed("outputs", true))
+	wantSame(t, "names with digits", fixed("r3sults", false), fixed("outpu7s", false))
 	wantSame(t, "in $TMPDIR", build([]job{{200, "R5FLgO", false}}, ".s", "/var/tmp", "x"), build([]job{{200, "Qw3rty", true}}, ".s", "/var/tmp", "x"))
 	// Real changes.
 	wantDiff(t, "another suffix", a, build([]job{{200, "R5FLgO", false}, {300, "Bc78sl", false}}, ".o", "/tmp", "x"), "p2.t1", `<mktemp1>.s"`, `<mktemp1>.o"`)

@@ -166,7 +166,7 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 		case *format.Syscall:
 			if p := exclusiveCreate(v, tempDirs); p != "" {
 				created[h.Pid]++
-				found = append(found, mktemp{pid: h.Pid, n: created[h.Pid], path: p})
+				found = append(found, mktemp{pid: h.Pid, n: created[h.Pid], path: p, drew: draws[h.Tid] != nil})
 				for _, seq := range draws[h.Tid] {
 					s.drop[seq] = true
 				}

@@ -337,6 +337,12 @@ func TestKernelPorts(t *testing.T) {
 		t.Errorf("a bound port is replaced:\n%s", strings.Join(sections(b), "\n"))
 	}
 	wantDiff(t, "binding another port", b, build(8080, 55458, 5001, 5001), "p1.t1", "htons(5000)", "htons(5001)")
+	// A port bound explicitly later in the trace: kept where it comes
+	// before the bind too.
+	c := build(8080, 5000, 5000, 5000)
+	if text := strings.Join(sections(c), "\n"); !strings.Contains(text, "getsockname(<fd1>, {sa_family=AF_INET, sin_port=htons(5000)") {
+		t.Errorf("a port bound later is replaced before the bind:\n%s", text)
+	}
 }
 
 // TestDerivedValues: node names a file by its pid and prints Date.now();

@@ -63,6 +63,8 @@ type traceScan struct {
 	// (derived.go; 0: unknown).
 	wallFrom, wallTo int64
 	wallYears        [][]byte // the years of that span, as text
+	// boundPorts are the ports bound explicitly (ports.go).
+	boundPorts map[uint16]bool
 }
 
 // procNode is a process of the tree.
@@ -172,6 +174,12 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 				}
 			}
 			draws[h.Tid] = tempnameDraw(v, draws[h.Tid]) // (mktemp.go)
+			if port := boundPort(v); port != 0 {         // (ports.go)
+				if s.boundPorts == nil {
+					s.boundPorts = map[uint16]bool{}
+				}
+				s.boundPorts[port] = true
+			}
 		}
 		seen(h.Pid)
 		// Images that run several threads (threads.go).

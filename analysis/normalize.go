@@ -186,8 +186,10 @@ type NormalizeOptions struct {
 //     "/tmp/<mktemp1>.s"), N in the order of the processes' numbers; the
 //     getrandom draws glibc's tempname makes for such a name go with it.
 //     The C library draws the name from the clock; the directory, the
-//     suffix, the creation and every use of the file are compared
-//     (mktemp.go).
+//     suffix, the creation and every use of the file are compared. Only
+//     a name with a sign of randomness (glibc's draw just before, or a
+//     digit or capital in its random part) is replaced: a fixed
+//     mkdir("/tmp/results") stays (mktemp.go).
 //   - Ports the kernel chose: a TCP or UDP port that getsockname shows
 //     on a socket the program did not bind to a port of its own (connect's
 //     autobind, bind to port 0), or that accept shows for a peer, is

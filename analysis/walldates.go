@@ -55,6 +55,11 @@ func (nz *normalizer) wallDates(b []byte) ([]byte, bool) {
 			break
 		}
 		from = pos + 1
+		// A year is followed by '-' or '/' (a numeric date) or between
+		// spaces (RFC 1123's).
+		if pos+4 >= len(b) || b[pos+4] != '-' && b[pos+4] != '/' && (b[pos+4] != ' ' || pos == 0 || b[pos-1] != ' ') {
+			continue
+		}
 		// lo is a byte before where a match may start (so that \b is
 		// that of b), hi past where it may end.
 		lo, hi := max(pos-13, 0), min(pos+dateSpan, len(b))

@@ -111,35 +111,47 @@ func (nz *normalizer) wallTimes(b []byte) ([]byte, bool) {
 	return n, dated || numeric
 }
 
-// wallNumbers replaces the numeric wall-clock times in b.
+// wallNumbers replaces the numeric wall-clock times in b. Each starts
+// with the digits the recording's first and last seconds share
+// (scan.wallPrefix, "17966" for 1796655577): only the runs of digits
+// that start so are read.
 func (nz *normalizer) wallNumbers(b []byte) ([]byte, bool) {
+	pre := nz.scan.wallPrefix
+	if len(pre) == 0 {
+		return b, false
+	}
 	var out []byte
 	last := 0
-	for i := 0; i < len(b); {
-		if !isDigit(b[i]) {
-			i++
-			continue
+	for from := 0; from < len(b); {
+		k := bytes.Index(b[from:], pre)
+		if k < 0 {
+			break
 		}
+		i := from + k
 		j := i
 		for j < len(b) && isDigit(b[j]) {
 			j++
 		}
-		if n := j - i; (n == 10 || n == 13 || n == 16 || n == 19) && (i == 0 || b[i-1] != '.') && nz.isWallTime(b[i:j]) {
-			end, text := j, numericTime[n]
-			if n == 10 && end+1 < len(b) && b[end] == '.' && isDigit(b[end+1]) {
-				// Seconds and their fraction.
-				end++
-				for end < len(b) && isDigit(b[end]) {
-					end++
-				}
-				text = "<time:s.f>"
-			}
-			out = append(out, b[last:i]...)
-			out = append(out, text...)
-			last = end
-			j = end
+		from = j
+		if i > 0 && (isDigit(b[i-1]) || b[i-1] == '.') {
+			continue // inside a longer run, or a fraction
 		}
-		i = j
+		n := j - i
+		if n != 10 && n != 13 && n != 16 && n != 19 || !nz.isWallTime(b[i:j]) {
+			continue
+		}
+		end, text := j, numericTime[n]
+		if n == 10 && end+1 < len(b) && b[end] == '.' && isDigit(b[end+1]) {
+			// Seconds and their fraction.
+			end++
+			for end < len(b) && isDigit(b[end]) {
+				end++
+			}
+			text = "<time:s.f>"
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, text...)
+		last, from = end, end
 	}
 	if out == nil {
 		return b, false
@@ -178,6 +190,12 @@ func (s *traceScan) setWallWindow(c format.Clock, first, last int64) {
 	}
 	s.wallFrom = c.WallTime(first).UnixNano() - int64(time.Second)
 	s.wallTo = c.WallTime(last).UnixNano() + int64(time.Second)
+	from, to := strconv.FormatInt(s.wallFrom/1e9, 10), strconv.FormatInt(s.wallTo/1e9, 10)
+	n := 0
+	for n < len(from) && n < len(to) && from[n] == to[n] {
+		n++
+	}
+	s.wallPrefix = []byte(from[:n])
 	// The years a date of the window can be written with, in any zone
 	// (walldates.go's cheap test).
 	const zone = 15 * time.Hour

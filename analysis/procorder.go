@@ -63,6 +63,7 @@ type traceScan struct {
 	// (derived.go; 0: unknown).
 	wallFrom, wallTo int64
 	wallYears        [][]byte // the years of that span, as text
+	wallPrefix       []byte   // the digits its first and last seconds share
 	// boundPorts are the ports bound explicitly (ports.go).
 	boundPorts map[uint16]bool
 }

@@ -28,9 +28,11 @@ import (
 //     a digit, nor after a '.') that read as seconds (10 digits), or
 //     milliseconds, microseconds or nanoseconds (13, 16, 19 digits)
 //     since 1970 falls within the recording (its first event to its last,
-//     one second either side) becomes "<time>", with the fraction after
-//     seconds ("1796655577.356"): a program printing Date.now() or
-//     time.time(). The clock reads themselves are masked; this masks what
+//     one second either side) becomes "<time:UNIT>", UNIT its unit (s,
+//     ms, us, ns; seconds with their fraction, "1796655577.356", are
+//     "<time:s.f>"): a program printing Date.now() or time.time(). The
+//     unit is kept: a program that printed seconds and now prints
+//     milliseconds differs. The clock reads themselves are masked; this masks what
 //     the program made of them. Safe: to hide a change, both runs would
 //     have to write, at the same place, numbers that are times of their
 //     own recordings: a count, a size, an id or a constant stays (no
@@ -47,8 +49,10 @@ import (
 //     is opened, and everything the program does with what it read, stay
 //     compared. Not with KeepTimes.
 //   - A cgroup file (under /sys/fs/cgroup/) that a process opens again
-//     after it read it once: the open and every call on that descriptor
-//     are dropped. A runtime re-reads its container's limits and usage
+//     for reading only (open or openat, O_RDONLY, without O_CREAT,
+//     O_TRUNC or O_APPEND) after it opened it so once: the open and every
+//     call on that descriptor are dropped; an open that may write (and
+//     the writes on its descriptor) never is. A runtime re-reads its container's limits and usage
 //     as often as its cache of them expires (the JVM's container support
 //     every 20 ms of its own clock; Go's GOMAXPROCS updates have their
 //     preset), a matter of time; the first open and read of each file,
@@ -93,8 +97,9 @@ func (nz *normalizer) pathPids(p []byte) ([]byte, bool) {
 	return append(out, p[last:]...), true
 }
 
-// timeText is what a wall-clock time in data becomes.
-const timeText = "<time>"
+// numericTime is what a wall-clock time written as a number becomes, by
+// its number of digits (seconds with a fraction: "<time:s.f>").
+var numericTime = map[int]string{10: "<time:s>", 13: "<time:ms>", 16: "<time:us>", 19: "<time:ns>"}
 
 // wallTimes replaces the wall-clock times in b (see above).
 func (nz *normalizer) wallTimes(b []byte) ([]byte, bool) {
@@ -106,34 +111,47 @@ func (nz *normalizer) wallTimes(b []byte) ([]byte, bool) {
 	return n, dated || numeric
 }
 
-// wallNumbers replaces the numeric wall-clock times in b.
+// wallNumbers replaces the numeric wall-clock times in b. Each starts
+// with the digits the recording's first and last seconds share
+// (scan.wallPrefix, "17966" for 1796655577): only the runs of digits
+// that start so are read.
 func (nz *normalizer) wallNumbers(b []byte) ([]byte, bool) {
+	pre := nz.scan.wallPrefix
+	if len(pre) == 0 {
+		return b, false
+	}
 	var out []byte
 	last := 0
-	for i := 0; i < len(b); {
-		if !isDigit(b[i]) {
-			i++
-			continue
+	for from := 0; from < len(b); {
+		k := bytes.Index(b[from:], pre)
+		if k < 0 {
+			break
 		}
+		i := from + k
 		j := i
 		for j < len(b) && isDigit(b[j]) {
 			j++
 		}
-		if n := j - i; (n == 10 || n == 13 || n == 16 || n == 19) && (i == 0 || b[i-1] != '.') && nz.isWallTime(b[i:j]) {
-			end := j
-			if n == 10 && end+1 < len(b) && b[end] == '.' && isDigit(b[end+1]) {
-				// Seconds and their fraction.
-				end++
-				for end < len(b) && isDigit(b[end]) {
-					end++
-				}
-			}
-			out = append(out, b[last:i]...)
-			out = append(out, timeText...)
-			last = end
-			j = end
+		from = j
+		if i > 0 && (isDigit(b[i-1]) || b[i-1] == '.') {
+			continue // inside a longer run, or a fraction
 		}
-		i = j
+		n := j - i
+		if n != 10 && n != 13 && n != 16 && n != 19 || !nz.isWallTime(b[i:j]) {
+			continue
+		}
+		end, text := j, numericTime[n]
+		if n == 10 && end+1 < len(b) && b[end] == '.' && isDigit(b[end+1]) {
+			// Seconds and their fraction.
+			end++
+			for end < len(b) && isDigit(b[end]) {
+				end++
+			}
+			text = "<time:s.f>"
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, text...)
+		last, from = end, end
 	}
 	if out == nil {
 		return b, false
@@ -172,6 +190,18 @@ func (s *traceScan) setWallWindow(c format.Clock, first, last int64) {
 	}
 	s.wallFrom = c.WallTime(first).UnixNano() - int64(time.Second)
 	s.wallTo = c.WallTime(last).UnixNano() + int64(time.Second)
+	from, to := strconv.FormatInt(s.wallFrom/1e9, 10), strconv.FormatInt(s.wallTo/1e9, 10)
+	n := 0
+	for n < len(from) && n < len(to) && from[n] == to[n] {
+		n++
+	}
+	s.wallPrefix = []byte(from[:n])
+	// The years a date of the window can be written with, in any zone
+	// (walldates.go's cheap test).
+	const zone = 15 * time.Hour
+	for y := time.Unix(0, s.wallFrom).Add(-zone).UTC().Year(); y <= time.Unix(0, s.wallTo).Add(zone).UTC().Year() && len(s.wallYears) < 4; y++ {
+		s.wallYears = append(s.wallYears, []byte(strconv.Itoa(y)))
+	}
 }
 
 // setProc notes whether descriptor fd, just made, was opened on a path
@@ -271,6 +301,9 @@ func (nz *normalizer) cgroupReread(p *nproc, sc *format.Syscall, spec *syscalls.
 	if !bytes.HasPrefix(path, []byte("/sys/fs/cgroup/")) {
 		return false
 	}
+	if !readOnlyOpen(sc, spec) {
+		return false // a write (or an open that may write) is never dropped
+	}
 	if p.cgroups[string(path)] {
 		return true
 	}
@@ -279,6 +312,22 @@ func (nz *normalizer) cgroupReread(p *nproc, sc *format.Syscall, spec *syscalls.
 	}
 	p.cgroups[string(path)] = true
 	return false
+}
+
+// readOnlyOpen says whether sc is an open or openat for reading only:
+// O_RDONLY, without O_CREAT, O_TRUNC or O_APPEND.
+func readOnlyOpen(sc *format.Syscall, spec *syscalls.Spec) bool {
+	var flags uint64
+	switch spec.Name {
+	case "open":
+		flags = sc.Args[1]
+	case "openat":
+		flags = sc.Args[2]
+	default:
+		return false
+	}
+	const oAppend = 0x400
+	return flags&oAccmode == 0 && flags&(oCreat|oTrunc|oAppend) == 0
 }
 
 // cgroupAgain says whether a call is on a descriptor opened on a cgroup

@@ -38,6 +38,21 @@ import (
 // changes its last run of letters and digits between two runs would not
 // differ; one that creates it anywhere else (its working directory, a
 // subdirectory) does.
+//
+// A name is taken as random only with a sign of it: the creation comes
+// right after glibc's tempname drew its characters (a CLOCK_MONOTONIC
+// read, perhaps getrandom calls, on the same thread: see below), or its
+// random characters hold a digit or an upper-case letter. So a fixed name
+// such as mkdir("/tmp/results") stays compared. What remains: a fixed
+// name with a digit or capital ("/tmp/Results2") is masked; a random name
+// of lower-case letters only made without a recorded draw (another C
+// library, or a recording whose vDSO is not trapped, so that glibc's
+// clock read is no system call) stays unmasked and differs: for six
+// characters of [A-Za-z0-9], (26/62)^6, about one name in 200 (0.5 %).
+// glibc's mkstemp, mkstemps, mkostemp and mkdtemp always read the clock
+// just before their first try (getrandom only when its value is refused),
+// so with the vDSO trapped (systr-record's default) that case does not
+// happen for them.
 
 // With the name go the getrandom calls glibc's tempname makes for it:
 // it draws the name's bits from the clock (a clock_gettime of
@@ -78,6 +93,7 @@ type mktemp struct {
 	pid  int32
 	n    int
 	path string
+	drew bool // just after the draw of glibc's tempname (tempnameDraw)
 	// from is the path up to the end of its random characters, to its
 	// replacement.
 	from, to string
@@ -120,6 +136,11 @@ func randomRun(p string) (int, int) {
 	return start, end
 }
 
+// mixedCase says whether run holds a digit or an upper-case letter.
+func mixedCase(run string) bool {
+	return strings.ContainsFunc(run, func(c rune) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' })
+}
+
 // numberMktemps numbers the files found (in the order of the trace) by
 // their processes' numbers index, then each process's order, and sets
 // their replacements; a name created twice keeps its first number.
@@ -134,8 +155,8 @@ func numberMktemps(found []mktemp, index map[int32]int) []mktemp {
 	seen := map[string]bool{}
 	for _, m := range found {
 		start, end := randomRun(m.path)
-		if end < 0 {
-			continue
+		if end < 0 || !m.drew && !mixedCase(m.path[start:end]) {
+			continue // no sign of randomness: a fixed name ("/tmp/results")
 		}
 		m.from = m.path[:end]
 		if seen[m.from] {
@@ -149,30 +170,70 @@ func numberMktemps(found []mktemp, index map[int32]int) []mktemp {
 }
 
 // mktempBytes replaces the names of nz.scan.mktemps in b; it returns b
-// (a new slice if it changed) and whether it did.
+// (a new slice if it changed) and whether it did. Each occurrence of one
+// of their directories costs a lookup (nz.scan.mktempNames) per run of
+// letters and digits of the component after it: not one search per name.
 func (nz *normalizer) mktempBytes(b []byte) ([]byte, bool) {
 	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !nz.hasTempDir(b) {
 		return b, false
 	}
-	changed := false
-	for _, m := range nz.scan.mktemps {
-		if bytes.Contains(b, []byte(m.from)) {
-			b = bytes.ReplaceAll(b, []byte(m.from), []byte(m.to))
-			changed = true
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if b[i] != '/' {
+			i++
+			continue
+		}
+		end, to := nz.mktempAt(b, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		out = append(out, b[last:i]...)
+		out = append(out, to...)
+		last, i = end, end
+	}
+	if out == nil {
+		return b, false
+	}
+	return append(out, b[last:]...), true
+}
+
+// mktempAt returns the end of the longest name of nz.scan.mktemps (its
+// part up to its random characters, mktemp.from) that starts at b[i:],
+// and its replacement; -1 if none does.
+func (nz *normalizer) mktempAt(b []byte, i int) (int, string) {
+	best, to := -1, ""
+	for _, d := range nz.scan.mktempDirs {
+		if !bytes.HasPrefix(b[i:], d) {
+			continue
+		}
+		// The ends of the runs of letters and digits of the component.
+		for k := i + len(d); k < len(b) && k-i < nz.scan.mktempLen; k++ {
+			c := b[k]
+			if c == '/' || c == 0 {
+				break
+			}
+			if !isAlnum(c) || k+1 < len(b) && isAlnum(b[k+1]) {
+				continue
+			}
+			if t, ok := nz.scan.mktempNames[string(b[i:k+1])]; ok {
+				best, to = k+1, t
+			}
 		}
 	}
-	return b, changed
+	return best, to
 }
+
+func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // mktempString is mktempBytes for a string.
 func (nz *normalizer) mktempString(s string) string {
-	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !nz.hasTempDir([]byte(s)) {
+	if nz.scan == nil || len(nz.scan.mktemps) == 0 || !strings.Contains(s, "/") {
 		return s
 	}
-	for _, m := range nz.scan.mktemps {
-		if strings.Contains(s, m.from) {
-			s = strings.ReplaceAll(s, m.from, m.to)
-		}
+	if b, ok := nz.mktempBytes([]byte(s)); ok {
+		return string(b)
 	}
 	return s
 }

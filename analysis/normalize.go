@@ -69,7 +69,8 @@ type NormalizeOptions struct {
 	// counts, and rt_sigreturn's result, the register of the interrupted
 	// code), what is read from files under /proc and /sys/fs/cgroup, and
 	// the wall-clock times a program writes; by default they are masked
-	// as "<masked>" (the times written as "<time>").
+	// as "<masked>" (the times written as "<time:UNIT>" or
+	// "<time:SHAPE>").
 	KeepTimes bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full. A
@@ -185,8 +186,10 @@ type NormalizeOptions struct {
 //     "/tmp/<mktemp1>.s"), N in the order of the processes' numbers; the
 //     getrandom draws glibc's tempname makes for such a name go with it.
 //     The C library draws the name from the clock; the directory, the
-//     suffix, the creation and every use of the file are compared
-//     (mktemp.go).
+//     suffix, the creation and every use of the file are compared. Only
+//     a name with a sign of randomness (glibc's draw just before, or a
+//     digit or capital in its random part) is replaced: a fixed
+//     mkdir("/tmp/results") stays (mktemp.go).
 //   - Ports the kernel chose: a TCP or UDP port that getsockname shows
 //     on a socket the program did not bind to a port of its own (connect's
 //     autobind, bind to port 0), or that accept shows for a peer, is
@@ -197,19 +200,23 @@ type NormalizeOptions struct {
 //     10, 13, 16 or 19 digits in a string or buffer that, read as
 //     seconds (with their fraction), milliseconds, microseconds or
 //     nanoseconds since 1970, falls within the recording (a second either
-//     side) is "<time>" (node printing Date.now()): the clock's reads
-//     are masked, and this is what the program made of them; no count,
-//     size or constant falls in that window (derived.go). So is a date
-//     and time of day within it, formatted as a log line's prefix
+//     side) is "<time:UNIT>", UNIT s, ms, us or ns ("<time:s.f>" with a
+//     fraction: node printing Date.now() is "<time:ms>"): the clock's
+//     reads are masked, and this is what the program made of them; no
+//     count, size or constant falls in that window (derived.go). So is a
+//     date and time of day within it, formatted as a log line's prefix
 //     ("2006/01/02 15:04:05"), RFC 3339, a printed Go time.Time (with its
-//     " m=+0.000161601") or an HTTP Date header (walldates.go).
+//     " m=+0.000161601") or an HTTP Date header, as its shape: its
+//     digits 'N', a fraction ".F", "<time:NNNN-NN-NNTNN:NN:NN.FZ>"
+//     (walldates.go). A change of unit or format still differs.
 //   - What the kernel reports of its live state (unless KeepTimes): the
 //     bytes read from a file under /proc or /sys/fs/cgroup (a task's
 //     stat, /proc/meminfo, a cgroup's memory.stat) and their number are
 //     "<masked>" (an end of file, 0, stays); a cgroup file a process
-//     opens again after a first read (a runtime's cache of its container
-//     limits expiring, unless KeepRuntime) is dropped with every call on
-//     that descriptor. Which file is read, and what the program does
+//     opens again for reading only after a first such open (a runtime's
+//     cache of its container limits expiring, unless KeepRuntime) is
+//     dropped with every call on that descriptor, in the process and the
+//     children it forks; an open that may write never is. Which file is read, and what the program does
 //     with it, are compared (derived.go).
 //   - How a pipe's or stream socket's bytes split among its reads: reads
 //     that return data one right after the other on such a descriptor
@@ -308,7 +315,10 @@ type NormalizeOptions struct {
 // format.Limits.In.) What the kernel wrote (a file's contents read, a
 // directory's entries) is compared up to the limit and by its length: it
 // is the input of the program, which the test fixes, rather than its
-// behaviour.
+// behaviour; except the bytes read from a pipe or stream socket (the
+// reads shown as one, see streamreads.go), which are often another traced
+// process's output: cut, they are followed by the digest of all the
+// recorded bytes read, as a write's are.
 //
 // Calls are rendered as strace prints them, without -v (a struct stat shows
 // its mode and size only), with a single space around " = ". Other events
@@ -576,6 +586,12 @@ func (f *fdNames) clone() *fdNames {
 			c.proc = map[int32]bool{}
 		}
 		c.proc[k] = v
+	}
+	for k, v := range f.again {
+		if c.again == nil {
+			c.again = map[int32]bool{}
+		}
+		c.again[k] = v
 	}
 	for k, v := range f.streams {
 		if c.streams == nil {
@@ -1264,11 +1280,15 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	rawFd := int32(uint32(sc.Args[0]))
 	sc.Args, sc.Ret, sc.Mem = args, ret, mem
 	nz.freeKey = free
-	if nz.mergeRead(t, p, sc, spec, rawFd, streams) { // (streamreads.go)
+	merged, line := nz.mergeRead(t, p, sc, spec, rawFd, streams) // (streamreads.go)
+	if merged {
 		t.getpid, t.restart = false, false
 		return
 	}
-	nz.put(t, p, sc.Seq, nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name)))), streams...)
+	if line == "" {
+		line = nz.intern(nz.finish(sc, sc.Text(nz.printOptions(spec.Name))))
+	}
+	nz.put(t, p, sc.Seq, line, streams...)
 	t.getpid = spec.Name == "getpid"
 	t.restart = exited && isRestart(sc.Ret)
 }

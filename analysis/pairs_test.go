@@ -258,6 +258,27 @@ func TestMktempNames(t *testing.T) {
 	// Other names, job b first (its names numbered by process all the
 	// same), a getrandom draw: the same.
 	wantSame(t, "other names, other order", a, build([]job{{300, "a1b2c3", true}, {200, "Zz9yX8", false}}, ".s", "/tmp", "x"))
+	// Lower-case letters only, after tempname's clock read: random too.
+	wantSame(t, "lower-case names", a, build([]job{{200, "abcdef", false}, {300, "ghijkl", false}}, ".s", "/tmp", "x"))
+
+	// A fixed name made exclusively in /tmp, with no draw before it and
+	// no digit or capital, is no temporary name: it stays compared.
+	fixed := func(name string, clock bool) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "prog")
+		if clock {
+			s.call(100, 100, "clock_gettime", 0, []uint64{1, 0x7000})
+		}
+		s.call(100, 100, "mkdir", 0, []uint64{0x1000, 0o755}, pathRegion(0, 0x1000, "/tmp/"+name))
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	if text := strings.Join(sections(fixed("results", false)), "\n"); !strings.Contains(text, `mkdir("/tmp/results", 0755)`) {
+		t.Errorf("a fixed name masked:\n%s", text)
+	}
+	wantDiff(t, "another fixed name", fixed("results", false), fixed("outputs", false), "p1.t1", "/tmp/results", "/tmp/outputs")
+	wantSame(t, "names after a draw", fixed("results", true), fixed("outputs", true))
+	wantSame(t, "names with digits", fixed("r3sults", false), fixed("outpu7s", false))
 	wantSame(t, "in $TMPDIR", build([]job{{200, "R5FLgO", false}}, ".s", "/var/tmp", "x"), build([]job{{200, "Qw3rty", true}}, ".s", "/var/tmp", "x"))
 	// Real changes.
 	wantDiff(t, "another suffix", a, build([]job{{200, "R5FLgO", false}, {300, "Bc78sl", false}}, ".o", "/tmp", "x"), "p2.t1", `<mktemp1>.s"`, `<mktemp1>.o"`)
@@ -316,6 +337,12 @@ func TestKernelPorts(t *testing.T) {
 		t.Errorf("a bound port is replaced:\n%s", strings.Join(sections(b), "\n"))
 	}
 	wantDiff(t, "binding another port", b, build(8080, 55458, 5001, 5001), "p1.t1", "htons(5000)", "htons(5001)")
+	// A port bound explicitly later in the trace: kept where it comes
+	// before the bind too.
+	c := build(8080, 5000, 5000, 5000)
+	if text := strings.Join(sections(c), "\n"); !strings.Contains(text, "getsockname(<fd1>, {sa_family=AF_INET, sin_port=htons(5000)") {
+		t.Errorf("a port bound later is replaced before the bind:\n%s", text)
+	}
 }
 
 // TestDerivedValues: node names a file by its pid and prints Date.now();
@@ -347,14 +374,17 @@ func TestDerivedValues(t *testing.T) {
 	// in ms, time.time() in s with a fraction.
 	a := build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241")
 	text := strings.Join(sections(a), "\n")
-	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time> t=<time>\n", 22) = 22`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`, "read(<fd3>, <masked>, 1024) = <masked>", "clock_getres(MAKE_THREAD_CPUCLOCK(<p1>, CPUCLOCK_SCHED), NULL) = 0"} {
+	for _, want := range []string{`"/tmp/nodefs-<p1>.txt"`, `write(1, "start <time:ms> t=<time:s.f>\n", 29) = 29`, "read(<fd2>, <masked>, 1024) = <masked>", `read(<fd2>, "", 1024) = 0`, "read(<fd3>, <masked>, 1024) = <masked>", "clock_getres(MAKE_THREAD_CPUCLOCK(<p1>, CPUCLOCK_SCHED), NULL) = 0"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
 	}
 	wantSame(t, "another pid, times, /proc contents", a, build(14267, "/tmp/nodefs-PID.txt", "start 1796655577005 t=1796655577.0107\n", "/proc/self/stat", "14267 (node) R 1 14267 1"))
 	wantDiff(t, "a path number that is no task id", build(14241, "/tmp/nodefs-123.txt", "x\n", "/proc/self/stat", ""), build(14241, "/tmp/nodefs-124.txt", "x\n", "/proc/self/stat", ""), "p1.t1", "nodefs-123", "nodefs-124")
-	wantDiff(t, "a number that is no time of the recording", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655587003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time>", "start 1796655587003")
+	wantDiff(t, "a number that is no time of the recording", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655587003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start 1796655587003")
+	// The unit is kept: seconds for milliseconds, a fraction dropped differ.
+	wantDiff(t, "seconds for milliseconds", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start <time:s>")
+	wantDiff(t, "microseconds for seconds and their fraction", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577004500\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "t=<time:s.f>", "t=<time:us>")
 	wantDiff(t, "another /proc file", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577003 t=1796655577.0045\n", "/proc/self/status", "14241 (node) S 1 14241"), "p1.t1", `"/proc/self/stat"`, `"/proc/self/status"`)
 }
 
@@ -458,6 +488,44 @@ func TestCgroupRereads(t *testing.T) {
 	a := build(1, "memory.limit_in_bytes", "memory.stat")
 	wantSame(t, "read three times", a, build(3, "memory.limit_in_bytes", "memory.stat"))
 	wantDiff(t, "another file", a, build(2, "memory.limit_in_bytes", "memory.max"), "p1.t1", "memory.stat", "memory.max")
+
+	// A program writing a cgroup file it read: the writes are compared.
+	writes := func(limits ...string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "tune")
+		s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.max"))
+		s.call(100, 100, "read", 4, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 4, Data: []byte("max\n")})
+		s.call(100, 100, "close", 0, []uint64{3})
+		for _, l := range limits {
+			s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 1 | 0x200}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.max"))
+			s.call(100, 100, "write", int64(len(l)), []uint64{3, 0x2000, uint64(len(l))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(l)), Data: []byte(l)})
+			s.call(100, 100, "close", 0, []uint64{3})
+		}
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	wantDiff(t, "another limit written", writes("100\n"), writes("200\n"), "p1.t1", `"100\n"`, `"200\n"`)
+	wantDiff(t, "a limit written twice", writes("100\n"), writes("100\n", "100\n"), "p1.t1", "exit", "O_WRONLY")
+
+	// A child forked with a re-opened cgroup file's descriptor: its reads
+	// of it are dropped too.
+	child := func(reads int) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "java")
+		for i := 0; i < 2; i++ {
+			s.call(100, 100, "openat", 3, []uint64{atFd, 0x1000, 0}, pathRegion(1, 0x1000, "/sys/fs/cgroup/memory.stat"))
+			s.call(100, 100, "read", 2, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("1\n")})
+		}
+		s.fork(100, 200)
+		s.call(100, 100, "clone", 200, []uint64{17})
+		for i := 0; i < reads; i++ {
+			s.call(200, 200, "read", 2, []uint64{3, 0x4000, 4096}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x4000, Len: 2, Data: []byte("1\n")})
+		}
+		s.exit(200, 0)
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	wantSame(t, "a child re-reading the descriptor", child(1), child(3))
 }
 
 // TestStreamReadSplits: how a response's bytes split among the reads of
@@ -486,6 +554,13 @@ func TestStreamReadSplits(t *testing.T) {
 	wantSame(t, "three reads", a, build(stream, "HTTP/1.0 2", "00 OK\r\n\r\nhel", "lo\n"))
 	wantDiff(t, "other bytes", a, build(stream, "HTTP/1.0 200 OK\r\n\r\n", "hullo\n"), "p1.t1", "hello", "hullo")
 	wantDiff(t, "datagrams", build(dgram, "a", "b"), build(dgram, "ab"), "p1.t1", `"a"`, `"ab"`)
+	// Past the 32 bytes shown: the digest of all the bytes, however split.
+	head := "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n"
+	long := build(stream, head, "hello\n")
+	wantSame(t, "long, one read", long, build(stream, head+"hello\n"))
+	wantSame(t, "long, three reads", long, build(stream, head[:10], head[10:], "hello\n"))
+	wantDiff(t, "other bytes past the limit", long, build(stream, head, "hullo\n"), "p1.t1", `"...#`, `"...#`)
+	wantDiff(t, "other bytes past the limit, one read", long, build(stream, head+"hullo\n"), "p1.t1", `"...#`, `"...#`)
 }
 
 // TestThreadEnds: the JVM exits without waiting for its threads: a
@@ -553,18 +628,33 @@ func TestWallDates(t *testing.T) {
 	}
 	a := build(lines(3, "end\n")...)
 	text := strings.Join(sections(a), "\n")
-	for _, want := range []string{`write(1, "<time>\n", `, `write(1, "<time> log\n", `, `write(1, "Date: <time>\n", `} {
+	for _, want := range []string{
+		`write(1, "<time:NNNN-NN-NN NN:NN:NN.F +NNN"...#`, // Go's time.String
+		`write(1, "<time:NNNN/NN/NN NN:NN:NN> log\n", `,
+		`write(1, "<time:NNNN-NN-NNTNN:NN:NN.FZ>\n", `,
+		`write(1, "<time:NNNN-NN-NNTNN:NN:NN+NN:NN>"...#`,
+		`write(1, "Date: <time:Www, NN Mmm NNNN NN:"...#`,
+	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
 	}
-	if strings.Count(text, `write(1, "<time>\n", `) != 3 {
-		t.Errorf("Go's, RFC 3339's in UTC and at +07:00 not all masked in\n%s", text)
-	}
 	wantSame(t, "other times of the recording", a, build(lines(5, "end\n")...))
+	// Go trims a fraction's trailing zeros: 10 ms is ".01", 3 ms ".003".
+	wantSame(t, "other lengths of fraction", a, build(lines(10, "end\n")...))
+	// Dates deep in a long buffer, or glued to a word, as in the whole.
+	pad := strings.Repeat("x", 5000)
+	long := func(ms int64) string {
+		return pad + "[" + at(ms, time.RFC3339Nano, time.UTC) + "] " + pad + "x" + at(ms, "2006-01-02 15:04:05", time.UTC) + " " + at(ms, "2006-01-02 15:04:05.999999999 -0700 MST", time.UTC) + " m=+" + strings.Repeat("1", 150) + ".5\n"
+	}
+	wantSame(t, "dates in a long buffer", build(long(3)), build(long(5)))
+	wantDiff(t, "a date glued to a word", build(long(3)), build(long(1003)), "p1.t1", "", "")
+	wantDiff(t, "a space for the T", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05", time.UTC)), "p1.t1", "<time:NNNN-NN-NN NN", "<time:NNNN-NN-NNTNN")
+	wantDiff(t, "a zone added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, time.RFC3339, time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NNZ>")
+	wantDiff(t, "a fraction added", build(at(3, "2006-01-02T15:04:05", time.UTC)), build(at(3, "2006-01-02T15:04:05.000", time.UTC)), "p1.t1", "NN:NN:NN>", "NN:NN:NN.F>")
 	wantDiff(t, "other text beside them", a, build(lines(5, "END\n")...), "p1.t1", "end", "END")
 	day := at(3+86400e3, "2006-01-02 15:04:05", time.UTC)
-	wantDiff(t, "a date a day later", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(day), "p1.t1", "<time>", day)
+	wantDiff(t, "a date a day later", build(at(3, "2006-01-02 15:04:05", time.UTC)), build(day), "p1.t1", "<time:", day)
 	hours := at(3, "2006-01-02 15:04:05", time.UTC) + "+07:00"
-	wantDiff(t, "a time of day read in the zone it names", build(at(3, time.RFC3339, east)), build(hours), "p1.t1", "<time>", hours[:19])
+	wantDiff(t, "a time of day read in the zone it names", build(at(3, time.RFC3339, east)), build(hours), "p1.t1", "<time:", hours[:19])
 }

@@ -19,7 +19,8 @@ import (
 // socket address of the trace where it appears: "sin_port=htons(<port1>)",
 // also where a program connects to a listener's kernel-chosen port it
 // learnt. A port a program bound explicitly anywhere in the trace (a
-// nonzero port in bind's address) is never replaced, and neither is a
+// nonzero port in bind's address, before or after: the first pass,
+// procorder.go's scan, collects them) is never replaced, and neither is a
 // port a program connects to that no call revealed as the kernel's.
 //
 // Safe: the kernel picks the port from its free range; the program
@@ -101,7 +102,7 @@ func (nz *normalizer) notePorts(p *nproc, sc *format.Syscall, spec *syscalls.Spe
 // kernelPort notes a port the kernel chose.
 func (nz *normalizer) kernelPort(port uint16) {
 	ps := &nz.ports
-	if port == 0 || ps.program[port] {
+	if port == 0 || ps.program[port] || nz.scan != nil && nz.scan.boundPorts[port] {
 		return
 	}
 	if _, ok := ps.kernel[port]; ok {
@@ -126,4 +127,24 @@ func (nz *normalizer) portText(s string) string {
 		ph, ok := nz.ports.kernel[uint16(v)]
 		return ph, ok
 	})
+}
+
+// boundPort returns the nonzero port a successful bind gave in its
+// address, or 0 (the first pass's collection of the ports bound
+// explicitly).
+func boundPort(sc *format.Syscall) uint16 {
+	if sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
+		return 0
+	}
+	if spec := syscalls.Lookup(sc.Arch, int(sc.Nr)); spec == nil || spec.Name != "bind" {
+		return 0
+	}
+	for _, r := range sc.Mem {
+		if r.Arg == 1 && r.Field == 0 {
+			if port, ok := sockPort(r.Data); ok {
+				return port
+			}
+		}
+	}
+	return 0
 }

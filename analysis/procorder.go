@@ -53,12 +53,19 @@ type traceScan struct {
 	concurrent map[int32]bool
 	mktemps    []mktemp
 	mktempDirs [][]byte // their directories, each with a final '/'
+	// mktempNames are their replacements by the names (mktemp.from).
+	mktempNames map[string]string
+	mktempLen   int // the longest's length
 	// drop are the seqs of the calls dropped: the C library's draws for
 	// a temporary name (mktemp.go).
 	drop map[uint64]bool
 	// wallFrom and wallTo are the recording's wall-clock span, ns
 	// (derived.go; 0: unknown).
 	wallFrom, wallTo int64
+	wallYears        [][]byte // the years of that span, as text
+	wallPrefix       []byte   // the digits its first and last seconds share
+	// boundPorts are the ports bound explicitly (ports.go).
+	boundPorts map[uint16]bool
 }
 
 // procNode is a process of the tree.
@@ -162,12 +169,18 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 		case *format.Syscall:
 			if p := exclusiveCreate(v, tempDirs); p != "" {
 				created[h.Pid]++
-				found = append(found, mktemp{pid: h.Pid, n: created[h.Pid], path: p})
+				found = append(found, mktemp{pid: h.Pid, n: created[h.Pid], path: p, drew: draws[h.Tid] != nil})
 				for _, seq := range draws[h.Tid] {
 					s.drop[seq] = true
 				}
 			}
 			draws[h.Tid] = tempnameDraw(v, draws[h.Tid]) // (mktemp.go)
+			if port := boundPort(v); port != 0 {         // (ports.go)
+				if s.boundPorts == nil {
+					s.boundPorts = map[uint16]bool{}
+				}
+				s.boundPorts[port] = true
+			}
 		}
 		seen(h.Pid)
 		// Images that run several threads (threads.go).
@@ -216,6 +229,11 @@ func scanTrace(r *format.Reader, tempDirs []string) (*traceScan, error) {
 	}
 	s.mktemps = numberMktemps(found, s.index)
 	for _, m := range s.mktemps {
+		if s.mktempNames == nil {
+			s.mktempNames = map[string]string{}
+		}
+		s.mktempNames[m.from] = m.to
+		s.mktempLen = max(s.mktempLen, len(m.from))
 		d := []byte(m.path[:strings.LastIndexByte(m.path, '/')+1])
 		if !slices.ContainsFunc(s.mktempDirs, func(b []byte) bool { return bytes.Equal(b, d) }) {
 			s.mktempDirs = append(s.mktempDirs, d)

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"strings"
+
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 )
@@ -50,13 +52,29 @@ func (f *fdNames) setStream(fd int32, stream bool) {
 }
 
 // pendingRead is the last line of a section when it is a read of a byte
-// stream that the next one may join.
+// stream that the next one may join. Only what the line shows is kept:
+// the first StringLimit bytes, the FNV-1a hash of them all and their
+// number (a 100 MB stream read through a pipe is not held).
 type pendingRead struct {
 	idx   int    // its line's index, from 1 (0: none)
 	fd    string // the descriptor's name
-	data  []byte // the bytes read so far (normalized, as recorded)
+	shown []byte // the first bytes read (normalized, as recorded), up to the limit
+	hash  uint32 // FNV-1a of all the bytes read
 	total int64  // their number
 	sc    format.Syscall
+}
+
+// add notes data, the bytes of one more read of the stream.
+func (pr *pendingRead) add(data []byte, limit int) {
+	if n := limit - len(pr.shown); n > 0 {
+		pr.shown = append(pr.shown, data[:min(n, len(data))]...)
+	}
+	h := pr.hash
+	for _, c := range data {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	pr.hash = h
 }
 
 // streamRead returns the bytes a successful read or recvfrom of byte
@@ -87,8 +105,12 @@ func streamRead(p *nproc, sc *format.Syscall, spec *syscalls.Spec, fd int32) ([]
 // descriptor as recorded) to the read that is the last line of the
 // section it goes to, if there is one on the same descriptor; it returns
 // whether it did (the line is then not to be put). Otherwise it notes the
-// read, put as the section's line idx, for the next one.
-func (nz *normalizer) mergeRead(t *nthread, p *nproc, sc *format.Syscall, spec *syscalls.Spec, raw int32, streams []string) bool {
+// read, put as the section's line idx, for the next one, and returns the
+// line to put for it ("": render it as any call). A stream read's line
+// that is cut at the limit ends its bytes with "#" and the FNV-1a hash of
+// all of them, as a cut write does: "HTTP/1.0 200 OK\r\n"...#1a2b3c4d,
+// whether the bytes came in one read or in several.
+func (nz *normalizer) mergeRead(t *nthread, p *nproc, sc *format.Syscall, spec *syscalls.Spec, raw int32, streams []string) (bool, string) {
 	data, ok := streamRead(p, sc, spec, raw)
 	var sec *section
 	switch {
@@ -98,27 +120,52 @@ func (nz *normalizer) mergeRead(t *nthread, p *nproc, sc *format.Syscall, spec *
 		sec = nz.stream(p, streams[0])
 	}
 	if sec == nil {
-		return false
+		return false, ""
 	}
 	fd, _ := nz.fdName(p, raw)
 	pr := &sec.read
 	if !ok || fd == "" {
-		return false
+		return false, ""
+	}
+	limit := nz.printOptions(spec.Name).StringLimit
+	if limit <= 0 {
+		limit = 32
 	}
 	if pr.idx == 0 || pr.idx != len(sec.lines) || pr.fd != fd || sec.lines[pr.idx-1] == removed {
 		// The first: noted once put.
-		*pr = pendingRead{idx: len(sec.lines) + 1, fd: fd, data: append([]byte(nil), data...), total: sc.Ret, sc: *sc}
+		*pr = pendingRead{idx: len(sec.lines) + 1, fd: fd, hash: 2166136261, sc: *sc}
 		pr.sc.Mem = nil
-		return false
+		pr.add(data, limit)
+		pr.total = sc.Ret
+		return false, nz.readLine(pr, sc, spec)
 	}
-	pr.data = append(pr.data, data...)
+	pr.add(data, limit)
 	pr.total += sc.Ret
+	sec.lines[pr.idx-1] = nz.readLine(pr, sc, spec)
+	t.lastSec, t.lastIdx = nil, 0
+	return true, ""
+}
+
+// readLine renders the reads of a stream pr holds, the last being sc: its
+// line, with the digest of their bytes when they are cut.
+func (nz *normalizer) readLine(pr *pendingRead, sc *format.Syscall, spec *syscalls.Spec) string {
 	m := pr.sc
 	m.Args = sc.Args // (the descriptor's placeholder is this call's)
 	m.Args[2] = pr.sc.Args[2]
 	m.Ret = pr.total
-	m.Mem = []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: sc.Args[1], Len: uint64(pr.total), Data: pr.data}}
-	sec.lines[pr.idx-1] = nz.intern(nz.finish(&m, m.Text(nz.printOptions(spec.Name))))
-	t.lastSec, t.lastIdx = nil, 0
-	return true
+	m.Mem = []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: sc.Args[1], Len: uint64(len(pr.shown)), Data: pr.shown}}
+	s := m.Text(nz.printOptions(spec.Name))
+	if pr.total > int64(len(pr.shown)) {
+		// The bytes are the last quoted string of the line (the
+		// arguments after them are numbers, flags and NULL).
+		if i := strings.LastIndex(s, `"...`); i >= 0 {
+			const digits = "0123456789abcdef"
+			d := []byte{'#'}
+			for sh := 28; sh >= 0; sh -= 4 {
+				d = append(d, digits[pr.hash>>sh&15])
+			}
+			s = s[:i+4] + string(d) + s[i+4:]
+		}
+	}
+	return nz.intern(nz.finish(&m, s))
 }

@@ -225,6 +225,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
+	if name == "-version" || name == "--version" || name == "version" {
+		fmt.Fprintln(stdout, cmdutil.Version("systr-analyze"))
+		return 0
+	}
 	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
 		usage(stdout)
 		return 0

@@ -156,11 +156,21 @@ func run(args []string, stderr io.Writer) int {
 	fs.StringVar(&c.schedule, "schedule", "", "how the program's threads are scheduled: serial (default for a started program; one at a time, switched at syscall boundaries or preempted after 5 ms without a stop plus 5 ms of CPU time, every switch recorded), free (default with -p; as the kernel does) or chaos (serial with seeded random switches)")
 	fs.StringVar(&c.chaos, "chaos-seed", "", "the seed `N` of --schedule chaos (default: from the clock; printed, and in the header)")
 	fs.Usage = func() { usage(fs) }
-	if err := fs.Parse(args); err != nil {
+	fs.Bool("version", false, "print the version and exit")
+	if cmdutil.VersionAsked("systr-record", args, os.Stdout) {
+		return 0
+	}
+	if err := fs.Parse(args); err == flag.ErrHelp {
+		return 0
+	} else if err != nil {
 		return 2
 	}
 	c.argv = fs.Args()
-	if (len(c.argv) == 0) == (c.pids == "") {
+	switch {
+	case len(c.argv) > 0 && c.pids != "":
+		return fail(stderr, 2, "-p %s and a program (%s): give one or the other", c.pids, c.argv[0])
+	case len(c.argv) == 0 && c.pids == "":
+		fmt.Fprintf(stderr, "systr-record: no program to run and no -p PID to attach to\n")
 		usage(fs)
 		return 2
 	}

@@ -182,7 +182,8 @@ func TestBadInput(t *testing.T) {
 		{"bad pid", []string{"-p", "12x"}, 2, "not a process id"},
 		{"unknown syscalls", []string{"-e", "trace=opne,raed", "--", "true"}, 2, `unknown system call "opne"`},
 		{"unknown signal", []string{"-e", "signal=SIGFOO", "--", "true"}, 2, `unknown signal "SIGFOO"`},
-		{"nothing to do", nil, 2, "usage"},
+		{"nothing to do", nil, 2, "no program to run and no -p PID to attach to"},
+		{"attach and a program", []string{"-p", "12", "--", "true"}, 2, "-p 12 and a program (true): give one or the other"},
 		{"bad cpu", []string{"--cpu", "fast", "--", "true"}, 2, `"fast" is not auto, any or a CPU number`},
 		{"bad schedule", []string{"--schedule", "fifo", "--", "true"}, 2, `unknown schedule "fifo"`},
 		{"seed without chaos", []string{"--chaos-seed", "3", "--", "true"}, 2, "--chaos-seed needs --schedule chaos"},
@@ -197,6 +198,23 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the program ran although the trace could not be written")
+	}
+}
+
+// TestVersionAndHelp: --version prints the version line on stdout, -h
+// the usage on stderr; both exit 0 and run nothing.
+func TestVersionAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"--version", "--", "systr-no-such-program"}} {
+		out, err := exec.Command(bin(t), args...).Output()
+		if err != nil || !strings.HasPrefix(string(out), "systr-record ") || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%q: %v, stdout %q", args, err, out)
+		}
+	}
+	cmd := exec.Command(bin(t), "-h")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil || !strings.HasPrefix(stderr.String(), "usage: systr-record") {
+		t.Errorf("-h: %v, stderr %q", err, stderr.String())
 	}
 }
 

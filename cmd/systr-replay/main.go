@@ -101,6 +101,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
 		fs.PrintDefaults()
 	}
+	fs.Bool("version", false, "print the version and exit")
+	if cmdutil.VersionAsked("systr-replay", args, stdout) {
+		return 0
+	}
 	// The program's arguments follow the first "--" and are its own.
 	var argv []string
 	if i := indexOf(args, "--"); i >= 0 {

@@ -87,7 +87,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
 		flag.PrintDefaults()
 	}
+	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *version {
+		fmt.Println(cmdutil.Version("systr-trace"))
+		return
+	}
 	cmdutil.SpareP()
 	argv := flag.Args()
 	if len(argv) == 0 {

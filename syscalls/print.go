@@ -571,13 +571,23 @@ func (p *printer) size(i int) (int, bool) {
 }
 
 // ready reports whether argument i's memory holds what it should be shown
-// with: out memory only after a successful return.
+// with: out memory only after a return that wrote it (a successful one,
+// and for the calls of writtenIfPositive a positive one).
 func (p *printer) ready(g *Arg) bool {
 	if g.Dir&Out != 0 && g.Dir&In == 0 {
+		if p.c.Exited && p.c.Ret == 0 && writtenIfPositive[p.spec.Name] {
+			return false
+		}
 		return p.c.Exited && (p.c.Ret >= 0 || p.c.Ret < -4095)
 	}
 	return true
 }
+
+// writtenIfPositive are the calls whose out arguments the kernel writes
+// only when they return more than 0: wait4 and waitpid with WNOHANG return
+// 0 when no child changed state, and write neither the status nor the
+// rusage (what is there is the program's, never the kernel's).
+var writtenIfPositive = map[string]bool{"wait4": true, "waitpid": true}
 
 // appendArg appends argument i.
 func (p *printer) appendArg(dst []byte, i int) []byte {

@@ -91,3 +91,22 @@ func TestPrintOwnerExLikeStrace(t *testing.T) {
 		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestPrintWaitNothingWritten: wait4 with WNOHANG that returns 0 writes
+// neither the status nor the rusage: they are shown as addresses, as
+// strace shows them, not decoded from what was in memory (testdata/c
+// wnohang.c fills them with garbage first); the wait that reaps shows
+// the status.
+func TestPrintWaitNothingWritten(t *testing.T) {
+	prog := testprog.C(t, "wnohang")
+	got := filterCalls(traceText(t, prog), []string{"wait4"})
+	if len(got) != 2 {
+		t.Fatalf("wait4 calls: %q", got)
+	}
+	if !regexp.MustCompile(`^wait4\(\d+, 0x(ADDR|[0-9a-f]+), WNOHANG, 0x(ADDR|[0-9a-f]+)\) += 0$`).MatchString(got[0]) {
+		t.Errorf("WNOHANG wait that returned 0: %s", got[0])
+	}
+	if !strings.Contains(got[1], "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]") {
+		t.Errorf("the reaping wait: %s", got[1])
+	}
+}

@@ -339,3 +339,59 @@ func formatOwnerEx(b []byte, o *PrintOptions) string {
 	}
 	return "{type=" + ts + ", pid=" + string(o.appendPid(nil, int32(binary.LittleEndian.Uint32(b[4:])))) + "}"
 }
+
+// formatCloneArgs formats clone3's struct clone_args as strace does: the
+// flags, then the fields the flags use (pidfd with CLONE_PIDFD, child_tid
+// with CLONE_CHILD_SETTID or CLONE_CHILD_CLEARTID, parent_tid with
+// CLONE_PARENT_SETTID, tls with CLONE_SETTLS, set_tid when set_tid_size is
+// not 0, cgroup with CLONE_INTO_CGROUP), exit_signal, stack and
+// stack_size; addresses through o (normalized as the others are).
+func formatCloneArgs(b []byte, o *PrintOptions) []byte {
+	if len(b) < 64 {
+		return []byte("{...}")
+	}
+	f := func(i int) uint64 { return binary.LittleEndian.Uint64(b[8*i:]) }
+	const (
+		pidfd, childSettid, childCleartid, parentSettid, settls = 0x1000, 0x1000000, 0x200000, 0x100000, 0x80000
+		intoCgroup                                              = 0x200000000
+	)
+	flags := f(0)
+	out := append([]byte("{flags="), cloneBits.appendTo(nil, flags)...)
+	if flags == 0 {
+		out = append(out[:len("{flags=")], '0')
+	}
+	addr := func(name string, v uint64) {
+		out = o.appendAddr(append(out, ", "+name+"="...), v)
+	}
+	if flags&pidfd != 0 {
+		addr("pidfd", f(1))
+	}
+	if flags&(childSettid|childCleartid) != 0 {
+		addr("child_tid", f(2))
+	}
+	if flags&parentSettid != 0 {
+		addr("parent_tid", f(3))
+	}
+	out = append(out, ", exit_signal="...)
+	if sig := f(4); sig != 0 {
+		out = append(out, SignalName(int(sig))...)
+	} else {
+		out = append(out, '0')
+	}
+	addr("stack", f(5))
+	out = append(out, ", stack_size="...)
+	out = appendHex(out, f(6))
+	if flags&settls != 0 {
+		addr("tls", f(7))
+	}
+	if len(b) >= 80 && f(9) != 0 {
+		addr("set_tid", f(8))
+		out = append(out, ", set_tid_size="...)
+		out = strconv.AppendUint(out, f(9), 10)
+	}
+	if len(b) >= 88 && flags&intoCgroup != 0 {
+		out = append(out, ", cgroup="...)
+		out = strconv.AppendUint(out, f(10), 10)
+	}
+	return append(out, '}')
+}

@@ -848,6 +848,8 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return append(dst, FormatSockaddr(b)...)
 	case "flock", "flock64":
 		return append(dst, formatFlock(a, g.Struct, b, g.Dir&Out != 0, p.o)...)
+	case "clone_args":
+		return append(dst, formatCloneArgs(b, p.o)...)
 	case "winsize":
 		return append(dst, FormatWinsize(b)...)
 	case "f_owner_ex":

@@ -110,3 +110,27 @@ func TestPrintWaitNothingWritten(t *testing.T) {
 		t.Errorf("the reaping wait: %s", got[1])
 	}
 }
+
+// TestPrintClone3LikeStrace: clone3's struct clone_args (glibc's
+// pthread_create) is printed as strace prints it, up to the end of the
+// struct (strace adds the parent_tid the kernel wrote, " => {parent_tid=
+// [N]}", which is not recorded: clone3's argument is an input).
+func TestPrintClone3LikeStrace(t *testing.T) {
+	prog := testprog.C(t, "threads")
+	hex := regexp.MustCompile(`0x[0-9a-f]+|0xADDR`)
+	first := func(lines []string) string {
+		if len(lines) == 0 {
+			return ""
+		}
+		s, _, _ := strings.Cut(lines[0], "}")
+		return hex.ReplaceAllString(s, "0x?")
+	}
+	want := first(filterCalls(straceText(t, prog), []string{"clone3"}))
+	got := first(filterCalls(traceText(t, prog), []string{"clone3"}))
+	if want == "" {
+		t.Skip("strace shows no clone3 here (glibc without clone3)")
+	}
+	if got != want || !strings.Contains(got, "flags=CLONE_VM|") {
+		t.Errorf("clone3:\n systr:  %s\n strace: %s", got, want)
+	}
+}

@@ -154,11 +154,11 @@ const noPrev = math.MinInt64
 // printsLine reports whether Print writes a line for ev (appendLine
 // appends one).
 func printsLine(ev format.Event) bool {
-	switch v := ev.(type) {
+	switch ev.(type) {
 	case *format.Syscall, *format.Signal, *format.Detach, *format.Lost, *format.Insn:
 		return true
 	case *format.Exit:
-		return v.Process
+		return true // a thread's end too, as strace -f shows it
 	}
 	return false
 }
@@ -199,9 +199,6 @@ func (p *printer) appendLine(b []byte, ev format.Event) []byte {
 		b = p.sig.appendSignal(b, v, p.arch)
 		b = append(b, " ---"...)
 	case *format.Exit:
-		if !v.Process {
-			return b
-		}
 		b = p.leader(b, h)
 		b = appendExit(b, v)
 	case *format.Detach:

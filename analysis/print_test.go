@@ -75,13 +75,9 @@ func printed(t *testing.T, r *format.Reader, sel *analysis.Selection) []format.E
 		if err != nil {
 			t.Fatal(err)
 		}
-		switch v := ev.(type) {
+		switch ev.(type) {
 		case *format.NewTask, *format.Exec:
 			continue
-		case *format.Exit:
-			if !v.Process {
-				continue
-			}
 		}
 		evs = append(evs, ev)
 	}

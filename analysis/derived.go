@@ -207,26 +207,23 @@ func (s *traceScan) setWallWindow(c format.Clock, first, last int64) {
 // setProc notes whether descriptor fd, just made, was opened on a path
 // under /proc.
 func (f *fdNames) setProc(fd int32, proc, again bool) {
-	switch {
-	case again:
-		if f.again == nil {
-			f.again = map[int32]bool{}
-		}
-		f.again[fd] = true
-	case f.again != nil:
-		delete(f.again, fd)
-	}
-	switch {
-	case proc:
-		if f.proc == nil {
-			f.proc = map[int32]bool{}
-		}
-		f.proc[fd] = true
-	case f.proc != nil:
-		delete(f.proc, fd)
-	}
+	setFdFlag(&f.again, fd, again)
+	setFdFlag(&f.proc, fd, proc)
 	if f.bound != nil {
 		delete(f.bound, fd) // (ports.go: a new socket, not bound yet)
+	}
+}
+
+// setFdFlag sets or clears fd in the set *m (made on first use).
+func setFdFlag(m *map[int32]bool, fd int32, on bool) {
+	switch {
+	case on:
+		if *m == nil {
+			*m = map[int32]bool{}
+		}
+		(*m)[fd] = true
+	case *m != nil:
+		delete(*m, fd)
 	}
 }
 

@@ -40,15 +40,7 @@ func (nz *normalizer) streamKind(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 
 // setStream notes whether descriptor fd, just made, is a byte stream.
 func (f *fdNames) setStream(fd int32, stream bool) {
-	switch {
-	case stream:
-		if f.streams == nil {
-			f.streams = map[int32]bool{}
-		}
-		f.streams[fd] = true
-	case f.streams != nil:
-		delete(f.streams, fd)
-	}
+	setFdFlag(&f.streams, fd, stream)
 }
 
 // pendingRead is the last line of a section when it is a read of a byte

@@ -13,6 +13,8 @@
 // the tid change of a non-leader exec (OnExec), signals, which may be changed
 // or suppressed, and whose siginfo may be read and replaced (OnSignal:
 // SignalEvent.Info, SetInfo), exits (OnExit) and detaches (OnDetach).
+// SignalProgram passes a signal the caller got on to the started program,
+// unless the program got it itself (a terminal's Ctrl-C reaches both).
 //
 // LibSysCTr, for reference:
 //

@@ -45,6 +45,9 @@ type process struct {
 	// armed at an exec, or the child of such a process): world.go undoes
 	// it at a detach.
 	trapped bool
+	// gotSig: when each signal last came to a signal-delivery-stop in
+	// the process (SignalProgram, forward.go); nil until one came.
+	gotSig map[int]time.Time
 }
 
 type thread struct {
@@ -700,6 +703,7 @@ func (t *Tracer) signalStop(th *thread, sig int) {
 		t.resume(th, 0)
 		return
 	}
+	th.proc.noteSignal(sig) // forward.go
 	deliver := sig
 	if n := t.ntf.Load(); n.onSignal != nil && !th.proc.silent && !th.proc.detach {
 		ev := SignalEvent{Pid: th.proc.pid, Tid: th.tid, Signal: syscall.Signal(sig), Deliver: syscall.Signal(sig)}

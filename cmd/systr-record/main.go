@@ -61,8 +61,18 @@
 // across two, while encoding and compression run on the others. The
 // program sees its usual CPU set through sched_getaffinity; a program that
 // computes in parallel is slower so: --cpu any lets it spread. Attached
-// processes keep their CPUs. SIGINT or SIGTERM stop the recording cleanly: the
-// started programs are killed, attached ones let go, the trace finished.
+// processes keep their CPUs.
+//
+// Signals, as strace running a command: the recorder does not die of
+// SIGINT, SIGQUIT, SIGHUP or SIGTERM (internal/cmdutil.CatchSignals). A
+// terminal's Ctrl-C goes to the whole foreground process group, which the
+// program shares: it reaches the program, whose handler runs, and the
+// recorder ends when the program ends, with its status. Such a signal sent
+// to the recorder alone is passed on to the program once (never when the
+// program got it itself: not twice). A second one while the program runs
+// stops: the program and its children are killed, the trace finished,
+// "stopped", status 130. With -p the first lets the attached processes go
+// (130).
 package main
 
 import (
@@ -73,12 +83,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/systr/systr/format"
@@ -401,9 +409,8 @@ func (c *config) record(stderr io.Writer) int {
 		os.Remove(out)
 		return fail(stderr, 1, "%v", err)
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	go func() { <-ctx.Done(); t.Stop() }()
+	sigs := cmdutil.CatchSignals(t, len(pids) == 0) // ^C is the program's (internal/cmdutil/signals.go)
+	defer sigs.Close()
 	stopStatus := c.status(stderr, rec, w)
 
 	var st tracer.ExitStatus
@@ -420,6 +427,7 @@ func (c *config) record(stderr io.Writer) int {
 		st, runErr = t.Wait(context.Background())
 	}
 	stopStatus()
+	sigs.Close()
 	if err := t.TrapErr(); err != nil {
 		// Instructions of that image ran natively, unrecorded.
 		fmt.Fprintf(stderr, "systr-record: warning: rdtsc/cpuid not recorded for a program: %v\n", err)

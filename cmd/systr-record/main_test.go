@@ -263,28 +263,6 @@ func recordTarget(t *testing.T, trace string) (*exec.Cmd, io.WriteCloser) {
 	return cmd, stdin
 }
 
-// TestInterrupt: SIGINT to the recorder ends the recording cleanly: the
-// program is killed and the trace has its index.
-func TestInterrupt(t *testing.T) {
-	trace := filepath.Join(t.TempDir(), "i.sctr")
-	cmd, stdin := recordTarget(t, trace)
-	defer stdin.Close()
-	cmd.Process.Signal(os.Interrupt)
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Errorf("recorder after SIGINT: %v, want exit 130", err)
-	}
-	r, err := format.Open(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if !r.Complete() || r.EventCount() == 0 {
-		t.Errorf("trace after SIGINT: complete %v, %d events", r.Complete(), r.EventCount())
-	}
-}
-
 // TestAttach records a running process with -p until it ends.
 func TestAttach(t *testing.T) {
 	target := exec.Command(testprog.C(t, "attach_target"))

@@ -39,6 +39,13 @@
 // itself with that signal, as systr-record does). 125: the replay diverged
 // from the recording or the trace cannot be replayed; 127: the program
 // cannot be run; 2: usage.
+//
+// SIGINT, SIGQUIT, SIGHUP or SIGTERM stop a replay: the program is killed,
+// status 130. A live signal is not passed on to the replayed program: its
+// signals are the recording's, sent where they came; one from outside
+// would make it diverge. Without a trace (--fault only) the program runs
+// live and the signals are its own, as with systr-record: a terminal's
+// Ctrl-C reaches it, a second one stops (130).
 package main
 
 import (
@@ -52,7 +59,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/cmdutil"
@@ -139,8 +145,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	cmdutil.SpareP()
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
 	if len(pos) == 0 {
 		// No trace: run the program live, with the faults.
 		if len(rules) == 0 {
@@ -148,8 +152,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		var topts tracer.Options
 		cpu.Apply(&topts, false)
-		return live(ctx, argv, rules, topts, stdin, stdout, stderr, quiet)
+		return live(argv, rules, topts, stdin, stdout, stderr, quiet)
 	}
+	// A live signal stops a replay (it is not the recording's; see the doc).
+	ctx, cancel := signal.NotifyContext(context.Background(), cmdutil.StopSignals...)
+	defer cancel()
 	r, err := format.Open(pos[0])
 	if err != nil {
 		return fail(stderr, exitReplay, "%v", err)
@@ -200,7 +207,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // live runs argv under the tracer with the fault rules, no trace.
-func live(ctx context.Context, argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
+func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
 	t, err := tracer.New(topts)
 	if err != nil {
 		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
@@ -212,11 +219,17 @@ func live(ctx context.Context, argv []string, rules []*replay.Fault, topts trace
 	}
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	st, err := t.RunCmd(ctx, cmd)
+	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record
+	defer sigs.Close()
+	st, err := t.RunCmd(context.Background(), cmd)
+	sigs.Close()
 	if !quiet {
 		for _, s := range faults.Fired() {
 			fmt.Fprintf(stderr, "systr-replay: %s\n", s)
 		}
+	}
+	if sigs.Stopped() {
+		return fail(stderr, 130, "stopped")
 	}
 	if err != nil {
 		if errors.Is(err, tracer.ErrNotPermitted) {

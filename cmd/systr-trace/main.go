@@ -4,6 +4,12 @@
 // program it traces sh -c 'ls / | wc -l'.
 //
 //	systr-trace [-all] [PROGRAM [ARGS...]]
+//
+// Its exit status is the program's (128+N for a program killed by signal
+// N). Ctrl-C is the program's, as with systr-record: a terminal's reaches
+// it directly, a SIGINT, SIGQUIT, SIGHUP or SIGTERM sent to systr-trace
+// alone is passed on once, a second one stops (the program is killed,
+// "stopped", 130).
 package main
 
 import (
@@ -11,9 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 
 	"github.com/systr/systr/internal/cmdutil"
 	"github.com/systr/systr/tracer"
@@ -115,13 +119,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "systr-trace:", err)
 		os.Exit(1)
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
+	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's (internal/cmdutil/signals.go)
+	defer sigs.Close()
 	// The program writes to our stdout and stderr (a nil Cmd.Stdout
 	// would be the null device); its stdin is the null device.
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	st, err := t.RunCmd(ctx, cmd)
+	st, err := t.RunCmd(context.Background(), cmd)
+	sigs.Close()
+	if sigs.Stopped() {
+		fmt.Fprintln(os.Stderr, "systr-trace: stopped")
+		t.Close()
+		os.Exit(130)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "systr-trace:", err)
 		t.Close()

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+)
+
+// sigRun is a command (systr-record, systr-trace...) running
+// testdata/c/sighandlers in its own process group, as a shell makes a
+// foreground job: a terminal's ^C is kill(-pgid, SIGINT).
+type sigRun struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  *bufio.Reader
+	stderr *bytes.Buffer
+}
+
+// startSig starts argv in its own process group and returns once the
+// program said "ready".
+func startSig(t *testing.T, argv ...string) *sigRun {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	s := &sigRun{cmd: cmd, stdin: stdin, lines: bufio.NewReader(stdout), stderr: &bytes.Buffer{}}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	s.expect(t, "ready")
+	return s
+}
+
+// expect reads the program's next line and fails unless it is want.
+func (s *sigRun) expect(t *testing.T, want string) {
+	t.Helper()
+	line, err := s.lines.ReadString('\n')
+	if strings.TrimSuffix(line, "\n") != want {
+		t.Fatalf("program said %q (%v), want %q; stderr:\n%s", line, err, want, s.stderr)
+	}
+}
+
+// wait waits for the command and returns its exit code (-1 and the signal
+// when killed).
+func (s *sigRun) wait(t *testing.T) (int, syscall.Signal) {
+	t.Helper()
+	s.stdin.Close()
+	io.Copy(io.Discard, s.lines)
+	err := s.cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ws := ee.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			return -1, ws.Signal()
+		}
+		return ws.ExitStatus(), 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, 0
+}
+
+// traceEnd returns how the trace's first process ended, as print says it.
+func traceEnd(t *testing.T, trace string) string {
+	t.Helper()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if !r.Complete() {
+		t.Errorf("%s is not complete", trace)
+	}
+	root := int32(0)
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if root == 0 {
+			root = ev.Base().Pid
+		}
+		if x, ok := ev.(*format.Exit); ok && x.Process && ev.Base().Pid == root {
+			if sig := x.Signaled(); sig != 0 {
+				return fmt.Sprintf("killed by signal %d", sig)
+			}
+			_, code := x.Exited()
+			return fmt.Sprintf("exited with %d", code)
+		}
+	}
+	return "no end"
+}
+
+// TestCtrlCReachesProgram: a terminal's ^C (SIGINT to the foreground
+// process group: the recorder and its program) is the program's: its
+// handler runs, the recorder ends when it ends, with its status (3), and
+// the trace ends with the program's exit, not SIGKILL.
+func TestCtrlCReachesProgram(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "c.sctr")
+	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGINT)
+	s.expect(t, "got SIGINT")
+	if code, sig := s.wait(t); code != 3 {
+		t.Errorf("recorder after ^C: exit %d (signal %v), want the program's 3; stderr:\n%s", code, sig, s.stderr)
+	}
+	if end := traceEnd(t, trace); end != "exited with 3" {
+		t.Errorf("trace ends %q, want exited with 3", end)
+	}
+}
+
+// TestGroupSignalOnce: SIGTERM to the whole process group (a shell's
+// kill %1) reaches the program once: the recorder, which gets it too,
+// does not pass it on a second time, and does not stop.
+func TestGroupSignalOnce(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "g.sctr")
+	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+	s.expect(t, "got SIGTERM 1")
+	s.stdin.Write([]byte("quit\n"))
+	s.expect(t, "terms 1")
+	if code, sig := s.wait(t); code != 0 {
+		t.Errorf("recorder: exit %d (signal %v), want 0; stderr:\n%s", code, sig, s.stderr)
+	}
+	if end := traceEnd(t, trace); end != "exited with 0" {
+		t.Errorf("trace ends %q, want exited with 0", end)
+	}
+}
+
+// TestSignalRecorderAlone: SIGTERM sent to the recorder alone is passed on
+// to the program once; a second one stops the recording: the program is
+// killed, the trace finished, the recorder says "stopped" and exits 130.
+func TestSignalRecorderAlone(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "a.sctr")
+	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.expect(t, "got SIGTERM 1")
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	if code, sig := s.wait(t); code != 130 || !strings.Contains(s.stderr.String(), "systr-record: stopped") {
+		t.Errorf("recorder after a second SIGTERM: exit %d (signal %v), want 130 and stopped; stderr:\n%s", code, sig, s.stderr)
+	}
+	if end := traceEnd(t, trace); end != "killed by signal 9" {
+		t.Errorf("trace ends %q, want killed by SIGKILL", end)
+	}
+}
+
+// TestInterruptRecorderAlone: SIGINT to the recorder alone (not from a
+// terminal) is passed on to a program without a handler, which dies of
+// it; the recorder then kills itself with SIGINT, and the trace says so.
+func TestInterruptRecorderAlone(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "i.sctr")
+	cmd, stdin := recordTarget(t, trace)
+	defer stdin.Close()
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
+		t.Errorf("recorder after SIGINT: %v, want killed by SIGINT like its program", err)
+	}
+	if end := traceEnd(t, trace); end != "killed by signal 2" {
+		t.Errorf("trace ends %q, want killed by SIGINT", end)
+	}
+}
+
+// TestInterruptAttached: with -p, SIGINT lets the attached process go: the
+// recorder stops (130), the process runs on untraced.
+func TestInterruptAttached(t *testing.T) {
+	target := exec.Command(testprog.C(t, "attach_target"))
+	stdin, _ := target.StdinPipe()
+	stdout, _ := target.StdoutPipe()
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); target.Process.Kill(); target.Wait() }()
+	br := bufio.NewReader(stdout)
+	if line, _ := br.ReadString('\n'); line != "ready\n" {
+		t.Fatalf("target said %q", line)
+	}
+	trace := filepath.Join(t.TempDir(), "p.sctr")
+	rec := exec.Command(bin(t), "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
+	var stderr bytes.Buffer
+	rec.Stderr = &stderr
+	if err := rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for !traced(target.Process.Pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never attached: %s", stderr.String())
+		}
+		runtime.Gosched()
+	}
+	rec.Process.Signal(syscall.SIGINT)
+	err := rec.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("recorder after SIGINT: %v, want exit 130; stderr:\n%s", err, stderr.String())
+	}
+	if traced(target.Process.Pid) {
+		t.Errorf("target still traced after the recorder ended")
+	}
+	stdin.Write([]byte("ping\n"))
+	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, "pong") {
+		t.Errorf("let-go target answered %q", line)
+	}
+}

@@ -52,6 +52,12 @@
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary
+//	-c               at the end, print strace -c's table of the calls to
+//	                 stderr (systr-analyze summary's) instead of keeping a
+//	                 trace file: the trace goes to a temporary file, removed
+//	                 (with 1 byte per buffer and no mapped content unless -s
+//	                 or --max-mapped say otherwise); with -o it is kept there
+//	-C               print the table and keep the trace file, as usual
 //
 // Its exit status is the program's; for a program killed by a signal it
 // kills itself with the same signal, as strace does (127 if the program
@@ -113,6 +119,9 @@ type config struct {
 	text     string
 	cpu      cmdutil.CPU
 	quiet    bool
+	// -c: the summary table only (the trace in a temporary file, unless
+	// -o); -C: the trace and the table (summary.go).
+	summaryOnly, summaryToo bool
 	noVDSO   bool
 	aslr     bool
 	tsc      bool
@@ -156,6 +165,8 @@ func run(args []string, stderr io.Writer) int {
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
+	fs.BoolVar(&c.summaryOnly, "c", false, "print strace -c's table of the calls at the end (stderr) instead of keeping a trace file (kept with -o)")
+	fs.BoolVar(&c.summaryToo, "C", false, "print strace -c's table at the end (stderr) and keep the trace file")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
 	fs.BoolVar(&c.aslr, "aslr", false, "keep address-space randomization (the trace says so: its replay is best-effort where addresses matter)")
 	fs.BoolVar(&c.tsc, "tsc-trap", false, "trap and record rdtsc and rdtscp (a replay returns the recorded values; every traced call costs about twice as much on a VM)")
@@ -357,7 +368,17 @@ func (c *config) record(stderr io.Writer) int {
 	cmdutil.SpareP()
 	// The trace file is created before anything runs: an unwritable
 	// output is an error, not a lost recording.
-	out := c.out
+	out, err := c.summaryTrace(&o) // -c: a temporary trace (summary.go)
+	if err != nil {
+		return fail(stderr, 1, "%v", err)
+	}
+	tempOut := out != ""
+	if tempOut {
+		defer os.RemoveAll(filepath.Dir(out))
+	}
+	if out == "" {
+		out = c.out
+	}
 	if out == "" {
 		name := "attached"
 		if len(c.argv) > 0 {
@@ -457,7 +478,10 @@ func (c *config) record(stderr io.Writer) int {
 	if err := errors.Join(recErr, werr); err != nil {
 		return fail(stderr, 1, "writing %s: %v", out, err)
 	}
-	if !c.quiet {
+	if err := c.summaryEnd(stderr, out); err != nil {
+		return fail(stderr, 1, "%v", err)
+	}
+	if !c.quiet && !tempOut {
 		size := int64(0)
 		if fi, err := os.Stat(out); err == nil {
 			size = fi.Size()

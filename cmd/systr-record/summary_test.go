@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
+)
+
+// TestSummaryFlags: -c prints strace -c's table at the end and keeps no
+// trace file (nor a temporary one); -C prints the same table as
+// systr-analyze summary of the trace it keeps. The program's exit status
+// is kept.
+func TestSummaryFlags(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	cmd := exec.Command(bin(t), "-c", "--", "sh", "-c", "ls / >/dev/null; exit 4")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	res, stderr := runCmd(t, cmd)
+	if res.code != 4 {
+		t.Errorf("-c: exit %d, want the program's 4; stderr:\n%s", res.code, stderr)
+	}
+	for _, want := range []string{"% time     seconds  usecs/call", "calls    errors syscall", " execve\n", " wait4\n", " total\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-c: the table lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, ".sctr") {
+		t.Errorf("-c names a trace file:\n%s", stderr)
+	}
+	for _, d := range []string{dir, tmp} {
+		if ents, _ := os.ReadDir(d); len(ents) != 0 {
+			t.Errorf("-c left %v in %s", ents, d)
+		}
+	}
+
+	trace := filepath.Join(dir, "C.sctr")
+	res, stderr = runCmd(t, exec.Command(bin(t), "-q", "-C", "-o", trace, "--", "sh", "-c", "exit 5"))
+	if res.code != 5 {
+		t.Errorf("-C: exit %d, want 5; stderr:\n%s", res.code, stderr)
+	}
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatalf("-C kept no trace: %v", err)
+	}
+	defer r.Close()
+	var want bytes.Buffer
+	if err := analysis.Summary(&want, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if stderr != want.String() {
+		t.Errorf("-C printed:\n%s\nsummary of its trace:\n%s", stderr, want.String())
+	}
+}

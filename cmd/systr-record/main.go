@@ -475,7 +475,7 @@ func (c *config) record(stderr io.Writer) int {
 		}
 		return fail(stderr, 1, "%v", runErr)
 	}
-	if err := errors.Join(recErr, werr); err != nil {
+	if err := joinOnce(recErr, werr); err != nil { // one ENOSPC, not two (errs.go)
 		return fail(stderr, 1, "writing %s: %v", out, err)
 	}
 	if err := c.summaryEnd(stderr, out); err != nil {

@@ -119,9 +119,6 @@ type config struct {
 	text     string
 	cpu      cmdutil.CPU
 	quiet    bool
-	// -c: the summary table only (the trace in a temporary file, unless
-	// -o); -C: the trace and the table (summary.go).
-	summaryOnly, summaryToo bool
 	noVDSO   bool
 	aslr     bool
 	tsc      bool
@@ -132,6 +129,10 @@ type config struct {
 	argv     []string
 
 	maxMapped, maxMappedFile string
+
+	// -c: the summary table only (the trace in a temporary file, unless
+	// -o); -C: the trace and the table (summary.go).
+	summaryOnly, summaryToo bool
 }
 
 func main() {

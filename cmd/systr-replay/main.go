@@ -176,7 +176,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	res, err := replay.Replay(ctx, r, o)
-	if res != nil && !quiet {
+	if showSummary(res, err) && !quiet { // not before a real error (summary.go)
 		fmt.Fprintf(stderr, "systr-replay: %s: %d emulated, %d run; %s\n", cmdutil.Count(res.Calls, "call", "calls"),
 			res.Emulated, res.Real, cmdutil.Count(uint64(len(res.Divergences)), "divergence", "divergences"))
 	}

@@ -1,6 +1,7 @@
 // Command systr-trace runs a program under the tracer and prints its
 // execve, open/openat, close, fork/vfork/clone and wait4 calls with paths
-// and return values, the way LibSysCTr's manual example does. With no
+// and return values, the way LibSysCTr's manual example does; open and
+// openat as systr-analyze print shows them (flags by name: O_RDONLY|O_CLOEXEC). With no
 // program it traces sh -c 'ls / | wc -l'.
 //
 //	systr-trace [-all] [PROGRAM [ARGS...]]
@@ -20,6 +21,7 @@ import (
 	"strconv"
 
 	"github.com/systr/systr/internal/cmdutil"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
@@ -67,14 +69,14 @@ func describe(c *tracer.Call) string {
 		return q
 	}
 	switch c.Name() {
-	case "execve", "open":
+	case "open":
+		return "open(" + formatArgs(c) + ")"
+	case "execve":
 		return fmt.Sprintf("%s(%s, ...)", c.Name(), str(0))
 	case "openat":
-		dirfd := strconv.Itoa(int(int32(c.Arg(0))))
-		if int32(c.Arg(0)) == unix.AT_FDCWD {
-			dirfd = "AT_FDCWD"
-		}
-		return fmt.Sprintf("openat(%s, %s, %#o)", dirfd, str(1), c.Arg(2))
+		// As print shows it: flags by name (O_RDONLY|O_CLOEXEC), the
+		// mode only with O_CREAT or O_TMPFILE.
+		return "openat(" + formatArgs(c) + ")"
 	case "close":
 		return fmt.Sprintf("close(%d)", int32(c.Arg(0)))
 	case "wait4":
@@ -83,6 +85,22 @@ func describe(c *tracer.Call) string {
 		return fmt.Sprintf("clone(flags=%#x, ...)", c.Arg(0))
 	}
 	return c.Name() + "(...)"
+}
+
+// formatArgs renders the arguments of c at its entry with the catalogue's
+// printer (syscalls.FormatArgs, as systr-analyze print), reading strings
+// from the tracee.
+func formatArgs(c *tracer.Call) string {
+	mem := syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+		b := make([]byte, n)
+		k, _ := c.ReadMem(addr, b)
+		return b[:k]
+	})
+	ct := &syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Mem: mem}
+	for i := range ct.Args {
+		ct.Args[i] = c.Arg(i)
+	}
+	return syscalls.FormatArgs(ct, syscalls.Lookup(c.Arch(), c.Nr()), &syscalls.PrintOptions{StringLimit: 256})
 }
 
 func main() {

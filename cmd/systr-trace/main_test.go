@@ -50,7 +50,7 @@ func TestDefaultRun(t *testing.T) {
 		`(?m)^\[\d+\] execve\(".*/wc", \.\.\.\) = 0$`,
 		`(?m)^\[\d+\] (clone|clone3|fork|vfork)\(.*\) = [1-9]\d*$`,
 		`(?m)^\[\d+\] wait4\(-1, \.\.\.\) = [1-9]\d*$`,
-		`(?m)^\[\d+\] openat\(AT_FDCWD, "/", \d+\) = \d+$`,
+		`(?m)^\[\d+\] openat\(AT_FDCWD, "/", O_RDONLY(\|O_[A-Z]+)*\|O_DIRECTORY(\|O_[A-Z]+)*\) = \d+$`,
 		`(?m)^\[\d+\] close\(\d+\) = 0$`,
 		`(?m)^\+\+\+ exit status 0 \+\+\+$`,
 	} {
@@ -133,5 +133,28 @@ func TestCtrlC(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 130 || !strings.Contains(stderr.String(), "systr-trace: stopped") {
 		t.Errorf("systr-trace after a second SIGTERM: %v, want 130 and stopped; stderr:\n%s", err, stderr.String())
+	}
+}
+
+// TestOpenFlags: open flags are printed by name, and the mode only with
+// O_CREAT, as systr-analyze print and strace show them (the catalogue's
+// printer).
+func TestOpenFlags(t *testing.T) {
+	bin := build(t)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(bin, "sh", "-c", `echo x >"$0"; cat "$0" >/dev/null`, out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("systr-trace: %v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{
+		`] openat(AT_FDCWD, "` + out + `", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3` + "\n",
+		`] openat(AT_FDCWD, "` + out + `", O_RDONLY) = 3` + "\n",
+		`] openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3` + "\n",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("no line ending %q in\n%s", want, stderr.String())
+		}
 	}
 }

@@ -431,7 +431,9 @@ func (c *config) record(stderr io.Writer) int {
 		os.Remove(out)
 		return fail(stderr, 1, "%v", err)
 	}
-	sigs := cmdutil.CatchSignals(t, len(pids) == 0) // ^C is the program's (internal/cmdutil/signals.go)
+	// ^C is the program's (internal/cmdutil/signals.go); still caught
+	// while the trace is finished, until the return.
+	sigs := cmdutil.CatchSignals(t, len(pids) == 0)
 	defer sigs.Close()
 	stopStatus := c.status(stderr, rec, w)
 
@@ -449,7 +451,6 @@ func (c *config) record(stderr io.Writer) int {
 		st, runErr = t.Wait(context.Background())
 	}
 	stopStatus()
-	sigs.Close()
 	if err := t.TrapErr(); err != nil {
 		// Instructions of that image ran natively, unrecorded.
 		fmt.Fprintf(stderr, "systr-record: warning: rdtsc/cpuid not recorded for a program: %v\n", err)

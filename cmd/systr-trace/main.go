@@ -4,6 +4,9 @@
 // program it traces sh -c 'ls / | wc -l'.
 //
 //	systr-trace [-all] [PROGRAM [ARGS...]]
+//
+// Its exit status is the program's (128+N for a program killed by signal
+// N); 1 if the program cannot be run or traced; 2 usage.
 package main
 
 import (
@@ -84,10 +87,14 @@ func describe(c *tracer.Call) string {
 func main() {
 	all := flag.Bool("all", false, "print every system call, not only the example's set")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
 		flag.PrintDefaults()
 	}
 	version := flag.Bool("version", false, "print the version and exit")
+	if st, ok := cmdutil.Generate(manual(flag.CommandLine), os.Args[1:], os.Stdout); ok {
+		os.Exit(st)
+	}
+	cmdutil.HelpTo(flag.CommandLine, os.Args[1:], os.Stdout)
 	flag.Parse()
 	if *version {
 		fmt.Println(cmdutil.Version("systr-trace"))

@@ -277,7 +277,7 @@ func (c *Command) Zsh(w io.Writer) error {
 				case k == "pid":
 					action = "_sequence _pids"
 				case strings.HasPrefix(k, "set"):
-					action = f + "_set " + strings.TrimPrefix(strings.TrimPrefix(k, "set"), ":")
+					action = "{" + f + "_set " + strings.TrimPrefix(strings.TrimPrefix(k, "set"), ":") + "}"
 				}
 				spec += d + "=[" + desc + "]:" + zshDesc(o.arg) + ":" + action
 			}
@@ -329,7 +329,7 @@ func (c *Command) Zsh(w io.Writer) error {
 // _arguments gives a meaning.
 func zshDesc(u string) string {
 	for _, sep := range []string{" (", ": ", "; "} {
-		if i := strings.Index(u, sep); i > 0 {
+		if i := strings.Index(u, sep); i > 0 && strings.Count(u[:i], " ") > 0 {
 			u = u[:i]
 		}
 	}

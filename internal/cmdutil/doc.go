@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/doc/comment"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -61,33 +62,23 @@ const (
 // Commands are the systr commands, for SEE ALSO.
 var Commands = []string{"systr-record", "systr-analyze", "systr-replay", "systr-trace"}
 
-// Generate answers the hidden option "--generate man|bash|zsh" (before
-// any "--"): it writes cmd's manual page, bash completion or zsh
-// completion to w and returns the exit status and true. It is kept out of
-// the flag set, so -h does not list it. Without the option it returns
-// false.
+// Generate answers the hidden option "--generate man|bash|zsh" when it is
+// the first argument (later ones may be a program's): it writes cmd's
+// manual page, bash completion or zsh completion to w and returns the
+// exit status and true (an unknown kind: 2, said on stderr). It is kept
+// out of the flag set, so -h does not list it. Without the option it
+// returns false.
 func Generate(cmd *Command, args []string, w io.Writer) (int, bool) {
-	what, ok := "", false
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		if v, found := strings.CutPrefix(strings.TrimPrefix(a, "-"), "-generate"); found {
-			switch {
-			case strings.HasPrefix(v, "="):
-				what, ok = v[1:], true
-			case v == "" && i+1 < len(args):
-				what, ok = args[i+1], true
-			case v == "":
-				what, ok = "", true
-			default:
-				continue
-			}
-			break
-		}
-	}
-	if !ok {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "-") {
 		return 0, false
+	}
+	v, found := strings.CutPrefix(strings.TrimPrefix(args[0][1:], "-"), "generate")
+	if !found || (v != "" && v[0] != '=') {
+		return 0, false
+	}
+	what := strings.TrimPrefix(v, "=")
+	if v == "" && len(args) > 1 {
+		what = args[1]
 	}
 	var err error
 	switch what {
@@ -98,11 +89,11 @@ func Generate(cmd *Command, args []string, w io.Writer) (int, bool) {
 	case "zsh":
 		err = cmd.Zsh(w)
 	default:
-		fmt.Fprintf(w, "%s: --generate %q: want man, bash or zsh\n", cmd.Name, what)
+		fmt.Fprintf(os.Stderr, "%s: --generate %q: want man, bash or zsh\n", cmd.Name, what)
 		return 2, true
 	}
 	if err != nil {
-		fmt.Fprintf(w, "%s: --generate %s: %v\n", cmd.Name, what, err)
+		fmt.Fprintf(os.Stderr, "%s: --generate %s: %v\n", cmd.Name, what, err)
 		return 1, true
 	}
 	return 0, true

@@ -76,7 +76,7 @@ func (c *Command) Bash(w io.Writer) error {
 	for _, v := range c.flagSets() {
 		for _, o := range options(v.Flags) {
 			if k := c.kind(o); k != "" {
-				fmt.Fprintf(bw, "\t%s:-%s | %s:--%s) echo %s ;;\n", shellPattern(v.Name), o.name, shellPattern(v.Name), o.name, k)
+				fmt.Fprintf(bw, "\t%s:-%s | %s:--%s) echo '%s' ;;\n", shellPattern(v.Name), o.name, shellPattern(v.Name), o.name, k)
 			}
 		}
 	}
@@ -138,6 +138,9 @@ const bashMain = `# %[1]s_words: ws, the words to the cursor as the command take
 	file)
 		compopt -o filenames 2>/dev/null
 		reply=($(compgen -f -- "$cur"))
+		;;
+	one:*)
+		reply=($(compgen -W "${kind#one:}" -- "$cur"))
 		;;
 	pid)
 		[[ $cur == *,* ]] && pre=${cur%%,*},
@@ -276,6 +279,8 @@ func (c *Command) Zsh(w io.Writer) error {
 					action = "_files"
 				case k == "pid":
 					action = "_sequence _pids"
+				case strings.HasPrefix(k, "one:"):
+					action = "(" + k[len("one:"):] + ")"
 				case strings.HasPrefix(k, "set"):
 					action = "{" + f + "_set " + strings.TrimPrefix(strings.TrimPrefix(k, "set"), ":") + "}"
 				}

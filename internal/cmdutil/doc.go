@@ -177,7 +177,8 @@ func isZero(f *flag.Flag) bool {
 
 // kind is what a flag's argument is, for completion: "" (no argument),
 // "file", "pid" (a live process), "set" or "set:QUALIFIER" (a syscall set,
-// as -e trace=SET), "word" (anything: nothing to complete).
+// as -e trace=SET), "one:WORD WORD..." (one of the words the usage
+// lists), "word" (anything: nothing to complete).
 func (c *Command) kind(o option) string {
 	a := strings.ToUpper(o.arg)
 	switch {
@@ -193,8 +194,47 @@ func (c *Command) kind(o option) string {
 	case strings.HasPrefix(a, "PID") && c.Program:
 		return "pid"
 	}
+	if w := choices(o.usage); len(w) > 1 {
+		return "one:" + strings.Join(w, " ")
+	}
 	return "word"
 }
+
+// choices are the values a flag's usage offers after a colon, outside
+// parentheses: "serial (...), free (...) or chaos (...)" gives serial,
+// free, chaos; "auto (...), any (...) or a CPU number" auto and any. Only
+// single words count.
+func choices(usage string) []string {
+	var b strings.Builder // usage without what is in parentheses
+	depth := 0
+	for _, r := range usage {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	_, list, ok := strings.Cut(b.String(), ": ")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(strings.ReplaceAll(list, " or ", ", "), ",") {
+		item = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(item), "or "))
+		if w, _, ok := strings.Cut(item, ":"); ok {
+			item = w // "auto: by resource..."
+		}
+		if word.MatchString(item) && !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+var word = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
 // doc is the package doc comment, parsed and sorted into the page's
 // sections.

@@ -119,3 +119,20 @@ func TestHelpTo(t *testing.T) {
 		}
 	}
 }
+
+// TestChoices: the values a usage lists after its colon, outside
+// parentheses, single words only.
+func TestChoices(t *testing.T) {
+	for u, want := range map[string][]string{
+		"how the program's threads are scheduled: serial (default; one at a time: switched), free (as the kernel does) or chaos (seeded)": {"serial", "free", "chaos"},
+		"run the tracer on CPU: auto (one CPU: the one), any (no binding) or a CPU number":                                                {"auto", "any"},
+		"compare by VIEW: thread (each), resource (each fd's), or auto: by resource for Go programs, by thread for others":                {"thread", "resource", "auto"},
+		"order rows by KEY: time, calls, errors, avg, max or name":                                                                        {"time", "calls", "errors", "avg", "max", "name"},
+		"give the program random bytes made from N instead of the kernel's: a program whose calls follow them":                            nil,
+		"keep at most SIZE bytes (K, M, G suffixes; default 64M; 0: none)":                                                                nil,
+	} {
+		if got := choices(u); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", u, got, want)
+		}
+	}
+}

@@ -332,6 +332,9 @@ func TestBashCompletion(t *testing.T) {
 		{cmd: "systr-replay", words: []string{"--inj"}, want: []string{"--inject"}},
 		{cmd: "systr-replay", words: []string{"--inject", "%memo"}, want: []string{"%memory"}},
 		{cmd: "systr-trace", words: []string{"--a"}, want: []string{"--all"}},
+		{cmd: "systr-record", words: []string{"--schedule", ""}, want: []string{"serial", "free", "chaos"}},
+		{cmd: "systr-analyze", words: []string{"summary", "--sort", "=", "ca"}, want: []string{"calls"}},
+		{cmd: "systr-replay", words: []string{"--cpu", "a"}, want: []string{"auto", "any"}},
 	} {
 		got := bashComplete(t, script(c.cmd), c.cmd, c.words...)
 		if c.want != nil && !slices.Equal(got, c.want) || c.has != "" && !slices.Contains(got, c.has) {
@@ -370,6 +373,8 @@ func TestZshCompletion(t *testing.T) {
 		{"systr-analyze diff --noise=%ne", []string{"%net", "%network"}},
 		{"systr-replay --inj", []string{"--inject"}},
 		{"systr-trace --a", []string{"--all"}},
+		{"systr-record --schedule ", []string{"chaos", "free", "serial"}},
+		{"systr-analyze diff --threads=", []string{"auto", "resource", "thread"}},
 	} {
 		out, stderr, err := run(t, "zsh", "-f", driver, fdir, c.line)
 		got := strings.Fields(out)

@@ -264,7 +264,8 @@ func (c *Command) Zsh(w io.Writer) error {
 		var out []string
 		for _, o := range options(fs.Flags) {
 			d := o.dashed()
-			desc := zshDesc(o.usage)
+			// "`S`: recorded (...)": the description without "S: ".
+			desc := zshDesc(strings.TrimPrefix(o.usage, o.arg+": "))
 			spec := ""
 			if o.many {
 				spec = "*"
@@ -292,19 +293,22 @@ func (c *Command) Zsh(w io.Writer) error {
 	}
 	fmt.Fprintf(bw, "%s() {\n", f)
 	if len(c.Verbs) == 0 {
+		// After "--" a program and its arguments (_normal completes
+		// both), found in the whole line: _arguments drops a "--" that
+		// follows options from the words it leaves.
+		bw.WriteString("\tlocal curcontext=$curcontext state line i\n\tlocal -a all\n\tall=(\"${words[@]}\")\n\tinteger allcur=$CURRENT\n")
 		bw.WriteString("\t_arguments -S \\\n")
 		for _, s := range specs(Verb{Flags: c.Flags}) {
 			fmt.Fprintf(bw, "\t\t%s \\\n", s)
 		}
-		switch {
-		case c.Args == ArgProgram:
-			bw.WriteString("\t\t'1:program:_command_names -e' \\\n\t\t'*::program arguments:_normal'\n")
-		case c.Program:
-			bw.WriteString("\t\t'1:trace:_files' \\\n\t\t'*::program:_normal'\n")
-		default:
-			bw.WriteString("\t\t'*:file:_files'\n")
+		bw.WriteString("\t\t'*::argument:->rest'\n")
+		bw.WriteString("\t[[ $state == rest ]] || return\n\ti=${all[(i)--]}\n")
+		bw.WriteString("\tif ((i < allcur)); then\n\t\twords=(\"${(@)all[i+1,-1]}\")\n\t\t((CURRENT = allcur - i))\n\t\t_normal\n")
+		if c.Args == ArgProgram {
+			bw.WriteString("\telse\n\t\t_normal\n\tfi\n}\n\n")
+		} else {
+			bw.WriteString("\telse\n\t\t_files\n\tfi\n}\n\n")
 		}
-		bw.WriteString("}\n\n")
 	} else {
 		bw.WriteString("\tlocal curcontext=$curcontext state line\n\tlocal -a verbs\n\tverbs=(\n")
 		for _, v := range c.Verbs {

@@ -124,7 +124,7 @@ type option struct {
 	many  bool   // repeatable
 }
 
-// Dashed is the flag as the pages write it: -o, -tt, --no-env (Go's flag
+// dashed is the flag as the pages write it: -o, -tt, --no-env (Go's flag
 // package takes one dash or two for any of them).
 func (o option) dashed() string { return dashed(o.name) }
 
@@ -260,7 +260,7 @@ func commentText(src string) string {
 			continue
 		}
 		line = strings.TrimPrefix(line, "//")
-		if strings.HasPrefix(line, "go:") || strings.HasPrefix(line, "go:build") {
+		if strings.HasPrefix(line, "go:") { // a directive
 			continue
 		}
 		b.WriteString(strings.TrimPrefix(line, " "))

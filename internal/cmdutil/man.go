@@ -66,7 +66,6 @@ func (c *Command) Man(w io.Writer) error {
 		r.line(".SH OPTIONS")
 		for _, p := range d.optionsIntro {
 			r.prose(p)
-			r.line(".PP")
 		}
 		for _, o := range options(c.Flags) {
 			r.option(o, "")
@@ -151,7 +150,6 @@ func (c *Command) manVerbs(r *roff, d *doc) {
 	r.line(".SH COMMON OPTIONS")
 	for _, p := range d.optionsIntro {
 		r.prose(p)
-		r.line(".PP")
 	}
 	var seen []key
 	for _, v := range c.Verbs {

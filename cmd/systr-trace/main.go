@@ -4,9 +4,6 @@
 // program it traces sh -c 'ls / | wc -l'.
 //
 //	systr-trace [-all] [PROGRAM [ARGS...]]
-//
-// Its exit status is the program's (128+N for a program killed by signal
-// N); 1 if the program cannot be run or traced; 2 usage.
 package main
 
 import (

@@ -135,7 +135,7 @@ func dashed(name string) string {
 	return "--" + name
 }
 
-// options lists fs's flags in lexical order.
+// options lists fs's flags in lexical order, ignoring case.
 func options(fs *flag.FlagSet) []option {
 	var out []option
 	if fs == nil {
@@ -154,6 +154,10 @@ func options(fs *flag.FlagSet) []option {
 			o.def = f.DefValue
 		}
 		out = append(out, o)
+	})
+	// -c next to -C (VisitAll puts capitals first).
+	slices.SortStableFunc(out, func(a, b option) int {
+		return strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name))
 	})
 	return out
 }

@@ -364,6 +364,9 @@ func TestZshCompletion(t *testing.T) {
 			t.Errorf("zsh -n _%s: %v %s", c, err, stderr)
 		}
 	}
+	if testing.Short() {
+		t.Skip("-short: the scripts pass zsh -n; the interactive zsh sessions (~20 s) are skipped")
+	}
 	driver, err := filepath.Abs("testdata/zcomplete.zsh")
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,11 @@ BIN     := bin
 BENCHTIME ?= 1x
 COUNT   ?= 5
 FUZZTIME ?= 15s
+PREFIX  ?= /usr/local
+DESTDIR ?=
+COMMANDS := systr-record systr-analyze systr-replay systr-trace
 
-.PHONY: all build libsysctr test test-short bench demo generate vet clean
+.PHONY: all build libsysctr install uninstall test test-short bench demo generate vet clean
 
 all: build libsysctr
 
@@ -14,6 +17,27 @@ build:
 	$(GO) build ./...
 	mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/ $$($(GO) list ./cmd/... | grep -v '/cmd/libsysctr$$')
+
+# The commands, their manual pages and their bash and zsh completion scripts
+# into $(DESTDIR)$(PREFIX): bin/, share/man/man1/, share/bash-completion/
+# completions/, share/zsh/site-functions/. Each command makes its page and
+# scripts from its own flags and doc comment (the hidden --generate
+# man|bash|zsh; internal/cmdutil/doc.go).
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	set -e; for c in $(COMMANDS); do \
+		install -m 755 $(BIN)/$$c $(DESTDIR)$(PREFIX)/bin/$$c; \
+		$(BIN)/$$c --generate man >$(DESTDIR)$(PREFIX)/share/man/man1/$$c.1; \
+		$(BIN)/$$c --generate bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; \
+		$(BIN)/$$c --generate zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$c; \
+	done
+
+uninstall:
+	for c in $(COMMANDS); do \
+		rm -f $(DESTDIR)$(PREFIX)/bin/$$c $(DESTDIR)$(PREFIX)/share/man/man1/$$c.1 \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$$c; \
+	done
 
 # LibSysCTr's C interface: bin/libsysctr.so, bin/libsysctr.a and their header
 # bin/sysctr.h (README "C interface"). cgo's own generated header is removed:

@@ -224,6 +224,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	if st, ok := cmdutil.Generate(manual(), args, stdout); ok {
+		return st
+	}
 	name := args[0]
 	if name == "-version" || name == "--version" || name == "version" {
 		fmt.Fprintln(stdout, cmdutil.Version("systr-analyze"))
@@ -245,14 +248,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	c := &config{stderr: stderr, out: stdout}
-	fs := flag.NewFlagSet("systr-analyze "+name, flag.ContinueOnError)
+	return parseRun(v, c, args, stderr)
+}
+
+// flagSet builds verb v's flags, stored in c (the manual page and the
+// completion scripts are made from them too: manual.go).
+func (v *verb) flagSet(c *config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("systr-analyze "+v.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: systr-analyze %s [options] %s\n\n%s.\n", v.name, v.args, v.help)
+		fmt.Fprintf(fs.Output(), "usage: systr-analyze %s [options] %s\n\n%s.\n", v.name, v.args, v.help)
 		if v.about != "" {
-			fmt.Fprintf(stderr, "\n%s\n", v.about)
+			fmt.Fprintf(fs.Output(), "\n%s\n", v.about)
 		}
-		fmt.Fprintf(stderr, "\noptions:\n")
+		fmt.Fprintf(fs.Output(), "\noptions:\n")
 		fs.PrintDefaults()
 	}
 	if v.name != "repair" && v.name != "info" {
@@ -268,6 +277,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if v.flags != nil {
 		v.flags(fs, c)
 	}
+	return fs
+}
+
+// parseRun parses the verb's flags and arguments (args[1:]) and runs it.
+func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
+	fs := v.flagSet(c, stderr)
+	cmdutil.HelpTo(fs, args, c.out)
 	paths, err := cmdutil.ParseInterleaved(fs, args[1:])
 	if err == flag.ErrHelp {
 		return 0

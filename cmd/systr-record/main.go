@@ -152,6 +152,12 @@ func fail(stderr io.Writer, status int, format string, a ...any) int {
 
 func run(args []string, stderr io.Writer) int {
 	var c config
+	return c.run(args, flags(&c, stderr), stderr)
+}
+
+// flags defines the command's flags, stored in c (the manual page and the
+// completion scripts are made from them too: manual.go).
+func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("systr-record", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.out, "o", "", "write the trace to `FILE` (default: PROGRAM-PID.sctr)")
@@ -177,6 +183,14 @@ func run(args []string, stderr io.Writer) int {
 	fs.StringVar(&c.chaos, "chaos-seed", "", "the seed `N` of --schedule chaos (default: from the clock; printed, and in the header)")
 	fs.Usage = func() { usage(fs) }
 	fs.Bool("version", false, "print the version and exit")
+	return fs
+}
+
+func (c *config) run(args []string, fs *flag.FlagSet, stderr io.Writer) int {
+	if st, ok := cmdutil.Generate(manual(fs), args, os.Stdout); ok {
+		return st
+	}
+	cmdutil.HelpTo(fs, args, os.Stdout)
 	if cmdutil.VersionAsked("systr-record", args, os.Stdout) {
 		return 0
 	}

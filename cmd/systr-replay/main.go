@@ -104,10 +104,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&cpu, "cpu", cmdutil.CPUUsage)
 	sched := fs.String("schedule", "recorded", "`S`: recorded (a recording made under the serial schedule is replayed under it) or free (threads run as the kernel schedules them)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: systr-replay [options] TRACE [-- PROGRAM [ARGS...]]\n       systr-replay [options] --fault RULE -- PROGRAM [ARGS...]\n\noptions:\n")
 		fs.PrintDefaults()
 	}
 	fs.Bool("version", false, "print the version and exit")
+	if st, ok := cmdutil.Generate(manual(fs), args, stdout); ok {
+		return st
+	}
+	cmdutil.HelpTo(fs, args, stdout)
 	if cmdutil.VersionAsked("systr-replay", args, stdout) {
 		return 0
 	}

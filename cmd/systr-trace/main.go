@@ -106,10 +106,14 @@ func formatArgs(c *tracer.Call) string {
 func main() {
 	all := flag.Bool("all", false, "print every system call, not only the example's set")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
 		flag.PrintDefaults()
 	}
 	version := flag.Bool("version", false, "print the version and exit")
+	if st, ok := cmdutil.Generate(manual(flag.CommandLine), os.Args[1:], os.Stdout); ok {
+		os.Exit(st)
+	}
+	cmdutil.HelpTo(flag.CommandLine, os.Args[1:], os.Stdout)
 	flag.Parse()
 	if *version {
 		fmt.Println(cmdutil.Version("systr-trace"))

@@ -510,6 +510,8 @@ type nproc struct {
 	sig     *sigDisp // its signal dispositions (sigdisp.go)
 	// cgroups are the cgroup files it opened (derived.go).
 	cgroups map[string]bool
+	// epoll names its epoll data words (netnorm.go).
+	epoll *epollData
 }
 
 type nthread struct {
@@ -686,6 +688,9 @@ func (nz *normalizer) result() *Normalized {
 		comm := "?"
 		if p := nz.tasks.Process(t.pid); p != nil {
 			comm = p.Comm()
+		}
+		if t.proc == nil && !nz.o.KeepRuntime {
+			t.waitRetries() // (netnorm.go)
 		}
 		lines, seqs := t.liveLines()
 		n.Threads = append(n.Threads, NormThread{Key: t.key, Comm: nz.temp(comm), Lines: lines, Seqs: seqs})
@@ -1193,6 +1198,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
 		nz.notePorts(p, sc, spec) // (ports.go)
+		nz.noteEpoll(p, sc, spec) // (netnorm.go)
 	}
 	var streams []string // by resource: where the line goes (none: the process's own)
 	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
@@ -1235,6 +1241,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if m, r := procRead(p, sc, spec); m != 0 { // (derived.go)
 			masked, maskRet = masked|m, maskRet || r
 		}
+		masked |= nz.maskTimeout(spec, &args) // (netnorm.go)
 	}
 	if maskRet && exited {
 		ret = int64(nz.sentinel("<masked>"))

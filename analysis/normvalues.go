@@ -39,6 +39,7 @@ func (nz *normalizer) initValues() {
 		o.Pid = nz.pidText
 		o.Fd = nz.fdText
 		o.Addr = addrText
+		o.EpollData = nz.epollText // (netnorm.go)
 		o.Digest = true
 		if !nz.o.KeepTimes {
 			o.Clock = maskedClock

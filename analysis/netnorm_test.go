@@ -178,8 +178,9 @@ func TestWaitRounds(t *testing.T) {
 // TestPeerPorts: a UDP server on a port of its own answers a client
 // whose port its kernel chose (recvfrom's source, getpeername of a
 // connected socket): <portN>, where the server sends back to it too. A
-// client's DNS query to port 53 and its answer from port 53 keep the
-// port the program named; a server's other port still differs.
+// client's DNS query to port 53 and its answer from port 53, and the
+// peer of a non-blocking connect (EINPROGRESS), keep the port the
+// program named; a server's other port still differs.
 func TestPeerPorts(t *testing.T) {
 	build := func(serverPort, clientPort, dnsPort uint16) *analysis.Normalized {
 		s := &trace{t: t}
@@ -193,6 +194,10 @@ func TestPeerPorts(t *testing.T) {
 		s.call(100, 100, "connect", 0, []uint64{4, 0x3000, 16}, sockaddrIn(1, syscalls.In, dnsPort))
 		s.call(100, 100, "getpeername", 0, []uint64{4, 0x3000, 0x3100}, sockaddrIn(1, syscalls.Out, dnsPort), addrlen())
 		s.call(100, 100, "recvfrom", 2, []uint64{4, 0x2000, 64, 0, 0x3000, 0x3100}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x2000, Len: 2, Data: []byte("ok")}, sockaddrIn(4, syscalls.Out, dnsPort), format.Region{Arg: 5, Dir: syscalls.Out, Addr: 0x3100, Len: 4, Data: []byte{16, 0, 0, 0}})
+		// A non-blocking connect (EINPROGRESS) names the port too.
+		s.call(100, 100, "socket", 5, []uint64{2, 0x801, 0})
+		s.call(100, 100, "connect", -115, []uint64{5, 0x3000, 16}, sockaddrIn(1, syscalls.In, 8080))
+		s.call(100, 100, "getpeername", 0, []uint64{5, 0x3000, 0x3100}, sockaddrIn(1, syscalls.Out, 8080), addrlen())
 		s.exit(100, 0)
 		return s.normalize()
 	}
@@ -204,6 +209,7 @@ func TestPeerPorts(t *testing.T) {
 		`getpeername(<fd2>, {sa_family=AF_INET, sin_port=htons(53)`,
 		`recvfrom(<fd2>, "ok", 64, 0, {sa_family=AF_INET, sin_port=htons(53)`,
 		"bind(<fd1>, {sa_family=AF_INET, sin_port=htons(5353)",
+		"getpeername(<fd3>, {sa_family=AF_INET, sin_port=htons(8080)",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %s in\n%s", want, text)

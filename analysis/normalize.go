@@ -1197,9 +1197,9 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
-		nz.notePorts(p, sc, spec) // (ports.go)
 		nz.noteEpoll(p, sc, spec) // (netnorm.go)
 	}
+	nz.notePorts(p, sc, spec) // (ports.go; a failed connect too)
 	var streams []string // by resource: where the line goes (none: the process's own)
 	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
 	switch {

@@ -75,7 +75,9 @@ func sockaddrPort(sc *format.Syscall, arg int8, field uint16, dir syscalls.Dir) 
 // the calls that give or show a peer's (a call of process p), for the
 // kernel-chosen ports.
 func (nz *normalizer) notePorts(p *nproc, sc *format.Syscall, spec *syscalls.Spec) {
-	if sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
+	if sc.Flags&format.Unfinished != 0 || sc.Ret < 0 && spec.Name != "connect" {
+		// (A connect that fails, EINPROGRESS on a non-blocking socket,
+		// still names the port.)
 		return
 	}
 	ps := &nz.ports

@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"encoding/binary"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -218,4 +219,30 @@ func TestPeerPorts(t *testing.T) {
 	wantSame(t, "another client port", a, build(5353, 52345, 53))
 	wantDiff(t, "another server port", a, build(5354, 41234, 53), "p1.t1", "htons(5353)", "htons(5354)")
 	wantDiff(t, "another DNS port", a, build(5353, 41234, 54), "p1.t1", "htons(53)", "htons(54)")
+}
+
+// TestPortsInData: a client writing the kernel-chosen port of a listener
+// in its request (HTTP's Host header, a URL) writes "<portN>" there too;
+// a port of the program's in data stays, and so does a longer number.
+func TestPortsInData(t *testing.T) {
+	build := func(listen uint16, data string) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "gohttp")
+		s.call(100, 100, "socket", 3, []uint64{2, 1, 0})
+		s.call(100, 100, "bind", 0, []uint64{3, 0x3000, 16}, sockaddrIn(1, syscalls.In, 0))
+		s.call(100, 100, "getsockname", 0, []uint64{3, 0x3000, 0x3100}, sockaddrIn(1, syscalls.Out, listen), addrlen())
+		s.call(100, 100, "socket", 4, []uint64{2, 1, 0})
+		req := strings.ReplaceAll(data, "PORT", strconv.Itoa(int(listen)))
+		s.call(100, 100, "write", int64(len(req)), []uint64{4, 0x2000, uint64(len(req))}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2000, Len: uint64(len(req)), Data: []byte(req)})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	const req = "Host: 127.0.0.1:PORT\r\n"
+	a := build(41000, req)
+	if text := strings.Join(sections(a), "\n"); !strings.Contains(text, `write(<fd2>, "Host: 127.0.0.1:<port1>\r\n", 25) = 25`) {
+		t.Errorf("no Host: 127.0.0.1:<port1> in\n%s", text)
+	}
+	wantSame(t, "another port chosen by the kernel", a, build(42000, req))
+	wantDiff(t, "a port of the program's", build(41000, "Host: 127.0.0.1:8080\r\n"), build(42000, "Host: 127.0.0.1:8081\r\n"), "p1.t1", ":8080", ":8081")
+	wantDiff(t, "a longer number", build(41000, "id:PORT1\r\n"), build(42000, "id:PORT1\r\n"), "p1.t1", "id:410001", "id:420001")
 }

@@ -169,3 +169,34 @@ func TestNetClientPairs(t *testing.T) {
 		})
 	}
 }
+
+// TestGoHTTPPairs: gohttp, a Go server on a port the kernel chose and its
+// own net/http client in one process (compared by resource: goroutines,
+// epoll), recorded twice, compares the same: the listener's port in
+// getsockname, connect, accept and in the clients' Host headers, the
+// epoll registrations' data words.
+func TestGoHTTPPairs(t *testing.T) {
+	prog := testprog.Go(t, "gohttp", "")
+	dir := t.TempDir()
+	n := netPairs(t)
+	same := 0
+	for pair := range n {
+		a, out := recordClient(t, dir, []string{prog})
+		if out != "hello 0\nhello 1\nhello 2\nhello 3\n" {
+			t.Fatalf("gohttp wrote %q", out)
+		}
+		b, _ := recordClient(t, dir, []string{prog})
+		if res := compare(t, a, b); res.Same {
+			same++
+		} else {
+			t.Errorf("pair %d: two recordings of gohttp differ:\n%s", pair, report(res))
+		}
+		if pair == 0 {
+			text := strings.Join(sections(a), "\n")
+			if !regexp.MustCompile(`write\(<fd\d+>, "GET /hello/0 HTTP/1.1\\r\\nHost: 127"\.\.\.#`).MatchString(text) {
+				t.Errorf("no request of /hello/0 in\n%s", text)
+			}
+		}
+	}
+	t.Logf("gohttp: %d of %d pairs compare the same", same, n)
+}

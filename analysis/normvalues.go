@@ -141,6 +141,9 @@ func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
 	if n, ok := nz.wallTimes(b); ok { // (derived.go)
 		b, changed = n, true
 	}
+	if n, ok := nz.portBytes(b); ok { // (ports.go)
+		b, changed = n, true
+	}
 	for i, re := range nz.temps {
 		if p := nz.tempPrefixB[i]; len(p) > 0 && !bytes.Contains(b, p) {
 			continue

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -203,4 +204,50 @@ func boundPort(sc *format.Syscall) uint16 {
 		}
 	}
 	return 0
+}
+
+// portBytes replaces the kernel-chosen ports written in data after a host
+// ("127.0.0.1:41234", "localhost:41234", "[::1]:41234": a Host header, a
+// URL) by their placeholders, and reports whether it changed b. The port
+// must be known by then (a listener's, read with getsockname before its
+// clients wrote it).
+func (nz *normalizer) portBytes(b []byte) ([]byte, bool) {
+	if len(nz.ports.kernel) == 0 || bytes.IndexByte(b, ':') < 0 {
+		return b, false
+	}
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] != ':' || i == 0 || !hostEnd(b[i-1]) {
+			continue
+		}
+		j := i + 1
+		for j < len(b) && j-i <= 5 && isDigit(b[j]) { // up to 5 digits
+			j++
+		}
+		if j == i+1 || j < len(b) && isDigit(b[j]) {
+			continue
+		}
+		v, err := strconv.Atoi(string(b[i+1 : j]))
+		if err != nil || v >= 1<<16 {
+			continue
+		}
+		ph, ok := nz.ports.kernel[uint16(v)]
+		if !ok {
+			continue
+		}
+		out = append(append(out, b[last:i+1]...), ph...)
+		last = j
+		i = j - 1
+	}
+	if out == nil {
+		return b, false
+	}
+	return append(out, b[last:]...), true
+}
+
+// hostEnd reports whether c may end a host name or address before its
+// ":port".
+func hostEnd(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == ']'
 }

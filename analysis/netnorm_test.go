@@ -246,3 +246,47 @@ func TestPortsInData(t *testing.T) {
 	wantDiff(t, "a port of the program's", build(41000, "Host: 127.0.0.1:8080\r\n"), build(42000, "Host: 127.0.0.1:8081\r\n"), "p1.t1", ":8080", ":8081")
 	wantDiff(t, "a longer number", build(41000, "id:PORT1\r\n"), build(42000, "id:PORT1\r\n"), "p1.t1", "id:410001", "id:420001")
 }
+
+// TestRightsFdsNormalized: a descriptor received with SCM_RIGHTS is named
+// as one the process created, in the message and in the calls on it: 5
+// in one run, 9 in another (what the process had open) compare the same.
+// (Already so before issue 17: this guards it with the network
+// normalization's other pieces.)
+func TestRightsFdsNormalized(t *testing.T) {
+	build := func(fd int32) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "fdrecv")
+		s.call(100, 100, "socket", 3, []uint64{1, 1, 0})
+		msg := make([]byte, 56)
+		binary.LittleEndian.PutUint64(msg[16:], 0x4100) // msg_iov
+		binary.LittleEndian.PutUint64(msg[24:], 1)      // msg_iovlen
+		binary.LittleEndian.PutUint64(msg[32:], 0x4200) // msg_control
+		binary.LittleEndian.PutUint64(msg[40:], 24)     // msg_controllen
+		iov := make([]byte, 16)
+		binary.LittleEndian.PutUint64(iov, 0x4300)
+		binary.LittleEndian.PutUint64(iov[8:], 1)
+		cmsg := make([]byte, 24)
+		binary.LittleEndian.PutUint64(cmsg, 20)     // cmsg_len
+		binary.LittleEndian.PutUint32(cmsg[8:], 1)  // SOL_SOCKET
+		binary.LittleEndian.PutUint32(cmsg[12:], 1) // SCM_RIGHTS
+		binary.LittleEndian.PutUint32(cmsg[16:], uint32(fd))
+		s.call(100, 100, "recvmsg", 1, []uint64{3, 0x4000, 0},
+			format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x4000, Len: 56, Data: msg},
+			format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x4100, Len: 16, Data: iov},
+			format.Region{Arg: 1, Field: 1, Dir: syscalls.Out, Addr: 0x4300, Len: 1, Data: []byte("r")},
+			format.Region{Arg: 1, Field: format.MsgControlField, Dir: syscalls.Out, Addr: 0x4200, Len: 24, Data: cmsg},
+			format.Region{Arg: 1, Field: format.MsgHeadField, Dir: syscalls.Out, Addr: 0x4000, Len: 56, Data: msg})
+		s.call(100, 100, "read", 0, []uint64{uint64(fd), 0x2000, 64})
+		s.call(100, 100, "close", 0, []uint64{uint64(fd)})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	a := build(5)
+	text := strings.Join(sections(a), "\n")
+	for _, want := range []string{"cmsg_type=SCM_RIGHTS, cmsg_data=[<fd2>]", `read(<fd2>, "", 64) = 0`, "close(<fd2>) = 0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %s in\n%s", want, text)
+		}
+	}
+	wantSame(t, "another descriptor received", a, build(9))
+}

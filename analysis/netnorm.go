@@ -175,7 +175,10 @@ func (nz *normalizer) epollText(v uint64) string {
 // and what follows it stay. How many rounds a program waits before its
 // peer answers is when the peer answered: a correct program's data, and
 // what it does once ready, are the same. A program that waits on other
-// descriptors, or does anything else between two rounds, keeps them all.
+// descriptors, or does anything else between two rounds, keeps them all,
+// and so does a round of more than maxRound lines (which bounds the
+// work: a thread's lines are scanned once, and each at most maxRound
+// lines ahead).
 func (s *section) waitRetries() {
 	n := len(s.lines)
 	for i := 0; i < n; i++ {
@@ -184,7 +187,7 @@ func (s *section) waitRetries() {
 			continue
 		}
 		j := i + 1
-		for ; j < n; j++ {
+		for ; j < n && j-i <= maxRound; j++ {
 			l := s.lines[j]
 			if l == removed {
 				continue
@@ -196,7 +199,7 @@ func (s *section) waitRetries() {
 				break
 			}
 		}
-		if j >= n || !strings.HasPrefix(s.lines[j], call+") = ") {
+		if j >= n || j-i > maxRound || !strings.HasPrefix(s.lines[j], call+") = ") {
 			continue
 		}
 		for k := i; k < j; k++ {
@@ -205,6 +208,9 @@ func (s *section) waitRetries() {
 		i = j - 1
 	}
 }
+
+// maxRound is the most lines a wait loop's round may hold to be dropped.
+const maxRound = 256
 
 // timedOutWait returns the call of line l (up to its arguments' closing
 // parenthesis, not included) if it is a readiness wait that returned 0.

@@ -95,6 +95,23 @@ var netClients = []netClient{
 			"    w.close()\n" +
 			"asyncio.run(main())\n", hostport, path}
 	}},
+	// Two threads fetching with urllib and a timeout: Python polls before
+	// each send and receive with the time left (masked), and the process
+	// is compared by resource.
+	{"python-threads", func(t *testing.T, hostport, path string) []string {
+		py := "/usr/bin/python3"
+		if _, err := os.Stat(py); err != nil {
+			t.Skip("no /usr/bin/python3 on this machine")
+		}
+		return []string{py, "-c", "import sys, threading, urllib.request\n" +
+			"out = []\n" +
+			"def get(p):\n" +
+			"    out.append(urllib.request.urlopen('http://' + sys.argv[1] + p, timeout=5).read().decode())\n" +
+			"ts = [threading.Thread(target=get, args=(p,)) for p in (sys.argv[2], sys.argv[2] + '/2')]\n" +
+			"for t in ts: t.start()\n" +
+			"for t in ts: t.join()\n" +
+			"print(''.join(sorted(out)), end='')\n", hostport, path}
+	}},
 	{"go", func(t *testing.T, hostport, path string) []string {
 		return []string{testprog.Go(t, "httpclient", ""), "http://" + hostport + path}
 	}},

@@ -61,9 +61,10 @@ type PrintOptions struct {
 	// si_pid, struct flock's l_pid, f_owner_ex's pid, an SCM_CREDENTIALS
 	// pid), Fd a file descriptor (pollfd's fd, in the arguments and in
 	// the revents poll's result shows, an fd_set's members, siginfo's
-	// si_fd, SCM_RIGHTS fds), Addr a code or data address (sa_handler other than SIG_DFL,
-	// SIG_IGN and SIG_ERR, sa_restorer, si_addr, si_ptr, an epoll_event's
-	// data word of 0x10000 or more, iovec and msghdr pointers shown as
+	// si_fd, SCM_RIGHTS fds), Addr a code or data address (sa_handler
+	// other than SIG_DFL, SIG_IGN and SIG_ERR, sa_restorer, si_addr,
+	// si_ptr, an epoll_event's data word of 0x10000 or more when
+	// EpollData does not render it, iovec and msghdr pointers shown as
 	// addresses), Clock a CPU time in clock ticks (siginfo's si_utime and
 	// si_stime). nil: as strace prints them (decimal, hexadecimal). A
 	// normalizer supplies them to name ids and descriptors as it names

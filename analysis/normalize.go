@@ -65,7 +65,8 @@ type NormalizeOptions struct {
 	KeepCwd bool
 	// KeepTimes keeps what time and random calls return (the clock
 	// class, %clock, getrandom, times, getrusage, sysinfo, wait4's and
-	// waitid's rusage, the time left of an interrupted sleep, statfs's
+	// waitid's rusage, the time left of an interrupted sleep, the
+	// timeouts of readiness waits (poll, select, epoll_wait), statfs's
 	// counts, and rt_sigreturn's result, the register of the interrupted
 	// code), what is read from files under /proc and /sys/fs/cgroup, and
 	// the wall-clock times a program writes; by default they are masked
@@ -86,7 +87,7 @@ type NormalizeOptions struct {
 	// (GoRuntimeNoise is not applied, a cgroup file read again is kept),
 	// and the calls of multi-threaded processes dropped for their timing
 	// (monotonic clock reads, epoll waits, eventfd reads and writes; see
-	// Normalized).
+	// Normalized), and the rounds of a wait loop that found nothing.
 	KeepRuntime bool
 }
 
@@ -151,17 +152,23 @@ type NormalizeOptions struct {
 //     derived.go for why a coincidence cannot hide a change).
 //   - File descriptors, as arguments, results, pipe's and socketpair's
 //     pairs, clone's CLONE_PIDFD pidfd, pidfds wherever the catalogue
-//     says an argument is one (waitid's id for P_PIDFD), poll's fds and
-//     SCM_RIGHTS: their numbers depend on what the process inherited and
-//     on racing threads; they are named by the order the process (or
-//     thread) created them, which the program controls.
+//     says an argument is one (waitid's id for P_PIDFD), poll's fds (and
+//     those its result reports ready), select's fd_set members, an epoll
+//     data word holding the descriptor registered (data.fd: "<fd3>" in
+//     epoll_ctl and epoll_wait) and SCM_RIGHTS: their numbers depend on
+//     what the process inherited and on racing threads; they are named by
+//     the order the process (or thread) created them, which the program
+//     controls (select's nfds stays a number).
 //   - Addresses: pointer arguments and results of 0x10000 or more, long
 //     hexadecimal numbers, and addresses inside structures (a handler's
 //     sa_handler other than SIG_DFL, SIG_IGN and SIG_ERR, sa_restorer,
-//     si_addr, si_ptr, an epoll_event's data word of 0x10000 or more,
-//     iovec and msghdr pointers shown as addresses): ASLR, the allocator
-//     and the binary's layout put them; any unrelated edit to the binary
-//     moves them. Small values (an fd kept in epoll's data) are kept.
+//     si_addr, si_ptr, iovec and msghdr pointers shown as addresses): ASLR,
+//     the allocator and the binary's layout put them; any unrelated edit
+//     to the binary moves them. An epoll_event's data word of 0x10000 or
+//     more (a pointer) is "<dataN>", N in the order the process first
+//     showed each, the same where epoll_wait gives it back, so which
+//     registration fired is compared ("<addr>" in a process compared by
+//     resource); other small words are kept (netnorm.go).
 //   - Times, CPU times (siginfo's si_utime and si_stime) and random bytes
 //     ("<masked>", unless KeepTimes): the clock and the machine's load
 //     decide them.
@@ -192,10 +199,21 @@ type NormalizeOptions struct {
 //     mkdir("/tmp/results") stays (mktemp.go).
 //   - Ports the kernel chose: a TCP or UDP port that getsockname shows
 //     on a socket the program did not bind to a port of its own (connect's
-//     autobind, bind to port 0), or that accept shows for a peer, is
-//     "<portN>" in every socket address of the trace (a connect to a
-//     listener's kernel-chosen port too); a port a program binds or
-//     connects to otherwise stays (ports.go).
+//     autobind, bind to port 0), or that accept, getpeername, recvfrom or
+//     recvmsg shows for a peer the program did not connect or send to
+//     first, is "<portN>" in every socket address of the trace (a connect
+//     to a listener's kernel-chosen port too) and in data after a host
+//     ("Host: 127.0.0.1:<port1>"); a port a program binds or connects to
+//     otherwise stays (ports.go).
+//   - Readiness waits (poll, ppoll, select, pselect6, epoll_wait,
+//     epoll_pwait, epoll_pwait2): their timeouts ("<masked>", unless
+//     KeepTimes; 0, -1 and NULL stay), which programs compute from the
+//     clock; and, by thread (not with KeepRuntime), the rounds of a wait
+//     loop that found nothing: from a wait that timed out up to the next
+//     identical wait, when only waits, clock reads, signal mask and
+//     disposition calls and calls failing with EAGAIN come between (curl
+//     polling its socket until the server answers): how many rounds a
+//     program waits is when its peer answered (netnorm.go).
 //   - Wall-clock times the program wrote (unless KeepTimes): a run of
 //     10, 13, 16 or 19 digits in a string or buffer that, read as
 //     seconds (with their fraction), milliseconds, microseconds or
@@ -510,6 +528,8 @@ type nproc struct {
 	sig     *sigDisp // its signal dispositions (sigdisp.go)
 	// cgroups are the cgroup files it opened (derived.go).
 	cgroups map[string]bool
+	// epoll names its epoll data words (netnorm.go).
+	epoll *epollData
 }
 
 type nthread struct {
@@ -686,6 +706,9 @@ func (nz *normalizer) result() *Normalized {
 		comm := "?"
 		if p := nz.tasks.Process(t.pid); p != nil {
 			comm = p.Comm()
+		}
+		if t.proc == nil && !nz.o.KeepRuntime {
+			t.waitRetries() // (netnorm.go)
 		}
 		lines, seqs := t.liveLines()
 		n.Threads = append(n.Threads, NormThread{Key: t.key, Comm: nz.temp(comm), Lines: lines, Seqs: seqs})
@@ -1192,8 +1215,10 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 			mem = nz.fdPair(p, t, sc, mem, 3)
 		}
 		nz.outFds(p, t, sc, spec) // (normvalues.go: clone's CLONE_PIDFD)
-		nz.notePorts(p, sc, spec) // (ports.go)
+		nz.noteEpoll(p, sc, spec) // (netnorm.go)
 	}
+	nz.notePorts(p, sc, spec) // (ports.go; a failed connect too)
+
 	var streams []string // by resource: where the line goes (none: the process's own)
 	free := ""           // by resource: the key of an unordered line of the process's own stream (threads.go)
 	switch {
@@ -1235,6 +1260,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		if m, r := procRead(p, sc, spec); m != 0 { // (derived.go)
 			masked, maskRet = masked|m, maskRet || r
 		}
+		masked |= nz.maskTimeout(spec, &args) // (netnorm.go)
 	}
 	if maskRet && exited {
 		ret = int64(nz.sentinel("<masked>"))

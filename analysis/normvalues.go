@@ -39,6 +39,7 @@ func (nz *normalizer) initValues() {
 		o.Pid = nz.pidText
 		o.Fd = nz.fdText
 		o.Addr = addrText
+		o.EpollData = nz.epollText // (netnorm.go)
 		o.Digest = true
 		if !nz.o.KeepTimes {
 			o.Clock = maskedClock
@@ -138,6 +139,9 @@ func rightsFds(a syscalls.Arch, b []byte) []int32 {
 func (nz *normalizer) normBytes(b []byte) ([]byte, bool) {
 	b, changed := nz.mktempBytes(b)   // (mktemp.go: before the directories go)
 	if n, ok := nz.wallTimes(b); ok { // (derived.go)
+		b, changed = n, true
+	}
+	if n, ok := nz.portBytes(b); ok { // (ports.go)
 		b, changed = n, true
 	}
 	for i, re := range nz.temps {

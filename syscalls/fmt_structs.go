@@ -265,12 +265,15 @@ func formatPollfds(b []byte, withRevents bool, o *PrintOptions) string {
 // FormatPollRevents formats what poll returned in an array of struct pollfd
 // as strace prints it after poll's return value: the entries whose revents
 // is not zero, [{fd=3, revents=POLLIN}].
-func FormatPollRevents(b []byte) string {
+func FormatPollRevents(b []byte) string { return formatPollRevents(b, nil) }
+
+// formatPollRevents is FormatPollRevents with the fds rendered by o.
+func formatPollRevents(b []byte, o *PrintOptions) string {
 	return pollArray(b, func(fd int64, events, revents uint64) string {
 		if revents == 0 {
 			return ""
 		}
-		return fmtBraces("fd="+fmtD(fd), "revents="+string(pollBits.appendTo(nil, revents)))
+		return fmtBraces("fd="+string(o.appendFd(nil, int32(fd))), "revents="+string(pollBits.appendTo(nil, revents)))
 	})
 }
 
@@ -300,8 +303,9 @@ func sizeofEpollEvent(a Arch) int {
 // epoll_ctl's argument: {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}.
 func FormatEpollEvent(a Arch, b []byte) string { return formatEpollEvent(a, b, nil) }
 
-// formatEpollEvent is FormatEpollEvent with a data word of 0x10000 or
-// more rendered as an address by o (PrintOptions.Addr), as
+// formatEpollEvent is FormatEpollEvent with the data word rendered by
+// o's EpollData hook, or, 0x10000 or more, as an address by o
+// (PrintOptions.Addr), as
 // data=ADDR: programs keep a pointer there (Go's netpoller a tagged one),
 // or a small number such as an fd, which stays.
 func formatEpollEvent(a Arch, b []byte, o *PrintOptions) string {
@@ -311,6 +315,11 @@ func formatEpollEvent(a Arch, b []byte, o *PrintOptions) string {
 	}
 	f := fmtFields(b)
 	data := f.u64(size - 8)
+	if o != nil && o.EpollData != nil {
+		if s := o.EpollData(data); s != "" {
+			return fmtBraces("events="+string(epollBits.appendTo(nil, f.u32(0))), "data="+s)
+		}
+	}
 	if data >= 0x10000 && o.addrHook() {
 		return fmtBraces("events="+string(epollBits.appendTo(nil, f.u32(0))), "data="+o.Addr(data))
 	}

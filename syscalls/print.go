@@ -59,10 +59,12 @@ type PrintOptions struct {
 	// kinds that the printer finds inside structures, where they are not
 	// arguments of their own: Pid a process or thread id (siginfo's
 	// si_pid, struct flock's l_pid, f_owner_ex's pid, an SCM_CREDENTIALS
-	// pid), Fd a file descriptor (pollfd's fd, siginfo's si_fd, SCM_RIGHTS
-	// fds), Addr a code or data address (sa_handler other than SIG_DFL,
-	// SIG_IGN and SIG_ERR, sa_restorer, si_addr, si_ptr, an epoll_event's
-	// data word of 0x10000 or more, iovec and msghdr pointers shown as
+	// pid), Fd a file descriptor (pollfd's fd, in the arguments and in
+	// the revents poll's result shows, an fd_set's members, siginfo's
+	// si_fd, SCM_RIGHTS fds), Addr a code or data address (sa_handler
+	// other than SIG_DFL, SIG_IGN and SIG_ERR, sa_restorer, si_addr,
+	// si_ptr, an epoll_event's data word of 0x10000 or more when
+	// EpollData does not render it, iovec and msghdr pointers shown as
 	// addresses), Clock a CPU time in clock ticks (siginfo's si_utime and
 	// si_stime). nil: as strace prints them (decimal, hexadecimal). A
 	// normalizer supplies them to name ids and descriptors as it names
@@ -71,6 +73,10 @@ type PrintOptions struct {
 	Fd    func(fd int32) string
 	Addr  func(addr uint64) string
 	Clock func(ticks int64) string
+	// EpollData, when not nil, renders an epoll_event's data word (the
+	// program's own: often a pointer or an fd) as data=TEXT; "" leaves
+	// it to Addr (0x10000 or more) or to strace's {u32=N, u64=N}.
+	EpollData func(data uint64) string
 	// Digest: a buffer or string the program gives the kernel (direction
 	// In: write's and send's data, iovec buffers, string arguments) that
 	// is cut at StringLimit is followed by "#" and the FNV-1a hash of all
@@ -83,10 +89,10 @@ type PrintOptions struct {
 // hooks returns a copy of o's hooks, or nil: for a formatter that keeps
 // them where they escape (o itself, with the call it prints, does not).
 func (o *PrintOptions) hooks() *PrintOptions {
-	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil {
+	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil && o.EpollData == nil {
 		return nil
 	}
-	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock}
+	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock, EpollData: o.EpollData}
 }
 
 // appendPid appends a process id found inside a structure.
@@ -193,7 +199,7 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 		dst = appendEquals(dst, len(dst)-start, o)
 		if plan == nil || !plan.note {
 			dst = appendResult(dst, c.Arch, spec, c.Ret)
-		} else if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
+		} else if note := resultNote(c, spec, o); strings.HasPrefix(note, " (flags ") {
 			// fcntl's F_GETFD and F_GETFL: flags, in hex.
 			dst = append(appendHex(dst, uint64(c.Ret)), note...)
 		} else {
@@ -239,8 +245,8 @@ func appendEquals(b []byte, col int, o *PrintOptions) []byte {
 const resultColumn = 40
 
 // resultNote is what strace adds after some results: the flags fcntl
-// returned, the fds that poll found ready.
-func resultNote(c *CallText, spec *Spec) string {
+// returned, the fds that poll found ready (through o's Fd hook).
+func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	if spec == nil || c.Ret < 0 {
 		return ""
 	}
@@ -279,7 +285,7 @@ func resultNote(c *CallText, spec *Spec) string {
 		p := printer{c: c, spec: spec}
 		n, ok := p.size(i)
 		if b := p.read(c.Args[i], n); ok && len(b) == n && g.Kind == KindStruct {
-			return " (" + FormatPollRevents(b) + ")"
+			return " (" + formatPollRevents(b, o) + ")"
 		}
 	}
 	return ""
@@ -697,7 +703,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		if !ok {
 			return appendHex(dst, v)
 		}
-		return appendFdSet(dst, b)
+		return appendFdSet(dst, b, p.o)
 	}
 	return appendHex(dst, v)
 }
@@ -1060,8 +1066,9 @@ func (p *printer) appendStringList(dst []byte, g *Arg, addr uint64, list []strin
 	return append(dst, ']')
 }
 
-// appendFdSet appends the fds set in an fd_set: "[3 4]".
-func appendFdSet(dst, b []byte) []byte {
+// appendFdSet appends the fds set in an fd_set: "[3 4]", each through o's
+// Fd hook.
+func appendFdSet(dst, b []byte, o *PrintOptions) []byte {
 	dst = append(dst, '[')
 	n := 0
 	for i, x := range b {
@@ -1070,7 +1077,7 @@ func appendFdSet(dst, b []byte) []byte {
 				if n > 0 {
 					dst = append(dst, ' ')
 				}
-				dst = strconv.AppendInt(dst, int64(i*8+bit), 10)
+				dst = o.appendFd(dst, int32(i*8+bit))
 				n++
 			}
 		}

@@ -35,7 +35,9 @@ type Reader struct {
 	// dataEnd is the offset after the last sound chunk of events (or the
 	// header).
 	dataEnd int64
-	dec     *zstd.Decoder
+	// dataStart is the offset after the header chunk.
+	dataStart int64
+	dec       *zstd.Decoder
 }
 
 // Open opens the trace file at path.
@@ -104,7 +106,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, corrupt(signatureLen, "the header does not decode: %v", err)
 	}
 	r.header.Major, r.header.Minor = major, minor
-	r.dataEnd = next
+	r.dataEnd, r.dataStart = next, next
 	if r.readIndex() {
 		r.complete = true
 		return r, nil

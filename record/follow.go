@@ -31,6 +31,12 @@ type follower struct {
 	mu    sync.RWMutex
 	slots []uint64 // open addressing; 0 is empty (a window of 8 equal bytes is never kept)
 	count int
+	// bloom has a bit per hash of every 4-byte piece of a window (16
+	// bits per window, at least 64 Kib). A run of 8 learned bytes holds
+	// a piece at one of every 5 positions: a scan tests those, and looks
+	// the windows around a piece up only where its bit is set.
+	bloom      []uint64
+	bloomShift uint
 	// tails are the last window-1 bytes learned per (pid, fd), so that a
 	// masked file read in small pieces is followed across them.
 	tails map[uint64][]byte
@@ -43,12 +49,48 @@ func newFollower(max int) *follower {
 	if max == 0 {
 		max = DefaultMaskFollowMax
 	}
-	return &follower{slots: make([]uint64, 1024), tails: map[uint64][]byte{}, max: max}
+	return &follower{slots: make([]uint64, 1024), tails: map[uint64][]byte{}, max: max,
+		bloom: make([]uint64, bloomMin/64), bloomShift: uint(64 - bits.TrailingZeros(bloomMin))}
+}
+
+// Bounds of the bloom bitmap (bits).
+const (
+	bloomMin = 1 << 16
+	bloomMax = 1 << 28
+)
+
+const golden = 0x9E3779B97F4A7C15
+
+// bloomBit is the bit of a 4-byte piece in the bitmap.
+func (f *follower) bloomBit(piece uint32) uint64 { return (uint64(piece) * golden) >> f.bloomShift }
+
+// bloomAdd sets the bits of window v's five 4-byte pieces.
+func (f *follower) bloomAdd(v uint64) {
+	for j := 0; j <= 32; j += 8 {
+		h := f.bloomBit(uint32(v >> j))
+		f.bloom[h>>6] |= 1 << (h & 63)
+	}
+}
+
+// growBloom sizes the bitmap for the windows learned and refills it
+// (f.mu held).
+func (f *follower) growBloom() {
+	want := max(bloomMin, min(bloomMax, 1<<bits.Len(uint(16*f.count))))
+	if want <= 64*len(f.bloom) {
+		return
+	}
+	f.bloom = make([]uint64, want/64)
+	f.bloomShift = uint(64 - bits.TrailingZeros(uint(want)))
+	for _, x := range f.slots {
+		if x != 0 {
+			f.bloomAdd(x)
+		}
+	}
 }
 
 // hash spreads a window over the table.
 func (f *follower) slot(v uint64) int {
-	return int((v * 0x9E3779B97F4A7C15) >> (64 - bits.TrailingZeros(uint(len(f.slots)))))
+	return int((v * 0xC2B2AE3D27D4EB4F) >> (64 - bits.TrailingZeros(uint(len(f.slots)))))
 }
 
 // uniform says whether the 8 bytes of v are all the same byte: such a
@@ -74,11 +116,13 @@ func (f *follower) learn(key uint64, data []byte) bool {
 			continue
 		}
 		if f.count >= f.max {
+			f.growBloom()
 			f.any.Store(f.count > 0)
 			return false
 		}
 		f.insert(v)
 	}
+	f.growBloom()
 	t := b[max(0, len(b)-(window-1)):]
 	f.tails[key] = append(f.tails[key][:0], t...)
 	f.any.Store(f.count > 0)
@@ -105,6 +149,7 @@ func (f *follower) insert(v uint64) {
 		case 0:
 			f.slots[i] = v
 			f.count++
+			f.bloomAdd(v)
 			return
 		}
 	}
@@ -112,6 +157,9 @@ func (f *follower) insert(v uint64) {
 
 // has says whether v is a learned window (f.mu read-held).
 func (f *follower) has(v uint64) bool {
+	if v == 0 {
+		return false // (the empty slot's value: never learned)
+	}
 	mask := len(f.slots) - 1
 	for i := f.slot(v); ; i = (i + 1) & mask {
 		switch f.slots[i] {
@@ -123,9 +171,10 @@ func (f *follower) has(v uint64) bool {
 	}
 }
 
-// contains says whether b holds a learned window.
+// contains says whether b holds a learned window (f may be nil: no
+// masking).
 func (f *follower) contains(b []byte) bool {
-	if len(b) < window || !f.any.Load() {
+	if f == nil || len(b) < window || !f.any.Load() {
 		return false
 	}
 	f.mu.RLock()
@@ -136,9 +185,20 @@ func (f *follower) contains(b []byte) bool {
 // find returns the start of the first learned window in b from i, or -1
 // (f.mu read-held).
 func (f *follower) find(b []byte, i int) int {
-	for ; i+window <= len(b); i++ {
-		if v := binary.LittleEndian.Uint64(b[i:]); f.has(v) {
-			return i
+	// A learned window at p >= i holds the 4-byte piece at the one q of
+	// i, i+5, i+10... in [p, p+4]: the pieces there are tested, and on a
+	// hit the windows that can hold it (p from q-4 to q), in order, so
+	// that the first window found is the first in b.
+	bloom, shift, n := f.bloom, f.bloomShift, len(b)
+	for q := i; q+4 <= n; q += 5 {
+		h := (uint64(binary.LittleEndian.Uint32(b[q:])) * golden) >> shift
+		if bloom[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for p := max(i, q-4); p <= q && p+window <= n; p++ {
+			if f.has(binary.LittleEndian.Uint64(b[p:])) {
+				return p
+			}
 		}
 	}
 	return -1
@@ -147,7 +207,7 @@ func (f *follower) find(b []byte, i int) int {
 // overwrite replaces every learned window of b, in place, with fill
 // bytes; it reports whether there was one.
 func (f *follower) overwrite(b []byte, fill byte) bool {
-	if len(b) < window || !f.any.Load() {
+	if f == nil || len(b) < window || !f.any.Load() {
 		return false
 	}
 	f.mu.RLock()

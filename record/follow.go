@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"sync"
-	"sync/atomic"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
@@ -15,9 +13,12 @@ import (
 // Masking follows the data (see the package documentation, "Masking"):
 // the bytes that go through a masked call (read from a masked file, or
 // written to one, mapped from one, copied from or to one in the kernel)
-// are learned, as the set of their 8-byte windows, on the tracer thread;
-// the writer goroutine then scans every buffer it writes afterwards and
-// masks each one that holds one of these windows.
+// are read on the tracer thread and queued with the events, in order
+// (a learnMark in front of the call's event); the writer goroutine learns
+// them, as the set of their 8-byte windows, when it reaches them, and
+// masks each later event's buffer that holds one of these windows. The
+// follower is the writer goroutine's alone, and what an event holds is
+// masked by what was learned before it, whatever the timing.
 
 // window is the length of the byte sequences followed: a later buffer
 // holding 8 bytes in a row of masked data is masked.
@@ -28,7 +29,6 @@ const DefaultMaskFollowMax = 4 << 20
 
 // follower is the set of windows of the masked bytes seen so far.
 type follower struct {
-	mu    sync.RWMutex
 	slots []uint64 // open addressing; 0 is empty (a window of 8 equal bytes is never kept)
 	count int
 	// bloom has a bit per hash of every 4-byte piece of a window (16
@@ -40,9 +40,9 @@ type follower struct {
 	// tails are the last window-1 bytes learned per (pid, fd), so that a
 	// masked file read in small pieces is followed across them.
 	tails map[uint64][]byte
-	max   int         // windows at most (tracer thread)
-	full  bool        // max was reached: a Lost event said so
-	any   atomic.Bool // a window was learned: scans are needed
+	max  int  // windows at most
+	full bool // max was reached: a Lost event said so
+	any  bool // a window was learned: scans are needed
 }
 
 func newFollower(max int) *follower {
@@ -72,8 +72,7 @@ func (f *follower) bloomAdd(v uint64) {
 	}
 }
 
-// growBloom sizes the bitmap for the windows learned and refills it
-// (f.mu held).
+// growBloom sizes the bitmap for the windows learned and refills it.
 func (f *follower) growBloom() {
 	want := max(bloomMin, min(bloomMax, 1<<bits.Len(uint(16*f.count))))
 	if want <= 64*len(f.bloom) {
@@ -104,8 +103,6 @@ func (f *follower) learn(key uint64, data []byte) bool {
 	if len(data) == 0 {
 		return true
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	b := data
 	if t := f.tails[key]; len(t) > 0 {
 		b = append(append(make([]byte, 0, len(t)+len(data)), t...), data...)
@@ -117,7 +114,7 @@ func (f *follower) learn(key uint64, data []byte) bool {
 		}
 		if f.count >= f.max {
 			f.growBloom()
-			f.any.Store(f.count > 0)
+			f.any = f.count > 0
 			return false
 		}
 		f.insert(v)
@@ -125,11 +122,11 @@ func (f *follower) learn(key uint64, data []byte) bool {
 	f.growBloom()
 	t := b[max(0, len(b)-(window-1)):]
 	f.tails[key] = append(f.tails[key][:0], t...)
-	f.any.Store(f.count > 0)
+	f.any = f.count > 0
 	return true
 }
 
-// insert adds v (f.mu held).
+// insert adds v.
 func (f *follower) insert(v uint64) {
 	if 2*(f.count+1) > len(f.slots) {
 		old := f.slots
@@ -155,7 +152,7 @@ func (f *follower) insert(v uint64) {
 	}
 }
 
-// has says whether v is a learned window (f.mu read-held).
+// has says whether v is a learned window.
 func (f *follower) has(v uint64) bool {
 	if v == 0 {
 		return false // (the empty slot's value: never learned)
@@ -174,16 +171,13 @@ func (f *follower) has(v uint64) bool {
 // contains says whether b holds a learned window (f may be nil: no
 // masking).
 func (f *follower) contains(b []byte) bool {
-	if f == nil || len(b) < window || !f.any.Load() {
+	if f == nil || len(b) < window || !f.any {
 		return false
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
 	return f.find(b, 0) >= 0
 }
 
-// find returns the start of the first learned window in b from i, or -1
-// (f.mu read-held).
+// find returns the start of the first learned window in b from i, or -1.
 func (f *follower) find(b []byte, i int) int {
 	// A learned window at p >= i holds the 4-byte piece at the one q of
 	// i, i+5, i+10... in [p, p+4]: the pieces there are tested, and on a
@@ -207,10 +201,9 @@ func (f *follower) find(b []byte, i int) int {
 // overwrite replaces every learned window of b, in place, with fill
 // bytes; it reports whether there was one.
 func (f *follower) overwrite(b []byte, fill byte) bool {
-	if f == nil || len(b) < window || !f.any.Load() {
+	if f == nil || len(b) < window || !f.any {
 		return false
 	}
-	f.mu.RLock()
 	var runs [][2]int
 	for i := f.find(b, 0); i >= 0; i = f.find(b, i+1) {
 		if n := len(runs); n > 0 && runs[n-1][1] >= i {
@@ -219,7 +212,6 @@ func (f *follower) overwrite(b []byte, fill byte) bool {
 			runs = append(runs, [2]int{i, i + window})
 		}
 	}
-	f.mu.RUnlock()
 	for _, r := range runs {
 		for k := r[0]; k < r[1]; k++ {
 			b[k] = fill
@@ -244,7 +236,7 @@ func (f *follower) overwriteString(s *string) {
 // length without bytes), as the masked call's own; in other events the
 // bytes are overwritten (strings with '*', registers and siginfo with 0).
 func (f *follower) maskEvent(ev format.Event) {
-	if f == nil || !f.any.Load() {
+	if f == nil || !f.any {
 		return
 	}
 	switch e := ev.(type) {
@@ -283,16 +275,51 @@ func (f *follower) maskEvent(ev format.Event) {
 // maskKey names a process's fd in follower.tails.
 func maskKey(pid int32, fd int) uint64 { return uint64(uint32(pid))<<32 | uint64(uint32(fd)) }
 
-// learn (tracer thread) follows data, masked bytes of fd in process pid.
-// Past the bound, a Lost event says that the rest is not followed.
+// learnMark carries bytes to follow from the tracer thread to the
+// writer goroutine, in the event queue: masked bytes of fd in process Pid
+// (Key names the stream they continue).
+type learnMark struct {
+	format.Head
+	key  uint64
+	data []byte
+}
+
+// Kind makes a learnMark a format.Event for the recorder's queue; it
+// never reaches the writer.
+func (*learnMark) Kind() format.Kind { return format.KindLost }
+
+// learn (tracer thread) queues data, masked bytes of fd in process pid,
+// to be followed from here on in the recording.
 func (r *Recorder) learn(pid int32, fd int, data []byte) {
-	f := r.follow
-	if f == nil || f.learn(maskKey(pid, fd), data) || f.full {
+	if r.follow == nil || len(data) == 0 {
 		return
 	}
-	f.full = true
-	r.emit(&format.Lost{Head: format.Head{Time: format.Monotonic(), Pid: pid, Tid: pid},
-		Reason: fmt.Sprintf("masking: over %d bytes of masked data, what follows is not looked for in later buffers (MaskFollowMax)", f.max)})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		r.batch = append(r.batch, &learnMark{Head: format.Head{Time: format.Monotonic(), Pid: pid, Tid: pid},
+			key: maskKey(pid, fd), data: data})
+		r.bytes += len(data)
+	}
+}
+
+// pass (writer goroutine) takes the events on their way to the writer:
+// it learns a learnMark's bytes (and returns false: no event), and masks
+// what another event holds of the bytes learned so far. Past the bound a
+// Lost event says that what follows is not followed.
+func (r *Recorder) pass(ev format.Event) bool {
+	f := r.follow
+	m, ok := ev.(*learnMark)
+	if !ok {
+		f.maskEvent(ev)
+		return true
+	}
+	if !f.learn(m.key, m.data) && !f.full {
+		f.full = true
+		r.put(&format.Lost{Head: m.Head,
+			Reason: fmt.Sprintf("masking: over %d bytes of masked data, later ones are not looked for in the buffers recorded after them (MaskFollowMax)", f.max)})
+	}
+	return false
 }
 
 // maxLearn bounds the bytes learned from one call's buffer.

@@ -48,9 +48,7 @@ func TestFollower(t *testing.T) {
 		if p < from {
 			from = 0
 		}
-		g.mu.RLock()
 		got := g.find(buf, from)
-		g.mu.RUnlock()
 		if got != p {
 			t.Fatalf("a run at %d searched from %d: found at %d", p, from, got)
 		}

@@ -235,7 +235,9 @@ func (r *Recorder) writeLoop() {
 
 // put gives an event to the writer (and the tee).
 func (r *Recorder) put(ev format.Event) {
-	r.follow.maskEvent(ev) // follow.go
+	if r.follow != nil && !r.pass(ev) { // follow.go
+		return
+	}
 	if r.err == nil {
 		if err := r.w.Write(ev); err != nil {
 			r.err = err // keep taking events so that the tracer never blocks

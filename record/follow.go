@@ -40,9 +40,9 @@ type follower struct {
 	// tails are the last window-1 bytes learned per (pid, fd), so that a
 	// masked file read in small pieces is followed across them.
 	tails map[uint64][]byte
-	max  int  // windows at most
-	full bool // max was reached: a Lost event said so
-	any  bool // a window was learned: scans are needed
+	max   int  // windows at most
+	full  bool // max was reached: a Lost event said so
+	any   bool // a window was learned: scans are needed
 }
 
 func newFollower(max int) *follower {

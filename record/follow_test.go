@@ -194,3 +194,26 @@ func BenchmarkMaskFollow(b *testing.B) {
 		})
 	}
 }
+
+// TestMaskFollowBound: past Options.MaskFollowMax, a Lost event says
+// that the rest of the masked data is not followed.
+func TestMaskFollowBound(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "my.key")
+	b := make([]byte, 5000)
+	rand.Read(b)
+	if err := os.WriteFile(secret, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, max := range []int{0, 1000} {
+		lost := 0
+		for _, ev := range eventsOf(t, recordRunOK(t, record.Options{MaskPaths: []string{"*.key"}, MaskFollowMax: max}, "/bin/cat", secret)) {
+			if l, ok := ev.(*format.Lost); ok && strings.Contains(l.Reason, "masking") {
+				lost++
+			}
+		}
+		if want := map[int]int{0: 0, 1000: 1}[max]; lost != want {
+			t.Errorf("MaskFollowMax %d: %d Lost events about masking, want %d", max, lost, want)
+		}
+	}
+}

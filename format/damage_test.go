@@ -210,9 +210,10 @@ func TestRepairDamagedEnds(t *testing.T) {
 		os.WriteFile(src, bad, 0o600)
 		_, err := format.Repair(src, filepath.Join(dir, "dst.sctr"))
 		var ce *format.CorruptError
-		if !errors.As(err, &ce) {
-			t.Fatalf("Repair of a damaged header: %v, want a CorruptError", err)
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "the header") {
+			t.Fatalf("Repair of a damaged header: %v, want a CorruptError that says so", err)
 		}
+		t.Log(err)
 		if _, serr := os.Stat(filepath.Join(dir, "dst.sctr")); serr == nil {
 			t.Error("Repair wrote a file without a header")
 		}

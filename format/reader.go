@@ -97,7 +97,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	// The header chunk comes first.
 	d, payload, next, err := r.chunkAt(signatureLen, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the header (which says how to read the rest) does not read: %w", err)
 	}
 	if d.Kind != kindHeader {
 		return nil, corrupt(signatureLen, "the first chunk is of kind %d, not the header", d.Kind)

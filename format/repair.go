@@ -36,7 +36,7 @@ type RepairInfo struct {
 func Repair(src, dst string) (RepairInfo, error) {
 	r, err := Open(src)
 	if err != nil {
-		return RepairInfo{}, fmt.Errorf("format: repairing %s: %w", src, err)
+		return RepairInfo{}, fmt.Errorf("format: cannot repair: %w", err)
 	}
 	defer r.Close()
 	var buf bytes.Buffer

@@ -89,7 +89,10 @@ func (r *Reader) Damaged() []Damage { return r.index.Damaged }
 // decode, every chunk is also decompressed and its events decoded. It
 // returns the damaged stretches, consecutive damaged chunks together (nil:
 // sound). Checksums cost a read of the file; decoding costs what reading
-// every event does.
+// every event does. For a file without an index (scanned up to its first
+// damage: Truncated), the damage is returned too when sound chunks of
+// events follow it (found as Repair finds them): it is in the middle, not
+// a torn end.
 func (r *Reader) Verify(decode bool) []Damage {
 	var out []Damage
 	var prev *ChunkInfo
@@ -120,7 +123,39 @@ func (r *Reader) Verify(decode bool) []Damage {
 	if cur != nil {
 		out = append(out, *cur)
 	}
+	if d, ok := r.damagedScan(); ok {
+		out = append(out, d)
+	}
 	return out
+}
+
+// damagedScan tells, for a file without an index whose scan stopped at
+// damage, whether sound chunks of events follow it: then the damage is in
+// the middle (Repair keeps what follows), not a torn end.
+func (r *Reader) damagedScan() (Damage, bool) {
+	if r.complete || r.truncated == nil || r.dataEnd >= r.size {
+		return Damage{}, false
+	}
+	var chunkSeq, lastSeq uint64
+	var lastTs int64
+	if n := len(r.index.Chunks); n > 0 {
+		c := r.index.Chunks[n-1]
+		d, ok := r.descriptorAt(c.Offset)
+		if !ok {
+			return Damage{}, false
+		}
+		chunkSeq, lastSeq, lastTs = d.ChunkSeq, c.LastSeq, c.TsMax
+	}
+	next := r.resync(r.dataEnd, r.size, nil, chunkSeq, lastSeq)
+	if next < 0 {
+		return Damage{}, false
+	}
+	nd, ok := r.descriptorAt(next)
+	if !ok || nd.Kind != kindEvents {
+		return Damage{}, false // (the index, its trailer torn: nothing lost)
+	}
+	return Damage{Offset: r.dataEnd, End: next, AfterSeq: lastSeq, BeforeSeq: nd.FirstSeq, From: lastTs, To: nd.TsMin,
+		Chunks: -1, Reason: reason(r.truncated)}, true
 }
 
 // checkChunk reads the chunk of index entry c and checks it.

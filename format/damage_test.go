@@ -153,6 +153,15 @@ func TestRepairDamagedNoIndex(t *testing.T) {
 		{"descriptor", func() []byte { b := bytes.Clone(cut); b[chunks[k].Offset] ^= 0xff; return b }()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			r, err := format.NewReader(bytes.NewReader(tc.bad), int64(len(tc.bad)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dm := r.Verify(false); len(dm) != 1 || dm[0].Offset != chunks[k].Offset || dm[0].End != chunks[k+1].Offset ||
+				dm[0].BeforeSeq != chunks[k+1].FirstSeq {
+				t.Errorf("Verify = %+v, want the damage between chunks %d and %d", dm, k-1, k+1)
+			}
+			r.Close()
 			info, got, _ := repairBytes(t, tc.bad)
 			checkEqual(t, got, without(all, chunks[k]))
 			if len(info.Damaged) != 1 {
@@ -184,6 +193,17 @@ func TestRepairDamagedEnds(t *testing.T) {
 		checkEqual(t, got, all)
 		if len(info.Damaged) != 1 || !info.Damaged[0].IndexOnly || info.Damaged[0].Offset != end {
 			t.Errorf("Damaged = %+v, want the index alone at %d", info.Damaged, end)
+		}
+	})
+	t.Run("cut", func(t *testing.T) { // a torn end: incomplete, not damaged
+		cut := data[:last.Offset+last.Size/2]
+		r, err := format.NewReader(bytes.NewReader(cut), int64(len(cut)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if r.Truncated() == nil || r.Verify(true) != nil {
+			t.Errorf("a cut file: truncated %v, Verify %+v", r.Truncated(), r.Verify(true))
 		}
 	})
 	t.Run("last chunk", func(t *testing.T) {

@@ -298,16 +298,17 @@ func FuzzRepair(f *testing.F) {
 	bad[len(bad)/3] ^= 0x40
 	f.Add(bad)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
-		if err := os.WriteFile(src, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		info, err := format.Repair(src, dst)
+		src, err := format.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}
-		r, err := format.Open(dst)
+		defer src.Close()
+		var out bytes.Buffer
+		info, err := src.RepairTo(&out)
+		if err != nil {
+			t.Fatalf("RepairTo of a file that opens: %v", err)
+		}
+		r, err := format.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
 		if err != nil {
 			t.Fatalf("the repaired file does not open: %v", err)
 		}

@@ -39,36 +39,41 @@ func Repair(src, dst string) (RepairInfo, error) {
 		return RepairInfo{}, fmt.Errorf("format: cannot repair: %w", err)
 	}
 	defer r.Close()
-	var buf bytes.Buffer
-	info, idx, err := r.repair(&buf)
-	info.Header = r.header
-	if err != nil {
-		return info, fmt.Errorf("format: repairing %s: %w", src, err)
-	}
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return info, fmt.Errorf("format: %w", err)
+		return RepairInfo{}, fmt.Errorf("format: %w", err)
 	}
-	// The header and chunks: copied from the source, stretch by stretch.
-	var werr error
-	if _, werr = io.Copy(out, io.NewSectionReader(r.ra, 0, r.dataStart)); werr == nil {
-		for _, c := range idx.Chunks {
-			if _, werr = io.Copy(out, io.NewSectionReader(r.ra, c.src, c.Size)); werr != nil {
-				break
-			}
-		}
+	info, err := r.RepairTo(out)
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("format: %w", cerr)
 	}
-	if werr == nil {
-		_, werr = out.Write(buf.Bytes())
-	}
-	if cerr := out.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
+	if err != nil {
 		os.Remove(dst)
-		return info, fmt.Errorf("format: repairing %s: %w", src, werr)
+		return info, fmt.Errorf("format: repairing %s: %w", src, err)
 	}
 	return info, nil
+}
+
+// RepairTo writes to out what Repair writes to its destination file: the
+// header and every sound chunk of r's file, then a new index and trailer.
+func (r *Reader) RepairTo(out io.Writer) (RepairInfo, error) {
+	var tail bytes.Buffer
+	info, idx, err := r.repair(&tail)
+	info.Header = r.header
+	if err != nil {
+		return info, err
+	}
+	// The header and chunks: copied from the source, stretch by stretch.
+	if _, err = io.Copy(out, io.NewSectionReader(r.ra, 0, r.dataStart)); err != nil {
+		return info, err
+	}
+	for _, c := range idx.Chunks {
+		if _, err = io.Copy(out, io.NewSectionReader(r.ra, c.src, c.Size)); err != nil {
+			return info, err
+		}
+	}
+	_, err = out.Write(tail.Bytes())
+	return info, err
 }
 
 // repairChunk is a sound chunk to copy: its index entry (Offset in the

@@ -57,6 +57,7 @@ test:
 	GOARCH=arm64 $(GO) vet ./...   # arm64 must keep building (it cannot run here)
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./format/   # the trace reader on hostile input, briefly (a new input is minimized for 3 s at most: the default, 60 s, outlasts the fuzz time and failed with "context deadline exceeded")
+	$(GO) test -run '^$$' -fuzz '^FuzzRepair$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./format/   # repair of damaged traces
 
 test-short:
 	$(GO) test -short -count=1 ./...

@@ -94,5 +94,8 @@ func FuzzReader(f *testing.F) {
 			n++
 		}
 		_ = r.Truncated()
+		for _, d := range r.Verify(true) {
+			_ = d.Error()
+		}
 	})
 }

@@ -60,8 +60,16 @@
 //
 // Open uses the index of a complete file. A file without one (a recording
 // that did not finish, a file cut short) is scanned: every complete chunk
-// is read and Truncated says where the rest was lost; Repair rewrites such
-// a file with an index. Reader.Events iterates in file order, one chunk in
+// is read and Truncated says where the rest was lost. Each chunk's
+// descriptor carries the CRC-32C of its compressed frame: Verify checks
+// every chunk the index lists (checksums: a read of the file; or a full
+// decode) and names each damaged stretch - its offsets, the events lost
+// by count and sequence numbers, the times around them (Damage). Repair
+// rewrites a file, incomplete or damaged, with an index: a chunk that
+// fails is left out and the next sound chunk is found through the old
+// index if it is sound, otherwise by the next descriptor whose chunk
+// passes its checksum and continues the sequence; the new index (status
+// "repaired") lists what was lost (Reader.Damaged). Reader.Events iterates in file order, one chunk in
 // memory at a time (or a few, decoded in parallel), and skips chunks a
 // Filter rules out by their index entry. Every length is checked before
 // use: a damaged or hostile file gives a *CorruptError naming the offset,

@@ -114,6 +114,8 @@ type Index struct {
 	Status string      `msgpack:"status"`
 	Chunks []ChunkInfo `msgpack:"chunks"`
 	Events uint64      `msgpack:"events"`
+	// Damaged lists what a repaired file's source lost (see Repair).
+	Damaged []Damage `msgpack:"damaged,omitempty"`
 }
 
 // ChunkInfo describes one chunk of events.

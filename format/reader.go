@@ -35,7 +35,9 @@ type Reader struct {
 	// dataEnd is the offset after the last sound chunk of events (or the
 	// header).
 	dataEnd int64
-	dec     *zstd.Decoder
+	// dataStart is the offset after the header chunk.
+	dataStart int64
+	dec       *zstd.Decoder
 }
 
 // Open opens the trace file at path.
@@ -95,7 +97,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	// The header chunk comes first.
 	d, payload, next, err := r.chunkAt(signatureLen, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the header (which says how to read the rest) does not read: %w", err)
 	}
 	if d.Kind != kindHeader {
 		return nil, corrupt(signatureLen, "the first chunk is of kind %d, not the header", d.Kind)
@@ -104,7 +106,7 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, corrupt(signatureLen, "the header does not decode: %v", err)
 	}
 	r.header.Major, r.header.Minor = major, minor
-	r.dataEnd = next
+	r.dataEnd, r.dataStart = next, next
 	if r.readIndex() {
 		r.complete = true
 		return r, nil

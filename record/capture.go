@@ -88,6 +88,7 @@ func (r *Recorder) capture(c *tracer.Call, s *format.Syscall, spec *syscalls.Spe
 			continue
 		}
 		if redact && (g.Kind == syscalls.KindBuffer || g.Kind == syscalls.KindIovec || g.Kind == syscalls.KindMsghdr) {
+			r.learnCall(c, s, g, addr, n, dir) // follow.go
 			s.Mem = append(s.Mem, format.Region{Arg: int8(i), Dir: dir, Addr: addr, Len: n, Flags: format.Redacted})
 			continue
 		}

@@ -61,7 +61,10 @@ type mfile struct {
 // blobRef is a stored region's content key, set by the writer goroutine
 // when it writes the first mapping that read it (later mappings of the
 // same region, read nothing and come after it).
-type blobRef struct{ key []byte }
+type blobRef struct {
+	key    []byte
+	masked bool // holds masked bytes: not stored (follow.go)
+}
 
 // pendingMap is a Mapping waiting for the writer goroutine: it hashes
 // data, writes the File events the mapping needs, then the Mapping.
@@ -151,6 +154,12 @@ func (r *Recorder) noteMapping(c *tracer.Call, s *format.Syscall) {
 	p.file, m.File = f, f.ev.ID
 	if !f.data {
 		m.Note = f.note
+		return
+	}
+	if r.masked[s.Pid][int(fd)] || containsInt(r.opts.MaskFds, int(fd)) {
+		// A masked file: its content is not stored, and followed.
+		r.learnMapped(link, s.Pid, int(fd), off, m.Len, sb.Size) // follow.go
+		m.Note = "a masked file (--mask-path, --mask-fd): content not stored"
 		return
 	}
 	// The region's bytes: [off, off+len) clipped to the file's size.
@@ -309,6 +318,14 @@ func (r *Recorder) writeMapped(p *pendingMap, put func(format.Event)) {
 		return
 	}
 	if p.ref != nil {
+		if p.data != nil && r.follow.contains(p.data) { // follow.go
+			p.data, p.ref.masked = nil, true
+		}
+		if p.ref.masked {
+			p.m.Stored, p.m.Note = 0, "its content holds bytes of a masked file (--mask-path, --mask-fd): not stored"
+			put(p.m)
+			return
+		}
 		if p.data != nil {
 			sum := sha256.Sum256(p.data)
 			p.ref.key = sum[:]
@@ -446,9 +463,14 @@ func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls
 	reg := format.Region{Arg: -1, Field: format.CopiedField, Dir: syscalls.Out, Len: uint64(s.Ret)}
 	defer func() { s.Mem = append(s.Mem, reg) }()
 	sfd, dfd := int(int32(s.Args[src])), int(int32(s.Args[dst]))
-	if r.masked[s.Pid][sfd] || r.masked[s.Pid][dfd] || containsInt(r.opts.MaskFds, sfd) || containsInt(r.opts.MaskFds, dfd) {
-		reg.Flags |= format.Redacted
-		return
+	masked := r.masked[s.Pid][sfd] || r.masked[s.Pid][dfd] || containsInt(r.opts.MaskFds, sfd) || containsInt(r.opts.MaskFds, dfd)
+	if masked {
+		if r.follow == nil {
+			reg.Flags |= format.Redacted
+			return
+		}
+		// Masked: the bytes are read, to be followed, and not kept.
+		defer func() { r.learnCopied(s.Pid, sfd, &reg) }()
 	}
 	// Where the bytes can be read again, and at what offset.
 	fd, offArg := sfd, srcOff
@@ -502,8 +524,8 @@ func (r *Recorder) captureCopy(c *tracer.Call, s *format.Syscall, spec *syscalls
 		end = pos
 	}
 	keep := uint64(s.Ret)
-	if l := r.limit(syscalls.Out); l > 0 && keep > l {
-		keep = l
+	if l := r.limit(syscalls.Out); l > 0 && keep > l && !masked {
+		keep = l // (masked bytes are all read, to be followed, and none kept)
 	}
 	b := make([]byte, keep)
 	got, _ := readAt(fmt.Sprintf("/proc/%d/fd/%d", c.Tid(), fd), b, end-s.Ret)

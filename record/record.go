@@ -35,6 +35,9 @@ type Options struct {
 	// matches its last element ("*.key").
 	MaskFds   []int
 	MaskPaths []string
+	// MaskFollowMax bounds the masked bytes followed into later buffers
+	// (follow.go; default DefaultMaskFollowMax: 16 bytes of memory each).
+	MaskFollowMax int
 	// Signals, if not nil, selects the signals recorded (strace's
 	// -e signal=).
 	Signals func(sig int) bool
@@ -113,6 +116,7 @@ type Recorder struct {
 	masked  map[int32]map[int]bool  // fds opened on masked paths, by pid
 	restart map[int]*format.Syscall // the call a thread's restart_syscall resumes
 	mapped  *mapState               // mapped files (mapped.go)
+	follow  *follower               // masked bytes followed (follow.go)
 	seed    *seeder                 // Options.SeededRandom (seeded.go)
 
 	runtimes map[exeKey]string // writer goroutine: executables' runtimes (runtime.go)
@@ -147,6 +151,9 @@ func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("record: bad path pattern %q: %w", p, err)
 		}
+	}
+	if len(o.MaskPaths) > 0 || len(o.MaskFds) > 0 {
+		r.follow = newFollower(o.MaskFollowMax)
 	}
 	r.space = sync.NewCond(&r.mu)
 	if o.SeededRandom {
@@ -228,6 +235,9 @@ func (r *Recorder) writeLoop() {
 
 // put gives an event to the writer (and the tee).
 func (r *Recorder) put(ev format.Event) {
+	if r.follow != nil && !r.pass(ev) { // follow.go
+		return
+	}
 	if r.err == nil {
 		if err := r.w.Write(ev); err != nil {
 			r.err = err // keep taking events so that the tracer never blocks
@@ -409,6 +419,7 @@ func execArgsOf(s *format.Syscall, spec *syscalls.Spec) execArgs {
 }
 
 func (r *Recorder) onNewTask(n tracer.NewTask) {
+	r.inheritMasks(n) // follow.go
 	if r.seed != nil {
 		r.seed.newTask(n)
 	}
@@ -524,10 +535,12 @@ func joinNul(s []string) []byte {
 
 // trackMasks follows the fds opened on masked paths.
 func (r *Recorder) trackMasks(s *format.Syscall, spec *syscalls.Spec) {
-	if len(r.opts.MaskPaths) == 0 || s.Ret < 0 {
+	if len(r.opts.MaskPaths) == 0 && len(r.opts.MaskFds) == 0 || s.Ret < 0 {
 		return
 	}
 	switch spec.Name {
+	case "dup", "dup2", "dup3", "fcntl", "fcntl64":
+		r.dupMask(s, spec.Name) // follow.go
 	case "open", "openat", "openat2", "creat":
 		_, i := spec.Arg("filename")
 		if reg := s.Region(i, syscalls.In); i >= 0 && reg != nil {

@@ -15,7 +15,7 @@
 //	timeline  Chrome / Perfetto trace-event JSON (ui.perfetto.dev)
 //	report    one self-contained HTML page with the summary, tree, files and charts
 //	info      the trace's header and index: command, host, limits, vDSO, ASLR, trapped instructions, events, state
-//	repair    rewrite an incomplete trace with an index: repair SRC DST
+//	repair    rewrite an incomplete or damaged trace with an index: repair SRC DST
 //
 // Options that select events (every verb but diff, info and repair):
 //
@@ -170,8 +170,9 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 			return analysis.Report(c.out, c.reader, &analysis.ReportOptions{Selection: c.sel, Buckets: c.buckets})
 		}},
 	{name: "info", args: "TRACE", help: "what the trace holds: command, host, events, state", traces: 1,
-		run: func(c *config) error { return info(c.out, c.reader, c.paths[0]) }},
-	{name: "repair", args: "SRC DST", help: "rewrite an incomplete trace with an index", traces: 0,
+		flags: infoFlags,
+		run:   func(c *config) error { return info(c.out, c.reader, c.paths[0], c.verify) }},
+	{name: "repair", args: "SRC DST", help: "rewrite an incomplete or damaged trace with an index", traces: 0,
 		run: nil},
 }
 
@@ -198,6 +199,7 @@ type config struct {
 	keepRuntime, keepCwd          bool
 	temps                         listFlag
 	context                       int
+	verify                        bool
 }
 
 type listFlag []string
@@ -492,16 +494,12 @@ func repair(c *config) int {
 	if err != nil {
 		return fail(c.stderr, 1, "repair: %v", err)
 	}
-	if info.Lost != nil {
-		fmt.Fprintf(c.out, "%s: kept %d chunks, %d events; lost what followed: %v\n", dst, info.Chunks, info.Events, info.Lost)
-	} else {
-		fmt.Fprintf(c.out, "%s: %d chunks, %d events (the source was complete)\n", dst, info.Chunks, info.Events)
-	}
+	repairReport(c.out, dst, info, &info.Header)
 	return 0
 }
 
 // info prints what the trace holds, from its header and index.
-func info(w io.Writer, r *format.Reader, path string) error {
+func info(w io.Writer, r *format.Reader, path string, verify bool) error {
 	h := r.Header()
 	fmt.Fprintf(w, "file:      %s (format %d.%d, written by %s %s)\n", path, h.Major, h.Minor, h.Writer, h.WriterVersion)
 	if len(h.Attached) > 0 {
@@ -557,12 +555,7 @@ func info(w io.Writer, r *format.Reader, path string) error {
 		fmt.Fprintf(w, ", %s", time.Duration(hi-lo).Round(time.Microsecond))
 	}
 	fmt.Fprintln(w)
-	state := "complete"
-	if t := r.Truncated(); t != nil {
-		state = "incomplete: " + t.Error() + " (systr-analyze repair writes a complete copy)"
-	}
-	fmt.Fprintf(w, "state:     %s\n", state)
-	return nil
+	return infoState(w, r, verify)
 }
 
 func limit(n int) string {

@@ -92,10 +92,11 @@ func TestScripts(t *testing.T) {
 // damage SRC DST HOW writes a damaged copy of the trace SRC: HOW is
 // "newmajor" (the signature names format 99.0), "middle" (the events
 // rewritten in 2 KiB chunks, and bytes flipped inside the middle one, the
-// index intact) or "cut" (rewritten so, then cut inside the middle chunk).
+// index intact), "middle-noindex" (the same without the index and trailer)
+// or "cut" (rewritten so, then cut inside the middle chunk).
 func damage(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
-		ts.Fatalf("usage: damage SRC DST newmajor|middle|cut")
+		ts.Fatalf("usage: damage SRC DST newmajor|middle|middle-noindex|cut")
 	}
 	src, dst := ts.MkAbs(args[0]), ts.MkAbs(args[1])
 	switch args[2] {
@@ -104,7 +105,7 @@ func damage(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		data[16], data[17] = 99, 0 // the major version, after the frame header and magic
 		ts.Check(os.WriteFile(dst, data, 0o600))
-	case "middle", "cut":
+	case "middle", "middle-noindex", "cut":
 		r, err := format.Open(src)
 		ts.Check(err)
 		defer r.Close()
@@ -131,6 +132,10 @@ func damage(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
 			data[i] ^= 0x5a
+		}
+		if args[2] == "middle-noindex" { // and no index: a recording that did not finish
+			last := chunks[len(chunks)-1]
+			data = data[:last.Offset+last.Size]
 		}
 		ts.Check(os.WriteFile(dst, data, 0o600))
 	default:

@@ -1,0 +1,154 @@
+package analysis
+
+import (
+	"bytes"
+	"path"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// The host's installed files: what a program finds of them is the
+// machine's state, not the program's behaviour (unless
+// NormalizeOptions.KeepHost).
+//
+// A file of the host's installation is one named by a path under /etc,
+// /usr, /bin, /sbin, /lib, /lib32, /lib64 or /libx32 (after the path is
+// cleaned: "/usr/../tmp/x" is not one), or by a path relative to a
+// descriptor opened on one (without ".."), or a descriptor opened so. The
+// package manager puts them: an apt-get install rewrites
+// /etc/ld.so.cache, a libc upgrade libc.so.6, a tzdata one
+// /etc/localtime. /opt, /var and /home are not: a program under test, its
+// data and its state live there.
+//
+//   - What a stat-family call (stat, lstat, fstat, newfstatat, statx and
+//     their i386 variants) reports of such a file, by path or by
+//     descriptor: its size is "<host>" (`{st_mode=S_IFREG|0644,
+//     st_size=<host>, ...}`), and its device, inode, link count, blocks
+//     and times are cleared; its type and permissions, owner, group and
+//     st_rdev, which a program may test, are compared. The dynamic
+//     loader fstat's /etc/ld.so.cache and every library it maps in every
+//     process of every trace.
+//   - What is read from a descriptor opened on such a file (read, pread64,
+//     readv, preadv, preadv2): the bytes and their number, but for the end
+//     of the file (0), are "<host>", and so are the entries a directory
+//     listing of one returns (getdents, getdents64) and their number: the
+//     loader's reads of each library's ELF header and program headers
+//     (whose entry point and segment sizes change with each build of the
+//     library), a Python's .pyc headers (its sources' times and sizes), a
+//     directory's files. Which file is opened, how much is asked for, and
+//     everything the program does with what it read (what it writes, the
+//     files it opens next) stay compared; whether a file exists, and a
+//     symbolic link's target, are compared too.
+//
+// Safe: these values are what the package manager installed; to hide a
+// change, a program would have to differ only in the sizes or contents it
+// finds of files it did not write itself (a program that writes under
+// these directories, an installer, is compared by its writes). A program
+// whose behaviour is to report them (ls -l /usr/bin) needs KeepHost.
+
+// hostDirs are the directories of the host's installation (see above).
+var hostDirs = []string{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}
+
+// hostPath says whether the absolute path p is under a directory of the
+// host's installation.
+func hostPath(p []byte) bool {
+	if len(p) == 0 || p[0] != '/' {
+		return false
+	}
+	c := path.Clean(string(p))
+	for _, d := range hostDirs {
+		if len(c) >= len(d) && c[:len(d)] == d && (len(c) == len(d) || c[len(d)] == '/') {
+			return true
+		}
+	}
+	return false
+}
+
+// hostFile says whether a call of process p names a file of the host's
+// installation: by its path (absolute, or relative to a descriptor on one,
+// without ".."; "" with AT_EMPTY_PATH is that descriptor), or, for a call
+// without a path, by its first descriptor argument.
+func (nz *normalizer) hostFile(p *nproc, sc *format.Syscall, spec *syscalls.Spec) bool {
+	if nz.o.KeepHost {
+		return false
+	}
+	dirfd, fd := -1, -1
+	hasPath := false
+	for i, a := range spec.Args {
+		switch a.Kind {
+		case syscalls.KindPath:
+			hasPath = true
+		case syscalls.KindDirfd:
+			if dirfd < 0 {
+				dirfd = i
+			}
+		case syscalls.KindFd:
+			if fd < 0 {
+				fd = i
+			}
+		}
+	}
+	if !hasPath {
+		return fd >= 0 && p.fds.host[int32(uint32(sc.Args[fd]))]
+	}
+	pa := callPath(sc, spec)
+	if len(pa) > 0 && pa[0] == '/' {
+		return hostPath(pa)
+	}
+	if dirfd < 0 || !p.fds.host[int32(uint32(sc.Args[dirfd]))] {
+		return false
+	}
+	for _, part := range bytes.Split(pa, []byte("/")) {
+		if string(part) == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// hostValues masks what call sc of process p found of a file of the
+// host's installation (see above): it returns the call's memory and
+// result to render it with, and the arguments whose memory it left out
+// (shown as "<host>").
+func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Spec, mem []format.Region, ret int64) ([]format.Region, int64, uint8) {
+	if nz.o.KeepHost || sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
+		return mem, ret, 0
+	}
+	switch spec.Name {
+	case "read", "pread64", "readv", "preadv", "preadv2", "getdents", "getdents64":
+		if sc.Ret == 0 || p.fds.host == nil || !p.fds.host[int32(uint32(sc.Args[0]))] {
+			return mem, ret, 0 // (the end of the file, or of the listing, stays)
+		}
+		kept := make([]format.Region, 0, len(mem))
+		for _, r := range mem {
+			if r.Arg != 1 {
+				kept = append(kept, r)
+			}
+		}
+		return kept, int64(nz.sentinel("<host>")), 1 << 1
+	}
+	arg := -1
+	for i, a := range spec.Args {
+		if a.Kind == syscalls.KindStruct && a.Dir&syscalls.Out != 0 && (a.Struct == "stat" || a.Struct == "stat64" || a.Struct == "statx") {
+			arg = i
+		}
+	}
+	if arg < 0 || !nz.hostFile(p, sc, spec) {
+		return mem, ret, 0
+	}
+	for i, r := range mem {
+		if int(r.Arg) != arg || r.Dir&syscalls.Out == 0 {
+			continue
+		}
+		data := append([]byte(nil), r.Data...)
+		if !syscalls.MaskStat(sc.Arch, spec.Name, data, uint64(uint32(nz.sentinel("<host>")))) {
+			continue
+		}
+		out := make([]format.Region, len(mem))
+		copy(out, mem)
+		out[i].Data = data
+		return out, ret, 0
+	}
+	return mem, ret, 0
+}

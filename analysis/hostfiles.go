@@ -31,15 +31,19 @@ import (
 //     process of every trace.
 //   - What is read from a descriptor opened on such a file (read, pread64,
 //     readv, preadv, preadv2): the bytes and their number, but for the end
-//     of the file (0), are "<host>", and so are the entries a directory
-//     listing of one returns (getdents, getdents64) and their number: the
-//     loader's reads of each library's ELF header and program headers
-//     (whose entry point and segment sizes change with each build of the
-//     library), a Python's .pyc headers (its sources' times and sizes), a
-//     directory's files. Which file is opened, how much is asked for, and
-//     everything the program does with what it read (what it writes, the
-//     files it opens next) stay compared; whether a file exists, and a
-//     symbolic link's target, are compared too.
+//     of the file (0), are "<host>", and so is how much read and pread64
+//     ask for (a program asks for what its buffer has room left for, Python
+//     for the size fstat gave and one byte more); so are the entries a
+//     directory listing of one returns (getdents, getdents64) and their
+//     number: the loader's reads of each library's ELF header and program
+//     headers (whose entry point and segment sizes change with each build
+//     of the library), a Python's .pyc files (their sources' times and
+//     sizes), a directory's files. Which file is opened, the number of
+//     reads, and everything the program does with what it read (what it
+//     writes, the files it opens next) stay compared; whether a file
+//     exists, and a symbolic link's target, are compared too: a file that
+//     grows past a program's buffer, or a library that needs one more
+//     library, still differs.
 //
 // Safe: these values are what the package manager installed; to hide a
 // change, a program would have to differ only in the sizes or contents it
@@ -111,13 +115,19 @@ func (nz *normalizer) hostFile(p *nproc, sc *format.Syscall, spec *syscalls.Spec
 // host's installation (see above): it returns the call's memory and
 // result to render it with, and the arguments whose memory it left out
 // (shown as "<host>").
-func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Spec, mem []format.Region, ret int64) ([]format.Region, int64, uint8) {
+func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Spec, mem []format.Region, args *[6]uint64, ret int64) ([]format.Region, int64, uint8) {
 	if nz.o.KeepHost || sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
 		return mem, ret, 0
 	}
 	switch spec.Name {
 	case "read", "pread64", "readv", "preadv", "preadv2", "getdents", "getdents64":
-		if sc.Ret == 0 || p.fds.host == nil || !p.fds.host[int32(uint32(sc.Args[0]))] {
+		if p.fds.host == nil || !p.fds.host[int32(uint32(sc.Args[0]))] {
+			return mem, ret, 0
+		}
+		if spec.Name == "read" || spec.Name == "pread64" {
+			args[2] = uint64(uint32(nz.sentinel("<host>"))) // (how much is asked for follows the size)
+		}
+		if sc.Ret == 0 {
 			return mem, ret, 0 // (the end of the file, or of the listing, stays)
 		}
 		kept := make([]format.Region, 0, len(mem))

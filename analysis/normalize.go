@@ -233,7 +233,8 @@ type NormalizeOptions struct {
 //     ...}`; the device, inode, link count, blocks and times cleared,
 //     the type, permissions, owner and group compared), and the bytes read
 //     from them, a listing's entries, and their number, but for an end of
-//     file (0), are "<host>": the dynamic loader's fstat of
+//     file (0), and how much a read asks for, are "<host>": the dynamic
+//     loader's fstat of
 //     /etc/ld.so.cache, which any apt-get install rewrites, and its reads
 //     of each library's ELF headers, which a libc upgrade changes. Which
 //     file is opened, whether it exists, and what the program does with
@@ -1276,7 +1277,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		mem = kept
 	}
 	// What the call found of the host's installed files (hostfiles.go).
-	mem, ret, host := nz.hostValues(p, sc, spec, mem, ret)
+	mem, ret, host := nz.hostValues(p, sc, spec, mem, &args, ret)
 	// Paths, strings and data: temporary paths and /proc/ID replaced in
 	// the whole value, with the lengths that count it (normvalues.go).
 	mem, args, ret = nz.normValues(sc, spec, mem, args, ret)

@@ -38,12 +38,17 @@ import (
 //     number: the loader's reads of each library's ELF header and program
 //     headers (whose entry point and segment sizes change with each build
 //     of the library), a Python's .pyc files (their sources' times and
-//     sizes), a directory's files. Which file is opened, the number of
-//     reads, and everything the program does with what it read (what it
-//     writes, the files it opens next) stay compared; whether a file
-//     exists, and a symbolic link's target, are compared too: a file that
-//     grows past a program's buffer, or a library that needs one more
-//     library, still differs.
+//     sizes), a directory's files.
+//   - Positions in such a file, but 0 (lseek's offset and result,
+//     pread64's offset): glibc's tzfile seeks back over /etc/localtime by
+//     what its header says, the loader reads program headers where the
+//     ELF header puts them.
+//
+// Which file is opened, the number of reads, and everything the program
+// does with what it read (what it writes, the files it opens next) stay
+// compared; whether a file exists, and a symbolic link's target, are
+// compared too: a file that grows past a program's buffer, or a library
+// that needs one more library, still differs.
 //
 // Safe: these values are what the package manager installed; to hide a
 // change, a program would have to differ only in the sizes or contents it
@@ -119,13 +124,27 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 	if nz.o.KeepHost || sc.Flags&format.Unfinished != 0 || sc.Ret < 0 {
 		return mem, ret, 0
 	}
+	host := func() uint64 { return uint64(uint32(nz.sentinel("<host>"))) }
 	switch spec.Name {
+	case "lseek":
+		if p.fds.host[int32(uint32(sc.Args[0]))] {
+			if args[1] != 0 {
+				args[1] = host()
+			}
+			if ret > 0 {
+				ret = int64(host())
+			}
+		}
+		return mem, ret, 0
 	case "read", "pread64", "readv", "preadv", "preadv2", "getdents", "getdents64":
-		if p.fds.host == nil || !p.fds.host[int32(uint32(sc.Args[0]))] {
+		if !p.fds.host[int32(uint32(sc.Args[0]))] {
 			return mem, ret, 0
 		}
 		if spec.Name == "read" || spec.Name == "pread64" {
-			args[2] = uint64(uint32(nz.sentinel("<host>"))) // (how much is asked for follows the size)
+			args[2] = host() // (how much is asked for follows the size)
+		}
+		if spec.Name == "pread64" && args[3] != 0 {
+			args[3] = host() // (where: the file's headers say)
 		}
 		if sc.Ret == 0 {
 			return mem, ret, 0 // (the end of the file, or of the listing, stays)
@@ -136,7 +155,7 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 				kept = append(kept, r)
 			}
 		}
-		return kept, int64(nz.sentinel("<host>")), 1 << 1
+		return kept, int64(host()), 1 << 1
 	}
 	arg := -1
 	for i, a := range spec.Args {
@@ -152,7 +171,7 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 			continue
 		}
 		data := append([]byte(nil), r.Data...)
-		if !syscalls.MaskStat(sc.Arch, spec.Name, data, uint64(uint32(nz.sentinel("<host>")))) {
+		if !syscalls.MaskStat(sc.Arch, spec.Name, data, host()) {
 			continue
 		}
 		out := make([]format.Region, len(mem))

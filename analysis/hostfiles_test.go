@@ -69,9 +69,13 @@ func TestNormalizeHostFiles(t *testing.T) {
 		`read(<fd4>, <host>, <host>) = <host>`,
 		`read(<fd4>, "", <host>) = 0`,
 		`getdents64(<fd3>, <host>, 65536) = <host>`,
+		`lseek(<fd4>, 0, SEEK_END) = <host>`,
+		`pread64(<fd4>, <host>, <host>, <host>) = <host>`,
 		`newfstatat(AT_FDCWD, "<tmp>/app.conf", {st_mode=S_IFREG|0644, st_size=10, ...}, 0) = 0`,
 		`read(<fd6>, "#xxxxxxxxx", 65536) = 10`,
 		`read(<fd6>, "", 65526) = 0`,
+		`lseek(<fd6>, 0, SEEK_END) = 10`,
+		`pread64(<fd6>, "x", 1, 9) = 1`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("normalized trace lacks %q:\n%s", want, text)

@@ -231,14 +231,15 @@ type NormalizeOptions struct {
 //     /lib64 and /libx32, by path or by a descriptor opened on one: a
 //     stat's size is "<host>" (`{st_mode=S_IFREG|0644, st_size=<host>,
 //     ...}`; the device, inode, link count, blocks and times cleared,
-//     the type, permissions, owner and group compared), and the bytes read
-//     from them, a listing's entries, and their number, but for an end of
-//     file (0), and how much a read asks for, are "<host>": the dynamic
-//     loader's fstat of
-//     /etc/ld.so.cache, which any apt-get install rewrites, and its reads
-//     of each library's ELF headers, which a libc upgrade changes. Which
-//     file is opened, whether it exists, and what the program does with
-//     what it read stay compared (hostfiles.go).
+//     the type, permissions, owner and group compared); the bytes read
+//     from them, a listing's entries, and their number (but for an end
+//     of file, 0), how much a read asks for, and positions in them
+//     (lseek's, pread64's offset; but 0) are "<host>": the dynamic
+//     loader's fstat of /etc/ld.so.cache, which any apt-get install
+//     rewrites, and its reads of each library's ELF headers, which a libc
+//     upgrade changes. Which file is opened, whether it exists, the
+//     number of reads, and what the program does with what it read stay
+//     compared (hostfiles.go).
 //   - How a pipe's or stream socket's bytes split among its reads: reads
 //     that return data one right after the other on such a descriptor
 //     (in its stream, or in the thread's lines) are one line, the first

@@ -4,7 +4,8 @@
  * For each FILE (an absolute path): stat, lstat and statx by path; opens
  * its directory and, relative to it, fstatat's and opens the file; fstat
  * and fstatat(fd, "", AT_EMPTY_PATH) on that descriptor; reads it whole
- * (one read of up to 64 KiB, then the end of file); lists the directory
+ * (one read of up to 64 KiB, then the end of file), seeks to its end and
+ * reads its last byte there (pread); lists the directory
  * (getdents64). Prints, per file, its type and permissions and whether its
  * bytes start with '#' (what a program would act on), never its size.
  * Exit status 0, 1 when a call failed, 2 on bad usage. */
@@ -43,6 +44,9 @@ static int look(const char *path)
 	if (n < 0 || read(fd, buf + n, sizeof buf - n) != 0)
 		return 1;
 	int comment = n > 0 && buf[0] == '#';
+	off_t end = lseek(fd, 0, SEEK_END);
+	if (end < 1 || pread(fd, buf, 1, end - 1) != 1)
+		return 1;
 	close(fd);
 	long entries = 0;
 	for (;;) {

@@ -65,9 +65,11 @@ func hostPath(p []byte) bool {
 	if len(p) == 0 || p[0] != '/' {
 		return false
 	}
-	c := path.Clean(string(p))
+	if bytes.Contains(p, []byte("/.")) || bytes.Contains(p, []byte("//")) {
+		p = []byte(path.Clean(string(p)))
+	}
 	for _, d := range hostDirs {
-		if len(c) >= len(d) && c[:len(d)] == d && (len(c) == len(d) || c[len(d)] == '/') {
+		if len(p) >= len(d) && string(p[:len(d)]) == d && (len(p) == len(d) || p[len(d)] == '/') {
 			return true
 		}
 	}
@@ -108,12 +110,23 @@ func (nz *normalizer) hostFile(p *nproc, sc *format.Syscall, spec *syscalls.Spec
 	if dirfd < 0 || !p.fds.host[int32(uint32(sc.Args[dirfd]))] {
 		return false
 	}
-	for _, part := range bytes.Split(pa, []byte("/")) {
+	return !dotDot(pa)
+}
+
+// dotDot says whether the path p has a ".." component.
+func dotDot(p []byte) bool {
+	for len(p) > 0 {
+		part := p
+		if i := bytes.IndexByte(p, '/'); i >= 0 {
+			part, p = p[:i], p[i+1:]
+		} else {
+			p = nil
+		}
 		if string(part) == ".." {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // hostValues masks what call sc of process p found of a file of the
@@ -149,7 +162,7 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 		if sc.Ret == 0 {
 			return mem, ret, 0 // (the end of the file, or of the listing, stays)
 		}
-		kept := make([]format.Region, 0, len(mem))
+		var kept []format.Region // (usually none: the buffer is all there is)
 		for _, r := range mem {
 			if r.Arg != 1 {
 				kept = append(kept, r)
@@ -170,14 +183,16 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 		if int(r.Arg) != arg || r.Dir&syscalls.Out == 0 {
 			continue
 		}
-		data := append([]byte(nil), r.Data...)
-		if !syscalls.MaskStat(sc.Arch, spec.Name, data, host()) {
+		// The event's memory is not the normalizer's to change: a copy,
+		// in buffers used again for every such call (the call is
+		// rendered before the next).
+		nz.hostBuf = append(nz.hostBuf[:0], r.Data...)
+		if !syscalls.MaskStat(sc.Arch, spec.Name, nz.hostBuf, host()) {
 			continue
 		}
-		out := make([]format.Region, len(mem))
-		copy(out, mem)
-		out[i].Data = data
-		return out, ret, 0
+		nz.hostMem = append(nz.hostMem[:0], mem...)
+		nz.hostMem[i].Data = nz.hostBuf
+		return nz.hostMem, ret, 0
 	}
 	return mem, ret, 0
 }

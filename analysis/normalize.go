@@ -498,16 +498,18 @@ type normalizer struct {
 	freeKey string
 
 	// per call
-	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
-	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
-	fdPath             string   // that path, by resource (threads.go)
-	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
-	procOpen           bool     // it opens a path under /proc (derived.go)
-	hostOpen           bool     // it opens a file of the host's installation (hostfiles.go)
-	cgroupAgain        bool     // it opens a cgroup file again (derived.go)
-	streamFd           bool     // the descriptors it creates are byte streams (streamreads.go)
-	created            []string // the names of the descriptors it created
-	callTime, callExit int64    // its entry and exit times
+	rtName             string          // the name of the runtime's descriptor the call creates (goruntime.go)
+	pathFds            bool            // the descriptors it creates name a file by path (streams.go)
+	fdPath             string          // that path, by resource (threads.go)
+	eventfd            bool            // it is eventfd or eventfd2 (threads.go)
+	procOpen           bool            // it opens a path under /proc (derived.go)
+	hostOpen           bool            // it opens a file of the host's installation (hostfiles.go)
+	hostBuf            []byte          // (hostfiles.go: a stat masked)
+	hostMem            []format.Region // (hostfiles.go)
+	cgroupAgain        bool            // it opens a cgroup file again (derived.go)
+	streamFd           bool            // the descriptors it creates are byte streams (streamreads.go)
+	created            []string        // the names of the descriptors it created
+	callTime, callExit int64           // its entry and exit times
 
 	subst []subst
 	buf   []byte

@@ -15,7 +15,10 @@ import (
 // A file of the host's installation is one named by a path under /etc,
 // /usr, /bin, /sbin, /lib, /lib32, /lib64 or /libx32 (after the path is
 // cleaned: "/usr/../tmp/x" is not one), or by a path relative to a
-// descriptor opened on one (without ".."), or a descriptor opened so. The
+// descriptor opened on one (without ".."), or a descriptor opened so (or
+// a copy of one: dup, fcntl's F_DUPFD, a child's); a path relative to
+// the working directory is not one (the working directory is not
+// followed; a golden test's is a temporary directory). The
 // package manager puts them: an apt-get install rewrites
 // /etc/ld.so.cache, a libc upgrade libc.so.6, a tzdata one
 // /etc/localtime. /opt, /var and /home are not: a program under test, its

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -73,6 +74,13 @@ type NormalizeOptions struct {
 	// as "<masked>" (the times written as "<time:UNIT>" or
 	// "<time:SHAPE>").
 	KeepTimes bool
+	// KeepHost keeps what a program finds of the host's installed files
+	// (under /etc, /usr, /bin, /sbin and /lib*): their sizes, inodes and
+	// times in stat results, the bytes read from them and directory
+	// listings of them; by default they are "<host>" (see Normalized),
+	// so that installing a package or upgrading the C library on the
+	// machine does not change a golden trace.
+	KeepHost bool
 	// StringLimit is the number of bytes of a string or buffer shown (0:
 	// strace's 32). execve's command line is always shown in full. A
 	// string or buffer the program gives the kernel that is longer is
@@ -236,6 +244,20 @@ type NormalizeOptions struct {
 //     dropped with every call on that descriptor, in the process and the
 //     children it forks; an open that may write never is. Which file is read, and what the program does
 //     with it, are compared (derived.go).
+//   - What a program finds of the host's installed files (unless
+//     KeepHost), files under /etc, /usr, /bin, /sbin, /lib, /lib32,
+//     /lib64 and /libx32, by path or by a descriptor opened on one: a
+//     stat's size is "<host>" (`{st_mode=S_IFREG|0644, st_size=<host>,
+//     ...}`; the device, inode, link count, blocks and times cleared,
+//     the type, permissions, owner and group compared); the bytes read
+//     from them, a listing's entries, and their number (but for an end
+//     of file, 0), how much a read asks for, and positions in them
+//     (lseek's, pread64's offset; but 0) are "<host>": the dynamic
+//     loader's fstat of /etc/ld.so.cache, which any apt-get install
+//     rewrites, and its reads of each library's ELF headers, which a libc
+//     upgrade changes. Which file is opened, whether it exists, the
+//     number of reads, and what the program does with what it read stay
+//     compared (hostfiles.go).
 //   - How a pipe's or stream socket's bytes split among its reads: reads
 //     that return data one right after the other on such a descriptor
 //     (in its stream, or in the thread's lines) are one line, the first
@@ -494,15 +516,18 @@ type normalizer struct {
 	freeKey string
 
 	// per call
-	rtName             string   // the name of the runtime's descriptor the call creates (goruntime.go)
-	pathFds            bool     // the descriptors it creates name a file by path (streams.go)
-	fdPath             string   // that path, by resource (threads.go)
-	eventfd            bool     // it is eventfd or eventfd2 (threads.go)
-	procOpen           bool     // it opens a path under /proc (derived.go)
-	cgroupAgain        bool     // it opens a cgroup file again (derived.go)
-	streamFd           bool     // the descriptors it creates are byte streams (streamreads.go)
-	created            []string // the names of the descriptors it created
-	callTime, callExit int64    // its entry and exit times
+	rtName             string          // the name of the runtime's descriptor the call creates (goruntime.go)
+	pathFds            bool            // the descriptors it creates name a file by path (streams.go)
+	fdPath             string          // that path, by resource (threads.go)
+	eventfd            bool            // it is eventfd or eventfd2 (threads.go)
+	procOpen           bool            // it opens a path under /proc (derived.go)
+	hostOpen           bool            // it opens a file of the host's installation (hostfiles.go)
+	hostBuf            []byte          // (hostfiles.go: a stat masked)
+	hostMem            []format.Region // (hostfiles.go)
+	cgroupAgain        bool            // it opens a cgroup file again (derived.go)
+	streamFd           bool            // the descriptors it creates are byte streams (streamreads.go)
+	created            []string        // the names of the descriptors it created
+	callTime, callExit int64           // its entry and exit times
 
 	subst []subst
 	buf   []byte
@@ -579,10 +604,13 @@ type fdNames struct {
 	again map[int32]bool
 	// streams are the byte streams: pipes, stream sockets (streamreads.go).
 	streams map[int32]bool
+	// host are the descriptors opened on a file of the host's
+	// installation (hostfiles.go).
+	host map[int32]bool
 }
 
 func (f *fdNames) clone() *fdNames {
-	c := &fdNames{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count))}
+	c := &fdNames{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count)), host: maps.Clone(f.host)}
 	for k, v := range f.names {
 		c.names[k] = v
 	}
@@ -1018,6 +1046,7 @@ func (nz *normalizer) fdValue(p *nproc, v int32) int32 {
 // newFd names descriptor fd, just created by thread t of process p, and
 // returns the value to render it with.
 func (nz *normalizer) newFd(p *nproc, t *nthread, fd int32) int32 {
+	setFdFlag(&p.fds.host, fd, nz.hostOpen) // (hostfiles.go)
 	if fd < 3 {
 		return fd
 	}
@@ -1158,6 +1187,7 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 	nz.eventfd = spec.Name == "eventfd" || spec.Name == "eventfd2"
 	nz.procOpen = spec.Ret == syscalls.KindFd && procFile(callPath(sc, spec)) // (derived.go)
 	nz.streamFd = ok && nz.streamKind(p, sc, spec)                            // (streamreads.go)
+	nz.hostOpen = ok && (spec.Ret == syscalls.KindFd || spec.NewFd(sc.Arch, sc.Args)) && nz.hostFile(p, sc, spec)
 	nz.cgroupAgain = nz.cgroupReread(p, sc, spec)
 	if nz.cgroupAgain || p.fds.cgroupAgain(sc, spec) {
 		noise = true // (derived.go)
@@ -1275,6 +1305,8 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 		mem = kept
 	}
+	// What the call found of the host's installed files (hostfiles.go).
+	mem, ret, host := nz.hostValues(p, sc, spec, mem, &args, ret)
 	// Paths, strings and data: temporary paths and /proc/ID replaced in
 	// the whole value, with the lengths that count it (normvalues.go).
 	mem, args, ret = nz.normValues(sc, spec, mem, args, ret)
@@ -1291,10 +1323,13 @@ func (nz *normalizer) syscall(sc *format.Syscall) {
 		}
 		if g.Kind == syscalls.KindPtr || g.Kind.Memory() {
 			repl := "<addr>"
-			if masked&(1<<i) != 0 {
+			switch {
+			case masked&(1<<i) != 0:
 				repl = "<masked>"
+			case host&(1<<i) != 0:
+				repl = "<host>"
 			}
-			if v >= 0x10000 || repl == "<masked>" && v != 0 {
+			if v >= 0x10000 || repl != "<addr>" && v != 0 {
 				nz.subst = append(nz.subst, subst{token: "0x" + strconv.FormatUint(v, 16), repl: repl, hex: true})
 			}
 		}

@@ -132,7 +132,8 @@ var verbs = []*verb{
 times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>),
 processes numbered by the process tree (parallel jobs keep their numbers),
 mkstemp names and kernel-chosen ports too (<mktemp1>, <port1>), what /proc
-gives masked; memory management, futex and like calls (--noise) and SIGCHLD deliveries
+gives masked, what the host's installed files hold (their sizes, the bytes
+read from them: <host>; --keep-host keeps them); memory management, futex and like calls (--noise) and SIGCHLD deliveries
 are left out; paths matching --temp become <tmp>, and the directory each
 recording started in <cwd> (--keep-cwd keeps it). Each single-threaded
 process is then compared line by line. A process that runs several
@@ -152,6 +153,7 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 			fs.IntVar(&c.context, "context", 3, "`N` lines of context in the unified diff and before the first divergence (0: none)")
 			fs.StringVar(&c.threadView, "threads", "auto", "compare processes by `VIEW`: thread (each thread's calls in order), resource (each fd's calls in order, and the process's own), or auto: by resource for Go programs, whose goroutines move between threads, and for processes with several threads, by thread for single-threaded ones")
 			fs.BoolVar(&c.keepCwd, "keep-cwd", false, "compare the directory each recording started in as it is (by default it is <cwd>, so that recordings made in different checkouts compare the same)")
+			fs.BoolVar(&c.keepHost, "keep-host", false, "compare what the programs found of the host's installed files (under /etc, /usr, /bin, /sbin, /lib*) as it is: their sizes in stat results, the bytes read from them (by default <host>, so that installing a package or upgrading libc changes nothing)")
 			fs.BoolVar(&c.keepRuntime, "keep-runtime", false, "keep the calls the Go runtime makes on its own (its threads, timers, poller, preemption), dropped by default")
 		},
 		run: nil}, // set in init: it needs its own exit status
@@ -197,6 +199,7 @@ type config struct {
 	noise                         string
 	threadView                    string
 	keepRuntime, keepCwd          bool
+	keepHost                      bool
 	temps                         listFlag
 	context                       int
 	verify                        bool
@@ -484,7 +487,7 @@ func (c *config) diffOptions() (*analysis.DiffOptions, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--threads: %w", err)
 	}
-	o.Threads, o.KeepRuntime, o.KeepCwd = v, c.keepRuntime, c.keepCwd
+	o.Threads, o.KeepRuntime, o.KeepCwd, o.KeepHost = v, c.keepRuntime, c.keepCwd, c.keepHost
 	return o, nil
 }
 

@@ -819,11 +819,11 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "statfs", "statfs64":
 		return append(dst, FormatStatfs(a, p.spec.Name, b)...)
 	case "timespec", "timespec64":
-		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
 			return append(dst, FormatTimespec(a, e)...)
 		})
 	case "timeval":
-		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
 			return append(dst, FormatTimeval(a, e)...)
 		})
 	case "utsname":
@@ -927,6 +927,17 @@ func appendArray(dst, b []byte, elem int, f func(dst, e []byte) []byte) []byte {
 		dst = f(dst, b[i:i+elem])
 	}
 	return append(dst, ']')
+}
+
+// appendStructs appends b as count structs, each appended by f: one
+// without brackets whatever its size (i386's 8-byte struct timespec and
+// timeval too, which appendArray would take for a pointer to a value and
+// bracket), several as an array "[{...}, {...}]".
+func appendStructs(dst, b []byte, count int, f func(dst, e []byte) []byte) []byte {
+	if count <= 1 {
+		return f(dst, b)
+	}
+	return appendArray(dst, b, len(b)/count, f)
 }
 
 func leUint(b []byte) uint64 {

@@ -57,6 +57,12 @@ type PrintOptions struct {
 	// Seq starts each line with the event's sequence number, "#37", the
 	// number a diff's divergence gives (Divergence.SeqA, SeqB).
 	Seq bool
+	// FdNames shows what descriptors refer to after their numbers: 1 as
+	// strace -y ("read(3</etc/hosts>, ...", "pipe:[?]", "socket:[?]"),
+	// 2 as strace -yy (sockets by protocol and addresses,
+	// "TCP:[127.0.0.1:40000->127.0.0.1:8080]"); see fdnames.go for what
+	// a trace cannot tell.
+	FdNames int
 }
 
 // Print writes the events of r that o selects as strace -f -o FILE writes
@@ -99,7 +105,21 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		}
 	}
 	var rerr, werr error
-	if workers := renderWorkers(); workers > 1 {
+	if o.FdNames > 0 {
+		// Names follow every event in order: one goroutine.
+		namer := newFdNamer(r.Header(), o.FdNames > 1)
+		p := newPrinter()
+		p.popts.FdName = namer.name
+		rerr = o.Selection.scan(r, func(ev format.Event, keep bool) bool {
+			namer.follow(ev)
+			if !keep {
+				return true
+			}
+			p.line = p.appendLine(p.line[:0], ev)
+			_, werr = bw.Write(p.line)
+			return werr == nil
+		})
+	} else if workers := renderWorkers(); workers > 1 {
 		// The previous line's time (for TimeRelative) is the one state a
 		// line depends on: the caller keeps it, the workers render.
 		var prev int64

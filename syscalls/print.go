@@ -78,15 +78,24 @@ type PrintOptions struct {
 	// then differ when the bytes past the limit do. Bytes the kernel
 	// wrote are not hashed.
 	Digest bool
+	// FdName, when not nil, names what a file descriptor refers to, as
+	// strace -y shows it after the number between < and >: "/etc/hosts",
+	// "pipe:[?]", "TCP:[127.0.0.1:40000->127.0.0.1:8080]" ("" for
+	// nothing known: the number alone). It is asked for descriptor
+	// arguments, dirfds (AT_FDCWD as -100: the working directory),
+	// descriptors inside structures (pollfd, pipe's pair) and, with
+	// result true, a call's result that is a new descriptor (open's,
+	// dup2's): what the descriptor refers to after the call.
+	FdName func(fd int32, result bool) string
 }
 
 // hooks returns a copy of o's hooks, or nil: for a formatter that keeps
 // them where they escape (o itself, with the call it prints, does not).
 func (o *PrintOptions) hooks() *PrintOptions {
-	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil {
+	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil && o.FdName == nil {
 		return nil
 	}
-	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock}
+	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock, FdName: o.FdName}
 }
 
 // appendPid appends a process id found inside a structure.
@@ -100,9 +109,25 @@ func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
 // appendFd appends a file descriptor found inside a structure.
 func (o *PrintOptions) appendFd(dst []byte, v int32) []byte {
 	if o != nil && o.Fd != nil {
-		return append(dst, o.Fd(v)...)
+		dst = append(dst, o.Fd(v)...)
+	} else {
+		dst = strconv.AppendInt(dst, int64(v), 10)
 	}
-	return strconv.AppendInt(dst, int64(v), 10)
+	return o.appendFdName(dst, v, false)
+}
+
+// appendFdName appends what fd refers to, "</etc/hosts>", when o.FdName
+// knows it (strace -y).
+func (o *PrintOptions) appendFdName(dst []byte, fd int32, result bool) []byte {
+	if o == nil || o.FdName == nil {
+		return dst
+	}
+	if name := o.FdName(fd, result); name != "" {
+		dst = append(dst, '<')
+		dst = append(dst, name...)
+		dst = append(dst, '>')
+	}
+	return dst
 }
 
 // appendAddr appends an address found inside a structure: NULL for 0.
@@ -192,18 +217,27 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 	case c.Exited:
 		dst = appendEquals(dst, len(dst)-start, o)
 		if plan == nil || !plan.note {
-			dst = appendResult(dst, c.Arch, spec, c.Ret)
+			dst = appendResultFd(appendResult(dst, c.Arch, spec, c.Ret), c, spec, o)
 		} else if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
 			// fcntl's F_GETFD and F_GETFL: flags, in hex.
 			dst = append(appendHex(dst, uint64(c.Ret)), note...)
 		} else {
-			dst = append(appendResult(dst, c.Arch, spec, c.Ret), note...)
+			dst = append(appendResultFd(appendResult(dst, c.Arch, spec, c.Ret), c, spec, o), note...)
 		}
 	case spec != nil && spec.NoReturn:
 		dst = appendEquals(dst, len(dst)-start, o)
 		dst = append(dst, '?')
 	default:
 		dst = append(dst, " <unfinished ...>"...)
+	}
+	return dst
+}
+
+// appendResultFd appends what a result that is a new descriptor refers
+// to (o.FdName: strace -y's "= 3</etc/hosts>").
+func appendResultFd(dst []byte, c *CallText, spec *Spec, o *PrintOptions) []byte {
+	if o != nil && o.FdName != nil && spec != nil && c.Ret >= 0 && spec.NewFd(c.Arch, c.Args) {
+		return o.appendFdName(dst, int32(c.Ret), true)
 	}
 	return dst
 }
@@ -610,13 +644,17 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return append(dst, "NULL"...)
 		}
 		return appendHex(dst, v)
-	case KindFd, KindPid:
+	case KindPid:
 		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+	case KindFd:
+		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		return p.o.appendFdName(dst, int32(uint32(v)), false)
 	case KindDirfd:
 		if int32(uint32(v)) == -100 {
-			return append(dst, "AT_FDCWD"...)
+			return p.o.appendFdName(append(dst, "AT_FDCWD"...), -100, false)
 		}
-		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		return p.o.appendFdName(dst, int32(uint32(v)), false)
 	case KindSignal:
 		return append(dst, SignalName(int(int32(uint32(v))))...)
 	case KindFlags:
@@ -870,6 +908,13 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 				dst = strconv.AppendInt(append(dst, " => "...), int64(int32(binary.LittleEndian.Uint32(b))), 10)
 				return append(dst, ']')
 			}
+		}
+		if p.spec.Name == "pipe" || p.spec.Name == "pipe2" || p.spec.Name == "socketpair" {
+			// The new descriptors: named (strace -y) as numbers are kept.
+			return appendArray(dst, b, 4, func(dst, e []byte) []byte {
+				fd := int32(binary.LittleEndian.Uint32(e))
+				return p.o.appendFdName(strconv.AppendInt(dst, int64(fd), 10), fd, true)
+			})
 		}
 		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
 			return strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(e))), 10)

@@ -24,6 +24,7 @@
 //	--failed       only calls that failed
 //	--from DUR     only events from DUR after the recording started (e.g. 1.5s, 200ms)
 //	--to DUR       only events up to DUR after the recording started
+//	-P PATH        only calls that touch PATH, by name or by a descriptor opened from it (repeatable)
 //
 // Output goes to standard output, or to the file given by -o. A trace that
 // ends early (a recorder killed) is analyzed up to where it ends, with a
@@ -87,9 +88,17 @@ var verbs = []*verb{
 			fs.BoolVar(&c.since, "since-start", false, "prefix lines with the time since the recording started")
 			fs.BoolVar(&c.durations, "T", false, "show the time spent in each call")
 			fs.BoolVar(&c.seq, "seq", false, "start each line with the event's sequence number (#N, as diff's divergences give it)")
+			fs.BoolVar(&c.fdPaths, "y", false, "show what descriptors refer to: read(3</etc/hosts>, ...) (strace -y)")
+			fs.BoolVar(&c.fdAddrs, "yy", false, "as -y, and sockets by protocol and addresses: 3<TCP:[127.0.0.1:40000->127.0.0.1:80]> (strace -yy)")
 		},
 		run: func(c *config) error {
 			o := &analysis.PrintOptions{Selection: c.sel, StringLimit: c.strLimit, Verbose: c.verbose, Durations: c.durations, Seq: c.seq}
+			switch {
+			case c.fdAddrs:
+				o.FdNames = 2
+			case c.fdPaths:
+				o.FdNames = 1
+			}
 			switch {
 			case c.ttt:
 				o.Time = analysis.TimeEpoch
@@ -192,6 +201,8 @@ type config struct {
 	strLimit                      int
 	verbose, t, tt, ttt, r, since bool
 	durations, threads, seq       bool
+	fdPaths, fdAddrs              bool
+	pathSel                       listFlag
 	buckets                       int
 	noise                         string
 	threadView                    string
@@ -264,6 +275,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.failed, "failed", false, "only calls that failed")
 		fs.StringVar(&c.from, "from", "", "only events from `DURATION` after the recording started (e.g. 1.5s)")
 		fs.StringVar(&c.to, "to", "", "only events up to `DURATION` after the recording started")
+		fs.Var(&c.pathSel, "P", "only calls that touch `PATH`, by name or by a descriptor opened from it (strace -P; repeatable)")
 	}
 	if v.flags != nil {
 		v.flags(fs, c)
@@ -332,6 +344,12 @@ func (c *config) selection() error {
 		}
 	}
 	c.sel.Failed = c.failed
+	for _, p := range c.pathSel {
+		if p == "" {
+			return fmt.Errorf("-P: an empty path")
+		}
+		c.sel.Paths = append(c.sel.Paths, p)
+	}
 	for _, d := range []struct {
 		flag, val string
 		to        *time.Duration

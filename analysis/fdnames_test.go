@@ -1,0 +1,230 @@
+package analysis_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/internal/testprog"
+)
+
+// straceLines runs strace -f -qq with opts on argv in dir and returns its
+// lines without their pids.
+func straceLines(t *testing.T, dir string, opts []string, argv ...string) []string {
+	t.Helper()
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed: nothing to compare with")
+	}
+	out := filepath.Join(t.TempDir(), "strace.txt")
+	cmd := exec.Command(strace, append(append([]string{"-f", "-qq", "-o", out}, opts...), argv...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("strace %v: %v\n%s", argv, err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dropPids(joinResumed(string(b)))
+}
+
+// joinResumed joins strace's "<unfinished ...>" lines with their
+// "<... NAME resumed>" ends, each where the call began.
+func joinResumed(s string) string {
+	lines := strings.Split(s, "\n")
+	open := map[string]int{} // pid: the line of its unfinished call
+	resumed := regexp.MustCompile(`^(\d+) +<\.\.\. \w+ resumed>(.*)$`)
+	var out []string
+	for _, l := range lines {
+		pid, _, _ := strings.Cut(l, " ")
+		if rest, ok := strings.CutSuffix(l, " <unfinished ...>"); ok {
+			open[pid] = len(out)
+			out = append(out, rest)
+			continue
+		}
+		if m := resumed.FindStringSubmatch(l); m != nil {
+			if i, ok := open[m[1]]; ok {
+				out[i] += m[2]
+				delete(open, m[1])
+				continue
+			}
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+var pidPrefixRE = regexp.MustCompile(`(?m)^\d+ +`)
+
+func dropPids(s string) []string {
+	return strings.Split(strings.TrimSpace(pidPrefixRE.ReplaceAllString(s, "")), "\n")
+}
+
+// printLines prints trace with o and returns its lines without pids.
+func printLines(t *testing.T, trace string, o *analysis.PrintOptions) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := analysis.Print(&buf, openTrace(t, trace), o); err != nil {
+		t.Fatal(err)
+	}
+	return dropPids(buf.String())
+}
+
+// callsNamed keeps the lines of the calls named, their addresses, inodes
+// and the ports the kernel chose masked; spaces before " = " are one.
+func callsNamed(lines []string, names ...string) []string {
+	addr := regexp.MustCompile(`0x[0-9a-f]+`)
+	inode := regexp.MustCompile(`(pipe|socket|TCP|UDP|UNIX-STREAM):\[\d+\]`)
+	port := regexp.MustCompile(`(htons\(|127\.0\.0\.1:)[1-9]\d*`)
+	sp := regexp.MustCompile(` +=`)
+	var out []string
+	for _, l := range lines {
+		name, _, ok := strings.Cut(l, "(")
+		if !ok {
+			continue
+		}
+		for _, n := range names {
+			if name == n {
+				l = inode.ReplaceAllString(addr.ReplaceAllString(l, "0xADDR"), "$1:[?]")
+				out = append(out, sp.ReplaceAllString(port.ReplaceAllString(l, "${1}PORT"), " ="))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// sameLines compares systr's lines with strace's: a "?" systr shows
+// between brackets (what a trace cannot know: an inode, a port the kernel
+// chose before the program asked) stands for whatever strace shows there.
+func sameLines(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%d lines, strace %d:\n systr:\n%s\n strace:\n%s", len(got), len(want), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		return
+	}
+	for i := range got {
+		re := regexp.QuoteMeta(got[i])
+		re = strings.ReplaceAll(re, `\[\?\]`, `\[[^]]*\]`)
+		re = strings.ReplaceAll(re, `\[\?->`, `\[[^]]*->`)
+		if !regexp.MustCompile("^" + re + "$").MatchString(want[i]) {
+			t.Errorf("line %d:\n systr:  %s\n strace: %s", i, got[i], want[i])
+		}
+	}
+}
+
+var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek", "newfstatat", "close",
+	"pipe2", "socket", "bind", "listen", "getsockname", "connect", "accept"}
+
+// TestPrintFdNamesLikeStrace: print -y and -yy name descriptors as strace
+// -y and -yy do, for testdata/c/fdpaths.c's files (open, dup, dup2,
+// fcntl F_DUPFD_CLOEXEC, a forked child's inherited fd, close), pipe and
+// TCP sockets (socket, bind, listen, connect, accept), AT_FDCWD by the
+// working directory. The program's standard output, inherited, is not
+// compared (a trace does not know what it is).
+func TestPrintFdNamesLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "fdpaths")
+	dir := t.TempDir()
+	// From the program's first call of its own; the loader opens libc
+	// by a path through a symbolic link (/lib), strace shows its target.
+	// strace's own /dev/null, which its tracee inherits at fd 10, is no
+	// part of the program's.
+	stdio := regexp.MustCompile(`^(write|newfstatat)\(1`)
+	devnull := regexp.MustCompile(`</dev/null(<char 1:3>)?>`)
+	keep := func(lines []string) []string {
+		var out []string
+		for _, l := range lines {
+			if len(out) == 0 && !strings.Contains(l, "fdpaths.txt") || stdio.MatchString(l) {
+				continue
+			}
+			out = append(out, devnull.ReplaceAllString(l, ""))
+		}
+		return out
+	}
+	trace := recordIn(t, dir, "", prog, ".")
+	for _, c := range []struct {
+		opt   string
+		names int
+	}{{"-y", 1}, {"-yy", 2}} {
+		t.Run(c.opt, func(t *testing.T) {
+			want := keep(callsNamed(straceLines(t, dir, []string{c.opt}, prog, "."), fdCalls...))
+			got := keep(callsNamed(printLines(t, trace, &analysis.PrintOptions{FdNames: c.names}), fdCalls...))
+			if len(want) < 30 {
+				t.Fatalf("strace printed %d lines:\n%s", len(want), strings.Join(want, "\n"))
+			}
+			sameLines(t, got, want)
+			if !slicesContain(got, "<"+dir+"/fdpaths.txt>") || (c.names == 2) != slicesContain(got, "<TCP:[127.0.0.1:PORT->127.0.0.1:PORT]>") {
+				t.Errorf("no file path or socket addresses shown:\n%s", strings.Join(got, "\n"))
+			}
+		})
+	}
+}
+
+func slicesContain(lines []string, sub string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPrintPathLikeStrace: print -P PATH shows the calls strace -P PATH
+// shows for testdata/c/fdpaths.c, given its directory by its absolute
+// path (strace matches a path argument as written): the open of the file,
+// the I/O on its fd and on its dups (dup, dup2, fcntl F_DUPFD_CLOEXEC,
+// in a forked child too), their fstat and close; nothing on the pipe,
+// the sockets or the other file.
+func TestPrintPathLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "fdpaths")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fdpaths.txt")
+	calls := func(lines []string) []string {
+		var out []string
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "+++") && !strings.HasPrefix(l, "---") {
+				out = append(out, regexp.MustCompile(` += `).ReplaceAllString(l, " = "))
+			}
+		}
+		return out
+	}
+	want := calls(straceLines(t, dir, []string{"-P", file}, prog, dir))
+	trace := recordIn(t, dir, "", prog, dir)
+	o := &analysis.PrintOptions{}
+	o.Paths = []string{file}
+	got := calls(printLines(t, trace, o))
+	if len(want) < 12 {
+		t.Fatalf("strace -P printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The same selection for summary and json: the calls counted are
+	// those print shows.
+	var sum bytes.Buffer
+	so := &analysis.SummaryOptions{}
+	so.Paths = o.Paths
+	if err := analysis.Summary(&sum, openTrace(t, trace), so); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)\s` + strconv.Itoa(len(got)) + `\s+(\d+\s+)?total$`).MatchString(sum.String()) {
+		t.Errorf("summary -P counts other than %d calls:\n%s", len(got), sum.String())
+	}
+	var js bytes.Buffer
+	jo := &analysis.JSONOptions{}
+	jo.Paths = o.Paths
+	if err := analysis.JSON(&js, openTrace(t, trace), jo); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(js.String(), `"kind":"syscall"`); n != len(got) {
+		t.Errorf("json -P: %d syscalls, want %d", n, len(got))
+	}
+}

@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -226,5 +227,62 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	}
 	if n := strings.Count(js.String(), `"kind":"syscall"`); n != len(got) {
 		t.Errorf("json -P: %d syscalls, want %d", n, len(got))
+	}
+}
+
+// TestPrintPerThreadLikeStrace: PrintPerThread writes a file per thread
+// as strace -ff -o PREFIX does (testdata/c/threads.c: the main thread and
+// 8 threads): as many files, lines without the thread id, each thread's
+// calls of its own (its 100 rounds of gettid, the write and read on its
+// pipe) in its file, its end last.
+func TestPrintPerThreadLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "threads")
+	dir := t.TempDir()
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed: nothing to compare with")
+	}
+	sdir := t.TempDir()
+	if out, err := exec.Command(strace, "-ff", "-qq", "-o", filepath.Join(sdir, "s"), prog).CombinedOutput(); err != nil {
+		t.Fatalf("strace -ff: %v\n%s", err, out)
+	}
+	want, _ := filepath.Glob(filepath.Join(sdir, "s.*"))
+	trace := recordIn(t, dir, "", prog)
+	odir := t.TempDir()
+	err = analysis.PrintPerThread(openTrace(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
+		return os.Create(filepath.Join(odir, "t."+strconv.Itoa(int(tid))))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := filepath.Glob(filepath.Join(odir, "t.*"))
+	if len(got) != 9 || len(got) != len(want) {
+		t.Fatalf("%d files, strace -ff %d, want 9", len(got), len(want))
+	}
+	leaders := 0
+	for _, f := range got {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if strings.HasPrefix(lines[0], "execve(") {
+			leaders++
+			continue
+		}
+		if n := strings.Count(string(b), "\ngettid()"); n != 100 {
+			t.Errorf("%s: %d gettid calls, want 100", f, n)
+		}
+		if last := lines[len(lines)-1]; last != "+++ exited with 0 +++" {
+			t.Errorf("%s: last line %q", f, last)
+		}
+		for _, l := range lines {
+			if regexp.MustCompile(`^\d`).MatchString(l) {
+				t.Fatalf("%s: a line starts with a thread id: %s", f, l)
+			}
+		}
+	}
+	if leaders != 1 {
+		t.Errorf("%d files start with execve, want the main thread's alone", leaders)
 	}
 }

@@ -89,6 +89,7 @@ var verbs = []*verb{
 			fs.BoolVar(&c.durations, "T", false, "show the time spent in each call")
 			fs.BoolVar(&c.seq, "seq", false, "start each line with the event's sequence number (#N, as diff's divergences give it)")
 			fs.BoolVar(&c.fdPaths, "y", false, "show what descriptors refer to: read(3</etc/hosts>, ...) (strace -y)")
+			fs.BoolVar(&c.perThread, "ff", false, "with -o PREFIX: each thread's lines to its own file, PREFIX.TID, without the thread id (strace -ff)")
 			fs.BoolVar(&c.fdAddrs, "yy", false, "as -y, and sockets by protocol and addresses: 3<TCP:[127.0.0.1:40000->127.0.0.1:80]> (strace -yy)")
 		},
 		run: func(c *config) error {
@@ -110,6 +111,11 @@ var verbs = []*verb{
 				o.Time = analysis.TimeRelative
 			case c.since:
 				o.Time = analysis.TimeSinceStart
+			}
+			if c.perThread {
+				return analysis.PrintPerThread(c.reader, o, func(tid int32) (io.WriteCloser, error) {
+					return os.Create(c.outFile + "." + strconv.Itoa(int(tid)))
+				})
 			}
 			return analysis.Print(c.out, c.reader, o)
 		}},
@@ -201,7 +207,7 @@ type config struct {
 	strLimit                      int
 	verbose, t, tt, ttt, r, since bool
 	durations, threads, seq       bool
-	fdPaths, fdAddrs              bool
+	fdPaths, fdAddrs, perThread   bool
 	pathSel                       listFlag
 	buckets                       int
 	noise                         string
@@ -302,6 +308,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
 	}
+	if c.perThread && (c.outFile == "" || c.outFile == "-") {
+		return fail(stderr, 2, "print: -ff writes a file per thread: it needs -o PREFIX (PREFIX.TID)")
+	}
 	if v.name == "summary" {
 		switch c.sort {
 		case "time", "calls", "errors", "avg", "max", "name":
@@ -386,7 +395,7 @@ func (c *config) open(path string) (*format.Reader, error) {
 // closes it.
 func (c *config) output() (done func() error, err error) {
 	var f *os.File
-	if c.outFile != "" && c.outFile != "-" {
+	if c.outFile != "" && c.outFile != "-" && !c.perThread {
 		if f, err = os.Create(c.outFile); err != nil {
 			return nil, err
 		}

@@ -286,3 +286,47 @@ func TestPrintPerThreadLikeStrace(t *testing.T) {
 		t.Errorf("%d files start with execve, want the main thread's alone", leaders)
 	}
 }
+
+// TestPrintVerboseLikeStrace: print -v shows a struct stat in full as
+// strace -v does (st_dev, st_ino, st_nlink, st_uid, st_gid, st_blksize,
+// st_blocks, the times with their dates): the loader's fstat of
+// ld.so.cache and of libc, whose fields are the same in both runs but for
+// the access time (masked); and uname(1)'s struct utsname, every field.
+func TestPrintVerboseLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "fdpaths")
+	dir := t.TempDir()
+	times := regexp.MustCompile(`(st_[amc]time(_nsec)?=)\d+( /\* [^*]+ \*/)?`)
+	first2 := func(lines []string) []string {
+		var out []string
+		for _, l := range callsNamed(lines, "newfstatat") {
+			if len(out) < 2 {
+				out = append(out, times.ReplaceAllString(l, "${1}T"))
+			}
+		}
+		return out
+	}
+	want := first2(straceLines(t, dir, []string{"-v"}, prog, "."))
+	trace := recordIn(t, dir, "", prog, ".")
+	got := first2(printLines(t, trace, &analysis.PrintOptions{Verbose: true}))
+	if len(want) != 2 || !strings.Contains(want[0], "st_blksize=") {
+		t.Fatalf("strace -v: %q", want)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The dates: each time is followed by its date, as strace shows it.
+	full := printLines(t, trace, &analysis.PrintOptions{Verbose: true})
+	if !slicesContain(callsNamed(full, "newfstatat"), "st_mtime_nsec=") ||
+		!regexp.MustCompile(`st_mtime=\d+ /\* \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{9})?[+-]\d{4} \*/`).MatchString(strings.Join(full, "\n")) {
+		t.Errorf("no dated times:\n%s", strings.Join(callsNamed(full, "newfstatat"), "\n"))
+	}
+	uname, err := exec.LookPath("uname")
+	if err != nil {
+		t.Skip("no uname here")
+	}
+	wantU := callsNamed(straceLines(t, dir, []string{"-v"}, uname, "-a"), "uname")
+	gotU := callsNamed(printLines(t, recordIn(t, dir, "", uname, "-a"), &analysis.PrintOptions{Verbose: true}), "uname")
+	if len(wantU) == 0 || !strings.Contains(wantU[0], "domainname=") || strings.Join(gotU, "\n") != strings.Join(wantU, "\n") {
+		t.Errorf("uname -v:\n systr:  %q\n strace: %q", gotU, wantU)
+	}
+}

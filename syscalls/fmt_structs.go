@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The struct formatters below take the raw bytes of a structure as the
@@ -66,15 +67,26 @@ type statLayout struct {
 	mode, modeW    int
 	rdev, rdevW    int
 	sizeOff, sizeW int
+	// The fields strace -v adds, as offset and width: st_dev, st_ino,
+	// st_nlink, st_uid, st_gid, st_blksize, st_blocks; then the times
+	// (st_atime, st_mtime, st_ctime, each followed by its _nsec), of tw
+	// bytes each from atime on.
+	full  [7][2]int
+	atime int
+	tw    int
 }
 
 // The struct stat layouts: x86_64's, arm64's (asm-generic), and i386's
 // struct stat and struct stat64.
 var (
-	statX86_64   = statLayout{size: 144, mode: 24, modeW: 4, rdev: 40, rdevW: 8, sizeOff: 48, sizeW: 8}
-	statARM64    = statLayout{size: 128, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 48, sizeW: 8}
-	statI386     = statLayout{size: 64, mode: 8, modeW: 2, rdev: 16, rdevW: 4, sizeOff: 20, sizeW: 4}
-	statI386of64 = statLayout{size: 96, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 44, sizeW: 8}
+	statX86_64 = statLayout{size: 144, mode: 24, modeW: 4, rdev: 40, rdevW: 8, sizeOff: 48, sizeW: 8,
+		full: [7][2]int{{0, 8}, {8, 8}, {16, 8}, {28, 4}, {32, 4}, {56, 8}, {64, 8}}, atime: 72, tw: 8}
+	statARM64 = statLayout{size: 128, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 48, sizeW: 8,
+		full: [7][2]int{{0, 8}, {8, 8}, {20, 4}, {24, 4}, {28, 4}, {56, 4}, {64, 8}}, atime: 72, tw: 8}
+	statI386 = statLayout{size: 64, mode: 8, modeW: 2, rdev: 16, rdevW: 4, sizeOff: 20, sizeW: 4,
+		full: [7][2]int{{0, 4}, {4, 4}, {10, 2}, {12, 2}, {14, 2}, {24, 4}, {28, 4}}, atime: 32, tw: 4}
+	statI386of64 = statLayout{size: 96, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 44, sizeW: 8,
+		full: [7][2]int{{0, 8}, {88, 8}, {20, 4}, {24, 4}, {28, 4}, {52, 4}, {56, 8}}, atime: 64, tw: 4}
 )
 
 // statLayoutOf returns the layout syscall name of a fills: on i386, struct
@@ -121,10 +133,22 @@ func appendMakedev(b []byte, dev uint64) []byte {
 // The layout is x86_64's 144-byte struct stat, arm64's 128-byte one, or on
 // i386 the 64-byte struct stat or, for the "...64" syscalls, the 96-byte
 // struct stat64.
-func FormatStat(a Arch, name string, b []byte) string { return string(appendStat(nil, a, name, b)) }
+func FormatStat(a Arch, name string, b []byte) string {
+	return string(appendStat(nil, a, name, b, false))
+}
+
+// FormatStatVerbose formats a struct stat as strace -v does: every field,
+// {st_dev=makedev(0xfe, 0), st_ino=1234, st_mode=S_IFREG|0644, st_nlink=1,
+// st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=3,
+// st_atime=1700000000 /* 2023-11-14T22:13:20.123456789+0000 */,
+// st_atime_nsec=123456789, st_mtime=..., st_mtime_nsec=..., st_ctime=...,
+// st_ctime_nsec=...}, the dates in the local time zone.
+func FormatStatVerbose(a Arch, name string, b []byte) string {
+	return string(appendStat(nil, a, name, b, true))
+}
 
 // appendStat appends the struct stat b as FormatStat formats it.
-func appendStat(dst []byte, a Arch, name string, b []byte) []byte {
+func appendStat(dst []byte, a Arch, name string, b []byte, verbose bool) []byte {
 	l := statLayoutOf(a, name, len(b))
 	if len(b) < l.size {
 		return append(dst, shortStruct...)
@@ -134,13 +158,47 @@ func appendStat(dst []byte, a Arch, name string, b []byte) []byte {
 	if l.modeW == 2 {
 		mode = f.u16(l.mode)
 	}
-	dst = appendMode(append(dst, "{st_mode="...), mode)
+	field := func(i int) uint64 { return f.uw(l.full[i][1], l.full[i][0]) }
+	dst = append(dst, '{')
+	if verbose {
+		dst = appendMakedev(append(dst, "st_dev="...), field(0))
+		dst = strconv.AppendUint(append(dst, ", st_ino="...), field(1), 10)
+		dst = append(dst, ", "...)
+	}
+	dst = appendMode(append(dst, "st_mode="...), mode)
+	if verbose {
+		for i, n := range []string{", st_nlink=", ", st_uid=", ", st_gid=", ", st_blksize=", ", st_blocks="} {
+			dst = strconv.AppendUint(append(dst, n...), field(i+2), 10)
+		}
+	}
 	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {
 		dst = appendMakedev(append(dst, ", st_rdev="...), f.uw(l.rdevW, l.rdev))
 	} else {
 		dst = strconv.AppendUint(append(dst, ", st_size="...), f.uw(l.sizeW, l.sizeOff), 10)
 	}
-	return append(dst, ", "+fmtMore+"}"...)
+	if !verbose {
+		return append(dst, ", "+fmtMore+"}"...)
+	}
+	for i, n := range []string{"st_atime", "st_mtime", "st_ctime"} {
+		off := l.atime + 2*i*l.tw
+		sec, nsec := f.sw(l.tw, off), f.uw(l.tw, off+l.tw)
+		dst = strconv.AppendInt(append(append(append(dst, ", "...), n...), '='), sec, 10)
+		dst = appendDateComment(dst, sec, nsec)
+		dst = strconv.AppendUint(append(append(append(dst, ", "...), n...), "_nsec="...), nsec, 10)
+	}
+	return append(dst, '}')
+}
+
+// appendDateComment appends the date strace -v shows after a time in
+// seconds, " /* 2023-11-14T22:13:20.123456789+0000 */", in the local time
+// zone (nanoseconds left out when 0).
+func appendDateComment(dst []byte, sec int64, nsec uint64) []byte {
+	t := time.Unix(sec, int64(nsec%1e9))
+	dst = t.AppendFormat(append(dst, " /* "...), "2006-01-02T15:04:05")
+	if nsec != 0 {
+		dst = t.AppendFormat(dst, ".000000000")
+	}
+	return append(t.AppendFormat(dst, "-0700"), " */"...)
 }
 
 // sizeofStatx is the size of struct statx.
@@ -235,6 +293,20 @@ func FormatUtsname(b []byte) string {
 		return shortStruct
 	}
 	return fmtBraces("sysname="+fmtCString(b[:utsLen]), "nodename="+fmtCString(b[utsLen:2*utsLen]), fmtMore)
+}
+
+// FormatUtsnameVerbose formats a struct utsname as strace -v does: every
+// field, {sysname="Linux", nodename="host", release="6.1.0", version="#1
+// SMP ...", machine="x86_64", domainname="(none)"}.
+func FormatUtsnameVerbose(b []byte) string {
+	if len(b) < 6*utsLen {
+		return shortStruct
+	}
+	var fs []string
+	for i, n := range []string{"sysname", "nodename", "release", "version", "machine", "domainname"} {
+		fs = append(fs, n+"="+fmtCString(b[i*utsLen:(i+1)*utsLen]))
+	}
+	return fmtBraces(fs...)
 }
 
 // sizeofPollfd is the size of struct pollfd.
@@ -343,6 +415,22 @@ func FormatRusage(a Arch, b []byte) string {
 	}
 	return fmtBraces("ru_utime="+timePair(b[:2*w], "tv_sec", "tv_usec"),
 		"ru_stime="+timePair(b[2*w:4*w], "tv_sec", "tv_usec"), fmtMore)
+}
+
+// FormatRusageVerbose formats a struct rusage as strace -v does: the times
+// and then every counter, ru_maxrss to ru_nivcsw.
+func FormatRusageVerbose(a Arch, b []byte) string {
+	w := wordSize(a)
+	if len(b) < 18*w {
+		return shortStruct
+	}
+	fs := []string{"ru_utime=" + timePair(b[:2*w], "tv_sec", "tv_usec"), "ru_stime=" + timePair(b[2*w:4*w], "tv_sec", "tv_usec")}
+	f := fmtFields(b)
+	for i, n := range []string{"ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap",
+		"ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"} {
+		fs = append(fs, n+"="+fmtD(f.sw(w, (4+i)*w)))
+	}
+	return fmtBraces(fs...)
 }
 
 // fsMagics are the file system types of statfs's f_type, by magic number.

@@ -124,6 +124,9 @@ func structCases() []structCase {
 		{"epoll empty", withArch(X86_64, FormatEpollEvents), nil, "[]"},
 		{"rusage", withArch(X86_64, FormatRusage), rawStruct(144, [3]uint64{8, 8, 1390}, [3]uint64{16, 8, 2}),
 			"{ru_utime={tv_sec=0, tv_usec=1390}, ru_stime={tv_sec=2, tv_usec=0}, ...}"},
+		// -v: every counter (strace's order), ru_maxrss at 32, ru_nivcsw at 136.
+		{"rusage verbose", withArch(X86_64, FormatRusageVerbose), rawStruct(144, [3]uint64{8, 8, 1390}, [3]uint64{32, 8, 5120}, [3]uint64{136, 8, 7}),
+			"{ru_utime={tv_sec=0, tv_usec=1390}, ru_stime={tv_sec=0, tv_usec=0}, ru_maxrss=5120, ru_ixrss=0, ru_idrss=0, ru_isrss=0, ru_minflt=0, ru_majflt=0, ru_nswap=0, ru_inblock=0, ru_oublock=0, ru_msgsnd=0, ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=0, ru_nivcsw=7}"},
 		{"rusage i386", withArch(I386, FormatRusage), rawStruct(72, [3]uint64{4, 4, 1390}, [3]uint64{8, 4, 2}),
 			"{ru_utime={tv_sec=0, tv_usec=1390}, ru_stime={tv_sec=2, tv_usec=0}, ...}"},
 		{"statfs", statfs(X86_64, "statfs"), rawStruct(120, [3]uint64{0, 8, 0xef53}, [3]uint64{8, 8, 4096}, [3]uint64{16, 8, 66053021},

@@ -851,7 +851,7 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	a := p.c.Arch
 	switch g.Struct {
 	case "stat", "stat64":
-		return appendStat(dst, a, p.spec.Name, b)
+		return appendStat(dst, a, p.spec.Name, b, p.o != nil && p.o.Verbose)
 	case "statx":
 		return append(dst, FormatStatx(b)...)
 	case "statfs", "statfs64":
@@ -865,6 +865,9 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 			return append(dst, FormatTimeval(a, e)...)
 		})
 	case "utsname":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatUtsnameVerbose(b)...)
+		}
 		return append(dst, FormatUtsname(b)...)
 	case "sysinfo":
 		return append(dst, FormatSysinfo(a, b)...)
@@ -879,6 +882,9 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "siginfo":
 		return append(dst, formatSiginfo(a, b, p.o)...)
 	case "rusage":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatRusageVerbose(a, b)...)
+		}
 		return append(dst, FormatRusage(a, b)...)
 	case "rlimit", "rlimit64":
 		return append(dst, FormatRlimit(a, b)...)

@@ -544,6 +544,8 @@ func (ft *fileTracker) state(tid, pid int32) *taskState {
 			st = &taskState{fs: &fsState{}, files: &fdTable{}}
 			if !ft.started && len(ft.header.Attached) == 0 {
 				st.fs.cwd = ft.header.Cwd
+			} else if pi := ft.header.AttachedProc(int(pid)); pi != nil {
+				st.fs.cwd = pi.Cwd // attached to: its cwd then
 			}
 		}
 		ft.states[tid] = st

@@ -507,6 +507,7 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	}
 	worldHeader(h, o) // world.go
 	schedHeader(h, o) // sched.go
+	h.AttachedProcs = attachedProcs(attached) // procinfo.go
 	return h
 }
 

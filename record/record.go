@@ -505,8 +505,8 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	if o.VDSOTrapped {
 		h.Extra = map[string]string{"vdso": "trapped"}
 	}
-	worldHeader(h, o) // world.go
-	schedHeader(h, o) // sched.go
+	worldHeader(h, o)                         // world.go
+	schedHeader(h, o)                         // sched.go
 	h.AttachedProcs = attachedProcs(attached) // procinfo.go
 	return h
 }

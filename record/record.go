@@ -505,9 +505,10 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	if o.VDSOTrapped {
 		h.Extra = map[string]string{"vdso": "trapped"}
 	}
-	worldHeader(h, o)                         // world.go
-	schedHeader(h, o)                         // sched.go
-	h.AttachedProcs = attachedProcs(attached) // procinfo.go
+	// procinfo.go: the attached processes' command lines.
+	h.AttachedProcs = attachedProcs(attached)
+	worldHeader(h, o) // world.go
+	schedHeader(h, o) // sched.go
 	return h
 }
 

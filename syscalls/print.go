@@ -305,6 +305,11 @@ func resultNote(c *CallText, spec *Spec) string {
 		return ""
 	}
 	switch spec.Name {
+	case "select", "_newselect", "pselect6", "pselect6_time64":
+		if c.Arch == I386 && spec.Name == "select" {
+			return "" // old select: one struct of arguments
+		}
+		return selectNote(c, spec)
 	case "poll", "ppoll", "ppoll_time64":
 		g, i := spec.Arg("ufds")
 		if i < 0 {
@@ -604,24 +609,21 @@ func (p *printer) size(i int) (int, bool) {
 	return int(n), true
 }
 
-// ready reports whether argument i's memory holds what it should be shown
-// with: out memory only after a return that wrote it (a successful one,
-// and for the calls of writtenIfPositive a positive one).
+// ready reports whether argument g's memory holds what it should be shown
+// with: an out argument only after a return that wrote it, as the
+// catalogue says (Arg.WrittenBy: a successful return, a positive one for
+// wait4's status, an interrupted one for nanosleep's remaining time);
+// otherwise its address is shown, as strace shows it.
 func (p *printer) ready(g *Arg) bool {
-	if g.Dir&Out != 0 && g.Dir&In == 0 {
-		if p.c.Exited && p.c.Ret == 0 && writtenIfPositive[p.spec.Name] {
-			return false
-		}
-		return p.c.Exited && (p.c.Ret >= 0 || p.c.Ret < -4095)
+	if g.Dir&Out != 0 && g.Dir&In == 0 && !p.c.Exited {
+		return false
 	}
-	return true
+	ret := p.c.Ret
+	if !p.c.Arch.Is64Bit() {
+		ret = int64(int32(ret))
+	}
+	return g.WrittenBy(ret)
 }
-
-// writtenIfPositive are the calls whose out arguments the kernel writes
-// only when they return more than 0: wait4 and waitpid with WNOHANG return
-// 0 when no child changed state, and write neither the status nor the
-// rusage (what is there is the program's, never the kernel's).
-var writtenIfPositive = map[string]bool{"wait4": true, "waitpid": true}
 
 // appendArg appends argument i.
 func (p *printer) appendArg(dst []byte, i int) []byte {
@@ -668,6 +670,15 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		return append(dst, "NULL"...)
 	}
 	if !p.ready(g) {
+		if g.Kind == KindMsghdr && p.c.Exited && p.c.EntryMem != nil {
+			// recvmsg that failed: strace shows the msg_namelen it was
+			// given, what the kernel read of the msghdr.
+			off := uint64(ptrSize(p.c.Arch))
+			if b := p.c.EntryMem.ReadMemory(v+off, 4); len(b) == 4 {
+				dst = strconv.AppendUint(append(dst, "{msg_namelen="...), uint64(binary.LittleEndian.Uint32(b)), 10)
+				return append(dst, '}')
+			}
+		}
 		return appendHex(dst, v)
 	}
 	switch g.Kind {
@@ -731,6 +742,13 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
+		// The sets the program gave (the kernel rewrites them with the
+		// ready fds, which the result's note shows), as strace shows them.
+		if n, ok := p.size(i); ok && p.c.EntryMem != nil {
+			if b := p.c.EntryMem.ReadMemory(v, n); len(b) == n {
+				return appendFdSet(dst, b)
+			}
+		}
 		b, ok := p.whole(i, v)
 		if !ok {
 			return appendHex(dst, v)
@@ -845,6 +863,15 @@ func (p *printer) whole(i int, addr uint64) ([]byte, bool) {
 func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	g := p.arg(i)
 	b, ok := p.whole(i, addr)
+	if isSelect(p.spec.Name) && i == 4 {
+		// select's timeout: what the program gave; what was left
+		// follows the result (selectNote), as strace shows them.
+		if n, sok := p.size(i); sok && p.c.EntryMem != nil {
+			if e := p.c.EntryMem.ReadMemory(addr, n); len(e) == n {
+				b, ok = e, true
+			}
+		}
+	}
 	if !ok {
 		return appendHex(dst, addr)
 	}
@@ -1138,6 +1165,54 @@ func appendFdSet(dst, b []byte) []byte {
 		}
 	}
 	return append(dst, ']')
+}
+
+// selectNote is what strace adds after a select that found fds ready:
+// " (in [3], out [4])", the sets the kernel wrote back.
+func selectNote(c *CallText, spec *Spec) string {
+	p := printer{c: c, spec: spec}
+	var parts []string
+	for k, name := range []string{"in", "out", "except"} {
+		i := k + 1
+		if i >= len(spec.Args) || spec.Args[i].Kind != KindFdSet || c.Args[i] == 0 {
+			continue
+		}
+		b, ok := p.whole(i, c.Args[i])
+		if !ok {
+			continue
+		}
+		if set := appendFdSet(nil, b); len(set) > 2 {
+			parts = append(parts, name+" "+string(set))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if len(spec.Args) > 4 && spec.Args[4].Kind == KindStruct && c.Args[4] != 0 {
+		// The time left, which the kernel wrote back.
+		if b, ok := p.whole(4, c.Args[4]); ok {
+			left := selectTimeout(&p, b)
+			parts = append(parts, "left "+left)
+		}
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// selectTimeout formats select's timeout b as its spec shows it.
+func selectTimeout(p *printer, b []byte) string {
+	if p.spec.Args[4].Struct == "timeval" {
+		return FormatTimeval(p.c.Arch, b)
+	}
+	return FormatTimespec(p.c.Arch, b)
+}
+
+// isSelect reports whether name is one of the select calls.
+func isSelect(name string) bool {
+	switch name {
+	case "select", "_newselect", "pselect6", "pselect6_time64":
+		return true
+	}
+	return false
 }
 
 // appendHexString appends b quoted with every byte as \xNN, as strace

@@ -1,0 +1,42 @@
+package analysis_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/internal/testprog"
+)
+
+// TestPrintUnwrittenLikeStrace: an out argument is decoded only when the
+// call wrote it, as the catalogue says (syscalls.Arg.WrittenBy), and
+// shown as strace shows it otherwise; testdata/c/unwritten.c fills each
+// with garbage first. waitid WNOHANG that waited for nothing ({}), poll,
+// pselect6 and epoll_wait that time out, nanosleep and clock_nanosleep
+// that complete (the remaining time is written only when interrupted: an
+// address), rt_sigtimedwait that times out, getsockopt, accept4, recvmsg
+// ({msg_namelen=0}: what it was given), pipe2 and clock_gettime that fail
+// (addresses); select's sets and timeout as given, the ready fds and the
+// time left after the result: (in [3], left {...}).
+func TestPrintUnwrittenLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "unwritten")
+	dir := t.TempDir()
+	left := regexp.MustCompile(`left \{[^}]*\}`)
+	pid := regexp.MustCompile(`^waitid\(P_PID, \d+`)
+	names := []string{"waitid", "poll", "pselect6", "epoll_wait", "nanosleep", "clock_nanosleep",
+		"rt_sigtimedwait", "getsockopt", "accept4", "recvmsg", "pipe2", "clock_gettime"}
+	calls := func(lines []string) []string {
+		out := callsNamed(lines, names...)
+		for i, l := range out {
+			out[i] = pid.ReplaceAllString(left.ReplaceAllString(l, "left {T}"), "waitid(P_PID, PID")
+		}
+		return out
+	}
+	want := calls(straceLines(t, dir, nil, prog))
+	got := calls(printLines(t, recordIn(t, dir, "", prog), &analysis.PrintOptions{}))
+	if len(want) != 15 {
+		t.Fatalf("strace printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	sameLines(t, got, want)
+}

@@ -330,3 +330,28 @@ func TestPrintVerboseLikeStrace(t *testing.T) {
 		t.Errorf("uname -v:\n systr:  %q\n strace: %q", gotU, wantU)
 	}
 }
+
+// TestPrintFdNamesThreadsExec: print -y follows the fd table a thread
+// shares with its process (a thread opens a file, the main thread writes
+// and closes it) and exec (an inherited fd keeps its name, an O_CLOEXEC
+// one is closed: close fails with EBADF on a bare number), as strace -y
+// shows them (testdata/c/fdexec.c).
+func TestPrintFdNamesThreadsExec(t *testing.T) {
+	prog := testprog.C(t, "fdexec")
+	dir := t.TempDir()
+	mine := func(lines []string) []string {
+		var out []string
+		for _, l := range callsNamed(lines, "openat", "write", "read", "close", "lseek") {
+			if strings.Contains(l, dir+"/") || strings.Contains(l, "EBADF") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	want := mine(straceLines(t, dir, []string{"-y"}, prog, dir))
+	got := mine(printLines(t, recordIn(t, dir, "", prog, dir), &analysis.PrintOptions{FdNames: 1}))
+	if len(want) != 10 {
+		t.Fatalf("strace printed %d lines:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	sameLines(t, got, want)
+}

@@ -320,6 +320,24 @@ func TestPrintVerboseLikeStrace(t *testing.T) {
 		!regexp.MustCompile(`st_mtime=\d+ /\* \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{9})?[+-]\d{4} \*/`).MatchString(strings.Join(full, "\n")) {
 		t.Errorf("no dated times:\n%s", strings.Join(callsNamed(full, "newfstatat"), "\n"))
 	}
+	// statx (coreutils' stat(1)): every field, the times of its mask.
+	if stat, err := exec.LookPath("stat"); err == nil {
+		stimes := regexp.MustCompile(`(stx_[abcm]time=)\{[^}]*\}( /\* [^*]+ \*/)?`)
+		mask := func(lines []string) []string {
+			out := callsNamed(lines, "statx")
+			for i, l := range out {
+				out[i] = stimes.ReplaceAllString(l, "${1}T")
+			}
+			return out
+		}
+		wantS := mask(straceLines(t, dir, []string{"-v"}, stat, "/etc/hostname"))
+		gotS := mask(printLines(t, recordIn(t, dir, "", stat, "/etc/hostname"), &analysis.PrintOptions{Verbose: true}))
+		if len(wantS) == 0 {
+			t.Log("stat(1) makes no statx call here")
+		} else if !strings.Contains(wantS[0], "stx_blksize=") || strings.Join(gotS, "\n") != strings.Join(wantS, "\n") {
+			t.Errorf("statx -v:\n systr:  %q\n strace: %q", gotS, wantS)
+		}
+	}
 	uname, err := exec.LookPath("uname")
 	if err != nil {
 		t.Skip("no uname here")

@@ -191,8 +191,12 @@ func appendStat(dst []byte, a Arch, name string, b []byte, verbose bool) []byte 
 
 // appendDateComment appends the date strace -v shows after a time in
 // seconds, " /* 2023-11-14T22:13:20.123456789+0000 */", in the local time
-// zone (nanoseconds left out when 0).
+// zone (nanoseconds left out when 0); none for the epoch itself (a time
+// not set: statx's stx_btime on a file system without it).
 func appendDateComment(dst []byte, sec int64, nsec uint64) []byte {
+	if sec == 0 && nsec == 0 {
+		return dst
+	}
 	t := time.Unix(sec, int64(nsec%1e9))
 	dst = t.AppendFormat(append(dst, " /* "...), "2006-01-02T15:04:05")
 	if nsec != 0 {
@@ -226,6 +230,51 @@ func FormatStatx(b []byte) string {
 		"stx_mode="+fmtMode(f.u16(28)),
 		"stx_size="+fmtU(f.u64(40)),
 		fmtMore)
+}
+
+// FormatStatxVerbose formats a struct statx as strace -v does: every
+// field, the times ({tv_sec=..., tv_nsec=...} and their dates, btime only
+// when stx_mask has STATX_BTIME), stx_mnt_id with STATX_MNT_ID and the
+// direct I/O alignments with STATX_DIOALIGN.
+func FormatStatxVerbose(b []byte) string {
+	if len(b) < sizeofStatx {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	mask := f.u32(0)
+	fs := []string{
+		"stx_mask=" + string(statxMaskBits.appendTo(nil, mask)),
+		"stx_blksize=" + fmtU(f.u32(4)),
+		"stx_attributes=" + string(statxAttrBits.appendTo(nil, f.u64(8))),
+		"stx_nlink=" + fmtU(f.u32(16)),
+		"stx_uid=" + fmtU(f.u32(20)),
+		"stx_gid=" + fmtU(f.u32(24)),
+		"stx_mode=" + fmtMode(f.u16(28)),
+		"stx_ino=" + fmtU(f.u64(32)),
+		"stx_size=" + fmtU(f.u64(40)),
+		"stx_blocks=" + fmtU(f.u64(48)),
+		"stx_attributes_mask=" + string(statxAttrBits.appendTo(nil, f.u64(56))),
+	}
+	for _, t := range []struct {
+		name string
+		off  int
+		bit  uint64
+	}{{"stx_atime", 64, 0x20}, {"stx_btime", 80, 0x800}, {"stx_ctime", 96, 0x80}, {"stx_mtime", 112, 0x40}} {
+		if mask&t.bit == 0 {
+			continue
+		}
+		sec, nsec := f.sw(8, t.off), f.u32(t.off+8)
+		fs = append(fs, t.name+"={tv_sec="+fmtD(sec)+", tv_nsec="+fmtU(nsec)+"}"+string(appendDateComment(nil, sec, nsec)))
+	}
+	fs = append(fs, "stx_rdev_major="+fmtU(f.u32(128)), "stx_rdev_minor="+fmtU(f.u32(132)),
+		"stx_dev_major="+fmtU(f.u32(136)), "stx_dev_minor="+fmtU(f.u32(140)))
+	if mask&0x1000 != 0 {
+		fs = append(fs, "stx_mnt_id="+string(appendHex(nil, f.u64(144))))
+	}
+	if mask&0x2000 != 0 {
+		fs = append(fs, "stx_dio_mem_align="+fmtU(f.u32(152)), "stx_dio_offset_align="+fmtU(f.u32(156)))
+	}
+	return fmtBraces(fs...)
 }
 
 // timePair formats a structure of two signed integers of the width len(b)

@@ -880,6 +880,9 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "stat", "stat64":
 		return appendStat(dst, a, p.spec.Name, b, p.o != nil && p.o.Verbose)
 	case "statx":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatStatxVerbose(b)...)
+		}
 		return append(dst, FormatStatx(b)...)
 	case "statfs", "statfs64":
 		return append(dst, FormatStatfs(a, p.spec.Name, b)...)

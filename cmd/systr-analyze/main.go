@@ -80,7 +80,7 @@ var verbs = []*verb{
 	{name: "print", args: "TRACE", help: "the calls as strace prints them", selects: true, traces: 1,
 		flags: func(fs *flag.FlagSet, c *config) {
 			fs.IntVar(&c.strLimit, "s", 32, "show at most `SIZE` bytes of strings and buffers")
-			fs.BoolVar(&c.verbose, "v", false, "print environments and structures in full (stat: every field, times dated; utsname; rusage), as strace -v")
+			fs.BoolVar(&c.verbose, "v", false, "print environments and structures in full (stat, statx: every field, times dated; utsname; rusage), as strace -v")
 			fs.BoolVar(&c.t, "t", false, "prefix lines with the time of day")
 			fs.BoolVar(&c.tt, "tt", false, "prefix lines with the time of day, with microseconds")
 			fs.BoolVar(&c.ttt, "ttt", false, "prefix lines with the time in seconds since the epoch")

@@ -64,6 +64,13 @@ func TestAttachCommandLine(t *testing.T) {
 	if pi == nil || pi.Exe != prog || pi.Cwd != dir || len(pi.Argv) != 3 || pi.Argv[2] != "two words" {
 		t.Errorf("header's attached process: %+v, want %s in %s", pi, prog, dir)
 	}
+	var js bytes.Buffer
+	if err := analysis.JSON(&js, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(js.String(), "\n"); !strings.Contains(first, `"attached_procs":[{"pid":`+strconv.Itoa(target.Process.Pid)+`,"argv":[`) {
+		t.Errorf("json header: %s", first)
+	}
 	var out bytes.Buffer
 	if err := analysis.Procs(&out, r, nil); err != nil {
 		t.Fatal(err)

@@ -919,6 +919,11 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "rlimit", "rlimit64":
 		return append(dst, FormatRlimit(a, b)...)
 	case "sockaddr":
+		if len(b) == 0 && g.Dir&Out != 0 {
+			// The kernel gave back an address of 0 bytes (recvfrom on a
+			// stream socket): it wrote none; strace shows where.
+			return appendHex(dst, addr)
+		}
 		return append(dst, FormatSockaddr(b)...)
 	case "flock", "flock64":
 		return append(dst, formatFlock(a, g.Struct, b, g.Dir&Out != 0, p.o)...)

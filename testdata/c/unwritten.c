@@ -5,7 +5,8 @@
  * pselect6 and epoll_wait that time out (0), nanosleep and clock_nanosleep
  * that complete (rem untouched), rt_sigtimedwait that times out (EAGAIN),
  * getsockopt of an unknown option (ENOPROTOOPT), accept4 and recvmsg on
- * an empty non-blocking socket (EAGAIN), read at end of file (0), pipe2
+ * an empty non-blocking socket (EAGAIN), recvfrom at the end of a stream
+ * (0, an address of 0 bytes), read at end of file (0), pipe2
  * with bad flags (EINVAL), clock_gettime of a bad clock (EINVAL); and a
  * select that finds a pipe readable (1: the sets and the time left written
  * back). Prints
@@ -106,6 +107,16 @@ int main(void)
 	struct iovec iov = {buf, sizeof buf};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	if (recvmsg(u[0], &mh, 0) != -1 || errno != EAGAIN)
+		fail = 1;
+
+	/* End of stream: recvfrom returns 0 and gives back an address of
+	 * 0 bytes (none written). */
+	int st[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, st) != 0 || shutdown(st[1], SHUT_WR) != 0)
+		return 1;
+	GARBAGE(peer);
+	len = sizeof peer;
+	if (recvfrom(st[0], buf, sizeof buf, 0, (struct sockaddr *)&peer, &len) != 0)
 		fail = 1;
 
 	int z = open("/dev/null", O_RDONLY);

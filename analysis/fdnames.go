@@ -26,7 +26,7 @@ import (
 // dups of one open file description.
 type fdInfo struct {
 	// name: for a socket, the protocol strace -yy shows ("TCP", "UDPv6",
-	// "UNIX-STREAM", "NETLINK"; "" for another family); for an
+	// "UNIX-STREAM", "UNIX", "NETLINK"; "" for another family); for an
 	// anonymous fd, all of it ("anon_inode:[eventfd]", "/memfd:x
 	// (deleted)").
 	name        string
@@ -44,7 +44,6 @@ const (
 	sockStream = 1
 	sockDgram  = 2
 	sockRaw    = 3
-	sockSeqpkt = 5
 	einprogres = 115
 )
 
@@ -100,15 +99,11 @@ func protoName(family, typ uint64) string {
 	t := typ & 0xf
 	switch family {
 	case afUnix:
-		switch t {
-		case sockStream:
+		if t == sockStream {
 			return "UNIX-STREAM"
-		case sockDgram:
-			return "UNIX-DGRAM"
-		case sockSeqpkt:
-			return "UNIX-SEQPACKET"
 		}
-		return "UNIX"
+		return "UNIX" // datagram and seqpacket sockets: strace 6.1 names them so
+
 	case afInet, afInet6:
 		var p string
 		switch t {

@@ -6,7 +6,8 @@
  * passes a byte through it; a forked child writes to the inherited file
  * fd; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
  * connects to it (getsockname tells its own port), accept, a byte each
- * way; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
+ * way; a Unix socket bound to DIR/fdpaths.sock, connected to and
+ * accepted, and a socketpair, a byte through each; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
  * failed, 2 on bad usage. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +91,29 @@ int main(int argc, char **argv)
 	close(x);
 	close(s);
 	close(l);
+
+	/* A Unix socket by path (DIR/fdpaths.sock): listen, connect,
+	 * accept; and a socketpair. */
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (snprintf(sock, sizeof sock, "%s/fdpaths.sock", argv[1]) >= (int)sizeof sock)
+		return 1;
+	struct sockaddr_un ua = {.sun_family = AF_UNIX};
+	strcpy(ua.sun_path, sock);
+	int ul = socket(AF_UNIX, SOCK_STREAM, 0), uc = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ul < 0 || uc < 0 || bind(ul, (struct sockaddr *)&ua, sizeof ua) != 0 || listen(ul, 1) != 0 ||
+	    connect(uc, (struct sockaddr *)&ua, sizeof ua) != 0)
+		return 1;
+	int ux = accept(ul, NULL, NULL);
+	int sp[2];
+	if (ux < 0 || write(uc, "u", 1) != 1 || read(ux, buf, 1) != 1 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0 ||
+	    write(sp[0], "p", 1) != 1 || read(sp[1], buf, 1) != 1)
+		return 1;
+	close(ux);
+	close(uc);
+	close(ul);
+	close(sp[0]);
+	close(sp[1]);
+	unlink(sock);
 
 	int o = open(other, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	if (o < 0 || write(o, "other\n", 6) != 6)

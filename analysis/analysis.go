@@ -38,7 +38,8 @@ type Selection struct {
 	// that calls Match itself calls follow after it for every event.
 	Paths []string
 
-	pt *fileTracker // the fd tables Paths follows
+	pt      *fileTracker    // the fd tables Paths follows
+	pathSet map[string]bool // Paths, as given and cleaned
 }
 
 // Start returns the time the recording started: the header's clock anchor,

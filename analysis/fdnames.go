@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net/netip"
 	"path"
@@ -326,6 +327,11 @@ func (s *Selection) begin(h *format.Header) {
 	}
 	s.pt = newFileTracker(h, &Selection{}, 0)
 	s.pt.quiet = true
+	s.pathSet = map[string]bool{}
+	for _, p := range s.Paths {
+		s.pathSet[p] = true
+		s.pathSet[path.Clean(p)] = true
+	}
 }
 
 // follow takes ev into the fd tables Paths follows, after Match.
@@ -355,19 +361,12 @@ func (s *Selection) touches(sc *format.Syscall) bool {
 	if st.execDrops && spec.Name != "execve" && spec.Name != "execveat" {
 		st.dropCloexec()
 	}
-	want := func(p string) bool {
-		for _, q := range s.Paths {
-			if p == q || p == path.Clean(q) {
-				return true
-			}
-		}
-		return false
-	}
+	want := s.pathSet
 	dirfd := int8(-1)
 	for i, g := range spec.Args {
 		switch g.Kind {
 		case syscalls.KindFd, syscalls.KindDirfd:
-			if e := st.files.get(int32(sc.Args[i])); e.kind == fdFile && want(e.file.use.Path) {
+			if e := st.files.get(int32(sc.Args[i])); e.kind == fdFile && want[e.file.use.Path] {
 				return true
 			}
 			if g.Kind == syscalls.KindDirfd {
@@ -375,12 +374,15 @@ func (s *Selection) touches(sc *format.Syscall) bool {
 			}
 		case syscalls.KindPath:
 			if r := sc.Region(i, syscalls.In); r != nil {
-				raw, _, _ := strings.Cut(string(r.Data), "\x00")
-				if want(raw) {
+				raw := r.Data
+				if k := bytes.IndexByte(raw, 0); k >= 0 {
+					raw = raw[:k]
+				}
+				if want[string(raw)] {
 					return true
 				}
 			}
-			if f := ft.pathFile(sc, st, pathArg{arg: int8(i), dirfd: dirfd}); f != nil && want(f.use.Path) {
+			if f := ft.pathFile(sc, st, pathArg{arg: int8(i), dirfd: dirfd}); f != nil && want[f.use.Path] {
 				return true
 			}
 			dirfd = -1

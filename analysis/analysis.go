@@ -36,6 +36,9 @@ type Selection struct {
 	// (signals, exits) are kept. nil: no such bound. Following the
 	// descriptors needs every event in order: Events does it; a view
 	// that calls Match itself calls follow after it for every event.
+	// (Timeline and Report read from From on: a descriptor opened
+	// before it is not known there.) fds inside structures (poll's,
+	// select's sets) are not looked at.
 	Paths []string
 
 	pt      *fileTracker    // the fd tables Paths follows

@@ -6,7 +6,8 @@
  * that complete (rem untouched), rt_sigtimedwait that times out (EAGAIN),
  * getsockopt of an unknown option (ENOPROTOOPT), accept4 and recvmsg on
  * an empty non-blocking socket (EAGAIN), recvfrom at the end of a stream
- * (0, an address of 0 bytes), read at end of file (0), pipe2
+ * (0, an address of 0 bytes) and recvmsg there (0: no name, no control
+ * data), read at end of file (0), pipe2
  * with bad flags (EINVAL), clock_gettime of a bad clock (EINVAL); and a
  * select that finds a pipe readable (1: the sets and the time left written
  * back). Prints
@@ -117,6 +118,13 @@ int main(void)
 	GARBAGE(peer);
 	len = sizeof peer;
 	if (recvfrom(st[0], buf, sizeof buf, 0, (struct sockaddr *)&peer, &len) != 0)
+		fail = 1;
+	GARBAGE(peer);
+	char cbuf[64];
+	GARBAGE(cbuf);
+	struct msghdr eh = {.msg_name = &peer, .msg_namelen = sizeof peer, .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+	if (recvmsg(st[0], &eh, 0) != 0)
 		fail = 1;
 
 	int z = open("/dev/null", O_RDONLY);

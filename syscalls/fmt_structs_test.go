@@ -72,6 +72,16 @@ func structCases() []structCase {
 			"{st_mode=S_IFCHR|0620, st_rdev=makedev(0x88, 0x1), ...}"},
 		{"stat64 i386", stat(I386, "fstatat64"), rawStruct(96, [3]uint64{16, 4, 0o100644}, [3]uint64{44, 8, 1 << 33}),
 			"{st_mode=S_IFREG|0644, st_size=8589934592, ...}"},
+		// -v: every field at its offset (times 0: no date after them).
+		{"stat64 i386 verbose", func(b []byte) string { return FormatStatVerbose(I386, "fstatat64", b) },
+			rawStruct(96, [3]uint64{0, 8, 0xfe00}, [3]uint64{16, 4, 0o100644}, [3]uint64{20, 4, 2}, [3]uint64{24, 4, 1000},
+				[3]uint64{28, 4, 100}, [3]uint64{44, 8, 1 << 33}, [3]uint64{52, 4, 4096}, [3]uint64{56, 8, 16}, [3]uint64{88, 8, 1 << 40}),
+			"{st_dev=makedev(0xfe, 0), st_ino=1099511627776, st_mode=S_IFREG|0644, st_nlink=2, st_uid=1000, st_gid=100, st_blksize=4096, st_blocks=16, st_size=8589934592, " +
+				"st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, st_ctime=0, st_ctime_nsec=0}"},
+		{"stat arm64 verbose", func(b []byte) string { return FormatStatVerbose(ARM64, "fstat", b) },
+			rawStruct(128, [3]uint64{8, 8, 77}, [3]uint64{16, 4, 0o40755}, [3]uint64{20, 4, 3}, [3]uint64{48, 8, 4096}, [3]uint64{56, 4, 512}, [3]uint64{64, 8, 8}),
+			"{st_dev=makedev(0, 0), st_ino=77, st_mode=S_IFDIR|0755, st_nlink=3, st_uid=0, st_gid=0, st_blksize=512, st_blocks=8, st_size=4096, " +
+				"st_atime=0, st_atime_nsec=0, st_mtime=0, st_mtime_nsec=0, st_ctime=0, st_ctime_nsec=0}"},
 		{"statx", FormatStatx, rawStruct(256, [3]uint64{0, 4, 0x1fff}, [3]uint64{28, 2, 0o100644}, [3]uint64{40, 8, 1221}),
 			"{stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}"},
 		{"statx root", FormatStatx, rawStruct(256, [3]uint64{0, 4, 0x17ff}, [3]uint64{8, 8, 0x2000}, [3]uint64{28, 2, 0o40755}, [3]uint64{40, 8, 4096}),

@@ -42,3 +42,31 @@ func TestPrintUnwrittenLikeStrace(t *testing.T) {
 	}
 	sameLines(t, got, want)
 }
+
+// TestPrintTimerStructsLikeStrace: struct itimerspec (timerfd_settime,
+// timerfd_gettime), itimerval (setitimer, getitimer), stack_t
+// (sigaltstack), struct timezone (gettimeofday), struct tms (times) and
+// struct sched_param (sched_getparam) are decoded as strace decodes them
+// (they were addresses); testdata/c/timerstructs.c. Times that change
+// from run to run are masked.
+func TestPrintTimerStructsLikeStrace(t *testing.T) {
+	prog := testprog.C(t, "timerstructs")
+	dir := t.TempDir()
+	varying := regexp.MustCompile(`(tv_sec=)\d{5,}|(tv_[nu]sec=)\d{4,}|^(times\(.*\) = )\d+$`)
+	names := []string{"timerfd_settime", "timerfd_gettime", "setitimer", "getitimer", "sigaltstack", "gettimeofday", "times", "sched_getparam"}
+	calls := func(lines []string) []string {
+		out := callsNamed(lines, names...)
+		for i, l := range out {
+			out[i] = varying.ReplaceAllString(l, "${1}${2}${3}N")
+		}
+		return out
+	}
+	want := calls(straceLines(t, dir, nil, prog))
+	got := calls(printLines(t, recordIn(t, dir, "", prog), &analysis.PrintOptions{}))
+	if len(want) != 12 {
+		t.Fatalf("strace printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

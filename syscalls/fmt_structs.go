@@ -302,6 +302,63 @@ func FormatTimespec(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_
 // 8 bytes on i386 and 16 on 64-bit architectures, as FormatTimespec.
 func FormatTimeval(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_usec") }
 
+// FormatItimerspec formats a struct itimerspec (two struct timespec, of 8
+// or 16 bytes each) as strace does: {it_interval={tv_sec=1, tv_nsec=500},
+// it_value={tv_sec=2, tv_nsec=0}}.
+func FormatItimerspec(a Arch, b []byte) string { return timerPair(b, "tv_nsec") }
+
+// FormatItimerval formats a struct itimerval (two struct timeval) as
+// strace does: {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=100,
+// tv_usec=0}}.
+func FormatItimerval(a Arch, b []byte) string { return timerPair(b, "tv_usec") }
+
+func timerPair(b []byte, frac string) string {
+	if len(b) < 16 {
+		return shortStruct
+	}
+	h := len(b) / 2
+	return fmtBraces("it_interval="+timePair(b[:h], "tv_sec", frac), "it_value="+timePair(b[h:2*h], "tv_sec", frac))
+}
+
+// ssFlags are stack_t's ss_flags.
+var ssFlags = xlatBits{bits: []xlatEntry{{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {1 << 31, "SS_AUTODISARM"}}, unknown: "SS_???"}
+
+// formatStack formats a stack_t (sigaltstack's) as strace does: {ss_sp=0x...,
+// ss_flags=SS_DISABLE, ss_size=65536}, ss_sp through o's address hook.
+func formatStack(a Arch, b []byte, o *PrintOptions) string {
+	w := wordSize(a)
+	if len(b) < 3*w {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	flags := "0"
+	if v := f.u32(w); v != 0 {
+		flags = string(ssFlags.appendTo(nil, v))
+	}
+	return fmtBraces("ss_sp="+string(o.appendAddr(nil, f.uw(w, 0))), "ss_flags="+flags, "ss_size="+fmtU(f.uw(w, 2*w)))
+}
+
+// FormatTimezone formats a struct timezone: {tz_minuteswest=0, tz_dsttime=0}.
+func FormatTimezone(b []byte) string {
+	if len(b) < 8 {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces("tz_minuteswest="+fmtD(f.sw(4, 0)), "tz_dsttime="+fmtD(f.sw(4, 4)))
+}
+
+// FormatTms formats a struct tms (four clock_t, longs) as strace does:
+// {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}.
+func FormatTms(a Arch, b []byte) string {
+	w := wordSize(a)
+	if len(b) < 4*w {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces("tms_utime="+fmtD(f.sw(w, 0)), "tms_stime="+fmtD(f.sw(w, w)),
+		"tms_cutime="+fmtD(f.sw(w, 2*w)), "tms_cstime="+fmtD(f.sw(w, 3*w)))
+}
+
 // fmtRlim formats one limit as strace does: "RLIM64_INFINITY" (or i386's
 // 32-bit "RLIM_INFINITY"), a multiple of 1024 above 1024 as "8192*1024",
 // anything else in decimal.

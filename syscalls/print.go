@@ -894,6 +894,20 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
 			return append(dst, FormatTimeval(a, e)...)
 		})
+	case "itimerspec", "itimerspec64":
+		return append(dst, FormatItimerspec(a, b)...)
+	case "itimerval":
+		return append(dst, FormatItimerval(a, b)...)
+	case "stack":
+		return append(dst, formatStack(a, b, p.o)...)
+	case "timezone":
+		return append(dst, FormatTimezone(b)...)
+	case "tms":
+		return append(dst, FormatTms(a, b)...)
+	case "sched_param":
+		if len(b) >= 4 { // sched_priority: strace shows it as an int
+			return append(strconv.AppendInt(append(dst, '['), int64(int32(binary.LittleEndian.Uint32(b))), 10), ']')
+		}
 	case "utsname":
 		if p.o != nil && p.o.Verbose {
 			return append(dst, FormatUtsnameVerbose(b)...)

@@ -46,14 +46,15 @@ func TestPrintUnwrittenLikeStrace(t *testing.T) {
 // TestPrintTimerStructsLikeStrace: struct itimerspec (timerfd_settime,
 // timerfd_gettime), itimerval (setitimer, getitimer), stack_t
 // (sigaltstack), struct timezone (gettimeofday), struct tms (times) and
-// struct sched_param (sched_getparam) are decoded as strace decodes them
+// struct sched_param (sched_getparam), openat2's struct open_how are
+// decoded as strace decodes them
 // (they were addresses); testdata/c/timerstructs.c. Times that change
 // from run to run are masked.
 func TestPrintTimerStructsLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "timerstructs")
 	dir := t.TempDir()
 	varying := regexp.MustCompile(`(tv_sec=)\d{5,}|(tv_[nu]sec=)\d{4,}|^(times\(.*\) = )\d+$`)
-	names := []string{"timerfd_settime", "timerfd_gettime", "setitimer", "getitimer", "sigaltstack", "gettimeofday", "times", "sched_getparam"}
+	names := []string{"timerfd_settime", "timerfd_gettime", "setitimer", "getitimer", "sigaltstack", "gettimeofday", "times", "sched_getparam", "openat2"}
 	calls := func(lines []string) []string {
 		out := callsNamed(lines, names...)
 		for i, l := range out {
@@ -63,7 +64,7 @@ func TestPrintTimerStructsLikeStrace(t *testing.T) {
 	}
 	want := calls(straceLines(t, dir, nil, prog))
 	got := calls(printLines(t, recordIn(t, dir, "", prog), &analysis.PrintOptions{}))
-	if len(want) != 12 {
+	if len(want) != 13 {
 		t.Fatalf("strace printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -2,6 +2,7 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -336,6 +337,33 @@ func formatStack(a Arch, b []byte, o *PrintOptions) string {
 		flags = string(ssFlags.appendTo(nil, v))
 	}
 	return fmtBraces("ss_sp="+string(o.appendAddr(nil, f.uw(w, 0))), "ss_flags="+flags, "ss_size="+fmtU(f.uw(w, 2*w)))
+}
+
+// resolveFlags are struct open_how's resolve flags (RESOLVE_*).
+var resolveFlags = xlatBits{bits: []xlatEntry{{0x01, "RESOLVE_NO_XDEV"}, {0x02, "RESOLVE_NO_MAGICLINKS"},
+	{0x04, "RESOLVE_NO_SYMLINKS"}, {0x08, "RESOLVE_BENEATH"}, {0x10, "RESOLVE_IN_ROOT"}, {0x20, "RESOLVE_CACHED"}},
+	unknown: "RESOLVE_???"}
+
+// FormatOpenHow formats openat2's struct open_how as strace does:
+// {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS}, with
+// mode=0644 after the flags when O_CREAT or O_TMPFILE is set or the mode
+// is not 0.
+func FormatOpenHow(a Arch, b []byte) string {
+	if len(b) < 24 {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	flags, mode, resolve := f.u64(0), f.u64(8), f.u64(16)
+	fs := []string{"flags=" + LookupFlagSetArch(a, "open").Format(flags)}
+	const oCreat, oTmpfile = 0o100, 0o20000000
+	if flags&(oCreat|oTmpfile) != 0 || mode != 0 {
+		fs = append(fs, fmt.Sprintf("mode=%#03o", mode))
+	}
+	r := "0"
+	if resolve != 0 {
+		r = string(resolveFlags.appendTo(nil, resolve))
+	}
+	return fmtBraces(append(fs, "resolve="+r)...)
 }
 
 // FormatTimezone formats a struct timezone: {tz_minuteswest=0, tz_dsttime=0}.

@@ -900,6 +900,8 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return append(dst, FormatItimerval(a, b)...)
 	case "stack":
 		return append(dst, formatStack(a, b, p.o)...)
+	case "open_how":
+		return append(dst, FormatOpenHow(a, b)...)
 	case "timezone":
 		return append(dst, FormatTimezone(b)...)
 	case "tms":

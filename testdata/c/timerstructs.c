@@ -2,9 +2,11 @@
  * timerfd_settime and timerfd_gettime (struct itimerspec), setitimer and
  * getitimer (struct itimerval), sigaltstack (stack_t, set and read back),
  * gettimeofday with a struct timezone, times (struct tms), sched_getparam
- * (struct sched_param). Prints "done"; exit status 0, 1 if a call
- * failed. */
+ * (struct sched_param); and openat2 of /dev/null (struct open_how).
+ * Prints "done"; exit status 0, 1 if a call failed. */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +52,9 @@ int main(void)
 		fail = 1;
 	struct sched_param sp;
 	if (sched_getparam(0, &sp) != 0)
+		fail = 1;
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	if (syscall(SYS_openat2, AT_FDCWD, "/dev/null", &how, sizeof how) < 0)
 		fail = 1;
 	printf("done\n");
 	return fail;

@@ -92,10 +92,10 @@ type PrintOptions struct {
 // hooks returns a copy of o's hooks, or nil: for a formatter that keeps
 // them where they escape (o itself, with the call it prints, does not).
 func (o *PrintOptions) hooks() *PrintOptions {
-	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil && o.FdName == nil {
+	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil {
 		return nil
 	}
-	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock, FdName: o.FdName}
+	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock}
 }
 
 // appendPid appends a process id found inside a structure.
@@ -217,18 +217,23 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 	case c.Exited:
 		dst = appendEquals(dst, len(dst)-start, o)
 		if plan == nil || !plan.note {
-			dst = appendResultFd(appendResult(dst, c.Arch, spec, c.Ret), c, spec, o)
+			dst = appendResult(dst, c.Arch, spec, c.Ret)
 		} else if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
 			// fcntl's F_GETFD and F_GETFL: flags, in hex.
 			dst = append(appendHex(dst, uint64(c.Ret)), note...)
 		} else {
-			dst = append(appendResultFd(appendResult(dst, c.Arch, spec, c.Ret), c, spec, o), note...)
+			dst = append(appendResult(dst, c.Arch, spec, c.Ret), note...)
 		}
 	case spec != nil && spec.NoReturn:
 		dst = appendEquals(dst, len(dst)-start, o)
 		dst = append(dst, '?')
 	default:
 		dst = append(dst, " <unfinished ...>"...)
+	}
+	if c.Exited {
+		// strace -y: what a new descriptor refers to, "= 3</etc/hosts>"
+		// (no call that returns one has a note after its result).
+		dst = appendResultFd(dst, c, spec, o)
 	}
 	return dst
 }

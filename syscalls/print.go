@@ -747,14 +747,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
-		// The sets the program gave (the kernel rewrites them with the
-		// ready fds, which the result's note shows), as strace shows them.
-		if n, ok := p.size(i); ok && p.c.EntryMem != nil {
-			if b := p.c.EntryMem.ReadMemory(v, n); len(b) == n {
-				return appendFdSet(dst, b)
-			}
-		}
-		b, ok := p.whole(i, v)
+		b, ok := p.fdSetArg(i, v)
 		if !ok {
 			return appendHex(dst, v)
 		}
@@ -1196,6 +1189,19 @@ func appendFdSet(dst, b []byte) []byte {
 	return append(dst, ']')
 }
 
+// fdSetArg returns the bytes of fd_set argument i: the set the program
+// gave (the kernel rewrites it with the ready fds, which the result's
+// note shows: selectNote), as strace shows it, when entry memory has it;
+// else what the kernel left.
+func (p *printer) fdSetArg(i int, addr uint64) ([]byte, bool) {
+	if n, ok := p.size(i); ok && p.c.EntryMem != nil {
+		if b := p.c.EntryMem.ReadMemory(addr, n); len(b) == n {
+			return b, true
+		}
+	}
+	return p.whole(i, addr)
+}
+
 // selectNote is what strace adds after a select that found fds ready:
 // " (in [3], out [4])", the sets the kernel wrote back.
 func selectNote(c *CallText, spec *Spec) string {
@@ -1210,7 +1216,7 @@ func selectNote(c *CallText, spec *Spec) string {
 		if !ok {
 			continue
 		}
-		if set := appendFdSet(nil, b); len(set) > 2 {
+		if set := appendFdMembers(nil, b, nil); len(set) > 2 {
 			parts = append(parts, name+" "+string(set))
 		}
 	}
@@ -1225,6 +1231,24 @@ func selectNote(c *CallText, spec *Spec) string {
 		}
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// appendFdMembers appends the fds of set b, "[3 4]", through o's Fd hook.
+func appendFdMembers(dst, b []byte, o *PrintOptions) []byte {
+	dst = append(dst, '[')
+	n := 0
+	for i, x := range b {
+		for bit := 0; bit < 8; bit++ {
+			if x&(1<<bit) != 0 {
+				if n > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = o.appendFd(dst, int32(i*8+bit))
+				n++
+			}
+		}
+	}
+	return append(dst, ']')
 }
 
 // selectTimeout formats select's timeout b as its spec shows it.

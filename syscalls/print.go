@@ -218,7 +218,7 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 		dst = appendEquals(dst, len(dst)-start, o)
 		if plan == nil || !plan.note {
 			dst = appendResult(dst, c.Arch, spec, c.Ret)
-		} else if note := resultNote(c, spec); strings.HasPrefix(note, " (flags ") {
+		} else if note := resultNote(c, spec, o); strings.HasPrefix(note, " (flags ") {
 			// fcntl's F_GETFD and F_GETFL: flags, in hex.
 			dst = append(appendHex(dst, uint64(c.Ret)), note...)
 		} else {
@@ -278,8 +278,8 @@ func appendEquals(b []byte, col int, o *PrintOptions) []byte {
 const resultColumn = 40
 
 // resultNote is what strace adds after some results: the flags fcntl
-// returned, the fds that poll found ready.
-func resultNote(c *CallText, spec *Spec) string {
+// returned, the fds that poll found ready (through o's Fd hook).
+func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	if spec == nil || c.Ret < 0 {
 		return ""
 	}
@@ -314,7 +314,7 @@ func resultNote(c *CallText, spec *Spec) string {
 		if c.Arch == I386 && spec.Name == "select" {
 			return "" // old select: one struct of arguments
 		}
-		return selectNote(c, spec)
+		return selectNote(c, spec, o)
 	case "poll", "ppoll", "ppoll_time64":
 		g, i := spec.Arg("ufds")
 		if i < 0 {
@@ -1203,8 +1203,9 @@ func (p *printer) fdSetArg(i int, addr uint64) ([]byte, bool) {
 }
 
 // selectNote is what strace adds after a select that found fds ready:
-// " (in [3], out [4])", the sets the kernel wrote back.
-func selectNote(c *CallText, spec *Spec) string {
+// " (in [3], out [4])", the sets the kernel wrote back, their fds through
+// o's Fd hook (and named by FdName).
+func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	p := printer{c: c, spec: spec}
 	var parts []string
 	for k, name := range []string{"in", "out", "except"} {
@@ -1216,7 +1217,7 @@ func selectNote(c *CallText, spec *Spec) string {
 		if !ok {
 			continue
 		}
-		if set := appendFdMembers(nil, b, nil); len(set) > 2 {
+		if set := appendFdMembers(nil, b, o); len(set) > 2 {
 			parts = append(parts, name+" "+string(set))
 		}
 	}

@@ -29,6 +29,20 @@ type Selection struct {
 	// From and To bound event times, relative to the recording's start
 	// (Start); 0: no bound.
 	From, To time.Duration
+	// Paths keeps only the syscalls that touch one of these paths (strace
+	// -P): by a path argument (resolved against the working directory or
+	// dirfd, or as written) or by a descriptor argument opened from it,
+	// or a dup of one (read, write, fstat, mmap, close...). Other events
+	// (signals, exits) are kept. nil: no such bound. Following the
+	// descriptors needs every event in order: Events does it; a view
+	// that calls Match itself calls follow after it for every event.
+	// (Timeline and Report read from From on: a descriptor opened
+	// before it is not known there.) fds inside structures (poll's,
+	// select's sets) are not looked at.
+	Paths []string
+
+	pt      *fileTracker    // the fd tables Paths follows
+	pathSet map[string]bool // Paths, as given and cleaned
 }
 
 // Start returns the time the recording started: the header's clock anchor,
@@ -51,6 +65,14 @@ func Start(r *format.Reader) int64 {
 func (s *Selection) Events(r *format.Reader) iter.Seq2[format.Event, error] {
 	if s == nil {
 		return Events(r, nil)
+	}
+	if s.Paths != nil {
+		return func(yield func(format.Event, error) bool) {
+			err := s.scan(r, func(ev format.Event, keep bool) bool { return !keep || yield(ev, nil) })
+			if err != nil {
+				yield(nil, err)
+			}
+		}
 	}
 	f := &format.Filter{}
 	start := Start(r)
@@ -91,5 +113,35 @@ func (s *Selection) Match(ev format.Event) bool {
 	if s.Trace != nil && !s.Trace.Match(sc.Arch, int(sc.Nr)) {
 		return false
 	}
-	return !s.Failed || sc.Errno() != 0
+	if s.Failed && sc.Errno() == 0 {
+		return false
+	}
+	return s.Paths == nil || s.touches(sc)
+}
+
+// scan calls f for every event of r in order, with whether s selects it
+// (its time range too), following the fd tables that Paths needs; it
+// stops when f returns false, and returns the first error reading r.
+func (s *Selection) scan(r *format.Reader, f func(ev format.Event, keep bool) bool) error {
+	start := Start(r)
+	var from, to int64
+	if s.From > 0 {
+		from = start + int64(s.From)
+	}
+	if s.To > 0 {
+		to = start + int64(s.To)
+	}
+	s.begin(r.Header())
+	for ev, err := range Events(r, nil) {
+		if err != nil {
+			return err
+		}
+		t := ev.Base().Time
+		keep := (from == 0 || t >= from) && (to == 0 || t <= to) && s.Match(ev)
+		s.follow(ev)
+		if !f(ev, keep) {
+			return nil
+		}
+	}
+	return nil
 }

@@ -1,5 +1,6 @@
 // Package analysis turns systr trace files (package format) into what
-// people read: strace-like text (Print), the strace -c table (Summary),
+// people read: strace-like text (Print; PrintPerThread, a file per
+// thread as strace -ff), the strace -c table (Summary),
 // JSON Lines (JSON), the files a program touched (Files), its process tree
 // (Procs), a normalized comparison of two recordings (Diff: thread by
 // thread for a single-threaded process; for a multi-threaded one, whose
@@ -28,6 +29,9 @@
 // documentation lists each, and why it is safe.
 //
 // Tasks follows threads and processes as events go by; the other views
-// build on it. The sub-package golden records a command in a Go test and
+// build on it. The files view's fd tables (opens, dups, closes, fork,
+// threads, exec's O_CLOEXEC) also name descriptors for Print's FdNames
+// (strace -y, -yy) and select the calls that touch a path for
+// Selection.Paths (strace -P), in every view that takes a Selection. The sub-package golden records a command in a Go test and
 // compares its normalized trace with a committed golden file.
 package analysis

@@ -159,6 +159,7 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 		o = &FilesOptions{}
 	}
 	ft := newFileTracker(r.Header(), &o.Selection, Start(r))
+	o.Selection.begin(r.Header())
 	var err error
 	for ev, e := range Events(r, nil) {
 		if e != nil {
@@ -166,6 +167,7 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 			break
 		}
 		ft.add(ev)
+		o.Selection.follow(ev) // -P's fd tables
 	}
 	return ft.result(), ft.tasks, err
 }
@@ -388,6 +390,7 @@ type fdEntry struct {
 	kind    fdKind // 0: no entry
 	cloexec bool
 	file    *fileAgg
+	info    *fdInfo // what a socket or anonymous fd is, for names (fdnames.go); shared by dups
 }
 
 // maxSmallFd bounds the fds kept in a slice; higher ones go to a map.
@@ -479,6 +482,9 @@ type fileTracker struct {
 	files   map[string]*fileAgg
 	plans   map[syscalls.Arch][]*callPlan
 	started bool
+	// names: follow what sockets and anonymous fds are (fdnames.go);
+	// quiet: count no file use (a tracker that only follows fds).
+	names, quiet bool
 	// cache of the last state looked up
 	lastTid   int32
 	lastState *taskState
@@ -538,6 +544,8 @@ func (ft *fileTracker) state(tid, pid int32) *taskState {
 			st = &taskState{fs: &fsState{}, files: &fdTable{}}
 			if !ft.started && len(ft.header.Attached) == 0 {
 				st.fs.cwd = ft.header.Cwd
+			} else if pi := ft.header.AttachedProc(int(pid)); pi != nil {
+				st.fs.cwd = pi.Cwd // attached to: its cwd then
 			}
 		}
 		ft.states[tid] = st
@@ -657,8 +665,11 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	if st.execDrops && pl.special != spExec {
 		st.dropCloexec()
 	}
+	if ft.names {
+		ft.followSocket(sc, st, pl)
+	}
 	if f, op := ft.unixSocket(sc, st); f != nil {
-		if ft.selected(sc) {
+		if !ft.quiet && ft.selected(sc) {
 			f.count(op, ft.tasks.Process(sc.Pid), sc.Errno(), sc.Time)
 		}
 		return
@@ -668,7 +679,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	}
 	errno := sc.Errno()
 	ok := errno == 0
-	count := ft.selected(sc)
+	count := !ft.quiet && ft.selected(sc)
 	var proc *Process
 	if count {
 		proc = ft.tasks.Process(sc.Pid)
@@ -781,6 +792,9 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 		}
 		if r := sc.Region(arg, syscalls.Out); r != nil && len(r.Data) >= 8 {
 			e := fdEntry{kind: kind, cloexec: flags&oCloexec != 0}
+			if ft.names && kind == fdSocket {
+				e.info = ft.newInfo(sc, st, pl)
+			}
 			st.files.set(int32(le32(r.Data)), e)
 			st.files.set(int32(le32(r.Data[4:])), e)
 		}
@@ -794,7 +808,11 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 				st.files.set(ret, fdEntry{})
 			}
 		case pl.nonfile != 0:
-			st.files.set(ret, fdEntry{kind: pl.nonfile, cloexec: pl.cloexecArg >= 0 && a[pl.cloexecArg]&oCloexec != 0})
+			e := fdEntry{kind: pl.nonfile, cloexec: pl.cloexecArg >= 0 && a[pl.cloexecArg]&oCloexec != 0}
+			if ft.names {
+				e.info = ft.newInfo(sc, st, pl)
+			}
+			st.files.set(ret, e)
 		case pl.special == spNone && first != nil:
 			st.files.set(ret, fdEntry{kind: fdFile, file: first})
 		case pl.special == spNone || pl.special == spSkip:

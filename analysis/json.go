@@ -31,12 +31,15 @@ type JSONOptions struct {
 //	 "clock":{"mono":16052575258288,"wall":1796050462115657828},"start":16052575258288,
 //	 "host":{"hostname":"vm","kernel":"6.18.44","version":"#1 SMP ...","machine":"x86_64","cpus":2,"page_size":4096},
 //	 "argv":["/bin/true"],"cwd":"/tmp","env":["PATH=/usr/bin"],"env_redacted":false,"attached":[12],
+//	 "attached_procs":[{"pid":12,"argv":["sleep","60"],"exe":"/usr/bin/sleep","cwd":"/tmp"}],
 //	 "traced":"all","signals":"","limits":{"in":4096,"out":1048576,"strings":4096},"arches":["x86_64","i386"],
 //	 "extra":{"key":"value"}}
 //
 // clock relates event times to the wall clock (wall ns = clock.wall +
 // time - clock.mono); start is the recording's start (Start); env is null
-// when redacted; attached and extra appear when not empty.
+// when redacted; attached (the pids attached to), attached_procs (their
+// command lines, executables and working directories at attach) and extra
+// appear when not empty.
 //
 // Every event has
 //
@@ -217,6 +220,19 @@ func (j *jsonWriter) header(b []byte, h *format.Header) []byte {
 				b = append(b, ',')
 			}
 			b = strconv.AppendInt(b, int64(p), 10)
+		}
+		b = append(b, ']')
+	}
+	if len(h.AttachedProcs) > 0 {
+		b = append(b, `,"attached_procs":[`...)
+		for i, pi := range h.AttachedProcs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(append(b, `{"pid":`...), int64(pi.Pid), 10)
+			b = jStrings(b, "argv", pi.Argv, false)
+			b = jStr(b, "exe", pi.Exe)
+			b = append(jStr(b, "cwd", pi.Cwd), '}')
 		}
 		b = append(b, ']')
 	}

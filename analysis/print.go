@@ -57,6 +57,12 @@ type PrintOptions struct {
 	// Seq starts each line with the event's sequence number, "#37", the
 	// number a diff's divergence gives (Divergence.SeqA, SeqB).
 	Seq bool
+	// FdNames shows what descriptors refer to after their numbers: 1 as
+	// strace -y ("read(3</etc/hosts>, ...", "pipe:[?]", "socket:[?]"),
+	// 2 as strace -yy (sockets by protocol and addresses,
+	// "TCP:[127.0.0.1:40000->127.0.0.1:8080]"); see fdnames.go for what
+	// a trace cannot tell.
+	FdNames int
 }
 
 // Print writes the events of r that o selects as strace -f -o FILE writes
@@ -99,7 +105,13 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		}
 	}
 	var rerr, werr error
-	if workers := renderWorkers(); workers > 1 {
+	if o.FdNames > 0 {
+		// Names follow every event in order: one goroutine.
+		rerr = printSequential(r, o, newPrinter(), func(ev format.Event, line []byte) bool {
+			_, werr = bw.Write(line)
+			return werr == nil
+		})
+	} else if workers := renderWorkers(); workers > 1 {
 		// The previous line's time (for TimeRelative) is the one state a
 		// line depends on: the caller keeps it, the workers render.
 		var prev int64
@@ -147,6 +159,93 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 	return nil
 }
 
+// printSequential renders the events of r that o selects on the calling
+// goroutine, following the fd tables when o names descriptors, and calls
+// emit with each line (empty for an event without one) until it returns
+// false. It returns the first error reading r.
+func printSequential(r *format.Reader, o *PrintOptions, p *printer, emit func(ev format.Event, line []byte) bool) error {
+	var namer *fdNamer
+	if o.FdNames > 0 {
+		namer = newFdNamer(r.Header(), o.FdNames > 1)
+		p.popts.FdName = namer.name
+	}
+	return o.Selection.scan(r, func(ev format.Event, keep bool) bool {
+		if namer != nil {
+			namer.follow(ev)
+		}
+		if !keep {
+			return true
+		}
+		p.line = p.appendLine(p.line[:0], ev)
+		return emit(ev, p.line)
+	})
+}
+
+// PrintPerThread writes the events of r that o selects as strace -ff -o
+// PREFIX does: each thread's lines to a file of its own, which open
+// returns for the thread's id when its first line comes (strace names it
+// PREFIX.TID), without the thread id that starts Print's lines. A file
+// is closed after its thread's end ("+++ exited with 0 +++"), the others
+// when the trace ends. It stops at the first error opening or writing a
+// file, or reading r (after writing out every line before it).
+func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.WriteCloser, error)) error {
+	if o == nil {
+		o = &PrintOptions{}
+	}
+	type out struct {
+		bw *bufio.Writer
+		c  io.Closer
+	}
+	files := map[int32]*out{}
+	var werr error
+	closeOne := func(tid int32, f *out) {
+		err := f.bw.Flush()
+		if cerr := f.c.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil && werr == nil {
+			werr = fmt.Errorf("analysis: print: writing thread %d's lines: %w", tid, err)
+		}
+		delete(files, tid)
+	}
+	p := &printer{o: o, popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+		clock: r.Header().Clock, start: Start(r), arch: mainArch(r.Header()), loc: time.Local, noTid: true}
+	rerr := printSequential(r, o, p, func(ev format.Event, line []byte) bool {
+		if len(line) == 0 {
+			return true
+		}
+		tid := ev.Base().Tid
+		f := files[tid]
+		if f == nil {
+			w, err := open(tid)
+			if err != nil {
+				werr = fmt.Errorf("analysis: print: thread %d: %w", tid, err)
+				return false
+			}
+			f = &out{bw: bufio.NewWriterSize(w, 16<<10), c: w}
+			files[tid] = f
+		}
+		if _, err := f.bw.Write(line); err != nil {
+			werr = fmt.Errorf("analysis: print: writing thread %d's lines: %w", tid, err)
+			return false
+		}
+		if _, ok := ev.(*format.Exit); ok {
+			closeOne(tid, f)
+		}
+		return werr == nil
+	})
+	for tid, f := range files {
+		closeOne(tid, f)
+	}
+	if werr != nil {
+		return werr
+	}
+	if rerr != nil {
+		return fmt.Errorf("analysis: print: reading the trace: %w", rerr)
+	}
+	return nil
+}
+
 // noPrev is the state of a line that follows none (or of an event without
 // a line) for Print's workers.
 const noPrev = math.MinInt64
@@ -176,6 +275,7 @@ type printer struct {
 	loc   *time.Location
 	line  []byte
 	sig   sigCodes
+	noTid bool // lines start without the thread id (PrintPerThread)
 }
 
 // appendLine appends the line of ev, if it has one (printsLine).
@@ -386,11 +486,13 @@ func (p *printer) leader(b []byte, h *format.Head) []byte {
 		b = append(b, ' ')
 		n = len(b)
 	}
-	b = strconv.AppendInt(b, int64(h.Tid), 10)
-	for len(b)-n < 5 {
+	if !p.noTid {
+		b = strconv.AppendInt(b, int64(h.Tid), 10)
+		for len(b)-n < 5 {
+			b = append(b, ' ')
+		}
 		b = append(b, ' ')
 	}
-	b = append(b, ' ')
 	switch p.o.Time {
 	case TimeRelative:
 		var d int64

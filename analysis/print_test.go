@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/analysis/golden"
@@ -40,6 +41,9 @@ func filter(t *testing.T, expr string) *syscalls.Filter {
 }
 
 func TestPrintGolden(t *testing.T) {
+	// -v dates times in the local zone: the goldens' is UTC.
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.UTC
 	for _, c := range []struct {
 		sample, name string
 		o            *analysis.PrintOptions

@@ -212,6 +212,7 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 	tasks := NewTasks(h)
 	all := &Selection{Pids: o.Pids, From: o.From, To: o.To}
 	var rerr error
+	o.Selection.begin(h)
 	for ev, err := range all.Events(r) {
 		if err != nil {
 			rerr = fmt.Errorf("report: reading the trace: %w", err)
@@ -222,6 +223,7 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 		if o.Selection.Match(ev) {
 			c.add(ev)
 		}
+		o.Selection.follow(ev) // -P's fd tables
 	}
 	if rerr == nil {
 		if err := r.Truncated(); err != nil {

@@ -208,6 +208,7 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 	var lastPid int32
 	var last *callTable
 	var err error
+	sel.begin(h)
 	for ev, rerr := range Events(r, nil) {
 		if rerr != nil {
 			err = fmt.Errorf("analysis: summary: reading the trace: %w", rerr)
@@ -215,13 +216,15 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 		}
 		s.Events++
 		s.Tasks.Add(ev)
+		keep := sel.Match(ev)
+		sel.follow(ev) // -P's fd tables
 		sc, ok := ev.(*format.Syscall)
 		if !ok {
 			s.End = max(s.End, ev.Base().Time)
 			continue
 		}
 		s.End = max(s.End, sc.Time, sc.Exit)
-		if (from != 0 && sc.Time < from) || (to != 0 && sc.Time > to) || !sel.Match(sc) {
+		if (from != 0 && sc.Time < from) || (to != 0 && sc.Time > to) || !keep {
 			continue
 		}
 		all.add(sc)

@@ -131,6 +131,9 @@ func (t *Tasks) process(pid, parent int32, now int64) *Process {
 		}
 		if len(t.order) == 0 && len(t.header.Argv) > 0 && len(t.header.Attached) == 0 {
 			p.Execs = []Image{{Time: now, Path: t.header.Argv[0], Argv: t.header.Argv}}
+		} else if pi := t.header.AttachedProc(int(pid)); pi != nil && (len(pi.Argv) > 0 || pi.Exe != "") {
+			// Attached to (-p): what it ran then, as /proc told.
+			p.Execs = []Image{{Time: now, Path: pi.Exe, Argv: pi.Argv}}
 		}
 		t.procs[pid] = p
 		t.order = append(t.order, p)

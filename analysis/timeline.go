@@ -61,6 +61,7 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 		print:   &syscalls.PrintOptions{StringLimit: o.StringLimit, StartColumn: 40},
 	}
 	t.begin(r.Header())
+	o.Selection.begin(r.Header()) // -P's fd tables
 	// Every event of the selected processes and time range goes to Tasks
 	// (which follows execs and exits even when the selection drops them);
 	// only those o selects are written.
@@ -175,7 +176,9 @@ func (t *timeline) add(ev format.Event) {
 		t.emit()
 		delete(t.pending, h.Tid)
 	}
-	if !t.sel.Match(ev) {
+	keep := t.sel.Match(ev)
+	t.sel.follow(ev) // -P's fd tables
+	if !keep {
 		return
 	}
 	t.names(h.Pid, h.Tid)

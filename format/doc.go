@@ -54,7 +54,9 @@
 // order.
 // The header and index are msgpack maps, which tolerate
 // new and missing keys; Header.NoASLR says the program ran with
-// address-space randomization off.
+// address-space randomization off; Header.AttachedProcs keeps the command
+// line, executable and working directory of each process attached to (-p),
+// as /proc showed them at attach (no exec of theirs is in the trace).
 //
 // # Reading
 //

@@ -29,6 +29,11 @@ type Header struct {
 	Env         []string `msgpack:"env"`
 	EnvRedacted bool     `msgpack:"env_redacted"`
 	Attached    []int    `msgpack:"attached,omitempty"`
+	// AttachedProcs are the processes attached to as /proc showed them
+	// when the recorder attached (their command line, executable and
+	// working directory); nil in traces written before format 1.2's
+	// writers kept them.
+	AttachedProcs []ProcInfo `msgpack:"attached_procs,omitempty"`
 	// Traced is the traced set as an strace -e trace= expression ("all"
 	// by default); Signals likewise for -e signal=.
 	Traced  string `msgpack:"traced"`
@@ -45,6 +50,24 @@ type Header struct {
 	NoASLR bool `msgpack:"no_aslr,omitempty"`
 	// Extra holds anything else a writer wants to keep.
 	Extra map[string]string `msgpack:"extra,omitempty"`
+}
+
+// ProcInfo is what /proc told of a process the recorder attached to.
+type ProcInfo struct {
+	Pid  int      `msgpack:"pid"`
+	Argv []string `msgpack:"argv"`          // /proc/PID/cmdline
+	Exe  string   `msgpack:"exe,omitempty"` // /proc/PID/exe's target
+	Cwd  string   `msgpack:"cwd,omitempty"` // /proc/PID/cwd's target
+}
+
+// AttachedProc returns what h says of attached process pid, or nil.
+func (h *Header) AttachedProc(pid int) *ProcInfo {
+	for i := range h.AttachedProcs {
+		if h.AttachedProcs[i].Pid == pid {
+			return &h.AttachedProcs[i]
+		}
+	}
+	return nil
 }
 
 // Clock is the time anchor of a recording: at the same instant,

@@ -516,6 +516,8 @@ func Header(argv []string, cwd string, env []string, attached []int, o Options) 
 	if o.VDSOTrapped {
 		h.Extra = map[string]string{"vdso": "trapped"}
 	}
+	// procinfo.go: the attached processes' command lines.
+	h.AttachedProcs = attachedProcs(attached)
 	worldHeader(h, o) // world.go
 	schedHeader(h, o) // sched.go
 	return h

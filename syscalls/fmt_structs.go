@@ -2,8 +2,10 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The struct formatters below take the raw bytes of a structure as the
@@ -66,15 +68,26 @@ type statLayout struct {
 	mode, modeW    int
 	rdev, rdevW    int
 	sizeOff, sizeW int
+	// The fields strace -v adds, as offset and width: st_dev, st_ino,
+	// st_nlink, st_uid, st_gid, st_blksize, st_blocks; then the times
+	// (st_atime, st_mtime, st_ctime, each followed by its _nsec), of tw
+	// bytes each from atime on.
+	full  [7][2]int
+	atime int
+	tw    int
 }
 
 // The struct stat layouts: x86_64's, arm64's (asm-generic), and i386's
 // struct stat and struct stat64.
 var (
-	statX86_64   = statLayout{size: 144, mode: 24, modeW: 4, rdev: 40, rdevW: 8, sizeOff: 48, sizeW: 8}
-	statARM64    = statLayout{size: 128, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 48, sizeW: 8}
-	statI386     = statLayout{size: 64, mode: 8, modeW: 2, rdev: 16, rdevW: 4, sizeOff: 20, sizeW: 4}
-	statI386of64 = statLayout{size: 96, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 44, sizeW: 8}
+	statX86_64 = statLayout{size: 144, mode: 24, modeW: 4, rdev: 40, rdevW: 8, sizeOff: 48, sizeW: 8,
+		full: [7][2]int{{0, 8}, {8, 8}, {16, 8}, {28, 4}, {32, 4}, {56, 8}, {64, 8}}, atime: 72, tw: 8}
+	statARM64 = statLayout{size: 128, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 48, sizeW: 8,
+		full: [7][2]int{{0, 8}, {8, 8}, {20, 4}, {24, 4}, {28, 4}, {56, 4}, {64, 8}}, atime: 72, tw: 8}
+	statI386 = statLayout{size: 64, mode: 8, modeW: 2, rdev: 16, rdevW: 4, sizeOff: 20, sizeW: 4,
+		full: [7][2]int{{0, 4}, {4, 4}, {10, 2}, {12, 2}, {14, 2}, {24, 4}, {28, 4}}, atime: 32, tw: 4}
+	statI386of64 = statLayout{size: 96, mode: 16, modeW: 4, rdev: 32, rdevW: 8, sizeOff: 44, sizeW: 8,
+		full: [7][2]int{{0, 8}, {88, 8}, {20, 4}, {24, 4}, {28, 4}, {52, 4}, {56, 8}}, atime: 64, tw: 4}
 )
 
 // statLayoutOf returns the layout syscall name of a fills: on i386, struct
@@ -121,10 +134,22 @@ func appendMakedev(b []byte, dev uint64) []byte {
 // The layout is x86_64's 144-byte struct stat, arm64's 128-byte one, or on
 // i386 the 64-byte struct stat or, for the "...64" syscalls, the 96-byte
 // struct stat64.
-func FormatStat(a Arch, name string, b []byte) string { return string(appendStat(nil, a, name, b)) }
+func FormatStat(a Arch, name string, b []byte) string {
+	return string(appendStat(nil, a, name, b, false))
+}
+
+// FormatStatVerbose formats a struct stat as strace -v does: every field,
+// {st_dev=makedev(0xfe, 0), st_ino=1234, st_mode=S_IFREG|0644, st_nlink=1,
+// st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=3,
+// st_atime=1700000000 /* 2023-11-14T22:13:20.123456789+0000 */,
+// st_atime_nsec=123456789, st_mtime=..., st_mtime_nsec=..., st_ctime=...,
+// st_ctime_nsec=...}, the dates in the local time zone.
+func FormatStatVerbose(a Arch, name string, b []byte) string {
+	return string(appendStat(nil, a, name, b, true))
+}
 
 // appendStat appends the struct stat b as FormatStat formats it.
-func appendStat(dst []byte, a Arch, name string, b []byte) []byte {
+func appendStat(dst []byte, a Arch, name string, b []byte, verbose bool) []byte {
 	l := statLayoutOf(a, name, len(b))
 	if len(b) < l.size {
 		return append(dst, shortStruct...)
@@ -134,13 +159,51 @@ func appendStat(dst []byte, a Arch, name string, b []byte) []byte {
 	if l.modeW == 2 {
 		mode = f.u16(l.mode)
 	}
-	dst = appendMode(append(dst, "{st_mode="...), mode)
+	field := func(i int) uint64 { return f.uw(l.full[i][1], l.full[i][0]) }
+	dst = append(dst, '{')
+	if verbose {
+		dst = appendMakedev(append(dst, "st_dev="...), field(0))
+		dst = strconv.AppendUint(append(dst, ", st_ino="...), field(1), 10)
+		dst = append(dst, ", "...)
+	}
+	dst = appendMode(append(dst, "st_mode="...), mode)
+	if verbose {
+		for i, n := range []string{", st_nlink=", ", st_uid=", ", st_gid=", ", st_blksize=", ", st_blocks="} {
+			dst = strconv.AppendUint(append(dst, n...), field(i+2), 10)
+		}
+	}
 	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {
 		dst = appendMakedev(append(dst, ", st_rdev="...), f.uw(l.rdevW, l.rdev))
 	} else {
 		dst = strconv.AppendUint(append(dst, ", st_size="...), f.uw(l.sizeW, l.sizeOff), 10)
 	}
-	return append(dst, ", "+fmtMore+"}"...)
+	if !verbose {
+		return append(dst, ", "+fmtMore+"}"...)
+	}
+	for i, n := range []string{"st_atime", "st_mtime", "st_ctime"} {
+		off := l.atime + 2*i*l.tw
+		sec, nsec := f.sw(l.tw, off), f.uw(l.tw, off+l.tw)
+		dst = strconv.AppendInt(append(append(append(dst, ", "...), n...), '='), sec, 10)
+		dst = appendDateComment(dst, sec, nsec)
+		dst = strconv.AppendUint(append(append(append(dst, ", "...), n...), "_nsec="...), nsec, 10)
+	}
+	return append(dst, '}')
+}
+
+// appendDateComment appends the date strace -v shows after a time in
+// seconds, " /* 2023-11-14T22:13:20.123456789+0000 */", in the local time
+// zone (nanoseconds left out when 0); none for the epoch itself (a time
+// not set: statx's stx_btime on a file system without it).
+func appendDateComment(dst []byte, sec int64, nsec uint64) []byte {
+	if sec == 0 && nsec == 0 {
+		return dst
+	}
+	t := time.Unix(sec, int64(nsec%1e9))
+	dst = t.AppendFormat(append(dst, " /* "...), "2006-01-02T15:04:05")
+	if nsec != 0 {
+		dst = t.AppendFormat(dst, ".000000000")
+	}
+	return append(t.AppendFormat(dst, "-0700"), " */"...)
 }
 
 // sizeofStatx is the size of struct statx.
@@ -170,6 +233,51 @@ func FormatStatx(b []byte) string {
 		fmtMore)
 }
 
+// FormatStatxVerbose formats a struct statx as strace -v does: every
+// field, the times ({tv_sec=..., tv_nsec=...} and their dates, btime only
+// when stx_mask has STATX_BTIME), stx_mnt_id with STATX_MNT_ID and the
+// direct I/O alignments with STATX_DIOALIGN.
+func FormatStatxVerbose(b []byte) string {
+	if len(b) < sizeofStatx {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	mask := f.u32(0)
+	fs := []string{
+		"stx_mask=" + string(statxMaskBits.appendTo(nil, mask)),
+		"stx_blksize=" + fmtU(f.u32(4)),
+		"stx_attributes=" + string(statxAttrBits.appendTo(nil, f.u64(8))),
+		"stx_nlink=" + fmtU(f.u32(16)),
+		"stx_uid=" + fmtU(f.u32(20)),
+		"stx_gid=" + fmtU(f.u32(24)),
+		"stx_mode=" + fmtMode(f.u16(28)),
+		"stx_ino=" + fmtU(f.u64(32)),
+		"stx_size=" + fmtU(f.u64(40)),
+		"stx_blocks=" + fmtU(f.u64(48)),
+		"stx_attributes_mask=" + string(statxAttrBits.appendTo(nil, f.u64(56))),
+	}
+	for _, t := range []struct {
+		name string
+		off  int
+		bit  uint64
+	}{{"stx_atime", 64, 0x20}, {"stx_btime", 80, 0x800}, {"stx_ctime", 96, 0x80}, {"stx_mtime", 112, 0x40}} {
+		if mask&t.bit == 0 {
+			continue
+		}
+		sec, nsec := f.sw(8, t.off), f.u32(t.off+8)
+		fs = append(fs, t.name+"={tv_sec="+fmtD(sec)+", tv_nsec="+fmtU(nsec)+"}"+string(appendDateComment(nil, sec, nsec)))
+	}
+	fs = append(fs, "stx_rdev_major="+fmtU(f.u32(128)), "stx_rdev_minor="+fmtU(f.u32(132)),
+		"stx_dev_major="+fmtU(f.u32(136)), "stx_dev_minor="+fmtU(f.u32(140)))
+	if mask&0x1000 != 0 {
+		fs = append(fs, "stx_mnt_id="+string(appendHex(nil, f.u64(144))))
+	}
+	if mask&0x2000 != 0 {
+		fs = append(fs, "stx_dio_mem_align="+fmtU(f.u32(152)), "stx_dio_offset_align="+fmtU(f.u32(156)))
+	}
+	return fmtBraces(fs...)
+}
+
 // timePair formats a structure of two signed integers of the width len(b)
 // implies: two 32-bit ones in 8 bytes, two 64-bit ones in 16 or more.
 func timePair(b []byte, first, second string) string {
@@ -194,6 +302,90 @@ func FormatTimespec(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_
 // FormatTimeval formats a struct timeval: {tv_sec=1, tv_usec=500000},
 // 8 bytes on i386 and 16 on 64-bit architectures, as FormatTimespec.
 func FormatTimeval(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_usec") }
+
+// FormatItimerspec formats a struct itimerspec (two struct timespec, of 8
+// or 16 bytes each) as strace does: {it_interval={tv_sec=1, tv_nsec=500},
+// it_value={tv_sec=2, tv_nsec=0}}.
+func FormatItimerspec(a Arch, b []byte) string { return timerPair(b, "tv_nsec") }
+
+// FormatItimerval formats a struct itimerval (two struct timeval) as
+// strace does: {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=100,
+// tv_usec=0}}.
+func FormatItimerval(a Arch, b []byte) string { return timerPair(b, "tv_usec") }
+
+func timerPair(b []byte, frac string) string {
+	if len(b) < 16 {
+		return shortStruct
+	}
+	h := len(b) / 2
+	return fmtBraces("it_interval="+timePair(b[:h], "tv_sec", frac), "it_value="+timePair(b[h:2*h], "tv_sec", frac))
+}
+
+// ssFlags are stack_t's ss_flags.
+var ssFlags = xlatBits{bits: []xlatEntry{{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {1 << 31, "SS_AUTODISARM"}}, unknown: "SS_???"}
+
+// formatStack formats a stack_t (sigaltstack's) as strace does: {ss_sp=0x...,
+// ss_flags=SS_DISABLE, ss_size=65536}, ss_sp through o's address hook.
+func formatStack(a Arch, b []byte, o *PrintOptions) string {
+	w := wordSize(a)
+	if len(b) < 3*w {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	flags := "0"
+	if v := f.u32(w); v != 0 {
+		flags = string(ssFlags.appendTo(nil, v))
+	}
+	return fmtBraces("ss_sp="+string(o.appendAddr(nil, f.uw(w, 0))), "ss_flags="+flags, "ss_size="+fmtU(f.uw(w, 2*w)))
+}
+
+// resolveFlags are struct open_how's resolve flags (RESOLVE_*).
+var resolveFlags = xlatBits{bits: []xlatEntry{{0x01, "RESOLVE_NO_XDEV"}, {0x02, "RESOLVE_NO_MAGICLINKS"},
+	{0x04, "RESOLVE_NO_SYMLINKS"}, {0x08, "RESOLVE_BENEATH"}, {0x10, "RESOLVE_IN_ROOT"}, {0x20, "RESOLVE_CACHED"}},
+	unknown: "RESOLVE_???"}
+
+// FormatOpenHow formats openat2's struct open_how as strace does:
+// {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS}, with
+// mode=0644 after the flags when O_CREAT or O_TMPFILE is set or the mode
+// is not 0.
+func FormatOpenHow(a Arch, b []byte) string {
+	if len(b) < 24 {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	flags, mode, resolve := f.u64(0), f.u64(8), f.u64(16)
+	fs := []string{"flags=" + LookupFlagSetArch(a, "open").Format(flags)}
+	const oCreat, oTmpfile = 0o100, 0o20000000
+	if flags&(oCreat|oTmpfile) != 0 || mode != 0 {
+		fs = append(fs, fmt.Sprintf("mode=%#03o", mode))
+	}
+	r := "0"
+	if resolve != 0 {
+		r = string(resolveFlags.appendTo(nil, resolve))
+	}
+	return fmtBraces(append(fs, "resolve="+r)...)
+}
+
+// FormatTimezone formats a struct timezone: {tz_minuteswest=0, tz_dsttime=0}.
+func FormatTimezone(b []byte) string {
+	if len(b) < 8 {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces("tz_minuteswest="+fmtD(f.sw(4, 0)), "tz_dsttime="+fmtD(f.sw(4, 4)))
+}
+
+// FormatTms formats a struct tms (four clock_t, longs) as strace does:
+// {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}.
+func FormatTms(a Arch, b []byte) string {
+	w := wordSize(a)
+	if len(b) < 4*w {
+		return shortStruct
+	}
+	f := fmtFields(b)
+	return fmtBraces("tms_utime="+fmtD(f.sw(w, 0)), "tms_stime="+fmtD(f.sw(w, w)),
+		"tms_cutime="+fmtD(f.sw(w, 2*w)), "tms_cstime="+fmtD(f.sw(w, 3*w)))
+}
 
 // fmtRlim formats one limit as strace does: "RLIM64_INFINITY" (or i386's
 // 32-bit "RLIM_INFINITY"), a multiple of 1024 above 1024 as "8192*1024",
@@ -235,6 +427,20 @@ func FormatUtsname(b []byte) string {
 		return shortStruct
 	}
 	return fmtBraces("sysname="+fmtCString(b[:utsLen]), "nodename="+fmtCString(b[utsLen:2*utsLen]), fmtMore)
+}
+
+// FormatUtsnameVerbose formats a struct utsname as strace -v does: every
+// field, {sysname="Linux", nodename="host", release="6.1.0", version="#1
+// SMP ...", machine="x86_64", domainname="(none)"}.
+func FormatUtsnameVerbose(b []byte) string {
+	if len(b) < 6*utsLen {
+		return shortStruct
+	}
+	var fs []string
+	for i, n := range []string{"sysname", "nodename", "release", "version", "machine", "domainname"} {
+		fs = append(fs, n+"="+fmtCString(b[i*utsLen:(i+1)*utsLen]))
+	}
+	return fmtBraces(fs...)
 }
 
 // sizeofPollfd is the size of struct pollfd.
@@ -352,6 +558,22 @@ func FormatRusage(a Arch, b []byte) string {
 	}
 	return fmtBraces("ru_utime="+timePair(b[:2*w], "tv_sec", "tv_usec"),
 		"ru_stime="+timePair(b[2*w:4*w], "tv_sec", "tv_usec"), fmtMore)
+}
+
+// FormatRusageVerbose formats a struct rusage as strace -v does: the times
+// and then every counter, ru_maxrss to ru_nivcsw.
+func FormatRusageVerbose(a Arch, b []byte) string {
+	w := wordSize(a)
+	if len(b) < 18*w {
+		return shortStruct
+	}
+	fs := []string{"ru_utime=" + timePair(b[:2*w], "tv_sec", "tv_usec"), "ru_stime=" + timePair(b[2*w:4*w], "tv_sec", "tv_usec")}
+	f := fmtFields(b)
+	for i, n := range []string{"ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt", "ru_nswap",
+		"ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"} {
+		fs = append(fs, n+"="+fmtD(f.sw(w, (4+i)*w)))
+	}
+	return fmtBraces(fs...)
 }
 
 // fsMagics are the file system types of statfs's f_type, by magic number.

@@ -84,6 +84,15 @@ type PrintOptions struct {
 	// then differ when the bytes past the limit do. Bytes the kernel
 	// wrote are not hashed.
 	Digest bool
+	// FdName, when not nil, names what a file descriptor refers to, as
+	// strace -y shows it after the number between < and >: "/etc/hosts",
+	// "pipe:[?]", "TCP:[127.0.0.1:40000->127.0.0.1:8080]" ("" for
+	// nothing known: the number alone). It is asked for descriptor
+	// arguments, dirfds (AT_FDCWD as -100: the working directory),
+	// descriptors inside structures (pollfd, pipe's pair) and, with
+	// result true, a call's result that is a new descriptor (open's,
+	// dup2's): what the descriptor refers to after the call.
+	FdName func(fd int32, result bool) string
 }
 
 // hooks returns a copy of o's hooks, or nil: for a formatter that keeps
@@ -106,9 +115,25 @@ func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
 // appendFd appends a file descriptor found inside a structure.
 func (o *PrintOptions) appendFd(dst []byte, v int32) []byte {
 	if o != nil && o.Fd != nil {
-		return append(dst, o.Fd(v)...)
+		dst = append(dst, o.Fd(v)...)
+	} else {
+		dst = strconv.AppendInt(dst, int64(v), 10)
 	}
-	return strconv.AppendInt(dst, int64(v), 10)
+	return o.appendFdName(dst, v, false)
+}
+
+// appendFdName appends what fd refers to, "</etc/hosts>", when o.FdName
+// knows it (strace -y).
+func (o *PrintOptions) appendFdName(dst []byte, fd int32, result bool) []byte {
+	if o == nil || o.FdName == nil {
+		return dst
+	}
+	if name := o.FdName(fd, result); name != "" {
+		dst = append(dst, '<')
+		dst = append(dst, name...)
+		dst = append(dst, '>')
+	}
+	return dst
 }
 
 // appendAddr appends an address found inside a structure: NULL for 0.
@@ -211,6 +236,20 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 	default:
 		dst = append(dst, " <unfinished ...>"...)
 	}
+	if c.Exited {
+		// strace -y: what a new descriptor refers to, "= 3</etc/hosts>"
+		// (no call that returns one has a note after its result).
+		dst = appendResultFd(dst, c, spec, o)
+	}
+	return dst
+}
+
+// appendResultFd appends what a result that is a new descriptor refers
+// to (o.FdName: strace -y's "= 3</etc/hosts>").
+func appendResultFd(dst []byte, c *CallText, spec *Spec, o *PrintOptions) []byte {
+	if o != nil && o.FdName != nil && spec != nil && c.Ret >= 0 && spec.NewFd(c.Arch, c.Args) {
+		return o.appendFdName(dst, int32(c.Ret), true)
+	}
 	return dst
 }
 
@@ -277,6 +316,11 @@ func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 		return ""
 	}
 	switch spec.Name {
+	case "select", "_newselect", "pselect6", "pselect6_time64":
+		if c.Arch == I386 && spec.Name == "select" {
+			return "" // old select: one struct of arguments
+		}
+		return selectNote(c, spec, o)
 	case "poll", "ppoll", "ppoll_time64":
 		g, i := spec.Arg("ufds")
 		if i < 0 {
@@ -576,24 +620,21 @@ func (p *printer) size(i int) (int, bool) {
 	return int(n), true
 }
 
-// ready reports whether argument i's memory holds what it should be shown
-// with: out memory only after a return that wrote it (a successful one,
-// and for the calls of writtenIfPositive a positive one).
+// ready reports whether argument g's memory holds what it should be shown
+// with: an out argument only after a return that wrote it, as the
+// catalogue says (Arg.WrittenBy: a successful return, a positive one for
+// wait4's status, an interrupted one for nanosleep's remaining time);
+// otherwise its address is shown, as strace shows it.
 func (p *printer) ready(g *Arg) bool {
-	if g.Dir&Out != 0 && g.Dir&In == 0 {
-		if p.c.Exited && p.c.Ret == 0 && writtenIfPositive[p.spec.Name] {
-			return false
-		}
-		return p.c.Exited && (p.c.Ret >= 0 || p.c.Ret < -4095)
+	if g.Dir&Out != 0 && g.Dir&In == 0 && !p.c.Exited {
+		return false
 	}
-	return true
+	ret := p.c.Ret
+	if !p.c.Arch.Is64Bit() {
+		ret = int64(int32(ret))
+	}
+	return g.WrittenBy(ret)
 }
-
-// writtenIfPositive are the calls whose out arguments the kernel writes
-// only when they return more than 0: wait4 and waitpid with WNOHANG return
-// 0 when no child changed state, and write neither the status nor the
-// rusage (what is there is the program's, never the kernel's).
-var writtenIfPositive = map[string]bool{"wait4": true, "waitpid": true}
 
 // appendArg appends argument i.
 func (p *printer) appendArg(dst []byte, i int) []byte {
@@ -616,13 +657,17 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return append(dst, "NULL"...)
 		}
 		return appendHex(dst, v)
-	case KindFd, KindPid:
+	case KindPid:
 		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+	case KindFd:
+		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		return p.o.appendFdName(dst, int32(uint32(v)), false)
 	case KindDirfd:
 		if int32(uint32(v)) == -100 {
-			return append(dst, "AT_FDCWD"...)
+			return p.o.appendFdName(append(dst, "AT_FDCWD"...), -100, false)
 		}
-		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
+		return p.o.appendFdName(dst, int32(uint32(v)), false)
 	case KindSignal:
 		return append(dst, SignalName(int(int32(uint32(v))))...)
 	case KindFlags:
@@ -636,6 +681,15 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		return append(dst, "NULL"...)
 	}
 	if !p.ready(g) {
+		if g.Kind == KindMsghdr && p.c.Exited && p.c.EntryMem != nil {
+			// recvmsg that failed: strace shows the msg_namelen it was
+			// given, what the kernel read of the msghdr.
+			off := uint64(ptrSize(p.c.Arch))
+			if b := p.c.EntryMem.ReadMemory(v+off, 4); len(b) == 4 {
+				dst = strconv.AppendUint(append(dst, "{msg_namelen="...), uint64(binary.LittleEndian.Uint32(b)), 10)
+				return append(dst, '}')
+			}
+		}
 		return appendHex(dst, v)
 	}
 	switch g.Kind {
@@ -699,7 +753,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 	case KindStringArray:
 		return p.appendStrings(dst, g, v)
 	case KindFdSet:
-		b, ok := p.whole(i, v)
+		b, ok := p.fdSetArg(i, v)
 		if !ok {
 			return appendHex(dst, v)
 		}
@@ -813,26 +867,57 @@ func (p *printer) whole(i int, addr uint64) ([]byte, bool) {
 func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	g := p.arg(i)
 	b, ok := p.whole(i, addr)
+	if isSelect(p.spec.Name) && i == 4 {
+		// select's timeout: what the program gave; what was left
+		// follows the result (selectNote), as strace shows them.
+		if n, sok := p.size(i); sok && p.c.EntryMem != nil {
+			if e := p.c.EntryMem.ReadMemory(addr, n); len(e) == n {
+				b, ok = e, true
+			}
+		}
+	}
 	if !ok {
 		return appendHex(dst, addr)
 	}
 	a := p.c.Arch
 	switch g.Struct {
 	case "stat", "stat64":
-		return appendStat(dst, a, p.spec.Name, b)
+		return appendStat(dst, a, p.spec.Name, b, p.o != nil && p.o.Verbose)
 	case "statx":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatStatxVerbose(b)...)
+		}
 		return append(dst, FormatStatx(b)...)
 	case "statfs", "statfs64":
 		return append(dst, FormatStatfs(a, p.spec.Name, b)...)
 	case "timespec", "timespec64":
-		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
 			return append(dst, FormatTimespec(a, e)...)
 		})
 	case "timeval":
-		return appendArray(dst, b, len(b)/max(1, countOf(g)), func(dst, e []byte) []byte {
+		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
 			return append(dst, FormatTimeval(a, e)...)
 		})
+	case "itimerspec", "itimerspec64":
+		return append(dst, FormatItimerspec(a, b)...)
+	case "itimerval":
+		return append(dst, FormatItimerval(a, b)...)
+	case "stack":
+		return append(dst, formatStack(a, b, p.o)...)
+	case "open_how":
+		return append(dst, FormatOpenHow(a, b)...)
+	case "timezone":
+		return append(dst, FormatTimezone(b)...)
+	case "tms":
+		return append(dst, FormatTms(a, b)...)
+	case "sched_param":
+		if len(b) >= 4 { // sched_priority: strace shows it as an int
+			return append(strconv.AppendInt(append(dst, '['), int64(int32(binary.LittleEndian.Uint32(b))), 10), ']')
+		}
 	case "utsname":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatUtsnameVerbose(b)...)
+		}
 		return append(dst, FormatUtsname(b)...)
 	case "sysinfo":
 		return append(dst, FormatSysinfo(a, b)...)
@@ -847,10 +932,18 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "siginfo":
 		return append(dst, formatSiginfo(a, b, p.o)...)
 	case "rusage":
+		if p.o != nil && p.o.Verbose {
+			return append(dst, FormatRusageVerbose(a, b)...)
+		}
 		return append(dst, FormatRusage(a, b)...)
 	case "rlimit", "rlimit64":
 		return append(dst, FormatRlimit(a, b)...)
 	case "sockaddr":
+		if len(b) == 0 && g.Dir&Out != 0 {
+			// The kernel gave back an address of 0 bytes (recvfrom on a
+			// stream socket): it wrote none; strace shows where.
+			return appendHex(dst, addr)
+		}
 		return append(dst, FormatSockaddr(b)...)
 	case "flock", "flock64":
 		return append(dst, formatFlock(a, g.Struct, b, g.Dir&Out != 0, p.o)...)
@@ -876,6 +969,13 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 				dst = strconv.AppendInt(append(dst, " => "...), int64(int32(binary.LittleEndian.Uint32(b))), 10)
 				return append(dst, ']')
 			}
+		}
+		if p.spec.Name == "pipe" || p.spec.Name == "pipe2" || p.spec.Name == "socketpair" {
+			// The new descriptors: named (strace -y) as numbers are kept.
+			return appendArray(dst, b, 4, func(dst, e []byte) []byte {
+				fd := int32(binary.LittleEndian.Uint32(e))
+				return p.o.appendFdName(strconv.AppendInt(dst, int64(fd), 10), fd, true)
+			})
 		}
 		return appendArray(dst, b, 4, func(dst, e []byte) []byte {
 			return strconv.AppendInt(dst, int64(int32(binary.LittleEndian.Uint32(e))), 10)
@@ -933,6 +1033,17 @@ func appendArray(dst, b []byte, elem int, f func(dst, e []byte) []byte) []byte {
 		dst = f(dst, b[i:i+elem])
 	}
 	return append(dst, ']')
+}
+
+// appendStructs appends b as count structs, each appended by f: one
+// without brackets whatever its size (i386's 8-byte struct timespec and
+// timeval too, which appendArray would take for a pointer to a value and
+// bracket), several as an array "[{...}, {...}]".
+func appendStructs(dst, b []byte, count int, f func(dst, e []byte) []byte) []byte {
+	if count <= 1 {
+		return f(dst, b)
+	}
+	return appendArray(dst, b, len(b)/count, f)
 }
 
 func leUint(b []byte) uint64 {
@@ -1083,6 +1194,86 @@ func appendFdSet(dst, b []byte, o *PrintOptions) []byte {
 		}
 	}
 	return append(dst, ']')
+}
+
+// fdSetArg returns the bytes of fd_set argument i: the set the program
+// gave (the kernel rewrites it with the ready fds, which the result's
+// note shows: selectNote), as strace shows it, when entry memory has it;
+// else what the kernel left.
+func (p *printer) fdSetArg(i int, addr uint64) ([]byte, bool) {
+	if n, ok := p.size(i); ok && p.c.EntryMem != nil {
+		if b := p.c.EntryMem.ReadMemory(addr, n); len(b) == n {
+			return b, true
+		}
+	}
+	return p.whole(i, addr)
+}
+
+// selectNote is what strace adds after a select that found fds ready:
+// " (in [3], out [4])", the sets the kernel wrote back, their fds through
+// o's Fd hook (and named by FdName).
+func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
+	p := printer{c: c, spec: spec}
+	var parts []string
+	for k, name := range []string{"in", "out", "except"} {
+		i := k + 1
+		if i >= len(spec.Args) || spec.Args[i].Kind != KindFdSet || c.Args[i] == 0 {
+			continue
+		}
+		b, ok := p.whole(i, c.Args[i])
+		if !ok {
+			continue
+		}
+		if set := appendFdMembers(nil, b, o); len(set) > 2 {
+			parts = append(parts, name+" "+string(set))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if len(spec.Args) > 4 && spec.Args[4].Kind == KindStruct && c.Args[4] != 0 {
+		// The time left, which the kernel wrote back.
+		if b, ok := p.whole(4, c.Args[4]); ok {
+			left := selectTimeout(&p, b)
+			parts = append(parts, "left "+left)
+		}
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// appendFdMembers appends the fds of set b, "[3 4]", through o's Fd hook.
+func appendFdMembers(dst, b []byte, o *PrintOptions) []byte {
+	dst = append(dst, '[')
+	n := 0
+	for i, x := range b {
+		for bit := 0; bit < 8; bit++ {
+			if x&(1<<bit) != 0 {
+				if n > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = o.appendFd(dst, int32(i*8+bit))
+				n++
+			}
+		}
+	}
+	return append(dst, ']')
+}
+
+// selectTimeout formats select's timeout b as its spec shows it.
+func selectTimeout(p *printer, b []byte) string {
+	if p.spec.Args[4].Struct == "timeval" {
+		return FormatTimeval(p.c.Arch, b)
+	}
+	return FormatTimespec(p.c.Arch, b)
+}
+
+// isSelect reports whether name is one of the select calls.
+func isSelect(name string) bool {
+	switch name {
+	case "select", "_newselect", "pselect6", "pselect6_time64":
+		return true
+	}
+	return false
 }
 
 // appendHexString appends b quoted with every byte as \xNN, as strace

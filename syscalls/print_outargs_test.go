@@ -2,6 +2,7 @@ package syscalls_test
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,5 +133,25 @@ func TestPrintClone3LikeStrace(t *testing.T) {
 	}
 	if got != want || !strings.Contains(got, "flags=CLONE_VM|") {
 		t.Errorf("clone3:\n systr:  %s\n strace: %s", got, want)
+	}
+}
+
+// TestPrintI386TimesAreStructs: an i386 process's clock_gettime and
+// gettimeofday (testdata/go/clocks32 built for GOARCH=386: 8-byte struct
+// timespec and timeval) show one struct, {tv_sec=..., tv_nsec=...}, as
+// strace shows it, not an array of one, [{...}].
+func TestPrintI386TimesAreStructs(t *testing.T) {
+	prog := testprog.Go(t, "clocks32", "386")
+	got := filterCalls(traceText(t, prog), []string{"clock_gettime", "gettimeofday"})
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`^clock_gettime\(CLOCK_MONOTONIC, \{tv_sec=\d+, tv_nsec=\d+\}\) += 0$`),
+		regexp.MustCompile(`^clock_gettime\(CLOCK_REALTIME, \{tv_sec=\d+, tv_nsec=\d+\}\) += 0$`),
+		regexp.MustCompile(`^gettimeofday\(\{tv_sec=\d+, tv_usec=\d+\}, NULL\) += 0$`),
+	}
+	// The Go runtime may read the clocks too: look for the program's own.
+	for _, re := range want {
+		if !slices.ContainsFunc(got, re.MatchString) {
+			t.Errorf("no line matches %s in:\n%s", re, strings.Join(got, "\n"))
+		}
 	}
 }

@@ -128,6 +128,10 @@ type Arg struct {
 	// interrupted by a signal (EINTR or a restart code): nanosleep's
 	// remaining time, select's timeout.
 	Intr bool
+	// Written says when the kernel writes this out argument, if not on
+	// every successful return: printers decode it only then (what else is
+	// in its memory is the program's, never the kernel's).
+	Written Written
 	// Cases are what the argument is for some values of another argument
 	// (fcntl's third argument is a struct flock the kernel writes for
 	// F_GETLK, ioctl's an int for FIONREAD, prctl's second a 16-byte name
@@ -430,4 +434,40 @@ func fdSetBytes(a Arch, nfds uint64) uint64 {
 		w = 4
 	}
 	return (nfds + 8*w - 1) / (8 * w) * w
+}
+
+// Written is when the kernel writes an out argument.
+type Written uint8
+
+const (
+	// WrittenOnSuccess: on every successful return (the default).
+	WrittenOnSuccess Written = iota
+	// WrittenIfPositive: only when the result is more than 0: wait4's
+	// and waitpid's status and rusage (WNOHANG with no child changed
+	// returns 0 and writes nothing).
+	WrittenIfPositive
+	// WrittenIfInterrupted: only when a signal interrupted the call
+	// (EINTR, ERESTART*): nanosleep's and clock_nanosleep's remaining
+	// time.
+	WrittenIfInterrupted
+)
+
+// WrittenBy reports whether a call that returned ret (sign-extended
+// for the call's architecture) wrote out argument g: never when it
+// failed, but for g.Intr arguments when a signal interrupted it; on
+// success as g.Written says. An argument the kernel also reads (Dir
+// InOut) holds what the program gave it in any case: true.
+func (g *Arg) WrittenBy(ret int64) bool {
+	if g.Dir&Out == 0 || g.Dir&In != 0 {
+		return true
+	}
+	interrupted := ret == -4 || ret <= -512 && ret >= -516
+	failed := ret < 0 && ret >= -4095
+	switch g.Written {
+	case WrittenIfPositive:
+		return ret > 0
+	case WrittenIfInterrupted:
+		return interrupted
+	}
+	return !failed || g.Intr && interrupted
 }

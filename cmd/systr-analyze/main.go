@@ -24,6 +24,7 @@
 //	--failed       only calls that failed
 //	--from DUR     only events from DUR after the recording started (e.g. 1.5s, 200ms)
 //	--to DUR       only events up to DUR after the recording started
+//	-P PATH        only calls that touch PATH, by name or by a descriptor opened from it (repeatable)
 //
 // Output goes to standard output, or to the file given by -o. A trace that
 // ends early (a recorder killed) is analyzed up to where it ends, with a
@@ -79,7 +80,7 @@ var verbs = []*verb{
 	{name: "print", args: "TRACE", help: "the calls as strace prints them", selects: true, traces: 1,
 		flags: func(fs *flag.FlagSet, c *config) {
 			fs.IntVar(&c.strLimit, "s", 32, "show at most `SIZE` bytes of strings and buffers")
-			fs.BoolVar(&c.verbose, "v", false, "print environments and structures in full")
+			fs.BoolVar(&c.verbose, "v", false, "print environments and structures in full (stat, statx: every field, times dated; utsname; rusage), as strace -v")
 			fs.BoolVar(&c.t, "t", false, "prefix lines with the time of day")
 			fs.BoolVar(&c.tt, "tt", false, "prefix lines with the time of day, with microseconds")
 			fs.BoolVar(&c.ttt, "ttt", false, "prefix lines with the time in seconds since the epoch")
@@ -87,9 +88,18 @@ var verbs = []*verb{
 			fs.BoolVar(&c.since, "since-start", false, "prefix lines with the time since the recording started")
 			fs.BoolVar(&c.durations, "T", false, "show the time spent in each call")
 			fs.BoolVar(&c.seq, "seq", false, "start each line with the event's sequence number (#N, as diff's divergences give it)")
+			fs.BoolVar(&c.fdPaths, "y", false, "show what descriptors refer to: read(3</etc/hosts>, ...) (strace -y)")
+			fs.BoolVar(&c.perThread, "ff", false, "with -o PREFIX: each thread's lines to its own file, PREFIX.TID, without the thread id (strace -ff)")
+			fs.BoolVar(&c.fdAddrs, "yy", false, "as -y, and sockets by protocol and addresses: 3<TCP:[127.0.0.1:40000->127.0.0.1:80]> (strace -yy)")
 		},
 		run: func(c *config) error {
 			o := &analysis.PrintOptions{Selection: c.sel, StringLimit: c.strLimit, Verbose: c.verbose, Durations: c.durations, Seq: c.seq}
+			switch {
+			case c.fdAddrs:
+				o.FdNames = 2
+			case c.fdPaths:
+				o.FdNames = 1
+			}
 			switch {
 			case c.ttt:
 				o.Time = analysis.TimeEpoch
@@ -101,6 +111,11 @@ var verbs = []*verb{
 				o.Time = analysis.TimeRelative
 			case c.since:
 				o.Time = analysis.TimeSinceStart
+			}
+			if c.perThread {
+				return analysis.PrintPerThread(c.reader, o, func(tid int32) (io.WriteCloser, error) {
+					return os.Create(c.outFile + "." + strconv.Itoa(int(tid)))
+				})
 			}
 			return analysis.Print(c.out, c.reader, o)
 		}},
@@ -195,6 +210,8 @@ type config struct {
 	strLimit                      int
 	verbose, t, tt, ttt, r, since bool
 	durations, threads, seq       bool
+	fdPaths, fdAddrs, perThread   bool
+	pathSel                       listFlag
 	buckets                       int
 	noise                         string
 	threadView                    string
@@ -278,6 +295,7 @@ func (v *verb) flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 		fs.BoolVar(&c.failed, "failed", false, "only calls that failed")
 		fs.StringVar(&c.from, "from", "", "only events from `DURATION` after the recording started (e.g. 1.5s)")
 		fs.StringVar(&c.to, "to", "", "only events up to `DURATION` after the recording started")
+		fs.Var(&c.pathSel, "P", "only calls that touch `PATH`, by name or by a descriptor opened from it (strace -P; repeatable)")
 	}
 	if v.flags != nil {
 		v.flags(fs, c)
@@ -310,6 +328,9 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 		if err := c.selection(); err != nil {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
+	}
+	if c.perThread && (c.outFile == "" || c.outFile == "-") {
+		return fail(stderr, 2, "print: -ff writes a file per thread: it needs -o PREFIX (PREFIX.TID)")
 	}
 	if v.name == "summary" {
 		switch c.sort {
@@ -353,6 +374,12 @@ func (c *config) selection() error {
 		}
 	}
 	c.sel.Failed = c.failed
+	for _, p := range c.pathSel {
+		if p == "" {
+			return fmt.Errorf("-P: an empty path")
+		}
+		c.sel.Paths = append(c.sel.Paths, p)
+	}
 	for _, d := range []struct {
 		flag, val string
 		to        *time.Duration
@@ -389,7 +416,7 @@ func (c *config) open(path string) (*format.Reader, error) {
 // closes it.
 func (c *config) output() (done func() error, err error) {
 	var f *os.File
-	if c.outFile != "" && c.outFile != "-" {
+	if c.outFile != "" && c.outFile != "-" && !c.perThread {
 		if f, err = os.Create(c.outFile); err != nil {
 			return nil, err
 		}

@@ -99,6 +99,7 @@ type gArg struct {
 	Signed                               bool   // the C type is signed
 	When                                 *gWhen // when the kernel uses it (nil: always)
 	Intr                                 bool   // written also when the call is interrupted
+	Written                              string // when an out argument is written, if not on every success: "pos", "intr"
 	Cases                                []gArg // what it is when a case's When holds
 }
 
@@ -317,7 +318,7 @@ var dirs = map[string]string{"in": "In", "out": "Out", "inout": "InOut"}
 func parseArgSpec(g *gArg, spec string) error {
 	p := strings.Split(spec, ":")
 	keep := *g
-	*g = gArg{Name: keep.Name, Type: keep.Type, When: keep.When, Intr: keep.Intr}
+	*g = gArg{Name: keep.Name, Type: keep.Type, When: keep.When, Intr: keep.Intr, Written: keep.Written}
 	dir := func(i int) error {
 		if len(p) <= i {
 			return fmt.Errorf("%q: direction missing", spec)
@@ -488,6 +489,16 @@ func ParseHand(r io.Reader, formats map[string][]KArg) ([]gSpec, error) {
 					return nil, errf("%s: intr: no argument %q", key, argName)
 				}
 				s.Args[i].Intr = true
+			case strings.HasPrefix(tok, "written:") && hasEq:
+				argName, when, _ := strings.Cut(strings.TrimPrefix(tok, "written:"), "=")
+				i := slices.IndexFunc(s.Args, func(a gArg) bool { return a.Name == argName })
+				if i < 0 {
+					return nil, errf("%s: written: no argument %q", key, argName)
+				}
+				if when != "pos" && when != "intr" {
+					return nil, errf("%s: written:%s=%s: want pos or intr", key, argName, when)
+				}
+				s.Args[i].Written = when
 			case strings.HasPrefix(tok, "retfd:"):
 				w, err := parseWhen(strings.TrimPrefix(tok, "retfd:"))
 				if err != nil {
@@ -728,6 +739,12 @@ func writeArg(b *bytes.Buffer, a gArg) {
 	}
 	if a.Intr {
 		b.WriteString(", Intr: true")
+	}
+	switch a.Written {
+	case "pos":
+		b.WriteString(", Written: WrittenIfPositive")
+	case "intr":
+		b.WriteString(", Written: WrittenIfInterrupted")
 	}
 	if len(a.Cases) > 0 {
 		b.WriteString(", Cases: []Arg{")

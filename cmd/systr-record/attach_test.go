@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
+)
+
+// TestAttachCommandLine: a process attached to with -p, started with
+// arguments, shows its command line in procs (it was "(?)": no exec of
+// it is recorded), from what /proc told at attach, kept in the header
+// with its executable and working directory.
+func TestAttachCommandLine(t *testing.T) {
+	prog := testprog.C(t, "attach_target")
+	dir := t.TempDir()
+	target := exec.Command(prog, "--mode", "two words")
+	target.Dir = dir
+	stdin, _ := target.StdinPipe()
+	stdout, _ := target.StdoutPipe()
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer target.Process.Kill()
+	br := bufio.NewReader(stdout)
+	if line, _ := br.ReadString('\n'); line != "ready\n" {
+		t.Fatalf("target said %q", line)
+	}
+	trace := filepath.Join(t.TempDir(), "a.sctr")
+	rec := exec.Command(bin(t), "-q", "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
+	var stderr bytes.Buffer
+	rec.Stderr = &stderr
+	if err := rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for !traced(target.Process.Pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never attached: %s", stderr.String())
+		}
+		runtime.Gosched()
+	}
+	stdin.Write([]byte("ping\nquit\n"))
+	stdin.Close()
+	target.Wait()
+	if err := rec.Wait(); err != nil {
+		t.Fatalf("recorder: %v\n%s", err, stderr.String())
+	}
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	pi := r.Header().AttachedProc(target.Process.Pid)
+	if pi == nil || pi.Exe != prog || pi.Cwd != dir || len(pi.Argv) != 3 || pi.Argv[2] != "two words" {
+		t.Errorf("header's attached process: %+v, want %s in %s", pi, prog, dir)
+	}
+	var js bytes.Buffer
+	if err := analysis.JSON(&js, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(js.String(), "\n"); !strings.Contains(first, `"attached_procs":[{"pid":`+strconv.Itoa(target.Process.Pid)+`,"argv":[`) {
+		t.Errorf("json header: %s", first)
+	}
+	var out bytes.Buffer
+	if err := analysis.Procs(&out, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "attach_target") || !strings.Contains(out.String(), "--mode") ||
+		!strings.Contains(out.String(), "two words") || strings.Contains(out.String(), "(?)") {
+		t.Errorf("procs does not show the command line:\n%s", out.String())
+	}
+}

@@ -1,0 +1,124 @@
+/* fdpaths.c: descriptors of every kind, for printing fds with what they
+ * refer to (systr-analyze print -y, -yy; -P).
+ *   fdpaths DIR
+ * Creates DIR/fdpaths.txt, writes, reads it back through a dup, dup2 and
+ * fcntl(F_DUPFD_CLOEXEC) of its fd, fstats it, closes; makes a pipe and
+ * passes a byte through it; a forked child writes to the inherited file
+ * fd; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
+ * connects to it (getsockname tells its own port), accept, a byte each
+ * way; a Unix socket bound to DIR/fdpaths.sock, connected to and
+ * accepted, and a socketpair, a byte through each; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
+ * failed, 2 on bad usage. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: fdpaths DIR\n");
+		return 2;
+	}
+	char path[4096], other[4096];
+	snprintf(path, sizeof path, "%s/fdpaths.txt", argv[1]);
+	snprintf(other, sizeof other, "%s/other.txt", argv[1]);
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	if (fd < 0)
+		return 1;
+	if (write(fd, "hello\n", 6) != 6)
+		return 1;
+	int d = dup(fd);
+	if (d < 0 || dup2(fd, 10) != 10)
+		return 1;
+	int c = fcntl(fd, F_DUPFD_CLOEXEC, 20);
+	if (c < 20)
+		return 1;
+	char buf[16];
+	if (lseek(d, 0, SEEK_SET) != 0 || read(10, buf, sizeof buf) != 6)
+		return 1;
+	struct stat st;
+	if (fstat(c, &st) != 0)
+		return 1;
+	close(fd);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		if (write(d, "child\n", 6) != 6)
+			_exit(1);
+		_exit(0);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid || status != 0)
+		return 1;
+	close(d);
+	close(10);
+	close(c);
+
+	int p[2];
+	if (pipe(p) != 0 || write(p[1], "x", 1) != 1 || read(p[0], buf, 1) != 1)
+		return 1;
+	close(p[0]);
+	close(p[1]);
+
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t n = sizeof a;
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 1) != 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &n) != 0)
+		return 1;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0)
+		return 1;
+	struct sockaddr_in me;
+	n = sizeof me;
+	if (getsockname(s, (struct sockaddr *)&me, &n) != 0)
+		return 1;
+	struct sockaddr_in peer;
+	n = sizeof peer;
+	int x = accept(l, (struct sockaddr *)&peer, &n);
+	if (x < 0 || write(s, "q", 1) != 1 || read(x, buf, 1) != 1 || write(x, "r", 1) != 1 ||
+	    read(s, buf, 1) != 1)
+		return 1;
+	close(x);
+	close(s);
+	close(l);
+
+	/* A Unix socket by path (DIR/fdpaths.sock): listen, connect,
+	 * accept; and a socketpair. */
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (snprintf(sock, sizeof sock, "%s/fdpaths.sock", argv[1]) >= (int)sizeof sock)
+		return 1;
+	struct sockaddr_un ua = {.sun_family = AF_UNIX};
+	strcpy(ua.sun_path, sock);
+	int ul = socket(AF_UNIX, SOCK_STREAM, 0), uc = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ul < 0 || uc < 0 || bind(ul, (struct sockaddr *)&ua, sizeof ua) != 0 || listen(ul, 1) != 0 ||
+	    connect(uc, (struct sockaddr *)&ua, sizeof ua) != 0)
+		return 1;
+	int ux = accept(ul, NULL, NULL);
+	int sp[2];
+	if (ux < 0 || write(uc, "u", 1) != 1 || read(ux, buf, 1) != 1 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0 ||
+	    write(sp[0], "p", 1) != 1 || read(sp[1], buf, 1) != 1)
+		return 1;
+	close(ux);
+	close(uc);
+	close(ul);
+	close(sp[0]);
+	close(sp[1]);
+	unlink(sock);
+
+	int o = open(other, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (o < 0 || write(o, "other\n", 6) != 6)
+		return 1;
+	close(o);
+	printf("ok\n");
+	return 0;
+}

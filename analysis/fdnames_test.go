@@ -124,13 +124,16 @@ func sameLines(t *testing.T, got, want []string) {
 }
 
 var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek", "newfstatat", "close",
-	"pipe2", "socket", "bind", "listen", "getsockname", "connect", "accept", "socketpair"}
+	"pipe2", "socket", "bind", "listen", "getsockname", "connect", "accept", "socketpair",
+	"poll", "pselect6", "select", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait"}
 
 // TestPrintFdNamesLikeStrace: print -y and -yy name descriptors as strace
 // -y and -yy do, for testdata/c/fdpaths.c's files (open, dup, dup2,
 // fcntl F_DUPFD_CLOEXEC, a forked child's inherited fd, close), pipe and
 // TCP sockets (socket, bind, listen, connect, accept), AT_FDCWD by the
-// working directory. The program's standard output, inherited, is not
+// working directory; poll's, select's and epoll's descriptors (named in
+// the arguments, numbers alone in the note after the result; epoll_ctl's
+// one struct without brackets). The program's standard output, inherited, is not
 // compared (a trace does not know what it is).
 func TestPrintFdNamesLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "fdpaths")

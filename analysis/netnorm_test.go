@@ -116,9 +116,9 @@ func TestEpollDataNormalized(t *testing.T) {
 	a := build(0x55550000a000, 0x55550000b000, 0, []int{2, 0})
 	text := strings.Join(sections(a), "\n")
 	for _, want := range []string{
-		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd2>, [{events=EPOLLIN, data=<fd2>}]) = 0",
-		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd3>, [{events=EPOLLIN, data=<data1>}]) = 0",
-		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd4>, [{events=EPOLLIN, data=<data2>}]) = 0",
+		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd2>, {events=EPOLLIN, data=<fd2>}) = 0",
+		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd3>, {events=EPOLLIN, data=<data1>}) = 0",
+		"epoll_ctl(<fd1>, EPOLL_CTL_ADD, <fd4>, {events=EPOLLIN, data=<data2>}) = 0",
 		"epoll_wait(<fd1>, [{events=EPOLLIN, data=<data2>}, {events=EPOLLIN, data=<fd2>}], 8, -1) = 2",
 	} {
 		if !strings.Contains(text, want) {

@@ -473,13 +473,14 @@ func formatPollfds(b []byte, withRevents bool, o *PrintOptions) string {
 // is not zero, [{fd=3, revents=POLLIN}].
 func FormatPollRevents(b []byte) string { return formatPollRevents(b, nil) }
 
-// formatPollRevents is FormatPollRevents with the fds rendered by o.
+// formatPollRevents is FormatPollRevents with the fds rendered by o's Fd
+// hook, not named (FdName): strace -y shows numbers in this note.
 func formatPollRevents(b []byte, o *PrintOptions) string {
 	return pollArray(b, func(fd int64, events, revents uint64) string {
 		if revents == 0 {
 			return ""
 		}
-		return fmtBraces("fd="+string(o.appendFd(nil, int32(fd))), "revents="+string(pollBits.appendTo(nil, revents)))
+		return fmtBraces("fd="+string(o.appendFdNumber(nil, int32(fd))), "revents="+string(pollBits.appendTo(nil, revents)))
 	})
 }
 

@@ -112,14 +112,20 @@ func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
 	return strconv.AppendInt(dst, int64(v), 10)
 }
 
-// appendFd appends a file descriptor found inside a structure.
+// appendFd appends a file descriptor found inside a structure, named
+// (FdName) as strace -y names it there.
 func (o *PrintOptions) appendFd(dst []byte, v int32) []byte {
+	return o.appendFdName(o.appendFdNumber(dst, v), v, false)
+}
+
+// appendFdNumber appends a file descriptor found inside a structure
+// without its name: strace's notes after a result (poll's revents,
+// select's ready sets) show numbers alone, with -y too.
+func (o *PrintOptions) appendFdNumber(dst []byte, v int32) []byte {
 	if o != nil && o.Fd != nil {
-		dst = append(dst, o.Fd(v)...)
-	} else {
-		dst = strconv.AppendInt(dst, int64(v), 10)
+		return append(dst, o.Fd(v)...)
 	}
-	return o.appendFdName(dst, v, false)
+	return strconv.AppendInt(dst, int64(v), 10)
 }
 
 // appendFdName appends what fd refers to, "</etc/hosts>", when o.FdName
@@ -757,7 +763,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		if !ok {
 			return appendHex(dst, v)
 		}
-		return appendFdSet(dst, b, p.o)
+		return appendFdSet(dst, b, p.o, true)
 	}
 	return appendHex(dst, v)
 }
@@ -924,6 +930,11 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "pollfd":
 		return append(dst, formatPollfds(b, false, p.o)...) // revents follow the result (resultNote)
 	case "epoll_event":
+		if g.Len.Kind == LenFixed && countOf(g) == 1 {
+			// epoll_ctl's one event: a struct, as strace shows it
+			// ({events=EPOLLIN, data=...}); epoll_wait's are an array.
+			return append(dst, formatEpollEvent(a, b, p.o)...)
+		}
 		return append(dst, formatEpollEvents(a, b, p.o)...)
 	case "sigaction":
 		return append(dst, formatSigaction(a, b, p.o)...)
@@ -1178,8 +1189,9 @@ func (p *printer) appendStringList(dst []byte, g *Arg, addr uint64, list []strin
 }
 
 // appendFdSet appends the fds set in an fd_set: "[3 4]", each through o's
-// Fd hook.
-func appendFdSet(dst, b []byte, o *PrintOptions) []byte {
+// Fd hook, named (FdName) when named is true (an argument; the result's
+// note shows numbers alone, as strace).
+func appendFdSet(dst, b []byte, o *PrintOptions, named bool) []byte {
 	dst = append(dst, '[')
 	n := 0
 	for i, x := range b {
@@ -1188,7 +1200,11 @@ func appendFdSet(dst, b []byte, o *PrintOptions) []byte {
 				if n > 0 {
 					dst = append(dst, ' ')
 				}
-				dst = o.appendFd(dst, int32(i*8+bit))
+				if named {
+					dst = o.appendFd(dst, int32(i*8+bit))
+				} else {
+					dst = o.appendFdNumber(dst, int32(i*8+bit))
+				}
 				n++
 			}
 		}
@@ -1211,7 +1227,7 @@ func (p *printer) fdSetArg(i int, addr uint64) ([]byte, bool) {
 
 // selectNote is what strace adds after a select that found fds ready:
 // " (in [3], out [4])", the sets the kernel wrote back, their fds through
-// o's Fd hook (and named by FdName).
+// o's Fd hook (not named: strace -y shows numbers there).
 func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	p := printer{c: c, spec: spec}
 	var parts []string
@@ -1224,7 +1240,7 @@ func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 		if !ok {
 			continue
 		}
-		if set := appendFdMembers(nil, b, o); len(set) > 2 {
+		if set := appendFdSet(nil, b, o, false); len(set) > 2 {
 			parts = append(parts, name+" "+string(set))
 		}
 	}
@@ -1239,24 +1255,6 @@ func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 		}
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-// appendFdMembers appends the fds of set b, "[3 4]", through o's Fd hook.
-func appendFdMembers(dst, b []byte, o *PrintOptions) []byte {
-	dst = append(dst, '[')
-	n := 0
-	for i, x := range b {
-		for bit := 0; bit < 8; bit++ {
-			if x&(1<<bit) != 0 {
-				if n > 0 {
-					dst = append(dst, ' ')
-				}
-				dst = o.appendFd(dst, int32(i*8+bit))
-				n++
-			}
-		}
-	}
-	return append(dst, ']')
 }
 
 // selectTimeout formats select's timeout b as its spec shows it.

@@ -4,7 +4,7 @@
  * Creates DIR/fdpaths.txt, writes, reads it back through a dup, dup2 and
  * fcntl(F_DUPFD_CLOEXEC) of its fd, fstats it, closes; makes a pipe and
  * passes a byte through it; a forked child writes to the inherited file
- * fd; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
+ * fd; poll, select and epoll on the pipe; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
  * connects to it (getsockname tells its own port), accept, a byte each
  * way; a Unix socket bound to DIR/fdpaths.sock, connected to and
  * accepted, and a socketpair, a byte through each; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
@@ -13,8 +13,11 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -66,6 +69,18 @@ int main(int argc, char **argv)
 	int p[2];
 	if (pipe(p) != 0 || write(p[1], "x", 1) != 1 || read(p[0], buf, 1) != 1)
 		return 1;
+	/* Readiness waits on the pipe made ready: poll, select (no
+	 * timeout: nothing left to show) and epoll's one registration. */
+	struct pollfd pf = {.fd = p[0], .events = POLLIN};
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = p[0]}, got;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	if (write(p[1], "y", 1) != 1 || poll(&pf, 1, 5000) != 1 || select(p[0] + 1, &rs, NULL, NULL, NULL) != 1 ||
+	    ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0 || epoll_wait(ep, &got, 1, 5000) != 1)
+		return 1;
+	close(ep);
 	close(p[0]);
 	close(p[1]);
 

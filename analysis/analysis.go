@@ -32,8 +32,10 @@ type Selection struct {
 	// Paths keeps only the syscalls that touch one of these paths (strace
 	// -P): by a path argument (resolved against the working directory or
 	// dirfd, or as written) or by a descriptor argument opened from it,
-	// or a dup of one (read, write, fstat, mmap, close...). Other events
-	// (signals, exits) are kept. nil: no such bound. Following the
+	// or a dup of one (read, write, fstat, mmap, close...). A relative
+	// path is also taken from the directory the recording started in,
+	// as strace -P takes it from its own. Other events (signals, exits)
+	// are kept. nil: no such bound. Following the
 	// descriptors needs every event in order: Events does it; a view
 	// that calls Match itself calls follow after it for every event.
 	// (Timeline and Report read from From on: a descriptor opened

@@ -331,6 +331,12 @@ func (s *Selection) begin(h *format.Header) {
 	for _, p := range s.Paths {
 		s.pathSet[p] = true
 		s.pathSet[path.Clean(p)] = true
+		if !path.IsAbs(p) && h.Cwd != "" {
+			// As strace -P resolves a relative path against its own
+			// directory, the program's: the descriptors opened from
+			// it are known by the absolute path.
+			s.pathSet[path.Join(h.Cwd, p)] = true
+		}
 	}
 }
 

@@ -187,7 +187,8 @@ func slicesContain(lines []string, sub string) bool {
 // path (strace matches a path argument as written): the open of the file,
 // the I/O on its fd and on its dups (dup, dup2, fcntl F_DUPFD_CLOEXEC,
 // in a forked child too), their fstat and close; nothing on the pipe,
-// the sockets or the other file.
+// the sockets or the other file. The same given relative to the
+// directory the recording started in.
 func TestPrintPathLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "fdpaths")
 	dir := t.TempDir()
@@ -211,6 +212,15 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A relative path: taken from the directory the recording started
+	// in, as strace takes it from its own (the I/O on the descriptors
+	// too, which are known by the absolute path).
+	wantRel := calls(straceLines(t, dir, []string{"-P", "fdpaths.txt"}, prog, dir))
+	ro := &analysis.PrintOptions{}
+	ro.Paths = []string{"fdpaths.txt"}
+	if gotRel := calls(printLines(t, trace, ro)); len(wantRel) != len(want) || strings.Join(gotRel, "\n") != strings.Join(wantRel, "\n") {
+		t.Errorf("-P fdpaths.txt (relative):\nsystr:\n%s\nstrace:\n%s", strings.Join(gotRel, "\n"), strings.Join(wantRel, "\n"))
 	}
 	// The same selection for summary and json: the calls counted are
 	// those print shows.

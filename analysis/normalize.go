@@ -1015,10 +1015,25 @@ const sentinel = 1987600000
 
 // subst records a placeholder for the next sentinel and returns the value.
 func (nz *normalizer) sentinel(repl string) int32 {
-	v := int32(sentinel + len(nz.subst))
-	nz.subst = append(nz.subst, subst{token: strconv.Itoa(int(v)), repl: repl})
-	return v
+	n := len(nz.subst)
+	tok := ""
+	if n < len(sentinelTokens) {
+		tok = sentinelTokens[n]
+	} else {
+		tok = strconv.Itoa(sentinel + n)
+	}
+	nz.subst = append(nz.subst, subst{token: tok, repl: repl})
+	return int32(sentinel + n)
 }
+
+// sentinelTokens are the texts of the first sentinels, made once (a
+// call has a few placeholders; a trace, millions of calls).
+var sentinelTokens = func() (t [64]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(sentinel + i)
+	}
+	return t
+}()
 
 // pidValue returns the value to render a task id argument or result with.
 func (nz *normalizer) pidValue(v int32) int32 {
@@ -1389,9 +1404,7 @@ func (nz *normalizer) printOptions(name string) *syscalls.PrintOptions {
 // finish puts the placeholders in a call's text, masks what is left of
 // addresses (long hexadecimal numbers) and temporary paths.
 func (nz *normalizer) finish(sc *format.Syscall, s string) string {
-	for _, r := range nz.subst {
-		s = replaceToken(s, r.token, r.repl, r.hex)
-	}
+	s = replaceTokens(s, nz.subst)
 	digits := 9
 	if !sc.Arch.Is64Bit() {
 		digits = 8
@@ -1471,31 +1484,42 @@ func isHexDigit(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >=
 
 func isWord(c byte) bool { return isHexDigit(c) || c == 'x' || c == '_' || c >= 'g' && c <= 'z' }
 
-// replaceToken replaces the occurrences of tok in s that stand alone (not
-// inside a longer number or word).
-func replaceToken(s, tok, repl string, hex bool) string {
-	if !strings.Contains(s, tok) {
+// replaceTokens replaces, in one pass, the occurrences of each subst's
+// token in s that stand alone (not inside a longer number, or for a hex
+// token a longer word) by its repl. Every token starts with a digit (a
+// sentinel's decimal value, an address's "0x..."), so only the digits
+// that start a number are looked at; a line is copied once, whatever the
+// number of placeholders.
+func replaceTokens(s string, subst []subst) string {
+	if len(subst) == 0 {
 		return s
 	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, tok)
-		if i < 0 {
+	var b []byte
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) || i > 0 && isDigit(s[i-1]) {
+			continue
+		}
+		for _, r := range subst {
+			end := i + len(r.token)
+			if end > len(s) || s[i:end] != r.token ||
+				i > 0 && r.hex && isWord(s[i-1]) ||
+				end < len(s) && (isDigit(s[end]) || r.hex && isWord(s[end])) {
+				continue
+			}
+			if b == nil {
+				b = make([]byte, 0, len(s)+16)
+			}
+			b = append(append(b, s[last:i]...), r.repl...)
+			last = end
+			i = end - 1
 			break
 		}
-		end := i + len(tok)
-		before := i > 0 && (isDigit(s[i-1]) || hex && isWord(s[i-1]))
-		after := end < len(s) && (isDigit(s[end]) || hex && isWord(s[end]))
-		b.WriteString(s[:i])
-		if before || after {
-			b.WriteString(tok)
-		} else {
-			b.WriteString(repl)
-		}
-		s = s[end:]
 	}
-	b.WriteString(s)
-	return b.String()
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
 }
 
 // maskHex replaces hexadecimal numbers of at least digits digits ("0x"

@@ -329,8 +329,11 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
 	}
-	if c.perThread && (c.outFile == "" || c.outFile == "-") {
+	if c.perThread && c.outFile == "" {
 		return fail(stderr, 2, "print: -ff writes a file per thread: it needs -o PREFIX (PREFIX.TID)")
+	}
+	if c.perThread && c.outFile == "-" {
+		return fail(stderr, 2, "print: -ff writes a file per thread: -o - (standard output) cannot hold them; give -o PREFIX (PREFIX.TID)")
 	}
 	if v.name == "summary" {
 		switch c.sort {

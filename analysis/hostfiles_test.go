@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -93,5 +94,48 @@ func TestNormalizeHostFiles(t *testing.T) {
 	}
 	if !strings.Contains(res.First.Actual, "<tmp>/app.conf") {
 		t.Errorf("the temporary file grown: first divergence %+v is not at the temporary file's stat", res.First)
+	}
+}
+
+// TestNormalizeHostFilePrinted: what a program reads from a host file is
+// <host>, but what it does with it is compared: cat of a file under
+// /usr/local/share whose content changed between two recordings reads
+// <host> in both, and differs at the write of what it read.
+func TestNormalizeHostFilePrinted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("writes under /usr/local/share: needs root")
+	}
+	cat, err := exec.LookPath("cat")
+	if err != nil {
+		t.Skip("no cat here")
+	}
+	host, err := os.MkdirTemp("/usr/local/share", "systr-hostfiles-")
+	if err != nil {
+		t.Fatalf("making a host directory: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(host) })
+	file := filepath.Join(host, "motd")
+	dir := t.TempDir()
+	record := func(content string) *analysis.Normalized {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		trace, _ := golden.Record(t, &golden.RecordOptions{Dir: dir, Env: []string{"PATH=/usr/bin:/bin", "LANG=C"}}, cat, file)
+		return normalizeFile(t, trace, &analysis.NormalizeOptions{TempPaths: []string{regexp.QuoteMeta(dir)}})
+	}
+	a, b := record("hello from host A\n"), record("hello from host B\n")
+	text := string(normText(t, a))
+	for _, want := range []string{`read(<fd3>, <host>, <host>) = <host>`, `write(1, "hello from host A\n", 18) = 18`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("normalized cat lacks %q:\n%s", want, text)
+		}
+	}
+	res := analysis.CompareNormalized(a, b, nil)
+	if res.Same {
+		t.Fatal("cat of a host file whose content changed: the recordings compare the same")
+	}
+	if !strings.Contains(res.First.Actual, `write(1, "hello from host B\n"`) {
+		t.Errorf("first divergence %+v is not at the write of what was read", res.First)
 	}
 }

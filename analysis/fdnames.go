@@ -31,6 +31,7 @@ type fdInfo struct {
 	// anonymous fd, all of it ("anon_inode:[eventfd]", "/memfd:x
 	// (deleted)").
 	name        string
+	pid         int32 // a pidfd's process (-yy shows "pid:N")
 	socket      bool
 	local, peer string // a socket's addresses as strace shows them ("127.0.0.1:80", "[::1]:53", a Unix path)
 	unix        bool
@@ -83,6 +84,8 @@ func (ft *fileTracker) newInfo(sc *format.Syscall, st *taskState, pl *callPlan) 
 			in.peer = sockAddr(r.Data, false)
 		}
 		return in
+	case "pidfd_open":
+		return &fdInfo{name: "anon_inode:[pidfd]", pid: int32(sc.Args[0])}
 	case "memfd_create":
 		if r := sc.Region(0, syscalls.In); r != nil {
 			s, _, _ := strings.Cut(string(r.Data), "\x00")
@@ -205,6 +208,30 @@ func (ft *fileTracker) followSocket(sc *format.Syscall, st *taskState, pl *callP
 	}
 }
 
+// clonePidfd is clone's CLONE_PIDFD.
+const clonePidfd = 0x1000
+
+// followPidfd enters the pidfd a successful clone with CLONE_PIDFD wrote
+// (at parent_tid) in the calling process's fd table: strace -y names it
+// anon_inode:[pidfd], -yy pid:N (N the child). (The child's copy of the
+// table, made at its NewTask event, does not have it: the kernel makes
+// the pidfd after copying.)
+func (ft *fileTracker) followPidfd(sc *format.Syscall, st *taskState, pl *callPlan) {
+	if pl.spec == nil || pl.spec.Name != "clone" || sc.Args[0]&clonePidfd == 0 || sc.Ret <= 0 {
+		return
+	}
+	for i := range pl.spec.Args {
+		g := pl.spec.ArgFor(sc.Arch, i, sc.Args)
+		if g.Kind != syscalls.KindStruct || g.Struct != "fd" || g.Dir&syscalls.Out == 0 {
+			continue
+		}
+		if r := sc.Region(i, syscalls.Out); r != nil && len(r.Data) >= 4 {
+			fd := int32(binary.LittleEndian.Uint32(r.Data))
+			st.files.set(fd, fdEntry{kind: fdAnon, cloexec: true, info: &fdInfo{name: "anon_inode:[pidfd]", pid: int32(sc.Ret)}})
+		}
+	}
+}
+
 // fdName returns what fd of thread tid (of process pid) refers to, as
 // strace -y (yy: -yy) shows it between < and >; "" when not known. fd
 // -100 (AT_FDCWD) is the working directory.
@@ -247,6 +274,13 @@ func (ft *fileTracker) fdName(tid, pid, fd int32, yy bool) string {
 		}
 		return string(append(b, ']'))
 	case fdAnon:
+		if e.info != nil && yy && e.info.pid > 0 {
+			// A pidfd: its process, while it lives (strace reads it
+			// from fdinfo, which says none once it is gone).
+			if p := ft.tasks.Process(e.info.pid); p == nil || !p.Exited {
+				return "pid:" + strconv.Itoa(int(e.info.pid))
+			}
+		}
 		if e.info != nil {
 			return e.info.name
 		}

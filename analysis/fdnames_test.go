@@ -84,7 +84,7 @@ func printLines(t *testing.T, trace string, o *analysis.PrintOptions) []string {
 func callsNamed(lines []string, names ...string) []string {
 	addr := regexp.MustCompile(`0x[0-9a-f]+`)
 	inode := regexp.MustCompile(`(pipe|socket|TCP|UDP|UNIX-STREAM|UNIX-DGRAM):\[\d+\]`)
-	port := regexp.MustCompile(`(htons\(|127\.0\.0\.1:)[1-9]\d*`)
+	port := regexp.MustCompile(`(htons\(|127\.0\.0\.1:|<pid:|^pidfd_open\()[1-9]\d*`)
 	sp := regexp.MustCompile(` +=`)
 	var out []string
 	for _, l := range lines {
@@ -125,7 +125,8 @@ func sameLines(t *testing.T, got, want []string) {
 
 var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek", "newfstatat", "close",
 	"pipe2", "socket", "bind", "listen", "getsockname", "connect", "accept", "socketpair",
-	"poll", "pselect6", "select", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait"}
+	"poll", "pselect6", "select", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
+	"pidfd_open", "pidfd_send_signal"}
 
 // TestPrintFdNamesLikeStrace: print -y and -yy name descriptors as strace
 // -y and -yy do, for testdata/c/fdpaths.c's files (open, dup, dup2,
@@ -133,7 +134,8 @@ var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek
 // TCP sockets (socket, bind, listen, connect, accept), AT_FDCWD by the
 // working directory; poll's, select's and epoll's descriptors (named in
 // the arguments, numbers alone in the note after the result; epoll_ctl's
-// one struct without brackets). The program's standard output, inherited, is not
+// one struct without brackets); pidfds, pidfd_open's and clone's
+// CLONE_PIDFD's (anon_inode:[pidfd], -yy pid:N while the process lives). The program's standard output, inherited, is not
 // compared (a trace does not know what it is).
 func TestPrintFdNamesLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "fdpaths")

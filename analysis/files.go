@@ -667,6 +667,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	}
 	if ft.names {
 		ft.followSocket(sc, st, pl)
+		ft.followPidfd(sc, st, pl) // (fdnames.go)
 	}
 	if f, op := ft.unixSocket(sc, st); f != nil {
 		if !ft.quiet && ft.selected(sc) {

@@ -4,7 +4,7 @@
  * Creates DIR/fdpaths.txt, writes, reads it back through a dup, dup2 and
  * fcntl(F_DUPFD_CLOEXEC) of its fd, fstats it, closes; makes a pipe and
  * passes a byte through it; a forked child writes to the inherited file
- * fd; poll, select and epoll on the pipe; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
+ * fd; poll, select and epoll on the pipe; pidfds (pidfd_open, clone's CLONE_PIDFD); a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
  * connects to it (getsockname tells its own port), accept, a byte each
  * way; a Unix socket bound to DIR/fdpaths.sock, connected to and
  * accepted, and a socketpair, a byte through each; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
@@ -14,12 +14,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +86,24 @@ int main(int argc, char **argv)
 	close(ep);
 	close(p[0]);
 	close(p[1]);
+
+	/* pidfds: pidfd_open's of itself, and clone's CLONE_PIDFD of a
+	 * child that pauses, signalled 0 and then killed through it; the
+	 * child's pidfd closed after it is reaped. */
+	int self = syscall(SYS_pidfd_open, getpid(), 0), pidfd = -1;
+	if (self < 0)
+		return 1;
+	long child = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, NULL, 0);
+	if (child == 0) {
+		pause();
+		_exit(1);
+	}
+	if (child < 0 || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) != 0 ||
+	    syscall(SYS_pidfd_send_signal, self, 0, NULL, 0) != 0 ||
+	    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) != 0 || waitpid(child, &status, 0) != child)
+		return 1;
+	close(pidfd);
+	close(self);
 
 	int l = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

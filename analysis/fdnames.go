@@ -232,6 +232,54 @@ func (ft *fileTracker) followPidfd(sc *format.Syscall, st *taskState, pl *callPl
 	}
 }
 
+// followRights carries descriptors passed with SCM_RIGHTS: what sendmsg
+// sends is queued (the sender's entries, as they are then), and recvmsg
+// takes its descriptors from the head of the queue, in order (the trace
+// does not say which socket's peer received them: one queue for all,
+// right for a program passing descriptors on one socket at a time).
+// Received descriptors beyond the queue are left unknown (numbers alone).
+func (ft *fileTracker) followRights(sc *format.Syscall, st *taskState, pl *callPlan) {
+	if pl.spec == nil || sc.Ret < 0 || sc.Flags&format.Unfinished != 0 {
+		return
+	}
+	send := pl.spec.Name == "sendmsg"
+	if !send && pl.spec.Name != "recvmsg" {
+		return
+	}
+	dir := syscalls.Out
+	if send {
+		dir = syscalls.In
+	}
+	for _, r := range sc.Mem {
+		if r.Arg != 1 || r.Field != format.MsgControlField || r.Dir&dir == 0 {
+			continue
+		}
+		for _, fd := range rightsFds(sc.Arch, r.Data) {
+			if send {
+				if len(ft.rights) >= maxRights {
+					ft.rights = ft.rights[1:] // (received by a process not traced)
+				}
+				ft.rights = append(ft.rights, st.files.get(fd))
+				continue
+			}
+			if len(ft.rights) == 0 {
+				st.files.set(fd, fdEntry{})
+				continue
+			}
+			e := ft.rights[0]
+			ft.rights = ft.rights[1:]
+			e.cloexec = sc.Args[2]&msgCmsgCloexec != 0
+			st.files.set(fd, e)
+		}
+	}
+}
+
+// maxRights bounds the queue of descriptors sent and not received.
+const maxRights = 1024
+
+// msgCmsgCloexec is recvmsg's MSG_CMSG_CLOEXEC.
+const msgCmsgCloexec = 0x40000000
+
 // fdName returns what fd of thread tid (of process pid) refers to, as
 // strace -y (yy: -yy) shows it between < and >; "" when not known. fd
 // -100 (AT_FDCWD) is the working directory.

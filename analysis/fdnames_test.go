@@ -126,7 +126,7 @@ func sameLines(t *testing.T, got, want []string) {
 var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek", "newfstatat", "close",
 	"pipe2", "socket", "bind", "listen", "getsockname", "connect", "accept", "socketpair",
 	"poll", "pselect6", "select", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
-	"pidfd_open", "pidfd_send_signal"}
+	"pidfd_open", "pidfd_send_signal", "sendmsg", "recvmsg"}
 
 // TestPrintFdNamesLikeStrace: print -y and -yy name descriptors as strace
 // -y and -yy do, for testdata/c/fdpaths.c's files (open, dup, dup2,
@@ -135,7 +135,9 @@ var fdCalls = []string{"openat", "write", "read", "dup", "dup2", "fcntl", "lseek
 // working directory; poll's, select's and epoll's descriptors (named in
 // the arguments, numbers alone in the note after the result; epoll_ctl's
 // one struct without brackets); pidfds, pidfd_open's and clone's
-// CLONE_PIDFD's (anon_inode:[pidfd], -yy pid:N while the process lives). The program's standard output, inherited, is not
+// CLONE_PIDFD's (anon_inode:[pidfd], -yy pid:N while the process lives);
+// a file's descriptor passed with SCM_RIGHTS, named where it is received
+// and after. The program's standard output, inherited, is not
 // compared (a trace does not know what it is).
 func TestPrintFdNamesLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "fdpaths")

@@ -485,6 +485,7 @@ type fileTracker struct {
 	// names: follow what sockets and anonymous fds are (fdnames.go);
 	// quiet: count no file use (a tracker that only follows fds).
 	names, quiet bool
+	rights       []fdEntry // descriptors sent with SCM_RIGHTS, not yet received (names: fdnames.go)
 	// cache of the last state looked up
 	lastTid   int32
 	lastState *taskState
@@ -667,7 +668,8 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	}
 	if ft.names {
 		ft.followSocket(sc, st, pl)
-		ft.followPidfd(sc, st, pl) // (fdnames.go)
+		ft.followPidfd(sc, st, pl)  // (fdnames.go)
+		ft.followRights(sc, st, pl) // (fdnames.go)
 	}
 	if f, op := ft.unixSocket(sc, st); f != nil {
 		if !ft.quiet && ft.selected(sc) {

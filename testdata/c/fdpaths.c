@@ -4,7 +4,7 @@
  * Creates DIR/fdpaths.txt, writes, reads it back through a dup, dup2 and
  * fcntl(F_DUPFD_CLOEXEC) of its fd, fstats it, closes; makes a pipe and
  * passes a byte through it; a forked child writes to the inherited file
- * fd; poll, select and epoll on the pipe; pidfds (pidfd_open, clone's CLONE_PIDFD); a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
+ * fd; poll, select and epoll on the pipe; pidfds (pidfd_open, clone's CLONE_PIDFD); a file's fd passed with SCM_RIGHTS; a TCP listener on 127.0.0.1 (a kernel-chosen port), a client that
  * connects to it (getsockname tells its own port), accept, a byte each
  * way; a Unix socket bound to DIR/fdpaths.sock, connected to and
  * accepted, and a socketpair, a byte through each; opens DIR/other.txt too. Prints "ok"; exit status 0, 1 if a step
@@ -144,6 +144,30 @@ int main(int argc, char **argv)
 	if (ux < 0 || write(uc, "u", 1) != 1 || read(ux, buf, 1) != 1 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0 ||
 	    write(sp[0], "p", 1) != 1 || read(sp[1], buf, 1) != 1)
 		return 1;
+	/* A descriptor passed over the socketpair (SCM_RIGHTS): the
+	 * received one refers to DIR/other.txt too. */
+	int of = open(other, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = "f", .iov_len = 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &of, sizeof of);
+	if (of < 0 || sendmsg(sp[0], &mh, 0) != 1)
+		return 1;
+	char rbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec riov = {.iov_base = buf, .iov_len = 1};
+	struct msghdr rh = {.msg_iov = &riov, .msg_iovlen = 1, .msg_control = rbuf, .msg_controllen = sizeof rbuf};
+	int got_fd = -1;
+	if (recvmsg(sp[1], &rh, MSG_CMSG_CLOEXEC) != 1 || (cm = CMSG_FIRSTHDR(&rh)) == NULL)
+		return 1;
+	memcpy(&got_fd, CMSG_DATA(cm), sizeof got_fd);
+	if (fstat(got_fd, &st) != 0)
+		return 1;
+	close(got_fd);
+	close(of);
 	close(ux);
 	close(uc);
 	close(ul);

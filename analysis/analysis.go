@@ -36,11 +36,10 @@ type Selection struct {
 	// path is also taken from the directory the recording started in,
 	// as strace -P takes it from its own. Other events (signals, exits)
 	// are kept. nil: no such bound. Following the
-	// descriptors needs every event in order: Events does it; a view
-	// that calls Match itself calls follow after it for every event.
-	// (Timeline and Report read from From on: a descriptor opened
-	// before it is not known there.) fds inside structures (poll's,
-	// select's sets) are not looked at.
+	// descriptors needs every event in order, from the start of the
+	// trace and of every process: Events does it; a view that calls
+	// Match itself calls follow after it for every event. fds inside
+	// structures (poll's, select's sets) are not looked at.
 	Paths []string
 
 	pt      *fileTracker    // the fd tables Paths follows
@@ -119,6 +118,46 @@ func (s *Selection) Match(ev format.Event) bool {
 		return false
 	}
 	return s.Paths == nil || s.touches(sc)
+}
+
+// within reports whether ev is in s's processes and time range (start:
+// its trace's Start), whatever else s selects.
+func (s *Selection) within(ev format.Event, start int64) bool {
+	t, h := ev.Base().Time, ev.Base()
+	if s.From > 0 && t < start+int64(s.From) || s.To > 0 && t > start+int64(s.To) {
+		return false
+	}
+	return s.Pids == nil || slices.Contains(s.Pids, h.Pid) || slices.Contains(s.Pids, h.Tid)
+}
+
+// eachInRange calls f, in order, with the events of r that a view reads
+// (all: its processes and time range) and whether each is in that range:
+// only those, as all.Events reads them, unless s follows Paths, whose fd
+// tables need every event from the start (a descriptor opened before
+// From, or by the parent of a process selected). It stops when f
+// returns false, and returns the first error reading r.
+func (s *Selection) eachInRange(r *format.Reader, all *Selection, f func(ev format.Event, in bool) bool) error {
+	if s == nil || s.Paths == nil {
+		for ev, err := range all.Events(r) {
+			if err != nil {
+				return err
+			}
+			if !f(ev, true) {
+				return nil
+			}
+		}
+		return nil
+	}
+	start := Start(r)
+	for ev, err := range Events(r, nil) {
+		if err != nil {
+			return err
+		}
+		if !f(ev, all.within(ev, start)) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // scan calls f for every event of r in order, with whether s selects it

@@ -10,9 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
 )
 
 // straceLines runs strace -f -qq with opts on argv in dir and returns its
@@ -390,4 +393,58 @@ func TestPrintFdNamesThreadsExec(t *testing.T) {
 		t.Fatalf("strace printed %d lines:\n%s", len(want), strings.Join(want, "\n"))
 	}
 	sameLines(t, got, want)
+}
+
+// TestPathsFromLater: -P in the timeline and the report with --from
+// after the file was opened (and dup'ed): the calls on its descriptors
+// after From are kept, as print keeps them (the fd tables follow the
+// trace from its start, not from From).
+func TestPathsFromLater(t *testing.T) {
+	prog := testprog.C(t, "fdpaths")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fdpaths.txt")
+	trace := recordIn(t, dir, "", prog, dir)
+	// From: fdpaths' lseek on its dup of the file's descriptor, after the
+	// open, the dups and the write.
+	r := openTrace(t, trace)
+	start := analysis.Start(r)
+	var from time.Duration
+	for ev, err := range analysis.Events(r, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc, ok := ev.(*format.Syscall); ok {
+			if spec := syscalls.Lookup(sc.Arch, int(sc.Nr)); spec != nil && spec.Name == "lseek" {
+				from = time.Duration(sc.Time - start)
+				break
+			}
+		}
+	}
+	if from == 0 {
+		t.Fatal("no lseek in the trace")
+	}
+	sel := analysis.Selection{Paths: []string{file}, From: from}
+	var tl bytes.Buffer
+	if err := analysis.Timeline(&tl, openTrace(t, trace), &analysis.TimelineOptions{Selection: sel}); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []string{`"name":"lseek"`, `"name":"read"`, `"name":"close"`} {
+		if !strings.Contains(tl.String(), call) {
+			t.Errorf("timeline -P %s --from %v: no %s:\n%s", file, from, call, tl.String())
+		}
+	}
+	if strings.Contains(tl.String(), `"name":"openat"`) {
+		t.Errorf("timeline --from %v shows the open before it", from)
+	}
+	d, err := analysis.CollectReport(openTrace(t, trace), &analysis.ReportOptions{Selection: sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, c := range d.Calls {
+		names[c.Name] = true
+	}
+	if !names["lseek"] || !names["read"] || !names["close"] {
+		t.Errorf("report -P --from: calls %v, want lseek, read and close among them", names)
+	}
 }

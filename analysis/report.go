@@ -213,17 +213,18 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 	all := &Selection{Pids: o.Pids, From: o.From, To: o.To}
 	var rerr error
 	o.Selection.begin(h)
-	for ev, err := range all.Events(r) {
-		if err != nil {
-			rerr = fmt.Errorf("report: reading the trace: %w", err)
-			d.Truncated = err.Error()
-			break
-		}
-		tasks.Add(ev)
-		if o.Selection.Match(ev) {
-			c.add(ev)
+	if err := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
+		if in {
+			tasks.Add(ev)
+			if o.Selection.Match(ev) {
+				c.add(ev)
+			}
 		}
 		o.Selection.follow(ev) // -P's fd tables
+		return true
+	}); err != nil {
+		rerr = fmt.Errorf("report: reading the trace: %w", err)
+		d.Truncated = err.Error()
 	}
 	if rerr == nil {
 		if err := r.Truncated(); err != nil {

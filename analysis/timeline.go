@@ -67,15 +67,15 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 	// only those o selects are written.
 	all := &Selection{Pids: o.Pids, From: o.From, To: o.To}
 	var rerr error
-	for ev, err := range all.Events(r) {
-		if err != nil {
-			rerr = fmt.Errorf("timeline: reading the trace: %w", err)
-			break
+	if err := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
+		if !in {
+			o.Selection.follow(ev) // -P's fd tables only
+			return true
 		}
 		t.add(ev)
-		if t.werr != nil {
-			break
-		}
+		return t.werr == nil
+	}); err != nil {
+		rerr = fmt.Errorf("timeline: reading the trace: %w", err)
 	}
 	t.end()
 	if t.werr != nil {

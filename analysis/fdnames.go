@@ -343,6 +343,17 @@ func orUnknown(s string) string {
 	return s
 }
 
+// preCall returns the fd tables of sc's thread as sc finds them: after an
+// exec, without its close-on-exec descriptors but for the exec's own call
+// (as fileTracker.syscall drops them when it takes sc).
+func (ft *fileTracker) preCall(sc *format.Syscall) *taskState {
+	st := ft.state(sc.Tid, sc.Pid)
+	if st.execDrops && ft.plan(sc.Arch, sc.Nr).special != spExec {
+		st.dropCloexec()
+	}
+	return st
+}
+
 // fdNamer follows a trace's fd tables for Print's -y: before a call's
 // line is rendered, the descriptors among its arguments are named as they
 // were before it (close(3</etc/hosts>)), then the call is followed, and
@@ -371,11 +382,7 @@ func (n *fdNamer) follow(ev format.Event) {
 	h := ev.Base()
 	n.tid, n.pid, n.npre = h.Tid, h.Pid, 0
 	if sc, ok := ev.(*format.Syscall); ok {
-		if st := n.ft.states[sc.Tid]; st != nil && st.execDrops {
-			if pl := n.ft.plan(sc.Arch, sc.Nr); pl.special != spExec {
-				st.dropCloexec()
-			}
-		}
+		n.ft.preCall(sc)
 		if spec := syscalls.Lookup(sc.Arch, int(sc.Nr)); spec != nil {
 			for i, g := range spec.Args {
 				if (g.Kind == syscalls.KindFd || g.Kind == syscalls.KindDirfd) && n.npre < len(n.pre) {
@@ -445,10 +452,7 @@ func (s *Selection) touches(sc *format.Syscall) bool {
 	if spec == nil {
 		return false
 	}
-	st := ft.state(sc.Tid, sc.Pid)
-	if st.execDrops && spec.Name != "execve" && spec.Name != "execveat" {
-		st.dropCloexec()
-	}
+	st := ft.preCall(sc)
 	want := s.pathSet
 	dirfd := int8(-1)
 	for i, g := range spec.Args {

@@ -15,7 +15,9 @@ import (
 // Naming descriptors as strace -y and -yy do ("read(3</etc/hosts>, ...)"),
 // from the fd tables the files view follows (fileTracker: open, dup, dup2,
 // dup3, fcntl F_DUPFD, close, close_range, fork inheritance, CLONE_FILES
-// threads, O_CLOEXEC at exec). A file is named by its path; what strace
+// threads, O_CLOEXEC at exec; pidfds, descriptors passed with
+// SCM_RIGHTS). A file is named by its path as the program named it
+// (symbolic links are not resolved: strace shows the kernel's target); what strace
 // learns from the kernel at print time and a trace does not hold is a
 // "?": a pipe's or socket's inode ("pipe:[?]", "socket:[?]"), a socket's
 // address the program never gave nor asked for (a kernel-chosen port

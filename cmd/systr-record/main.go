@@ -508,6 +508,10 @@ func (c *config) record(stderr io.Writer) int {
 	if errors.Is(runErr, tracer.ErrStopped) {
 		return 130
 	}
+	if tempOut {
+		// Now: ExitLike may kill the recorder, and defers never run.
+		os.RemoveAll(filepath.Dir(out))
+	}
 	return cmdutil.ExitLike(st)
 }
 

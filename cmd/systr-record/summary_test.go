@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/systr/systr/analysis"
@@ -36,6 +37,21 @@ func TestSummaryFlags(t *testing.T) {
 	for _, d := range []string{dir, tmp} {
 		if ents, _ := os.ReadDir(d); len(ents) != 0 {
 			t.Errorf("-c left %v in %s", ents, d)
+		}
+	}
+
+	// A program killed by a signal: the recorder kills itself alike
+	// (ExitLike), its deferred calls never run; the temporary trace went
+	// with them.
+	cmd = exec.Command(bin(t), "-c", "--", "sh", "-c", "kill -TERM $$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.signal != syscall.SIGTERM || !strings.Contains(stderr, " total\n") {
+		t.Errorf("-c of a program killed by SIGTERM: ended %+v, want killed by SIGTERM, with the table:\n%s", res, stderr)
+	}
+	for _, d := range []string{dir, tmp} {
+		if ents, _ := os.ReadDir(d); len(ents) != 0 {
+			t.Errorf("-c of a program killed by a signal left %v in %s", ents, d)
 		}
 	}
 

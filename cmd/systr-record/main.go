@@ -56,7 +56,9 @@
 //	                 stderr (systr-analyze summary's) instead of keeping a
 //	                 trace file: the trace goes to a temporary file, removed
 //	                 (with 1 byte per buffer and no mapped content unless -s
-//	                 or --max-mapped say otherwise); with -o it is kept there
+//	                 or --max-mapped say otherwise, and without the vDSO
+//	                 patch: as strace -c, the vDSO's clock reads are not
+//	                 calls); with -o it is kept there
 //	-C               print the table and keep the trace file, as usual
 //
 // Its exit status is the program's; for a program killed by a signal it
@@ -416,6 +418,12 @@ func (c *config) record(stderr io.Writer) int {
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed); not when the traced set has none of those calls.
 	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
+	if tempOut {
+		// -c's table counts the calls the program makes, as strace -c:
+		// not clock reads the patch turned into syscalls (no replay
+		// needs them: the trace is removed).
+		o.VDSOTrapped = false
+	}
 	// Address-space randomization off unless asked otherwise (a started
 	// program only: attached ones keep theirs). The instruction traps only
 	// on request: a process with rdtsc or cpuid faulting makes every

@@ -40,6 +40,15 @@ func TestSummaryFlags(t *testing.T) {
 		}
 	}
 
+	// Without -o the vDSO is left alone, as strace -c sees the program:
+	// date reads the clock through it, no clock_gettime call (the patch
+	// made one, a call the program does not make).
+	cmd = exec.Command(bin(t), "-c", "--", "date")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.code != 0 || !strings.Contains(stderr, " total\n") || strings.Contains(stderr, "clock_gettime") {
+		t.Errorf("-c -- date: exit %d, want 0 and a table without clock_gettime (a vDSO read):\n%s", res.code, stderr)
+	}
+
 	// A program killed by a signal: the recorder kills itself alike
 	// (ExitLike), its deferred calls never run; the temporary trace went
 	// with them.

@@ -20,32 +20,7 @@ import (
 // its whole process group): that one would come twice.
 func TestSignalProgram(t *testing.T) {
 	tr := newTracer(t)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	in, inw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inw.Close()
-	cmd := tracer.Command(testprog.C(t, "sighandlers"))
-	cmd.Stdin, cmd.Stdout = in, pw
-	pid, err := tr.Start(cmd)
-	pw.Close()
-	in.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewReader(pr)
-	expect := func(want string) {
-		t.Helper()
-		if line, err := lines.ReadString('\n'); line != want+"\n" {
-			t.Fatalf("program said %q (%v), want %q", line, err, want)
-		}
-	}
-	expect("ready")
+	pid, _, expect := startSigHandlers(t, tr)
 	syscall.Kill(pid, syscall.SIGTERM) // as a kill to the group would
 	expect("got SIGTERM 1")
 	if sent, err := tr.SignalProgram(syscall.SIGTERM); sent || err != nil {
@@ -71,37 +46,12 @@ func TestSignalProgram(t *testing.T) {
 // copy (it sent one: "terms 2").
 func TestSignalProgramStopNotReaped(t *testing.T) {
 	tr := newTracer(t)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	in, inw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inw.Close()
-	cmd := tracer.Command(testprog.C(t, "sighandlers"))
-	cmd.Stdin, cmd.Stdout = in, pw
-	pid, err := tr.Start(cmd)
-	pw.Close()
-	in.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewReader(pr)
-	expect := func(want string) {
-		t.Helper()
-		if line, err := lines.ReadString('\n'); line != want+"\n" {
-			t.Fatalf("program said %q (%v), want %q", line, err, want)
-		}
-	}
-	expect("ready")
+	pid, inw, expect := startSigHandlers(t, tr)
 	var sent bool
 	var serr, stopErr error
 	// On the tracer's thread, which takes no wait status meanwhile: the
 	// program gets SIGTERM and stops with it (state t), unreaped.
-	err = tracer.OnLoop(tr, func() {
+	err := tracer.OnLoop(tr, func() {
 		syscall.Kill(pid, syscall.SIGTERM)
 		deadline := time.Now().Add(10 * time.Second)
 		for !tracingStop(pid) {
@@ -138,4 +88,38 @@ func tracingStop(pid int) bool {
 	}
 	i := bytes.LastIndexByte(b, ')')
 	return i >= 0 && i+2 < len(b) && b[i+2] == 't'
+}
+
+// startSigHandlers starts testdata/c/sighandlers under tr, with its stdin
+// a pipe (inw) and its stdout read by expect, and returns once it said
+// "ready".
+func startSigHandlers(t *testing.T, tr *tracer.Tracer) (pid int, inw *os.File, expect func(string)) {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pr.Close() })
+	in, inw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inw.Close() })
+	cmd := tracer.Command(testprog.C(t, "sighandlers"))
+	cmd.Stdin, cmd.Stdout = in, pw
+	pid, err = tr.Start(cmd)
+	pw.Close()
+	in.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewReader(pr)
+	expect = func(want string) {
+		t.Helper()
+		if line, err := lines.ReadString('\n'); line != want+"\n" {
+			t.Fatalf("program said %q (%v), want %q", line, err, want)
+		}
+	}
+	expect("ready")
+	return pid, inw, expect
 }

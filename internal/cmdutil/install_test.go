@@ -23,6 +23,7 @@ import (
 var (
 	installOnce sync.Once
 	installDir  string // $DESTDIR$PREFIX
+	installTmp  string // $DESTDIR, removed by TestMain (made or not)
 	installErr  error
 )
 
@@ -42,6 +43,7 @@ func installed(t *testing.T) string {
 			installErr = err
 			return
 		}
+		installTmp = dir
 		cmd := exec.Command("make", "-C", "../..", "install", "DESTDIR="+dir, "PREFIX="+prefix, "BIN="+filepath.Join(dir, "build"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			installErr = fmt.Errorf("make install: %v\n%s", err, out)
@@ -61,8 +63,8 @@ func installed(t *testing.T) string {
 // TestMain removes the installation.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if installDir != "" {
-		os.RemoveAll(strings.TrimSuffix(installDir, prefix))
+	if installTmp != "" {
+		os.RemoveAll(installTmp) // (a failed make install's build too)
 	}
 	os.Exit(code)
 }

@@ -29,6 +29,16 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the command bin built (a directory of 6 MB in TMPDIR,
+// left by every run before).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // bin builds systr-record once per test run.
 func bin(t *testing.T) string {
 	t.Helper()

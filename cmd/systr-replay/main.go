@@ -173,7 +173,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cpu.Apply(&o.Tracer, false)
 	if err := replay.Check(r, o); err != nil {
 		if check || !gaps {
-			return fail(stderr, exitReplay, "%s cannot be replayed: %v", pos[0], err)
+			return fail(stderr, exitReplay, "%s cannot be replayed: %v%s", pos[0], err, gapsHint(r, o))
 		}
 	} else if check {
 		fmt.Fprintf(stdout, "%s can be replayed\n", pos[0])

@@ -51,7 +51,8 @@
 //	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
-//	-q               no status line and no summary
+//	-q               no status line and no summary line (the -c/-C table
+//	                 is still printed)
 //	-c               at the end, print strace -c's table of the calls to
 //	                 stderr (systr-analyze summary's) instead of keeping a
 //	                 trace file: the trace goes to a temporary file, removed
@@ -173,7 +174,7 @@ func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.maxMappedFile, "max-mapped-file", "", "keep at most `SIZE` bytes of content per mapping (default 16M)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
-	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
+	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary line (the -c/-C table is still printed)")
 	fs.BoolVar(&c.summaryOnly, "c", false, "print strace -c's table of the calls at the end (stderr) instead of keeping a trace file (kept with -o)")
 	fs.BoolVar(&c.summaryToo, "C", false, "print strace -c's table at the end (stderr) and keep the trace file")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")

@@ -144,7 +144,10 @@ func TestGroupSignalOnce(t *testing.T) {
 // killed, the trace finished, the recorder says "stopped" and exits 130.
 func TestSignalRecorderAlone(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"))
+	// "pause": the program does not read stdin, which wait closes (at
+	// EOF it exits 0: that raced with the stop, and the trace could end
+	// "exited with 0").
+	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	s.expect(t, "got SIGTERM 1")
 	s.cmd.Process.Signal(syscall.SIGTERM)

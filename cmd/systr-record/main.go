@@ -468,7 +468,9 @@ func (c *config) record(stderr io.Writer) int {
 		// The program gets the recorder's own stdin, stdout and stderr.
 		cmd := o.Command(c.argv...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		_, startErr = t.Start(cmd)
+		if _, startErr = t.Start(cmd); startErr == nil {
+			sigs.Started() // a signal that came before: the program's now
+		}
 	}
 	if startErr == nil {
 		st, runErr = t.Wait(context.Background())

@@ -225,7 +225,12 @@ func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.R
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record
 	defer sigs.Close()
-	st, err := t.RunCmd(context.Background(), cmd)
+	var st tracer.ExitStatus
+	_, err = t.Start(cmd)
+	if err == nil {
+		sigs.Started() // a signal that came before: the program's now
+		st, err = t.Wait(context.Background())
+	}
 	sigs.Close()
 	if !quiet {
 		for _, s := range faults.Fired() {

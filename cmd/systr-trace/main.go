@@ -147,7 +147,12 @@ func main() {
 	// would be the null device); its stdin is the null device.
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	st, err := t.RunCmd(context.Background(), cmd)
+	var st tracer.ExitStatus
+	_, err = t.Start(cmd)
+	if err == nil {
+		sigs.Started() // a signal that came before: the program's now
+		st, err = t.Wait(context.Background())
+	}
 	sigs.Close()
 	if sigs.Stopped() {
 		fmt.Fprintln(os.Stderr, "systr-trace: stopped")

@@ -571,6 +571,7 @@ func info(w io.Writer, r *format.Reader, path string, verify bool) error {
 	chunks := r.Chunks()
 	var lo, hi int64
 	var pids = map[int32]bool{}
+	scanned := false // a chunk without its index entry's pids (no index)
 	for _, ch := range chunks {
 		if lo == 0 || (ch.TsMin != 0 && ch.TsMin < lo) {
 			lo = ch.TsMin
@@ -579,8 +580,14 @@ func info(w io.Writer, r *format.Reader, path string, verify bool) error {
 		for _, p := range ch.Pids {
 			pids[p] = true
 		}
+		scanned = scanned || (ch.Pids == nil && ch.Events > 0)
 	}
-	fmt.Fprintf(w, "events:    %d in %d chunks, %d processes", r.EventCount(), len(chunks), len(pids))
+	procs := fmt.Sprintf("%d processes", len(pids))
+	if scanned {
+		// (it said "0 processes")
+		procs = "processes not counted (no index: repair writes one)"
+	}
+	fmt.Fprintf(w, "events:    %d in %d chunks, %s", r.EventCount(), len(chunks), procs)
 	if hi > lo {
 		fmt.Fprintf(w, ", %s", time.Duration(hi-lo).Round(time.Microsecond))
 	}

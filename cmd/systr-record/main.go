@@ -14,7 +14,8 @@
 //	-p PID[,PID...]  attach to running processes (and all their threads)
 //	--no-env         leave the environment out of the trace
 //	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
-//	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
+//	--mask-path PAT  likewise for fds opened on paths matching PAT, as given
+//	                 or resolved (absolute, links followed) (repeatable)
 //	--max-mapped SIZE       content of mapped data files kept per trace (default 64M; 0: none)
 //	--max-mapped-file SIZE  content kept per mapping (default 16M); beyond: the file's identity only
 //	--text FILE      print each call as strace does while recording ("-": stderr)
@@ -169,7 +170,7 @@ func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.pids, "p", "", "attach to `PID[,PID...]`")
 	fs.BoolVar(&c.noEnv, "no-env", false, "leave the environment out of the trace")
 	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
-	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` without their bytes (repeatable)")
+	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` (the path as the program gives it, or resolved: absolute, links followed) without their bytes (repeatable)")
 	fs.StringVar(&c.maxMapped, "max-mapped", "", "keep at most `SIZE` bytes of mapped data files' content per trace (K, M, G suffixes; default 64M; 0: none)")
 	fs.StringVar(&c.maxMappedFile, "max-mapped-file", "", "keep at most `SIZE` bytes of content per mapping (default 16M)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")

@@ -57,8 +57,8 @@
 //	-c               at the end, print strace -c's table of the calls to
 //	                 stderr (systr-analyze summary's) instead of keeping a
 //	                 trace file: the trace goes to a temporary file, removed
-//	                 (with 1 byte per buffer and no mapped content unless -s
-//	                 or --max-mapped say otherwise, and without the vDSO
+//	                 (with 1 byte per buffer and no mapped content unless -s,
+//	                 --text or --max-mapped say otherwise, and without the vDSO
 //	                 patch: as strace -c, the vDSO's clock reads are not
 //	                 calls); with -o it is kept there
 //	-C               print the table and keep the trace file, as usual

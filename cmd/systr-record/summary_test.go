@@ -49,6 +49,14 @@ func TestSummaryFlags(t *testing.T) {
 		t.Errorf("-c -- date: exit %d, want 0 and a table without clock_gettime (a vDSO read):\n%s", res.code, stderr)
 	}
 
+	// With --text the calls are printed with their buffers as usual (the
+	// temporary trace's 1-byte buffers showed write(1, "h"..., 6)).
+	cmd = exec.Command(bin(t), "-c", "--text", "-", "--", "echo", "hello")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.code != 0 || !strings.Contains(stderr, `write(1, "hello\n", 6)`) {
+		t.Errorf("-c --text -: exit %d, want 0 and echo's write in full:\n%s", res.code, stderr)
+	}
+
 	// A program killed by a signal: the recorder kills itself alike
 	// (ExitLike), its deferred calls never run; the temporary trace went
 	// with them.

@@ -85,10 +85,18 @@ func CatchSignals(t *tracer.Tracer, started bool) *Signals {
 
 // Started is to be called once the started program runs (Start
 // returned): a signal that came before, when there was no program to
-// pass it to, is passed on now (it was lost: the program ran on).
+// pass it to, is passed on now (it was lost: the program ran on), and
+// two stop it.
 func (s *Signals) Started() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.stopped.Load() {
+		// A second signal came before too: its Stop found nothing to
+		// stop (the tracer forgets it when idle). It stops now.
+		s.early = 0
+		s.t.Stop()
+		return
+	}
 	if sig := s.early; sig != 0 {
 		s.early = 0
 		s.t.SignalProgram(sig)

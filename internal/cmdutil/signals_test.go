@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -27,14 +28,7 @@ func TestSignalBeforeStart(t *testing.T) {
 	defer tr.Close()
 	s := CatchSignals(tr, true)
 	defer s.Close()
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
-	for s.taken.Load() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the SIGTERM was not taken in a minute")
-		}
-		runtime.Gosched()
-	}
+	signalSelf(t, s, 1)
 
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -72,5 +66,54 @@ func TestSignalBeforeStart(t *testing.T) {
 	}
 	if s.Stopped() {
 		t.Errorf("one signal stopped the tracer")
+	}
+}
+
+// TestTwoSignalsBeforeStart: two signals before the program started stop
+// it once it runs (the second's Stop found nothing to stop, and the
+// tracer forgot it: the program ran on, "terms 1").
+func TestTwoSignalsBeforeStart(t *testing.T) {
+	tr, err := tracer.New()
+	if err != nil {
+		t.Skipf("no tracer here: %v", err)
+	}
+	defer tr.Close()
+	s := CatchSignals(tr, true)
+	defer s.Close()
+	signalSelf(t, s, 1)
+	signalSelf(t, s, 2)
+	in, inw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inw.Close()
+	cmd := tracer.Command(testprog.C(t, "sighandlers"))
+	cmd.Stdin = in
+	_, err = tr.Start(cmd)
+	in.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Started()
+	inw.WriteString("quit\n") // (EPIPE if it died already)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := tr.Wait(ctx)
+	if !errors.Is(err, tracer.ErrStopped) || st.Signal != syscall.SIGKILL || !s.Stopped() {
+		t.Errorf("program ended %v, %v (stopped %v); want killed by the stop", st, err, s.Stopped())
+	}
+}
+
+// signalSelf sends SIGTERM to the test process and waits until s took it
+// (its nth).
+func signalSelf(t *testing.T, s *Signals, n int32) {
+	t.Helper()
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for s.taken.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGTERM %d was not taken in a minute", n)
+		}
+		runtime.Gosched()
 	}
 }

@@ -302,7 +302,13 @@ printf '%%s\n' "${COMPREPLY[@]}"`, script, name, strings.Join(q, " "))
 	if err != nil || stderr != "" {
 		t.Fatalf("bash completion of %q: %v, %s", words, err, stderr)
 	}
-	return strings.Fields(out)
+	var got []string // a line each (a file name may hold spaces)
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" {
+			got = append(got, l)
+		}
+	}
+	return got
 }
 
 // TestBashCompletion: the installed scripts register their command (complete
@@ -315,6 +321,7 @@ func TestBashCompletion(t *testing.T) {
 	script := func(c string) string { return filepath.Join(root, "share/bash-completion/completions", c) }
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "trace1.sctr"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "my trace*.sctr"), nil, 0o644)
 	for _, c := range []struct {
 		cmd   string
 		words []string
@@ -331,6 +338,9 @@ func TestBashCompletion(t *testing.T) {
 		{cmd: "systr-record", words: []string{"-e", "tr"}, want: []string{"trace="}},
 		{cmd: "systr-record", words: []string{"-p", fmt.Sprint(os.Getpid())}, has: fmt.Sprint(os.Getpid())},
 		{cmd: "systr-record", words: []string{"-o", dir + "/tra"}, want: []string{dir + "/trace1.sctr"}},
+		// a name with a space and a '*' is one completion, as it is
+		{cmd: "systr-record", words: []string{"-o", dir + "/my"}, want: []string{dir + "/my trace*.sctr"}},
+		{cmd: "systr-analyze", words: []string{"print", dir + "/my"}, want: []string{dir + "/my trace*.sctr"}},
 		{cmd: "systr-record", words: []string{"-q", "--", "bas"}, has: "bash"},
 		{cmd: "systr-replay", words: []string{dir + "/trace1.sctr", "--", "bas"}, has: "bash"},
 		{cmd: "systr-replay", words: []string{"-q", dir + "/tr"}, want: []string{dir + "/trace1.sctr"}},

@@ -94,6 +94,9 @@ func formatArgs(c *tracer.Call) string {
 	mem := syscalls.MemoryFunc(func(addr uint64, n int) []byte {
 		b := make([]byte, n)
 		k, _ := c.ReadMem(addr, b)
+		if k == 0 {
+			return nil // unreadable: the printer shows the address, as strace
+		}
 		return b[:k]
 	})
 	ct := &syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Mem: mem}

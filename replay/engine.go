@@ -26,11 +26,13 @@ const (
 	fdStandin                   // an eventfd standing in for what was recorded
 	fdStdout                    // the program's original stdout: writes are shown
 	fdStderr                    // its original stderr
+	fdStdin                     // its original stdin
 )
 
 type fdInfo struct {
 	kind    fdKind
 	cloexec bool
+	follow  bool // with Options.Inject: its calls are replayed whatever the set (inject.go)
 }
 
 // lproc is the fd table of a live process, as far as replay follows it.
@@ -196,10 +198,6 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	// The program's own writes to its stdout and stderr are skipped and
 	// shown by the replayer (see show).
 	cmd.Stdout, cmd.Stderr = devnull, devnull
-	if e.o.Inject != nil {
-		// Writes outside the set run for real: to the replayer's.
-		cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
-	}
 	st, err := t.RunCmd(ctx, cmd)
 	e.res.Status, e.res.Cut = st, e.ended
 	if d := e.endCheck(); d != nil && e.first == nil {
@@ -248,7 +246,7 @@ func (e *engine) thread(tid, pid int) *lthread {
 	if lt := e.threads[tid]; lt != nil {
 		return lt
 	}
-	lt := &lthread{proc: &lproc{fds: map[int]fdInfo{0: {kind: fdReal}, 1: {kind: fdStdout}, 2: {kind: fdStderr}}}}
+	lt := &lthread{proc: &lproc{fds: map[int]fdInfo{0: {kind: fdStdin}, 1: {kind: fdStdout}, 2: {kind: fdStderr}}}}
 	if !e.root {
 		e.root = true
 		lt.r = e.m.root
@@ -676,6 +674,9 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 		if g.Flags == "clockid" && e.sameClock(lv, rv) {
 			continue // a CPU clock's tid, translated (polish.go)
 		}
+		if e.liveTimeout(g) {
+			continue // computed from the live clock (inject.go)
+		}
 		switch g.Kind {
 		case syscalls.KindPtr, syscalls.KindHex:
 			continue
@@ -722,20 +723,8 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 
 	var m mode
 	switch {
-	case e.o.Inject != nil:
+	case e.o.Inject != nil && !e.injects(c, lt): // inject.go
 		m = modeReal
-		if e.o.Inject.Match(c.Arch(), c.Nr()) {
-			m = modeEmulate
-			switch {
-			case makesFd && rec.Ret >= 0 || opens[name] && rec.Ret >= 0:
-				m = modeStandin
-			case fileIO[name] && fd.kind == fdReal && fdArg > 2:
-				// A read of a file opened for real: it runs, so that the
-				// file offset moves as recorded (a later real lseek or
-				// read depends on it), and gets the recorded data.
-				m = modeReal
-			}
-		}
 	case rec.Flags&format.Unfinished != 0 && !realCalls[name]:
 		m = modeBlock
 	case opens[name]:
@@ -762,6 +751,9 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		m = modeReal
 	default:
 		m = modeEmulate
+	}
+	if e.o.Inject != nil {
+		m = e.injectMode(lt, m, fdArg, fd) // inject.go
 	}
 	if m == modeEmulate && e.maskedWait(c, lt, rec) { // sigmask.go
 		return

@@ -197,6 +197,15 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 	if err := m.checkMapped(o, true); err != nil {
 		return nil, err
 	}
+	if o.Inject != nil {
+		notes, err := CheckInject(o.Inject) // inject.go
+		if err != nil {
+			return nil, fmt.Errorf("replay: --inject %s: %w", o.Inject, err)
+		}
+		for _, n := range notes {
+			o.warn(n)
+		}
+	}
 	e := newEngine(m, o)
 	return e.run(ctx)
 }

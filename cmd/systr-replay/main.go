@@ -137,6 +137,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if injectSet, err = syscalls.ParseFilter(strings.Join(inject, ",")); err != nil {
 			return fail(stderr, 2, "--inject: %v", err)
 		}
+		if _, err := replay.CheckInject(injectSet); err != nil {
+			return fail(stderr, 2, "--inject %s: %v", injectSet, err)
+		}
 	}
 	cmdutil.SpareP()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,0 +1,215 @@
+package replay
+
+// Options.Inject: which calls a set replays, which it cannot, and the
+// calls outside the set that must be replayed all the same because they
+// act on what the replay stands in for (see "Injecting a set" in the
+// package documentation).
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
+
+// ErrInjectNothing is the error of CheckInject for a set that replays
+// nothing: every call in it runs for real in any replay.
+var ErrInjectNothing = errors.New("nothing to inject")
+
+// notInjected are the calls that run for real even in the set, each group
+// with the reason. They are the default policy's real calls (realCalls)
+// and the unsequenced ones: what builds the live process.
+var notInjected = []struct {
+	names []string
+	why   string
+}{
+	{[]string{"execve", "execveat"},
+		"the program must really exec: the kernel loads the new image (one that failed when recorded is replayed)"},
+	{[]string{"clone", "clone3", "fork", "vfork", "exit", "exit_group"},
+		"the program's processes and threads must really start and end (it sees the recorded ids)"},
+	{[]string{"wait4", "waitid", "waitpid"},
+		"a child must really be reaped (the program sees the recorded status; a wait that returned no child is replayed)"},
+	{[]string{"kill", "tgkill", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open", "pidfd_send_signal", "pidfd_getfd"},
+		"signals between the program's own processes must really be sent (the pids are translated)"},
+	{[]string{"mmap", "mmap2", "munmap", "mprotect", "brk", "madvise", "mremap", "msync", "mlock", "mlock2", "munlock",
+		"mlockall", "munlockall", "membarrier", "pkey_mprotect", "pkey_alloc", "pkey_free", "shmat", "shmdt"},
+		"the program uses the memory they map (with mmap in the set a data file's mapping gets its recorded content, as in a default replay)"},
+	{[]string{"futex", "futex_time64", "futex_waitv", "sched_yield"},
+		"they synchronize the live threads"},
+	{[]string{"rt_sigaction", "sigaction", "signal", "rt_sigprocmask", "sigprocmask", "sigaltstack", "rt_sigreturn", "sigreturn",
+		"rt_sigsuspend", "sigsuspend", "pause", "rt_sigtimedwait", "rt_sigtimedwait_time64", "rt_sigpending"},
+		"the kernel delivers signals by the live handlers and masks they set"},
+	{[]string{"close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64", "pipe", "pipe2", "socketpair", "memfd_create",
+		"epoll_create", "epoll_create1"},
+		"they build the fd table the program's real calls use (fcntl's queries and its calls on stand-ins are replayed)"},
+	{[]string{"set_robust_list", "get_robust_list", "rseq", "set_tid_address", "arch_prctl", "set_thread_area", "get_thread_area",
+		"prlimit64", "setrlimit", "prctl", "personality", "setpgid", "setsid", "umask", "chdir", "fchdir"},
+		"they set up the live process its real calls run in (prctl's PR_GET_* are replayed)"},
+}
+
+var notInjectedSet = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, g := range notInjected {
+		for _, n := range g.names {
+			m[n] = true
+		}
+	}
+	return m
+}()
+
+// CheckInject says what Options.Inject = set does before a replay. Notes
+// name the calls of the set that run for real all the same, with why (an
+// execve must really exec, an mmap really map, a close really close...),
+// one note per reason. The error, wrapping ErrInjectNothing, refuses a
+// set in which every call is such a call (or that selects nothing): the
+// replay would replay nothing.
+func CheckInject(set *syscalls.Filter) (notes []string, err error) {
+	if set == nil || set.IsNone() {
+		return nil, fmt.Errorf("%w: the set selects no system call", ErrInjectNothing)
+	}
+	some := false
+	for _, a := range []syscalls.Arch{syscalls.X86_64, syscalls.I386, syscalls.ARM64} {
+		for _, n := range syscalls.Names(a) {
+			if !notInjectedSet[n] {
+				if nr, ok := syscalls.Number(a, n); ok && set.Match(a, nr) {
+					some = true
+					break
+				}
+			}
+		}
+	}
+	var groups []string
+	for _, g := range notInjected {
+		var in []string
+		for _, n := range g.names {
+			if set.MatchName(n) {
+				in = append(in, n)
+			}
+		}
+		if len(in) > 0 {
+			groups = append(groups, strings.Join(in, ", ")+": "+g.why)
+		}
+	}
+	if !some {
+		return nil, fmt.Errorf("%w: every call it selects runs for real in any replay: %s", ErrInjectNothing, strings.Join(groups, "; "))
+	}
+	for _, g := range groups {
+		notes = append(notes, fmt.Sprintf("--inject %s: not injected, run for real: %s", set, g))
+	}
+	return notes, nil
+}
+
+// injects says whether a matched call goes through the default policy
+// under Options.Inject (else it runs for real): a call of the set, and a
+// call on what the replay stands in for whatever the set: an fd that is
+// a stand-in, the program's original stdin, stdout or stderr, or an fd a
+// replayed call changed (follow); in an argument, as a directory fd, or
+// inside poll's or select's fd sets.
+func (e *engine) injects(c *tracer.Call, lt *lthread) bool {
+	if e.o.Inject.Match(c.Arch(), c.Nr()) {
+		return true
+	}
+	spec := lt.spec
+	if spec == nil {
+		return false
+	}
+	fds := lt.proc.fds
+	for i, g := range spec.Args {
+		switch g.Kind {
+		case syscalls.KindFd, syscalls.KindDirfd:
+			if fd := int32(lt.args[i]); fd >= 0 && fds[int(fd)].followed() {
+				return true
+			}
+		}
+	}
+	a := lt.args
+	switch lt.name {
+	case "poll", "ppoll", "ppoll_time64":
+		n := min(a[1], 4096)
+		buf := make([]byte, 8*n)
+		got, _ := c.ReadMem(ptr(c.Arch(), a[0]), buf)
+		for i := 0; i+8 <= got; i += 8 {
+			if fd := int32(binary.LittleEndian.Uint32(buf[i:])); fd >= 0 && fds[int(fd)].followed() {
+				return true
+			}
+		}
+	case "select", "_newselect", "pselect6", "pselect6_time64":
+		n := int(min(int32(a[0]), 1024))
+		for arg := 1; arg <= 3 && n > 0; arg++ {
+			p := ptr(c.Arch(), a[arg])
+			if p == 0 {
+				continue
+			}
+			buf := make([]byte, (n+7)/8)
+			got, _ := c.ReadMem(p, buf)
+			for fd := 0; fd < n && fd/8 < got; fd++ {
+				if buf[fd/8]&(1<<(fd%8)) != 0 && fds[fd].followed() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// followed says whether the calls on an fd are replayed whatever the
+// Inject set.
+func (f fdInfo) followed() bool {
+	return f.follow || f.kind == fdStandin || f.kind == fdStdin || f.kind == fdStdout || f.kind == fdStderr
+}
+
+// injectQueries are the calls that, replayed on a real fd, leave it as
+// it is: the fd's later calls may still run for real.
+var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", "fstatfs", "fstatfs64",
+	"getsockname", "getpeername", "getsockopt", "fcntl", "fcntl64", "fgetxattr", "flistxattr", "fadvise64", "fadvise64_64",
+	"read", "readv", "pread64", "preadv", "preadv2", "lseek", "_llseek") // (read and lseek of a file run: see injectMode)
+
+// injectMode refines the default policy's mode m for a call of the
+// Inject set, and marks the fd a replayed call changed as followed: a
+// connect, bind, fcntl F_SETFL, write, epoll_ctl... that did not reach
+// the kernel leaves a real fd other than recorded, so its later calls
+// are replayed too.
+func (e *engine) injectMode(lt *lthread, m mode, fdArg int, fd fdInfo) mode {
+	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && fdArg > 2 {
+		// A read of a file opened for real: it runs, so that the file
+		// offset moves as recorded (a later real lseek or read depends
+		// on it), and gets the recorded data.
+		return modeReal
+	}
+	if m != modeEmulate || lt.spec == nil {
+		return m
+	}
+	if lt.name == "fcntl" || lt.name == "fcntl64" {
+		switch int32(lt.args[1]) {
+		case 1, 3, 5, 9, 11, 1025, 1032, 1034: // F_GETFD, F_GETFL, F_GETLK, F_GETOWN, F_GETSIG, F_GETLEASE, F_GETPIPE_SZ, F_GET_SEALS
+			return m
+		}
+	} else if injectQueries[lt.name] {
+		return m
+	}
+	for i, g := range lt.spec.Args {
+		if g.Kind != syscalls.KindFd {
+			continue
+		}
+		if n := int(int32(lt.args[i])); n >= 0 {
+			if f := lt.proc.fds[n]; !f.followed() {
+				f.follow = true
+				lt.proc.fds[n] = f
+			}
+		}
+	}
+	return m
+}
+
+// liveTimeout says whether an argument is a timeout in milliseconds (poll,
+// epoll_wait, epoll_pwait) computed from a clock that runs live: with an
+// Inject set that lacks clock_gettime, the program reads the live time
+// and its timeouts differ from the recorded ones by what elapsed. They
+// are not compared (timeouts in structures never are).
+func (e *engine) liveTimeout(g *syscalls.Arg) bool {
+	return e.o.Inject != nil && g.Kind == syscalls.KindInt && strings.HasPrefix(g.Name, "timeout") &&
+		!e.o.Inject.MatchName("clock_gettime")
+}

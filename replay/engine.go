@@ -70,6 +70,7 @@ type lthread struct {
 	inCall     bool             // between the entry and the exit of lt.cur
 	gone       bool             // exited
 	restarting bool             // a real call is to be restarted by the kernel
+	liveWait   bool             // Inject: a readiness wait outside the set, made to wait longer (inject.go)
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
 	sent       []recordedSignal // signals the replay sent it, not yet delivered
@@ -421,6 +422,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	lt.restarting = false
+	if e.liveClock(c, lt) { // inject.go
+		return
+	}
 	if lt.idx >= len(lt.r.calls) {
 		e.reachedEnd(lt)
 		if e.m.truncated != nil {
@@ -724,7 +728,7 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 	var m mode
 	switch {
 	case e.o.Inject != nil && !e.injects(c, lt): // inject.go
-		m = modeReal
+		m = e.liveMode(c, lt, rec)
 	case rec.Flags&format.Unfinished != 0 && !realCalls[name]:
 		m = modeBlock
 	case opens[name]:
@@ -1186,6 +1190,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			_ = c.SetReturn(rec.Ret)
 		}
 	case modeReal, modeFree:
+		if lt.liveWait && e.liveWaitExit(c, lt, rec, ret) { // inject.go
+			return
+		}
 		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
@@ -33,7 +35,7 @@ var notInjected = []struct {
 	{[]string{"wait4", "waitid", "waitpid"},
 		"a child must really be reaped (the program sees the recorded status; a wait that returned no child is replayed)"},
 	{[]string{"kill", "tgkill", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open", "pidfd_send_signal", "pidfd_getfd"},
-		"signals between the program's own processes must really be sent (the pids are translated)"},
+		"signals and pidfds between the program's own processes must be real (the pids are translated; a pidfd of a process outside the recording is a stand-in)"},
 	{[]string{"mmap", "mmap2", "munmap", "mprotect", "brk", "madvise", "mremap", "msync", "mlock", "mlock2", "munlock",
 		"mlockall", "munlockall", "membarrier", "pkey_mprotect", "pkey_alloc", "pkey_free", "shmat", "shmdt"},
 		"the program uses the memory they map (with mmap in the set a data file's mapping gets its recorded content, as in a default replay)"},
@@ -207,9 +209,113 @@ func (e *engine) injectMode(lt *lthread, m mode, fdArg int, fd fdInfo) mode {
 // liveTimeout says whether an argument is a timeout in milliseconds (poll,
 // epoll_wait, epoll_pwait) computed from a clock that runs live: with an
 // Inject set that lacks clock_gettime, the program reads the live time
-// and its timeouts differ from the recorded ones by what elapsed. They
-// are not compared (timeouts in structures never are).
+// (see liveClock) and its timeouts differ from the recorded ones by what
+// elapsed. They are not compared (timeouts in structures never are).
 func (e *engine) liveTimeout(g *syscalls.Arg) bool {
 	return e.o.Inject != nil && g.Kind == syscalls.KindInt && strings.HasPrefix(g.Name, "timeout") &&
 		!e.o.Inject.MatchName("clock_gettime")
+}
+
+// clockReads are the calls that read the time.
+var clockReads = set("clock_gettime", "clock_gettime64", "gettimeofday", "time")
+
+// liveClock, at the entry of a matched thread's call under Options.Inject,
+// lets the clock run live when the set does not hold it: how often a
+// program reads the time depends on the time (curl reads it again when a
+// poll took long), so the clock reads outside the set are not matched:
+// the recorded ones are passed over, and a live one runs for real,
+// unverified (like an unsequenced call). It says whether the call was
+// such a read.
+func (e *engine) liveClock(c *tracer.Call, lt *lthread) bool {
+	if e.o.Inject == nil {
+		return false
+	}
+	for lt.idx < len(lt.r.calls) {
+		rec := lt.r.calls[lt.idx]
+		if !clockReads[syscalls.Name(rec.Arch, int(rec.Nr))] || e.o.Inject.Match(rec.Arch, int(rec.Nr)) {
+			break
+		}
+		e.sendSignals(lt, lt.idx, c.Pid(), c.Tid()) // (a signal recorded after it comes now)
+		lt.idx++
+	}
+	if !clockReads[lt.name] || e.o.Inject.Match(c.Arch(), c.Nr()) {
+		return false
+	}
+	e.freeCall(c, lt)
+	lt.unseq = true
+	return true
+}
+
+// liveWaits are the readiness waits, with their timeout argument: an int
+// of milliseconds, or a pointer to a struct (NULL: no timeout).
+var liveWaits = map[string]struct {
+	arg int
+	ms  bool
+}{
+	"poll": {2, true}, "ppoll": {2, false}, "ppoll_time64": {2, false},
+	"select": {4, false}, "_newselect": {4, false}, "pselect6": {4, false}, "pselect6_time64": {4, false},
+	"epoll_wait": {3, true}, "epoll_pwait": {3, true}, "epoll_pwait2": {3, false},
+}
+
+// liveWaitMs bounds a readiness wait on real fds that was ready when
+// recorded (liveMode), when its timeout is in milliseconds.
+const liveWaitMs = 10000
+
+// liveMode is the mode of a call outside the Inject set: it runs for
+// real, but the live world's timing is made to follow the recording's
+// where the program's path depends on it (a server that answers sooner
+// or later than when recorded): a call that found nothing yet when
+// recorded (EAGAIN) says so again, a readiness wait (poll, select,
+// epoll_wait and their variants) that found nothing ready says so at once
+// (it is emulated), and one that found fds ready waits for the live fds
+// without its timeout (10 s at most for poll and epoll_wait) and returns
+// the recorded result and events.
+func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode {
+	if rec.Ret == -int64(syscall.EAGAIN) {
+		return modeEmulate
+	}
+	w, ok := liveWaits[lt.name]
+	if !ok {
+		return modeReal
+	}
+	if rec.Ret <= 0 {
+		return modeEmulate
+	}
+	v := uint64(0)
+	if w.ms {
+		v = liveWaitMs
+	}
+	if err := c.Set(tracer.SetArg(w.arg, v)); err != nil {
+		e.warn("thread %s call %d (%s): waiting for the live fds: %v", lt.r.name(), lt.idx, lt.name, err)
+		return modeReal
+	}
+	lt.liveWait = true
+	return modeReal
+}
+
+// liveWaitExit, at the exit of a wait liveMode made longer, puts its
+// timeout back and gives it the recorded result and events; a live wait
+// that found nothing ready is a divergence. It says whether the exit is
+// done (false: the kernel restarts the call).
+func (e *engine) liveWaitExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret int64) bool {
+	lt.liveWait = false
+	w := liveWaits[lt.name]
+	if err := c.Set(tracer.SetArg(w.arg, lt.args[w.arg])); err != nil {
+		e.warn("thread %s: putting a wait's timeout back: %v", lt.r.name(), err)
+	}
+	if c.Restart() || rec == nil {
+		return false
+	}
+	if ret <= 0 {
+		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d (for real)", liveText(c, lt.args), ret),
+			"the live fds were not ready as recorded (the call outside the --inject set waited for them)")
+		return true
+	}
+	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
+		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
+	}
+	if err := c.SetReturn(rec.Ret); err != nil {
+		e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
+	}
+	return true
 }

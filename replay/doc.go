@@ -324,8 +324,60 @@
 // copies recorded by an older recorder. The live program's own fds 0, 1
 // and 2 are the given stdin and /dev/null.
 //
-// With Options.Inject the policy is simpler: the calls in the set are
-// emulated (fd-creating ones with a stand-in), all others run for real.
+// # Injecting a set
+//
+// With Options.Inject (systr-replay --inject SET) only the calls of the
+// set are replayed, by the policy above; the others run for real, still
+// matched and verified against the trace. Calls that build the process
+// run for real even in the set, as in every replay: execve and execveat
+// (the kernel must load the new image), clone, fork, exit and the waits,
+// kill and the pidfds of the program's own processes, the memory calls
+// (mmap must really map; with mmap in the set a data file's mapping gets
+// its recorded content, as above), futex, the signal dispositions and
+// masks, the fd table's calls (close, dup*, fcntl's F_DUPFD and F_SETFD,
+// pipe, socketpair, epoll_create...), and the process set-up (rseq,
+// arch_prctl, prlimit64, chdir...). CheckInject names those of a set,
+// with the reason, before the replay (systr-replay prints them as
+// warnings), and refuses a set that holds nothing else (ErrInjectNothing:
+// %process, for one, or "execve,mmap"). Everything in the set that
+// brings in the outside world is replayed: the file calls (an open of a
+// file that is there runs for real, one that is gone or opened for writing
+// gets a stand-in, like an fd-creating call of %network), reads, the
+// clock, credentials, stat and statfs, the network.
+//
+// What a replayed call stands in for is followed, whatever the set: every
+// call on a stand-in fd, on the program's original stdin, stdout and
+// stderr (what they were, a terminal, a file, a pipe, and what came
+// through them, are the recording's; writes to them are shown, as
+// above), or on an fd whose state a replayed call changed (a connect,
+// bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that did not reach
+// the kernel: queries such as fstat, getsockname or fcntl F_GETFL leave
+// the fd real), also inside poll's and select's fd sets, is replayed too;
+// a replayed read or lseek of a file opened for real runs, so that its
+// offset moves, and gets the recorded data. A mapping of a stand-in is
+// made from the recorded content.
+//
+// What runs live follows the live world, and its timing is made to follow
+// the recording's where the program's path depends on it: the clock reads
+// outside the set (clock_gettime, gettimeofday, time) are not matched
+// (how often curl reads the time depends on the time): recorded ones are
+// passed over, live ones run unverified; millisecond timeouts (poll,
+// epoll_wait) are not compared then; a call outside the set that found
+// nothing when recorded (EAGAIN) finds nothing again, and a readiness
+// wait (poll, select, epoll_wait and their variants) that found nothing
+// ready returns so at once, while one that found fds ready waits for the
+// live fds without its timeout (10 s at most for poll and epoll_wait;
+// not ready then: a divergence) and returns the recorded result and
+// events. So `--inject %clock` replays curl against a live server the
+// same every time, however fast the server answers. The program's output
+// still depends on what runs live: date with a set without the clock
+// prints the live time, and the replay says so (a divergence at its
+// write). The threads of a process are not kept in the recorded order
+// (see Threads and processes) and timed futex waits keep their deadlines
+// (the clock may be live): a set is for programs whose threads do not
+// race, and their children. System V shared memory is not replayed (by
+// default neither): an emulated shmget's id is not one the real shmat
+// can map.
 //
 // # File descriptors
 //
@@ -432,8 +484,8 @@
 // never stored), or of a stand-in without recorded content, becomes an
 // anonymous mapping of the same sharing (MAP_SHARED or MAP_PRIVATE),
 // without content. i386's old mmap (arguments in memory) is not
-// followed. With Options.Inject, mapped files are mapped live, as files
-// are read live.
+// followed. With Options.Inject, mapped files are mapped live, unless
+// mmap is in the set or the fd is a stand-in (see Injecting a set).
 //
 // # Signals waited for
 //

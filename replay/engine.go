@@ -70,7 +70,7 @@ type lthread struct {
 	inCall     bool             // between the entry and the exit of lt.cur
 	gone       bool             // exited
 	restarting bool             // a real call is to be restarted by the kernel
-	liveWait   bool             // Inject: a readiness wait outside the set, made to wait longer (inject.go)
+	live       liveCall         // Inject: a call outside the set made to follow the recording (inject.go)
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
 	sent       []recordedSignal // signals the replay sent it, not yet delivered
@@ -1190,7 +1190,7 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			_ = c.SetReturn(rec.Ret)
 		}
 	case modeReal, modeFree:
-		if lt.liveWait && e.liveWaitExit(c, lt, rec, ret) { // inject.go
+		if lt.live != (liveCall{}) && e.liveExit(c, lt, rec, &ret) { // inject.go
 			return
 		}
 		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {

@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
+	"golang.org/x/sys/unix"
 )
 
 // ErrInjectNothing is the error of CheckInject for a set that replays
@@ -261,18 +263,50 @@ var liveWaits = map[string]struct {
 // recorded (liveMode), when its timeout is in milliseconds.
 const liveWaitMs = 10000
 
+// liveWaitFor bounds how long the live world may take to give what the
+// recording got (liveMode).
+const liveWaitFor = 10 * time.Second
+
+// liveCall is what liveMode changed in a call outside the Inject set.
+type liveCall struct {
+	arg  int // index+1 of the argument to put back at the exit (0: none)
+	old  uint64
+	wait bool // a readiness wait that found fds ready when recorded
+	read bool // a read of a real stream, as long as recorded
+}
+
 // liveMode is the mode of a call outside the Inject set: it runs for
 // real, but the live world's timing is made to follow the recording's
 // where the program's path depends on it (a server that answers sooner
-// or later than when recorded): a call that found nothing yet when
-// recorded (EAGAIN) says so again, a readiness wait (poll, select,
-// epoll_wait and their variants) that found nothing ready says so at once
-// (it is emulated), and one that found fds ready waits for the live fds
-// without its timeout (10 s at most for poll and epoll_wait) and returns
-// the recorded result and events.
+// or later, or in other pieces, than when recorded):
+//
+//   - A call that found nothing yet when recorded (EAGAIN) says so again.
+//   - A readiness wait (poll, select, epoll_wait and their variants) that
+//     found nothing ready says so at once (it is emulated); one that found
+//     fds ready waits for the live fds without its timeout (10 s at most
+//     for poll and epoll_wait) and returns the recorded result and events.
+//   - A read or recvfrom (flags 0) of a real fd returns as many bytes as
+//     recorded: its count is cut to the recorded result, and when the live
+//     data comes in smaller pieces the rest is read from the same fd (a
+//     copy, pidfd_getfd) into the program's buffer, waiting 10 s at most.
 func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode {
+	lt.live = liveCall{}
 	if rec.Ret == -int64(syscall.EAGAIN) {
 		return modeEmulate
+	}
+	if lt.name == "read" || lt.name == "recvfrom" && lt.args[3] == 0 {
+		if rec.Ret < 0 || rec.Flags&format.Unfinished != 0 || rec.Ret > int64(lt.args[2]) {
+			return modeReal
+		}
+		if rec.Ret < int64(lt.args[2]) {
+			if err := c.Set(tracer.SetArg(2, uint64(rec.Ret))); err != nil {
+				e.warn("thread %s call %d (%s): cutting its count: %v", lt.r.name(), lt.idx, lt.name, err)
+				return modeReal
+			}
+			lt.live.arg, lt.live.old = 3, lt.args[2]
+		}
+		lt.live.read = true
+		return modeReal
 	}
 	w, ok := liveWaits[lt.name]
 	if !ok {
@@ -283,39 +317,104 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	}
 	v := uint64(0)
 	if w.ms {
-		v = liveWaitMs
+		v = uint64(liveWaitFor.Milliseconds())
 	}
 	if err := c.Set(tracer.SetArg(w.arg, v)); err != nil {
 		e.warn("thread %s call %d (%s): waiting for the live fds: %v", lt.r.name(), lt.idx, lt.name, err)
 		return modeReal
 	}
-	lt.liveWait = true
+	lt.live = liveCall{arg: w.arg + 1, old: lt.args[w.arg], wait: true}
 	return modeReal
 }
 
-// liveWaitExit, at the exit of a wait liveMode made longer, puts its
-// timeout back and gives it the recorded result and events; a live wait
-// that found nothing ready is a divergence. It says whether the exit is
-// done (false: the kernel restarts the call).
-func (e *engine) liveWaitExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret int64) bool {
-	lt.liveWait = false
-	w := liveWaits[lt.name]
-	if err := c.Set(tracer.SetArg(w.arg, lt.args[w.arg])); err != nil {
-		e.warn("thread %s: putting a wait's timeout back: %v", lt.r.name(), err)
+// liveExit, at the exit of a call liveMode changed, puts its argument
+// back and finishes it: a wait gets the recorded result and events (a
+// live wait that found nothing ready is a divergence), a short read gets
+// the rest of its bytes (*ret is then the recorded result). It says
+// whether the exit is done (false: go on with a real call's exit).
+func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret *int64) bool {
+	l := lt.live
+	lt.live = liveCall{}
+	if l.arg > 0 {
+		if err := c.Set(tracer.SetArg(l.arg-1, l.old)); err != nil {
+			e.warn("thread %s: putting %s's argument %d back: %v", lt.r.name(), lt.name, l.arg, err)
+		}
 	}
 	if c.Restart() || rec == nil {
 		return false
 	}
-	if ret <= 0 {
-		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d (for real)", liveText(c, lt.args), ret),
-			"the live fds were not ready as recorded (the call outside the --inject set waited for them)")
+	switch {
+	case l.wait:
+		if *ret <= 0 {
+			e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d (for real)", liveText(c, lt.args), *ret),
+				"the live fds were not ready as recorded (the call outside the --inject set waited for them)")
+			return true
+		}
+		for _, b := range writeOut(c, lt.spec, rec, lt.args) {
+			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
+		}
+		if err := c.SetReturn(rec.Ret); err != nil {
+			e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
+		}
 		return true
+	case l.read && *ret >= 0 && *ret < rec.Ret:
+		got, err := readRest(c.Pid(), int(int32(lt.args[0])), int(rec.Ret-*ret))
+		if len(got) > 0 {
+			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(*ret), got); werr != nil {
+				err = werr
+				got = nil
+			}
+		}
+		if err != nil {
+			e.warn("thread %s call %d (%s): %d of the %d recorded bytes came live: %v", lt.r.name(), lt.curIdx, lt.name,
+				*ret+int64(len(got)), rec.Ret, err)
+		}
+		if n := *ret + int64(len(got)); n != *ret {
+			*ret = n
+			if err := c.SetReturn(n); err != nil {
+				e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
+			}
+		}
 	}
-	for _, b := range writeOut(c, lt.spec, rec, lt.args) {
-		e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, lt.name, b)
+	return false
+}
+
+// readRest reads n more bytes from fd of process pid, through a copy of
+// the fd (the same open file: what it reads, the program has read),
+// waiting liveWaitFor at most.
+func readRest(pid, fd, n int) ([]byte, error) {
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return nil, fmt.Errorf("pidfd_open: %w", err)
 	}
-	if err := c.SetReturn(rec.Ret); err != nil {
-		e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
+	defer unix.Close(pidfd)
+	dup, err := unix.PidfdGetfd(pidfd, fd, 0)
+	if err != nil {
+		return nil, fmt.Errorf("pidfd_getfd: %w", err)
 	}
-	return true
+	defer unix.Close(dup)
+	buf := make([]byte, n)
+	got := 0
+	deadline := time.Now().Add(liveWaitFor)
+	for got < n {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return buf[:got], errors.New("not in time")
+		}
+		pfd := []unix.PollFd{{Fd: int32(dup), Events: unix.POLLIN}}
+		if _, err := unix.Poll(pfd, int(left.Milliseconds())+1); err != nil && err != unix.EINTR {
+			return buf[:got], fmt.Errorf("poll: %w", err)
+		}
+		k, err := unix.Read(dup, buf[got:])
+		switch {
+		case err == unix.EAGAIN || err == unix.EINTR:
+		case err != nil:
+			return buf[:got], err
+		case k == 0:
+			return buf[:got], errors.New("end of file")
+		default:
+			got += k
+		}
+	}
+	return buf, nil
 }

@@ -30,10 +30,12 @@ type Options struct {
 	// the program does not close or replace them): the replayer writes
 	// what the live program passes to write (nil: os.Stdout, os.Stderr).
 	Stdout, Stderr io.Writer
-	// Inject, if not nil, is the set of calls to emulate; every other
-	// call runs for real (still verified against the trace). Calls that
-	// create fds get a stand-in when emulated. nil: the default policy
-	// (see the package documentation).
+	// Inject, if not nil, is the set of calls to replay; every other
+	// call runs for real (still verified against the trace), but for the
+	// calls on what the replayed ones stand in for, and the calls that
+	// build the process, which run for real even in the set (CheckInject
+	// names them; a set of only those is refused). nil: the default
+	// policy. See "Injecting a set" in the package documentation.
 	Inject *syscalls.Filter
 	// WriteThrough performs the writes that are emulated by default
 	// (write, pwrite, writev, truncation, unlink, rename, mkdir...) for

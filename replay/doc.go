@@ -368,8 +368,13 @@
 // ready returns so at once, while one that found fds ready waits for the
 // live fds without its timeout (10 s at most for poll and epoll_wait;
 // not ready then: a divergence) and returns the recorded result and
-// events. So `--inject %clock` replays curl against a live server the
-// same every time, however fast the server answers. The program's output
+// events; a read or recvfrom (flags 0) of a real fd returns as many bytes
+// as recorded: its count is cut to the recorded result, and when the
+// live data comes in smaller pieces the rest is read into the program's
+// buffer through a copy of its fd (pidfd_getfd: the same open file),
+// waiting 10 s at most (not readv, recvmsg, recvmmsg). So `--inject
+// %clock` replays curl and python's urllib against a live server the same
+// every time, however fast and in how many pieces the server answers. The program's output
 // still depends on what runs live: date with a set without the clock
 // prints the live time, and the replay says so (a divergence at its
 // write). The threads of a process are not kept in the recorded order

@@ -54,6 +54,9 @@ func TestInjectClasses(t *testing.T) {
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Date"] = nil // the same bytes every time
+		// The headers and the body in two pieces, as python's
+		// http.server sends them: a client's read may get one or both.
+		w.(http.Flusher).Flush()
 		fmt.Fprintln(w, "body from the server")
 	})}
 	go srv.Serve(ln)

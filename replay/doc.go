@@ -380,7 +380,11 @@
 // write). The threads of a process are not kept in the recorded order
 // (see Threads and processes) and timed futex waits keep their deadlines
 // (the clock may be live): a set is for programs whose threads do not
-// race, and their children. System V shared memory is not replayed (by
+// race, and their children. A recording of a Go program is refused
+// (ErrInjectGo, by Check too, naming it; known from the recorded exec's
+// runtime, format.Exec.Runtime): its calls are replayed as one stream
+// with the runtime's netpoller and clock answered from the trace (see Go
+// programs), which a set that runs some of them live breaks. System V shared memory is not replayed (by
 // default neither): an emulated shmget's id is not one the real shmat
 // can map.
 //

@@ -19,9 +19,47 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ErrInjectNothing is the error of CheckInject for a set that replays
-// nothing: every call in it runs for real in any replay.
-var ErrInjectNothing = errors.New("nothing to inject")
+var (
+	// ErrInjectNothing is the error of CheckInject for a set that
+	// replays nothing: every call in it runs for real in any replay.
+	ErrInjectNothing = errors.New("nothing to inject")
+	// ErrInjectGo refuses Options.Inject for a recording of a Go
+	// program: its calls are replayed as one stream, with the runtime's
+	// netpoller and clock reads answered from the trace (see Go programs
+	// in the package documentation), which a set that runs some of them
+	// live would break.
+	ErrInjectGo = errors.New("a Go program is replayed whole")
+)
+
+// noteImage keeps, at load, the Go programs the recording exec'd.
+func (m *model) noteImage(ev *format.Exec) {
+	if strings.HasPrefix(ev.Runtime, "go") {
+		m.goImages = append(m.goImages, ev.Path)
+	}
+}
+
+// checkInject refuses Options.Inject where it cannot be honoured (a set
+// that injects nothing, a Go program) and, when warn, passes on
+// CheckInject's notes.
+func (m *model) checkInject(o *Options, warn bool) error {
+	if o.Inject == nil {
+		return nil
+	}
+	notes, err := CheckInject(o.Inject)
+	if err != nil {
+		return fmt.Errorf("replay: --inject %s: %w", o.Inject, err)
+	}
+	if len(m.goImages) > 0 {
+		return fmt.Errorf("replay: --inject %s: %w: %s is a Go program, whose calls are replayed as one stream with the runtime's netpoller and clock answered from the trace; running some of them live breaks it: replay it without --inject",
+			o.Inject, ErrInjectGo, m.goImages[0])
+	}
+	if warn {
+		for _, n := range notes {
+			o.warn(n)
+		}
+	}
+	return nil
+}
 
 // notInjected are the calls that run for real even in the set, each group
 // with the reason. They are the default policy's real calls (realCalls)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
 	"github.com/systr/systr/syscalls"
 )
@@ -167,4 +169,30 @@ func TestCheckInject(t *testing.T) {
 	if _, err := replay.CheckInject(nil); !errors.Is(err, replay.ErrInjectNothing) {
 		t.Errorf("CheckInject(nil): %v", err)
 	}
+}
+
+// TestInjectGoRefused: a recording of a Go program is refused with an
+// Inject set, before it runs, by Check and Replay alike, naming the
+// program: its calls are replayed as one stream (netpoller, clock) that a
+// partly live replay breaks. Without a set it replays.
+func TestInjectGoRefused(t *testing.T) {
+	prog := testprog.Go(t, "mapprint", "")
+	rec := recordRun(t, nil, prog)
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := format.Open(rec.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := replay.Check(f, &replay.Options{Inject: set}); !errors.Is(err, replay.ErrInjectGo) || !strings.Contains(err.Error(), prog) {
+		t.Errorf("Check: %v, want ErrInjectGo naming %s", err, prog)
+	}
+	r := run(t, rec.path, &replay.Options{Inject: set})
+	if !errors.Is(r.err, replay.ErrInjectGo) || r.res != nil || r.stdout != "" {
+		t.Errorf("Replay: %v (printed %q), want ErrInjectGo before the start", r.err, r.stdout)
+	}
+	same(t, rec, run(t, rec.path, nil))
 }

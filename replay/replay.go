@@ -173,6 +173,9 @@ func Check(r *format.Reader, o *Options) error {
 	if err := m.check(o); err != nil {
 		return err
 	}
+	if err := m.checkInject(o, false); err != nil { // inject.go
+		return err
+	}
 	return m.checkMapped(o, false)
 }
 
@@ -199,14 +202,8 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 	if err := m.checkMapped(o, true); err != nil {
 		return nil, err
 	}
-	if o.Inject != nil {
-		notes, err := CheckInject(o.Inject) // inject.go
-		if err != nil {
-			return nil, fmt.Errorf("replay: --inject %s: %w", o.Inject, err)
-		}
-		for _, n := range notes {
-			o.warn(n)
-		}
+	if err := m.checkInject(o, true); err != nil { // inject.go
+		return nil, err
 	}
 	e := newEngine(m, o)
 	return e.run(ctx)

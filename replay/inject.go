@@ -65,31 +65,36 @@ func (m *model) checkInject(o *Options, warn bool) error {
 // with the reason. They are the default policy's real calls (realCalls)
 // and the unsequenced ones: what builds the live process.
 var notInjected = []struct {
-	names []string
-	why   string
+	names   []string
+	why     string
+	partial bool // some of their calls are replayed: the set is not refused for them
 }{
 	{[]string{"execve", "execveat"},
-		"the program must really exec: the kernel loads the new image (one that failed when recorded is replayed)"},
+		"the program must really exec: the kernel loads the new image (one that failed when recorded is replayed)", false},
 	{[]string{"clone", "clone3", "fork", "vfork", "exit", "exit_group"},
-		"the program's processes and threads must really start and end (it sees the recorded ids)"},
+		"the program's processes and threads must really start and end (it sees the recorded ids)", false},
 	{[]string{"wait4", "waitid", "waitpid"},
-		"a child must really be reaped (the program sees the recorded status; a wait that returned no child is replayed)"},
+		"a child must really be reaped (the program sees the recorded status; a wait that returned no child is replayed)", false},
 	{[]string{"kill", "tgkill", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open", "pidfd_send_signal", "pidfd_getfd"},
-		"signals and pidfds between the program's own processes must be real (the pids are translated; a pidfd of a process outside the recording is a stand-in)"},
+		"signals and pidfds between the program's own processes must be real (the pids are translated; a pidfd of a process outside the recording is a stand-in)", false},
 	{[]string{"mmap", "mmap2", "munmap", "mprotect", "brk", "madvise", "mremap", "msync", "mlock", "mlock2", "munlock",
 		"mlockall", "munlockall", "membarrier", "pkey_mprotect", "pkey_alloc", "pkey_free", "shmat", "shmdt"},
-		"the program uses the memory they map (with mmap in the set a data file's mapping gets its recorded content, as in a default replay)"},
+		"the program uses the memory they map (with mmap in the set a data file's mapping gets its recorded content, as in a default replay)", false},
 	{[]string{"futex", "futex_time64", "futex_waitv", "sched_yield"},
-		"they synchronize the live threads"},
+		"they synchronize the live threads", false},
 	{[]string{"rt_sigaction", "sigaction", "signal", "rt_sigprocmask", "sigprocmask", "sigaltstack", "rt_sigreturn", "sigreturn",
 		"rt_sigsuspend", "sigsuspend", "pause", "rt_sigtimedwait", "rt_sigtimedwait_time64", "rt_sigpending"},
-		"the kernel delivers signals by the live handlers and masks they set"},
-	{[]string{"close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64", "pipe", "pipe2", "socketpair", "memfd_create",
+		"the kernel delivers signals by the live handlers and masks they set", false},
+	{[]string{"close", "close_range", "dup", "dup2", "dup3", "pipe", "pipe2", "socketpair", "memfd_create",
 		"epoll_create", "epoll_create1"},
-		"they build the fd table the program's real calls use (fcntl's queries and its calls on stand-ins are replayed)"},
+		"they build the fd table the program's real calls use", false},
+	{[]string{"fcntl", "fcntl64"},
+		"F_DUPFD, F_DUPFD_CLOEXEC and F_SETFD build the fd table (its other commands, and its calls on stand-ins, are replayed)", true},
 	{[]string{"set_robust_list", "get_robust_list", "rseq", "set_tid_address", "arch_prctl", "set_thread_area", "get_thread_area",
-		"prlimit64", "setrlimit", "prctl", "personality", "setpgid", "setsid", "umask", "chdir", "fchdir"},
-		"they set up the live process its real calls run in (prctl's PR_GET_* are replayed)"},
+		"prlimit64", "setrlimit", "personality", "setpgid", "setsid", "umask", "chdir", "fchdir"},
+		"they set up the live process its real calls run in", false},
+	{[]string{"prctl"},
+		"its commands but PR_GET_NAME, PR_GET_PDEATHSIG, PR_GET_DUMPABLE and PR_GET_SECCOMP set up the live process (those are replayed)", true},
 }
 
 var notInjectedSet = func() map[string]bool {
@@ -133,6 +138,7 @@ func CheckInject(set *syscalls.Filter) (notes []string, err error) {
 		}
 		if len(in) > 0 {
 			groups = append(groups, strings.Join(in, ", ")+": "+g.why)
+			some = some || g.partial
 		}
 	}
 	if !some {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,11 @@ func injectPrograms() []injectProgram {
 		{name: "date", clock: true, argv: func(dir, url string) []string { return []string{"date", "+%s.%N"} }},
 		{name: "cat", argv: func(dir, url string) []string { return []string{"cat", "data"} }},
 		{name: "curl", argv: func(dir, url string) []string { return []string{"curl", "-sS", "--noproxy", "*", url} }},
+		{name: "sh", argv: func(dir, url string) []string {
+			// processes, a pipe, a signal the shell sends itself ($$:
+			// getpid, replayed in %pure, and kill, real, translated)
+			return []string{"sh", "-c", `cat data | tr a-z A-Z; trap "echo got USR1" USR1; kill -USR1 $$; echo end`}
+		}},
 		{name: "python3", argv: func(dir, url string) []string {
 			return []string{"python3", "-c", "import os, urllib.request\n" +
 				"print(open('data').read().strip(), sorted(os.listdir('.')))\n" +
@@ -42,8 +48,8 @@ func injectPrograms() []injectProgram {
 	}
 }
 
-// TestInjectClasses replays real programs with each class of the
-// catalogue as the Inject set (and openat, the loader's first call): the
+// TestInjectClasses replays real programs (date, cat, curl, a shell
+// pipeline, python3) with each class of the catalogue as the Inject set (and openat, the loader's first call): the
 // calls of the set come from the trace, the others run for real, and the
 // replay prints what was recorded without a divergence; or the set is
 // refused before the program starts, saying why (%process: every call of
@@ -71,9 +77,13 @@ func TestInjectClasses(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "data"), "recorded data\n")
 			argv := p.argv(dir, url)
-			path, err := exec.LookPath(argv[0])
-			if err != nil {
-				t.Skipf("%s is not installed", argv[0])
+			// As the recording's PATH finds it (a pyenv shim on the
+			// test's PATH would be a shell script running pyenv).
+			path := "/usr/bin/" + argv[0]
+			if _, err := os.Stat(path); err != nil {
+				if path, err = exec.LookPath(argv[0]); err != nil {
+					t.Skipf("%s is not installed", argv[0])
+				}
 			}
 			argv[0] = path
 			t.Chdir(dir)

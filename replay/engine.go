@@ -1364,6 +1364,7 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 		for _, b := range writeOut(c, spec, rec, lt.args) {
 			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 		}
+	case e.liveData(c, lt, rec, ret): // inject.go
 	case fileIO[name]:
 		// WriteThrough on a real file: recorded data and result.
 		_ = c.SetReturn(rec.Ret)

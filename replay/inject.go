@@ -263,7 +263,7 @@ func (e *engine) liveTimeout(g *syscalls.Arg) bool {
 }
 
 // clockReads are the calls that read the time.
-var clockReads = set("clock_gettime", "clock_gettime64", "gettimeofday", "time")
+var clockReads = set("clock_gettime", "clock_gettime64", "gettimeofday", "time", "times")
 
 // liveClock, at the entry of a matched thread's call under Options.Inject,
 // lets the clock run live when the set does not hold it: how often a
@@ -461,4 +461,24 @@ func readRest(pid, fd, n int) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// liveData, at the exit of a real call that returns a count or a value
+// (a read, lseek, getdents64, stat...: not an fd, pid or address), says
+// whether it is one outside the Inject set, which keeps its live result
+// and data: a result that differs from the recorded one (a file changed
+// since) is a divergence, not made up with the recorded result. (A read
+// in the set, run for real to move the offset, gets the recorded data.)
+func (e *engine) liveData(c *tracer.Call, lt *lthread, rec *format.Syscall, ret int64) bool {
+	if e.o.Inject == nil || e.injects(c, lt) {
+		return false
+	}
+	if lt.spec != nil && lt.spec.Ret == syscalls.KindPid {
+		return true // getpid, gettid...: the live ids, which the set did not ask for
+	}
+	if ret != rec.Ret {
+		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d", liveTextExit(c, lt), ret),
+			"the real call's result differs (it runs live, outside the --inject set)")
+	}
+	return true
 }

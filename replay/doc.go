@@ -358,10 +358,10 @@
 // made from the recorded content.
 //
 // What runs live follows the live world: its results and data are the
-// live ones (the ids of the program's own processes aside, which are
-// translated as above), and one that differs from the recorded result (a
-// read of a file changed since, a directory listed with other entries) is
-// a divergence; its timing is made to follow
+// live ones (getpid's too; the pids the program passes to real calls are
+// translated as above), and a count or value that differs from the
+// recorded result (a read of a file changed since, a directory listed
+// with other entries) is a divergence; its timing is made to follow
 // the recording's where the program's path depends on it: the clock reads
 // outside the set (clock_gettime, gettimeofday, time, times) are not matched
 // (how often curl reads the time depends on the time): recorded ones are

@@ -331,8 +331,10 @@ type liveCall struct {
 //     for poll and epoll_wait) and returns the recorded result and events.
 //   - A read or recvfrom (flags 0) of a real fd returns as many bytes as
 //     recorded: its count is cut to the recorded result, and when the live
-//     data comes in smaller pieces the rest is read from the same fd (a
-//     copy, pidfd_getfd) into the program's buffer, waiting 10 s at most.
+//     data comes in smaller pieces, or not yet (EAGAIN on a non-blocking
+//     fd a replayed poll said was ready), the rest is read from the same
+//     fd (a copy, pidfd_getfd) into the program's buffer, waiting 10 s at
+//     most.
 func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode {
 	lt.live = liveCall{}
 	if rec.Ret == -int64(syscall.EAGAIN) {
@@ -401,21 +403,24 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 			e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
 		}
 		return true
-	case l.read && *ret >= 0 && *ret < rec.Ret:
-		got, err := readRest(c.Pid(), int(int32(lt.args[0])), int(rec.Ret-*ret))
+	case l.read && (*ret >= 0 && *ret < rec.Ret || *ret == -int64(syscall.EAGAIN) && rec.Ret > 0):
+		// Short, or nothing yet on a non-blocking fd (a replayed poll
+		// said it was ready): the rest, waited for.
+		have := max(*ret, 0)
+		got, err := readRest(c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have))
 		if len(got) > 0 {
-			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(*ret), got); werr != nil {
+			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(have), got); werr != nil {
 				err = werr
 				got = nil
 			}
 		}
 		if err != nil {
 			e.warn("thread %s call %d (%s): %d of the %d recorded bytes came live: %v", lt.r.name(), lt.curIdx, lt.name,
-				*ret+int64(len(got)), rec.Ret, err)
+				have+int64(len(got)), rec.Ret, err)
 		}
-		if n := *ret + int64(len(got)); n != *ret {
-			*ret = n
-			if err := c.SetReturn(n); err != nil {
+		if len(got) > 0 {
+			*ret = have + int64(len(got))
+			if err := c.SetReturn(*ret); err != nil {
 				e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, lt.name, err)
 			}
 		}

@@ -211,3 +211,25 @@ func TestInjectGoRefused(t *testing.T) {
 	}
 	same(t, rec, run(t, rec.path, nil))
 }
+
+// TestInjectMappedStandin: with openat injected, the open of a data file
+// deleted since gets a stand-in; the calls on it are replayed whatever
+// the set (fstat) and its mappings are made of the recorded content, as
+// by default (the kernel cannot map the stand-in eventfd).
+func TestInjectMappedStandin(t *testing.T) {
+	prog := testprog.C(t, "mapfile")
+	file := filepath.Join(t.TempDir(), "data")
+	writeFile(t, file, strings.Repeat("A", 4096)+"second page, as recorded\n")
+	rec := recordRun(t, nil, prog, file)
+	if !strings.Contains(rec.stdout, "at 4096: second page, as recorded") {
+		t.Fatalf("recording printed %q", rec.stdout)
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	set, err := syscalls.ParseFilter("openat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
+}

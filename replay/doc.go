@@ -80,7 +80,7 @@
 // A futex wait with a deadline (FUTEX_WAIT_BITSET: pthread_cond_timedwait,
 // sem_timedwait, the JVM's timed waits) runs with one on the live clock
 // (ordertimeout.go): the program computed it from the recorded clock
-// reads (a recording that trapped the vDSO, replayed without Inject), and
+// reads (a recording that trapped the vDSO, replayed with the clock: without Inject or with clock_gettime in it), and
 // it has passed at replay. It gets the time it had left when
 // recorded, from now, plus 10 s if the recorded wait was woken (the wake
 // ends it), none if that one timed out (it returns at once and waits for
@@ -381,10 +381,11 @@
 // every time, however fast and in how many pieces the server answers. The program's output
 // still depends on what runs live: date with a set without the clock
 // prints the live time, and the replay says so (a divergence at its
-// write). The threads of a process are not kept in the recorded order
-// (see Threads and processes) and timed futex waits keep their deadlines
-// (the clock may be live): a set is for programs whose threads do not
-// race, and their children. A recording of a Go program is refused
+// write). The threads of a process keep the recorded order as by default
+// (see Threads and processes: 8 threads taking a lock in turn replay
+// with any set); a timed futex wait gets a deadline on the live clock
+// only when clock_gettime is in the set (else the program's clock is
+// live already). A recording of a Go program is refused
 // (ErrInjectGo, by Check too, naming it; known from the recorded exec's
 // runtime, format.Exec.Runtime): its calls are replayed as one stream
 // with the runtime's netpoller and clock answered from the trace (see Go

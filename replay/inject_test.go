@@ -24,7 +24,7 @@ type injectProgram struct {
 	name string
 	// argv is the command line; dir holds "data" (the program's working
 	// directory), url a local HTTP server's file.
-	argv func(dir, url string) []string
+	argv func(t *testing.T, dir, url string) []string
 	// clock: the program prints the time, so a set without the clock
 	// diverges at that write (the live time), as it should.
 	clock bool
@@ -32,15 +32,19 @@ type injectProgram struct {
 
 func injectPrograms() []injectProgram {
 	return []injectProgram{
-		{name: "date", clock: true, argv: func(dir, url string) []string { return []string{"date", "+%s.%N"} }},
-		{name: "cat", argv: func(dir, url string) []string { return []string{"cat", "data"} }},
-		{name: "curl", argv: func(dir, url string) []string { return []string{"curl", "-sS", "--noproxy", "*", url} }},
-		{name: "sh", argv: func(dir, url string) []string {
+		{name: "date", clock: true, argv: func(t *testing.T, dir, url string) []string { return []string{"date", "+%s.%N"} }},
+		{name: "cat", argv: func(t *testing.T, dir, url string) []string { return []string{"cat", "data"} }},
+		{name: "curl", argv: func(t *testing.T, dir, url string) []string { return []string{"curl", "-sS", "--noproxy", "*", url} }},
+		{name: "sh", argv: func(t *testing.T, dir, url string) []string {
 			// processes, a pipe, a signal the shell sends itself ($$:
 			// getpid, replayed in %pure, and kill, real, translated)
 			return []string{"sh", "-c", `cat data | tr a-z A-Z; trap "echo got USR1" USR1; kill -USR1 $$; echo end`}
 		}},
-		{name: "python3", argv: func(dir, url string) []string {
+		{name: "threads", argv: func(t *testing.T, dir, url string) []string {
+			// 8 threads take a lock in turn and print (lock_order.c)
+			return []string{testprog.C(t, "lock_order")}
+		}},
+		{name: "python3", argv: func(t *testing.T, dir, url string) []string {
 			return []string{"python3", "-c", "import os, urllib.request\n" +
 				"print(open('data').read().strip(), sorted(os.listdir('.')))\n" +
 				"print(urllib.request.urlopen('" + url + "').read().decode().strip())"}
@@ -49,7 +53,7 @@ func injectPrograms() []injectProgram {
 }
 
 // TestInjectClasses replays real programs (date, cat, curl, a shell
-// pipeline, python3) with each class of the catalogue as the Inject set (and openat, the loader's first call): the
+// pipeline, a C program's threads, python3) with each class of the catalogue as the Inject set (and openat, the loader's first call): the
 // calls of the set come from the trace, the others run for real, and the
 // replay prints what was recorded without a divergence; or the set is
 // refused before the program starts, saying why (%process: every call of
@@ -76,10 +80,13 @@ func TestInjectClasses(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "data"), "recorded data\n")
-			argv := p.argv(dir, url)
+			argv := p.argv(t, dir, url)
 			// As the recording's PATH finds it (a pyenv shim on the
 			// test's PATH would be a shell script running pyenv).
-			path := "/usr/bin/" + argv[0]
+			path := argv[0]
+			if !filepath.IsAbs(path) {
+				path = "/usr/bin/" + path
+			}
 			if _, err := os.Stat(path); err != nil {
 				if path, err = exec.LookPath(argv[0]); err != nil {
 					t.Skipf("%s is not installed", argv[0])

@@ -80,8 +80,9 @@
 // A futex wait with a deadline (FUTEX_WAIT_BITSET: pthread_cond_timedwait,
 // sem_timedwait, the JVM's timed waits) runs with one on the live clock
 // (ordertimeout.go): the program computed it from the recorded clock
-// reads (a recording that trapped the vDSO, replayed with the clock: without Inject or with clock_gettime in it), and
-// it has passed at replay. It gets the time it had left when
+// reads (a recording that trapped the vDSO, replayed with the clock:
+// without Inject, or with clock_gettime in it), and it has passed at
+// replay. It gets the time it had left when
 // recorded, from now, plus 10 s if the recorded wait was woken (the wake
 // ends it), none if that one timed out (it returns at once and waits for
 // its turn), in a timespec below the stack's red zone; its own argument

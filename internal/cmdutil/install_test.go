@@ -334,7 +334,7 @@ func TestBashCompletion(t *testing.T) {
 		{cmd: "systr-replay", words: []string{"-q", dir + "/tr"}, want: []string{dir + "/trace1.sctr"}},
 		{cmd: "systr-analyze", words: []string{"print", "--seq", dir + "/t"}, want: []string{dir + "/trace1.sctr"}},
 		{cmd: "systr-analyze", words: []string{"print", "--se"}, want: []string{"--seq"}},
-		{cmd: "systr-analyze", words: []string{"diff", "--kee"}, want: []string{"--keep-cwd", "--keep-runtime"}},
+		{cmd: "systr-analyze", words: []string{"diff", "--kee"}, want: []string{"--keep-cwd", "--keep-host", "--keep-runtime"}},
 		{cmd: "systr-analyze", words: []string{"diff", "--noise", "=", "%ne"}, want: []string{"%net", "%network"}},
 		{cmd: "systr-replay", words: []string{"--inj"}, want: []string{"--inject"}},
 		{cmd: "systr-replay", words: []string{"--inject", "%memo"}, want: []string{"%memory"}},

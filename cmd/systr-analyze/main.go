@@ -329,6 +329,10 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
 	}
+	if (v.name == "print" || v.name == "timeline") && c.strLimit < 1 {
+		// 0 is the options' "default": refused rather than taken for 32.
+		return fail(stderr, 2, "%s: -s %d: the size must be 1 or more", v.name, c.strLimit)
+	}
 	if c.perThread && (c.outFile == "" || c.outFile == "-") {
 		return fail(stderr, 2, "print: -ff writes a file per thread: it needs -o PREFIX (PREFIX.TID)")
 	}

@@ -205,6 +205,9 @@ func (c *config) run(args []string, fs *flag.FlagSet, stderr io.Writer) int {
 	}
 	c.argv = fs.Args()
 	switch {
+	case c.out == "-":
+		// The program writes to the same standard output.
+		return fail(stderr, 2, "-o -: a trace is binary and would mix with the program's standard output: give a file name (--text - prints the calls as text on stderr)")
 	case len(c.argv) > 0 && c.pids != "":
 		return fail(stderr, 2, "-p %s and a program (%s): give one or the other", c.pids, c.argv[0])
 	case len(c.argv) == 0 && c.pids == "":
@@ -447,7 +450,12 @@ func (c *config) record(stderr io.Writer) int {
 		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
 	}
 	defer t.Close()
-	tee := newTextTee(c.text, stderr)
+	tee, err := newTextTee(c.text, stderr)
+	if err != nil {
+		w.Close()
+		os.Remove(out)
+		return fail(stderr, 1, "--text: %v", err)
+	}
 	o.Signals, o.Tee = signals, tee.events
 	rec, err := record.New(t, w, o)
 	if err != nil {
@@ -577,17 +585,16 @@ type textTee struct {
 	done   chan struct{}
 }
 
-func newTextTee(dest string, stderr io.Writer) *textTee {
+func newTextTee(dest string, stderr io.Writer) (*textTee, error) {
 	if dest == "" {
-		return &textTee{}
+		return &textTee{}, nil
 	}
 	var out io.Writer = stderr
 	var f *os.File
 	if dest != "-" {
 		var err error
 		if f, err = os.Create(dest); err != nil {
-			fmt.Fprintf(stderr, "systr-record: --text: %v\n", err)
-			return &textTee{}
+			return nil, err // before the program runs: nothing is lost
 		}
 		out = f
 	}
@@ -604,7 +611,7 @@ func newTextTee(dest string, stderr io.Writer) *textTee {
 			f.Close()
 		}
 	}()
-	return t
+	return t, nil
 }
 
 func (t *textTee) close() {

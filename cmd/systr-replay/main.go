@@ -10,7 +10,7 @@
 //
 // Options:
 //
-//	--inject SET     emulate only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
+//	--inject SET     replay only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
 //	--fault RULE     make chosen calls fail or return a value (repeatable):
 //	                 SET:error=ERRNO|retval=N[:when=N|N..M|N+|N+STEP][:path=GLOB][:fd=N][:argK=N]
 //	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
@@ -92,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	)
 	fs := flag.NewFlagSet("systr-replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Var(&inject, "inject", "emulate only the calls of `SET` and run the others for real")
+	fs.Var(&inject, "inject", "replay only the calls of `SET` and run the others for real")
 	fs.Var(&faults, "fault", "make calls fail or return a value: `RULE` as SET:error=ERRNO|retval=N[:when=..][:path=GLOB][:fd=N] (repeatable)")
 	fs.BoolVar(&write, "write", false, "perform the emulated writes to files and sockets")
 	fs.BoolVar(&cont, "continue", false, "after a divergence, go on best-effort")
@@ -146,6 +146,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(inject) > 0 {
 		if injectSet, err = syscalls.ParseFilter(strings.Join(inject, ",")); err != nil {
 			return fail(stderr, 2, "--inject: %v", err)
+		}
+		if _, err := replay.CheckInject(injectSet); err != nil {
+			return fail(stderr, 2, "--inject %s: %v", injectSet, err)
 		}
 	}
 	cmdutil.SpareP()

@@ -119,7 +119,8 @@
 // mask the data of calls on these fds: their buffers (a buffer, an iovec
 // array's data, a msghdr's) are regions with their length, flag
 // format.Redacted and no bytes. Fds opened on a matching path (open,
-// openat, openat2, creat) are masked, and so are their copies (dup, dup2,
+// openat, openat2, creat; the path as given or the opened file's
+// absolute path, links resolved) are masked, and so are their copies (dup, dup2,
 // dup3, fcntl F_DUPFD) and the fds a new process inherits; a mapping of a
 // masked fd stores no content (a Note says so); a copy inside the kernel
 // from or to one has a Redacted region.

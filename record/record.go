@@ -31,8 +31,9 @@ type Options struct {
 	// fds, and on fds opened (open, openat, openat2, creat) with a path
 	// matching one of these patterns, are recorded with their length but
 	// no bytes. Patterns have path.Match syntax and match the path as the
-	// program gave it ("/home/*/.ssh/*"); a pattern without a slash also
-	// matches its last element ("*.key").
+	// program gave it ("/home/*/.ssh/*") or the absolute path of the file
+	// it opened (links, "." and ".." resolved: maskpath.go); a pattern
+	// without a slash also matches their last element ("*.key").
 	MaskFds   []int
 	MaskPaths []string
 	// MaskFollowMax bounds the masked bytes followed into later buffers
@@ -547,17 +548,11 @@ func (r *Recorder) trackMasks(s *format.Syscall, spec *syscalls.Spec) {
 		_, i := spec.Arg("filename")
 		if reg := s.Region(i, syscalls.In); i >= 0 && reg != nil {
 			p := strings.TrimSuffix(string(reg.Data), "\x00")
-			for _, pat := range r.opts.MaskPaths {
-				ok, _ := path.Match(pat, p)
-				if !ok && !strings.Contains(pat, "/") {
-					ok, _ = path.Match(pat, path.Base(p))
+			if r.maskedPath(s.Tid, p, int(s.Ret)) { // maskpath.go
+				if r.masked[s.Pid] == nil {
+					r.masked[s.Pid] = map[int]bool{}
 				}
-				if ok {
-					if r.masked[s.Pid] == nil {
-						r.masked[s.Pid] = map[int]bool{}
-					}
-					r.masked[s.Pid][int(s.Ret)] = true
-				}
+				r.masked[s.Pid][int(s.Ret)] = true
 			}
 		}
 	case "close":

@@ -80,8 +80,9 @@
 // A futex wait with a deadline (FUTEX_WAIT_BITSET: pthread_cond_timedwait,
 // sem_timedwait, the JVM's timed waits) runs with one on the live clock
 // (ordertimeout.go): the program computed it from the recorded clock
-// reads (a recording that trapped the vDSO, replayed without Inject), and
-// it has passed at replay. It gets the time it had left when
+// reads (a recording that trapped the vDSO, replayed with the clock:
+// without Inject, or with clock_gettime in it), and it has passed at
+// replay. It gets the time it had left when
 // recorded, from now, plus 10 s if the recorded wait was woken (the wake
 // ends it), none if that one timed out (it returns at once and waits for
 // its turn), in a timespec below the stack's red zone; its own argument
@@ -324,8 +325,74 @@
 // copies recorded by an older recorder. The live program's own fds 0, 1
 // and 2 are the given stdin and /dev/null.
 //
-// With Options.Inject the policy is simpler: the calls in the set are
-// emulated (fd-creating ones with a stand-in), all others run for real.
+// # Injecting a set
+//
+// With Options.Inject (systr-replay --inject SET) only the calls of the
+// set are replayed, by the policy above; the others run for real, still
+// matched and verified against the trace. Calls that build the process
+// run for real even in the set, as in every replay: execve and execveat
+// (the kernel must load the new image), clone, fork, exit and the waits,
+// kill and the pidfds of the program's own processes, the memory calls
+// (mmap must really map; with mmap in the set a data file's mapping gets
+// its recorded content, as above), futex, the signal dispositions and
+// masks, the fd table's calls (close, dup*, fcntl's F_DUPFD and F_SETFD,
+// pipe, socketpair, epoll_create...), and the process set-up (rseq,
+// arch_prctl, prlimit64, chdir...). CheckInject names those of a set,
+// with the reason, before the replay (systr-replay prints them as
+// warnings), and refuses a set that holds nothing else (ErrInjectNothing:
+// %process, for one, or "execve,mmap"). Everything in the set that
+// brings in the outside world is replayed: the file calls (an open of a
+// file that is there runs for real, one that is gone or opened for writing
+// gets a stand-in, like an fd-creating call of %network), reads, the
+// clock, credentials, stat and statfs, the network.
+//
+// What a replayed call stands in for is followed, whatever the set: every
+// call on a stand-in fd, on the program's original stdin, stdout and
+// stderr (what they were, a terminal, a file, a pipe, and what came
+// through them, are the recording's; writes to them are shown, as
+// above), or on an fd whose state a replayed call changed (a connect,
+// bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that did not reach
+// the kernel: queries such as fstat, getsockname or fcntl F_GETFL leave
+// the fd real), also inside poll's and select's fd sets, is replayed too;
+// a replayed read or lseek of a file opened for real runs, so that its
+// offset moves, and gets the recorded data. A mapping of a stand-in is
+// made from the recorded content.
+//
+// What runs live follows the live world: its results and data are the
+// live ones (getpid's too; the pids the program passes to real calls are
+// translated as above), and a count or value that differs from the
+// recorded result (a read of a file changed since, a directory listed
+// with other entries) is a divergence; its timing is made to follow
+// the recording's where the program's path depends on it: the clock reads
+// outside the set (clock_gettime, gettimeofday, time, times) are not matched
+// (how often curl reads the time depends on the time): recorded ones are
+// passed over, live ones run unverified; millisecond timeouts (poll,
+// epoll_wait) are not compared then; a call outside the set that found
+// nothing when recorded (EAGAIN) finds nothing again, and a readiness
+// wait (poll, select, epoll_wait and their variants) that found nothing
+// ready returns so at once, while one that found fds ready waits for the
+// live fds without its timeout (10 s at most for poll and epoll_wait;
+// not ready then: a divergence) and returns the recorded result and
+// events; a read or recvfrom (flags 0) of a real fd returns as many bytes
+// as recorded: its count is cut to the recorded result, and when the
+// live data comes in smaller pieces the rest is read into the program's
+// buffer through a copy of its fd (pidfd_getfd: the same open file),
+// waiting 10 s at most (not readv, recvmsg, recvmmsg). So `--inject
+// %clock` replays curl and python's urllib against a live server the same
+// every time, however fast and in how many pieces the server answers. The program's output
+// still depends on what runs live: date with a set without the clock
+// prints the live time, and the replay says so (a divergence at its
+// write). The threads of a process keep the recorded order as by default
+// (see Threads and processes: 8 threads taking a lock in turn replay
+// with any set); a timed futex wait gets a deadline on the live clock
+// only when clock_gettime is in the set (else the program's clock is
+// live already). A recording of a Go program is refused
+// (ErrInjectGo, by Check too, naming it; known from the recorded exec's
+// runtime, format.Exec.Runtime): its calls are replayed as one stream
+// with the runtime's netpoller and clock answered from the trace (see Go
+// programs), which a set that runs some of them live breaks. System V shared memory is not replayed (by
+// default neither): an emulated shmget's id is not one the real shmat
+// can map.
 //
 // # File descriptors
 //
@@ -432,8 +499,8 @@
 // never stored), or of a stand-in without recorded content, becomes an
 // anonymous mapping of the same sharing (MAP_SHARED or MAP_PRIVATE),
 // without content. i386's old mmap (arguments in memory) is not
-// followed. With Options.Inject, mapped files are mapped live, as files
-// are read live.
+// followed. With Options.Inject, mapped files are mapped live, unless
+// mmap is in the set or the fd is a stand-in (see Injecting a set).
 //
 // # Signals waited for
 //

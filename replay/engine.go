@@ -26,11 +26,13 @@ const (
 	fdStandin                   // an eventfd standing in for what was recorded
 	fdStdout                    // the program's original stdout: writes are shown
 	fdStderr                    // its original stderr
+	fdStdin                     // its original stdin
 )
 
 type fdInfo struct {
 	kind    fdKind
 	cloexec bool
+	follow  bool // with Options.Inject: its calls are replayed whatever the set (inject.go)
 }
 
 // lproc is the fd table of a live process, as far as replay follows it.
@@ -68,6 +70,7 @@ type lthread struct {
 	inCall     bool             // between the entry and the exit of lt.cur
 	gone       bool             // exited
 	restarting bool             // a real call is to be restarted by the kernel
+	live       liveCall         // Inject: a call outside the set made to follow the recording (inject.go)
 	children   int              // tasks it created
 	free       bool             // no more recorded calls (or none): runs for real
 	sent       []recordedSignal // signals the replay sent it, not yet delivered
@@ -196,10 +199,6 @@ func (e *engine) run(ctx context.Context) (*Result, error) {
 	// The program's own writes to its stdout and stderr are skipped and
 	// shown by the replayer (see show).
 	cmd.Stdout, cmd.Stderr = devnull, devnull
-	if e.o.Inject != nil {
-		// Writes outside the set run for real: to the replayer's.
-		cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
-	}
 	st, err := t.RunCmd(ctx, cmd)
 	e.res.Status, e.res.Cut = st, e.ended
 	if d := e.endCheck(); d != nil && e.first == nil {
@@ -248,7 +247,7 @@ func (e *engine) thread(tid, pid int) *lthread {
 	if lt := e.threads[tid]; lt != nil {
 		return lt
 	}
-	lt := &lthread{proc: &lproc{fds: map[int]fdInfo{0: {kind: fdReal}, 1: {kind: fdStdout}, 2: {kind: fdStderr}}}}
+	lt := &lthread{proc: &lproc{fds: map[int]fdInfo{0: {kind: fdStdin}, 1: {kind: fdStdout}, 2: {kind: fdStderr}}}}
 	if !e.root {
 		e.root = true
 		lt.r = e.m.root
@@ -423,6 +422,9 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 		return
 	}
 	lt.restarting = false
+	if e.liveClock(c, lt) { // inject.go
+		return
+	}
 	if lt.idx >= len(lt.r.calls) {
 		e.reachedEnd(lt)
 		if e.m.truncated != nil {
@@ -676,6 +678,9 @@ func (e *engine) verify(c *tracer.Call, lt *lthread, rec *format.Syscall, spec *
 		if g.Flags == "clockid" && e.sameClock(lv, rv) {
 			continue // a CPU clock's tid, translated (polish.go)
 		}
+		if e.liveTimeout(g) {
+			continue // computed from the live clock (inject.go)
+		}
 		switch g.Kind {
 		case syscalls.KindPtr, syscalls.KindHex:
 			continue
@@ -722,20 +727,8 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 
 	var m mode
 	switch {
-	case e.o.Inject != nil:
-		m = modeReal
-		if e.o.Inject.Match(c.Arch(), c.Nr()) {
-			m = modeEmulate
-			switch {
-			case makesFd && rec.Ret >= 0 || opens[name] && rec.Ret >= 0:
-				m = modeStandin
-			case fileIO[name] && fd.kind == fdReal && fdArg > 2:
-				// A read of a file opened for real: it runs, so that the
-				// file offset moves as recorded (a later real lseek or
-				// read depends on it), and gets the recorded data.
-				m = modeReal
-			}
-		}
+	case e.o.Inject != nil && !e.injects(c, lt): // inject.go
+		m = e.liveMode(c, lt, rec)
 	case rec.Flags&format.Unfinished != 0 && !realCalls[name]:
 		m = modeBlock
 	case opens[name]:
@@ -762,6 +755,9 @@ func (e *engine) apply(c *tracer.Call, lt *lthread, rec *format.Syscall) {
 		m = modeReal
 	default:
 		m = modeEmulate
+	}
+	if e.o.Inject != nil {
+		m = e.injectMode(lt, m, fdArg, fd) // inject.go
 	}
 	if m == modeEmulate && e.maskedWait(c, lt, rec) { // sigmask.go
 		return
@@ -1194,6 +1190,9 @@ func (e *engine) exit(c *tracer.Call, lt *lthread) {
 			_ = c.SetReturn(rec.Ret)
 		}
 	case modeReal, modeFree:
+		if lt.live != (liveCall{}) && e.liveExit(c, lt, rec, &ret) { // inject.go
+			return
+		}
 		if !lt.unseq && c.Restart() && rec != nil && rec.Ret == -int64(syscall.EINTR) {
 			// Interrupted as recorded: a handler runs now and the
 			// program sees EINTR, as the recorded call ended.
@@ -1365,6 +1364,7 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 		for _, b := range writeOut(c, spec, rec, lt.args) {
 			e.warn("thread %s call %d (%s): out memory %s", lt.r.name(), lt.curIdx, name, b)
 		}
+	case e.liveData(c, lt, rec, ret): // inject.go
 	case fileIO[name]:
 		// WriteThrough on a real file: recorded data and result.
 		_ = c.SetReturn(rec.Ret)

@@ -68,7 +68,8 @@ func (t *rthread) name() string {
 
 // model is a trace loaded for replay.
 type model struct {
-	hdr *format.Header
+	hdr      *format.Header
+	goImages []string // the Go programs the recording exec'd (inject.go)
 	// bornAt is, for a call that created a task, the seq of the task's
 	// NewTask event (order.go).
 	bornAt map[*format.Syscall]uint64
@@ -167,6 +168,7 @@ func load(r *format.Reader) (*model, error) {
 			all = append(all, t)
 		case *format.Exec:
 			m.world.noteExec(byTid[ev.FormerTid], ev)
+			m.noteImage(ev) // inject.go
 			if ev.FormerTid != ev.Tid {
 				if t := byTid[ev.FormerTid]; t != nil {
 					// The thread goes on with the leader's id (its calls

@@ -197,13 +197,16 @@ const (
 // the recorded mapping it is; a data file's mapping whose content was
 // recorded becomes an anonymous one, filled at the exit (mapExit).
 func (e *engine) mapEntry(c *tracer.Call, lt *lthread) {
-	if lt.name != "mmap" && lt.name != "mmap2" || lt.name == "mmap" && !c.Arch().Is64Bit() || e.o.Inject != nil {
-		return // (with Inject, files are read live, mapped ones too)
+	if lt.name != "mmap" && lt.name != "mmap2" || lt.name == "mmap" && !c.Arch().Is64Bit() {
+		return
 	}
 	a := lt.args
 	flags, fd := a[3], int32(a[4])
 	if flags&mapAnonymous != 0 || fd < 0 {
 		return
+	}
+	if e.o.Inject != nil && !e.o.Inject.Match(c.Arch(), c.Nr()) && !lt.proc.fds[int(fd)].followed() {
+		return // (with Inject, files are mapped live, but for mmap in the set and stand-ins: inject.go)
 	}
 	off := a[5]
 	if lt.name == "mmap2" {

@@ -128,7 +128,7 @@ var blockingReal = set("wait4", "waitpid", "waitid", "pause", "rt_sigsuspend", "
 // ordered says whether lt's calls keep the recorded order among its
 // process's threads.
 func (e *engine) ordered(lt *lthread) bool {
-	return e.o.Inject == nil && lt.r != nil && !lt.free && !lt.gone && lt.pool == nil && len(e.m.byPid[lt.r.pid]) > 1
+	return lt.r != nil && !lt.free && !lt.gone && lt.pool == nil && len(e.m.byPid[lt.r.pid]) > 1
 }
 
 // position is where lt stands in the recorded order, and whether it

@@ -36,7 +36,7 @@ func (e *engine) futexDeadline(c *tracer.Call, lt *lthread) {
 	if lt.r == nil || lt.pool != nil || lt.args[3] == 0 || lt.args[1]&127 != 9 { // FUTEX_WAIT_BITSET
 		return
 	}
-	if e.m.hdr.Extra["vdso"] != "trapped" || e.o.Inject != nil {
+	if e.m.hdr.Extra["vdso"] != "trapped" || e.o.Inject != nil && !e.o.Inject.MatchName("clock_gettime") {
 		return // the program's clock reads are live: so is its deadline
 	}
 	if !(lt.name == "futex" && c.Arch().Is64Bit() || lt.name == "futex_time64") {

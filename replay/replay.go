@@ -30,10 +30,12 @@ type Options struct {
 	// the program does not close or replace them): the replayer writes
 	// what the live program passes to write (nil: os.Stdout, os.Stderr).
 	Stdout, Stderr io.Writer
-	// Inject, if not nil, is the set of calls to emulate; every other
-	// call runs for real (still verified against the trace). Calls that
-	// create fds get a stand-in when emulated. nil: the default policy
-	// (see the package documentation).
+	// Inject, if not nil, is the set of calls to replay; every other
+	// call runs for real (still verified against the trace), but for the
+	// calls on what the replayed ones stand in for, and the calls that
+	// build the process, which run for real even in the set (CheckInject
+	// names them; a set of only those is refused). nil: the default
+	// policy. See "Injecting a set" in the package documentation.
 	Inject *syscalls.Filter
 	// WriteThrough performs the writes that are emulated by default
 	// (write, pwrite, writev, truncation, unlink, rename, mkdir...) for
@@ -171,6 +173,9 @@ func Check(r *format.Reader, o *Options) error {
 	if err := m.check(o); err != nil {
 		return err
 	}
+	if err := m.checkInject(o, false); err != nil { // inject.go
+		return err
+	}
 	return m.checkMapped(o, false)
 }
 
@@ -195,6 +200,9 @@ func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) 
 		return nil, err
 	}
 	if err := m.checkMapped(o, true); err != nil {
+		return nil, err
+	}
+	if err := m.checkInject(o, true); err != nil { // inject.go
 		return nil, err
 	}
 	e := newEngine(m, o)

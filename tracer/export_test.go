@@ -14,3 +14,6 @@ func RequestsQueued(t *Tracer) bool {
 	defer t.reqMu.Unlock()
 	return len(t.reqs) > 0
 }
+
+// OnLoop runs f on the tracer's thread, between two of its wait4s.
+func OnLoop(t *Tracer, f func()) error { return t.do(f) }

@@ -28,15 +28,29 @@ func (p *process) noteSignal(sig int) {
 	p.gotSig[sig] = time.Now()
 }
 
+// noteStop notes the signal of a signal-delivery-stop of a traced thread:
+// the loop calls it for each wait status before anything (the scheduler)
+// may hold the stop, SignalProgram for those collected but not handled.
+func (t *Tracer) noteStop(th *thread, ws unix.WaitStatus) {
+	if th == nil || !ws.Stopped() || int(ws>>16)&0xff != 0 {
+		return
+	}
+	if sig := int(ws.StopSignal()); sig != int(unix.SIGTRAP)|0x80 {
+		th.proc.noteSignal(sig)
+	}
+}
+
 // SignalProgram passes a signal the caller received on to the program
 // Start started (the root process of the current session: kill(2) to its
-// pid), unless that process got sig by itself: sig is pending in it, or
-// came to it in the last second. A signal sent to a whole process group,
-// which the started program shares with its caller unless it moved (a
-// terminal's ^C, ^\ or hangup, a shell's kill %1, kill -- -PGID), reaches
-// the program directly and must not be delivered twice. It reports whether
-// it sent sig. An attached process is never signalled (an error): the
-// caller lets it go instead (Stop).
+// pid), unless that process got sig by itself: sig is pending in it, a
+// thread of it stopped with sig (whether this tracer took the stop from
+// wait4 yet or not, or the scheduler holds it), or sig came to it in the
+// last second. A signal sent to a whole process group, which the started
+// program shares with its caller unless it moved (a terminal's ^C, ^\ or
+// hangup, a shell's kill %1, kill -- -PGID), reaches the program directly
+// and must not be delivered twice. It reports whether it sent sig. An
+// attached process is never signalled (an error): the caller lets it go
+// instead (Stop).
 func (t *Tracer) SignalProgram(sig syscall.Signal) (bool, error) {
 	var sent bool
 	var err error
@@ -56,10 +70,18 @@ func (t *Tracer) SignalProgram(sig syscall.Signal) (bool, error) {
 			err = fmt.Errorf("tracer: SignalProgram: process %d was attached, not started", root)
 			return
 		}
-		if at, ok := p.gotSig[int(sig)]; ok && time.Since(at) < sameSignalWindow {
+		// Pending first: once the signal is no longer pending, a thread
+		// dequeued it and its signal-delivery-stop is ready for wait4
+		// (the kernel makes the stop waitable before it drops the
+		// siglock), though this thread may not have taken it yet.
+		if signalPending(root, sig) {
 			return
 		}
-		if signalPending(root, sig) {
+		t.drainReady()
+		for _, e := range t.queue {
+			t.noteStop(t.threads[e.pid], e.ws)
+		}
+		if at, ok := p.gotSig[int(sig)]; ok && time.Since(at) < sameSignalWindow {
 			return
 		}
 		if e := unix.Kill(root, sig); e != nil {

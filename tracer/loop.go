@@ -576,6 +576,7 @@ func (t *Tracer) resumeNow(th *thread, sig int) {
 // event handles one wait status of a tracee.
 func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 	th := t.threads[tid]
+	t.noteStop(th, ws) // forward.go
 	if th != nil && t.sched != nil && t.schedEvent(th, ws) {
 		return // held until the thread's turn (sched.go)
 	}
@@ -703,7 +704,6 @@ func (t *Tracer) signalStop(th *thread, sig int) {
 		t.resume(th, 0)
 		return
 	}
-	th.proc.noteSignal(sig) // forward.go
 	deliver := sig
 	if n := t.ntf.Load(); n.onSignal != nil && !th.proc.silent && !th.proc.detach {
 		ev := SignalEvent{Pid: th.proc.pid, Tid: th.tid, Signal: syscall.Signal(sig), Deliver: syscall.Signal(sig)}

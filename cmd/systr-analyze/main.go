@@ -329,6 +329,10 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 			return fail(stderr, 2, "%s: %v", v.name, err)
 		}
 	}
+	if (v.name == "print" || v.name == "timeline") && c.strLimit < 1 {
+		// 0 is the options' "default": refused rather than taken for 32.
+		return fail(stderr, 2, "%s: -s %d: the size must be 1 or more", v.name, c.strLimit)
+	}
 	if c.perThread && c.outFile == "" {
 		return fail(stderr, 2, "print: -ff writes a file per thread: it needs -o PREFIX (PREFIX.TID)")
 	}
@@ -574,6 +578,7 @@ func info(w io.Writer, r *format.Reader, path string, verify bool) error {
 	chunks := r.Chunks()
 	var lo, hi int64
 	var pids = map[int32]bool{}
+	scanned := false // a chunk without its index entry's pids (no index)
 	for _, ch := range chunks {
 		if lo == 0 || (ch.TsMin != 0 && ch.TsMin < lo) {
 			lo = ch.TsMin
@@ -582,8 +587,14 @@ func info(w io.Writer, r *format.Reader, path string, verify bool) error {
 		for _, p := range ch.Pids {
 			pids[p] = true
 		}
+		scanned = scanned || (ch.Pids == nil && ch.Events > 0)
 	}
-	fmt.Fprintf(w, "events:    %d in %d chunks, %d processes", r.EventCount(), len(chunks), len(pids))
+	procs := fmt.Sprintf("%d processes", len(pids))
+	if scanned {
+		// (it said "0 processes")
+		procs = "processes not counted (no index: repair writes one)"
+	}
+	fmt.Fprintf(w, "events:    %d in %d chunks, %s", r.EventCount(), len(chunks), procs)
 	if hi > lo {
 		fmt.Fprintf(w, ", %s", time.Duration(hi-lo).Round(time.Microsecond))
 	}

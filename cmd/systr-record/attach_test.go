@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
@@ -25,30 +22,9 @@ func TestAttachCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	target := exec.Command(prog, "--mode", "two words")
 	target.Dir = dir
-	stdin, _ := target.StdinPipe()
-	stdout, _ := target.StdoutPipe()
-	if err := target.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer target.Process.Kill()
-	br := bufio.NewReader(stdout)
-	if line, _ := br.ReadString('\n'); line != "ready\n" {
-		t.Fatalf("target said %q", line)
-	}
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	rec := exec.Command(bin(t), "-q", "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
-	var stderr bytes.Buffer
-	rec.Stderr = &stderr
-	if err := rec.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
-	for !traced(target.Process.Pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never attached: %s", stderr.String())
-		}
-		runtime.Gosched()
-	}
+	a := attachTarget(t, target, "-q", "-o", trace)
+	stdin, rec, stderr := a.stdin, a.rec, a.stderr
 	stdin.Write([]byte("ping\nquit\n"))
 	stdin.Close()
 	target.Wait()

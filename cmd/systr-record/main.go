@@ -14,7 +14,8 @@
 //	-p PID[,PID...]  attach to running processes (and all their threads)
 //	--no-env         leave the environment out of the trace
 //	--mask-fd N      record the buffers of calls on fd N without their bytes (repeatable)
-//	--mask-path PAT  likewise for fds opened on paths matching PAT (repeatable)
+//	--mask-path PAT  likewise for fds opened on paths matching PAT, as given
+//	                 or resolved (absolute, links followed) (repeatable)
 //	--max-mapped SIZE       content of mapped data files kept per trace (default 64M; 0: none)
 //	--max-mapped-file SIZE  content kept per mapping (default 16M); beyond: the file's identity only
 //	--text FILE      print each call as strace does while recording ("-": stderr)
@@ -51,12 +52,15 @@
 //	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
-//	-q               no status line and no summary
+//	-q               no status line and no summary line (the -c/-C table
+//	                 is still printed)
 //	-c               at the end, print strace -c's table of the calls to
 //	                 stderr (systr-analyze summary's) instead of keeping a
 //	                 trace file: the trace goes to a temporary file, removed
-//	                 (with 1 byte per buffer and no mapped content unless -s
-//	                 or --max-mapped say otherwise); with -o it is kept there
+//	                 (with 1 byte per buffer and no mapped content unless -s,
+//	                 --text or --max-mapped say otherwise, and without the vDSO
+//	                 patch: as strace -c, the vDSO's clock reads are not
+//	                 calls); with -o it is kept there
 //	-C               print the table and keep the trace file, as usual
 //
 // Its exit status is the program's; for a program killed by a signal it
@@ -166,12 +170,12 @@ func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.pids, "p", "", "attach to `PID[,PID...]`")
 	fs.BoolVar(&c.noEnv, "no-env", false, "leave the environment out of the trace")
 	fs.Var(&c.maskFds, "mask-fd", "record buffers on `FD` without their bytes (repeatable)")
-	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` without their bytes (repeatable)")
+	fs.Var(&c.maskPath, "mask-path", "record buffers of files matching `PATTERN` (the path as the program gives it, or resolved: absolute, links followed) without their bytes (repeatable)")
 	fs.StringVar(&c.maxMapped, "max-mapped", "", "keep at most `SIZE` bytes of mapped data files' content per trace (K, M, G suffixes; default 64M; 0: none)")
 	fs.StringVar(&c.maxMappedFile, "max-mapped-file", "", "keep at most `SIZE` bytes of content per mapping (default 16M)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
-	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary")
+	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary line (the -c/-C table is still printed)")
 	fs.BoolVar(&c.summaryOnly, "c", false, "print strace -c's table of the calls at the end (stderr) instead of keeping a trace file (kept with -o)")
 	fs.BoolVar(&c.summaryToo, "C", false, "print strace -c's table at the end (stderr) and keep the trace file")
 	fs.BoolVar(&c.noVDSO, "no-vdso-trap", false, "do not patch the vDSO: clock reads through it (clock_gettime, gettimeofday, time...) make no syscall and are not recorded")
@@ -201,6 +205,9 @@ func (c *config) run(args []string, fs *flag.FlagSet, stderr io.Writer) int {
 	}
 	c.argv = fs.Args()
 	switch {
+	case c.out == "-":
+		// The program writes to the same standard output.
+		return fail(stderr, 2, "-o -: a trace is binary and would mix with the program's standard output: give a file name (--text - prints the calls as text on stderr)")
 	case len(c.argv) > 0 && c.pids != "":
 		return fail(stderr, 2, "-p %s and a program (%s): give one or the other", c.pids, c.argv[0])
 	case len(c.argv) == 0 && c.pids == "":
@@ -416,6 +423,12 @@ func (c *config) record(stderr io.Writer) int {
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed); not when the traced set has none of those calls.
 	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
+	if tempOut {
+		// -c's table counts the calls the program makes, as strace -c:
+		// not clock reads the patch turned into syscalls (no replay
+		// needs them: the trace is removed).
+		o.VDSOTrapped = false
+	}
 	// Address-space randomization off unless asked otherwise (a started
 	// program only: attached ones keep theirs). The instruction traps only
 	// on request: a process with rdtsc or cpuid faulting makes every
@@ -437,7 +450,12 @@ func (c *config) record(stderr io.Writer) int {
 		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
 	}
 	defer t.Close()
-	tee := newTextTee(c.text, stderr)
+	tee, err := newTextTee(c.text, stderr)
+	if err != nil {
+		w.Close()
+		os.Remove(out)
+		return fail(stderr, 1, "--text: %v", err)
+	}
 	o.Signals, o.Tee = signals, tee.events
 	rec, err := record.New(t, w, o)
 	if err != nil {
@@ -459,7 +477,9 @@ func (c *config) record(stderr io.Writer) int {
 		// The program gets the recorder's own stdin, stdout and stderr.
 		cmd := o.Command(c.argv...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		_, startErr = t.Start(cmd)
+		if _, startErr = t.Start(cmd); startErr == nil {
+			sigs.Started() // a signal that came before: the program's now
+		}
 	}
 	if startErr == nil {
 		st, runErr = t.Wait(context.Background())
@@ -507,6 +527,10 @@ func (c *config) record(stderr io.Writer) int {
 	}
 	if errors.Is(runErr, tracer.ErrStopped) {
 		return 130
+	}
+	if tempOut {
+		// Now: ExitLike may kill the recorder, and defers never run.
+		os.RemoveAll(filepath.Dir(out))
 	}
 	return cmdutil.ExitLike(st)
 }
@@ -561,17 +585,16 @@ type textTee struct {
 	done   chan struct{}
 }
 
-func newTextTee(dest string, stderr io.Writer) *textTee {
+func newTextTee(dest string, stderr io.Writer) (*textTee, error) {
 	if dest == "" {
-		return &textTee{}
+		return &textTee{}, nil
 	}
 	var out io.Writer = stderr
 	var f *os.File
 	if dest != "-" {
 		var err error
 		if f, err = os.Create(dest); err != nil {
-			fmt.Fprintf(stderr, "systr-record: --text: %v\n", err)
-			return &textTee{}
+			return nil, err // before the program runs: nothing is lost
 		}
 		out = f
 	}
@@ -588,7 +611,7 @@ func newTextTee(dest string, stderr io.Writer) *textTee {
 			f.Close()
 		}
 	}()
-	return t
+	return t, nil
 }
 
 func (t *textTee) close() {

@@ -29,6 +29,16 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the command bin built (a directory of 6 MB in TMPDIR,
+// left by every run before).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // bin builds systr-record once per test run.
 func bin(t *testing.T) string {
 	t.Helper()
@@ -188,6 +198,8 @@ func TestBadInput(t *testing.T) {
 		{"bad schedule", []string{"--schedule", "fifo", "--", "true"}, 2, `unknown schedule "fifo"`},
 		{"seed without chaos", []string{"--chaos-seed", "3", "--", "true"}, 2, "--chaos-seed needs --schedule chaos"},
 		{"bad chaos seed", []string{"--schedule", "chaos", "--chaos-seed", "x", "--", "true"}, 2, `--chaos-seed "x": not a number`},
+		{"trace to stdout", []string{"-o", "-", "--", "touch", marker}, 2, "-o -: a trace is binary"},
+		{"unwritable text", []string{"-o", filepath.Join(dir, "t.sctr"), "--text", filepath.Join(dir, "no/such/dir/t.txt"), "--", "touch", marker}, 1, "--text: open"},
 		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "CPU 5000: not a CPU this process may run on"},
 	}
 	for _, c := range cases {
@@ -268,31 +280,9 @@ func recordTarget(t *testing.T, trace string) (*exec.Cmd, io.WriteCloser) {
 
 // TestAttach records a running process with -p until it ends.
 func TestAttach(t *testing.T) {
-	target := exec.Command(testprog.C(t, "attach_target"))
-	stdin, _ := target.StdinPipe()
-	stdout, _ := target.StdoutPipe()
-	if err := target.Start(); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(stdout)
-	if line, _ := br.ReadString('\n'); line != "ready\n" {
-		t.Fatalf("target said %q", line)
-	}
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	rec := exec.Command(bin(t), "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
-	var stderr bytes.Buffer
-	rec.Stderr = &stderr
-	if err := rec.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Wait until the recorder is attached: /proc shows a tracer.
-	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
-	for !traced(target.Process.Pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never attached: %s", stderr.String())
-		}
-		runtime.Gosched()
-	}
+	a := attachTarget(t, exec.Command(testprog.C(t, "attach_target")), "-o", trace)
+	target, stdin, br, rec, stderr := a.target, a.stdin, a.out, a.rec, a.stderr
 	stdin.Write([]byte("ping\n"))
 	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, "pong") {
 		t.Errorf("target answered %q", line)
@@ -311,6 +301,47 @@ func TestAttach(t *testing.T) {
 	if !r.Complete() || len(r.Header().Attached) != 1 {
 		t.Errorf("attached trace: complete %v, header %+v", r.Complete(), r.Header())
 	}
+}
+
+// attachRun is a target process and systr-record attached to it.
+type attachRun struct {
+	target, rec *exec.Cmd
+	stdin       io.WriteCloser // the target's
+	out         *bufio.Reader  // the target's stdout
+	stderr      *bytes.Buffer  // the recorder's
+}
+
+// attachTarget starts target (testdata/c/attach_target), waits for its
+// "ready", starts systr-record with recArgs and -p on it, and returns once
+// the recorder is attached (/proc shows a tracer). Both are killed at the
+// test's end if still there.
+func attachTarget(t *testing.T, target *exec.Cmd, recArgs ...string) *attachRun {
+	t.Helper()
+	a := &attachRun{target: target, stderr: &bytes.Buffer{}}
+	a.stdin, _ = target.StdinPipe()
+	stdout, _ := target.StdoutPipe()
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.stdin.Close(); target.Process.Kill(); target.Wait() })
+	a.out = bufio.NewReader(stdout)
+	if line, _ := a.out.ReadString('\n'); line != "ready\n" {
+		t.Fatalf("target said %q", line)
+	}
+	a.rec = exec.Command(bin(t), append(recArgs, "-p", strconv.Itoa(target.Process.Pid))...)
+	a.rec.Stderr = a.stderr
+	if err := a.rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.rec.Process.Kill(); a.rec.Wait() })
+	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+	for !traced(target.Process.Pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never attached: %s", a.stderr.String())
+		}
+		runtime.Gosched()
+	}
+	return a
 }
 
 // traced reports whether /proc shows a tracer for pid.

@@ -8,12 +8,9 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
@@ -147,7 +144,10 @@ func TestGroupSignalOnce(t *testing.T) {
 // killed, the trace finished, the recorder says "stopped" and exits 130.
 func TestSignalRecorderAlone(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"))
+	// "pause": the program does not read stdin, which wait closes (at
+	// EOF it exits 0: that raced with the stop, and the trace could end
+	// "exited with 0").
+	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	s.expect(t, "got SIGTERM 1")
 	s.cmd.Process.Signal(syscall.SIGTERM)
@@ -180,31 +180,9 @@ func TestInterruptRecorderAlone(t *testing.T) {
 // TestInterruptAttached: with -p, SIGINT lets the attached process go: the
 // recorder stops (130), the process runs on untraced.
 func TestInterruptAttached(t *testing.T) {
-	target := exec.Command(testprog.C(t, "attach_target"))
-	stdin, _ := target.StdinPipe()
-	stdout, _ := target.StdoutPipe()
-	if err := target.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); target.Process.Kill(); target.Wait() }()
-	br := bufio.NewReader(stdout)
-	if line, _ := br.ReadString('\n'); line != "ready\n" {
-		t.Fatalf("target said %q", line)
-	}
 	trace := filepath.Join(t.TempDir(), "p.sctr")
-	rec := exec.Command(bin(t), "-o", trace, "-p", strconv.Itoa(target.Process.Pid))
-	var stderr bytes.Buffer
-	rec.Stderr = &stderr
-	if err := rec.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
-	for !traced(target.Process.Pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never attached: %s", stderr.String())
-		}
-		runtime.Gosched()
-	}
+	a := attachTarget(t, exec.Command(testprog.C(t, "attach_target")), "-o", trace)
+	target, stdin, br, rec, stderr := a.target, a.stdin, a.out, a.rec, a.stderr
 	rec.Process.Signal(syscall.SIGINT)
 	err := rec.Wait()
 	var ee *exec.ExitError

@@ -15,9 +15,9 @@ import (
 // temporary file, in a temporary directory which the caller removes
 // (strace -c writes no trace:
 // only its table). It returns the path ("" without -c, or with -o: the
-// usual path) and adjusts o: that trace keeps 1 byte per buffer and no
-// mapped file content, which the table does not need (unless -s or
-// --max-mapped say otherwise).
+// usual path) and adjusts o: that trace keeps 1 byte per buffer (unless
+// -s or --text say otherwise) and no mapped file content (unless
+// --max-mapped does), which the table does not need.
 func (c *config) summaryTrace(o *record.Options) (string, error) {
 	if !c.summaryOnly || c.out != "" {
 		return "", nil
@@ -26,7 +26,8 @@ func (c *config) summaryTrace(o *record.Options) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("-c: a temporary trace file: %w", err)
 	}
-	if c.size == "" {
+	if c.size == "" && c.text == "" {
+		// (--text prints the buffers: they keep the usual limits)
 		o.Limits = format.Limits{In: 1, Out: 1, Strings: record.DefaultLimits.Strings}
 	}
 	if c.maxMapped == "" {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/systr/systr/analysis"
@@ -36,6 +37,38 @@ func TestSummaryFlags(t *testing.T) {
 	for _, d := range []string{dir, tmp} {
 		if ents, _ := os.ReadDir(d); len(ents) != 0 {
 			t.Errorf("-c left %v in %s", ents, d)
+		}
+	}
+
+	// Without -o the vDSO is left alone, as strace -c sees the program:
+	// date reads the clock through it, no clock_gettime call (the patch
+	// made one, a call the program does not make).
+	cmd = exec.Command(bin(t), "-c", "--", "date")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.code != 0 || !strings.Contains(stderr, " total\n") || strings.Contains(stderr, "clock_gettime") {
+		t.Errorf("-c -- date: exit %d, want 0 and a table without clock_gettime (a vDSO read):\n%s", res.code, stderr)
+	}
+
+	// With --text the calls are printed with their buffers as usual (the
+	// temporary trace's 1-byte buffers showed write(1, "h"..., 6)).
+	cmd = exec.Command(bin(t), "-c", "--text", "-", "--", "echo", "hello")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.code != 0 || !strings.Contains(stderr, `write(1, "hello\n", 6)`) {
+		t.Errorf("-c --text -: exit %d, want 0 and echo's write in full:\n%s", res.code, stderr)
+	}
+
+	// A program killed by a signal: the recorder kills itself alike
+	// (ExitLike), its deferred calls never run; the temporary trace went
+	// with them.
+	cmd = exec.Command(bin(t), "-c", "--", "sh", "-c", "kill -TERM $$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if res, stderr := runCmd(t, cmd); res.signal != syscall.SIGTERM || !strings.Contains(stderr, " total\n") {
+		t.Errorf("-c of a program killed by SIGTERM: ended %+v, want killed by SIGTERM, with the table:\n%s", res, stderr)
+	}
+	for _, d := range []string{dir, tmp} {
+		if ents, _ := os.ReadDir(d); len(ents) != 0 {
+			t.Errorf("-c of a program killed by a signal left %v in %s", ents, d)
 		}
 	}
 

@@ -10,7 +10,7 @@
 //
 // Options:
 //
-//	--inject SET     emulate only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
+//	--inject SET     replay only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
 //	--fault RULE     make chosen calls fail or return a value (repeatable):
 //	                 SET:error=ERRNO|retval=N[:when=N|N..M|N+|N+STEP][:path=GLOB][:fd=N][:argK=N]
 //	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
@@ -92,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	)
 	fs := flag.NewFlagSet("systr-replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Var(&inject, "inject", "emulate only the calls of `SET` and run the others for real")
+	fs.Var(&inject, "inject", "replay only the calls of `SET` and run the others for real")
 	fs.Var(&faults, "fault", "make calls fail or return a value: `RULE` as SET:error=ERRNO|retval=N[:when=..][:path=GLOB][:fd=N] (repeatable)")
 	fs.BoolVar(&write, "write", false, "perform the emulated writes to files and sockets")
 	fs.BoolVar(&cont, "continue", false, "after a divergence, go on best-effort")
@@ -147,6 +147,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if injectSet, err = syscalls.ParseFilter(strings.Join(inject, ",")); err != nil {
 			return fail(stderr, 2, "--inject: %v", err)
 		}
+		if _, err := replay.CheckInject(injectSet); err != nil {
+			return fail(stderr, 2, "--inject %s: %v", injectSet, err)
+		}
 	}
 	cmdutil.SpareP()
 	if len(pos) == 0 {
@@ -173,7 +176,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cpu.Apply(&o.Tracer, false)
 	if err := replay.Check(r, o); err != nil {
 		if check || !gaps {
-			return fail(stderr, exitReplay, "%s cannot be replayed: %v", pos[0], err)
+			return fail(stderr, exitReplay, "%s cannot be replayed: %v%s", pos[0], err, gapsHint(r, o))
 		}
 	} else if check {
 		fmt.Fprintf(stdout, "%s can be replayed\n", pos[0])
@@ -225,7 +228,12 @@ func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.R
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record
 	defer sigs.Close()
-	st, err := t.RunCmd(context.Background(), cmd)
+	var st tracer.ExitStatus
+	_, err = t.Start(cmd)
+	if err == nil {
+		sigs.Started() // a signal that came before: the program's now
+		st, err = t.Wait(context.Background())
+	}
 	sigs.Close()
 	if !quiet {
 		for _, s := range faults.Fired() {

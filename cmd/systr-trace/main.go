@@ -94,6 +94,9 @@ func formatArgs(c *tracer.Call) string {
 	mem := syscalls.MemoryFunc(func(addr uint64, n int) []byte {
 		b := make([]byte, n)
 		k, _ := c.ReadMem(addr, b)
+		if k == 0 {
+			return nil // unreadable: the printer shows the address, as strace
+		}
 		return b[:k]
 	})
 	ct := &syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Mem: mem}
@@ -147,7 +150,12 @@ func main() {
 	// would be the null device); its stdin is the null device.
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	st, err := t.RunCmd(context.Background(), cmd)
+	var st tracer.ExitStatus
+	_, err = t.Start(cmd)
+	if err == nil {
+		sigs.Started() // a signal that came before: the program's now
+		st, err = t.Wait(context.Background())
+	}
 	sigs.Close()
 	if sigs.Stopped() {
 		fmt.Fprintln(os.Stderr, "systr-trace: stopped")

@@ -158,3 +158,23 @@ func TestOpenFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenBadPath: a path argument that cannot be read is shown as its
+// address, as strace shows it (it was printed as "", a path the program
+// never gave).
+func TestOpenBadPath(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	bin := build(t)
+	cmd := exec.Command(bin, python, "-c", "import ctypes; ctypes.CDLL(None).syscall(257, -100, 1, 0)")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("systr-trace: %v\n%s", err, stderr.String())
+	}
+	if want := "] openat(AT_FDCWD, 0x1, O_RDONLY) = -1 EFAULT"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("no line with %q in\n%s", want, stderr.String())
+	}
+}

@@ -137,7 +137,7 @@ const bashMain = `# %[1]s_words: ws, the words to the cursor as the command take
 	case $kind in
 	file)
 		compopt -o filenames 2>/dev/null
-		reply=($(compgen -f -- "$cur"))
+		mapfile -t reply < <(compgen -f -- "$cur") # (a line each: names with spaces)
 		;;
 	one:*)
 		reply=($(compgen -W "${kind#one:}" -- "$cur"))
@@ -201,7 +201,7 @@ const bashMain = `# %[1]s_words: ws, the words to the cursor as the command take
 	if ((i >= last)); then
 		if ((dd)); then
 			if ((program && nafter == 0)); then
-				reply=($(compgen -c -- "$cur"))
+				mapfile -t reply < <(compgen -c -- "$cur")
 			else
 				if ((program)) && declare -F _command_offset >/dev/null; then
 					# bash-completion completes the program's own arguments.
@@ -214,7 +214,7 @@ const bashMain = `# %[1]s_words: ws, the words to the cursor as the command take
 					fi
 				fi
 				compopt -o filenames 2>/dev/null
-				reply=($(compgen -f -- "$cur"))
+				mapfile -t reply < <(compgen -f -- "$cur") # (a line each: names with spaces)
 			fi
 		elif [[ $cur == -*=* ]]; then
 			kind=$(%[1]s_arg "$verb" "${cur%%%%=*}")
@@ -225,10 +225,10 @@ const bashMain = `# %[1]s_words: ws, the words to the cursor as the command take
 		elif [[ -n $verbs && -z $verb ]]; then
 			reply=($(compgen -W "$verbs" -- "$cur"))
 		elif ((first && npos == 0)); then
-			reply=($(compgen -c -- "$cur"))
+			mapfile -t reply < <(compgen -c -- "$cur")
 		else
 			compopt -o filenames 2>/dev/null
-			reply=($(compgen -f -- "$cur"))
+			mapfile -t reply < <(compgen -f -- "$cur") # (a line each: names with spaces)
 		fi
 	fi
 	COMPREPLY=()

@@ -23,6 +23,7 @@ import (
 var (
 	installOnce sync.Once
 	installDir  string // $DESTDIR$PREFIX
+	installTmp  string // $DESTDIR, removed by TestMain (made or not)
 	installErr  error
 )
 
@@ -42,6 +43,7 @@ func installed(t *testing.T) string {
 			installErr = err
 			return
 		}
+		installTmp = dir
 		cmd := exec.Command("make", "-C", "../..", "install", "DESTDIR="+dir, "PREFIX="+prefix, "BIN="+filepath.Join(dir, "build"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			installErr = fmt.Errorf("make install: %v\n%s", err, out)
@@ -61,8 +63,8 @@ func installed(t *testing.T) string {
 // TestMain removes the installation.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if installDir != "" {
-		os.RemoveAll(strings.TrimSuffix(installDir, prefix))
+	if installTmp != "" {
+		os.RemoveAll(installTmp) // (a failed make install's build too)
 	}
 	os.Exit(code)
 }
@@ -245,8 +247,8 @@ func TestManPagesRender(t *testing.T) {
 			t.Errorf("%s.1 lacks SYNOPSIS or DESCRIPTION", c.name)
 		}
 		// EXIT STATUS is made of the doc comment's sentences about it,
-		// which these commands' docs have.
-		if c.name != "systr-trace" && !strings.Contains(c.man, ".SH EXIT STATUS") {
+		// which every command's doc has.
+		if !strings.Contains(c.man, ".SH EXIT STATUS") {
 			t.Errorf("%s.1 lacks EXIT STATUS", c.name)
 		}
 	}
@@ -300,7 +302,13 @@ printf '%%s\n' "${COMPREPLY[@]}"`, script, name, strings.Join(q, " "))
 	if err != nil || stderr != "" {
 		t.Fatalf("bash completion of %q: %v, %s", words, err, stderr)
 	}
-	return strings.Fields(out)
+	var got []string // a line each (a file name may hold spaces)
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" {
+			got = append(got, l)
+		}
+	}
+	return got
 }
 
 // TestBashCompletion: the installed scripts register their command (complete
@@ -313,6 +321,7 @@ func TestBashCompletion(t *testing.T) {
 	script := func(c string) string { return filepath.Join(root, "share/bash-completion/completions", c) }
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "trace1.sctr"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "my trace*.sctr"), nil, 0o644)
 	for _, c := range []struct {
 		cmd   string
 		words []string
@@ -329,12 +338,15 @@ func TestBashCompletion(t *testing.T) {
 		{cmd: "systr-record", words: []string{"-e", "tr"}, want: []string{"trace="}},
 		{cmd: "systr-record", words: []string{"-p", fmt.Sprint(os.Getpid())}, has: fmt.Sprint(os.Getpid())},
 		{cmd: "systr-record", words: []string{"-o", dir + "/tra"}, want: []string{dir + "/trace1.sctr"}},
+		// a name with a space and a '*' is one completion, as it is
+		{cmd: "systr-record", words: []string{"-o", dir + "/my"}, want: []string{dir + "/my trace*.sctr"}},
+		{cmd: "systr-analyze", words: []string{"print", dir + "/my"}, want: []string{dir + "/my trace*.sctr"}},
 		{cmd: "systr-record", words: []string{"-q", "--", "bas"}, has: "bash"},
 		{cmd: "systr-replay", words: []string{dir + "/trace1.sctr", "--", "bas"}, has: "bash"},
 		{cmd: "systr-replay", words: []string{"-q", dir + "/tr"}, want: []string{dir + "/trace1.sctr"}},
 		{cmd: "systr-analyze", words: []string{"print", "--seq", dir + "/t"}, want: []string{dir + "/trace1.sctr"}},
 		{cmd: "systr-analyze", words: []string{"print", "--se"}, want: []string{"--seq"}},
-		{cmd: "systr-analyze", words: []string{"diff", "--kee"}, want: []string{"--keep-cwd", "--keep-runtime"}},
+		{cmd: "systr-analyze", words: []string{"diff", "--kee"}, want: []string{"--keep-cwd", "--keep-host", "--keep-runtime"}},
 		{cmd: "systr-analyze", words: []string{"diff", "--noise", "=", "%ne"}, want: []string{"%net", "%network"}},
 		{cmd: "systr-replay", words: []string{"--inj"}, want: []string{"--inject"}},
 		{cmd: "systr-replay", words: []string{"--inject", "%memo"}, want: []string{"%memory"}},

@@ -16,11 +16,18 @@ var StopSignals = []os.Signal{syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, s
 
 // Signals is what CatchSignals set up; Close undoes it.
 type Signals struct {
+	t       *tracer.Tracer
 	ch      chan os.Signal
 	quit    chan struct{}
 	wg      sync.WaitGroup
 	stopped atomic.Bool
 	once    sync.Once
+	// mu orders the first signal's hand-over with Started: early is that
+	// signal when it came before the program was started (no program
+	// to pass it to yet), for Started to pass on.
+	mu    sync.Mutex
+	early syscall.Signal
+	taken atomic.Int32 // signals taken so far (tests)
 }
 
 // CatchSignals makes SIGINT, SIGQUIT, SIGHUP and SIGTERM act as with
@@ -33,7 +40,8 @@ type Signals struct {
 // ^\ or hangup (sent to the whole foreground group) reaches it directly,
 // and the tracer delivers it as any other signal; a signal sent to the
 // command alone (kill PID) is passed on to the program once
-// (tracer.SignalProgram, which never makes it come twice). The command
+// (tracer.SignalProgram, which never makes it come twice; one that came
+// before the program was started is passed on by Started). The command
 // then ends when the program ends, with its status: a program that exits
 // 0 from its SIGINT handler makes the command exit 0, one killed by SIGINT
 // has the command kill itself with SIGINT. A second signal while the
@@ -44,7 +52,7 @@ type Signals struct {
 // With attached processes (started false), the first signal lets them go
 // (t.Stop), as strace -p does.
 func CatchSignals(t *tracer.Tracer, started bool) *Signals {
-	s := &Signals{ch: make(chan os.Signal, 4), quit: make(chan struct{})}
+	s := &Signals{t: t, ch: make(chan os.Signal, 4), quit: make(chan struct{})}
 	signal.Notify(s.ch, StopSignals...)
 	s.wg.Go(func() {
 		n := 0
@@ -55,17 +63,44 @@ func CatchSignals(t *tracer.Tracer, started bool) *Signals {
 			case sig := <-s.ch:
 				n++
 				if started && n == 1 {
-					// Error: the program is gone or not started yet: it
-					// gets no signal, and a second one stops.
-					t.SignalProgram(sig.(syscall.Signal))
+					// Error: the program is not started yet (Started
+					// passes the signal on) or gone already (it gets
+					// none); a second signal stops.
+					s.mu.Lock()
+					if _, err := t.SignalProgram(sig.(syscall.Signal)); err != nil {
+						s.early = sig.(syscall.Signal)
+					}
+					s.mu.Unlock()
+					s.taken.Add(1)
 					continue
 				}
 				s.stopped.Store(true)
 				t.Stop()
+				s.taken.Add(1)
 			}
 		}
 	})
 	return s
+}
+
+// Started is to be called once the started program runs (Start
+// returned): a signal that came before, when there was no program to
+// pass it to, is passed on now (it was lost: the program ran on), and
+// two stop it.
+func (s *Signals) Started() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped.Load() {
+		// A second signal came before too: its Stop found nothing to
+		// stop (the tracer forgets it when idle). It stops now.
+		s.early = 0
+		s.t.Stop()
+		return
+	}
+	if sig := s.early; sig != 0 {
+		s.early = 0
+		s.t.SignalProgram(sig)
+	}
 }
 
 // Stopped reports whether a signal made the tracer stop (Stop), so that

@@ -22,8 +22,10 @@ import (
 // "?": a pipe's or socket's inode ("pipe:[?]", "socket:[?]"), a socket's
 // address the program never gave nor asked for (a kernel-chosen port
 // before getsockname: "TCP:[?->127.0.0.1:8080]"). Descriptors the
-// recording did not see opened (those inherited from the recorder, of a
-// process attached to) are shown as numbers alone.
+// recording did not see opened are named as /proc named them when the
+// recording started (format.Header.Fds: the started program's stdin,
+// stdout and stderr, "1</dev/pts/0>", "0<pipe:[4711]>"; ProcInfo.Fds: an
+// attached process's); in a trace without them, as numbers alone.
 
 // fdInfo is what a socket or an anonymous descriptor is: shared by the
 // dups of one open file description.

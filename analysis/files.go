@@ -545,8 +545,10 @@ func (ft *fileTracker) state(tid, pid int32) *taskState {
 			st = &taskState{fs: &fsState{}, files: &fdTable{}}
 			if !ft.started && len(ft.header.Attached) == 0 {
 				st.fs.cwd = ft.header.Cwd
+				inheritFds(st.files, ft.header.Fds)
 			} else if pi := ft.header.AttachedProc(int(pid)); pi != nil {
 				st.fs.cwd = pi.Cwd // attached to: its cwd then
+				inheritFds(st.files, pi.Fds)
 			}
 		}
 		ft.states[tid] = st
@@ -554,6 +556,17 @@ func (ft *fileTracker) state(tid, pid int32) *taskState {
 	ft.started = true
 	ft.lastTid, ft.lastState = tid, st
 	return st
+}
+
+// inheritFds enters the descriptors a process had before the recording
+// saw it (format.Header.Fds, ProcInfo.Fds) under the names /proc gave
+// them, for print -y: no call of the trace opened them, so the files
+// view does not count their I/O as a file's (their path is /proc's
+// word, not the program's).
+func inheritFds(t *fdTable, fds map[int]string) {
+	for fd, target := range fds {
+		t.set(int32(fd), fdEntry{kind: fdAnon, info: &fdInfo{name: target}})
+	}
 }
 
 func (ft *fileTracker) forget(tid int32) {

@@ -31,15 +31,17 @@ type JSONOptions struct {
 //	 "clock":{"mono":16052575258288,"wall":1796050462115657828},"start":16052575258288,
 //	 "host":{"hostname":"vm","kernel":"6.18.44","version":"#1 SMP ...","machine":"x86_64","cpus":2,"page_size":4096},
 //	 "argv":["/bin/true"],"cwd":"/tmp","env":["PATH=/usr/bin"],"env_redacted":false,"attached":[12],
-//	 "attached_procs":[{"pid":12,"argv":["sleep","60"],"exe":"/usr/bin/sleep","cwd":"/tmp"}],
+//	 "attached_procs":[{"pid":12,"argv":["sleep","60"],"exe":"/usr/bin/sleep","cwd":"/tmp","fds":{"0":"/dev/null"}}],
+//	 "fds":{"0":"/dev/pts/0","1":"pipe:[4711]","2":"/dev/pts/0"},
 //	 "traced":"all","signals":"","limits":{"in":4096,"out":1048576,"strings":4096},"arches":["x86_64","i386"],
 //	 "extra":{"key":"value"}}
 //
 // clock relates event times to the wall clock (wall ns = clock.wall +
 // time - clock.mono); start is the recording's start (Start); env is null
 // when redacted; attached (the pids attached to), attached_procs (their
-// command lines, executables and working directories at attach) and extra
-// appear when not empty.
+// command lines, executables, working directories and descriptors at
+// attach), fds (what the started program's inherited descriptors referred
+// to) and extra appear when not empty.
 //
 // Every event has
 //
@@ -232,10 +234,11 @@ func (j *jsonWriter) header(b []byte, h *format.Header) []byte {
 			b = strconv.AppendInt(append(b, `{"pid":`...), int64(pi.Pid), 10)
 			b = jStrings(b, "argv", pi.Argv, false)
 			b = jStr(b, "exe", pi.Exe)
-			b = append(jStr(b, "cwd", pi.Cwd), '}')
+			b = append(jFds(jStr(b, "cwd", pi.Cwd), pi.Fds), '}')
 		}
 		b = append(b, ']')
 	}
+	b = jFds(b, h.Fds)
 	b = jStr(b, "traced", h.Traced)
 	b = jStr(b, "signals", h.Signals)
 	b = append(b, `,"limits":{"in":`...)
@@ -541,6 +544,28 @@ func jBool(b []byte, key string, v bool) []byte {
 }
 
 // jStr appends ,"key":"v".
+// jFds appends ,"fds":{"0":"/dev/pts/0",...} in the order of the fds,
+// nothing for none.
+func jFds(b []byte, fds map[int]string) []byte {
+	if len(fds) == 0 {
+		return b
+	}
+	keys := make([]int, 0, len(fds))
+	for fd := range fds {
+		keys = append(keys, fd)
+	}
+	slices.Sort(keys)
+	b = append(b, `,"fds":{`...)
+	for i, fd := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, strconv.Itoa(fd))
+		b = appendJSONString(append(b, ':'), fds[fd])
+	}
+	return append(b, '}')
+}
+
 func jStr(b []byte, key, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, key...)

@@ -56,7 +56,9 @@
 // new and missing keys; Header.NoASLR says the program ran with
 // address-space randomization off; Header.AttachedProcs keeps the command
 // line, executable and working directory of each process attached to (-p),
-// as /proc showed them at attach (no exec of theirs is in the trace).
+// as /proc showed them at attach (no exec of theirs is in the trace), and
+// what their descriptors referred to; Header.Fds, what the started
+// program's inherited descriptors referred to (no call opened them).
 //
 // # Reading
 //

@@ -34,6 +34,12 @@ type Header struct {
 	// working directory); nil in traces written before format 1.2's
 	// writers kept them.
 	AttachedProcs []ProcInfo `msgpack:"attached_procs,omitempty"`
+	// Fds are the descriptors the started program inherited, as /proc
+	// named what they refer to when the recording started ("/dev/pts/0",
+	// "pipe:[4711]", "socket:[4712]", "/dev/null"): no call of the trace
+	// opened them, so print -y would know them by number only. nil when
+	// the writer did not keep them.
+	Fds map[int]string `msgpack:"fds,omitempty"`
 	// Traced is the traced set as an strace -e trace= expression ("all"
 	// by default); Signals likewise for -e signal=.
 	Traced  string `msgpack:"traced"`
@@ -58,6 +64,8 @@ type ProcInfo struct {
 	Argv []string `msgpack:"argv"`          // /proc/PID/cmdline
 	Exe  string   `msgpack:"exe,omitempty"` // /proc/PID/exe's target
 	Cwd  string   `msgpack:"cwd,omitempty"` // /proc/PID/cwd's target
+	// Fds are its open descriptors' targets (/proc/PID/fd/N) at attach.
+	Fds map[int]string `msgpack:"fds,omitempty"`
 }
 
 // AttachedProc returns what h says of attached process pid, or nil.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -55,4 +56,69 @@ func TestAttachCommandLine(t *testing.T) {
 		!strings.Contains(out.String(), "two words") || strings.Contains(out.String(), "(?)") {
 		t.Errorf("procs does not show the command line:\n%s", out.String())
 	}
+}
+
+// TestInheritedFdNames: print -y names the descriptors a program had
+// before any recorded call opened them, as strace -y does from /proc:
+// the started program's stdin and stdout, and an attached process's
+// stdin (its fds as /proc showed them at attach).
+func TestInheritedFdNames(t *testing.T) {
+	dir := t.TempDir()
+	outFile := filepath.Join(dir, "out.txt")
+	f, err := os.Create(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	trace := filepath.Join(dir, "s.sctr")
+	cmd := exec.Command(bin(t), "-q", "-o", trace, "--", "tr", "a-z", "A-Z")
+	cmd.Stdin = strings.NewReader("hello\n") // a pipe
+	cmd.Stdout = f
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("systr-record: %v\n%s", err, stderr.String())
+	}
+	if r, err := format.Open(trace); err == nil {
+		var js bytes.Buffer
+		analysis.JSON(&js, r, nil)
+		r.Close()
+		if first, _, _ := strings.Cut(js.String(), "\n"); !strings.Contains(first, `"1":"`+outFile+`"`) {
+			t.Errorf("json header has no fds: %s", first)
+		}
+	}
+	text := printY(t, trace)
+	for _, want := range []string{`read(0<pipe:[`, `write(1<` + outFile + `>, "HELLO\n", 6)`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("print -y does not show %q:\n%s", want, text)
+		}
+	}
+
+	target := exec.Command(testprog.C(t, "attach_target"))
+	trace = filepath.Join(dir, "a.sctr")
+	a := attachTarget(t, target, "-q", "-o", trace)
+	a.stdin.Write([]byte("ping\nquit\n"))
+	a.stdin.Close()
+	target.Wait()
+	if err := a.rec.Wait(); err != nil {
+		t.Fatalf("recorder: %v\n%s", err, a.stderr.String())
+	}
+	if text := printY(t, trace); !strings.Contains(text, "read(0<pipe:[") {
+		t.Errorf("print -y of the attached process does not name its stdin:\n%s", text)
+	}
+}
+
+// printY returns print -y's text of trace.
+func printY(t *testing.T, trace string) string {
+	t.Helper()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var b bytes.Buffer
+	if err := analysis.Print(&b, r, &analysis.PrintOptions{FdNames: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -437,7 +437,13 @@ func (c *config) record(stderr io.Writer) int {
 	// call for rdtsc and multiplies it by 4-7 for cpuid (BENCH.md).
 	o.NoASLR = !c.aslr && len(pids) == 0
 	o.TrapTSC, o.TrapCPUID = c.tsc, c.cpuid
-	w, err := format.Create(out, record.Header(c.argv, cwd, env, pids, o), nil)
+	h := record.Header(c.argv, cwd, env, pids, o)
+	if len(pids) == 0 {
+		// The program gets the recorder's stdin, stdout and stderr
+		// (print -y names them).
+		h.Fds = record.FdTargets(0, 0, 1, 2)
+	}
+	w, err := format.Create(out, h, nil)
 	if err != nil {
 		return fail(stderr, 1, "%v", err)
 	}

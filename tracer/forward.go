@@ -20,17 +20,26 @@ import (
 // the caller's own copy reaches its Go code within scheduling latency.
 const sameSignalWindow = time.Second
 
-// noteSignal notes that sig came to a signal-delivery-stop of p.
+// noteSignal notes that sig came to a signal-delivery-stop of p: the
+// delivery of a signal SignalProgram sent (the first after each send) is
+// not the program's own and is not noted, so that signals passed on one
+// after another (SIGHUP, SIGHUP) each go through.
 func (p *process) noteSignal(sig int) {
+	if p.sentSig[sig] > 0 {
+		p.sentSig[sig]--
+		return
+	}
 	if p.gotSig == nil {
 		p.gotSig = map[int]time.Time{}
 	}
 	p.gotSig[sig] = time.Now()
 }
 
-// noteStop notes the signal of a signal-delivery-stop of a traced thread:
-// the loop calls it for each wait status before anything (the scheduler)
-// may hold the stop, SignalProgram for those collected but not handled.
+// noteStop notes the signal of a signal-delivery-stop of a traced thread,
+// once per wait status: the loop calls it for each status wait4 gives it
+// (drainReady for those it collects ahead of their turn), before anything
+// (the scheduler) may hold the stop; a held stop queued again is not
+// noted again (waitEvent.noted).
 func (t *Tracer) noteStop(th *thread, ws unix.WaitStatus) {
 	if th == nil || !ws.Stopped() || int(ws>>16)&0xff != 0 {
 		return
@@ -77,18 +86,22 @@ func (t *Tracer) SignalProgram(sig syscall.Signal) (bool, error) {
 		if signalPending(root, sig) {
 			return
 		}
-		t.drainReady()
-		for _, e := range t.queue {
-			t.noteStop(t.threads[e.pid], e.ws)
-		}
+		t.drainReady() // notes the stops it collects
 		if at, ok := p.gotSig[int(sig)]; ok && time.Since(at) < sameSignalWindow {
 			return
 		}
+		ignored := signalIgnored(root, sig)
 		if e := unix.Kill(root, sig); e != nil {
 			err = fmt.Errorf("tracer: SignalProgram: kill(%d, %v): %w", root, sig, e)
 			return
 		}
 		sent = true
+		if !ignored { // an ignored signal is dropped: no stop comes
+			if p.sentSig == nil {
+				p.sentSig = map[int]int{}
+			}
+			p.sentSig[int(sig)]++
+		}
 	}); derr != nil {
 		return false, derr
 	}
@@ -98,8 +111,19 @@ func (t *Tracer) SignalProgram(sig syscall.Signal) (bool, error) {
 // signalPending tells whether sig is pending in process pid: in its shared
 // set or in one of its threads' own (/proc/PID/task/TID/status).
 func signalPending(pid int, sig syscall.Signal) bool {
+	return statusHas(fmt.Sprintf("/proc/%d/task/*/status", pid), sig, "SigPnd", "ShdPnd")
+}
+
+// signalIgnored tells whether process pid ignores sig (SIG_IGN).
+func signalIgnored(pid int, sig syscall.Signal) bool {
+	return statusHas(fmt.Sprintf("/proc/%d/status", pid), sig, "SigIgn", "")
+}
+
+// statusHas tells whether the signal mask k1 or k2 of a /proc status file
+// matching pattern has sig.
+func statusHas(pattern string, sig syscall.Signal, k1, k2 string) bool {
 	bit := uint64(1) << (uint(sig) - 1)
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
+	tasks, _ := filepath.Glob(pattern)
 	for _, path := range tasks {
 		f, err := os.Open(path)
 		if err != nil {
@@ -108,7 +132,7 @@ func signalPending(pid int, sig syscall.Signal) bool {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
 			k, v, ok := strings.Cut(sc.Text(), ":")
-			if !ok || (k != "SigPnd" && k != "ShdPnd") {
+			if !ok || (k != k1 && k != k2) {
 				continue
 			}
 			if m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && m&bit != 0 {

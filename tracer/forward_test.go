@@ -39,6 +39,30 @@ func TestSignalProgram(t *testing.T) {
 	}
 }
 
+// TestSignalProgramRepeated: signals passed on one after another (a
+// server told to reload twice) each go through: the delivery of a signal
+// SignalProgram sent is not taken for one the program got by itself
+// (before, the second within a second was dropped: no "got SIGHUP 2").
+// A signal the program ignores is sent and dropped by the kernel without
+// making the next one look like the program's own.
+func TestSignalProgramRepeated(t *testing.T) {
+	tr := newTracer(t)
+	_, inw, expect := startSigHandlers(t, tr)
+	for i := 1; i <= 3; i++ {
+		if sent, err := tr.SignalProgram(syscall.SIGHUP); !sent || err != nil {
+			t.Fatalf("SignalProgram(SIGHUP) #%d: sent %v, %v; want sent", i, sent, err)
+		}
+		expect(fmt.Sprintf("got SIGHUP %d", i))
+	}
+	if _, err := inw.WriteString("quit\n"); err != nil {
+		t.Fatal(err)
+	}
+	expect("terms 0")
+	if st, err := tr.Wait(testCtx(t)); err != nil || st.Code != 0 {
+		t.Errorf("program ended %v, %v; want exit 0", st, err)
+	}
+}
+
 // TestSignalProgramStopNotReaped: a signal the program dequeued into a
 // signal-delivery-stop that the tracer's thread has not taken from wait4
 // yet is no longer pending in /proc, and the tracer has not seen it: it

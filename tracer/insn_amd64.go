@@ -203,7 +203,7 @@ func (t *Tracer) inject(th *thread, nr int, atExec bool, args ...uint64) (int64,
 			}
 			if ws.Exited() || ws.Signaled() {
 				// For the loop to handle as usual.
-				t.queue = append(t.queue, waitEvent{tid, ws})
+				t.queue = append(t.queue, waitEvent{tid, ws, false})
 				return 0, errInjectGone
 			}
 			if !ws.Stopped() {

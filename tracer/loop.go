@@ -48,6 +48,9 @@ type process struct {
 	// gotSig: when each signal last came to a signal-delivery-stop in
 	// the process (SignalProgram, forward.go); nil until one came.
 	gotSig map[int]time.Time
+	// sentSig: signals SignalProgram sent whose delivery is still to
+	// come (forward.go).
+	sentSig map[int]int
 }
 
 type thread struct {
@@ -171,8 +174,9 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 		}
 		var pid int
 		var err error
+		noted := false
 		if len(t.queue) > 0 {
-			pid, ws = t.queue[0].pid, t.queue[0].ws
+			pid, ws, noted = t.queue[0].pid, t.queue[0].ws, t.queue[0].noted
 			t.queue = t.queue[1:]
 		} else {
 			if oneCPU && len(t.threads) > 0 && pollOff == 0 {
@@ -238,6 +242,9 @@ func (t *Tracer) loop(ready chan<- error, tries int) {
 			}
 			continue
 		}
+		if !noted {
+			t.noteStop(t.threads[pid], ws) // forward.go
+		}
 		t.event(pid, ws)
 	}
 	s = t.sentinel.Swap(nil)
@@ -269,6 +276,9 @@ func retryDelay(n int) time.Duration { return time.Millisecond << (n - 1) }
 type waitEvent struct {
 	pid int
 	ws  unix.WaitStatus
+	// noted: noteStop saw it (collected by drainReady, or a held stop
+	// queued again).
+	noted bool
 }
 
 // drainReady queues every wait status ready now. wait4(-1) answers with
@@ -284,7 +294,8 @@ func (t *Tracer) drainReady() {
 		if err != nil || pid <= 0 {
 			return
 		}
-		t.queue = append(t.queue, waitEvent{pid, ws})
+		t.noteStop(t.threads[pid], ws) // forward.go
+		t.queue = append(t.queue, waitEvent{pid, ws, true})
 	}
 }
 
@@ -576,7 +587,6 @@ func (t *Tracer) resumeNow(th *thread, sig int) {
 // event handles one wait status of a tracee.
 func (t *Tracer) event(tid int, ws unix.WaitStatus) {
 	th := t.threads[tid]
-	t.noteStop(th, ws) // forward.go
 	if th != nil && t.sched != nil && t.schedEvent(th, ws) {
 		return // held until the thread's turn (sched.go)
 	}

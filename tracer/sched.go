@@ -949,7 +949,7 @@ func (t *Tracer) grant(th *thread, resume bool) {
 	}
 	if th.sc.hasWS {
 		th.sc.hasWS = false
-		t.queue = append([]waitEvent{{th.tid, th.sc.ws}}, t.queue...)
+		t.queue = append([]waitEvent{{th.tid, th.sc.ws, true}}, t.queue...)
 		return
 	}
 	if th.sc.expect {
@@ -981,7 +981,7 @@ func (t *Tracer) schedOff() {
 		}
 		if th.sc.hasWS {
 			th.sc.hasWS = false
-			evs = append(evs, waitEvent{th.tid, th.sc.ws})
+			evs = append(evs, waitEvent{th.tid, th.sc.ws, true})
 		} else {
 			t.resumeNow(th, th.sc.sig)
 		}

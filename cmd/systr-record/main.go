@@ -78,11 +78,11 @@
 // terminal's Ctrl-C goes to the whole foreground process group, which the
 // program shares: it reaches the program, whose handler runs, and the
 // recorder ends when the program ends, with its status. Such a signal sent
-// to the recorder alone is passed on to the program once (never when the
-// program got it itself: not twice). A second one while the program runs
-// stops: the program and its children are killed, the trace finished,
-// "stopped", status 130. With -p the first lets the attached processes go
-// (130).
+// to the recorder alone is passed on to the program (never when the
+// program got it itself: not twice). A second SIGINT or SIGTERM while the
+// program runs stops: the program and its children are killed, the trace
+// finished, "stopped", status 130; SIGHUP and SIGQUIT are always the
+// program's. With -p the first lets the attached processes go (130).
 package main
 
 import (

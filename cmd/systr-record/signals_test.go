@@ -197,3 +197,24 @@ func TestInterruptAttached(t *testing.T) {
 		t.Errorf("let-go target answered %q", line)
 	}
 }
+
+// TestHangupsArePrograms: SIGHUP sent to the recorder alone, again and
+// again (a server told to reload its configuration), is passed on each
+// time and never stops the recording: only a second SIGINT or SIGTERM
+// does. Before, the second SIGHUP killed the program.
+func TestHangupsArePrograms(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "h.sctr")
+	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	for i := 1; i <= 3; i++ {
+		s.cmd.Process.Signal(syscall.SIGHUP)
+		s.expect(t, fmt.Sprintf("got SIGHUP %d", i))
+	}
+	s.stdin.Write([]byte("quit\n"))
+	s.expect(t, "terms 0")
+	if code, sig := s.wait(t); code != 0 {
+		t.Errorf("recorder after three SIGHUPs: exit %d (signal %v), want the program's 0; stderr:\n%s", code, sig, s.stderr)
+	}
+	if end := traceEnd(t, trace); end != "exited with 0" {
+		t.Errorf("trace ends %q, want exited with 0", end)
+	}
+}

@@ -45,7 +45,7 @@
 // signals are the recording's, sent where they came; one from outside
 // would make it diverge. Without a trace (--fault only) the program runs
 // live and the signals are its own, as with systr-record: a terminal's
-// Ctrl-C reaches it, a second one stops (130).
+// Ctrl-C reaches it, a second SIGINT or SIGTERM stops (130).
 package main
 
 import (

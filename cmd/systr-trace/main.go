@@ -9,8 +9,8 @@
 // Its exit status is the program's (128+N for a program killed by signal
 // N). Ctrl-C is the program's, as with systr-record: a terminal's reaches
 // it directly, a SIGINT, SIGQUIT, SIGHUP or SIGTERM sent to systr-trace
-// alone is passed on once, a second one stops (the program is killed,
-// "stopped", 130).
+// alone is passed on, a second SIGINT or SIGTERM stops (the program is
+// killed, "stopped", 130).
 package main
 
 import (

@@ -47,7 +47,10 @@ type Signals struct {
 // has the command kill itself with SIGINT. A second signal while the
 // program still runs stops harder: t.Stop kills the program and all its
 // processes, the command finishes its output and says it was stopped
-// (Stopped reports it).
+// (Stopped reports it). Only SIGINT and SIGTERM count towards that
+// second signal (^C ^C, as docker compose and others take it): SIGHUP and
+// SIGQUIT are always the program's, each passed on (a server reloading
+// its configuration on SIGHUP, a JVM printing its threads at every ^\).
 //
 // With attached processes (started false), the first signal lets them go
 // (t.Stop), as strace -p does.
@@ -61,17 +64,14 @@ func CatchSignals(t *tracer.Tracer, started bool) *Signals {
 			case <-s.quit:
 				return
 			case sig := <-s.ch:
+				ss := sig.(syscall.Signal)
+				if started && (ss == syscall.SIGHUP || ss == syscall.SIGQUIT) {
+					s.pass(ss) // always the program's: never stops
+					continue
+				}
 				n++
 				if started && n == 1 {
-					// Error: the program is not started yet (Started
-					// passes the signal on) or gone already (it gets
-					// none); a second signal stops.
-					s.mu.Lock()
-					if _, err := t.SignalProgram(sig.(syscall.Signal)); err != nil {
-						s.early = sig.(syscall.Signal)
-					}
-					s.mu.Unlock()
-					s.taken.Add(1)
+					s.pass(ss) // a second SIGINT or SIGTERM stops
 					continue
 				}
 				s.stopped.Store(true)
@@ -81,6 +81,18 @@ func CatchSignals(t *tracer.Tracer, started bool) *Signals {
 		}
 	})
 	return s
+}
+
+// pass passes sig on to the started program. Error: the program is not
+// started yet (Started passes the first such signal on) or gone already
+// (it gets none).
+func (s *Signals) pass(sig syscall.Signal) {
+	s.mu.Lock()
+	if _, err := s.t.SignalProgram(sig); err != nil && s.early == 0 {
+		s.early = sig
+	}
+	s.mu.Unlock()
+	s.taken.Add(1)
 }
 
 // Started is to be called once the started program runs (Start

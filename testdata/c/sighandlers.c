@@ -3,7 +3,8 @@
  * "ready", then reads lines from stdin:
  *   SIGINT   prints "got SIGINT" and exits 3 (from the handler: _exit)
  *   SIGTERM  prints "got SIGTERM N" (N counts them) and goes on
- *   SIGHUP   default: kills it
+ *   SIGHUP   prints "got SIGHUP N" (N counts them) and goes on, as a
+ *            server reloading its configuration
  *   quit     (a line on stdin) prints "terms N" and exits 0
  * At EOF on stdin it exits 0.  With the argument "pause" it does not read
  * stdin (under systr-trace it is the null device): it waits in pause(). */
@@ -13,7 +14,7 @@
 #include <unistd.h>
 #include "common.h"
 
-static volatile sig_atomic_t terms;
+static volatile sig_atomic_t terms, hups;
 
 static void on_int(int sig)
 {
@@ -29,6 +30,13 @@ static void on_term(int sig)
 	out("got SIGTERM %d\n", (int)terms);
 }
 
+static void on_hup(int sig)
+{
+	(void)sig;
+	hups++;
+	out("got SIGHUP %d\n", (int)hups);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
@@ -38,6 +46,8 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_term;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	out("ready\n");
 	if (argc > 1 && strcmp(argv[1], "pause") == 0)
 		for (;;)

@@ -303,13 +303,9 @@ var liveWaits = map[string]struct {
 	"epoll_wait": {3, true}, "epoll_pwait": {3, true}, "epoll_pwait2": {3, false},
 }
 
-// liveWaitMs bounds a readiness wait on real fds that was ready when
-// recorded (liveMode), when its timeout is in milliseconds.
-const liveWaitMs = 10000
-
 // liveWaitFor bounds how long the live world may take to give what the
-// recording got (liveMode).
-const liveWaitFor = 10 * time.Second
+// recording got (liveMode): whole seconds (a variable for the tests).
+var liveWaitFor = 10 * time.Second
 
 // liveCall is what liveMode changed in a call outside the Inject set.
 type liveCall struct {
@@ -327,8 +323,8 @@ type liveCall struct {
 //   - A call that found nothing yet when recorded (EAGAIN) says so again.
 //   - A readiness wait (poll, select, epoll_wait and their variants) that
 //     found nothing ready says so at once (it is emulated); one that found
-//     fds ready waits for the live fds without its timeout (10 s at most
-//     for poll and epoll_wait) and returns the recorded result and events.
+//     fds ready waits for the live fds with a timeout of 10 s instead of
+//     its own and returns the recorded result and events.
 //   - A read or recvfrom (flags 0) of a real fd returns as many bytes as
 //     recorded: its count is cut to the recorded result, and when the live
 //     data comes in smaller pieces, or not yet (EAGAIN on a non-blocking
@@ -361,9 +357,25 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	if rec.Ret <= 0 {
 		return modeEmulate
 	}
-	v := uint64(0)
-	if w.ms {
-		v = uint64(liveWaitFor.Milliseconds())
+	v := uint64(liveWaitFor.Milliseconds())
+	if !w.ms {
+		// A timeval or timespec of liveWaitFor (whole seconds: the same
+		// bytes), below the stack's red zone (the program's own is left
+		// alone: select writes the time left in it).
+		v = (c.SP() - scratchBelowSP) &^ 15
+		sec, size := int64(liveWaitFor/time.Second), 16
+		if !c.Arch().Is64Bit() && !strings.HasSuffix(lt.name, "time64") && lt.name != "epoll_pwait2" {
+			size = 8 // i386's 32-bit time_t
+		}
+		b := make([]byte, size)
+		binary.LittleEndian.PutUint32(b, uint32(sec))
+		if size == 16 {
+			binary.LittleEndian.PutUint64(b, uint64(sec))
+		}
+		if err := c.WriteMem(v, b); err != nil {
+			e.warn("thread %s call %d (%s): no room on the stack for the live wait's timeout: %v", lt.r.name(), lt.idx, lt.name, err)
+			return modeReal
+		}
 	}
 	if err := c.Set(tracer.SetArg(w.arg, v)); err != nil {
 		e.warn("thread %s call %d (%s): waiting for the live fds: %v", lt.r.name(), lt.idx, lt.name, err)
@@ -451,8 +463,12 @@ func readRest(pid, fd, n int) ([]byte, error) {
 			return buf[:got], errors.New("not in time")
 		}
 		pfd := []unix.PollFd{{Fd: int32(dup), Events: unix.POLLIN}}
-		if _, err := unix.Poll(pfd, int(left.Milliseconds())+1); err != nil && err != unix.EINTR {
+		ready, err := unix.Poll(pfd, int(left.Milliseconds())+1)
+		if err != nil && err != unix.EINTR {
 			return buf[:got], fmt.Errorf("poll: %w", err)
+		}
+		if ready <= 0 {
+			continue // (not yet: a read of a blocking fd would wait for ever)
 		}
 		k, err := unix.Read(dup, buf[got:])
 		switch {

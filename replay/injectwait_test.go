@@ -1,0 +1,123 @@
+package replay_test
+
+import (
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/systr/systr/replay"
+	"github.com/systr/systr/syscalls"
+)
+
+// stingyServer answers each connection with what reply says at that time,
+// then holds the connection open (until the test ends): a server that
+// sends less than when recorded, or nothing, but does not hang up.
+type stingyServer struct {
+	addr  string
+	mu    sync.Mutex
+	reply string
+}
+
+func newStingyServer(t *testing.T) *stingyServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stingyServer{addr: ln.Addr().String()}
+	done := make(chan struct{})
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			conns = append(conns, c)
+			reply := s.reply
+			s.mu.Unlock()
+			c.Write([]byte(reply))
+		}
+	}()
+	t.Cleanup(func() {
+		close(done)
+		ln.Close()
+		wg.Wait()
+		s.mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+	})
+	return s
+}
+
+func (s *stingyServer) set(reply string) {
+	s.mu.Lock()
+	s.reply = reply
+	s.mu.Unlock()
+}
+
+// TestInjectLiveWaitBounded: with an Inject set, a call outside it that
+// waits for the live world (a read cut to the recorded count that gets
+// less, a select that found the socket ready when recorded) waits
+// liveWaitFor at most, whatever the program's own timeout (select's is
+// a struct: it was replaced by none, so the replay hung), and then the
+// replay diverges instead of hanging: the rest of a short read was read
+// from a blocking socket after its poll timed out, which hung for ever.
+func TestInjectLiveWaitBounded(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	defer replay.SetLiveWait(time.Second)()
+	srv := newStingyServer(t)
+	host, port, _ := strings.Cut(srv.addr, ":")
+	connect := "import socket, select\ns = socket.create_connection(('" + host + "', " + port + "))\n"
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, prog, live string
+		reason           string // in the divergence
+	}{
+		// A blocking recv(100): 12 bytes recorded, 5 live, the
+		// connection kept open.
+		{"recv", connect + "print(s.recv(100))", "hello", "the real call's result differs"},
+		// select with a timeout (a timeval): ready when recorded,
+		// nothing live.
+		{"select", connect + "print(select.select([s], [], [], 30)[0] != [], s.recv(100))", "", "not ready as recorded"},
+		// poll (milliseconds)
+		{"poll", connect + "p = select.poll(); p.register(s, select.POLLIN)\nprint(p.poll(30000), s.recv(100))", "", "not ready as recorded"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv.set("hello world\n")
+			rec := recordRun(t, nil, py, "-c", c.prog)
+			if !strings.Contains(rec.stdout, "hello world") {
+				t.Fatalf("recorded %q", rec.stdout)
+			}
+			srv.set(c.live)
+			done := make(chan replayed, 1)
+			go func() { done <- run(t, rec.path, &replay.Options{Inject: set}) }()
+			var r replayed
+			select {
+			case r = <-done:
+			case <-time.After(time.Minute): // a liveWaitFor of 1 s, 60 times over
+				t.Fatalf("the replay did not end in a minute (the live wait is 1 s)")
+			}
+			var d *replay.Divergence
+			if !errors.As(r.err, &d) || !strings.Contains(d.Reason, c.reason) {
+				t.Fatalf("replay: %v (printed %q), want a divergence, %q: the live server sent %q", r.err, r.stdout, c.reason, c.live)
+			}
+			t.Logf("%v\nwarnings: %q", d, r.warns)
+		})
+	}
+}

@@ -323,7 +323,9 @@
 // moved out of a pipe are what the pipe held at the call's entry; those
 // the recorder could not read are not shown, with a warning; nor are
 // copies recorded by an older recorder. The live program's own fds 0, 1
-// and 2 are the given stdin and /dev/null.
+// and 2 are the given stdin and /dev/null. A write to the original stdin
+// (fd 0 or a dup of it: a terminal is read and written) is emulated,
+// with Options.WriteThrough too, and not shown.
 //
 // # Injecting a set
 //
@@ -349,8 +351,8 @@
 // What a replayed call stands in for is followed, whatever the set: every
 // call on a stand-in fd, on the program's original stdin, stdout and
 // stderr (what they were, a terminal, a file, a pipe, and what came
-// through them, are the recording's; writes to them are shown, as
-// above), or on an fd whose state a replayed call changed (a connect,
+// through them, are the recording's; writes to stdout and stderr are
+// shown, as above), or on an fd whose state a replayed call changed (a connect,
 // bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that did not reach
 // the kernel: queries such as fstat, getsockname or fcntl F_GETFL leave
 // the fd real), also inside poll's and select's fd sets, is replayed too;

@@ -313,6 +313,10 @@ type liveCall struct {
 	old  uint64
 	wait bool // a readiness wait that found fds ready when recorded
 	read bool // a read of a real stream, as long as recorded
+	// pidAt is the address of a pid in memory made live (capget's
+	// header), pid the program's value, put back at the exit.
+	pidAt uint64
+	pid   uint32
 }
 
 // liveMode is the mode of a call outside the Inject set: it runs for
@@ -335,6 +339,10 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	lt.live = liveCall{}
 	if rec.Ret == -int64(syscall.EAGAIN) {
 		return modeEmulate
+	}
+	if (lt.name == "capget" || lt.name == "capset") && lt.args[0] != 0 {
+		e.livePidField(c, lt, ptr(c.Arch(), lt.args[0])+4)
+		return modeReal
 	}
 	if lt.name == "read" || lt.name == "recvfrom" && lt.args[3] == 0 {
 		if rec.Ret < 0 || rec.Flags&format.Unfinished != 0 || rec.Ret > int64(lt.args[2]) {
@@ -385,6 +393,29 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	return modeReal
 }
 
+// livePidField makes the pid at addr in the program's memory (a struct
+// field: capget's and capset's header) the live one, for a real call: the
+// program read its pid from a replayed getpid (%pure, %process...), the
+// recorded one, which names another process live (or none: ESRCH, as
+// node's capget of its own pid). Put back at the exit (liveExit).
+func (e *engine) livePidField(c *tracer.Call, lt *lthread, addr uint64) {
+	var b [4]byte
+	if n, _ := c.ReadMem(addr, b[:]); n < len(b) {
+		return
+	}
+	v := int32(binary.LittleEndian.Uint32(b[:]))
+	l := e.pidToLive(v)
+	if v == 0 || l == v {
+		return
+	}
+	binary.LittleEndian.PutUint32(b[:], uint32(l))
+	if err := c.WriteMem(addr, b[:]); err != nil {
+		e.warn("thread %s call %d (%s): making its pid %d the live %d: %v", lt.r.name(), lt.idx, lt.name, v, l, err)
+		return
+	}
+	lt.live.pidAt, lt.live.pid = addr, uint32(v)
+}
+
 // liveExit, at the exit of a call liveMode changed, puts its argument
 // back and finishes it: a wait gets the recorded result and events (a
 // live wait that found nothing ready is a divergence), a short read gets
@@ -396,6 +427,13 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 	if l.arg > 0 {
 		if err := c.Set(tracer.SetArg(l.arg-1, l.old)); err != nil {
 			e.warn("thread %s: putting %s's argument %d back: %v", lt.r.name(), lt.name, l.arg, err)
+		}
+	}
+	if l.pidAt != 0 {
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], l.pid)
+		if err := c.WriteMem(l.pidAt, b[:]); err != nil {
+			e.warn("thread %s: putting %s's pid %d back: %v", lt.r.name(), lt.name, int32(l.pid), err)
 		}
 	}
 	if c.Restart() || rec == nil {

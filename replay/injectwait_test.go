@@ -121,3 +121,21 @@ func TestInjectLiveWaitBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestInjectPidInStruct: with getpid in the Inject set the program knows
+// its recorded pid and passes it to real calls; one in a struct (capget's
+// header: node asks for its own capabilities so, getpcaps for the pid it
+// is given) names the live process too (it named none: ESRCH, a
+// divergence).
+func TestInjectPidInStruct(t *testing.T) {
+	getpcaps := "/usr/sbin/getpcaps"
+	if _, err := os.Stat(getpcaps); err != nil {
+		t.Skip("no " + getpcaps)
+	}
+	rec := recordRun(t, nil, "/bin/sh", "-c", getpcaps+" $$")
+	set, err := syscalls.ParseFilter("%pure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
+}

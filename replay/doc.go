@@ -348,52 +348,57 @@
 // gets a stand-in, like an fd-creating call of %network), reads, the
 // clock, credentials, stat and statfs, the network.
 //
-// What a replayed call stands in for is followed, whatever the set: every
-// call on a stand-in fd, on the program's original stdin, stdout and
-// stderr (what they were, a terminal, a file, a pipe, and what came
+// What a replayed call stands in for is followed, whatever the set:
+// every call on a stand-in fd, on the program's original stdin, stdout
+// and stderr (what they were, a terminal, a file, a pipe, and what came
 // through them, are the recording's; writes to stdout and stderr are
-// shown, as above), or on an fd whose state a replayed call changed (a connect,
-// bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that did not reach
-// the kernel: queries such as fstat, getsockname or fcntl F_GETFL leave
-// the fd real), also inside poll's and select's fd sets, is replayed too;
-// a replayed read or lseek of a file opened for real runs, so that its
-// offset moves, and gets the recorded data. A mapping of a stand-in is
-// made from the recorded content.
+// shown, as above), or on an fd whose state a replayed call changed (a
+// connect, bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that
+// did not reach the kernel: queries such as fstat, getsockname or fcntl
+// F_GETFL leave the fd real), also inside poll's and select's fd sets,
+// is replayed too; a replayed read or lseek of a file opened for real
+// runs, so that its offset moves, and gets the recorded data. A mapping
+// of a stand-in is made from the recorded content.
 //
 // What runs live follows the live world: its results and data are the
-// live ones (getpid's too; the pids the program passes to real calls are
-// translated as above), and a count or value that differs from the
+// live ones (getpid's too; the pids the program passes to real calls
+// are translated as above, in capget's and capset's header too), and a count or value that differs from the
 // recorded result (a read of a file changed since, a directory listed
-// with other entries) is a divergence; its timing is made to follow
-// the recording's where the program's path depends on it: the clock reads
-// outside the set (clock_gettime, gettimeofday, time, times) are not matched
-// (how often curl reads the time depends on the time): recorded ones are
-// passed over, live ones run unverified; millisecond timeouts (poll,
-// epoll_wait) are not compared then; a call outside the set that found
-// nothing when recorded (EAGAIN) finds nothing again, and a readiness
-// wait (poll, select, epoll_wait and their variants) that found nothing
-// ready returns so at once, while one that found fds ready waits for the
-// live fds with a timeout of 10 s instead of its own (not ready then:
-// a divergence; sooner when no call ends for 5 s more than the
-// recording's longest call: the replay stops, see Ending) and
-// returns the recorded result and events; a read or recvfrom (flags 0) of a real fd returns as many bytes
-// as recorded: its count is cut to the recorded result, and when the
-// live data comes in smaller pieces the rest is read into the program's
-// buffer through a copy of its fd (pidfd_getfd: the same open file),
-// waiting 10 s at most (not readv, recvmsg, recvmmsg). So `--inject
-// %clock` replays curl and python's urllib against a live server the same
-// every time, however fast and in how many pieces the server answers. The program's output
-// still depends on what runs live: date with a set without the clock
-// prints the live time, and the replay says so (a divergence at its
-// write). The threads of a process keep the recorded order as by default
-// (see Threads and processes: 8 threads taking a lock in turn replay
-// with any set); a timed futex wait gets a deadline on the live clock
-// only when clock_gettime is in the set (else the program's clock is
-// live already). A recording of a Go program is refused
-// (ErrInjectGo, by Check too, naming it; known from the recorded exec's
-// runtime, format.Exec.Runtime): its calls are replayed as one stream
-// with the runtime's netpoller and clock answered from the trace (see Go
-// programs), which a set that runs some of them live breaks. System V shared memory is not replayed (by
+// with other entries) is a divergence (the same count with other data
+// is not, as the program may not care: the last such read, recvfrom,
+// getsockopt or readlink is named in the note of a later divergence: a
+// server that answered otherwise, a connect refused); its timing is
+// made to follow the recording's where the program's path depends on
+// it: the clock reads outside the set (clock_gettime, gettimeofday,
+// time, times) are not matched (how often curl reads the time depends
+// on the time): recorded ones are passed over, live ones run
+// unverified; millisecond timeouts (poll, epoll_wait) are not compared
+// then; a call outside the set that found nothing when recorded
+// (EAGAIN) finds nothing again, and a readiness wait (poll, select,
+// epoll_wait and their variants) that found nothing ready returns so at
+// once, while one that found fds ready waits for the live fds with a
+// timeout of 10 s instead of its own (not ready then: a divergence;
+// sooner when no call ends for 5 s more than the recording's longest
+// call: the replay stops, see Ending) and returns the recorded result
+// and events; a read or recvfrom (flags 0) of a real fd returns as many
+// bytes as recorded: its count is cut to the recorded result, and when
+// the live data comes in smaller pieces the rest is read into the
+// program's buffer through a copy of its fd (pidfd_getfd: the same open
+// file), waiting 10 s at most (not readv, recvmsg, recvmmsg). So
+// `--inject %clock` replays curl and python's urllib against a live
+// server the same every time, however fast and in how many pieces the
+// server answers. The program's output still depends on what runs live:
+// date with a set without the clock prints the live time, and the
+// replay says so (a divergence at its write). The threads of a process
+// keep the recorded order as by default (see Threads and processes: 8
+// threads taking a lock in turn replay with any set); a timed futex
+// wait gets a deadline on the live clock only when clock_gettime is in
+// the set (else the program's clock is live already). A recording of a
+// Go program is refused (ErrInjectGo, by Check too, naming it; known
+// from the recorded exec's runtime, format.Exec.Runtime): its calls are
+// replayed as one stream with the runtime's netpoller and clock
+// answered from the trace (see Go programs), which a set that runs some
+// of them live breaks. System V shared memory is not replayed (by
 // default neither): an emulated shmget's id is not one the real shmat
 // can map.
 //

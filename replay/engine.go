@@ -106,6 +106,8 @@ type engine struct {
 
 	end endWatch // see end.go
 
+	liveDiff string // Inject: the last live call whose data was not the recorded (inject.go)
+
 	stdout, stderr io.Writer
 	res            Result
 	first          *Divergence
@@ -337,6 +339,7 @@ func (e *engine) diverge(lt *lthread, rec *format.Syscall, idx int, actual, reas
 		d.Thread = "(not recorded)"
 	}
 	d.Note = e.threadsNote(lt) // polish.go
+	e.liveDiffNote(d)          // inject.go
 	e.res.Divergences = append(e.res.Divergences, d)
 	if e.first == nil {
 		e.first = d

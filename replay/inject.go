@@ -538,6 +538,54 @@ func (e *engine) liveData(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 	if ret != rec.Ret {
 		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d", liveTextExit(c, lt), ret),
 			"the real call's result differs (it runs live, outside the --inject set)")
+	} else {
+		e.noteLiveData(c, lt, rec)
 	}
 	return true
+}
+
+// liveDataCalls are the calls outside the Inject set whose live data is
+// compared with the recorded (noteLiveData).
+var liveDataCalls = set("read", "pread64", "recvfrom", "getsockopt", "readlink", "readlinkat") // (not getdents64: inode numbers)
+
+// noteLiveData keeps the last call outside the Inject set that returned
+// the recorded result but other data (a server that answered otherwise,
+// a connect's SO_ERROR, a file changed in place): not a divergence by
+// itself (the program may not care: /proc files differ every time), but
+// the likely cause of a later one, named in its note (liveDiffNote).
+func (e *engine) noteLiveData(c *tracer.Call, lt *lthread, rec *format.Syscall) {
+	if !liveDataCalls[lt.name] || rec.Ret < 0 {
+		return
+	}
+	for i := range rec.Mem {
+		r := &rec.Mem[i]
+		if r.Arg < 0 || int(r.Arg) >= len(lt.args) || r.Field != 0 || r.Dir != syscalls.Out || len(r.Data) == 0 {
+			continue
+		}
+		live := make([]byte, len(r.Data))
+		n, _ := c.ReadMem(ptr(c.Arch(), lt.args[r.Arg]), live)
+		k := 0
+		for k < n && live[k] == r.Data[k] {
+			k++
+		}
+		if k == len(r.Data) {
+			continue
+		}
+		end := min(k+16, n)
+		e.liveDiff = fmt.Sprintf("thread %s call %d (%s, outside the --inject set) returned the recorded %d, with other live data, from byte %d: %q, recorded %q",
+			lt.r.name(), lt.curIdx, lt.name, rec.Ret, k, live[k:end], r.Data[k:min(k+16, len(r.Data))])
+		return
+	}
+}
+
+// liveDiffNote adds to a divergence's note the last live call whose data
+// differed before it (noteLiveData).
+func (e *engine) liveDiffNote(d *Divergence) {
+	if e.liveDiff == "" {
+		return
+	}
+	if d.Note != "" {
+		d.Note += "; "
+	}
+	d.Note += "the last live call with other data than recorded: " + e.liveDiff
 }

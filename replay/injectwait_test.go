@@ -139,3 +139,71 @@ func TestInjectPidInStruct(t *testing.T) {
 	}
 	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
 }
+
+// TestInjectLiveDataNote: a call outside the Inject set that returns the
+// recorded count with other data (a server that answers otherwise) is no
+// divergence by itself, but the divergence it leads to later (here the
+// program prints another line) names it in its note: without it the
+// divergence said only what differed where (and with curl, "openat
+// instead of clock_gettime": its strerror of a live ECONNREFUSED).
+func TestInjectLiveDataNote(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	srv := newStingyServer(t)
+	host, port, _ := strings.Cut(srv.addr, ":")
+	prog := "import socket\ns = socket.create_connection(('" + host + "', " + port + "))\n" +
+		"print('as recorded' if s.recv(100) == b'hello world\\n' else 'other')"
+	srv.set("hello world\n")
+	rec := recordRun(t, nil, py, "-c", prog)
+	if rec.stdout != "as recorded\n" {
+		t.Fatalf("recorded %q", rec.stdout)
+	}
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.set("HELLO world\n")
+	r := run(t, rec.path, &replay.Options{Inject: set})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) || !strings.Contains(d.Note, "(recvfrom, outside the --inject set) returned the recorded 12, with other live data, from byte 0: \"HELLO world\\n\", recorded \"hello world\\n\"") {
+		t.Fatalf("replay: %v (printed %q), want a divergence whose note names the recvfrom that got other data", r.err, r.stdout)
+	}
+	t.Log(d)
+}
+
+// TestInjectLiveDataNoteSoError: the same for a connect's outcome, which a
+// program reads with getsockopt(SO_ERROR) (a result of 0 either way): the
+// server is gone at replay (curl's divergence was "openat instead of
+// clock_gettime", its strerror, saying nothing of why).
+func TestInjectLiveDataNoteSoError(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	host, port, _ := strings.Cut(ln.Addr().String(), ":")
+	prog := "import socket, select\ns = socket.socket(); s.setblocking(False)\n" +
+		"s.connect_ex(('" + host + "', " + port + "))\nselect.select([], [s], [], 5)\n" +
+		"print('connected' if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0 else 'refused')"
+	rec := recordRun(t, nil, py, "-c", prog)
+	if rec.stdout != "connected\n" {
+		t.Fatalf("recorded %q", rec.stdout)
+	}
+	ln.Close()
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, rec.path, &replay.Options{Inject: set})
+	var d *replay.Divergence
+	if !errors.As(r.err, &d) || !strings.Contains(d.Note, "(getsockopt, outside the --inject set) returned the recorded 0, with other live data, from byte 0: \"o\\x00\\x00\\x00\"") {
+		t.Fatalf("replay: %v (printed %q), want a divergence whose note names getsockopt's ECONNREFUSED (111, 'o')", r.err, r.stdout)
+	}
+	t.Log(d)
+}

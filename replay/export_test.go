@@ -10,3 +10,10 @@ func SetLiveWait(d time.Duration) (restore func()) {
 	liveWaitFor = d
 	return func() { liveWaitFor = old }
 }
+
+// OnReadRest calls f when a read outside the Inject set starts waiting
+// for the rest of its recorded bytes, until restore is called.
+func OnReadRest(f func()) (restore func()) {
+	onReadRest = f
+	return func() { onReadRest = nil }
+}

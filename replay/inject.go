@@ -6,6 +6,7 @@ package replay
 // package documentation).
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -307,6 +308,13 @@ var liveWaits = map[string]struct {
 // recording got (liveMode): whole seconds (a variable for the tests).
 var liveWaitFor = 10 * time.Second
 
+// onReadRest, if set (by tests), is called when readRest starts.
+var onReadRest func()
+
+// readRestTick is how often readRest looks whether the replay was
+// stopped while it waits.
+const readRestTick = 100 * time.Millisecond
+
 // liveCall is what liveMode changed in a call outside the Inject set.
 type liveCall struct {
 	arg  int // index+1 of the argument to put back at the exit (0: none)
@@ -457,7 +465,7 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 		// Short, or nothing yet on a non-blocking fd (a replayed poll
 		// said it was ready): the rest, waited for.
 		have := max(*ret, 0)
-		got, err := readRest(c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have))
+		got, err := readRest(e.pol.ctx, c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have))
 		if len(got) > 0 {
 			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(have), got); werr != nil {
 				err = werr
@@ -480,8 +488,9 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 
 // readRest reads n more bytes from fd of process pid, through a copy of
 // the fd (the same open file: what it reads, the program has read),
-// waiting liveWaitFor at most.
-func readRest(pid, fd, n int) ([]byte, error) {
+// waiting liveWaitFor at most, or until ctx is done (a replay stopped by
+// Ctrl-C waited for the live data first).
+func readRest(ctx context.Context, pid, fd, n int) ([]byte, error) {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return nil, fmt.Errorf("pidfd_open: %w", err)
@@ -492,6 +501,9 @@ func readRest(pid, fd, n int) ([]byte, error) {
 		return nil, fmt.Errorf("pidfd_getfd: %w", err)
 	}
 	defer unix.Close(dup)
+	if onReadRest != nil {
+		onReadRest()
+	}
 	buf := make([]byte, n)
 	got := 0
 	deadline := time.Now().Add(liveWaitFor)
@@ -500,8 +512,11 @@ func readRest(pid, fd, n int) ([]byte, error) {
 		if left <= 0 {
 			return buf[:got], errors.New("not in time")
 		}
+		if ctx != nil && ctx.Err() != nil {
+			return buf[:got], fmt.Errorf("the replay stopped: %w", ctx.Err())
+		}
 		pfd := []unix.PollFd{{Fd: int32(dup), Events: unix.POLLIN}}
-		ready, err := unix.Poll(pfd, int(left.Milliseconds())+1)
+		ready, err := unix.Poll(pfd, int(min(left, readRestTick).Milliseconds())+1)
 		if err != nil && err != unix.EINTR {
 			return buf[:got], fmt.Errorf("poll: %w", err)
 		}

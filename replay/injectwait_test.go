@@ -1,7 +1,9 @@
 package replay_test
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/replay"
 	"github.com/systr/systr/syscalls"
 )
@@ -206,4 +209,44 @@ func TestInjectLiveDataNoteSoError(t *testing.T) {
 		t.Fatalf("replay: %v (printed %q), want a divergence whose note names getsockopt's ECONNREFUSED (111, 'o')", r.err, r.stdout)
 	}
 	t.Log(d)
+}
+
+// TestInjectLiveWaitStopped: a replay stopped (Ctrl-C: its context done)
+// while a read outside the set waits for the rest of its recorded bytes
+// ends then, not when the wait runs out (it waited liveWaitFor, 10 s,
+// before the replay could stop).
+func TestInjectLiveWaitStopped(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	defer replay.SetLiveWait(10 * time.Minute)()
+	srv := newStingyServer(t)
+	host, port, _ := strings.Cut(srv.addr, ":")
+	srv.set("hello world\n")
+	rec := recordRun(t, nil, py, "-c", "import socket\ns = socket.create_connection(('"+host+"', "+port+"))\nprint(s.recv(100))")
+	srv.set("hello")
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := format.Open(rec.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer replay.OnReadRest(cancel)() // Ctrl-C while it waits
+	done := make(chan error, 1)
+	go func() {
+		_, err := replay.Replay(ctx, f, &replay.Options{Inject: set, Stdout: io.Discard, Stderr: io.Discard, Warn: func(string) {}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Logf("stopped: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("the replay went on a minute after it was stopped (waiting for the live data: 10 minutes)")
+	}
 }

@@ -342,7 +342,8 @@
 // arch_prctl, prlimit64, chdir...). CheckInject names those of a set,
 // with the reason, before the replay (systr-replay prints them as
 // warnings), and refuses a set that holds nothing else (ErrInjectNothing:
-// %process, for one, or "execve,mmap"). Everything in the set that
+// %process, for one, or "execve,close"; mmap alone is a set: the
+// recorded content of the data files it maps). Everything in the set that
 // brings in the outside world is replayed: the file calls (an open of a
 // file that is there runs for real, one that is gone or opened for writing
 // gets a stand-in, like an fd-creating call of %network), reads, the

@@ -378,14 +378,15 @@
 // (EAGAIN) finds nothing again, and a readiness wait (poll, select,
 // epoll_wait and their variants) that found nothing ready returns so at
 // once, while one that found fds ready waits for the live fds with a
-// timeout of 10 s instead of its own (not ready then: a divergence;
+// timeout of 10 s more than the recorded call took instead of its own
+// (not ready then: a divergence;
 // sooner when no call ends for 5 s more than the recording's longest
 // call: the replay stops, see Ending) and returns the recorded result
 // and events; a read or recvfrom (flags 0) of a real fd returns as many
 // bytes as recorded: its count is cut to the recorded result, and when
 // the live data comes in smaller pieces the rest is read into the
 // program's buffer through a copy of its fd (pidfd_getfd: the same open
-// file), waiting 10 s at most (not readv, recvmsg, recvmmsg). So
+// file), waiting as long at most (not readv, recvmsg, recvmmsg). So
 // `--inject %clock` replays curl and python's urllib against a live
 // server the same every time, however fast and in how many pieces the
 // server answers. The program's output still depends on what runs live:

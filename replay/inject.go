@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"syscall"
 	"time"
@@ -307,8 +308,21 @@ var liveWaits = map[string]struct {
 }
 
 // liveWaitFor bounds how long the live world may take to give what the
-// recording got (liveMode): whole seconds (a variable for the tests).
+// recording got, more than it took when recorded (liveBound; a variable
+// for the tests).
 var liveWaitFor = 10 * time.Second
+
+// liveBound is how long a call outside the Inject set may wait for the
+// live world: liveWaitFor more than the recorded call took (a server as
+// slow as when recorded is no divergence: a poll that waited 20 s for
+// it was one after 10 s), in whole seconds (rounded up).
+func liveBound(rec *format.Syscall) time.Duration {
+	d := liveWaitFor
+	if rec.Exit > rec.Time {
+		d += time.Duration(rec.Exit - rec.Time)
+	}
+	return (d + time.Second - 1).Truncate(time.Second)
+}
 
 // onReadRest, if set (by tests), is called when readRest starts.
 var onReadRest func()
@@ -337,14 +351,15 @@ type liveCall struct {
 //   - A call that found nothing yet when recorded (EAGAIN) says so again.
 //   - A readiness wait (poll, select, epoll_wait and their variants) that
 //     found nothing ready says so at once (it is emulated); one that found
-//     fds ready waits for the live fds with a timeout of 10 s instead of
-//     its own and returns the recorded result and events.
+//     fds ready waits for the live fds with a timeout of 10 s more than
+//     the recorded call took (liveBound) instead of its own and returns
+//     the recorded result and events.
 //   - A read or recvfrom (flags 0) of a real fd returns as many bytes as
 //     recorded: its count is cut to the recorded result, and when the live
 //     data comes in smaller pieces, or not yet (EAGAIN on a non-blocking
 //     fd a replayed poll said was ready), the rest is read from the same
-//     fd (a copy, pidfd_getfd) into the program's buffer, waiting 10 s at
-//     most.
+//     fd (a copy, pidfd_getfd) into the program's buffer, waiting as
+//     long at most.
 func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode {
 	lt.live = liveCall{}
 	if rec.Ret == -int64(syscall.EAGAIN) {
@@ -375,13 +390,14 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	if rec.Ret <= 0 {
 		return modeEmulate
 	}
-	v := uint64(liveWaitFor.Milliseconds())
+	bound := liveBound(rec)
+	v := uint64(min(bound.Milliseconds(), math.MaxInt32))
 	if !w.ms {
-		// A timeval or timespec of liveWaitFor (whole seconds: the same
+		// A timeval or timespec of the bound (whole seconds: the same
 		// bytes), below the stack's red zone (the program's own is left
 		// alone: select writes the time left in it).
 		v = (c.SP() - scratchBelowSP) &^ 15
-		sec, size := int64(liveWaitFor/time.Second), 16
+		sec, size := int64(bound/time.Second), 16
 		if !c.Arch().Is64Bit() && !strings.HasSuffix(lt.name, "time64") && lt.name != "epoll_pwait2" {
 			size = 8 // i386's 32-bit time_t
 		}
@@ -467,7 +483,7 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 		// Short, or nothing yet on a non-blocking fd (a replayed poll
 		// said it was ready): the rest, waited for.
 		have := max(*ret, 0)
-		got, err := readRest(e.pol.ctx, c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have))
+		got, err := readRest(e.pol.ctx, c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have), liveBound(rec))
 		if len(got) > 0 {
 			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(have), got); werr != nil {
 				err = werr
@@ -490,9 +506,9 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 
 // readRest reads n more bytes from fd of process pid, through a copy of
 // the fd (the same open file: what it reads, the program has read),
-// waiting liveWaitFor at most, or until ctx is done (a replay stopped by
-// Ctrl-C waited for the live data first).
-func readRest(ctx context.Context, pid, fd, n int) ([]byte, error) {
+// waiting wait at most, or until ctx is done (a replay stopped by Ctrl-C
+// waited for the live data first).
+func readRest(ctx context.Context, pid, fd, n int, wait time.Duration) ([]byte, error) {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return nil, fmt.Errorf("pidfd_open: %w", err)
@@ -508,7 +524,7 @@ func readRest(ctx context.Context, pid, fd, n int) ([]byte, error) {
 	}
 	buf := make([]byte, n)
 	got := 0
-	deadline := time.Now().Add(liveWaitFor)
+	deadline := time.Now().Add(wait)
 	for got < n {
 		left := time.Until(deadline)
 		if left <= 0 {

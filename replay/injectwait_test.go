@@ -23,6 +23,7 @@ type stingyServer struct {
 	addr  string
 	mu    sync.Mutex
 	reply string
+	delay time.Duration // before the reply
 }
 
 func newStingyServer(t *testing.T) *stingyServer {
@@ -44,9 +45,18 @@ func newStingyServer(t *testing.T) *stingyServer {
 			}
 			s.mu.Lock()
 			conns = append(conns, c)
-			reply := s.reply
+			reply, delay := s.reply, s.delay
 			s.mu.Unlock()
-			c.Write([]byte(reply))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				select {
+				case <-time.After(delay): // a slow server
+				case <-done:
+					return
+				}
+				c.Write([]byte(reply))
+			}()
 		}
 	}()
 	t.Cleanup(func() {
@@ -248,5 +258,42 @@ func TestInjectLiveWaitStopped(t *testing.T) {
 		t.Logf("stopped: %v", err)
 	case <-time.After(time.Minute):
 		t.Fatal("the replay went on a minute after it was stopped (waiting for the live data: 10 minutes)")
+	}
+}
+
+// TestInjectLiveWaitSlowServer: a server as slow at replay as when
+// recorded (2 s, with a live wait of 1 s) is no divergence: a poll or a
+// select outside the set waits for the live world its recorded time more
+// than the bound. They were cut at the bound: "not ready as recorded". (A
+// blocking recv waits in the kernel, as the program asked.)
+func TestInjectLiveWaitSlowServer(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	defer replay.SetLiveWait(time.Second)()
+	srv := newStingyServer(t)
+	srv.set("hello world\n")
+	srv.mu.Lock()
+	srv.delay = 2 * time.Second
+	srv.mu.Unlock()
+	host, port, _ := strings.Cut(srv.addr, ":")
+	connect := "import socket, select\ns = socket.create_connection(('" + host + "', " + port + "))\n"
+	set, err := syscalls.ParseFilter("%clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, prog string }{
+		{"recv", connect + "print(s.recv(100))"},
+		{"select", connect + "print(select.select([s], [], [], 30)[0] != [], s.recv(100))"},
+		{"poll", connect + "p = select.poll(); p.register(s, select.POLLIN)\nprint(p.poll(30000), s.recv(100))"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := recordRun(t, nil, py, "-c", c.prog)
+			if !strings.Contains(rec.stdout, "hello world") {
+				t.Fatalf("recorded %q", rec.stdout)
+			}
+			same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
+		})
 	}
 }

@@ -86,18 +86,12 @@ func (s *stingyServer) set(reply string) {
 // replay diverges instead of hanging: the rest of a short read was read
 // from a blocking socket after its poll timed out, which hung for ever.
 func TestInjectLiveWaitBounded(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	py := python3(t)
 	defer replay.SetLiveWait(time.Second)()
 	srv := newStingyServer(t)
 	host, port, _ := strings.Cut(srv.addr, ":")
 	connect := "import socket, select\ns = socket.create_connection(('" + host + "', " + port + "))\n"
-	set, err := syscalls.ParseFilter("%clock")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := injectSet(t, "%clock")
 	for _, c := range []struct {
 		name, prog, live string
 		reason           string // in the divergence
@@ -146,10 +140,7 @@ func TestInjectPidInStruct(t *testing.T) {
 		t.Skip("no " + getpcaps)
 	}
 	rec := recordRun(t, nil, "/bin/sh", "-c", getpcaps+" $$")
-	set, err := syscalls.ParseFilter("%pure")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := injectSet(t, "%pure")
 	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
 }
 
@@ -160,10 +151,7 @@ func TestInjectPidInStruct(t *testing.T) {
 // divergence said only what differed where (and with curl, "openat
 // instead of clock_gettime": its strerror of a live ECONNREFUSED).
 func TestInjectLiveDataNote(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	py := python3(t)
 	srv := newStingyServer(t)
 	host, port, _ := strings.Cut(srv.addr, ":")
 	prog := "import socket\ns = socket.create_connection(('" + host + "', " + port + "))\n" +
@@ -173,15 +161,18 @@ func TestInjectLiveDataNote(t *testing.T) {
 	if rec.stdout != "as recorded\n" {
 		t.Fatalf("recorded %q", rec.stdout)
 	}
-	set, err := syscalls.ParseFilter("%clock")
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv.set("HELLO world\n")
-	r := run(t, rec.path, &replay.Options{Inject: set})
+	wantNote(t, rec, "(recvfrom, outside the --inject set) returned the recorded 12, with other live data, from byte 0: \"HELLO world\\n\", recorded \"hello world\\n\"")
+}
+
+// wantNote replays rec with %clock as the Inject set and wants a
+// divergence whose note says note.
+func wantNote(t *testing.T, rec recorded, note string) {
+	t.Helper()
+	r := run(t, rec.path, &replay.Options{Inject: injectSet(t, "%clock")})
 	var d *replay.Divergence
-	if !errors.As(r.err, &d) || !strings.Contains(d.Note, "(recvfrom, outside the --inject set) returned the recorded 12, with other live data, from byte 0: \"HELLO world\\n\", recorded \"hello world\\n\"") {
-		t.Fatalf("replay: %v (printed %q), want a divergence whose note names the recvfrom that got other data", r.err, r.stdout)
+	if !errors.As(r.err, &d) || !strings.Contains(d.Note, note) {
+		t.Fatalf("replay: %v (printed %q), want a divergence whose note says %q", r.err, r.stdout, note)
 	}
 	t.Log(d)
 }
@@ -191,10 +182,7 @@ func TestInjectLiveDataNote(t *testing.T) {
 // server is gone at replay (curl's divergence was "openat instead of
 // clock_gettime", its strerror, saying nothing of why).
 func TestInjectLiveDataNoteSoError(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	py := python3(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -209,16 +197,8 @@ func TestInjectLiveDataNoteSoError(t *testing.T) {
 		t.Fatalf("recorded %q", rec.stdout)
 	}
 	ln.Close()
-	set, err := syscalls.ParseFilter("%clock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := run(t, rec.path, &replay.Options{Inject: set})
-	var d *replay.Divergence
-	if !errors.As(r.err, &d) || !strings.Contains(d.Note, "(getsockopt, outside the --inject set) returned the recorded 0, with other live data, from byte 0: \"o\\x00\\x00\\x00\"") {
-		t.Fatalf("replay: %v (printed %q), want a divergence whose note names getsockopt's ECONNREFUSED (111, 'o')", r.err, r.stdout)
-	}
-	t.Log(d)
+	// ECONNREFUSED, 111: 'o'
+	wantNote(t, rec, "(getsockopt, outside the --inject set) returned the recorded 0, with other live data, from byte 0: \"o\\x00\\x00\\x00\"")
 }
 
 // TestInjectLiveWaitStopped: a replay stopped (Ctrl-C: its context done)
@@ -226,20 +206,14 @@ func TestInjectLiveDataNoteSoError(t *testing.T) {
 // ends then, not when the wait runs out (it waited liveWaitFor, 10 s,
 // before the replay could stop).
 func TestInjectLiveWaitStopped(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	py := python3(t)
 	defer replay.SetLiveWait(10 * time.Minute)()
 	srv := newStingyServer(t)
 	host, port, _ := strings.Cut(srv.addr, ":")
 	srv.set("hello world\n")
 	rec := recordRun(t, nil, py, "-c", "import socket\ns = socket.create_connection(('"+host+"', "+port+"))\nprint(s.recv(100))")
 	srv.set("hello")
-	set, err := syscalls.ParseFilter("%clock")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := injectSet(t, "%clock")
 	f, err := format.Open(rec.path)
 	if err != nil {
 		t.Fatal(err)
@@ -267,10 +241,7 @@ func TestInjectLiveWaitStopped(t *testing.T) {
 // than the bound. They were cut at the bound: "not ready as recorded". (A
 // blocking recv waits in the kernel, as the program asked.)
 func TestInjectLiveWaitSlowServer(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
+	py := python3(t)
 	defer replay.SetLiveWait(time.Second)()
 	srv := newStingyServer(t)
 	srv.set("hello world\n")
@@ -279,10 +250,7 @@ func TestInjectLiveWaitSlowServer(t *testing.T) {
 	srv.mu.Unlock()
 	host, port, _ := strings.Cut(srv.addr, ":")
 	connect := "import socket, select\ns = socket.create_connection(('" + host + "', " + port + "))\n"
-	set, err := syscalls.ParseFilter("%clock")
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := injectSet(t, "%clock")
 	for _, c := range []struct{ name, prog string }{
 		{"recv", connect + "print(s.recv(100))"},
 		{"select", connect + "print(select.select([s], [], [], 30)[0] != [], s.recv(100))"},
@@ -296,4 +264,25 @@ func TestInjectLiveWaitSlowServer(t *testing.T) {
 			same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
 		})
 	}
+}
+
+// python3 is the system's python3 (a pyenv shim on the PATH would be a
+// shell script running pyenv), or the test is skipped.
+func python3(t *testing.T) string {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	return py
+}
+
+// injectSet parses an Inject set.
+func injectSet(t *testing.T, s string) *syscalls.Filter {
+	t.Helper()
+	set, err := syscalls.ParseFilter(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

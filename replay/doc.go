@@ -357,8 +357,11 @@
 // connect, bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that
 // did not reach the kernel: queries such as fstat, getsockname or fcntl
 // F_GETFL leave the fd real), also inside poll's and select's fd sets,
-// is replayed too; a replayed read or lseek of a file opened for real
-// runs, so that its offset moves, and gets the recorded data. A mapping
+// is replayed too; a replayed read or lseek of a file or pipe opened
+// for real runs, so that a file's offset moves and a pipe is drained as
+// recorded (else its writer's live writes fill it, or find the reader
+// gone: EPIPE), and gets the recorded data (a pipe on fd 0 to 2, a
+// shell's, only when the writes run live: replayed ones leave it empty). A mapping
 // of a stand-in is made from the recorded content.
 //
 // What runs live follows the live world: its results and data are the

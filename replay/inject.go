@@ -225,10 +225,14 @@ var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", 
 // the kernel leaves a real fd other than recorded, so its later calls
 // are replayed too.
 func (e *engine) injectMode(lt *lthread, m mode, fdArg int, fd fdInfo) mode {
-	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && fdArg > 2 {
-		// A read of a file opened for real: it runs, so that the file
-		// offset moves as recorded (a later real lseek or read depends
-		// on it), and gets the recorded data.
+	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && (fdArg > 2 || !e.o.Inject.MatchName("write")) {
+		// A read of a file or pipe opened for real: it runs, so that a
+		// file's offset moves as recorded (a later real lseek or read
+		// depends on it) and a pipe is drained as recorded (its writer's
+		// live writes would fill it, or find the reader gone: EPIPE), and
+		// gets the recorded data. On fds 0 to 2 (a shell's pipes) only
+		// when the writes run live: replayed writes leave the pipe empty,
+		// where a real read would wait for the writer to end.
 		return modeReal
 	}
 	if m != modeEmulate || lt.spec == nil {

@@ -1274,8 +1274,8 @@ func (e *engine) track(c *tracer.Call, lt *lthread, ret int64) {
 		var b [8]byte
 		if n, _ := c.ReadMem(ptr(c.Arch(), a[argi]), b[:]); n == 8 {
 			cx := lt.name == "pipe2" && a[1]&oCloexec != 0 || lt.name == "socketpair" && a[1]&oCloexec != 0
-			fds[int(int32(binary.LittleEndian.Uint32(b[:4])))] = fdInfo{kind: fdReal, cloexec: cx}
-			fds[int(int32(binary.LittleEndian.Uint32(b[4:])))] = fdInfo{kind: fdReal, cloexec: cx}
+			fds[int(int32(binary.LittleEndian.Uint32(b[:4])))] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)}
+			fds[int(int32(binary.LittleEndian.Uint32(b[4:])))] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)}
 		}
 	default:
 		if lt.spec != nil && lt.spec.NewFd(c.Arch(), a) {
@@ -1283,7 +1283,7 @@ func (e *engine) track(c *tracer.Call, lt *lthread, ret int64) {
 			if lt.cur != nil {
 				cx = cloexecOf(lt.spec, lt.cur)
 			}
-			fds[int(ret)] = fdInfo{kind: fdReal, cloexec: cx}
+			fds[int(ret)] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)} // (inject.go)
 		}
 	}
 }

@@ -213,6 +213,20 @@ func (f fdInfo) followed() bool {
 	return f.follow || f.kind == fdStandin || f.kind == fdStdin || f.kind == fdStdout || f.kind == fdStderr
 }
 
+// selfFds are the calls that make fds a program writes to itself through.
+var selfFds = set("pipe", "pipe2", "socketpair", "eventfd", "eventfd2")
+
+// followNew says whether the fds a real call made are followed from the
+// start: with write in the Inject set, a pipe's, a socketpair's or an
+// eventfd's, which the program writes to itself through: the writes are
+// replayed (nothing reaches the kernel), so the reads are too, and the
+// polls and epoll sets they are in (a live read of the empty pipe found
+// its end: a divergence; node's epoll_pwait waited for an eventfd write
+// that never came).
+func (e *engine) followNew(name string) bool {
+	return e.o.Inject != nil && selfFds[name] && e.o.Inject.MatchName("write")
+}
+
 // injectQueries are the calls that, replayed on a real fd, leave it as
 // it is: the fd's later calls may still run for real.
 var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", "fstatfs", "fstatfs64",
@@ -225,7 +239,7 @@ var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", 
 // the kernel leaves a real fd other than recorded, so its later calls
 // are replayed too.
 func (e *engine) injectMode(lt *lthread, m mode, fdArg int, fd fdInfo) mode {
-	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && (fdArg > 2 || !e.o.Inject.MatchName("write")) {
+	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && !fd.follow && (fdArg > 2 || !e.o.Inject.MatchName("write")) {
 		// A read of a file or pipe opened for real: it runs, so that a
 		// file's offset moves as recorded (a later real lseek or read
 		// depends on it) and a pipe is drained as recorded (its writer's

@@ -269,14 +269,15 @@ func TestInjectMmapOnly(t *testing.T) {
 // shell pipeline's reader (tail, its stdin a pipe) reads the pipe for real
 // (and gets the recorded data): replayed, it took the recorded bytes at
 // once and ended while seq still wrote (64 KB fill the pipe): EPIPE, a
-// divergence, every time. With the writes replayed too (%desc) the pipe
-// stays empty and the reads are replayed.
+// divergence, every time. With the writes replayed (%desc, write) the
+// pipe stays empty and the reads are replayed: with write alone, tail's
+// live read found the pipe's end, a divergence.
 func TestInjectReadPipeline(t *testing.T) {
 	rec := recordRun(t, nil, "/bin/sh", "-c", "seq 1 20000 | tail -1")
 	if rec.stdout != "20000\n" {
 		t.Fatalf("recorded %q", rec.stdout)
 	}
-	for _, s := range []string{"read", "read,readv", "%desc"} {
+	for _, s := range []string{"read", "read,readv", "%desc", "write"} {
 		set, err := syscalls.ParseFilter(s)
 		if err != nil {
 			t.Fatal(err)

@@ -361,8 +361,11 @@
 // for real runs, so that a file's offset moves and a pipe is drained as
 // recorded (else its writer's live writes fill it, or find the reader
 // gone: EPIPE), and gets the recorded data (a pipe on fd 0 to 2, a
-// shell's, only when the writes run live: replayed ones leave it empty). A mapping
-// of a stand-in is made from the recorded content.
+// shell's, only when the writes run live). With write in the set, the
+// fds a program writes to itself through (pipe, socketpair, eventfd)
+// are followed from the start: replayed writes leave them empty, so
+// their reads, polls and epoll sets are replayed too. A mapping of a
+// stand-in is made from the recorded content.
 //
 // What runs live follows the live world: its results and data are the
 // live ones (getpid's too; the pids the program passes to real calls

@@ -502,6 +502,9 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 		// said it was ready): the rest, waited for.
 		have := max(*ret, 0)
 		got, err := readRest(e.pol.ctx, c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have), liveBound(rec))
+		if e.pol.ctx != nil && e.pol.ctx.Err() != nil {
+			return true // stopped while it waited: no divergence of its own
+		}
 		if len(got) > 0 {
 			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(have), got); werr != nil {
 				err = werr

@@ -204,7 +204,8 @@ func TestInjectLiveDataNoteSoError(t *testing.T) {
 // TestInjectLiveWaitStopped: a replay stopped (Ctrl-C: its context done)
 // while a read outside the set waits for the rest of its recorded bytes
 // ends then, not when the wait runs out (it waited liveWaitFor, 10 s,
-// before the replay could stop).
+// before the replay could stop), and as stopped, not with a divergence
+// for the short read.
 func TestInjectLiveWaitStopped(t *testing.T) {
 	py := python3(t)
 	defer replay.SetLiveWait(10 * time.Minute)()
@@ -229,6 +230,10 @@ func TestInjectLiveWaitStopped(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
+		var d *replay.Divergence
+		if errors.As(err, &d) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("replay: %v, want the stop (context canceled), no divergence: systr-replay's Ctrl-C exited 125, not 130", err)
+		}
 		t.Logf("stopped: %v", err)
 	case <-time.After(time.Minute):
 		t.Fatal("the replay went on a minute after it was stopped (waiting for the live data: 10 minutes)")

@@ -323,7 +323,9 @@
 // moved out of a pipe are what the pipe held at the call's entry; those
 // the recorder could not read are not shown, with a warning; nor are
 // copies recorded by an older recorder. The live program's own fds 0, 1
-// and 2 are the given stdin and /dev/null.
+// and 2 are the given stdin and /dev/null. A write to the original stdin
+// (fd 0 or a dup of it: a terminal is read and written) is emulated,
+// with Options.WriteThrough too, and not shown.
 //
 // # Injecting a set
 //
@@ -340,57 +342,71 @@
 // arch_prctl, prlimit64, chdir...). CheckInject names those of a set,
 // with the reason, before the replay (systr-replay prints them as
 // warnings), and refuses a set that holds nothing else (ErrInjectNothing:
-// %process, for one, or "execve,mmap"). Everything in the set that
+// %process, for one, or "execve,close"; mmap alone is a set: the
+// recorded content of the data files it maps). Everything in the set that
 // brings in the outside world is replayed: the file calls (an open of a
 // file that is there runs for real, one that is gone or opened for writing
 // gets a stand-in, like an fd-creating call of %network), reads, the
 // clock, credentials, stat and statfs, the network.
 //
-// What a replayed call stands in for is followed, whatever the set: every
-// call on a stand-in fd, on the program's original stdin, stdout and
-// stderr (what they were, a terminal, a file, a pipe, and what came
-// through them, are the recording's; writes to them are shown, as
-// above), or on an fd whose state a replayed call changed (a connect,
-// bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that did not reach
-// the kernel: queries such as fstat, getsockname or fcntl F_GETFL leave
-// the fd real), also inside poll's and select's fd sets, is replayed too;
-// a replayed read or lseek of a file opened for real runs, so that its
-// offset moves, and gets the recorded data. A mapping of a stand-in is
-// made from the recorded content.
+// What a replayed call stands in for is followed, whatever the set:
+// every call on a stand-in fd, on the program's original stdin, stdout
+// and stderr (what they were, a terminal, a file, a pipe, and what came
+// through them, are the recording's; writes to stdout and stderr are
+// shown, as above), or on an fd whose state a replayed call changed (a
+// connect, bind, fcntl F_SETFL, write, getdents64, epoll_ctl... that
+// did not reach the kernel: queries such as fstat, getsockname or fcntl
+// F_GETFL leave the fd real), also inside poll's and select's fd sets,
+// is replayed too; a replayed read or lseek of a file or pipe opened
+// for real runs, so that a file's offset moves and a pipe is drained as
+// recorded (else its writer's live writes fill it, or find the reader
+// gone: EPIPE), and gets the recorded data (a pipe on fd 0 to 2, a
+// shell's, only when the writes run live). With write in the set, the
+// fds a program writes to itself through (pipe, socketpair, eventfd)
+// are followed from the start: replayed writes leave them empty, so
+// their reads, polls and epoll sets are replayed too. A mapping of a
+// stand-in is made from the recorded content.
 //
 // What runs live follows the live world: its results and data are the
-// live ones (getpid's too; the pids the program passes to real calls are
-// translated as above), and a count or value that differs from the
+// live ones (getpid's too; the pids the program passes to real calls
+// are translated as above, in capget's and capset's header too), and a count or value that differs from the
 // recorded result (a read of a file changed since, a directory listed
-// with other entries) is a divergence; its timing is made to follow
-// the recording's where the program's path depends on it: the clock reads
-// outside the set (clock_gettime, gettimeofday, time, times) are not matched
-// (how often curl reads the time depends on the time): recorded ones are
-// passed over, live ones run unverified; millisecond timeouts (poll,
-// epoll_wait) are not compared then; a call outside the set that found
-// nothing when recorded (EAGAIN) finds nothing again, and a readiness
-// wait (poll, select, epoll_wait and their variants) that found nothing
-// ready returns so at once, while one that found fds ready waits for the
-// live fds without its timeout (10 s at most for poll and epoll_wait;
-// not ready then: a divergence) and returns the recorded result and
-// events; a read or recvfrom (flags 0) of a real fd returns as many bytes
-// as recorded: its count is cut to the recorded result, and when the
-// live data comes in smaller pieces the rest is read into the program's
-// buffer through a copy of its fd (pidfd_getfd: the same open file),
-// waiting 10 s at most (not readv, recvmsg, recvmmsg). So `--inject
-// %clock` replays curl and python's urllib against a live server the same
-// every time, however fast and in how many pieces the server answers. The program's output
-// still depends on what runs live: date with a set without the clock
-// prints the live time, and the replay says so (a divergence at its
-// write). The threads of a process keep the recorded order as by default
-// (see Threads and processes: 8 threads taking a lock in turn replay
-// with any set); a timed futex wait gets a deadline on the live clock
-// only when clock_gettime is in the set (else the program's clock is
-// live already). A recording of a Go program is refused
-// (ErrInjectGo, by Check too, naming it; known from the recorded exec's
-// runtime, format.Exec.Runtime): its calls are replayed as one stream
-// with the runtime's netpoller and clock answered from the trace (see Go
-// programs), which a set that runs some of them live breaks. System V shared memory is not replayed (by
+// with other entries) is a divergence (the same count with other data
+// is not, as the program may not care: the last such read, recvfrom,
+// getsockopt or readlink is named in the note of a later divergence: a
+// server that answered otherwise, a connect refused); its timing is
+// made to follow the recording's where the program's path depends on
+// it: the clock reads outside the set (clock_gettime, gettimeofday,
+// time, times) are not matched (how often curl reads the time depends
+// on the time): recorded ones are passed over, live ones run
+// unverified; millisecond timeouts (poll, epoll_wait) are not compared
+// then; a call outside the set that found nothing when recorded
+// (EAGAIN) finds nothing again, and a readiness wait (poll, select,
+// epoll_wait and their variants) that found nothing ready returns so at
+// once, while one that found fds ready waits for the live fds with a
+// timeout of 10 s more than the recorded call took instead of its own
+// (not ready then: a divergence;
+// sooner when no call ends for 5 s more than the recording's longest
+// call: the replay stops, see Ending) and returns the recorded result
+// and events; a read or recvfrom (flags 0) of a real fd returns as many
+// bytes as recorded: its count is cut to the recorded result, and when
+// the live data comes in smaller pieces the rest is read into the
+// program's buffer through a copy of its fd (pidfd_getfd: the same open
+// file), waiting as long at most (not readv, recvmsg, recvmmsg). So
+// `--inject %clock` replays curl and python's urllib against a live
+// server the same every time, however fast and in how many pieces the
+// server answers. The program's output still depends on what runs live:
+// date with a set without the clock prints the live time, and the
+// replay says so (a divergence at its write). The threads of a process
+// keep the recorded order as by default (see Threads and processes: 8
+// threads taking a lock in turn replay with any set); a timed futex
+// wait gets a deadline on the live clock only when clock_gettime is in
+// the set (else the program's clock is live already). A recording of a
+// Go program is refused (ErrInjectGo, by Check too, naming it; known
+// from the recorded exec's runtime, format.Exec.Runtime): its calls are
+// replayed as one stream with the runtime's netpoller and clock
+// answered from the trace (see Go programs), which a set that runs some
+// of them live breaks. System V shared memory is not replayed (by
 // default neither): an emulated shmget's id is not one the real shmat
 // can map.
 //

@@ -106,6 +106,8 @@ type engine struct {
 
 	end endWatch // see end.go
 
+	liveDiff string // Inject: the last live call whose data was not the recorded (inject.go)
+
 	stdout, stderr io.Writer
 	res            Result
 	first          *Divergence
@@ -337,6 +339,7 @@ func (e *engine) diverge(lt *lthread, rec *format.Syscall, idx int, actual, reas
 		d.Thread = "(not recorded)"
 	}
 	d.Note = e.threadsNote(lt) // polish.go
+	e.liveDiffNote(d)          // inject.go
 	e.res.Divergences = append(e.res.Divergences, d)
 	if e.first == nil {
 		e.first = d
@@ -1271,8 +1274,8 @@ func (e *engine) track(c *tracer.Call, lt *lthread, ret int64) {
 		var b [8]byte
 		if n, _ := c.ReadMem(ptr(c.Arch(), a[argi]), b[:]); n == 8 {
 			cx := lt.name == "pipe2" && a[1]&oCloexec != 0 || lt.name == "socketpair" && a[1]&oCloexec != 0
-			fds[int(int32(binary.LittleEndian.Uint32(b[:4])))] = fdInfo{kind: fdReal, cloexec: cx}
-			fds[int(int32(binary.LittleEndian.Uint32(b[4:])))] = fdInfo{kind: fdReal, cloexec: cx}
+			fds[int(int32(binary.LittleEndian.Uint32(b[:4])))] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)}
+			fds[int(int32(binary.LittleEndian.Uint32(b[4:])))] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)}
 		}
 	default:
 		if lt.spec != nil && lt.spec.NewFd(c.Arch(), a) {
@@ -1280,7 +1283,7 @@ func (e *engine) track(c *tracer.Call, lt *lthread, ret int64) {
 			if lt.cur != nil {
 				cx = cloexecOf(lt.spec, lt.cur)
 			}
-			fds[int(ret)] = fdInfo{kind: fdReal, cloexec: cx}
+			fds[int(ret)] = fdInfo{kind: fdReal, cloexec: cx, follow: e.followNew(lt.name)} // (inject.go)
 		}
 	}
 }

@@ -6,9 +6,11 @@ package replay
 // package documentation).
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"syscall"
 	"time"
@@ -77,9 +79,11 @@ var notInjected = []struct {
 		"a child must really be reaped (the program sees the recorded status; a wait that returned no child is replayed)", false},
 	{[]string{"kill", "tgkill", "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open", "pidfd_send_signal", "pidfd_getfd"},
 		"signals and pidfds between the program's own processes must be real (the pids are translated; a pidfd of a process outside the recording is a stand-in)", false},
-	{[]string{"mmap", "mmap2", "munmap", "mprotect", "brk", "madvise", "mremap", "msync", "mlock", "mlock2", "munlock",
+	{[]string{"mmap", "mmap2"},
+		"the program uses the memory they map (a data file's mapping gets its recorded content, as in a default replay: that is replayed)", true},
+	{[]string{"munmap", "mprotect", "brk", "madvise", "mremap", "msync", "mlock", "mlock2", "munlock",
 		"mlockall", "munlockall", "membarrier", "pkey_mprotect", "pkey_alloc", "pkey_free", "shmat", "shmdt"},
-		"the program uses the memory they map (with mmap in the set a data file's mapping gets its recorded content, as in a default replay)", false},
+		"the program uses the memory they map", false},
 	{[]string{"futex", "futex_time64", "futex_waitv", "sched_yield"},
 		"they synchronize the live threads", false},
 	{[]string{"rt_sigaction", "sigaction", "signal", "rt_sigprocmask", "sigprocmask", "sigaltstack", "rt_sigreturn", "sigreturn",
@@ -209,6 +213,20 @@ func (f fdInfo) followed() bool {
 	return f.follow || f.kind == fdStandin || f.kind == fdStdin || f.kind == fdStdout || f.kind == fdStderr
 }
 
+// selfFds are the calls that make fds a program writes to itself through.
+var selfFds = set("pipe", "pipe2", "socketpair", "eventfd", "eventfd2")
+
+// followNew says whether the fds a real call made are followed from the
+// start: with write in the Inject set, a pipe's, a socketpair's or an
+// eventfd's, which the program writes to itself through: the writes are
+// replayed (nothing reaches the kernel), so the reads are too, and the
+// polls and epoll sets they are in (a live read of the empty pipe found
+// its end: a divergence; node's epoll_pwait waited for an eventfd write
+// that never came).
+func (e *engine) followNew(name string) bool {
+	return e.o.Inject != nil && selfFds[name] && e.o.Inject.MatchName("write")
+}
+
 // injectQueries are the calls that, replayed on a real fd, leave it as
 // it is: the fd's later calls may still run for real.
 var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", "fstatfs", "fstatfs64",
@@ -221,10 +239,14 @@ var injectQueries = set("fstat", "fstat64", "newfstatat", "fstatat64", "statx", 
 // the kernel leaves a real fd other than recorded, so its later calls
 // are replayed too.
 func (e *engine) injectMode(lt *lthread, m mode, fdArg int, fd fdInfo) mode {
-	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && fdArg > 2 {
-		// A read of a file opened for real: it runs, so that the file
-		// offset moves as recorded (a later real lseek or read depends
-		// on it), and gets the recorded data.
+	if m == modeEmulate && fileIO[lt.name] && fd.kind == fdReal && !fd.follow && (fdArg > 2 || !e.o.Inject.MatchName("write")) {
+		// A read of a file or pipe opened for real: it runs, so that a
+		// file's offset moves as recorded (a later real lseek or read
+		// depends on it) and a pipe is drained as recorded (its writer's
+		// live writes would fill it, or find the reader gone: EPIPE), and
+		// gets the recorded data. On fds 0 to 2 (a shell's pipes) only
+		// when the writes run live: replayed writes leave the pipe empty,
+		// where a real read would wait for the writer to end.
 		return modeReal
 	}
 	if m != modeEmulate || lt.spec == nil {
@@ -303,13 +325,29 @@ var liveWaits = map[string]struct {
 	"epoll_wait": {3, true}, "epoll_pwait": {3, true}, "epoll_pwait2": {3, false},
 }
 
-// liveWaitMs bounds a readiness wait on real fds that was ready when
-// recorded (liveMode), when its timeout is in milliseconds.
-const liveWaitMs = 10000
-
 // liveWaitFor bounds how long the live world may take to give what the
-// recording got (liveMode).
-const liveWaitFor = 10 * time.Second
+// recording got, more than it took when recorded (liveBound; a variable
+// for the tests).
+var liveWaitFor = 10 * time.Second
+
+// liveBound is how long a call outside the Inject set may wait for the
+// live world: liveWaitFor more than the recorded call took (a server as
+// slow as when recorded is no divergence: a poll that waited 20 s for
+// it was one after 10 s), in whole seconds (rounded up).
+func liveBound(rec *format.Syscall) time.Duration {
+	d := liveWaitFor
+	if rec.Exit > rec.Time {
+		d += time.Duration(rec.Exit - rec.Time)
+	}
+	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// onReadRest, if set (by tests), is called when readRest starts.
+var onReadRest func()
+
+// readRestTick is how often readRest looks whether the replay was
+// stopped while it waits.
+const readRestTick = 100 * time.Millisecond
 
 // liveCall is what liveMode changed in a call outside the Inject set.
 type liveCall struct {
@@ -317,6 +355,10 @@ type liveCall struct {
 	old  uint64
 	wait bool // a readiness wait that found fds ready when recorded
 	read bool // a read of a real stream, as long as recorded
+	// pidAt is the address of a pid in memory made live (capget's
+	// header), pid the program's value, put back at the exit.
+	pidAt uint64
+	pid   uint32
 }
 
 // liveMode is the mode of a call outside the Inject set: it runs for
@@ -327,18 +369,23 @@ type liveCall struct {
 //   - A call that found nothing yet when recorded (EAGAIN) says so again.
 //   - A readiness wait (poll, select, epoll_wait and their variants) that
 //     found nothing ready says so at once (it is emulated); one that found
-//     fds ready waits for the live fds without its timeout (10 s at most
-//     for poll and epoll_wait) and returns the recorded result and events.
+//     fds ready waits for the live fds with a timeout of 10 s more than
+//     the recorded call took (liveBound) instead of its own and returns
+//     the recorded result and events.
 //   - A read or recvfrom (flags 0) of a real fd returns as many bytes as
 //     recorded: its count is cut to the recorded result, and when the live
 //     data comes in smaller pieces, or not yet (EAGAIN on a non-blocking
 //     fd a replayed poll said was ready), the rest is read from the same
-//     fd (a copy, pidfd_getfd) into the program's buffer, waiting 10 s at
-//     most.
+//     fd (a copy, pidfd_getfd) into the program's buffer, waiting as
+//     long at most.
 func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode {
 	lt.live = liveCall{}
 	if rec.Ret == -int64(syscall.EAGAIN) {
 		return modeEmulate
+	}
+	if (lt.name == "capget" || lt.name == "capset") && lt.args[0] != 0 {
+		e.livePidField(c, lt, ptr(c.Arch(), lt.args[0])+4)
+		return modeReal
 	}
 	if lt.name == "read" || lt.name == "recvfrom" && lt.args[3] == 0 {
 		if rec.Ret < 0 || rec.Flags&format.Unfinished != 0 || rec.Ret > int64(lt.args[2]) {
@@ -361,9 +408,26 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	if rec.Ret <= 0 {
 		return modeEmulate
 	}
-	v := uint64(0)
-	if w.ms {
-		v = uint64(liveWaitFor.Milliseconds())
+	bound := liveBound(rec)
+	v := uint64(min(bound.Milliseconds(), math.MaxInt32))
+	if !w.ms {
+		// A timeval or timespec of the bound (whole seconds: the same
+		// bytes), below the stack's red zone (the program's own is left
+		// alone: select writes the time left in it).
+		v = (c.SP() - scratchBelowSP) &^ 15
+		sec, size := int64(bound/time.Second), 16
+		if !c.Arch().Is64Bit() && !strings.HasSuffix(lt.name, "time64") && lt.name != "epoll_pwait2" {
+			size = 8 // i386's 32-bit time_t
+		}
+		b := make([]byte, size)
+		binary.LittleEndian.PutUint32(b, uint32(sec))
+		if size == 16 {
+			binary.LittleEndian.PutUint64(b, uint64(sec))
+		}
+		if err := c.WriteMem(v, b); err != nil {
+			e.warn("thread %s call %d (%s): no room on the stack for the live wait's timeout: %v", lt.r.name(), lt.idx, lt.name, err)
+			return modeReal
+		}
 	}
 	if err := c.Set(tracer.SetArg(w.arg, v)); err != nil {
 		e.warn("thread %s call %d (%s): waiting for the live fds: %v", lt.r.name(), lt.idx, lt.name, err)
@@ -371,6 +435,29 @@ func (e *engine) liveMode(c *tracer.Call, lt *lthread, rec *format.Syscall) mode
 	}
 	lt.live = liveCall{arg: w.arg + 1, old: lt.args[w.arg], wait: true}
 	return modeReal
+}
+
+// livePidField makes the pid at addr in the program's memory (a struct
+// field: capget's and capset's header) the live one, for a real call: the
+// program read its pid from a replayed getpid (%pure, %process...), the
+// recorded one, which names another process live (or none: ESRCH, as
+// node's capget of its own pid). Put back at the exit (liveExit).
+func (e *engine) livePidField(c *tracer.Call, lt *lthread, addr uint64) {
+	var b [4]byte
+	if n, _ := c.ReadMem(addr, b[:]); n < len(b) {
+		return
+	}
+	v := int32(binary.LittleEndian.Uint32(b[:]))
+	l := e.pidToLive(v)
+	if v == 0 || l == v {
+		return
+	}
+	binary.LittleEndian.PutUint32(b[:], uint32(l))
+	if err := c.WriteMem(addr, b[:]); err != nil {
+		e.warn("thread %s call %d (%s): making its pid %d the live %d: %v", lt.r.name(), lt.idx, lt.name, v, l, err)
+		return
+	}
+	lt.live.pidAt, lt.live.pid = addr, uint32(v)
 }
 
 // liveExit, at the exit of a call liveMode changed, puts its argument
@@ -384,6 +471,13 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 	if l.arg > 0 {
 		if err := c.Set(tracer.SetArg(l.arg-1, l.old)); err != nil {
 			e.warn("thread %s: putting %s's argument %d back: %v", lt.r.name(), lt.name, l.arg, err)
+		}
+	}
+	if l.pidAt != 0 {
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], l.pid)
+		if err := c.WriteMem(l.pidAt, b[:]); err != nil {
+			e.warn("thread %s: putting %s's pid %d back: %v", lt.r.name(), lt.name, int32(l.pid), err)
 		}
 	}
 	if c.Restart() || rec == nil {
@@ -407,7 +501,10 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 		// Short, or nothing yet on a non-blocking fd (a replayed poll
 		// said it was ready): the rest, waited for.
 		have := max(*ret, 0)
-		got, err := readRest(c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have))
+		got, err := readRest(e.pol.ctx, c.Pid(), int(int32(lt.args[0])), int(rec.Ret-have), liveBound(rec))
+		if e.pol.ctx != nil && e.pol.ctx.Err() != nil {
+			return true // stopped while it waited: no divergence of its own
+		}
 		if len(got) > 0 {
 			if werr := c.WriteMem(ptr(c.Arch(), lt.args[1])+uint64(have), got); werr != nil {
 				err = werr
@@ -430,8 +527,9 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 
 // readRest reads n more bytes from fd of process pid, through a copy of
 // the fd (the same open file: what it reads, the program has read),
-// waiting liveWaitFor at most.
-func readRest(pid, fd, n int) ([]byte, error) {
+// waiting wait at most, or until ctx is done (a replay stopped by Ctrl-C
+// waited for the live data first).
+func readRest(ctx context.Context, pid, fd, n int, wait time.Duration) ([]byte, error) {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return nil, fmt.Errorf("pidfd_open: %w", err)
@@ -442,17 +540,27 @@ func readRest(pid, fd, n int) ([]byte, error) {
 		return nil, fmt.Errorf("pidfd_getfd: %w", err)
 	}
 	defer unix.Close(dup)
+	if onReadRest != nil {
+		onReadRest()
+	}
 	buf := make([]byte, n)
 	got := 0
-	deadline := time.Now().Add(liveWaitFor)
+	deadline := time.Now().Add(wait)
 	for got < n {
 		left := time.Until(deadline)
 		if left <= 0 {
 			return buf[:got], errors.New("not in time")
 		}
+		if ctx != nil && ctx.Err() != nil {
+			return buf[:got], fmt.Errorf("the replay stopped: %w", ctx.Err())
+		}
 		pfd := []unix.PollFd{{Fd: int32(dup), Events: unix.POLLIN}}
-		if _, err := unix.Poll(pfd, int(left.Milliseconds())+1); err != nil && err != unix.EINTR {
+		ready, err := unix.Poll(pfd, int(min(left, readRestTick).Milliseconds())+1)
+		if err != nil && err != unix.EINTR {
 			return buf[:got], fmt.Errorf("poll: %w", err)
+		}
+		if ready <= 0 {
+			continue // (not yet: a read of a blocking fd would wait for ever)
 		}
 		k, err := unix.Read(dup, buf[got:])
 		switch {
@@ -484,6 +592,54 @@ func (e *engine) liveData(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 	if ret != rec.Ret {
 		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d", liveTextExit(c, lt), ret),
 			"the real call's result differs (it runs live, outside the --inject set)")
+	} else {
+		e.noteLiveData(c, lt, rec)
 	}
 	return true
+}
+
+// liveDataCalls are the calls outside the Inject set whose live data is
+// compared with the recorded (noteLiveData).
+var liveDataCalls = set("read", "pread64", "recvfrom", "getsockopt", "readlink", "readlinkat") // (not getdents64: inode numbers)
+
+// noteLiveData keeps the last call outside the Inject set that returned
+// the recorded result but other data (a server that answered otherwise,
+// a connect's SO_ERROR, a file changed in place): not a divergence by
+// itself (the program may not care: /proc files differ every time), but
+// the likely cause of a later one, named in its note (liveDiffNote).
+func (e *engine) noteLiveData(c *tracer.Call, lt *lthread, rec *format.Syscall) {
+	if !liveDataCalls[lt.name] || rec.Ret < 0 {
+		return
+	}
+	for i := range rec.Mem {
+		r := &rec.Mem[i]
+		if r.Arg < 0 || int(r.Arg) >= len(lt.args) || r.Field != 0 || r.Dir != syscalls.Out || len(r.Data) == 0 {
+			continue
+		}
+		live := make([]byte, len(r.Data))
+		n, _ := c.ReadMem(ptr(c.Arch(), lt.args[r.Arg]), live)
+		k := 0
+		for k < n && live[k] == r.Data[k] {
+			k++
+		}
+		if k == len(r.Data) {
+			continue
+		}
+		end := min(k+16, n)
+		e.liveDiff = fmt.Sprintf("thread %s call %d (%s, outside the --inject set) returned the recorded %d, with other live data, from byte %d: %q, recorded %q",
+			lt.r.name(), lt.curIdx, lt.name, rec.Ret, k, live[k:end], r.Data[k:min(k+16, len(r.Data))])
+		return
+	}
+}
+
+// liveDiffNote adds to a divergence's note the last live call whose data
+// differed before it (noteLiveData).
+func (e *engine) liveDiffNote(d *Divergence) {
+	if e.liveDiff == "" {
+		return
+	}
+	if d.Note != "" {
+		d.Note += "; "
+	}
+	d.Note += "the last live call with other data than recorded: " + e.liveDiff
 }

@@ -149,10 +149,13 @@ func TestCheckInject(t *testing.T) {
 			"clone, clone3, fork, vfork, exit, exit_group: the program's processes and threads must really start and end",
 			"wait4, waitid, waitpid: a child must really be reaped"}},
 		{set: "none", refused: true, notes: []string{"the set selects no system call"}},
-		{set: "execve,mmap,close", refused: true, notes: []string{"execve: the program must really exec", "mmap: the program uses the memory they map",
+		{set: "execve,munmap,close", refused: true, notes: []string{"execve: the program must really exec", "munmap: the program uses the memory they map",
 			"close: they build the fd table"}},
 		{set: "%file", notes: []string{"--inject %file: not injected, run for real: execve, execveat: the program must really exec", "chdir: they set up the live process"}},
-		{set: "%memory", notes: []string{"mmap, mmap2, munmap, mprotect, brk, madvise, mremap", "the program uses the memory they map"}},
+		{set: "%memory", notes: []string{"mmap, mmap2: the program uses the memory they map (a data file's mapping gets its recorded content",
+			"munmap, mprotect, brk, madvise, mremap", "the program uses the memory they map"}},
+		// a data file's mapping is replayed: not refused
+		{set: "mmap", notes: []string{"mmap: the program uses the memory they map (a data file's mapping gets its recorded content"}},
 		{set: "%desc", notes: []string{"close, dup, dup2, dup3, pipe, pipe2, memfd_create, epoll_create, epoll_create1: they build the fd table",
 			"fcntl, fcntl64: F_DUPFD, F_DUPFD_CLOEXEC and F_SETFD build the fd table (its other commands",
 			"mmap, mmap2: the program uses the memory they map", "execveat: the program must really exec"}},
@@ -239,4 +242,46 @@ func TestInjectMappedStandin(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
+}
+
+// TestInjectMmapOnly: mmap alone is a set: the program's mappings are
+// real, but a data file's gets the recorded content (the file changed
+// since), which is what the set replays. It was refused as a set that
+// replays nothing (ErrInjectNothing), though mmap,fstat replayed it.
+func TestInjectMmapOnly(t *testing.T) {
+	prog := testprog.C(t, "mapfile")
+	file := filepath.Join(t.TempDir(), "data")
+	writeFile(t, file, strings.Repeat("A", 4096)+"second page, as recorded\n")
+	rec := recordRun(t, nil, prog, file)
+	writeFile(t, file, strings.Repeat("B", 4096)+"second page, changed!!!!\n")
+	set, err := syscalls.ParseFilter("mmap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := replay.CheckInject(set)
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "mmap: ") {
+		t.Fatalf("CheckInject(mmap): %q, %v; want one note on mmap", notes, err)
+	}
+	same(t, rec, run(t, rec.path, &replay.Options{Inject: set}))
+}
+
+// TestInjectReadPipeline: with read in the set and the writes live, a
+// shell pipeline's reader (tail, its stdin a pipe) reads the pipe for real
+// (and gets the recorded data): replayed, it took the recorded bytes at
+// once and ended while seq still wrote (64 KB fill the pipe): EPIPE, a
+// divergence, every time. With the writes replayed (%desc, write) the
+// pipe stays empty and the reads are replayed: with write alone, tail's
+// live read found the pipe's end, a divergence.
+func TestInjectReadPipeline(t *testing.T) {
+	rec := recordRun(t, nil, "/bin/sh", "-c", "seq 1 20000 | tail -1")
+	if rec.stdout != "20000\n" {
+		t.Fatalf("recorded %q", rec.stdout)
+	}
+	for _, s := range []string{"read", "read,readv", "%desc", "write"} {
+		set, err := syscalls.ParseFilter(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(s, func(t *testing.T) { same(t, rec, run(t, rec.path, &replay.Options{Inject: set})) })
+	}
 }

@@ -280,13 +280,15 @@ func msghdrSize(a syscalls.Arch) uint64 {
 // captureIovecs keeps an iovec array (or a msghdr and its iovec array)
 // and the data of its buffers: Field k+1 is buffer k. Out data is kept up
 // to the call's result, spread over the buffers in order.
-func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *syscalls.Arg, addr, n uint64, dir syscalls.Dir) {
-	a := s.Arch
+// wordReader returns the size of a pointer or long of arch a, 8 or 4,
+// and a function reading one at off in b (0 past b's end): iovec arrays
+// and struct msghdr as the tracee laid them out.
+func wordReader(a syscalls.Arch) (uint64, func(b []byte, off uint64) uint64) {
 	w := uint64(8)
 	if !a.Is64Bit() {
 		w = 4
 	}
-	word := func(b []byte, off uint64) uint64 {
+	return w, func(b []byte, off uint64) uint64 {
 		if off+w > uint64(len(b)) {
 			return 0
 		}
@@ -295,6 +297,11 @@ func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *sy
 		}
 		return binary.LittleEndian.Uint64(b[off:])
 	}
+}
+
+func (r *Recorder) captureIovecs(c *tracer.Call, s *format.Syscall, i int, g *syscalls.Arg, addr, n uint64, dir syscalls.Dir) {
+	a := s.Arch
+	w, word := wordReader(a)
 	// The array (or msghdr) itself is kept too, whichever way the data
 	// goes: printers and replay find the buffers through it.
 	head := r.read(c, i, 0, syscalls.In, addr, n)

@@ -351,19 +351,7 @@ func (r *Recorder) learnCall(c *tracer.Call, s *format.Syscall, g *syscalls.Arg,
 		read(addr, n)
 		return
 	}
-	w := uint64(8)
-	if !s.Arch.Is64Bit() {
-		w = 4
-	}
-	word := func(b []byte, off uint64) uint64 {
-		if off+w > uint64(len(b)) {
-			return 0
-		}
-		if w == 4 {
-			return uint64(binary.LittleEndian.Uint32(b[off:]))
-		}
-		return binary.LittleEndian.Uint64(b[off:])
-	}
+	w, word := wordReader(s.Arch)
 	iov, count := addr, n/(2*w)
 	if g.Kind == syscalls.KindMsghdr {
 		head := make([]byte, msghdrSize(s.Arch))

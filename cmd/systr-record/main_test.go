@@ -198,6 +198,8 @@ func TestBadInput(t *testing.T) {
 		{"bad schedule", []string{"--schedule", "fifo", "--", "true"}, 2, `unknown schedule "fifo"`},
 		{"seed without chaos", []string{"--chaos-seed", "3", "--", "true"}, 2, "--chaos-seed needs --schedule chaos"},
 		{"bad chaos seed", []string{"--schedule", "chaos", "--chaos-seed", "x", "--", "true"}, 2, `--chaos-seed "x": not a number`},
+		{"size zero", []string{"-s", "0", "--", "touch", marker}, 2, "-s 0: the size must be between 1 and 4194304"},
+		{"size too big", []string{"-s", "5M", "--", "touch", marker}, 2, "-s 5M: the size must be between 1 and 4194304"},
 		{"trace to stdout", []string{"-o", "-", "--", "touch", marker}, 2, "-o -: a trace is binary"},
 		{"unwritable text", []string{"-o", filepath.Join(dir, "t.sctr"), "--text", filepath.Join(dir, "no/such/dir/t.txt"), "--", "touch", marker}, 1, "--text: open"},
 		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "CPU 5000: not a CPU this process may run on"},

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"unsafe"
 
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
@@ -200,6 +201,59 @@ func systrgo_trace(nr C.int, fn, priv C.uintptr_t) C.int {
 	return 0
 }
 
+//export systrgo_trace_all
+func systrgo_trace_all(fn, priv C.uintptr_t) C.int {
+	lib.mu.Lock()
+	defer lib.mu.Unlock()
+	if lib.t == nil {
+		return errno(unix.EBADF)
+	}
+	if fn == 0 {
+		return errno(unix.EINVAL)
+	}
+	a, n := syscalls.Native(), 0
+	for nr := range syscalls.Max(a) {
+		if syscalls.Name(a, nr) == "" {
+			continue // a hole in the table
+		}
+		if err := lib.t.TraceNr(handler(nr), nr); err != nil {
+			continue
+		}
+		lib.cbs[nr] = callback{fn, priv}
+		n++
+	}
+	return C.int(n)
+}
+
+//export systrgo_syscall_number
+func systrgo_syscall_number(name *C.char) C.int {
+	if name == nil {
+		return errno(unix.EINVAL)
+	}
+	nr, ok := syscalls.Number(syscalls.Native(), C.GoString(name))
+	if !ok {
+		return errno(unix.ENOENT)
+	}
+	return C.int(nr)
+}
+
+//export systrgo_syscall_name
+func systrgo_syscall_name(nr C.int, buf *C.char, size C.int) C.int {
+	name := syscalls.Name(syscalls.Native(), int(nr))
+	switch {
+	case name == "":
+		return errno(unix.ENOENT)
+	case buf == nil || size <= 0:
+		return errno(unix.EINVAL)
+	case int(size) < len(name)+1:
+		return errno(unix.ERANGE)
+	}
+	out := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(size))
+	copy(out, name)
+	out[len(name)] = 0
+	return C.int(len(name))
+}
+
 //export systrgo_untrace
 func systrgo_untrace(nr C.int) C.int {
 	lib.mu.Lock()
@@ -266,6 +320,16 @@ func systrgo_get_pid(h C.uintptr_t, pid *C.ulong) C.int {
 		return errno(unix.EINVAL)
 	}
 	*pid = C.ulong(c.Pid())
+	return 0
+}
+
+//export systrgo_get_tid
+func systrgo_get_tid(h C.uintptr_t, tid *C.ulong) C.int {
+	c := call(h)
+	if c == nil || tid == nil {
+		return errno(unix.EINVAL)
+	}
+	*tid = C.ulong(c.Tid())
 	return 0
 }
 

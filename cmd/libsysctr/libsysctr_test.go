@@ -439,8 +439,25 @@ func TestAPI(t *testing.T) {
 	})
 }
 
-// TestHeader: sysctr.h declares exactly the interface of the issue (the
-// C tests compile against it; this checks nothing else is in it).
+// TestHelpers: systr_trace_all, the syscall name lookups and
+// systr_get_tid (testdata/helpers.c checks each).
+func TestHelpers(t *testing.T) {
+	forKinds(t, func(t *testing.T, kind string) {
+		r := run(t, prog(t, "helpers", kind))
+		for _, s := range r.stderr {
+			if strings.HasPrefix(s, "FAIL") {
+				t.Error(s)
+			}
+		}
+		if r.code != 0 || len(r.stderr) == 0 || r.stderr[len(r.stderr)-1] != "helpers: 0 failures" {
+			t.Errorf("want helpers: 0 failures:\n%v", r)
+		}
+	})
+}
+
+// TestHeader: sysctr.h declares exactly LibSysCTr's interface and systr's
+// additions (the C tests compile against it; this checks nothing else is
+// in it).
 func TestHeader(t *testing.T) {
 	b, err := os.ReadFile("sysctr.h")
 	if err != nil {
@@ -466,7 +483,11 @@ func TestHeader(t *testing.T) {
 		"int systr_stop(void);",
 		"int systr_trace_syscall(int syscall, int (*scfunc)(void *, trsyscall_t), void *priv);",
 		"int systr_untrace_syscall(int syscall);",
+		"int systr_trace_all(int (*scfunc)(void *, trsyscall_t), void *priv);",
+		"int systr_syscall_number(const char *name);",
+		"int systr_syscall_name(int syscall, char *buf, int size);",
 		"int systr_get_pid(trsyscall_t tsc, unsigned long *pid);",
+		"int systr_get_tid(trsyscall_t tsc, unsigned long *tid);",
 		"int systr_get_param(trsyscall_t tsc, int param, unsigned long *pparam);",
 		"int systr_set_params(trsyscall_t tsc, ...);",
 		"int systr_is_entry(trsyscall_t tsc);",

@@ -34,6 +34,20 @@ int systr_trace_syscall(int syscall, int (*scfunc)(void *, trsyscall_t), void *p
 
 int systr_untrace_syscall(int syscall) { return systrgo_untrace(syscall); }
 
+int systr_trace_all(int (*scfunc)(void *, trsyscall_t), void *priv) {
+	if (!scfunc)
+		return -EINVAL;
+	return systrgo_trace_all((uintptr_t) scfunc, (uintptr_t) priv);
+}
+
+int systr_syscall_number(const char *name) { return systrgo_syscall_number((char *) name); }
+
+int systr_syscall_name(int syscall, char *buf, int size) { return systrgo_syscall_name(syscall, buf, size); }
+
+int systr_get_tid(trsyscall_t tsc, unsigned long *tid) {
+	return systrgo_get_tid((uintptr_t) tsc, tid);
+}
+
 int systr_get_pid(trsyscall_t tsc, unsigned long *pid) {
 	return systrgo_get_pid((uintptr_t) tsc, pid);
 }

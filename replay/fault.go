@@ -766,9 +766,11 @@ func (f *Faults) Apply(c *tracer.Call) (bool, error) {
 
 // Install registers a handler on t for the union of the rules' sets that
 // Applies the rules at each entry; the first error it meets is kept (Err).
-// A tracer has one handler per syscall: Install replaces the handlers of
-// those calls (and with a set of every syscall, TraceAll's), so a program
-// that traces them itself calls Apply from its own handler instead.
+// Install composes with the handlers t already has (tracer.Use): the
+// faults are applied first, then the caller's own handler of the call
+// runs and sees the injected result at exit. A handler registered later
+// with Trace replaces the chain of its calls; register it first, or with
+// Use.
 func (f *Faults) Install(t *tracer.Tracer) error {
 	h := func(c *tracer.Call) tracer.Action {
 		if c.IsEntry() {
@@ -789,7 +791,7 @@ func (f *Faults) Install(t *tracer.Tracer) error {
 			continue
 		}
 		if r.Set.IsAll() {
-			return t.TraceAll(h)
+			return t.Use(h) // in front of every handler the caller has
 		}
 		for _, a := range syscalls.Arches() {
 			for _, nr := range r.Set.Numbers(a) {
@@ -803,7 +805,7 @@ func (f *Faults) Install(t *tracer.Tracer) error {
 	if len(names) == 0 {
 		return nil
 	}
-	return t.Trace(h, names...)
+	return t.Use(h, names...) // in front of the caller's own handlers
 }
 
 // Err returns the first error the handler Install registered met.

@@ -539,3 +539,51 @@ func TestFaultAgainstStrace(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultsComposeWithHandlers: Install puts the faults in front of the
+// handlers the tracer already has (tracer.Use), instead of replacing them:
+// the caller's own openat handler still runs and sees the injected ENOENT
+// at exit (before, it was replaced and never ran).
+func TestFaultsComposeWithHandlers(t *testing.T) {
+	r, err := ParseFault("openat:path=/etc/hostname:error=ENOENT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFaults(r)
+	tr, err := tracer.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	var exits, enoent int
+	own := func(c *tracer.Call) tracer.Action {
+		if !c.IsEntry() {
+			exits++
+			if c.Errno() == syscall.ENOENT {
+				enoent++
+			}
+		}
+		return tracer.Continue
+	}
+	if err := tr.Trace(own, "openat"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Install(tr); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := tracer.Command("cat", "/etc/hostname")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	st, err := tr.RunCmd(ctx, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Code == 0 || !strings.Contains(stderr.String(), "No such file") {
+		t.Errorf("cat under the fault: %v, %q; want it to fail with ENOENT", st, stderr.String())
+	}
+	if exits == 0 || enoent == 0 {
+		t.Errorf("the caller's openat handler saw %d exits, %d ENOENT; want it to run and see the injected error", exits, enoent)
+	}
+}

@@ -22,6 +22,7 @@
 //	systr_run(av)                               Run, RunCmd, Start + Wait
 //	systr_stop                                  Stop
 //	systr_trace_syscall / systr_untrace_syscall Trace, TraceNr, TraceAll / Untrace...
+//	                                            (Use and Chain compose handlers)
 //	SYSTR_RET_CONTINUE / SYSTR_RET_DETACH       Continue / Detach
 //	systr_get_pid                               Call.Pid, Call.Tid
 //	systr_get_param(SYSCALL, PARAM_1..6,        Call.Nr, Call.Arg(0..5),

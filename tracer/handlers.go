@@ -57,17 +57,7 @@ func (tb *table) set(name string, h Handler) bool {
 			continue
 		}
 		found = true
-		if len(tb.byNr[i]) < syscalls.Max(a) {
-			hs := make([]Handler, syscalls.Max(a))
-			copy(hs, tb.byNr[i])
-			tb.byNr[i] = hs
-		}
-		if tb.byNr[i][nr] == nil && h != nil {
-			tb.count++
-		} else if tb.byNr[i][nr] != nil && h == nil {
-			tb.count--
-		}
-		tb.byNr[i][nr] = h
+		tb.setNr(i, a, nr, h)
 	}
 	return found
 }
@@ -132,8 +122,8 @@ func (t *Tracer) update(f func(tb *table) error) error {
 }
 
 // Trace registers h for the named system calls, in every architecture
-// that has them. A name no architecture knows is an error and nothing is
-// registered.
+// that has them, replacing the handler they had (Use composes instead). A
+// name no architecture knows is an error and nothing is registered.
 func (t *Tracer) Trace(h Handler, names ...string) error {
 	if h == nil {
 		return fmt.Errorf("tracer: Trace: nil handler")
@@ -214,4 +204,91 @@ func nrNames(nrs []int) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// Chain returns a handler that calls each of hs in order, nil ones
+// skipped, at entry and at exit, and returns Detach if any of them did:
+// handlers of different jobs (a logger, a fault injector, a recorder)
+// composed for the same calls. A handler sees what the ones before it set
+// (a call one of them skipped shows its new number).
+func Chain(hs ...Handler) Handler {
+	var list []Handler
+	for _, h := range hs {
+		if h != nil {
+			list = append(list, h)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return nil
+	case 1:
+		return list[0]
+	}
+	return func(c *Call) Action {
+		act := Continue
+		for _, h := range list {
+			if h(c) == Detach {
+				act = Detach
+			}
+		}
+		return act
+	}
+}
+
+// Use registers h in front of the handlers the named calls already have,
+// as middleware: both run, h first (Chain). A call with no handler of its
+// own gets h and then the catch-all (TraceAll's), if any. With no names,
+// h goes in front of every handler: each call's own and the catch-all
+// (h alone becomes the catch-all where there was none, so every call is
+// traced). Trace, by contrast, replaces what a call had. Use is how
+// independent handlers share a tracer: a fault injector (replay.Faults
+// installs itself with Use) and a caller's own handlers, whatever the
+// order they were registered in.
+func (t *Tracer) Use(h Handler, names ...string) error {
+	if h == nil {
+		return fmt.Errorf("tracer: Use: nil handler")
+	}
+	for _, name := range names {
+		if !known(name) {
+			return fmt.Errorf("tracer: Use %q: %w", name, ErrUnknownSyscall)
+		}
+	}
+	return t.update(func(tb *table) error {
+		if len(names) == 0 {
+			for i := range tb.byNr {
+				for nr, old := range tb.byNr[i] {
+					if old != nil {
+						tb.byNr[i][nr] = Chain(h, old)
+					}
+				}
+			}
+			tb.all = Chain(h, tb.all)
+			return nil
+		}
+		for _, name := range names {
+			for i, a := range indexArch {
+				nr, ok := syscalls.Number(a, name)
+				if !ok {
+					continue
+				}
+				tb.setNr(i, a, nr, Chain(h, tb.lookup(a, nr)))
+			}
+		}
+		return nil
+	})
+}
+
+// setNr sets the handler of call nr of architecture a (at index i).
+func (tb *table) setNr(i int, a syscalls.Arch, nr int, h Handler) {
+	if len(tb.byNr[i]) < syscalls.Max(a) {
+		hs := make([]Handler, syscalls.Max(a))
+		copy(hs, tb.byNr[i])
+		tb.byNr[i] = hs
+	}
+	if tb.byNr[i][nr] == nil && h != nil {
+		tb.count++
+	} else if tb.byNr[i][nr] != nil && h == nil {
+		tb.count--
+	}
+	tb.byNr[i][nr] = h
 }

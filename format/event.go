@@ -3,6 +3,7 @@ package format
 import (
 	"strconv"
 
+	"github.com/systr/systr/internal/cpuinsn"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -337,27 +338,16 @@ type Lost struct {
 // Kind returns KindLost.
 func (*Lost) Kind() Kind { return KindLost }
 
-// InsnOp names a CPU instruction the tracer trapped and emulated.
-type InsnOp uint8
+// InsnOp names a CPU instruction the tracer trapped and emulated (the
+// same type as tracer.InsnOp).
+type InsnOp = cpuinsn.Op
 
 // Trapped instructions.
 const (
-	RDTSC  InsnOp = 1
-	RDTSCP InsnOp = 2
-	CPUID  InsnOp = 3
+	RDTSC  = cpuinsn.OpRDTSC
+	RDTSCP = cpuinsn.OpRDTSCP
+	CPUID  = cpuinsn.OpCPUID
 )
-
-func (o InsnOp) String() string {
-	switch o {
-	case RDTSC:
-		return "rdtsc"
-	case RDTSCP:
-		return "rdtscp"
-	case CPUID:
-		return "cpuid"
-	}
-	return "insn(" + strconv.Itoa(int(o)) + ")"
-}
 
 // Insn is a CPU instruction that bypasses the kernel (rdtsc, rdtscp,
 // cpuid), trapped and emulated by the tracer, with its inputs and the

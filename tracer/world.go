@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"syscall"
 
+	"github.com/systr/systr/internal/cpuinsn"
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
 	"github.com/systr/systr/syscalls"
@@ -54,27 +55,15 @@ import (
 
 type seccompSet = seccomp.Set
 
-// InsnOp names a trapped instruction.
-type InsnOp uint8
+// InsnOp names a trapped instruction (the same type as format.InsnOp).
+type InsnOp = cpuinsn.Op
 
 // The trapped instructions.
 const (
-	InsnRDTSC  InsnOp = 1
-	InsnRDTSCP InsnOp = 2
-	InsnCPUID  InsnOp = 3
+	InsnRDTSC  = cpuinsn.OpRDTSC
+	InsnRDTSCP = cpuinsn.OpRDTSCP
+	InsnCPUID  = cpuinsn.OpCPUID
 )
-
-func (o InsnOp) String() string {
-	switch o {
-	case InsnRDTSC:
-		return "rdtsc"
-	case InsnRDTSCP:
-		return "rdtscp"
-	case InsnCPUID:
-		return "cpuid"
-	}
-	return fmt.Sprintf("insn(%d)", int(o))
-}
 
 // Insn is a trapped instruction, about to complete: the tracer has run it
 // and filled in its outputs. The OnInsn notifier may change the outputs

@@ -1,29 +1,22 @@
 package format
 
-import "strconv"
+import "github.com/systr/systr/internal/schedreason"
 
-// SwitchReason says why the thread that ran gave way (Switch.Reason).
-type SwitchReason uint8
+// SwitchReason says why the thread that ran gave way (Switch.Reason); the
+// same type as tracer.SwitchReason.
+type SwitchReason = schedreason.Reason
 
 // Switch reasons (tracer.SwitchReason).
 const (
-	SwitchStart   SwitchReason = 0 // no thread ran
-	SwitchBlock   SwitchReason = 1 // it entered a call that may block
-	SwitchYield   SwitchReason = 2 // sched_yield
-	SwitchQuantum SwitchReason = 3 // its quantum of stops was used
-	SwitchPreempt SwitchReason = 4 // interrupted after its time slice: Regs
-	SwitchExit    SwitchReason = 5 // it exited
-	SwitchChaos   SwitchReason = 6 // made to give way at random (chaos)
-	SwitchLeave   SwitchReason = 7 // detached or group-stopped
+	SwitchStart   = schedreason.Start   // no thread ran
+	SwitchBlock   = schedreason.Block   // it entered a call that may block
+	SwitchYield   = schedreason.Yield   // sched_yield
+	SwitchQuantum = schedreason.Quantum // its quantum of stops was used
+	SwitchPreempt = schedreason.Preempt // interrupted after its time slice: Regs
+	SwitchExit    = schedreason.Exit    // it exited
+	SwitchChaos   = schedreason.Chaos   // made to give way at random (chaos)
+	SwitchLeave   = schedreason.Leave   // detached or group-stopped
 )
-
-func (r SwitchReason) String() string {
-	names := [...]string{"start", "block", "yield", "quantum", "preempt", "exit", "chaos", "leave"}
-	if int(r) < len(names) {
-		return names[r]
-	}
-	return "reason(" + strconv.Itoa(int(r)) + ")"
-}
 
 // Switch is a grant of the recording's scheduler (Header.Extra["schedule"]
 // "serial" or "chaos SEED"): from this event on, thread Tid of process Pid

@@ -10,6 +10,7 @@ import (
 
 	"github.com/systr/systr/internal/arch"
 	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/internal/schedreason"
 	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
@@ -102,38 +103,31 @@ type Schedule struct {
 	ChaosOdds int
 }
 
-// SwitchReason says why the thread that held the token gave it away.
-type SwitchReason uint8
+// SwitchReason says why the thread that held the token gave it away (the
+// same type as format.SwitchReason).
+type SwitchReason = schedreason.Reason
 
 const (
 	// SwitchStart: no thread held the token (the first thread, or all the
 	// others were inside blocking calls or gone).
-	SwitchStart SwitchReason = iota
+	SwitchStart = schedreason.Start
 	// SwitchBlock: the holder entered a call that may block (or stayed
 	// inside a call longer than the time slice) and runs it in the kernel.
-	SwitchBlock
+	SwitchBlock = schedreason.Block
 	// SwitchYield: the holder called sched_yield.
-	SwitchYield
+	SwitchYield = schedreason.Yield
 	// SwitchQuantum: the holder used its quantum of stops (SchedSerial).
-	SwitchQuantum
+	SwitchQuantum = schedreason.Quantum
 	// SwitchPreempt: the holder ran user code for longer than the slice
 	// and was interrupted; SwitchEvent.Regs holds where.
-	SwitchPreempt
+	SwitchPreempt = schedreason.Preempt
 	// SwitchExit: the holder is gone (exited, or entered exit).
-	SwitchExit
+	SwitchExit = schedreason.Exit
 	// SwitchChaos: the holder was made to give way at random (SchedChaos).
-	SwitchChaos
+	SwitchChaos = schedreason.Chaos
 	// SwitchLeave: the holder left the schedule (detached, group-stop).
-	SwitchLeave
+	SwitchLeave = schedreason.Leave
 )
-
-func (r SwitchReason) String() string {
-	names := [...]string{"start", "block", "yield", "quantum", "preempt", "exit", "chaos", "leave"}
-	if int(r) < len(names) {
-		return names[r]
-	}
-	return "reason(" + strconv.Itoa(int(r)) + ")"
-}
 
 // SwitchEvent reports a grant of the token under SchedSerial or
 // SchedChaos: thread Tid of process Pid runs next. From is the thread

@@ -1,6 +1,14 @@
 package replay
 
-import "syscall"
+import (
+	"encoding/binary"
+	"strings"
+	"syscall"
+
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/tracer"
+)
 
 // Pids. The program sees recorded pids (getpid, fork's result and the
 // rest are emulated; the tid clone writes for CLONE_PARENT_SETTID is
@@ -187,4 +195,41 @@ func (e *engine) argPidToLive(lv, rv int32) int32 {
 		return sign * deadPid
 	}
 	return rv
+}
+
+// siginfoPid is the si_pid of the siginfo a recorded call (waitid)
+// wrote into its third argument, 0 if none.
+func siginfoPid(rec *format.Syscall) int32 {
+	for _, reg := range rec.Mem {
+		if reg.Dir == syscalls.Out && reg.Arg == 2 {
+			off := 16 // si_signo, si_errno, si_code, then the union (8-aligned)
+			if !rec.Arch.Is64Bit() {
+				off = 12
+			}
+			if len(reg.Data) >= off+4 {
+				return int32(binary.LittleEndian.Uint32(reg.Data[off:]))
+			}
+		}
+	}
+	return 0
+}
+
+// livePid reads si_pid of waitid's live siginfo.
+func livePid(c *tracer.Call, lt *lthread) int32 {
+	off := uint64(16)
+	if !c.Arch().Is64Bit() {
+		off = 12
+	}
+	var b [4]byte
+	if n, _ := c.ReadMem(ptr(c.Arch(), lt.args[2])+off, b[:]); n < 4 {
+		return 0
+	}
+	return int32(binary.LittleEndian.Uint32(b[:]))
+}
+
+func liveTextExit(c *tracer.Call, lt *lthread) string {
+	// (Its strings as the live memory holds them: a failed execve's
+	// image is still there.)
+	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args, Mem: liveMemory(c)}, nil)
+	return strings.TrimSuffix(strings.TrimSuffix(s, " <unfinished ...>"), " = ?")
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,8 +59,8 @@ func TestLibraryRunLikeCommand(t *testing.T) {
 func TestLibraryRunMissingProgram(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x.sctr")
 	_, err := record.Run(context.Background(), out, tracer.Command("/nonexistent/prog"), nil)
-	if err == nil {
-		t.Fatal("record.Run of a missing program: no error")
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("record.Run of a missing program: %v, want an error for which errors.Is(err, fs.ErrNotExist)", err)
 	}
 	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
 		t.Errorf("the trace of a program that did not start is left: %v", serr)

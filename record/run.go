@@ -28,7 +28,13 @@ import (
 // trapped only when o.Trace selects one of its calls (as systr-record
 // does; otherwise the header would promise clock reads the trace lacks),
 // and cmd.NoASLR or o.NoASLR turns randomization off for both. o is not
-// modified.
+// modified. As systr-record, Run keeps the tracer's thread and the
+// program on one CPU (tracer.Options.Colocate, AutoCPU): the serial
+// schedule runs one thread at a time anyway, and each stop is then a
+// same-CPU switch. For more control (attaching, a status display while
+// recording, other tracer options) use the steps Run takes: Header,
+// format.Create, tracer.New(o.TracerOptions()), New, Tracer.Start or
+// Attach, Wait, then Close the tracer, the Recorder and the Writer.
 //
 // The header names what the program's standard input, output and error
 // are when they are *os.File or nil (the null device), as systr-record
@@ -75,7 +81,12 @@ func Run(ctx context.Context, path string, cmd *tracer.Cmd, o *Options) (tracer.
 	if err != nil {
 		return tracer.ExitStatus{}, fmt.Errorf("record.Run: %w", err)
 	}
-	t, err := tracer.New(opts.TracerOptions())
+	topts := opts.TracerOptions()
+	// As the commands do by default: the tracer's thread and the program
+	// on one CPU, which makes each stop a same-CPU switch (tracer/doc.go,
+	// Speed).
+	topts.Colocate, topts.CPU = true, tracer.AutoCPU
+	t, err := tracer.New(topts)
 	if err != nil {
 		w.Close()
 		os.Remove(path)

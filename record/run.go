@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 
@@ -64,6 +65,11 @@ func Run(ctx context.Context, path string, cmd *tracer.Cmd, o *Options) (tracer.
 	c.NoASLR = opts.NoASLR
 
 	cwd := c.Dir
+	if cwd != "" && !filepath.IsAbs(cwd) {
+		if abs, err := filepath.Abs(cwd); err == nil {
+			cwd = abs // the header's directory is absolute
+		}
+	}
 	if cwd == "" {
 		// The physical directory, what the program's getcwd says.
 		var err error

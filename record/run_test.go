@@ -3,6 +3,7 @@ package record_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -57,5 +58,34 @@ func TestRunCancelled(t *testing.T) {
 	defer r.Close()
 	if !r.Complete() {
 		t.Errorf("the trace of a cancelled recording is not complete")
+	}
+}
+
+// TestRunHeaderStdioAndDir: the header names the program's standard
+// output when it is a file, its stdin as the null device (nil), and its
+// working directory absolute when Cmd.Dir is relative.
+func TestRunHeaderStdioAndDir(t *testing.T) {
+	dir := t.TempDir()
+	outPath := filepath.Join(dir, "out")
+	out, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := tracer.Command("pwd")
+	cmd.Stdout, cmd.Dir = out, "."
+	path := filepath.Join(dir, "t.sctr")
+	if st, err := record.Run(context.Background(), path, cmd, nil); err != nil || st.ExitCode() != 0 {
+		t.Fatalf("record.Run: %v, %v", st, err)
+	}
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h := r.Header()
+	wd, _ := os.Getwd()
+	if h.Fds[0] != os.DevNull || h.Fds[1] != outPath || !filepath.IsAbs(h.Cwd) || h.Cwd != wd {
+		t.Errorf("header: Fds %v, Cwd %q; want stdin %s, stdout %s, cwd %s", h.Fds, h.Cwd, os.DevNull, outPath, wd)
 	}
 }

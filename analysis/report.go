@@ -944,7 +944,7 @@ func (d *ReportData) addTables(r *format.Reader, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := stats.WriteTable(&b, "time"); err != nil {
+	if err := stats.WriteTable(&b, SortByTime); err != nil {
 		return err
 	}
 	d.SummaryTable = b.String()

@@ -16,9 +16,10 @@ import (
 // SummaryOptions tune Summarize and Summary.
 type SummaryOptions struct {
 	Selection
-	// Sort orders the table's rows (see WriteTable): "time" (the
-	// default), "calls", "errors", "name", "avg" or "max".
-	Sort string
+	// Sort orders the table's rows (see WriteTable): SortByTime (the
+	// default), SortByCalls, SortByErrors, SortByName, SortByAvg or
+	// SortByMax.
+	Sort SortKey
 	// PerProcess makes one table per process instead of one for all.
 	PerProcess bool
 }
@@ -75,7 +76,7 @@ type Stats struct {
 	// Tasks followed the recording's threads and processes.
 	Tasks *Tasks
 	// Sort is the order WriteTable uses when given "".
-	Sort string
+	Sort SortKey
 	// perProcess: WriteTable writes PerProcess (even if empty).
 	perProcess bool
 }
@@ -96,30 +97,28 @@ func Total(calls []CallStats) CallStats {
 	return t
 }
 
-// sortKeys are the orders SortCalls knows.
-var sortKeys = []string{"time", "calls", "errors", "name", "avg", "max"}
-
-// SortCalls orders calls by key: "time" (total time, the default for ""),
-// "calls", "errors", "avg" (time per call) or "max" (longest call), each
-// largest first, or "name" (alphabetical); ties go by name, then
-// architecture. It reports an error for any other key.
-func SortCalls(calls []CallStats, key string) error {
+// SortCalls orders calls by key: SortByTime (total time, the default for
+// ""), SortByCalls, SortByErrors, SortByAvg (time per call) or SortByMax
+// (longest call), each largest first, or SortByName (alphabetical); ties
+// go by name, then architecture. It reports an error for any other key
+// (ParseSortKey turns a name into a key) (sortkey.go).
+func SortCalls(calls []CallStats, key SortKey) error {
 	var by func(a, b *CallStats) int
 	switch key {
-	case "", "time":
+	case "", SortByTime:
 		by = func(a, b *CallStats) int { return cmp.Compare(b.Total, a.Total) }
-	case "calls":
+	case SortByCalls:
 		by = func(a, b *CallStats) int { return cmp.Compare(b.Calls, a.Calls) }
-	case "errors":
+	case SortByErrors:
 		by = func(a, b *CallStats) int { return cmp.Compare(b.Errors, a.Errors) }
-	case "avg":
+	case SortByAvg:
 		by = func(a, b *CallStats) int { return cmp.Compare(b.Avg(), a.Avg()) }
-	case "max":
+	case SortByMax:
 		by = func(a, b *CallStats) int { return cmp.Compare(b.Max, a.Max) }
-	case "name":
+	case SortByName:
 		by = func(a, b *CallStats) int { return 0 }
 	default:
-		return fmt.Errorf("analysis: unknown sort key %q (want one of %v)", key, sortKeys)
+		return unknownSortKey(string(key))
 	}
 	slices.SortStableFunc(calls, func(a, b CallStats) int {
 		if c := by(&a, &b); c != 0 {
@@ -292,7 +291,7 @@ const (
 // line sums up the recording: its length, events, processes and threads.
 // Calls of an architecture other than the recording's main one are named
 // "read (i386)".
-func (s *Stats) WriteTable(w io.Writer, sort string) error {
+func (s *Stats) WriteTable(w io.Writer, sort SortKey) error {
 	if sort == "" {
 		sort = s.Sort
 	}
@@ -321,7 +320,7 @@ func (s *Stats) WriteTable(w io.Writer, sort string) error {
 }
 
 // writeCalls writes one table.
-func writeCalls(w *bufio.Writer, calls []CallStats, sort string) {
+func writeCalls(w *bufio.Writer, calls []CallStats, sort SortKey) {
 	calls = slices.Clone(calls)
 	SortCalls(calls, sort)
 	total := Total(calls)

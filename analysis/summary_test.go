@@ -145,7 +145,7 @@ func TestSummaryTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := regexp.MustCompile(`^ *([0-9.]+) +([0-9.]+) +(\d+) +(\d+) +(\d+) +(\d*) (\S.*)$`)
-	for _, key := range []string{"time", "calls", "errors", "name", "avg", "max"} {
+	for _, key := range []analysis.SortKey{analysis.SortByTime, analysis.SortByCalls, analysis.SortByErrors, analysis.SortByName, analysis.SortByAvg, analysis.SortByMax} {
 		var out bytes.Buffer
 		if err := s.WriteTable(&out, key); err != nil {
 			t.Fatal(err)

@@ -40,7 +40,10 @@
 // run free (as the kernel schedules); Defaults, as systr-record does for
 // a program it starts, run serial.
 //
-// A Recorder sits between a tracer.Tracer and a format.Writer. Its
+// Run records a program into a trace file in one call, with Defaults (as
+// systr-record records a program it starts) or the given Options, which
+// serve the tracer, the command and the header alike (run.go). A Recorder
+// sits between a tracer.Tracer and a format.Writer. Its
 // handlers run on the tracer's thread and only read the stopped tracee;
 // the events go through a bounded queue to a goroutine that gives them to
 // the writer, which encodes and compresses them on other goroutines.

@@ -31,6 +31,15 @@
 //	systr_is_entry                              Call.IsEntry
 //	systr_pmem_read / _write / systr_pszmem_read Call.ReadMem / WriteMem / ReadString
 //
+// Beyond LibSysCTr, a Call knows what the syscall catalogue (package
+// syscalls) says of it: Call.Spec describes its arguments (which is a
+// path, an fd, a buffer) and Call.Text renders it as strace prints it,
+// strings and structs read from the tracee (as format.Syscall.Text renders
+// a recorded call); Call.String is the raw form, numbers in hex. A program
+// that cannot start gives an error that wraps the errno as os/exec's does
+// (errors.Is(err, fs.ErrNotExist), fs.ErrPermission for a directory), and
+// ExitStatus.ExitCode is the status as a shell's $? (128+signal).
+//
 // # Threads
 //
 // Linux ties a tracee to the OS thread that traces it. A Tracer therefore

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
@@ -38,8 +39,8 @@ func TestStartErrors(t *testing.T) {
 		{"missing", filepath.Join(dir, "no-such-program"), fs.ErrNotExist, "no such file"},
 		{"missing in PATH", "systr-no-such-program-in-path", exec.ErrNotFound, "not found"},
 		{"not executable", notExec, fs.ErrPermission, "permission denied"},
-		{"directory", dir, nil, "is a directory"},
-		{"not a program", garbage, nil, "exec format error"},
+		{"directory", dir, fs.ErrPermission, "is a directory"},
+		{"not a program", garbage, syscall.ENOEXEC, "exec format error"},
 	}
 	for _, m := range []mode{modeAll, modeNoFilter} {
 		t.Run(m.name, func(t *testing.T) {

@@ -357,7 +357,7 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 	if fi, err := os.Stat(statPath); err != nil {
 		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, err)
 	} else if fi.IsDir() {
-		return 0, fmt.Errorf("tracer: cannot run %s: is a directory", c.Path)
+		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, errIsDir) // starterr.go
 	}
 	args := c.Args
 	if len(args) == 0 {

@@ -75,7 +75,7 @@ var verbs = []*verb{
 			fs.BoolVar(&c.perProcess, "per-process", false, "one table per process")
 		},
 		run: func(c *config) error {
-			return analysis.Summary(c.out, c.reader, &analysis.SummaryOptions{Selection: c.sel, Sort: c.sort, PerProcess: c.perProcess})
+			return analysis.Summary(c.out, c.reader, &analysis.SummaryOptions{Selection: c.sel, Sort: c.sortKey, PerProcess: c.perProcess})
 		}},
 	{name: "print", args: "TRACE", help: "the calls as strace prints them", selects: true, traces: 1,
 		flags: func(fs *flag.FlagSet, c *config) {
@@ -206,6 +206,7 @@ type config struct {
 	sel                   analysis.Selection
 
 	sort                          string
+	sortKey                       analysis.SortKey // sort, parsed
 	perProcess                    bool
 	strLimit                      int
 	verbose, t, tt, ttt, r, since bool
@@ -340,11 +341,11 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 		return fail(stderr, 2, "print: -ff writes a file per thread: -o - (standard output) cannot hold them; give -o PREFIX (PREFIX.TID)")
 	}
 	if v.name == "summary" {
-		switch c.sort {
-		case "time", "calls", "errors", "avg", "max", "name":
-		default:
+		k, err := analysis.ParseSortKey(c.sort)
+		if err != nil {
 			return fail(stderr, 2, "summary: --sort %q: want time, calls, errors, avg, max or name", c.sort)
 		}
+		c.sortKey = k
 	}
 	switch v.name {
 	case "repair":

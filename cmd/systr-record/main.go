@@ -422,7 +422,7 @@ func (c *config) record(stderr io.Writer) int {
 	// By default every exec'd image's vDSO time functions make real
 	// syscalls, so that clock reads are in the trace (and can be
 	// replayed); not when the traced set has none of those calls.
-	o.VDSOTrapped = !c.noVDSO && tracesAny(o.Trace, tracer.VDSOSyscalls())
+	o.VDSOTrapped = !c.noVDSO && record.TracesAny(o.Trace, tracer.VDSOSyscalls())
 	if tempOut {
 		// -c's table counts the calls the program makes, as strace -c:
 		// not clock reads the patch turned into syscalls (no replay
@@ -647,18 +647,4 @@ func printEvent(w io.Writer, ev format.Event) {
 			fmt.Fprintf(w, "%s+++ exited with %d +++\n", prefix, code)
 		}
 	}
-}
-
-// tracesAny reports whether the trace filter (nil: everything) selects any
-// of names.
-func tracesAny(f *syscalls.Filter, names []string) bool {
-	if f == nil {
-		return true
-	}
-	for _, n := range names {
-		if f.MatchName(n) {
-			return true
-		}
-	}
-	return false
 }

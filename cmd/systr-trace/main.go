@@ -69,14 +69,13 @@ func describe(c *tracer.Call) string {
 		return q
 	}
 	switch c.Name() {
-	case "open":
-		return "open(" + formatArgs(c) + ")"
+	case "open", "openat":
+		// The catalogue's printer, as systr-analyze print shows them:
+		// flags by name (O_RDONLY|O_CLOEXEC), the mode only with O_CREAT
+		// or O_TMPFILE.
+		return c.Text(textOpts)
 	case "execve":
 		return fmt.Sprintf("%s(%s, ...)", c.Name(), str(0))
-	case "openat":
-		// As print shows it: flags by name (O_RDONLY|O_CLOEXEC), the
-		// mode only with O_CREAT or O_TMPFILE.
-		return "openat(" + formatArgs(c) + ")"
 	case "close":
 		return fmt.Sprintf("close(%d)", int32(c.Arg(0)))
 	case "wait4":
@@ -87,24 +86,9 @@ func describe(c *tracer.Call) string {
 	return c.Name() + "(...)"
 }
 
-// formatArgs renders the arguments of c at its entry with the catalogue's
-// printer (syscalls.FormatArgs, as systr-analyze print), reading strings
-// from the tracee.
-func formatArgs(c *tracer.Call) string {
-	mem := syscalls.MemoryFunc(func(addr uint64, n int) []byte {
-		b := make([]byte, n)
-		k, _ := c.ReadMem(addr, b)
-		if k == 0 {
-			return nil // unreadable: the printer shows the address, as strace
-		}
-		return b[:k]
-	})
-	ct := &syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Mem: mem}
-	for i := range ct.Args {
-		ct.Args[i] = c.Arg(i)
-	}
-	return syscalls.FormatArgs(ct, syscalls.Lookup(c.Arch(), c.Nr()), &syscalls.PrintOptions{StringLimit: 256})
-}
+// textOpts: strings up to 256 bytes, as systr-trace's execve shows its
+// path.
+var textOpts = &syscalls.PrintOptions{StringLimit: 256}
 
 func main() {
 	all := flag.Bool("all", false, "print every system call, not only the example's set")
@@ -169,8 +153,5 @@ func main() {
 	}
 	fmt.Fprintf(out, "+++ %s +++\n", st)
 	t.Close()
-	if st.Signal != 0 {
-		os.Exit(128 + int(st.Signal))
-	}
-	os.Exit(st.Code)
+	os.Exit(st.ExitCode())
 }

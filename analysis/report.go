@@ -80,7 +80,7 @@ type ReportProcess struct {
 	// Start and End are the times of its first and last events, from the
 	// recording's start.
 	Start, End time.Duration
-	// Exit says how it ended ("exit 0", "killed by SIGKILL"; "" if it
+	// Exit says how it ended ("exit status 0", "killed by SIGKILL"; "" if it
 	// did not end in the recording). Failed is set for a non-zero exit
 	// status or a fatal signal.
 	Exit       string

@@ -249,7 +249,7 @@ func exitName(v *format.Exit) string {
 		return "thread exit"
 	}
 	if ok, code := v.Exited(); ok {
-		return "exit " + strconv.Itoa(code)
+		return "exit status " + strconv.Itoa(code)
 	}
 	if sig := v.Signaled(); sig != 0 {
 		return "killed by " + syscalls.SignalName(sig)

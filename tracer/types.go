@@ -96,9 +96,13 @@ type ExitStatus struct {
 // Exited reports whether the process exited by itself (not by a signal).
 func (s ExitStatus) Exited() bool { return s.Signal == 0 }
 
+// String describes the status in the words os.ProcessState uses for an exit
+// ("exit status 3") and strace for a signal ("killed by SIGTERM", "killed by
+// SIGRT_2", "killed by SIGSEGV (core dumped)", with syscalls.SignalName's
+// names); analysis.WaitStatusText says the same.
 func (s ExitStatus) String() string {
 	if s.Signal != 0 {
-		str := "killed by " + SignalName(s.Signal)
+		str := "killed by " + syscalls.SignalName(int(s.Signal))
 		if s.CoreDump {
 			str += " (core dumped)"
 		}
@@ -112,17 +116,6 @@ func statusOf(ws unix.WaitStatus) ExitStatus {
 		return ExitStatus{Code: -1, Signal: syscall.Signal(ws.Signal()), CoreDump: ws.CoreDump()}
 	}
 	return ExitStatus{Code: ws.ExitStatus()}
-}
-
-// SignalName returns "SIGKILL" style names.
-func SignalName(s syscall.Signal) string {
-	if n := unix.SignalName(s); n != "" {
-		return n
-	}
-	if s >= 34 && s <= 64 {
-		return fmt.Sprintf("SIGRT_%d", int(s)-34)
-	}
-	return fmt.Sprintf("signal %d", int(s))
 }
 
 // CloneKind says which kernel event created a task.

@@ -99,7 +99,7 @@ func CollectProcs(r *format.Reader) (*ProcTree, error) {
 	var err error
 	for ev, e := range Events(r, nil) {
 		if e != nil {
-			err = fmt.Errorf("procs: reading the trace: %w", e)
+			err = fmt.Errorf("analysis: procs: reading the trace: %w", e)
 			break
 		}
 		tasks.Add(ev)

@@ -223,7 +223,7 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 		o.Selection.follow(ev) // -P's fd tables
 		return true
 	}); err != nil {
-		rerr = fmt.Errorf("report: reading the trace: %w", err)
+		rerr = fmt.Errorf("analysis: report: reading the trace: %w", err)
 		d.Truncated = err.Error()
 	}
 	if rerr == nil {
@@ -425,7 +425,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 func (d *ReportData) WriteHTML(w io.Writer) error {
 	v := d.view()
 	if err := reportTemplate.Execute(w, v); err != nil {
-		return fmt.Errorf("report: writing HTML: %w", err)
+		return fmt.Errorf("analysis: report: writing HTML: %w", err)
 	}
 	return nil
 }

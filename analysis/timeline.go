@@ -75,11 +75,11 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 		t.add(ev)
 		return t.werr == nil
 	}); err != nil {
-		rerr = fmt.Errorf("timeline: reading the trace: %w", err)
+		rerr = fmt.Errorf("analysis: timeline: reading the trace: %w", err)
 	}
 	t.end()
 	if t.werr != nil {
-		return fmt.Errorf("timeline: writing: %w", t.werr)
+		return fmt.Errorf("analysis: timeline: writing: %w", t.werr)
 	}
 	return rerr
 }

@@ -19,7 +19,7 @@ var (
 	ErrStopped = errors.New("tracer: stopped")
 	// ErrNotPermitted: the kernel refused ptrace (no CAP_SYS_PTRACE, Yama
 	// ptrace_scope, or the process is already traced).
-	ErrNotPermitted = errors.New("ptrace not permitted")
+	ErrNotPermitted = errors.New("tracer: ptrace not permitted")
 	// ErrNotEntry / ErrNotExit: the operation is valid only at syscall
 	// entry / exit.
 	ErrNotEntry = errors.New("tracer: only valid at syscall entry")
@@ -28,9 +28,9 @@ var (
 	ErrInvalid = errors.New("tracer: Call used outside its handler")
 	// ErrUnknownSyscall: a name or number that the syscall catalogue does
 	// not know for any architecture.
-	ErrUnknownSyscall = errors.New("unknown system call")
+	ErrUnknownSyscall = errors.New("tracer: unknown system call")
 	// ErrBadCPU: Options.CPU names a CPU this process may not run on.
-	ErrBadCPU = errors.New("not a CPU this process may run on")
+	ErrBadCPU = errors.New("tracer: not a CPU this process may run on")
 )
 
 // Action is what a Handler asks the tracer to do with the process after the

@@ -163,7 +163,7 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 	var err error
 	for ev, e := range Events(r, nil) {
 		if e != nil {
-			err = fmt.Errorf("files: reading the trace: %w", e)
+			err = fmt.Errorf("analysis: files: reading the trace: %w", e)
 			break
 		}
 		ft.add(ev)

@@ -57,7 +57,7 @@ func (n *ProcNode) Execs() []Image {
 	return ex
 }
 
-// StatusText describes how the process ended: "exit 0", "killed by
+// StatusText describes how the process ended: "exit status 0", "killed by
 // SIGTERM", "killed by SIGSEGV (core dumped)", "detached", or "running"
 // when the recording ended first.
 func (n *ProcNode) StatusText() string {
@@ -71,12 +71,14 @@ func (n *ProcNode) StatusText() string {
 }
 
 // WaitStatusText describes a raw wait status as an exit code or the
-// signal that killed the process.
+// signal that killed the process, in tracer.ExitStatus's words: "exit
+// status 3" (as os.ProcessState says), "killed by SIGTERM" (as strace
+// says), "killed by SIGSEGV (core dumped)", "stopped by SIGSTOP".
 func WaitStatusText(st int32) string {
 	sig := st & 0x7f
 	switch {
 	case sig == 0:
-		return "exit " + strconv.Itoa(int(st>>8&0xff))
+		return "exit status " + strconv.Itoa(int(st>>8&0xff))
 	case sig == 0x7f:
 		return "stopped by " + syscalls.SignalName(int(st>>8&0xff))
 	}
@@ -97,7 +99,7 @@ func CollectProcs(r *format.Reader) (*ProcTree, error) {
 	var err error
 	for ev, e := range Events(r, nil) {
 		if e != nil {
-			err = fmt.Errorf("procs: reading the trace: %w", e)
+			err = fmt.Errorf("analysis: procs: reading the trace: %w", e)
 			break
 		}
 		tasks.Add(ev)

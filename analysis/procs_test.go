@@ -44,7 +44,7 @@ func TestProcsForks(t *testing.T) {
 	want := []struct {
 		how, status string
 		execs       int
-	}{{"fork", "exit 11", 0}, {"vfork", "exit 12", 0}, {"vfork", "exit 0", 1}, {"fork", "exit 13", 0}, {"fork", "exit 14", 0}}
+	}{{"fork", "exit status 11", 0}, {"vfork", "exit status 12", 0}, {"vfork", "exit status 0", 1}, {"fork", "exit status 13", 0}, {"fork", "exit status 14", 0}}
 	if len(root.Children) != len(want) {
 		t.Fatalf("%d children, want %d", len(root.Children), len(want))
 	}
@@ -85,7 +85,7 @@ func TestProcsPipelineLines(t *testing.T) {
 }
 
 func TestWaitStatusText(t *testing.T) {
-	for st, want := range map[int32]string{0: "exit 0", 3 << 8: "exit 3", 15: "killed by SIGTERM", 11 | 0x80: "killed by SIGSEGV (core dumped)", 19<<8 | 0x7f: "stopped by SIGSTOP"} {
+	for st, want := range map[int32]string{0: "exit status 0", 3 << 8: "exit status 3", 15: "killed by SIGTERM", 11 | 0x80: "killed by SIGSEGV (core dumped)", 19<<8 | 0x7f: "stopped by SIGSTOP"} {
 		if got := analysis.WaitStatusText(st); got != want {
 			t.Errorf("%#x: %q, want %q", st, got, want)
 		}

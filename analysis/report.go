@@ -80,7 +80,7 @@ type ReportProcess struct {
 	// Start and End are the times of its first and last events, from the
 	// recording's start.
 	Start, End time.Duration
-	// Exit says how it ended ("exit 0", "killed by SIGKILL"; "" if it
+	// Exit says how it ended ("exit status 0", "killed by SIGKILL"; "" if it
 	// did not end in the recording). Failed is set for a non-zero exit
 	// status or a fatal signal.
 	Exit       string
@@ -223,7 +223,7 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 		o.Selection.follow(ev) // -P's fd tables
 		return true
 	}); err != nil {
-		rerr = fmt.Errorf("report: reading the trace: %w", err)
+		rerr = fmt.Errorf("analysis: report: reading the trace: %w", err)
 		d.Truncated = err.Error()
 	}
 	if rerr == nil {
@@ -425,7 +425,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 func (d *ReportData) WriteHTML(w io.Writer) error {
 	v := d.view()
 	if err := reportTemplate.Execute(w, v); err != nil {
-		return fmt.Errorf("report: writing HTML: %w", err)
+		return fmt.Errorf("analysis: report: writing HTML: %w", err)
 	}
 	return nil
 }

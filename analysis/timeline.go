@@ -75,11 +75,11 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 		t.add(ev)
 		return t.werr == nil
 	}); err != nil {
-		rerr = fmt.Errorf("timeline: reading the trace: %w", err)
+		rerr = fmt.Errorf("analysis: timeline: reading the trace: %w", err)
 	}
 	t.end()
 	if t.werr != nil {
-		return fmt.Errorf("timeline: writing: %w", t.werr)
+		return fmt.Errorf("analysis: timeline: writing: %w", t.werr)
 	}
 	return rerr
 }
@@ -249,7 +249,7 @@ func exitName(v *format.Exit) string {
 		return "thread exit"
 	}
 	if ok, code := v.Exited(); ok {
-		return "exit " + strconv.Itoa(code)
+		return "exit status " + strconv.Itoa(code)
 	}
 	if sig := v.Signaled(); sig != 0 {
 		return "killed by " + syscalls.SignalName(sig)

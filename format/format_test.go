@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/systr/systr/format"
@@ -344,6 +345,16 @@ func TestBadFiles(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tt.want)
 		}
 		t.Logf("%s: %v", name, err)
+	}
+	// A file that fails to read is not said to be a non-trace: the error
+	// is the read's (here a directory's EISDIR).
+	dir, err := os.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	if _, err := format.NewReader(dir, 4096); !errors.Is(err, syscall.EISDIR) || errors.Is(err, format.ErrNotTrace) {
+		t.Errorf("a directory: %v, want EISDIR, not ErrNotTrace", err)
 	}
 	// A flipped byte inside a chunk: its checksum fails, with the offset.
 	bad := bytes.Clone(good)

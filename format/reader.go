@@ -87,8 +87,10 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, fmt.Errorf("format: %w", err)
 	}
 	sig := make([]byte, signatureLen)
-	if _, err := ra.ReadAt(sig, 0); err != nil {
-		return nil, ErrNotTrace
+	if err := r.readFull(sig, 0); err == io.ErrUnexpectedEOF {
+		return nil, ErrNotTrace // shorter than a signature
+	} else if err != nil {
+		return nil, fmt.Errorf("format: reading the signature: %w", err)
 	}
 	major, minor, err := decodeSignature(sig)
 	if err != nil {

@@ -17,25 +17,27 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// Errors of ParseFault, wrapped in its messages (test with errors.Is).
+// Errors of ParseFault, wrapped in its messages (test with errors.Is). A
+// message says them without the package prefix, after the rule's:
+// `replay: fault "read:when=0": bad when= "0": ...`.
 var (
 	// ErrFaultSet: the syscall set before the first ':' is empty or is
 	// not a valid syscalls.ParseFilter expression (that error is wrapped
 	// too), or it selects no syscall.
-	ErrFaultSet = errors.New("bad syscall set")
+	ErrFaultSet = errors.New("replay: bad syscall set")
 	// ErrFaultAction: no action (error=, retval= or signal=), both error=
 	// and retval=, a repeated action, or an action with a bad value (an
 	// unknown errno or signal, a retval in the errno range).
-	ErrFaultAction = errors.New("bad action")
+	ErrFaultAction = errors.New("replay: bad action")
 	// ErrFaultWhen: a when= expression that is not N, N..M, N+, N+STEP or
 	// N..M+STEP with 1 <= N <= M and STEP >= 1.
-	ErrFaultWhen = errors.New("bad when=")
+	ErrFaultWhen = errors.New("replay: bad when=")
 	// ErrFaultKey: an option that is not KEY=VALUE or whose key is
 	// unknown.
-	ErrFaultKey = errors.New("unknown option")
+	ErrFaultKey = errors.New("replay: unknown option")
 	// ErrFaultValue: a bad value of a condition (path=, fd=, argN=,
 	// scope=), or a condition given twice.
-	ErrFaultValue = errors.New("bad condition")
+	ErrFaultValue = errors.New("replay: bad condition")
 )
 
 // FaultScope says what a rule's when= counts.
@@ -184,6 +186,28 @@ type Fault struct {
 	path *regexp.Regexp // compiled Path
 }
 
+// faultError is an error of ParseFault: its message, and the ErrFault*
+// error it wraps (with, for a bad set, syscalls.ParseFilter's).
+type faultError struct {
+	msg  string
+	errs []error
+}
+
+func (e *faultError) Error() string   { return e.msg }
+func (e *faultError) Unwrap() []error { return e.errs }
+
+// newFaultError returns the error of ParseFault for rule s: "replay: fault
+// S: " then kind's words without their prefix, then format's text;
+// errors.Is finds kind, and cause if not nil.
+func newFaultError(s string, kind, cause error, format string, a ...any) error {
+	e := &faultError{errs: []error{kind}}
+	if cause != nil {
+		e.errs = append(e.errs, cause)
+	}
+	e.msg = fmt.Sprintf("replay: fault %q: %s", s, strings.TrimPrefix(kind.Error(), "replay: ")) + fmt.Sprintf(format, a...)
+	return e
+}
+
 // ParseFault parses one rule (see Fault). Errors name the rule, the bad
 // part and what was expected, and wrap one of the ErrFault* errors:
 //
@@ -195,7 +219,7 @@ type Fault struct {
 func ParseFault(s string) (*Fault, error) {
 	r := &Fault{Text: s, When: FaultWhen{First: 1, Step: 1}}
 	fail := func(kind error, format string, a ...any) (*Fault, error) {
-		return nil, fmt.Errorf("replay: fault %q: %w"+format, append([]any{s, kind}, a...)...)
+		return nil, newFaultError(s, kind, nil, format, a...)
 	}
 	parts := strings.Split(s, ":")
 	set := parts[0]
@@ -204,7 +228,7 @@ func ParseFault(s string) (*Fault, error) {
 	}
 	f, err := syscalls.ParseFilter(set)
 	if err != nil {
-		return nil, fmt.Errorf("replay: fault %q: %w %q: %w", s, ErrFaultSet, set, err)
+		return nil, newFaultError(s, ErrFaultSet, err, " %q: %v", set, err)
 	}
 	if f.IsNone() {
 		return fail(ErrFaultSet, " %q: selects no system call", set)

@@ -24,13 +24,13 @@ import (
 var (
 	// ErrInjectNothing is the error of CheckInject for a set that
 	// replays nothing: every call in it runs for real in any replay.
-	ErrInjectNothing = errors.New("nothing to inject")
+	ErrInjectNothing = errors.New("replay: nothing to inject")
 	// ErrInjectGo refuses Options.Inject for a recording of a Go
 	// program: its calls are replayed as one stream, with the runtime's
 	// netpoller and clock reads answered from the trace (see Go programs
 	// in the package documentation), which a set that runs some of them
 	// live would break.
-	ErrInjectGo = errors.New("a Go program is replayed whole")
+	ErrInjectGo = errors.New("replay: a Go program is replayed whole")
 )
 
 // noteImage keeps, at load, the Go programs the recording exec'd.
@@ -49,11 +49,11 @@ func (m *model) checkInject(o *Options, warn bool) error {
 	}
 	notes, err := CheckInject(o.Inject)
 	if err != nil {
-		return fmt.Errorf("replay: --inject %s: %w", o.Inject, err)
+		return fmt.Errorf("%w (--inject %s)", err, o.Inject)
 	}
 	if len(m.goImages) > 0 {
-		return fmt.Errorf("replay: --inject %s: %w: %s is a Go program, whose calls are replayed as one stream with the runtime's netpoller and clock answered from the trace; running some of them live breaks it: replay it without --inject",
-			o.Inject, ErrInjectGo, m.goImages[0])
+		return fmt.Errorf("%w: --inject %s: %s is a Go program, whose calls are replayed as one stream with the runtime's netpoller and clock answered from the trace; running some of them live breaks it: replay it without --inject",
+			ErrInjectGo, o.Inject, m.goImages[0])
 	}
 	if warn {
 		for _, n := range notes {

@@ -137,7 +137,7 @@ func load(r *format.Reader) (*model, error) {
 	if m.hdr.Traced != "" && m.hdr.Traced != "all" {
 		f, err := syscalls.ParseFilter(m.hdr.Traced)
 		if err != nil {
-			return nil, fmt.Errorf("%w: traced set %q: %v", ErrIncomplete, m.hdr.Traced, err)
+			return nil, fmt.Errorf("%w: traced set %q: %w", ErrIncomplete, m.hdr.Traced, err)
 		}
 		if !f.IsAll() {
 			m.traced = f

@@ -63,13 +63,13 @@ func (t *Tracer) bindThread() error {
 		cpu = c
 	}
 	if cpu < 0 || cpu >= 1024 || !orig.IsSet(cpu) {
-		return fmt.Errorf("tracer: Colocate: CPU %d: %w (allowed: %s)", cpu, ErrBadCPU, cpuList(&orig))
+		return fmt.Errorf("%w: CPU %d (allowed: %s)", ErrBadCPU, cpu, cpuList(&orig))
 	}
 	var one unix.CPUSet
 	one.Set(cpu)
 	if err := unix.SchedSetaffinity(0, &one); errors.Is(err, unix.EINVAL) {
 		// Allowed by the mask but not by the cpuset (or offline).
-		return fmt.Errorf("tracer: Colocate: CPU %d: %w (%v)", cpu, ErrBadCPU, err)
+		return fmt.Errorf("%w: CPU %d: %w", ErrBadCPU, cpu, err)
 	} else if err != nil {
 		return fmt.Errorf("tracer: Colocate: binding to CPU %d: %w", cpu, err)
 	}

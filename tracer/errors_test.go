@@ -78,12 +78,13 @@ func TestStartErrors(t *testing.T) {
 	}
 }
 
-// TestAttachErrors: ptrace refused by the kernel wraps ErrNotPermitted.
+// TestAttachErrors: ptrace refused by the kernel wraps ErrNotPermitted,
+// and the kernel's errno too.
 func TestAttachErrors(t *testing.T) {
 	tr := newTracer(t)
 	// Our own process.
-	if err := tr.Attach(os.Getpid()); !errors.Is(err, tracer.ErrNotPermitted) {
-		t.Errorf("Attach(self): %v, want ErrNotPermitted", err)
+	if err := tr.Attach(os.Getpid()); !errors.Is(err, tracer.ErrNotPermitted) || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Attach(self): %v, want ErrNotPermitted wrapping EPERM", err)
 	}
 	// A kernel thread.
 	if b, err := os.ReadFile("/proc/2/comm"); err == nil && strings.TrimSpace(string(b)) == "kthreadd" {

@@ -130,7 +130,7 @@ func (t *Tracer) Trace(h Handler, names ...string) error {
 	}
 	for _, name := range names {
 		if !known(name) {
-			return fmt.Errorf("tracer: Trace %q: %w", name, ErrUnknownSyscall)
+			return fmt.Errorf("%w %q (Trace)", ErrUnknownSyscall, name)
 		}
 	}
 	return t.update(func(tb *table) error {
@@ -161,7 +161,7 @@ func (t *Tracer) TraceAll(h Handler) error {
 func (t *Tracer) Untrace(names ...string) error {
 	for _, name := range names {
 		if !known(name) {
-			return fmt.Errorf("tracer: Untrace %q: %w", name, ErrUnknownSyscall)
+			return fmt.Errorf("%w %q (Untrace)", ErrUnknownSyscall, name)
 		}
 	}
 	return t.update(func(tb *table) error {
@@ -200,7 +200,7 @@ func nrNames(nrs []int) ([]string, error) {
 	for i, nr := range nrs {
 		names[i] = syscalls.Name(syscalls.Native(), nr)
 		if names[i] == "" {
-			return nil, fmt.Errorf("tracer: syscall number %d on %v: %w", nr, syscalls.Native(), ErrUnknownSyscall)
+			return nil, fmt.Errorf("%w: number %d on %v", ErrUnknownSyscall, nr, syscalls.Native())
 		}
 	}
 	return names, nil

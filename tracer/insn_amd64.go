@@ -119,7 +119,7 @@ func (t *Tracer) armTraps(th *thread, a syscalls.Arch, atExec bool) error {
 	}
 	if e := syscall.Errno(-ret); ret < 0 {
 		if e == syscall.ENODEV {
-			return fmt.Errorf("tracer: trapping cpuid in %d: %w (%v)", th.proc.pid, ErrNoCPUIDFaulting, e)
+			return fmt.Errorf("%w: trapping cpuid in %d: %w", ErrNoCPUIDFaulting, th.proc.pid, e)
 		}
 		// E.g. the process's own seccomp filter refuses the call.
 		return fmt.Errorf("tracer: trapping cpuid in %d: arch_prctl(ARCH_SET_CPUID, 0): %w", th.proc.pid, e)

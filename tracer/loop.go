@@ -426,7 +426,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 
 func permission(err error) error {
 	if errors.Is(err, unix.EPERM) {
-		return fmt.Errorf("%w: %v (the tracer needs CAP_SYS_PTRACE or a Yama ptrace_scope that allows it, and the process must not be traced already)", ErrNotPermitted, err)
+		return fmt.Errorf("%w: %w (the tracer needs CAP_SYS_PTRACE or a Yama ptrace_scope that allows it, and the process must not be traced already)", ErrNotPermitted, err)
 	}
 	return err
 }

@@ -19,7 +19,7 @@ var (
 	ErrStopped = errors.New("tracer: stopped")
 	// ErrNotPermitted: the kernel refused ptrace (no CAP_SYS_PTRACE, Yama
 	// ptrace_scope, or the process is already traced).
-	ErrNotPermitted = errors.New("ptrace not permitted")
+	ErrNotPermitted = errors.New("tracer: ptrace not permitted")
 	// ErrNotEntry / ErrNotExit: the operation is valid only at syscall
 	// entry / exit.
 	ErrNotEntry = errors.New("tracer: only valid at syscall entry")
@@ -28,9 +28,9 @@ var (
 	ErrInvalid = errors.New("tracer: Call used outside its handler")
 	// ErrUnknownSyscall: a name or number that the syscall catalogue does
 	// not know for any architecture.
-	ErrUnknownSyscall = errors.New("unknown system call")
+	ErrUnknownSyscall = errors.New("tracer: unknown system call")
 	// ErrBadCPU: Options.CPU names a CPU this process may not run on.
-	ErrBadCPU = errors.New("not a CPU this process may run on")
+	ErrBadCPU = errors.New("tracer: not a CPU this process may run on")
 )
 
 // Action is what a Handler asks the tracer to do with the process after the
@@ -96,9 +96,13 @@ type ExitStatus struct {
 // Exited reports whether the process exited by itself (not by a signal).
 func (s ExitStatus) Exited() bool { return s.Signal == 0 }
 
+// String describes the status in the words os.ProcessState uses for an exit
+// ("exit status 3") and strace for a signal ("killed by SIGTERM", "killed by
+// SIGRT_2", "killed by SIGSEGV (core dumped)", with syscalls.SignalName's
+// names); analysis.WaitStatusText says the same.
 func (s ExitStatus) String() string {
 	if s.Signal != 0 {
-		str := "killed by " + SignalName(s.Signal)
+		str := "killed by " + syscalls.SignalName(int(s.Signal))
 		if s.CoreDump {
 			str += " (core dumped)"
 		}
@@ -112,17 +116,6 @@ func statusOf(ws unix.WaitStatus) ExitStatus {
 		return ExitStatus{Code: -1, Signal: syscall.Signal(ws.Signal()), CoreDump: ws.CoreDump()}
 	}
 	return ExitStatus{Code: ws.ExitStatus()}
-}
-
-// SignalName returns "SIGKILL" style names.
-func SignalName(s syscall.Signal) string {
-	if n := unix.SignalName(s); n != "" {
-		return n
-	}
-	if s >= 34 && s <= 64 {
-		return fmt.Sprintf("SIGRT_%d", int(s)-34)
-	}
-	return fmt.Sprintf("signal %d", int(s))
 }
 
 // CloneKind says which kernel event created a task.

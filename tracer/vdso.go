@@ -51,7 +51,7 @@ import (
 
 // ErrNoVDSO: the process has no vDSO (AT_SYSINFO_EHDR is missing from its
 // auxiliary vector, as with the kernel's vdso=0).
-var ErrNoVDSO = errors.New("no vDSO")
+var ErrNoVDSO = errors.New("tracer: no vDSO")
 
 // vdsoFuncs maps the vDSO functions patched on an architecture (by name
 // without the __vdso_ prefix; the unprefixed aliases are the same functions)
@@ -168,7 +168,9 @@ func (t *Tracer) patchVDSO(th *thread, a syscalls.Arch) (err error) {
 		defer func() { hooks.done(p.pid, time.Since(start), err) }()
 	}
 	defer func() {
-		if err != nil {
+		if errors.Is(err, ErrNoVDSO) {
+			err = fmt.Errorf("%w: process %d", err, p.pid)
+		} else if err != nil {
 			err = fmt.Errorf("tracer: patching the vDSO of %d: %w", p.pid, err)
 		}
 	}()

@@ -99,12 +99,12 @@ func (t *Tracer) OnInsn(f func(*Insn)) { t.setNotifier(func(n *notifiers) { n.on
 // ErrNoCPUIDFaulting: the CPU or kernel cannot make cpuid fault
 // (arch_prctl ARCH_SET_CPUID failed): cpuid runs natively. New with
 // Options.TrapCPUID fails with it on such a machine.
-var ErrNoCPUIDFaulting = errors.New("cpuid faulting not available")
+var ErrNoCPUIDFaulting = errors.New("tracer: cpuid faulting not available")
 
 // cpuidFaulting checks once, for New, that cpuid can be made to fault.
 func cpuidFaulting() error {
 	if err := ptrace.CPUIDFaulting(); err != nil {
-		return fmt.Errorf("tracer: Options.TrapCPUID: %w (arch_prctl ARCH_SET_CPUID: %v)", ErrNoCPUIDFaulting, err)
+		return fmt.Errorf("%w: Options.TrapCPUID: arch_prctl ARCH_SET_CPUID: %w", ErrNoCPUIDFaulting, err)
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func (t *Tracer) TrapErr() error {
 
 // errInjectGone: the thread ended while a call was injected
 // (insn_amd64.go).
-var errInjectGone = errors.New("the thread ended")
+var errInjectGone = errors.New("tracer: the thread ended")
 
 // noteTrapErr keeps err (nil: none) for TrapErr and returns it.
 func (t *Tracer) noteTrapErr(err error) error {

@@ -202,7 +202,7 @@ func TestBadInput(t *testing.T) {
 		{"size too big", []string{"-s", "5M", "--", "touch", marker}, 2, "-s 5M: the size must be between 1 and 4194304"},
 		{"trace to stdout", []string{"-o", "-", "--", "touch", marker}, 2, "-o -: a trace is binary"},
 		{"unwritable text", []string{"-o", filepath.Join(dir, "t.sctr"), "--text", filepath.Join(dir, "no/such/dir/t.txt"), "--", "touch", marker}, 1, "--text: open"},
-		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "CPU 5000: not a CPU this process may run on"},
+		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "tracer: not a CPU this process may run on: CPU 5000 (allowed: "},
 	}
 	for _, c := range cases {
 		res, stderr := runCmd(t, exec.Command(bin(t), c.args...))

@@ -250,7 +250,7 @@ func (t *Tracer) Use(h Handler, names ...string) error {
 	}
 	for _, name := range names {
 		if !known(name) {
-			return fmt.Errorf("tracer: Use %q: %w", name, ErrUnknownSyscall)
+			return fmt.Errorf("%w %q (Use)", ErrUnknownSyscall, name)
 		}
 	}
 	return t.update(func(tb *table) error {

@@ -81,4 +81,12 @@
 //
 // Trace files hold what the traced program read and wrote, secrets
 // included: Create makes them with mode 0600.
+//
+// # Portability
+//
+// Reading and writing traces builds on every OS Go supports, so that a
+// trace recorded on a Linux server can be analyzed on macOS or Windows.
+// Only the recorder's helpers, Now, Monotonic (CLOCK_MONOTONIC in ns, the
+// time base of events) and ThisHost (uname), are Linux only: they are
+// absent elsewhere rather than approximate, as nothing records there.
 package format

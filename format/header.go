@@ -1,13 +1,9 @@
 package format
 
 import (
-	"os"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/systr/systr/syscalls"
-	"golang.org/x/sys/unix"
 )
 
 // Header describes a recording. It is a msgpack map: readers ignore keys
@@ -54,7 +50,7 @@ type Header struct {
 	// it (a recording made with randomization, or by an older writer) a
 	// replay is best-effort wherever the program depends on addresses.
 	NoASLR bool `msgpack:"no_aslr,omitempty"`
-	// Extra holds anything else a writer wants to keep.
+	// Extra holds anything else a writer wants to keep (ExtraInsns...).
 	Extra map[string]string `msgpack:"extra,omitempty"`
 }
 
@@ -108,35 +104,6 @@ type Limits struct {
 	Strings int `msgpack:"strings"`
 }
 
-// Now returns the clock anchor for this instant.
-func Now() Clock {
-	var ts unix.Timespec
-	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
-	return Clock{Mono: ts.Nano(), Wall: time.Now().UnixNano()}
-}
-
-// Monotonic returns CLOCK_MONOTONIC in ns, the time base of events. It
-// reads the clock through the Go runtime (the vDSO, ~20 ns) from an anchor
-// taken once with clock_gettime (a real system call through x/sys, ~300 ns
-// here): recorders call it twice per event.
-func Monotonic() int64 { return monoBase + int64(time.Since(monoAnchor)) }
-
-var monoAnchor, monoBase = func() (time.Time, int64) {
-	var ts unix.Timespec
-	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
-	return time.Now(), ts.Nano()
-}()
-
-// ThisHost describes the machine this runs on.
-func ThisHost() Host {
-	var u unix.Utsname
-	_ = unix.Uname(&u)
-	str := func(b []byte) string { s, _, _ := strings.Cut(string(b), "\x00"); return s }
-	h, _ := os.Hostname()
-	return Host{Hostname: h, Kernel: str(u.Release[:]), Version: str(u.Version[:]), Machine: str(u.Machine[:]),
-		CPUs: runtime.NumCPU(), PageSize: os.Getpagesize()}
-}
-
 // Index is written at a clean close (or by Repair): the list of chunks,
 // so that readers can seek and filter without scanning the file.
 type Index struct {
@@ -169,3 +136,8 @@ type ChunkInfo struct {
 	base chunkBase
 	crc  uint32
 }
+
+// ExtraInsns is the Header.Extra key that lists the instructions a
+// recorder trapped ("rdtsc", "cpuid", comma-separated): a replayer traps
+// the same ones (record.InsnsKey is the same key).
+const ExtraInsns = "insns"

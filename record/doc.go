@@ -165,4 +165,9 @@
 // whose buffer it leaves unwritten (the program then holds other bytes
 // than it did when recorded); a masked write's bytes are not compared;
 // the rest replays as without masking.
+//
+// # Portability
+//
+// Linux only: it builds on internal/ptrace. The read side (format,
+// syscalls, analysis, systr-analyze) builds on any OS.
 package record

@@ -14,7 +14,7 @@ import (
 
 // InsnsKey is the header's Extra key that lists the trapped instructions
 // ("rdtsc", "cpuid", comma-separated): a replayer traps the same ones.
-const InsnsKey = "insns"
+const InsnsKey = format.ExtraInsns
 
 // Defaults are the options of a recording made to be replayed, as
 // systr-record makes one by default: the vDSO's time functions trapped

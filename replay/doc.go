@@ -711,4 +711,9 @@
 // subleaf (the thread's next one, else any thread's), or the live CPU's
 // with a warning if the recording never asked: a program replayed on
 // another CPU takes the recorded code paths.
+//
+// # Portability
+//
+// Linux only: it builds on internal/ptrace. The read side (format,
+// syscalls, analysis, systr-analyze) builds on any OS.
 package replay

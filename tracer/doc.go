@@ -146,4 +146,9 @@
 // group-stops work as they do untraced (PTRACE_LISTEN), and the program dies
 // if the tracer dies. Close kills every program the tracer started and
 // releases attached processes; no process is left in a ptrace stop.
+//
+// # Portability
+//
+// Linux only: it builds on internal/ptrace. The read side (format,
+// syscalls, analysis, systr-analyze) builds on any OS.
 package tracer

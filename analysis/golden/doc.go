@@ -50,4 +50,8 @@
 // the go/printer convention has tests do): the package cannot define
 // "update" itself without breaking every test package that does (a flag
 // defined twice panics).
+//
+// Check and the reading half (golden.go) build on any OS; Run, RunWith
+// and Record, which record a program, are Linux only (run_linux.go,
+// record_linux.go).
 package golden

@@ -1,3 +1,5 @@
+//go:build linux
+
 package golden_test
 
 // The bar of issue 15: golden tests of a Go CLI (testdata/go/gocli), a

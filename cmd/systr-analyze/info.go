@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/systr/systr/format"
-	"github.com/systr/systr/record"
 )
 
 // worldInfo prints the header's facts about the program's hidden inputs:
@@ -21,7 +20,7 @@ func worldInfo(w io.Writer, h *format.Header) {
 	}
 	fmt.Fprintf(w, "aslr:      %s\n", aslr)
 	var insns []string
-	for _, s := range strings.Split(h.Extra[record.InsnsKey], ",") {
+	for _, s := range strings.Split(h.Extra[format.ExtraInsns], ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			insns = append(insns, s)
 		}

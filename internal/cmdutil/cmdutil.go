@@ -1,4 +1,9 @@
 // Package cmdutil holds what every systr command sets up the same way.
+//
+// What systr-analyze uses (flags, version, help, manual pages and
+// completion scripts) builds on any OS; what only the commands that run
+// programs use (ExitLike, the CPU flag, CatchSignals: the _linux.go
+// files) is Linux only.
 package cmdutil
 
 import (

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package ptrace is the single funnel through which systr makes raw ptrace,
 // wait, process-memory and fork system calls.
 //
@@ -10,4 +12,7 @@
 // Errors are unix.Errno values wrapped with the name of the request, so
 // errors.Is(err, unix.ESRCH) works for callers that treat a vanished tracee
 // as an ordinary event.
+//
+// Linux only: every file carries //go:build linux, so a package that
+// imports it says so on other OSes.
 package ptrace

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package seccomp builds the classic-BPF seccomp filters that let untraced
 // system calls run without a ptrace stop.
 //
@@ -7,6 +9,8 @@
 // Anything the filter cannot judge - an unknown architecture, a number
 // beyond the table, an x32 call - returns SECCOMP_RET_TRACE, so the tracer
 // decides: a filter never hides a call that should have been traced.
+//
+// Linux only (//go:build linux).
 package seccomp
 
 import (

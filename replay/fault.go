@@ -749,7 +749,7 @@ func (f *Faults) Apply(c *tracer.Call) (bool, error) {
 	}
 	if r.Signal != 0 {
 		if err := ptrace.Tgkill(c.Pid(), c.Tid(), r.Signal); err != nil {
-			return true, fmt.Errorf("replay: fault %q: signal %d to thread %d: %w", r.Text, r.Signal, c.Tid(), err)
+			return true, fmt.Errorf("replay: fault %q: %w", r.Text, err)
 		}
 	}
 	var err error

@@ -47,8 +47,8 @@ import (
 	"fmt"
 	"syscall"
 
-	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
+	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -114,7 +114,7 @@ var ErrNoCPUIDFaulting = errors.New("cpuid faulting not available")
 
 // cpuidFaulting checks once, for New, that cpuid can be made to fault.
 func cpuidFaulting() error {
-	if err := ptrace.CPUIDFaulting(); err != nil {
+	if err := self.CPUIDFaulting(); err != nil {
 		return fmt.Errorf("tracer: Options.TrapCPUID: %w (arch_prctl ARCH_SET_CPUID: %v)", ErrNoCPUIDFaulting, err)
 	}
 	return nil

@@ -220,32 +220,6 @@ func TakeFd(pid, fd int) (int, error) {
 	return dup, nil
 }
 
-// NoStopSIGCHLD adds SA_NOCLDSTOP to the process's SIGCHLD action, keeping
-// its handler. Every ptrace stop otherwise sends SIGCHLD to the tracer's
-// process, and since the Go runtime catches SIGCHLD, each stop costs a
-// signal delivery (a wake-up of some thread, the runtime's handler and a
-// sigreturn): about a third of a stop's cost on one CPU. With the flag the
-// kernel still wakes wait4 but sends no signal for stops; exits still
-// signal. The struct's first two words (handler, flags) have the same
-// place on every Linux architecture.
-func NoStopSIGCHLD() error {
-	var act [4]uint64
-	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), 0,
-		uintptr(unsafe.Pointer(&act[0])), 8, 0, 0); e != 0 {
-		return fmt.Errorf("rt_sigaction(SIGCHLD): %w", e)
-	}
-	const saNoCldStop = 1
-	if act[1]&saNoCldStop != 0 {
-		return nil
-	}
-	act[1] |= saNoCldStop
-	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD),
-		uintptr(unsafe.Pointer(&act[0])), 0, 8, 0, 0); e != 0 {
-		return fmt.Errorf("rt_sigaction(SIGCHLD): %w", e)
-	}
-	return nil
-}
-
 // WaitTid waits for the next stop or end of one tracee (__WALL, for
 // threads too), retrying on EINTR: for a tracer that drives one stopped
 // thread through a few steps synchronously (an injected syscall).

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"syscall"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -52,5 +53,24 @@ func TestDieBySignal(t *testing.T) {
 	}
 	if len(out) != 0 {
 		t.Errorf("the child wrote %q: the runtime took the signal for a crash", out)
+	}
+}
+
+// TestNoStopSIGCHLD checks that SIGCHLD's action carries SA_NOCLDSTOP
+// afterwards, with the runtime's handler kept.
+func TestNoStopSIGCHLD(t *testing.T) {
+	var before, after [4]uint64
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), 0, uintptr(unsafe.Pointer(&before[0])), 8, 0, 0); e != 0 {
+		t.Fatal(e)
+	}
+	if err := NoStopSIGCHLD(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), 0, uintptr(unsafe.Pointer(&after[0])), 8, 0, 0); e != 0 {
+		t.Fatal(e)
+	}
+	const saNoCldStop = 1
+	if after[1]&saNoCldStop == 0 || after[0] != before[0] {
+		t.Errorf("SIGCHLD action after: handler %#x flags %#x; before: handler %#x flags %#x; want the same handler with SA_NOCLDSTOP", after[0], after[1], before[0], before[1])
 	}
 }

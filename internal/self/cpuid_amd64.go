@@ -1,4 +1,6 @@
-package ptrace
+//go:build linux
+
+package self
 
 import (
 	"runtime"

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/elfid"
 	"github.com/systr/systr/syscalls"
@@ -414,8 +416,8 @@ func (r *Recorder) peekCopy(c *tracer.Call, s *format.Syscall, spec *syscalls.Sp
 	}
 	defer syscall.Close(p[0])
 	defer syscall.Close(p[1])
-	const fSetPipeSz = 1031
-	syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), fSetPipeSz, uintptr(min(want, 1<<20)))
+	// Best effort: a pipe left at its default size makes tee copy less.
+	unix.FcntlInt(uintptr(p[1]), unix.F_SETPIPE_SZ, int(min(want, 1<<20)))
 	const spliceNonblock = 2
 	n, err := syscall.Tee(in, p[1], int(want), spliceNonblock)
 	if err != nil || n <= 0 {

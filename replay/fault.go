@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
@@ -771,8 +772,8 @@ func (f *Faults) Apply(c *tracer.Call) (bool, error) {
 		return false, nil
 	}
 	if r.Signal != 0 {
-		if err := syscall.Tgkill(c.Pid(), c.Tid(), r.Signal); err != nil {
-			return true, fmt.Errorf("replay: fault %q: signal %d to thread %d: %w", r.Text, r.Signal, c.Tid(), err)
+		if err := ptrace.Tgkill(c.Pid(), c.Tid(), r.Signal); err != nil {
+			return true, fmt.Errorf("replay: fault %q: %w", r.Text, err)
 		}
 	}
 	var err error

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
@@ -530,14 +531,9 @@ func (e *engine) liveExit(c *tracer.Call, lt *lthread, rec *format.Syscall, ret 
 // waiting wait at most, or until ctx is done (a replay stopped by Ctrl-C
 // waited for the live data first).
 func readRest(ctx context.Context, pid, fd, n int, wait time.Duration) ([]byte, error) {
-	pidfd, err := unix.PidfdOpen(pid, 0)
+	dup, err := ptrace.TakeFd(pid, fd)
 	if err != nil {
-		return nil, fmt.Errorf("pidfd_open: %w", err)
-	}
-	defer unix.Close(pidfd)
-	dup, err := unix.PidfdGetfd(pidfd, fd, 0)
-	if err != nil {
-		return nil, fmt.Errorf("pidfd_getfd: %w", err)
+		return nil, err
 	}
 	defer unix.Close(dup)
 	if onReadRest != nil {

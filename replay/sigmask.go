@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
-	"golang.org/x/sys/unix"
 )
 
 // Calls interrupted by a signal that the replay does not send at their
@@ -140,7 +140,7 @@ func (e *engine) sendAfterIntr(c *tracer.Call, lt *lthread) {
 		return
 	}
 	for _, rs := range li.after {
-		if err := unix.Tgkill(c.Pid(), c.Tid(), rs.sig); err == nil {
+		if err := ptrace.Tgkill(c.Pid(), c.Tid(), rs.sig); err == nil {
 			lt.sent = append(lt.sent, rs)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"syscall"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/tracer"
-	"golang.org/x/sys/unix"
 )
 
 // Asynchronous signals are replayed at their recorded place. The kernel
@@ -104,7 +104,7 @@ func (e *engine) sendSignals(lt *lthread, idx int, pid, tid int) {
 		return
 	}
 	for _, rs := range lt.r.sigs[idx] {
-		if err := unix.Tgkill(pid, tid, rs.sig); err == nil {
+		if err := ptrace.Tgkill(pid, tid, rs.sig); err == nil {
 			lt.sent = append(lt.sent, rs)
 		}
 	}
@@ -118,7 +118,7 @@ func (e *engine) sendDuring(lt *lthread, idx int, pid, tid int) {
 		return
 	}
 	for _, rs := range lt.r.during[idx] {
-		if err := unix.Tgkill(pid, tid, rs.sig); err == nil {
+		if err := ptrace.Tgkill(pid, tid, rs.sig); err == nil {
 			lt.sent = append(lt.sent, rs)
 		}
 	}
@@ -196,7 +196,7 @@ func (e *engine) dieAsRecorded(lt *lthread, pid, tid int) {
 	if sig == 0 {
 		return
 	}
-	if err := unix.Tgkill(pid, tid, sig); err == nil {
+	if err := ptrace.Tgkill(pid, tid, sig); err == nil {
 		lt.sent = append(lt.sent, recordedSignal{sig: sig})
 	}
 }

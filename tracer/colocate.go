@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
+	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -56,9 +56,9 @@ func (t *Tracer) bindThread() error {
 	}
 	cpu := int(t.opts.CPU) - 1
 	if t.opts.CPU == AutoCPU {
-		c, err := ptrace.CurrentCPU()
+		c, err := self.CurrentCPU()
 		if err != nil {
-			return fmt.Errorf("tracer: Colocate: getcpu: %w", err)
+			return fmt.Errorf("tracer: Colocate: %w", err)
 		}
 		cpu = c
 	}

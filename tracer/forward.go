@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/systr/systr/internal/ptrace"
 )
 
 // sameSignalWindow is how recent a signal the started program got must be
@@ -91,8 +93,8 @@ func (t *Tracer) SignalProgram(sig syscall.Signal) (bool, error) {
 			return
 		}
 		ignored := signalIgnored(root, sig)
-		if e := unix.Kill(root, sig); e != nil {
-			err = fmt.Errorf("tracer: SignalProgram: kill(%d, %v): %w", root, sig, e)
+		if e := ptrace.Kill(root, sig); e != nil {
+			err = fmt.Errorf("tracer: SignalProgram: %w", e)
 			return
 		}
 		sent = true

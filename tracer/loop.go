@@ -399,9 +399,11 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		return 0, err
 	}
 	if err := ptrace.Seize(child.Pid, ptrace.BaseOptions|unix.PTRACE_O_TRACESECCOMP); err != nil {
-		child.Close()
+		child.Close() // it exits at once: reap it
 		var ws unix.WaitStatus
-		unix.Wait4(child.Pid, &ws, unix.WALL, nil)
+		if werr := ptrace.WaitTid(child.Pid, &ws); werr != nil {
+			return 0, errors.Join(permission(err), fmt.Errorf("tracer: reaping the child that could not be seized: %w", werr))
+		}
 		return 0, permission(err)
 	}
 	if filter == nil {
@@ -411,7 +413,10 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 	}
 	if err := child.Release(); err != nil {
 		child.Close()
-		unix.Kill(child.Pid, unix.SIGKILL) // its end comes to wait4 as an unknown tid
+		// Its end comes to wait4 as an unknown tid.
+		if kerr := ptrace.Kill(child.Pid, unix.SIGKILL); kerr != nil {
+			return 0, errors.Join(fmt.Errorf("releasing the child: %w", err), kerr)
+		}
 		return 0, fmt.Errorf("releasing the child: %w", err)
 	}
 	p := &process{pid: child.Pid, ppid: os.Getpid(), launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},

@@ -182,7 +182,7 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 	p.threads[tid] = th
 	t.threads[tid] = th
 	if t.stopping && p.launched {
-		unix.Kill(tid, unix.SIGKILL)
+		ptrace.Kill(tid, unix.SIGKILL) // (ESRCH: already gone, its end is reported)
 	}
 	if ev.Thread {
 		ev.Flags = unix.CLONE_THREAD
@@ -272,10 +272,10 @@ func (t *Tracer) beginShutdown() {
 	t.stopping = true
 	for _, p := range t.procs {
 		if p.launched {
-			unix.Kill(p.pid, unix.SIGKILL)
+			ptrace.Kill(p.pid, unix.SIGKILL) // (ESRCH: already gone, its end is reported)
 			for tid := range p.threads {
 				if tid != p.pid {
-					unix.Tgkill(p.pid, tid, unix.SIGKILL)
+					ptrace.Tgkill(p.pid, tid, unix.SIGKILL)
 				}
 			}
 			if p.starting != nil {

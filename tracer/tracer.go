@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
@@ -212,7 +213,7 @@ func New(opts ...Options) (*Tracer, error) {
 		}
 	}
 	if !t.opts.KeepStopSIGCHLD {
-		if err := ptrace.NoStopSIGCHLD(); err != nil {
+		if err := self.NoStopSIGCHLD(); err != nil {
 			return nil, fmt.Errorf("tracer: %w", err)
 		}
 	}

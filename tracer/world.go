@@ -48,8 +48,8 @@ import (
 	"syscall"
 
 	"github.com/systr/systr/internal/cpuinsn"
-	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
+	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -103,7 +103,7 @@ var ErrNoCPUIDFaulting = errors.New("tracer: cpuid faulting not available")
 
 // cpuidFaulting checks once, for New, that cpuid can be made to fault.
 func cpuidFaulting() error {
-	if err := ptrace.CPUIDFaulting(); err != nil {
+	if err := self.CPUIDFaulting(); err != nil {
 		return fmt.Errorf("%w: Options.TrapCPUID: arch_prctl ARCH_SET_CPUID: %w", ErrNoCPUIDFaulting, err)
 	}
 	return nil

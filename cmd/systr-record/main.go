@@ -101,6 +101,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/cmdutil"
+	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
@@ -381,7 +382,7 @@ func (c *config) record(stderr io.Writer) int {
 			if err != nil || pid <= 0 {
 				return fail(stderr, 2, "-p %q: not a process id", s)
 			}
-			if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
+			if err := ptrace.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
 				return fail(stderr, 1, "-p %d: no such process", pid)
 			}
 			pids = append(pids, pid)

@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/systr/systr/internal/ptrace"
+	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/tracer"
 )
 
@@ -28,6 +28,6 @@ func ExitLike(st tracer.ExitStatus) int {
 	// action restored (the runtime's own handler too): it ends the
 	// process before the call returns.
 	runtime.LockOSThread()
-	ptrace.DieBySignal(st.Signal)
+	self.DieBySignal(st.Signal)
 	return 128 + int(st.Signal)
 }

@@ -189,60 +189,37 @@ func Wait(status *unix.WaitStatus, nohang bool) (int, error) {
 	}
 }
 
-// Tgkill sends sig to one thread.
+// Tgkill sends sig to one thread of process tgid.
 func Tgkill(tgid, tid int, sig unix.Signal) error {
-	return unix.Tgkill(tgid, tid, sig)
-}
-
-// NoStopSIGCHLD adds SA_NOCLDSTOP to the process's SIGCHLD action, keeping
-// its handler. Every ptrace stop otherwise sends SIGCHLD to the tracer's
-// process, and since the Go runtime catches SIGCHLD, each stop costs a
-// signal delivery (a wake-up of some thread, the runtime's handler and a
-// sigreturn): about a third of a stop's cost on one CPU. With the flag the
-// kernel still wakes wait4 but sends no signal for stops; exits still
-// signal. The struct's first two words (handler, flags) have the same
-// place on every Linux architecture.
-func NoStopSIGCHLD() error {
-	var act [4]uint64
-	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), 0,
-		uintptr(unsafe.Pointer(&act[0])), 8, 0, 0); e != 0 {
-		return fmt.Errorf("rt_sigaction(SIGCHLD): %w", e)
-	}
-	const saNoCldStop = 1
-	if act[1]&saNoCldStop != 0 {
-		return nil
-	}
-	act[1] |= saNoCldStop
-	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD),
-		uintptr(unsafe.Pointer(&act[0])), 0, 8, 0, 0); e != 0 {
-		return fmt.Errorf("rt_sigaction(SIGCHLD): %w", e)
+	if err := unix.Tgkill(tgid, tid, sig); err != nil {
+		return fmt.Errorf("tgkill(%d, %d, %v): %w", tgid, tid, sig, err)
 	}
 	return nil
 }
 
-// DieBySignal ends the process with sig's default action, as the program
-// it ran ended: the Go runtime's handler is replaced by SIG_DFL with a raw
-// rt_sigaction (os/signal cannot remove the runtime's own handlers for
-// SIGSEGV, SIGABRT...: the kill would be taken for a crash of this
-// process), the signal is unblocked on this thread, no core is dumped,
-// and the thread sends the signal to itself. It returns only if sig's
-// default action does not end a process.
-func DieBySignal(sig unix.Signal) {
-	var act [4]uint64 // handler SIG_DFL, no flags, no restorer, empty mask
-	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&act[0])), 0, 8, 0, 0)
-	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
-	set := uint64(1) << (uint(sig) - 1)
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_UNBLOCK, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
-	unix.RawSyscall(unix.SYS_TGKILL, uintptr(unix.Getpid()), uintptr(unix.Gettid()), uintptr(sig))
+// Kill sends sig to process pid (kill(2)); sig 0 only checks that the
+// process exists.
+func Kill(pid int, sig unix.Signal) error {
+	if err := unix.Kill(pid, sig); err != nil {
+		return fmt.Errorf("kill(%d, %v): %w", pid, sig, err)
+	}
+	return nil
 }
 
-// CurrentCPU is the CPU the calling thread runs on (getcpu(2)).
-func CurrentCPU() (int, error) {
-	var cpu uint32
-	if _, _, e := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&cpu)), 0, 0); e != 0 {
-		return 0, e
+// TakeFd returns a copy, in this process, of file descriptor fd of
+// process pid (pidfd_open then pidfd_getfd, Linux 5.6+): the same open
+// file, sharing its offset. The caller closes it.
+func TakeFd(pid, fd int) (int, error) {
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return -1, fmt.Errorf("pidfd_open(%d): %w", pid, err)
 	}
-	return int(cpu), nil
+	defer unix.Close(pidfd)
+	dup, err := unix.PidfdGetfd(pidfd, fd, 0)
+	if err != nil {
+		return -1, fmt.Errorf("pidfd_getfd(process %d, fd %d): %w", pid, fd, err)
+	}
+	return dup, nil
 }
 
 // WaitTid waits for the next stop or end of one tracee (__WALL, for

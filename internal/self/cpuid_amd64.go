@@ -1,6 +1,6 @@
 //go:build linux
 
-package ptrace
+package self
 
 import (
 	"runtime"

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"syscall"
 
 	"github.com/systr/systr/tracer"
 )
@@ -69,14 +70,21 @@ func ExampleCall_SkipErrno() {
 	defer t.Close()
 	t.Trace(func(c *tracer.Call) tracer.Action {
 		if c.IsEntry() {
-			path, _, _ := c.ReadString(c.Arg(1), 256)
-			if path == "/etc/hostname" {
-				c.SkipErrno(13) // EACCES
+			path, _, err := c.ReadString(c.Arg(1), 256)
+			if err != nil {
+				log.Print(err)
+			} else if path == "/etc/hostname" {
+				if err := c.SkipErrno(syscall.EACCES); err != nil {
+					log.Print(err)
+				}
 			}
 		}
 		return tracer.Continue
 	}, "openat")
-	st, _ := t.Run(context.Background(), "cat", "/etc/hostname")
+	st, err := t.Run(context.Background(), "cat", "/etc/hostname")
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(st)
 	// Output: exit status 1
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/systr/systr/internal/testprog"
 )
 
-// Real network clients recorded twice against the same local HTTP server
-// (issue 17): curl, Python's http.client and a Go net/http client. The
+// Real network clients recorded twice against the same local HTTP server:
+// curl, Python's http.client and a Go net/http client. The
 // server runs in the test, outside the trace, and answers the same bytes
 // every time (its Date header is fixed); what differs between two
 // recordings is the kernel's (ports, descriptors in poll's and epoll's

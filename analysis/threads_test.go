@@ -268,8 +268,8 @@ func TestThreadNoise(t *testing.T) {
 	}
 }
 
-// Real programs, recorded 3 times each (the 10-pair loops are in the
-// coordinator's report): multi-threaded programs compare the same.
+// Real programs, recorded 3 times each: multi-threaded programs compare
+// the same.
 
 // recordMT records argv in dir and normalizes it as golden does; env
 // are more variables.

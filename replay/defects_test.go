@@ -14,8 +14,7 @@ import (
 	"github.com/systr/systr/replay"
 )
 
-// Defects that syscall test programs written by others exposed (issue
-// 14): each program is recorded once and replayed 3 times; every replay
+// Defects that syscall test programs written by others exposed: each program is recorded once and replayed 3 times; every replay
 // must print what the recording printed and end the same way.
 
 // sameN replays rec n times with o (a fresh copy each time).

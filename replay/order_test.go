@@ -191,7 +191,7 @@ func TestPythonThreadsOrder(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skipf("python3 is not installed: %v", err)
 	}
-	t.Skip("known: Python threads diverge at replay (the GIL's hand-over is not at system call boundaries; issue 16)")
+	t.Skip("known: Python threads diverge at replay (the GIL's hand-over is not at system call boundaries)")
 	rec := recordRun(t, nil, "python3", "-c", `import threading, os
 def w(i):
     for j in range(10):

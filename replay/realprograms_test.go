@@ -13,8 +13,8 @@ import (
 )
 
 // knownDivergentReal lists the real programs of TestRealProgramsSuite
-// that do not replay identically every time yet, with the cause (issue
-// 14). The coordinator removes an entry when the fix lands: a listed
+// that do not replay identically every time yet, with the cause. An
+// entry is removed when the fix lands: a listed
 // program that replays identically every time fails the test.
 var knownDivergentReal = map[string]string{
 	// go-map (a Go map's iteration order and a heap address) left the

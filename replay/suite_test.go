@@ -15,8 +15,8 @@ import (
 )
 
 // knownDivergent lists the syscall test programs of testdata/c/sys that
-// do not replay identically yet, with the cause (issue 14). The
-// coordinator removes an entry when the fix lands: a listed program that
+// do not replay identically yet, with the cause. An entry is removed
+// when the fix lands: a listed program that
 // replays identically 3 times out of 3 fails the test, so that the table
 // stays true, unless its cause starts with "intermittent" (a race that
 // shows in some runs only). A listed program that diverges is logged, not

@@ -14,7 +14,7 @@ import (
 
 // sweepCases are everyday programs nobody wrote for systr, used as a new
 // user would: each one replays identically 10 times out of 10 from
-// another directory (a sweep of ~90 programs, issue 14). They cover what
+// another directory (a sweep of ~90 programs). They cover what
 // a replay must give back that is not a plain read: hash seeds (perl,
 // python), getrandom (shuf, uuid, openssl), data files changed or
 // rewritten after the recording (sqlite's database, git's objects and
@@ -177,7 +177,7 @@ func sqlite(t *testing.T, dir, sql string) {
 
 // knownDivergentSweep lists what the sweep found still diverging on
 // every replay, each with the smallest program that shows it and the
-// cause. The coordinator removes an entry when the fix lands: a listed
+// cause. An entry is removed when the fix lands: a listed
 // case that replays identically every time fails TestSweepKnownDivergent,
 // so that the table stays true.
 var knownDivergentSweep = map[string]string{

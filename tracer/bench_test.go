@@ -70,8 +70,8 @@ const (
 	// costs ~5 µs with tracer and tracee on one CPU and ~20-50 µs when
 	// they wake each other across CPUs on a VM.
 	benchTracedCalls = 20000
-	// benchUntracedCalls is the issue's "1 M syscalls of which none is
-	// traced".
+	// benchUntracedCalls is the size of the "1 M syscalls of which none
+	// is traced" benchmark.
 	benchUntracedCalls = 1000000
 	// benchTimeout bounds one run of a tracee.
 	benchTimeout = 5 * time.Minute

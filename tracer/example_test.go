@@ -11,10 +11,10 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// seedExample is LibSysCTr's manual example: print the execve, open,
+// traceFiles is LibSysCTr's manual example in Go: print the execve, open,
 // openat, close, fork, vfork, clone and wait4 calls of a program, with paths
 // and return values.
-func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
+func traceFiles(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
 	t, err := tracer.New()
 	if err != nil {
 		return tracer.ExitStatus{}, err
@@ -50,10 +50,11 @@ func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
 	return t.RunCmd(context.Background(), cmd)
 }
 
-// The seed's manual example, on sh -c 'ls / | wc -l'. (cmd/systr-trace is
-// the same as a command.)
+// Print the file and process calls of sh -c 'ls / | wc -l' with their
+// paths and results (traceFiles above; cmd/systr-trace is the same as a
+// command).
 func Example() {
-	st, err := seedExample(os.Stdout, "sh", "-c", "ls / | wc -l")
+	st, err := traceFiles(os.Stdout, "sh", "-c", "ls / | wc -l")
 	if err != nil {
 		log.Fatal(err)
 	}

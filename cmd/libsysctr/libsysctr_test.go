@@ -158,7 +158,8 @@ type line struct {
 	pid, ex, name, args, rc string
 }
 
-// TestExample runs the manual-style example on the issue's command line.
+// TestExample runs LibSysCTr's manual example on a shell pipeline and
+// compares with the pipeline run untraced.
 func TestExample(t *testing.T) {
 	const script = "cat /etc/hostname > /dev/null; ls / | wc -l"
 	native, err := exec.Command("sh", "-c", "ls / | wc -l").Output()
@@ -439,7 +440,7 @@ func TestAPI(t *testing.T) {
 	})
 }
 
-// TestHeader: sysctr.h declares exactly the interface of the issue (the
+// TestHeader: sysctr.h declares exactly LibSysCTr's interface (the
 // C tests compile against it; this checks nothing else is in it).
 func TestHeader(t *testing.T) {
 	b, err := os.ReadFile("sysctr.h")

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,9 +87,7 @@ func TestInjectClasses(t *testing.T) {
 				path = "/usr/bin/" + path
 			}
 			if _, err := os.Stat(path); err != nil {
-				if path, err = exec.LookPath(argv[0]); err != nil {
-					t.Skipf("%s is not installed", argv[0])
-				}
+				path = testprog.NeedTool(t, argv[0])
 			}
 			argv[0] = path
 			t.Chdir(dir)

@@ -47,10 +47,7 @@ func TestPrograms(t *testing.T) {
 // handler (bash) replays the same, run after run: the live SIGCHLDs are
 // suppressed and the recorded ones sent after the call they followed.
 func TestChildSignals(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash on this machine")
-	}
+	bash := testprog.NeedTool(t, "bash")
 	// A command substitution: bash reads the child's output from a pipe
 	// (emulated: it returns at once) and its SIGCHLD handler reaps the
 	// child; replayed with live SIGCHLDs the handler ran elsewhere and the
@@ -81,10 +78,7 @@ func TestChildSignals(t *testing.T) {
 // systr-record do it by default, the header says so, replay follows),
 // the replay prints the recorded nanoseconds.
 func TestVDSOTime(t *testing.T) {
-	date, err := exec.LookPath("date")
-	if err != nil {
-		t.Skip("no date on this machine")
-	}
+	date := testprog.NeedTool(t, "date")
 	rec := recordRun(t, nil, date, "+%s.%N")
 	if len(rec.stdout) < 20 {
 		t.Fatalf("date printed %q", rec.stdout)
@@ -96,10 +90,7 @@ func TestVDSOTime(t *testing.T) {
 // and its pid (python3 here may be a pyenv shim: a bash script that runs
 // the interpreter with command substitutions, a SIGCHLD handler's test).
 func TestPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on this machine")
-	}
+	py := testprog.NeedTool(t, "python3")
 	rec := recordRun(t, nil, py, "-c", "import random, time, os, uuid; print(random.random(), time.time(), os.getpid(), uuid.uuid4())")
 	if len(rec.stdout) < 40 {
 		t.Fatalf("python3 printed %q", rec.stdout)

@@ -126,7 +126,7 @@ func TestRealProgramsSuite(t *testing.T) {
 		}
 		if missing != "" {
 			summary = append(summary, fmt.Sprintf("%s skipped (no %s)", c.name, missing))
-			t.Run(c.name, func(t *testing.T) { t.Skipf("%s is not installed", missing) })
+			t.Run(c.name, func(t *testing.T) { testprog.NeedTool(t, missing) })
 			continue
 		}
 		var n int
@@ -158,11 +158,7 @@ func realProgram(t *testing.T, c realCase, replays int) (int, string) {
 	dir := t.TempDir()
 	argv, env := c.setup(t, dir)
 	if !strings.Contains(argv[0], "/") {
-		p, err := exec.LookPath(argv[0])
-		if err != nil {
-			t.Skipf("%s is not installed", argv[0])
-		}
-		argv[0] = p
+		argv[0] = testprog.NeedTool(t, argv[0])
 	}
 	// The user records from the program's directory (a relative program
 	// path is relative to it) ...

@@ -144,7 +144,7 @@ func TestSweep(t *testing.T) {
 		}
 		if missing != "" {
 			summary = append(summary, fmt.Sprintf("%s skipped (no %s)", c.name, missing))
-			t.Run(c.name, func(t *testing.T) { t.Skipf("%s is not installed", missing) })
+			t.Run(c.name, func(t *testing.T) { testprog.NeedTool(t, missing) })
 			continue
 		}
 		ran, n := false, 0
@@ -264,9 +264,7 @@ func TestSweepKnownDivergent(t *testing.T) {
 	for _, c := range knownDivergentSweepCases() {
 		t.Run(c.name, func(t *testing.T) {
 			for _, p := range c.need {
-				if _, err := exec.LookPath(p); err != nil {
-					t.Skipf("%s is not installed", p)
-				}
+				testprog.NeedTool(t, p)
 			}
 			n, first := realProgram(t, c, replays)
 			cause, known := knownDivergentSweep[c.name]

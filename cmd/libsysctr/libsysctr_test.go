@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // kinds are the two libraries every C test runs against.
@@ -52,9 +54,7 @@ func goTool() string {
 // libs builds both libraries once and returns their directory.
 func libs(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("cc"); err != nil {
-		t.Skip("no C compiler (cc)")
-	}
+	testprog.NeedTool(t, "cc")
 	build.once.Do(func() {
 		dir, err := os.MkdirTemp("", "libsysctr-test-")
 		if err != nil {

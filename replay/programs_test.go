@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
@@ -121,9 +122,14 @@ func TestKilledFromOutside(t *testing.T) {
 			}
 			// The shell has printed its pid; the sleep it execs is that
 			// process: wait until it is sleep, then kill it.
-			for i := 0; i < 10000; i++ {
+			deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+			for {
 				if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); string(comm) == "sleep\n" {
 					break
+				}
+				if time.Now().After(deadline) {
+					syscall.Kill(pid, syscall.SIGKILL)
+					t.Fatalf("process %d did not exec sleep in a minute", pid)
 				}
 				runtime.Gosched()
 			}

@@ -153,6 +153,7 @@ func TestRegisterFromHandlerDuringTrace(t *testing.T) {
 			close(start)
 			for !tracer.RequestsQueued(tr) { // the Trace waits for us now
 				if ctx.Err() != nil {
+					t.Error("the other goroutine's Trace never queued its request")
 					return
 				}
 				runtime.Gosched()
@@ -196,6 +197,7 @@ func TestCloseFromHandler(t *testing.T) {
 			close(start)
 			for !tracer.RequestsQueued(tr) { // the other Close waits for us
 				if ctx.Err() != nil {
+					t.Error("the other goroutine's Close never queued its request")
 					return
 				}
 				runtime.Gosched()

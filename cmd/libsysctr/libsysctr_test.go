@@ -36,8 +36,11 @@ var build struct {
 	progs map[string]string // "prog.kind" -> binary
 }
 
+// TestMain removes the libraries built, and fails the run if a process
+// the tests started (a tracee left running or stopped) is still there
+// after them.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testprog.RunAndCheck(m)
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}

@@ -30,9 +30,10 @@ var (
 )
 
 // TestMain removes the command bin built (a directory of 6 MB in TMPDIR,
-// left by every run before).
+// left by every run before), and fails the run if a process the tests
+// started (a tracee left running or stopped) is still there after them.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testprog.RunAndCheck(m)
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

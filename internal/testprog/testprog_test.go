@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // cPrograms lists every C tracee with its arguments and expected native
@@ -273,5 +274,45 @@ func TestNeedToolRequired(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), absent+" is not installed") || !strings.Contains(string(out), "--- FAIL") {
 		t.Errorf("with %s required, the test ended %v:\n%s", absent, err, out)
+	}
+}
+
+// TestDescendants: a child and its own child are listed until they end.
+func TestDescendants(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "cat; :") // sh waits for cat, which reads its stdin
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer in.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		ds, err := Descendants()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sh, cat bool
+		for _, d := range ds {
+			sh = sh || d.Pid == cmd.Process.Pid && d.PPid == os.Getpid()
+			cat = cat || d.Comm == "cat" && d.PPid == cmd.Process.Pid
+		}
+		if sh && cat {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sh (pid %d) and its cat are not both in the descendants: %v", cmd.Process.Pid, ds)
+		}
+		time.Sleep(10 * time.Millisecond) // until sh has started cat
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if zombies, err := CheckNoLeftovers(); err != nil || len(zombies) > 0 {
+		t.Fatalf("after sh and cat ended: %v, zombies %v", err, zombies)
 	}
 }

@@ -133,6 +133,9 @@ func recordClient(t *testing.T, dir string, argv []string) (*analysis.Normalized
 // server, compares the same; with another path requested, or another
 // answer, it differs where the path or the answer shows.
 func TestNetClientPairs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records network clients twice each (~4 s); make test runs it")
+	}
 	srv, body := fixedServer(t)
 	hostport := strings.TrimPrefix(srv.URL, "http://")
 	for _, c := range netClients {

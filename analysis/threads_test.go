@@ -291,6 +291,9 @@ func readerFiles(t *testing.T, dir string) {
 }
 
 func TestMultiThreadedTwice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records real multi-threaded programs 3 times each (~5 s); make test runs it")
+	}
 	progs := []struct {
 		name string
 		argv func(t *testing.T, dir string) []string

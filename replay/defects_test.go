@@ -165,6 +165,9 @@ func firstPid(t *testing.T, path string) int32 {
 // parent has exited (kill_paused: every recorded thread has reached its
 // end), and when it waits for the child for ever (fork_many).
 func TestReplayEnds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out the 5 s idle limit twice; make test runs it")
+	}
 	for _, tc := range []struct {
 		argv   []string
 		out    string

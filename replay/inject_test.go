@@ -59,6 +59,9 @@ func injectPrograms() []injectProgram {
 // it must run for real). A local HTTP server answers curl and python,
 // recorded and replayed alike.
 func TestInjectClasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records and replays every injection class (~6 s); make test runs it")
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

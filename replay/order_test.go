@@ -150,6 +150,9 @@ func writesBy(t *testing.T, path string, order func(a, b *format.Syscall) int) s
 // a time, their command lines printed by make as each starts) replays as
 // recorded.
 func TestMakeParallel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: replays make -j (~3 s); make test runs it")
+	}
 	for _, p := range []string{"make", "cc"} {
 		testprog.NeedTool(t, p)
 	}

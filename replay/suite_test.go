@@ -38,6 +38,9 @@ const suiteReplayTimeout = 30 * time.Second
 // with the recording. It prints "syscall suite: N/M programs replay
 // identically 3/3" and a line per program that does not.
 func TestSyscallSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the syscall test programs' suite (~12 s); make test runs it")
+	}
 	progs := testprog.CPrograms(t, "sys")
 	if len(progs) < 40 {
 		t.Fatalf("%d programs in testdata/c/sys, want at least 40", len(progs))

@@ -124,15 +124,15 @@ func sweepCases() []realCase {
 }
 
 // TestSweep records everyday programs (sweepCases), each in a fresh
-// directory, and replays each 10 times (3 with -short) from another
+// directory, and replays each 10 times (skipped with -short) from another
 // directory, after changing the world where a case says so: exit status
 // and stdout must be the recorded ones every time. A program that is not
 // installed is skipped, saying so. It prints "sweep: NAME N/10 ...".
 func TestSweep(t *testing.T) {
-	replays := 10
 	if testing.Short() {
-		replays = 3
+		t.Skip("-short: the sweep of everyday programs replays each 10 times (~20 s); make test runs it")
 	}
+	const replays = 10
 	var summary []string
 	for _, c := range sweepCases() {
 		missing := ""
@@ -257,10 +257,7 @@ func knownDivergentSweepCases() []realCase {
 // first difference; one that replays identically every time fails the
 // test (remove it from the list); an unlisted one that diverges fails.
 func TestSweepKnownDivergent(t *testing.T) {
-	replays := 10
-	if testing.Short() {
-		replays = 3
-	}
+	const replays = 10
 	for _, c := range knownDivergentSweepCases() {
 		t.Run(c.name, func(t *testing.T) {
 			for _, p := range c.need {

@@ -444,6 +444,9 @@ func TestNoSeccompSameCalls(t *testing.T) {
 // TestRealPrograms traces ordinary programs: a pipeline in sh, git and
 // python3 if present.
 func TestRealPrograms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: real programs in every mode (~10 s); make test runs them")
+	}
 	progs := [][]string{
 		{"/bin/sh", "-c", "ls / | wc -l"},
 		{"git", "--version"},

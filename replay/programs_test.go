@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -156,12 +155,8 @@ func TestRealPrograms(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, argv := range [][]string{{"ls", "-l", dir}, {"id"}, {"cat", dir + "/file"}} {
-		path, err := exec.LookPath(argv[0])
-		if err != nil {
-			t.Logf("skipping %s: not on this machine", argv[0])
-			continue
-		}
 		t.Run(argv[0], func(t *testing.T) {
+			path := testprog.NeedTool(t, argv[0])
 			rec := recordRun(t, nil, append([]string{path}, argv[1:]...)...)
 			for range 2 {
 				same(t, rec, run(t, rec.path, nil))

@@ -131,11 +131,10 @@ func TestSameAsNative(t *testing.T) {
 		{"python3", []string{"python3", "-c", "import os, threading; t = threading.Thread(target=print, args=('hi',)); t.start(); t.join(); print(sorted(os.listdir('/'))[:3])"}},
 		{"git", []string{"git", "--version"}},
 	} {
-		if _, err := exec.LookPath(p.name); err != nil {
-			t.Logf("skipping %s: not installed", p.name)
-			continue
-		}
-		progs = append(progs, p.argv)
+		t.Run(p.name, func(t *testing.T) {
+			testprog.NeedTool(t, p.name)
+			sameAsNative(t, dir, p.argv...)
+		})
 	}
 	for _, argv := range progs {
 		t.Run(filepath.Base(argv[0]), func(t *testing.T) { sameAsNative(t, dir, argv...) })

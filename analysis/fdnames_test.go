@@ -24,10 +24,7 @@ import (
 // lines without their pids.
 func straceLines(t *testing.T, dir string, opts []string, argv ...string) []string {
 	t.Helper()
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed: nothing to compare with")
-	}
+	strace := testprog.NeedTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.txt")
 	cmd := exec.Command(strace, append(append([]string{"-f", "-qq", "-o", out}, opts...), argv...)...)
 	cmd.Dir = dir
@@ -261,10 +258,7 @@ func TestPrintPathLikeStrace(t *testing.T) {
 func TestPrintPerThreadLikeStrace(t *testing.T) {
 	prog := testprog.C(t, "threads")
 	dir := t.TempDir()
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed: nothing to compare with")
-	}
+	strace := testprog.NeedTool(t, "strace")
 	sdir := t.TempDir()
 	if out, err := exec.Command(strace, "-ff", "-qq", "-o", filepath.Join(sdir, "s"), prog).CombinedOutput(); err != nil {
 		t.Fatalf("strace -ff: %v\n%s", err, out)
@@ -272,7 +266,7 @@ func TestPrintPerThreadLikeStrace(t *testing.T) {
 	want, _ := filepath.Glob(filepath.Join(sdir, "s.*"))
 	trace := recordIn(t, dir, "", prog)
 	odir := t.TempDir()
-	err = analysis.PrintPerThread(openTrace(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
+	err := analysis.PrintPerThread(openTrace(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
 		return os.Create(filepath.Join(odir, "t."+strconv.Itoa(int(tid))))
 	})
 	if err != nil {
@@ -361,10 +355,7 @@ func TestPrintVerboseLikeStrace(t *testing.T) {
 			t.Errorf("statx -v:\n systr:  %q\n strace: %q", gotS, wantS)
 		}
 	}
-	uname, err := exec.LookPath("uname")
-	if err != nil {
-		t.Skip("no uname here")
-	}
+	uname := testprog.NeedTool(t, "uname")
 	wantU := callsNamed(straceLines(t, dir, []string{"-v"}, uname, "-a"), "uname")
 	gotU := callsNamed(printLines(t, recordIn(t, dir, "", uname, "-a"), &analysis.PrintOptions{Verbose: true}), "uname")
 	if len(wantU) == 0 || !strings.Contains(wantU[0], "domainname=") || strings.Join(gotU, "\n") != strings.Join(wantU, "\n") {

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -321,10 +320,7 @@ func BenchmarkCollectFiles(b *testing.B) {
 // TestFilesUnixSockets: a Unix socket bound at a path relative to the cwd
 // and connected to by its absolute path is one file, bound and connected.
 func TestFilesUnixSockets(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on this machine")
-	}
+	py := testprog.NeedTool(t, "python3")
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

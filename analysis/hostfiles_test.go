@@ -4,7 +4,6 @@ package analysis_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -107,10 +106,7 @@ func TestNormalizeHostFilePrinted(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("writes under /usr/local/share: needs root")
 	}
-	cat, err := exec.LookPath("cat")
-	if err != nil {
-		t.Skip("no cat here")
-	}
+	cat := testprog.NeedTool(t, "cat")
 	host, err := os.MkdirTemp("/usr/local/share", "systr-hostfiles-")
 	if err != nil {
 		t.Fatalf("making a host directory: %v", err)

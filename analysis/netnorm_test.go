@@ -13,8 +13,8 @@ import (
 	"github.com/systr/systr/syscalls"
 )
 
-// Unit tests of the normalization of network programs' noise (issue 17,
-// netnorm.go, ports.go): descriptors inside poll's result and fd_sets,
+// Unit tests of the normalization of network programs' noise (netnorm.go,
+// ports.go): descriptors inside poll's result and fd_sets,
 // epoll's data words, readiness waits' timeouts and the rounds of a wait
 // loop, peers' kernel-chosen ports. Each pair differs where the kernel
 // or the clock decided and compares the same; the real changes beside
@@ -252,8 +252,8 @@ func TestPortsInData(t *testing.T) {
 // TestRightsFdsNormalized: a descriptor received with SCM_RIGHTS is named
 // as one the process created, in the message and in the calls on it: 5
 // in one run, 9 in another (what the process had open) compare the same.
-// (Already so before issue 17: this guards it with the network
-// normalization's other pieces.)
+// (Already so before the network normalization: this guards it with
+// that normalization's other pieces.)
 func TestRightsFdsNormalized(t *testing.T) {
 	build := func(fd int32) *analysis.Normalized {
 		s := &trace{t: t}

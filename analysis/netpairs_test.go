@@ -18,8 +18,8 @@ import (
 	"github.com/systr/systr/internal/testprog"
 )
 
-// Real network clients recorded twice against the same local HTTP server
-// (issue 17): curl, Python's http.client and a Go net/http client. The
+// Real network clients recorded twice against the same local HTTP server:
+// curl, Python's http.client and a Go net/http client. The
 // server runs in the test, outside the trace, and answers the same bytes
 // every time (its Date header is fixed); what differs between two
 // recordings is the kernel's (ports, descriptors in poll's and epoll's
@@ -135,6 +135,9 @@ func recordClient(t *testing.T, dir string, argv []string) (*analysis.Normalized
 // server, compares the same; with another path requested, or another
 // answer, it differs where the path or the answer shows.
 func TestNetClientPairs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records network clients twice each (~4 s); make test runs it")
+	}
 	srv, body := fixedServer(t)
 	hostport := strings.TrimPrefix(srv.URL, "http://")
 	for _, c := range netClients {

@@ -22,7 +22,7 @@ import (
 )
 
 // Two recordings of one program that the kernel, the clock or a race
-// made different where the program is the same (issue 16's pairs), and
+// made different where the program is the same, and
 // the real changes in the same places that must still differ.
 
 // trace builds a trace of several processes, event by event.

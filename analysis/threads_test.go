@@ -270,8 +270,8 @@ func TestThreadNoise(t *testing.T) {
 	}
 }
 
-// Real programs, recorded 3 times each (the 10-pair loops are in the
-// coordinator's report): multi-threaded programs compare the same.
+// Real programs, recorded 3 times each: multi-threaded programs compare
+// the same.
 
 // recordMT records argv in dir and normalizes it as golden does; env
 // are more variables.
@@ -293,6 +293,9 @@ func readerFiles(t *testing.T, dir string) {
 }
 
 func TestMultiThreadedTwice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records real multi-threaded programs 3 times each (~5 s); make test runs it")
+	}
 	progs := []struct {
 		name string
 		argv func(t *testing.T, dir string) []string

@@ -38,10 +38,7 @@ func zstd3(tb testing.TB, b []byte) int {
 // (-f -v -s 65536 -xx), and with the data and the times the trace holds
 // (-f -ttt -T -v -s 65536 -xx).
 func BenchmarkFindTrace(b *testing.B) {
-	find, err := exec.LookPath("find")
-	if err != nil {
-		b.Skip("no find")
-	}
+	find := testprog.NeedTool(b, "find")
 	if _, err := os.Stat("/usr/include"); err != nil {
 		b.Skip("no /usr/include")
 	}
@@ -113,10 +110,7 @@ var recordWorkloads = []struct {
 // with --seccomp-bpf and the same set). One op is one whole run of
 // the command.
 func BenchmarkRecord(b *testing.B) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		b.Skip("no strace: make bench installs it (apt-get install strace)")
-	}
+	strace := testprog.NeedTool(b, "strace")
 	cloop := testprog.C(b, "ptrace_loop")
 	// systr-record itself, as users run it (like strace).
 	recorder := filepath.Join(b.TempDir(), "systr-record")

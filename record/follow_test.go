@@ -114,7 +114,7 @@ func TestMaskFollows(t *testing.T) {
 		} {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				if tc.argv[0] == "" {
-					t.Skip("no python3")
+					testprog.NeedTool(t, "python3") // skips, or fails where python3 is required
 				}
 				if (tc.name == "bytewise" || tc.name == "argv") && sc.name != "text" {
 					t.Skip("text")

@@ -20,10 +20,7 @@ import (
 // identity with the SHA-256 of its content and no content; libc gets its
 // build-id (or hash).
 func TestMappedFiles(t *testing.T) {
-	cc, err := exec.LookPath("cc")
-	if err != nil {
-		t.Skip("no cc on this machine")
-	}
+	cc := testprog.NeedTool(t, "cc")
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"-shared", "-fPIC", "-Wl,--build-id=none", "-o", "libnoid.so", "lib.c"},

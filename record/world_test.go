@@ -59,6 +59,9 @@ func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin stri
 			for ctx.Err() == nil && !isZombie(pid) {
 				time.Sleep(time.Millisecond)
 			}
+			if ctx.Err() != nil {
+				t.Errorf("the main thread of %d did not become a zombie: %v", pid, ctx.Err())
+			}
 		}
 		pw.WriteString(stdin)
 	}()

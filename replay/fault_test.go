@@ -514,10 +514,7 @@ func TestFaultmeNative(t *testing.T) {
 // per thread, only calls that pass its -P path filter counted).
 func TestFaultAgainstStrace(t *testing.T) {
 	faultCheckHost(t)
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("no strace")
-	}
+	strace := testprog.NeedTool(t, "strace")
 	prog := testprog.C(t, "faultme")
 	for _, tc := range []struct {
 		when string

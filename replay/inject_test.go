@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,6 +59,9 @@ func injectPrograms() []injectProgram {
 // it must run for real). A local HTTP server answers curl and python,
 // recorded and replayed alike.
 func TestInjectClasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: records and replays every injection class (~6 s); make test runs it")
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -88,9 +90,7 @@ func TestInjectClasses(t *testing.T) {
 				path = "/usr/bin/" + path
 			}
 			if _, err := os.Stat(path); err != nil {
-				if path, err = exec.LookPath(argv[0]); err != nil {
-					t.Skipf("%s is not installed", argv[0])
-				}
+				path = testprog.NeedTool(t, argv[0])
 			}
 			argv[0] = path
 			t.Chdir(dir)

@@ -86,6 +86,9 @@ func (s *stingyServer) set(reply string) {
 // replay diverges instead of hanging: the rest of a short read was read
 // from a blocking socket after its poll timed out, which hung for ever.
 func TestInjectLiveWaitBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits out live waits' bounds (~7 s); make test runs it")
+	}
 	py := python3(t)
 	defer replay.SetLiveWait(time.Second)()
 	srv := newStingyServer(t)
@@ -246,6 +249,9 @@ func TestInjectLiveWaitStopped(t *testing.T) {
 // than the bound. They were cut at the bound: "not ready as recorded". (A
 // blocking recv waits in the kernel, as the program asked.)
 func TestInjectLiveWaitSlowServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits on a slow server (~13 s); make test runs it")
+	}
 	py := python3(t)
 	defer replay.SetLiveWait(time.Second)()
 	srv := newStingyServer(t)

@@ -161,10 +161,7 @@ func TestCopies(t *testing.T) {
 // TestCat: cat FILE writes FILE with copy_file_range when its stdout is a
 // regular file: the replay shows what FILE held when recorded.
 func TestCat(t *testing.T) {
-	cat, err := exec.LookPath("cat")
-	if err != nil {
-		t.Skip("no cat on this machine")
-	}
+	cat := testprog.NeedTool(t, "cat")
 	file := filepath.Join(t.TempDir(), "src")
 	if err := os.WriteFile(file, []byte("cat, as recorded\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -211,10 +208,7 @@ func callsIn(t *testing.T, trace string, names ...string) bool {
 // objects). Recorded, then the repository gets a new commit and a changed
 // file: the replay prints the recorded status.
 func TestGitStatus(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git on this machine")
-	}
+	git := testprog.NeedTool(t, "git")
 	repo := t.TempDir()
 	env := append(os.Environ(), "HOME="+repo, "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t",
 		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t", "LC_ALL=C")
@@ -263,10 +257,7 @@ func TestGitStatus(t *testing.T) {
 // refused naming it (ErrChanged), and with AllowChanged it warns and
 // replays.
 func TestChangedLibrary(t *testing.T) {
-	cc, err := exec.LookPath("cc")
-	if err != nil {
-		t.Skip("no cc on this machine")
-	}
+	cc := testprog.NeedTool(t, "cc")
 	dir := t.TempDir()
 	build := func(args ...string) {
 		t.Helper()

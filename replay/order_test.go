@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -151,10 +150,11 @@ func writesBy(t *testing.T, path string, order func(a, b *format.Syscall) int) s
 // a time, their command lines printed by make as each starts) replays as
 // recorded.
 func TestMakeParallel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: replays make -j (~3 s); make test runs it")
+	}
 	for _, p := range []string{"make", "cc"} {
-		if _, err := exec.LookPath(p); err != nil {
-			t.Skipf("%s is not installed: %v", p, err)
-		}
+		testprog.NeedTool(t, p)
 	}
 	dir := t.TempDir()
 	objs := ""
@@ -188,10 +188,8 @@ func TestMakeParallel(t *testing.T) {
 // for it, which the order of system calls does not fix (a recording made
 // one thread at a time would).
 func TestPythonThreadsOrder(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skipf("python3 is not installed: %v", err)
-	}
-	t.Skip("known: Python threads diverge at replay (the GIL's hand-over is not at system call boundaries; issue 16)")
+	testprog.NeedTool(t, "python3")
+	t.Skip("known: Python threads diverge at replay (the GIL's hand-over is not at system call boundaries)")
 	rec := recordRun(t, nil, "python3", "-c", `import threading, os
 def w(i):
     for j in range(10):

@@ -2,7 +2,6 @@ package replay_test
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,10 +47,7 @@ func TestThreadPoolOrder(t *testing.T) {
 // given up about 25 times, 2 s each, then a clock read came where another
 // call was recorded).
 func TestNodeThreadPool(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skipf("node is not installed (%v): the test needs it", err)
-	}
+	node := testprog.NeedTool(t, "node")
 	script, err := filepath.Abs("../testdata/threads/nodefs.js")
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package replay_test
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -36,10 +35,7 @@ func TestIoctlNewFd(t *testing.T) {
 // removed after. (The replay did not start: "chdir: no such file or
 // directory".)
 func TestDeletedCwd(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
-	}
+	sh := testprog.NeedTool(t, "sh")
 	dir := filepath.Join(t.TempDir(), "gone")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -152,10 +148,7 @@ func TestCanceledWhere(t *testing.T) {
 // a divergence whose live call shows the path and argv as strace does,
 // not raw pointers.
 func TestExecveFailedText(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
-	}
+	sh := testprog.NeedTool(t, "sh")
 	data, err := os.ReadFile(testprog.C(t, "polish/spin"))
 	if err != nil {
 		t.Fatal(err)

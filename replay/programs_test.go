@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/internal/testprog"
@@ -47,10 +47,7 @@ func TestPrograms(t *testing.T) {
 // handler (bash) replays the same, run after run: the live SIGCHLDs are
 // suppressed and the recorded ones sent after the call they followed.
 func TestChildSignals(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash on this machine")
-	}
+	bash := testprog.NeedTool(t, "bash")
 	// A command substitution: bash reads the child's output from a pipe
 	// (emulated: it returns at once) and its SIGCHLD handler reaps the
 	// child; replayed with live SIGCHLDs the handler ran elsewhere and the
@@ -81,10 +78,7 @@ func TestChildSignals(t *testing.T) {
 // systr-record do it by default, the header says so, replay follows),
 // the replay prints the recorded nanoseconds.
 func TestVDSOTime(t *testing.T) {
-	date, err := exec.LookPath("date")
-	if err != nil {
-		t.Skip("no date on this machine")
-	}
+	date := testprog.NeedTool(t, "date")
 	rec := recordRun(t, nil, date, "+%s.%N")
 	if len(rec.stdout) < 20 {
 		t.Fatalf("date printed %q", rec.stdout)
@@ -96,10 +90,7 @@ func TestVDSOTime(t *testing.T) {
 // and its pid (python3 here may be a pyenv shim: a bash script that runs
 // the interpreter with command substitutions, a SIGCHLD handler's test).
 func TestPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on this machine")
-	}
+	py := testprog.NeedTool(t, "python3")
 	rec := recordRun(t, nil, py, "-c", "import random, time, os, uuid; print(random.random(), time.time(), os.getpid(), uuid.uuid4())")
 	if len(rec.stdout) < 40 {
 		t.Fatalf("python3 printed %q", rec.stdout)
@@ -130,9 +121,14 @@ func TestKilledFromOutside(t *testing.T) {
 			}
 			// The shell has printed its pid; the sleep it execs is that
 			// process: wait until it is sleep, then kill it.
-			for i := 0; i < 10000; i++ {
+			deadline := time.Now().Add(time.Minute) // a hang guard, not a timing
+			for {
 				if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); string(comm) == "sleep\n" {
 					break
+				}
+				if time.Now().After(deadline) {
+					syscall.Kill(pid, syscall.SIGKILL)
+					t.Fatalf("process %d did not exec sleep in a minute", pid)
 				}
 				runtime.Gosched()
 			}
@@ -159,12 +155,8 @@ func TestRealPrograms(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, argv := range [][]string{{"ls", "-l", dir}, {"id"}, {"cat", dir + "/file"}} {
-		path, err := exec.LookPath(argv[0])
-		if err != nil {
-			t.Logf("skipping %s: not on this machine", argv[0])
-			continue
-		}
 		t.Run(argv[0], func(t *testing.T) {
+			path := testprog.NeedTool(t, argv[0])
 			rec := recordRun(t, nil, append([]string{path}, argv[1:]...)...)
 			for range 2 {
 				same(t, rec, run(t, rec.path, nil))

@@ -13,8 +13,8 @@ import (
 )
 
 // knownDivergentReal lists the real programs of TestRealProgramsSuite
-// that do not replay identically every time yet, with the cause (issue
-// 14). The coordinator removes an entry when the fix lands: a listed
+// that do not replay identically every time yet, with the cause. An
+// entry is removed when the fix lands: a listed
 // program that replays identically every time fails the test.
 var knownDivergentReal = map[string]string{
 	// go-map (a Go map's iteration order and a heap address) left the
@@ -107,15 +107,15 @@ func realCases() []realCase {
 
 // TestRealProgramsSuite records real programs whose output depends on
 // addresses, AT_RANDOM, mapped files and the working directory, each in a
-// fresh directory, then replays each 10 times (3 with -short) with the
+// fresh directory, then replays each 10 times (skipped with -short) with the
 // replayer in another directory (after changing the world where a case
 // says so): the exit status and stdout must be the recorded ones every
 // time. It prints "real programs: NAME N/10 ..." .
 func TestRealProgramsSuite(t *testing.T) {
-	replays := 10
 	if testing.Short() {
-		replays = 3
+		t.Skip("-short: each real program replays 10 times (~15 s); make test runs it")
 	}
+	const replays = 10
 	var summary []string
 	for _, c := range realCases() {
 		missing := ""
@@ -126,7 +126,7 @@ func TestRealProgramsSuite(t *testing.T) {
 		}
 		if missing != "" {
 			summary = append(summary, fmt.Sprintf("%s skipped (no %s)", c.name, missing))
-			t.Run(c.name, func(t *testing.T) { t.Skipf("%s is not installed", missing) })
+			t.Run(c.name, func(t *testing.T) { testprog.NeedTool(t, missing) })
 			continue
 		}
 		var n int
@@ -158,11 +158,7 @@ func realProgram(t *testing.T, c realCase, replays int) (int, string) {
 	dir := t.TempDir()
 	argv, env := c.setup(t, dir)
 	if !strings.Contains(argv[0], "/") {
-		p, err := exec.LookPath(argv[0])
-		if err != nil {
-			t.Skipf("%s is not installed", argv[0])
-		}
-		argv[0] = p
+		argv[0] = testprog.NeedTool(t, argv[0])
 	}
 	// The user records from the program's directory (a relative program
 	// path is relative to it) ...

@@ -9,7 +9,7 @@ import (
 	"github.com/systr/systr/internal/testprog"
 )
 
-// Signals and processes (issue 14): waits with a mask of their own,
+// Signals and processes: waits with a mask of their own,
 // signals taken by rt_sigtimedwait, pidfds, waitid for a continued child.
 // Each program is recorded once and replayed several times within a
 // bound: a replay that waits for a signal that never comes fails, it

@@ -15,8 +15,8 @@ import (
 )
 
 // knownDivergent lists the syscall test programs of testdata/c/sys that
-// do not replay identically yet, with the cause (issue 14). The
-// coordinator removes an entry when the fix lands: a listed program that
+// do not replay identically yet, with the cause. An entry is removed
+// when the fix lands: a listed program that
 // replays identically 3 times out of 3 fails the test, so that the table
 // stays true, unless its cause starts with "intermittent" (a race that
 // shows in some runs only). A listed program that diverges is logged, not
@@ -38,6 +38,9 @@ const suiteReplayTimeout = 30 * time.Second
 // with the recording. It prints "syscall suite: N/M programs replay
 // identically 3/3" and a line per program that does not.
 func TestSyscallSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the syscall test programs' suite (~12 s); make test runs it")
+	}
 	progs := testprog.CPrograms(t, "sys")
 	if len(progs) < 40 {
 		t.Fatalf("%d programs in testdata/c/sys, want at least 40", len(progs))

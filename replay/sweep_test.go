@@ -14,7 +14,7 @@ import (
 
 // sweepCases are everyday programs nobody wrote for systr, used as a new
 // user would: each one replays identically 10 times out of 10 from
-// another directory (a sweep of ~90 programs, issue 14). They cover what
+// another directory (a sweep of ~90 programs). They cover what
 // a replay must give back that is not a plain read: hash seeds (perl,
 // python), getrandom (shuf, uuid, openssl), data files changed or
 // rewritten after the recording (sqlite's database, git's objects and
@@ -124,15 +124,15 @@ func sweepCases() []realCase {
 }
 
 // TestSweep records everyday programs (sweepCases), each in a fresh
-// directory, and replays each 10 times (3 with -short) from another
+// directory, and replays each 10 times (skipped with -short) from another
 // directory, after changing the world where a case says so: exit status
 // and stdout must be the recorded ones every time. A program that is not
 // installed is skipped, saying so. It prints "sweep: NAME N/10 ...".
 func TestSweep(t *testing.T) {
-	replays := 10
 	if testing.Short() {
-		replays = 3
+		t.Skip("-short: the sweep of everyday programs replays each 10 times (~20 s); make test runs it")
 	}
+	const replays = 10
 	var summary []string
 	for _, c := range sweepCases() {
 		missing := ""
@@ -144,7 +144,7 @@ func TestSweep(t *testing.T) {
 		}
 		if missing != "" {
 			summary = append(summary, fmt.Sprintf("%s skipped (no %s)", c.name, missing))
-			t.Run(c.name, func(t *testing.T) { t.Skipf("%s is not installed", missing) })
+			t.Run(c.name, func(t *testing.T) { testprog.NeedTool(t, missing) })
 			continue
 		}
 		ran, n := false, 0
@@ -177,7 +177,7 @@ func sqlite(t *testing.T, dir, sql string) {
 
 // knownDivergentSweep lists what the sweep found still diverging on
 // every replay, each with the smallest program that shows it and the
-// cause. The coordinator removes an entry when the fix lands: a listed
+// cause. An entry is removed when the fix lands: a listed
 // case that replays identically every time fails TestSweepKnownDivergent,
 // so that the table stays true.
 var knownDivergentSweep = map[string]string{
@@ -257,16 +257,11 @@ func knownDivergentSweepCases() []realCase {
 // first difference; one that replays identically every time fails the
 // test (remove it from the list); an unlisted one that diverges fails.
 func TestSweepKnownDivergent(t *testing.T) {
-	replays := 10
-	if testing.Short() {
-		replays = 3
-	}
+	const replays = 10
 	for _, c := range knownDivergentSweepCases() {
 		t.Run(c.name, func(t *testing.T) {
 			for _, p := range c.need {
-				if _, err := exec.LookPath(p); err != nil {
-					t.Skipf("%s is not installed", p)
-				}
+				testprog.NeedTool(t, p)
 			}
 			n, first := realProgram(t, c, replays)
 			cause, known := knownDivergentSweep[c.name]

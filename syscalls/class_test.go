@@ -277,10 +277,7 @@ func classMembersSorted(class string, known map[string]bool) []string {
 //     under trace=%CLASS must be the ones in the class. This checks the
 //     whole native table, not just the sample.
 func TestClassesAgainstStrace(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed (not in PATH): cannot compare classes with strace's")
-	}
+	strace := testprog.NeedTool(t, "strace")
 	native := Native()
 	if native == 0 {
 		t.Skip("no syscall table for this GOARCH")

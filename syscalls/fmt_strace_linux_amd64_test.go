@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"unsafe"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // liveCall is one syscall of the C program TestFormattersAgainstStrace
@@ -243,11 +245,8 @@ func TestFormattersAgainstStrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs strace")
 	}
-	strace, err1 := exec.LookPath("strace")
-	cc, err2 := exec.LookPath("cc")
-	if err1 != nil || err2 != nil {
-		t.Skip("needs strace and cc")
-	}
+	strace := testprog.NeedTool(t, "strace")
+	cc := testprog.NeedTool(t, "cc")
 	calls := liveCalls(t)
 	dir := t.TempDir()
 	var src bytes.Buffer

@@ -113,10 +113,7 @@ func specArgs(s *syscalls.Spec) []syscalls.Arg {
 // straceText runs argv under strace and returns its lines.
 func straceText(t *testing.T, argv ...string) []string {
 	t.Helper()
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace is not installed: nothing to compare with")
-	}
+	strace := testprog.NeedTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.txt")
 	cmd := exec.Command(strace, append([]string{"-qq", "-o", out}, argv...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -132,10 +129,7 @@ func straceText(t *testing.T, argv ...string) []string {
 // TestPrintRealProgramLikeStrace compares the calls of ls -l on a small
 // directory, its dynamic loading and libc's start-up included.
 func TestPrintRealProgramLikeStrace(t *testing.T) {
-	ls, err := exec.LookPath("ls")
-	if err != nil {
-		t.Skip("no ls on this machine")
-	}
+	ls := testprog.NeedTool(t, "ls")
 	dir := t.TempDir()
 	for _, f := range []string{"a.txt", "b"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
@@ -156,10 +150,7 @@ func TestPrintRealProgramLikeStrace(t *testing.T) {
 // TestPrintPythonLikeStrace compares python3's start-up: many openat,
 // newfstatat, read, getdents64, ioctl and mmap calls.
 func TestPrintPythonLikeStrace(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3 on this machine")
-	}
+	py := testprog.NeedTool(t, "python3")
 	// The interpreter itself, not a wrapper script (pyenv's shims are
 	// bash scripts that fork).
 	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
@@ -178,10 +169,7 @@ func TestPrintPythonLikeStrace(t *testing.T) {
 // server: sockets, connect, send and receive, socket options. (Not poll:
 // how often curl polls depends on timing.)
 func TestPrintCurlLikeStrace(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("no curl on this machine")
-	}
+	curl := testprog.NeedTool(t, "curl")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "Mon, 30 Nov 2026 00:00:00 GMT")
 		io.WriteString(w, "hello from the test server\n")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -17,10 +18,7 @@ func TestStructSizes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program with the go tool")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool in PATH to build testdata/structsizes")
-	}
+	goTool := testprog.NeedTool(t, "go")
 	builds := map[string]syscalls.Arch{"amd64": syscalls.X86_64, "arm64": syscalls.ARM64}
 	host, ok := builds[runtime.GOARCH]
 	if !ok {

@@ -70,8 +70,8 @@ const (
 	// costs ~5 µs with tracer and tracee on one CPU and ~20-50 µs when
 	// they wake each other across CPUs on a VM.
 	benchTracedCalls = 20000
-	// benchUntracedCalls is the issue's "1 M syscalls of which none is
-	// traced".
+	// benchUntracedCalls is the size of the "1 M syscalls of which none
+	// is traced" benchmark.
 	benchUntracedCalls = 1000000
 	// benchTimeout bounds one run of a tracee.
 	benchTimeout = 5 * time.Minute
@@ -255,10 +255,7 @@ func benchMeasure(b *testing.B, calls int, op func()) {
 
 func benchStrace(b *testing.B) string {
 	b.Helper()
-	p, err := exec.LookPath("strace")
-	if err != nil {
-		b.Skip("strace is not installed: no strace anchor (apt-get install strace)")
-	}
+	p := testprog.NeedTool(b, "strace")
 	return p
 }
 
@@ -272,10 +269,7 @@ func BenchmarkUntracedFind(b *testing.B) {
 	if _, err := os.Stat(dir); err != nil {
 		b.Skipf("%s is missing: no find workload", dir)
 	}
-	find, err := exec.LookPath("find")
-	if err != nil {
-		b.Skip("find is not installed")
-	}
+	find := testprog.NeedTool(b, "find")
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		b.Fatal(err)

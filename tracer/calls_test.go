@@ -3,7 +3,6 @@ package tracer_test
 import (
 	"errors"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -445,6 +444,9 @@ func TestNoSeccompSameCalls(t *testing.T) {
 // TestRealPrograms traces ordinary programs: a pipeline in sh, git and
 // python3 if present.
 func TestRealPrograms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: real programs in every mode (~10 s); make test runs them")
+	}
 	progs := [][]string{
 		{"/bin/sh", "-c", "ls / | wc -l"},
 		{"git", "--version"},
@@ -453,10 +455,7 @@ func TestRealPrograms(t *testing.T) {
 	for _, argv := range progs {
 		for _, m := range []mode{modeAll, modeNoFilter} {
 			t.Run(strings.TrimPrefix(argv[0], "/bin/")+"/"+m.name, func(t *testing.T) {
-				path, err := exec.LookPath(argv[0])
-				if err != nil {
-					t.Skipf("%s not installed", argv[0])
-				}
+				path := testprog.NeedTool(t, argv[0])
 				res, evs, _ := traceProgram(t, m, path, argv[1:]...)
 				sameAsNative(t, res, path, argv[1:]...)
 				if res.ExitCode != 0 || res.Stdout == "" {

@@ -314,6 +314,9 @@ func TestStatusAfterFailedStart(t *testing.T) {
 				for i := 0; i < 100000000 && !tracer.RequestsQueued(tr); i++ {
 					runtime.Gosched()
 				}
+				if !tracer.RequestsQueued(tr) {
+					t.Error("no Start request queued while the OnExit handler waited")
+				}
 			})
 			dir := t.TempDir()
 			for i := 0; i < 3; i++ {

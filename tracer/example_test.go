@@ -6,14 +6,15 @@ import (
 	"io"
 	"log"
 	"os"
+	"syscall"
 
 	"github.com/systr/systr/tracer"
 )
 
-// seedExample is LibSysCTr's manual example: print the execve, open,
+// traceFiles is LibSysCTr's manual example in Go: print the execve, open,
 // openat, close, fork, vfork, clone and wait4 calls of a program, with paths
 // and return values.
-func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
+func traceFiles(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
 	t, err := tracer.New()
 	if err != nil {
 		return tracer.ExitStatus{}, err
@@ -49,10 +50,11 @@ func seedExample(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
 	return t.RunCmd(context.Background(), cmd)
 }
 
-// The seed's manual example, on sh -c 'ls / | wc -l'. (cmd/systr-trace is
-// the same as a command.)
+// Print the file and process calls of sh -c 'ls / | wc -l' with their
+// paths and results (traceFiles above; cmd/systr-trace is the same as a
+// command).
 func Example() {
-	st, err := seedExample(os.Stdout, "sh", "-c", "ls / | wc -l")
+	st, err := traceFiles(os.Stdout, "sh", "-c", "ls / | wc -l")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -69,14 +71,21 @@ func ExampleCall_SkipErrno() {
 	defer t.Close()
 	t.Trace(func(c *tracer.Call) tracer.Action {
 		if c.IsEntry() {
-			path, _, _ := c.ReadString(c.Arg(1), 256)
-			if path == "/etc/hostname" {
-				c.SkipErrno(13) // EACCES
+			path, _, err := c.ReadString(c.Arg(1), 256)
+			if err != nil {
+				log.Print(err)
+			} else if path == "/etc/hostname" {
+				if err := c.SkipErrno(syscall.EACCES); err != nil {
+					log.Print(err)
+				}
 			}
 		}
 		return tracer.Continue
 	}, "openat")
-	st, _ := t.Run(context.Background(), "cat", "/etc/hostname")
+	st, err := t.Run(context.Background(), "cat", "/etc/hostname")
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(st)
 	// Output: exit status 1
 }

@@ -432,10 +432,7 @@ func indexOfMark(evs []event, m string) int {
 
 func needStrace(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("strace")
-	if err != nil {
-		t.Skip("strace not installed")
-	}
+	p := testprog.NeedTool(t, "strace")
 	return p
 }
 

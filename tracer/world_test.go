@@ -242,6 +242,9 @@ func TestTrapDetachBlocked(t *testing.T) {
 	for ctx.Err() == nil && !blockedInRead(pid) {
 		time.Sleep(time.Millisecond)
 	}
+	if ctx.Err() != nil {
+		t.Fatalf("process %d did not block in its read: %v", pid, ctx.Err())
+	}
 	if err := tr.Detach(pid); err != nil {
 		t.Fatal(err)
 	}

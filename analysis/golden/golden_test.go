@@ -23,10 +23,7 @@ import (
 // compiler or a static C library.
 func staticProg(t *testing.T, name string) string {
 	t.Helper()
-	cc, err := exec.LookPath("cc")
-	if err != nil {
-		t.Skip("no C compiler")
-	}
+	cc := testprog.NeedTool(t, "cc")
 	src := filepath.Join(testprog.ModuleRoot(t), "testdata", "c", name+".c")
 	out := filepath.Join(t.TempDir(), name)
 	if b, err := exec.Command(cc, "-static", "-O2", "-pthread", "-o", out, src).CombinedOutput(); err != nil {

@@ -2,7 +2,7 @@
 
 package golden_test
 
-// The bar of issue 15: golden tests of a Go CLI (testdata/go/gocli), a
+// Golden tests as a user writes them: a Go CLI (testdata/go/gocli), a
 // shell script and a Python script (testdata/golden/script.sh,
 // script.py), each run in a prepared working directory (fixtures); three
 // behaviour changes to the Go CLI that must fail with the first divergence

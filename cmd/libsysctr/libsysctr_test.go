@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // kinds are the two libraries every C test runs against.
@@ -34,8 +36,11 @@ var build struct {
 	progs map[string]string // "prog.kind" -> binary
 }
 
+// TestMain removes the libraries built, and fails the run if a process
+// the tests started (a tracee left running or stopped) is still there
+// after them.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testprog.RunAndCheck(m)
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}
@@ -52,9 +57,7 @@ func goTool() string {
 // libs builds both libraries once and returns their directory.
 func libs(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("cc"); err != nil {
-		t.Skip("no C compiler (cc)")
-	}
+	testprog.NeedTool(t, "cc")
 	build.once.Do(func() {
 		dir, err := os.MkdirTemp("", "libsysctr-test-")
 		if err != nil {
@@ -158,7 +161,8 @@ type line struct {
 	pid, ex, name, args, rc string
 }
 
-// TestExample runs the manual-style example on the command line.
+// TestExample runs LibSysCTr's manual example on a shell pipeline and
+// compares with the pipeline run untraced.
 func TestExample(t *testing.T) {
 	const script = "cat /etc/hostname > /dev/null; ls / | wc -l"
 	native, err := exec.Command("sh", "-c", "ls / | wc -l").Output()

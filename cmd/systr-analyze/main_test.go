@@ -21,8 +21,10 @@ var recordGolden = flag.Bool("record", false, "re-record testdata/diffme.sctr, t
 
 var update = flag.Bool("update", false, "rewrite the scripts' expected outputs (testscript UpdateScripts)")
 
+// TestMain runs the scripts' commands, or the tests, and then fails the
+// run if a process the tests started is still there after them.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{
+	os.Exit(testscript.RunMain(testprog.Checked(m), map[string]func() int{
 		"systr-analyze": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
 	}))
 }

@@ -18,7 +18,7 @@ import (
 // page from the same local server (outside the trace, answering fixed
 // bytes) says nothing and exits 0: its ports, the descriptors poll
 // reports and the rounds it polled before the answer came are
-// normalized (issue 17). With another path requested it exits 1 and its
+// normalized. With another path requested it exits 1 and its
 // first divergence shows the path.
 func TestDiffCurl(t *testing.T) {
 	curl := "/usr/bin/curl"

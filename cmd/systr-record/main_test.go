@@ -30,9 +30,10 @@ var (
 )
 
 // TestMain removes the command bin built (a directory of 6 MB in TMPDIR,
-// left by every run before).
+// left by every run before), and fails the run if a process the tests
+// started (a tracee left running or stopped) is still there after them.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testprog.RunAndCheck(m)
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
@@ -130,11 +131,10 @@ func TestSameAsNative(t *testing.T) {
 		{"python3", []string{"python3", "-c", "import os, threading; t = threading.Thread(target=print, args=('hi',)); t.start(); t.join(); print(sorted(os.listdir('/'))[:3])"}},
 		{"git", []string{"git", "--version"}},
 	} {
-		if _, err := exec.LookPath(p.name); err != nil {
-			t.Logf("skipping %s: not installed", p.name)
-			continue
-		}
-		progs = append(progs, p.argv)
+		t.Run(p.name, func(t *testing.T) {
+			testprog.NeedTool(t, p.name)
+			sameAsNative(t, dir, p.argv...)
+		})
 	}
 	for _, argv := range progs {
 		t.Run(filepath.Base(argv[0]), func(t *testing.T) { sameAsNative(t, dir, argv...) })

@@ -163,10 +163,7 @@ func TestOpenFlags(t *testing.T) {
 // address, as strace shows it (it was printed as "", a path the program
 // never gave).
 func TestOpenBadPath(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3")
-	}
+	python := testprog.NeedTool(t, "python3")
 	bin := build(t)
 	cmd := exec.Command(bin, python, "-c", "import ctypes; ctypes.CDLL(None).syscall(257, -100, 1, 0)")
 	var stderr bytes.Buffer

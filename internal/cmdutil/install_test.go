@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // The tests below install the commands with "make install" into a
@@ -252,9 +254,7 @@ func TestManPagesRender(t *testing.T) {
 			t.Errorf("%s.1 lacks EXIT STATUS", c.name)
 		}
 	}
-	if _, err := exec.LookPath("man"); err != nil {
-		t.Skip("no man on this machine: only the pages' own lint ran")
-	}
+	testprog.NeedTool(t, "man")
 	root := installed(t)
 	bad := filepath.Join(t.TempDir(), "bad.1")
 	os.WriteFile(bad, []byte(".TH BAD 1\n.SH NAME\nbad \\- bad\n.XX\n"), 0o644)
@@ -314,9 +314,7 @@ printf '%%s\n' "${COMPREPLY[@]}"`, script, name, strings.Join(q, " "))
 // TestBashCompletion: the installed scripts register their command (complete
 // -p) and complete flags, verbs, syscall sets from the catalogue, files.
 func TestBashCompletion(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash on this machine")
-	}
+	testprog.NeedTool(t, "bash")
 	root := installed(t)
 	script := func(c string) string { return filepath.Join(root, "share/bash-completion/completions", c) }
 	dir := t.TempDir()
@@ -366,9 +364,7 @@ func TestBashCompletion(t *testing.T) {
 // syscall sets in an interactive zsh (testdata/zcomplete.zsh drives one
 // through zpty and prints what it offers).
 func TestZshCompletion(t *testing.T) {
-	if _, err := exec.LookPath("zsh"); err != nil {
-		t.Skip("no zsh on this machine (apt-get install zsh): the zsh completion is checked by TestDocsCoverFlags only")
-	}
+	testprog.NeedTool(t, "zsh")
 	root := installed(t)
 	fdir := filepath.Join(root, "share/zsh/site-functions")
 	for _, c := range Commands {

@@ -8,16 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // TestBuildID links a program with a build-id of our choosing and reads
 // it back; a program linked without one, and a file that is not ELF,
 // have none.
 func TestBuildID(t *testing.T) {
-	cc, err := exec.LookPath("cc")
-	if err != nil {
-		t.Skip("no C compiler (cc)")
-	}
+	cc := testprog.NeedTool(t, "cc")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "p.c")
 	if err := os.WriteFile(src, []byte("int main(void) { return 0; }\n"), 0o644); err != nil {

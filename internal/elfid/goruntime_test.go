@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/systr/systr/internal/testprog"
 )
 
 // TestGoRuntime: the test binary (a Go program) reads as the toolchain
@@ -29,10 +31,7 @@ func TestGoRuntime(t *testing.T) {
 	if got := GoRuntimeFile(filepath.Join(dir, "missing")); got != "" {
 		t.Errorf("GoRuntimeFile(a missing file) = %q, want \"\"", got)
 	}
-	cc, err := exec.LookPath("cc")
-	if err != nil {
-		t.Skip("no C compiler for the C program's case")
-	}
+	cc := testprog.NeedTool(t, "cc")
 	src, bin := filepath.Join(dir, "c.c"), filepath.Join(dir, "c")
 	if err := os.WriteFile(src, []byte("int main(void) { return 0; }\n"), 0o644); err != nil {
 		t.Fatal(err)

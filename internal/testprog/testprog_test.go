@@ -2,11 +2,13 @@ package testprog
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // cPrograms lists every C tracee with its arguments and expected native
@@ -235,5 +237,82 @@ func TestResultOf(t *testing.T) {
 	}
 	if r := ResultOf(nil, "a", "b"); r != (Result{Stdout: "a", Stderr: "b", ExitCode: -1}) {
 		t.Errorf("ResultOf(nil) = %v", r)
+	}
+}
+
+func TestNeedTool(t *testing.T) {
+	if p := NeedTool(t, "sh"); !filepath.IsAbs(p) {
+		t.Errorf("NeedTool(sh) = %q, want an absolute path", p)
+	}
+	const absent = "systr-no-such-tool"
+	t.Run("skips", func(t *testing.T) {
+		t.Setenv(RequireToolsEnv, "strace")
+		defer func() {
+			if !t.Skipped() {
+				t.Errorf("NeedTool(%s) did not skip", absent)
+			}
+		}()
+		NeedTool(t, absent)
+		t.Errorf("NeedTool(%s) returned", absent)
+	})
+	t.Setenv(RequireToolsEnv, "cc,"+absent)
+	if !ToolRequired(absent) || ToolRequired("strace") {
+		t.Errorf("ToolRequired with %s=%s: got %v for %s, %v for strace", RequireToolsEnv, os.Getenv(RequireToolsEnv), ToolRequired(absent), absent, ToolRequired("strace"))
+	}
+}
+
+// TestNeedToolRequired runs itself as a child with the absent tool
+// required: the child must fail, naming the tool, not skip.
+func TestNeedToolRequired(t *testing.T) {
+	const absent = "systr-no-such-tool"
+	if os.Getenv("SYSTR_TESTPROG_NEEDTOOL_CHILD") != "" {
+		NeedTool(t, absent)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNeedToolRequired$", "-test.v")
+	cmd.Env = append(os.Environ(), "SYSTR_TESTPROG_NEEDTOOL_CHILD=1", RequireToolsEnv+"=cc,"+absent)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), absent+" is not installed") || !strings.Contains(string(out), "--- FAIL") {
+		t.Errorf("with %s required, the test ended %v:\n%s", absent, err, out)
+	}
+}
+
+// TestDescendants: a child and its own child are listed until they end.
+func TestDescendants(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "cat; :") // sh waits for cat, which reads its stdin
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer in.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		ds, err := Descendants()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sh, cat bool
+		for _, d := range ds {
+			sh = sh || d.Pid == cmd.Process.Pid && d.PPid == os.Getpid()
+			cat = cat || d.Comm == "cat" && d.PPid == cmd.Process.Pid
+		}
+		if sh && cat {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sh (pid %d) and its cat are not both in the descendants: %v", cmd.Process.Pid, ds)
+		}
+		time.Sleep(10 * time.Millisecond) // until sh has started cat
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if zombies, err := CheckNoLeftovers(); err != nil || len(zombies) > 0 {
+		t.Fatalf("after sh and cat ended: %v, zombies %v", err, zombies)
 	}
 }

@@ -1,7 +1,8 @@
 package tracer_test
 
-// Regression tests for defects found in review (numbers: the review's
-// findings).
+// Regression tests for defects at the edges of the tracer's life cycle:
+// Close and Detach racing with new threads, execs and handlers, zombie
+// leaders, stale Calls, unreadable memory.
 
 import (
 	"bufio"
@@ -66,11 +67,11 @@ func expectLine(t *testing.T, ctx context.Context, br *bufio.Reader, want string
 	}
 }
 
-// 1. Close while an attached process creates threads: a held first stop
+// Close while an attached process creates threads: a held first stop
 // adopted at shutdown and let go, then the late clone event of its creator
 // made a record that nothing removed, and Close never returned. (A race:
 // this test exercises it many times; it cannot force it.)
-func TestReviewCloseWhileCreatingThreads(t *testing.T) {
+func TestCloseWhileCreatingThreads(t *testing.T) {
 	checkHost(t)
 	prog := testprog.C(t, "thread_churn")
 	ctx := testCtx(t)
@@ -102,10 +103,10 @@ func TestReviewCloseWhileCreatingThreads(t *testing.T) {
 	expectLine(t, ctx, out, "thread_churn: ok")
 }
 
-// 2. Attach to a process whose main thread called pthread_exit: the leader
+// Attach to a process whose main thread called pthread_exit: the leader
 // is a zombie that cannot be seized; its other thread then execs (and
 // takes the leader's tid).
-func TestReviewAttachZombieLeader(t *testing.T) {
+func TestAttachZombieLeader(t *testing.T) {
 	checkHost(t)
 	prog := testprog.C(t, "zombie_leader")
 	ctx := testCtx(t)
@@ -135,9 +136,9 @@ func TestReviewAttachZombieLeader(t *testing.T) {
 	}
 }
 
-// 3. A handler registers something while another goroutine's Trace waits
+// A handler registers something while another goroutine's Trace waits
 // for the loop: Trace held the registration lock while waiting.
-func TestReviewRegisterFromHandlerDuringTrace(t *testing.T) {
+func TestRegisterFromHandlerDuringTrace(t *testing.T) {
 	tr := newTracer(t)
 	ctx := testCtx(t)
 	start := make(chan struct{})
@@ -152,6 +153,7 @@ func TestReviewRegisterFromHandlerDuringTrace(t *testing.T) {
 			close(start)
 			for !tracer.RequestsQueued(tr) { // the Trace waits for us now
 				if ctx.Err() != nil {
+					t.Error("the other goroutine's Trace never queued its request")
 					return
 				}
 				runtime.Gosched()
@@ -175,9 +177,9 @@ func TestReviewRegisterFromHandlerDuringTrace(t *testing.T) {
 	}
 }
 
-// 4. Close from a handler while another goroutine is in Close; Close twice
+// Close from a handler while another goroutine is in Close; Close twice
 // in a handler; Wait from a handler.
-func TestReviewCloseFromHandler(t *testing.T) {
+func TestCloseFromHandler(t *testing.T) {
 	tr := newTracer(t)
 	ctx := testCtx(t)
 	start := make(chan struct{})
@@ -195,6 +197,7 @@ func TestReviewCloseFromHandler(t *testing.T) {
 			close(start)
 			for !tracer.RequestsQueued(tr) { // the other Close waits for us
 				if ctx.Err() != nil {
+					t.Error("the other goroutine's Close never queued its request")
 					return
 				}
 				runtime.Gosched()
@@ -213,9 +216,9 @@ func TestReviewCloseFromHandler(t *testing.T) {
 	}
 }
 
-// 5. NoSeccomp: a handler detaches the program at its own execve (before
+// NoSeccomp: a handler detaches the program at its own execve (before
 // the exec): Start never returned. The detach now takes effect at the exec.
-func TestReviewDetachAtStartingExecve(t *testing.T) {
+func TestDetachAtStartingExecve(t *testing.T) {
 	tr := newTracer(t, tracer.Options{NoSeccomp: true})
 	ctx := testCtx(t)
 	var detached []tracer.DetachEvent
@@ -242,11 +245,11 @@ func TestReviewDetachAtStartingExecve(t *testing.T) {
 	}
 }
 
-// 6. A CLONE_PARENT child of an attached process was taken for an orphan:
+// A CLONE_PARENT child of an attached process was taken for an orphan:
 // announced with Kind 0 and the host as parent, and killed at Close. (That
 // happened when the child's first stop came before its creator's clone
 // event, which this test does not force.)
-func TestReviewCloneParentChild(t *testing.T) {
+func TestCloneParentChild(t *testing.T) {
 	checkHost(t)
 	prog := testprog.C(t, "clone_parent")
 	ctx := testCtx(t)
@@ -282,11 +285,11 @@ func TestReviewCloneParentChild(t *testing.T) {
 	}
 }
 
-// 7. A handler added for a call outside the filter must not interrupt a
+// A handler added for a call outside the filter must not interrupt a
 // traced call in progress (it returned -ERESTARTSYS and was restarted).
 // Not forced: the interrupted read sees -ERESTARTSYS only if it wakes
 // before the data written after Trace arrives (usually, not always).
-func TestReviewWidenKeepsCallInFlight(t *testing.T) {
+func TestWidenKeepsCallInFlight(t *testing.T) {
 	tr := newTracer(t)
 	ctx := testCtx(t)
 	r, w := mustPipe(t)
@@ -338,9 +341,9 @@ func TestReviewWidenKeepsCallInFlight(t *testing.T) {
 	}
 }
 
-// 10. Wait after ctx is cancelled must not wait for the output copy of a
+// Wait after ctx is cancelled must not wait for the output copy of a
 // pipe that a process let go holds open.
-func TestReviewWaitCtxWithEscapedOutput(t *testing.T) {
+func TestWaitCtxWithEscapedOutput(t *testing.T) {
 	tr := newTracer(t, tracer.Options{NoSeccomp: true})
 	ctx := testCtx(t)
 	r, w := mustPipe(t)
@@ -371,9 +374,9 @@ func TestReviewWaitCtxWithEscapedOutput(t *testing.T) {
 	w.Close() // cat ends
 }
 
-// 12. Call.Detach outside its handler does nothing (it detached the
+// Call.Detach outside its handler does nothing (it detached the
 // process the stale Call last named).
-func TestReviewStaleCallDetach(t *testing.T) {
+func TestStaleCallDetach(t *testing.T) {
 	tr := newTracer(t)
 	ctx := testCtx(t)
 	var saved *tracer.Call
@@ -412,9 +415,9 @@ func TestReviewStaleCallDetach(t *testing.T) {
 	}
 }
 
-// 13. Memory of a PROT_NONE page: process_vm_readv fails on the first page;
+// Memory of a PROT_NONE page: process_vm_readv fails on the first page;
 // /proc/PID/mem reads it.
-func TestReviewReadProtNone(t *testing.T) {
+func TestReadProtNone(t *testing.T) {
 	checkHost(t)
 	prog := testprog.C(t, "prot_none")
 	tr := newTracer(t)

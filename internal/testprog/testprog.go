@@ -376,11 +376,6 @@ func cacheDirectory() (string, error) {
 	return cacheDir, cacheErr
 }
 
-func ownedByMe(fi os.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == os.Getuid() && fi.Mode().Perm()&0o022 == 0
-}
-
 // cached returns the path of the executable for name and key, calling
 // build with a temporary output path if it does not exist yet.
 func cached(name string, key []byte, build func(tmp string) error) (string, error) {

@@ -28,12 +28,12 @@ var trailerMagic = [8]byte{0x89, 'S', 'C', 'T', 'R', 'I', 'X', '\n'}
 
 // Format versions. A reader reads every minor version of its major one
 // (skipping what it does not know) and refuses a newer major version.
-// 1.0: the first. 1.1 (issue 14, the program's hidden inputs): Exec
+// 1.0: the first. 1.1 (the program's hidden inputs): Exec
 // events' AT_RANDOM bytes (appended field), Insn events (trapped rdtsc,
 // rdtscp, cpuid), File and Mapping events (mapped files' identity and
 // content), copied-bytes regions (Arg -1, CopiedField) and the Unavailable
 // region flag, Header.NoASLR. A 1.0 reader reads 1.1 files without them.
-// 1.2 (issue 15, golden traces of Go programs): Exec events' Runtime
+// 1.2 (golden traces of Go programs): Exec events' Runtime
 // (appended field: "go1.26.8" when the new image is a Go program).
 const (
 	Major = 1

@@ -209,7 +209,8 @@
 // others are leftover register content. A mismatch is a Divergence naming the recorded thread, the
 // index of the call in it, its seq, and both calls as strace prints them;
 // when the thread's recorded process had several threads, a note says
-// that thread replay is not dependable yet (issue 16).
+// their timing may explain it (threads replay as recorded under the serial
+// schedule; a free recording's, best-effort).
 // By default the program is then killed (Replay returns the *Divergence;
 // systr-replay exits 125). With Options.Continue replay goes on
 // best-effort: a call of the same syscall is taken as the match anyway;

@@ -13,7 +13,7 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// The recorded order of the threads of a process (issue 16). The threads
+// The recorded order of the threads of a process. The threads
 // of a recorded process made their calls in an order that the trace
 // keeps (each call's entry time, then its seq); at replay the threads of
 // a multi-threaded process other than a Go one (replayed as one stream,

@@ -9,7 +9,7 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// Futex waits with a deadline (issue 16). A futex wait runs for real
+// Futex waits with a deadline. A futex wait runs for real
 // (unsequenced), but FUTEX_WAIT_BITSET's timeout is an absolute time, on
 // CLOCK_MONOTONIC (or CLOCK_REALTIME), that the program computed from
 // the clock reads replay gave it: the recorded ones. Live, that deadline

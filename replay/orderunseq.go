@@ -9,7 +9,7 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// The places of unsequenced calls in the recorded order (issue 16). A
+// The places of unsequenced calls in the recorded order. A
 // thread's futex and memory calls are not matched against the trace (how
 // many it makes depends on contention and on addresses), but they are
 // recorded, and where a thread made them is where it ran: a thread that

@@ -113,7 +113,8 @@ func (m *model) cutHint() string {
 
 // threadsNote is a divergence's note when the diverging thread's recorded
 // process had more than one thread: which thread does what, and when, is
-// not replayed dependably yet (issue 16).
+// replayed as recorded only under the serial schedule; a free recording's
+// threads follow their entry times, best-effort.
 func (e *engine) threadsNote(lt *lthread) string {
 	if lt.r == nil {
 		return ""
@@ -122,7 +123,7 @@ func (e *engine) threadsNote(lt *lthread) string {
 	if n < 2 {
 		return ""
 	}
-	note := fmt.Sprintf("the recorded process %d had %d threads: replaying threads is not dependable yet (issue 16); the divergence may come from their timing", lt.r.pid, n)
+	note := fmt.Sprintf("the recorded process %d had %d threads: the divergence may come from their timing (a recording made under --schedule free replays threads best-effort)", lt.r.pid, n)
 	if o := e.orderNote(); o != "" { // order.go
 		note += " (" + o + ")"
 	}

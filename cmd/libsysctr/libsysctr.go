@@ -183,15 +183,24 @@ func systrgo_stop() C.int {
 	return 0
 }
 
-//export systrgo_trace
-func systrgo_trace(nr C.int, fn, priv C.uintptr_t) C.int {
-	lib.mu.Lock()
-	defer lib.mu.Unlock()
+// registering checks a registration of callback fn, with lib.mu held:
+// 0 if it may go on, else the negative errno to return.
+func registering(fn C.uintptr_t) C.int {
 	if lib.t == nil {
 		return errno(unix.EBADF)
 	}
 	if fn == 0 {
 		return errno(unix.EINVAL)
+	}
+	return 0
+}
+
+//export systrgo_trace
+func systrgo_trace(nr C.int, fn, priv C.uintptr_t) C.int {
+	lib.mu.Lock()
+	defer lib.mu.Unlock()
+	if rc := registering(fn); rc != 0 {
+		return rc
 	}
 	n := int(nr)
 	if err := lib.t.TraceNr(handler(n), n); err != nil {
@@ -205,11 +214,8 @@ func systrgo_trace(nr C.int, fn, priv C.uintptr_t) C.int {
 func systrgo_trace_all(fn, priv C.uintptr_t) C.int {
 	lib.mu.Lock()
 	defer lib.mu.Unlock()
-	if lib.t == nil {
-		return errno(unix.EBADF)
-	}
-	if fn == 0 {
-		return errno(unix.EINVAL)
+	if rc := registering(fn); rc != 0 {
+		return rc
 	}
 	a, n := syscalls.Native(), 0
 	for nr := range syscalls.Max(a) {

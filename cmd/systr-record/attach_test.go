@@ -24,14 +24,7 @@ func TestAttachCommandLine(t *testing.T) {
 	target := exec.Command(prog, "--mode", "two words")
 	target.Dir = dir
 	trace := filepath.Join(t.TempDir(), "a.sctr")
-	a := attachTarget(t, target, "-q", "-o", trace)
-	stdin, rec, stderr := a.stdin, a.rec, a.stderr
-	stdin.Write([]byte("ping\nquit\n"))
-	stdin.Close()
-	target.Wait()
-	if err := rec.Wait(); err != nil {
-		t.Fatalf("recorder: %v\n%s", err, stderr.String())
-	}
+	attachTarget(t, target, "-q", "-o", trace).end(t, "ping\nquit\n")
 	r, err := format.Open(trace)
 	if err != nil {
 		t.Fatal(err)
@@ -96,13 +89,7 @@ func TestInheritedFdNames(t *testing.T) {
 
 	target := exec.Command(testprog.C(t, "attach_target"))
 	trace = filepath.Join(dir, "a.sctr")
-	a := attachTarget(t, target, "-q", "-o", trace)
-	a.stdin.Write([]byte("ping\nquit\n"))
-	a.stdin.Close()
-	target.Wait()
-	if err := a.rec.Wait(); err != nil {
-		t.Fatalf("recorder: %v\n%s", err, a.stderr.String())
-	}
+	attachTarget(t, target, "-q", "-o", trace).end(t, "ping\nquit\n")
 	// Its stdout is a pipe the test reads ("pong 1"); its read of stdin
 	// may be the one under way at attach, not recorded.
 	if text := printY(t, trace); !strings.Contains(text, "write(1<pipe:[") {

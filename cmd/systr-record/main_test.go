@@ -284,17 +284,11 @@ func recordTarget(t *testing.T, trace string) (*exec.Cmd, io.WriteCloser) {
 func TestAttach(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "a.sctr")
 	a := attachTarget(t, exec.Command(testprog.C(t, "attach_target")), "-o", trace)
-	target, stdin, br, rec, stderr := a.target, a.stdin, a.out, a.rec, a.stderr
-	stdin.Write([]byte("ping\n"))
-	if line, _ := br.ReadString('\n'); !strings.HasPrefix(line, "pong") {
+	a.stdin.Write([]byte("ping\n"))
+	if line, _ := a.out.ReadString('\n'); !strings.HasPrefix(line, "pong") {
 		t.Errorf("target answered %q", line)
 	}
-	stdin.Write([]byte("quit\n"))
-	stdin.Close()
-	target.Wait()
-	if err := rec.Wait(); err != nil {
-		t.Fatalf("recorder: %v\n%s", err, stderr.String())
-	}
+	a.end(t, "quit\n")
 	r, err := format.Open(trace)
 	if err != nil {
 		t.Fatal(err)
@@ -311,6 +305,18 @@ type attachRun struct {
 	stdin       io.WriteCloser // the target's
 	out         *bufio.Reader  // the target's stdout
 	stderr      *bytes.Buffer  // the recorder's
+}
+
+// end sends input to the target and closes its stdin ("quit" in input
+// ends it), waits for it and for the recorder, which must succeed.
+func (a *attachRun) end(t *testing.T, input string) {
+	t.Helper()
+	a.stdin.Write([]byte(input))
+	a.stdin.Close()
+	a.target.Wait()
+	if err := a.rec.Wait(); err != nil {
+		t.Fatalf("recorder: %v\n%s", err, a.stderr.String())
+	}
 }
 
 // attachTarget starts target (testdata/c/attach_target), waits for its

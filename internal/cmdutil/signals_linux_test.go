@@ -21,14 +21,7 @@ import (
 // no program to pass it to, and it was lost (the program ran on: "terms
 // 0").
 func TestSignalBeforeStart(t *testing.T) {
-	tr, err := tracer.New()
-	if err != nil {
-		t.Skipf("no tracer here: %v", err)
-	}
-	defer tr.Close()
-	s := CatchSignals(tr, true)
-	defer s.Close()
-	signalSelf(t, s, 1)
+	tr, s := signalledBeforeStart(t, 1)
 
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -73,15 +66,7 @@ func TestSignalBeforeStart(t *testing.T) {
 // it once it runs (the second's Stop found nothing to stop, and the
 // tracer forgot it: the program ran on, "terms 1").
 func TestTwoSignalsBeforeStart(t *testing.T) {
-	tr, err := tracer.New()
-	if err != nil {
-		t.Skipf("no tracer here: %v", err)
-	}
-	defer tr.Close()
-	s := CatchSignals(tr, true)
-	defer s.Close()
-	signalSelf(t, s, 1)
-	signalSelf(t, s, 2)
+	tr, s := signalledBeforeStart(t, 2)
 	in, inw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +88,24 @@ func TestTwoSignalsBeforeStart(t *testing.T) {
 	if !errors.Is(err, tracer.ErrStopped) || st.Signal != syscall.SIGKILL || !s.Stopped() {
 		t.Errorf("program ended %v, %v (stopped %v); want killed by the stop", st, err, s.Stopped())
 	}
+}
+
+// signalledBeforeStart makes a tracer and catches the signals for a
+// program still to be started, then sends n SIGTERMs to the test process
+// and waits until they are taken; both are undone at the test's end.
+func signalledBeforeStart(t *testing.T, n int32) (*tracer.Tracer, *Signals) {
+	t.Helper()
+	tr, err := tracer.New()
+	if err != nil {
+		t.Skipf("no tracer here: %v", err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	s := CatchSignals(tr, true)
+	t.Cleanup(s.Close)
+	for i := int32(1); i <= n; i++ {
+		signalSelf(t, s, i)
+	}
+	return tr, s
 }
 
 // signalSelf sends SIGTERM to the test process and waits until s took it

@@ -131,7 +131,14 @@ func TestDetach(t *testing.T) {
 				if mark < 0 {
 					t.Fatal("A was never detached")
 				}
-				if n := len(calls(evs[mark:], func(e event) bool { return e.pid == a })); n != 0 {
+				// A detach at a call's entry: the recorder adds that entry
+				// after the hook's mark (handle records entries after the
+				// hook). It is the call that let A go, not one after it.
+				after := evs[mark+1:]
+				if how == "handler" && len(after) > 0 && after[0].kind == evCall && after[0].pid == a && after[0].entry {
+					after = after[1:]
+				}
+				if n := len(calls(after, func(e event) bool { return e.pid == a })); n != 0 {
 					t.Errorf("%d calls of A reported after its detach", n)
 					dump(t, evs, mark)
 				}

@@ -12,6 +12,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
+	"github.com/systr/systr/tracer/fault"
 )
 
 // Defects that syscall test programs written by others exposed: each program is recorded once and replayed 3 times; every replay
@@ -181,11 +182,11 @@ func TestReplayEnds(t *testing.T) {
 			if rec.stdout != tc.out {
 				t.Fatalf("recording printed %q", rec.stdout)
 			}
-			rule, err := replay.ParseFault("kill:error=ESRCH")
+			rule, err := fault.Parse("kill:error=ESRCH")
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := run(t, rec.path, &replay.Options{Faults: replay.NewFaults(rule), Continue: true})
+			r := run(t, rec.path, &replay.Options{Faults: fault.New(rule), Continue: true})
 			var d *replay.Divergence
 			if !errors.As(r.err, &d) || !strings.Contains(d.Reason, tc.reason) {
 				t.Fatalf("replay: %v (warnings %q)", r.err, r.warns)

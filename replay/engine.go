@@ -493,7 +493,7 @@ func (e *engine) entry(c *tracer.Call, lt *lthread) {
 	e.sendDuring(lt, lt.curIdx, c.Pid(), c.Tid())
 	if e.o.Faults != nil {
 		if fired, err := e.o.Faults.Apply(c); err != nil {
-			e.warn("thread %s call %d (%s): fault: %v", lt.r.name(), lt.curIdx, name, err)
+			e.warn("thread %s call %d (%s): %v", lt.r.name(), lt.curIdx, name, err) // err says "fault: rule ..."
 		} else if fired {
 			// The program sees the fault instead of what was recorded:
 			// from here on it may well diverge (see Options.Continue).

@@ -11,6 +11,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
+	"github.com/systr/systr/tracer/fault"
 )
 
 // Options tune Replay. The zero value (or nil) replays the recorded
@@ -60,12 +61,12 @@ type Options struct {
 	// real calls that differ from the recorded ones (nil: printed to
 	// os.Stderr with a "replay: " prefix).
 	Warn func(string)
-	// Faults, if not nil, are fault rules applied on top of the replay:
-	// a call a rule fires on is checked against the recording as usual,
-	// then fails (or returns) as the rule says instead of what was
-	// recorded - the program then goes its own way, so Continue is
+	// Faults, if not nil, injects faults (package tracer/fault) on top of
+	// the replay: a call a rule fires on is checked against the recording
+	// as usual, then fails (or returns) as the rule says instead of what
+	// was recorded - the program then goes its own way, so Continue is
 	// usually wanted with it.
-	Faults *Faults
+	Faults *fault.Injector
 	// Tracer are the options of the tracer that runs the program
 	// (TrapVDSO is set as the recording had it; a free Schedule becomes
 	// the serial one for a recording made under it, see FreeSchedule).

@@ -241,9 +241,9 @@ func Chain(hs ...Handler) Handler {
 // h goes in front of every handler: each call's own and the catch-all
 // (h alone becomes the catch-all where there was none, so every call is
 // traced). Trace, by contrast, replaces what a call had. Use is how
-// independent handlers share a tracer: a fault injector (replay.Faults
-// installs itself with Use) and a caller's own handlers, whatever the
-// order they were registered in.
+// independent handlers share a tracer: a fault injector (package
+// tracer/fault's Install uses it) and a caller's own handlers, whatever
+// the order they were registered in.
 func (t *Tracer) Use(h Handler, names ...string) error {
 	if h == nil {
 		return fmt.Errorf("tracer: Use: nil handler")

@@ -13,6 +13,7 @@
 //	--inject SET     replay only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
 //	--fault RULE     make chosen calls fail or return a value (repeatable):
 //	                 SET:error=ERRNO|retval=N[:when=N|N..M|N+|N+STEP][:path=GLOB][:fd=N][:argK=N]
+//	                 (package tracer/fault's rules: go doc github.com/systr/systr/tracer/fault)
 //	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
 //	--continue       after a divergence, go on best-effort instead of stopping
 //	--allow-gaps     replay a trace lacking data (cut buffers, filtered, cut short), warning at each gap
@@ -65,6 +66,7 @@ import (
 	"github.com/systr/systr/replay"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
+	"github.com/systr/systr/tracer/fault"
 )
 
 // exitReplay is the status for a replay that diverged or was refused.
@@ -134,9 +136,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *sched != "recorded" && *sched != "free" {
 		return fail(stderr, 2, "--schedule %s: want recorded or free", *sched)
 	}
-	var rules []*replay.Fault
+	var rules []*fault.Rule
 	for _, s := range faults {
-		f, err := replay.ParseFault(s)
+		f, err := fault.Parse(s)
 		if err != nil {
 			return fail(stderr, 2, "--fault %s: %v", s, err)
 		}
@@ -170,7 +172,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer r.Close()
 	o := &replay.Options{Argv: argv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Inject: injectSet,
-		WriteThrough: write, Continue: cont, AllowGaps: gaps, AllowChanged: changed, Faults: replay.NewFaults(rules...),
+		WriteThrough: write, Continue: cont, AllowGaps: gaps, AllowChanged: changed, Faults: fault.New(rules...),
 		FreeSchedule: *sched == "free",
 		Warn:         func(s string) { fmt.Fprintf(stderr, "systr-replay: warning: %s\n", s) }}
 	cpu.Apply(&o.Tracer, false)
@@ -214,14 +216,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // live runs argv under the tracer with the fault rules, no trace.
-func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
+func live(argv []string, rules []*fault.Rule, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
 	t, err := tracer.New(topts)
 	if err != nil {
 		return fail(stderr, cmdutil.NewStatus(err), "%v", err)
 	}
 	defer t.Close()
-	faults := replay.NewFaults(rules...)
-	if err := faults.Install(t); err != nil {
+	inj := fault.New(rules...)
+	if err := inj.Install(t); err != nil {
 		return fail(stderr, 2, "%v", err)
 	}
 	cmd := tracer.Command(argv[0], argv[1:]...)
@@ -236,7 +238,7 @@ func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.R
 	}
 	sigs.Close()
 	if !quiet {
-		for _, s := range faults.Fired() {
+		for _, s := range inj.Fired() {
 			fmt.Fprintf(stderr, "systr-replay: %s\n", s)
 		}
 	}

@@ -106,7 +106,7 @@ func TestSentinelPrefix(t *testing.T) {
 			t.Errorf("%s: %s = %q: want the prefix %q", s.pos, s.name, s.msg, s.pkg+": ")
 		}
 	}
-	for _, pkg := range []string{"tracer", "format", "replay"} {
+	for _, pkg := range []string{"tracer", "format", "replay", "fault"} {
 		if !seen[pkg] {
 			t.Errorf("no sentinel found in package %s (%d in all)", pkg, len(all))
 		}

@@ -1,5 +1,5 @@
-/* faultme.c: repeated identical calls for fault-injection tests (replay's
- * Faults), one line per call with its result:
+/* faultme.c: repeated identical calls for fault-injection tests (package
+ * tracer/fault), one line per call with its result:
  *   faultme open [N]    N (default 10) times open("/dev/null") + close:
  *                       "open I: ok" or "open I: ENAME" (I = 1..N)
  *   faultme read        read(fd of /dev/zero, buf, 16): "read: 16"

@@ -1,4 +1,4 @@
-package replay
+package fault
 
 import (
 	"bytes"
@@ -17,41 +17,41 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-func faultCheckHost(t *testing.T) {
+func checkHost(t *testing.T) {
 	t.Helper()
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Skipf("fault tests run programs on linux/amd64, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 }
 
-// faultRunResult is how a program ran under a set of rules.
-type faultRunResult struct {
+// runResult is how a program ran under a set of rules.
+type runResult struct {
 	stdout, stderr string
 	status         tracer.ExitStatus
-	faults         *Faults
+	injector       *Injector
 }
 
-// faultRun runs argv under a tracer with the rules installed.
-func faultRun(t *testing.T, dir string, rules []string, argv ...string) faultRunResult {
+// run runs argv under a tracer with the rules installed.
+func run(t *testing.T, dir string, rules []string, argv ...string) runResult {
 	t.Helper()
-	var fs []*Fault
+	var parsed []*Rule
 	for _, s := range rules {
-		r, err := ParseFault(s)
+		r, err := Parse(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs = append(fs, r)
+		parsed = append(parsed, r)
 	}
-	f := NewFaults(fs...)
+	inj := New(parsed...)
 	tr, err := tracer.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tr.Close()
-	if err := f.Install(tr); err != nil {
+	if err := inj.Install(tr); err != nil {
 		t.Fatal(err)
 	}
-	tr.OnExit(f.Exited)
+	tr.OnExit(inj.Exited)
 	var stdout, stderr bytes.Buffer
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr, cmd.Dir = &stdout, &stderr, dir
@@ -61,76 +61,76 @@ func faultRun(t *testing.T, dir string, rules []string, argv ...string) faultRun
 	if err != nil {
 		t.Fatalf("%v: %v", argv, err)
 	}
-	if err := f.Err(); err != nil {
+	if err := inj.Err(); err != nil {
 		t.Errorf("%v: handler error: %v", argv, err)
 	}
-	return faultRunResult{stdout.String(), stderr.String(), st, f}
+	return runResult{stdout.String(), stderr.String(), st, inj}
 }
 
-func TestFaultCatPath(t *testing.T) {
-	faultCheckHost(t)
+func TestCatPath(t *testing.T) {
+	checkHost(t)
 	rule := []string{"openat:path=/etc/*:error=EACCES"}
 
-	r := faultRun(t, "", rule, "cat", "/etc/hostname")
+	r := run(t, "", rule, "cat", "/etc/hostname")
 	if r.status.Code != 1 || !strings.Contains(r.stderr, "/etc/hostname: Permission denied") || r.stdout != "" {
 		t.Errorf("cat /etc/hostname: %v, stdout %q, stderr %q; want exit 1 and Permission denied", r.status, r.stdout, r.stderr)
 	}
 
 	// The loader's open of /etc/ld.so.cache fails too (it falls back to
 	// the default library directories); /proc/version is not under /etc.
-	r = faultRun(t, "", rule, "cat", "/proc/version")
+	r = run(t, "", rule, "cat", "/proc/version")
 	if !r.status.Exited() || r.status.Code != 0 || !strings.HasPrefix(r.stdout, "Linux version") {
 		t.Errorf("cat /proc/version: %v, stdout %q, stderr %q; want it to work", r.status, r.stdout, r.stderr)
 	}
 
 	// A relative path matches through the working directory.
-	r = faultRun(t, "/etc", rule, "cat", "hostname")
+	r = run(t, "/etc", rule, "cat", "hostname")
 	if r.status.Code != 1 || !strings.Contains(r.stderr, "hostname: Permission denied") {
 		t.Errorf("cat hostname in /etc: %v, stderr %q; want exit 1 and Permission denied", r.status, r.stderr)
 	}
-	r = faultRun(t, "/etc", []string{"openat:path=/etc/host*:error=EACCES"}, "cat", "../proc/version")
+	r = run(t, "/etc", []string{"openat:path=/etc/host*:error=EACCES"}, "cat", "../proc/version")
 	if r.status.Code != 0 || !strings.HasPrefix(r.stdout, "Linux version") {
 		t.Errorf("cat ../proc/version in /etc: %v, stderr %q; want it to work", r.status, r.stderr)
 	}
 	// Classes, negated sets and regular expressions install handlers for
 	// what they select.
 	for _, rule := range []string{"%file:path=/etc/hostname:error=ENOENT", "!read,write:path=/etc/hostname:error=ENOENT", "/^open:path=/etc/hostname:error=ENOENT", "all:path=/etc/hostname:error=ENOENT"} {
-		r = faultRun(t, "", []string{rule}, "cat", "/etc/hostname")
+		r = run(t, "", []string{rule}, "cat", "/etc/hostname")
 		if r.status.Code != 1 || !strings.Contains(r.stderr, "/etc/hostname: No such file or directory") {
 			t.Errorf("%s: %v, stderr %q; want ENOENT", rule, r.status, r.stderr)
 		}
 	}
 	// "**" crosses directories, "*" does not.
-	r = faultRun(t, "", []string{"openat:path=/proc/*:error=ENOENT"}, "cat", "/proc/self/status")
+	r = run(t, "", []string{"openat:path=/proc/*:error=ENOENT"}, "cat", "/proc/self/status")
 	if r.status.Code != 0 {
 		t.Errorf("path=/proc/* on /proc/self/status: %v, stderr %q; want no match", r.status, r.stderr)
 	}
-	r = faultRun(t, "", []string{"openat:path=/proc/**/status:error=ENOENT"}, "cat", "/proc/self/status")
+	r = run(t, "", []string{"openat:path=/proc/**/status:error=ENOENT"}, "cat", "/proc/self/status")
 	if r.status.Code != 1 || !strings.Contains(r.stderr, "No such file or directory") {
 		t.Errorf("path=/proc/**/status: %v, stderr %q; want ENOENT", r.status, r.stderr)
 	}
 }
 
-func TestFaultEchoENOSPC(t *testing.T) {
-	faultCheckHost(t)
-	r := faultRun(t, "", []string{"write:fd=1:error=ENOSPC"}, "/bin/echo", "hi")
+func TestEchoENOSPC(t *testing.T) {
+	checkHost(t)
+	r := run(t, "", []string{"write:fd=1:error=ENOSPC"}, "/bin/echo", "hi")
 	if r.status.Code != 1 || !strings.Contains(r.stderr, "No space left on device") || r.stdout != "" {
 		t.Errorf("echo hi: %v, stdout %q, stderr %q; want exit 1 and No space left on device", r.status, r.stdout, r.stderr)
 	}
-	st := r.faults.Fired()
+	st := r.injector.Fired()
 	if len(st) != 1 || st[0].Matched != 1 || st[0].Fired != 1 {
 		t.Errorf("Fired() = %v, want 1 matched, 1 fired", st)
 	}
 	// fd=2 leaves the write to stdout alone.
-	r = faultRun(t, "", []string{"write:fd=2:error=ENOSPC"}, "/bin/echo", "hi")
+	r = run(t, "", []string{"write:fd=2:error=ENOSPC"}, "/bin/echo", "hi")
 	if r.status.Code != 0 || r.stdout != "hi\n" {
 		t.Errorf("echo hi with write:fd=2: %v, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
 	}
 }
 
-// faultOpens is faultme open N's output when the listed tries fail with
+// opens is faultme open N's output when the listed tries fail with
 // EACCES.
-func faultOpens(n int, fail ...int) string {
+func opens(n int, fail ...int) string {
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
 		res := "ok"
@@ -144,10 +144,10 @@ func faultOpens(n int, fail ...int) string {
 	return b.String()
 }
 
-func TestFaultWhen(t *testing.T) {
-	faultCheckHost(t)
+func TestWhen(t *testing.T) {
+	checkHost(t)
 	prog := testprog.C(t, "faultme")
-	if got := testprog.Native(t, prog, "open"); got.Stdout != faultOpens(10) || got.ExitCode != 0 {
+	if got := testprog.Native(t, prog, "open"); got.Stdout != opens(10) || got.ExitCode != 0 {
 		t.Fatalf("faultme open natively: %v", got)
 	}
 	for _, tc := range []struct {
@@ -168,11 +168,11 @@ func TestFaultWhen(t *testing.T) {
 		}
 		t.Run(tc.when, func(t *testing.T) {
 			t.Parallel()
-			r := faultRun(t, "", []string{rule}, prog, "open")
-			if want := faultOpens(10, tc.fail...); r.stdout != want || r.status.Code != 0 {
+			r := run(t, "", []string{rule}, prog, "open")
+			if want := opens(10, tc.fail...); r.stdout != want || r.status.Code != 0 {
 				t.Errorf("%s: %v\n%s\nwant:\n%s", rule, r.status, r.stdout, want)
 			}
-			st := r.faults.Fired()[0]
+			st := r.injector.Fired()[0]
 			if st.Matched != 10 || st.Fired != uint64(len(tc.fail)) {
 				t.Errorf("%s: stats %v, want 10 matched, %d fired", rule, st, len(tc.fail))
 			}
@@ -180,8 +180,8 @@ func TestFaultWhen(t *testing.T) {
 	}
 }
 
-func TestFaultRules(t *testing.T) {
-	faultCheckHost(t)
+func TestRules(t *testing.T) {
+	checkHost(t)
 	prog := testprog.C(t, "faultme")
 	for _, tc := range []struct {
 		name  string
@@ -216,7 +216,7 @@ func TestFaultRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := faultRun(t, "", tc.rules, append([]string{prog}, tc.args...)...)
+			r := run(t, "", tc.rules, append([]string{prog}, tc.args...)...)
 			if r.stdout != tc.want || r.status.Code != 0 || !r.status.Exited() {
 				t.Errorf("%v on faultme %v: %v\n%s\nstderr %q\nwant:\n%s", tc.rules, tc.args, r.status, r.stdout, r.stderr, tc.want)
 			}
@@ -224,16 +224,16 @@ func TestFaultRules(t *testing.T) {
 	}
 }
 
-func TestFaultSignal(t *testing.T) {
-	faultCheckHost(t)
+func TestSignal(t *testing.T) {
+	checkHost(t)
 	prog := testprog.C(t, "faultme")
 	// signal= alone: the call runs, the signal kills at its return.
-	r := faultRun(t, "", []string{"openat:path=/dev/null:when=2:signal=SIGTERM"}, prog, "open", "3")
+	r := run(t, "", []string{"openat:path=/dev/null:when=2:signal=SIGTERM"}, prog, "open", "3")
 	if r.status.Signal != syscall.SIGTERM || r.stdout != "open 1: ok\n" {
 		t.Errorf("signal=SIGTERM: %v, stdout %q; want killed by SIGTERM after open 1", r.status, r.stdout)
 	}
 	// An ignored signal with error=: the error is injected.
-	r = faultRun(t, "", []string{"openat:path=/dev/null:when=2:signal=SIGCHLD:error=EIO"}, prog, "open", "3")
+	r = run(t, "", []string{"openat:path=/dev/null:when=2:signal=SIGCHLD:error=EIO"}, prog, "open", "3")
 	if r.status.Code != 0 || r.stdout != "open 1: ok\nopen 2: EIO\nopen 3: ok\n" {
 		t.Errorf("signal=SIGCHLD:error=EIO: %v, stdout %q", r.status, r.stdout)
 	}
@@ -242,8 +242,8 @@ func TestFaultSignal(t *testing.T) {
 // A rule set across processes: sh runs two cats; each cat is a new tracee
 // whose count starts at 0 (per thread, as strace), so when=1 fails both;
 // with scope=global only the first.
-func TestFaultMultiProcess(t *testing.T) {
-	faultCheckHost(t)
+func TestMultiProcess(t *testing.T) {
+	checkHost(t)
 	script := "cat /etc/hostname; cat /etc/hostname; echo done"
 	for _, tc := range []struct {
 		rule   string
@@ -255,24 +255,24 @@ func TestFaultMultiProcess(t *testing.T) {
 		{"openat:path=/etc/hostname:when=2:error=EACCES", 0},
 		{"openat:path=/etc/hostname:when=2:scope=global:error=EACCES", 1},
 	} {
-		r := faultRun(t, "", []string{tc.rule}, "sh", "-c", script)
+		r := run(t, "", []string{tc.rule}, "sh", "-c", script)
 		if n := strings.Count(r.stderr, "Permission denied"); n != tc.denied || !strings.HasSuffix(r.stdout, "done\n") {
 			t.Errorf("%s: %d denied, want %d; stdout %q, stderr %q", tc.rule, n, tc.denied, r.stdout, r.stderr)
 		}
-		st := r.faults.Fired()[0]
+		st := r.injector.Fired()[0]
 		if st.Matched != 2 || st.Fired != uint64(tc.denied) {
 			t.Errorf("%s: %v, want 2 matched, %d fired", tc.rule, st, tc.denied)
 		}
 	}
 }
 
-func TestParseFault(t *testing.T) {
-	r, err := ParseFault("openat:path=/etc/*:fd=-100:when=2+3:error=EACCES:arg3=0x80000:scope=process")
+func TestParse(t *testing.T) {
+	r, err := Parse("openat:path=/etc/*:fd=-100:when=2+3:error=EACCES:arg3=0x80000:scope=process")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Errno != syscall.EACCES || r.HasRetval || r.Signal != 0 || r.Path != "/etc/*" ||
-		r.Fd == nil || *r.Fd != -100 || r.When != (FaultWhen{2, 0, 3}) || r.Scope != FaultPerProcess ||
+		r.Fd == nil || *r.Fd != -100 || r.When != (When{2, 0, 3}) || r.Scope != PerProcess ||
 		r.Args[2] == nil || *r.Args[2] != 0x80000 || r.Args[0] != nil {
 		t.Errorf("parsed %+v", r)
 	}
@@ -284,73 +284,73 @@ func TestParseFault(t *testing.T) {
 		t.Errorf("String %q", r.String())
 	}
 
-	r, err = ParseFault("read:retval=0:when=2+")
-	if err != nil || !r.HasRetval || r.Retval != 0 || r.Errno != 0 || r.When != (FaultWhen{2, 0, 1}) {
+	r, err = Parse("read:retval=0:when=2+")
+	if err != nil || !r.HasRetval || r.Retval != 0 || r.Errno != 0 || r.When != (When{2, 0, 1}) {
 		t.Errorf("read:retval=0:when=2+: %+v, %v", r, err)
 	}
-	r, err = ParseFault("%file:signal=usr1:when=5:when=3")
-	if err != nil || r.Signal != syscall.SIGUSR1 || r.When != (FaultWhen{3, 3, 1}) {
+	r, err = Parse("%file:signal=usr1:when=5:when=3")
+	if err != nil || r.Signal != syscall.SIGUSR1 || r.When != (When{3, 3, 1}) {
 		t.Errorf("signal, last when wins: %+v, %v", r, err)
 	}
-	r, err = ParseFault("close:arg1=-1:error=EBADF")
+	r, err = Parse("close:arg1=-1:error=EBADF")
 	if err != nil || *r.Args[0] != ^uint64(0) {
 		t.Errorf("arg1=-1: %+v, %v", r, err)
 	}
-	r, err = ParseFault("read:arg3=010:arg2=-0x10:retval=0x10")
+	r, err = Parse("read:arg3=010:arg2=-0x10:retval=0x10")
 	if err != nil || *r.Args[2] != 10 || *r.Args[1] != ^uint64(15) || r.Retval != 16 {
 		t.Errorf("decimal 010, -0x10, 0x10: %+v, %v", r, err)
 	}
-	r, err = ParseFault("write:error=5")
-	if err != nil || r.Errno != syscall.EIO || r.When != (FaultWhen{1, 0, 1}) || r.Scope != FaultPerThread {
+	r, err = Parse("write:error=5")
+	if err != nil || r.Errno != syscall.EIO || r.When != (When{1, 0, 1}) || r.Scope != PerThread {
 		t.Errorf("write:error=5: %+v, %v", r, err)
 	}
 }
 
-func TestParseFaultErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {
 		rule string
 		err  error
 		msg  string
 	}{
-		{"opne:error=EACCES", ErrFaultSet, `replay: fault "opne:error=EACCES": bad syscall set "opne": syscalls: unknown system call "opne" in "opne"`},
-		{":error=EACCES", ErrFaultSet, `bad syscall set: empty`},
-		{"!all:error=EACCES", ErrFaultSet, `selects no system call`},
-		{"openat:error=EFOO", ErrFaultAction, `replay: fault "openat:error=EFOO": bad action error=EFOO: unknown errno "EFOO" (want a name such as EACCES or a number 1..4095)`},
-		{"openat:error=0", ErrFaultAction, `unknown errno "0"`},
-		{"openat:error=4096", ErrFaultAction, `unknown errno "4096"`},
-		{"openat", ErrFaultAction, `replay: fault "openat": bad action: none given (want error=ERRNO, retval=N or signal=SIG)`},
-		{"openat:path=/etc/*", ErrFaultAction, `none given`},
-		{"openat:error=EACCES:retval=3", ErrFaultAction, `error= and retval= exclude each other`},
-		{"openat:retval=3:error=EACCES", ErrFaultAction, `error= and retval= exclude each other`},
-		{"openat:error=EACCES:error=EPERM", ErrFaultAction, `error= given twice`},
-		{"read:retval=-5", ErrFaultAction, `bad value "-5" (want a number >= 0, decimal or 0x hex; use error= to fail the call)`},
-		{"read:retval=x", ErrFaultAction, `bad value "x"`},
-		{"read:retval=0x", ErrFaultAction, `bad value "0x"`},
-		{"read:retval=+3", ErrFaultAction, `bad value "+3"`},
-		{"read:error=EIO:arg1=--1", ErrFaultValue, `bad value "--1"`},
-		{"read:error=EIO:arg1=0x1ffffffffffffffff", ErrFaultValue, `bad value`},
-		{"read:signal=SIGFOO", ErrFaultAction, `unknown signal "SIGFOO"`},
-		{"read:error=EIO:when=0", ErrFaultWhen, `replay: fault "read:error=EIO:when=0": bad when= "0": counts start at 1 (want N, N..M, N+, N+STEP or N..M+STEP, N >= 1)`},
-		{"read:error=EIO:when=", ErrFaultWhen, `bad when= "": missing first call number`},
-		{"read:error=EIO:when=x", ErrFaultWhen, `bad first call number "x"`},
-		{"read:error=EIO:when=5..3", ErrFaultWhen, `range 5..3 ends before it starts`},
-		{"read:error=EIO:when=2..", ErrFaultWhen, `missing last call number`},
-		{"read:error=EIO:when=2+0", ErrFaultWhen, `step 0`},
-		{"read:error=EIO:when=2+x", ErrFaultWhen, `bad step after "+" "x"`},
-		{"read:error=EIO:when=-1", ErrFaultWhen, `bad first call number "-1"`},
-		{"read:error=EIO:size=3", ErrFaultKey, `replay: fault "read:error=EIO:size=3": unknown option "size" in size=3 (want error, retval, signal, when, scope, path, fd or arg1..arg6)`},
-		{"read:error=EIO:arg7=3", ErrFaultKey, `unknown option "arg7"`},
-		{"read:error=EIO:EACCES", ErrFaultKey, `"EACCES": want KEY=VALUE`},
-		{"read:error=EIO:", ErrFaultKey, `"": want KEY=VALUE`},
-		{"read:error=EIO:fd=x", ErrFaultValue, `bad condition fd=x: bad fd "x"`},
-		{"read:error=EIO:arg1=1.5", ErrFaultValue, `bad condition arg1=1.5: bad value "1.5"`},
-		{"openat:error=EIO:path=", ErrFaultValue, `empty glob`},
-		{"openat:error=EIO:path=/etc/[ab", ErrFaultValue, `'[' without its ']'`},
-		{"openat:error=EIO:path=/etc/\\", ErrFaultValue, `lone '\'`},
-		{"openat:error=EIO:path=/a:path=/b", ErrFaultValue, `path= given twice`},
-		{"openat:error=EIO:scope=tid", ErrFaultValue, `unknown scope "tid" (want thread, process or global)`},
+		{"opne:error=EACCES", ErrSet, `fault: rule "opne:error=EACCES": bad syscall set "opne": syscalls: unknown system call "opne" in "opne"`},
+		{":error=EACCES", ErrSet, `bad syscall set: empty`},
+		{"!all:error=EACCES", ErrSet, `selects no system call`},
+		{"openat:error=EFOO", ErrAction, `fault: rule "openat:error=EFOO": bad action error=EFOO: unknown errno "EFOO" (want a name such as EACCES or a number 1..4095)`},
+		{"openat:error=0", ErrAction, `unknown errno "0"`},
+		{"openat:error=4096", ErrAction, `unknown errno "4096"`},
+		{"openat", ErrAction, `fault: rule "openat": bad action: none given (want error=ERRNO, retval=N or signal=SIG)`},
+		{"openat:path=/etc/*", ErrAction, `none given`},
+		{"openat:error=EACCES:retval=3", ErrAction, `error= and retval= exclude each other`},
+		{"openat:retval=3:error=EACCES", ErrAction, `error= and retval= exclude each other`},
+		{"openat:error=EACCES:error=EPERM", ErrAction, `error= given twice`},
+		{"read:retval=-5", ErrAction, `bad value "-5" (want a number >= 0, decimal or 0x hex; use error= to fail the call)`},
+		{"read:retval=x", ErrAction, `bad value "x"`},
+		{"read:retval=0x", ErrAction, `bad value "0x"`},
+		{"read:retval=+3", ErrAction, `bad value "+3"`},
+		{"read:error=EIO:arg1=--1", ErrValue, `bad value "--1"`},
+		{"read:error=EIO:arg1=0x1ffffffffffffffff", ErrValue, `bad value`},
+		{"read:signal=SIGFOO", ErrAction, `unknown signal "SIGFOO"`},
+		{"read:error=EIO:when=0", ErrWhen, `fault: rule "read:error=EIO:when=0": bad when= "0": counts start at 1 (want N, N..M, N+, N+STEP or N..M+STEP, N >= 1)`},
+		{"read:error=EIO:when=", ErrWhen, `bad when= "": missing first call number`},
+		{"read:error=EIO:when=x", ErrWhen, `bad first call number "x"`},
+		{"read:error=EIO:when=5..3", ErrWhen, `range 5..3 ends before it starts`},
+		{"read:error=EIO:when=2..", ErrWhen, `missing last call number`},
+		{"read:error=EIO:when=2+0", ErrWhen, `step 0`},
+		{"read:error=EIO:when=2+x", ErrWhen, `bad step after "+" "x"`},
+		{"read:error=EIO:when=-1", ErrWhen, `bad first call number "-1"`},
+		{"read:error=EIO:size=3", ErrKey, `fault: rule "read:error=EIO:size=3": unknown option "size" in size=3 (want error, retval, signal, when, scope, path, fd or arg1..arg6)`},
+		{"read:error=EIO:arg7=3", ErrKey, `unknown option "arg7"`},
+		{"read:error=EIO:EACCES", ErrKey, `"EACCES": want KEY=VALUE`},
+		{"read:error=EIO:", ErrKey, `"": want KEY=VALUE`},
+		{"read:error=EIO:fd=x", ErrValue, `bad condition fd=x: bad fd "x"`},
+		{"read:error=EIO:arg1=1.5", ErrValue, `bad condition arg1=1.5: bad value "1.5"`},
+		{"openat:error=EIO:path=", ErrValue, `empty glob`},
+		{"openat:error=EIO:path=/etc/[ab", ErrValue, `'[' without its ']'`},
+		{"openat:error=EIO:path=/etc/\\", ErrValue, `lone '\'`},
+		{"openat:error=EIO:path=/a:path=/b", ErrValue, `path= given twice`},
+		{"openat:error=EIO:scope=tid", ErrValue, `unknown scope "tid" (want thread, process or global)`},
 	} {
-		r, err := ParseFault(tc.rule)
+		r, err := Parse(tc.rule)
 		if err == nil {
 			t.Errorf("%q: no error, got %+v", tc.rule, r)
 			continue
@@ -364,7 +364,7 @@ func TestParseFaultErrors(t *testing.T) {
 	}
 }
 
-func TestFaultWhenFires(t *testing.T) {
+func TestWhenFires(t *testing.T) {
 	for _, tc := range []struct {
 		when string
 		want []uint64 // of 1..12
@@ -376,7 +376,7 @@ func TestFaultWhenFires(t *testing.T) {
 		{"2..9+3", []uint64{2, 5, 8}},
 		{"1+1", []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
 	} {
-		w, msg := faultParseWhen(tc.when)
+		w, msg := parseWhen(tc.when)
 		if msg != "" {
 			t.Fatalf("%s: %s", tc.when, msg)
 		}
@@ -395,7 +395,7 @@ func TestFaultWhenFires(t *testing.T) {
 	}
 }
 
-func TestFaultGlob(t *testing.T) {
+func TestGlob(t *testing.T) {
 	for _, tc := range []struct {
 		glob string
 		yes  []string
@@ -414,7 +414,7 @@ func TestFaultGlob(t *testing.T) {
 		{"[]]x", []string{"]x"}, []string{"x"}},
 		{"/tmp/a\nb*", []string{"/tmp/a\nbc"}, nil},
 	} {
-		re, msg := faultGlob(tc.glob)
+		re, msg := compileGlob(tc.glob)
 		if msg != "" {
 			t.Fatalf("%q: %s", tc.glob, msg)
 		}
@@ -432,13 +432,13 @@ func TestFaultGlob(t *testing.T) {
 }
 
 // Match only acts at entry, and Exited resets per-thread counts.
-func TestFaultMatchEntryOnly(t *testing.T) {
-	faultCheckHost(t)
-	rule, err := ParseFault("getppid:when=2:retval=4242")
+func TestMatchEntryOnly(t *testing.T) {
+	checkHost(t)
+	rule, err := Parse("getppid:when=2:retval=4242")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := NewFaults(rule)
+	inj := New(rule)
 	tr, err := tracer.New()
 	if err != nil {
 		t.Fatal(err)
@@ -448,7 +448,7 @@ func TestFaultMatchEntryOnly(t *testing.T) {
 	tr.Trace(func(c *tracer.Call) tracer.Action {
 		if c.IsEntry() {
 			entries++
-			ok, err := f.Apply(c)
+			ok, err := inj.Apply(c)
 			if err != nil {
 				t.Error(err)
 			}
@@ -457,7 +457,7 @@ func TestFaultMatchEntryOnly(t *testing.T) {
 			}
 		} else {
 			exits++
-			if _, ok := f.Match(c); ok {
+			if _, ok := inj.Match(c); ok {
 				exitFired++
 			}
 		}
@@ -471,29 +471,29 @@ func TestFaultMatchEntryOnly(t *testing.T) {
 	if entries != 5 || exits != 5 || fired != 1 || exitFired != 0 {
 		t.Errorf("entries %d, exits %d, fired %d, fired at exit %d; want 5, 5, 1, 0", entries, exits, fired, exitFired)
 	}
-	if s := f.Fired()[0]; s.Matched != 5 || s.Fired != 1 || s.String() != "getppid:when=2:retval=4242: 5 matched, 1 fired" {
+	if s := inj.Fired()[0]; s.Matched != 5 || s.Fired != 1 || s.String() != "getppid:when=2:retval=4242: 5 matched, 1 fired" {
 		t.Errorf("stats %v", s)
 	}
-	if len(f.counts) != 1 {
-		t.Fatalf("counters %v, want 1", f.counts)
+	if len(inj.counts) != 1 {
+		t.Fatalf("counters %v, want 1", inj.counts)
 	}
-	for k := range f.counts {
-		f.Exited(tracer.ExitEvent{Pid: k.id, Tid: k.id, Process: true})
+	for k := range inj.counts {
+		inj.Exited(tracer.ExitEvent{Pid: k.id, Tid: k.id, Process: true})
 	}
-	if len(f.counts) != 0 {
-		t.Errorf("counters after Exited: %v", f.counts)
+	if len(inj.counts) != 0 {
+		t.Errorf("counters after Exited: %v", inj.counts)
 	}
 }
 
 // faultme's own output natively, for the README table.
 func TestFaultmeNative(t *testing.T) {
-	faultCheckHost(t)
+	checkHost(t)
 	prog := testprog.C(t, "faultme")
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"open", "3"}, faultOpens(3)},
+		{[]string{"open", "3"}, opens(3)},
 		{[]string{"read"}, "read: 16\n"},
 		{[]string{"fds"}, "write fd 3: 1\nwrite fd 4: 1\n"},
 		{[]string{"lseek"}, "lseek 1: 1\nlseek 2: 2\nlseek 3: 3\nlseek 4: 4\n"},
@@ -512,8 +512,8 @@ func TestFaultmeNative(t *testing.T) {
 
 // The default counting agrees with strace's -e inject= (per syscall and
 // per thread, only calls that pass its -P path filter counted).
-func TestFaultAgainstStrace(t *testing.T) {
-	faultCheckHost(t)
+func TestAgainstStrace(t *testing.T) {
+	checkHost(t)
 	strace := testprog.NeedTool(t, "strace")
 	prog := testprog.C(t, "faultme")
 	for _, tc := range []struct {
@@ -530,23 +530,23 @@ func TestFaultAgainstStrace(t *testing.T) {
 		if err != nil {
 			t.Fatalf("strace when=%s: %v", tc.when, err)
 		}
-		r := faultRun(t, "", []string{"openat:path=/dev/null:error=EACCES:when=" + tc.when}, append([]string{prog}, tc.args...)...)
+		r := run(t, "", []string{"openat:path=/dev/null:error=EACCES:when=" + tc.when}, append([]string{prog}, tc.args...)...)
 		if r.stdout != string(out) {
 			t.Errorf("when=%s on faultme %v:\n%s\nstrace:\n%s", tc.when, tc.args, r.stdout, out)
 		}
 	}
 }
 
-// TestFaultsComposeWithHandlers: Install puts the faults in front of the
+// TestComposeWithHandlers: Install puts the faults in front of the
 // handlers the tracer already has (tracer.Use), instead of replacing them:
 // the caller's own openat handler still runs and sees the injected ENOENT
 // at exit (before, it was replaced and never ran).
-func TestFaultsComposeWithHandlers(t *testing.T) {
-	r, err := ParseFault("openat:path=/etc/hostname:error=ENOENT")
+func TestComposeWithHandlers(t *testing.T) {
+	r, err := Parse("openat:path=/etc/hostname:error=ENOENT")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := NewFaults(r)
+	inj := New(r)
 	tr, err := tracer.New()
 	if err != nil {
 		t.Fatal(err)
@@ -565,7 +565,7 @@ func TestFaultsComposeWithHandlers(t *testing.T) {
 	if err := tr.Trace(own, "openat"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Install(tr); err != nil {
+	if err := inj.Install(tr); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -643,13 +643,8 @@ func (e *engine) show(c *tracer.Call, lt *lthread, n int64) {
 	if n <= 0 {
 		return
 	}
-	var w io.Writer
-	switch lt.proc.fds[int(int32(lt.args[0]))].kind {
-	case fdStdout:
-		w = e.stdout
-	case fdStderr:
-		w = e.stderr
-	default:
+	w := e.terminal(lt, lt.args[0])
+	if w == nil {
 		return
 	}
 	var data []byte
@@ -676,6 +671,19 @@ func (e *engine) show(c *tracer.Call, lt *lthread, n int64) {
 		}
 	}
 	_, _ = w.Write(data)
+}
+
+// terminal returns the replayer's stdout or stderr when fd, in lt's
+// process, is the program's original stdout or stderr, and nil for any
+// other fd.
+func (e *engine) terminal(lt *lthread, fd uint64) io.Writer {
+	switch lt.proc.fds[int(int32(fd))].kind {
+	case fdStdout:
+		return e.stdout
+	case fdStderr:
+		return e.stderr
+	}
+	return nil
 }
 
 // freeCall runs a call no recorded call matches: for real, except

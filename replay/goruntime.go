@@ -922,12 +922,7 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 		}
 	case "sched_getaffinity":
 		if q := p.affinity; len(q.calls) > 0 {
-			rec := q.calls[min(q.next, len(q.calls)-1)]
-			q.next++
-			lt.mode = modeEmulate
-			e.res.Emulated++
-			_ = c.Skip(rec.Ret)
-			writeOut(c, lt.spec, rec, lt.args)
+			e.goQueued(c, lt, q)
 			return
 		}
 	case "epoll_pwait", "epoll_wait", "epoll_pwait2":
@@ -950,12 +945,7 @@ func (e *engine) goRuntime(c *tracer.Call, lt *lthread, p *goProc) {
 			return
 		}
 		if q := p.preads[fd]; q != nil && len(q.calls) > 0 {
-			rec := q.calls[min(q.next, len(q.calls)-1)]
-			q.next++
-			lt.mode = modeEmulate
-			e.res.Emulated++
-			_ = c.Skip(rec.Ret)
-			writeOut(c, lt.spec, rec, lt.args)
+			e.goQueued(c, lt, q)
 			return
 		}
 	case "tgkill":
@@ -1010,6 +1000,18 @@ func (e *engine) goPoll(c *tracer.Call, lt *lthread, p *goProc) bool {
 		_ = c.Set(tracer.SetArg(3, 1))
 	}
 	return false
+}
+
+// goQueued emulates c with the next of q's recorded results (the last one
+// again once they are all handed out): skipped, it returns the recorded
+// value and gets the recorded out-arguments. q must not be empty.
+func (e *engine) goQueued(c *tracer.Call, lt *lthread, q *resultQueue) {
+	rec := q.calls[min(q.next, len(q.calls)-1)]
+	q.next++
+	lt.mode = modeEmulate
+	e.res.Emulated++
+	_ = c.Skip(rec.Ret)
+	writeOut(c, lt.spec, rec, lt.args)
 }
 
 // goClock gives a read of the monotonic clock the next recorded value;

@@ -425,13 +425,8 @@ func (e *engine) showCopy(lt *lthread, rec *format.Syscall) {
 	if dst < 0 || rec.Ret <= 0 {
 		return
 	}
-	var w io.Writer
-	switch lt.proc.fds[int(int32(lt.args[dst]))].kind {
-	case fdStdout:
-		w = e.stdout
-	case fdStderr:
-		w = e.stderr
-	default:
+	w := e.terminal(lt, lt.args[dst])
+	if w == nil {
 		return
 	}
 	var reg *format.Region

@@ -11,9 +11,10 @@ import (
 	"github.com/systr/systr/tracer/fault"
 )
 
-// Make cat's open of /etc/hostname fail with ENOENT. The tracer also has a
-// handler of its own for openat: Install puts the injector in front of it,
-// so both run, and the handler sees at exit the error cat gets.
+// Make cat's open of /etc/hostname fail with ENOENT: the kernel never sees
+// the call. The tracer also has a handler of its own for openat: Install
+// puts the injector in front of it, so both run, and the handler sees at
+// exit the error cat gets. Fired says what each rule did.
 func Example() {
 	rule, err := fault.Parse("openat:path=/etc/hostname:error=ENOENT")
 	if err != nil {
@@ -80,38 +81,4 @@ func ExampleParse() {
 	// /etc/* permission denied 2+
 	// fault: rule "openat:path=/etc/*": bad action: none given (want error=ERRNO, retval=N or signal=SIG)
 	// true
-}
-
-// Run cat under a tracer whose opens of /etc/hostname fail with EACCES;
-// the kernel never sees the call. Fired gives the summary.
-func ExampleInjector_Install() {
-	rule, err := fault.Parse("open,openat:path=/etc/hostname:error=EACCES")
-	if err != nil {
-		log.Fatal(err)
-	}
-	inj := fault.New(rule)
-	t, err := tracer.New()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer t.Close()
-	if err := inj.Install(t); err != nil {
-		log.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd := tracer.Command("cat", "/etc/hostname")
-	cmd.Stderr = &stderr
-	st, err := t.RunCmd(context.Background(), cmd)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Print(stderr.String())
-	fmt.Println(st)
-	for _, s := range inj.Fired() {
-		fmt.Println(s)
-	}
-	// Output:
-	// cat: /etc/hostname: Permission denied
-	// exit status 1
-	// open,openat:path=/etc/hostname:error=EACCES: 1 matched, 1 fired
 }

@@ -31,8 +31,9 @@ type runResult struct {
 	injector       *Injector
 }
 
-// run runs argv under a tracer with the rules installed.
-func run(t *testing.T, dir string, rules []string, argv ...string) runResult {
+// newInjector returns an Injector of the rules and a new tracer, which the
+// caller closes.
+func newInjector(t *testing.T, rules ...string) (*Injector, *tracer.Tracer) {
 	t.Helper()
 	var parsed []*Rule
 	for _, s := range rules {
@@ -42,11 +43,17 @@ func run(t *testing.T, dir string, rules []string, argv ...string) runResult {
 		}
 		parsed = append(parsed, r)
 	}
-	inj := New(parsed...)
 	tr, err := tracer.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return New(parsed...), tr
+}
+
+// run runs argv under a tracer with the rules installed.
+func run(t *testing.T, dir string, rules []string, argv ...string) runResult {
+	t.Helper()
+	inj, tr := newInjector(t, rules...)
 	defer tr.Close()
 	if err := inj.Install(tr); err != nil {
 		t.Fatal(err)
@@ -434,15 +441,7 @@ func TestGlob(t *testing.T) {
 // Match only acts at entry, and Exited resets per-thread counts.
 func TestMatchEntryOnly(t *testing.T) {
 	checkHost(t)
-	rule, err := Parse("getppid:when=2:retval=4242")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inj := New(rule)
-	tr, err := tracer.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inj, tr := newInjector(t, "getppid:when=2:retval=4242")
 	defer tr.Close()
 	var entries, exits, fired, exitFired int
 	tr.Trace(func(c *tracer.Call) tracer.Action {
@@ -542,15 +541,7 @@ func TestAgainstStrace(t *testing.T) {
 // the caller's own openat handler still runs and sees the injected ENOENT
 // at exit (before, it was replaced and never ran).
 func TestComposeWithHandlers(t *testing.T) {
-	r, err := Parse("openat:path=/etc/hostname:error=ENOENT")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inj := New(r)
-	tr, err := tracer.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inj, tr := newInjector(t, "openat:path=/etc/hostname:error=ENOENT")
 	defer tr.Close()
 	var exits, enoent int
 	own := func(c *tracer.Call) tracer.Action {

@@ -40,6 +40,11 @@
 // (errors.Is(err, fs.ErrNotExist), fs.ErrPermission for a directory), and
 // ExitStatus.ExitCode is the status as a shell's $? (128+signal).
 //
+// Handlers compose: Use puts one in front of those the calls already have,
+// Chain joins several. Package tracer/fault is such a handler: it makes
+// chosen calls fail, return a value or get a signal, as strace's
+// -e inject= does, with conditions on the arguments.
+//
 // # Threads
 //
 // Linux ties a tracee to the OS thread that traces it. A Tracer therefore

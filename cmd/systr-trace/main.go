@@ -70,7 +70,7 @@ func describe(c *tracer.Call) string {
 	}
 	switch c.Name() {
 	case "open", "openat":
-		// The catalogue's printer, as systr-analyze print shows them:
+		// Package strace's printer, as systr-analyze print shows them:
 		// flags by name (O_RDONLY|O_CLOEXEC), the mode only with O_CREAT
 		// or O_TMPFILE.
 		return c.Text(textOpts)

@@ -246,7 +246,7 @@ func TestFormattersAgainstStrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs strace")
 	}
-	strace := testprog.NeedTool(t, "strace")
+	bin := testprog.NeedTool(t, "strace")
 	cc := testprog.NeedTool(t, "cc")
 	calls := liveCalls(t)
 	dir := t.TempDir()
@@ -277,7 +277,7 @@ int main(void) {
 		t.Fatalf("cc: %v\n%s", err, out)
 	}
 	log := filepath.Join(dir, "log")
-	if out, err := exec.Command(strace, "-o", log, "-e", "signal=none", filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "-o", log, "-e", "signal=none", filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 		t.Skipf("strace does not run here: %v\n%s", err, out)
 	}
 	text, err := os.ReadFile(log)

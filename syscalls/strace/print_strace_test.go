@@ -114,9 +114,9 @@ func specArgs(s *syscalls.Spec) []syscalls.Arg {
 // straceText runs argv under strace and returns its lines.
 func straceText(t *testing.T, argv ...string) []string {
 	t.Helper()
-	strace := testprog.NeedTool(t, "strace")
+	bin := testprog.NeedTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.txt")
-	cmd := exec.Command(strace, append([]string{"-qq", "-o", out}, argv...)...)
+	cmd := exec.Command(bin, append([]string{"-qq", "-o", out}, argv...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("strace %v: %v\n%s", argv, err, b)
 	}

@@ -105,9 +105,9 @@ func BenchmarkAppendCall(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(n), "ns/call")
 }
 
-// BenchmarkFormatCall is BenchmarkAppendCall through Call, which
+// BenchmarkCall is BenchmarkAppendCall through Call, which
 // returns a string per call.
-func BenchmarkFormatCall(b *testing.B) {
+func BenchmarkCall(b *testing.B) {
 	calls, _ := typicalCalls(b)
 	b.ReportAllocs()
 	n := 0

@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"github.com/systr/systr/format"
-	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // appendCopied appends, after a copy call done inside the kernel
@@ -10,7 +10,7 @@ import (
 // recorder read them back, as a write's buffer is printed:
 // ` (copied "hello\n")`, ` (copied: unavailable)` for bytes copied out of
 // a pipe, nothing when the trace has none.
-func appendCopied(b []byte, s *format.Syscall, o *syscalls.PrintOptions) []byte {
+func appendCopied(b []byte, s *format.Syscall, o *strace.Options) []byte {
 	for i := range s.Mem {
 		r := &s.Mem[i]
 		if r.Arg >= 0 || r.Field != format.CopiedField {
@@ -27,7 +27,7 @@ func appendCopied(b []byte, s *format.Syscall, o *syscalls.PrintOptions) []byte 
 			limit = o.StringLimit
 		}
 		b = append(b, " (copied "...)
-		b = append(b, syscalls.FormatString(r.Data, limit, r.Truncated())...)
+		b = append(b, strace.String(r.Data, limit, r.Truncated())...)
 		return append(b, ')')
 	}
 	return b

@@ -6,6 +6,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // The host's installed files: what a program finds of them is the
@@ -190,7 +191,7 @@ func (nz *normalizer) hostValues(p *nproc, sc *format.Syscall, spec *syscalls.Sp
 		// in buffers used again for every such call (the call is
 		// rendered before the next).
 		nz.hostBuf = append(nz.hostBuf[:0], r.Data...)
-		if !syscalls.MaskStat(sc.Arch, spec.Name, nz.hostBuf, host()) {
+		if !strace.MaskStat(sc.Arch, spec.Name, nz.hostBuf, host()) {
 			continue
 		}
 		nz.hostMem = append(nz.hostMem[:0], mem...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // JSONOptions tune JSON.
@@ -141,7 +142,7 @@ func JSON(w io.Writer, r *format.Reader, o *JSONOptions) error {
 		return &jsonWriter{
 			start: Start(r),
 			arch:  mainArch(r.Header()),
-			popts: syscalls.PrintOptions{StartColumn: math.MaxInt32},
+			popts: strace.Options{StartColumn: math.MaxInt32},
 		}
 	}
 	j := newWriter()
@@ -182,7 +183,7 @@ func JSON(w io.Writer, r *format.Reader, o *JSONOptions) error {
 type jsonWriter struct {
 	start int64
 	arch  syscalls.Arch
-	popts syscalls.PrintOptions
+	popts strace.Options
 	sig   sigCodes
 	b     []byte
 	text  []byte // a call's text, before it is quoted into b
@@ -292,7 +293,7 @@ func (j *jsonWriter) event(b []byte, ev format.Event) []byte {
 		b = jInt(b, "parent_tid", int64(v.ParentTid))
 		b = append(b, `,"flags":`...)
 		b = strconv.AppendUint(b, v.Flags, 10)
-		b = jStr(b, "flags_text", syscalls.LookupFlagSet("clone").Format(v.Flags))
+		b = jStr(b, "flags_text", strace.LookupFlagSet("clone").Format(v.Flags))
 		b = jBool(b, "thread", v.Thread)
 		b = jStr(b, "how", v.Method())
 		if v.Arch != 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // TestJSONGolden: fd_io without its pread64 calls (one of them holds the
@@ -130,7 +131,7 @@ func checkJSON(t *testing.T, r *format.Reader, sel *analysis.Selection, out []by
 			want["nr"] = v.Nr
 			want["name"] = syscalls.FormatName(v.Arch, int(v.Nr))
 			want["args"] = v.Args[:]
-			want["text"] = v.Text(&syscalls.PrintOptions{StartColumn: math.MaxInt32})
+			want["text"] = v.Text(&strace.Options{StartColumn: math.MaxInt32})
 			if v.Flags&format.Unfinished == 0 {
 				want["ret"], want["exit"], want["duration_ns"] = v.Ret, v.Exit, v.Duration()
 				if e := v.Errno(); e != 0 {

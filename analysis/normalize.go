@@ -13,6 +13,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // DefaultNoise is the syscall set Normalize drops unless told otherwise
@@ -496,7 +497,7 @@ type normalizer struct {
 	order      []*section       // threads' and streams' (streams.go)
 	names      map[int32]string // task id → placeholder ("p2", "p1.t3", "x1")
 	interned   map[string]string
-	print      [2]syscalls.PrintOptions
+	print      [2]strace.Options
 	nproc      int
 	nextern    int
 	// hasRuntime: the trace records Exec.Runtime (format 1.2 on).
@@ -676,8 +677,8 @@ func newNormalizer(h *format.Header, o *NormalizeOptions) (*normalizer, error) {
 		nz.o = *o
 	}
 	nz.hasRuntime = h != nil && (h.Major > 1 || h.Major == 1 && h.Minor >= 2)
-	nz.print[0] = syscalls.PrintOptions{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
-	nz.print[1] = syscalls.PrintOptions{StringLimit: 4096, StartColumn: 1 << 20}
+	nz.print[0] = strace.Options{StringLimit: nz.o.StringLimit, StartColumn: 1 << 20}
+	nz.print[1] = strace.Options{StringLimit: 4096, StartColumn: 1 << 20}
 	nz.noise = nz.o.Noise
 	if nz.noise == nil {
 		nz.noise = defaultNoise
@@ -882,7 +883,7 @@ func (nz *normalizer) add(ev format.Event) {
 			nz.threadSection(t)
 		}
 		b := append(nz.buf[:0], "+++ exec "...)
-		b = append(b, syscalls.FormatString([]byte(nz.normString(v.Path)), 4096, false)...)
+		b = append(b, strace.String([]byte(nz.normString(v.Path)), 4096, false)...)
 		b = append(b, " ["...)
 		for i, a := range v.Argv {
 			if i > 0 {
@@ -893,7 +894,7 @@ func (nz *normalizer) add(ev format.Event) {
 			} else {
 				a = nz.normString(a)
 			}
-			b = append(b, syscalls.FormatString([]byte(a), 4096, false)...)
+			b = append(b, strace.String([]byte(a), 4096, false)...)
 		}
 		b = append(b, "] +++"...)
 		nz.buf = b
@@ -1394,7 +1395,7 @@ func (nz *normalizer) fdPair(p *nproc, t *nthread, sc *format.Syscall, mem []for
 // printOptions are the options to render syscall name with: results after
 // a single space (a start column past strace's 40), execve's command line
 // in full.
-func (nz *normalizer) printOptions(name string) *syscalls.PrintOptions {
+func (nz *normalizer) printOptions(name string) *strace.Options {
 	if name == "execve" || name == "execveat" {
 		return &nz.print[1]
 	}

@@ -24,7 +24,7 @@ import (
 //     path (bind's addrlen, getsockname's *addrlen, sendmsg's and
 //     recvmsg's msg_namelen), not when it is sizeof(struct sockaddr_un).
 //   - Pids, fds, addresses and CPU times inside structures, through the
-//     printer's hooks (syscalls.PrintOptions Pid, Fd, Addr, Clock): the
+//     printer's hooks (strace.Options Pid, Fd, Addr, Clock): the
 //     same placeholders as the arguments get.
 
 // initValues sets the printer's hooks of the normalizer's options.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // TimeFormat is how Print stamps each line, after its pid.
@@ -97,7 +98,7 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 	newPrinter := func() *printer {
 		return &printer{
 			o:     o,
-			popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+			popts: strace.Options{StringLimit: o.StringLimit, Verbose: o.Verbose},
 			clock: r.Header().Clock,
 			start: Start(r),
 			arch:  mainArch(r.Header()),
@@ -208,7 +209,7 @@ func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.
 		}
 		delete(files, tid)
 	}
-	p := &printer{o: o, popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+	p := &printer{o: o, popts: strace.Options{StringLimit: o.StringLimit, Verbose: o.Verbose},
 		clock: r.Header().Clock, start: Start(r), arch: mainArch(r.Header()), loc: time.Local, noTid: true}
 	rerr := printSequential(r, o, p, func(ev format.Event, line []byte) bool {
 		if len(line) == 0 {
@@ -266,7 +267,7 @@ func printsLine(ev format.Event) bool {
 // line's time (for TimeRelative).
 type printer struct {
 	o     *PrintOptions
-	popts syscalls.PrintOptions
+	popts strace.Options
 	clock format.Clock
 	start int64
 	prev  int64
@@ -435,14 +436,14 @@ func renderOrdered(seq iter.Seq2[format.Event, error], workers int, state func(f
 }
 
 // appendCall appends s as strace prints it: s.Text(o), built in b.
-func appendCall(b []byte, s *format.Syscall, o *syscalls.PrintOptions) []byte {
-	c := syscalls.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
+func appendCall(b []byte, s *format.Syscall, o *strace.Options) []byte {
+	c := strace.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
 		Exited: s.Flags&format.Unfinished == 0, Mem: (*exitMemory)(s), EntryMem: (*entryMemory)(s)}
-	return syscalls.AppendCall(b, &c, o)
+	return strace.AppendCall(b, &c, o)
 }
 
 // exitMemory and entryMemory are s.Memory() and s.EntryMemory() as
-// pointers: a CallText holds them without allocating, where the values
+// pointers: a strace.CallText holds them without allocating, where the values
 // those methods return are copied to the heap for each call.
 type (
 	exitMemory  format.Syscall
@@ -466,8 +467,8 @@ func (m *entryMemory) StringArray(addr uint64) ([]string, bool) {
 }
 
 // stringArray is m's StringArray, if it has one.
-func stringArray(m syscalls.Memory, addr uint64) ([]string, bool) {
-	if sa, ok := m.(syscalls.StringArrays); ok {
+func stringArray(m strace.Memory, addr uint64) ([]string, bool) {
+	if sa, ok := m.(strace.StringArrays); ok {
 		return sa.StringArray(addr)
 	}
 	return nil, false
@@ -598,7 +599,7 @@ func (m *sigCodes) name(sig, code int32) string {
 	if s, ok := (*m)[[2]int32{sig, code}]; ok {
 		return s
 	}
-	name := syscalls.SigCodeName(int(sig), int(code))
+	name := strace.SigCodeName(int(sig), int(code))
 	if *m == nil {
 		*m = sigCodes{}
 	}
@@ -617,7 +618,7 @@ func (m *sigCodes) appendSignal(b []byte, s *format.Signal, arch syscalls.Arch) 
 	b = append(b, name...)
 	b = append(b, ' ')
 	if len(s.Info) >= 128 {
-		b = append(b, syscalls.FormatSiginfo(arch, s.Info)...)
+		b = append(b, strace.Siginfo(arch, s.Info)...)
 	} else {
 		b = append(b, "{si_signo="...)
 		b = append(b, name...)

@@ -19,6 +19,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // open opens a trace, closed at the end of the test.
@@ -137,7 +138,7 @@ func TestPrintLines(t *testing.T) {
 				rest := line[len(want):]
 				switch v := ev.(type) {
 				case *format.Syscall:
-					text := v.Text(&syscalls.PrintOptions{StartColumn: len(want)})
+					text := v.Text(&strace.Options{StartColumn: len(want)})
 					if v.Flags&format.Unfinished == 0 {
 						us := v.Duration() / 1000 // truncated, as strace does
 						text += " <" + strconv.FormatFloat(float64(us)/1e6, 'f', 6, 64) + ">"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // TimelineOptions tune Timeline.
@@ -58,7 +59,7 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 		pnamed:  map[int32]string{},
 		pending: map[int32]*pendingCall{},
 		cats:    map[uint64]string{},
-		print:   &syscalls.PrintOptions{StringLimit: o.StringLimit, StartColumn: 40},
+		print:   &strace.Options{StringLimit: o.StringLimit, StartColumn: 40},
 	}
 	t.begin(r.Header())
 	o.Selection.begin(r.Header()) // -P's fd tables
@@ -105,7 +106,7 @@ type timeline struct {
 	pnamed  map[int32]string  // pid: likewise
 	pending map[int32]*pendingCall
 	cats    map[uint64]string
-	print   *syscalls.PrintOptions
+	print   *strace.Options
 }
 
 func (t *timeline) begin(h *format.Header) {
@@ -228,7 +229,7 @@ func (t *timeline) add(ev format.Event) {
 		b = append(b, `"process":`...)
 		b = strconv.AppendBool(b, v.Process)
 		b = append(b, `,"status":`...)
-		b = jsonString(b, syscalls.FormatWaitStatus(int(v.Status)))
+		b = jsonString(b, strace.WaitStatus(int(v.Status)))
 		t.buf = append(b, "}}"...)
 		t.emit()
 	case *format.Detach:

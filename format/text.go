@@ -4,15 +4,16 @@ import (
 	"strings"
 
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // Memory returns the call's captured memory as the syscall catalogue's
 // printers read it: the bytes at an address as they were after the call
 // (out regions) or, where nothing came out, before it (in regions).
-func (s *Syscall) Memory() syscalls.Memory { return regionMemory{s, syscalls.Out} }
+func (s *Syscall) Memory() strace.Memory { return regionMemory{s, syscalls.Out} }
 
 // EntryMemory is the captured memory as it was at the call's entry.
-func (s *Syscall) EntryMemory() syscalls.Memory { return regionMemory{s, syscalls.In} }
+func (s *Syscall) EntryMemory() strace.Memory { return regionMemory{s, syscalls.In} }
 
 type regionMemory struct {
 	s      *Syscall
@@ -61,7 +62,7 @@ func (m regionMemory) StringArray(addr uint64) ([]string, bool) {
 }
 
 // Text renders the call as strace prints it, from its captured memory.
-func (s *Syscall) Text(o *syscalls.PrintOptions) string {
-	return syscalls.FormatCall(&syscalls.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
+func (s *Syscall) Text(o *strace.Options) string {
+	return strace.Call(&strace.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
 		Exited: s.Flags&Unfinished == 0, Mem: s.Memory(), EntryMem: s.EntryMemory()}, o)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 )
 
@@ -159,8 +160,8 @@ func writeOut(c *tracer.Call, spec *syscalls.Spec, s *format.Syscall, args [6]ui
 }
 
 // liveMemory reads the live tracee for the printers.
-func liveMemory(c *tracer.Call) syscalls.Memory {
-	return syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+func liveMemory(c *tracer.Call) strace.Memory {
+	return strace.MemoryFunc(func(addr uint64, n int) []byte {
 		if n > 1<<16 {
 			n = 1 << 16
 		}
@@ -173,7 +174,7 @@ func liveMemory(c *tracer.Call) syscalls.Memory {
 // liveText renders the live call at entry as strace would (without its
 // result).
 func liveText(c *tracer.Call, args [6]uint64) string {
-	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: args, Mem: liveMemory(c)}, nil)
+	s := strace.Call(&strace.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: args, Mem: liveMemory(c)}, nil)
 	return strings.TrimSuffix(s, " <unfinished ...>")
 }
 
@@ -286,7 +287,7 @@ func compareBytes(c *tracer.Call, addr uint64, want []byte, name string) string 
 	n, _ := c.ReadMem(addr, got)
 	if !bytes.Equal(got[:n], want) {
 		return fmt.Sprintf("%s differs: %s, recorded %s", name,
-			syscalls.FormatString(got[:n], 64, n > 64), syscalls.FormatString(want, 64, len(want) > 64))
+			strace.String(got[:n], 64, n > 64), strace.String(want, 64, len(want) > 64))
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 )
 
@@ -230,6 +231,6 @@ func livePid(c *tracer.Call, lt *lthread) int32 {
 func liveTextExit(c *tracer.Call, lt *lthread) string {
 	// (Its strings as the live memory holds them: a failed execve's
 	// image is still there.)
-	s := syscalls.FormatCall(&syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args, Mem: liveMemory(c)}, nil)
+	s := strace.Call(&strace.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: lt.args, Mem: liveMemory(c)}, nil)
 	return strings.TrimSuffix(strings.TrimSuffix(s, " <unfinished ...>"), " = ?")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 )
 
@@ -321,12 +322,12 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 	failed := func(r int64) bool { return r < 0 && r >= -4095 }
 	if lenient[name] && ret != rec.Ret {
 		e.warn("thread %s call %d: %s returned %s for real, recorded %s: the program gets the recorded result", lt.r.name(), lt.curIdx,
-			name, syscalls.FormatResult(c.Arch(), spec, ret), syscalls.FormatResult(c.Arch(), spec, rec.Ret))
+			name, strace.Result(c.Arch(), spec, ret), strace.Result(c.Arch(), spec, rec.Ret))
 		_ = c.SetReturn(rec.Ret)
 		return
 	}
 	if failed(ret) != failed(rec.Ret) || failed(ret) && ret != rec.Ret {
-		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %s", liveTextExit(c, lt), syscalls.FormatResult(c.Arch(), spec, ret)),
+		e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %s", liveTextExit(c, lt), strace.Result(c.Arch(), spec, ret)),
 			"the real call's result differs")
 		return
 	}
@@ -375,7 +376,7 @@ func (e *engine) fixReal(c *tracer.Call, lt *lthread, rec *format.Syscall, ret i
 			got := make([]byte, len(reg.Data))
 			n, _ := c.ReadMem(ptr(c.Arch(), lt.args[argi]), got)
 			if string(got[:n]) != string(reg.Data) {
-				e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d %s", name, ret, syscalls.FormatString(got[:n], 8, false)),
+				e.diverge(lt, rec, lt.curIdx, fmt.Sprintf("%s = %d %s", name, ret, strace.String(got[:n], 8, false)),
 					"the fds differ from the recorded ones")
 			}
 		}

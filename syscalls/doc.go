@@ -39,11 +39,19 @@
 // table (testdata/argspecs.txt) by the same generator. A syscall without
 // a spec is printed and recorded raw.
 //
-// [FormatCall] prints a call as strace does. [PrintOptions]' hooks (Pid,
-// Fd, Addr, Clock) let a caller render the ids, descriptors, addresses
-// and CPU times found inside structures (siginfo, struct flock, control
-// messages, sigaction, epoll events...) as it renders the arguments: a
-// normalizer names and masks them (package analysis).
+// Besides the calls, the catalogue names what their arguments and results
+// hold: signals ([SignalName], [SignalByName]), errnos ([ErrnoName],
+// [ErrnoMessage], [ErrnoByName]) and CPU-time clock ids ([CPUClock]);
+// and it groups the calls as strace does ([InClass], [ClassesOf]) and
+// parses strace's trace expressions over those groups ([ParseFilter],
+// [Filter]): the filter language is about the catalogue's sets, so it is
+// here.
+//
+// Printing a call as strace does is package
+// [github.com/systr/systr/syscalls/strace]: it renders calls, their
+// flags (the flag sets named by an [Arg]'s Flags) and the structs
+// behind their pointers from this catalogue, as go/printer renders
+// go/ast.
 //
 // Names are the kernel's, in lowercase, including a leading underscore
 // where the kernel has one ("_llseek", "_newselect", "_sysctl").

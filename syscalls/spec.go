@@ -110,7 +110,7 @@ type Arg struct {
 	Type   string // the kernel's C type
 	Kind   Kind
 	Dir    Dir    // for memory kinds
-	Flags  string // for KindFlags: the flag set's name (see LookupFlagSet)
+	Flags  string // for KindFlags: the flag set's name (see strace.LookupFlagSet)
 	Struct string // for KindStruct: the layout's name (see StructSize)
 	Len    Len    // for buffers and arrays
 	// Bits is the width of the C type when it is narrower than a 64-bit
@@ -471,3 +471,11 @@ func (g *Arg) WrittenBy(ret int64) bool {
 	}
 	return !failed || g.Intr && interrupted
 }
+
+// The size field of an ioctl request number (asm-generic/ioctl.h, used by
+// x86_64, i386 and arm64), which LenIoc reads: 14 bits above the 8-bit
+// number and 8-bit type.
+const (
+	iocSizeShift = 16
+	iocSizeBits  = 14
+)

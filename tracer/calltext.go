@@ -1,6 +1,9 @@
 package tracer
 
-import "github.com/systr/systr/syscalls"
+import (
+	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
+)
 
 // What the syscall catalogue (package syscalls) says of a live call: its
 // spec, and its text as strace prints it, read from the stopped tracee.
@@ -14,13 +17,13 @@ func (c *Call) Spec() *syscalls.Spec { return syscalls.Lookup(c.arch, c.nr) }
 // maxTextRead bounds one read of the tracee's memory for the printer.
 const maxTextRead = 1 << 20
 
-// Memory returns the caller's memory for the catalogue's printers
-// (syscalls.FormatCall, FormatArgs): reads of it read the stopped tracee,
+// Memory returns the caller's memory for package strace's printers
+// (strace.Call, strace.Args): reads of it read the stopped tracee,
 // and an unreadable address gives nil (the printer then shows the
 // address, as strace does). Like the Call, it is valid only while the
 // handler runs.
-func (c *Call) Memory() syscalls.Memory {
-	return syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+func (c *Call) Memory() strace.Memory {
+	return strace.MemoryFunc(func(addr uint64, n int) []byte {
 		n = min(n, maxTextRead)
 		b := make([]byte, n)
 		k, _ := c.ReadMem(addr, b)
@@ -40,11 +43,11 @@ func (c *Call) Memory() syscalls.Memory {
 // arguments). o may be nil (strace's defaults: strings cut at 32 bytes,
 // the result aligned at column 40). Valid only while the handler runs;
 // String is the raw form (numbers in hex), which reads nothing.
-func (c *Call) Text(o *syscalls.PrintOptions) string {
-	ct := &syscalls.CallText{Arch: c.arch, Nr: c.nr, Args: c.args, Mem: c.Memory()}
+func (c *Call) Text(o *strace.Options) string {
+	ct := &strace.CallText{Arch: c.arch, Nr: c.nr, Args: c.args, Mem: c.Memory()}
 	if c.entry {
-		return c.Name() + "(" + syscalls.FormatArgs(ct, c.Spec(), o) + ")"
+		return c.Name() + "(" + strace.Args(ct, c.Spec(), o) + ")"
 	}
 	ct.Ret, ct.Exited = c.Ret(), true
-	return syscalls.FormatCall(ct, o)
+	return strace.Call(ct, o)
 }

@@ -104,6 +104,7 @@ import (
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
@@ -633,7 +634,7 @@ func printEvent(w io.Writer, ev format.Event) {
 	prefix := fmt.Sprintf("[pid %d] ", h.Tid)
 	switch v := ev.(type) {
 	case *format.Syscall:
-		fmt.Fprintf(w, "%s%s\n", prefix, v.Text(&syscalls.PrintOptions{StartColumn: len(prefix)}))
+		fmt.Fprintf(w, "%s%s\n", prefix, v.Text(&strace.Options{StartColumn: len(prefix)}))
 	case *format.Signal:
 		fmt.Fprintf(w, "%s--- %s {si_signo=%s, si_code=%d, si_pid=%d} ---\n", prefix,
 			syscalls.SignalName(int(v.Signal)), syscalls.SignalName(int(v.Signal)), v.Code, v.SenderPid)

@@ -21,7 +21,7 @@ import (
 	"strconv"
 
 	"github.com/systr/systr/internal/cmdutil"
-	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
@@ -70,7 +70,7 @@ func describe(c *tracer.Call) string {
 	}
 	switch c.Name() {
 	case "open", "openat":
-		// The catalogue's printer, as systr-analyze print shows them:
+		// Package strace's printer, as systr-analyze print shows them:
 		// flags by name (O_RDONLY|O_CLOEXEC), the mode only with O_CREAT
 		// or O_TMPFILE.
 		return c.Text(textOpts)
@@ -88,7 +88,7 @@ func describe(c *tracer.Call) string {
 
 // textOpts: strings up to 256 bytes, as systr-trace's execve shows its
 // path.
-var textOpts = &syscalls.PrintOptions{StringLimit: 256}
+var textOpts = &strace.Options{StringLimit: 256}
 
 func main() {
 	all := flag.Bool("all", false, "print every system call, not only the example's set")

@@ -1,6 +1,6 @@
-package syscalls
+package strace
 
-// FormatString quotes a buffer as strace prints the data of read, write and
+// String quotes a buffer as strace prints the data of read, write and
 // the like: in double quotes, with "\t", "\n", "\v", "\f", "\r", "\"" and
 // "\\" escaped C's way and other bytes outside printable ASCII in octal,
 // as short as C allows ("\0", "\33", "\177"; three digits when an octal
@@ -8,7 +8,7 @@ package syscalls
 // is negative); "..." follows the closing quote when that is fewer than
 // len(b), or when truncated says that b is itself only the start of the
 // data.
-func FormatString(b []byte, max int, truncated bool) string {
+func String(b []byte, max int, truncated bool) string {
 	n := len(b)
 	if max >= 0 {
 		n = min(n, max)
@@ -16,7 +16,7 @@ func FormatString(b []byte, max int, truncated bool) string {
 	return string(appendString(make([]byte, 0, n+8), b, max, truncated))
 }
 
-// appendString appends b as FormatString formats it.
+// appendString appends b as String formats it.
 func appendString[T string | []byte](dst []byte, b T, max int, truncated bool) []byte {
 	show := b
 	if max >= 0 && len(show) > max {
@@ -29,7 +29,7 @@ func appendString[T string | []byte](dst []byte, b T, max int, truncated bool) [
 	return dst
 }
 
-// fmtAppendQuoted appends s to b in double quotes, escaped as FormatString
+// fmtAppendQuoted appends s to b in double quotes, escaped as String
 // escapes it.
 func fmtAppendQuoted[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')

@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 // netFlagSets are the enumerations strace uses to name socket protocols
 // and socket options by level (values from <netinet/in.h>,

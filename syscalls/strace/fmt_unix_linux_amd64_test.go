@@ -1,10 +1,11 @@
-package syscalls
+package strace
 
 import (
 	"maps"
 	"syscall"
 	"testing"
 
+	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
 
@@ -823,7 +824,7 @@ func TestFlagSetsMatchUnix(t *testing.T) {
 	sets := maps.Clone(unixConsts)
 	sets["pipe"] = pipe
 	for set, consts := range sets {
-		f := LookupFlagSetArch(X86_64, set)
+		f := LookupFlagSetArch(syscalls.X86_64, set)
 		if f == nil {
 			t.Errorf("no flag set %q", set)
 			continue
@@ -842,7 +843,7 @@ func TestErrnoMatchesUnix(t *testing.T) {
 	other := map[int]string{95: "ENOTSUP", 117: "EFSCORRUPTED"}
 	for e := 1; e <= 133; e++ {
 		want := unix.ErrnoName(syscall.Errno(e))
-		if got := ErrnoName(e); want != "" && got != want && other[e] != want {
+		if got := syscalls.ErrnoName(e); want != "" && got != want && other[e] != want {
 			t.Errorf("ErrnoName(%d) = %q, unix has %q", e, got, want)
 		}
 	}
@@ -862,8 +863,8 @@ func TestIoctlMatchesUnix(t *testing.T) {
 		unix.FICLONE: "BTRFS_IOC_CLONE or FICLONE", unix.BLKGETSIZE64: "BLKGETSIZE64",
 		unix.TCGETS2: "TCGETS2", unix.TIOCGPTPEER: "TIOCGPTPEER",
 	} {
-		if got := FormatIoctlRequest(uint64(req)); got != want {
-			t.Errorf("FormatIoctlRequest(%#x) = %q, want %q", req, got, want)
+		if got := IoctlRequest(uint64(req)); got != want {
+			t.Errorf("IoctlRequest(%#x) = %q, want %q", req, got, want)
 		}
 	}
 }

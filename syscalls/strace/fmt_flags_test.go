@@ -1,8 +1,10 @@
-package syscalls
+package strace
 
 import (
 	"slices"
 	"testing"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // flagCases are what strace 6.1 printed on x86_64 for these values (run
@@ -296,38 +298,38 @@ func TestFlagSetNames(t *testing.T) {
 // others are shared.
 func TestFlagSetArch(t *testing.T) {
 	for _, c := range []struct {
-		a    Arch
+		a    syscalls.Arch
 		set  string
 		v    uint64
 		want string
 	}{
 		// arm64: O_DIRECTORY 040000, O_NOFOLLOW 0100000, O_DIRECT 0200000,
 		// O_LARGEFILE 0400000 (arch/arm64/include/uapi/asm/fcntl.h).
-		{ARM64, "open", 0o40000, "O_RDONLY|O_DIRECTORY"},
-		{ARM64, "open", 0o100000, "O_RDONLY|O_NOFOLLOW"},
-		{ARM64, "open", 0o200000, "O_RDONLY|O_DIRECT"},
-		{ARM64, "open", 0o400000 | 0o2000000, "O_RDONLY|O_LARGEFILE|O_CLOEXEC"},
-		{ARM64, "open", 0o20040000, "O_RDONLY|O_TMPFILE"},
-		{X86_64, "open", 0o20200000, "O_RDONLY|O_TMPFILE"},
-		{I386, "open", 0o100000 | 0o2000000, "O_RDONLY|O_LARGEFILE|O_CLOEXEC"},
-		{ARM64, "pipe", 0o2000000 | 0o200000, "O_DIRECT|O_CLOEXEC"},
-		{ARM64, "mmap", 0x42, "MAP_PRIVATE|0x40"},
-		{X86_64, "mmap", 0x42, "MAP_PRIVATE|MAP_32BIT"},
-		{I386, "mmap", 0x42, "MAP_PRIVATE|MAP_32BIT"},
-		{ARM64, "ptrace_request", 0x1d, "PTRACE_GETHBPREGS"},
-		{X86_64, "ptrace_request", 0x1e, "PTRACE_ARCH_PRCTL"},
-		{I386, "ptrace_request", 0x1e, "PTRACE_ARCH_PRCTL"},
-		{ARM64, "clone", 0x100 | 17, "CLONE_VM|SIGCHLD"},
-		{I386, "signal", 9, "SIGKILL"},
+		{syscalls.ARM64, "open", 0o40000, "O_RDONLY|O_DIRECTORY"},
+		{syscalls.ARM64, "open", 0o100000, "O_RDONLY|O_NOFOLLOW"},
+		{syscalls.ARM64, "open", 0o200000, "O_RDONLY|O_DIRECT"},
+		{syscalls.ARM64, "open", 0o400000 | 0o2000000, "O_RDONLY|O_LARGEFILE|O_CLOEXEC"},
+		{syscalls.ARM64, "open", 0o20040000, "O_RDONLY|O_TMPFILE"},
+		{syscalls.X86_64, "open", 0o20200000, "O_RDONLY|O_TMPFILE"},
+		{syscalls.I386, "open", 0o100000 | 0o2000000, "O_RDONLY|O_LARGEFILE|O_CLOEXEC"},
+		{syscalls.ARM64, "pipe", 0o2000000 | 0o200000, "O_DIRECT|O_CLOEXEC"},
+		{syscalls.ARM64, "mmap", 0x42, "MAP_PRIVATE|0x40"},
+		{syscalls.X86_64, "mmap", 0x42, "MAP_PRIVATE|MAP_32BIT"},
+		{syscalls.I386, "mmap", 0x42, "MAP_PRIVATE|MAP_32BIT"},
+		{syscalls.ARM64, "ptrace_request", 0x1d, "PTRACE_GETHBPREGS"},
+		{syscalls.X86_64, "ptrace_request", 0x1e, "PTRACE_ARCH_PRCTL"},
+		{syscalls.I386, "ptrace_request", 0x1e, "PTRACE_ARCH_PRCTL"},
+		{syscalls.ARM64, "clone", 0x100 | 17, "CLONE_VM|SIGCHLD"},
+		{syscalls.I386, "signal", 9, "SIGKILL"},
 	} {
 		if got := LookupFlagSetArch(c.a, c.set).Format(c.v); got != c.want {
 			t.Errorf("%v %s.Format(%#x) = %q, want %q", c.a, c.set, c.v, got, c.want)
 		}
 	}
-	if f := LookupFlagSetArch(ARM64, "arch_prctl_code"); f != nil {
+	if f := LookupFlagSetArch(syscalls.ARM64, "arch_prctl_code"); f != nil {
 		t.Errorf("arm64 has arch_prctl_code: %v", f)
 	}
-	if LookupFlagSetArch(Arch(0x1234), "open") != LookupFlagSet("open") {
+	if LookupFlagSetArch(syscalls.Arch(0x1234), "open") != LookupFlagSet("open") {
 		t.Error("an unknown Arch does not get the x86_64 sets")
 	}
 }

@@ -1,9 +1,11 @@
-package syscalls
+package strace
 
 import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // A FlagSet turns the value of a syscall argument that holds flags, an
@@ -81,7 +83,7 @@ func (f *FlagSet) Value(name string) (uint64, bool) {
 // LookupFlagSet returns the set called name with the values of X86_64 (and
 // of every architecture where they do not differ), or nil if there is none.
 func LookupFlagSet(name string) *FlagSet {
-	return LookupFlagSetArch(X86_64, name)
+	return LookupFlagSetArch(syscalls.X86_64, name)
 }
 
 // LookupFlagSetArch returns the set called name with the values of a, or nil
@@ -91,7 +93,7 @@ func LookupFlagSet(name string) *FlagSet {
 // "ptrace_request" (each architecture has its own requests) and
 // "arch_prctl_code" (nil for ARM64, which has no arch_prctl). Every other
 // set, and every set for an Arch without a table, is the X86_64 one.
-func LookupFlagSetArch(a Arch, name string) *FlagSet {
+func LookupFlagSetArch(a syscalls.Arch, name string) *FlagSet {
 	reg := flagSetRegistry()
 	if v, ok := reg.byArch[archSetKey{a, name}]; ok {
 		return v
@@ -280,7 +282,7 @@ func fieldThenBits(name string, mask uint64, field *xlatEnum, bits *xlatBits, wh
 
 // archSetKey identifies an architecture's own variant of a set.
 type archSetKey struct {
-	a    Arch
+	a    syscalls.Arch
 	name string
 }
 

@@ -1,6 +1,10 @@
-package syscalls
+package strace
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/systr/systr/syscalls"
+)
 
 // The flag sets. Values are Linux's uapi values for x86_64, which i386 and
 // arm64 share except where archFlagSets has a variant. Names, their order
@@ -142,7 +146,7 @@ var cloneSet = &FlagSet{Name: "clone", consts: cloneBits.bits, format: func(v ui
 		if len(b) > 0 {
 			b = append(b, '|')
 		}
-		b = append(b, SignalName(int(sig))...)
+		b = append(b, syscalls.SignalName(int(sig))...)
 	}
 	return string(b)
 }}
@@ -328,10 +332,10 @@ func ptraceSet(own []xlatEntry) *FlagSet {
 
 // archFlagSets returns the sets whose values differ between architectures,
 // by architecture; a set with only a name means the architecture has none.
-func archFlagSets() map[Arch][]*FlagSet {
-	return map[Arch][]*FlagSet{
-		I386: {ptraceSet(ptraceX86)},
-		ARM64: {
+func archFlagSets() map[syscalls.Arch][]*FlagSet {
+	return map[syscalls.Arch][]*FlagSet{
+		syscalls.I386: {ptraceSet(ptraceX86)},
+		syscalls.ARM64: {
 			openSet(openBitsARM64), pipeSet(openBitsARM64), mmapSet(mmapBitsARM64),
 			ptraceSet(ptraceARM64), {Name: "arch_prctl_code"},
 		},
@@ -352,7 +356,7 @@ func commonFlagSets() []*FlagSet {
 		enumSet("socket_domain", &addressFamilies),
 		appendSet("mode", modeTypes.vals, func(b []byte, v uint64) []byte { return appendMode(b, width32(v)) }),
 		appendSet("perm", nil, func(b []byte, v uint64) []byte { return appendOctal(b, width32(v)) }),
-		{Name: "signal", format: func(v uint64) string { return SignalName(int(int32(v))) }, consts: signalConsts()},
+		{Name: "signal", format: func(v uint64) string { return syscalls.SignalName(int(int32(v))) }, consts: signalConsts()},
 		bitsSet("at", &xlatBits{bits: []xlatEntry{
 			{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"}, {0x400, "AT_SYMLINK_FOLLOW"},
 			{0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}, {0x8000, "AT_RECURSIVE"},

@@ -1,6 +1,6 @@
 //go:build linux
 
-package syscalls_test
+package strace_test
 
 import (
 	"regexp"

@@ -1,15 +1,16 @@
-package syscalls_test
+package strace_test
 
 import (
 	"encoding/binary"
 	"testing"
 
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // typicalCalls returns a mix of the calls a trace is made of, with their
 // memory, and the lines strace prints for them.
-func typicalCalls(tb testing.TB) ([]syscalls.CallText, []string) {
+func typicalCalls(tb testing.TB) ([]strace.CallText, []string) {
 	tb.Helper()
 	type region struct {
 		addr uint64
@@ -26,7 +27,7 @@ func typicalCalls(tb testing.TB) ([]syscalls.CallText, []string) {
 		{0x4000, stat},
 		{0x5000, []byte("hello, world\n")},
 	}
-	mem := syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+	mem := strace.MemoryFunc(func(addr uint64, n int) []byte {
 		for _, r := range regions {
 			if addr >= r.addr && addr < r.addr+uint64(len(r.data)) {
 				b := r.data[addr-r.addr:]
@@ -44,7 +45,7 @@ func typicalCalls(tb testing.TB) ([]syscalls.CallText, []string) {
 		return n
 	}
 	const atFdcwd = 1<<32 - 100
-	calls := []syscalls.CallText{
+	calls := []strace.CallText{
 		{Nr: nr("openat"), Args: [6]uint64{atFdcwd, 0x1000, 0x80000}, Ret: 3},
 		{Nr: nr("fstat"), Args: [6]uint64{3, 0x4000}},
 		{Nr: nr("mmap"), Args: [6]uint64{0, 2170256, 1, 0x802, 3, 0}, Ret: 0x7f1234560000},
@@ -68,7 +69,7 @@ func typicalCalls(tb testing.TB) ([]syscalls.CallText, []string) {
 	return calls, want
 }
 
-// TestAppendCall checks that AppendCall renders as FormatCall, after what
+// TestAppendCall checks that AppendCall renders as Call, after what
 // the buffer already holds, and that the benchmark's calls print as strace
 // prints them.
 func TestAppendCall(t *testing.T) {
@@ -76,14 +77,14 @@ func TestAppendCall(t *testing.T) {
 	buf := []byte("12345 ")
 	for i := range calls {
 		c := &calls[i]
-		got := syscalls.FormatCall(c, nil)
+		got := strace.Call(c, nil)
 		if got != want[i] {
-			t.Errorf("FormatCall:\n got %s\nwant %s", got, want[i])
+			t.Errorf("Call:\n got %s\nwant %s", got, want[i])
 		}
 		// With a "[pid N] " prefix of 6 columns, results align 6 earlier.
-		o := &syscalls.PrintOptions{StartColumn: 6}
-		line := string(syscalls.AppendCall(buf[:6], c, o))
-		if wantLine := "12345 " + syscalls.FormatCall(c, o); line != wantLine {
+		o := &strace.Options{StartColumn: 6}
+		line := string(strace.AppendCall(buf[:6], c, o))
+		if wantLine := "12345 " + strace.Call(c, o); line != wantLine {
 			t.Errorf("AppendCall:\n got %q\nwant %q", line, wantLine)
 		}
 	}
@@ -97,22 +98,22 @@ func BenchmarkAppendCall(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		for i := range calls {
-			buf = syscalls.AppendCall(buf[:0], &calls[i], nil)
+			buf = strace.AppendCall(buf[:0], &calls[i], nil)
 		}
 		n += len(calls)
 	}
 	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(n), "ns/call")
 }
 
-// BenchmarkFormatCall is BenchmarkAppendCall through FormatCall, which
+// BenchmarkCall is BenchmarkAppendCall through Call, which
 // returns a string per call.
-func BenchmarkFormatCall(b *testing.B) {
+func BenchmarkCall(b *testing.B) {
 	calls, _ := typicalCalls(b)
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
 		for i := range calls {
-			_ = syscalls.FormatCall(&calls[i], nil)
+			_ = strace.Call(&calls[i], nil)
 		}
 		n += len(calls)
 	}

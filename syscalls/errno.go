@@ -1,7 +1,6 @@
 package syscalls
 
 import (
-	"strconv"
 	"sync"
 )
 
@@ -198,21 +197,4 @@ var errnoByName = sync.OnceValue(func() map[string]int {
 func ErrnoByName(name string) (int, bool) {
 	e, ok := errnoByName()[name]
 	return e, ok
-}
-
-// appendErrno appends errno e as strace names it after a result: its name
-// and message, "ENOENT (No such file or directory)", or "E600" for a
-// number without a name.
-func appendErrno(dst []byte, e int) []byte {
-	info, ok := errnos[e]
-	if !ok || info.name == "" {
-		return strconv.AppendInt(append(dst, 'E'), int64(e), 10)
-	}
-	dst = append(dst, info.name...)
-	if info.msg != "" {
-		dst = append(dst, " ("...)
-		dst = append(dst, info.msg...)
-		dst = append(dst, ')')
-	}
-	return dst
 }

@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"os"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,14 +24,14 @@ func TestMaskStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := unsafe.Slice((*byte)(unsafe.Pointer(&st)), unsafe.Sizeof(st))
-	if got, want := FormatStat(X86_64, "newfstatat", b), "{st_mode=S_IFREG|0640, st_size=5000, ...}"; got != want {
+	if got, want := Stat(syscalls.X86_64, "newfstatat", b), "{st_mode=S_IFREG|0640, st_size=5000, ...}"; got != want {
 		t.Fatalf("before: %s, want %s", got, want)
 	}
 	mode, uid, gid := st.Mode, st.Uid, st.Gid
-	if !MaskStat(X86_64, "newfstatat", b, 7) {
+	if !MaskStat(syscalls.X86_64, "newfstatat", b, 7) {
 		t.Fatal("MaskStat: false for a whole struct stat")
 	}
-	if got, want := FormatStat(X86_64, "newfstatat", b), "{st_mode=S_IFREG|0640, st_size=7, ...}"; got != want {
+	if got, want := Stat(syscalls.X86_64, "newfstatat", b), "{st_mode=S_IFREG|0640, st_size=7, ...}"; got != want {
 		t.Errorf("after: %s, want %s", got, want)
 	}
 	if st.Mode != mode || st.Uid != uid || st.Gid != gid {
@@ -39,7 +40,7 @@ func TestMaskStat(t *testing.T) {
 	if st.Dev != 0 || st.Ino != 0 || st.Nlink != 0 || st.Blocks != 0 || st.Blksize != 0 || st.Atim != (unix.Timespec{}) || st.Mtim != (unix.Timespec{}) || st.Ctim != (unix.Timespec{}) {
 		t.Errorf("left: dev %d ino %d nlink %d blocks %d blksize %d times %v %v %v", st.Dev, st.Ino, st.Nlink, st.Blocks, st.Blksize, st.Atim, st.Mtim, st.Ctim)
 	}
-	if MaskStat(X86_64, "newfstatat", b[:100], 7) {
+	if MaskStat(syscalls.X86_64, "newfstatat", b[:100], 7) {
 		t.Error("MaskStat: true for a cut struct stat")
 	}
 
@@ -48,7 +49,7 @@ func TestMaskStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	xmask, xmode, xuid := sx.Mask, sx.Mode, sx.Uid
-	if !MaskStat(X86_64, "statx", unsafe.Slice((*byte)(unsafe.Pointer(&sx)), unsafe.Sizeof(sx)), 9) {
+	if !MaskStat(syscalls.X86_64, "statx", unsafe.Slice((*byte)(unsafe.Pointer(&sx)), unsafe.Sizeof(sx)), 9) {
 		t.Fatal("MaskStat: false for a whole struct statx")
 	}
 	if sx.Mask != xmask || sx.Mode != xmode || sx.Uid != xuid || sx.Size != 9 {

@@ -1,20 +1,22 @@
-package syscalls
+package strace
 
 import (
 	"encoding/binary"
 	"strconv"
+
+	"github.com/systr/systr/syscalls"
 )
 
-// FormatFlock formats a struct flock (fcntl's F_SETLK, F_GETLK...) as
+// Flock formats a struct flock (fcntl's F_SETLK, F_GETLK...) as
 // strace does: {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=10, l_len=5},
 // with l_pid when the kernel wrote the struct (out: F_GETLK). name is
 // "flock" or "flock64" (i386's packed one).
-func FormatFlock(a Arch, name string, b []byte, out bool) string {
+func Flock(a syscalls.Arch, name string, b []byte, out bool) string {
 	return formatFlock(a, name, b, out, nil)
 }
 
-// formatFlock is FormatFlock with l_pid rendered by o.
-func formatFlock(a Arch, name string, b []byte, out bool, o *PrintOptions) string {
+// formatFlock is Flock with l_pid rendered by o.
+func formatFlock(a syscalls.Arch, name string, b []byte, out bool, o *Options) string {
 	// short l_type, short l_whence, then l_start, l_len (off_t: a long,
 	// or 64 bits for flock64), int l_pid; x86_64 pads before l_start.
 	start, w := 8, 8
@@ -53,8 +55,8 @@ func formatFlock(a Arch, name string, b []byte, out bool, o *PrintOptions) strin
 	return s + "}"
 }
 
-// FormatWinsize formats a struct winsize (TIOCGWINSZ) as strace does.
-func FormatWinsize(b []byte) string {
+// Winsize formats a struct winsize (TIOCGWINSZ) as strace does.
+func Winsize(b []byte) string {
 	if len(b) < 8 {
 		return "{...}"
 	}
@@ -113,10 +115,10 @@ func termiosFlags(pre []string, v uint32, bits []xlatEntry) string {
 	return s
 }
 
-// FormatTermios formats the kernel's struct termios (TCGETS) as strace
+// Termios formats the kernel's struct termios (TCGETS) as strace
 // 6.1 does without -v: {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|...|OPOST|ONLCR,
 // c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|..., ...}.
-func FormatTermios(b []byte) string {
+func Termios(b []byte) string {
 	if len(b) < 16 {
 		return "{...}"
 	}
@@ -168,7 +170,7 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 		sa = p.read(name, int(min(namelen, 4096)))
 	}
 	if len(sa) > 0 && len(sa) == int(min(namelen, 4096)) {
-		dst = append(dst, FormatSockaddr(sa)...)
+		dst = append(dst, Sockaddr(sa)...)
 	} else {
 		dst = p.o.appendAddr(dst, name)
 	}
@@ -205,7 +207,7 @@ func (p *printer) appendMsghdr(dst []byte, addr uint64, left int64) []byte {
 
 // appendCmsgs appends control messages: SCM_RIGHTS fds and
 // SCM_CREDENTIALS decoded, others by level and type.
-func appendCmsgs(dst []byte, a Arch, b []byte, o *PrintOptions) []byte {
+func appendCmsgs(dst []byte, a syscalls.Arch, b []byte, o *Options) []byte {
 	w := ptrSize(a)
 	hdr := w + 8
 	dst = append(dst, '[')
@@ -275,15 +277,15 @@ func appendByteArray(dst, b []byte, truncated bool) []byte {
 // [{msg_hdr={...}, msg_len=14}, ...]: recvmmsg's messages received (its
 // result), sendmmsg's given (vlen), each message's data up to its msg_len
 // for recvmmsg.
-func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte {
+func (p *printer) appendMmsghdrs(dst []byte, g *syscalls.Arg, i int, addr uint64) []byte {
 	a := p.c.Arch
 	w := ptrSize(a)
-	es, ok := StructSize(a, "mmsghdr")
+	es, ok := syscalls.StructSize(a, "mmsghdr")
 	if !ok {
 		return appendHex(dst, addr)
 	}
 	n := p.c.Args[g.Len.Arg] & 0xffffffff
-	if g.Dir == Out {
+	if g.Dir == syscalls.Out {
 		n = min(n, uint64(max(p.c.Ret, 0)))
 	}
 	n = min(n, 1024)
@@ -300,7 +302,7 @@ func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte 
 		}
 		msgLen := binary.LittleEndian.Uint32(b[7*w:])
 		left := int64(-1)
-		if g.Dir == Out {
+		if g.Dir == syscalls.Out {
 			left = int64(msgLen)
 		}
 		if m > 0 {
@@ -318,12 +320,12 @@ func (p *printer) appendMmsghdrs(dst []byte, g *Arg, i int, addr uint64) []byte 
 	return append(dst, ']')
 }
 
-// FormatOwnerEx formats a struct f_owner_ex (fcntl's F_GETOWN_EX) as
+// OwnerEx formats a struct f_owner_ex (fcntl's F_GETOWN_EX) as
 // strace does: {type=F_OWNER_TID, pid=1234}.
-func FormatOwnerEx(b []byte) string { return formatOwnerEx(b, nil) }
+func OwnerEx(b []byte) string { return formatOwnerEx(b, nil) }
 
-// formatOwnerEx is FormatOwnerEx with the pid rendered by o.
-func formatOwnerEx(b []byte, o *PrintOptions) string {
+// formatOwnerEx is OwnerEx with the pid rendered by o.
+func formatOwnerEx(b []byte, o *Options) string {
 	if len(b) < 8 {
 		return "{...}"
 	}
@@ -346,7 +348,7 @@ func formatOwnerEx(b []byte, o *PrintOptions) string {
 // CLONE_PARENT_SETTID, tls with CLONE_SETTLS, set_tid when set_tid_size is
 // not 0, cgroup with CLONE_INTO_CGROUP), exit_signal, stack and
 // stack_size; addresses through o (normalized as the others are).
-func formatCloneArgs(b []byte, o *PrintOptions) []byte {
+func formatCloneArgs(b []byte, o *Options) []byte {
 	if len(b) < 64 {
 		return []byte("{...}")
 	}
@@ -374,7 +376,7 @@ func formatCloneArgs(b []byte, o *PrintOptions) []byte {
 	}
 	out = append(out, ", exit_signal="...)
 	if sig := f(4); sig != 0 {
-		out = append(out, SignalName(int(sig))...)
+		out = append(out, syscalls.SignalName(int(sig))...)
 	} else {
 		out = append(out, '0')
 	}

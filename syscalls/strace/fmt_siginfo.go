@@ -1,8 +1,10 @@
-package syscalls
+package strace
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // fmtPtr formats a pointer as strace does: "NULL" or "0x...".
@@ -15,7 +17,7 @@ func fmtPtr(v uint64) string {
 
 // fmtPtr formats a pointer found inside a structure: "NULL", or the
 // address as o renders it.
-func (o *PrintOptions) fmtPtr(v uint64) string {
+func (o *Options) fmtPtr(v uint64) string {
 	if v == 0 || !o.addrHook() {
 		return fmtPtr(v)
 	}
@@ -24,7 +26,7 @@ func (o *PrintOptions) fmtPtr(v uint64) string {
 
 // fmtSigHandler formats sa_handler: SIG_DFL, SIG_IGN, SIG_ERR or the
 // address (rendered by o).
-func fmtSigHandler(h uint64, w int, o *PrintOptions) string {
+func fmtSigHandler(h uint64, w int, o *Options) string {
 	switch {
 	case h == 0:
 		return "SIG_DFL"
@@ -39,21 +41,21 @@ func fmtSigHandler(h uint64, w int, o *PrintOptions) string {
 // saRestorer is SA_RESTORER, after which strace prints sa_restorer.
 const saRestorer = 0x04000000
 
-// FormatSigaction formats the kernel's struct sigaction that rt_sigaction
+// Sigaction formats the kernel's struct sigaction that rt_sigaction
 // reads and writes, as strace does: {sa_handler=SIG_DFL, sa_mask=[],
 // sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f...}, with sa_restorer
 // only when SA_RESTORER is set. The layout is handler, flags, restorer and
 // mask, with long fields: 32 bytes on x86_64 and on arm64 (whose kernel
 // also has sa_restorer), 20 on i386. An arm64 buffer of 24 bytes is taken
 // as handler, flags and mask without restorer.
-func FormatSigaction(a Arch, b []byte) string { return formatSigaction(a, b, nil) }
+func Sigaction(a syscalls.Arch, b []byte) string { return formatSigaction(a, b, nil) }
 
-// formatSigaction is FormatSigaction with the addresses rendered by o
-// (PrintOptions.Addr).
-func formatSigaction(a Arch, b []byte, o *PrintOptions) string {
+// formatSigaction is Sigaction with the addresses rendered by o
+// (Options.Addr).
+func formatSigaction(a syscalls.Arch, b []byte, o *Options) string {
 	w := wordSize(a)
 	restorer := true
-	if a == ARM64 && len(b) >= 3*w && len(b) < 4*w {
+	if a == syscalls.ARM64 && len(b) >= 3*w && len(b) < 4*w {
 		restorer = false
 	}
 	maskOff := 2 * w
@@ -67,7 +69,7 @@ func formatSigaction(a Arch, b []byte, o *PrintOptions) string {
 	flags := f.uw(w, w)
 	fields := []string{
 		"sa_handler=" + fmtSigHandler(f.uw(w, 0), w, o),
-		"sa_mask=" + FormatSigset(b[maskOff:maskOff+sigsetBytes]),
+		"sa_mask=" + Sigset(b[maskOff:maskOff+sigsetBytes]),
 		"sa_flags=" + string(saFlagBits.appendTo(nil, flags)),
 	}
 	if restorer && flags&saRestorer != 0 {
@@ -83,7 +85,7 @@ var siginfoCodes = xlatEnum{vals: []xlatEntry{
 	{0xfffffffa, "SI_TKILL"}, {0xfffffff9, "SI_DETHREAD"}, {0xffffffc4, "SI_ASYNCNL"},
 }}
 
-// Signal numbers and si_code values FormatSiginfo decodes fields for.
+// Signal numbers and si_code values Siginfo decodes fields for.
 const (
 	sigtrap = 5
 	sigill  = 4
@@ -144,14 +146,14 @@ var signalCodes = map[int]*xlatEnum{
 
 // auditArches are the AUDIT_ARCH_* names of si_arch.
 var auditArches = xlatEnum{vals: []xlatEntry{
-	{uint64(X86_64), "AUDIT_ARCH_X86_64"}, {uint64(I386), "AUDIT_ARCH_I386"},
-	{uint64(ARM64), "AUDIT_ARCH_AARCH64"}, {0x40000028, "AUDIT_ARCH_ARM"},
+	{uint64(syscalls.X86_64), "AUDIT_ARCH_X86_64"}, {uint64(syscalls.I386), "AUDIT_ARCH_I386"},
+	{uint64(syscalls.ARM64), "AUDIT_ARCH_AARCH64"}, {0x40000028, "AUDIT_ARCH_ARM"},
 }, unknown: "AUDIT_ARCH_???"}
 
 // siginfoWriter collects the fields of a siginfo_t whose union starts at
 // offset u, with longs and pointers w bytes wide.
 type siginfoWriter struct {
-	o      *PrintOptions
+	o      *Options
 	f      fmtFields
 	u, w   int
 	fields []string
@@ -204,17 +206,17 @@ func (s *siginfoWriter) sigval() {
 	s.add("si_ptr", s.o.fmtPtr(ptr))
 }
 
-// FormatSiginfo formats a siginfo_t (128 bytes) as strace does:
+// Siginfo formats a siginfo_t (128 bytes) as strace does:
 // {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=123, si_uid=0, si_status=0,
 // si_utime=0, si_stime=0}; {si_signo=SIGSEGV, si_code=SEGV_MAPERR,
 // si_addr=0x10}; {si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}.
 // a gives the width of pointers and clock_t (4 bytes on i386) and with it
 // the layout of the union.
-func FormatSiginfo(a Arch, b []byte) string { return formatSiginfo(a, b, nil) }
+func Siginfo(a syscalls.Arch, b []byte) string { return formatSiginfo(a, b, nil) }
 
-// formatSiginfo is FormatSiginfo with pids, fds, addresses and times
+// formatSiginfo is Siginfo with pids, fds, addresses and times
 // rendered by o.
-func formatSiginfo(a Arch, b []byte, o *PrintOptions) string {
+func formatSiginfo(a syscalls.Arch, b []byte, o *Options) string {
 	if len(b) < sizeofSiginfo {
 		return shortStruct
 	}
@@ -225,10 +227,10 @@ func formatSiginfo(a Arch, b []byte, o *PrintOptions) string {
 		return "{}"
 	}
 	code := int(int32(s.f.u32(8)))
-	s.add("si_signo", SignalName(signo))
+	s.add("si_signo", syscalls.SignalName(signo))
 	s.add("si_code", siginfoCodeName(signo, code))
 	if e := int(int32(s.f.u32(4))); e != 0 {
-		name := ErrnoName(e)
+		name := syscalls.ErrnoName(e)
 		if name == "" {
 			name = strconv.Itoa(e)
 		}
@@ -290,7 +292,7 @@ func (s *siginfoWriter) fromKernel(signo, code int) {
 		if code == cldExited {
 			s.add("si_status", fmtD(status))
 		} else {
-			s.add("si_status", SignalName(int(status)))
+			s.add("si_status", syscalls.SignalName(int(status)))
 		}
 		clock := (12 + w - 1) / w * w // clock_t after pid, uid and status
 		s.add("si_utime", string(s.o.appendClock(nil, s.f.sw(w, s.u+clock))))
@@ -318,9 +320,9 @@ func (s *siginfoWriter) fromKernel(signo, code int) {
 		}
 	case sigsys:
 		s.add("si_call_addr", s.o.fmtPtr(s.wordAt(0)))
-		arch := Arch(s.f.u32(s.u + w + 4))
+		arch := syscalls.Arch(s.f.u32(s.u + w + 4))
 		nr := int(s.int32At(w))
-		if name := Name(arch, nr); name != "" {
+		if name := syscalls.Name(arch, nr); name != "" {
 			s.add("si_syscall", "__NR_"+name)
 		} else {
 			s.add("si_syscall", strconv.Itoa(nr))
@@ -343,27 +345,27 @@ var ptraceEvents = xlatEnum{vals: []xlatEntry{
 	{7, "PTRACE_EVENT_SECCOMP"}, {0x80, "PTRACE_EVENT_STOP"},
 }, unknown: "PTRACE_EVENT_???"}
 
-// FormatWaitStatus formats a wait status as strace prints wait4's:
+// WaitStatus formats a wait status as strace prints wait4's:
 // [{WIFEXITED(s) && WEXITSTATUS(s) == 0}],
 // [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}] (with " && WCOREDUMP(s)"
 // after a core dump), [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}],
 // [{WIFCONTINUED(s)}], with a ptrace event in the high bits as
 // " | PTRACE_EVENT_EXEC << 16", and anything else in hexadecimal.
-func FormatWaitStatus(st int) string {
+func WaitStatus(st int) string {
 	s := uint32(st)
 	var b strings.Builder
 	b.WriteString("[")
 	switch termsig := s & 0x7f; {
 	case s&0xff == 0x7f: // WIFSTOPPED
 		sig := s >> 8 & 0xff
-		b.WriteString("{WIFSTOPPED(s) && WSTOPSIG(s) == " + SignalName(int(sig&0x7f)))
+		b.WriteString("{WIFSTOPPED(s) && WSTOPSIG(s) == " + syscalls.SignalName(int(sig&0x7f)))
 		if sig&0x80 != 0 {
 			b.WriteString(" | 0x80")
 		}
 		b.WriteString("}")
 		s &^= sig<<8 | 0x7f
 	case termsig != 0 && termsig != 0x7f: // WIFSIGNALED
-		b.WriteString("{WIFSIGNALED(s) && WTERMSIG(s) == " + SignalName(int(termsig)))
+		b.WriteString("{WIFSIGNALED(s) && WTERMSIG(s) == " + syscalls.SignalName(int(termsig)))
 		if s&0x80 != 0 {
 			b.WriteString(" && WCOREDUMP(s)")
 		}

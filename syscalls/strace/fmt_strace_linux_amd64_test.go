@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
 )
 
 // liveCall is one syscall of the C program TestFormattersAgainstStrace
@@ -156,13 +157,13 @@ func liveCalls(t *testing.T) []liveCall {
 		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_ioctl, -1, %#xU, 0)", e.v), "ioctl(-1, " + e.name})
 	}
 	for _, v := range []uint64{0x1234, 0xdeadbeef, 0x80041272, 0x5490} {
-		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_ioctl, -1, %#xU, 0)", v), "ioctl(-1, " + FormatIoctlRequest(v)})
+		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_ioctl, -1, %#xU, 0)", v), "ioctl(-1, " + IoctlRequest(v)})
 	}
 	// Structures, passed in as bytes.
 	for _, s := range []string{"hello\n\t\"\\\x00\x01\x012\x7f\xff\r\v\f end\x00\x000", "\x008\x009\x007a\x00/", strings.Repeat("0123456789", 4), "\x1b[0m", ""} {
 		b := []byte(s)
 		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_write, -1, %s, %d)", cBytes(b), len(b)),
-			fmt.Sprintf("write(-1, %s, %d)", FormatString(b, 32, false), len(b))})
+			fmt.Sprintf("write(-1, %s, %d)", String(b, 32, false), len(b))})
 	}
 	for _, c := range structCases() {
 		if len(c.b) == 0 {
@@ -190,11 +191,11 @@ func liveCalls(t *testing.T) []liveCall {
 	}
 	for _, m := range [][]byte{sigmask(2, 15), maskBytes(^uint64(0) &^ (1<<8 | 1<<18 | 1<<31 | 1<<32)), maskBytes(1<<42 - 1), maskBytes(1<<41 - 1), maskBytes(0x5555555555555555)} {
 		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_rt_sigprocmask, 7, %s, 0, 8)", cBytes(m)),
-			"rt_sigprocmask(0x7 /* SIG_??? */, " + FormatSigset(m) + ", NULL, 8)"})
+			"rt_sigprocmask(0x7 /* SIG_??? */, " + Sigset(m) + ", NULL, 8)"})
 	}
 	for _, c := range sockaddrLiveCases() {
 		calls = append(calls, liveCall{fmt.Sprintf("syscall(SYS_connect, -1, %s, %d)", cBytes(c), len(c)),
-			fmt.Sprintf("connect(-1, %s, %d)", FormatSockaddr(c), len(c))})
+			fmt.Sprintf("connect(-1, %s, %d)", Sockaddr(c), len(c))})
 	}
 	// Structures the kernel fills: the same syscalls from Go give the
 	// bytes.
@@ -205,18 +206,18 @@ func liveCalls(t *testing.T) []liveCall {
 			t.Fatalf("newfstatat %s: %v", path, e)
 		}
 		calls = append(calls, liveCall{fmt.Sprintf(`syscall(SYS_newfstatat, AT_FDCWD, "%s", buf, 0)`, path),
-			fmt.Sprintf(`newfstatat(AT_FDCWD, "%s", %s, 0)`, path, FormatStat(X86_64, "newfstatat", st[:]))})
+			fmt.Sprintf(`newfstatat(AT_FDCWD, "%s", %s, 0)`, path, Stat(syscalls.X86_64, "newfstatat", st[:]))})
 	}
 	var uts [390]byte
 	if _, _, e := syscall.Syscall(syscall.SYS_UNAME, uintptr(unsafe.Pointer(&uts[0])), 0, 0); e != 0 {
 		t.Fatalf("uname: %v", e)
 	}
-	calls = append(calls, liveCall{"syscall(SYS_uname, buf)", "uname(" + FormatUtsname(uts[:]) + ")"})
+	calls = append(calls, liveCall{"syscall(SYS_uname, buf)", "uname(" + Utsname(uts[:]) + ")"})
 	var rl [16]byte
 	if _, _, e := syscall.Syscall(syscall.SYS_GETRLIMIT, 7, uintptr(unsafe.Pointer(&rl[0])), 0); e != 0 {
 		t.Fatalf("getrlimit: %v", e)
 	}
-	calls = append(calls, liveCall{"syscall(SYS_getrlimit, RLIMIT_NOFILE, buf)", "getrlimit(RLIMIT_NOFILE, " + FormatRlimit(X86_64, rl[:]) + ")"})
+	calls = append(calls, liveCall{"syscall(SYS_getrlimit, RLIMIT_NOFILE, buf)", "getrlimit(RLIMIT_NOFILE, " + Rlimit(syscalls.X86_64, rl[:]) + ")"})
 	return calls
 }
 
@@ -245,7 +246,7 @@ func TestFormattersAgainstStrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs strace")
 	}
-	strace := testprog.NeedTool(t, "strace")
+	bin := testprog.NeedTool(t, "strace")
 	cc := testprog.NeedTool(t, "cc")
 	calls := liveCalls(t)
 	dir := t.TempDir()
@@ -276,7 +277,7 @@ int main(void) {
 		t.Fatalf("cc: %v\n%s", err, out)
 	}
 	log := filepath.Join(dir, "log")
-	if out, err := exec.Command(strace, "-o", log, "-e", "signal=none", filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "-o", log, "-e", "signal=none", filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 		t.Skipf("strace does not run here: %v\n%s", err, out)
 	}
 	text, err := os.ReadFile(log)
@@ -317,7 +318,7 @@ func checkErrno(t *testing.T, line string) {
 		return
 	}
 	msg, _, _ = strings.Cut(msg, ")")
-	if e, ok := ErrnoByName(name); !ok || ErrnoName(e) != name || ErrnoMessage(e) != msg {
-		t.Errorf("strace printed %s (%s); ErrnoByName = %d, %v, message %q", name, msg, e, ok, ErrnoMessage(e))
+	if e, ok := syscalls.ErrnoByName(name); !ok || syscalls.ErrnoName(e) != name || syscalls.ErrnoMessage(e) != msg {
+		t.Errorf("strace printed %s (%s); ErrnoByName = %d, %v, message %q", name, msg, e, ok, syscalls.ErrnoMessage(e))
 	}
 }

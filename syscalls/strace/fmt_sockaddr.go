@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"encoding/binary"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Address families FormatSockaddr decodes.
+// Address families Sockaddr decodes.
 const (
 	afUnix    = 1
 	afInet    = 2
@@ -53,7 +53,7 @@ var packetTypes = xlatEnum{vals: []xlatEntry{
 	{4, "PACKET_OUTGOING"}, {5, "PACKET_LOOPBACK"}, {6, "PACKET_USER"}, {7, "PACKET_KERNEL"},
 }, unknown: "PACKET_???"}
 
-// FormatSockaddr formats a socket address (the addrlen bytes of a struct
+// Sockaddr formats a socket address (the addrlen bytes of a struct
 // sockaddr) as strace does:
 //
 //	{sa_family=AF_UNIX, sun_path="/run/x.sock"}
@@ -69,7 +69,7 @@ var packetTypes = xlatEnum{vals: []xlatEntry{
 // as "{...}". Interface indexes (sin6_scope_id, sll_ifindex) are printed
 // as numbers: strace names them with if_nametoindex("eth0") when the
 // interface exists on the machine that runs strace.
-func FormatSockaddr(b []byte) string {
+func Sockaddr(b []byte) string {
 	if len(b) < 2 {
 		return "{...}"
 	}

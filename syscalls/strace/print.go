@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // Memory gives a printer the tracee's memory: live, from a stopped tracee,
@@ -32,7 +34,7 @@ func (f MemoryFunc) ReadMemory(addr uint64, n int) []byte { return f(addr, n) }
 
 // CallText is what a printer knows of one syscall.
 type CallText struct {
-	Arch   Arch
+	Arch   syscalls.Arch
 	Nr     int
 	Args   [6]uint64
 	Ret    int64  // the result, when Exited
@@ -44,8 +46,8 @@ type CallText struct {
 	EntryMem Memory
 }
 
-// PrintOptions are the knobs of FormatCall, named after strace's.
-type PrintOptions struct {
+// Options are the knobs of Call, named after strace's.
+type Options struct {
 	// StringLimit is the number of bytes of a string or buffer shown
 	// (strace -s); 0 means strace's default, 32.
 	StringLimit int
@@ -97,15 +99,15 @@ type PrintOptions struct {
 
 // hooks returns a copy of o's hooks, or nil: for a formatter that keeps
 // them where they escape (o itself, with the call it prints, does not).
-func (o *PrintOptions) hooks() *PrintOptions {
+func (o *Options) hooks() *Options {
 	if o == nil || o.Pid == nil && o.Fd == nil && o.Addr == nil && o.Clock == nil && o.EpollData == nil {
 		return nil
 	}
-	return &PrintOptions{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock, EpollData: o.EpollData}
+	return &Options{Pid: o.Pid, Fd: o.Fd, Addr: o.Addr, Clock: o.Clock, EpollData: o.EpollData}
 }
 
 // appendPid appends a process id found inside a structure.
-func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
+func (o *Options) appendPid(dst []byte, v int32) []byte {
 	if o != nil && o.Pid != nil {
 		return append(dst, o.Pid(v)...)
 	}
@@ -114,14 +116,14 @@ func (o *PrintOptions) appendPid(dst []byte, v int32) []byte {
 
 // appendFd appends a file descriptor found inside a structure, named
 // (FdName) as strace -y names it there.
-func (o *PrintOptions) appendFd(dst []byte, v int32) []byte {
+func (o *Options) appendFd(dst []byte, v int32) []byte {
 	return o.appendFdName(o.appendFdNumber(dst, v), v, false)
 }
 
 // appendFdNumber appends a file descriptor found inside a structure
 // without its name: strace's notes after a result (poll's revents,
 // select's ready sets) show numbers alone, with -y too.
-func (o *PrintOptions) appendFdNumber(dst []byte, v int32) []byte {
+func (o *Options) appendFdNumber(dst []byte, v int32) []byte {
 	if o != nil && o.Fd != nil {
 		return append(dst, o.Fd(v)...)
 	}
@@ -130,7 +132,7 @@ func (o *PrintOptions) appendFdNumber(dst []byte, v int32) []byte {
 
 // appendFdName appends what fd refers to, "</etc/hosts>", when o.FdName
 // knows it (strace -y).
-func (o *PrintOptions) appendFdName(dst []byte, fd int32, result bool) []byte {
+func (o *Options) appendFdName(dst []byte, fd int32, result bool) []byte {
 	if o == nil || o.FdName == nil {
 		return dst
 	}
@@ -143,7 +145,7 @@ func (o *PrintOptions) appendFdName(dst []byte, fd int32, result bool) []byte {
 }
 
 // appendAddr appends an address found inside a structure: NULL for 0.
-func (o *PrintOptions) appendAddr(dst []byte, v uint64) []byte {
+func (o *Options) appendAddr(dst []byte, v uint64) []byte {
 	if v == 0 {
 		return append(dst, "NULL"...)
 	}
@@ -154,10 +156,10 @@ func (o *PrintOptions) appendAddr(dst []byte, v uint64) []byte {
 }
 
 // addrHook reports whether addresses are rendered by a hook.
-func (o *PrintOptions) addrHook() bool { return o != nil && o.Addr != nil }
+func (o *Options) addrHook() bool { return o != nil && o.Addr != nil }
 
 // appendClock appends a clock_t as fmtClock formats it.
-func (o *PrintOptions) appendClock(dst []byte, v int64) []byte {
+func (o *Options) appendClock(dst []byte, v int64) []byte {
 	if o != nil && o.Clock != nil {
 		return append(dst, o.Clock(v)...)
 	}
@@ -165,8 +167,8 @@ func (o *PrintOptions) appendClock(dst []byte, v int64) []byte {
 }
 
 // appendDigest appends the digest of whole, a value cut for display, when
-// o asks for it (see PrintOptions.Digest).
-func (o *PrintOptions) appendDigest(dst, whole []byte) []byte {
+// o asks for it (see Options.Digest).
+func (o *Options) appendDigest(dst, whole []byte) []byte {
 	if o == nil || !o.Digest {
 		return dst
 	}
@@ -183,21 +185,21 @@ func (o *PrintOptions) appendDigest(dst, whole []byte) []byte {
 	return dst
 }
 
-func (o *PrintOptions) limit() int {
+func (o *Options) limit() int {
 	if o == nil || o.StringLimit <= 0 {
 		return 32
 	}
 	return o.StringLimit
 }
 
-// FormatCall renders a call the way strace prints it:
+// Call renders a call the way strace prints it:
 // `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`,
 // `read(3, "root:x:0:0:root:/root:/bin/bash\n"..., 4096) = 1234`,
 // `open("/nope", O_RDONLY) = -1 ENOENT (No such file or directory)`.
 // A call that has not returned ends in " <unfinished ...>", one that never
 // returns in " = ?". A syscall the catalogue does not know is printed raw,
 // its number and six arguments in hex: `syscall_0x1c7(0x1, ...) = 0`.
-func FormatCall(c *CallText, o *PrintOptions) string {
+func Call(c *CallText, o *Options) string {
 	bp := callBufs.Get().(*[]byte)
 	b := AppendCall((*bp)[:0], c, o)
 	s := string(b)
@@ -208,16 +210,16 @@ func FormatCall(c *CallText, o *PrintOptions) string {
 	return s
 }
 
-// callBufs are FormatCall's buffers.
+// callBufs are Call's buffers.
 var callBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
-// AppendCall appends the call as FormatCall renders it to dst and returns
+// AppendCall appends the call as Call renders it to dst and returns
 // the extended buffer. The line is built in dst: a caller that reuses its
 // buffer renders most calls without allocating.
-func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
+func AppendCall(dst []byte, c *CallText, o *Options) []byte {
 	start := len(dst)
 	plan := planOf(c.Arch, c.Nr)
-	var spec *Spec
+	var spec *syscalls.Spec
 	if plan != nil {
 		spec = plan.spec
 	}
@@ -252,7 +254,7 @@ func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 
 // appendResultFd appends what a result that is a new descriptor refers
 // to (o.FdName: strace -y's "= 3</etc/hosts>").
-func appendResultFd(dst []byte, c *CallText, spec *Spec, o *PrintOptions) []byte {
+func appendResultFd(dst []byte, c *CallText, spec *syscalls.Spec, o *Options) []byte {
 	if o != nil && o.FdName != nil && spec != nil && c.Ret >= 0 && spec.NewFd(c.Arch, c.Args) {
 		return o.appendFdName(dst, int32(c.Ret), true)
 	}
@@ -260,8 +262,8 @@ func appendResultFd(dst []byte, c *CallText, spec *Spec, o *PrintOptions) []byte
 }
 
 // appendName appends FormatName(a, nr).
-func appendName(dst []byte, a Arch, nr int) []byte {
-	if name := Name(a, nr); name != "" {
+func appendName(dst []byte, a syscalls.Arch, nr int) []byte {
+	if name := syscalls.Name(a, nr); name != "" {
 		return append(dst, name...)
 	}
 	if nr == 0 {
@@ -273,7 +275,7 @@ func appendName(dst []byte, a Arch, nr int) []byte {
 // appendEquals appends "= " at strace's result column (40, counting col
 // characters of the call and o.StartColumn characters before it on the
 // line), or " = " past it.
-func appendEquals(b []byte, col int, o *PrintOptions) []byte {
+func appendEquals(b []byte, col int, o *Options) []byte {
 	if o != nil {
 		col += o.StartColumn
 	}
@@ -291,7 +293,7 @@ const resultColumn = 40
 
 // resultNote is what strace adds after some results: the flags fcntl
 // returned, the fds that poll found ready (through o's Fd hook).
-func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
+func resultNote(c *CallText, spec *syscalls.Spec, o *Options) string {
 	if spec == nil || c.Ret < 0 {
 		return ""
 	}
@@ -323,7 +325,7 @@ func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	}
 	switch spec.Name {
 	case "select", "_newselect", "pselect6", "pselect6_time64":
-		if c.Arch == I386 && spec.Name == "select" {
+		if c.Arch == syscalls.I386 && spec.Name == "select" {
 			return "" // old select: one struct of arguments
 		}
 		return selectNote(c, spec, o)
@@ -334,16 +336,16 @@ func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 		}
 		p := printer{c: c, spec: spec}
 		n, ok := p.size(i)
-		if b := p.read(c.Args[i], n); ok && len(b) == n && g.Kind == KindStruct {
+		if b := p.read(c.Args[i], n); ok && len(b) == n && g.Kind == syscalls.KindStruct {
 			return " (" + formatPollRevents(b, o) + ")"
 		}
 	}
 	return ""
 }
 
-// FormatArgs renders the arguments of a call, comma-separated, with spec
+// Args renders the arguments of a call, comma-separated, with spec
 // (nil: all six raw in hex).
-func FormatArgs(c *CallText, spec *Spec, o *PrintOptions) string {
+func Args(c *CallText, spec *syscalls.Spec, o *Options) string {
 	var plan *callPlan
 	if spec != nil {
 		if plan = planOf(c.Arch, c.Nr); plan == nil || plan.spec != spec {
@@ -353,9 +355,9 @@ func FormatArgs(c *CallText, spec *Spec, o *PrintOptions) string {
 	return string(appendPlanArgs(nil, c, plan, o))
 }
 
-// appendPlanArgs appends the arguments of a call as FormatArgs renders
+// appendPlanArgs appends the arguments of a call as Args renders
 // them (plan nil: all six raw).
-func appendPlanArgs(dst []byte, c *CallText, plan *callPlan, o *PrintOptions) []byte {
+func appendPlanArgs(dst []byte, c *CallText, plan *callPlan, o *Options) []byte {
 	if plan == nil {
 		for i, v := range c.Args {
 			if i > 0 {
@@ -382,7 +384,7 @@ func appendPlanArgs(dst []byte, c *CallText, plan *callPlan, o *PrintOptions) []
 // callPlan is what printing the calls of one syscall on one architecture
 // needs from the catalogue, looked up once rather than per call.
 type callPlan struct {
-	spec *Spec
+	spec *syscalls.Spec
 	// narrow tells, per argument, whether it is 32 bits wide (a C int, or
 	// any argument on a 32-bit architecture).
 	narrow []bool
@@ -395,12 +397,12 @@ type callPlan struct {
 }
 
 // newPlan returns the plan of spec's calls on a.
-func newPlan(a Arch, spec *Spec) *callPlan {
+func newPlan(a syscalls.Arch, spec *syscalls.Spec) *callPlan {
 	p := &callPlan{spec: spec, narrow: make([]bool, len(spec.Args)), sets: make([]*FlagSet, len(spec.Args))}
 	for i := range spec.Args {
 		g := &spec.Args[i]
 		p.narrow[i] = !a.Is64Bit() || is32BitType(g.Type)
-		if g.Kind == KindFlags && g.Flags != "ioctl" {
+		if g.Kind == syscalls.KindFlags && g.Flags != "ioctl" {
 			p.sets[i] = LookupFlagSetArch(a, g.Flags)
 		}
 	}
@@ -417,16 +419,19 @@ func newPlan(a Arch, spec *Spec) *callPlan {
 	return p
 }
 
-// plans holds the plans of every syscall of each Arch with a table, by
-// number, built on first use.
-var plans [len(arches)]struct {
-	once sync.Once
-	byNr []*callPlan
-}
+// arches are the architectures with a table, and plans holds the plans
+// of every syscall of each, by number, built on first use.
+var (
+	arches = syscalls.Arches()
+	plans  = make([]struct {
+		once sync.Once
+		byNr []*callPlan
+	}, len(arches))
+)
 
 // planOf returns the plan of syscall nr of a, or nil when the catalogue
 // has no spec for it.
-func planOf(a Arch, nr int) *callPlan {
+func planOf(a syscalls.Arch, nr int) *callPlan {
 	k := -1
 	for i, x := range arches {
 		if x == a {
@@ -435,16 +440,16 @@ func planOf(a Arch, nr int) *callPlan {
 		}
 	}
 	if k < 0 {
-		if spec := Lookup(a, nr); spec != nil {
+		if spec := syscalls.Lookup(a, nr); spec != nil {
 			return newPlan(a, spec)
 		}
 		return nil
 	}
 	t := &plans[k]
 	t.once.Do(func() {
-		t.byNr = make([]*callPlan, Max(a))
+		t.byNr = make([]*callPlan, syscalls.Max(a))
 		for nr := range t.byNr {
-			if spec := Lookup(a, nr); spec != nil {
+			if spec := syscalls.Lookup(a, nr); spec != nil {
 				t.byNr[nr] = newPlan(a, spec)
 			}
 		}
@@ -458,7 +463,7 @@ func planOf(a Arch, nr int) *callPlan {
 // shown is the number of arguments strace prints: it leaves out those the
 // call ignores (open's mode without O_CREAT or O_TMPFILE, fcntl's argument
 // for commands without one).
-func shown(c *CallText, spec *Spec) int {
+func shown(c *CallText, spec *syscalls.Spec) int {
 	n := len(spec.Args)
 	switch spec.Name {
 	case "open", "openat", "mq_open":
@@ -488,17 +493,17 @@ func shown(c *CallText, spec *Spec) int {
 	return n
 }
 
-// FormatResult renders a return value: an errno as
+// Result renders a return value: an errno as
 // "-1 ENOENT (No such file or directory)", a restart code as
 // "? ERESTARTSYS (To be restarted if SA_RESTART is set)", an address
 // result in hex, others in decimal.
-func FormatResult(a Arch, spec *Spec, ret int64) string {
+func Result(a syscalls.Arch, spec *syscalls.Spec, ret int64) string {
 	var buf [64]byte
 	return string(appendResult(buf[:0], a, spec, ret))
 }
 
-// appendResult appends FormatResult(a, spec, ret).
-func appendResult(dst []byte, a Arch, spec *Spec, ret int64) []byte {
+// appendResult appends Result(a, spec, ret).
+func appendResult(dst []byte, a syscalls.Arch, spec *syscalls.Spec, ret int64) []byte {
 	if !a.Is64Bit() {
 		ret = int64(int32(ret))
 	}
@@ -511,7 +516,7 @@ func appendResult(dst []byte, a Arch, spec *Spec, ret int64) []byte {
 		}
 		return appendErrno(dst, e)
 	}
-	if spec != nil && spec.Ret == KindHex {
+	if spec != nil && spec.Ret == syscalls.KindHex {
 		return appendHex(dst, uint64(ret))
 	}
 	return strconv.AppendInt(dst, ret, 10)
@@ -519,8 +524,8 @@ func appendResult(dst []byte, a Arch, spec *Spec, ret int64) []byte {
 
 type printer struct {
 	c    *CallText
-	spec *Spec
-	o    *PrintOptions
+	spec *syscalls.Spec
+	o    *Options
 	plan *callPlan // nil: look up what it says
 }
 
@@ -606,7 +611,7 @@ func (p *printer) appendStrMax(dst []byte, addr uint64, max int) []byte {
 
 // arg is argument i as this call uses it (Spec.ArgFor: fcntl's arg is a
 // struct flock for F_GETLK).
-func (p *printer) arg(i int) *Arg {
+func (p *printer) arg(i int) *syscalls.Arg {
 	return p.spec.ArgFor(p.c.Arch, i, p.c.Args)
 }
 
@@ -631,8 +636,8 @@ func (p *printer) size(i int) (int, bool) {
 // catalogue says (Arg.WrittenBy: a successful return, a positive one for
 // wait4's status, an interrupted one for nanosleep's remaining time);
 // otherwise its address is shown, as strace shows it.
-func (p *printer) ready(g *Arg) bool {
-	if g.Dir&Out != 0 && g.Dir&In == 0 && !p.c.Exited {
+func (p *printer) ready(g *syscalls.Arg) bool {
+	if g.Dir&syscalls.Out != 0 && g.Dir&syscalls.In == 0 && !p.c.Exited {
 		return false
 	}
 	ret := p.c.Ret
@@ -652,42 +657,42 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		}
 	}
 	switch g.Kind {
-	case KindInt:
+	case syscalls.KindInt:
 		return strconv.AppendInt(dst, p.signed(i), 10)
-	case KindUint:
+	case syscalls.KindUint:
 		return strconv.AppendUint(dst, v, 10)
-	case KindHex:
+	case syscalls.KindHex:
 		return appendHex(dst, v)
-	case KindPtr:
+	case syscalls.KindPtr:
 		if v == 0 {
 			return append(dst, "NULL"...)
 		}
 		return appendHex(dst, v)
-	case KindPid:
+	case syscalls.KindPid:
 		return strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
-	case KindFd:
+	case syscalls.KindFd:
 		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
 		return p.o.appendFdName(dst, int32(uint32(v)), false)
-	case KindDirfd:
+	case syscalls.KindDirfd:
 		if int32(uint32(v)) == -100 {
 			return p.o.appendFdName(append(dst, "AT_FDCWD"...), -100, false)
 		}
 		dst = strconv.AppendInt(dst, int64(int32(uint32(v))), 10)
 		return p.o.appendFdName(dst, int32(uint32(v)), false)
-	case KindSignal:
-		return append(dst, SignalName(int(int32(uint32(v))))...)
-	case KindFlags:
+	case syscalls.KindSignal:
+		return append(dst, syscalls.SignalName(int(int32(uint32(v))))...)
+	case syscalls.KindFlags:
 		return p.appendFlags(dst, i, g, v)
-	case KindPath:
+	case syscalls.KindPath:
 		return p.appendStrMax(dst, v, pathMax)
-	case KindString:
+	case syscalls.KindString:
 		return p.appendStr(dst, v)
 	}
 	if v == 0 {
 		return append(dst, "NULL"...)
 	}
 	if !p.ready(g) {
-		if g.Kind == KindMsghdr && p.c.Exited && p.c.EntryMem != nil {
+		if g.Kind == syscalls.KindMsghdr && p.c.Exited && p.c.EntryMem != nil {
 			// recvmsg that failed: strace shows the msg_namelen it was
 			// given, what the kernel read of the msghdr.
 			off := uint64(ptrSize(p.c.Arch))
@@ -699,7 +704,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 		return appendHex(dst, v)
 	}
 	switch g.Kind {
-	case KindBuffer:
+	case syscalls.KindBuffer:
 		n, ok := p.size(i)
 		if !ok {
 			return appendHex(dst, v)
@@ -716,7 +721,7 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 				return appendHex(dst, v)
 			}
 			if p.o != nil && p.o.Verbose && p.spec.Name == "getdents64" {
-				return append(dst, FormatDirents64Verbose(b)...)
+				return append(dst, Dirents64Verbose(b)...)
 			}
 			dst = append(appendHex(dst, v), " /* "...)
 			dst = strconv.AppendInt(dst, int64(countDirents(p.c.Arch, p.spec.Name, b)), 10)
@@ -732,33 +737,40 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return appendHexString(dst, b, n > len(b))
 		case "mincore":
 			return appendByteArray(dst, b, n > len(b))
-		case "getcwd", "prctl":
-			// getcwd's result counts the terminating NUL; PR_GET_NAME's
-			// 16 bytes end with one.
+		case "getcwd":
+			// A path, shown whole as strace shows paths (not cut at
+			// StringLimit); the result counts the terminating NUL.
+			b = p.read(v, min(n, pathMax))
+			if k := bytes.IndexByte(b, 0); k >= 0 {
+				b = b[:k]
+			}
+			return appendString(dst, b, -1, false)
+		case "prctl":
+			// PR_GET_NAME's 16 bytes end with a NUL.
 			if k := bytes.IndexByte(b, 0); k >= 0 {
 				return appendString(dst, b[:k], max, false)
 			}
 		}
 		dst = appendString(dst, b, max, n > len(b))
-		if n > len(b) && g.Dir == In && p.o != nil && p.o.Digest {
+		if n > len(b) && g.Dir == syscalls.In && p.o != nil && p.o.Digest {
 			dst = p.o.appendDigest(dst, p.read(v, n))
 		}
 		return dst
-	case KindStruct:
+	case syscalls.KindStruct:
 		return p.appendStruct(dst, i, v)
-	case KindIovec:
+	case syscalls.KindIovec:
 		return p.appendIovecs(dst, i, v)
-	case KindMsghdr:
+	case syscalls.KindMsghdr:
 		left := int64(-1)
-		if g.Dir == Out {
+		if g.Dir == syscalls.Out {
 			left = p.c.Ret
 		}
 		return p.appendMsghdr(dst, v, left)
-	case KindMmsghdr:
+	case syscalls.KindMmsghdr:
 		return p.appendMmsghdrs(dst, g, i, v)
-	case KindStringArray:
+	case syscalls.KindStringArray:
 		return p.appendStrings(dst, g, v)
-	case KindFdSet:
+	case syscalls.KindFdSet:
 		b, ok := p.fdSetArg(i, v)
 		if !ok {
 			return appendHex(dst, v)
@@ -849,12 +861,12 @@ func (p *printer) fcntlArg(v uint64) string {
 }
 
 // appendFlags appends a flags argument as its set shows it.
-func (p *printer) appendFlags(dst []byte, i int, g *Arg, v uint64) []byte {
+func (p *printer) appendFlags(dst []byte, i int, g *syscalls.Arg, v uint64) []byte {
 	if p.plan != nil && p.plan.sets[i] != nil {
 		return p.plan.sets[i].AppendFormat(dst, v)
 	}
 	if g.Flags == "ioctl" {
-		return append(dst, FormatIoctlRequest(v)...)
+		return append(dst, IoctlRequest(v)...)
 	}
 	return LookupFlagSetArch(p.c.Arch, g.Flags).AppendFormat(dst, v)
 }
@@ -891,46 +903,46 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 		return appendStat(dst, a, p.spec.Name, b, p.o != nil && p.o.Verbose)
 	case "statx":
 		if p.o != nil && p.o.Verbose {
-			return append(dst, FormatStatxVerbose(b)...)
+			return append(dst, StatxVerbose(b)...)
 		}
-		return append(dst, FormatStatx(b)...)
+		return append(dst, Statx(b)...)
 	case "statfs", "statfs64":
-		return append(dst, FormatStatfs(a, p.spec.Name, b)...)
+		return append(dst, Statfs(a, p.spec.Name, b)...)
 	case "timespec", "timespec64":
 		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
-			return append(dst, FormatTimespec(a, e)...)
+			return append(dst, Timespec(a, e)...)
 		})
 	case "timeval":
 		return appendStructs(dst, b, countOf(g), func(dst, e []byte) []byte {
-			return append(dst, FormatTimeval(a, e)...)
+			return append(dst, Timeval(a, e)...)
 		})
 	case "itimerspec", "itimerspec64":
-		return append(dst, FormatItimerspec(a, b)...)
+		return append(dst, Itimerspec(a, b)...)
 	case "itimerval":
-		return append(dst, FormatItimerval(a, b)...)
+		return append(dst, Itimerval(a, b)...)
 	case "stack":
 		return append(dst, formatStack(a, b, p.o)...)
 	case "open_how":
-		return append(dst, FormatOpenHow(a, b)...)
+		return append(dst, OpenHow(a, b)...)
 	case "timezone":
-		return append(dst, FormatTimezone(b)...)
+		return append(dst, Timezone(b)...)
 	case "tms":
-		return append(dst, FormatTms(a, b)...)
+		return append(dst, Tms(a, b)...)
 	case "sched_param":
 		if len(b) >= 4 { // sched_priority: strace shows it as an int
 			return append(strconv.AppendInt(append(dst, '['), int64(int32(binary.LittleEndian.Uint32(b))), 10), ']')
 		}
 	case "utsname":
 		if p.o != nil && p.o.Verbose {
-			return append(dst, FormatUtsnameVerbose(b)...)
+			return append(dst, UtsnameVerbose(b)...)
 		}
-		return append(dst, FormatUtsname(b)...)
+		return append(dst, Utsname(b)...)
 	case "sysinfo":
-		return append(dst, FormatSysinfo(a, b)...)
+		return append(dst, Sysinfo(a, b)...)
 	case "pollfd":
 		return append(dst, formatPollfds(b, false, p.o)...) // revents follow the result (resultNote)
 	case "epoll_event":
-		if g.Len.Kind == LenFixed && countOf(g) == 1 {
+		if g.Len.Kind == syscalls.LenFixed && countOf(g) == 1 {
 			// epoll_ctl's one event: a struct, as strace shows it
 			// ({events=EPOLLIN, data=...}); epoll_wait's are an array.
 			return append(dst, formatEpollEvent(a, b, p.o)...)
@@ -939,41 +951,41 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	case "sigaction":
 		return append(dst, formatSigaction(a, b, p.o)...)
 	case "sigset", "old_sigset":
-		return append(dst, FormatSigset(b)...)
+		return append(dst, Sigset(b)...)
 	case "siginfo":
 		return append(dst, formatSiginfo(a, b, p.o)...)
 	case "rusage":
 		if p.o != nil && p.o.Verbose {
-			return append(dst, FormatRusageVerbose(a, b)...)
+			return append(dst, RusageVerbose(a, b)...)
 		}
-		return append(dst, FormatRusage(a, b)...)
+		return append(dst, Rusage(a, b)...)
 	case "rlimit", "rlimit64":
-		return append(dst, FormatRlimit(a, b)...)
+		return append(dst, Rlimit(a, b)...)
 	case "sockaddr":
-		if len(b) == 0 && g.Dir&Out != 0 {
+		if len(b) == 0 && g.Dir&syscalls.Out != 0 {
 			// The kernel gave back an address of 0 bytes (recvfrom on a
 			// stream socket): it wrote none; strace shows where.
 			return appendHex(dst, addr)
 		}
-		return append(dst, FormatSockaddr(b)...)
+		return append(dst, Sockaddr(b)...)
 	case "flock", "flock64":
-		return append(dst, formatFlock(a, g.Struct, b, g.Dir&Out != 0, p.o)...)
+		return append(dst, formatFlock(a, g.Struct, b, g.Dir&syscalls.Out != 0, p.o)...)
 	case "clone_args":
 		return append(dst, formatCloneArgs(b, p.o)...)
 	case "winsize":
-		return append(dst, FormatWinsize(b)...)
+		return append(dst, Winsize(b)...)
 	case "f_owner_ex":
 		return append(dst, formatOwnerEx(b, p.o)...)
 	case "termios":
-		return append(dst, FormatTermios(b)...)
+		return append(dst, Termios(b)...)
 	case "int":
 		if p.spec.Name == "prctl" && p.c.Args[0]&0xffffffff == 2 && len(b) == 4 { // PR_GET_PDEATHSIG
-			return append(append(append(dst, '['), SignalName(int(int32(binary.LittleEndian.Uint32(b))))...), ']')
+			return append(append(append(dst, '['), syscalls.SignalName(int(int32(binary.LittleEndian.Uint32(b))))...), ']')
 		}
 		if p.spec.Name == "wait4" || p.spec.Name == "waitpid" {
-			return append(dst, FormatWaitStatus(int(int32(binary.LittleEndian.Uint32(b))))...)
+			return append(dst, WaitStatus(int(int32(binary.LittleEndian.Uint32(b))))...)
 		}
-		if g.Dir == InOut && len(b) == 4 && p.c.EntryMem != nil {
+		if g.Dir == syscalls.InOut && len(b) == 4 && p.c.EntryMem != nil {
 			// A value-result length: what went in, and what came out.
 			if in := p.c.EntryMem.ReadMemory(addr, 4); len(in) == 4 && string(in) != string(b) {
 				dst = strconv.AppendInt(append(dst, '['), int64(int32(binary.LittleEndian.Uint32(in))), 10)
@@ -1019,8 +1031,8 @@ func (p *printer) appendStruct(dst []byte, i int, addr uint64) []byte {
 	return appendHex(dst, addr)
 }
 
-func countOf(g *Arg) int {
-	if g.Len.Kind == LenFixed && g.Len.Count > 1 {
+func countOf(g *syscalls.Arg) int {
+	if g.Len.Kind == syscalls.LenFixed && g.Len.Count > 1 {
 		return int(g.Len.Count)
 	}
 	return 1
@@ -1068,7 +1080,7 @@ func leUint(b []byte) uint64 {
 }
 
 // ptrSize is the size of a pointer of a's calls.
-func ptrSize(a Arch) int {
+func ptrSize(a syscalls.Arch) int {
 	if a.Is64Bit() {
 		return 8
 	}
@@ -1084,7 +1096,7 @@ func (p *printer) appendIovecs(dst []byte, i int, addr uint64) []byte {
 		return appendHex(dst, addr)
 	}
 	left := int64(-1) // bytes of data to show in total; -1: each buffer whole
-	if g.Dir == Out {
+	if g.Dir == syscalls.Out {
 		left = p.c.Ret
 	}
 	return p.appendIovArray(dst, raw, left)
@@ -1131,7 +1143,7 @@ func (p *printer) appendIovArray(dst, raw []byte, left int64) []byte {
 
 // appendStrings appends argv; envp, as strace does unless verbose, as its
 // address and count.
-func (p *printer) appendStrings(dst []byte, g *Arg, addr uint64) []byte {
+func (p *printer) appendStrings(dst []byte, g *syscalls.Arg, addr uint64) []byte {
 	if sa, ok := p.c.Mem.(StringArrays); ok {
 		if list, ok := sa.StringArray(addr); ok {
 			return p.appendStringList(dst, g, addr, list)
@@ -1173,7 +1185,7 @@ func appendEnvCount(dst []byte, addr uint64, n int) []byte {
 }
 
 // appendStringList appends a string array known by its strings.
-func (p *printer) appendStringList(dst []byte, g *Arg, addr uint64, list []string) []byte {
+func (p *printer) appendStringList(dst []byte, g *syscalls.Arg, addr uint64, list []string) []byte {
 	if g.Name == "envp" && (p.o == nil || !p.o.Verbose) {
 		return appendEnvCount(dst, addr, len(list))
 	}
@@ -1191,7 +1203,7 @@ func (p *printer) appendStringList(dst []byte, g *Arg, addr uint64, list []strin
 // appendFdSet appends the fds set in an fd_set: "[3 4]", each through o's
 // Fd hook, named (FdName) when named is true (an argument; the result's
 // note shows numbers alone, as strace).
-func appendFdSet(dst, b []byte, o *PrintOptions, named bool) []byte {
+func appendFdSet(dst, b []byte, o *Options, named bool) []byte {
 	dst = append(dst, '[')
 	n := 0
 	for i, x := range b {
@@ -1228,12 +1240,12 @@ func (p *printer) fdSetArg(i int, addr uint64) ([]byte, bool) {
 // selectNote is what strace adds after a select that found fds ready:
 // " (in [3], out [4])", the sets the kernel wrote back, their fds through
 // o's Fd hook (not named: strace -y shows numbers there).
-func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
+func selectNote(c *CallText, spec *syscalls.Spec, o *Options) string {
 	p := printer{c: c, spec: spec}
 	var parts []string
 	for k, name := range []string{"in", "out", "except"} {
 		i := k + 1
-		if i >= len(spec.Args) || spec.Args[i].Kind != KindFdSet || c.Args[i] == 0 {
+		if i >= len(spec.Args) || spec.Args[i].Kind != syscalls.KindFdSet || c.Args[i] == 0 {
 			continue
 		}
 		b, ok := p.whole(i, c.Args[i])
@@ -1247,7 +1259,7 @@ func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	if len(spec.Args) > 4 && spec.Args[4].Kind == KindStruct && c.Args[4] != 0 {
+	if len(spec.Args) > 4 && spec.Args[4].Kind == syscalls.KindStruct && c.Args[4] != 0 {
 		// The time left, which the kernel wrote back.
 		if b, ok := p.whole(4, c.Args[4]); ok {
 			left := selectTimeout(&p, b)
@@ -1260,9 +1272,9 @@ func selectNote(c *CallText, spec *Spec, o *PrintOptions) string {
 // selectTimeout formats select's timeout b as its spec shows it.
 func selectTimeout(p *printer, b []byte) string {
 	if p.spec.Args[4].Struct == "timeval" {
-		return FormatTimeval(p.c.Arch, b)
+		return Timeval(p.c.Arch, b)
 	}
-	return FormatTimespec(p.c.Arch, b)
+	return Timespec(p.c.Arch, b)
 }
 
 // isSelect reports whether name is one of the select calls.
@@ -1290,7 +1302,7 @@ func appendHexString(dst, b []byte, truncated bool) []byte {
 }
 
 // countDirents counts the records getdents or getdents64 filled b with.
-func countDirents(a Arch, name string, b []byte) int {
+func countDirents(a syscalls.Arch, name string, b []byte) int {
 	if name == "getdents64" {
 		return CountDirents64(b)
 	}

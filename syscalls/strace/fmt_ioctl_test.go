@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"cmp"
@@ -36,8 +36,8 @@ func TestFormatIoctlRequest(t *testing.T) {
 		{0xffffffff00005401, "TCGETS"},
 		{0, "_IOC(_IOC_NONE, 0, 0, 0)"},
 	} {
-		if got := FormatIoctlRequest(c.req); got != c.want {
-			t.Errorf("FormatIoctlRequest(%#x) = %q, want %q", c.req, got, c.want)
+		if got := IoctlRequest(c.req); got != c.want {
+			t.Errorf("IoctlRequest(%#x) = %q, want %q", c.req, got, c.want)
 		}
 	}
 	if !slices.IsSortedFunc(ioctlNames, func(a, b xlatEntry) int { return cmp.Compare(a.v, b.v) }) {

@@ -1,7 +1,5 @@
 package syscalls
 
-import "strconv"
-
 // CPU-time clock ids (the kernel's posix-timers.h): a negative clockid_t
 // names the CPU clock of a process or thread, ~pid << 3 | per-thread bit
 // (4) | which (CPUCLOCK_PROF 0, CPUCLOCK_VIRT 1, CPUCLOCK_SCHED 2), or with
@@ -32,34 +30,4 @@ func MakeCPUClock(pid int32, thread bool, which int) uint64 {
 		c |= cpuclockPerThread
 	}
 	return uint64(uint32(c))
-}
-
-var cpuclockNames = []xlatEntry{{0, "CPUCLOCK_PROF"}, {1, "CPUCLOCK_VIRT"}, {2, "CPUCLOCK_SCHED"}}
-
-// clockidSet prints clock ids as strace does: the named clocks of t,
-// MAKE_THREAD_CPUCLOCK(TID, CPUCLOCK_SCHED) and MAKE_PROCESS_CPUCLOCK(PID,
-// ...) for CPU-time clocks, FD_TO_CLOCKID(FD) for fd clocks.
-func clockidSet(name string, t *xlatEnum) *FlagSet {
-	which := &xlatEnum{vals: cpuclockNames, unknown: "CPUCLOCK_???"}
-	return appendSet(name, t.vals, func(b []byte, v uint64) []byte {
-		c := int32(v)
-		switch {
-		case c >= 0:
-			return t.appendTo(b, width32(v))
-		case c&clockFdMask == clockFd:
-			b = append(b, "FD_TO_CLOCKID("...)
-			b = strconv.AppendInt(b, int64(^(c >> 3)), 10)
-			return append(b, ')')
-		}
-		pid, thread, w, _ := CPUClock(v)
-		if thread {
-			b = append(b, "MAKE_THREAD_CPUCLOCK("...)
-		} else {
-			b = append(b, "MAKE_PROCESS_CPUCLOCK("...)
-		}
-		b = strconv.AppendInt(b, int64(pid), 10)
-		b = append(b, ", "...)
-		b = which.appendTo(b, uint64(w))
-		return append(b, ')')
-	})
 }

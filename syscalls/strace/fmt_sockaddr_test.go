@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"encoding/binary"
@@ -57,8 +57,8 @@ func TestFormatSockaddr(t *testing.T) {
 		{[]byte{1}, `{...}`},
 		{nil, `{...}`},
 	} {
-		if got := FormatSockaddr(c.b); got != c.want {
-			t.Errorf("FormatSockaddr(%q) =\n %s, want\n %s", c.b, got, c.want)
+		if got := Sockaddr(c.b); got != c.want {
+			t.Errorf("Sockaddr(%q) =\n %s, want\n %s", c.b, got, c.want)
 		}
 	}
 }

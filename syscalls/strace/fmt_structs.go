@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import (
 	"encoding/binary"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/systr/systr/syscalls"
 )
 
 // The struct formatters below take the raw bytes of a structure as the
@@ -54,7 +56,7 @@ const fmtMore = "..."
 
 // wordSize returns the size of a C long on a: 8 on 64-bit architectures,
 // 4 on the others.
-func wordSize(a Arch) int {
+func wordSize(a syscalls.Arch) int {
 	if a.Is64Bit() {
 		return 8
 	}
@@ -94,13 +96,13 @@ var (
 // stat64 for the "...64" syscalls (stat64, fstat64, lstat64, fstatat64)
 // and struct stat for the others. For an Arch without a table the layout
 // is the one whose size is len(b), or x86_64's.
-func statLayoutOf(a Arch, name string, n int) statLayout {
+func statLayoutOf(a syscalls.Arch, name string, n int) statLayout {
 	switch a {
-	case X86_64:
+	case syscalls.X86_64:
 		return statX86_64
-	case ARM64:
+	case syscalls.ARM64:
 		return statARM64
-	case I386:
+	case syscalls.I386:
 		if strings.HasSuffix(name, "64") {
 			return statI386of64
 		}
@@ -127,29 +129,29 @@ func appendMakedev(b []byte, dev uint64) []byte {
 	return append(b, ')')
 }
 
-// FormatStat formats the struct stat that syscall name (stat, fstat,
+// Stat formats the struct stat that syscall name (stat, fstat,
 // newfstatat, stat64, fstatat64, ...) filled on a, as strace does without
 // -v: {st_mode=S_IFREG|0644, st_size=1234, ...}, with st_rdev instead of
 // st_size for devices: {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}.
 // The layout is x86_64's 144-byte struct stat, arm64's 128-byte one, or on
 // i386 the 64-byte struct stat or, for the "...64" syscalls, the 96-byte
 // struct stat64.
-func FormatStat(a Arch, name string, b []byte) string {
+func Stat(a syscalls.Arch, name string, b []byte) string {
 	return string(appendStat(nil, a, name, b, false))
 }
 
-// FormatStatVerbose formats a struct stat as strace -v does: every field,
+// StatVerbose formats a struct stat as strace -v does: every field,
 // {st_dev=makedev(0xfe, 0), st_ino=1234, st_mode=S_IFREG|0644, st_nlink=1,
 // st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=3,
 // st_atime=1700000000 /* 2023-11-14T22:13:20.123456789+0000 */,
 // st_atime_nsec=123456789, st_mtime=..., st_mtime_nsec=..., st_ctime=...,
 // st_ctime_nsec=...}, the dates in the local time zone.
-func FormatStatVerbose(a Arch, name string, b []byte) string {
+func StatVerbose(a syscalls.Arch, name string, b []byte) string {
 	return string(appendStat(nil, a, name, b, true))
 }
 
-// appendStat appends the struct stat b as FormatStat formats it.
-func appendStat(dst []byte, a Arch, name string, b []byte, verbose bool) []byte {
+// appendStat appends the struct stat b as Stat formats it.
+func appendStat(dst []byte, a syscalls.Arch, name string, b []byte, verbose bool) []byte {
 	l := statLayoutOf(a, name, len(b))
 	if len(b) < l.size {
 		return append(dst, shortStruct...)
@@ -217,10 +219,10 @@ var statxAttrBits = xlatBits{bits: []xlatEntry{
 	{0x400000, "STATX_ATTR_WRITE_ATOMIC"},
 }, unknown: "STATX_ATTR_???"}
 
-// FormatStatx formats a struct statx (256 bytes, the same on every
+// Statx formats a struct statx (256 bytes, the same on every
 // architecture) as strace does without -v: {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID,
 // stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=123, ...}.
-func FormatStatx(b []byte) string {
+func Statx(b []byte) string {
 	if len(b) < sizeofStatx {
 		return shortStruct
 	}
@@ -233,11 +235,11 @@ func FormatStatx(b []byte) string {
 		fmtMore)
 }
 
-// FormatStatxVerbose formats a struct statx as strace -v does: every
+// StatxVerbose formats a struct statx as strace -v does: every
 // field, the times ({tv_sec=..., tv_nsec=...} and their dates, btime only
 // when stx_mask has STATX_BTIME), stx_mnt_id with STATX_MNT_ID and the
 // direct I/O alignments with STATX_DIOALIGN.
-func FormatStatxVerbose(b []byte) string {
+func StatxVerbose(b []byte) string {
 	if len(b) < sizeofStatx {
 		return shortStruct
 	}
@@ -292,26 +294,26 @@ func timePair(b []byte, first, second string) string {
 	return fmtBraces(first+"="+fmtD(f.sw(w, 0)), second+"="+fmtD(f.sw(w, w)))
 }
 
-// FormatTimespec formats a struct timespec: {tv_sec=1, tv_nsec=500000000}.
+// Timespec formats a struct timespec: {tv_sec=1, tv_nsec=500000000}.
 // The width of its fields comes from len(b): 8 bytes hold i386's old
 // 32-bit timespec, 16 the 64-bit one of 64-bit architectures and of the
 // time64 syscalls. a is not needed but kept for symmetry with the other
 // formatters.
-func FormatTimespec(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_nsec") }
+func Timespec(a syscalls.Arch, b []byte) string { return timePair(b, "tv_sec", "tv_nsec") }
 
-// FormatTimeval formats a struct timeval: {tv_sec=1, tv_usec=500000},
-// 8 bytes on i386 and 16 on 64-bit architectures, as FormatTimespec.
-func FormatTimeval(a Arch, b []byte) string { return timePair(b, "tv_sec", "tv_usec") }
+// Timeval formats a struct timeval: {tv_sec=1, tv_usec=500000},
+// 8 bytes on i386 and 16 on 64-bit architectures, as Timespec.
+func Timeval(a syscalls.Arch, b []byte) string { return timePair(b, "tv_sec", "tv_usec") }
 
-// FormatItimerspec formats a struct itimerspec (two struct timespec, of 8
+// Itimerspec formats a struct itimerspec (two struct timespec, of 8
 // or 16 bytes each) as strace does: {it_interval={tv_sec=1, tv_nsec=500},
 // it_value={tv_sec=2, tv_nsec=0}}.
-func FormatItimerspec(a Arch, b []byte) string { return timerPair(b, "tv_nsec") }
+func Itimerspec(a syscalls.Arch, b []byte) string { return timerPair(b, "tv_nsec") }
 
-// FormatItimerval formats a struct itimerval (two struct timeval) as
+// Itimerval formats a struct itimerval (two struct timeval) as
 // strace does: {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=100,
 // tv_usec=0}}.
-func FormatItimerval(a Arch, b []byte) string { return timerPair(b, "tv_usec") }
+func Itimerval(a syscalls.Arch, b []byte) string { return timerPair(b, "tv_usec") }
 
 func timerPair(b []byte, frac string) string {
 	if len(b) < 16 {
@@ -326,7 +328,7 @@ var ssFlags = xlatBits{bits: []xlatEntry{{1, "SS_ONSTACK"}, {2, "SS_DISABLE"}, {
 
 // formatStack formats a stack_t (sigaltstack's) as strace does: {ss_sp=0x...,
 // ss_flags=SS_DISABLE, ss_size=65536}, ss_sp through o's address hook.
-func formatStack(a Arch, b []byte, o *PrintOptions) string {
+func formatStack(a syscalls.Arch, b []byte, o *Options) string {
 	w := wordSize(a)
 	if len(b) < 3*w {
 		return shortStruct
@@ -344,11 +346,11 @@ var resolveFlags = xlatBits{bits: []xlatEntry{{0x01, "RESOLVE_NO_XDEV"}, {0x02, 
 	{0x04, "RESOLVE_NO_SYMLINKS"}, {0x08, "RESOLVE_BENEATH"}, {0x10, "RESOLVE_IN_ROOT"}, {0x20, "RESOLVE_CACHED"}},
 	unknown: "RESOLVE_???"}
 
-// FormatOpenHow formats openat2's struct open_how as strace does:
+// OpenHow formats openat2's struct open_how as strace does:
 // {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS}, with
 // mode=0644 after the flags when O_CREAT or O_TMPFILE is set or the mode
 // is not 0.
-func FormatOpenHow(a Arch, b []byte) string {
+func OpenHow(a syscalls.Arch, b []byte) string {
 	if len(b) < 24 {
 		return shortStruct
 	}
@@ -366,8 +368,8 @@ func FormatOpenHow(a Arch, b []byte) string {
 	return fmtBraces(append(fs, "resolve="+r)...)
 }
 
-// FormatTimezone formats a struct timezone: {tz_minuteswest=0, tz_dsttime=0}.
-func FormatTimezone(b []byte) string {
+// Timezone formats a struct timezone: {tz_minuteswest=0, tz_dsttime=0}.
+func Timezone(b []byte) string {
 	if len(b) < 8 {
 		return shortStruct
 	}
@@ -375,9 +377,9 @@ func FormatTimezone(b []byte) string {
 	return fmtBraces("tz_minuteswest="+fmtD(f.sw(4, 0)), "tz_dsttime="+fmtD(f.sw(4, 4)))
 }
 
-// FormatTms formats a struct tms (four clock_t, longs) as strace does:
+// Tms formats a struct tms (four clock_t, longs) as strace does:
 // {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}.
-func FormatTms(a Arch, b []byte) string {
+func Tms(a syscalls.Arch, b []byte) string {
 	w := wordSize(a)
 	if len(b) < 4*w {
 		return shortStruct
@@ -400,11 +402,11 @@ func fmtRlim(v uint64, infinity uint64, infName string) string {
 	return fmtU(v)
 }
 
-// FormatRlimit formats a struct rlimit: {rlim_cur=8192*1024,
+// Rlimit formats a struct rlimit: {rlim_cur=8192*1024,
 // rlim_max=RLIM64_INFINITY}. 8 bytes hold i386's 32-bit struct rlimit
 // (getrlimit, setrlimit), whose infinity strace prints as RLIM_INFINITY; 16
 // bytes the 64-bit one of 64-bit architectures and of prlimit64.
-func FormatRlimit(a Arch, b []byte) string {
+func Rlimit(a syscalls.Arch, b []byte) string {
 	f := fmtFields(b)
 	switch {
 	case len(b) == 8:
@@ -420,19 +422,19 @@ func FormatRlimit(a Arch, b []byte) string {
 // utsLen is the size of each field of struct utsname.
 const utsLen = 65
 
-// FormatUtsname formats a struct utsname (6 fields of 65 bytes) as strace
+// Utsname formats a struct utsname (6 fields of 65 bytes) as strace
 // does without -v: {sysname="Linux", nodename="host", ...}.
-func FormatUtsname(b []byte) string {
+func Utsname(b []byte) string {
 	if len(b) < 6*utsLen {
 		return shortStruct
 	}
 	return fmtBraces("sysname="+fmtCString(b[:utsLen]), "nodename="+fmtCString(b[utsLen:2*utsLen]), fmtMore)
 }
 
-// FormatUtsnameVerbose formats a struct utsname as strace -v does: every
+// UtsnameVerbose formats a struct utsname as strace -v does: every
 // field, {sysname="Linux", nodename="host", release="6.1.0", version="#1
 // SMP ...", machine="x86_64", domainname="(none)"}.
-func FormatUtsnameVerbose(b []byte) string {
+func UtsnameVerbose(b []byte) string {
 	if len(b) < 6*utsLen {
 		return shortStruct
 	}
@@ -446,16 +448,16 @@ func FormatUtsnameVerbose(b []byte) string {
 // sizeofPollfd is the size of struct pollfd.
 const sizeofPollfd = 8
 
-// FormatPollfds formats an array of struct pollfd as strace prints poll's
+// Pollfds formats an array of struct pollfd as strace prints poll's
 // argument: [{fd=3, events=POLLIN|POLLOUT}, {fd=-1}] (strace leaves out the
 // events of a negative fd). With withRevents, each entry whose revents is
 // not zero also shows them: {fd=3, events=POLLIN, revents=POLLIN}. (strace
 // itself prints the returned events separately, after the return value; see
-// FormatPollRevents.) Bytes after the last whole entry are ignored.
-func FormatPollfds(b []byte, withRevents bool) string { return formatPollfds(b, withRevents, nil) }
+// PollRevents.) Bytes after the last whole entry are ignored.
+func Pollfds(b []byte, withRevents bool) string { return formatPollfds(b, withRevents, nil) }
 
-// formatPollfds is FormatPollfds with the fds rendered by o.
-func formatPollfds(b []byte, withRevents bool, o *PrintOptions) string {
+// formatPollfds is Pollfds with the fds rendered by o.
+func formatPollfds(b []byte, withRevents bool, o *Options) string {
 	return pollArray(b, func(fd int64, events, revents uint64) string {
 		if fd < 0 {
 			return fmtBraces("fd=" + fmtD(fd))
@@ -468,14 +470,14 @@ func formatPollfds(b []byte, withRevents bool, o *PrintOptions) string {
 	})
 }
 
-// FormatPollRevents formats what poll returned in an array of struct pollfd
+// PollRevents formats what poll returned in an array of struct pollfd
 // as strace prints it after poll's return value: the entries whose revents
 // is not zero, [{fd=3, revents=POLLIN}].
-func FormatPollRevents(b []byte) string { return formatPollRevents(b, nil) }
+func PollRevents(b []byte) string { return formatPollRevents(b, nil) }
 
-// formatPollRevents is FormatPollRevents with the fds rendered by o's Fd
+// formatPollRevents is PollRevents with the fds rendered by o's Fd
 // hook, not named (FdName): strace -y shows numbers in this note.
-func formatPollRevents(b []byte, o *PrintOptions) string {
+func formatPollRevents(b []byte, o *Options) string {
 	return pollArray(b, func(fd int64, events, revents uint64) string {
 		if revents == 0 {
 			return ""
@@ -499,23 +501,23 @@ func pollArray(b []byte, entry func(fd int64, events, revents uint64) string) st
 
 // sizeofEpollEvent returns the size of struct epoll_event on a: packed, 12
 // bytes, on x86_64 and i386; 16 on arm64 and others.
-func sizeofEpollEvent(a Arch) int {
-	if a == X86_64 || a == I386 {
+func sizeofEpollEvent(a syscalls.Arch) int {
+	if a == syscalls.X86_64 || a == syscalls.I386 {
 		return 12
 	}
 	return 16
 }
 
-// FormatEpollEvent formats one struct epoll_event as strace prints
+// EpollEvent formats one struct epoll_event as strace prints
 // epoll_ctl's argument: {events=EPOLLIN|EPOLLET, data={u32=5, u64=5}}.
-func FormatEpollEvent(a Arch, b []byte) string { return formatEpollEvent(a, b, nil) }
+func EpollEvent(a syscalls.Arch, b []byte) string { return formatEpollEvent(a, b, nil) }
 
-// formatEpollEvent is FormatEpollEvent with the data word rendered by
+// formatEpollEvent is EpollEvent with the data word rendered by
 // o's EpollData hook, or, 0x10000 or more, as an address by o
-// (PrintOptions.Addr), as
+// (Options.Addr), as
 // data=ADDR: programs keep a pointer there (Go's netpoller a tagged one),
 // or a small number such as an fd, which stays.
-func formatEpollEvent(a Arch, b []byte, o *PrintOptions) string {
+func formatEpollEvent(a syscalls.Arch, b []byte, o *Options) string {
 	size := sizeofEpollEvent(a)
 	if len(b) < size {
 		return shortStruct
@@ -534,13 +536,13 @@ func formatEpollEvent(a Arch, b []byte, o *PrintOptions) string {
 		"data="+fmtBraces("u32="+fmtU(uint64(uint32(data))), "u64="+fmtU(data)))
 }
 
-// FormatEpollEvents formats an array of struct epoll_event as strace prints
+// EpollEvents formats an array of struct epoll_event as strace prints
 // epoll_wait's: [{events=EPOLLIN, data={u32=5, u64=5}}, ...]. Bytes after
 // the last whole entry are ignored.
-func FormatEpollEvents(a Arch, b []byte) string { return formatEpollEvents(a, b, nil) }
+func EpollEvents(a syscalls.Arch, b []byte) string { return formatEpollEvents(a, b, nil) }
 
-// formatEpollEvents is FormatEpollEvents with o's hooks.
-func formatEpollEvents(a Arch, b []byte, o *PrintOptions) string {
+// formatEpollEvents is EpollEvents with o's hooks.
+func formatEpollEvents(a syscalls.Arch, b []byte, o *Options) string {
 	size := sizeofEpollEvent(a)
 	var parts []string
 	for off := 0; off+size <= len(b); off += size {
@@ -549,10 +551,10 @@ func formatEpollEvents(a Arch, b []byte, o *PrintOptions) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// FormatRusage formats a struct rusage as strace does without -v:
+// Rusage formats a struct rusage as strace does without -v:
 // {ru_utime={tv_sec=0, tv_usec=1000}, ru_stime={tv_sec=0, tv_usec=0}, ...}.
 // Its fields are longs: 144 bytes on 64-bit architectures, 72 on i386.
-func FormatRusage(a Arch, b []byte) string {
+func Rusage(a syscalls.Arch, b []byte) string {
 	w := wordSize(a)
 	if len(b) < 18*w {
 		return shortStruct
@@ -561,9 +563,9 @@ func FormatRusage(a Arch, b []byte) string {
 		"ru_stime="+timePair(b[2*w:4*w], "tv_sec", "tv_usec"), fmtMore)
 }
 
-// FormatRusageVerbose formats a struct rusage as strace -v does: the times
+// RusageVerbose formats a struct rusage as strace -v does: the times
 // and then every counter, ru_maxrss to ru_nivcsw.
-func FormatRusageVerbose(a Arch, b []byte) string {
+func RusageVerbose(a syscalls.Arch, b []byte) string {
 	w := wordSize(a)
 	if len(b) < 18*w {
 		return shortStruct
@@ -644,16 +646,16 @@ var (
 	statfs64OnI386 = [11]int{4, 4, 8, 8, 8, 8, 8, 8, 4, 4, 4} // i386 statfs64, fstatfs64
 )
 
-// FormatStatfs formats the struct statfs that syscall name (statfs,
+// Statfs formats the struct statfs that syscall name (statfs,
 // fstatfs, statfs64, fstatfs64) filled on a, in full as strace does:
 // {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=..., f_bfree=...,
 // f_bavail=..., f_files=..., f_ffree=..., f_fsid={val=[0x1, 0x2]},
 // f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}. The layout is
 // the 120-byte one of x86_64 and arm64, or on i386 the 64-byte struct
 // statfs or, for the "...64" syscalls, the 84-byte struct statfs64.
-func FormatStatfs(a Arch, name string, b []byte) string {
+func Statfs(a syscalls.Arch, name string, b []byte) string {
 	widths := statfs64Bit
-	if a == I386 {
+	if a == syscalls.I386 {
 		widths = statfsI386
 		if strings.HasSuffix(name, "64") {
 			widths = statfs64OnI386
@@ -685,12 +687,12 @@ func FormatStatfs(a Arch, name string, b []byte) string {
 	return fmtBraces(fields...)
 }
 
-// FormatSysinfo formats a struct sysinfo in full as strace does:
+// Sysinfo formats a struct sysinfo in full as strace does:
 // {uptime=10402, loads=[37600, 34848, 58272], totalram=..., freeram=...,
 // sharedram=..., bufferram=..., totalswap=0, freeswap=0, procs=82,
 // totalhigh=0, freehigh=0, mem_unit=1}. Its fields are longs: 112 bytes on
 // 64-bit architectures, 64 on i386.
-func FormatSysinfo(a Arch, b []byte) string {
+func Sysinfo(a syscalls.Arch, b []byte) string {
 	w := wordSize(a)
 	procs := 10 * w                     // after uptime, loads[3] and 6 sizes
 	high := (procs + 4 + w - 1) / w * w // procs and pad, aligned
@@ -743,10 +745,10 @@ func CountDirents64(b []byte) int {
 	return n
 }
 
-// FormatDirents64Verbose formats the entries of a buffer getdents64 filled
+// Dirents64Verbose formats the entries of a buffer getdents64 filled
 // as strace -v does: [{d_ino=2, d_off=1, d_reclen=24, d_type=DT_DIR,
 // d_name="."}, ...].
-func FormatDirents64Verbose(b []byte) string {
+func Dirents64Verbose(b []byte) string {
 	var parts []string
 	eachDirent64(b, func(e fmtFields, reclen int) {
 		parts = append(parts, fmtBraces(

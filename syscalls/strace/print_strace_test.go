@@ -1,6 +1,6 @@
 //go:build linux
 
-package syscalls_test
+package strace_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 )
 
@@ -37,7 +38,7 @@ func callName(line string) string {
 }
 
 // traceText traces argv and prints every call at its exit with
-// FormatCall, reading the tracee's memory while it is stopped.
+// Call, reading the tracee's memory while it is stopped.
 func traceText(t *testing.T, argv ...string) []string {
 	t.Helper()
 	tr, err := tracer.New()
@@ -75,17 +76,17 @@ func traceText(t *testing.T, argv ...string) []string {
 			}
 			return tracer.Continue
 		}
-		ct := &syscalls.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: c.Args(), Ret: c.Ret(), Exited: true,
-			Mem: syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+		ct := &strace.CallText{Arch: c.Arch(), Nr: c.Nr(), Args: c.Args(), Ret: c.Ret(), Exited: true,
+			Mem: strace.MemoryFunc(func(addr uint64, n int) []byte {
 				b := make([]byte, n)
 				k, _ := c.ReadMem(addr, b)
 				return b[:k]
 			}),
-			EntryMem: syscalls.MemoryFunc(func(addr uint64, n int) []byte {
+			EntryMem: strace.MemoryFunc(func(addr uint64, n int) []byte {
 				b := entry[addr]
 				return b[:min(n, len(b))]
 			})}
-		lines = append(lines, syscalls.FormatCall(ct, nil))
+		lines = append(lines, strace.Call(ct, nil))
 		return tracer.Continue
 	})
 	if err != nil {
@@ -113,9 +114,9 @@ func specArgs(s *syscalls.Spec) []syscalls.Arg {
 // straceText runs argv under strace and returns its lines.
 func straceText(t *testing.T, argv ...string) []string {
 	t.Helper()
-	strace := testprog.NeedTool(t, "strace")
+	bin := testprog.NeedTool(t, "strace")
 	out := filepath.Join(t.TempDir(), "strace.txt")
-	cmd := exec.Command(strace, append([]string{"-qq", "-o", out}, argv...)...)
+	cmd := exec.Command(bin, append([]string{"-qq", "-o", out}, argv...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("strace %v: %v\n%s", argv, err, b)
 	}

@@ -1,11 +1,11 @@
-package syscalls
+package strace
 
 import (
 	"cmp"
 	"slices"
 )
 
-// ioctlNames are the ioctl requests FormatIoctlRequest names, sorted by
+// ioctlNames are the ioctl requests IoctlRequest names, sorted by
 // value, with the text strace 6.1 prints for them on x86_64 (requests that
 // share a value are joined with " or ", as strace joins them). The values
 // are those of x86_64 and arm64; on i386 the requests whose size is that of
@@ -213,13 +213,13 @@ const (
 // iocDirNames are the values of an ioctl request's direction field.
 var iocDirNames = [...]string{"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"}
 
-// FormatIoctlRequest formats an ioctl request number as strace does: the
+// IoctlRequest formats an ioctl request number as strace does: the
 // name of a known request ("TCGETS", "FIONREAD", "BTRFS_IOC_CLONE or
 // FICLONE"), else its decoding with the _IOC macro:
 // "_IOC(_IOC_READ, 0x12, 0x34, 0x8)" for direction, type, number and size.
 // The kernel takes the request as an unsigned int, and so does this: bits
 // above 32 are ignored.
-func FormatIoctlRequest(req uint64) string {
+func IoctlRequest(req uint64) string {
 	req = width32(req)
 	if i, ok := slices.BinarySearchFunc(ioctlNames, req, func(e xlatEntry, v uint64) int {
 		return cmp.Compare(e.v, v)

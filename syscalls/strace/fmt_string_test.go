@@ -1,4 +1,4 @@
-package syscalls
+package strace
 
 import "testing"
 
@@ -27,8 +27,8 @@ func TestFormatString(t *testing.T) {
 		// The look-ahead stops at the shown bytes.
 		{"\x01" + "1", 1, false, `"\1"...`},
 	} {
-		if got := FormatString([]byte(c.b), c.max, c.truncated); got != c.want {
-			t.Errorf("FormatString(%q, %d, %v) = %s, want %s", c.b, c.max, c.truncated, got, c.want)
+		if got := String([]byte(c.b), c.max, c.truncated); got != c.want {
+			t.Errorf("String(%q, %d, %v) = %s, want %s", c.b, c.max, c.truncated, got, c.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package syscalls_test
+package strace_test
 
 import (
 	"encoding/binary"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/syscalls"
+	"github.com/systr/systr/syscalls/strace"
 )
 
 // regions is a Memory of a few buffers by address.
@@ -22,21 +23,21 @@ func (m regions) ReadMemory(addr uint64, n int) []byte {
 	return nil
 }
 
-// hooks are PrintOptions whose hooks mark what they were given.
-var hooks = &syscalls.PrintOptions{
+// hooks are Options whose hooks mark what they were given.
+var hooks = &strace.Options{
 	Pid:   func(v int32) string { return "<pid " + strconv.Itoa(int(v)) + ">" },
 	Fd:    func(v int32) string { return "<fd " + strconv.Itoa(int(v)) + ">" },
 	Addr:  func(v uint64) string { return "<addr " + strconv.FormatUint(v, 16) + ">" },
 	Clock: func(int64) string { return "<clock>" },
 }
 
-func call(t *testing.T, name string, args [6]uint64, ret int64, mem regions) *syscalls.CallText {
+func call(t *testing.T, name string, args [6]uint64, ret int64, mem regions) *strace.CallText {
 	t.Helper()
 	nr, ok := syscalls.Number(syscalls.X86_64, name)
 	if !ok {
 		t.Fatalf("no syscall %s", name)
 	}
-	return &syscalls.CallText{Arch: syscalls.X86_64, Nr: nr, Args: args, Ret: ret, Exited: true, Mem: mem}
+	return &strace.CallText{Arch: syscalls.X86_64, Nr: nr, Args: args, Ret: ret, Exited: true, Mem: mem}
 }
 
 // TestPrintHooks: the values of structures that are pids, fds, addresses
@@ -72,7 +73,7 @@ func TestPrintHooks(t *testing.T) {
 	le32(pf[0:], 5)
 	pf[4] = 1
 	tests := []struct {
-		c             *syscalls.CallText
+		c             *strace.CallText
 		plain, hooked string
 	}{
 		{call(t, "rt_sigaction", [6]uint64{2, 0x1000, 0, 8}, 0, regions{0x1000: sa}),
@@ -92,8 +93,8 @@ func TestPrintHooks(t *testing.T) {
 			"[{fd=5, events=POLLIN}]", "[{fd=<fd 5>, events=POLLIN}]"},
 	}
 	for _, tc := range tests {
-		plain := syscalls.FormatCall(tc.c, nil)
-		hooked := syscalls.FormatCall(tc.c, hooks)
+		plain := strace.Call(tc.c, nil)
+		hooked := strace.Call(tc.c, hooks)
 		if !strings.Contains(plain, tc.plain) {
 			t.Errorf("without hooks: %s\nwant it to hold %s", plain, tc.plain)
 		}
@@ -109,9 +110,9 @@ func TestPrintHooks(t *testing.T) {
 func TestPrintDigest(t *testing.T) {
 	data := []byte(strings.Repeat("x", 64))
 	other := []byte(strings.Repeat("x", 40) + "y" + strings.Repeat("x", 23))
-	o := &syscalls.PrintOptions{Digest: true}
+	o := &strace.Options{Digest: true}
 	w := func(b []byte) string {
-		return syscalls.FormatCall(call(t, "write", [6]uint64{1, 0x1000, uint64(len(b))}, int64(len(b)), regions{0x1000: b}), o)
+		return strace.Call(call(t, "write", [6]uint64{1, 0x1000, uint64(len(b))}, int64(len(b)), regions{0x1000: b}), o)
 	}
 	a, b := w(data), w(other)
 	if a == b || !strings.HasPrefix(a, `write(1, "`+strings.Repeat("x", 32)+`"...#`) {
@@ -120,10 +121,10 @@ func TestPrintDigest(t *testing.T) {
 	if s := w([]byte("short")); strings.Contains(s, "#") {
 		t.Errorf("short write: %s", s)
 	}
-	if s := syscalls.FormatCall(call(t, "write", [6]uint64{1, 0x1000, 64}, 64, regions{0x1000: other}), nil); strings.Contains(s, "#") {
+	if s := strace.Call(call(t, "write", [6]uint64{1, 0x1000, 64}, 64, regions{0x1000: other}), nil); strings.Contains(s, "#") {
 		t.Errorf("without Digest: %s", s)
 	}
-	r := syscalls.FormatCall(call(t, "read", [6]uint64{0, 0x1000, 64}, 64, regions{0x1000: data}), o)
+	r := strace.Call(call(t, "read", [6]uint64{0, 0x1000, 64}, 64, regions{0x1000: data}), o)
 	if strings.Contains(r, "#") {
 		t.Errorf("read (out) has a digest: %s", r)
 	}
@@ -131,7 +132,7 @@ func TestPrintDigest(t *testing.T) {
 	iov := make([]byte, 16)
 	binary.LittleEndian.PutUint64(iov, 0x2000)
 	binary.LittleEndian.PutUint64(iov[8:], 64)
-	v := syscalls.FormatCall(call(t, "writev", [6]uint64{1, 0x1000, 1}, 64, regions{0x1000: iov, 0x2000: other}), o)
+	v := strace.Call(call(t, "writev", [6]uint64{1, 0x1000, 1}, 64, regions{0x1000: iov, 0x2000: other}), o)
 	if !strings.Contains(v, `"...#`) {
 		t.Errorf("writev: %s", v)
 	}

@@ -1,6 +1,10 @@
-package syscalls
+package strace
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/systr/systr/syscalls"
+)
 
 // statKept are the byte ranges of a struct stat (or struct statx) that
 // MaskStat keeps: [from, to) pairs.
@@ -22,14 +26,14 @@ var (
 )
 
 // MaskStat rewrites the struct stat b that syscall name filled on a (the
-// layouts FormatStat reads; for statx, its struct statx) so that it says
+// layouts Stat reads; for statx, its struct statx) so that it says
 // nothing of which file it describes and of that file's present state:
 // its device, inode, link count, size, block size, blocks and times (and
 // statx's attributes and mount id) are zeroed, then st_size (stx_size)
 // set to size; the type and permissions (st_mode), owner, group and a
 // device file's st_rdev are kept. It returns false, and leaves b as it
 // is, when b is shorter than the layout.
-func MaskStat(a Arch, name string, b []byte, size uint64) bool {
+func MaskStat(a syscalls.Arch, name string, b []byte, size uint64) bool {
 	var k statKept
 	if name == "statx" {
 		k = keptStatx

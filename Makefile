@@ -9,7 +9,7 @@ DESTDIR ?=
 COMMANDS := systr-record systr-analyze systr-replay systr-trace
 # The packages that build on any OS (test's cross-compile step); the rest
 # (tracer, record, replay, internal/ptrace...) are Linux only.
-PORTABLE := ./format ./syscalls ./analysis/... ./cmd/systr-analyze ./internal/cmdutil ./internal/elfid
+PORTABLE := ./format ./syscalls ./analysis/... ./golden ./cmd/systr-analyze ./internal/cmdutil ./internal/elfid
 
 .PHONY: all build libsysctr install uninstall test test-short bench demo generate vet clean
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/replay"
 )

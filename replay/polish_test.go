@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/replay"

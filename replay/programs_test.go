@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 )
 

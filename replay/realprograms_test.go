@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 )
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/replay"
 )
 

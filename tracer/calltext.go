@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer
 
 import "github.com/systr/systr/syscalls"

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 )
 

@@ -32,6 +32,7 @@
 // build on it. The files view's fd tables (opens, dups, closes, fork,
 // threads, exec's O_CLOEXEC) also name descriptors for Print's FdNames
 // (strace -y, -yy) and select the calls that touch a path for
-// Selection.Paths (strace -P), in every view that takes a Selection. The sub-package golden records a command in a Go test and
+// Selection.Paths (strace -P), in every view that takes a Selection. Package
+// github.com/systr/systr/golden records a command in a Go test and
 // compares its normalized trace with a committed golden file.
 package analysis

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 )

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 )

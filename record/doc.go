@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package record records what a traced program does into a trace file:
 // every traced syscall with its arguments, result, entry and exit times,
 // optionally its registers, and the memory behind its pointer arguments as
@@ -168,6 +170,8 @@
 //
 // # Portability
 //
-// Linux only: it builds on internal/ptrace. The read side (format,
-// syscalls, analysis, systr-analyze) builds on any OS.
+// Linux only: it builds on internal/ptrace, and every file carries
+// //go:build linux (GOOS=darwin go build ./... skips it). The read side
+// (format, syscalls, analysis, golden's Check, systr-analyze) builds on
+// any OS.
 package record

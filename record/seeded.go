@@ -1,3 +1,5 @@
+//go:build linux
+
 package record
 
 // Seeded randomness (Options.SeededRandom): the program's random inputs

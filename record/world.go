@@ -1,3 +1,5 @@
+//go:build linux
+
 package record
 
 // The program's hidden inputs that are not system calls: the address

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package replay re-runs a recorded program under the tracer and makes it
 // follow its trace: everything the program learnt from the outside world
 // when it was recorded (time, random numbers, pids, files, the network,
@@ -715,6 +717,8 @@
 //
 // # Portability
 //
-// Linux only: it builds on internal/ptrace. The read side (format,
-// syscalls, analysis, systr-analyze) builds on any OS.
+// Linux only: it builds on internal/ptrace, and every file carries
+// //go:build linux (GOOS=darwin go build ./... skips it). The read side
+// (format, syscalls, analysis, golden's Check, systr-analyze) builds on
+// any OS.
 package replay

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay
 
 // Options.Inject: which calls a set replays, which it cannot, and the

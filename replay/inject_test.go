@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay_test
 
 import (
@@ -10,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
 	"github.com/systr/systr/syscalls"

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay_test
 
 import (
@@ -9,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay_test
 
 import (
@@ -6,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/tracer"
 )

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay
 
 // The per-call policy, by name (see the package documentation).

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay_test
 
 import (
@@ -8,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
 )

@@ -1,3 +1,5 @@
+//go:build linux
+
 package replay
 
 // The program's hidden inputs that are not system calls (see the package

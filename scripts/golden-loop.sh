@@ -7,7 +7,7 @@
 #           (taskset -c 0),
 #   busy    beside one busy loop per CPU (sha256sum of /dev/zero, a bounded
 #           number of rounds; stopped when the runs are done).
-# TESTS (a -test.run pattern) chooses other tests of analysis/golden;
+# TESTS (a -test.run pattern) chooses other tests of package golden;
 # KEEP=DIR keeps the runs' verbose output there (plain.out, pinned.out,
 # busy.out: the failures' messages).
 # Exits 0 when every run of every test passed, 1 otherwise.
@@ -24,8 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-go test -c -o "$tmp/golden.test" "$root/analysis/golden"
-cd "$root/analysis/golden"
+go test -c -o "$tmp/golden.test" "$root/golden"
+cd "$root/golden"
 
 # run MODE [PREFIX...]: one test binary running every test N times. Its
 # output goes through a pipe, as under go test: the traced programs

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer_test
 
 // Benchmarks of the tracer against its anchors, side by side in one run:

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package tracer traces the system calls of Linux programs with ptrace: it
 // is LibSysCTr in Go, and more.
 //
@@ -154,6 +156,8 @@
 //
 // # Portability
 //
-// Linux only: it builds on internal/ptrace. The read side (format,
-// syscalls, analysis, systr-analyze) builds on any OS.
+// Linux only: it builds on internal/ptrace, and every file carries
+// //go:build linux (GOOS=darwin go build ./... skips it). The read side
+// (format, syscalls, analysis, golden's Check, systr-analyze) builds on
+// any OS.
 package tracer

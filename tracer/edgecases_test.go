@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer_test
 
 // Regression tests for defects at the edges of the tracer's life cycle:

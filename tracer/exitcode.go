@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer
 
 // ExitCode returns the status as a shell reports it in $?: the exit code

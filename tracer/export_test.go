@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer
 
 // EarlyStops returns how many first stops of new tasks reached the tracer

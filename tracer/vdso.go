@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer
 
 // Options.TrapVDSO: at every exec of a traced process the new image's vDSO

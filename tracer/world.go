@@ -1,3 +1,5 @@
+//go:build linux
+
 package tracer
 
 // The program's hidden inputs that are not system calls: the 16 random

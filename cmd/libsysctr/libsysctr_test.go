@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // The tests build libsysctr.so and libsysctr.a once per test binary run

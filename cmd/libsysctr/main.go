@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command libsysctr is LibSysCTr's C interface (sysctr.h) backed by the Go
 // tracer. It is not a program: build it as a C library,
 //

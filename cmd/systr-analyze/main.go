@@ -142,7 +142,7 @@ var verbs = []*verb{
 			return analysis.Procs(c.out, c.reader, &analysis.ProcsOptions{Pids: c.sel.Pids, Threads: c.threads})
 		}},
 	{name: "diff", args: "TRACE-A TRACE-B", help: "compare two traces after normalizing run-to-run noise", traces: 2,
-		about: `Both traces are normalized as package analysis/golden does for Go tests
+		about: `Both traces are normalized as package golden does for Go tests
 (the same defaults): process and thread ids, file descriptors, addresses,
 times and random bytes become placeholders (<p1>, <fd3>, <addr>, <masked>),
 processes numbered by the process tree (parallel jobs keep their numbers),

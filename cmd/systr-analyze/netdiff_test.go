@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 )
 
 // TestDiffCurl: `systr-analyze diff` of two recordings of curl fetching a

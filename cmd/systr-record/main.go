@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command systr-record records every system call of a program - with its
 // arguments, result, times and the memory behind its pointer arguments -
 // and its threads, children, execs, signals and exits into one trace file.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command systr-replay re-runs a program recorded by systr-record and feeds
 // it what the recording saw: the results of the calls that bring in the
 // outside world (reads, time, randomness, pids, the network...) come from

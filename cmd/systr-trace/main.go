@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command systr-trace runs a program under the tracer and prints its
 // execve, open/openat, close, fork/vfork/clone and wait4 calls with paths
 // and return values, the way LibSysCTr's manual example does; open and

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package fault injects faults into the system calls of a traced program:
 // chosen calls fail with an errno, return a chosen value, or get a signal,
 // as strace's -e inject= does, with conditions on the arguments (a path, an
@@ -111,4 +113,6 @@
 // entry from a handler of your own, for instance one of those tracer.Chain
 // composes. Install registers no notification (a tracer has one OnExit):
 // pass Injector.Exited on from yours.
+//
+// Linux only, as package tracer: every file carries //go:build linux.
 package fault

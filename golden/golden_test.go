@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 )

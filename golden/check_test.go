@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 )
 
 // The test binary defines -update, as package analysis's tests do: if
@@ -234,7 +234,7 @@ func normalize(t *testing.T, trace string) *analysis.Normalized {
 // committed trace (the test's working directory is this package's).
 func sampleTrace(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "testdata", name+".sctr"))
+	p, err := filepath.Abs(filepath.Join("..", "analysis", "testdata", name+".sctr"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/systr/systr/analysis"
-	"github.com/systr/systr/analysis/golden"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 )
 
 // A test checks a program's system calls against a golden file with one
@@ -22,7 +22,7 @@ import (
 // golden file holds the normalized trace, the text below: what Check
 // compares, thread by thread.
 func Example() {
-	r, err := format.Open("../testdata/fd_io.sctr")
+	r, err := format.Open("../analysis/testdata/fd_io.sctr")
 	if err != nil {
 		fmt.Println(err)
 		return

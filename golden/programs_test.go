@@ -12,7 +12,7 @@ package golden_test
 //
 // The golden files hold this machine's dynamic loader, C library, dash
 // and Python 3.11: on a machine whose differ, rewrite them with
-// `go test ./analysis/golden -run 'Golden$' -update`.
+// `go test ./golden -run 'Golden$' -update`.
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/systr/systr/analysis/golden"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/tracer"
 )

@@ -123,7 +123,9 @@ func checkValues(t *testing.T, m mode, v *valueChecker, path string, args ...str
 // value of an earlier call.
 func TestCallValueThreads(t *testing.T) {
 	path := testprog.C(t, "threads")
-	for _, m := range allModes {
+	// Under the serial schedule a thread's stops wait for its turn.
+	serial := mode{name: "serial", opts: tracer.Options{Schedule: tracer.Schedule{Mode: tracer.SchedSerial}}}
+	for _, m := range []mode{modeAll, modeNoFilter, modeNarrow, serial} {
 		t.Run(m.name, func(t *testing.T) {
 			if m.narrow != nil {
 				m.narrow = []string{"futex", "read", "write", "close", "getpid"}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
 
@@ -148,5 +149,53 @@ func TestCallPaths(t *testing.T) {
 		if pc != seen[7] && pc != seen[8] && pc.err != nil {
 			t.Errorf("%v: unexpected error", pc)
 		}
+	}
+}
+
+// TestCallPathsGo: a Go program's rename, as a 64-bit and as an i386
+// tracee (32-bit arguments: AT_FDCWD is 0xffffff9c in the register), gives
+// its two paths relative to the working directory's AT_FDCWD.
+func TestCallPathsGo(t *testing.T) {
+	for _, goarch := range []string{"amd64", "386"} {
+		t.Run(goarch, func(t *testing.T) {
+			path := testprog.Go(t, "gofiles", goarch)
+			tr := newTracer(t)
+			var renames [][]tracer.PathArg
+			var errs []error
+			var names []string
+			err := tr.Trace(func(c *tracer.Call) tracer.Action {
+				if c.IsEntry() {
+					ps, err := c.Paths()
+					renames = append(renames, ps)
+					errs = append(errs, err)
+					names = append(names, c.Name())
+					if want := map[string]syscalls.Arch{"amd64": syscalls.X86_64, "386": syscalls.I386}[goarch]; c.Arch() != want {
+						t.Errorf("%s from a %s program: arch %v", c.Name(), goarch, c.Arch())
+					}
+				}
+				return tracer.Continue
+			}, "rename", "renameat", "renameat2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAsNative(t, runTraced(t, tr, path), path)
+			if len(renames) != 1 {
+				t.Fatalf("%d renames traced, want 1", len(renames))
+			}
+			ps := renames[0]
+			if errs[0] != nil || len(ps) != 2 || !strings.HasSuffix(ps[0].Path, "/a.txt") || !strings.HasSuffix(ps[1].Path, "/b.txt") {
+				t.Fatalf("rename's paths %+v (%v), want .../a.txt and .../b.txt", ps, errs[0])
+			}
+			for _, p := range ps {
+				wantArg := -1 // rename: no dirfd
+				if names[0] != "rename" {
+					wantArg = p.Arg - 1
+				}
+				if p.Dirfd != -100 || p.DirfdArg != wantArg {
+					t.Errorf("%s: %+v: want AT_FDCWD (-100), from argument %d", names[0], p, wantArg)
+				}
+			}
+			t.Logf("%s %+v", names[0], ps)
+		})
 	}
 }

@@ -30,14 +30,6 @@
 #include <unistd.h>
 #include "common.h"
 
-static int failures;
-
-static void step(const char *what, int ok)
-{
-	out("%s: %s\n", what, ok ? "ok" : "FAILED");
-	if (!ok)
-		failures++;
-}
 
 int main(int argc, char **argv)
 {
@@ -63,16 +55,16 @@ int main(int argc, char **argv)
 	step("utimensat NULL", syscall(SYS_utimensat, dfd, NULL, NULL, 0) == 0);
 	int r = (int)syscall(SYS_openat, AT_FDCWD, (char *)8, O_RDONLY);
 	out("openat bad pointer: %s\n", r < 0 && errno == EFAULT ? "EFAULT" : "FAILED");
-	failures += !(r < 0 && errno == EFAULT);
+	step_failures += !(r < 0 && errno == EFAULT);
 	static char longpath[8192];
 	memset(longpath, 'a', sizeof longpath - 1);
 	r = openat(AT_FDCWD, longpath, O_RDONLY);
 	out("openat long path: %s\n", r < 0 && errno == ENAMETOOLONG ? "ENAMETOOLONG" : "FAILED");
-	failures += !(r < 0 && errno == ENAMETOOLONG);
+	step_failures += !(r < 0 && errno == ENAMETOOLONG);
 	step("cleanup", unlinkat(dfd, "hard", 0) == 0 && unlinkat(dfd, "sym", 0) == 0 &&
 				unlinkat(AT_FDCWD, "b", 0) == 0 && unlinkat(AT_FDCWD, "file", 0) == 0 &&
 				unlinkat(AT_FDCWD, "sub", AT_REMOVEDIR) == 0);
-	if (failures)
+	if (step_failures)
 		return 1;
 	char *args[] = {argv[0], "exec-mode", NULL};
 	extern char **environ;

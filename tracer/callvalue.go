@@ -29,9 +29,9 @@ type callValue struct {
 //     exit) ends there: the kernel reports the restart as a new entry (a
 //     signal handler's calls may come in between), which starts with none;
 //   - a call skipped with Skip still has its exit, which sees the values;
-//   - a call that never returns (exit, exit_group, a successful execve's
-//     other threads, a thread killed or detached in the call) drops them
-//     with the thread.
+//   - a call that never returns (exit, exit_group, the calls the other
+//     threads were in when one of them execs, a thread killed or detached
+//     in the call) drops them with the thread.
 //
 // Handlers composed with Use or Chain share the call: like context keys,
 // key should be of a type of the handler's own package (type key struct{})

@@ -88,3 +88,50 @@ func TestHostileLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestMpReaderStrings: strs and bins of every length class (fix, 8, 16
+// and 32 bits) read back through bytes, and skip passes over each of them
+// to the value after it.
+func TestMpReaderStrings(t *testing.T) {
+	var buf bytes.Buffer
+	e := msgpack.NewEncoder(&buf)
+	lens := []int{0, 31, 32, 255, 256, 65535, 65536}
+	for _, n := range lens {
+		e.EncodeString(string(bytes.Repeat([]byte{'s'}, n)))
+		e.EncodeBytes(bytes.Repeat([]byte{'b'}, n))
+		e.EncodeInt(int64(n))
+	}
+	e.EncodeNil()
+	data := buf.Bytes()
+	m := &mpReader{b: data}
+	for _, n := range lens {
+		if s := m.bytes(); len(s) != n || n > 0 && s[n-1] != 's' {
+			t.Fatalf("bytes: a str of %d bytes, want %d", len(s), n)
+		}
+		if b := m.bytes(); len(b) != n || n > 0 && b[n-1] != 'b' {
+			t.Fatalf("bytes: a bin of %d bytes, want %d", len(b), n)
+		}
+		if v := m.int(); v != int64(n) {
+			t.Fatalf("int after the %d-byte str and bin: %d", n, v)
+		}
+	}
+	if m.bytes() != nil || m.err != nil || m.left() != 0 {
+		t.Fatalf("the final nil: err %v, %d bytes left", m.err, m.left())
+	}
+	m = &mpReader{b: data}
+	for _, n := range lens {
+		m.skip()
+		m.skip()
+		if v := m.int(); v != int64(n) || m.err != nil {
+			t.Fatalf("int after skipping the %d-byte str and bin: %d (%v)", n, v, m.err)
+		}
+	}
+	m.skip()
+	if m.err != nil || m.left() != 0 {
+		t.Fatalf("skip: err %v, %d bytes left", m.err, m.left())
+	}
+	m = &mpReader{b: []byte{0x01}}
+	if m.bytes(); m.err == nil {
+		t.Errorf("bytes of an integer: no error")
+	}
+}

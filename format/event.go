@@ -26,30 +26,15 @@ const (
 	KindSwitch  Kind = 12
 )
 
+var kindNames = [...]string{
+	KindSyscall: "syscall", KindNewTask: "newtask", KindExec: "exec", KindSignal: "signal",
+	KindExit: "exit", KindDetach: "detach", KindLost: "lost", KindInsn: "insn", KindFile: "file",
+	KindMapping: "mapping", KindSwitch: "switch",
+}
+
 func (k Kind) String() string {
-	switch k {
-	case KindSyscall:
-		return "syscall"
-	case KindNewTask:
-		return "newtask"
-	case KindExec:
-		return "exec"
-	case KindSignal:
-		return "signal"
-	case KindExit:
-		return "exit"
-	case KindDetach:
-		return "detach"
-	case KindLost:
-		return "lost"
-	case KindInsn:
-		return "insn"
-	case KindFile:
-		return "file"
-	case KindMapping:
-		return "mapping"
-	case KindSwitch:
-		return "switch"
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }

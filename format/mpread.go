@@ -118,22 +118,31 @@ func (m *mpReader) bool() bool {
 	return false
 }
 
+// strLen reads the length of a str or bin whose code c was read last
+// (fixstr, str 8/16/32, bin 8/16/32); ok is false for any other code,
+// and then nothing is read.
+func (m *mpReader) strLen(c byte) (n uint64, ok bool) {
+	switch {
+	case c >= 0xa0 && c <= 0xbf:
+		return uint64(c & 0x1f), true
+	case c == 0xd9 || c == 0xc4:
+		return m.be(1), true
+	case c == 0xda || c == 0xc5:
+		return m.be(2), true
+	case c == 0xdb || c == 0xc6:
+		return m.be(4), true
+	}
+	return 0, false
+}
+
 // bytes reads a str or bin (nil for nil), sharing the buffer.
 func (m *mpReader) bytes() []byte {
 	c := m.code()
-	var n uint64
-	switch {
-	case c >= 0xa0 && c <= 0xbf:
-		n = uint64(c & 0x1f)
-	case c == 0xd9 || c == 0xc4:
-		n = m.be(1)
-	case c == 0xda || c == 0xc5:
-		n = m.be(2)
-	case c == 0xdb || c == 0xc6:
-		n = m.be(4)
-	case c == 0xc0:
+	if c == 0xc0 {
 		return nil
-	default:
+	}
+	n, ok := m.strLen(c)
+	if !ok {
 		m.unexpected("a string", c)
 		return nil
 	}
@@ -176,21 +185,14 @@ func (m *mpReader) arrayLen() int {
 func (m *mpReader) skip() {
 	for pending := 1; pending > 0 && m.err == nil; pending-- {
 		c := m.code()
-		var n uint64 // bytes of payload to pass
+		n, str := m.strLen(c) // bytes of payload to pass
 		switch {
+		case str:
 		case c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
 		case c >= 0x80 && c <= 0x8f:
 			pending += 2 * int(c&0x0f)
 		case c >= 0x90 && c <= 0x9f:
 			pending += int(c & 0x0f)
-		case c >= 0xa0 && c <= 0xbf:
-			n = uint64(c & 0x1f)
-		case c == 0xc4 || c == 0xd9:
-			n = m.be(1)
-		case c == 0xc5 || c == 0xda:
-			n = m.be(2)
-		case c == 0xc6 || c == 0xdb:
-			n = m.be(4)
 		case c == 0xcc || c == 0xd0:
 			n = 1
 		case c == 0xcd || c == 0xd1:

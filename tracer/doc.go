@@ -35,9 +35,18 @@
 //
 // Beyond LibSysCTr, a Call knows what the syscall catalogue (package
 // syscalls) says of it: Call.Spec describes its arguments (which is a
-// path, an fd, a buffer) and Call.Text renders it as strace prints it,
-// strings and structs read from the tracee (as format.Syscall.Text renders
-// a recorded call); Call.String is the raw form, numbers in hex. A program
+// path, an fd, a buffer), Call.Paths reads its path arguments from the
+// tracee, each with the dirfd a relative one is relative to (linkat's
+// two), and Call.Text renders it as strace prints it, strings and structs
+// read from the tracee (as format.Syscall.Text renders a recorded call);
+// Call.String is the raw form, numbers in hex.
+//
+// A handler keeps what it learns at a call's entry for the exit of the
+// same call with Call.SetValue and Call.Value (keyed as context values,
+// so that handlers composed with Use do not collide), not in a map by tid:
+// the values follow the thread when a non-leader execve hands it the
+// leader's tid, and are gone when the call ends (at its exit, also a
+// restart's, or with the thread), so the next call starts with none. A program
 // that cannot start gives an error that wraps the errno as os/exec's does
 // (errors.Is(err, fs.ErrNotExist), fs.ErrPermission for a directory), and
 // ExitStatus.ExitCode is the status as a shell's $? (128+signal).

@@ -130,10 +130,8 @@ func (t *Tracer) Trace(h Handler, names ...string) error {
 	if h == nil {
 		return fmt.Errorf("tracer: Trace: nil handler")
 	}
-	for _, name := range names {
-		if !known(name) {
-			return fmt.Errorf("%w %q (Trace)", ErrUnknownSyscall, name)
-		}
+	if err := checkNames(names, "Trace"); err != nil {
+		return err
 	}
 	return t.update(func(tb *table) error {
 		for _, name := range names {
@@ -161,10 +159,8 @@ func (t *Tracer) TraceAll(h Handler) error {
 
 // Untrace removes the handlers of the named calls.
 func (t *Tracer) Untrace(names ...string) error {
-	for _, name := range names {
-		if !known(name) {
-			return fmt.Errorf("%w %q (Untrace)", ErrUnknownSyscall, name)
-		}
+	if err := checkNames(names, "Untrace"); err != nil {
+		return err
 	}
 	return t.update(func(tb *table) error {
 		for _, name := range names {
@@ -186,6 +182,17 @@ func (t *Tracer) UntraceNr(nrs ...int) error {
 // UntraceAll removes the catch-all handler set by TraceAll.
 func (t *Tracer) UntraceAll() error {
 	return t.update(func(tb *table) error { tb.all = nil; return nil })
+}
+
+// checkNames fails on the first name no architecture knows, for op
+// (Trace, Untrace, Use), before anything is registered.
+func checkNames(names []string, op string) error {
+	for _, name := range names {
+		if !known(name) {
+			return fmt.Errorf("%w %q (%s)", ErrUnknownSyscall, name, op)
+		}
+	}
+	return nil
 }
 
 func known(name string) bool {
@@ -250,10 +257,8 @@ func (t *Tracer) Use(h Handler, names ...string) error {
 	if h == nil {
 		return fmt.Errorf("tracer: Use: nil handler")
 	}
-	for _, name := range names {
-		if !known(name) {
-			return fmt.Errorf("%w %q (Use)", ErrUnknownSyscall, name)
-		}
+	if err := checkNames(names, "Use"); err != nil {
+		return err
 	}
 	return t.update(func(tb *table) error {
 		if len(names) == 0 {

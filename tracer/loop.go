@@ -89,6 +89,8 @@ type thread struct {
 	// (insn_amd64.go).
 	ownTSC, ownCPUID bool
 	sc               schedThread // Options.Schedule (sched.go)
+	// vals: what handlers set on the current call (Call.SetValue).
+	vals []callValue
 }
 
 func (p *process) memory(tid int) *ptrace.Mem {
@@ -787,6 +789,7 @@ func (t *Tracer) entry(th *thread, info *ptrace.SyscallInfo, stepping bool) {
 		nr = int(int32(info.Nr))
 	}
 	th.inCall, th.skip = false, false
+	th.dropValues() // a call whose exit never came (callvalue.go)
 	if th.proc.silent || th.proc.detach {
 		t.resume(th, 0)
 		return
@@ -847,11 +850,13 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 		// Let go since its entry (e.g. a blocking read interrupted by the
 		// detach): no report after the detach.
 		c.valid = false
+		th.dropValues()
 		t.resume(th, 0)
 		return
 	}
 	act := th.handler(c)
 	c.valid = false
+	th.dropValues() // the call has ended (callvalue.go)
 	if th.armAtExit {
 		t.armAtExitStop(th) // world.go
 	}

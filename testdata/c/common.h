@@ -30,4 +30,15 @@ static void out(const char *fmt, ...)
 	}
 }
 
+/* step reports one step of a program that checks its own results, as
+ * "WHAT: ok" or "WHAT: FAILED", and counts the failures in step_failures. */
+static int step_failures __attribute__((unused));
+
+__attribute__((unused)) static void step(const char *what, int ok)
+{
+	out("%s: %s\n", what, ok ? "ok" : "FAILED");
+	if (!ok)
+		step_failures++;
+}
+
 #endif

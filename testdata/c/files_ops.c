@@ -22,14 +22,6 @@
 #include <unistd.h>
 #include "common.h"
 
-static int failures;
-
-static void step(const char *what, int ok)
-{
-	out("%s: %s\n", what, ok ? "ok" : "FAILED");
-	if (!ok)
-		failures++;
-}
 
 static int thread_fd = -1;
 
@@ -134,8 +126,8 @@ int main(int argc, char **argv)
 	int drop = fcntl(drop0, F_DUPFD_CLOEXEC, 50);
 	close(drop0);
 	step("unlink drop", unlink("drop") == 0);
-	out("files_ops: %d failures\n", failures);
-	if (failures)
+	out("files_ops: %d failures\n", step_failures);
+	if (step_failures)
 		return 1;
 	char ks[16], ds[16];
 	snprintf(ks, sizeof ks, "%d", keep);

@@ -227,14 +227,7 @@ func live(argv []string, rules []*replay.Fault, topts tracer.Options, stdin io.R
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record
-	defer sigs.Close()
-	var st tracer.ExitStatus
-	_, err = t.Start(cmd)
-	if err == nil {
-		sigs.Started() // a signal that came before: the program's now
-		st, err = t.Wait(context.Background())
-	}
-	sigs.Close()
+	st, err := sigs.Run(t, cmd)
 	if !quiet {
 		for _, s := range faults.Fired() {
 			fmt.Fprintf(stderr, "systr-replay: %s\n", s)

@@ -50,6 +50,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -66,6 +67,12 @@ import (
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
+
+// source is this file, whose doc comment is the manual page's prose
+// (systr-replay --generate man|bash|zsh; make install).
+//
+//go:embed main.go
+var source string
 
 // exitReplay is the status for a replay that diverged or was refused.
 const exitReplay = 125
@@ -108,7 +115,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	fs.Bool("version", false, "print the version and exit")
-	if st, ok := cmdutil.Generate(manual(fs), args, stdout); ok {
+	if st, ok := cmdutil.Generate(&cmdutil.Command{Name: "systr-replay", Source: source, Flags: fs,
+		Args: cmdutil.ArgFiles, Program: true, SeeAlso: []string{"strace(1)"}}, args, stdout); ok {
 		return st
 	}
 	cmdutil.HelpTo(fs, args, stdout)

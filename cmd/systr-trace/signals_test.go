@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"io"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -22,40 +19,18 @@ func TestCtrlC(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog := testprog.C(t, "sighandlers")
-	start := func() (*exec.Cmd, *bufio.Reader, io.WriteCloser, *bytes.Buffer) {
-		cmd := exec.Command(bin, prog, "pause")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-		lines := bufio.NewReader(stdout)
-		if line, _ := lines.ReadString('\n'); line != "ready\n" {
-			t.Fatalf("program said %q; stderr:\n%s", line, stderr.String())
-		}
-		return cmd, lines, stdin, &stderr
-	}
-	cmd, lines, stdin, stderr := start()
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
-	if line, _ := lines.ReadString('\n'); line != "got SIGINT\n" {
-		t.Errorf("after ^C the program said %q, want got SIGINT", line)
-	}
-	stdin.Close()
-	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 3 || !strings.Contains(stderr.String(), "+++ exit status 3 +++") {
-		t.Errorf("systr-trace after ^C: %v, want the program's exit 3; stderr:\n%s", err, stderr.String())
+	s := testprog.StartForeground(t, bin, prog, "pause")
+	s.Group(syscall.SIGINT)
+	s.Expect(t, "got SIGINT")
+	if code, sig := s.Wait(t); code != 3 || !strings.Contains(s.Stderr.String(), "+++ exit status 3 +++") {
+		t.Errorf("systr-trace after ^C: exit %d (signal %v), want the program's exit 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 
-	cmd, lines, _, stderr = start()
-	cmd.Process.Signal(syscall.SIGTERM)
-	if line, _ := lines.ReadString('\n'); line != "got SIGTERM 1\n" {
-		t.Errorf("after SIGTERM to systr-trace the program said %q, want got SIGTERM 1", line)
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 130 || !strings.Contains(stderr.String(), "systr-trace: stopped") {
-		t.Errorf("systr-trace after a second SIGTERM: %v, want 130 and stopped; stderr:\n%s", err, stderr.String())
+	s = testprog.StartForeground(t, bin, prog, "pause")
+	s.Cmd.Process.Signal(syscall.SIGTERM)
+	s.Expect(t, "got SIGTERM 1")
+	s.Cmd.Process.Signal(syscall.SIGTERM)
+	if code, sig := s.Wait(t); code != 130 || !strings.Contains(s.Stderr.String(), "systr-trace: stopped") {
+		t.Errorf("systr-trace after a second SIGTERM: exit %d (signal %v), want 130 and stopped; stderr:\n%s", code, sig, s.Stderr)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -48,14 +47,9 @@ func TestScripts(t *testing.T) {
 		progs[strings.ToUpper(p)] = testprog.C(t, p)
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:  "testdata/script",
-		Cmds: testprog.ScriptCmds(),
-		Condition: func(cond string) (bool, error) {
-			if ok, known, err := testprog.ToolCondition(cond); known {
-				return ok, err
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
-		},
+		Dir:       "testdata/script",
+		Cmds:      testprog.ScriptCmds(),
+		Condition: testprog.ScriptCondition,
 		Setup: func(e *testscript.Env) error {
 			for name, path := range progs {
 				e.Setenv(name, path)

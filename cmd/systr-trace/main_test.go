@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -24,13 +23,8 @@ func TestMain(m *testing.M) {
 // (testprog.ScriptCmds) and the condition [tool:NAME].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir:  "testdata/script",
-		Cmds: testprog.ScriptCmds(),
-		Condition: func(cond string) (bool, error) {
-			if ok, known, err := testprog.ToolCondition(cond); known {
-				return ok, err
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
-		},
+		Dir:       "testdata/script",
+		Cmds:      testprog.ScriptCmds(),
+		Condition: testprog.ScriptCondition,
 	})
 }

@@ -55,21 +55,21 @@ func scriptStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// ToolCondition answers a script's condition [tool:NAME]: whether the
+// ScriptCondition answers a script's condition [tool:NAME]: whether the
 // program NAME is installed, as NeedTool finds it. A script skips what
 // needs it with "[!tool:NAME] skip"; when $SYSTR_REQUIRE_TOOLS names the
 // missing program the condition is an error, which fails the script
-// instead. ok is false for a condition that is not tool:NAME.
-func ToolCondition(cond string) (installed, ok bool, err error) {
+// instead. Any other condition is an error.
+func ScriptCondition(cond string) (bool, error) {
 	name, ok := strings.CutPrefix(cond, "tool:")
 	if !ok {
-		return false, false, nil
+		return false, fmt.Errorf("unknown condition %q", cond)
 	}
-	if _, lerr := exec.LookPath(name); lerr != nil {
+	if _, err := exec.LookPath(name); err != nil {
 		if ToolRequired(name) {
-			return false, true, fmt.Errorf("%s is not installed (%v), and %s requires it", name, lerr, RequireToolsEnv)
+			return false, fmt.Errorf("%s is not installed (%v), and %s requires it", name, err, RequireToolsEnv)
 		}
-		return false, true, nil
+		return false, nil
 	}
-	return true, true, nil
+	return true, nil
 }

@@ -70,12 +70,15 @@ func bin(t *testing.T) string {
 	return path
 }
 
+// result is how a command ended: its stdout, and its exit code, or -1
+// and the signal that killed it.
 type result struct {
 	stdout string
 	code   int
 	signal syscall.Signal
 }
 
+// runCmd runs cmd and returns how it ended and its stderr.
 func runCmd(t *testing.T, cmd *exec.Cmd) (result, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer

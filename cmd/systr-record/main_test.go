@@ -26,9 +26,7 @@ import (
 // fails the run if a process the tests started (a tracee left running or
 // stopped) is still there after them.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(testprog.Checked(m), map[string]func() int{
-		"systr-record": func() int { return run(os.Args[1:], os.Stderr) },
-	}))
+	testprog.CommandMain(m, "systr-record", func() int { return run(os.Args[1:], os.Stderr) })
 }
 
 // TestScripts runs the command-line scripts in testdata/script (see

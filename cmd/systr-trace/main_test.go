@@ -13,9 +13,7 @@ import (
 // the run if a process the tests started (a tracee left running or
 // stopped) is still there after them.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(testprog.Checked(m), map[string]func() int{
-		"systr-trace": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
-	}))
+	testprog.CommandMain(m, "systr-trace", func() int { return run(os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // TestScripts runs the command-line scripts in testdata/script (see

@@ -5,6 +5,7 @@ package testprog
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -13,6 +14,15 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/sys/unix"
 )
+
+// CommandMain is the TestMain of a command's tests: run is the command
+// name, which testscript puts on PATH for the scripts and the tests (a
+// copy of the test binary that runs run when started under that name);
+// otherwise the tests run, checked as Main checks them (no process they
+// started left behind). It does not return.
+func CommandMain(m Runner, name string, run func() int) {
+	os.Exit(testscript.RunMain(Checked(m), map[string]func() int{name: run}))
+}
 
 // ScriptCmds are script commands for the commands' testscript scripts
 // (cmd/*/testdata/script):

@@ -426,8 +426,9 @@ func memArgs(h C.uintptr_t, where C.int, buf *C.char, size C.int) (*tracer.Call,
 	return c, unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(size)), true
 }
 
-//export systrgo_pmem_read
-func systrgo_pmem_read(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, size C.int) C.int {
+// pmem does the work of a pmem function, op, on its checked arguments:
+// EINVAL for bad ones, 0 for an empty buffer; else what op returns.
+func pmem(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, size C.int, op func(c *tracer.Call, a uint64, b []byte) int) C.int {
 	c, b, ok := memArgs(h, where, buf, size)
 	if !ok {
 		return errno(unix.EINVAL)
@@ -435,24 +436,29 @@ func systrgo_pmem_read(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, si
 	if len(b) == 0 {
 		return 0
 	}
-	n, _ := c.ReadMem(uint64(addr), b)
-	return C.int(n)
+	return C.int(op(c, uint64(addr), b))
+}
+
+//export systrgo_pmem_read
+func systrgo_pmem_read(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, size C.int) C.int {
+	return pmem(h, where, addr, buf, size, func(c *tracer.Call, a uint64, b []byte) int {
+		n, _ := c.ReadMem(a, b)
+		return n
+	})
 }
 
 //export systrgo_pmem_write
 func systrgo_pmem_write(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, size C.int) C.int {
-	c, b, ok := memArgs(h, where, buf, size)
-	if !ok {
-		return errno(unix.EINVAL)
+	return pmem(h, where, addr, buf, size, writeMem)
+}
+
+// writeMem writes b at a in c's process and returns how much it wrote:
+// all of it, or, page by page, what precedes the first failure.
+func writeMem(c *tracer.Call, a uint64, b []byte) int {
+	if c.WriteMem(a, b) == nil {
+		return len(b)
 	}
-	if len(b) == 0 {
-		return 0
-	}
-	if c.WriteMem(uint64(addr), b) == nil {
-		return C.int(len(b))
-	}
-	// Count what can be written: page by page up to the first failure.
-	a, done := uint64(addr), 0
+	done := 0
 	page := uint64(os.Getpagesize())
 	for done < len(b) {
 		n := int(min(page-a%page, uint64(len(b)-done)))
@@ -462,7 +468,7 @@ func systrgo_pmem_write(h C.uintptr_t, where C.int, addr C.ulong, buf *C.char, s
 		a += uint64(n)
 		done += n
 	}
-	return C.int(done)
+	return done
 }
 
 //export systrgo_pszmem_read

@@ -24,9 +24,7 @@ var update = flag.Bool("update", false, "rewrite the scripts' expected outputs (
 // TestMain runs the scripts' commands, or the tests, and then fails the
 // run if a process the tests started is still there after them.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(testprog.Checked(m), map[string]func() int{
-		"systr-analyze": func() int { return run(os.Args[1:], os.Stdout, os.Stderr) },
-	}))
+	testprog.CommandMain(m, "systr-analyze", func() int { return run(os.Args[1:], os.Stdout, os.Stderr) })
 }
 
 // TestScripts runs the command-line scripts in testdata/script: each is a

@@ -90,6 +90,7 @@ package main
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -110,6 +111,12 @@ import (
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
 )
+
+// source is this file, whose doc comment is the manual page's prose
+// (systr-record --generate man|bash|zsh; make install).
+//
+//go:embed main.go
+var source string
 
 type listFlag []string
 
@@ -164,7 +171,7 @@ func run(args []string, stderr io.Writer) int {
 }
 
 // flags defines the command's flags, stored in c (the manual page and the
-// completion scripts are made from them too: manual.go).
+// completion scripts are made from them too: run).
 func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("systr-record", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -195,7 +202,8 @@ func flags(c *config, stderr io.Writer) *flag.FlagSet {
 }
 
 func (c *config) run(args []string, fs *flag.FlagSet, stderr io.Writer) int {
-	if st, ok := cmdutil.Generate(manual(fs), args, os.Stdout); ok {
+	if st, ok := cmdutil.Generate(&cmdutil.Command{Name: "systr-record", Source: source, Flags: fs,
+		Args: cmdutil.ArgProgram, Program: true, SeeAlso: []string{"strace(1)"}}, args, os.Stdout); ok {
 		return st
 	}
 	cmdutil.HelpTo(fs, args, os.Stdout)

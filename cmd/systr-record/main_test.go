@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,60 +13,72 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
-	"github.com/systr/systr/syscalls"
 	"golang.org/x/sys/unix"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// TestMain removes the command bin built (a directory of 6 MB in TMPDIR,
-// left by every run before), and fails the run if a process the tests
-// started (a tracee left running or stopped) is still there after them.
+// TestMain runs the scripts' commands (systr-record is this test binary,
+// on PATH for the scripts and the tests: bin), or the tests, and then
+// fails the run if a process the tests started (a tracee left running or
+// stopped) is still there after them.
 func TestMain(m *testing.M) {
-	code := testprog.RunAndCheck(m)
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
+	testprog.CommandMain(m, "systr-record", func() int { return run(os.Args[1:], os.Stderr) })
 }
 
-// bin builds systr-record once per test run.
+// TestScripts runs the command-line scripts in testdata/script (see
+// github.com/rogpeppe/go-internal/testscript), with the command status
+// (testprog.ScriptCmds) and the condition [tool:NAME]. systr-analyze is
+// on PATH, built from this module, to read the traces; $NAME is the
+// testdata program NAME (testdata/c/NAME.c; gothreads: testdata/go).
+func TestScripts(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", dir, "../systr-analyze").CombinedOutput(); err != nil {
+		t.Fatalf("building systr-analyze: %v\n%s", err, out)
+	}
+	progs := map[string]string{"GOTHREADS": testprog.Go(t, "gothreads", "")}
+	for _, p := range []string{"threads", "forks", "signals", "exec_thread", "fd_io", "restart", "clocks",
+		"insns", "deny_cpuid_mode", "tscmode", "nondet"} {
+		progs[strings.ToUpper(p)] = testprog.C(t, p)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:       "testdata/script",
+		Cmds:      testprog.ScriptCmds(),
+		Condition: testprog.ScriptCondition,
+		Setup: func(e *testscript.Env) error {
+			for name, path := range progs {
+				e.Setenv(name, path)
+			}
+			e.Setenv("PATH", dir+string(os.PathListSeparator)+e.Getenv("PATH"))
+			return nil
+		},
+	})
+}
+
+// bin is systr-record: this test binary, as TestMain put it on PATH.
 func bin(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "systr-record-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "systr-record")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v", buildErr)
+	path, err := exec.LookPath("systr-record")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
+	return path
 }
 
+// result is how a command ended: its stdout, and its exit code, or -1
+// and the signal that killed it.
 type result struct {
 	stdout string
 	code   int
 	signal syscall.Signal
 }
 
+// runCmd runs cmd and returns how it ended and its stderr.
 func runCmd(t *testing.T, cmd *exec.Cmd) (result, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
@@ -85,183 +96,6 @@ func runCmd(t *testing.T, cmd *exec.Cmd) (result, string) {
 		t.Fatalf("%v: %v", cmd.Args, err)
 	}
 	return res, stderr.String()
-}
-
-// record runs argv under systr-record and natively, in dir, and checks
-// that output and exit status are the same and that the trace reads.
-func sameAsNative(t *testing.T, dir string, argv ...string) *format.Reader {
-	t.Helper()
-	native := exec.Command(argv[0], argv[1:]...)
-	native.Dir = dir
-	want, _ := runCmd(t, native)
-	trace := filepath.Join(t.TempDir(), "t.sctr")
-	rec := exec.Command(bin(t), append([]string{"-q", "-o", trace, "--"}, argv...)...)
-	rec.Dir = dir
-	got, stderr := runCmd(t, rec)
-	if got != want {
-		t.Errorf("%v under systr-record: %+v\nnative: %+v\nstderr: %s", argv, got, want, stderr)
-	}
-	r, err := format.Open(trace)
-	if err != nil {
-		t.Fatalf("%v: %v", argv, err)
-	}
-	t.Cleanup(func() { r.Close() })
-	if !r.Complete() || r.EventCount() == 0 {
-		t.Errorf("%v: trace complete %v with %d events (%v)", argv, r.Complete(), r.EventCount(), r.Truncated())
-	}
-	return r
-}
-
-// TestSameAsNative: recording does not change what programs do - the test
-// tracees and real programs on the machine.
-func TestSameAsNative(t *testing.T) {
-	dir := t.TempDir()
-	progs := [][]string{
-		{testprog.C(t, "threads")},
-		{testprog.C(t, "forks")},
-		{testprog.C(t, "signals")},
-		{testprog.C(t, "exec_thread")},
-		{testprog.C(t, "fd_io"), dir},
-		{testprog.C(t, "restart")},
-		{testprog.Go(t, "gothreads", "")},
-		{"sh", "-c", "ls / | wc -l; echo $((6*7)) | tr 4 x"},
-	}
-	for _, p := range []struct {
-		name string
-		argv []string
-	}{
-		{"python3", []string{"python3", "-c", "import os, threading; t = threading.Thread(target=print, args=('hi',)); t.start(); t.join(); print(sorted(os.listdir('/'))[:3])"}},
-		{"git", []string{"git", "--version"}},
-	} {
-		t.Run(p.name, func(t *testing.T) {
-			testprog.NeedTool(t, p.name)
-			sameAsNative(t, dir, p.argv...)
-		})
-	}
-	for _, argv := range progs {
-		t.Run(filepath.Base(argv[0]), func(t *testing.T) { sameAsNative(t, dir, argv...) })
-	}
-}
-
-// TestTraceContent checks what a recording of a shell pipeline holds: the
-// processes, their execs with argv, and calls with their memory.
-func TestTraceContent(t *testing.T) {
-	r := sameAsNative(t, t.TempDir(), "sh", "-c", "echo hello | cat")
-	var execs []string
-	var sawWrite, sawFork bool
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch v := ev.(type) {
-		case *format.Exec:
-			execs = append(execs, strings.Join(v.Argv, " "))
-		case *format.NewTask:
-			sawFork = true
-		case *format.Syscall:
-			if syscalls.Name(v.Arch, int(v.Nr)) == "write" {
-				if reg := v.Region(1, syscalls.In); reg != nil && string(reg.Data) == "hello\n" {
-					sawWrite = true
-				}
-			}
-		}
-	}
-	if len(execs) < 2 || !strings.HasPrefix(execs[0], "sh -c") || !strings.Contains(strings.Join(execs, "|"), "cat") {
-		t.Errorf("execs %q", execs)
-	}
-	if !sawWrite || !sawFork {
-		t.Errorf("write of hello recorded %v, new task %v", sawWrite, sawFork)
-	}
-	if h := r.Header(); h.Writer != "systr" || len(h.Argv) != 3 || len(h.Env) == 0 {
-		t.Errorf("header %+v", h)
-	}
-}
-
-// TestBadInput: every mistake gets its message and status, and nothing
-// runs when the output cannot be written.
-func TestBadInput(t *testing.T) {
-	dir := t.TempDir()
-	marker := filepath.Join(dir, "ran")
-	cases := []struct {
-		name string
-		args []string
-		code int
-		says string
-	}{
-		{"not found", []string{"-o", filepath.Join(dir, "a.sctr"), "--", "systr-no-such-program"}, 127, "not found"},
-		{"unwritable output", []string{"-o", filepath.Join(dir, "no/such/dir/a.sctr"), "--", "touch", marker}, 1, "no such file or directory"},
-		{"no such pid", []string{"-p", "2147483600"}, 1, "no such process"},
-		{"bad pid", []string{"-p", "12x"}, 2, "not a process id"},
-		{"unknown syscalls", []string{"-e", "trace=opne,raed", "--", "true"}, 2, `unknown system call "opne"`},
-		{"unknown signal", []string{"-e", "signal=SIGFOO", "--", "true"}, 2, `unknown signal "SIGFOO"`},
-		{"nothing to do", nil, 2, "no program to run and no -p PID to attach to"},
-		{"attach and a program", []string{"-p", "12", "--", "true"}, 2, "-p 12 and a program (true): give one or the other"},
-		{"bad cpu", []string{"--cpu", "fast", "--", "true"}, 2, `"fast" is not auto, any or a CPU number`},
-		{"bad schedule", []string{"--schedule", "fifo", "--", "true"}, 2, `unknown schedule "fifo"`},
-		{"seed without chaos", []string{"--chaos-seed", "3", "--", "true"}, 2, "--chaos-seed needs --schedule chaos"},
-		{"bad chaos seed", []string{"--schedule", "chaos", "--chaos-seed", "x", "--", "true"}, 2, `--chaos-seed "x": not a number`},
-		{"size zero", []string{"-s", "0", "--", "touch", marker}, 2, "-s 0: the size must be between 1 and 4194304"},
-		{"size too big", []string{"-s", "5M", "--", "touch", marker}, 2, "-s 5M: the size must be between 1 and 4194304"},
-		{"trace to stdout", []string{"-o", "-", "--", "touch", marker}, 2, "-o -: a trace is binary"},
-		{"unwritable text", []string{"-o", filepath.Join(dir, "t.sctr"), "--text", filepath.Join(dir, "no/such/dir/t.txt"), "--", "touch", marker}, 1, "--text: open"},
-		{"cpu not allowed", []string{"--cpu", "5000", "-o", filepath.Join(dir, "c.sctr"), "--", "touch", marker}, 2, "tracer: not a CPU this process may run on: CPU 5000 (allowed: "},
-	}
-	for _, c := range cases {
-		res, stderr := runCmd(t, exec.Command(bin(t), c.args...))
-		if res.code != c.code || !strings.Contains(stderr, c.says) {
-			t.Errorf("%s: status %d, stderr %q; want %d and %q", c.name, res.code, stderr, c.code, c.says)
-		}
-	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Error("the program ran although the trace could not be written")
-	}
-}
-
-// TestVersionAndHelp: --version prints the version line on stdout, -h
-// the usage on stdout (help asked for is output); both exit 0 and run
-// nothing.
-func TestVersionAndHelp(t *testing.T) {
-	for _, args := range [][]string{{"--version"}, {"-version"}, {"--version", "--", "systr-no-such-program"}} {
-		out, err := exec.Command(bin(t), args...).Output()
-		if err != nil || !strings.HasPrefix(string(out), "systr-record ") || strings.Count(string(out), "\n") != 1 {
-			t.Errorf("%q: %v, stdout %q", args, err, out)
-		}
-	}
-	for _, h := range []string{"-h", "--help"} {
-		cmd := exec.Command(bin(t), h)
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil || !strings.HasPrefix(stdout.String(), "usage: systr-record") || stderr.Len() > 0 {
-			t.Errorf("%s: %v, stdout %q, stderr %q", h, err, stdout.String(), stderr.String())
-		}
-	}
-}
-
-// TestStdin: the program reads the recorder's stdin.
-func TestStdin(t *testing.T) {
-	cmd := exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "s.sctr"), "--", "tr", "a-z", "A-Z")
-	cmd.Stdin = strings.NewReader("hello\n")
-	res, stderr := runCmd(t, cmd)
-	if res.stdout != "HELLO\n" || res.code != 0 {
-		t.Errorf("tr under systr-record: %+v (%s)", res, stderr)
-	}
-}
-
-// TestKilledBySignal: the recorder ends as the program did.
-func TestKilledBySignal(t *testing.T) {
-	// SIGSEGV, SIGABRT and SIGBUS have Go runtime handlers that a kill of
-	// itself would take for a crash of the recorder (a traceback, exit 2).
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGSEGV, syscall.SIGABRT, syscall.SIGBUS} {
-		res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "k.sctr"), "--",
-			"sh", "-c", fmt.Sprintf("kill -%d $$", int(sig))))
-		if res.signal != sig || strings.Contains(stderr, "goroutine") {
-			t.Errorf("recorder ended %+v, want killed by %v, no traceback (%s)", res, sig, stderr)
-		}
-	}
-	res, _ := runCmd(t, exec.Command(bin(t), "-q", "-o", filepath.Join(t.TempDir(), "e.sctr"), "--", "sh", "-c", "exit 7"))
-	if res.code != 7 {
-		t.Errorf("exit 7 recorded as %+v", res)
-	}
 }
 
 // recordTarget starts systr-record on testdata/c/attach_target, writing
@@ -358,50 +192,6 @@ func attachTarget(t *testing.T, target *exec.Cmd, recArgs ...string) *attachRun 
 func traced(pid int) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	return err == nil && !strings.Contains(string(b), "\nTracerPid:\t0\n")
-}
-
-// TestTextAndSignalFilter: --text prints the calls as strace does while
-// recording; -e signal= selects the signal events kept.
-func TestTextAndSignalFilter(t *testing.T) {
-	prog := testprog.C(t, "signals")
-	dir := t.TempDir()
-	count := func(trace string) int {
-		r, err := format.Open(trace)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		n := 0
-		for ev, err := range r.Events(nil) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ev.Kind() == format.KindSignal {
-				n++
-			}
-		}
-		return n
-	}
-	all, none := filepath.Join(dir, "all.sctr"), filepath.Join(dir, "none.sctr")
-	text := filepath.Join(dir, "calls.txt")
-	if res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-o", all, "--text", text, "--", prog)); res.code != 0 {
-		t.Fatalf("signals: %+v %s", res, stderr)
-	}
-	if res, stderr := runCmd(t, exec.Command(bin(t), "-q", "-e", "signal=none", "-o", none, "--", prog)); res.code != 0 {
-		t.Fatalf("signals: %+v %s", res, stderr)
-	}
-	if n, m := count(all), count(none); n < 5 || m != 0 {
-		t.Errorf("signal events: %d by default, %d with signal=none", n, m)
-	}
-	b, err := os.ReadFile(text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"] rt_sigaction(SIGUSR1, {sa_handler=0x", "] kill(", "--- SIGUSR1 {si_signo=SIGUSR1", "+++ exited with 0 +++"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("--text output lacks %q", want)
-		}
-	}
 }
 
 // openPty returns a pseudo-terminal's master and slave.
@@ -508,61 +298,6 @@ func TestRecorderKilled(t *testing.T) {
 	}
 	if len(children) == 0 {
 		t.Error("found no child of the recorder")
-	}
-}
-
-// TestVDSOTrap: clock reads through the vDSO are recorded by default (the
-// vDSO is patched to make syscalls), not with --no-vdso-trap.
-func TestVDSOTrap(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("tracee programs are for amd64")
-	}
-	prog := testprog.C(t, "clocks")
-	want := testprog.Native(t, prog, "2")
-	all := map[string]int{"clock_gettime": 4, "gettimeofday": 2, "time": 2, "clock_getres": 2}
-	for _, c := range []struct {
-		args    []string
-		trapped bool
-		counts  map[string]int
-	}{
-		{nil, true, all},
-		{[]string{"--no-vdso-trap"}, false, map[string]int{}},
-		// A traced set without the vDSO's calls: no patch.
-		{[]string{"-e", "trace=execve,write"}, false, map[string]int{}},
-		{[]string{"-e", "trace=execve,clock_gettime"}, true, map[string]int{"clock_gettime": 4}},
-	} {
-		trace := filepath.Join(t.TempDir(), "t.sctr")
-		args := append([]string{"-q", "-o", trace}, c.args...)
-		got, stderr := runCmd(t, exec.Command(bin(t), append(args, "--", prog, "2")...))
-		if got.stdout != want.Stdout || got.code != 0 {
-			t.Errorf("%v: %+v, stderr %s; native %v", c.args, got, stderr, want)
-		}
-		r, err := format.Open(trace)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if trapped := r.Header().Extra["vdso"] == "trapped"; trapped != c.trapped {
-			t.Errorf("%v: header says vDSO trapped %v, want %v", c.args, trapped, c.trapped)
-		}
-		counts := map[string]int{}
-		for ev, err := range r.Events(nil) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s, ok := ev.(*format.Syscall); ok {
-				switch name := syscalls.Name(s.Arch, int(s.Nr)); name {
-				case "clock_gettime", "gettimeofday", "time", "clock_getres":
-					counts[name]++
-					if name == "clock_gettime" && s.Region(1, syscalls.Out) == nil {
-						t.Errorf("clock_gettime recorded without its timespec: %+v", s)
-					}
-				}
-			}
-		}
-		r.Close()
-		if fmt.Sprint(counts) != fmt.Sprint(c.counts) {
-			t.Errorf("%v: recorded %v, want %v", c.args, counts, c.counts)
-		}
 	}
 }
 

@@ -3,11 +3,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,64 +14,6 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 )
-
-// sigRun is a command (systr-record, systr-trace...) running
-// testdata/c/sighandlers in its own process group, as a shell makes a
-// foreground job: a terminal's ^C is kill(-pgid, SIGINT).
-type sigRun struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  *bufio.Reader
-	stderr *bytes.Buffer
-}
-
-// startSig starts argv in its own process group and returns once the
-// program said "ready".
-func startSig(t *testing.T, argv ...string) *sigRun {
-	t.Helper()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	s := &sigRun{cmd: cmd, stdin: stdin, lines: bufio.NewReader(stdout), stderr: &bytes.Buffer{}}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
-	s.expect(t, "ready")
-	return s
-}
-
-// expect reads the program's next line and fails unless it is want.
-func (s *sigRun) expect(t *testing.T, want string) {
-	t.Helper()
-	line, err := s.lines.ReadString('\n')
-	if strings.TrimSuffix(line, "\n") != want {
-		t.Fatalf("program said %q (%v), want %q; stderr:\n%s", line, err, want, s.stderr)
-	}
-}
-
-// wait waits for the command and returns its exit code (-1 and the signal
-// when killed).
-func (s *sigRun) wait(t *testing.T) (int, syscall.Signal) {
-	t.Helper()
-	s.stdin.Close()
-	io.Copy(io.Discard, s.lines)
-	err := s.cmd.Wait()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		ws := ee.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			return -1, ws.Signal()
-		}
-		return ws.ExitStatus(), 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, 0
-}
 
 // traceEnd returns how the trace's first process ended, as print says it.
 func traceEnd(t *testing.T, trace string) string {
@@ -112,11 +51,11 @@ func traceEnd(t *testing.T, trace string) string {
 // the trace ends with the program's exit, not SIGKILL.
 func TestCtrlCReachesProgram(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "c.sctr")
-	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
-	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGINT)
-	s.expect(t, "got SIGINT")
-	if code, sig := s.wait(t); code != 3 {
-		t.Errorf("recorder after ^C: exit %d (signal %v), want the program's 3; stderr:\n%s", code, sig, s.stderr)
+	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s.Group(syscall.SIGINT)
+	s.Expect(t, "got SIGINT")
+	if code, sig := s.Wait(t); code != 3 {
+		t.Errorf("recorder after ^C: exit %d (signal %v), want the program's 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 	if end := traceEnd(t, trace); end != "exited with 3" {
 		t.Errorf("trace ends %q, want exited with 3", end)
@@ -128,13 +67,13 @@ func TestCtrlCReachesProgram(t *testing.T) {
 // does not pass it on a second time, and does not stop.
 func TestGroupSignalOnce(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "g.sctr")
-	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
-	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-	s.expect(t, "got SIGTERM 1")
-	s.stdin.Write([]byte("quit\n"))
-	s.expect(t, "terms 1")
-	if code, sig := s.wait(t); code != 0 {
-		t.Errorf("recorder: exit %d (signal %v), want 0; stderr:\n%s", code, sig, s.stderr)
+	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s.Group(syscall.SIGTERM)
+	s.Expect(t, "got SIGTERM 1")
+	s.Stdin.Write([]byte("quit\n"))
+	s.Expect(t, "terms 1")
+	if code, sig := s.Wait(t); code != 0 {
+		t.Errorf("recorder: exit %d (signal %v), want 0; stderr:\n%s", code, sig, s.Stderr)
 	}
 	if end := traceEnd(t, trace); end != "exited with 0" {
 		t.Errorf("trace ends %q, want exited with 0", end)
@@ -149,12 +88,12 @@ func TestSignalRecorderAlone(t *testing.T) {
 	// "pause": the program does not read stdin, which wait closes (at
 	// EOF it exits 0: that raced with the stop, and the trace could end
 	// "exited with 0").
-	s := startSig(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	s.expect(t, "got SIGTERM 1")
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	if code, sig := s.wait(t); code != 130 || !strings.Contains(s.stderr.String(), "systr-record: stopped") {
-		t.Errorf("recorder after a second SIGTERM: exit %d (signal %v), want 130 and stopped; stderr:\n%s", code, sig, s.stderr)
+	s := testprog.StartForeground(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
+	s.Cmd.Process.Signal(syscall.SIGTERM)
+	s.Expect(t, "got SIGTERM 1")
+	s.Cmd.Process.Signal(syscall.SIGTERM)
+	if code, sig := s.Wait(t); code != 130 || !strings.Contains(s.Stderr.String(), "systr-record: stopped") {
+		t.Errorf("recorder after a second SIGTERM: exit %d (signal %v), want 130 and stopped; stderr:\n%s", code, sig, s.Stderr)
 	}
 	if end := traceEnd(t, trace); end != "killed by signal 9" {
 		t.Errorf("trace ends %q, want killed by SIGKILL", end)
@@ -206,15 +145,15 @@ func TestInterruptAttached(t *testing.T) {
 // does. Before, the second SIGHUP killed the program.
 func TestHangupsArePrograms(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "h.sctr")
-	s := startSig(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
 	for i := 1; i <= 3; i++ {
-		s.cmd.Process.Signal(syscall.SIGHUP)
-		s.expect(t, fmt.Sprintf("got SIGHUP %d", i))
+		s.Cmd.Process.Signal(syscall.SIGHUP)
+		s.Expect(t, fmt.Sprintf("got SIGHUP %d", i))
 	}
-	s.stdin.Write([]byte("quit\n"))
-	s.expect(t, "terms 0")
-	if code, sig := s.wait(t); code != 0 {
-		t.Errorf("recorder after three SIGHUPs: exit %d (signal %v), want the program's 0; stderr:\n%s", code, sig, s.stderr)
+	s.Stdin.Write([]byte("quit\n"))
+	s.Expect(t, "terms 0")
+	if code, sig := s.Wait(t); code != 0 {
+		t.Errorf("recorder after three SIGHUPs: exit %d (signal %v), want the program's 0; stderr:\n%s", code, sig, s.Stderr)
 	}
 	if end := traceEnd(t, trace); end != "exited with 0" {
 		t.Errorf("trace ends %q, want exited with 0", end)

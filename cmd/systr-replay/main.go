@@ -53,6 +53,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -70,6 +71,12 @@ import (
 	"github.com/systr/systr/tracer"
 	"github.com/systr/systr/tracer/fault"
 )
+
+// source is this file, whose doc comment is the manual page's prose
+// (systr-replay --generate man|bash|zsh; make install).
+//
+//go:embed main.go
+var source string
 
 // exitReplay is the status for a replay that diverged or was refused.
 const exitReplay = 125
@@ -112,7 +119,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	fs.Bool("version", false, "print the version and exit")
-	if st, ok := cmdutil.Generate(manual(fs), args, stdout); ok {
+	if st, ok := cmdutil.Generate(&cmdutil.Command{Name: "systr-replay", Source: source, Flags: fs,
+		Args: cmdutil.ArgFiles, Program: true, SeeAlso: []string{"strace(1)"}}, args, stdout); ok {
 		return st
 	}
 	cmdutil.HelpTo(fs, args, stdout)
@@ -231,14 +239,7 @@ func live(argv []string, rules []*fault.Rule, topts tracer.Options, stdin io.Rea
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record
-	defer sigs.Close()
-	var st tracer.ExitStatus
-	_, err = t.Start(cmd)
-	if err == nil {
-		sigs.Started() // a signal that came before: the program's now
-		st, err = t.Wait(context.Background())
-	}
-	sigs.Close()
+	st, err := sigs.Run(t, cmd)
 	if !quiet {
 		for _, s := range inj.Fired() {
 			fmt.Fprintf(stderr, "systr-replay: %s\n", s)

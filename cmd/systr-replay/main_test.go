@@ -15,9 +15,7 @@ import (
 // TestMain runs the scripts' commands, or the tests, and then fails the
 // run if a process the tests started is still there after them.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(testprog.Checked(m), map[string]func() int{
-		"systr-replay": func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) },
-	}))
+	testprog.CommandMain(m, "systr-replay", func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) })
 }
 
 // TestScripts runs the command-line scripts in testdata/script (see

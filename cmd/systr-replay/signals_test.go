@@ -3,10 +3,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,31 +16,14 @@ import (
 // program, as systr-record does: its handler runs and systr-replay ends
 // with its status.
 func TestCtrlCLive(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "systr-replay")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "--fault", "mkdir:error=EPERM", "--", testprog.C(t, "sighandlers"))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	bin, err := exec.LookPath("systr-replay") // this test binary (TestMain)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() }()
-	lines := bufio.NewReader(stdout)
-	if line, _ := lines.ReadString('\n'); line != "ready\n" {
-		t.Fatalf("program said %q; stderr:\n%s", line, stderr.String())
-	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
-	if line, _ := lines.ReadString('\n'); line != "got SIGINT\n" {
-		t.Errorf("after ^C the program said %q, want got SIGINT", line)
-	}
-	stdin.Close()
-	err := cmd.Wait()
-	if cmd.ProcessState.ExitCode() != 3 || strings.Contains(stderr.String(), "stopped") {
-		t.Errorf("systr-replay after ^C: %v, want the program's exit 3; stderr:\n%s", err, stderr.String())
+	s := testprog.StartForeground(t, bin, "--fault", "mkdir:error=EPERM", "--", testprog.C(t, "sighandlers"))
+	s.Group(syscall.SIGINT)
+	s.Expect(t, "got SIGINT")
+	if code, sig := s.Wait(t); code != 3 || strings.Contains(s.Stderr.String(), "stopped") {
+		t.Errorf("systr-replay after ^C: exit %d (signal %v), want the program's exit 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 }

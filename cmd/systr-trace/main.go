@@ -16,7 +16,8 @@
 package main
 
 import (
-	"context"
+	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -92,68 +93,79 @@ func describe(c *tracer.Call) string {
 // path.
 var textOpts = &strace.Options{StringLimit: 256}
 
+// source is this file, whose doc comment is the manual page's prose
+// (systr-trace --generate man|bash|zsh; make install).
+//
+//go:embed main.go
+var source string
+
 func main() {
-	all := flag.Bool("all", false, "print every system call, not only the example's set")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
-		flag.PrintDefaults()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs the command with the arguments args and returns its exit
+// status. The program writes to stdout and stderr, its calls go to
+// stderr.
+func run(args []string, stdout, stderr *os.File) int {
+	fs := flag.NewFlagSet("systr-trace", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	all := fs.Bool("all", false, "print every system call, not only the example's set")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
+		fs.PrintDefaults()
 	}
-	version := flag.Bool("version", false, "print the version and exit")
-	if st, ok := cmdutil.Generate(manual(flag.CommandLine), os.Args[1:], os.Stdout); ok {
-		os.Exit(st)
+	version := fs.Bool("version", false, "print the version and exit")
+	manual := &cmdutil.Command{Name: "systr-trace", Source: source, Flags: fs,
+		Args: cmdutil.ArgProgram, Program: true, SeeAlso: []string{"strace(1)"}}
+	if st, ok := cmdutil.Generate(manual, args, stdout); ok {
+		return st
 	}
-	cmdutil.HelpTo(flag.CommandLine, os.Args[1:], os.Stdout)
-	flag.Parse()
+	cmdutil.HelpTo(fs, args, stdout)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
 	if *version {
-		fmt.Println(cmdutil.Version("systr-trace"))
-		return
+		fmt.Fprintln(stdout, cmdutil.Version("systr-trace"))
+		return 0
 	}
 	cmdutil.SpareP()
-	argv := flag.Args()
+	argv := fs.Args()
 	if len(argv) == 0 {
 		argv = []string{"sh", "-c", "ls / | wc -l"}
 	}
 	t, err := tracer.New()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "systr-trace:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "systr-trace:", err)
+		return 1
 	}
 	defer t.Close()
-	out := os.Stderr
-	p := &printer{out: out, entries: map[int]string{}}
+	p := &printer{out: stderr, entries: map[int]string{}}
 	if *all {
 		err = t.TraceAll(p.handle)
 	} else {
 		err = t.Trace(p.handle, exampleSet...)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "systr-trace:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "systr-trace:", err)
+		return 1
 	}
-	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's (internal/cmdutil/signals.go)
-	defer sigs.Close()
 	// The program writes to our stdout and stderr (a nil Cmd.Stdout
 	// would be the null device); its stdin is the null device.
 	cmd := tracer.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	var st tracer.ExitStatus
-	_, err = t.Start(cmd)
-	if err == nil {
-		sigs.Started() // a signal that came before: the program's now
-		st, err = t.Wait(context.Background())
-	}
-	sigs.Close()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's (internal/cmdutil/signals_linux.go)
+	st, err := sigs.Run(t, cmd)
 	if sigs.Stopped() {
-		fmt.Fprintln(os.Stderr, "systr-trace: stopped")
-		t.Close()
-		os.Exit(130)
+		fmt.Fprintln(stderr, "systr-trace: stopped")
+		return 130
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "systr-trace:", err)
-		t.Close()
-		os.Exit(1)
+		fmt.Fprintln(stderr, "systr-trace:", err)
+		return 1
 	}
-	fmt.Fprintf(out, "+++ %s +++\n", st)
-	t.Close()
-	os.Exit(st.ExitCode())
+	fmt.Fprintf(stderr, "+++ %s +++\n", st)
+	return st.ExitCode()
 }

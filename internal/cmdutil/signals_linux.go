@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"os"
 	"os/signal"
 	"sync"
@@ -113,6 +114,19 @@ func (s *Signals) Started() {
 		s.early = 0
 		s.t.SignalProgram(sig)
 	}
+}
+
+// Run starts cmd under t (whose signals s catches), waits for the
+// program to end and closes s: a signal that came before the start is
+// the program's once it runs (Started), and once Run returns the signals
+// act as by default again, for ExitLike.
+func (s *Signals) Run(t *tracer.Tracer, cmd *tracer.Cmd) (tracer.ExitStatus, error) {
+	defer s.Close()
+	if _, err := t.Start(cmd); err != nil {
+		return tracer.ExitStatus{}, err
+	}
+	s.Started()
+	return t.Wait(context.Background())
 }
 
 // Stopped reports whether a signal made the tracer stop (Stop), so that

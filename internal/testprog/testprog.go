@@ -9,6 +9,11 @@
 // sources, the compiler and its flags, so concurrent test binaries and
 // later runs reuse the same output safely: a build writes to a temporary
 // name and renames it into place.
+//
+// For the commands' tests it also has the script command status and the
+// condition [tool:NAME] of the testscript scripts (ScriptCmds,
+// ScriptCondition), and a command started as a shell starts a foreground
+// job, for signal tests (StartForeground).
 package testprog
 
 import (

@@ -1,0 +1,78 @@
+//go:build unix
+
+package testprog
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// Foreground is a command (systr-record, systr-trace, systr-replay
+// running testdata/c/sighandlers) started in a process group of its own,
+// as a shell starts a foreground job: a terminal's ^C is
+// kill(-Pgid, SIGINT), which Group sends.
+type Foreground struct {
+	Cmd    *exec.Cmd
+	Stdin  io.WriteCloser // the program's
+	Lines  *bufio.Reader  // the program's stdout
+	Stderr *bytes.Buffer
+}
+
+// StartForeground starts argv in a process group of its own and returns
+// once the program said "ready". The group is killed at the test's end
+// if still there.
+func StartForeground(tb testing.TB, argv ...string) *Foreground {
+	tb.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	f := &Foreground{Cmd: cmd, Stdin: stdin, Lines: bufio.NewReader(stdout), Stderr: &bytes.Buffer{}}
+	cmd.Stderr = f.Stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	f.Expect(tb, "ready")
+	return f
+}
+
+// Group sends sig to the whole process group, as a terminal does.
+func (f *Foreground) Group(sig syscall.Signal) { syscall.Kill(-f.Cmd.Process.Pid, sig) }
+
+// Expect reads the program's next line and fails the test unless it is
+// want.
+func (f *Foreground) Expect(tb testing.TB, want string) {
+	tb.Helper()
+	line, err := f.Lines.ReadString('\n')
+	if strings.TrimSuffix(line, "\n") != want {
+		tb.Fatalf("program said %q (%v), want %q; stderr:\n%s", line, err, want, f.Stderr)
+	}
+}
+
+// Wait closes the program's stdin, waits for the command and returns its
+// exit code (-1 and the signal when killed).
+func (f *Foreground) Wait(tb testing.TB) (int, syscall.Signal) {
+	tb.Helper()
+	f.Stdin.Close()
+	io.Copy(io.Discard, f.Lines)
+	err := f.Cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ws := ee.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			return -1, ws.Signal()
+		}
+		return ws.ExitStatus(), 0
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return 0, 0
+}

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package testprog
 
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/systr/systr/internal/ptrace"
 )
 
 // Foreground is a command (systr-record, systr-trace, systr-replay
@@ -38,13 +40,13 @@ func StartForeground(tb testing.TB, argv ...string) *Foreground {
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { stdin.Close(); syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	tb.Cleanup(func() { stdin.Close(); ptrace.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
 	f.Expect(tb, "ready")
 	return f
 }
 
 // Group sends sig to the whole process group, as a terminal does.
-func (f *Foreground) Group(sig syscall.Signal) { syscall.Kill(-f.Cmd.Process.Pid, sig) }
+func (f *Foreground) Group(sig syscall.Signal) { ptrace.Kill(-f.Cmd.Process.Pid, sig) }
 
 // Expect reads the program's next line and fails the test unless it is
 // want.

@@ -61,6 +61,7 @@ func (m regionMemory) StringArray(addr uint64) ([]string, bool) {
 }
 
 // Text renders the call as strace prints it, from its captured memory.
+// o nil means the zero PrintOptions: strace's defaults.
 func (s *Syscall) Text(o *syscalls.PrintOptions) string {
 	return syscalls.FormatCall(&syscalls.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
 		Exited: s.Flags&Unfinished == 0, Mem: s.Memory(), EntryMem: s.EntryMemory()}, o)

@@ -20,7 +20,7 @@ import (
 // options given, and returns its events.
 // With leaderExits, stdin is written only once the program's main thread
 // has exited (a zombie).
-func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin string, leaderExits bool, argv ...string) []format.Event {
+func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin string, leaderExits bool, argv ...string) []format.Event {
 	t.Helper()
 	tr, err := tracer.New(topts)
 	if err != nil {
@@ -97,7 +97,7 @@ func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin stri
 // read is recorded whole, not as a fault (the memory is reached through
 // the reading thread, not the zombie leader).
 func TestZombieLeaderMemory(t *testing.T) {
-	evs := recordWith(t, tracer.Options{}, record.Options{}, "hello\n", true, testprog.C(t, "zombie_leader"))
+	evs := recordWith(t, nil, &record.Options{}, "hello\n", true, testprog.C(t, "zombie_leader"))
 	found := false
 	for _, ev := range evs {
 		s, ok := ev.(*format.Syscall)
@@ -120,7 +120,7 @@ func TestZombieLeaderMemory(t *testing.T) {
 // AT_RANDOM bytes; the header lists the trapped instructions.
 func TestRecordInsns(t *testing.T) {
 	o := record.Options{NoASLR: true, TrapTSC: true, TrapCPUID: true}
-	evs := recordWith(t, tracer.Options{TrapTSC: true, TrapCPUID: true}, o, "", false, testprog.C(t, "insns"))
+	evs := recordWith(t, &tracer.Options{TrapTSC: true, TrapCPUID: true}, &o, "", false, testprog.C(t, "insns"))
 	ops := map[format.InsnOp]int{}
 	var random []byte
 	for _, ev := range evs {
@@ -140,7 +140,7 @@ func TestRecordInsns(t *testing.T) {
 	if len(random) != 16 {
 		t.Errorf("exec's AT_RANDOM: %x", random)
 	}
-	h := record.Header(nil, "/", nil, nil, o)
+	h := record.Header(nil, "/", nil, nil, &o)
 	if h.Extra[record.InsnsKey] != "rdtsc,cpuid" || !h.NoASLR {
 		t.Errorf("header: extra %v, NoASLR %v", h.Extra, h.NoASLR)
 	}

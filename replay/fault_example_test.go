@@ -33,7 +33,7 @@ func ExampleFaults_Install() {
 		log.Fatal(err)
 	}
 	faults := replay.NewFaults(rule)
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}

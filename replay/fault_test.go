@@ -43,7 +43,7 @@ func faultRun(t *testing.T, dir string, rules []string, argv ...string) faultRun
 		fs = append(fs, r)
 	}
 	f := NewFaults(fs...)
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +439,7 @@ func TestFaultMatchEntryOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := NewFaults(rule)
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,7 +547,7 @@ func TestFaultsComposeWithHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := NewFaults(r)
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

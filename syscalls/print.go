@@ -197,6 +197,7 @@ func (o *PrintOptions) limit() int {
 // A call that has not returned ends in " <unfinished ...>", one that never
 // returns in " = ?". A syscall the catalogue does not know is printed raw,
 // its number and six arguments in hex: `syscall_0x1c7(0x1, ...) = 0`.
+// o nil means the zero PrintOptions: strace's defaults.
 func FormatCall(c *CallText, o *PrintOptions) string {
 	bp := callBufs.Get().(*[]byte)
 	b := AppendCall((*bp)[:0], c, o)
@@ -214,6 +215,7 @@ var callBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b 
 // AppendCall appends the call as FormatCall renders it to dst and returns
 // the extended buffer. The line is built in dst: a caller that reuses its
 // buffer renders most calls without allocating.
+// o nil means the zero PrintOptions.
 func AppendCall(dst []byte, c *CallText, o *PrintOptions) []byte {
 	start := len(dst)
 	plan := planOf(c.Arch, c.Nr)
@@ -343,6 +345,7 @@ func resultNote(c *CallText, spec *Spec, o *PrintOptions) string {
 
 // FormatArgs renders the arguments of a call, comma-separated, with spec
 // (nil: all six raw in hex).
+// o nil means the zero PrintOptions.
 func FormatArgs(c *CallText, spec *Spec, o *PrintOptions) string {
 	var plan *callPlan
 	if spec != nil {

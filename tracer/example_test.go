@@ -15,7 +15,7 @@ import (
 // openat, close, fork, vfork, clone and wait4 calls of a program, with paths
 // and return values.
 func traceFiles(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		return tracer.ExitStatus{}, err
 	}
@@ -64,7 +64,7 @@ func Example() {
 // Skip a call and make it fail: every openat of the traced program returns
 // EACCES without reaching the kernel.
 func ExampleCall_SkipErrno() {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}

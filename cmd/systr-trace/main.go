@@ -111,7 +111,7 @@ func main() {
 	if len(argv) == 0 {
 		argv = []string{"sh", "-c", "ls / | wc -l"}
 	}
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "systr-trace:", err)
 		os.Exit(1)

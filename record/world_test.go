@@ -17,11 +17,15 @@ import (
 )
 
 // recordWith records argv with the tracer options, stdin and recorder
-// options given, and returns its events.
+// options given (nil: the zero ones), and returns its events.
 // With leaderExits, stdin is written only once the program's main thread
 // has exited (a zombie).
 func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin string, leaderExits bool, argv ...string) []format.Event {
 	t.Helper()
+	var given record.Options // *o, or the zero Options for nil
+	if o != nil {
+		given = *o
+	}
 	tr, err := tracer.New(topts)
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
@@ -47,7 +51,7 @@ func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin st
 	cmd.Stdin = pr
 	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	defer devnull.Close()
-	cmd.Stdout, cmd.NoASLR = devnull, o.NoASLR
+	cmd.Stdout, cmd.NoASLR = devnull, given.NoASLR
 	pid, err := tr.Start(cmd)
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +83,8 @@ func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin st
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if o.NoASLR != r.Header().NoASLR {
-		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, o.NoASLR)
+	if given.NoASLR != r.Header().NoASLR {
+		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, given.NoASLR)
 	}
 	var evs []format.Event
 	for ev, err := range r.Events(nil) {
@@ -97,7 +101,7 @@ func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin st
 // read is recorded whole, not as a fault (the memory is reached through
 // the reading thread, not the zombie leader).
 func TestZombieLeaderMemory(t *testing.T) {
-	evs := recordWith(t, nil, &record.Options{}, "hello\n", true, testprog.C(t, "zombie_leader"))
+	evs := recordWith(t, nil, nil, "hello\n", true, testprog.C(t, "zombie_leader"))
 	found := false
 	for _, ev := range evs {
 		s, ok := ev.(*format.Syscall)

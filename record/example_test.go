@@ -24,19 +24,19 @@ func ExampleNew() {
 	path := filepath.Join(dir, "true.sctr")
 
 	argv := []string{"/bin/true"}
-	o := record.Options{}
+	o := &record.Options{}
 	t, err := tracer.New(nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer t.Close()
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, &o), nil)
+	w, err := format.Create(path, record.Header(argv, "/", nil, nil, o), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	rec, err := record.New(t, w, &o)
+	rec, err := record.New(t, w, o)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -136,11 +136,13 @@ type execArgs struct{ argv, envp []string }
 
 // New installs the recorder's handlers on t (replacing any) and starts
 // writing events to w. Close it after the tracer is done. opts nil means
-// the zero Options; New keeps a copy of *opts and does not modify it.
+// the zero Options; New keeps a copy of *opts (of its slices too) and
+// does not modify it.
 func New(t *tracer.Tracer, w *format.Writer, opts *Options) (*Recorder, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
+		o.MaskFds, o.MaskPaths = slices.Clone(o.MaskFds), slices.Clone(o.MaskPaths)
 	}
 	if o.Limits == (format.Limits{}) {
 		o.Limits = DefaultLimits

@@ -63,12 +63,14 @@ func Start(r *format.Reader) int64 {
 
 // Events iterates over the events of r that s selects (a nil s: all).
 // Whole chunks that cannot hold a selected event are skipped unread.
+// s is not modified: the fd tables Paths follows are each iteration's.
 func (s *Selection) Events(r *format.Reader) iter.Seq2[format.Event, error] {
 	if s == nil {
 		return Events(r, nil)
 	}
 	if s.Paths != nil {
 		return func(yield func(format.Event, error) bool) {
+			s := *s // the fd tables Paths follows are this iteration's, not s's
 			err := s.scan(r, func(ev format.Event, keep bool) bool { return !keep || yield(ev, nil) })
 			if err != nil {
 				yield(nil, err)

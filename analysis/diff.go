@@ -84,6 +84,7 @@ type Hunk struct {
 // failing) comes back as err, with same false: the exit statuses 0, 1 and
 // 2 of diff(1). If a trace ends in corruption, what could be read is
 // compared and reported before the error is returned.
+// o nil means the zero DiffOptions (the default noise, context and names).
 func Diff(w io.Writer, a, b *format.Reader, o *DiffOptions) (same bool, err error) {
 	if o == nil {
 		o = &DiffOptions{}

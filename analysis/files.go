@@ -154,10 +154,13 @@ func (f *FileUse) Pids() []int32 {
 // by path, with the processes and threads it followed. On an error from the
 // trace (corruption in the middle of the file) it returns what it gathered
 // before it, with the error.
+// o nil means the zero FilesOptions: every call counted.
 func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) {
 	if o == nil {
 		o = &FilesOptions{}
 	}
+	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
+	o = &oc
 	ft := newFileTracker(r.Header(), &o.Selection, Start(r))
 	o.Selection.begin(r.Header())
 	var err error
@@ -177,6 +180,7 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 // and how many calls succeeded and failed (with their errors). On a
 // corrupt trace it writes what came before the damage and returns the
 // error.
+// o nil means the zero FilesOptions.
 func Files(w io.Writer, r *format.Reader, o *FilesOptions) error {
 	if o == nil {
 		o = &FilesOptions{}
@@ -196,6 +200,7 @@ func Files(w io.Writer, r *format.Reader, o *FilesOptions) error {
 }
 
 // WriteFiles writes files (as CollectFiles returns them) as Files does.
+// o nil means the zero FilesOptions.
 func WriteFiles(w io.Writer, files []FileUse, o *FilesOptions) error {
 	if o == nil {
 		o = &FilesOptions{}

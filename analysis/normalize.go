@@ -460,6 +460,7 @@ func ReadNormalized(r io.Reader) (*Normalized, error) {
 // Normalized). On an error in the middle of the trace it returns what came
 // before along with the error. It reads the trace twice: first to learn
 // which processes run several threads (they are compared by resource).
+// o nil means the zero NormalizeOptions (the defaults of each field).
 func Normalize(r *format.Reader, o *NormalizeOptions) (*Normalized, error) {
 	nz, err := newNormalizer(r.Header(), o)
 	if err != nil {

@@ -165,6 +165,8 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 // emit with each line (empty for an event without one) until it returns
 // false. It returns the first error reading r.
 func printSequential(r *format.Reader, o *PrintOptions, p *printer, emit func(ev format.Event, line []byte) bool) error {
+	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
+	o = &oc
 	var namer *fdNamer
 	if o.FdNames > 0 {
 		namer = newFdNamer(r.Header(), o.FdNames > 1)
@@ -189,6 +191,7 @@ func printSequential(r *format.Reader, o *PrintOptions, p *printer, emit func(ev
 // is closed after its thread's end ("+++ exited with 0 +++"), the others
 // when the trace ends. It stops at the first error opening or writing a
 // file, or reading r (after writing out every line before it).
+// o nil prints everything, as for Print.
 func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.WriteCloser, error)) error {
 	if o == nil {
 		o = &PrintOptions{}

@@ -146,6 +146,7 @@ func isAncestor(nodes map[int32]*ProcNode, a, p *ProcNode) bool {
 // count, and its command line, with one more line per further exec. On a
 // corrupt trace it writes the tree of what came before the damage and
 // returns the error.
+// o nil means the zero ProcsOptions: every process, no thread ids.
 func Procs(w io.Writer, r *format.Reader, o *ProcsOptions) error {
 	t, err := CollectProcs(r)
 	if werr := t.Write(w, o); werr != nil {
@@ -170,6 +171,7 @@ type procRow struct {
 }
 
 // Write writes the tree as Procs does.
+// o nil means the zero ProcsOptions.
 func (t *ProcTree) Write(w io.Writer, o *ProcsOptions) error {
 	if o == nil {
 		o = &ProcsOptions{}

@@ -118,6 +118,7 @@ type ReportError struct {
 // Report writes a self-contained HTML report of r (CollectReport, then
 // WriteHTML). On an error reading the trace, the report of what was read
 // is written, then the error returned.
+// o nil means the zero ReportOptions: every event, 100 time slices.
 func Report(w io.Writer, r *format.Reader, o *ReportOptions) error {
 	d, err := CollectReport(r, o)
 	if d == nil {
@@ -166,10 +167,13 @@ type sigSlice struct {
 // the number of processes and distinct syscalls, not with the trace's
 // length. On an error reading the trace it returns what it gathered up to
 // it, and the error.
+// o nil means the zero ReportOptions.
 func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 	if o == nil {
 		o = &ReportOptions{}
 	}
+	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
+	o = &oc
 	h := r.Header()
 	d := &ReportData{
 		Command:  h.Argv,

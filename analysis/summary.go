@@ -190,6 +190,8 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 	if o == nil {
 		o = &SummaryOptions{}
 	}
+	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
+	o = &oc
 	h := r.Header()
 	arch := mainArch(h)
 	s := &Stats{Start: Start(r), Tasks: NewTasks(h), Sort: o.Sort, perProcess: o.PerProcess}
@@ -256,6 +258,7 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 // Summary writes the strace -c table of the calls of r that o selects
 // (Summarize, then WriteTable). On an error reading r it writes the table
 // of the events before it, then returns the error.
+// o nil means the zero SummaryOptions: every call, one table by time.
 func Summary(w io.Writer, r *format.Reader, o *SummaryOptions) error {
 	if o == nil {
 		o = &SummaryOptions{}

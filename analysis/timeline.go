@@ -46,10 +46,13 @@ type TimelineOptions struct {
 //
 // Events are written as they are read. On an error from the trace, the JSON
 // written so far is closed (it stays valid) and the error returned.
+// o nil means the zero TimelineOptions: every event, strings cut at 32 bytes.
 func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 	if o == nil {
 		o = &TimelineOptions{}
 	}
+	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
+	o = &oc
 	t := &timeline{
 		bw:      bufio.NewWriterSize(w, 64<<10),
 		start:   Start(r),

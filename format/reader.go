@@ -339,6 +339,7 @@ type ReadOptions struct {
 // Events returns the events in file order (the order they were written),
 // reading one chunk at a time (or Parallel ones). Iteration stops at the
 // first error; a truncated file ends without one (see Truncated).
+// o nil means the zero ReadOptions: every event, read on this goroutine.
 func (r *Reader) Events(o *ReadOptions) iter.Seq2[Event, error] {
 	var f *Filter
 	par := 1

@@ -62,6 +62,7 @@ func (m regionMemory) StringArray(addr uint64) ([]string, bool) {
 }
 
 // Text renders the call as strace prints it, from its captured memory.
+// o nil means the zero strace.Options: strace's defaults.
 func (s *Syscall) Text(o *strace.Options) string {
 	return strace.Call(&strace.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
 		Exited: s.Flags&Unfinished == 0, Mem: s.Memory(), EntryMem: s.EntryMemory()}, o)

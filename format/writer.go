@@ -87,6 +87,7 @@ type job struct {
 // Create creates (or truncates) the file at path with mode 0600 - a trace
 // holds what the program read and wrote - and starts writing a trace to
 // it. Close finishes the file.
+// o nil means the zero WriterOptions (the defaults of each field).
 func Create(path string, h *Header, o *WriterOptions) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -107,6 +108,7 @@ func Create(path string, h *Header, o *WriterOptions) (*Writer, error) {
 
 // NewWriter starts a trace on out, which must be empty: it writes the
 // signature and the header at once.
+// o nil means the zero WriterOptions; NewWriter keeps a copy of *o.
 func NewWriter(out io.Writer, h *Header, o *WriterOptions) (*Writer, error) {
 	w := &Writer{out: out, done: make(chan struct{}), stop: make(chan struct{}), nextSeq: 1}
 	if o != nil {

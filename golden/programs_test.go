@@ -170,7 +170,7 @@ var keptRE = regexp.MustCompile(`got is kept in (/\S+)`)
 // call.
 func TestGoCLIChanges(t *testing.T) {
 	skipUpdating(t)
-	if tr, err := tracer.New(); err != nil {
+	if tr, err := tracer.New(nil); err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	} else {
 		tr.Close()

@@ -136,11 +136,11 @@ func Record(t testing.TB, o *RecordOptions, argv ...string) (string, tracer.Exit
 	if ro.SeededRandom && !hasVar(env, "TMPDIR") {
 		env = append(env[:len(env):len(env)], "TMPDIR="+t.TempDir())
 	}
-	w, err := format.Create(out, record.Header(argv, cwd, env, nil, ro), nil)
+	w, err := format.Create(out, record.Header(argv, cwd, env, nil, &ro), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, w, ro)
+	rec, err := record.New(tr, w, &ro)
 	if err != nil {
 		w.Close()
 		t.Fatal(err)

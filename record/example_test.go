@@ -26,8 +26,8 @@ func ExampleNew() {
 	path := filepath.Join(dir, "true.sctr")
 
 	argv := []string{"/bin/true"}
-	o := record.Options{}
-	t, err := tracer.New()
+	o := &record.Options{}
+	t, err := tracer.New(nil)
 	if err != nil {
 		fmt.Println(err)
 		return

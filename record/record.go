@@ -17,7 +17,8 @@ import (
 	"github.com/systr/systr/tracer"
 )
 
-// Options tune what a Recorder keeps.
+// Options tune what a Recorder keeps. New and Header take them as a
+// pointer; nil means the zero Options (every call, the default limits).
 type Options struct {
 	// Limits bound the bytes kept per region. The zero value means the
 	// defaults: paths and strings 4096, memory into the kernel 4096,
@@ -136,8 +137,15 @@ type Recorder struct {
 type execArgs struct{ argv, envp []string }
 
 // New installs the recorder's handlers on t (replacing any) and starts
-// writing events to w. Close it after the tracer is done.
-func New(t *tracer.Tracer, w *format.Writer, o Options) (*Recorder, error) {
+// writing events to w. Close it after the tracer is done. opts nil means
+// the zero Options; New keeps a copy of *opts (of its slices too) and
+// does not modify it.
+func New(t *tracer.Tracer, w *format.Writer, opts *Options) (*Recorder, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+		o.MaskFds, o.MaskPaths = slices.Clone(o.MaskFds), slices.Clone(o.MaskPaths)
+	}
 	if o.Limits == (format.Limits{}) {
 		o.Limits = DefaultLimits
 	}
@@ -499,8 +507,13 @@ func (r *Recorder) onDetach(d tracer.DetachEvent) {
 }
 
 // Header returns a trace header for a recording of argv (or of the
-// attached pids) made now on this host.
-func Header(argv []string, cwd string, env []string, attached []int, o Options) *format.Header {
+// attached pids) made now on this host, with options o (nil: the zero
+// Options), the ones New is given.
+func Header(argv []string, cwd string, env []string, attached []int, opts *Options) *format.Header {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
 	h := &format.Header{Writer: "systr", WriterVersion: Version, Clock: format.Now(), Host: format.ThisHost(),
 		Argv: argv, Cwd: cwd, Env: env, Attached: attached, Traced: "all", Limits: o.Limits,
 		Arches: []syscalls.Arch{syscalls.Native()}}

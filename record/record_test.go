@@ -22,17 +22,17 @@ import (
 // program's exit status.
 func recordRun(t testing.TB, o record.Options, argv ...string) (string, tracer.ExitStatus) {
 	t.Helper()
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}
 	defer tr.Close()
 	path := filepath.Join(t.TempDir(), "run.sctr")
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, o), nil)
+	w, err := format.Create(path, record.Header(argv, "/", nil, nil, &o), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, w, o)
+	rec, err := record.New(tr, w, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestMask(t *testing.T) {
 	if redacted < 5 || clear == 0 {
 		t.Errorf("%d redacted regions, %d on stdout in clear", redacted, clear)
 	}
-	if _, err := record.New(nil, nil, record.Options{MaskPaths: []string{"["}}); err == nil {
+	if _, err := record.New(nil, nil, &record.Options{MaskPaths: []string{"["}}); err == nil {
 		t.Error("a bad pattern was accepted")
 	}
 }

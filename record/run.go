@@ -48,7 +48,7 @@ import (
 // ctx the error is ctx's cause wrapped (the program was killed) and the
 // file holds the recording so far.
 func Run(ctx context.Context, path string, cmd *tracer.Cmd, o *Options) (tracer.ExitStatus, error) {
-	opts := Defaults()
+	opts := *Defaults()
 	if o != nil {
 		opts = *o
 	}
@@ -83,7 +83,7 @@ func Run(ctx context.Context, path string, cmd *tracer.Cmd, o *Options) (tracer.
 	if env == nil {
 		env = os.Environ()
 	}
-	h := Header(c.Args, cwd, env, nil, opts)
+	h := Header(c.Args, cwd, env, nil, &opts)
 	h.Fds = stdioTargets(c.Stdin, c.Stdout, c.Stderr)
 	w, err := format.Create(path, h, nil)
 	if err != nil {
@@ -101,7 +101,7 @@ func Run(ctx context.Context, path string, cmd *tracer.Cmd, o *Options) (tracer.
 		return tracer.ExitStatus{}, fmt.Errorf("record.Run: %w", err)
 	}
 	defer t.Close()
-	rec, err := New(t, w, opts)
+	rec, err := New(t, w, &opts)
 	if err != nil {
 		w.Close()
 		os.Remove(path)

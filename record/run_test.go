@@ -26,7 +26,7 @@ func TestRunTraceWithoutClocks(t *testing.T) {
 	o := record.Defaults()
 	o.Trace = f
 	path := filepath.Join(t.TempDir(), "t.sctr")
-	if st, err := record.Run(context.Background(), path, tracer.Command("true"), &o); err != nil || st.ExitCode() != 0 {
+	if st, err := record.Run(context.Background(), path, tracer.Command("true"), o); err != nil || st.ExitCode() != 0 {
 		t.Fatalf("record.Run: %v, %v", st, err)
 	}
 	if !o.VDSOTrapped {

@@ -23,18 +23,18 @@ import (
 // getrandom calls and the trace's header.
 func recordOut(t *testing.T, o record.Options, argv ...string) (stdout string, atRandom, getrandom [][]byte, h *format.Header) {
 	t.Helper()
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}
 	defer tr.Close()
 	o.NoASLR = true
 	path := filepath.Join(t.TempDir(), "run.sctr")
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, o), nil)
+	w, err := format.Create(path, record.Header(argv, "/", nil, nil, &o), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, w, o)
+	rec, err := record.New(tr, w, &o)
 	if err != nil {
 		t.Fatal(err)
 	}

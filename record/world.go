@@ -27,24 +27,28 @@ const InsnsKey = format.ExtraInsns
 // trapped by default (TrapTSC, TrapCPUID): a process with either fault
 // mode makes every context switch dearer, and every traced call with it
 // (BENCH.md). Everything else is the zero value: every call, the default
-// limits.
-func Defaults() Options {
-	return Options{VDSOTrapped: true, NoASLR: true, Schedule: tracer.Schedule{Mode: tracer.SchedSerial}}
+// limits. Each call returns a new Options, the caller's to change.
+func Defaults() *Options {
+	return &Options{VDSOTrapped: true, NoASLR: true, Schedule: tracer.Schedule{Mode: tracer.SchedSerial}}
 }
 
 // TracerOptions returns the tracer options that a recording with options
-// o needs (the vDSO patch and the trapped instructions); the caller adds
-// its own (Colocate...).
-func (o *Options) TracerOptions() tracer.Options {
-	return tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID, Schedule: o.Schedule}
+// o needs (the vDSO patch and the trapped instructions), a new struct
+// each call; the caller adds its own (Colocate...). o nil means the zero
+// Options (the zero tracer.Options).
+func (o *Options) TracerOptions() *tracer.Options {
+	if o == nil {
+		return &tracer.Options{}
+	}
+	return &tracer.Options{TrapVDSO: o.VDSOTrapped, TrapTSC: o.TrapTSC, TrapCPUID: o.TrapCPUID, Schedule: o.Schedule}
 }
 
 // Command returns the tracer command that starts argv as a recording with
 // options o needs it started (address-space randomization off with
-// NoASLR).
+// NoASLR; o nil means the zero Options).
 func (o *Options) Command(argv ...string) *tracer.Cmd {
 	cmd := tracer.Command(argv[0], argv[1:]...)
-	cmd.NoASLR = o.NoASLR
+	cmd.NoASLR = o != nil && o.NoASLR
 	return cmd
 }
 

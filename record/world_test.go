@@ -19,11 +19,15 @@ import (
 )
 
 // recordWith records argv with the tracer options, stdin and recorder
-// options given, and returns its events.
+// options given (nil: the zero ones), and returns its events.
 // With leaderExits, stdin is written only once the program's main thread
 // has exited (a zombie).
-func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin string, leaderExits bool, argv ...string) []format.Event {
+func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin string, leaderExits bool, argv ...string) []format.Event {
 	t.Helper()
+	var given record.Options // *o, or the zero Options for nil
+	if o != nil {
+		given = *o
+	}
 	tr, err := tracer.New(topts)
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
@@ -49,7 +53,7 @@ func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin stri
 	cmd.Stdin = pr
 	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	defer devnull.Close()
-	cmd.Stdout, cmd.NoASLR = devnull, o.NoASLR
+	cmd.Stdout, cmd.NoASLR = devnull, given.NoASLR
 	pid, err := tr.Start(cmd)
 	if err != nil {
 		t.Fatal(err)
@@ -81,8 +85,8 @@ func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin stri
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if o.NoASLR != r.Header().NoASLR {
-		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, o.NoASLR)
+	if given.NoASLR != r.Header().NoASLR {
+		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, given.NoASLR)
 	}
 	var evs []format.Event
 	for ev, err := range r.Events(nil) {
@@ -99,7 +103,7 @@ func recordWith(t *testing.T, topts tracer.Options, o record.Options, stdin stri
 // read is recorded whole, not as a fault (the memory is reached through
 // the reading thread, not the zombie leader).
 func TestZombieLeaderMemory(t *testing.T) {
-	evs := recordWith(t, tracer.Options{}, record.Options{}, "hello\n", true, testprog.C(t, "zombie_leader"))
+	evs := recordWith(t, nil, nil, "hello\n", true, testprog.C(t, "zombie_leader"))
 	found := false
 	for _, ev := range evs {
 		s, ok := ev.(*format.Syscall)
@@ -122,7 +126,7 @@ func TestZombieLeaderMemory(t *testing.T) {
 // AT_RANDOM bytes; the header lists the trapped instructions.
 func TestRecordInsns(t *testing.T) {
 	o := record.Options{NoASLR: true, TrapTSC: true, TrapCPUID: true}
-	evs := recordWith(t, tracer.Options{TrapTSC: true, TrapCPUID: true}, o, "", false, testprog.C(t, "insns"))
+	evs := recordWith(t, &tracer.Options{TrapTSC: true, TrapCPUID: true}, &o, "", false, testprog.C(t, "insns"))
 	ops := map[format.InsnOp]int{}
 	var random []byte
 	for _, ev := range evs {
@@ -142,7 +146,7 @@ func TestRecordInsns(t *testing.T) {
 	if len(random) != 16 {
 		t.Errorf("exec's AT_RANDOM: %x", random)
 	}
-	h := record.Header(nil, "/", nil, nil, o)
+	h := record.Header(nil, "/", nil, nil, &o)
 	if h.Extra[record.InsnsKey] != "rdtsc,cpuid" || !h.NoASLR {
 		t.Errorf("header: extra %v, NoASLR %v", h.Extra, h.NoASLR)
 	}

@@ -330,7 +330,7 @@ func TestUnfinishedNotAGap(t *testing.T) {
 	write := func(flags format.SyscallFlags) string {
 		path := filepath.Join(t.TempDir(), "t.sctr")
 		argv := []string{"/bin/true"}
-		w, err := format.Create(path, record.Header(argv, "/", os.Environ(), nil, record.Options{}), nil)
+		w, err := format.Create(path, record.Header(argv, "/", os.Environ(), nil, nil), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -285,18 +285,18 @@ func TestRefused(t *testing.T) {
 // recordChunked records with small chunks (a file cut anywhere keeps
 // some).
 func recordChunked(t *testing.T, argv ...string) string {
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("cannot trace: %v", err)
 	}
 	defer tr.Close()
 	out := filepath.Join(t.TempDir(), "chunked.sctr")
 	cwd, _ := os.Getwd()
-	w, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, record.Options{}), &format.WriterOptions{ChunkSize: 16 << 10})
+	w, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, nil), &format.WriterOptions{ChunkSize: 16 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, w, record.Options{})
+	rec, err := record.New(tr, w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

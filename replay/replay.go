@@ -165,6 +165,7 @@ type Result struct {
 // events, an attach recording, a missing environment). With o.AllowGaps
 // only the reasons that no flag overrides are errors. Check reads the
 // whole trace.
+// o nil means the zero Options.
 func Check(r *format.Reader, o *Options) error {
 	if o == nil {
 		o = &Options{}
@@ -191,6 +192,8 @@ func Check(r *format.Reader, o *Options) error {
 //
 // The recorded calls are loaded into memory first: memory grows with the
 // trace (its captured buffers included).
+// o nil means the zero Options: the recorded command line, directory and
+// environment, the default policy (see Options).
 func Replay(ctx context.Context, r *format.Reader, o *Options) (*Result, error) {
 	if o == nil {
 		o = &Options{}
@@ -221,7 +224,7 @@ func newTracer(o *Options, h *format.Header) (*tracer.Tracer, error) {
 	opts.TrapVDSO = h.Extra["vdso"] == "trapped"
 	worldTracer(&opts, h)                    // the instructions the recording trapped (world.go)
 	replaySchedule(&opts, h, o.FreeSchedule) // the recording's schedule (schedule.go)
-	return tracer.New(opts)
+	return tracer.New(&opts)
 }
 
 func (o *Options) warn(s string) {

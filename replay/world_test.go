@@ -29,7 +29,7 @@ type worldOpts struct {
 // trapped, address-space randomization off).
 func recordWorld(t *testing.T, w worldOpts, argv ...string) recorded {
 	t.Helper()
-	tr, err := tracer.New(tracer.Options{TrapVDSO: true, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid})
+	tr, err := tracer.New(&tracer.Options{TrapVDSO: true, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid})
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}
@@ -40,11 +40,11 @@ func recordWorld(t *testing.T, w worldOpts, argv ...string) recorded {
 		cwd, _ = os.Getwd()
 	}
 	ro := record.Options{VDSOTrapped: true, NoASLR: !w.aslr, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid}
-	fw, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, ro), nil)
+	fw, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, &ro), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := record.New(tr, fw, ro)
+	rec, err := record.New(tr, fw, &ro)
 	if err != nil {
 		t.Fatal(err)
 	}

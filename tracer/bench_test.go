@@ -193,7 +193,7 @@ func benchTraced(b *testing.B, opts tracer.Options, loop, n string) {
 
 func benchTracer(b *testing.B, opts tracer.Options) *tracer.Tracer {
 	b.Helper()
-	t, err := tracer.New(opts)
+	t, err := tracer.New(&opts)
 	if err != nil {
 		b.Skipf("cannot start a tracer: %v", err)
 	}

@@ -115,7 +115,7 @@ func hexBytes(s string) ([]byte, error) {
 func TestColocateBadCPU(t *testing.T) {
 	checkHost(t)
 	for _, cpu := range []int{-5, 1023, 5000} {
-		tr, err := tracer.New(tracer.Options{Colocate: true, CPU: tracer.OnCPU(cpu)})
+		tr, err := tracer.New(&tracer.Options{Colocate: true, CPU: tracer.OnCPU(cpu)})
 		if err == nil {
 			tr.Close()
 			if cpu == 1023 {

@@ -79,7 +79,7 @@ func TestCloseWhileCreatingThreads(t *testing.T) {
 	ctx := testCtx(t)
 	cmd, stdin, out := startNative(t, ctx, prog)
 	for i := 0; i < 30; i++ {
-		tr, err := tracer.New()
+		tr, err := tracer.New(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

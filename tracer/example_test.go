@@ -17,7 +17,7 @@ import (
 // openat, close, fork, vfork, clone and wait4 calls of a program, with paths
 // and return values.
 func traceFiles(w io.Writer, argv ...string) (tracer.ExitStatus, error) {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		return tracer.ExitStatus{}, err
 	}
@@ -74,7 +74,7 @@ func Example() {
 // Skip a call and make it fail: every openat of the traced program returns
 // EACCES without reaching the kernel.
 func ExampleCall_SkipErrno() {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func ExampleCall_SkipErrno() {
 // kept on the call with SetValue and printed at its exit with the result
 // (no map by tid, which a thread's execve would make stale).
 func ExampleCall_SetValue() {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func ExampleCall_SetValue() {
 // The two paths of a symlinkat: the link's content, which the kernel
 // does not resolve, and the new name, relative to a dirfd argument.
 func ExampleCall_Paths() {
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}

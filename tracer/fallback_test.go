@@ -17,7 +17,7 @@ import (
 // order of appearance, the calls as "name:entry" / "name=ret" lines.
 func callLog(t *testing.T, opts Options, fallback bool, prog string, args ...string) []string {
 	t.Helper()
-	tr, err := New(opts)
+	tr, err := New(&opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,10 +39,20 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// newTracer returns a tracer with the options opts[0] (none: the
+// defaults), closed when the test ends.
 func newTracer(t *testing.T, opts ...tracer.Options) *tracer.Tracer {
 	t.Helper()
 	checkHost(t)
-	tr, err := tracer.New(opts...)
+	var o *tracer.Options
+	switch len(opts) {
+	case 0:
+	case 1:
+		o = &opts[0]
+	default:
+		t.Fatalf("newTracer: %d Options, at most one", len(opts))
+	}
+	tr, err := tracer.New(o)
 	if err != nil {
 		t.Fatalf("tracer.New: %v", err)
 	}

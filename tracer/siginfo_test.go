@@ -21,7 +21,7 @@ import (
 // SIGUSR2 is left alone.
 func TestSetSigInfo(t *testing.T) {
 	path := testprog.C(t, "siginfo_print")
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("tracer: %v", err)
 	}

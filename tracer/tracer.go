@@ -85,7 +85,8 @@ type Tracer struct {
 	sched     *sched      // Options.Schedule; nil: free (sched.go)
 }
 
-// Options configure a Tracer.
+// Options configure a Tracer. New takes them as a pointer; nil means the
+// zero Options, the defaults.
 type Options struct {
 	// NoSeccomp disables the seccomp fast path: every syscall of every
 	// tracee stops twice.
@@ -197,8 +198,10 @@ type notifiers struct {
 	onSwitch func(*SwitchEvent)
 }
 
-// New returns a Tracer whose thread is ready. Close it when done.
-func New(opts ...Options) (*Tracer, error) {
+// New returns a Tracer whose thread is ready. Close it when done. o nil
+// means the zero Options: every default. New keeps a copy of *o; the
+// caller's struct is neither kept nor modified.
+func New(o *Options) (*Tracer, error) {
 	t := &Tracer{
 		loopDone: make(chan struct{}),
 		threads:  make(map[int]*thread),
@@ -206,8 +209,8 @@ func New(opts ...Options) (*Tracer, error) {
 		pending:  make(map[int]unix.WaitStatus),
 		adopted:  make(map[int]int),
 	}
-	if len(opts) > 0 {
-		t.opts = opts[0]
+	if o != nil {
+		t.opts = *o
 	}
 	if t.opts.TrapCPUID {
 		if err := cpuidFaulting(); err != nil {

@@ -28,7 +28,7 @@ func TestTrapCPUIDCheck(t *testing.T) {
 			has = has || strings.Contains(" "+v+" ", " cpuid_fault ")
 		}
 	}
-	tr, err := tracer.New(tracer.Options{TrapCPUID: true})
+	tr, err := tracer.New(&tracer.Options{TrapCPUID: true})
 	if err == nil {
 		tr.Close()
 	}

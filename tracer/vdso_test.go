@@ -245,7 +245,7 @@ func BenchmarkTrapVDSO(b *testing.B) {
 				mu.Unlock()
 			})
 			defer tracer.SetVDSOHooks(nil, nil)
-			tr, err := tracer.New(tracer.Options{TrapVDSO: trap})
+			tr, err := tracer.New(&tracer.Options{TrapVDSO: trap})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -72,7 +72,7 @@ func systrgo_init() C.int {
 	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) == 1 {
 		runtime.GOMAXPROCS(2) // as cmdutil.SpareP: see there
 	}
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		return errOf(err, unix.EPERM)
 	}

@@ -449,7 +449,7 @@ func (c *config) record(stderr io.Writer) int {
 	// call for rdtsc and multiplies it by 4-7 for cpuid (BENCH.md).
 	o.NoASLR = !c.aslr && len(pids) == 0
 	o.TrapTSC, o.TrapCPUID = c.tsc, c.cpuid
-	h := record.Header(c.argv, cwd, env, pids, o)
+	h := record.Header(c.argv, cwd, env, pids, &o)
 	if len(pids) == 0 {
 		// The program gets the recorder's stdin, stdout and stderr
 		// (print -y names them).
@@ -460,7 +460,7 @@ func (c *config) record(stderr io.Writer) int {
 		return fail(stderr, 1, "%v", err)
 	}
 	topts := o.TracerOptions()
-	c.cpu.Apply(&topts, len(pids) > 0)
+	c.cpu.Apply(topts, len(pids) > 0)
 	t, err := tracer.New(topts)
 	if err != nil {
 		w.Close()
@@ -475,7 +475,7 @@ func (c *config) record(stderr io.Writer) int {
 		return fail(stderr, 1, "--text: %v", err)
 	}
 	o.Signals, o.Tee = signals, tee.events
-	rec, err := record.New(t, w, o)
+	rec, err := record.New(t, w, &o)
 	if err != nil {
 		w.Close()
 		os.Remove(out)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/testprog/foreground"
 )
 
 // traceEnd returns how the trace's first process ended, as print says it.
@@ -51,7 +52,7 @@ func traceEnd(t *testing.T, trace string) string {
 // the trace ends with the program's exit, not SIGKILL.
 func TestCtrlCReachesProgram(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "c.sctr")
-	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s := foreground.Start(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
 	s.Group(syscall.SIGINT)
 	s.Expect(t, "got SIGINT")
 	if code, sig := s.Wait(t); code != 3 {
@@ -67,7 +68,7 @@ func TestCtrlCReachesProgram(t *testing.T) {
 // does not pass it on a second time, and does not stop.
 func TestGroupSignalOnce(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "g.sctr")
-	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s := foreground.Start(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
 	s.Group(syscall.SIGTERM)
 	s.Expect(t, "got SIGTERM 1")
 	s.Stdin.Write([]byte("quit\n"))
@@ -88,7 +89,7 @@ func TestSignalRecorderAlone(t *testing.T) {
 	// "pause": the program does not read stdin, which wait closes (at
 	// EOF it exits 0: that raced with the stop, and the trace could end
 	// "exited with 0").
-	s := testprog.StartForeground(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
+	s := foreground.Start(t, bin(t), "-o", trace, "--", testprog.C(t, "sighandlers"), "pause")
 	s.Cmd.Process.Signal(syscall.SIGTERM)
 	s.Expect(t, "got SIGTERM 1")
 	s.Cmd.Process.Signal(syscall.SIGTERM)
@@ -145,7 +146,7 @@ func TestInterruptAttached(t *testing.T) {
 // does. Before, the second SIGHUP killed the program.
 func TestHangupsArePrograms(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "h.sctr")
-	s := testprog.StartForeground(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
+	s := foreground.Start(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
 	for i := 1; i <= 3; i++ {
 		s.Cmd.Process.Signal(syscall.SIGHUP)
 		s.Expect(t, fmt.Sprintf("got SIGHUP %d", i))

@@ -171,7 +171,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		var topts tracer.Options
 		cpu.Apply(&topts, false)
-		return live(argv, rules, topts, stdin, stdout, stderr, quiet)
+		return live(argv, rules, &topts, stdin, stdout, stderr, quiet)
 	}
 	// A live signal stops a replay (it is not the recording's; see the doc).
 	ctx, cancel := signal.NotifyContext(context.Background(), cmdutil.StopSignals...)
@@ -226,7 +226,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // live runs argv under the tracer with the fault rules, no trace.
-func live(argv []string, rules []*fault.Rule, topts tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
+func live(argv []string, rules []*fault.Rule, topts *tracer.Options, stdin io.Reader, stdout, stderr io.Writer, quiet bool) int {
 	t, err := tracer.New(topts)
 	if err != nil {
 		return fail(stderr, cmdutil.NewStatus(err), "%v", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/testprog/foreground"
 )
 
 // TestCtrlCLive: systr-replay running a program live (--fault, no trace)
@@ -20,7 +21,7 @@ func TestCtrlCLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := testprog.StartForeground(t, bin, "--fault", "mkdir:error=EPERM", "--", testprog.C(t, "sighandlers"))
+	s := foreground.Start(t, bin, "--fault", "mkdir:error=EPERM", "--", testprog.C(t, "sighandlers"))
 	s.Group(syscall.SIGINT)
 	s.Expect(t, "got SIGINT")
 	if code, sig := s.Wait(t); code != 3 || strings.Contains(s.Stderr.String(), "stopped") {

@@ -136,7 +136,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	if len(argv) == 0 {
 		argv = []string{"sh", "-c", "ls / | wc -l"}
 	}
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "systr-trace:", err)
 		return 1

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/testprog/foreground"
 )
 
 // TestCtrlC: a terminal's ^C (SIGINT to the foreground process group) is
@@ -21,14 +22,14 @@ func TestCtrlC(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog := testprog.C(t, "sighandlers")
-	s := testprog.StartForeground(t, bin, prog, "pause")
+	s := foreground.Start(t, bin, prog, "pause")
 	s.Group(syscall.SIGINT)
 	s.Expect(t, "got SIGINT")
 	if code, sig := s.Wait(t); code != 3 || !strings.Contains(s.Stderr.String(), "+++ exit status 3 +++") {
 		t.Errorf("systr-trace after ^C: exit %d (signal %v), want the program's exit 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 
-	s = testprog.StartForeground(t, bin, prog, "pause")
+	s = foreground.Start(t, bin, prog, "pause")
 	s.Cmd.Process.Signal(syscall.SIGTERM)
 	s.Expect(t, "got SIGTERM 1")
 	s.Cmd.Process.Signal(syscall.SIGTERM)

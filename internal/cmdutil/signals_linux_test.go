@@ -95,7 +95,7 @@ func TestTwoSignalsBeforeStart(t *testing.T) {
 // and waits until they are taken; both are undone at the test's end.
 func signalledBeforeStart(t *testing.T, n int32) (*tracer.Tracer, *Signals) {
 	t.Helper()
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("no tracer here: %v", err)
 	}

@@ -13,7 +13,7 @@
 // For the commands' tests it also has the script command status and the
 // condition [tool:NAME] of the testscript scripts (ScriptCmds,
 // ScriptCondition), and a command started as a shell starts a foreground
-// job, for signal tests (StartForeground).
+// job, for signal tests (package foreground).
 package testprog
 
 import (

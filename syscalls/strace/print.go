@@ -199,6 +199,7 @@ func (o *Options) limit() int {
 // A call that has not returned ends in " <unfinished ...>", one that never
 // returns in " = ?". A syscall the catalogue does not know is printed raw,
 // its number and six arguments in hex: `syscall_0x1c7(0x1, ...) = 0`.
+// o nil means the zero Options: strace's defaults.
 func Call(c *CallText, o *Options) string {
 	bp := callBufs.Get().(*[]byte)
 	b := AppendCall((*bp)[:0], c, o)
@@ -216,6 +217,7 @@ var callBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b 
 // AppendCall appends the call as Call renders it to dst and returns
 // the extended buffer. The line is built in dst: a caller that reuses its
 // buffer renders most calls without allocating.
+// o nil means the zero Options.
 func AppendCall(dst []byte, c *CallText, o *Options) []byte {
 	start := len(dst)
 	plan := planOf(c.Arch, c.Nr)
@@ -345,6 +347,7 @@ func resultNote(c *CallText, spec *syscalls.Spec, o *Options) string {
 
 // Args renders the arguments of a call, comma-separated, with spec
 // (nil: all six raw in hex).
+// o nil means the zero Options.
 func Args(c *CallText, spec *syscalls.Spec, o *Options) string {
 	var plan *callPlan
 	if spec != nil {

@@ -41,7 +41,7 @@ func callName(line string) string {
 // Call, reading the tracee's memory while it is stopped.
 func traceText(t *testing.T, argv ...string) []string {
 	t.Helper()
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Skipf("cannot trace here: %v", err)
 	}

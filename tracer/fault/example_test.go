@@ -22,7 +22,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	t, err := tracer.New()
+	t, err := tracer.New(nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func newInjector(t *testing.T, rules ...string) (*Injector, *tracer.Tracer) {
 		}
 		parsed = append(parsed, r)
 	}
-	tr, err := tracer.New()
+	tr, err := tracer.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

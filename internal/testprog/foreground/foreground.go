@@ -1,6 +1,11 @@
 //go:build linux
 
-package testprog
+// Package foreground starts a command as a shell starts a foreground job,
+// in a process group of its own, for the commands' signal tests (a
+// terminal's ^C is kill(-pgid, SIGINT)). It is apart from testprog
+// because it signals through internal/ptrace, which the catalogue's own
+// tests, users of testprog, cannot import. Linux only.
+package foreground
 
 import (
 	"bufio"
@@ -15,27 +20,27 @@ import (
 	"github.com/systr/systr/internal/ptrace"
 )
 
-// Foreground is a command (systr-record, systr-trace, systr-replay
+// Job is a command (systr-record, systr-trace, systr-replay
 // running testdata/c/sighandlers) started in a process group of its own,
 // as a shell starts a foreground job: a terminal's ^C is
 // kill(-Pgid, SIGINT), which Group sends.
-type Foreground struct {
+type Job struct {
 	Cmd    *exec.Cmd
 	Stdin  io.WriteCloser // the program's
 	Lines  *bufio.Reader  // the program's stdout
 	Stderr *bytes.Buffer
 }
 
-// StartForeground starts argv in a process group of its own and returns
+// Start starts argv in a process group of its own and returns
 // once the program said "ready". The group is killed at the test's end
 // if still there.
-func StartForeground(tb testing.TB, argv ...string) *Foreground {
+func Start(tb testing.TB, argv ...string) *Job {
 	tb.Helper()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	f := &Foreground{Cmd: cmd, Stdin: stdin, Lines: bufio.NewReader(stdout), Stderr: &bytes.Buffer{}}
+	f := &Job{Cmd: cmd, Stdin: stdin, Lines: bufio.NewReader(stdout), Stderr: &bytes.Buffer{}}
 	cmd.Stderr = f.Stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -46,11 +51,11 @@ func StartForeground(tb testing.TB, argv ...string) *Foreground {
 }
 
 // Group sends sig to the whole process group, as a terminal does.
-func (f *Foreground) Group(sig syscall.Signal) { ptrace.Kill(-f.Cmd.Process.Pid, sig) }
+func (f *Job) Group(sig syscall.Signal) { ptrace.Kill(-f.Cmd.Process.Pid, sig) }
 
 // Expect reads the program's next line and fails the test unless it is
 // want.
-func (f *Foreground) Expect(tb testing.TB, want string) {
+func (f *Job) Expect(tb testing.TB, want string) {
 	tb.Helper()
 	line, err := f.Lines.ReadString('\n')
 	if strings.TrimSuffix(line, "\n") != want {
@@ -60,7 +65,7 @@ func (f *Foreground) Expect(tb testing.TB, want string) {
 
 // Wait closes the program's stdin, waits for the command and returns its
 // exit code (-1 and the signal when killed).
-func (f *Foreground) Wait(tb testing.TB) (int, syscall.Signal) {
+func (f *Job) Wait(tb testing.TB) (int, syscall.Signal) {
 	tb.Helper()
 	f.Stdin.Close()
 	io.Copy(io.Discard, f.Lines)

@@ -182,17 +182,7 @@ func Files(w io.Writer, r *format.Reader, o *FilesOptions) error {
 		o = &FilesOptions{}
 	}
 	files, _, err := CollectFiles(r, o)
-	if werr := WriteFiles(w, files, o); werr != nil {
-		return werr
-	}
-	if err == nil {
-		if t := r.Truncated(); t != nil {
-			if _, werr := fmt.Fprintf(w, "(trace truncated: %v)\n", t); werr != nil {
-				return werr
-			}
-		}
-	}
-	return err
+	return writeCollected(w, r, err, func(w io.Writer) error { return WriteFiles(w, files, o) })
 }
 
 // WriteFiles writes files (as CollectFiles returns them) as Files does.

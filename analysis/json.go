@@ -149,34 +149,10 @@ func JSON(w io.Writer, r *format.Reader, o *JSONOptions) error {
 	if _, err := bw.Write(j.b); err != nil {
 		return fmt.Errorf("analysis: json: writing: %w", err)
 	}
-	var rerr, werr error
-	if workers := renderWorkers(); workers > 1 {
-		rerr, werr = renderOrdered(o.Selection.Events(r), workers, nil, func() renderFunc {
-			j := newWriter()
-			return func(b []byte, ev format.Event, _ int64) []byte { return j.event(b, ev) }
-		}, bw)
-	} else {
-		for ev, err := range o.Selection.Events(r) {
-			if err != nil {
-				rerr = err
-				break
-			}
-			j.b = j.event(j.b[:0], ev)
-			if _, werr = bw.Write(j.b); werr != nil {
-				break
-			}
-		}
-	}
-	if werr != nil {
-		return fmt.Errorf("analysis: json: writing: %w", werr)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("analysis: json: writing: %w", err)
-	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: json: reading the trace: %w", rerr)
-	}
-	return nil
+	return renderView("json", bw, o.Selection.Events(r), renderWorkers(), nil, func() renderFunc {
+		j := newWriter()
+		return func(b []byte, ev format.Event, _ int64) []byte { return j.event(b, ev) }
+	})
 }
 
 type jsonWriter struct {

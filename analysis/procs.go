@@ -148,17 +148,7 @@ func isAncestor(nodes map[int32]*ProcNode, a, p *ProcNode) bool {
 // returns the error.
 func Procs(w io.Writer, r *format.Reader, o *ProcsOptions) error {
 	t, err := CollectProcs(r)
-	if werr := t.Write(w, o); werr != nil {
-		return werr
-	}
-	if err == nil {
-		if tr := r.Truncated(); tr != nil {
-			if _, werr := fmt.Fprintf(w, "(trace truncated: %v)\n", tr); werr != nil {
-				return werr
-			}
-		}
-	}
-	return err
+	return writeCollected(w, r, err, func(w io.Writer) error { return t.Write(w, o) })
 }
 
 // procRow is one process's line before alignment.

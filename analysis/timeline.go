@@ -3,7 +3,6 @@ package analysis
 import (
 	"bufio"
 	"cmp"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -66,22 +65,16 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 	// (which follows execs and exits even when the selection drops them);
 	// only those o selects are written.
 	all := &Selection{Pids: o.Pids, From: o.From, To: o.To}
-	var rerr error
-	if err := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
+	rerr := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
 		if !in {
 			o.Selection.follow(ev) // -P's fd tables only
 			return true
 		}
 		t.add(ev)
 		return t.werr == nil
-	}); err != nil {
-		rerr = fmt.Errorf("analysis: timeline: reading the trace: %w", err)
-	}
+	})
 	t.end()
-	if t.werr != nil {
-		return fmt.Errorf("analysis: timeline: writing: %w", t.werr)
-	}
-	return rerr
+	return endView("timeline", t.bw, rerr, t.werr)
 }
 
 // pendingCall is an unfinished syscall waiting for its thread's next event,
@@ -128,6 +121,7 @@ func (t *timeline) begin(h *format.Header) {
 	t.flush()
 }
 
+// end closes the JSON (the caller flushes t.bw).
 func (t *timeline) end() {
 	// Unfinished calls nothing followed: duration 0, in time order.
 	ps := make([]*pendingCall, 0, len(t.pending))
@@ -143,9 +137,6 @@ func (t *timeline) end() {
 	}
 	t.buf = append(t.buf[:0], "\n]}\n"...)
 	t.flush()
-	if err := t.bw.Flush(); err != nil && t.werr == nil {
-		t.werr = err
-	}
 }
 
 // flush writes t.buf as is.

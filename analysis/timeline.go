@@ -158,6 +158,10 @@ func (t *timeline) emit() {
 	_, t.werr = t.bw.Write(t.buf)
 }
 
+// add takes the next event of the trace: Tasks first, then the duration
+// of the call its thread left unfinished, then, if the selection keeps it,
+// its tracks' names and its own event, by its kind (syscall and the
+// eventVisitor methods below).
 func (t *timeline) add(ev format.Event) {
 	h := ev.Base()
 	t.tasks.Add(ev)
@@ -173,65 +177,75 @@ func (t *timeline) add(ev format.Event) {
 		return
 	}
 	t.names(h.Pid, h.Tid)
-	switch v := ev.(type) {
-	case *format.Syscall:
-		t.syscall(v)
-	case *format.NewTask:
-		how := v.Method()
-		switch {
-		case v.Thread:
-			how = "new thread"
-		case v.How == 0:
-			how = "new task"
-		}
-		b := t.instant(h, how, "process")
-		b = append(b, `"parent_pid":`...)
-		b = strconv.AppendInt(b, int64(v.ParentPid), 10)
-		b = append(b, `,"parent_tid":`...)
-		b = strconv.AppendInt(b, int64(v.ParentTid), 10)
-		b = append(b, `,"flags":`...)
-		b = jsonString(b, "0x"+strconv.FormatUint(v.Flags, 16))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Exec:
-		b := t.instant(h, "exec", "process")
-		b = append(b, `"path":`...)
-		b = jsonString(b, v.Path)
-		b = append(b, `,"argv":`...)
-		b = jsonString(b, joinArgv(v.Argv, 4096))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Signal:
-		name := syscalls.SignalName(int(v.Signal))
-		b := t.instant(h, name, "signal")
-		b = append(b, `"signal":`...)
-		b = strconv.AppendInt(b, int64(v.Signal), 10)
-		b = append(b, `,"code":`...)
-		b = strconv.AppendInt(b, int64(v.Code), 10)
-		b = append(b, `,"sender_pid":`...)
-		b = strconv.AppendInt(b, int64(v.SenderPid), 10)
-		b = append(b, `,"delivered":`...)
-		b = jsonString(b, syscalls.SignalName(int(v.Delivered)))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Exit:
-		b := t.instant(h, exitName(v), "process")
-		b = append(b, `"process":`...)
-		b = strconv.AppendBool(b, v.Process)
-		b = append(b, `,"status":`...)
-		b = jsonString(b, syscalls.FormatWaitStatus(int(v.Status)))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Detach:
-		t.buf = append(t.instant(h, "detach", "process"), "}}"...)
-		t.emit()
-	case *format.Lost:
-		b := t.instant(h, "lost "+strconv.FormatUint(v.Count, 10)+" events", "lost")
-		b = append(b, `"reason":`...)
-		b = jsonString(b, v.Reason)
-		t.buf = append(b, "}}"...)
-		t.emit()
+	visitKind(ev, t)
+}
+
+// newTask writes an instant event for a task's creation.
+func (t *timeline) newTask(v *format.NewTask) {
+	how := v.Method()
+	switch {
+	case v.Thread:
+		how = "new thread"
+	case v.How == 0:
+		how = "new task"
 	}
+	b := t.instant(&v.Head, how, "process")
+	b = append(b, `"parent_pid":`...)
+	b = strconv.AppendInt(b, int64(v.ParentPid), 10)
+	b = append(b, `,"parent_tid":`...)
+	b = strconv.AppendInt(b, int64(v.ParentTid), 10)
+	b = append(b, `,"flags":`...)
+	b = jsonString(b, "0x"+strconv.FormatUint(v.Flags, 16))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) exec(v *format.Exec) {
+	b := t.instant(&v.Head, "exec", "process")
+	b = append(b, `"path":`...)
+	b = jsonString(b, v.Path)
+	b = append(b, `,"argv":`...)
+	b = jsonString(b, joinArgv(v.Argv, 4096))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) signal(v *format.Signal) {
+	name := syscalls.SignalName(int(v.Signal))
+	b := t.instant(&v.Head, name, "signal")
+	b = append(b, `"signal":`...)
+	b = strconv.AppendInt(b, int64(v.Signal), 10)
+	b = append(b, `,"code":`...)
+	b = strconv.AppendInt(b, int64(v.Code), 10)
+	b = append(b, `,"sender_pid":`...)
+	b = strconv.AppendInt(b, int64(v.SenderPid), 10)
+	b = append(b, `,"delivered":`...)
+	b = jsonString(b, syscalls.SignalName(int(v.Delivered)))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) exit(v *format.Exit) {
+	b := t.instant(&v.Head, exitName(v), "process")
+	b = append(b, `"process":`...)
+	b = strconv.AppendBool(b, v.Process)
+	b = append(b, `,"status":`...)
+	b = jsonString(b, syscalls.FormatWaitStatus(int(v.Status)))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) detach(v *format.Detach) {
+	t.buf = append(t.instant(&v.Head, "detach", "process"), "}}"...)
+	t.emit()
+}
+
+func (t *timeline) lost(v *format.Lost) {
+	b := t.instant(&v.Head, "lost "+strconv.FormatUint(v.Count, 10)+" events", "lost")
+	b = append(b, `"reason":`...)
+	b = jsonString(b, v.Reason)
+	t.buf = append(b, "}}"...)
+	t.emit()
 }
 
 // exitName names a thread's or process's end.

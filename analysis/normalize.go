@@ -610,56 +610,24 @@ type fdNames struct {
 }
 
 func (f *fdNames) clone() *fdNames {
-	c := &fdNames{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count)), host: maps.Clone(f.host)}
-	for k, v := range f.names {
-		c.names[k] = v
-	}
-	for k, v := range f.count {
-		c.count[k] = v
-	}
+	c := &fdNames{names: maps.Clone(f.names), count: maps.Clone(f.count), host: maps.Clone(f.host),
+		paths: cloneNonEmpty(f.paths), pathCount: cloneNonEmpty(f.pathCount), proc: cloneNonEmpty(f.proc),
+		bound: cloneNonEmpty(f.bound), again: cloneNonEmpty(f.again), streams: cloneNonEmpty(f.streams)}
 	for k, v := range f.lives {
 		if c.lives == nil {
 			c.lives = map[int32][]life{}
 		}
 		c.lives[k] = slices.Clone(v)
 	}
-	for k, v := range f.paths {
-		if c.paths == nil {
-			c.paths = map[string]bool{}
-		}
-		c.paths[k] = v
-	}
-	for k, v := range f.proc {
-		if c.proc == nil {
-			c.proc = map[int32]bool{}
-		}
-		c.proc[k] = v
-	}
-	for k, v := range f.again {
-		if c.again == nil {
-			c.again = map[int32]bool{}
-		}
-		c.again[k] = v
-	}
-	for k, v := range f.streams {
-		if c.streams == nil {
-			c.streams = map[int32]bool{}
-		}
-		c.streams[k] = v
-	}
-	for k, v := range f.bound {
-		if c.bound == nil {
-			c.bound = map[int32]bool{}
-		}
-		c.bound[k] = v
-	}
-	for k, v := range f.pathCount {
-		if c.pathCount == nil {
-			c.pathCount = map[string]int{}
-		}
-		c.pathCount[k] = v
-	}
 	return c
+}
+
+// cloneNonEmpty returns a copy of m, nil if m is empty.
+func cloneNonEmpty[M ~map[K]V, K comparable, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return maps.Clone(m)
 }
 
 // subst is one placeholder to put in a call's text: the token the call was
@@ -942,15 +910,7 @@ func (nz *normalizer) signal(v *format.Signal) {
 		b = strconv.AppendInt(b, int64(v.SenderUid), 10)
 	}
 	b = append(b, '}')
-	switch v.Delivered {
-	case v.Signal:
-	case 0:
-		b = append(b, " (suppressed)"...)
-	default:
-		b = append(b, " (delivered as "...)
-		b = append(b, syscalls.SignalName(int(v.Delivered))...)
-		b = append(b, ')')
-	}
+	b = appendDelivered(b, v, " (suppressed)")
 	b = append(b, " ---"...)
 	nz.buf = b
 	nz.put(t, p, h.Seq, nz.intern(string(b)))

@@ -504,10 +504,17 @@ func (m *sigCodes) appendSignal(b []byte, s *format.Signal, arch syscalls.Arch) 
 		}
 		b = append(b, '}')
 	}
+	return appendDelivered(b, s, " (not delivered)")
+}
+
+// appendDelivered appends what became of signal s when that is not its
+// delivery: none when it was not delivered, " (delivered as SIGX)" when
+// another signal was.
+func appendDelivered(b []byte, s *format.Signal, none string) []byte {
 	switch s.Delivered {
 	case s.Signal:
 	case 0:
-		b = append(b, " (not delivered)"...)
+		b = append(b, none...)
 	default:
 		b = append(b, " (delivered as "...)
 		b = append(b, syscalls.SignalName(int(s.Delivered))...)

@@ -30,22 +30,32 @@ func renderView(view string, bw *bufio.Writer, seq iter.Seq2[format.Event, error
 	} else {
 		render := newRender()
 		var b []byte
-		for ev, err := range seq {
-			if err != nil {
-				rerr = err
-				break
-			}
-			var st int64
-			if state != nil {
-				st = state(ev)
-			}
+		rerr = eachStated(seq, state, func(ev format.Event, st int64) bool {
 			b = render(b[:0], ev, st)
-			if _, werr = bw.Write(b); werr != nil {
-				break
-			}
-		}
+			_, werr = bw.Write(b)
+			return werr == nil
+		})
 	}
 	return endView(view, bw, rerr, werr)
+}
+
+// eachStated calls f with each event of seq, in order, and what state
+// (if not nil) says of it, until f returns false. It returns the first
+// error reading seq.
+func eachStated(seq iter.Seq2[format.Event, error], state func(format.Event) int64, f func(ev format.Event, st int64) bool) error {
+	for ev, err := range seq {
+		if err != nil {
+			return err
+		}
+		var st int64
+		if state != nil {
+			st = state(ev)
+		}
+		if !f(ev, st) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // endView flushes bw, unless writing it already failed (werr), and returns
@@ -161,22 +171,18 @@ func renderOrdered(seq iter.Seq2[format.Event, error], workers int, state func(f
 		return nil
 	}
 	cur := get()
-	for ev, err := range seq {
-		if err != nil {
-			readErr = err
-			break
-		}
-		var st int64
-		if state != nil {
-			st = state(ev)
-		}
+	readErr = eachStated(seq, state, func(ev format.Event, st int64) bool {
 		cur.evs, cur.st = append(cur.evs, ev), append(cur.st, st)
 		if len(cur.evs) == renderBatch {
-			if err := submit(cur); err != nil {
-				return nil, err
+			if writeErr = submit(cur); writeErr != nil {
+				return false
 			}
 			cur = get()
 		}
+		return true
+	})
+	if writeErr != nil {
+		return nil, writeErr
 	}
 	if len(cur.evs) > 0 {
 		if err := submit(cur); err != nil {

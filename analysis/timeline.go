@@ -103,18 +103,18 @@ type timeline struct {
 
 func (t *timeline) begin(h *format.Header) {
 	b := append(t.buf[:0], `{"displayTimeUnit":"ns","otherData":{"writer":`...)
-	b = jsonString(b, "systr")
+	b = appendJSONString(b, "systr")
 	if len(h.Argv) > 0 {
 		b = append(b, `,"command":`...)
-		b = jsonString(b, joinArgv(h.Argv, 4096))
+		b = appendJSONString(b, joinArgv(h.Argv, 4096))
 	}
 	if h.Host.Hostname != "" {
 		b = append(b, `,"host":`...)
-		b = jsonString(b, h.Host.Hostname)
+		b = appendJSONString(b, h.Host.Hostname)
 	}
 	if h.Clock.Wall != 0 {
 		b = append(b, `,"start":`...)
-		b = jsonString(b, h.Clock.WallTime(h.Clock.Mono).UTC().Format("2006-01-02T15:04:05.000000000Z"))
+		b = appendJSONString(b, h.Clock.WallTime(h.Clock.Mono).UTC().Format("2006-01-02T15:04:05.000000000Z"))
 	}
 	b = append(b, "},\n\"traceEvents\":[\n"...)
 	t.buf = b
@@ -192,10 +192,8 @@ func (t *timeline) newTask(v *format.NewTask) {
 	b := t.instant(&v.Head, how, "process")
 	b = append(b, `"parent_pid":`...)
 	b = strconv.AppendInt(b, int64(v.ParentPid), 10)
-	b = append(b, `,"parent_tid":`...)
-	b = strconv.AppendInt(b, int64(v.ParentTid), 10)
-	b = append(b, `,"flags":`...)
-	b = jsonString(b, "0x"+strconv.FormatUint(v.Flags, 16))
+	b = jInt(b, "parent_tid", int64(v.ParentTid))
+	b = jStr(b, "flags", "0x"+strconv.FormatUint(v.Flags, 16))
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -203,9 +201,8 @@ func (t *timeline) newTask(v *format.NewTask) {
 func (t *timeline) exec(v *format.Exec) {
 	b := t.instant(&v.Head, "exec", "process")
 	b = append(b, `"path":`...)
-	b = jsonString(b, v.Path)
-	b = append(b, `,"argv":`...)
-	b = jsonString(b, joinArgv(v.Argv, 4096))
+	b = appendJSONString(b, v.Path)
+	b = jStr(b, "argv", joinArgv(v.Argv, 4096))
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -215,12 +212,9 @@ func (t *timeline) signal(v *format.Signal) {
 	b := t.instant(&v.Head, name, "signal")
 	b = append(b, `"signal":`...)
 	b = strconv.AppendInt(b, int64(v.Signal), 10)
-	b = append(b, `,"code":`...)
-	b = strconv.AppendInt(b, int64(v.Code), 10)
-	b = append(b, `,"sender_pid":`...)
-	b = strconv.AppendInt(b, int64(v.SenderPid), 10)
-	b = append(b, `,"delivered":`...)
-	b = jsonString(b, syscalls.SignalName(int(v.Delivered)))
+	b = jInt(b, "code", int64(v.Code))
+	b = jInt(b, "sender_pid", int64(v.SenderPid))
+	b = jStr(b, "delivered", syscalls.SignalName(int(v.Delivered)))
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -229,8 +223,7 @@ func (t *timeline) exit(v *format.Exit) {
 	b := t.instant(&v.Head, exitName(v), "process")
 	b = append(b, `"process":`...)
 	b = strconv.AppendBool(b, v.Process)
-	b = append(b, `,"status":`...)
-	b = jsonString(b, syscalls.FormatWaitStatus(int(v.Status)))
+	b = jStr(b, "status", syscalls.FormatWaitStatus(int(v.Status)))
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -243,7 +236,7 @@ func (t *timeline) detach(v *format.Detach) {
 func (t *timeline) lost(v *format.Lost) {
 	b := t.instant(&v.Head, "lost "+strconv.FormatUint(v.Count, 10)+" events", "lost")
 	b = append(b, `"reason":`...)
-	b = jsonString(b, v.Reason)
+	b = appendJSONString(b, v.Reason)
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -265,7 +258,7 @@ func exitName(v *format.Exit) string {
 // instant starts an instant event on h's thread, up to its args' contents.
 func (t *timeline) instant(h *format.Head, name, cat string) []byte {
 	b := append(t.buf[:0], `{"ph":"i","s":"t","name":`...)
-	b = jsonString(b, name)
+	b = appendJSONString(b, name)
 	b = append(b, `,"cat":"`...)
 	b = append(b, cat...)
 	b = t.appendIDs(b, h.Pid, h.Tid)
@@ -285,7 +278,7 @@ func (t *timeline) syscall(s *format.Syscall) {
 	h := &s.Head
 	name := syscalls.FormatName(s.Arch, int(s.Nr))
 	b := append(t.buf[:0], `{"ph":"X","name":`...)
-	b = jsonString(b, name)
+	b = appendJSONString(b, name)
 	b = append(b, `,"cat":"`...)
 	b = append(b, t.category(s.Arch, s.Nr, name)...)
 	b = t.appendIDs(b, h.Pid, h.Tid)
@@ -306,7 +299,7 @@ func (t *timeline) syscall(s *format.Syscall) {
 			if en == "" {
 				en = strconv.Itoa(e)
 			}
-			b = jsonString(b, en)
+			b = appendJSONString(b, en)
 		}
 		if s.Flags&format.Restarted != 0 {
 			b = append(b, `,"restarted":true`...)
@@ -388,7 +381,7 @@ func (t *timeline) meta(name string, pid, tid int32, key, value string) {
 	b = t.appendIDs(b, pid, tid)
 	b = append(b, `,"args":{`...)
 	b = append(b, key...)
-	b = jsonString(b, value)
+	b = appendJSONString(b, value)
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -436,6 +429,3 @@ func appendMicros(b []byte, ns int64) []byte {
 	}
 	return b
 }
-
-// jsonString appends s as a JSON string (appendJSON).
-func jsonString(b []byte, s string) []byte { return appendJSON(b, s) }

@@ -92,20 +92,10 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		o = &PrintOptions{}
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	newPrinter := func() *printer {
-		return &printer{
-			o:     o,
-			popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
-			clock: r.Header().Clock,
-			start: Start(r),
-			arch:  mainArch(r.Header()),
-			loc:   time.Local,
-		}
-	}
 	if o.FdNames > 0 {
 		// Names follow every event in order: one goroutine, whose printer
 		// keeps the previous line's time itself.
-		p := newPrinter()
+		p := newPrinter(r, o)
 		return renderView("print", bw, printEvents(r, o, p), 1, nil, func() renderFunc {
 			return func(b []byte, ev format.Event, _ int64) []byte { return p.appendLine(b, ev) }
 		})
@@ -126,12 +116,24 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		return st
 	}
 	return renderView("print", bw, o.Selection.Events(r), renderWorkers(), state, func() renderFunc {
-		p := newPrinter()
+		p := newPrinter(r, o)
 		return func(b []byte, ev format.Event, st int64) []byte {
 			p.prev, p.first = st, st != noPrev
 			return p.appendLine(b, ev)
 		}
 	})
+}
+
+// newPrinter returns a printer of the events of r as o asks.
+func newPrinter(r *format.Reader, o *PrintOptions) *printer {
+	return &printer{
+		o:     o,
+		popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
+		clock: r.Header().Clock,
+		start: Start(r),
+		arch:  mainArch(r.Header()),
+		loc:   time.Local,
+	}
 }
 
 // printEvents iterates over the events of r that o selects, in order,
@@ -173,8 +175,8 @@ func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.
 		}
 		delete(files, tid)
 	}
-	p := &printer{o: o, popts: syscalls.PrintOptions{StringLimit: o.StringLimit, Verbose: o.Verbose},
-		clock: r.Header().Clock, start: Start(r), arch: mainArch(r.Header()), loc: time.Local, noTid: true}
+	p := newPrinter(r, o)
+	p.noTid = true
 	var rerr error
 	for ev, err := range printEvents(r, o, p) {
 		if err != nil {

@@ -3,7 +3,6 @@ package analysis
 import (
 	"bytes"
 	"cmp"
-	"fmt"
 	"io"
 	"math/bits"
 	"path"
@@ -160,15 +159,10 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 	}
 	ft := newFileTracker(r.Header(), &o.Selection, Start(r))
 	o.Selection.begin(r.Header())
-	var err error
-	for ev, e := range Events(r, nil) {
-		if e != nil {
-			err = fmt.Errorf("analysis: files: reading the trace: %w", e)
-			break
-		}
+	err := collectEvents("files", Events(r, nil), func(ev format.Event) {
 		ft.add(ev)
 		o.Selection.follow(ev) // -P's fd tables
-	}
+	})
 	return ft.result(), ft.tasks, err
 }
 

@@ -215,10 +215,7 @@ func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.
 	if werr != nil {
 		return werr
 	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: print: reading the trace: %w", rerr)
-	}
-	return nil
+	return readingErr("print", rerr)
 }
 
 // noPrev is the state of a line that follows none (or of an event without

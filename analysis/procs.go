@@ -95,14 +95,7 @@ func WaitStatusText(st int32) string {
 func CollectProcs(r *format.Reader) (*ProcTree, error) {
 	tasks := NewTasks(r.Header())
 	more := &procEvents{how: map[int32]string{}, detached: map[int32]bool{}}
-	var err error
-	for ev, e := range Events(r, nil) {
-		if e != nil {
-			err = fmt.Errorf("analysis: procs: reading the trace: %w", e)
-			break
-		}
-		tasks.visit(ev, more)
-	}
+	err := collectEvents("procs", Events(r, nil), func(ev format.Event) { tasks.visit(ev, more) })
 	t := &ProcTree{Tasks: tasks, Start: Start(r)}
 	nodes := map[int32]*ProcNode{}
 	for _, p := range tasks.Processes() {

@@ -13,7 +13,8 @@ import (
 
 // The loop of the views that stream the trace out as text, one rendering
 // per event (Print, JSON), and how views end: the errors every streaming
-// view ends with (endView), the tail of the tables written from what was
+// view ends with (endView), the loop of those that gather before they
+// write (collectEvents), the tail of the tables written from what was
 // collected (writeCollected).
 
 // renderView writes the events of seq to bw, each as a renderFunc from
@@ -69,8 +70,26 @@ func endView(view string, bw *bufio.Writer, rerr, werr error) error {
 	if werr != nil {
 		return fmt.Errorf("analysis: %s: writing: %w", view, werr)
 	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: %s: reading the trace: %w", view, rerr)
+	return readingErr(view, rerr)
+}
+
+// readingErr says that err (if not nil) came reading the trace for view.
+func readingErr(view string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("analysis: %s: reading the trace: %w", view, err)
+}
+
+// collectEvents calls f with each event of seq, in order, for a view that
+// gathers what it shows before showing it, and returns the first error
+// reading seq (readingErr): what f gathered before it stands.
+func collectEvents(view string, seq iter.Seq2[format.Event, error], f func(format.Event)) error {
+	for ev, err := range seq {
+		if err != nil {
+			return readingErr(view, err)
+		}
+		f(ev)
 	}
 	return nil
 }

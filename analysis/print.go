@@ -101,7 +101,8 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		})
 	}
 	// The previous line's time (for TimeRelative) is the one state a line
-	// depends on: the caller keeps it, the workers render.
+	// depends on: the reading goroutine keeps it and hands it with each
+	// event to the renderers (on workers when there are several).
 	var prev int64
 	first := false
 	state := func(ev format.Event) int64 {

@@ -63,19 +63,12 @@ func Start(r *format.Reader) int64 {
 
 // Events iterates over the events of r that s selects (a nil s: all).
 // Whole chunks that cannot hold a selected event are skipped unread.
-// s is not modified: the fd tables Paths follows are each iteration's.
 func (s *Selection) Events(r *format.Reader) iter.Seq2[format.Event, error] {
 	if s == nil {
 		return Events(r, nil)
 	}
 	if s.Paths != nil {
-		return func(yield func(format.Event, error) bool) {
-			s := *s // the fd tables Paths follows are this iteration's, not s's
-			err := s.scan(r, func(ev format.Event, keep bool) bool { return !keep || yield(ev, nil) })
-			if err != nil {
-				yield(nil, err)
-			}
-		}
+		return s.inOrder(r, nil)
 	}
 	f := &format.Filter{}
 	start := Start(r)
@@ -160,6 +153,24 @@ func (s *Selection) eachInRange(r *format.Reader, all *Selection, f func(ev form
 		}
 	}
 	return nil
+}
+
+// inOrder iterates over the events of r that s selects, reading every
+// event of r in order (scan) and calling also, if not nil, with each of
+// them, selected or not, before it is yielded.
+func (s *Selection) inOrder(r *format.Reader, also func(format.Event)) iter.Seq2[format.Event, error] {
+	return func(yield func(format.Event, error) bool) {
+		s := *s // the fd tables Paths follows are this iteration's, not s's
+		err := s.scan(r, func(ev format.Event, keep bool) bool {
+			if also != nil {
+				also(ev)
+			}
+			return !keep || yield(ev, nil)
+		})
+		if err != nil {
+			yield(nil, err)
+		}
+	}
 }
 
 // scan calls f for every event of r in order, with whether s selects it

@@ -3,7 +3,6 @@ package analysis
 import (
 	"bytes"
 	"cmp"
-	"fmt"
 	"io"
 	"math/bits"
 	"path"
@@ -163,15 +162,10 @@ func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) 
 	o = &oc
 	ft := newFileTracker(r.Header(), &o.Selection, Start(r))
 	o.Selection.begin(r.Header())
-	var err error
-	for ev, e := range Events(r, nil) {
-		if e != nil {
-			err = fmt.Errorf("analysis: files: reading the trace: %w", e)
-			break
-		}
+	err := collectEvents("files", Events(r, nil), func(ev format.Event) {
 		ft.add(ev)
 		o.Selection.follow(ev) // -P's fd tables
-	}
+	})
 	return ft.result(), ft.tasks, err
 }
 
@@ -186,17 +180,7 @@ func Files(w io.Writer, r *format.Reader, o *FilesOptions) error {
 		o = &FilesOptions{}
 	}
 	files, _, err := CollectFiles(r, o)
-	if werr := WriteFiles(w, files, o); werr != nil {
-		return werr
-	}
-	if err == nil {
-		if t := r.Truncated(); t != nil {
-			if _, werr := fmt.Fprintf(w, "(trace truncated: %v)\n", t); werr != nil {
-				return werr
-			}
-		}
-	}
-	return err
+	return writeCollected(w, r, err, func(w io.Writer) error { return WriteFiles(w, files, o) })
 }
 
 // WriteFiles writes files (as CollectFiles returns them) as Files does.
@@ -494,6 +478,8 @@ type fileTracker struct {
 	// cache of the last state looked up
 	lastTid   int32
 	lastState *taskState
+
+	skipEvents // (signals, detaches, lost events: nothing to follow)
 }
 
 func newFileTracker(h *format.Header, sel *Selection, start int64) *fileTracker {
@@ -596,47 +582,52 @@ const (
 	cloneFiles = 0x400
 )
 
-func (ft *fileTracker) add(ev format.Event) {
-	ft.tasks.Add(ev)
-	h := ev.Base()
-	switch v := ev.(type) {
-	case *format.Syscall:
-		ft.syscall(v)
-	case *format.NewTask:
-		parent := ft.states[v.ParentTid]
-		if parent == nil {
-			parent = ft.states[v.ParentPid]
-		}
-		if parent == nil {
-			// Adopted without its parent's event: nothing known.
-			ft.state(v.Tid, v.Pid)
-			return
-		}
-		st := &taskState{fs: parent.fs, files: parent.files}
-		if !v.Thread && v.Flags&cloneFiles == 0 {
-			st.files = parent.files.clone()
-		}
-		if !v.Thread && v.Flags&cloneFS == 0 {
-			st.fs = &fsState{cwd: parent.fs.cwd}
-		}
-		ft.forget(v.Tid)
-		ft.states[v.Tid] = st
-	case *format.Exec:
-		if v.FormerTid != 0 && v.FormerTid != h.Tid {
-			if st := ft.states[v.FormerTid]; st != nil {
-				ft.forget(h.Tid)
-				ft.states[h.Tid] = st
-				ft.forget(v.FormerTid)
-			}
-		}
-		st := ft.state(h.Tid, h.Pid)
-		// The exec's own call (recorded after this event) may name a
-		// close-on-exec fd: drop them after it.
-		st.execDrops = true
-	case *format.Exit:
-		ft.forget(h.Tid)
+// add takes the next event of the trace: Tasks first, then the tracker's
+// own state by the event's kind (the eventVisitor methods below and
+// syscall).
+func (ft *fileTracker) add(ev format.Event) { ft.tasks.visit(ev, ft) }
+
+// newTask gives a new task its parent's working directory and fd table,
+// shared or copied as the clone flags say.
+func (ft *fileTracker) newTask(v *format.NewTask) {
+	parent := ft.states[v.ParentTid]
+	if parent == nil {
+		parent = ft.states[v.ParentPid]
 	}
+	if parent == nil {
+		// Adopted without its parent's event: nothing known.
+		ft.state(v.Tid, v.Pid)
+		return
+	}
+	st := &taskState{fs: parent.fs, files: parent.files}
+	if !v.Thread && v.Flags&cloneFiles == 0 {
+		st.files = parent.files.clone()
+	}
+	if !v.Thread && v.Flags&cloneFS == 0 {
+		st.fs = &fsState{cwd: parent.fs.cwd}
+	}
+	ft.forget(v.Tid)
+	ft.states[v.Tid] = st
 }
+
+// exec moves the state of a non-leader thread that exec'd to the
+// leader's id it takes, and marks its close-on-exec fds for dropping.
+func (ft *fileTracker) exec(v *format.Exec) {
+	h := &v.Head
+	if v.FormerTid != 0 && v.FormerTid != h.Tid {
+		if st := ft.states[v.FormerTid]; st != nil {
+			ft.forget(h.Tid)
+			ft.states[h.Tid] = st
+			ft.forget(v.FormerTid)
+		}
+	}
+	st := ft.state(h.Tid, h.Pid)
+	// The exec's own call (recorded after this event) may name a
+	// close-on-exec fd: drop them after it.
+	st.execDrops = true
+}
+
+func (ft *fileTracker) exit(v *format.Exit) { ft.forget(v.Tid) }
 
 // dropCloexec gives st its own copy of its fd table (exec unshares it)
 // without the close-on-exec fds.

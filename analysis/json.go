@@ -150,34 +150,10 @@ func JSON(w io.Writer, r *format.Reader, o *JSONOptions) error {
 	if _, err := bw.Write(j.b); err != nil {
 		return fmt.Errorf("analysis: json: writing: %w", err)
 	}
-	var rerr, werr error
-	if workers := renderWorkers(); workers > 1 {
-		rerr, werr = renderOrdered(o.Selection.Events(r), workers, nil, func() renderFunc {
-			j := newWriter()
-			return func(b []byte, ev format.Event, _ int64) []byte { return j.event(b, ev) }
-		}, bw)
-	} else {
-		for ev, err := range o.Selection.Events(r) {
-			if err != nil {
-				rerr = err
-				break
-			}
-			j.b = j.event(j.b[:0], ev)
-			if _, werr = bw.Write(j.b); werr != nil {
-				break
-			}
-		}
-	}
-	if werr != nil {
-		return fmt.Errorf("analysis: json: writing: %w", werr)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("analysis: json: writing: %w", err)
-	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: json: reading the trace: %w", rerr)
-	}
-	return nil
+	return renderView("json", bw, o.Selection.Events(r), renderWorkers(), nil, func() renderFunc {
+		j := newWriter()
+		return func(b []byte, ev format.Event, _ int64) []byte { return j.event(b, ev) }
+	})
 }
 
 type jsonWriter struct {
@@ -216,29 +192,13 @@ func (j *jsonWriter) header(b []byte, h *format.Header) []byte {
 	b = jStr(b, "cwd", h.Cwd)
 	b = jStrings(b, "env", h.Env, true)
 	b = jBool(b, "env_redacted", h.EnvRedacted)
-	if len(h.Attached) > 0 {
-		b = append(b, `,"attached":[`...)
-		for i, p := range h.Attached {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(p), 10)
-		}
-		b = append(b, ']')
-	}
-	if len(h.AttachedProcs) > 0 {
-		b = append(b, `,"attached_procs":[`...)
-		for i, pi := range h.AttachedProcs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(append(b, `{"pid":`...), int64(pi.Pid), 10)
-			b = jStrings(b, "argv", pi.Argv, false)
-			b = jStr(b, "exe", pi.Exe)
-			b = append(jFds(jStr(b, "cwd", pi.Cwd), pi.Fds), '}')
-		}
-		b = append(b, ']')
-	}
+	b = jList(b, "attached", h.Attached, func(b []byte, p *int) []byte { return strconv.AppendInt(b, int64(*p), 10) })
+	b = jList(b, "attached_procs", h.AttachedProcs, func(b []byte, pi *format.ProcInfo) []byte {
+		b = strconv.AppendInt(append(b, `{"pid":`...), int64(pi.Pid), 10)
+		b = jStrings(b, "argv", pi.Argv, false)
+		b = jStr(b, "exe", pi.Exe)
+		return append(jFds(jStr(b, "cwd", pi.Cwd), pi.Fds), '}')
+	})
 	b = jFds(b, h.Fds)
 	b = jStr(b, "traced", h.Traced)
 	b = jStr(b, "signals", h.Signals)
@@ -420,30 +380,12 @@ func (j *jsonWriter) syscall(b []byte, s *format.Syscall) []byte {
 	if s.Regs != nil {
 		b = jBase64(b, "regs", s.Regs)
 	}
-	if len(s.RegsExit) > 0 {
-		b = append(b, `,"regs_exit":[`...)
-		for i, r := range s.RegsExit {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"offset":`...)
-			b = strconv.AppendUint(b, uint64(r.Offset), 10)
-			b = append(b, `,"value":`...)
-			b = strconv.AppendUint(b, r.Value, 10)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	if len(s.Mem) > 0 {
-		b = append(b, `,"mem":[`...)
-		for i := range s.Mem {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendRegion(b, &s.Mem[i])
-		}
-		b = append(b, ']')
-	}
+	b = jList(b, "regs_exit", s.RegsExit, func(b []byte, r *format.RegChange) []byte {
+		b = strconv.AppendUint(append(b, `{"offset":`...), uint64(r.Offset), 10)
+		b = strconv.AppendUint(jKey(b, "value"), r.Value, 10)
+		return append(b, '}')
+	})
+	b = jList(b, "mem", s.Mem, appendRegion)
 	b = append(b, `,"text":`...)
 	j.text = appendCall(j.text[:0], s, &j.popts)
 	return appendJSONBytes(b, j.text)
@@ -528,23 +470,24 @@ func appendText(dst, b []byte) ([]byte, bool) {
 	return append(dst, '"'), true
 }
 
-// jInt appends ,"key":v.
-func jInt(b []byte, key string, v int64) []byte {
+// jKey appends ,"key": (the start of every field after an object's
+// first).
+func jKey(b []byte, key string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, key...)
-	b = append(b, '"', ':')
-	return strconv.AppendInt(b, v, 10)
+	return append(b, '"', ':')
+}
+
+// jInt appends ,"key":v.
+func jInt(b []byte, key string, v int64) []byte {
+	return strconv.AppendInt(jKey(b, key), v, 10)
 }
 
 // jBool appends ,"key":v.
 func jBool(b []byte, key string, v bool) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return strconv.AppendBool(b, v)
+	return strconv.AppendBool(jKey(b, key), v)
 }
 
-// jStr appends ,"key":"v".
 // jFds appends ,"fds":{"0":"/dev/pts/0",...} in the order of the fds,
 // nothing for none.
 func jFds(b []byte, fds map[int]string) []byte {
@@ -567,36 +510,49 @@ func jFds(b []byte, fds map[int]string) []byte {
 	return append(b, '}')
 }
 
+// jStr appends ,"key":"v".
 func jStr(b []byte, key, v string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return appendJSONString(b, v)
+	return appendJSONString(jKey(b, key), v)
 }
 
 // jStrBytes appends ,"key":"v+suffix".
 func jStrBytes(b []byte, key string, v []byte, suffix string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	b = appendJSONBytes(b, append(v, suffix...))
-	return b
+	return appendJSONBytes(jKey(b, key), append(v, suffix...))
 }
 
 // jBase64 appends ,"key":"base64 of v".
 func jBase64(b []byte, key string, v []byte) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':', '"')
+	b = append(jKey(b, key), '"')
 	b = base64.StdEncoding.AppendEncode(b, v)
 	return append(b, '"')
 }
 
+// jHex appends ,"key":"hex of v".
+func jHex(b []byte, key string, v []byte) []byte {
+	b = append(jKey(b, key), '"')
+	b = hex.AppendEncode(b, v)
+	return append(b, '"')
+}
+
+// jList appends ,"key":[...], each element of v as elem appends it;
+// nothing for none.
+func jList[T any](b []byte, key string, v []T, elem func(b []byte, x *T) []byte) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	b = append(jKey(b, key), '[')
+	for i := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(b, &v[i])
+	}
+	return append(b, ']')
+}
+
 // jStrings appends ,"key":[...], or null for a nil list if nullable.
 func jStrings(b []byte, key string, v []string, nullable bool) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
+	b = jKey(b, key)
 	if v == nil && nullable {
 		return append(b, "null"...)
 	}

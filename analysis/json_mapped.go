@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"encoding/hex"
 	"strconv"
 
 	"github.com/systr/systr/format"
@@ -23,14 +22,14 @@ func mappedJSON(b []byte, ev format.Event) []byte {
 			b = jInt(b, "mode", int64(v.Mode))
 			b = jBool(b, "elf", v.ELF)
 			if v.BuildID != nil {
-				b = jStr(b, "build_id", hex.EncodeToString(v.BuildID))
+				b = jHex(b, "build_id", v.BuildID)
 			}
 			if v.Hash != nil {
-				b = jStr(b, "sha256", hex.EncodeToString(v.Hash))
+				b = jHex(b, "sha256", v.Hash)
 			}
 		}
 		if v.Content != nil {
-			b = jStr(b, "content", hex.EncodeToString(v.Content))
+			b = jHex(b, "content", v.Content)
 			b = jUint(b, "off", v.Off)
 			b = jUint(b, "total", v.Total)
 			b = jBase64(b, "data", v.Data)
@@ -44,7 +43,7 @@ func mappedJSON(b []byte, ev format.Event) []byte {
 		b = jInt(b, "fd", int64(v.Fd))
 		b = jUint(b, "offset", v.Offset)
 		if v.Content != nil {
-			b = jStr(b, "content", hex.EncodeToString(v.Content))
+			b = jHex(b, "content", v.Content)
 		}
 		b = jUint(b, "stored", v.Stored)
 		if v.Note != "" {
@@ -55,8 +54,5 @@ func mappedJSON(b []byte, ev format.Event) []byte {
 }
 
 func jUint(b []byte, key string, v uint64) []byte {
-	b = append(b, `,"`...)
-	b = append(b, key...)
-	b = append(b, `":`...)
-	return strconv.AppendUint(b, v, 10)
+	return strconv.AppendUint(jKey(b, key), v, 10)
 }

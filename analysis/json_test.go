@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -308,6 +309,56 @@ func checkMem(t *testing.T, line int, got any, want []format.Region) {
 		}
 		if !bytes.Equal(data, r.Data) {
 			t.Errorf("line %d: region %d holds %q, want %q", line, k, data, r.Data)
+		}
+	}
+}
+
+// TestJSONListsAndHex pins, byte for byte, the JSON of the fields written
+// as lists (the attached pids and processes, a call's changed registers
+// and memory) and as hex (a file's build id, hash and content key).
+func TestJSONListsAndHex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.sctr")
+	h := &format.Header{Writer: "t", Clock: format.Clock{Mono: 1000, Wall: 2000}, Argv: []string{"sleep", "9"},
+		Traced: "all", Arches: []syscalls.Arch{syscalls.X86_64}, Attached: []int{12, 13},
+		AttachedProcs: []format.ProcInfo{{Pid: 12, Argv: []string{"sleep", "9"}, Exe: "/bin/sleep", Cwd: "/tmp", Fds: map[int]string{1: "/dev/null", 0: "pipe:[7]"}},
+			{Pid: 13}}}
+	w, err := format.Create(path, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, _ := syscalls.Number(syscalls.X86_64, "read")
+	evs := []format.Event{
+		&format.Syscall{Head: format.Head{Time: 1100, Pid: 12, Tid: 12}, Arch: syscalls.X86_64, Nr: int32(rd),
+			Args: [6]uint64{0, 0x1000, 2}, Ret: 2, Exit: 1200,
+			RegsExit: []format.RegChange{{Offset: 80, Value: 2}, {Offset: 8, Value: 1 << 63}},
+			Mem:      []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x1000, Len: 2, Data: []byte("hi")}, {Arg: 1, Field: 1, Dir: syscalls.Out, Addr: 0x2000, Len: 1, Data: []byte{0xff}}}},
+		&format.File{Head: format.Head{Time: 1300, Pid: 12, Tid: 12}, ID: 1, Path: "/lib/x.so", Dev: 3, Ino: 4, Size: 5, Mode: 0o100644,
+			ELF: true, BuildID: []byte{0xab, 0x01}, Hash: []byte{0x00, 0xff}},
+		&format.File{Head: format.Head{Time: 1301, Pid: 12, Tid: 12}, Content: []byte{0xc0, 0xde}, Off: 0, Total: 2, Data: []byte{1, 2}},
+		&format.Mapping{Head: format.Head{Time: 1302, Pid: 12, Tid: 12}, File: 1, Addr: 0x7000, Len: 4096, Prot: 1, Flags: 2, Fd: 3,
+			Content: []byte{0xbe, 0xef}, Stored: 4096},
+	}
+	for _, ev := range evs {
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := analysis.JSON(&out, open(t, path), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`,"attached":[12,13],"attached_procs":[{"pid":12,"argv":["sleep","9"],"exe":"/bin/sleep","cwd":"/tmp","fds":{"0":"pipe:[7]","1":"/dev/null"}},{"pid":13,"argv":[],"exe":"","cwd":""}],`,
+		`,"regs_exit":[{"offset":80,"value":2},{"offset":8,"value":9223372036854775808}],"mem":[{"arg":1,"field":0,"dir":"out","addr":4096,"len":2,"text":"hi"},{"arg":1,"field":1,"dir":"out","addr":8192,"len":1,"base64":"/w=="}],`,
+		`,"elf":true,"build_id":"ab01","sha256":"00ff"}`,
+		`,"content":"c0de","off":0,"total":2,"data":"AQI="}`,
+		`,"content":"beef","stored":4096`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %s in the JSON:\n%s", want, out.String())
 		}
 	}
 }

@@ -612,56 +612,24 @@ type fdNames struct {
 }
 
 func (f *fdNames) clone() *fdNames {
-	c := &fdNames{names: make(map[int32]string, len(f.names)), count: make(map[int]int, len(f.count)), host: maps.Clone(f.host)}
-	for k, v := range f.names {
-		c.names[k] = v
-	}
-	for k, v := range f.count {
-		c.count[k] = v
-	}
+	c := &fdNames{names: maps.Clone(f.names), count: maps.Clone(f.count), host: maps.Clone(f.host),
+		paths: cloneNonEmpty(f.paths), pathCount: cloneNonEmpty(f.pathCount), proc: cloneNonEmpty(f.proc),
+		bound: cloneNonEmpty(f.bound), again: cloneNonEmpty(f.again), streams: cloneNonEmpty(f.streams)}
 	for k, v := range f.lives {
 		if c.lives == nil {
 			c.lives = map[int32][]life{}
 		}
 		c.lives[k] = slices.Clone(v)
 	}
-	for k, v := range f.paths {
-		if c.paths == nil {
-			c.paths = map[string]bool{}
-		}
-		c.paths[k] = v
-	}
-	for k, v := range f.proc {
-		if c.proc == nil {
-			c.proc = map[int32]bool{}
-		}
-		c.proc[k] = v
-	}
-	for k, v := range f.again {
-		if c.again == nil {
-			c.again = map[int32]bool{}
-		}
-		c.again[k] = v
-	}
-	for k, v := range f.streams {
-		if c.streams == nil {
-			c.streams = map[int32]bool{}
-		}
-		c.streams[k] = v
-	}
-	for k, v := range f.bound {
-		if c.bound == nil {
-			c.bound = map[int32]bool{}
-		}
-		c.bound[k] = v
-	}
-	for k, v := range f.pathCount {
-		if c.pathCount == nil {
-			c.pathCount = map[string]int{}
-		}
-		c.pathCount[k] = v
-	}
 	return c
+}
+
+// cloneNonEmpty returns a copy of m, nil if m is empty.
+func cloneNonEmpty[M ~map[K]V, K comparable, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return maps.Clone(m)
 }
 
 // subst is one placeholder to put in a call's text: the token the call was
@@ -820,161 +788,171 @@ func (nz *normalizer) intern(s string) string {
 	return s
 }
 
-func (nz *normalizer) add(ev format.Event) {
-	nz.tasks.Add(ev)
-	h := ev.Base()
-	switch v := ev.(type) {
-	case *format.Syscall:
-		nz.syscall(v)
-	case *format.NewTask:
-		pp := nz.procs[v.ParentPid]
-		parent := nz.name(v.ParentTid)
-		if v.ParentTid == 0 || pp != nil && pp.byRes {
-			// (a process compared by resource has no thread identities)
-			parent = nz.name(v.ParentPid)
-		}
-		_, existed := nz.procs[v.Pid]
-		if !v.Thread && !existed && pp != nil {
-			// A child runs its parent's image until it execs.
-			nz.setImage(nz.process(v.Pid), pp.runtime)
-		}
-		t := nz.newThread(v.Tid, v.Pid)
-		if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
-			if v.Flags&cloneFiles != 0 {
-				p.fds = pp.fds
-				pp.fds.shared = true // (threads.go)
-			} else {
-				pp.fds.inherit() // (threads.go)
-				p.fds = pp.fds.clone()
-			}
-			if pp.sig != nil {
-				d := *pp.sig // (a fork copies the dispositions)
-				p.sig = &d
-			}
-		}
-		how := v.Method()
-		switch {
-		case v.Thread:
-			how = "thread"
-			if nz.procs[v.Pid].gs != nil {
-				return // a Go runtime thread (GoRuntimeNoise)
-			}
-		case v.How == 0:
-			how = "adopted"
-		}
-		if v.Thread {
-			nz.freeKey = "\x00" // (threads.go)
-			nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++", callsStream)
-			return
-		}
-		nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
-	case *format.Exec:
-		if v.FormerTid != 0 && v.FormerTid != h.Tid {
-			// A non-leader thread exec'd: it goes on with the leader's
-			// id (and the leader's key); its own id is free.
-			delete(nz.threads, v.FormerTid)
-		}
-		p := nz.process(h.Pid)
-		p.execs++
-		nz.setImage(p, nz.imageRuntime(v)) // (before the thread: its view)
-		p.disp().exec()
-		t := nz.thread(h)
-		t.sigs = t.sigs[:0] // (no handler survives an exec)
-		if !p.byRes && t.sec == nil {
-			nz.threadSection(t)
-		}
-		b := append(nz.buf[:0], "+++ exec "...)
-		b = append(b, strace.String([]byte(nz.normString(v.Path)), 4096, false)...)
-		b = append(b, " ["...)
-		for i, a := range v.Argv {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			if id, ok := nz.pidString([]byte(a)); ok { // (procorder.go)
-				a = id
-			} else {
-				a = nz.normString(a)
-			}
-			b = append(b, strace.String([]byte(a), 4096, false)...)
-		}
-		b = append(b, "] +++"...)
-		nz.buf = b
-		nz.put(t, p, h.Seq, nz.temp(string(b)))
-	case *format.Signal:
-		pp := nz.procs[h.Pid]
-		noise := pp != nil && pp.gs != nil && v.Signal == sigURG // (GoRuntimeNoise)
-		for _, s := range nz.o.NoiseSignals {
-			noise = noise || int(v.Signal) == s
-		}
-		var disp *sigDisp
-		if pp != nil {
-			disp = pp.sig
-		}
-		runs := v.Delivered != 0 && disp.runsHandler(v.Delivered) // (sigdisp.go)
-		disp.delivered(v.Delivered)
-		if noise {
-			if t := nz.threads[h.Tid]; t != nil && t.pid == h.Pid {
-				t.signalNoise(runs, true) // (goruntime.go)
-				if t.restart {
-					t.unput()
-				}
-			}
-			return
-		}
-		t := nz.thread(h)
-		p := nz.process(h.Pid)
-		t.signalNoise(runs, false)
-		b := append(nz.buf[:0], "--- "...)
-		b = append(b, syscalls.SignalName(int(v.Signal))...)
-		b = append(b, " {si_code="...)
-		b = append(b, siCodeName(int(v.Signal), int(v.Code))...)
-		if v.SenderPid != 0 {
-			b = append(b, ", si_pid=<"...)
-			b = append(b, nz.name(v.SenderPid)...)
-			b = append(b, ">, si_uid="...)
-			b = strconv.AppendInt(b, int64(v.SenderUid), 10)
-		}
-		b = append(b, '}')
-		switch v.Delivered {
-		case v.Signal:
-		case 0:
-			b = append(b, " (suppressed)"...)
-		default:
-			b = append(b, " (delivered as "...)
-			b = append(b, syscalls.SignalName(int(v.Delivered))...)
-			b = append(b, ')')
-		}
-		b = append(b, " ---"...)
-		nz.buf = b
-		nz.put(t, p, h.Seq, nz.intern(string(b)))
-	case *format.Exit:
-		t := nz.thread(h)
-		p := nz.process(h.Pid)
-		if v.Process && p.gs != nil {
-			nz.goExit(p) // (goruntime.go)
-		}
-		switch {
-		case !v.Process:
-			if p.gs != nil {
-				return // a Go runtime thread (GoRuntimeNoise)
-			}
-			nz.freeKey = "\x00" // (threads.go)
-			nz.put(t, p, h.Seq, "+++ thread exited +++", callsStream)
-		case v.Signaled() != 0:
-			s := "+++ killed by " + syscalls.SignalName(v.Signaled())
-			if v.Status&0x80 != 0 {
-				s += " (core dumped)"
-			}
-			nz.put(t, p, h.Seq, s+" +++")
-		default:
-			_, code := v.Exited()
-			nz.put(t, p, h.Seq, "+++ exited with "+strconv.Itoa(code)+" +++")
-		}
-	case *format.Detach:
-		nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "+++ detached +++")
-	case *format.Lost:
-		nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "!!! "+strconv.FormatUint(v.Count, 10)+" events lost: "+v.Reason)
+// add takes the next event of the trace: Tasks first, then the lines it
+// makes by its kind (syscall and the eventVisitor methods below).
+func (nz *normalizer) add(ev format.Event) { nz.tasks.visit(ev, nz) }
+
+// newTask starts a new thread or process: its key, its image and descriptor
+// table (its parent's), and its "+++ created by" line.
+func (nz *normalizer) newTask(v *format.NewTask) {
+	h := &v.Head
+	pp := nz.procs[v.ParentPid]
+	parent := nz.name(v.ParentTid)
+	if v.ParentTid == 0 || pp != nil && pp.byRes {
+		// (a process compared by resource has no thread identities)
+		parent = nz.name(v.ParentPid)
 	}
+	_, existed := nz.procs[v.Pid]
+	if !v.Thread && !existed && pp != nil {
+		// A child runs its parent's image until it execs.
+		nz.setImage(nz.process(v.Pid), pp.runtime)
+	}
+	t := nz.newThread(v.Tid, v.Pid)
+	if p := nz.procs[v.Pid]; !v.Thread && !existed && pp != nil && pp != p {
+		if v.Flags&cloneFiles != 0 {
+			p.fds = pp.fds
+			pp.fds.shared = true // (threads.go)
+		} else {
+			pp.fds.inherit() // (threads.go)
+			p.fds = pp.fds.clone()
+		}
+		if pp.sig != nil {
+			d := *pp.sig // (a fork copies the dispositions)
+			p.sig = &d
+		}
+	}
+	how := v.Method()
+	switch {
+	case v.Thread:
+		how = "thread"
+		if nz.procs[v.Pid].gs != nil {
+			return // a Go runtime thread (GoRuntimeNoise)
+		}
+	case v.How == 0:
+		how = "adopted"
+	}
+	if v.Thread {
+		nz.freeKey = "\x00" // (threads.go)
+		nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++", callsStream)
+		return
+	}
+	nz.put(t, nz.procs[v.Pid], h.Seq, "+++ created by <"+parent+"> ("+how+") +++")
+}
+
+// exec writes an exec's line, after it changes what the process runs.
+func (nz *normalizer) exec(v *format.Exec) {
+	h := &v.Head
+	if v.FormerTid != 0 && v.FormerTid != h.Tid {
+		// A non-leader thread exec'd: it goes on with the leader's
+		// id (and the leader's key); its own id is free.
+		delete(nz.threads, v.FormerTid)
+	}
+	p := nz.process(h.Pid)
+	p.execs++
+	nz.setImage(p, nz.imageRuntime(v)) // (before the thread: its view)
+	p.disp().exec()
+	t := nz.thread(h)
+	t.sigs = t.sigs[:0] // (no handler survives an exec)
+	if !p.byRes && t.sec == nil {
+		nz.threadSection(t)
+	}
+	b := append(nz.buf[:0], "+++ exec "...)
+	b = append(b, strace.String([]byte(nz.normString(v.Path)), 4096, false)...)
+	b = append(b, " ["...)
+	for i, a := range v.Argv {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		if id, ok := nz.pidString([]byte(a)); ok { // (procorder.go)
+			a = id
+		} else {
+			a = nz.normString(a)
+		}
+		b = append(b, strace.String([]byte(a), 4096, false)...)
+	}
+	b = append(b, "] +++"...)
+	nz.buf = b
+	nz.put(t, p, h.Seq, nz.temp(string(b)))
+}
+
+// signal writes a signal's line, unless it is noise.
+func (nz *normalizer) signal(v *format.Signal) {
+	h := &v.Head
+	pp := nz.procs[h.Pid]
+	noise := pp != nil && pp.gs != nil && v.Signal == sigURG // (GoRuntimeNoise)
+	for _, s := range nz.o.NoiseSignals {
+		noise = noise || int(v.Signal) == s
+	}
+	var disp *sigDisp
+	if pp != nil {
+		disp = pp.sig
+	}
+	runs := v.Delivered != 0 && disp.runsHandler(v.Delivered) // (sigdisp.go)
+	disp.delivered(v.Delivered)
+	if noise {
+		if t := nz.threads[h.Tid]; t != nil && t.pid == h.Pid {
+			t.signalNoise(runs, true) // (goruntime.go)
+			if t.restart {
+				t.unput()
+			}
+		}
+		return
+	}
+	t := nz.thread(h)
+	p := nz.process(h.Pid)
+	t.signalNoise(runs, false)
+	b := append(nz.buf[:0], "--- "...)
+	b = append(b, syscalls.SignalName(int(v.Signal))...)
+	b = append(b, " {si_code="...)
+	b = append(b, siCodeName(int(v.Signal), int(v.Code))...)
+	if v.SenderPid != 0 {
+		b = append(b, ", si_pid=<"...)
+		b = append(b, nz.name(v.SenderPid)...)
+		b = append(b, ">, si_uid="...)
+		b = strconv.AppendInt(b, int64(v.SenderUid), 10)
+	}
+	b = append(b, '}')
+	b = appendDelivered(b, v, " (suppressed)")
+	b = append(b, " ---"...)
+	nz.buf = b
+	nz.put(t, p, h.Seq, nz.intern(string(b)))
+}
+
+// exit writes a thread's or process's end.
+func (nz *normalizer) exit(v *format.Exit) {
+	h := &v.Head
+	t := nz.thread(h)
+	p := nz.process(h.Pid)
+	if v.Process && p.gs != nil {
+		nz.goExit(p) // (goruntime.go)
+	}
+	switch {
+	case !v.Process:
+		if p.gs != nil {
+			return // a Go runtime thread (GoRuntimeNoise)
+		}
+		nz.freeKey = "\x00" // (threads.go)
+		nz.put(t, p, h.Seq, "+++ thread exited +++", callsStream)
+	case v.Signaled() != 0:
+		s := "+++ killed by " + syscalls.SignalName(v.Signaled())
+		if v.Status&0x80 != 0 {
+			s += " (core dumped)"
+		}
+		nz.put(t, p, h.Seq, s+" +++")
+	default:
+		_, code := v.Exited()
+		nz.put(t, p, h.Seq, "+++ exited with "+strconv.Itoa(code)+" +++")
+	}
+}
+
+func (nz *normalizer) detach(v *format.Detach) {
+	h := &v.Head
+	nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "+++ detached +++")
+}
+
+func (nz *normalizer) lost(v *format.Lost) {
+	h := &v.Head
+	nz.put(nz.thread(h), nz.process(h.Pid), h.Seq, "!!! "+strconv.FormatUint(v.Count, 10)+" events lost: "+v.Reason)
 }
 
 // siCodeName names the si_code of a signal as strace does, for the codes

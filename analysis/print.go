@@ -6,9 +6,7 @@ import (
 	"io"
 	"iter"
 	"math"
-	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/systr/systr/format"
@@ -95,93 +93,61 @@ func Print(w io.Writer, r *format.Reader, o *PrintOptions) error {
 		o = &PrintOptions{}
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	newPrinter := func() *printer {
-		return &printer{
-			o:     o,
-			popts: strace.Options{StringLimit: o.StringLimit, Verbose: o.Verbose},
-			clock: r.Header().Clock,
-			start: Start(r),
-			arch:  mainArch(r.Header()),
-			loc:   time.Local,
-		}
-	}
-	var rerr, werr error
 	if o.FdNames > 0 {
-		// Names follow every event in order: one goroutine.
-		rerr = printSequential(r, o, newPrinter(), func(ev format.Event, line []byte) bool {
-			_, werr = bw.Write(line)
-			return werr == nil
+		// Names follow every event in order: one goroutine, whose printer
+		// keeps the previous line's time itself.
+		p := newPrinter(r, o)
+		return renderView("print", bw, printEvents(r, o, p), 1, nil, func() renderFunc {
+			return func(b []byte, ev format.Event, _ int64) []byte { return p.appendLine(b, ev) }
 		})
-	} else if workers := renderWorkers(); workers > 1 {
-		// The previous line's time (for TimeRelative) is the one state a
-		// line depends on: the caller keeps it, the workers render.
-		var prev int64
-		first := false
-		state := func(ev format.Event) int64 {
-			if !printsLine(ev) {
-				return noPrev
-			}
-			st := int64(noPrev)
-			if first {
-				st = prev
-			}
-			prev, first = ev.Base().Time, true
-			return st
+	}
+	// The previous line's time (for TimeRelative) is the one state a line
+	// depends on: the reading goroutine keeps it and hands it with each
+	// event to the renderers (on workers when there are several).
+	var prev int64
+	first := false
+	state := func(ev format.Event) int64 {
+		if !printsLine(ev) {
+			return noPrev
 		}
-		rerr, werr = renderOrdered(o.Selection.Events(r), workers, state, func() renderFunc {
-			p := newPrinter()
-			return func(b []byte, ev format.Event, st int64) []byte {
-				p.prev, p.first = st, st != noPrev
-				return p.appendLine(b, ev)
-			}
-		}, bw)
-	} else {
-		p := newPrinter()
-		for ev, err := range o.Selection.Events(r) {
-			if err != nil {
-				rerr = err
-				break
-			}
-			p.line = p.appendLine(p.line[:0], ev)
-			if _, werr = bw.Write(p.line); werr != nil {
-				break
-			}
+		st := int64(noPrev)
+		if first {
+			st = prev
 		}
+		prev, first = ev.Base().Time, true
+		return st
 	}
-	if werr != nil {
-		return fmt.Errorf("analysis: print: writing: %w", werr)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("analysis: print: writing: %w", err)
-	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: print: reading the trace: %w", rerr)
-	}
-	return nil
+	return renderView("print", bw, o.Selection.Events(r), renderWorkers(), state, func() renderFunc {
+		p := newPrinter(r, o)
+		return func(b []byte, ev format.Event, st int64) []byte {
+			p.prev, p.first = st, st != noPrev
+			return p.appendLine(b, ev)
+		}
+	})
 }
 
-// printSequential renders the events of r that o selects on the calling
-// goroutine, following the fd tables when o names descriptors, and calls
-// emit with each line (empty for an event without one) until it returns
-// false. It returns the first error reading r.
-func printSequential(r *format.Reader, o *PrintOptions, p *printer, emit func(ev format.Event, line []byte) bool) error {
-	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
-	o = &oc
-	var namer *fdNamer
-	if o.FdNames > 0 {
-		namer = newFdNamer(r.Header(), o.FdNames > 1)
-		p.popts.FdName = namer.name
+// newPrinter returns a printer of the events of r as o asks.
+func newPrinter(r *format.Reader, o *PrintOptions) *printer {
+	return &printer{
+		o:     o,
+		popts: strace.Options{StringLimit: o.StringLimit, Verbose: o.Verbose},
+		clock: r.Header().Clock,
+		start: Start(r),
+		arch:  mainArch(r.Header()),
+		loc:   time.Local,
 	}
-	return o.Selection.scan(r, func(ev format.Event, keep bool) bool {
-		if namer != nil {
-			namer.follow(ev)
-		}
-		if !keep {
-			return true
-		}
-		p.line = p.appendLine(p.line[:0], ev)
-		return emit(ev, p.line)
-	})
+}
+
+// printEvents iterates over the events of r that o selects, in order,
+// reading every event (Selection.inOrder) so that p names descriptors
+// when o asks for names.
+func printEvents(r *format.Reader, o *PrintOptions, p *printer) iter.Seq2[format.Event, error] {
+	if o.FdNames == 0 {
+		return o.Selection.inOrder(r, nil)
+	}
+	namer := newFdNamer(r.Header(), o.FdNames > 1)
+	p.popts.FdName = namer.name
+	return o.Selection.inOrder(r, namer.follow)
 }
 
 // PrintPerThread writes the events of r that o selects as strace -ff -o
@@ -212,11 +178,17 @@ func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.
 		}
 		delete(files, tid)
 	}
-	p := &printer{o: o, popts: strace.Options{StringLimit: o.StringLimit, Verbose: o.Verbose},
-		clock: r.Header().Clock, start: Start(r), arch: mainArch(r.Header()), loc: time.Local, noTid: true}
-	rerr := printSequential(r, o, p, func(ev format.Event, line []byte) bool {
-		if len(line) == 0 {
-			return true
+	p := newPrinter(r, o)
+	p.noTid = true
+	var rerr error
+	for ev, err := range printEvents(r, o, p) {
+		if err != nil {
+			rerr = err
+			break
+		}
+		p.line = p.appendLine(p.line[:0], ev)
+		if len(p.line) == 0 {
+			continue
 		}
 		tid := ev.Base().Tid
 		f := files[tid]
@@ -224,30 +196,29 @@ func PrintPerThread(r *format.Reader, o *PrintOptions, open func(tid int32) (io.
 			w, err := open(tid)
 			if err != nil {
 				werr = fmt.Errorf("analysis: print: thread %d: %w", tid, err)
-				return false
+				break
 			}
 			f = &out{bw: bufio.NewWriterSize(w, 16<<10), c: w}
 			files[tid] = f
 		}
-		if _, err := f.bw.Write(line); err != nil {
+		if _, err := f.bw.Write(p.line); err != nil {
 			werr = fmt.Errorf("analysis: print: writing thread %d's lines: %w", tid, err)
-			return false
+			break
 		}
 		if _, ok := ev.(*format.Exit); ok {
 			closeOne(tid, f)
 		}
-		return werr == nil
-	})
+		if werr != nil {
+			break
+		}
+	}
 	for tid, f := range files {
 		closeOne(tid, f)
 	}
 	if werr != nil {
 		return werr
 	}
-	if rerr != nil {
-		return fmt.Errorf("analysis: print: reading the trace: %w", rerr)
-	}
-	return nil
+	return readingErr("print", rerr)
 }
 
 // noPrev is the state of a line that follows none (or of an event without
@@ -330,114 +301,6 @@ func (p *printer) appendLine(b []byte, ev format.Event) []byte {
 	return append(b, '\n')
 }
 
-// renderBatch is the number of events a worker of renderOrdered renders
-// at a time.
-const renderBatch = 256
-
-// renderWorkers is the number of goroutines Print and JSON render on.
-func renderWorkers() int { return runtime.GOMAXPROCS(0) }
-
-// A renderFunc appends the text of ev to b; st is what the view's state
-// function returned for it.
-type renderFunc func(b []byte, ev format.Event, st int64) []byte
-
-// renderJob is a batch of events for a worker, and what it rendered.
-type renderJob struct {
-	evs  []format.Event
-	st   []int64
-	out  []byte
-	done chan struct{}
-}
-
-// renderOrdered renders the events of seq in batches on workers
-// goroutines, each with its own renderFunc from newRender, and writes the
-// batches to w in order from the calling goroutine. state, if not nil, is
-// called on the calling goroutine for every event, in order: it carries
-// what a line depends on of the lines before it. At most 2*workers
-// batches are in flight. On an error reading seq it writes out every
-// event before it and returns the error as readErr; it stops at the first
-// error writing w.
-func renderOrdered(seq iter.Seq2[format.Event, error], workers int, state func(format.Event) int64,
-	newRender func() renderFunc, w io.Writer) (readErr, writeErr error) {
-	jobs := make(chan *renderJob)
-	var wg sync.WaitGroup
-	for range workers {
-		render := newRender()
-		wg.Go(func() {
-			for j := range jobs {
-				out := j.out[:0]
-				for i, ev := range j.evs {
-					out = render(out, ev, j.st[i])
-				}
-				j.out = out
-				j.done <- struct{}{}
-			}
-		})
-	}
-	defer wg.Wait()
-	defer close(jobs)
-	queue := make([]*renderJob, 0, 2*workers) // in flight, oldest first
-	var free []*renderJob
-	get := func() *renderJob {
-		if n := len(free); n > 0 {
-			j := free[n-1]
-			free = free[:n-1]
-			return j
-		}
-		return &renderJob{evs: make([]format.Event, 0, renderBatch), st: make([]int64, 0, renderBatch),
-			done: make(chan struct{}, 1)}
-	}
-	writeOldest := func() error {
-		j := queue[0]
-		queue = append(queue[:0], queue[1:]...)
-		<-j.done
-		_, err := w.Write(j.out)
-		clear(j.evs) // let the events go
-		j.evs, j.st = j.evs[:0], j.st[:0]
-		free = append(free, j)
-		return err
-	}
-	submit := func(j *renderJob) error {
-		if len(queue) == cap(queue) {
-			if err := writeOldest(); err != nil {
-				return err
-			}
-		}
-		queue = append(queue, j)
-		jobs <- j
-		return nil
-	}
-	cur := get()
-	for ev, err := range seq {
-		if err != nil {
-			readErr = err
-			break
-		}
-		var st int64
-		if state != nil {
-			st = state(ev)
-		}
-		cur.evs, cur.st = append(cur.evs, ev), append(cur.st, st)
-		if len(cur.evs) == renderBatch {
-			if err := submit(cur); err != nil {
-				return nil, err
-			}
-			cur = get()
-		}
-	}
-	if len(cur.evs) > 0 {
-		if err := submit(cur); err != nil {
-			return nil, err
-		}
-	}
-	for len(queue) > 0 {
-		if err := writeOldest(); err != nil {
-			return nil, err
-		}
-	}
-	return readErr, nil
-}
-
 // appendCall appends s as strace prints it: s.Text(o), built in b.
 func appendCall(b []byte, s *format.Syscall, o *strace.Options) []byte {
 	c := strace.CallText{Arch: s.Arch, Nr: int(s.Nr), Args: s.Args, Ret: s.Ret,
@@ -446,7 +309,7 @@ func appendCall(b []byte, s *format.Syscall, o *strace.Options) []byte {
 }
 
 // exitMemory and entryMemory are s.Memory() and s.EntryMemory() as
-// pointers: a strace.CallText holds them without allocating, where the values
+// pointers: a CallText holds them without allocating, where the values
 // those methods return are copied to the heap for each call.
 type (
 	exitMemory  format.Syscall
@@ -643,10 +506,17 @@ func (m *sigCodes) appendSignal(b []byte, s *format.Signal, arch syscalls.Arch) 
 		}
 		b = append(b, '}')
 	}
+	return appendDelivered(b, s, " (not delivered)")
+}
+
+// appendDelivered appends what became of signal s when that is not its
+// delivery: none when it was not delivered, " (delivered as SIGX)" when
+// another signal was.
+func appendDelivered(b []byte, s *format.Signal, none string) []byte {
 	switch s.Delivered {
 	case s.Signal:
 	case 0:
-		b = append(b, " (not delivered)"...)
+		b = append(b, none...)
 	default:
 		b = append(b, " (delivered as "...)
 		b = append(b, syscalls.SignalName(int(s.Delivered))...)

@@ -94,28 +94,12 @@ func WaitStatusText(st int32) string {
 // came before, with the error.
 func CollectProcs(r *format.Reader) (*ProcTree, error) {
 	tasks := NewTasks(r.Header())
-	how := map[int32]string{}
-	detached := map[int32]bool{}
-	var err error
-	for ev, e := range Events(r, nil) {
-		if e != nil {
-			err = fmt.Errorf("analysis: procs: reading the trace: %w", e)
-			break
-		}
-		tasks.Add(ev)
-		switch v := ev.(type) {
-		case *format.NewTask:
-			if !v.Thread && v.How != 0 {
-				how[v.Pid] = v.Method()
-			}
-		case *format.Detach:
-			detached[v.Pid] = true
-		}
-	}
+	more := &procEvents{how: map[int32]string{}, detached: map[int32]bool{}}
+	err := collectEvents("procs", Events(r, nil), func(ev format.Event) { tasks.visit(ev, more) })
 	t := &ProcTree{Tasks: tasks, Start: Start(r)}
 	nodes := map[int32]*ProcNode{}
 	for _, p := range tasks.Processes() {
-		nodes[p.Pid] = &ProcNode{Process: p, How: how[p.Pid], Detached: detached[p.Pid]}
+		nodes[p.Pid] = &ProcNode{Process: p, How: more.how[p.Pid], Detached: more.detached[p.Pid]}
 	}
 	for _, p := range tasks.Processes() {
 		n := nodes[p.Pid]
@@ -127,6 +111,22 @@ func CollectProcs(r *format.Reader) (*ProcTree, error) {
 	}
 	return t, err
 }
+
+// procEvents gathers what the process tree shows that Tasks does not
+// keep: how each process was created, and which the tracer let go.
+type procEvents struct {
+	skipEvents
+	how      map[int32]string // pid: NewTask.Method, when the recorder saw it
+	detached map[int32]bool
+}
+
+func (c *procEvents) newTask(v *format.NewTask) {
+	if !v.Thread && v.How != 0 {
+		c.how[v.Pid] = v.Method()
+	}
+}
+
+func (c *procEvents) detach(v *format.Detach) { c.detached[v.Pid] = true }
 
 // isAncestor reports whether a is p or an ancestor of p (a parent loop
 // in an odd trace would otherwise hide processes).
@@ -149,17 +149,7 @@ func isAncestor(nodes map[int32]*ProcNode, a, p *ProcNode) bool {
 // o nil means the zero ProcsOptions: every process, no thread ids.
 func Procs(w io.Writer, r *format.Reader, o *ProcsOptions) error {
 	t, err := CollectProcs(r)
-	if werr := t.Write(w, o); werr != nil {
-		return werr
-	}
-	if err == nil {
-		if tr := r.Truncated(); tr != nil {
-			if _, werr := fmt.Fprintf(w, "(trace truncated: %v)\n", tr); werr != nil {
-				return werr
-			}
-		}
-	}
-	return err
+	return writeCollected(w, r, err, func(w io.Writer) error { return t.Write(w, o) })
 }
 
 // procRow is one process's line before alignment.

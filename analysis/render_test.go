@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/systr/systr/analysis"
@@ -51,11 +52,18 @@ func smallTrace(t *testing.T, n int) string {
 	return path
 }
 
-// failAfter is a writer that fails once n bytes have gone through.
-type failAfter struct{ n int }
+// failAfter is a writer that fails once n bytes have gone through, with
+// err (nil: "disk full").
+type failAfter struct {
+	n   int
+	err error
+}
 
 func (f *failAfter) Write(p []byte) (int, error) {
 	if f.n -= len(p); f.n < 0 {
+		if f.err != nil {
+			return 0, f.err
+		}
 		return 0, errors.New("disk full")
 	}
 	return len(p), nil
@@ -95,6 +103,45 @@ func TestRenderParallelSame(t *testing.T) {
 		err := v(&failAfter{n: 200000})
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte("writing: disk full")) {
 			t.Errorf("%s: error %v", name, err)
+		}
+	}
+}
+
+// TestStreamingViewErrors: every view that streams the trace out ends the
+// same way (one shared tail): a damaged trace gives "analysis: VIEW:
+// reading the trace: ..." wrapping the corruption, a failing writer
+// "analysis: VIEW: writing: ..." wrapping the writer's error, on one
+// goroutine and on several.
+func TestStreamingViewErrors(t *testing.T) {
+	bad := corrupted(t, rechunk(t, "pipeline"))
+	big := smallTrace(t, 20000)
+	views := map[string]func(w io.Writer, r *format.Reader) error{
+		"print": func(w io.Writer, r *format.Reader) error { return analysis.Print(w, r, nil) },
+		"print-y": func(w io.Writer, r *format.Reader) error {
+			return analysis.Print(w, r, &analysis.PrintOptions{FdNames: 1})
+		},
+		"json": func(w io.Writer, r *format.Reader) error { return analysis.JSON(w, r, nil) },
+		"timeline": func(w io.Writer, r *format.Reader) error {
+			return analysis.Timeline(w, r, nil)
+		},
+	}
+	diskFull := errors.New("disk full")
+	for name, v := range views {
+		view, _, _ := strings.Cut(name, "-")
+		for _, procs := range []int{1, 4} {
+			old := runtime.GOMAXPROCS(procs)
+			var out bytes.Buffer
+			err := v(&out, open(t, bad))
+			var ce *format.CorruptError
+			if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "analysis: "+view+": reading the trace: ") || out.Len() == 0 {
+				t.Errorf("%s, %d procs, damaged trace: %d bytes, err = %v; want what came before, then analysis: %s: reading the trace: <the corruption>",
+					name, procs, out.Len(), err, view)
+			}
+			err = v(&failAfter{n: 100000, err: diskFull}, open(t, big))
+			if !errors.Is(err, diskFull) || err.Error() != "analysis: "+view+": writing: disk full" {
+				t.Errorf("%s, %d procs, failing writer: err = %v, want analysis: %s: writing: disk full", name, procs, err, view)
+			}
+			runtime.GOMAXPROCS(old)
 		}
 	}
 }

@@ -227,7 +227,7 @@ func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
 		o.Selection.follow(ev) // -P's fd tables
 		return true
 	}); err != nil {
-		rerr = fmt.Errorf("analysis: report: reading the trace: %w", err)
+		rerr = readingErr("report", err)
 		d.Truncated = err.Error()
 	}
 	if rerr == nil {

@@ -304,9 +304,9 @@ func TestJSONString(t *testing.T) {
 		all = append(all, byte(c))
 	}
 	for _, s := range []string{"", "plain", `quote" back\slash`, "\x00\x01\x1f\x7f", "tab\tnl\nret\r", "é€😀", "\u2028\u2029", string(all), "bad \xff\xfe utf8", "cut \xe2\x82"} {
-		b := jsonString([]byte("x"), s)
+		b := appendJSONString([]byte("x"), s)
 		if b[0] != 'x' {
-			t.Fatalf("jsonString overwrote what it appends to")
+			t.Fatalf("appendJSONString overwrote what it appends to")
 		}
 		var got string
 		if err := json.Unmarshal(b[1:], &got); err != nil {
@@ -326,7 +326,7 @@ func TestJSONString(t *testing.T) {
 			t.Errorf("%q: raw control characters in %q", s, b)
 		}
 	}
-	if got := string(jsonString(nil, "a\u2028b")); got != `"a\u2028b"` {
+	if got := string(appendJSONString(nil, "a\u2028b")); got != `"a\u2028b"` {
 		t.Errorf("U+2028 is written %s", got)
 	}
 }

@@ -208,13 +208,8 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 	var procs map[int32]*callTable
 	var lastPid int32
 	var last *callTable
-	var err error
 	sel.begin(h)
-	for ev, rerr := range Events(r, nil) {
-		if rerr != nil {
-			err = fmt.Errorf("analysis: summary: reading the trace: %w", rerr)
-			break
-		}
+	err := collectEvents("summary", Events(r, nil), func(ev format.Event) {
 		s.Events++
 		s.Tasks.Add(ev)
 		keep := sel.Match(ev)
@@ -222,11 +217,11 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 		sc, ok := ev.(*format.Syscall)
 		if !ok {
 			s.End = max(s.End, ev.Base().Time)
-			continue
+			return
 		}
 		s.End = max(s.End, sc.Time, sc.Exit)
 		if (from != 0 && sc.Time < from) || (to != 0 && sc.Time > to) || !keep {
-			continue
+			return
 		}
 		all.add(sc)
 		if o.PerProcess {
@@ -243,7 +238,7 @@ func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
 			}
 			last.add(sc)
 		}
-	}
+	})
 	s.Calls = all.calls
 	for _, p := range s.Tasks.Processes() {
 		s.Processes++

@@ -3,7 +3,6 @@ package analysis
 import (
 	"bufio"
 	"cmp"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -70,22 +69,16 @@ func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
 	// (which follows execs and exits even when the selection drops them);
 	// only those o selects are written.
 	all := &Selection{Pids: o.Pids, From: o.From, To: o.To}
-	var rerr error
-	if err := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
+	rerr := o.Selection.eachInRange(r, all, func(ev format.Event, in bool) bool {
 		if !in {
 			o.Selection.follow(ev) // -P's fd tables only
 			return true
 		}
 		t.add(ev)
 		return t.werr == nil
-	}); err != nil {
-		rerr = fmt.Errorf("analysis: timeline: reading the trace: %w", err)
-	}
+	})
 	t.end()
-	if t.werr != nil {
-		return fmt.Errorf("analysis: timeline: writing: %w", t.werr)
-	}
-	return rerr
+	return endView("timeline", t.bw, rerr, t.werr)
 }
 
 // pendingCall is an unfinished syscall waiting for its thread's next event,
@@ -114,24 +107,25 @@ type timeline struct {
 
 func (t *timeline) begin(h *format.Header) {
 	b := append(t.buf[:0], `{"displayTimeUnit":"ns","otherData":{"writer":`...)
-	b = jsonString(b, "systr")
+	b = appendJSONString(b, "systr")
 	if len(h.Argv) > 0 {
 		b = append(b, `,"command":`...)
-		b = jsonString(b, joinArgv(h.Argv, 4096))
+		b = appendJSONString(b, joinArgv(h.Argv, 4096))
 	}
 	if h.Host.Hostname != "" {
 		b = append(b, `,"host":`...)
-		b = jsonString(b, h.Host.Hostname)
+		b = appendJSONString(b, h.Host.Hostname)
 	}
 	if h.Clock.Wall != 0 {
 		b = append(b, `,"start":`...)
-		b = jsonString(b, h.Clock.WallTime(h.Clock.Mono).UTC().Format("2006-01-02T15:04:05.000000000Z"))
+		b = appendJSONString(b, h.Clock.WallTime(h.Clock.Mono).UTC().Format("2006-01-02T15:04:05.000000000Z"))
 	}
 	b = append(b, "},\n\"traceEvents\":[\n"...)
 	t.buf = b
 	t.flush()
 }
 
+// end closes the JSON (the caller flushes t.bw).
 func (t *timeline) end() {
 	// Unfinished calls nothing followed: duration 0, in time order.
 	ps := make([]*pendingCall, 0, len(t.pending))
@@ -147,9 +141,6 @@ func (t *timeline) end() {
 	}
 	t.buf = append(t.buf[:0], "\n]}\n"...)
 	t.flush()
-	if err := t.bw.Flush(); err != nil && t.werr == nil {
-		t.werr = err
-	}
 }
 
 // flush writes t.buf as is.
@@ -171,6 +162,10 @@ func (t *timeline) emit() {
 	_, t.werr = t.bw.Write(t.buf)
 }
 
+// add takes the next event of the trace: Tasks first, then the duration
+// of the call its thread left unfinished, then, if the selection keeps it,
+// its tracks' names and its own event, by its kind (syscall and the
+// eventVisitor methods below).
 func (t *timeline) add(ev format.Event) {
 	h := ev.Base()
 	t.tasks.Add(ev)
@@ -186,65 +181,68 @@ func (t *timeline) add(ev format.Event) {
 		return
 	}
 	t.names(h.Pid, h.Tid)
-	switch v := ev.(type) {
-	case *format.Syscall:
-		t.syscall(v)
-	case *format.NewTask:
-		how := v.Method()
-		switch {
-		case v.Thread:
-			how = "new thread"
-		case v.How == 0:
-			how = "new task"
-		}
-		b := t.instant(h, how, "process")
-		b = append(b, `"parent_pid":`...)
-		b = strconv.AppendInt(b, int64(v.ParentPid), 10)
-		b = append(b, `,"parent_tid":`...)
-		b = strconv.AppendInt(b, int64(v.ParentTid), 10)
-		b = append(b, `,"flags":`...)
-		b = jsonString(b, "0x"+strconv.FormatUint(v.Flags, 16))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Exec:
-		b := t.instant(h, "exec", "process")
-		b = append(b, `"path":`...)
-		b = jsonString(b, v.Path)
-		b = append(b, `,"argv":`...)
-		b = jsonString(b, joinArgv(v.Argv, 4096))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Signal:
-		name := syscalls.SignalName(int(v.Signal))
-		b := t.instant(h, name, "signal")
-		b = append(b, `"signal":`...)
-		b = strconv.AppendInt(b, int64(v.Signal), 10)
-		b = append(b, `,"code":`...)
-		b = strconv.AppendInt(b, int64(v.Code), 10)
-		b = append(b, `,"sender_pid":`...)
-		b = strconv.AppendInt(b, int64(v.SenderPid), 10)
-		b = append(b, `,"delivered":`...)
-		b = jsonString(b, syscalls.SignalName(int(v.Delivered)))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Exit:
-		b := t.instant(h, exitName(v), "process")
-		b = append(b, `"process":`...)
-		b = strconv.AppendBool(b, v.Process)
-		b = append(b, `,"status":`...)
-		b = jsonString(b, strace.WaitStatus(int(v.Status)))
-		t.buf = append(b, "}}"...)
-		t.emit()
-	case *format.Detach:
-		t.buf = append(t.instant(h, "detach", "process"), "}}"...)
-		t.emit()
-	case *format.Lost:
-		b := t.instant(h, "lost "+strconv.FormatUint(v.Count, 10)+" events", "lost")
-		b = append(b, `"reason":`...)
-		b = jsonString(b, v.Reason)
-		t.buf = append(b, "}}"...)
-		t.emit()
+	visitKind(ev, t)
+}
+
+// newTask writes an instant event for a task's creation.
+func (t *timeline) newTask(v *format.NewTask) {
+	how := v.Method()
+	switch {
+	case v.Thread:
+		how = "new thread"
+	case v.How == 0:
+		how = "new task"
 	}
+	b := t.instant(&v.Head, how, "process")
+	b = append(b, `"parent_pid":`...)
+	b = strconv.AppendInt(b, int64(v.ParentPid), 10)
+	b = jInt(b, "parent_tid", int64(v.ParentTid))
+	b = jStr(b, "flags", "0x"+strconv.FormatUint(v.Flags, 16))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) exec(v *format.Exec) {
+	b := t.instant(&v.Head, "exec", "process")
+	b = append(b, `"path":`...)
+	b = appendJSONString(b, v.Path)
+	b = jStr(b, "argv", joinArgv(v.Argv, 4096))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) signal(v *format.Signal) {
+	name := syscalls.SignalName(int(v.Signal))
+	b := t.instant(&v.Head, name, "signal")
+	b = append(b, `"signal":`...)
+	b = strconv.AppendInt(b, int64(v.Signal), 10)
+	b = jInt(b, "code", int64(v.Code))
+	b = jInt(b, "sender_pid", int64(v.SenderPid))
+	b = jStr(b, "delivered", syscalls.SignalName(int(v.Delivered)))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) exit(v *format.Exit) {
+	b := t.instant(&v.Head, exitName(v), "process")
+	b = append(b, `"process":`...)
+	b = strconv.AppendBool(b, v.Process)
+	b = jStr(b, "status", strace.WaitStatus(int(v.Status)))
+	t.buf = append(b, "}}"...)
+	t.emit()
+}
+
+func (t *timeline) detach(v *format.Detach) {
+	t.buf = append(t.instant(&v.Head, "detach", "process"), "}}"...)
+	t.emit()
+}
+
+func (t *timeline) lost(v *format.Lost) {
+	b := t.instant(&v.Head, "lost "+strconv.FormatUint(v.Count, 10)+" events", "lost")
+	b = append(b, `"reason":`...)
+	b = appendJSONString(b, v.Reason)
+	t.buf = append(b, "}}"...)
+	t.emit()
 }
 
 // exitName names a thread's or process's end.
@@ -264,7 +262,7 @@ func exitName(v *format.Exit) string {
 // instant starts an instant event on h's thread, up to its args' contents.
 func (t *timeline) instant(h *format.Head, name, cat string) []byte {
 	b := append(t.buf[:0], `{"ph":"i","s":"t","name":`...)
-	b = jsonString(b, name)
+	b = appendJSONString(b, name)
 	b = append(b, `,"cat":"`...)
 	b = append(b, cat...)
 	b = t.appendIDs(b, h.Pid, h.Tid)
@@ -284,7 +282,7 @@ func (t *timeline) syscall(s *format.Syscall) {
 	h := &s.Head
 	name := syscalls.FormatName(s.Arch, int(s.Nr))
 	b := append(t.buf[:0], `{"ph":"X","name":`...)
-	b = jsonString(b, name)
+	b = appendJSONString(b, name)
 	b = append(b, `,"cat":"`...)
 	b = append(b, t.category(s.Arch, s.Nr, name)...)
 	b = t.appendIDs(b, h.Pid, h.Tid)
@@ -305,7 +303,7 @@ func (t *timeline) syscall(s *format.Syscall) {
 			if en == "" {
 				en = strconv.Itoa(e)
 			}
-			b = jsonString(b, en)
+			b = appendJSONString(b, en)
 		}
 		if s.Flags&format.Restarted != 0 {
 			b = append(b, `,"restarted":true`...)
@@ -387,7 +385,7 @@ func (t *timeline) meta(name string, pid, tid int32, key, value string) {
 	b = t.appendIDs(b, pid, tid)
 	b = append(b, `,"args":{`...)
 	b = append(b, key...)
-	b = jsonString(b, value)
+	b = appendJSONString(b, value)
 	t.buf = append(b, "}}"...)
 	t.emit()
 }
@@ -435,6 +433,3 @@ func appendMicros(b []byte, ns int64) []byte {
 	}
 	return b
 }
-
-// jsonString appends s as a JSON string (appendJSON).
-func jsonString(b []byte, s string) []byte { return appendJSON(b, s) }

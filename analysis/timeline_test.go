@@ -5,6 +5,7 @@ package analysis_test
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,5 +233,54 @@ func TestTimelineSelection(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no failed calls in the pipeline sample's timeline")
+	}
+}
+
+// TestTimelineInstants pins, byte for byte, the args of the instant
+// events: a task's creation, an exec, a signal, an exit, a detach and a
+// lost count.
+func TestTimelineInstants(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.sctr")
+	h := &format.Header{Writer: "t", Clock: format.Clock{Mono: 1000}, Argv: []string{"sh"}, Traced: "all",
+		Arches: []syscalls.Arch{syscalls.X86_64}}
+	w, err := format.Create(path, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []format.Event{
+		&format.NewTask{Head: format.Head{Time: 2000, Pid: 11, Tid: 11}, ParentPid: 10, ParentTid: 12, Flags: 0x11, How: 1},
+		&format.Exec{Head: format.Head{Time: 3000, Pid: 11, Tid: 11}, Path: "/bin/\"x\"", Argv: []string{"x", "a b"}},
+		&format.Signal{Head: format.Head{Time: 4000, Pid: 11, Tid: 11}, Signal: 17, Code: 1, SenderPid: 13, Delivered: 10},
+		&format.Lost{Head: format.Head{Time: 5000, Pid: 11, Tid: 11}, Count: 3, Reason: "ring full"},
+		&format.Detach{Head: format.Head{Time: 6000, Pid: 11, Tid: 11}},
+		&format.Exit{Head: format.Head{Time: 7000, Pid: 11, Tid: 11}, Process: true, Status: 3 << 8},
+	} {
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	r, err := format.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := analysis.Timeline(&out, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`{"ph":"i","s":"t","name":"fork","cat":"process","pid":11,"tid":11,"ts":1,"args":{"parent_pid":10,"parent_tid":12,"flags":"0x11"}}`,
+		`{"ph":"i","s":"t","name":"exec","cat":"process","pid":11,"tid":11,"ts":2,"args":{"path":"/bin/\"x\"","argv":"x a b"}}`,
+		`{"ph":"i","s":"t","name":"SIGCHLD","cat":"signal","pid":11,"tid":11,"ts":3,"args":{"signal":17,"code":1,"sender_pid":13,"delivered":"SIGUSR1"}}`,
+		`{"ph":"i","s":"t","name":"lost 3 events","cat":"lost","pid":11,"tid":11,"ts":4,"args":{"reason":"ring full"}}`,
+		`{"ph":"i","s":"t","name":"detach","cat":"process","pid":11,"tid":11,"ts":5,"args":{}}`,
+		`{"ph":"i","s":"t","name":"exit status 3","cat":"process","pid":11,"tid":11,"ts":6,"args":{"process":true,"status":"`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %s in the timeline:\n%s", want, out.String())
+		}
 	}
 }

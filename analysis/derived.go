@@ -15,10 +15,13 @@ import (
 // results, are normalized where the catalogue says they are):
 //
 //   - Task ids in paths: a run of three to nine digits (not next to
-//     another digit, without a leading zero) in a path that is the id of
-//     a task of the trace becomes its placeholder: node's
-//     "/tmp/nodefs-" + process.pid, a shell's /tmp/x.$$, a socket named
-//     by its pid. Safe: to hide a change the program would have to name
+//     another digit, not after a letter, without a leading zero) in a
+//     path that is the id of a task of the trace becomes its placeholder:
+//     node's "/tmp/nodefs-" + process.pid, a shell's /tmp/x.$$, a socket
+//     named by its pid. Digits after a letter end a word, not a pid:
+//     Python's python311.zip stays when a task's pid is 311 (a fresh
+//     container's pids are low); a name made as "foo%d" of a pid is not
+//     normalized. Safe: to hide a change the program would have to name
 //     a path by a number that happens to be one of the trace's ids in one
 //     run and the same task's id in the other; a path number that is
 //     not an id (x86_64, /run/user/1000) stays.
@@ -63,6 +66,9 @@ import (
 //     threads' CPU time): named as an id, "MAKE_THREAD_CPUCLOCK(<p1.t>,
 //     CPUCLOCK_SCHED)"; 0 (the caller) stays.
 
+// isLetter says whether c is an ASCII letter.
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
 // pathPids replaces the task ids in path p (see above).
 func (nz *normalizer) pathPids(p []byte) ([]byte, bool) {
 	if nz.scan == nil {
@@ -79,7 +85,7 @@ func (nz *normalizer) pathPids(p []byte) ([]byte, bool) {
 		for j < len(p) && isDigit(p[j]) {
 			j++
 		}
-		if n := j - i; n >= 3 && n <= 9 && p[i] != '0' {
+		if n := j - i; n >= 3 && n <= 9 && p[i] != '0' && (i == 0 || !isLetter(p[i-1])) {
 			id, _ := strconv.Atoi(string(p[i:j]))
 			if nz.scan.tasks[int32(id)] {
 				out = append(out, p[last:i]...)

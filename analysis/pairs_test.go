@@ -383,6 +383,10 @@ func TestDerivedValues(t *testing.T) {
 	}
 	wantSame(t, "another pid, times, /proc contents", a, build(14267, "/tmp/nodefs-PID.txt", "start 1796655577005 t=1796655577.0107\n", "/proc/self/stat", "14267 (node) R 1 14267 1"))
 	wantDiff(t, "a path number that is no task id", build(14241, "/tmp/nodefs-123.txt", "x\n", "/proc/self/stat", ""), build(14241, "/tmp/nodefs-124.txt", "x\n", "/proc/self/stat", ""), "p1.t1", "nodefs-123", "nodefs-124")
+	// A number that ends a word is no task id: python311.zip in a
+	// recording whose pid is 311 (a fresh container's low pids) is
+	// python311.zip in one whose pid is 14241.
+	wantSame(t, "a word's digits", build(311, "/usr/lib/python311.zip", "x\n", "/proc/self/stat", ""), build(14241, "/usr/lib/python311.zip", "x\n", "/proc/self/stat", ""))
 	wantDiff(t, "a number that is no time of the recording", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655587003 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start 1796655587003")
 	// The unit is kept: seconds for milliseconds, a fraction dropped differ.
 	wantDiff(t, "seconds for milliseconds", a, build(14241, "/tmp/nodefs-PID.txt", "start 1796655577 t=1796655577.0045\n", "/proc/self/stat", "14241 (node) S 1 14241"), "p1.t1", "start <time:ms>", "start <time:s>")

@@ -168,7 +168,11 @@ func (nz *normalizer) epollText(v uint64) string {
 // waitRetries drops, from a thread's lines, the rounds of a wait loop
 // that found nothing: a readiness wait that timed out (poll's, select's
 // "= 0 (Timeout)", epoll_wait's "= 0") up to the next identical wait (the
-// same call, arguments and all: the loop's next round), when only such
+// same call, arguments and all: the loop's next round) or, where there is
+// none, the next wait on the same descriptors (the same call but for its
+// timeout, whose line then keeps the first round's timeout: asyncio's
+// "epoll_wait(..., 0) = 0" then "epoll_wait(..., -1) = 1" reads as the
+// "epoll_wait(..., 0) = 1" of a run where the peer was quicker), when only such
 // rounds' own calls come between them: readiness waits, clock reads,
 // signal mask and disposition calls (curl ignores SIGPIPE around each
 // round), sched_yield, and calls failing with EAGAIN. The identical wait
@@ -186,27 +190,88 @@ func (s *section) waitRetries() {
 		if !ok {
 			continue
 		}
-		j := i + 1
-		for ; j < n && j-i <= maxRound; j++ {
-			l := s.lines[j]
-			if l == removed {
+		j, same := s.nextRound(i, func(c string) bool { return c == call })
+		if !same {
+			key := waitKey(call)
+			j, same = s.nextRound(i, func(c string) bool { return waitKey(c) == key })
+			if !same {
 				continue
 			}
-			if c, _, ok := cutResult(l); ok && c == call {
-				break
-			}
-			if !retryQuiet(l) {
-				break
-			}
-		}
-		if j >= n || j-i > maxRound || !strings.HasPrefix(s.lines[j], call+") = ") {
-			continue
+			_, res, _ := cutResult(s.lines[j])
+			s.lines[j] = call + ") = " + res
 		}
 		for k := i; k < j; k++ {
 			s.lines[k] = removed
 		}
 		i = j - 1
 	}
+}
+
+// nextRound returns the index of the line after line i that is the next
+// round of its wait (a call that same says is), with only quiet lines
+// between, and whether there is one within maxRound lines.
+func (s *section) nextRound(i int, same func(call string) bool) (int, bool) {
+	for j := i + 1; j < len(s.lines) && j-i <= maxRound; j++ {
+		l := s.lines[j]
+		if l == removed {
+			continue
+		}
+		if c, _, ok := cutResult(l); ok && same(c) {
+			return j, true
+		}
+		if !retryQuiet(l) {
+			return j, false
+		}
+	}
+	return 0, false
+}
+
+// waitKey returns a readiness wait's call (its line up to the closing
+// parenthesis of its arguments) without its timeout argument: two rounds
+// of a loop on the same descriptors have the same key.
+func waitKey(call string) string {
+	name, args, ok := strings.Cut(call, "(")
+	if !ok {
+		return call
+	}
+	spec := syscalls.LookupName(syscalls.X86_64, name) // the same order on every arch
+	if spec == nil {
+		return call
+	}
+	i, _ := waitTimeout(spec)
+	parts := splitArgs(args)
+	if i < 0 || i >= len(parts) {
+		return call
+	}
+	parts[i] = "_"
+	return name + "(" + strings.Join(parts, ", ")
+}
+
+// splitArgs splits a call's rendered arguments at the commas outside
+// brackets, braces, parentheses and quoted strings.
+func splitArgs(s string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, strings.TrimSpace(s[start:]))
 }
 
 // maxRound is the most lines a wait loop's round may hold to be dropped.

@@ -170,11 +170,44 @@ func TestWaitRounds(t *testing.T) {
 		t.Errorf("the round that found nothing is kept, or the one that found the response is not:\n%s", text)
 	}
 	wantDiff(t, "another response", a, build(1, 199, "HTTP/1.1 404 Not Found\r\n\r\n", false), "p1.t1", "200 OK", "404 Not")
-	wantDiff(t, "a write between rounds", a, build(1, 199, "HTTP/1.1 200 OK\r\n\r\n", true), "p1.t1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 0 (Timeout)")
+	wantDiff(t, "a write between rounds", a, build(1, 199, "HTTP/1.1 200 OK\r\n\r\n", true), "p1.t1", `recvfrom(<fd1>, "HTTP/1.1 200 OK`, "recvfrom(<fd1>, 0x2000, 1024, 0, NULL, NULL) = -1 EAGAIN")
+	// asyncio: a round that polls without waiting (0) and finds nothing,
+	// then waits (-1) and finds the answer, is the round that polled and
+	// found it at once when the peer was quicker.
+	asyncio := func(quick bool, other int32) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "python3")
+		s.call(100, 100, "socket", sock, []uint64{2, 1, 0})
+		s.call(100, 100, "socket", 6, []uint64{2, 1, 0})
+		if !quick {
+			s.poll(100, 0, 0, probe)
+			s.call(100, 100, "clock_gettime", 0, []uint64{1, 0x3000})
+		}
+		timeout := int32(0)
+		if !quick {
+			timeout = -1
+		}
+		s.poll(100, 1, timeout, [3]int32{other, pollIn, pollIn})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	if text := strings.Join(sections(asyncio(false, sock)), "\n"); !strings.Contains(text, "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 1 ([{fd=<fd1>, revents=POLLIN}])") || strings.Contains(text, "Timeout") {
+		t.Errorf("a round of 0 then -1: want one poll with the first round's timeout and the last's result:\n%s", text)
+	}
+	wantSame(t, "a round of 0 that found nothing, then a wait of -1", asyncio(true, sock), asyncio(false, sock))
+	wantDiff(t, "a wait on another descriptor after the round", asyncio(true, sock), asyncio(false, 6), "p1.t1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 0 (Timeout)")
 	// The timeout a program waits with: masked (a time), but 0 and -1.
-	c := build(1, 200, "x", true)
-	if text := strings.Join(sections(c), "\n"); !strings.Contains(text, "poll([{fd=<fd1>, events=POLLIN}], 1, <masked>) = 1") || !strings.Contains(text, "], 1, 0) = 0 (Timeout)") {
-		t.Errorf("timeouts: want <masked> for 200, 0 kept:\n%s", text)
+	c := &trace{t: t}
+	c.exec(100, "curl")
+	c.call(100, 100, "socket", sock, []uint64{2, 1, 0})
+	c.poll(100, 1, 200, [3]int32{sock, pollIn, pollIn})
+	c.call(100, 100, "write", 2, []uint64{2, 0x2100, 2}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2100, Len: 2, Data: []byte(".\n")})
+	c.poll(100, 0, 0, probe)
+	c.call(100, 100, "write", 2, []uint64{2, 0x2100, 2}, format.Region{Arg: 1, Dir: syscalls.In, Addr: 0x2100, Len: 2, Data: []byte(".\n")})
+	c.poll(100, 1, -1, [3]int32{sock, pollIn, pollIn})
+	c.exit(100, 0)
+	if text := strings.Join(sections(c.normalize()), "\n"); !strings.Contains(text, "poll([{fd=<fd1>, events=POLLIN}], 1, <masked>) = 1") || !strings.Contains(text, "], 1, 0) = 0 (Timeout)") || !strings.Contains(text, "], 1, -1) = 1") {
+		t.Errorf("timeouts: want <masked> for 200, 0 and -1 kept:\n%s", text)
 	}
 }
 

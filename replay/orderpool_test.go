@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/systr/systr/analysis/golden"
-	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
@@ -122,17 +121,9 @@ func spin(n int) (stop func()) {
 // eagainWaits counts the futex waits of the trace at path that found
 // their word changed (EAGAIN).
 func eagainWaits(t *testing.T, path string) int {
-	f, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	n := 0
-	for ev, err := range f.Events(nil) {
-		if err != nil {
-			t.Fatalf("reading %s: %v", path, err)
-		}
-		if s, ok := ev.(*format.Syscall); ok && syscalls.Name(s.Arch, int(s.Nr)) == "futex" && s.Ret == -int64(syscall.EAGAIN) {
+	for s := range traceCalls(t, path) {
+		if syscalls.Name(s.Arch, int(s.Nr)) == "futex" && s.Ret == -int64(syscall.EAGAIN) {
 			n++
 		}
 	}

@@ -158,9 +158,12 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		return e.keyOf(lt.cur), false
 	}
 	if !lt.held.IsZero() && lt.mode == modeDelay && unsequenced[lt.name] {
-		// Held at the entry of a futex wait (holdFutexWait): it stands
-		// where it goes in (orderwait.go).
-		return e.waitKey(lt), false
+		if s := e.eagainWait(lt); s != nil {
+			// Held at the entry of a futex wait that, recorded, found
+			// its word changed: it stands where it goes in
+			// (orderwait.go).
+			return e.keyOf(s), false
+		}
 	}
 	if !lt.held.IsZero() && lt.mode == modeDelay && !unsequenced[lt.name] && lt.idx < len(lt.r.calls) {
 		// Held at the entry of its next matched call: it stands where

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/replay"
@@ -143,18 +142,8 @@ func TestPidOverlap(t *testing.T) {
 // firstPid returns the pid of the first call in a trace.
 func firstPid(t *testing.T, path string) int32 {
 	t.Helper()
-	f, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for ev, err := range f.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s, ok := ev.(*format.Syscall); ok {
-			return s.Pid
-		}
+	for s := range traceCalls(t, path) {
+		return s.Pid
 	}
 	t.Fatal("no calls in the trace")
 	return 0

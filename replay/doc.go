@@ -72,7 +72,12 @@
 // next matched call came (orderunseq.go); and a live futex wait stands
 // for the next recorded wait on its word it has not passed (one that
 // slept, if the live one slept: a recorded wait that found the word
-// changed never slept). A recording of
+// changed never slept). Such a wait (EAGAIN) goes into the kernel at its
+// exit's place, not its entry's: the schedule let the thread into the
+// wait at its entry and ran the next thread at once, and on a loaded host
+// that thread's wake came before the wait looked at the word; let in
+// earlier, the live wait would sleep and take that wake (orderwait.go).
+// A recording of
 // free-running threads does not use these places: there a futex wait's
 // entry does not say when the thread tried the lock, and which of two
 // threads running at once took a job from a shared queue, or finished

@@ -186,20 +186,10 @@ func TestCat(t *testing.T) {
 // callsIn says whether the trace has a call of one of the names.
 func callsIn(t *testing.T, trace string, names ...string) bool {
 	t.Helper()
-	r, err := format.Open(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s, ok := ev.(*format.Syscall); ok {
-			for _, n := range names {
-				if s.Text(nil) != "" && strings.HasPrefix(s.Text(nil), n+"(") {
-					return true
-				}
+	for s := range traceCalls(t, trace) {
+		for _, n := range names {
+			if s.Text(nil) != "" && strings.HasPrefix(s.Text(nil), n+"(") {
+				return true
 			}
 		}
 	}

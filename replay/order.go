@@ -159,6 +159,14 @@ func (e *engine) position(tid int, lt *lthread) (orderKey, bool) {
 		}
 		return e.keyOf(lt.cur), false
 	}
+	if !lt.held.IsZero() && lt.mode == modeDelay && unsequenced[lt.name] {
+		if s := e.eagainWait(lt); s != nil {
+			// Held at the entry of a futex wait that, recorded, found
+			// its word changed: it stands where it goes in
+			// (orderwait.go).
+			return e.keyOf(s), false
+		}
+	}
 	if !lt.held.IsZero() && lt.mode == modeDelay && !unsequenced[lt.name] && lt.idx < len(lt.r.calls) {
 		// Held at the entry of its next matched call: it stands where
 		// it goes in (delayOrder).
@@ -326,7 +334,7 @@ func (e *engine) holdFutexWait(c *tracer.Call, lt *lthread) bool {
 	if op := lt.args[1] & 127; op != 0 && op != 9 { // FUTEX_WAIT, FUTEX_WAIT_BITSET
 		return false
 	}
-	what := e.earlier(lt, e.selfKey(lt))
+	what := e.earlier(lt, e.waitKey(lt)) // (orderwait.go)
 	if what == "" {
 		e.odebug(lt, "futex wait %#x", lt.args[0])
 		lt.held = time.Time{}

@@ -5,6 +5,7 @@ package replay_test
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,21 +123,11 @@ func recordedWrites(t *testing.T, path string) string {
 // the order order gives.
 func writesBy(t *testing.T, path string, order func(a, b *format.Syscall) int) string {
 	t.Helper()
-	f, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var ws []*format.Syscall
-	for ev, err := range f.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
+	for s := range traceCalls(t, path) {
+		if syscalls.Name(s.Arch, int(s.Nr)) == "write" && s.Args[0] == 1 && s.Pid != s.Tid {
+			ws = append(ws, s)
 		}
-		s, ok := ev.(*format.Syscall)
-		if !ok || syscalls.Name(s.Arch, int(s.Nr)) != "write" || s.Args[0] != 1 || s.Pid == s.Tid {
-			continue
-		}
-		ws = append(ws, s)
 	}
 	slices.SortFunc(ws, order)
 	var b strings.Builder
@@ -245,20 +236,8 @@ func TestThreadCreateOrderChaos(t *testing.T) {
 // call of the thread it created.
 func clonePaused(t *testing.T, path string) bool {
 	t.Helper()
-	f, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	first := map[int32]uint64{} // by tid: its first call's seq
-	for ev, err := range f.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, ok := ev.(*format.Syscall)
-		if !ok {
-			continue
-		}
+	for s := range traceCalls(t, path) {
 		if _, seen := first[s.Tid]; !seen {
 			first[s.Tid] = s.Seq
 		}
@@ -269,4 +248,25 @@ func clonePaused(t *testing.T, path string) bool {
 		}
 	}
 	return false
+}
+
+// traceCalls yields the system calls of the trace at path, in the order
+// of the trace.
+func traceCalls(t *testing.T, path string) iter.Seq[*format.Syscall] {
+	return func(yield func(*format.Syscall) bool) {
+		t.Helper()
+		r, err := format.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for ev, err := range r.Events(nil) {
+			if err != nil {
+				t.Fatalf("reading %s: %v", path, err)
+			}
+			if s, ok := ev.(*format.Syscall); ok && !yield(s) {
+				return
+			}
+		}
+	}
 }

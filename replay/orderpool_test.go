@@ -4,12 +4,19 @@ package replay_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/tracer"
 )
 
@@ -48,21 +55,81 @@ func TestThreadPoolOrder(t *testing.T) {
 // same order, no divergence. Before, every replay diverged (the order was
 // given up about 25 times, 2 s each, then a clock read came where another
 // call was recorded).
+//
+// On a loaded host a recording's futex wait may find its word changed
+// (EAGAIN) by a wake the next thread made while the waiter, let into the
+// wait, had not reached the kernel yet (orderwait.go): replayed at its
+// entry's place, it slept and took that wake, and a worker took another
+// job (diverging at its read or write of another file: CI, once). With
+// SYSTR_NODE_STRESS=N the test makes N recordings, each with as many
+// spinning goroutines as CPUs: before the fix 11 of 40 such recordings
+// (made under CPU hogs) diverged in every replay.
 func TestNodeThreadPool(t *testing.T) {
 	node := testprog.NeedTool(t, "node")
 	script, err := filepath.Abs("../testdata/threads/nodefs.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro := &golden.RecordOptions{}
-	ro.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
-	rec := recordRun(t, ro, node, script)
-	for _, want := range []string{"read nodefs.js ", "read hostname ", "tmp hello ", "unlinked\n", "timer 3 ", "exit 0\n"} {
-		if !strings.Contains(rec.stdout, want) {
-			t.Fatalf("recording printed no %q:\n%s", want, rec.stdout)
+	n, hogs := nodeStress(t)
+	for i := 1; i <= n; i++ {
+		ro := &golden.RecordOptions{}
+		ro.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
+		stop := spin(hogs)
+		rec := recordRun(t, ro, node, script)
+		stop()
+		for _, want := range []string{"read nodefs.js ", "read hostname ", "tmp hello ", "unlinked\n", "timer 3 ", "exit 0\n"} {
+			if !strings.Contains(rec.stdout, want) {
+				t.Fatalf("recording %d/%d printed no %q:\n%s", i, n, want, rec.stdout)
+			}
+		}
+		if n > 1 {
+			t.Logf("recording %d/%d: %d futex waits found the word changed", i, n, eagainWaits(t, rec.path))
+		}
+		sameWithin(t, rec, 2)
+	}
+}
+
+// nodeStress is the number of recordings TestNodeThreadPool makes and the
+// goroutines that spin while each is made: SYSTR_NODE_STRESS=N, N
+// recordings with a goroutine spinning for each CPU; by default one, none.
+func nodeStress(t *testing.T) (n, hogs int) {
+	s := os.Getenv("SYSTR_NODE_STRESS")
+	if s == "" {
+		return 1, 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		t.Fatalf("SYSTR_NODE_STRESS=%q: want a count of recordings, 1 or more", s)
+	}
+	return n, runtime.NumCPU()
+}
+
+// spin starts n goroutines that use the CPU until the returned func is
+// called (it waits for them to end).
+func spin(n int) (stop func()) {
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for x := 0; !done.Load(); x++ {
+			}
+		}()
+	}
+	return func() { done.Store(true); wg.Wait() }
+}
+
+// eagainWaits counts the futex waits of the trace at path that found
+// their word changed (EAGAIN).
+func eagainWaits(t *testing.T, path string) int {
+	n := 0
+	for s := range traceCalls(t, path) {
+		if syscalls.Name(s.Arch, int(s.Nr)) == "futex" && s.Ret == -int64(syscall.EAGAIN) {
+			n++
 		}
 	}
-	sameWithin(t, rec, 2)
+	return n
 }
 
 // TestTimedWaitDeadline: timed_wait.c's thread waits on a condition

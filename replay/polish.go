@@ -116,7 +116,8 @@ func (m *model) cutHint() string {
 // threadsNote is a divergence's note when the diverging thread's recorded
 // process had more than one thread: which thread does what, and when, is
 // replayed as recorded only under the serial schedule; a free recording's
-// threads follow their entry times, best-effort.
+// threads follow their entry times, best-effort. It names the schedule
+// the recording was made under and the one it was replayed under.
 func (e *engine) threadsNote(lt *lthread) string {
 	if lt.r == nil {
 		return ""
@@ -125,7 +126,8 @@ func (e *engine) threadsNote(lt *lthread) string {
 	if n < 2 {
 		return ""
 	}
-	note := fmt.Sprintf("the recorded process %d had %d threads: the divergence may come from their timing (a recording made under --schedule free replays threads best-effort)", lt.r.pid, n)
+	// (scheduleNote: schedule.go)
+	note := fmt.Sprintf("the recorded process %d had %d threads: the divergence may come from their timing (%s)", lt.r.pid, n, e.scheduleNote())
 	if o := e.orderNote(); o != "" { // order.go
 		note += " (" + o + ")"
 	}

@@ -176,24 +176,31 @@ func TestExecveFailedText(t *testing.T) {
 }
 
 // TestThreadsNote: a divergence in a process that had several threads
-// when recorded says their timing may explain it; one in a
-// single-threaded process does not. (Both diverge at their execve: the
-// command line given differs from the recorded one.)
+// when recorded says their timing may explain it, and names the schedule
+// the recording was made under (it said "a recording made under
+// --schedule free replays threads best-effort" of a serial recording
+// too); one in a single-threaded process does not. (Each diverges at its
+// execve: the command line given differs from the recorded one.)
 func TestThreadsNote(t *testing.T) {
 	for _, c := range []struct {
-		prog string
-		note bool
-	}{{"sweep/thread_cpuclock", true}, {"polish/spin", false}} {
+		prog  string
+		free  bool   // recorded under the free schedule
+		sched string // what the note says of the schedule, "" for no note
+	}{
+		{"sweep/thread_cpuclock", false, "(recorded under --schedule serial, replayed under it, "},
+		{"sweep/thread_cpuclock", true, "(recorded under --schedule free: its threads are replayed best-effort"},
+		{"polish/spin", false, ""},
+	} {
 		prog := testprog.C(t, c.prog)
-		rec := recordRun(t, nil, prog)
+		rec := recordRun(t, &golden.RecordOptions{FreeSchedule: c.free}, prog)
 		r := run(t, rec.path, &replay.Options{Argv: []string{prog, "another-argument"}})
 		var d *replay.Divergence
 		if !errors.As(r.err, &d) {
 			t.Fatalf("%s: replay: %v, want a divergence", c.prog, r.err)
 		}
 		has := strings.Contains(d.Error(), "\n  note:     the recorded process ") && strings.Contains(d.Note, "had 2 threads: the divergence may come from their timing")
-		if has != c.note {
-			t.Errorf("%s: divergence %q: note %v, want %v", c.prog, d.Error(), has, c.note)
+		if has != (c.sched != "") || !strings.Contains(d.Note, c.sched) {
+			t.Errorf("%s (free %v): divergence %q: want a note on threads %v, saying %q", c.prog, c.free, d.Error(), c.sched != "", c.sched)
 		}
 	}
 }

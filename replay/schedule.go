@@ -3,6 +3,8 @@
 package replay
 
 import (
+	"strings"
+
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/tracer"
 )
@@ -46,3 +48,23 @@ func replaySchedule(opts *tracer.Options, h *format.Header, free bool) {
 // recording was made with (record.ScheduleKey, which writes it: replay
 // does not depend on record, so the key is repeated here).
 const scheduleKey = "schedule"
+
+// scheduleNote says, in a divergence's note on threads (threadsNote),
+// which schedule the recording was made under and how its threads were
+// replayed.
+func (e *engine) scheduleNote() string {
+	rec := e.m.hdr.Extra[scheduleKey]
+	if rec == "" {
+		return "recorded under --schedule free: its threads are replayed best-effort, in the order they entered their calls"
+	}
+	opts := e.o.Tracer
+	replaySchedule(&opts, e.m.hdr, e.o.FreeSchedule)
+	how := "replayed under it"
+	if opts.Schedule.Mode != tracer.SchedSerial || rec != "serial" {
+		how = "replayed under --schedule " + opts.Schedule.Mode.String()
+	}
+	if seed, ok := strings.CutPrefix(rec, "chaos "); ok {
+		rec = "chaos (seed " + seed + ")"
+	}
+	return "recorded under --schedule " + rec + ", " + how + ", its threads held at their calls in the recorded order"
+}

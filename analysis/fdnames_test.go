@@ -105,6 +105,15 @@ func callsNamed(lines []string, names ...string) []string {
 	return out
 }
 
+// straceCount stops the test if strace printed other than n lines
+// (what: "lines", "calls") of interest.
+func straceCount(t *testing.T, want []string, n int, what string) {
+	t.Helper()
+	if len(want) != n {
+		t.Fatalf("strace printed %d %s:\n%s", len(want), what, strings.Join(want, "\n"))
+	}
+}
+
 // sameLines compares systr's lines with strace's: a "?" systr shows
 // between brackets (what a trace cannot know: an inode, a port the kernel
 // chose before the program asked) stands for whatever strace shows there.
@@ -382,9 +391,7 @@ func TestPrintFdNamesThreadsExec(t *testing.T) {
 	}
 	want := mine(straceLines(t, dir, []string{"-y"}, prog, dir))
 	got := mine(printLines(t, recordIn(t, dir, "", prog, dir), &analysis.PrintOptions{FdNames: 1}))
-	if len(want) != 10 {
-		t.Fatalf("strace printed %d lines:\n%s", len(want), strings.Join(want, "\n"))
-	}
+	straceCount(t, want, 10, "lines")
 	sameLines(t, got, want)
 }
 

@@ -78,20 +78,16 @@ func recordRunOK(t *testing.T, o record.Options, argv ...string) string {
 	return path
 }
 
-// openTrace opens the trace file at path, closed when the test ends.
-func openTrace(t testing.TB, path string) *format.Reader {
+// readTrace reads the trace file at path: its reader (closed when the
+// test ends) and every event in it; an error opening or reading it ends
+// the test.
+func readTrace(t testing.TB, path string) (*format.Reader, []format.Event) {
 	t.Helper()
 	r, err := format.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-// events reads every event of r; a read error ends the test.
-func events(t testing.TB, r *format.Reader) []format.Event {
-	t.Helper()
 	var evs []format.Event
 	for ev, err := range r.Events(nil) {
 		if err != nil {
@@ -99,11 +95,12 @@ func events(t testing.TB, r *format.Reader) []format.Event {
 		}
 		evs = append(evs, ev)
 	}
-	return evs
+	return r, evs
 }
 
 // eventsOf reads every event of the trace file at path.
 func eventsOf(t *testing.T, path string) []format.Event {
 	t.Helper()
-	return events(t, openTrace(t, path))
+	_, evs := readTrace(t, path)
+	return evs
 }

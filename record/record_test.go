@@ -22,11 +22,11 @@ func recordFdIO(t *testing.T, o record.Options) []format.Event {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("fd_io under the recorder: %v", st)
 	}
-	r := openTrace(t, path)
+	r, evs := readTrace(t, path)
 	if !r.Complete() {
 		t.Fatalf("trace not complete: %v", r.Truncated())
 	}
-	return events(t, r)
+	return evs
 }
 
 // TestRecordFdIO records testdata/c/fd_io and finds its calls with their

@@ -32,8 +32,8 @@ func recordOut(t *testing.T, o record.Options, argv ...string) (stdout string, a
 			t.Fatalf("recording %v: %v %v", argv, st, err)
 		}
 	})
-	r := openTrace(t, path)
-	for _, ev := range events(t, r) {
+	r, evs := readTrace(t, path)
+	for _, ev := range evs {
 		switch v := ev.(type) {
 		case *format.Exec:
 			atRandom = append(atRandom, v.Random)

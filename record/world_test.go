@@ -59,11 +59,11 @@ func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin st
 			t.Fatalf("recording %v: %v %v", argv, st, err)
 		}
 	})
-	r := openTrace(t, path)
+	r, evs := readTrace(t, path)
 	if given.NoASLR != r.Header().NoASLR {
 		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, given.NoASLR)
 	}
-	return events(t, r)
+	return evs
 }
 
 // TestZombieLeaderMemory: testdata/c/zombie_leader's main thread exits

@@ -12,6 +12,7 @@ import (
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 // TestPrintCopied: print shows the bytes sendfile, copy_file_range and
@@ -32,7 +33,7 @@ func TestPrintCopied(t *testing.T) {
 		t.Fatalf("copies exited %v", st)
 	}
 	var b bytes.Buffer
-	if err := analysis.Print(&b, open(t, path), nil); err != nil {
+	if err := analysis.Print(&b, tracetest.Open(t, path), nil); err != nil {
 		t.Fatal(err)
 	}
 	text := b.String()

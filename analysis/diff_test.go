@@ -18,6 +18,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -37,7 +38,7 @@ func TestDiffSame(t *testing.T) {
 	dir := t.TempDir()
 	a, b := recordIn(t, dir, "", prog), recordIn(t, dir, "", prog)
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, open(t, a), open(t, b), nil)
+	same, err := analysis.Diff(&out, tracetest.Open(t, a), tracetest.Open(t, b), nil)
 	if err != nil || !same || out.Len() != 0 {
 		t.Errorf("Diff of two runs of diffme: same %v, err %v, report:\n%s", same, err, out.String())
 	}
@@ -50,7 +51,7 @@ func TestDiffChanged(t *testing.T) {
 	prog := testprog.C(t, "diffme")
 	dir := t.TempDir()
 	a, b := recordIn(t, dir, "", prog), recordIn(t, dir, "other\n", prog)
-	ra, rb := open(t, a), open(t, b)
+	ra, rb := tracetest.Open(t, a), tracetest.Open(t, b)
 	var out bytes.Buffer
 	same, err := analysis.Diff(&out, ra, rb, &analysis.DiffOptions{NameA: "plain", NameB: "other"})
 	if err != nil || same {
@@ -76,7 +77,7 @@ func TestDiffChanged(t *testing.T) {
 		seq uint64
 		sub string
 	}{{ra, d.SeqA, `read(0, ""`}, {rb, d.SeqB, `read(0, "other\n"`}} {
-		if txt := eventText(t, ev.r, ev.seq); !strings.HasPrefix(txt, ev.sub) {
+		if txt := tracetest.SyscallText(t, ev.r, ev.seq); !strings.HasPrefix(txt, ev.sub) {
 			t.Errorf("event %d is %q, want %s...", ev.seq, txt, ev.sub)
 		}
 	}
@@ -109,20 +110,6 @@ func TestDiffChanged(t *testing.T) {
 	if n := len(regexp.MustCompile(`(?m)^@@ -\d+,\d+ \+\d+,\d+ @@$`).FindAllString(report, -1)); n != 2 {
 		t.Errorf("%d hunks, want 2 (one per thread):\n%s", n, report)
 	}
-}
-
-// eventText renders the syscall with sequence number seq.
-func eventText(t *testing.T, r *format.Reader, seq uint64) string {
-	t.Helper()
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sc, ok := ev.(*format.Syscall); ok && sc.Seq == seq {
-			return sc.Text(nil)
-		}
-	}
-	return ""
 }
 
 // TestDiffArgs: the switch on the command line is the first difference,
@@ -174,19 +161,19 @@ func TestDiffTempPaths(t *testing.T) {
 	d1, d2 := t.TempDir(), t.TempDir()
 	a, b := recordIn(t, d1, "", prog, d1), recordIn(t, d2, "", prog, d2)
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, open(t, a), open(t, b), nil)
+	same, err := analysis.Diff(&out, tracetest.Open(t, a), tracetest.Open(t, b), nil)
 	if err != nil || !same {
 		t.Errorf("different directories, each the recording's cwd: same %v, err %v:\n%s", same, err, out.String())
 	}
 	keep := analysis.NormalizeOptions{KeepCwd: true}
 	out.Reset()
-	same, err = analysis.Diff(&out, open(t, a), open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	same, err = analysis.Diff(&out, tracetest.Open(t, a), tracetest.Open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
 	if err != nil || same || !strings.Contains(out.String(), "-+++ exec ") {
 		t.Errorf("different directories with KeepCwd, without a pattern: same %v, err %v:\n%s", same, err, out.String())
 	}
 	keep.TempPaths = []string{regexp.QuoteMeta(filepath.Dir(d1)) + "/[0-9]+"}
 	out.Reset()
-	same, err = analysis.Diff(&out, open(t, a), open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	same, err = analysis.Diff(&out, tracetest.Open(t, a), tracetest.Open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
 	if err != nil || !same {
 		t.Errorf("different directories with KeepCwd and a pattern: same %v, err %v:\n%s", same, err, out.String())
 	}
@@ -365,7 +352,7 @@ func TestDiffNoise(t *testing.T) {
 	none, _ := syscalls.ParseFilter("none")
 	for _, o := range []*analysis.DiffOptions{nil, {NormalizeOptions: analysis.NormalizeOptions{Noise: none, KeepTimes: true}}} {
 		var out bytes.Buffer
-		same, err := analysis.Diff(&out, open(t, sample("signals")), open(t, sample("signals")), o)
+		same, err := analysis.Diff(&out, tracetest.Open(t, sample("signals")), tracetest.Open(t, sample("signals")), o)
 		if err != nil || !same || out.Len() != 0 {
 			t.Errorf("a sample against itself: same %v, err %v, %q", same, err, out.String())
 		}
@@ -379,7 +366,7 @@ func TestDiffCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r0 := open(t, sample("forks"))
+	r0 := tracetest.Open(t, sample("forks"))
 	c := r0.Chunks()[len(r0.Chunks())-1]
 	// A byte in the middle of the last chunk's compressed data.
 	b[c.Offset+c.Size/2] ^= 0xff
@@ -400,7 +387,7 @@ func TestDiffCorrupt(t *testing.T) {
 		t.Error("nothing kept from before the damage")
 	}
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, open(t, sample("forks")), open(t, bad), nil)
+	same, err := analysis.Diff(&out, tracetest.Open(t, sample("forks")), tracetest.Open(t, bad), nil)
 	var ce *format.CorruptError
 	if same || !errors.As(err, &ce) {
 		t.Errorf("Diff with a damaged trace: same %v, err %v", same, err)

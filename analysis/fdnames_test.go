@@ -17,6 +17,7 @@ import (
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -75,7 +76,7 @@ func dropPids(s string) []string {
 func printLines(t *testing.T, trace string, o *analysis.PrintOptions) []string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := analysis.Print(&buf, open(t, trace), o); err != nil {
+	if err := analysis.Print(&buf, tracetest.Open(t, trace), o); err != nil {
 		t.Fatal(err)
 	}
 	return dropPids(buf.String())
@@ -242,7 +243,7 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	var sum bytes.Buffer
 	so := &analysis.SummaryOptions{}
 	so.Paths = o.Paths
-	if err := analysis.Summary(&sum, open(t, trace), so); err != nil {
+	if err := analysis.Summary(&sum, tracetest.Open(t, trace), so); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`(?m)\s` + strconv.Itoa(len(got)) + `\s+(\d+\s+)?total$`).MatchString(sum.String()) {
@@ -251,7 +252,7 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	var js bytes.Buffer
 	jo := &analysis.JSONOptions{}
 	jo.Paths = o.Paths
-	if err := analysis.JSON(&js, open(t, trace), jo); err != nil {
+	if err := analysis.JSON(&js, tracetest.Open(t, trace), jo); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(js.String(), `"kind":"syscall"`); n != len(got) {
@@ -275,7 +276,7 @@ func TestPrintPerThreadLikeStrace(t *testing.T) {
 	want, _ := filepath.Glob(filepath.Join(sdir, "s.*"))
 	trace := recordIn(t, dir, "", prog)
 	odir := t.TempDir()
-	err := analysis.PrintPerThread(open(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
+	err := analysis.PrintPerThread(tracetest.Open(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
 		return os.Create(filepath.Join(odir, "t."+strconv.Itoa(int(tid))))
 	})
 	if err != nil {
@@ -406,7 +407,7 @@ func TestPathsFromLater(t *testing.T) {
 	trace := recordIn(t, dir, "", prog, dir)
 	// From: fdpaths' lseek on its dup of the file's descriptor, after the
 	// open, the dups and the write.
-	r := open(t, trace)
+	r := tracetest.Open(t, trace)
 	start := analysis.Start(r)
 	var from time.Duration
 	for ev, err := range analysis.Events(r, nil) {
@@ -425,7 +426,7 @@ func TestPathsFromLater(t *testing.T) {
 	}
 	sel := analysis.Selection{Paths: []string{file}, From: from}
 	var tl bytes.Buffer
-	if err := analysis.Timeline(&tl, open(t, trace), &analysis.TimelineOptions{Selection: sel}); err != nil {
+	if err := analysis.Timeline(&tl, tracetest.Open(t, trace), &analysis.TimelineOptions{Selection: sel}); err != nil {
 		t.Fatal(err)
 	}
 	for _, call := range []string{`"name":"lseek"`, `"name":"read"`, `"name":"close"`} {
@@ -436,7 +437,7 @@ func TestPathsFromLater(t *testing.T) {
 	if strings.Contains(tl.String(), `"name":"openat"`) {
 		t.Errorf("timeline --from %v shows the open before it", from)
 	}
-	d, err := analysis.CollectReport(open(t, trace), &analysis.ReportOptions{Selection: sel})
+	d, err := analysis.CollectReport(tracetest.Open(t, trace), &analysis.ReportOptions{Selection: sel})
 	if err != nil {
 		t.Fatal(err)
 	}

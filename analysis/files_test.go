@@ -16,12 +16,13 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 // openSample opens testdata/NAME.sctr, closed at the end of the test.
 func openSample(t *testing.T, name string) *format.Reader {
 	t.Helper()
-	return open(t, sample(name))
+	return tracetest.Open(t, sample(name))
 }
 
 func collectFiles(t *testing.T, r *format.Reader, o *analysis.FilesOptions) map[string]analysis.FileUse {
@@ -212,7 +213,7 @@ func TestFilesOps(t *testing.T) {
 func rechunked(t *testing.T, name string) (string, []format.ChunkInfo) {
 	t.Helper()
 	path := rechunk(t, name)
-	return path, open(t, path).Chunks()
+	return path, tracetest.Open(t, path).Chunks()
 }
 
 // truncatedCopy writes a sample cut in the middle of one of its chunks
@@ -328,7 +329,7 @@ func TestFilesUnixSockets(t *testing.T) {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("python3: %v", st)
 	}
-	files := collectFiles(t, open(t, trace), nil)
+	files := collectFiles(t, tracetest.Open(t, trace), nil)
 	for _, f := range files {
 		if f.Path == dir+"/srv.sock" {
 			if f.Ops&analysis.OpBind == 0 || f.Ops&analysis.OpConnect == 0 {

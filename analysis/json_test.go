@@ -17,6 +17,7 @@ import (
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/syscalls/strace"
@@ -27,7 +28,7 @@ import (
 func TestJSONGolden(t *testing.T) {
 	var out bytes.Buffer
 	o := &analysis.JSONOptions{Selection: analysis.Selection{Trace: filter(t, "!pread64")}}
-	if err := analysis.JSON(&out, open(t, sample("fd_io")), o); err != nil {
+	if err := analysis.JSON(&out, tracetest.Open(t, sample("fd_io")), o); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "fd_io.json-nopread", out.Bytes())
@@ -38,7 +39,7 @@ func TestJSONGolden(t *testing.T) {
 func TestJSONSamples(t *testing.T) {
 	for _, name := range []string{"fd_io", "forks", "signals", "pipeline"} {
 		t.Run(name, func(t *testing.T) {
-			r := open(t, sample(name))
+			r := tracetest.Open(t, sample(name))
 			var out bytes.Buffer
 			if err := analysis.JSON(&out, r, nil); err != nil {
 				t.Fatal(err)
@@ -47,7 +48,7 @@ func TestJSONSamples(t *testing.T) {
 		})
 	}
 	t.Run("selection", func(t *testing.T) {
-		r := open(t, sample("pipeline"))
+		r := tracetest.Open(t, sample("pipeline"))
 		sel := analysis.Selection{Trace: filter(t, "%file"), Pids: []int32{samplePid(t, "pipeline", 5)}}
 		var out bytes.Buffer
 		if err := analysis.JSON(&out, r, &analysis.JSONOptions{Selection: sel}); err != nil {
@@ -68,7 +69,7 @@ func TestJSONRecorded(t *testing.T) {
 	if st.Code != 0 {
 		t.Fatalf("sh exited %v", st)
 	}
-	r := open(t, path)
+	r := tracetest.Open(t, path)
 	var out bytes.Buffer
 	if err := analysis.JSON(&out, r, nil); err != nil {
 		t.Fatal(err)
@@ -357,7 +358,7 @@ func TestJSONListsAndHex(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := analysis.JSON(&out, open(t, path), nil); err != nil {
+	if err := analysis.JSON(&out, tracetest.Open(t, path), nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

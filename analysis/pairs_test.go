@@ -18,6 +18,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -71,8 +72,8 @@ func (s *trace) exit(pid int32, code int) {
 
 func (s *trace) normalize() *analysis.Normalized {
 	s.t.Helper()
-	return normalizeBytes(s.t, encode(s.t, &format.Header{Writer: "pairs_test", Argv: []string{"prog"}, Traced: "all", Env: s.env,
-		Clock: format.Clock{Mono: 1, Wall: wallAnchor + 1}, Arches: []syscalls.Arch{syscalls.X86_64}}, s.evs), nil)
+	return normalizeBytes(s.t, tracetest.Encode(s.t, &format.Header{Writer: "pairs_test", Argv: []string{"prog"}, Traced: "all", Env: s.env,
+		Clock: format.Clock{Mono: 1, Wall: wallAnchor + 1}, Arches: []syscalls.Arch{syscalls.X86_64}}, nil, s.evs), nil)
 }
 
 func keys(n *analysis.Normalized) []string {

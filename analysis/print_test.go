@@ -18,20 +18,10 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/syscalls/strace"
 )
-
-// open opens a trace, closed at the end of the test.
-func open(t testing.TB, path string) *format.Reader {
-	t.Helper()
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
 
 // filter parses a trace expression.
 func filter(t *testing.T, expr string) *syscalls.Filter {
@@ -65,7 +55,7 @@ func TestPrintGolden(t *testing.T) {
 	} {
 		t.Run(c.sample+"."+c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := analysis.Print(&out, open(t, sample(c.sample)), c.o); err != nil {
+			if err := analysis.Print(&out, tracetest.Open(t, sample(c.sample)), c.o); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, c.sample+"."+c.name, out.Bytes())
@@ -95,7 +85,7 @@ func printed(t *testing.T, r *format.Reader, sel *analysis.Selection) []format.E
 // tid, the time stamp of each format, the call's text and duration.
 func TestPrintLines(t *testing.T) {
 	for _, name := range []string{"fd_io", "forks", "signals", "pipeline"} {
-		r := open(t, sample(name))
+		r := tracetest.Open(t, sample(name))
 		evs := printed(t, r, nil)
 		clock := r.Header().Clock
 		start := analysis.Start(r)
@@ -181,7 +171,7 @@ func TestPrintRecorded(t *testing.T) {
 		t.Fatalf("fd_io exited %v", st)
 	}
 	var out bytes.Buffer
-	if err := analysis.Print(&out, open(t, path), &analysis.PrintOptions{Durations: true}); err != nil {
+	if err := analysis.Print(&out, tracetest.Open(t, path), &analysis.PrintOptions{Durations: true}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
@@ -203,38 +193,10 @@ func TestPrintRecorded(t *testing.T) {
 	}
 }
 
-// rechunk rewrites a sample trace (its recorded events, unchanged) in
-// small chunks, so that it can be cut or damaged with whole chunks before
-// the damage.
-func rechunk(t testing.TB, name string) string {
-	t.Helper()
-	r := open(t, sample(name))
-	path := filepath.Join(t.TempDir(), name+".sctr")
-	w, err := format.Create(path, r.Header(), &format.WriterOptions{ChunkSize: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(open(t, path).Chunks()); n < 4 {
-		t.Fatalf("%s rewritten in %d chunks, want several", name, n)
-	}
-	return path
-}
-
 // truncated copies the trace at path cut in the middle of its third chunk.
 func truncated(t testing.TB, path string) string {
 	t.Helper()
-	c := open(t, path).Chunks()[2]
+	c := tracetest.Open(t, path).Chunks()[2]
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -246,30 +208,11 @@ func truncated(t testing.TB, path string) string {
 	return cut
 }
 
-// corrupted copies the trace at path with bytes flipped inside its third
-// chunk (its index stays, so the damage is found when reading the chunk).
-func corrupted(t testing.TB, path string) string {
-	t.Helper()
-	c := open(t, path).Chunks()[2]
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
-		data[i] ^= 0x5a
-	}
-	bad := filepath.Join(t.TempDir(), "bad.sctr")
-	if err := os.WriteFile(bad, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return bad
-}
-
 // firstChunks returns the events of the first n chunks of the trace at path.
 func firstChunks(t testing.TB, path string, n int) uint64 {
 	t.Helper()
 	var count uint64
-	for _, c := range open(t, path).Chunks()[:n] {
+	for _, c := range tracetest.Open(t, path).Chunks()[:n] {
 		count += uint64(c.Events)
 	}
 	return count
@@ -294,10 +237,10 @@ func TestTruncated(t *testing.T) {
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
 			var all, part bytes.Buffer
-			if err := v.run(&all, open(t, full)); err != nil {
+			if err := v.run(&all, tracetest.Open(t, full)); err != nil {
 				t.Fatal(err)
 			}
-			r := open(t, cut)
+			r := tracetest.Open(t, cut)
 			if err := v.run(&part, r); err != nil {
 				t.Fatalf("truncated trace: %v", err)
 			}
@@ -324,7 +267,7 @@ func TestCorrupted(t *testing.T) {
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := v.run(&out, open(t, bad))
+			err := v.run(&out, tracetest.Open(t, bad))
 			var ce *format.CorruptError
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want a *format.CorruptError", err)
@@ -342,7 +285,7 @@ func TestCorrupted(t *testing.T) {
 // that comes from those events).
 func prefixFor(t testing.TB, v view, path string, n uint64) string {
 	t.Helper()
-	r := open(t, path)
+	r := tracetest.Open(t, path)
 	var lastSeq uint64
 	var i uint64
 	for ev, err := range r.Events(nil) {
@@ -403,10 +346,10 @@ func printedAll(t testing.TB, r *format.Reader, view string) []uint64 {
 // number, the one a diff's divergence names.
 func TestPrintSeq(t *testing.T) {
 	var plain, numbered bytes.Buffer
-	if err := analysis.Print(&plain, open(t, sample("forks")), nil); err != nil {
+	if err := analysis.Print(&plain, tracetest.Open(t, sample("forks")), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := analysis.Print(&numbered, open(t, sample("forks")), &analysis.PrintOptions{Seq: true}); err != nil {
+	if err := analysis.Print(&numbered, tracetest.Open(t, sample("forks")), &analysis.PrintOptions{Seq: true}); err != nil {
 		t.Fatal(err)
 	}
 	pl, nl := strings.Split(plain.String(), "\n"), strings.Split(numbered.String(), "\n")

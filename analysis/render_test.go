@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -131,13 +133,13 @@ func TestStreamingViewErrors(t *testing.T) {
 		for _, procs := range []int{1, 4} {
 			old := runtime.GOMAXPROCS(procs)
 			var out bytes.Buffer
-			err := v(&out, open(t, bad))
+			err := v(&out, tracetest.Open(t, bad))
 			var ce *format.CorruptError
 			if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "analysis: "+view+": reading the trace: ") || out.Len() == 0 {
 				t.Errorf("%s, %d procs, damaged trace: %d bytes, err = %v; want what came before, then analysis: %s: reading the trace: <the corruption>",
 					name, procs, out.Len(), err, view)
 			}
-			err = v(&failAfter{n: 100000, err: diskFull}, open(t, big))
+			err = v(&failAfter{n: 100000, err: diskFull}, tracetest.Open(t, big))
 			if !errors.Is(err, diskFull) || err.Error() != "analysis: "+view+": writing: disk full" {
 				t.Errorf("%s, %d procs, failing writer: err = %v, want analysis: %s: writing: disk full", name, procs, err, view)
 			}
@@ -145,3 +147,53 @@ func TestStreamingViewErrors(t *testing.T) {
 		}
 	}
 }
+
+// corrupted copies the trace at path with bytes flipped inside its third
+// chunk (its index stays, so the damage is found when reading the chunk).
+func corrupted(t testing.TB, path string) string {
+	t.Helper()
+	c := tracetest.Open(t, path).Chunks()[2]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
+		data[i] ^= 0x5a
+	}
+	bad := filepath.Join(t.TempDir(), "bad.sctr")
+	if err := os.WriteFile(bad, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return bad
+}
+
+// rechunk rewrites a sample trace (its recorded events, unchanged) in
+// small chunks, so that it can be cut or damaged with whole chunks before
+// the damage.
+func rechunk(t testing.TB, name string) string {
+	t.Helper()
+	r := tracetest.Open(t, sample(name))
+	path := filepath.Join(t.TempDir(), name+".sctr")
+	w, err := format.Create(path, r.Header(), &format.WriterOptions{ChunkSize: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range r.Events(nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tracetest.Open(t, path).Chunks()); n < 4 {
+		t.Fatalf("%s rewritten in %d chunks, want several", name, n)
+	}
+	return path
+}
+
+// sample returns the path of a committed sample trace.
+func sample(name string) string { return filepath.Join("testdata", name+".sctr") }

@@ -51,9 +51,6 @@ func TestRecordSamples(t *testing.T) {
 	}
 }
 
-// sample returns the path of a committed sample trace.
-func sample(name string) string { return filepath.Join("testdata", name+".sctr") }
-
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // checkGolden compares got with testdata/NAME.golden (rewritten with

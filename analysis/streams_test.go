@@ -17,6 +17,7 @@ import (
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -83,33 +84,14 @@ func fdPairRegion(addr uint64, a, b int32) format.Region {
 // normalize writes the events to a trace in memory and normalizes it.
 func (s *synth) normalize(o *analysis.NormalizeOptions) *analysis.Normalized {
 	s.t.Helper()
-	b := encode(s.t, &format.Header{Writer: "streams_test", Argv: []string{"prog"}, Traced: "all",
-		Arches: []syscalls.Arch{syscalls.X86_64}}, s.evs)
+	b := tracetest.Encode(s.t, &format.Header{Writer: "streams_test", Argv: []string{"prog"}, Traced: "all",
+		Arches: []syscalls.Arch{syscalls.X86_64}}, nil, s.evs)
 	if s.minor != 0 {
 		// The signature's minor version (after its frame header, magic
 		// and major).
 		binary.LittleEndian.PutUint16(b[18:], s.minor)
 	}
 	return normalizeBytes(s.t, b, o)
-}
-
-// encode writes a trace of evs with header h in memory.
-func encode(t testing.TB, h *format.Header, evs []format.Event) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // normalizeBytes normalizes the trace b.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -29,7 +30,7 @@ func TestSummaryGolden(t *testing.T) {
 	} {
 		t.Run(c.sample+"."+c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := analysis.Summary(&out, open(t, sample(c.sample)), c.o); err != nil {
+			if err := analysis.Summary(&out, tracetest.Open(t, sample(c.sample)), c.o); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, c.sample+"."+c.name, out.Bytes())
@@ -83,7 +84,7 @@ func TestSummarizeCounts(t *testing.T) {
 	}
 	for _, name := range []string{"fd_io", "forks", "signals", "pipeline"} {
 		for k, sel := range sels {
-			r := open(t, sample(name))
+			r := tracetest.Open(t, sample(name))
 			s, err := analysis.Summarize(r, &analysis.SummaryOptions{Selection: sel, PerProcess: true})
 			if err != nil {
 				t.Fatal(err)
@@ -142,7 +143,7 @@ func TestSummarizeCounts(t *testing.T) {
 
 // TestSummaryTable checks the table's arithmetic and order against Stats.
 func TestSummaryTable(t *testing.T) {
-	s, err := analysis.Summarize(open(t, sample("pipeline")), nil)
+	s, err := analysis.Summarize(tracetest.Open(t, sample("pipeline")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestSummaryTable(t *testing.T) {
 	if err := s.WriteTable(&out, "size"); err == nil {
 		t.Error("WriteTable accepted sort key \"size\"")
 	}
-	if err := analysis.Summary(&out, open(t, sample("pipeline")), &analysis.SummaryOptions{Sort: "bogus"}); err == nil {
+	if err := analysis.Summary(&out, tracetest.Open(t, sample("pipeline")), &analysis.SummaryOptions{Sort: "bogus"}); err == nil {
 		t.Error("Summary accepted sort key \"bogus\"")
 	}
 }
@@ -239,7 +240,7 @@ func TestSummaryDamaged(t *testing.T) {
 	syscallsIn := func(path string, n uint64) int {
 		var calls int
 		var i uint64
-		for ev, err := range open(t, path).Events(nil) {
+		for ev, err := range tracetest.Open(t, path).Events(nil) {
 			if err != nil || i >= n {
 				break
 			}
@@ -253,7 +254,7 @@ func TestSummaryDamaged(t *testing.T) {
 	want := syscallsIn(full, firstChunks(t, full, 2))
 	totalRow := regexp.MustCompile(`(?m)^100\.00 .* (\d+) +\d* total$`)
 
-	r := open(t, truncated(t, full))
+	r := tracetest.Open(t, truncated(t, full))
 	var out bytes.Buffer
 	if err := analysis.Summary(&out, r, nil); err != nil {
 		t.Fatalf("truncated trace: %v", err)
@@ -266,7 +267,7 @@ func TestSummaryDamaged(t *testing.T) {
 	}
 
 	out.Reset()
-	err := analysis.Summary(&out, open(t, corrupted(t, full)), nil)
+	err := analysis.Summary(&out, tracetest.Open(t, corrupted(t, full)), nil)
 	var ce *format.CorruptError
 	if !errors.As(err, &ce) {
 		t.Fatalf("corrupted trace: err = %v, want a *format.CorruptError", err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 	"github.com/systr/systr/syscalls"
 )
 
@@ -92,27 +93,7 @@ func testHeader() *format.Header {
 // writeTrace writes evs to a buffer with the given chunk size.
 func writeTrace(t testing.TB, evs []format.Event, chunk int) []byte {
 	t.Helper()
-	return writeTraceWith(t, testHeader(), &format.WriterOptions{ChunkSize: chunk}, evs)
-}
-
-// writeTraceWith writes a trace of h and evs to a buffer with the
-// writer's options o.
-func writeTraceWith(t testing.TB, h *format.Header, o *format.WriterOptions, evs []format.Event) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, h, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return tracetest.Encode(t, testHeader(), &format.WriterOptions{ChunkSize: chunk}, evs)
 }
 
 func readAll(t testing.TB, data []byte, o *format.ReadOptions) (*format.Reader, []format.Event) {

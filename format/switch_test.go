@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 // TestSwitchEvents: the grants of a schedule survive a round trip, a
@@ -20,7 +21,7 @@ func TestSwitchEvents(t *testing.T) {
 	}
 	h := testHeader()
 	h.Extra = map[string]string{"schedule": "chaos 42"}
-	r, got := readAll(t, writeTraceWith(t, h, nil, evs), nil)
+	r, got := readAll(t, tracetest.Encode(t, h, nil, evs), nil)
 	checkEqual(t, got, evs)
 	if r.Header().Extra["schedule"] != "chaos 42" {
 		t.Errorf("header's schedule: %q", r.Header().Extra["schedule"])

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 // TestWorldEvents: the AT_RANDOM bytes and the runtime of an exec, the
@@ -22,7 +23,7 @@ func TestWorldEvents(t *testing.T) {
 	}
 	h := testHeader()
 	h.NoASLR = true
-	r, got := readAll(t, writeTraceWith(t, h, nil, evs), nil)
+	r, got := readAll(t, tracetest.Encode(t, h, nil, evs), nil)
 	checkEqual(t, got, evs)
 	if !r.Header().NoASLR {
 		t.Error("header lost NoASLR")

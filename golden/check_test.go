@@ -14,6 +14,7 @@ import (
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/golden"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 // The test binary defines -update, as package analysis's tests do: if
@@ -183,8 +184,8 @@ func TestMismatch(t *testing.T) {
 	}
 	// What is kept: the trace itself, whose event 37 is got's line, and
 	// its normalized text.
-	kept := openTrace(t, filepath.Join(dir, "forks.sctr"))
-	if txt := eventText(t, kept, 37); !strings.HasPrefix(txt, `write(4, "hello from fork\n"`) {
+	kept := tracetest.Open(t, filepath.Join(dir, "forks.sctr"))
+	if txt := tracetest.SyscallText(t, kept, 37); !strings.HasPrefix(txt, `write(4, "hello from fork\n"`) {
 		t.Errorf("event #37 of the kept trace: %q", txt)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "forks.golden")); err != nil || string(b) != text.String() {
@@ -196,30 +197,6 @@ func TestMismatch(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0], "got is kept in "+dir) {
 		t.Errorf("a second failure: %q, want it kept in %s", errs, dir)
 	}
-}
-
-func openTrace(t *testing.T, path string) *format.Reader {
-	t.Helper()
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-// eventText renders the syscall with sequence number seq.
-func eventText(t *testing.T, r *format.Reader, seq uint64) string {
-	t.Helper()
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sc, ok := ev.(*format.Syscall); ok && sc.Seq == seq {
-			return sc.Text(nil)
-		}
-	}
-	return ""
 }
 
 func normalize(t *testing.T, trace string) *analysis.Normalized {

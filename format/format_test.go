@@ -92,8 +92,15 @@ func testHeader() *format.Header {
 // writeTrace writes evs to a buffer with the given chunk size.
 func writeTrace(t testing.TB, evs []format.Event, chunk int) []byte {
 	t.Helper()
+	return writeTraceWith(t, testHeader(), &format.WriterOptions{ChunkSize: chunk}, evs)
+}
+
+// writeTraceWith writes a trace of h and evs to a buffer with the
+// writer's options o.
+func writeTraceWith(t testing.TB, h *format.Header, o *format.WriterOptions, evs []format.Event) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, testHeader(), &format.WriterOptions{ChunkSize: chunk})
+	w, err := format.NewWriter(&buf, h, o)
 	if err != nil {
 		t.Fatal(err)
 	}

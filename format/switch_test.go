@@ -20,7 +20,7 @@ func TestSwitchEvents(t *testing.T) {
 	}
 	h := testHeader()
 	h.Extra = map[string]string{"schedule": "chaos 42"}
-	r, got := readAll(t, writeTraceHeader(t, h, evs), nil)
+	r, got := readAll(t, writeTraceWith(t, h, nil, evs), nil)
 	checkEqual(t, got, evs)
 	if r.Header().Extra["schedule"] != "chaos 42" {
 		t.Errorf("header's schedule: %q", r.Header().Extra["schedule"])

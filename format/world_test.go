@@ -1,7 +1,6 @@
 package format_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/systr/systr/format"
@@ -23,7 +22,7 @@ func TestWorldEvents(t *testing.T) {
 	}
 	h := testHeader()
 	h.NoASLR = true
-	r, got := readAll(t, writeTraceHeader(t, h, evs), nil)
+	r, got := readAll(t, writeTraceWith(t, h, nil, evs), nil)
 	checkEqual(t, got, evs)
 	if !r.Header().NoASLR {
 		t.Error("header lost NoASLR")
@@ -40,22 +39,4 @@ func TestWorldEvents(t *testing.T) {
 	if i := got[1].(*format.Insn); i.TSC() != 7<<32|0xdeadbeef || i.Op.String() != "rdtsc" {
 		t.Errorf("rdtsc read back as %v %#x", i.Op, i.TSC())
 	}
-}
-
-func writeTraceHeader(t testing.TB, h *format.Header, evs []format.Event) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := format.NewWriter(&buf, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs {
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

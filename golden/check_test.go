@@ -48,6 +48,19 @@ func (r *recorder) Fatalf(format string, args ...any) {
 
 func (r *recorder) Logf(string, ...any) {}
 
+// reported runs f with a recorder in t's place, on a goroutine of its own
+// (a Fatal ends it there), and returns what f reported.
+func reported(t *testing.T, f func(r testing.TB)) (errors []string, fatal bool) {
+	r := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(r)
+	}()
+	<-done
+	return r.errors, r.fatal
+}
+
 // check runs golden.Check with a recorder and returns what it reported.
 // What a failure keeps goes to a directory of the test's.
 func check(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
@@ -57,14 +70,7 @@ func check(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (erro
 
 // checkAgain is check with TMPDIR as it is.
 func checkAgain(t *testing.T, name, trace string, o *analysis.NormalizeOptions) (errors []string, fatal bool) {
-	r := &recorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		golden.Check(r, name, trace, o)
-	}()
-	<-done
-	return r.errors, r.fatal
+	return reported(t, func(r testing.TB) { golden.Check(r, name, trace, o) })
 }
 
 // skipUpdating skips tests of mismatches when golden files are being

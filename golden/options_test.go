@@ -99,14 +99,7 @@ func TestFixtures(t *testing.T) {
 // reported.
 func runWith(t *testing.T, name string, o *golden.Options, argv ...string) (errors []string, fatal bool) {
 	t.Setenv("TMPDIR", t.TempDir())
-	r := &recorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		golden.RunWith(r, name, o, argv...)
-	}()
-	<-done
-	return r.errors, r.fatal
+	return reported(t, func(r testing.TB) { golden.RunWith(r, name, o, argv...) })
 }
 
 // TestNilOptions: nil options mean the same under Record and RunWith:

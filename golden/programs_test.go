@@ -144,21 +144,15 @@ func divergence(msg string) (want, got string) {
 // reported: a golden test run as a user's is, whose failure is the
 // subject of the test.
 func runCheck(t *testing.T, name string, o *golden.Options, argv ...string) (errors []string, fatal bool) {
-	r := &recorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		golden.RunWith(r, name, o, argv...)
-	}()
-	<-done
+	errors, fatal = reported(t, func(r testing.TB) { golden.RunWith(r, name, o, argv...) })
 	// A failure may keep the new trace in a directory of its own for
 	// inspection; this one was expected.
-	for _, e := range r.errors {
+	for _, e := range errors {
 		if m := keptRE.FindStringSubmatch(e); m != nil && strings.Contains(m[1], "systr-golden") {
 			os.RemoveAll(m[1])
 		}
 	}
-	return r.errors, r.fatal
+	return errors, fatal
 }
 
 var keptRE = regexp.MustCompile(`got is kept in (/\S+)`)

@@ -124,32 +124,6 @@ func mappedIn(t *testing.T, evs []format.Event) (map[uint32]*format.File, map[st
 	return files, byPath, blobs, maps
 }
 
-func recordRunOK(t *testing.T, o record.Options, argv ...string) string {
-	t.Helper()
-	path, st := recordRun(t, o, argv...)
-	if !st.Exited() || st.Code != 0 {
-		t.Fatalf("%v under the recorder: %v", argv, st)
-	}
-	return path
-}
-
-func eventsOf(t *testing.T, path string) []format.Event {
-	t.Helper()
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var evs []format.Event
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 // TestMappedLarge: content longer than format.MaxFilePiece is stored in
 // pieces that add up to it; --max-mapped-file below its size stores none
 // and says why.

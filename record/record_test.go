@@ -3,57 +3,16 @@
 package record_test
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/syscalls"
-	"github.com/systr/systr/tracer"
 )
-
-// recordRun records argv into a trace file and returns its path and the
-// program's exit status.
-func recordRun(t testing.TB, o record.Options, argv ...string) (string, tracer.ExitStatus) {
-	t.Helper()
-	tr, err := tracer.New(nil)
-	if err != nil {
-		t.Skipf("cannot trace here: %v", err)
-	}
-	defer tr.Close()
-	path := filepath.Join(t.TempDir(), "run.sctr")
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, &o), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := record.New(tr, w, &o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := tracer.Command(argv[0], argv[1:]...)
-	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	defer devnull.Close()
-	cmd.Stdout = devnull
-	st, err := tr.RunCmd(ctx, cmd)
-	if err != nil {
-		t.Fatalf("recording %v: %v", argv, err)
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, st
-}
 
 // recordFdIO records testdata/c/fd_io with o and returns the events of
 // its complete trace.
@@ -63,20 +22,9 @@ func recordFdIO(t *testing.T, o record.Options) []format.Event {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("fd_io under the recorder: %v", st)
 	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, evs := readTrace(t, path)
 	if !r.Complete() {
 		t.Fatalf("trace not complete: %v", r.Truncated())
-	}
-	var evs []format.Event
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, ev)
 	}
 	return evs
 }
@@ -189,17 +137,9 @@ func TestExecFromThread(t *testing.T) {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("exec_thread: %v", st)
 	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var execs []*format.Exec
 	var execves []*format.Syscall
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range eventsOf(t, path) {
 		switch v := ev.(type) {
 		case *format.Exec:
 			execs = append(execs, v)
@@ -240,16 +180,8 @@ func TestExecArch(t *testing.T) {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("gofiles (i386) under the recorder: %v", st)
 	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	got := map[string]syscalls.Arch{}
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range eventsOf(t, path) {
 		if e, ok := ev.(*format.Exec); ok {
 			got[filepath.Base(e.Path)] = e.Arch
 		}

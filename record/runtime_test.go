@@ -23,16 +23,8 @@ func TestExecRuntime(t *testing.T) {
 	if !st.Exited() || st.Code != 0 {
 		t.Fatalf("the script under the recorder: %v", st)
 	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var got []string
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range eventsOf(t, path) {
 		if e, ok := ev.(*format.Exec); ok {
 			got = append(got, filepath.Base(e.Path)+"="+e.Runtime)
 		}

@@ -6,10 +6,8 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
@@ -23,46 +21,19 @@ import (
 // getrandom calls and the trace's header.
 func recordOut(t *testing.T, o record.Options, argv ...string) (stdout string, atRandom, getrandom [][]byte, h *format.Header) {
 	t.Helper()
-	tr, err := tracer.New(nil)
-	if err != nil {
-		t.Skipf("cannot trace here: %v", err)
-	}
-	defer tr.Close()
 	o.NoASLR = true
-	path := filepath.Join(t.TempDir(), "run.sctr")
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, &o), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := record.New(tr, w, &o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := o.Command(argv...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	var out bytes.Buffer
-	cmd.Stdout = &out
-	st, err := tr.RunCmd(ctx, cmd)
-	if err != nil || st.Code != 0 {
-		t.Fatalf("recording %v: %v %v", argv, st, err)
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
+	path := recordTrace(t, nil, &o, argv, func(ctx context.Context, tr *tracer.Tracer) {
+		cmd := o.Command(argv...)
+		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		cmd.Stdout = &out
+		st, err := tr.RunCmd(ctx, cmd)
+		if err != nil || st.Code != 0 {
+			t.Fatalf("recording %v: %v %v", argv, st, err)
 		}
+	})
+	r, evs := readTrace(t, path)
+	for _, ev := range evs {
 		switch v := ev.(type) {
 		case *format.Exec:
 			atRandom = append(atRandom, v.Random)

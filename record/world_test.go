@@ -5,7 +5,6 @@ package record_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,72 +27,41 @@ func recordWith(t *testing.T, topts *tracer.Options, o *record.Options, stdin st
 	if o != nil {
 		given = *o
 	}
-	tr, err := tracer.New(topts)
-	if err != nil {
-		t.Skipf("cannot trace here: %v", err)
-	}
-	defer tr.Close()
-	path := filepath.Join(t.TempDir(), "run.sctr")
-	w, err := format.Create(path, record.Header(argv, "/", nil, nil, o), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := record.New(tr, w, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := tracer.Command(argv[0], argv[1:]...)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pr.Close()
-	cmd.Stdin = pr
-	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	defer devnull.Close()
-	cmd.Stdout, cmd.NoASLR = devnull, given.NoASLR
-	pid, err := tr.Start(cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer pw.Close()
-		if leaderExits {
-			// Only once the main thread is a zombie.
-			for ctx.Err() == nil && !isZombie(pid) {
-				time.Sleep(time.Millisecond)
-			}
-			if ctx.Err() != nil {
-				t.Errorf("the main thread of %d did not become a zombie: %v", pid, ctx.Err())
-			}
-		}
-		pw.WriteString(stdin)
-	}()
-	if st, err := tr.Wait(ctx); err != nil || st.Code != 0 {
-		t.Fatalf("recording %v: %v %v", argv, st, err)
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if given.NoASLR != r.Header().NoASLR {
-		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, given.NoASLR)
-	}
-	var evs []format.Event
-	for ev, err := range r.Events(nil) {
+	path := recordTrace(t, topts, o, argv, func(ctx context.Context, tr *tracer.Tracer) {
+		cmd := tracer.Command(argv[0], argv[1:]...)
+		pr, pw, err := os.Pipe()
 		if err != nil {
 			t.Fatal(err)
 		}
-		evs = append(evs, ev)
+		defer pr.Close()
+		cmd.Stdin = pr
+		devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		defer devnull.Close()
+		cmd.Stdout, cmd.NoASLR = devnull, given.NoASLR
+		pid, err := tr.Start(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			defer pw.Close()
+			if leaderExits {
+				// Only once the main thread is a zombie.
+				for ctx.Err() == nil && !isZombie(pid) {
+					time.Sleep(time.Millisecond)
+				}
+				if ctx.Err() != nil {
+					t.Errorf("the main thread of %d did not become a zombie: %v", pid, ctx.Err())
+				}
+			}
+			pw.WriteString(stdin)
+		}()
+		if st, err := tr.Wait(ctx); err != nil || st.Code != 0 {
+			t.Fatalf("recording %v: %v %v", argv, st, err)
+		}
+	})
+	r, evs := readTrace(t, path)
+	if given.NoASLR != r.Header().NoASLR {
+		t.Errorf("header NoASLR %v, want %v", r.Header().NoASLR, given.NoASLR)
 	}
 	return evs
 }

@@ -432,31 +432,30 @@ func TestPmem(t *testing.T) {
 // handles, systr_untrace_syscall before and during a run, exit statuses,
 // init/cleanup cycles.
 func TestAPI(t *testing.T) {
-	forKinds(t, func(t *testing.T, kind string) {
-		r := run(t, prog(t, "api", kind))
-		for _, s := range r.stderr {
-			if strings.HasPrefix(s, "FAIL") {
-				t.Error(s)
-			}
-		}
-		if r.code != 0 || len(r.stderr) == 0 || r.stderr[len(r.stderr)-1] != "api: 0 failures" {
-			t.Errorf("want api: 0 failures:\n%v", r)
-		}
-	})
+	selfChecked(t, "api")
 }
 
 // TestHelpers: systr_trace_all, the syscall name lookups and
 // systr_get_tid (testdata/helpers.c checks each).
 func TestHelpers(t *testing.T) {
+	selfChecked(t, "helpers")
+}
+
+// selfChecked runs testdata/NAME.c, a program that checks the library
+// itself, as each kind of program (forKinds): each line of its stderr
+// that starts with FAIL is an error, and it must exit 0 with
+// "NAME: 0 failures" as its last line.
+func selfChecked(t *testing.T, name string) {
+	t.Helper()
 	forKinds(t, func(t *testing.T, kind string) {
-		r := run(t, prog(t, "helpers", kind))
+		r := run(t, prog(t, name, kind))
 		for _, s := range r.stderr {
 			if strings.HasPrefix(s, "FAIL") {
 				t.Error(s)
 			}
 		}
-		if r.code != 0 || len(r.stderr) == 0 || r.stderr[len(r.stderr)-1] != "helpers: 0 failures" {
-			t.Errorf("want helpers: 0 failures:\n%v", r)
+		if want := name + ": 0 failures"; r.code != 0 || len(r.stderr) == 0 || r.stderr[len(r.stderr)-1] != want {
+			t.Errorf("want %s:\n%v", want, r)
 		}
 	})
 }

@@ -63,11 +63,7 @@ func TestScripts(t *testing.T) {
 // bin is systr-record: this test binary, as TestMain put it on PATH.
 func bin(t *testing.T) string {
 	t.Helper()
-	path, err := exec.LookPath("systr-record")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testprog.CommandPath(t, "systr-record")
 }
 
 // result is how a command ended: its stdout, and its exit code, or -1

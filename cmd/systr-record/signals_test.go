@@ -53,9 +53,7 @@ func traceEnd(t *testing.T, trace string) string {
 func TestCtrlCReachesProgram(t *testing.T) {
 	trace := filepath.Join(t.TempDir(), "c.sctr")
 	s := foreground.Start(t, bin(t), "-q", "-o", trace, "--", testprog.C(t, "sighandlers"))
-	s.Group(syscall.SIGINT)
-	s.Expect(t, "got SIGINT")
-	if code, sig := s.Wait(t); code != 3 {
+	if code, sig := s.CtrlC(t); code != 3 {
 		t.Errorf("recorder after ^C: exit %d (signal %v), want the program's 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 	if end := traceEnd(t, trace); end != "exited with 3" {

@@ -236,6 +236,7 @@ func live(argv []string, rules []*fault.Rule, topts *tracer.Options, stdin io.Re
 	if err := inj.Install(t); err != nil {
 		return fail(stderr, 2, "%v", err)
 	}
+	t.OnExit(inj.Exited) // a reused tid counts afresh
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's, as in systr-record

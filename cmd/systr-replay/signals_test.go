@@ -3,9 +3,7 @@
 package main
 
 import (
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
@@ -17,14 +15,9 @@ import (
 // program, as systr-record does: its handler runs and systr-replay ends
 // with its status.
 func TestCtrlCLive(t *testing.T) {
-	bin, err := exec.LookPath("systr-replay") // this test binary (TestMain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testprog.CommandPath(t, "systr-replay")
 	s := foreground.Start(t, bin, "--fault", "mkdir:error=EPERM", "--", testprog.C(t, "sighandlers"))
-	s.Group(syscall.SIGINT)
-	s.Expect(t, "got SIGINT")
-	if code, sig := s.Wait(t); code != 3 || strings.Contains(s.Stderr.String(), "stopped") {
+	if code, sig := s.CtrlC(t); code != 3 || strings.Contains(s.Stderr.String(), "stopped") {
 		t.Errorf("systr-replay after ^C: exit %d (signal %v), want the program's exit 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 }

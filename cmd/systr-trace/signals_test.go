@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,15 +16,10 @@ import (
 // as strace does; a SIGTERM to systr-trace alone is passed on once, a
 // second one stops (130, "stopped").
 func TestCtrlC(t *testing.T) {
-	bin, err := exec.LookPath("systr-trace") // this test binary (TestMain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testprog.CommandPath(t, "systr-trace")
 	prog := testprog.C(t, "sighandlers")
 	s := foreground.Start(t, bin, prog, "pause")
-	s.Group(syscall.SIGINT)
-	s.Expect(t, "got SIGINT")
-	if code, sig := s.Wait(t); code != 3 || !strings.Contains(s.Stderr.String(), "+++ exit status 3 +++") {
+	if code, sig := s.CtrlC(t); code != 3 || !strings.Contains(s.Stderr.String(), "+++ exit status 3 +++") {
 		t.Errorf("systr-trace after ^C: exit %d (signal %v), want the program's exit 3; stderr:\n%s", code, sig, s.Stderr)
 	}
 

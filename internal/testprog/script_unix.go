@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/sys/unix"
@@ -22,6 +23,18 @@ import (
 // started left behind). It does not return.
 func CommandMain(m Runner, name string, run func() int) {
 	os.Exit(testscript.RunMain(Checked(m), map[string]func() int{name: run}))
+}
+
+// CommandPath returns the path of the command name that CommandMain put
+// on PATH (this test binary, run as that command); the test fails if
+// there is none.
+func CommandPath(tb testing.TB, name string) string {
+	tb.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // ScriptCmds are script commands for the commands' testscript scripts

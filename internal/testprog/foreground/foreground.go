@@ -53,6 +53,16 @@ func Start(tb testing.TB, argv ...string) *Job {
 // Group sends sig to the whole process group, as a terminal does.
 func (f *Job) Group(sig syscall.Signal) { ptrace.Kill(-f.Cmd.Process.Pid, sig) }
 
+// CtrlC does what a terminal's ^C does (SIGINT to the group), expects
+// the program's handler to say "got SIGINT", and waits for the command
+// (see Wait).
+func (f *Job) CtrlC(tb testing.TB) (int, syscall.Signal) {
+	tb.Helper()
+	f.Group(syscall.SIGINT)
+	f.Expect(tb, "got SIGINT")
+	return f.Wait(tb)
+}
+
 // Expect reads the program's next line and fails the test unless it is
 // want.
 func (f *Job) Expect(tb testing.TB, want string) {

@@ -21,16 +21,6 @@ import (
 	"github.com/systr/systr/syscalls"
 )
 
-func openTrace(t *testing.T, path string) *format.Reader {
-	t.Helper()
-	r, err := format.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
 // recordIn records argv with a fixed environment in dir.
 func recordIn(t *testing.T, dir string, stdin string, argv ...string) string {
 	t.Helper()
@@ -47,7 +37,7 @@ func TestDiffSame(t *testing.T) {
 	dir := t.TempDir()
 	a, b := recordIn(t, dir, "", prog), recordIn(t, dir, "", prog)
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, openTrace(t, a), openTrace(t, b), nil)
+	same, err := analysis.Diff(&out, open(t, a), open(t, b), nil)
 	if err != nil || !same || out.Len() != 0 {
 		t.Errorf("Diff of two runs of diffme: same %v, err %v, report:\n%s", same, err, out.String())
 	}
@@ -60,7 +50,7 @@ func TestDiffChanged(t *testing.T) {
 	prog := testprog.C(t, "diffme")
 	dir := t.TempDir()
 	a, b := recordIn(t, dir, "", prog), recordIn(t, dir, "other\n", prog)
-	ra, rb := openTrace(t, a), openTrace(t, b)
+	ra, rb := open(t, a), open(t, b)
 	var out bytes.Buffer
 	same, err := analysis.Diff(&out, ra, rb, &analysis.DiffOptions{NameA: "plain", NameB: "other"})
 	if err != nil || same {
@@ -184,19 +174,19 @@ func TestDiffTempPaths(t *testing.T) {
 	d1, d2 := t.TempDir(), t.TempDir()
 	a, b := recordIn(t, d1, "", prog, d1), recordIn(t, d2, "", prog, d2)
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, openTrace(t, a), openTrace(t, b), nil)
+	same, err := analysis.Diff(&out, open(t, a), open(t, b), nil)
 	if err != nil || !same {
 		t.Errorf("different directories, each the recording's cwd: same %v, err %v:\n%s", same, err, out.String())
 	}
 	keep := analysis.NormalizeOptions{KeepCwd: true}
 	out.Reset()
-	same, err = analysis.Diff(&out, openTrace(t, a), openTrace(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	same, err = analysis.Diff(&out, open(t, a), open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
 	if err != nil || same || !strings.Contains(out.String(), "-+++ exec ") {
 		t.Errorf("different directories with KeepCwd, without a pattern: same %v, err %v:\n%s", same, err, out.String())
 	}
 	keep.TempPaths = []string{regexp.QuoteMeta(filepath.Dir(d1)) + "/[0-9]+"}
 	out.Reset()
-	same, err = analysis.Diff(&out, openTrace(t, a), openTrace(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
+	same, err = analysis.Diff(&out, open(t, a), open(t, b), &analysis.DiffOptions{NormalizeOptions: keep})
 	if err != nil || !same {
 		t.Errorf("different directories with KeepCwd and a pattern: same %v, err %v:\n%s", same, err, out.String())
 	}
@@ -375,7 +365,7 @@ func TestDiffNoise(t *testing.T) {
 	none, _ := syscalls.ParseFilter("none")
 	for _, o := range []*analysis.DiffOptions{nil, {NormalizeOptions: analysis.NormalizeOptions{Noise: none, KeepTimes: true}}} {
 		var out bytes.Buffer
-		same, err := analysis.Diff(&out, openTrace(t, sample("signals")), openTrace(t, sample("signals")), o)
+		same, err := analysis.Diff(&out, open(t, sample("signals")), open(t, sample("signals")), o)
 		if err != nil || !same || out.Len() != 0 {
 			t.Errorf("a sample against itself: same %v, err %v, %q", same, err, out.String())
 		}
@@ -389,7 +379,7 @@ func TestDiffCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r0 := openTrace(t, sample("forks"))
+	r0 := open(t, sample("forks"))
 	c := r0.Chunks()[len(r0.Chunks())-1]
 	// A byte in the middle of the last chunk's compressed data.
 	b[c.Offset+c.Size/2] ^= 0xff
@@ -410,7 +400,7 @@ func TestDiffCorrupt(t *testing.T) {
 		t.Error("nothing kept from before the damage")
 	}
 	var out bytes.Buffer
-	same, err := analysis.Diff(&out, openTrace(t, sample("forks")), openTrace(t, bad), nil)
+	same, err := analysis.Diff(&out, open(t, sample("forks")), open(t, bad), nil)
 	var ce *format.CorruptError
 	if same || !errors.As(err, &ce) {
 		t.Errorf("Diff with a damaged trace: same %v, err %v", same, err)

@@ -75,7 +75,7 @@ func dropPids(s string) []string {
 func printLines(t *testing.T, trace string, o *analysis.PrintOptions) []string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := analysis.Print(&buf, openTrace(t, trace), o); err != nil {
+	if err := analysis.Print(&buf, open(t, trace), o); err != nil {
 		t.Fatal(err)
 	}
 	return dropPids(buf.String())
@@ -103,6 +103,15 @@ func callsNamed(lines []string, names ...string) []string {
 		}
 	}
 	return out
+}
+
+// straceCount stops the test if strace printed other than n lines
+// (what: "lines", "calls") of interest.
+func straceCount(t *testing.T, want []string, n int, what string) {
+	t.Helper()
+	if len(want) != n {
+		t.Fatalf("strace printed %d %s:\n%s", len(want), what, strings.Join(want, "\n"))
+	}
 }
 
 // sameLines compares systr's lines with strace's: a "?" systr shows
@@ -233,7 +242,7 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	var sum bytes.Buffer
 	so := &analysis.SummaryOptions{}
 	so.Paths = o.Paths
-	if err := analysis.Summary(&sum, openTrace(t, trace), so); err != nil {
+	if err := analysis.Summary(&sum, open(t, trace), so); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`(?m)\s` + strconv.Itoa(len(got)) + `\s+(\d+\s+)?total$`).MatchString(sum.String()) {
@@ -242,7 +251,7 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	var js bytes.Buffer
 	jo := &analysis.JSONOptions{}
 	jo.Paths = o.Paths
-	if err := analysis.JSON(&js, openTrace(t, trace), jo); err != nil {
+	if err := analysis.JSON(&js, open(t, trace), jo); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(js.String(), `"kind":"syscall"`); n != len(got) {
@@ -266,7 +275,7 @@ func TestPrintPerThreadLikeStrace(t *testing.T) {
 	want, _ := filepath.Glob(filepath.Join(sdir, "s.*"))
 	trace := recordIn(t, dir, "", prog)
 	odir := t.TempDir()
-	err := analysis.PrintPerThread(openTrace(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
+	err := analysis.PrintPerThread(open(t, trace), nil, func(tid int32) (io.WriteCloser, error) {
 		return os.Create(filepath.Join(odir, "t."+strconv.Itoa(int(tid))))
 	})
 	if err != nil {
@@ -382,9 +391,7 @@ func TestPrintFdNamesThreadsExec(t *testing.T) {
 	}
 	want := mine(straceLines(t, dir, []string{"-y"}, prog, dir))
 	got := mine(printLines(t, recordIn(t, dir, "", prog, dir), &analysis.PrintOptions{FdNames: 1}))
-	if len(want) != 10 {
-		t.Fatalf("strace printed %d lines:\n%s", len(want), strings.Join(want, "\n"))
-	}
+	straceCount(t, want, 10, "lines")
 	sameLines(t, got, want)
 }
 
@@ -399,7 +406,7 @@ func TestPathsFromLater(t *testing.T) {
 	trace := recordIn(t, dir, "", prog, dir)
 	// From: fdpaths' lseek on its dup of the file's descriptor, after the
 	// open, the dups and the write.
-	r := openTrace(t, trace)
+	r := open(t, trace)
 	start := analysis.Start(r)
 	var from time.Duration
 	for ev, err := range analysis.Events(r, nil) {
@@ -418,7 +425,7 @@ func TestPathsFromLater(t *testing.T) {
 	}
 	sel := analysis.Selection{Paths: []string{file}, From: from}
 	var tl bytes.Buffer
-	if err := analysis.Timeline(&tl, openTrace(t, trace), &analysis.TimelineOptions{Selection: sel}); err != nil {
+	if err := analysis.Timeline(&tl, open(t, trace), &analysis.TimelineOptions{Selection: sel}); err != nil {
 		t.Fatal(err)
 	}
 	for _, call := range []string{`"name":"lseek"`, `"name":"read"`, `"name":"close"`} {
@@ -429,7 +436,7 @@ func TestPathsFromLater(t *testing.T) {
 	if strings.Contains(tl.String(), `"name":"openat"`) {
 		t.Errorf("timeline --from %v shows the open before it", from)
 	}
-	d, err := analysis.CollectReport(openTrace(t, trace), &analysis.ReportOptions{Selection: sel})
+	d, err := analysis.CollectReport(open(t, trace), &analysis.ReportOptions{Selection: sel})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,10 @@ import (
 	"github.com/systr/systr/internal/testprog"
 )
 
+// openSample opens testdata/NAME.sctr, closed at the end of the test.
 func openSample(t *testing.T, name string) *format.Reader {
 	t.Helper()
-	r, err := format.Open(sample(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
+	return open(t, sample(name))
 }
 
 func collectFiles(t *testing.T, r *format.Reader, o *analysis.FilesOptions) map[string]analysis.FileUse {

@@ -250,12 +250,23 @@ func expect(t *testing.T, line int, m map[string]any, want map[string]any) {
 	}
 }
 
+// decodedList returns got, a decoded JSON array of n whats; if it holds
+// another number of them, it reports it (false).
+func decodedList(t *testing.T, line int, got any, n int, what string) ([]any, bool) {
+	t.Helper()
+	l, _ := got.([]any)
+	if len(l) != n {
+		t.Errorf("line %d: %d %s, want %d", line, len(l), what, n)
+		return nil, false
+	}
+	return l, true
+}
+
 // checkRegsExit compares a decoded "regs_exit" with the event's.
 func checkRegsExit(t *testing.T, line int, got any, want []format.RegChange) {
 	t.Helper()
-	l, _ := got.([]any)
-	if len(l) != len(want) {
-		t.Errorf("line %d: %d regs_exit, want %d", line, len(l), len(want))
+	l, ok := decodedList(t, line, got, len(want), "regs_exit")
+	if !ok {
 		return
 	}
 	for k, c := range want {
@@ -270,9 +281,8 @@ func checkRegsExit(t *testing.T, line int, got any, want []format.RegChange) {
 // included.
 func checkMem(t *testing.T, line int, got any, want []format.Region) {
 	t.Helper()
-	l, _ := got.([]any)
-	if len(l) != len(want) {
-		t.Errorf("line %d: %d regions, want %d", line, len(l), len(want))
+	l, ok := decodedList(t, line, got, len(want), "regions")
+	if !ok {
 		return
 	}
 	for k := range want {

@@ -20,9 +20,17 @@ import (
 // byThread compares every process thread by thread.
 var byThread = &analysis.NormalizeOptions{Threads: analysis.ThreadsByThread}
 
+// normalizeFile normalizes the trace at path.
 func normalizeFile(t *testing.T, path string, o *analysis.NormalizeOptions) *analysis.Normalized {
 	t.Helper()
 	r, err := format.Open(path)
+	return normalizeOpened(t, r, err, o)
+}
+
+// normalizeOpened normalizes r, which an open that returned err gave,
+// and closes it.
+func normalizeOpened(t testing.TB, r *format.Reader, err error, o *analysis.NormalizeOptions) *analysis.Normalized {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -403,10 +403,10 @@ func printedAll(t testing.TB, r *format.Reader, view string) []uint64 {
 // number, the one a diff's divergence names.
 func TestPrintSeq(t *testing.T) {
 	var plain, numbered bytes.Buffer
-	if err := analysis.Print(&plain, openTrace(t, sample("forks")), nil); err != nil {
+	if err := analysis.Print(&plain, open(t, sample("forks")), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := analysis.Print(&numbered, openTrace(t, sample("forks")), &analysis.PrintOptions{Seq: true}); err != nil {
+	if err := analysis.Print(&numbered, open(t, sample("forks")), &analysis.PrintOptions{Seq: true}); err != nil {
 		t.Fatal(err)
 	}
 	pl, nl := strings.Split(plain.String(), "\n"), strings.Split(numbered.String(), "\n")

@@ -116,15 +116,7 @@ func encode(t testing.TB, h *format.Header, evs []format.Event) []byte {
 func normalizeBytes(t testing.TB, b []byte, o *analysis.NormalizeOptions) *analysis.Normalized {
 	t.Helper()
 	r, err := format.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	n, err := analysis.Normalize(r, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return normalizeOpened(t, r, err, o)
 }
 
 // folded is the number of equal lines a line of p1/calls stands for:

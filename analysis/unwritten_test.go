@@ -39,9 +39,7 @@ func TestPrintUnwrittenLikeStrace(t *testing.T) {
 	}
 	want := calls(straceLines(t, dir, nil, prog))
 	got := calls(printLines(t, recordIn(t, dir, "", prog), &analysis.PrintOptions{}))
-	if len(want) != 17 {
-		t.Fatalf("strace printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
-	}
+	straceCount(t, want, 17, "calls")
 	sameLines(t, got, want)
 }
 
@@ -66,9 +64,7 @@ func TestPrintTimerStructsLikeStrace(t *testing.T) {
 	}
 	want := calls(straceLines(t, dir, nil, prog))
 	got := calls(printLines(t, recordIn(t, dir, "", prog), &analysis.PrintOptions{}))
-	if len(want) != 13 {
-		t.Fatalf("strace printed %d calls:\n%s", len(want), strings.Join(want, "\n"))
-	}
+	straceCount(t, want, 13, "calls")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("systr:\n%s\nstrace:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

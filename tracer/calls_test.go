@@ -267,66 +267,60 @@ func TestSkipAndInject(t *testing.T) {
 func TestI386(t *testing.T) {
 	for _, goarch := range []string{"386", "amd64"} {
 		path := testprog.Go(t, "gofiles", goarch)
-		want := syscalls.X86_64
-		if goarch == "386" {
-			want = syscalls.I386
-		}
-		for _, m := range allModes {
-			t.Run(goarch+"/"+m.name, func(t *testing.T) {
-				if m.narrow != nil {
-					m.narrow = []string{"openat", "mkdirat", "renameat", "unlinkat", "getdents64", "execve", "write", "read"}
+		want := goArch(goarch)
+		traced{path: path, args: []string{"7"}, prefix: goarch + "/", adjust: func(m *mode) {
+			if m.narrow != nil {
+				m.narrow = []string{"openat", "mkdirat", "renameat", "unlinkat", "getdents64", "execve", "write", "read"}
+			}
+		}}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+			var child int
+			for _, n := range newTasks(evs) {
+				if !n.Thread {
+					child = n.Pid
 				}
-				res, evs, _ := traceProgram(t, m, path, "7")
-				sameAsNative(t, res, path, "7")
-				var child int
-				for _, n := range newTasks(evs) {
-					if !n.Thread {
-						child = n.Pid
-					}
-					if n.Arch != want {
-						t.Errorf("task %+v announced with arch %v, want %v", n, n.Arch, want)
-					}
+				if n.Arch != want {
+					t.Errorf("task %+v announced with arch %v, want %v", n, n.Arch, want)
 				}
-				if child == 0 {
-					t.Fatal("the child that runs /bin/true was not announced")
+			}
+			if child == 0 {
+				t.Fatal("the child that runs /bin/true was not announced")
+			}
+			execed := map[int]bool{}
+			names := map[string]bool{}
+			for _, e := range evs {
+				if e.kind == evExec {
+					execed[e.pid] = true
 				}
-				execed := map[int]bool{}
-				names := map[string]bool{}
-				for _, e := range evs {
-					if e.kind == evExec {
-						execed[e.pid] = true
-					}
-					if e.kind != evCall || e.name == "execve" {
-						continue
-					}
-					wantArch := want
-					if e.pid == child && execed[child] {
-						wantArch = syscalls.X86_64 // /bin/true
-					}
-					if e.arch != wantArch {
-						t.Errorf("%v: arch %v, want %v", e, e.arch, wantArch)
-						break
-					}
-					if nr, ok := syscalls.Number(e.arch, e.name); !ok || nr != e.nr {
-						t.Errorf("%v: name %q is not number %d of %v", e, e.name, e.nr, e.arch)
-						break
-					}
-					if e.arch == want {
-						names[e.name] = true
-					}
+				if e.kind != evCall || e.name == "execve" {
+					continue
 				}
-				for _, n := range []string{"openat", "mkdirat", "renameat", "unlinkat", "write"} {
-					if !names[n] {
-						t.Errorf("no %s call reported with arch %v (saw %v)", n, want, keys(names))
-					}
+				wantArch := want
+				if e.pid == child && execed[child] {
+					wantArch = syscalls.X86_64 // /bin/true
 				}
-				if want == syscalls.I386 {
-					if nr, _ := syscalls.Number(syscalls.I386, "openat"); nr != 295 {
-						t.Errorf("i386 openat is %d, want 295", nr)
-					}
+				if e.arch != wantArch {
+					t.Errorf("%v: arch %v, want %v", e, e.arch, wantArch)
+					break
 				}
-			})
-		}
+				if nr, ok := syscalls.Number(e.arch, e.name); !ok || nr != e.nr {
+					t.Errorf("%v: name %q is not number %d of %v", e, e.name, e.nr, e.arch)
+					break
+				}
+				if e.arch == want {
+					names[e.name] = true
+				}
+			}
+			for _, n := range []string{"openat", "mkdirat", "renameat", "unlinkat", "write"} {
+				if !names[n] {
+					t.Errorf("no %s call reported with arch %v (saw %v)", n, want, keys(names))
+				}
+			}
+			if want == syscalls.I386 {
+				if nr, _ := syscalls.Number(syscalls.I386, "openat"); nr != 295 {
+					t.Errorf("i386 openat is %d, want 295", nr)
+				}
+			}
+		})
 	}
 }
 

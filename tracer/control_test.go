@@ -128,11 +128,7 @@ func TestDetach(t *testing.T) {
 				if res != native {
 					t.Errorf("traced run: %v\nnative: %v", res, native)
 				}
-				evs := rec.snapshot()
-				mark := indexOfMark(evs, "detached")
-				if mark < 0 {
-					t.Fatal("A was never detached")
-				}
+				evs, mark := rec.snapshotMarked(t, "detached", "A was never detached")
 				// A detach at a call's entry: the recorder adds that entry
 				// after the hook's mark (handle records entries after the
 				// hook). It is the call that let A go, not one after it.
@@ -723,11 +719,7 @@ func TestDetachThreads(t *testing.T) {
 			if res != want {
 				t.Errorf("traced run: %v\nwant: %v", res, want)
 			}
-			evs := rec.snapshot()
-			mark := indexOfMark(evs, "detached")
-			if mark < 0 {
-				t.Fatal("never detached")
-			}
+			evs, mark := rec.snapshotMarked(t, "detached", "never detached")
 			// The entry whose handler detached is logged after the mark.
 			if e := evs[mark+1]; e.kind != evCall || e.name != "close" || !e.entry {
 				t.Errorf("event after the mark: %v, want the close entry that detached", e)

@@ -249,6 +249,18 @@ func (r *recorder) snapshot() []event {
 	return append([]event(nil), r.events...)
 }
 
+// snapshotMarked returns the events so far and the index of the mark m
+// among them; the test stops with the message missing if there is none.
+func (r *recorder) snapshotMarked(t *testing.T, m, missing string) ([]event, int) {
+	t.Helper()
+	evs := r.snapshot()
+	i := indexOfMark(evs, m)
+	if i < 0 {
+		t.Fatal(missing)
+	}
+	return evs, i
+}
+
 func (r *recorder) reset() {
 	r.mu.Lock()
 	r.events = nil

@@ -29,6 +29,39 @@ func traceProgram(t *testing.T, m mode, path string, args ...string) (testprog.R
 	return res, evs, root
 }
 
+// traced says how inEveryMode runs a program.
+type traced struct {
+	path   string
+	args   []string
+	prefix string      // put before the mode's name in the subtest's name
+	adjust func(*mode) // if not nil, changes each mode before the run
+}
+
+// inEveryMode traces p's program in every mode of allModes, a subtest
+// each, checks that the run is the same as a native one and hands check
+// the mode, the result, the event log and the root pid.
+func (p traced) inEveryMode(t *testing.T, check func(t *testing.T, m mode, res testprog.Result, evs []event, root int)) {
+	t.Helper()
+	for _, m := range allModes {
+		t.Run(p.prefix+m.name, func(t *testing.T) {
+			if p.adjust != nil {
+				p.adjust(&m)
+			}
+			res, evs, root := traceProgram(t, m, p.path, p.args...)
+			sameAsNative(t, res, p.path, p.args...)
+			check(t, m, res, evs, root)
+		})
+	}
+}
+
+// goArch is the architecture of a Go program built for GOARCH goarch.
+func goArch(goarch string) syscalls.Arch {
+	if goarch == "386" {
+		return syscalls.I386
+	}
+	return syscalls.X86_64
+}
+
 // runWithRoot is runCmd that also returns the pid of the started program.
 func runWithRoot(t *testing.T, tr *tracer.Tracer, c *tracer.Cmd) (testprog.Result, int) {
 	t.Helper()
@@ -47,39 +80,35 @@ func runWithRoot(t *testing.T, tr *tracer.Tracer, c *tracer.Cmd) (testprog.Resul
 
 func TestThreads(t *testing.T) {
 	path := testprog.C(t, "threads")
-	for _, m := range allModes {
-		t.Run(m.name, func(t *testing.T) {
-			res, evs, root := traceProgram(t, m, path)
-			sameAsNative(t, res, path)
-			tasks := newTasks(evs)
-			if len(tasks) != 8 {
-				t.Fatalf("%d tasks announced, want the 8 threads: %+v", len(tasks), tasks)
+	traced{path: path}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+		tasks := newTasks(evs)
+		if len(tasks) != 8 {
+			t.Fatalf("%d tasks announced, want the 8 threads: %+v", len(tasks), tasks)
+		}
+		for _, n := range tasks {
+			if !n.Thread || n.Flags&unix.CLONE_THREAD == 0 || n.Flags&unix.CLONE_VM == 0 || n.Kind != tracer.Clone ||
+				n.Pid != root || n.ParentPid != root || n.ParentTid != root || n.Tid == root || n.Arch != syscalls.X86_64 {
+				t.Errorf("thread announced as %+v (flags %#x), want a CLONE_THREAD clone of %d", n, n.Flags, root)
 			}
-			for _, n := range tasks {
-				if !n.Thread || n.Flags&unix.CLONE_THREAD == 0 || n.Flags&unix.CLONE_VM == 0 || n.Kind != tracer.Clone ||
-					n.Pid != root || n.ParentPid != root || n.ParentTid != root || n.Tid == root || n.Arch != syscalls.X86_64 {
-					t.Errorf("thread announced as %+v (flags %#x), want a CLONE_THREAD clone of %d", n, n.Flags, root)
-				}
+		}
+		// No call got lost: every thread did 100 close(-1) and 100
+		// one-byte writes.
+		for _, n := range tasks {
+			name, want := "close", int64(-int64(unix.EBADF))
+			if m.narrow != nil {
+				name, want = "write", 1
 			}
-			// No call got lost: every thread did 100 close(-1) and 100
-			// one-byte writes.
-			for _, n := range tasks {
-				name, want := "close", int64(-int64(unix.EBADF))
-				if m.narrow != nil {
-					name, want = "write", 1
-				}
-				got := len(calls(evs, func(e event) bool {
-					return e.tid == n.Tid && !e.entry && e.name == name && e.ret == want
-				}))
-				if got != 100 {
-					t.Errorf("thread %d: %d %s exits returning %d, want 100", n.Tid, got, name, want)
-				}
+			got := len(calls(evs, func(e event) bool {
+				return e.tid == n.Tid && !e.entry && e.name == name && e.ret == want
+			}))
+			if got != 100 {
+				t.Errorf("thread %d: %d %s exits returning %d, want 100", n.Tid, got, name, want)
 			}
-			if m.narrow == nil {
-				compareFirstCalls(t, evs, tasks, path, true)
-			}
-		})
-	}
+		}
+		if m.narrow == nil {
+			compareFirstCalls(t, evs, tasks, path, true)
+		}
+	})
 }
 
 // compareFirstCalls checks that the first call reported for each new task
@@ -105,58 +134,54 @@ func TestForks(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /bin/true: %v", err)
 	}
-	for _, m := range allModes {
-		t.Run(m.name, func(t *testing.T) {
-			res, evs, root := traceProgram(t, m, path)
-			sameAsNative(t, res, path)
-			tasks := newTasks(evs)
-			if len(tasks) != 6 {
-				t.Fatalf("%d tasks announced, want 6 (fork, vfork, vfork, clone, clone3, thread): %+v", len(tasks), tasks)
+	traced{path: path}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+		tasks := newTasks(evs)
+		if len(tasks) != 6 {
+			t.Fatalf("%d tasks announced, want 6 (fork, vfork, vfork, clone, clone3, thread): %+v", len(tasks), tasks)
+		}
+		type want struct {
+			what   string
+			kind   tracer.CloneKind
+			thread bool
+			flags  uint64 // flags that must be set
+		}
+		wants := []want{
+			{"fork", tracer.Fork, false, uint64(unix.SIGCHLD)},
+			{"vfork+_exit", tracer.Vfork, false, unix.CLONE_VM | unix.CLONE_VFORK | uint64(unix.SIGCHLD)},
+			{"vfork+execve", tracer.Vfork, false, unix.CLONE_VM | unix.CLONE_VFORK | uint64(unix.SIGCHLD)},
+			{"clone(SIGCHLD)", tracer.Fork, false, uint64(unix.SIGCHLD)},
+			{"clone3", tracer.Fork, false, uint64(unix.SIGCHLD)},
+			{"raw thread", tracer.Clone, true, unix.CLONE_THREAD | unix.CLONE_VM | unix.CLONE_SIGHAND},
+		}
+		for i, w := range wants {
+			n := tasks[i]
+			ok := n.Kind == w.kind && n.Thread == w.thread && n.Flags&w.flags == w.flags &&
+				n.ParentPid == root && n.ParentTid == root && n.Arch == syscalls.X86_64
+			if w.thread {
+				ok = ok && n.Pid == root && n.Tid != root
+			} else {
+				ok = ok && n.Pid == n.Tid && n.Flags&unix.CLONE_THREAD == 0 && n.Flags&0xff == uint64(unix.SIGCHLD)
 			}
-			type want struct {
-				what   string
-				kind   tracer.CloneKind
-				thread bool
-				flags  uint64 // flags that must be set
+			if !ok {
+				t.Errorf("%s announced as %+v (flags %#x), want kind %v, thread %v, flags including %#x",
+					w.what, n, n.Flags, w.kind, w.thread, w.flags)
 			}
-			wants := []want{
-				{"fork", tracer.Fork, false, uint64(unix.SIGCHLD)},
-				{"vfork+_exit", tracer.Vfork, false, unix.CLONE_VM | unix.CLONE_VFORK | uint64(unix.SIGCHLD)},
-				{"vfork+execve", tracer.Vfork, false, unix.CLONE_VM | unix.CLONE_VFORK | uint64(unix.SIGCHLD)},
-				{"clone(SIGCHLD)", tracer.Fork, false, uint64(unix.SIGCHLD)},
-				{"clone3", tracer.Fork, false, uint64(unix.SIGCHLD)},
-				{"raw thread", tracer.Clone, true, unix.CLONE_THREAD | unix.CLONE_VM | unix.CLONE_SIGHAND},
+		}
+		// The vfork child's execve of /bin/true.
+		var execs []tracer.ExecEvent
+		for _, e := range evs {
+			if e.kind == evExec {
+				execs = append(execs, e.exec)
 			}
-			for i, w := range wants {
-				n := tasks[i]
-				ok := n.Kind == w.kind && n.Thread == w.thread && n.Flags&w.flags == w.flags &&
-					n.ParentPid == root && n.ParentTid == root && n.Arch == syscalls.X86_64
-				if w.thread {
-					ok = ok && n.Pid == root && n.Tid != root
-				} else {
-					ok = ok && n.Pid == n.Tid && n.Flags&unix.CLONE_THREAD == 0 && n.Flags&0xff == uint64(unix.SIGCHLD)
-				}
-				if !ok {
-					t.Errorf("%s announced as %+v (flags %#x), want kind %v, thread %v, flags including %#x",
-						w.what, n, n.Flags, w.kind, w.thread, w.flags)
-				}
-			}
-			// The vfork child's execve of /bin/true.
-			var execs []tracer.ExecEvent
-			for _, e := range evs {
-				if e.kind == evExec {
-					execs = append(execs, e.exec)
-				}
-			}
-			if len(execs) != 2 || execs[0].Pid != root || execs[1].Pid != tasks[2].Pid ||
-				execs[1].Tid != tasks[2].Pid || execs[1].FormerTid != tasks[2].Pid || execs[1].Path != truePath {
-				t.Errorf("exec events %+v, want the program's and /bin/true (%s) in pid %d", execs, truePath, tasks[2].Pid)
-			}
-			if m.narrow == nil {
-				compareFirstCalls(t, evs, tasks, path, false)
-			}
-		})
-	}
+		}
+		if len(execs) != 2 || execs[0].Pid != root || execs[1].Pid != tasks[2].Pid ||
+			execs[1].Tid != tasks[2].Pid || execs[1].FormerTid != tasks[2].Pid || execs[1].Path != truePath {
+			t.Errorf("exec events %+v, want the program's and /bin/true (%s) in pid %d", execs, truePath, tasks[2].Pid)
+		}
+		if m.narrow == nil {
+			compareFirstCalls(t, evs, tasks, path, false)
+		}
+	})
 }
 
 // TestForksDeep follows a chain of 50 processes, each forked by the
@@ -166,39 +191,35 @@ func TestForks(t *testing.T) {
 func TestForksDeep(t *testing.T) {
 	path := testprog.C(t, "forks")
 	const depth = 50
-	for _, m := range allModes {
-		t.Run(m.name, func(t *testing.T) {
-			res, evs, root := traceProgram(t, m, path, "deep", strconv.Itoa(depth))
-			sameAsNative(t, res, path, "deep", strconv.Itoa(depth))
-			tasks := newTasks(evs)
-			if len(tasks) != depth {
-				t.Fatalf("%d tasks announced, want %d", len(tasks), depth)
+	traced{path: path, args: []string{"deep", strconv.Itoa(depth)}}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+		tasks := newTasks(evs)
+		if len(tasks) != depth {
+			t.Fatalf("%d tasks announced, want %d", len(tasks), depth)
+		}
+		parent := root
+		for i, n := range tasks {
+			if n.Thread || n.Kind != tracer.Fork || n.ParentPid != parent || n.Pid != n.Tid {
+				t.Errorf("level %d announced as %+v, want a fork of %d", i+1, n, parent)
 			}
-			parent := root
-			for i, n := range tasks {
-				if n.Thread || n.Kind != tracer.Fork || n.ParentPid != parent || n.Pid != n.Tid {
-					t.Errorf("level %d announced as %+v, want a fork of %d", i+1, n, parent)
-				}
-				parent = n.Pid
+			parent = n.Pid
+		}
+		// Every process of the chain but the leaf waits for its child;
+		// every one exits, and is reported doing so.
+		exits := map[int]tracer.ExitStatus{}
+		for _, e := range evs {
+			if e.kind == evExit && e.exit.Process {
+				exits[e.pid] = e.exit.Status
 			}
-			// Every process of the chain but the leaf waits for its child;
-			// every one exits, and is reported doing so.
-			exits := map[int]tracer.ExitStatus{}
-			for _, e := range evs {
-				if e.kind == evExit && e.exit.Process {
-					exits[e.pid] = e.exit.Status
-				}
+		}
+		for i, n := range tasks {
+			if st, ok := exits[n.Pid]; !ok || st != (tracer.ExitStatus{}) {
+				t.Errorf("level %d (pid %d): exit %v reported %v, want exit status 0", i+1, n.Pid, st, ok)
 			}
-			for i, n := range tasks {
-				if st, ok := exits[n.Pid]; !ok || st != (tracer.ExitStatus{}) {
-					t.Errorf("level %d (pid %d): exit %v reported %v, want exit status 0", i+1, n.Pid, st, ok)
-				}
-			}
-			if m.narrow == nil {
-				compareFirstCalls(t, evs, tasks, path, false, "deep", strconv.Itoa(depth))
-			}
-		})
-	}
+		}
+		if m.narrow == nil {
+			compareFirstCalls(t, evs, tasks, path, false, "deep", strconv.Itoa(depth))
+		}
+	})
 }
 
 // TestManyTasksRace traces threads and a deep chain together in one tracer,
@@ -255,60 +276,57 @@ func TestExecFromThread(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range allModes {
-		t.Run(m.name, func(t *testing.T) {
-			if m.narrow != nil {
-				m.narrow = append(slices.Clone(m.narrow), "execve")
+	traced{path: path, adjust: func(m *mode) {
+		if m.narrow != nil {
+			m.narrow = append(slices.Clone(m.narrow), "execve")
+		}
+	}}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+		var execs []int
+		for i, e := range evs {
+			if e.kind == evExec {
+				execs = append(execs, i)
 			}
-			res, evs, root := traceProgram(t, m, path)
-			sameAsNative(t, res, path)
-			var execs []int
-			for i, e := range evs {
-				if e.kind == evExec {
-					execs = append(execs, i)
+		}
+		if len(execs) != 2 {
+			t.Fatalf("%d exec events, want 2 (start, exec from thread)", len(execs))
+		}
+		ev := evs[execs[1]].exec
+		threads := map[int]bool{}
+		for _, n := range newTasks(evs) {
+			if n.Thread && n.Pid == root {
+				threads[n.Tid] = true
+			}
+		}
+		if ev.Pid != root || ev.Tid != root || ev.FormerTid == root || !threads[ev.FormerTid] || ev.Path != self {
+			t.Errorf("exec event %+v, want Pid = Tid = %d, FormerTid one of the threads %v, Path %s", ev, root, threads, self)
+		}
+		// The execve entered in the former thread and returned 0 in the
+		// leader's tid, right after the exec event.
+		var entry, exit *event
+		for i := execs[0] + 1; i < len(evs); i++ {
+			e := evs[i]
+			if e.kind == evCall && e.name == "execve" {
+				if e.entry && entry == nil {
+					entry = &evs[i]
+				} else if !e.entry && i > execs[1] && exit == nil {
+					exit = &evs[i]
 				}
 			}
-			if len(execs) != 2 {
-				t.Fatalf("%d exec events, want 2 (start, exec from thread)", len(execs))
+		}
+		if entry == nil || entry.tid != ev.FormerTid {
+			t.Errorf("execve entry %v, want one from tid %d", entry, ev.FormerTid)
+		}
+		if exit == nil || exit.tid != root || exit.pid != root || exit.ret != 0 {
+			t.Errorf("execve exit %v, want 0 returned in tid %d", exit, root)
+		}
+		// After the exec only the leader's tid makes calls.
+		for _, e := range evs[execs[1]:] {
+			if e.kind == evCall && e.tid != root {
+				t.Errorf("call from tid %d after the exec: %v", e.tid, e)
+				break
 			}
-			ev := evs[execs[1]].exec
-			threads := map[int]bool{}
-			for _, n := range newTasks(evs) {
-				if n.Thread && n.Pid == root {
-					threads[n.Tid] = true
-				}
-			}
-			if ev.Pid != root || ev.Tid != root || ev.FormerTid == root || !threads[ev.FormerTid] || ev.Path != self {
-				t.Errorf("exec event %+v, want Pid = Tid = %d, FormerTid one of the threads %v, Path %s", ev, root, threads, self)
-			}
-			// The execve entered in the former thread and returned 0 in the
-			// leader's tid, right after the exec event.
-			var entry, exit *event
-			for i := execs[0] + 1; i < len(evs); i++ {
-				e := evs[i]
-				if e.kind == evCall && e.name == "execve" {
-					if e.entry && entry == nil {
-						entry = &evs[i]
-					} else if !e.entry && i > execs[1] && exit == nil {
-						exit = &evs[i]
-					}
-				}
-			}
-			if entry == nil || entry.tid != ev.FormerTid {
-				t.Errorf("execve entry %v, want one from tid %d", entry, ev.FormerTid)
-			}
-			if exit == nil || exit.tid != root || exit.pid != root || exit.ret != 0 {
-				t.Errorf("execve exit %v, want 0 returned in tid %d", exit, root)
-			}
-			// After the exec only the leader's tid makes calls.
-			for _, e := range evs[execs[1]:] {
-				if e.kind == evCall && e.tid != root {
-					t.Errorf("call from tid %d after the exec: %v", e.tid, e)
-					break
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestGoThreads traces Go programs, 64-bit and 32-bit: threads locked by
@@ -316,50 +334,43 @@ func TestExecFromThread(t *testing.T) {
 func TestGoThreads(t *testing.T) {
 	for _, goarch := range []string{"amd64", "386"} {
 		path := testprog.Go(t, "gothreads", goarch)
-		wantArch := syscalls.X86_64
-		if goarch == "386" {
-			wantArch = syscalls.I386
-		}
-		for _, m := range allModes {
-			t.Run(goarch+"/"+m.name, func(t *testing.T) {
-				res, evs, root := traceProgram(t, m, path)
-				sameAsNative(t, res, path)
-				tasks := newTasks(evs)
-				if len(tasks) < 8 {
-					t.Errorf("%d tasks announced, want at least the 8 worker threads", len(tasks))
+		wantArch := goArch(goarch)
+		traced{path: path, prefix: goarch + "/"}.inEveryMode(t, func(t *testing.T, m mode, res testprog.Result, evs []event, root int) {
+			tasks := newTasks(evs)
+			if len(tasks) < 8 {
+				t.Errorf("%d tasks announced, want at least the 8 worker threads", len(tasks))
+			}
+			for _, n := range tasks {
+				if !n.Thread || n.Flags&unix.CLONE_THREAD == 0 || n.Pid != root || n.Kind != tracer.Clone || n.Arch != wantArch {
+					t.Errorf("task announced as %+v (flags %#x), want a %v CLONE_THREAD clone in %d", n, n.Flags, wantArch, root)
 				}
-				for _, n := range tasks {
-					if !n.Thread || n.Flags&unix.CLONE_THREAD == 0 || n.Pid != root || n.Kind != tracer.Clone || n.Arch != wantArch {
-						t.Errorf("task announced as %+v (flags %#x), want a %v CLONE_THREAD clone in %d", n, n.Flags, wantArch, root)
-					}
+			}
+			perTid := map[int]int{}
+			total := 0
+			for _, e := range calls(evs, func(e event) bool { return !e.entry && e.name == "getppid" }) {
+				perTid[e.tid]++
+				total++
+				if e.arch != wantArch {
+					t.Fatalf("getppid reported with arch %v, want %v", e.arch, wantArch)
 				}
-				perTid := map[int]int{}
-				total := 0
-				for _, e := range calls(evs, func(e event) bool { return !e.entry && e.name == "getppid" }) {
-					perTid[e.tid]++
-					total++
-					if e.arch != wantArch {
-						t.Fatalf("getppid reported with arch %v, want %v", e.arch, wantArch)
-					}
+			}
+			workers := 0
+			for _, n := range perTid {
+				if n >= 200 {
+					workers++
 				}
-				workers := 0
-				for _, n := range perTid {
-					if n >= 200 {
-						workers++
-					}
+			}
+			if total != 8*200+1 || workers != 8 {
+				t.Errorf("%d getppid calls, %d threads with 200 or more; want %d and 8 (per tid: %v)", total, workers, 8*200+1, perTid)
+			}
+			for _, e := range evs {
+				// The first execve entered in the 64-bit launcher.
+				if e.kind == evCall && e.arch != wantArch && e.name != "execve" {
+					t.Errorf("call %v with arch %v, want %v", e, e.arch, wantArch)
+					break
 				}
-				if total != 8*200+1 || workers != 8 {
-					t.Errorf("%d getppid calls, %d threads with 200 or more; want %d and 8 (per tid: %v)", total, workers, 8*200+1, perTid)
-				}
-				for _, e := range evs {
-					// The first execve entered in the 64-bit launcher.
-					if e.kind == evCall && e.arch != wantArch && e.name != "execve" {
-						t.Errorf("call %v with arch %v, want %v", e, e.arch, wantArch)
-						break
-					}
-				}
-			})
-		}
+			}
+		})
 	}
 }
 

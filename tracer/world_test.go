@@ -51,6 +51,18 @@ func (l *insnLog) install(tr *tracer.Tracer) {
 	})
 }
 
+// trapTracer returns a tracer in mode m that traps rdtsc (tsc) and cpuid
+// (cpuid) as asked, with an insnLog installed.
+func trapTracer(t *testing.T, m mode, tsc, cpuid bool) (*tracer.Tracer, *insnLog) {
+	t.Helper()
+	o := m.opts
+	o.TrapTSC, o.TrapCPUID = tsc, cpuid
+	tr := newTracer(t, o)
+	l := &insnLog{}
+	l.install(tr)
+	return tr, l
+}
+
 // TestTrapInsns: with TrapTSC and TrapCPUID, testdata/c/insns gets the
 // counter, TSC_AUX and vendor the notifier chose, sees rdrand and rdseed
 // hidden, and its AT_RANDOM bytes are those OnExec wrote; with and
@@ -59,11 +71,7 @@ func TestTrapInsns(t *testing.T) {
 	prog := testprog.C(t, "insns")
 	for _, m := range []mode{modeAll, modeNoFilter} {
 		t.Run(m.name, func(t *testing.T) {
-			o := m.opts
-			o.TrapTSC, o.TrapCPUID = true, true
-			tr := newTracer(t, o)
-			var l insnLog
-			l.install(tr)
+			tr, l := trapTracer(t, m, true, true)
 			var rec recorder
 			rec.installMode(t, tr, m)
 			seed := []byte("0123456789abcdef")
@@ -117,11 +125,7 @@ func TestTrapDetach(t *testing.T) {
 	prog := testprog.C(t, "insns")
 	for _, m := range []mode{modeAll, modeNoFilter} {
 		t.Run(m.name, func(t *testing.T) {
-			o := m.opts
-			o.TrapTSC, o.TrapCPUID = true, true
-			tr := newTracer(t, o)
-			var l insnLog
-			l.install(tr)
+			tr, l := trapTracer(t, m, true, true)
 			detached := 0
 			tr.OnDetach(func(tracer.DetachEvent) { detached++ })
 			if err := tr.Trace(func(c *tracer.Call) tracer.Action {
@@ -198,11 +202,7 @@ func TestTrapOwnModes(t *testing.T) {
 			tsc, cpuid bool
 		}{{"both", true, true}, {"tsc", true, false}, {"cpuid", false, true}} {
 			t.Run(m.name+"/"+traps.name, func(t *testing.T) {
-				o := m.opts
-				o.TrapTSC, o.TrapCPUID = traps.tsc, traps.cpuid
-				tr := newTracer(t, o)
-				var l insnLog
-				l.install(tr)
+				tr, l := trapTracer(t, m, traps.tsc, traps.cpuid)
 				var rec recorder
 				rec.installMode(t, tr, m)
 				res := runTraced(t, tr, prog)

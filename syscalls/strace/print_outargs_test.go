@@ -34,18 +34,7 @@ func TestPrintOutArgsLikeStrace(t *testing.T) {
 	if len(want) < 11 {
 		t.Fatalf("strace printed only %d fcntl and ioctl calls:\n%s", len(want), strings.Join(want, "\n"))
 	}
-	for i := 0; i < max(len(got), len(want)); i++ {
-		var g, w string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(want) {
-			w = want[i]
-		}
-		if g != w {
-			t.Errorf("line %d:\n systr:  %s\n strace: %s", i, g, w)
-		}
-	}
+	sameAsStrace(t, got, want, 0)
 	wantP := filterCalls(straceText(t, prog), []string{"prctl"})
 	gotP := filterCalls(traceText(t, prog), []string{"prctl"})
 	if len(wantP) != 5 || len(gotP) != 5 {

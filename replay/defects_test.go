@@ -19,18 +19,6 @@ import (
 // Defects that syscall test programs written by others exposed: each program is recorded once and replayed 3 times; every replay
 // must print what the recording printed and end the same way.
 
-// sameN replays rec n times with o (a fresh copy each time).
-func sameN(t *testing.T, rec recorded, n int, o func() *replay.Options) {
-	t.Helper()
-	for range n {
-		var opts *replay.Options
-		if o != nil {
-			opts = o()
-		}
-		same(t, rec, run(t, rec.path, opts))
-	}
-}
-
 // TestUnusedArgs: open and openat without O_CREAT whose mode register
 // holds junk (the kernel ignores it; the catalogue says so: if:mode=...),
 // replayed with other junk (the environment it comes from is changed at
@@ -42,9 +30,7 @@ func TestUnusedArgs(t *testing.T) {
 	prog := testprog.C(t, "open_mode")
 	env := append(os.Environ(), "JUNK=0x123456789ab000")
 	rec := recordRun(t, &golden.RecordOptions{Env: env}, prog)
-	if !strings.Contains(rec.stdout, "poll: 2, revents 1 4\nselect: 1, readable 1\n") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	printedAll(t, rec, "poll: 2, revents 1 4\nselect: 1, readable 1\n")
 	sameN(t, rec, 3, func() *replay.Options {
 		return &replay.Options{Env: append(os.Environ(), "JUNK=0xfedcba98765000")}
 	})
@@ -56,20 +42,12 @@ func TestUnusedArgs(t *testing.T) {
 // exit, or its restart_syscall's: the catalogue's intr: arguments).
 func TestInterruptedOut(t *testing.T) {
 	rec := recordRun(t, nil, testprog.C(t, "nanosleep_eintr"))
-	for _, want := range []string{"nanosleep: -1 Interrupted system call, rem 4.", "clock_nanosleep: 4, rem 4.", "select: -1 Interrupted system call, timeout left 4."} {
-		if !strings.Contains(rec.stdout, want) {
-			t.Fatalf("recording printed %q, want %q in it", rec.stdout, want)
-		}
-	}
+	printedAll(t, rec, "nanosleep: -1 Interrupted system call, rem 4.", "clock_nanosleep: 4, rem 4.", "select: -1 Interrupted system call, timeout left 4.")
 	sameN(t, rec, 3, nil)
 	// Interrupted twice: first by a signal without handler (the kernel
 	// resumes the sleep as restart_syscall), then by one with a handler:
 	// the remaining time is what the restart_syscall wrote.
-	rec = recordRun(t, nil, testprog.C(t, "nanosleep_restart"))
-	if !strings.Contains(rec.stdout, "nanosleep: -1 Interrupted system call, rem 4.") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinting(t, "nanosleep: -1 Interrupted system call, rem 4.", testprog.C(t, "nanosleep_restart")), 3, nil)
 }
 
 // TestExecveFailed: an execve that failed when recorded (no such file)
@@ -78,10 +56,7 @@ func TestInterruptedOut(t *testing.T) {
 func TestExecveFailed(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "prog")
-	rec := recordRun(t, nil, testprog.C(t, "execve_fail"), target)
-	if !strings.Contains(rec.stdout, "No such file or directory") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinting(t, "No such file or directory", testprog.C(t, "execve_fail"), target)
 	if err := os.WriteFile(target, []byte("#!/bin/sh\necho ran for real\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +66,7 @@ func TestExecveFailed(t *testing.T) {
 // TestSignalfdRearm: signalfd on an existing signalfd changes its mask and
 // creates no fd (it got a stand-in, fd 4 instead of 3, a divergence).
 func TestSignalfdRearm(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "signalfd_rearm"))
-	if !strings.Contains(rec.stdout, "signalfd 3, re-armed 3, dup 4\n") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinting(t, "signalfd 3, re-armed 3, dup 4\n", testprog.C(t, "signalfd_rearm")), 3, nil)
 }
 
 // TestSignalInfo: SA_SIGINFO handlers see the recorded siginfo: SIGCHLD's
@@ -105,11 +76,7 @@ func TestSignalfdRearm(t *testing.T) {
 // its sender's live pid is translated to the recorded one, which fork
 // returned).
 func TestSignalInfo(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "sigchld_info"))
-	if !strings.Contains(rec.stdout, "usr1: from child yes, code 0\nchld: pid child, status 42, code 1, utime ") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinting(t, "usr1: from child yes, code 0\nchld: pid child, status 42, code 1, utime ", testprog.C(t, "sigchld_info")), 3, nil)
 }
 
 // TestPidOverlap: a program forks 1500 children one after the other and
@@ -122,10 +89,7 @@ func TestPidOverlap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("3000 forks")
 	}
-	rec := recordRun(t, nil, testprog.C(t, "fork_many"), "1500")
-	if rec.stdout != "forked 1500, sum 0, killed 1500\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinted(t, "forked 1500, sum 0, killed 1500\n", testprog.C(t, "fork_many"), "1500")
 	root := firstPid(t, rec.path)
 	for range 3 {
 		// The live root's pid is the recorded pid of a fork about 500th,
@@ -169,10 +133,7 @@ func TestReplayEnds(t *testing.T) {
 		{[]string{"fork_many", "2"}, "forked 2, sum 0, killed 2\n", "(the longest recorded call took less): killed"},
 	} {
 		t.Run(tc.argv[0], func(t *testing.T) {
-			rec := recordRun(t, nil, append([]string{testprog.C(t, tc.argv[0])}, tc.argv[1:]...)...)
-			if rec.stdout != tc.out {
-				t.Fatalf("recording printed %q", rec.stdout)
-			}
+			rec := recordPrinted(t, tc.out, append([]string{testprog.C(t, tc.argv[0])}, tc.argv[1:]...)...)
 			rule, err := fault.Parse("kill:error=ESRCH")
 			if err != nil {
 				t.Fatal(err)
@@ -191,9 +152,5 @@ func TestReplayEnds(t *testing.T) {
 // the recorded siginfo: SIGCHLD's sender is the recorded child, with its
 // recorded CPU time (the live one carried the live pid).
 func TestSigwaitInfo(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "sigwait_info"))
-	if !strings.Contains(rec.stdout, "sigwaitinfo: 10 from child, code -1, value 5\nsigtimedwait: 17 from child, code 1, status 3, utime ") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinting(t, "sigwaitinfo: 10 from child, code -1, value 5\nsigtimedwait: 17 from child, code 1, status 3, utime ", testprog.C(t, "sigwait_info")), 3, nil)
 }

@@ -42,13 +42,8 @@ import (
 func TestGoRuntime(t *testing.T) {
 	prog := testprog.Go(t, "goruntime", "")
 	file := filepath.Join(t.TempDir(), "data")
-	if err := os.WriteFile(file, []byte("twelve bytes"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	n := 10
-	if testing.Short() {
-		n = 3
-	}
+	writeFile(t, file, "twelve bytes")
+	n := nReplays(10, 3)
 	for _, args := range [][]string{{"chans"}, {"files", file}, {"sleep"}, {"exec"}, {"execve"}, {"execthread"}} {
 		t.Run(args[0], func(t *testing.T) {
 			rec := recordRun(t, nil, append([]string{prog}, args...)...)
@@ -81,16 +76,12 @@ func TestGoRuntime(t *testing.T) {
 		prog := testprog.Go(t, "goruntime", "386")
 		for _, args := range [][]string{{"chans"}, {"files", file}} {
 			rec := recordRun(t, nil, append([]string{prog}, args...)...)
-			for range n {
-				same(t, rec, run(t, rec.path, nil))
-			}
+			sameN(t, rec, n, nil)
 		}
 	})
 	t.Run("gosignals", func(t *testing.T) {
 		rec := recordRun(t, nil, testprog.Go(t, "gosignals", ""))
-		for range n {
-			same(t, rec, run(t, rec.path, nil))
-		}
+		sameN(t, rec, n, nil)
 	})
 }
 
@@ -109,10 +100,7 @@ func TestGoRuntimeMap(t *testing.T) {
 		t.Skip("AT_RANDOM is not recorded (format.Exec has no Random): a map's order differs at replay")
 	}
 	prog := testprog.Go(t, "goruntime", "")
-	n := 10
-	if testing.Short() {
-		n = 3
-	}
+	n := nReplays(10, 3)
 	rec := recordRun(t, nil, prog, "map")
 	if strings.Count(rec.stdout, "\n") != 9 {
 		t.Fatalf("recording printed %q", rec.stdout)
@@ -145,21 +133,14 @@ func TestGoRuntimeMap(t *testing.T) {
 // recorded thread: every replay prints what the recording printed.
 func TestGoClock(t *testing.T) {
 	prog := testprog.Go(t, "printtime", "")
-	n := 10
-	if testing.Short() {
-		n = 3
-	}
+	n := nReplays(10, 3)
 	for _, mode := range []tracer.SchedMode{tracer.SchedFree, tracer.SchedSerial} {
 		t.Run(mode.String(), func(t *testing.T) {
-			ro := &golden.RecordOptions{}
-			ro.Record.Schedule = tracer.Schedule{Mode: mode}
-			rec := recordRun(t, ro, prog)
+			rec := recordRun(t, underSchedule(mode), prog)
 			if !strings.Contains(rec.stdout, " m=+") || strings.Count(rec.stdout, "\n") != 2 {
 				t.Fatalf("recording printed %q", rec.stdout)
 			}
-			for range n {
-				same(t, rec, run(t, rec.path, nil))
-			}
+			sameN(t, rec, n, nil)
 		})
 	}
 }
@@ -195,9 +176,7 @@ func TestGoClockGoroutines(t *testing.T) {
 			if !strings.Contains(rec.stdout, "total ") || strings.Count(rec.stdout, "\n") != 9 {
 				t.Fatalf("recording printed %q", rec.stdout)
 			}
-			for range n {
-				same(t, rec, run(t, rec.path, nil))
-			}
+			sameN(t, rec, n, nil)
 		})
 	}
 }
@@ -216,10 +195,7 @@ func TestGoClockGoroutines(t *testing.T) {
 // (gotrail.go). Every replay prints the recorded status and body.
 func TestGoHTTPClientCgo(t *testing.T) {
 	prog := testprog.GoCgo(t, "httpclient")
-	n := 10
-	if testing.Short() {
-		n = 3
-	}
+	n := nReplays(10, 3)
 	for _, mode := range []tracer.SchedMode{tracer.SchedFree, tracer.SchedSerial} {
 		t.Run(mode.String(), func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -229,16 +205,12 @@ func TestGoHTTPClientCgo(t *testing.T) {
 				w.Header().Set("Connection", "close")
 				fmt.Fprintln(w, "hello from the local server")
 			}))
-			ro := &golden.RecordOptions{}
-			ro.Record.Schedule = tracer.Schedule{Mode: mode}
-			rec := recordRun(t, ro, prog, srv.URL+"/")
+			rec := recordRun(t, underSchedule(mode), prog, srv.URL+"/")
 			srv.Close()
 			if rec.stdout != "200 OK\nhello from the local server\n" {
 				t.Fatalf("recording printed %q (status %+v)", rec.stdout, rec.status)
 			}
-			for range n {
-				same(t, rec, run(t, rec.path, nil))
-			}
+			sameN(t, rec, n, nil)
 		})
 	}
 }
@@ -251,10 +223,7 @@ func TestGoHTTPClientCgo(t *testing.T) {
 // identical. Replayed as recorded, nothing is reported.
 func TestGoTrailingReported(t *testing.T) {
 	prog := testprog.Go(t, "gotrail", "")
-	rec := recordRun(t, nil, prog)
-	if rec.stdout != "from the goroutine\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinted(t, "from the goroutine\n", prog)
 	r := run(t, rec.path, nil)
 	same(t, rec, r)
 	if r.res.Trailing != 0 {
@@ -281,19 +250,12 @@ func TestGoTrailingReported(t *testing.T) {
 // (schedule.go), every replay does.
 func TestGoRuntimeMapSerial(t *testing.T) {
 	prog := testprog.Go(t, "mapprint", "")
-	n := 10
-	if testing.Short() {
-		n = 3
-	}
-	ro := &golden.RecordOptions{}
-	ro.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
-	rec := recordRun(t, ro, prog)
+	n := nReplays(10, 3)
+	rec := recordRun(t, underSchedule(tracer.SchedSerial), prog)
 	if !strings.HasPrefix(rec.stdout, "map order: ") || strings.Count(rec.stdout, "\n") != 5 {
 		t.Fatalf("recording printed %q", rec.stdout)
 	}
-	for range n {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, rec, n, nil)
 }
 
 // TestGoRuntimeChanged: replaying a Go program as a stream does not hide

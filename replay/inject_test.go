@@ -232,10 +232,7 @@ func TestInjectMappedStandin(t *testing.T) {
 	prog := testprog.C(t, "mapfile")
 	file := filepath.Join(t.TempDir(), "data")
 	writeFile(t, file, strings.Repeat("A", 4096)+"second page, as recorded\n")
-	rec := recordRun(t, nil, prog, file)
-	if !strings.Contains(rec.stdout, "at 4096: second page, as recorded") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinting(t, "at 4096: second page, as recorded", prog, file)
 	if err := os.Remove(file); err != nil {
 		t.Fatal(err)
 	}

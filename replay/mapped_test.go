@@ -25,14 +25,9 @@ import (
 func TestMappedFile(t *testing.T) {
 	prog := testprog.C(t, "mapfile")
 	file := filepath.Join(t.TempDir(), "data")
-	content := strings.Repeat("A", 4096) + "second page, as recorded\n"
-	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, file, strings.Repeat("A", 4096)+"second page, as recorded\n")
 	rec := recordRun(t, nil, prog, file)
-	if !strings.Contains(rec.stdout, "at 4096: second page, as recorded") || !strings.Contains(rec.stdout, "writable: *AAA") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	printedAll(t, rec, "at 4096: second page, as recorded", "writable: *AAA")
 	checkMappings(t, rec.path, file)
 	t.Run("same", func(t *testing.T) { same(t, rec, run(t, rec.path, nil)) })
 	t.Run("limit", func(t *testing.T) {
@@ -40,7 +35,8 @@ func TestMappedFile(t *testing.T) {
 		// only; replay maps the live file and says so.
 		lim := recordRun(t, &golden.RecordOptions{Record: record.Options{MaxMapped: -1}}, prog, file)
 		var notes []string
-		for _, m := range mappingsOf(t, lim.path, file) {
+		_, maps := mappingsOf(t, lim.path, file)
+		for _, m := range maps {
 			if m.Content != nil {
 				t.Errorf("content stored over the limit: %+v", m)
 			}
@@ -55,59 +51,36 @@ func TestMappedFile(t *testing.T) {
 			t.Errorf("warnings %q", r.warns)
 		}
 	})
-	t.Run("changed", func(t *testing.T) {
-		if err := os.WriteFile(file, []byte(strings.Repeat("B", 5000)+"changed since\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		same(t, rec, run(t, rec.path, nil))
-	})
-	t.Run("deleted", func(t *testing.T) {
-		if err := os.Remove(file); err != nil {
-			t.Fatal(err)
-		}
-		same(t, rec, run(t, rec.path, nil))
-	})
+	sameChangedDeleted(t, rec, file, strings.Repeat("B", 5000)+"changed since\n")
 }
 
 // checkMappings checks the trace's File and Mapping events for file: one
 // identity, its content stored once although it was mapped four times.
 func checkMappings(t *testing.T, trace, file string) {
 	t.Helper()
-	r, err := format.Open(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	files, maps := mappingsOf(t, trace, file)
 	var id uint32
-	maps, pieces := 0, 0
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
+	pieces := 0
+	for _, v := range files {
+		if v.Path == file {
+			if id != 0 || v.ELF {
+				t.Errorf("file identity %+v (id %d before)", v, id)
+			}
+			id = v.ID
 		}
-		switch v := ev.(type) {
-		case *format.File:
-			if v.Path == file {
-				if id != 0 || v.ELF {
-					t.Errorf("file identity %+v (id %d before)", v, id)
-				}
-				id = v.ID
-			}
-			if v.Content != nil && v.Total == 4096+25 {
-				pieces++
-			}
-		case *format.Mapping:
-			if id != 0 && v.File == id {
-				maps++
-				if v.Content == nil || v.Note != "" {
-					t.Errorf("mapping without content: %+v", v)
-				}
-			}
+		if v.Content != nil && v.Total == 4096+25 {
+			pieces++
 		}
 	}
-	if maps != 4 || pieces != 1 {
+	for _, v := range maps {
+		if v.Content == nil || v.Note != "" {
+			t.Errorf("mapping without content: %+v", v)
+		}
+	}
+	if len(maps) != 4 || pieces != 1 {
 		// The whole file is mapped twice (read-only, then writable) and
 		// stored once; the 16 bytes and the second page are other blobs.
-		t.Errorf("%d mappings of %s (want 4), %d stored pieces of its whole content", maps, file, pieces)
+		t.Errorf("%d mappings of %s (want 4), %d stored pieces of its whole content", len(maps), file, pieces)
 	}
 }
 
@@ -139,9 +112,7 @@ func recordToFile(t *testing.T, o *golden.RecordOptions, argv ...string) recorde
 func TestCopies(t *testing.T) {
 	prog := testprog.C(t, "copies")
 	file := filepath.Join(t.TempDir(), "src")
-	if err := os.WriteFile(file, []byte("copied as recorded\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, file, "copied as recorded\n")
 	rec := recordToFile(t, nil, prog, file)
 	if strings.Count(rec.stdout, "copied as recorded\n") != 5 || !strings.Contains(rec.stdout, "pied as recorded\n") ||
 		strings.Contains(rec.stdout, "copy_file_range: ") {
@@ -153,9 +124,7 @@ func TestCopies(t *testing.T) {
 	if strings.Count(piped.stdout, "copied as recorded\n") != 4 || !strings.Contains(piped.stdout, "copy_file_range: Invalid argument") {
 		t.Fatalf("recording to a pipe printed %q", piped.stdout)
 	}
-	if err := os.WriteFile(file, []byte("changed since the recording\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, file, "changed since the recording\n")
 	same(t, rec, run(t, rec.path, nil))
 	same(t, piped, run(t, piped.path, nil))
 }
@@ -165,22 +134,14 @@ func TestCopies(t *testing.T) {
 func TestCat(t *testing.T) {
 	cat := testprog.NeedTool(t, "cat")
 	file := filepath.Join(t.TempDir(), "src")
-	if err := os.WriteFile(file, []byte("cat, as recorded\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, file, "cat, as recorded\n")
 	rec := recordToFile(t, nil, cat, file)
-	if rec.stdout != "cat, as recorded\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	printed(t, rec, "cat, as recorded\n")
 	if !callsIn(t, rec.path, "copy_file_range", "sendfile", "splice") {
 		t.Skip("cat does not copy inside the kernel here")
 	}
-	if err := os.WriteFile(file, []byte("changed\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	writeFile(t, file, "changed\n")
+	sameN(t, rec, 2, nil)
 }
 
 // callsIn says whether the trace has a call of one of the names.
@@ -206,17 +167,11 @@ func TestGitStatus(t *testing.T) {
 		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t", "LC_ALL=C")
 	gitDo := func(args ...string) {
 		t.Helper()
-		cmd := exec.Command(git, args...)
-		cmd.Dir, cmd.Env = repo, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+		runIn(t, repo, env, git, args...)
 	}
 	write := func(name, s string) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(repo, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(repo, name), s)
 	}
 	gitDo("init", "-q", "-b", "main")
 	write("a", "one\n")
@@ -239,9 +194,7 @@ func TestGitStatus(t *testing.T) {
 	if now, _ := cmd.Output(); string(now) == rec.stdout {
 		t.Fatalf("git status prints the same after the changes: %q", now)
 	}
-	for range 2 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, rec, 2, nil)
 }
 
 // TestChangedLibrary: a program linked to a shared library built here;
@@ -253,26 +206,17 @@ func TestChangedLibrary(t *testing.T) {
 	dir := t.TempDir()
 	build := func(args ...string) {
 		t.Helper()
-		cmd := exec.Command(cc, args...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("cc %v: %v\n%s", args, err, out)
-		}
+		runIn(t, dir, nil, cc, args...)
 	}
 	src := func(name, s string) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, name), s)
 	}
 	src("lib.c", "int mp_value(void) { return 42; }\n")
 	src("main.c", "#include <stdio.h>\nint mp_value(void);\nint main(void) { printf(\"value %d\\n\", mp_value()); return 0; }\n")
 	build("-shared", "-fPIC", "-o", "libmp.so", "lib.c")
 	build("-o", "prog", "main.c", "-L.", "-lmp", "-Wl,-rpath,"+dir)
-	rec := recordRun(t, nil, filepath.Join(dir, "prog"))
-	if rec.stdout != "value 42\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinted(t, "value 42\n", filepath.Join(dir, "prog"))
 	// Touched (another mtime), the same build: its build-id says so.
 	lib := filepath.Join(dir, "libmp.so")
 	if err := os.Chtimes(lib, time.Now(), time.Now().Add(time.Hour)); err != nil {
@@ -319,8 +263,9 @@ func TestChangedLibrary(t *testing.T) {
 	}
 }
 
-// mappingsOf returns the trace's mappings of the file at path.
-func mappingsOf(t *testing.T, trace, path string) []*format.Mapping {
+// mappingsOf returns the trace's File events (of every file) and its
+// mappings of the file at path.
+func mappingsOf(t *testing.T, trace, path string) (files []*format.File, maps []*format.Mapping) {
 	t.Helper()
 	r, err := format.Open(trace)
 	if err != nil {
@@ -328,36 +273,30 @@ func mappingsOf(t *testing.T, trace, path string) []*format.Mapping {
 	}
 	defer r.Close()
 	var id uint32
-	var out []*format.Mapping
 	for ev, err := range r.Events(nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch v := ev.(type) {
 		case *format.File:
+			files = append(files, v)
 			if v.Path == path {
 				id = v.ID
 			}
 		case *format.Mapping:
 			if id != 0 && v.File == id {
-				out = append(out, v)
+				maps = append(maps, v)
 			}
 		}
 	}
-	return out
+	return files, maps
 }
 
 // TestMappedMemfd: a program writes into a memfd and reads it through
 // mmap. The replay emulates the write (the live memfd stays empty, and
 // the mapping would raise SIGBUS): the mapping gets the recorded content.
 func TestMappedMemfd(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "mapmemfd"))
-	if rec.stdout != "mapped: written into a memfd\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	for range 2 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, recordPrinted(t, "mapped: written into a memfd\n", testprog.C(t, "mapmemfd")), 2, nil)
 }
 
 // TestMappedLarge: content stored in several pieces is put together for
@@ -368,13 +307,8 @@ func TestMappedLarge(t *testing.T) {
 	if err := os.WriteFile(file, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rec := recordRun(t, nil, testprog.C(t, "mapfile"), file)
-	if !strings.Contains(rec.stdout, "at 4096: the second pagexxx") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	if err := os.WriteFile(file, []byte("short now"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	rec := recordPrinting(t, "at 4096: the second pagexxx", testprog.C(t, "mapfile"), file)
+	writeFile(t, file, "short now")
 	same(t, rec, run(t, rec.path, nil))
 }
 
@@ -383,26 +317,12 @@ func TestMappedLarge(t *testing.T) {
 // shared anonymous object's end).
 func TestMappedMremapGrow(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "data")
-	if err := os.WriteFile(file, []byte(strings.Repeat("G", 8192)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rec := recordRun(t, nil, testprog.C(t, "mremapgrow"), file)
-	if rec.stdout != "first: G\ngrown: read byte 5000\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	for range 3 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	writeFile(t, file, strings.Repeat("G", 8192))
+	sameN(t, recordPrinted(t, "first: G\ngrown: read byte 5000\n", testprog.C(t, "mremapgrow"), file), 3, nil)
 }
 
 // TestMappedDevZero: mappings of /dev/zero (its open gets a stand-in at
 // replay) become anonymous ones, private and shared.
 func TestMappedDevZero(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "devzero"))
-	if rec.stdout != "0 0 private zeros, shared zeros\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	for range 3 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, recordPrinted(t, "0 0 private zeros, shared zeros\n", testprog.C(t, "devzero")), 3, nil)
 }

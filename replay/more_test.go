@@ -90,10 +90,7 @@ func TestForks(t *testing.T) {
 func TestNoSideEffects(t *testing.T) {
 	prog := testprog.C(t, "writefile")
 	file := filepath.Join(t.TempDir(), "out.txt")
-	rec := recordRun(t, nil, prog, file, "written by the program\n")
-	if rec.stdout != "wrote 23 bytes\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	rec := recordPrinted(t, "wrote 23 bytes\n", prog, file, "written by the program\n")
 	check := func(want string) {
 		t.Helper()
 		b, err := os.ReadFile(file)

@@ -23,11 +23,7 @@ import (
 // (an eventfd) gets its recorded number too (it was off by one: "the fd
 // is 4, recorded 5", util-linux's script).
 func TestIoctlNewFd(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "polish/ptpeer"))
-	if !strings.Contains(rec.stdout, "read 15: through the pty") {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinting(t, "read 15: through the pty", testprog.C(t, "polish/ptpeer")), 3, nil)
 }
 
 // TestDeletedCwd: the recorded working directory is gone at replay (a
@@ -44,9 +40,7 @@ func TestDeletedCwd(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "data"), "the data file\n")
 	rec := recordRun(t, &golden.RecordOptions{Dir: dir}, sh, "-c", "cat data; pwd")
-	if rec.stdout != "the data file\n"+dir+"\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
+	printed(t, rec, "the data file\n"+dir+"\n")
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -122,11 +116,7 @@ func TestGoTSCWarning(t *testing.T) {
 // it is compared after translation, as pid arguments are ("argument 1
 // (which_clock) differs" on every replay).
 func TestThreadCPUClock(t *testing.T) {
-	rec := recordRun(t, nil, testprog.C(t, "sweep/thread_cpuclock"))
-	if rec.stdout != "thread cpu clock read: ok\n" {
-		t.Fatalf("recording printed %q", rec.stdout)
-	}
-	sameN(t, rec, 3, nil)
+	sameN(t, recordPrinted(t, "thread cpu clock read: ok\n", testprog.C(t, "sweep/thread_cpuclock")), 3, nil)
 }
 
 // TestCanceledWhere: a replay stopped by its context (the program still

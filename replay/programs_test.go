@@ -58,9 +58,7 @@ func TestChildSignals(t *testing.T) {
 	if rec.stdout != "got hi there 3\n" {
 		t.Fatalf("recorded output %q", rec.stdout)
 	}
-	for range 3 {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, rec, 3, nil)
 	// dash reaps from its SIGCHLD handler too: a pipeline (the README's
 	// demo command: the live SIGCHLD interrupts the real wait4, which the
 	// kernel restarts with the live pid replay gave it), and `wait`,
@@ -69,9 +67,7 @@ func TestChildSignals(t *testing.T) {
 	// the signal was held until the call ended).
 	for _, script := range []string{"ls / | wc -l", "sleep 0.1 & wait; echo done"} {
 		rec := recordRun(t, nil, "/bin/sh", "-c", script)
-		for range 3 {
-			same(t, rec, run(t, rec.path, nil))
-		}
+		sameN(t, rec, 3, nil)
 	}
 }
 
@@ -160,9 +156,7 @@ func TestRealPrograms(t *testing.T) {
 		t.Run(argv[0], func(t *testing.T) {
 			path := testprog.NeedTool(t, argv[0])
 			rec := recordRun(t, nil, append([]string{path}, argv[1:]...)...)
-			for range 2 {
-				same(t, rec, run(t, rec.path, nil))
-			}
+			sameN(t, rec, 2, nil)
 		})
 	}
 }

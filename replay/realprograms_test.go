@@ -194,13 +194,6 @@ func realProgram(t *testing.T, c realCase, replays int) (int, string) {
 	return ok, first
 }
 
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // withoutEnv returns the test's environment without the named variables.
 func withoutEnv(names ...string) []string {
 	var env []string
@@ -227,11 +220,8 @@ func gitEnv(t *testing.T) []string {
 		"GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
 }
 
+// gitIn runs git with args in dir, with the environment env.
 func gitIn(t *testing.T, dir string, env []string, args ...string) {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir, cmd.Env = dir, env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	runIn(t, dir, env, "git", args...)
 }

@@ -157,19 +157,20 @@ func difference(rec recorded, r replayed) string {
 // firstDiff shows the first line where got differs from want.
 func firstDiff(want, got string) string {
 	w, g := strings.SplitAfter(want, "\n"), strings.SplitAfter(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
+	for i := range max(len(w), len(g)) {
+		if wl, gl := lineAt(w, i), lineAt(g, i); wl != gl {
 			return fmt.Sprintf("line %d: recorded %q, replayed %q", i+1, wl, gl)
 		}
 	}
 	return "same lines"
+}
+
+// lineAt is lines[i], or "" past the end.
+func lineAt(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return ""
 }
 
 func oneLine(s string) string {

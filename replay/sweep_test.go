@@ -170,11 +170,7 @@ func TestSweep(t *testing.T) {
 // sqlite runs sql on dir/db.sqlite.
 func sqlite(t *testing.T, dir, sql string) {
 	t.Helper()
-	cmd := exec.Command("sqlite3", "db.sqlite", sql)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("sqlite3 %q: %v\n%s", sql, err, out)
-	}
+	runIn(t, dir, nil, "sqlite3", "db.sqlite", sql)
 }
 
 // knownDivergentSweep lists what the sweep found still diverging on

@@ -3,19 +3,16 @@
 package replay_test
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/golden"
 	"github.com/systr/systr/internal/testprog"
 	"github.com/systr/systr/record"
 	"github.com/systr/systr/replay"
-	"github.com/systr/systr/tracer"
 )
 
 // worldOpts are the recording's hidden-input settings, systr-record's
@@ -26,44 +23,14 @@ type worldOpts struct {
 }
 
 // recordWorld records argv as systr-record does by default (vDSO, rdtsc
-// trapped, address-space randomization off).
+// trapped, address-space randomization off), with the program's own
+// random bytes, the threads free and the test's environment.
 func recordWorld(t *testing.T, w worldOpts, argv ...string) recorded {
 	t.Helper()
-	tr, err := tracer.New(&tracer.Options{TrapVDSO: true, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid})
-	if err != nil {
-		t.Skipf("cannot trace here: %v", err)
-	}
-	defer tr.Close()
-	out := filepath.Join(t.TempDir(), "world.sctr")
-	cwd := w.dir
-	if cwd == "" {
-		cwd, _ = os.Getwd()
-	}
-	ro := record.Options{VDSOTrapped: true, NoASLR: !w.aslr, TrapTSC: !w.noTSC, TrapCPUID: w.cpuid}
-	fw, err := format.Create(out, record.Header(argv, cwd, os.Environ(), nil, &ro), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := record.New(tr, fw, &ro)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var stdout bytes.Buffer
-	cmd := tracer.Command(argv[0], argv[1:]...)
-	cmd.Dir, cmd.Stdout, cmd.NoASLR = w.dir, &stdout, !w.aslr
-	st, runErr := tr.RunCmd(ctx, cmd)
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if runErr != nil {
-		t.Fatalf("recording %q: %v", argv, runErr)
-	}
-	return recorded{path: out, stdout: stdout.String(), status: st}
+	return recordRun(t, &golden.RecordOptions{
+		Record: record.Options{TrapTSC: !w.noTSC, TrapCPUID: w.cpuid},
+		ASLR:   w.aslr, Dir: w.dir, Env: os.Environ(), RealRandom: true, FreeSchedule: true,
+	}, argv...)
 }
 
 // TestAddresses: testdata/c/addrs (addresses of the stack, heap, an mmap,
@@ -138,9 +105,7 @@ func TestATRandom(t *testing.T) {
 	if line(a.Stdout, "at_random") == line(b.Stdout, "at_random") || line(a.Stdout, "rdtsc") == line(b.Stdout, "rdtsc") {
 		t.Fatalf("two native runs printed the same bytes or counter:\n%s%s", a.Stdout, b.Stdout)
 	}
-	for i := 0; i < 3; i++ {
-		same(t, rec, run(t, rec.path, nil))
-	}
+	sameN(t, rec, 3, nil)
 }
 
 func line(out, prefix string) string {

@@ -199,3 +199,15 @@ func (s *Selection) scan(r *format.Reader, f func(ev format.Event, keep bool) bo
 	}
 	return nil
 }
+
+// ownCopy returns a copy of the caller's options for a view to work on
+// (the zero options for nil): a view keeps per-trace state in them (the fd
+// tables a Selection with Paths follows) and must not write it into the
+// caller's, which another goroutine may be using.
+func ownCopy[T any](o *T) *T {
+	var c T
+	if o != nil {
+		c = *o
+	}
+	return &c
+}

@@ -155,11 +155,7 @@ func (f *FileUse) Pids() []int32 {
 // before it, with the error.
 // o nil means the zero FilesOptions: every call counted.
 func CollectFiles(r *format.Reader, o *FilesOptions) ([]FileUse, *Tasks, error) {
-	if o == nil {
-		o = &FilesOptions{}
-	}
-	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
-	o = &oc
+	o = ownCopy(o) // the Selection's fd tables (Paths) are this call's, not the caller's
 	ft := newFileTracker(r.Header(), &o.Selection, Start(r))
 	o.Selection.begin(r.Header())
 	err := collectEvents("files", Events(r, nil), func(ev format.Event) {

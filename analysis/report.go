@@ -169,11 +169,7 @@ type sigSlice struct {
 // it, and the error.
 // o nil means the zero ReportOptions.
 func CollectReport(r *format.Reader, o *ReportOptions) (*ReportData, error) {
-	if o == nil {
-		o = &ReportOptions{}
-	}
-	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
-	o = &oc
+	o = ownCopy(o) // the Selection's fd tables (Paths) are this call's, not the caller's
 	h := r.Header()
 	d := &ReportData{
 		Command:  h.Argv,

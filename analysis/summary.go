@@ -187,11 +187,7 @@ func (t *callTable) newCall(sc *format.Syscall) int32 {
 // follow its processes) and keeps only the counts. On an error reading r,
 // it returns the counts of the events before it with the error.
 func Summarize(r *format.Reader, o *SummaryOptions) (*Stats, error) {
-	if o == nil {
-		o = &SummaryOptions{}
-	}
-	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
-	o = &oc
+	o = ownCopy(o) // the Selection's fd tables (Paths) are this call's, not the caller's
 	h := r.Header()
 	arch := mainArch(h)
 	s := &Stats{Start: Start(r), Tasks: NewTasks(h), Sort: o.Sort, perProcess: o.PerProcess}

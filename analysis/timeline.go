@@ -47,11 +47,7 @@ type TimelineOptions struct {
 // written so far is closed (it stays valid) and the error returned.
 // o nil means the zero TimelineOptions: every event, strings cut at 32 bytes.
 func Timeline(w io.Writer, r *format.Reader, o *TimelineOptions) error {
-	if o == nil {
-		o = &TimelineOptions{}
-	}
-	oc := *o // the Selection's fd tables (Paths) are this call's, not o's
-	o = &oc
+	o = ownCopy(o) // the Selection's fd tables (Paths) are this call's, not the caller's
 	t := &timeline{
 		bw:      bufio.NewWriterSize(w, 64<<10),
 		start:   Start(r),

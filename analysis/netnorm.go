@@ -170,7 +170,8 @@ func (nz *normalizer) epollText(v uint64) string {
 // "= 0 (Timeout)", epoll_wait's "= 0") up to the next identical wait (the
 // same call, arguments and all: the loop's next round) or, where there is
 // none, the next wait on the same descriptors (the same call but for its
-// timeout, whose line then keeps the first round's timeout: asyncio's
+// timeout and what the kernel wrote, whose line then takes the first
+// round's timeout: asyncio's
 // "epoll_wait(..., 0) = 0" then "epoll_wait(..., -1) = 1" reads as the
 // "epoll_wait(..., 0) = 1" of a run where the peer was quicker), when only such
 // rounds' own calls come between them: readiness waits, clock reads,
@@ -197,8 +198,8 @@ func (s *section) waitRetries() {
 			if !same {
 				continue
 			}
-			_, res, _ := cutResult(s.lines[j])
-			s.lines[j] = call + ") = " + res
+			c, res, _ := cutResult(s.lines[j])
+			s.lines[j] = withTimeoutOf(c, call) + ") = " + res
 		}
 		for k := i; k < j; k++ {
 			s.lines[k] = removed
@@ -227,8 +228,10 @@ func (s *section) nextRound(i int, same func(call string) bool) (int, bool) {
 }
 
 // waitKey returns a readiness wait's call (its line up to the closing
-// parenthesis of its arguments) without its timeout argument: two rounds
-// of a loop on the same descriptors have the same key.
+// parenthesis of its arguments) without its timeout argument and the
+// arguments the kernel writes (epoll_wait's events: "[]" in a round that
+// found nothing): two rounds of a loop on the same descriptors have the
+// same key.
 func waitKey(call string) string {
 	name, args, ok := strings.Cut(call, "(")
 	if !ok {
@@ -244,6 +247,29 @@ func waitKey(call string) string {
 		return call
 	}
 	parts[i] = "_"
+	for k, a := range spec.Args { // what the kernel wrote (epoll_wait's events)
+		if k < len(parts) && a.Kind.Memory() && a.Dir == syscalls.Out {
+			parts[k] = "_"
+		}
+	}
+	return name + "(" + strings.Join(parts, ", ")
+}
+
+// withTimeoutOf returns the wait call with the timeout argument of the
+// wait from (the same call but for its timeout and what the kernel wrote).
+func withTimeoutOf(call, from string) string {
+	name, args, _ := strings.Cut(call, "(")
+	_, fargs, _ := strings.Cut(from, "(")
+	spec := syscalls.LookupName(syscalls.X86_64, name)
+	if spec == nil {
+		return call
+	}
+	i, _ := waitTimeout(spec)
+	parts, fparts := splitArgs(args), splitArgs(fargs)
+	if i < 0 || i >= len(parts) || i >= len(fparts) {
+		return call
+	}
+	parts[i] = fparts[i]
 	return name + "(" + strings.Join(parts, ", ")
 }
 

@@ -196,6 +196,29 @@ func TestWaitRounds(t *testing.T) {
 	}
 	wantSame(t, "a round of 0 that found nothing, then a wait of -1", asyncio(true, sock), asyncio(false, sock))
 	wantDiff(t, "a wait on another descriptor after the round", asyncio(true, sock), asyncio(false, 6), "p1.t1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 1", "poll([{fd=<fd1>, events=POLLIN}], 1, 0) = 0 (Timeout)")
+	// The same with epoll, as asyncio waits: the round that found nothing
+	// wrote no events ("[]"), the wait after it did.
+	asyncioEpoll := func(quick bool) *analysis.Normalized {
+		s := &trace{t: t}
+		s.exec(100, "python3")
+		s.call(100, 100, "epoll_create1", 3, []uint64{0x80000})
+		s.call(100, 100, "socket", sock, []uint64{2, 1, 0})
+		s.call(100, 100, "epoll_ctl", 0, []uint64{3, 1, sock, 0x7000}, format.Region{Arg: 3, Dir: syscalls.In, Addr: 0x7000, Len: 12, Data: epollEvent(1, sock)})
+		timeout := uint64(0)
+		if !quick {
+			s.call(100, 100, "epoll_wait", 0, []uint64{3, 0x8000, 2, 0})
+			s.call(100, 100, "clock_gettime", 0, []uint64{1, 0x3000})
+			timeout = 0xffffffff
+		}
+		ev := epollEvent(1, sock)
+		s.call(100, 100, "epoll_wait", 1, []uint64{3, 0x8000, 2, timeout}, format.Region{Arg: 1, Dir: syscalls.Out, Addr: 0x8000, Len: uint64(len(ev)), Data: ev})
+		s.exit(100, 0)
+		return s.normalize()
+	}
+	if text := strings.Join(sections(asyncioEpoll(false)), "\n"); !strings.Contains(text, "epoll_wait(<fd1>, [{events=EPOLLIN, data=<fd2>}], 2, 0) = 1") || strings.Contains(text, "[], 2, 0) = 0") {
+		t.Errorf("an epoll round of 0 then -1: want one epoll_wait with the first round's timeout and the last's events:\n%s", text)
+	}
+	wantSame(t, "an epoll round of 0 that found nothing, then a wait of -1", asyncioEpoll(true), asyncioEpoll(false))
 	// The timeout a program waits with: masked (a time), but 0 and -1.
 	c := &trace{t: t}
 	c.exec(100, "curl")

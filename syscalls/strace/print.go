@@ -742,12 +742,13 @@ func (p *printer) appendArg(dst []byte, i int) []byte {
 			return appendByteArray(dst, b, n > len(b))
 		case "getcwd":
 			// A path, shown whole as strace shows paths (not cut at
-			// StringLimit); the result counts the terminating NUL.
+			// StringLimit); the result counts the terminating NUL. A
+			// capture that holds less of it (a recording's limit) is cut.
 			b = p.read(v, min(n, pathMax))
 			if k := bytes.IndexByte(b, 0); k >= 0 {
-				b = b[:k]
+				return appendString(dst, b[:k], -1, false)
 			}
-			return appendString(dst, b, -1, false)
+			return appendString(dst, b, -1, len(b) < n-1)
 		case "prctl":
 			// PR_GET_NAME's 16 bytes end with a NUL.
 			if k := bytes.IndexByte(b, 0); k >= 0 {

@@ -14,7 +14,7 @@
 //
 // A call that has not returned ends in " <unfinished ...>", one that never
 // returns in " = ?", and a syscall the catalogue does not know is printed
-// raw: `syscall_0x1c7(0x1, 0x2, 0, 0, 0, 0) = 0`. [AppendCall] builds the
+// raw: `syscall_0x3e8(0x1, 0x2, 0, 0, 0, 0) = -1 ENOSYS (...)`. [AppendCall] builds the
 // line in a caller's buffer, [Args] renders the arguments alone (a call at
 // its entry) and [Result] a return value.
 //

@@ -198,7 +198,7 @@ func (o *Options) limit() int {
 // `open("/nope", O_RDONLY) = -1 ENOENT (No such file or directory)`.
 // A call that has not returned ends in " <unfinished ...>", one that never
 // returns in " = ?". A syscall the catalogue does not know is printed raw,
-// its number and six arguments in hex: `syscall_0x1c7(0x1, ...) = 0`.
+// its number and six arguments in hex: `syscall_0x3e8(0x1, ...) = -1 ENOSYS (...)`.
 // o nil means the zero Options: strace's defaults.
 func Call(c *CallText, o *Options) string {
 	bp := callBufs.Get().(*[]byte)

@@ -7,8 +7,8 @@ import (
 	"github.com/systr/systr/syscalls/strace"
 )
 
-// Memory returns the call's captured memory as the syscall catalogue's
-// printers read it: the bytes at an address as they were after the call
+// Memory returns the call's captured memory as package strace's
+// printer reads it: the bytes at an address as they were after the call
 // (out regions) or, where nothing came out, before it (in regions).
 func (s *Syscall) Memory() strace.Memory { return regionMemory{s, syscalls.Out} }
 

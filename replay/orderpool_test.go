@@ -74,7 +74,7 @@ func TestNodeThreadPool(t *testing.T) {
 	for i := 1; i <= n; i++ {
 		ro := &golden.RecordOptions{}
 		ro.Record.Schedule = tracer.Schedule{Mode: tracer.SchedSerial}
-		stop := spin(hogs)
+		stop := spin(t, hogs)
 		rec := recordRun(t, ro, node, script)
 		stop()
 		for _, want := range []string{"read nodefs.js ", "read hostname ", "tmp hello ", "unlinked\n", "timer 3 ", "exit 0\n"} {
@@ -105,8 +105,10 @@ func nodeStress(t *testing.T) (n, hogs int) {
 }
 
 // spin starts n goroutines that use the CPU until the returned func is
-// called (it waits for them to end).
-func spin(n int) (stop func()) {
+// called (it waits for them to end), or the test ends: a recording that
+// fails the test does not leave them spinning through the package's
+// other tests.
+func spin(t *testing.T, n int) (stop func()) {
 	var done atomic.Bool
 	var wg sync.WaitGroup
 	for range n {
@@ -117,7 +119,9 @@ func spin(n int) (stop func()) {
 			}
 		}()
 	}
-	return func() { done.Store(true); wg.Wait() }
+	stop = func() { done.Store(true); wg.Wait() }
+	t.Cleanup(stop)
+	return stop
 }
 
 // eagainWaits counts the futex waits of the trace at path that found

@@ -40,11 +40,13 @@ func TestReadSideBuildsAnywhere(t *testing.T) {
 }
 
 // readSide are the packages that must build, and compile their tests, on
-// any OS (the Makefile's PORTABLE list): a //go:build linux put on one of
-// them would make `GOOS=darwin go build ./...` pass by skipping it.
+// any OS (the Makefile's PORTABLE list, and internal/testprog): a
+// //go:build linux put on one of them would make `GOOS=darwin go build
+// ./...` pass by skipping it.
 var readSide = []string{
 	"github.com/systr/systr/format",
 	"github.com/systr/systr/syscalls",
+	"github.com/systr/systr/syscalls/strace", // the printer analysis and print use
 	"github.com/systr/systr/analysis",
 	"github.com/systr/systr/golden", // its reading half, Check; Run and Record are Linux only
 	"github.com/systr/systr/cmd/systr-analyze",

@@ -16,11 +16,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// CommandMain is the TestMain of a command's tests: run is the command
-// name, which testscript puts on PATH for the scripts and the tests (a
-// copy of the test binary that runs run when started under that name);
-// otherwise the tests run, checked as Main checks them (no process they
-// started left behind). It does not return.
+// CommandMain is the TestMain of a command's tests: testscript puts the
+// command name on PATH for the scripts and the tests (a copy of the test
+// binary that calls run, the command's main, when started under that
+// name); otherwise the tests run, checked as Main checks them (no
+// process they started left behind). It does not return.
 func CommandMain(m Runner, name string, run func() int) {
 	os.Exit(testscript.RunMain(Checked(m), map[string]func() int{name: run}))
 }

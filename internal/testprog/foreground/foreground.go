@@ -23,7 +23,8 @@ import (
 // Job is a command (systr-record, systr-trace, systr-replay
 // running testdata/c/sighandlers) started in a process group of its own,
 // as a shell starts a foreground job: a terminal's ^C is
-// kill(-Pgid, SIGINT), which Group sends.
+// kill(-pgid, SIGINT), which Group sends (the group's id is
+// Cmd.Process.Pid).
 type Job struct {
 	Cmd    *exec.Cmd
 	Stdin  io.WriteCloser // the program's

@@ -754,7 +754,8 @@ func (inj *Injector) Apply(c *tracer.Call) (bool, error) {
 // faults are applied first, then the caller's own handler of the call
 // runs and sees the injected result at exit. A handler registered later
 // with Trace replaces the chain of its calls; register it first, or with
-// Use. To put the faults elsewhere in a chain, call Apply from a handler
+// Use. A catch-all (TraceAll), registered before or after, runs behind
+// the faults. To put the faults elsewhere in a chain, call Apply from a handler
 // of your own (tracer.Chain) instead of Install.
 func (inj *Injector) Install(t *tracer.Tracer) error {
 	h := func(c *tracer.Call) tracer.Action {

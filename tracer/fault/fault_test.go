@@ -577,3 +577,43 @@ func TestComposeWithHandlers(t *testing.T) {
 		t.Errorf("the caller's openat handler saw %d exits, %d ENOENT; want it to run and see the injected error", exits, enoent)
 	}
 }
+
+// TestInstallThenTraceAll: a catch-all registered after Install (a
+// recorder's TraceAll) still sees the faulted calls, with the injected
+// error at exit: the faults stay in front of it (before, the faulted
+// calls kept the catch-all of Install's time, none, and went unseen).
+func TestInstallThenTraceAll(t *testing.T) {
+	inj, tr := newInjector(t, "openat:path=/etc/hostname:error=ENOENT")
+	defer tr.Close()
+	if err := inj.Install(tr); err != nil {
+		t.Fatal(err)
+	}
+	var opens, enoent int
+	all := func(c *tracer.Call) tracer.Action {
+		if !c.IsEntry() && c.Name() == "openat" {
+			opens++
+			if c.Errno() == syscall.ENOENT {
+				enoent++
+			}
+		}
+		return tracer.Continue
+	}
+	if err := tr.TraceAll(all); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := tracer.Command("cat", "/etc/hostname")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	st, err := tr.RunCmd(ctx, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Code == 0 || !strings.Contains(stderr.String(), "No such file") {
+		t.Errorf("cat under the fault: %v, %q; want it to fail with ENOENT", st, stderr.String())
+	}
+	if opens == 0 || enoent == 0 {
+		t.Errorf("the catch-all saw %d openat exits, %d ENOENT; want it to see the faulted call", opens, enoent)
+	}
+}

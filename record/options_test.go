@@ -4,7 +4,6 @@ package record_test
 
 import (
 	"context"
-	"crypto/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -92,12 +91,7 @@ func TestDefaultsFresh(t *testing.T) {
 // out of the trace (a shallow copy followed the caller's change).
 func TestOptionsSlicesKept(t *testing.T) {
 	dir := t.TempDir()
-	secret := make([]byte, 3000)
-	rand.Read(secret)
-	key := filepath.Join(dir, "my.key")
-	if err := os.WriteFile(key, secret, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	key, secret := secretKey(t, dir)
 	o := &record.Options{MaskPaths: []string{key}}
 	argv := []string{"cat", key}
 	path := recordTrace(t, nil, o, argv, func(ctx context.Context, tr *tracer.Tracer) {

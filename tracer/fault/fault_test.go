@@ -613,3 +613,47 @@ func catFailsENOENT(t *testing.T, tr *tracer.Tracer) {
 		t.Errorf("cat under the fault: %v, %q; want it to fail with ENOENT", st, stderr.String())
 	}
 }
+
+// TestRulePathChanged: New matches a rule's Path as it is when New reads
+// it: a parsed rule whose Path the caller changed, and a hand-made rule
+// given to a second Injector after a change, match the new glob (the
+// glob compiled by Parse, or by the first New into the shared Rule, was
+// kept: the old path still failed).
+func TestRulePathChanged(t *testing.T) {
+	checkHost(t)
+	parsed, err := Parse("openat:path=/etc/hostname:error=ENOENT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed.Path = "/nonexistent/*"
+	set, err := syscalls.ParseFilter("openat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHand := &Rule{Set: set, Errno: syscall.ENOENT, Path: "/etc/hostname"}
+	New(byHand)
+	byHand.Path = "/nonexistent/*"
+	for _, r := range []*Rule{parsed, byHand} {
+		inj := New(r)
+		tr, err := tracer.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inj.Install(tr); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		var stdout bytes.Buffer
+		cmd := tracer.Command("cat", "/etc/hostname")
+		cmd.Stdout = &stdout
+		st, err := tr.RunCmd(ctx, cmd)
+		cancel()
+		tr.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Code != 0 || inj.Fired()[0].Fired != 0 {
+			t.Errorf("rule %q with Path changed to %s: cat %v, %s; want /etc/hostname opened", r.Text, r.Path, st, inj.Fired()[0])
+		}
+	}
+}

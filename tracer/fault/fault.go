@@ -555,12 +555,17 @@ type counterKey struct {
 	nr   int
 }
 
-// New returns an Injector of the rules, in the order they are tried. It
-// compiles each rule's Path now, into the Injector: the rules are not
-// modified, and may be shared by several Injectors.
+// New returns an Injector of the rules, in the order they are tried; nil
+// ones (Parse's result with an error) are left out. It compiles each
+// rule's Path now, into the Injector: the rules are not modified, and may
+// be shared by several Injectors.
 func New(rules ...*Rule) *Injector {
-	inj := &Injector{rules: rules, counts: map[counterOwner]map[counterKey]uint64{}}
+	inj := &Injector{counts: map[counterOwner]map[counterKey]uint64{}}
 	for _, r := range rules {
+		if r == nil {
+			continue
+		}
+		inj.rules = append(inj.rules, r)
 		var re *regexp.Regexp
 		if r.Path != "" {
 			var msg string

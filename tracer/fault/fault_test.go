@@ -657,3 +657,34 @@ func TestRulePathChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestNilRule: New leaves out a nil rule (Parse's result when its error
+// was not checked) instead of panicking, in New, Install or at the first
+// call, on the tracer's thread.
+func TestNilRule(t *testing.T) {
+	checkHost(t)
+	r, err := Parse("getppid:when=2:retval=4242")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, _ := Parse("getppid:when=0:retval=1")
+	inj := New(bad, r, nil)
+	if got := inj.Rules(); len(got) != 1 || got[0] != r {
+		t.Fatalf("rules %v, want the one non-nil", got)
+	}
+	tr, err := tracer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if err := inj.Install(tr); err != nil {
+		t.Fatal(err)
+	}
+	st, err := tr.Run(context.Background(), testprog.C(t, "syscall_loop"), "5")
+	if err != nil || st.Code != 0 {
+		t.Fatal(st, err)
+	}
+	if f := inj.Fired(); len(f) != 1 || f[0].Fired != 1 {
+		t.Errorf("fired %v, want the rule's one", f)
+	}
+}

@@ -1065,7 +1065,7 @@ func init() {
 	set("truncate ftruncate truncate64 ftruncate64", callInfo{path1: OpTruncate, fd1: OpTruncate})
 	set("setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr removexattr lremovexattr fremovexattr",
 		callInfo{path1: OpXattr, fd1: OpXattr})
-	// The *xattrat calls' second "path" is an attribute name.
+	// The *xattrat calls: the file is their one path (the attribute name is a string).
 	set("setxattrat getxattrat listxattrat removexattrat", callInfo{path1: OpXattr})
 	set("lseek _llseek", callInfo{fd1: OpSeek})
 	set("fsync fdatasync syncfs sync_file_range", callInfo{fd1: OpSync})

@@ -20,6 +20,19 @@ import (
 	"github.com/systr/systr/syscalls"
 )
 
+// secretKey writes 3000 random bytes to dir/my.key (mode 0600) and
+// returns the file's path and the bytes.
+func secretKey(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	secret := make([]byte, 3000)
+	rand.Read(secret)
+	key := filepath.Join(dir, "my.key")
+	if err := os.WriteFile(key, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return key, secret
+}
+
 // secretWindows returns the 8-byte windows of secret that masking
 // follows (all but those of one repeated byte).
 func secretWindows(secret []byte) map[uint64]bool {

@@ -3,7 +3,6 @@
 package record_test
 
 import (
-	"crypto/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,12 +17,7 @@ import (
 // the key's directory, and the secret was recorded in clear).
 func TestMaskPathResolved(t *testing.T) {
 	dir := t.TempDir()
-	secret := make([]byte, 3000)
-	rand.Read(secret)
-	key := filepath.Join(dir, "my.key")
-	if err := os.WriteFile(key, secret, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	key, secret := secretKey(t, dir)
 	if err := os.Symlink(key, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,9 @@
 package record_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -79,5 +82,29 @@ func TestDefaultsFresh(t *testing.T) {
 	}
 	if c := none.Command("/bin/true"); c.NoASLR || c.Path != "/bin/true" {
 		t.Errorf("nil Command: %+v", c)
+	}
+}
+
+// TestOptionsSlicesKept: New keeps its own MaskPaths, not the caller's
+// slice: the caller reusing its Options (here changing the pattern after
+// New) does not change what the recording masks, and the secret stays
+// out of the trace (a shallow copy followed the caller's change).
+func TestOptionsSlicesKept(t *testing.T) {
+	dir := t.TempDir()
+	key, secret := secretKey(t, dir)
+	o := &record.Options{MaskPaths: []string{key}}
+	argv := []string{"cat", key}
+	path := recordTrace(t, nil, o, argv, func(ctx context.Context, tr *tracer.Tracer) {
+		o.MaskPaths[0] = filepath.Join(dir, "other") // after New
+		cmd := tracer.Command(argv[0], argv[1:]...)
+		devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		defer devnull.Close()
+		cmd.Stdout = devnull
+		if st, err := tr.RunCmd(ctx, cmd); err != nil || st.Code != 0 {
+			t.Fatalf("recording %v: %v, %v", argv, st, err)
+		}
+	})
+	if at := leaks(decompressed(t, path), secretWindows(secret)); len(at) > 0 {
+		t.Errorf("%d windows of the secret in the trace: the recording masked what the caller's slice said after New", len(at))
 	}
 }

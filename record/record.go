@@ -136,8 +136,12 @@ type Recorder struct {
 
 type execArgs struct{ argv, envp []string }
 
-// New installs the recorder's handlers on t (replacing any) and starts
-// writing events to w. Close it after the tracer is done. opts nil means
+// New installs the recorder's handler on t and starts writing events to
+// w: for every call with Tracer.TraceAll (a call that has a handler of its
+// own from Tracer.Trace keeps that one and is not recorded; handlers put
+// in front with Tracer.Use stay in front), or for the calls of
+// Options.Trace with Tracer.Trace (replacing what they had). Close it
+// after the tracer is done. opts nil means
 // the zero Options; New keeps a copy of *opts (of its slices too) and
 // does not modify it.
 func New(t *tracer.Tracer, w *format.Writer, opts *Options) (*Recorder, error) {

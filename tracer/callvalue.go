@@ -48,7 +48,9 @@ func (c *Call) SetValue(key, val any) error {
 	if key == nil {
 		return fmt.Errorf("tracer: SetValue: nil key")
 	}
-	if !reflect.TypeOf(key).Comparable() {
+	if !reflect.ValueOf(key).Comparable() {
+		// Of the type (a slice) or of the value (an interface field
+		// holding one): == on it would panic on the tracer's thread.
 		return fmt.Errorf("tracer: SetValue: key of type %T is not comparable", key)
 	}
 	vs := c.th.vals

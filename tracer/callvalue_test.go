@@ -257,6 +257,8 @@ func TestCallValueErrors(t *testing.T) {
 		check("slice key", c.SetValue([]int{1}, 1), true)
 		check("a key", c.SetValue(callKey{}, 1), false)
 		check("another key", c.SetValue(otherKey{}, 2), false)
+		// A comparable type holding a slice: == on it panics.
+		check("key holding a slice", c.SetValue([1]any{[]int{1}}, 3), true)
 		if c.Value(callKey{}) != 1 || c.Value(otherKey{}) != 2 || c.Value([]int{1}) != nil {
 			errs = append(errs, fmt.Sprintf("values %v %v, want 1 2", c.Value(callKey{}), c.Value(otherKey{})))
 		}

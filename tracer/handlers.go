@@ -15,6 +15,14 @@ type table struct {
 	all   Handler
 	byNr  [3][]Handler // by archIndex, indexed by number
 	count int          // handlers in byNr
+	// allUse (Use with no names) and allOwn (TraceAll) make up all:
+	// Chain(allUse, allOwn).
+	allUse, allOwn Handler
+	// pre is, for a call that had no handler of its own when one was Used
+	// for it, the Used handlers in front of the catch-all (with the
+	// every-call ones of then): its byNr is Chain(pre, allOwn), redone
+	// when TraceAll changes allOwn. Trace and Untrace clear it.
+	pre [3][]Handler
 }
 
 func archIndex(a syscalls.Arch) int {
@@ -44,11 +52,47 @@ func (tb *table) lookup(a syscalls.Arch, nr int) Handler {
 func (tb *table) traces(a syscalls.Arch, nr int) bool { return tb.lookup(a, nr) != nil }
 
 func (tb *table) clone() *table {
-	n := &table{all: tb.all, count: tb.count}
+	n := &table{all: tb.all, count: tb.count, allUse: tb.allUse, allOwn: tb.allOwn}
 	for i := range tb.byNr {
 		n.byNr[i] = append([]Handler(nil), tb.byNr[i]...)
+		if tb.pre[i] != nil {
+			n.pre[i] = append([]Handler(nil), tb.pre[i]...)
+		}
 	}
 	return n
+}
+
+// preOf is the Used handlers in front of the catch-all of call nr of
+// architecture index i, nil if it has none (see pre).
+func (tb *table) preOf(i, nr int) Handler {
+	if nr < len(tb.pre[i]) {
+		return tb.pre[i][nr]
+	}
+	return nil
+}
+
+// setPre sets preOf(i, nr) to p and the call's handler to p in front of
+// the catch-all.
+func (tb *table) setPre(i, nr int, p Handler) {
+	if tb.pre[i] == nil {
+		tb.pre[i] = make([]Handler, syscalls.Max(indexArch[i]))
+	}
+	tb.pre[i][nr] = p
+	tb.setNr(i, indexArch[i], nr, Chain(p, tb.allOwn))
+}
+
+// setAll makes h the catch-all (TraceAll's): behind the handlers Used for
+// every call, and behind the ones Used for calls with none of their own.
+func (tb *table) setAll(h Handler) {
+	tb.allOwn = h
+	tb.all = Chain(tb.allUse, h)
+	for i, ps := range tb.pre {
+		for nr, p := range ps {
+			if p != nil {
+				tb.setPre(i, nr, p)
+			}
+		}
+	}
 }
 
 func (tb *table) set(name string, h Handler) bool {
@@ -59,6 +103,9 @@ func (tb *table) set(name string, h Handler) bool {
 			continue
 		}
 		found = true
+		if tb.preOf(i, nr) != nil {
+			tb.pre[i][nr] = nil // Trace replaces what the call had
+		}
 		tb.setNr(i, a, nr, h)
 	}
 	return found
@@ -152,9 +199,11 @@ func (t *Tracer) TraceNr(h Handler, nrs ...int) error {
 	return t.Trace(h, names...)
 }
 
-// TraceAll registers h for every syscall that has no handler of its own.
+// TraceAll registers h for every syscall that has no handler of its own
+// (replacing the one it had), behind the handlers Use put in front of
+// every call or of calls with no handler of their own, before or after.
 func (t *Tracer) TraceAll(h Handler) error {
-	return t.update(func(tb *table) error { tb.all = h; return nil })
+	return t.update(func(tb *table) error { tb.setAll(h); return nil })
 }
 
 // Untrace removes the handlers of the named calls.
@@ -179,9 +228,10 @@ func (t *Tracer) UntraceNr(nrs ...int) error {
 	return t.Untrace(names...)
 }
 
-// UntraceAll removes the catch-all handler set by TraceAll.
+// UntraceAll removes the catch-all handler set by TraceAll; the handlers
+// Use put in front of it stay.
 func (t *Tracer) UntraceAll() error {
-	return t.update(func(tb *table) error { tb.all = nil; return nil })
+	return t.update(func(tb *table) error { tb.setAll(nil); return nil })
 }
 
 // checkNames fails on the first name no architecture knows, for op
@@ -246,7 +296,8 @@ func Chain(hs ...Handler) Handler {
 
 // Use registers h in front of the handlers the named calls already have,
 // as middleware: both run, h first (Chain). A call with no handler of its
-// own gets h and then the catch-all (TraceAll's), if any. With no names,
+// own gets h and then the catch-all (TraceAll's, also one registered
+// after Use), if any. With no names,
 // h goes in front of every handler: each call's own and the catch-all
 // (h alone becomes the catch-all where there was none, so every call is
 // traced). Trace, by contrast, replaces what a call had. Use is how
@@ -264,12 +315,15 @@ func (t *Tracer) Use(h Handler, names ...string) error {
 		if len(names) == 0 {
 			for i := range tb.byNr {
 				for nr, old := range tb.byNr[i] {
-					if old != nil {
+					if p := tb.preOf(i, nr); p != nil {
+						tb.setPre(i, nr, Chain(h, p))
+					} else if old != nil {
 						tb.byNr[i][nr] = Chain(h, old)
 					}
 				}
 			}
-			tb.all = Chain(h, tb.all)
+			tb.allUse = Chain(h, tb.allUse)
+			tb.all = Chain(tb.allUse, tb.allOwn)
 			return nil
 		}
 		for _, name := range names {
@@ -278,7 +332,14 @@ func (t *Tracer) Use(h Handler, names ...string) error {
 				if !ok {
 					continue
 				}
-				tb.setNr(i, a, nr, Chain(h, tb.lookup(a, nr)))
+				switch {
+				case tb.preOf(i, nr) != nil:
+					tb.setPre(i, nr, Chain(h, tb.preOf(i, nr)))
+				case nr < len(tb.byNr[i]) && tb.byNr[i][nr] != nil:
+					tb.setNr(i, a, nr, Chain(h, tb.byNr[i][nr]))
+				default: // none of its own: h in front of the catch-all
+					tb.setPre(i, nr, Chain(h, tb.allUse))
+				}
 			}
 		}
 		return nil

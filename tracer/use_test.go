@@ -76,3 +76,60 @@ func TestChainDetach(t *testing.T) {
 		t.Error("Chain of nils is not nil")
 	}
 }
+
+// TestUseThenTraceAll: handlers put in front with Use stay in front of a
+// catch-all registered after them: the Used per-call handler of a call
+// with no handler of its own runs and then the new catch-all (it used to
+// keep the catch-all of the time of Use, none here, so the catch-all
+// never saw openat: fault.Install then a recorder's TraceAll lost the
+// faulted calls), and a handler Used for every call stays in front of
+// the new catch-all (TraceAll used to drop it). UntraceAll removes the
+// catch-all only.
+func TestUseThenTraceAll(t *testing.T) {
+	tr := newTracer(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	note := func(who string) tracer.Handler {
+		return func(c *tracer.Call) tracer.Action {
+			if c.IsEntry() {
+				mu.Lock()
+				seen[who+":"+c.Name()]++
+				mu.Unlock()
+			}
+			return tracer.Continue
+		}
+	}
+	if err := tr.Use(note("use"), "openat"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Use(note("every")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.TraceAll(note("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.TraceAll(note("catch")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(testCtx(t), "cat", "/etc/hostname"); err != nil {
+		t.Fatal(err)
+	}
+	if n := seen["use:openat"]; n == 0 || seen["catch:openat"] != n || seen["every:openat"] != n {
+		t.Errorf("openat entries: use %d, every %d, catch-all %d; want the same, > 0", n, seen["every:openat"], seen["catch:openat"])
+	}
+	if n := seen["catch:read"]; n == 0 || seen["every:read"] != n || seen["first:read"] != 0 || seen["first:openat"] != 0 {
+		t.Errorf("read entries: every %d, catch-all %d, replaced catch-all %d (openat %d); want every = catch-all > 0, no replaced one",
+			seen["every:read"], n, seen["first:read"], seen["first:openat"])
+	}
+	clear(seen)
+	if err := tr.UntraceAll(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(testCtx(t), "cat", "/etc/hostname"); err != nil {
+		t.Fatal(err)
+	}
+	if seen["catch:read"] != 0 || seen["catch:openat"] != 0 || seen["every:read"] == 0 || seen["use:openat"] == 0 {
+		t.Errorf("after UntraceAll: catch-all read %d, openat %d; every read %d; use openat %d; want the Used ones alone",
+			seen["catch:read"], seen["catch:openat"], seen["every:read"], seen["use:openat"])
+	}
+}

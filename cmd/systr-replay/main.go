@@ -13,8 +13,9 @@
 // Options:
 //
 //	--inject SET     replay only these calls (a trace set: names, %classes, /regexp, !); run the rest for real
-//	--fault RULE     make chosen calls fail or return a value (repeatable):
-//	                 SET:error=ERRNO|retval=N[:when=N|N..M|N+|N+STEP][:path=GLOB][:fd=N][:argK=N]
+//	--fault RULE     make chosen calls fail, return a value or get a signal (repeatable):
+//	                 SET:error=ERRNO|retval=N|signal=SIG[:when=N|N..M|N+|N+STEP]
+//	                 [:scope=thread|process|global][:path=GLOB][:fd=N][:argK=N]
 //	                 (package tracer/fault's rules: go doc github.com/systr/systr/tracer/fault)
 //	--write          perform the emulated writes to files and sockets (default: skipped; terminal output is shown)
 //	--continue       after a divergence, go on best-effort instead of stopping
@@ -104,7 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("systr-replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Var(&inject, "inject", "replay only the calls of `SET` and run the others for real")
-	fs.Var(&faults, "fault", "make calls fail or return a value: `RULE` as SET:error=ERRNO|retval=N[:when=..][:path=GLOB][:fd=N] (repeatable)")
+	fs.Var(&faults, "fault", "make calls fail, return a value or get a signal: `RULE` as SET:ACTION[:ITEM]..., ACTION error=ERRNO, retval=N or signal=SIG, ITEM when=, scope=, path=GLOB, fd=N or argK=N (repeatable)")
 	fs.BoolVar(&write, "write", false, "perform the emulated writes to files and sockets")
 	fs.BoolVar(&cont, "continue", false, "after a divergence, go on best-effort")
 	fs.BoolVar(&gaps, "allow-gaps", false, "replay a trace lacking data, warning at each gap")

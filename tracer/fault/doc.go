@@ -108,7 +108,9 @@
 // caller's own handler still runs, after the injection, and sees at exit
 // the result the program gets (the injected errno or value). A handler
 // registered afterwards with Tracer.Trace replaces what its calls had,
-// the injector included: register it before Install, or with Use. To
+// the injector included: register it before Install, or with Use; a
+// catch-all (Tracer.TraceAll), before or after Install, runs behind the
+// injector. To
 // place the injection elsewhere, do not Install: call Injector.Apply at
 // entry from a handler of your own, for instance one of those tracer.Chain
 // composes. Install registers no notification (a tracer has one OnExit):

@@ -130,6 +130,7 @@ type Rule struct {
 	Scope Scope
 	// Path, when not "", is the glob a path argument has to match (in a
 	// Rule made by hand, a Path that is not a valid glob matches itself).
+	// New compiles it: change it before New, not after.
 	Path string
 	// Fd, when not nil, is the value an fd or dirfd argument has to have.
 	Fd *int
@@ -141,8 +142,6 @@ type Rule struct {
 	Args [6]*uint64
 	// Text is the rule as Parse read it.
 	Text string
-
-	path *regexp.Regexp // compiled Path
 }
 
 // parseError is an error of Parse: its message, and the sentinel
@@ -252,11 +251,10 @@ func Parse(s string) (*Rule, error) {
 				return fail(ErrValue, " %s: unknown scope %q (want thread, process or global)", item, val)
 			}
 		case "path":
-			re, msg := compileGlob(val)
-			if msg != "" {
+			if _, msg := compileGlob(val); msg != "" {
 				return fail(ErrValue, " %s: %s", item, msg)
 			}
-			r.Path, r.path = val, re
+			r.Path = val
 		case "fd":
 			n, err := strconv.ParseInt(val, 10, 32)
 			if err != nil {
@@ -538,6 +536,8 @@ type Injector struct {
 	stats  []Stats
 	counts map[counterOwner]map[counterKey]uint64
 	err    error
+	// paths[i] is rules[i].Path compiled by New, nil for no Path.
+	paths []*regexp.Regexp
 }
 
 // counterOwner is what a group of when= counters belongs to: a thread (by
@@ -555,17 +555,25 @@ type counterKey struct {
 	nr   int
 }
 
-// New returns an Injector of the rules, in the order they are tried.
+// New returns an Injector of the rules, in the order they are tried; nil
+// ones (Parse's result with an error) are left out. It compiles each
+// rule's Path now, into the Injector: the rules are not modified, and may
+// be shared by several Injectors.
 func New(rules ...*Rule) *Injector {
-	inj := &Injector{rules: rules, counts: map[counterOwner]map[counterKey]uint64{}}
+	inj := &Injector{counts: map[counterOwner]map[counterKey]uint64{}}
 	for _, r := range rules {
-		if r.Path != "" && r.path == nil { // a Rule made by hand
-			re, msg := compileGlob(r.Path)
-			if msg != "" {
+		if r == nil {
+			continue
+		}
+		inj.rules = append(inj.rules, r)
+		var re *regexp.Regexp
+		if r.Path != "" {
+			var msg string
+			if re, msg = compileGlob(r.Path); msg != "" { // a Rule made by hand
 				re = regexp.MustCompile(`^` + regexp.QuoteMeta(r.Path) + `$`)
 			}
-			r.path = re
 		}
+		inj.paths = append(inj.paths, re)
 		inj.stats = append(inj.stats, Stats{Rule: r})
 	}
 	return inj
@@ -593,7 +601,7 @@ func (inj *Injector) Match(c *tracer.Call) (*Rule, bool) {
 	var info callInfo
 	arch, nr := c.Arch(), c.Nr()
 	for i, r := range inj.rules {
-		if r.Set == nil || !r.Set.Match(arch, nr) || !r.meets(c, &info) {
+		if r.Set == nil || !r.Set.Match(arch, nr) || !r.meets(c, &info, inj.paths[i]) {
 			continue
 		}
 		task, k := counterOwner{scope: r.Scope}, counterKey{rule: i, arch: arch, nr: nr}
@@ -620,9 +628,9 @@ func (inj *Injector) Match(c *tracer.Call) (*Rule, bool) {
 	return nil, false
 }
 
-// meets reports whether c meets r's conditions.
-func (r *Rule) meets(c *tracer.Call, info *callInfo) bool {
-	if r.Path == "" && r.Fd == nil && r.Args == ([6]*uint64{}) {
+// meets reports whether c meets r's conditions; path is r.Path compiled.
+func (r *Rule) meets(c *tracer.Call, info *callInfo, path *regexp.Regexp) bool {
+	if path == nil && r.Fd == nil && r.Args == ([6]*uint64{}) {
 		return true
 	}
 	args := c.Args()
@@ -639,7 +647,7 @@ func (r *Rule) meets(c *tracer.Call, info *callInfo) bool {
 			return false
 		}
 	}
-	if r.Fd == nil && r.Path == "" {
+	if r.Fd == nil && path == nil {
 		return true
 	}
 	if info.spec == nil {
@@ -660,13 +668,13 @@ func (r *Rule) meets(c *tracer.Call, info *callInfo) bool {
 			return false
 		}
 	}
-	if r.Path != "" {
+	if path != nil {
 		if !info.pathsRead {
 			info.paths = callPaths(c, info.spec, args)
 			info.pathsRead = true
 		}
 		for _, p := range info.paths {
-			if r.path.MatchString(p) {
+			if path.MatchString(p) {
 				return true
 			}
 		}
@@ -754,7 +762,8 @@ func (inj *Injector) Apply(c *tracer.Call) (bool, error) {
 // faults are applied first, then the caller's own handler of the call
 // runs and sees the injected result at exit. A handler registered later
 // with Trace replaces the chain of its calls; register it first, or with
-// Use. To put the faults elsewhere in a chain, call Apply from a handler
+// Use. A catch-all (TraceAll), registered before or after, runs behind
+// the faults. To put the faults elsewhere in a chain, call Apply from a handler
 // of your own (tracer.Chain) instead of Install.
 func (inj *Injector) Install(t *tracer.Tracer) error {
 	h := func(c *tracer.Call) tracer.Action {

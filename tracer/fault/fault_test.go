@@ -561,6 +561,45 @@ func TestComposeWithHandlers(t *testing.T) {
 	if err := inj.Install(tr); err != nil {
 		t.Fatal(err)
 	}
+	catFailsENOENT(t, tr)
+	if exits == 0 || enoent == 0 {
+		t.Errorf("the caller's openat handler saw %d exits, %d ENOENT; want it to run and see the injected error", exits, enoent)
+	}
+}
+
+// TestInstallThenTraceAll: a catch-all registered after Install (a
+// recorder's TraceAll) still sees the faulted calls, with the injected
+// error at exit: the faults stay in front of it (before, the faulted
+// calls kept the catch-all of Install's time, none, and went unseen).
+func TestInstallThenTraceAll(t *testing.T) {
+	inj, tr := newInjector(t, "openat:path=/etc/hostname:error=ENOENT")
+	defer tr.Close()
+	if err := inj.Install(tr); err != nil {
+		t.Fatal(err)
+	}
+	var opens, enoent int
+	all := func(c *tracer.Call) tracer.Action {
+		if !c.IsEntry() && c.Name() == "openat" {
+			opens++
+			if c.Errno() == syscall.ENOENT {
+				enoent++
+			}
+		}
+		return tracer.Continue
+	}
+	if err := tr.TraceAll(all); err != nil {
+		t.Fatal(err)
+	}
+	catFailsENOENT(t, tr)
+	if opens == 0 || enoent == 0 {
+		t.Errorf("the catch-all saw %d openat exits, %d ENOENT; want it to see the faulted call", opens, enoent)
+	}
+}
+
+// catFailsENOENT runs cat /etc/hostname on tr, whose injector makes its
+// open fail with ENOENT, and checks that cat failed so.
+func catFailsENOENT(t *testing.T, tr *tracer.Tracer) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := tracer.Command("cat", "/etc/hostname")
@@ -573,7 +612,79 @@ func TestComposeWithHandlers(t *testing.T) {
 	if st.Code == 0 || !strings.Contains(stderr.String(), "No such file") {
 		t.Errorf("cat under the fault: %v, %q; want it to fail with ENOENT", st, stderr.String())
 	}
-	if exits == 0 || enoent == 0 {
-		t.Errorf("the caller's openat handler saw %d exits, %d ENOENT; want it to run and see the injected error", exits, enoent)
+}
+
+// TestRulePathChanged: New matches a rule's Path as it is when New reads
+// it: a parsed rule whose Path the caller changed, and a hand-made rule
+// given to a second Injector after a change, match the new glob (the
+// glob compiled by Parse, or by the first New into the shared Rule, was
+// kept: the old path still failed).
+func TestRulePathChanged(t *testing.T) {
+	checkHost(t)
+	parsed, err := Parse("openat:path=/etc/hostname:error=ENOENT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed.Path = "/nonexistent/*"
+	set, err := syscalls.ParseFilter("openat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHand := &Rule{Set: set, Errno: syscall.ENOENT, Path: "/etc/hostname"}
+	New(byHand)
+	byHand.Path = "/nonexistent/*"
+	for _, r := range []*Rule{parsed, byHand} {
+		inj := New(r)
+		tr, err := tracer.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inj.Install(tr); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		var stdout bytes.Buffer
+		cmd := tracer.Command("cat", "/etc/hostname")
+		cmd.Stdout = &stdout
+		st, err := tr.RunCmd(ctx, cmd)
+		cancel()
+		tr.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Code != 0 || inj.Fired()[0].Fired != 0 {
+			t.Errorf("rule %q with Path changed to %s: cat %v, %s; want /etc/hostname opened", r.Text, r.Path, st, inj.Fired()[0])
+		}
+	}
+}
+
+// TestNilRule: New leaves out a nil rule (Parse's result when its error
+// was not checked) instead of panicking, in New, Install or at the first
+// call, on the tracer's thread.
+func TestNilRule(t *testing.T) {
+	checkHost(t)
+	r, err := Parse("getppid:when=2:retval=4242")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, _ := Parse("getppid:when=0:retval=1")
+	inj := New(bad, r, nil)
+	if got := inj.Rules(); len(got) != 1 || got[0] != r {
+		t.Fatalf("rules %v, want the one non-nil", got)
+	}
+	tr, err := tracer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if err := inj.Install(tr); err != nil {
+		t.Fatal(err)
+	}
+	st, err := tr.Run(context.Background(), testprog.C(t, "syscall_loop"), "5")
+	if err != nil || st.Code != 0 {
+		t.Fatal(st, err)
+	}
+	if f := inj.Fired(); len(f) != 1 || f[0].Fired != 1 {
+		t.Errorf("fired %v, want the rule's one", f)
 	}
 }

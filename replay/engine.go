@@ -314,6 +314,9 @@ func (e *engine) onExec(ev tracer.ExecEvent) {
 func (e *engine) onExit(ev tracer.ExitEvent) {
 	e.noteWhere() // before the threads are gone (polish.go)
 	e.active()
+	if e.o.Faults != nil {
+		e.o.Faults.Exited(ev) // a reused tid's when= counts start afresh
+	}
 	if lt := e.threads[ev.Tid]; lt != nil {
 		lt.gone, lt.inCall = true, false
 		e.goTrailExit(lt) // gotrail.go

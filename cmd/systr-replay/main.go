@@ -247,6 +247,9 @@ func live(argv []string, rules []*fault.Rule, topts *tracer.Options, stdin io.Re
 			fmt.Fprintf(stderr, "systr-replay: %s\n", s)
 		}
 	}
+	if ierr := inj.Err(); ierr != nil {
+		fmt.Fprintf(stderr, "systr-replay: warning: %v\n", ierr)
+	}
 	if sigs.Stopped() {
 		return fail(stderr, 130, "stopped")
 	}

@@ -1149,18 +1149,14 @@ func makePlan(spec *syscalls.Spec) *callPlan {
 	}
 	pl := &callPlan{spec: spec, special: ci.special, nonfile: ci.nonfile, flagsArg: -1, cloexecArg: -1,
 		retFd: spec.Ret == syscalls.KindFd}
-	dirfd := int8(-1)
 	for i, g := range spec.Args {
 		switch g.Kind {
-		case syscalls.KindDirfd:
-			dirfd = int8(i)
 		case syscalls.KindPath:
 			op := ci.path1
 			if len(pl.paths) > 0 {
 				op = ci.path2
 			}
-			pl.paths = append(pl.paths, pathArg{arg: int8(i), dirfd: dirfd, op: op})
-			dirfd = -1
+			pl.paths = append(pl.paths, pathArg{arg: int8(i), dirfd: int8(spec.PathDirfd(i)), op: op})
 		case syscalls.KindFd:
 			op := ci.fd1
 			if len(pl.fds) > 0 {

@@ -687,18 +687,14 @@ func (r *Rule) meets(c *tracer.Call, info *callInfo, path *regexp.Regexp) bool {
 // (when it differs) its absolute, lexically cleaned form.
 func callPaths(c *tracer.Call, spec *syscalls.Spec, args [6]uint64) []string {
 	var out []string
-	dirfd := -1 // index of the dirfd argument before the path, or -1
 	for i, a := range spec.Args {
 		if i >= 6 {
 			break
 		}
-		if a.Kind == syscalls.KindDirfd || (spec.Name == "execveat" && i == 0) {
-			dirfd = i
-			continue
-		}
 		if a.Kind != syscalls.KindPath || args[i] == 0 {
 			continue
 		}
+		dirfd := spec.PathDirfd(i) // the catalogue's: the dirfd it is relative to, or -1
 		p, _, err := c.ReadString(args[i], 4096)
 		if err != nil {
 			continue

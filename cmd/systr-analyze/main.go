@@ -64,8 +64,13 @@ type verb struct {
 	run   func(c *config) error
 	// selects: the verb takes the event selection options.
 	selects bool
-	// traces is the number of trace arguments.
+	// traces is the number of trace arguments; -1: one or more, for a
+	// verb that opens them itself (many).
 	traces int
+	// many runs a verb that takes one or more traces (c.paths) instead of
+	// run: it opens each itself (c.open), so that it can stream them one
+	// after the other.
+	many func(c *config) error
 }
 
 var verbs = []*verb{
@@ -320,7 +325,7 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 	if v.name == "repair" {
 		want = 2
 	}
-	if len(paths) != want {
+	if want < 0 && len(paths) == 0 || want >= 0 && len(paths) != want {
 		fmt.Fprintf(stderr, "systr-analyze %s: want %s, got %d argument(s)\n", v.name, v.args, len(paths))
 		fs.Usage()
 		return 2
@@ -352,6 +357,9 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 		return repair(c)
 	case "diff":
 		return diff(c)
+	}
+	if v.many != nil {
+		return c.runMany(v)
 	}
 	return c.runVerb(v)
 }
@@ -463,6 +471,22 @@ func (c *config) runVerb(v *verb) int {
 	}
 	if err != nil {
 		return fail(c.stderr, 1, "%s %s: %v", v.name, c.paths[0], err)
+	}
+	return 0
+}
+
+// runMany runs a verb that takes one or more traces.
+func (c *config) runMany(v *verb) int {
+	done, err := c.output()
+	if err != nil {
+		return fail(c.stderr, 1, "%v", err)
+	}
+	err = v.many(c)
+	if derr := done(); err == nil && derr != nil {
+		err = derr
+	}
+	if err != nil {
+		return fail(c.stderr, 1, "%s: %v", v.name, err)
 	}
 	return 0
 }

@@ -156,6 +156,8 @@ func Run(p []unix.SockFilter, d Data) (uint32, error) {
 			acc = binary.LittleEndian.Uint32(buf[in.K:])
 		case unix.BPF_RET | unix.BPF_K:
 			return in.K, nil
+		case unix.BPF_ALU | unix.BPF_AND | unix.BPF_K:
+			acc &= in.K
 		case unix.BPF_JMP | unix.BPF_JA:
 			pc += int(in.K)
 		case unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K,

@@ -384,7 +384,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 	t.tracing.Store(true)
 	tb := t.table.Load()
 	var filter *table
-	if !t.opts.NoSeccomp {
+	if !t.opts.NoSeccomp && e.Prog == nil { // e.Prog: Cmd.Seccomp's (profile.go)
 		set := tb.filterSet()
 		if t.co != nil {
 			t.co.addAffinityCalls(set)

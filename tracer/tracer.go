@@ -17,6 +17,7 @@ import (
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/self"
 	"github.com/systr/systr/syscalls"
+	seccompprof "github.com/systr/systr/syscalls/seccomp"
 	"golang.org/x/sys/unix"
 )
 
@@ -307,6 +308,10 @@ type Cmd struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Seccomp, if set, is a seccomp profile the program runs under: the
+	// child installs it just before its execve (which the profile must
+	// therefore allow), as a container runtime does. See profile.go.
+	Seccomp *seccompprof.Profile
 }
 
 // Command returns a Cmd for name and args, as exec.Command does.
@@ -379,6 +384,10 @@ func (t *Tracer) Start(c *Cmd) (int, error) {
 	}
 	e := &ptrace.Exec{Path: path, Argv: args, Env: env, Dir: c.Dir, Fds: st.fds, NoASLR: c.NoASLR, TrapTSC: t.opts.TrapTSC,
 		DefaultSignals: c.DefaultSignals}
+	if err := t.profileExec(c, e); err != nil { // profile.go
+		st.abort()
+		return 0, fmt.Errorf("tracer: cannot run %s: %w", c.Path, err)
+	}
 	var pid int
 	var startErr error
 	result := make(chan error, 1)

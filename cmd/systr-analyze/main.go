@@ -71,6 +71,9 @@ type verb struct {
 	// run: it opens each itself (c.open), so that it can stream them one
 	// after the other.
 	many func(c *config) error
+	// check validates the verb's own flags before anything runs: an
+	// error is a usage error (status 2).
+	check func(c *config) error
 }
 
 var verbs = []*verb{
@@ -194,6 +197,7 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 	{name: "info", args: "TRACE", help: "what the trace holds: command, host, events, state", traces: 1,
 		flags: infoFlags,
 		run:   func(c *config) error { return info(c.out, c.reader, c.paths[0], c.verify) }},
+	seccompVerb, // seccomp.go
 	{name: "repair", args: "SRC DST", help: "rewrite an incomplete or damaged trace with an index", traces: 0,
 		run: nil},
 }
@@ -226,6 +230,7 @@ type config struct {
 	temps                         listFlag
 	context                       int
 	verify                        bool
+	seccomp                       seccompFlags // seccomp.go
 }
 
 type listFlag []string
@@ -351,6 +356,11 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 			return fail(stderr, 2, "summary: --sort %q: want time, calls, errors, avg, max or name", c.sort)
 		}
 		c.sortKey = k
+	}
+	if v.check != nil {
+		if err := v.check(c); err != nil {
+			return fail(stderr, 2, "%s: %v", v.name, err)
+		}
 	}
 	switch v.name {
 	case "repair":

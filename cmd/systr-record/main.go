@@ -52,6 +52,13 @@
 //	                 random switches from --chaos-seed, to make rare races
 //	                 show (the seed is printed and in the header)
 //	--chaos-seed N   the seed of --schedule chaos (default: from the clock)
+//	--seccomp-profile FILE
+//	                 run the program under the seccomp profile FILE (Docker/OCI
+//	                 JSON, as systr-analyze seccomp writes): installed just
+//	                 before its execve, as a container runtime does; a call it
+//	                 refuses shows in the trace as returning -1 EPERM (or the
+//	                 profile's errno). Every call of the program is then traced
+//	                 at entry and exit (no seccomp fast path: slower)
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary line (the -c/-C table
@@ -141,6 +148,7 @@ type config struct {
 	seed     string
 	schedule string
 	chaos    string
+	profile  string // --seccomp-profile
 	argv     []string
 
 	maxMapped, maxMappedFile string
@@ -186,6 +194,7 @@ func flags(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.maxMappedFile, "max-mapped-file", "", "keep at most `SIZE` bytes of content per mapping (default 16M)")
 	fs.StringVar(&c.text, "text", "", "also print each call as strace does to `FILE` (- for stderr)")
 	fs.Var(&c.cpu, "cpu", cmdutil.CPUUsage)
+	fs.StringVar(&c.profile, "seccomp-profile", "", "run the program under the seccomp profile `FILE` (Docker/OCI JSON, as systr-analyze seccomp writes; installed before its execve): refused calls show in the trace as -1 EPERM")
 	fs.BoolVar(&c.quiet, "q", false, "no status line and no summary line (the -c/-C table is still printed)")
 	fs.BoolVar(&c.summaryOnly, "c", false, "print strace -c's table of the calls at the end (stderr) instead of keeping a trace file (kept with -o)")
 	fs.BoolVar(&c.summaryToo, "C", false, "print strace -c's table at the end (stderr) and keep the trace file")
@@ -222,6 +231,8 @@ func (c *config) run(args []string, fs *flag.FlagSet, stderr io.Writer) int {
 		return fail(stderr, 2, "-o -: a trace is binary and would mix with the program's standard output: give a file name (--text - prints the calls as text on stderr)")
 	case len(c.argv) > 0 && c.pids != "":
 		return fail(stderr, 2, "-p %s and a program (%s): give one or the other", c.pids, c.argv[0])
+	case c.profile != "" && c.pids != "":
+		return fail(stderr, 2, "--seccomp-profile and -p: a profile is installed in a program systr-record starts, not in a running process")
 	case len(c.argv) == 0 && c.pids == "":
 		fmt.Fprintf(stderr, "systr-record: no program to run and no -p PID to attach to\n")
 		usage(fs)
@@ -382,6 +393,10 @@ func (c *config) record(stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 2, "%v", err)
 	}
+	profile, err := loadProfile(c.profile) // profile.go
+	if err != nil {
+		return fail(stderr, 2, "%v", err)
+	}
 	if o.Schedule.Mode == tracer.SchedChaos {
 		// Always said: a failing run is re-recorded with this seed.
 		fmt.Fprintf(stderr, "systr-record: --schedule chaos --chaos-seed %d\n", o.Schedule.Seed)
@@ -450,6 +465,7 @@ func (c *config) record(stderr io.Writer) int {
 	o.NoASLR = !c.aslr && len(pids) == 0
 	o.TrapTSC, o.TrapCPUID = c.tsc, c.cpuid
 	h := record.Header(c.argv, cwd, env, pids, &o)
+	profileHeader(h, c.profile) // profile.go
 	if len(pids) == 0 {
 		// The program gets the recorder's stdin, stdout and stderr
 		// (print -y names them).
@@ -495,6 +511,7 @@ func (c *config) record(stderr io.Writer) int {
 		// The program gets the recorder's own stdin, stdout and stderr.
 		cmd := o.Command(c.argv...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+		cmd.Seccomp = profile
 		if _, startErr = t.Start(cmd); startErr == nil {
 			sigs.Started() // a signal that came before: the program's now
 		}

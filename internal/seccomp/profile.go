@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"slices"
 
-	prof "github.com/systr/systr/syscalls/seccomp"
 	"github.com/systr/systr/syscalls"
+	prof "github.com/systr/systr/syscalls/seccomp"
 	"golang.org/x/sys/unix"
 )
 
@@ -70,7 +70,7 @@ const offArgs = 16
 // next is the pseudo-label "the next instruction".
 const next = -1
 
-func (a *asm) label() int { a.labels = append(a.labels, -1); return len(a.labels) - 1 }
+func (a *asm) label() int  { a.labels = append(a.labels, -1); return len(a.labels) - 1 }
 func (a *asm) place(l int) { a.labels[l] = len(a.p) }
 func (a *asm) stmt(code uint16, k uint32) {
 	a.p = append(a.p, unix.SockFilter{Code: code, K: k})

@@ -6,8 +6,8 @@ import (
 	"math/rand"
 	"testing"
 
-	prof "github.com/systr/systr/syscalls/seccomp"
 	"github.com/systr/systr/syscalls"
+	prof "github.com/systr/systr/syscalls/seccomp"
 	"golang.org/x/sys/unix"
 )
 

@@ -58,6 +58,14 @@ const cloneSignal = 0xff
 var vdsoCalls = []string{"clock_gettime", "clock_gettime64", "gettimeofday", "time",
 	"clock_getres", "clock_getres_time64", "getcpu", "getrandom"}
 
+// seccompGoRuntime are the calls a Go program's runtime makes on its own
+// timing (GoRuntimeCalls, and preemption's tgkill, getpid and
+// rt_sigreturn, an M's futex sleeps and clone, the scavenger's madvise
+// and munmap, nanotime's clock_gettime): which of them a run makes
+// varies from run to run, so a profile of a Go program allows them all.
+var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
+	"tgkill", "tkill", "getpid", "rt_sigreturn", "futex", "clone", "mmap", "munmap", "madvise", "clock_gettime", "clock_gettime64")
+
 // SeccompGenerator builds a seccomp profile from traces: every call their
 // programs entered (failed and unfinished calls too, and the first
 // execve, which a runtime makes under the profile), named for every
@@ -70,6 +78,19 @@ type SeccompGenerator struct {
 	// or its allowed bits (bits, one value).
 	args  map[string]*argSeen
 	notes []string
+}
+
+// goRuntime notes a Go program (Exec.Runtime): its runtime's calls are
+// allowed whether this recording saw them or not.
+func (g *SeccompGenerator) goRuntime(e *format.Exec) {
+	if !strings.HasPrefix(e.Runtime, "go") {
+		return
+	}
+	g.addArch(e.Arch)
+	for _, n := range seccompGoRuntime {
+		g.names[n] = true
+	}
+	g.note("a Go program: the calls its runtime makes on its own timing are allowed whether or not these recordings saw them (" + strings.Join(seccompGoRuntime, ",") + ")")
 }
 
 type argSeen struct {
@@ -129,6 +150,8 @@ func (g *SeccompGenerator) Add(r *format.Reader) error {
 		switch e := ev.(type) {
 		case *format.Syscall:
 			g.call(e)
+		case *format.Exec:
+			g.goRuntime(e)
 		case *format.Lost:
 			lost += e.Count
 		case *format.Detach:

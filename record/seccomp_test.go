@@ -94,8 +94,10 @@ func profileOf(t *testing.T, o *analysis.SeccompOptions, runs ...*seccompRun) *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(notes) > 0 {
-		t.Errorf("notes for a complete recording: %q", notes)
+	for _, n := range notes {
+		if !strings.HasPrefix(n, "a Go program: ") {
+			t.Errorf("a note for a complete recording: %q", n)
+		}
 	}
 	// What the command prints is what Parse reads.
 	b, err := p.Marshal()
@@ -142,7 +144,7 @@ func TestSeccompProfileEnforced(t *testing.T) {
 	var progs []prog
 	for _, real := range []prog{
 		{name: "cat", argv: []string{"cat", "/etc/hostname"}, remove: "openat"},
-		{name: "ls", argv: []string{"ls", "-l", "/"}, remove: "getdents64"},
+		{name: "ls", argv: []string{"ls", "-a", "/usr"}, remove: "getdents64"},
 		{name: "sh", argv: []string{"sh", "-c", "echo hi; cat /etc/hostname; exit 4"}, remove: "vfork"},
 		{name: "python3", argv: []string{"python3", "-c", "import os; print(sorted(os.listdir('/'))[:3])"}, remove: "getdents64"},
 	} {

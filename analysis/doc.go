@@ -7,7 +7,9 @@
 // threads have no identity two runs agree on, and for a Go program, whose
 // goroutines move between threads, resource by resource, without its
 // runtime's own calls), a Perfetto /
-// Chrome timeline (Timeline) and a self-contained HTML report (Report).
+// Chrome timeline (Timeline), a self-contained HTML report (Report) and a
+// seccomp profile allowing the calls the programs made (SeccompGenerator,
+// SeccompProfile: what a profile can and cannot know is in their docs).
 //
 // Every function streams: it reads the trace one chunk at a time through
 // format.Reader.Events and keeps only what its output needs (per syscall,

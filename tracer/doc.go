@@ -78,7 +78,9 @@
 // and the resume; registers and memory are fetched only when a handler asks
 // for them. Handlers registered while the program runs for calls outside
 // its filter switch it to stopping at every syscall. Processes attached
-// with Attach have no filter and stop at every syscall.
+// with Attach have no filter and stop at every syscall, and so does a
+// program started with a seccomp profile of its own (Cmd.Seccomp: the
+// profile's refusals would otherwise hide calls from the tracer's filter).
 //
 // Each stop hands the CPU from the tracee to the tracer's thread and back.
 // When they run on different CPUs every hand-over is a cross-CPU wake-up,

@@ -36,7 +36,8 @@ import (
 // notification. The kernel fails filtered calls with ENOSYS once no tracer
 // is attached, so Detach of a filtered process keeps it attached and
 // silent (DetachEvent.Passive) and Close kills started programs.
-// Processes attached with Attach get no filter and stop at every syscall.
+// Processes attached with Attach get no filter and stop at every syscall,
+// as does a program started under a profile of its own (Cmd.Seccomp).
 type Tracer struct {
 	opts Options
 

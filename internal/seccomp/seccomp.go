@@ -10,6 +10,10 @@
 // beyond the table, an x32 call - returns SECCOMP_RET_TRACE, so the tracer
 // decides: a filter never hides a call that should have been traced.
 //
+// Compile turns a seccomp profile (package syscalls/seccomp, the
+// Docker/OCI JSON) into a filter that enforces it: what tracer.Cmd.Seccomp
+// installs in a program before its execve.
+//
 // Linux only (//go:build linux).
 package seccomp
 

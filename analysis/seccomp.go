@@ -66,10 +66,29 @@ var vdsoCalls = []string{"clock_gettime", "clock_gettime64", "gettimeofday", "ti
 var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 	"tgkill", "tkill", "getpid", "rt_sigreturn", "futex", "clone", "mmap", "munmap", "madvise", "clock_gettime", "clock_gettime64")
 
-// SeccompGenerator builds a seccomp profile from traces: every call their
-// programs entered (failed and unfinished calls too, and the first
-// execve, which a runtime makes under the profile), named for every
-// architecture seen. Add the traces, then take Profile.
+// SeccompGenerator builds a seccomp profile (package syscalls/seccomp, the
+// Docker/OCI JSON) from traces: every call their programs entered (failed
+// and unfinished calls too, and the first execve, which a runtime makes
+// under the profile), allowed, and the default action for the rest. Add
+// the traces, then take Profile.
+//
+// What it cannot know, or say:
+//   - the profile's names hold for every architecture it lists (the
+//     format has no per-architecture names): an x86_64 trace whose
+//     programs also made i386 calls lists both architectures, and a call
+//     seen on one is allowed on both where both have it;
+//   - calls the traces did not show: a path the program did not take
+//     (another input, an error, a signal) makes other calls. Record the
+//     runs that matter and add them all: the profile allows their union;
+//   - a Go program's runtime makes some calls on its own timing; they are
+//     allowed whether or not these runs made them (a note says so);
+//   - the vDSO: clock reads make no call unless the recorder trapped the
+//     vDSO (systr-record's default); otherwise its calls are allowed;
+//   - calls the profile cannot name: numbers without a name in the
+//     catalogue, architectures without a profile name (notes);
+//   - with Args, only the arguments of SeccompArgRules are judged; clone3
+//     passes its flags in memory, which seccomp cannot read, so it is
+//     allowed whole (glibc's pthread_create uses it since 2.34; Go uses clone).
 type SeccompGenerator struct {
 	o      SeccompOptions
 	arches []syscalls.Arch

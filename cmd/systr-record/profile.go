@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/systr/systr/format"
@@ -20,13 +19,9 @@ func loadProfile(path string) (*seccomp.Profile, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
+	p, err := seccomp.Load(path)
 	if err != nil {
 		return nil, fmt.Errorf("--seccomp-profile: %w", err)
-	}
-	p, err := seccomp.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("--seccomp-profile %s: %w", path, err)
 	}
 	return p, nil
 }

@@ -6,7 +6,11 @@
 // openat as systr-analyze print shows them (flags by name: O_RDONLY|O_CLOEXEC). With no
 // program it traces sh -c 'ls / | wc -l'.
 //
-//	systr-trace [-all] [PROGRAM [ARGS...]]
+//	systr-trace [-all] [-seccomp-profile FILE] [PROGRAM [ARGS...]]
+//
+// -seccomp-profile FILE runs the program under a seccomp profile (the
+// Docker/OCI JSON systr-analyze seccomp writes), installed before its
+// execve: a refused call prints as = -1 EPERM.
 //
 // Its exit status is the program's (128+N for a program killed by signal
 // N). Ctrl-C is the program's, as with systr-record: a terminal's reaches
@@ -24,6 +28,7 @@ import (
 	"strconv"
 
 	"github.com/systr/systr/internal/cmdutil"
+	"github.com/systr/systr/syscalls/seccomp"
 	"github.com/systr/systr/syscalls/strace"
 	"github.com/systr/systr/tracer"
 	"golang.org/x/sys/unix"
@@ -111,9 +116,10 @@ func run(args []string, stdout, stderr *os.File) int {
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "print every system call, not only the example's set")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: systr-trace [-all] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
+		fmt.Fprintf(fs.Output(), "usage: systr-trace [-all] [-seccomp-profile FILE] [PROGRAM [ARGS...]]\n\nWith no program, traces: sh -c 'ls / | wc -l'\n\n")
 		fs.PrintDefaults()
 	}
+	profilePath := fs.String("seccomp-profile", "", "run the program under the seccomp profile `FILE` (Docker/OCI JSON, as systr-analyze seccomp writes; installed before its execve): refused calls print as = -1 EPERM")
 	version := fs.Bool("version", false, "print the version and exit")
 	manual := &cmdutil.Command{Name: "systr-trace", Source: source, Flags: fs,
 		Args: cmdutil.ArgProgram, Program: true, SeeAlso: []string{"strace(1)"}}
@@ -130,6 +136,14 @@ func run(args []string, stdout, stderr *os.File) int {
 	if *version {
 		fmt.Fprintln(stdout, cmdutil.Version("systr-trace"))
 		return 0
+	}
+	var profile *seccomp.Profile
+	if *profilePath != "" {
+		var err error
+		if profile, err = seccomp.Load(*profilePath); err != nil {
+			fmt.Fprintln(stderr, "systr-trace: -seccomp-profile:", err)
+			return 2
+		}
 	}
 	cmdutil.SpareP()
 	argv := fs.Args()
@@ -156,6 +170,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	// would be the null device); its stdin is the null device.
 	cmd := tracer.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Seccomp = profile
 	sigs := cmdutil.CatchSignals(t, true) // ^C is the program's (internal/cmdutil/signals_linux.go)
 	st, err := sigs.Run(t, cmd)
 	if sigs.Stopped() {

@@ -41,6 +41,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -185,6 +186,19 @@ func Errno(ret *uint) uint {
 		return 1
 	}
 	return *ret
+}
+
+// Load reads the profile in file path (Parse).
+func Load(path string) (*Profile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // *fs.PathError: names the file and why
+	}
+	p, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
 }
 
 // Parse reads a profile and checks it (see Check).

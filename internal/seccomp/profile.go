@@ -53,17 +53,6 @@ type fixup struct {
 	field     byte // 't', 'f' or 'k' (BPF_JA)
 }
 
-const (
-	opLd   = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
-	opRet  = unix.BPF_RET | unix.BPF_K
-	opJeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
-	opJge  = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
-	opJgt  = unix.BPF_JMP | unix.BPF_JGT | unix.BPF_K
-	opJset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
-	opJa   = unix.BPF_JMP | unix.BPF_JA
-	opAnd  = unix.BPF_ALU | unix.BPF_AND | unix.BPF_K
-)
-
 // offArgs is the offset of seccomp_data.args.
 const offArgs = 16
 

@@ -38,6 +38,18 @@ const (
 	offArch = 4
 )
 
+// BPF instructions the filters use.
+const (
+	opLd   = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
+	opRet  = unix.BPF_RET | unix.BPF_K
+	opJeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+	opJge  = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
+	opJgt  = unix.BPF_JMP | unix.BPF_JGT | unix.BPF_K
+	opJset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
+	opJa   = unix.BPF_JMP | unix.BPF_JA
+	opAnd  = unix.BPF_ALU | unix.BPF_AND | unix.BPF_K
+)
+
 // x32Bit marks x32 calls in the x86_64 entry.
 const x32Bit = 0x40000000
 
@@ -59,50 +71,41 @@ func Build(arches []syscalls.Arch, set Set) ([]unix.SockFilter, error) {
 	jump := func(code uint16, k uint32, jt, jf uint8) {
 		p = append(p, unix.SockFilter{Code: code, K: k, Jt: jt, Jf: jf})
 	}
-	const (
-		ld   = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
-		ret  = unix.BPF_RET | unix.BPF_K
-		jeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
-		jge  = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
-		jgt  = unix.BPF_JMP | unix.BPF_JGT | unix.BPF_K
-		jset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
-		ja   = unix.BPF_JMP | unix.BPF_JA
-	)
 	// Dispatch: ld arch; per arch "jeq A, 0, 1; ja section"; unknown: trace.
-	stmt(ld, offArch)
+	stmt(opLd, offArch)
 	fixups := make([]int, len(arches))
 	for i, a := range arches {
 		if !a.Known() {
 			return nil, fmt.Errorf("seccomp: no syscall table for %v", a)
 		}
-		jump(jeq, uint32(a), 0, 1)
+		jump(opJeq, uint32(a), 0, 1)
 		fixups[i] = len(p)
-		stmt(ja, 0)
+		stmt(opJa, 0)
 	}
-	stmt(ret, RetTrace)
+	stmt(opRet, RetTrace)
 	for i, a := range arches {
 		p[fixups[i]].K = uint32(len(p) - fixups[i] - 1)
-		stmt(ld, offNr)
+		stmt(opLd, offNr)
 		if a == syscalls.X86_64 {
-			jump(jset, x32Bit, 0, 1)
-			stmt(ret, RetTrace)
+			jump(opJset, x32Bit, 0, 1)
+			stmt(opRet, RetTrace)
 		}
 		// Numbers beyond the table: trace.
-		jump(jge, uint32(syscalls.Max(a)), 0, 1)
-		stmt(ret, RetTrace)
+		jump(opJge, uint32(syscalls.Max(a)), 0, 1)
+		stmt(opRet, RetTrace)
 		if set.All[a] {
-			stmt(ret, RetTrace)
+			stmt(opRet, RetTrace)
 			continue
 		}
 		for _, r := range ranges(set.Nrs[a]) {
 			// nr < lo: allow (ranges are sorted, earlier ones did not match)
-			jump(jge, uint32(r[0]), 1, 0)
-			stmt(ret, RetAllow)
+			jump(opJge, uint32(r[0]), 1, 0)
+			stmt(opRet, RetAllow)
 			// nr <= hi: trace
-			jump(jgt, uint32(r[1]), 1, 0)
-			stmt(ret, RetTrace)
+			jump(opJgt, uint32(r[1]), 1, 0)
+			stmt(opRet, RetTrace)
 		}
-		stmt(ret, RetAllow)
+		stmt(opRet, RetAllow)
 	}
 	if len(p) > MaxInsns {
 		return nil, fmt.Errorf("seccomp: filter of %d instructions exceeds the kernel's %d", len(p), MaxInsns)

@@ -29,6 +29,7 @@ type process struct {
 	launched bool   // started by this tracer (killed on Stop); else attached
 	filter   *table // the handler set its seccomp filter traces; nil: none or outgrown
 	filtered bool   // a seccomp filter of ours is installed (inherited by children)
+	profiled bool   // started under Cmd.Seccomp (inherited by children): profile.go
 	silent   bool   // detached in name only: stops are resumed without notification
 	detach   bool   // being detached: each thread is let go at its next stop
 	threads  map[int]*thread
@@ -423,7 +424,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 		}
 		return 0, fmt.Errorf("releasing the child: %w", err)
 	}
-	p := &process{pid: child.Pid, ppid: os.Getpid(), launched: true, filter: filter, filtered: filter != nil, threads: map[int]*thread{},
+	p := &process{pid: child.Pid, ppid: os.Getpid(), launched: true, filter: filter, filtered: filter != nil, profiled: e.Prog != nil && filter == nil, threads: map[int]*thread{},
 		starting: child, result: result, trapped: t.trapsInsns()}
 	th := &thread{tid: child.Pid, proc: p, stepping: filter == nil, fresh: filter == nil}
 	p.threads[th.tid] = th
@@ -846,7 +847,7 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 		}
 		c.ret = th.skipRet
 	}
-	if th.proc.silent || th.proc.detach {
+	if th.proc.silent || th.proc.detach || th.proc.profiled && t.seccompKilled(th, c) { // profile.go
 		// Let go since its entry (e.g. a blocking read interrupted by the
 		// detach): no report after the detach.
 		c.valid = false
@@ -942,7 +943,7 @@ func (t *Tracer) cloned(parent *thread, event int) {
 		if ev.Flags&unix.CLONE_PARENT != 0 {
 			ppid = p.ppid
 		}
-		np := &process{pid: tid, ppid: ppid, launched: p.launched, filter: p.filter, filtered: p.filtered, silent: p.silent,
+		np := &process{pid: tid, ppid: ppid, launched: p.launched, filter: p.filter, filtered: p.filtered, profiled: p.profiled, silent: p.silent,
 			detach: p.detach, threads: map[int]*thread{}, trapped: p.trapped}
 		t.procs[tid] = np
 		p = np

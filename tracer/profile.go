@@ -5,6 +5,9 @@ package tracer
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/systr/systr/internal/ptrace"
 	"github.com/systr/systr/internal/seccomp"
@@ -44,4 +47,21 @@ func (t *Tracer) profileExec(c *Cmd, e *ptrace.Exec) error {
 	e.Prog = &ptrace.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
 	e.NoNewPrivs = t.opts.NoNewPrivs || !hasCapSysAdmin()
 	return nil
+}
+
+// seccompKilled reports whether the call c, at its exit stop, was killed
+// by the profile (SCMP_ACT_KILL_PROCESS, or KILL_THREAD of a process's
+// last thread): the kernel then rolls the registers back to the entry's
+// (the return register holds the call number), reports the exit stop, and
+// kills with SIGSYS. The call never returned: no exit is reported, and
+// the end of the thread leaves it unfinished. /proc says the filter mode
+// is SECCOMP_MODE_DEAD (3, Linux 5.18 and later); it is read only when
+// the return value equals the call number.
+func (t *Tracer) seccompKilled(th *thread, c *Call) bool {
+	ret := c.Ret()
+	if c.arch.Is64Bit() && ret != int64(c.nr) || !c.arch.Is64Bit() && int32(ret) != int32(c.nr) {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(th.tid) + "/status")
+	return err == nil && strings.Contains(string(b), "\nSeccomp:\t3\n")
 }

@@ -141,3 +141,8 @@ type ChunkInfo struct {
 // recorder trapped ("rdtsc", "cpuid", comma-separated): a replayer traps
 // the same ones (record.InsnsKey is the same key).
 const ExtraInsns = "insns"
+
+// ExtraSeccompProfile is the Header.Extra key naming the seccomp profile
+// (an absolute path) the recorded program ran under (systr-record
+// --seccomp-profile): calls it refused are in the trace as failed.
+const ExtraSeccompProfile = "seccomp_profile"

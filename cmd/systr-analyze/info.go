@@ -30,6 +30,9 @@ func worldInfo(w io.Writer, h *format.Header) {
 		trapped = strings.Join(insns, ", ") + " trapped (a replay returns the recorded results)"
 	}
 	fmt.Fprintf(w, "insns:     %s\n", trapped)
+	if p := h.Extra[format.ExtraSeccompProfile]; p != "" {
+		fmt.Fprintf(w, "seccomp:   ran under the profile %s (the calls it refused failed)\n", p)
+	}
 }
 
 // infoFlags are info's options.

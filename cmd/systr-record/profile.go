@@ -10,10 +10,6 @@ import (
 	"github.com/systr/systr/syscalls/seccomp"
 )
 
-// ProfileKey is the header's Extra key naming the seccomp profile the
-// program ran under (--seccomp-profile): "FILE" as an absolute path.
-const ProfileKey = "seccomp_profile"
-
 // loadProfile reads --seccomp-profile's file; nil for "".
 func loadProfile(path string) (*seccomp.Profile, error) {
 	if path == "" {
@@ -37,5 +33,5 @@ func profileHeader(h *format.Header, path string) {
 	if h.Extra == nil {
 		h.Extra = map[string]string{}
 	}
-	h.Extra[ProfileKey] = path
+	h.Extra[format.ExtraSeccompProfile] = path
 }

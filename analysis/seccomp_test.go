@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"io"
 	"slices"
 	"testing"
 
@@ -98,4 +99,20 @@ func admits(s *seccomp.Syscall, name string, args [6]uint64) bool {
 		}
 	}
 	return true
+}
+
+// BenchmarkSeccomp: a profile of the benchmark trace (1 M events), with
+// argument rules.
+func BenchmarkSeccomp(b *testing.B) {
+	benchView(b, func(w io.Writer, r *format.Reader) error {
+		p, _, err := analysis.SeccompProfile([]*format.Reader{r}, &analysis.SeccompOptions{Args: true, Partial: true})
+		if err != nil {
+			return err
+		}
+		out, err := p.Marshal()
+		if err == nil {
+			_, err = w.Write(out)
+		}
+		return err
+	})
 }

@@ -57,8 +57,9 @@
 //	                 JSON, as systr-analyze seccomp writes): installed just
 //	                 before its execve, as a container runtime does; a call it
 //	                 refuses shows in the trace as returning -1 EPERM (or the
-//	                 profile's errno). Every call of the program is then traced
-//	                 at entry and exit (no seccomp fast path: slower)
+//	                 profile's errno). The tracer's own seccomp filter is left
+//	                 out (both would hide refused calls): every call stops at
+//	                 entry and exit, as a recording's calls do anyway
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary line (the -c/-C table

@@ -58,8 +58,9 @@
 //	                 before its execve, as a container runtime does; a call it
 //	                 refuses shows in the trace as returning -1 EPERM (or the
 //	                 profile's errno). The tracer's own seccomp filter is left
-//	                 out (both would hide refused calls): every call stops at
-//	                 entry and exit, as a recording's calls do anyway
+//	                 out (with both, a refused call would not stop the tracer):
+//	                 every call stops at entry and exit, as a recording's
+//	                 calls do anyway
 //	--cpu CPU        where the tracer and the program run: auto (default: one
 //	                 CPU, the one the recorder starts on), any, or a CPU number
 //	-q               no status line and no summary line (the -c/-C table

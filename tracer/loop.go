@@ -849,7 +849,8 @@ func (t *Tracer) exit(th *thread, info *ptrace.SyscallInfo) {
 	}
 	if th.proc.silent || th.proc.detach || th.proc.profiled && t.seccompKilled(th, c) { // profile.go
 		// Let go since its entry (e.g. a blocking read interrupted by the
-		// detach): no report after the detach.
+		// detach): no report after the detach. Or killed by the program's
+		// own profile: the call never returned.
 		c.valid = false
 		th.dropValues()
 		t.resume(th, 0)

@@ -158,6 +158,7 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 		p = &process{pid: tgid, ppid: ppid, threads: map[int]*thread{}, trapped: t.trapsInsns()}
 		if parent := t.procs[ppid]; parent != nil {
 			p.launched, p.filter, p.filtered, p.silent, p.detach = parent.launched, parent.filter, parent.filtered, parent.silent, parent.detach
+			p.profiled = parent.profiled
 		} else {
 			// Its parent died inside fork/clone, or it was made with
 			// CLONE_PARENT by a process that is gone. What its inherited

@@ -30,7 +30,7 @@ type Options struct {
 }
 
 // DefaultRowGroup is the number of rows of a row group by default.
-const DefaultRowGroup = 128 << 10
+const DefaultRowGroup = 64 << 10
 
 // bufferGroupBytes bounds the captured bytes of a buffers row group.
 const bufferGroupBytes = 64 << 20

@@ -104,7 +104,7 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		if _, err := os.Lstat(dst); err == nil && !o.Replace {
 			return nil, fmt.Errorf("%w: %s", ErrExists, dst)
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("analysis/export: %w", err)
+			return nil, fmt.Errorf("analysis/export: cannot write under %s: %w", dir, err)
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}

@@ -85,12 +85,6 @@ func readTable[T any](t *testing.T, dir, table string) []T {
 	return rows
 }
 
-func val[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
 
 // exported holds a trace and its export, read back.
 type exported struct {

@@ -85,7 +85,6 @@ func readTable[T any](t *testing.T, dir, table string) []T {
 	return rows
 }
 
-
 // exported holds a trace and its export, read back.
 type exported struct {
 	dir     string

@@ -25,7 +25,8 @@ type Options struct {
 	// already; without it that is an error (ErrExists).
 	Replace bool
 	// RowGroup is the number of rows of a row group (0: DefaultRowGroup).
-	// A buffers row group is also cut at 64 MiB of captured bytes.
+	// A buffers row group is also cut at 32 MiB of captured bytes (held in
+	// memory, compressed, until the row group is written).
 	RowGroup int
 }
 
@@ -33,7 +34,7 @@ type Options struct {
 const DefaultRowGroup = 64 << 10
 
 // bufferGroupBytes bounds the captured bytes of a buffers row group.
-const bufferGroupBytes = 64 << 20
+const bufferGroupBytes = 32 << 20
 
 // ErrExists is the error of an export whose trace directory exists
 // already (without Options.Replace).

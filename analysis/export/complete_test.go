@@ -154,3 +154,42 @@ func val[T any](p *T) any {
 	}
 	return *p
 }
+
+// TestBufferRowGroups: a buffers row group is cut at 32 MiB of data,
+// whatever its rows: 40 reads of 1 MiB make two.
+func TestBufferRowGroups(t *testing.T) {
+	data := make([]byte, 1<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	read, _ := syscalls.Number(syscalls.X86_64, "read")
+	var more []format.Event
+	for i := range 40 {
+		more = append(more, &format.Syscall{Head: format.Head{Seq: uint64(10 + i), Time: int64(10000 + i), Pid: 7, Tid: 7},
+			Arch: syscalls.X86_64, Nr: int32(read), Args: [6]uint64{0, 0x9000, 1 << 20}, Ret: 1 << 20, Exit: int64(10000 + i),
+			Mem: []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x9000, Len: 1 << 20, Data: data}}})
+	}
+	dirs, err := export.Parquet(t.TempDir(), nil, writeTrace(t, header("all"), more...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dirs[0], "buffers.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []int64
+	for _, rg := range pf.RowGroups() {
+		rows = append(rows, rg.NumRows())
+	}
+	// The openat's path and the first read's 5 bytes, then 32 reads of
+	// 1 MiB reach the bound; the 8 others follow.
+	if !slices.Equal(rows, []int64{34, 8}) {
+		t.Errorf("row groups of %v rows, want [34 8]", rows)
+	}
+}

@@ -10,8 +10,11 @@
 // in DuckDB. HOST is the recording's hostname and TRACE the trace file's
 // base name without its extension, unless Options say otherwise; both are
 // escaped as Hive escapes partition values (Escape). A trace is written
-// into a temporary directory beside its own and renamed into place when
-// whole.
+// into a hidden temporary directory beside its own, its tables named
+// NAME.parquet.partial, and renamed into place when whole: a query over
+// DIR/**/*.parquet meanwhile, or after an export was killed, reads no
+// table half written, and none from a directory without the partitions
+// (DuckDB refuses such a mix).
 //
 // The files are zstd-compressed, with dictionary encoding for the
 // low-cardinality strings, statistics, and row groups of Options.RowGroup

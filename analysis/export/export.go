@@ -133,8 +133,34 @@ func Names(h *format.Header, path string, o *Options) (host, trace string) {
 	return host, trace
 }
 
-// writeTrace writes one trace into a temporary sibling of dst, then
-// renames it to dst (replacing what was there).
+// Tables are the tables each trace directory holds, as NAME.parquet.
+var Tables = []string{"events", "buffers", "signals", "procs", "files", "trace"}
+
+// partial is the name of table while it is written: no query's
+// *.parquet matches it.
+func partial(dir, table string) string { return filepath.Join(dir, table+".parquet.partial") }
+
+// rename renames each table of dir from NAME.parquet.partial to
+// NAME.parquet, or back (hide).
+func rename(dir string, hide bool) error {
+	for _, t := range Tables {
+		from, to := partial(dir, t), filepath.Join(dir, t+".parquet")
+		if hide {
+			from, to = to, from
+		}
+		if err := os.Rename(from, to); err != nil && !(hide && errors.Is(err, fs.ErrNotExist)) {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTrace writes one trace into a temporary sibling of dst (hidden,
+// its tables named NAME.parquet.partial), renames it to dst (the
+// directory it replaces, its tables hidden first, is removed), then names
+// the tables NAME.parquet. An export stopped at any point leaves no
+// hidden directory holding a table a query over DIR/**/*.parquet reads,
+// nor a table half written.
 func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	parent := filepath.Dir(dst)
 	made, err := mkdirs(parent)
@@ -158,22 +184,32 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	if err := write(tmp, in, host, o); err != nil {
 		return fmt.Errorf("analysis/export: %s: %w", in.Path, err)
 	}
+	var old string
 	if _, serr := os.Lstat(dst); serr == nil {
-		old := tmp + ".old"
-		if err := os.Rename(dst, old); err != nil {
+		old = tmp + ".old"
+		if err := rename(dst, true); err != nil {
+			rename(dst, false)
 			return fmt.Errorf("analysis/export: replacing %s: %w", dst, err)
 		}
-		if err := os.Rename(tmp, dst); err != nil {
-			os.Rename(old, dst)
-			return fmt.Errorf("analysis/export: %w", err)
+		if err := os.Rename(dst, old); err != nil {
+			rename(dst, false)
+			return fmt.Errorf("analysis/export: replacing %s: %w", dst, err)
 		}
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		if old != "" {
+			os.Rename(old, dst)
+			rename(dst, false)
+		}
+		return fmt.Errorf("analysis/export: %w", err)
+	}
+	if err := rename(dst, false); err != nil {
+		return fmt.Errorf("analysis/export: naming the tables of %s: %w", dst, err)
+	}
+	if old != "" {
 		if err := os.RemoveAll(old); err != nil {
 			return fmt.Errorf("analysis/export: removing the replaced %s: %w", dst, err)
 		}
-		return nil
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("analysis/export: %w", err)
 	}
 	return nil
 }

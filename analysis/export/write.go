@@ -54,15 +54,15 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 			}
 		}
 	}()
-	if w.events, err = newTable[EventRow](filepath.Join(dir, "events.parquet"), rowGroup, 0, meta, "command", "exe"); err != nil {
+	if w.events, err = newTable[EventRow](partial(dir, "events"), rowGroup, 0, meta, "command", "exe"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.events.close), append(aborts, w.events.abort)
-	if w.buffers, err = newTable[BufferRow](filepath.Join(dir, "buffers.parquet"), rowGroup, bufferGroupBytes, meta, "data"); err != nil {
+	if w.buffers, err = newTable[BufferRow](partial(dir, "buffers"), rowGroup, bufferGroupBytes, meta, "data"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.buffers.close), append(aborts, w.buffers.abort)
-	if w.signals, err = newTable[SignalRow](filepath.Join(dir, "signals.parquet"), rowGroup, 0, meta); err != nil {
+	if w.signals, err = newTable[SignalRow](partial(dir, "signals"), rowGroup, 0, meta); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.signals.close), append(aborts, w.signals.abort)
@@ -96,13 +96,13 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 		}
 	}
 	aborts = nil
-	if err := w.procs(filepath.Join(dir, "procs.parquet"), ct.Tasks(), meta); err != nil {
+	if err := w.procs(partial(dir, "procs"), ct.Tasks(), meta); err != nil {
 		return err
 	}
-	if err := w.files(filepath.Join(dir, "files.parquet"), ct.Files(), meta); err != nil {
+	if err := w.files(partial(dir, "files"), ct.Files(), meta); err != nil {
 		return err
 	}
-	return w.trace(filepath.Join(dir, "trace.parquet"), in, r, meta)
+	return w.trace(partial(dir, "trace"), in, r, meta)
 }
 
 func (w *writer) syscall(c *analysis.Call) error {

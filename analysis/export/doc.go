@@ -20,6 +20,10 @@
 // low-cardinality strings, statistics, and row groups of Options.RowGroup
 // rows: they are written as the trace is read, and memory does not grow
 // with the trace (the processes and the files view's table aside).
+// Strings are UTF-8, as Parquet's STRING wants (DuckDB refuses a file
+// holding one that is not): an invalid byte of a path, a command line or
+// an executable becomes U+FFFD, as in analysis.JSON; the bytes a program
+// passed are in buffers.parquet.
 // Times are plain INT64 nanoseconds since the Unix epoch (the header's
 // clock: wall + time - mono), not a TIMESTAMP type, which some engines
 // keep only to the microsecond.

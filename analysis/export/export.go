@@ -121,7 +121,8 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 
 // Names returns the host and trace partition values of the trace with
 // header h read from path: o's, else the header's hostname and path's
-// base name without its extension.
+// base name without its extension; made valid UTF-8 (invalid bytes
+// become U+FFFD).
 func Names(h *format.Header, path string, o *Options) (host, trace string) {
 	host, trace = h.Host.Hostname, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	if o != nil && o.Host != "" {
@@ -130,7 +131,7 @@ func Names(h *format.Header, path string, o *Options) (host, trace string) {
 	if o != nil && o.Trace != "" {
 		trace = o.Trace
 	}
-	return host, trace
+	return text(host), text(trace)
 }
 
 // Tables are the tables each trace directory holds, as NAME.parquet.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/systr/systr/analysis"
@@ -148,6 +149,11 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		if e.Path != "" {
 			x.byPath[e.Path]++
 		}
+		for _, str := range []string{e.Exe, e.Command, e.Path, e.Name, e.Errno, e.Flags} {
+			if !utf8.ValidString(str) {
+				t.Errorf("seq %d: %q is not UTF-8", e.Seq, str)
+			}
+		}
 		if e.Exe == "" {
 			t.Errorf("seq %d %s: no exe", e.Seq, e.Name)
 		}
@@ -195,14 +201,14 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	for i, f := range files {
 		fr := frows[i]
 		got := []any{fr.Path, fr.Ops, fr.FailedOps, fr.OK, fr.Failed, fr.Calls, fr.FirstNs, fr.LastNs}
-		want := []any{f.Path, f.Ops.String(), f.FailedOps.String(), int64(f.OK), int64(f.Failed), int64(f.OK + f.Failed), wall + f.First, wall + f.Last}
+		want := []any{valid(f.Path), f.Ops.String(), f.FailedOps.String(), int64(f.OK), int64(f.Failed), int64(f.OK + f.Failed), wall + f.First, wall + f.Last}
 		if !slices.Equal(got, want) || !slices.Equal(fr.Pids, f.Pids()) || len(fr.Errors) != len(f.Errors) {
 			t.Errorf("files row %d:\n got %v %v %q\nwant %v %v %v", i, got, fr.Pids, fr.Errors, want, f.Pids(), f.Errors)
 		}
-		if n := x.byPath[f.Path]; n == 0 || n > f.OK+f.Failed {
+		if n := x.byPath[valid(f.Path)]; n == 0 || n > f.OK+f.Failed {
 			t.Errorf("%s: %d events rows name it, the files view counts %d calls", f.Path, n, f.OK+f.Failed)
 		}
-		delete(x.byPath, f.Path)
+		delete(x.byPath, valid(f.Path))
 	}
 	for p, n := range x.byPath {
 		t.Errorf("%d events rows name %s, which the files view does not have", n, p)
@@ -276,8 +282,12 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 			code = p.Status >> 8 & 0xff
 		}
 		got := []any{g.Pid, val(g.Parent), g.Exe, g.Command, int(g.Execs), int(g.Threads), val(g.ExitCode), g.StartNs}
-		want := []any{p.Pid, parent, p.Exe(), analysis.CommandLine(p.Argv(), p.Exe()), len(node.Execs()), len(p.Threads), code, wall + p.Start}
-		if !slices.Equal(got, want) || !slices.Equal(g.Argv, p.Argv()) || (g.EndNs != nil) != p.Exited {
+		want := []any{p.Pid, parent, valid(p.Exe()), valid(analysis.CommandLine(p.Argv(), p.Exe())), len(node.Execs()), len(p.Threads), code, wall + p.Start}
+		argv := slices.Clone(p.Argv())
+		for i := range argv {
+			argv[i] = valid(argv[i])
+		}
+		if !slices.Equal(got, want) || !slices.Equal(g.Argv, argv) || (g.EndNs != nil) != p.Exited {
 			t.Errorf("procs row %d: %v %q end %v, want %v %q exited %v", i, got, g.Argv, val(g.EndNs), want, p.Argv(), p.Exited)
 		}
 	}
@@ -460,5 +470,39 @@ func TestRowGroups(t *testing.T) {
 		if n := rg.NumRows(); n > 50 || n < 50 && i < want-1 {
 			t.Errorf("row group %d: %d rows", i, n)
 		}
+	}
+}
+
+// valid is s with each invalid byte U+FFFD, as the tables have strings.
+func valid(s string) string { return string([]rune(s)) }
+
+// TestInvalidUTF8: a file name that is not UTF-8 is exported with U+FFFD
+// for its invalid bytes (Parquet strings are UTF-8: DuckDB refuses a file
+// with one that is not); its bytes as passed are in buffers.parquet.
+func TestInvalidUTF8(t *testing.T) {
+	for _, p := range []string{"/bin/sh", "/bin/cat"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("no %s here: %v", p, err)
+		}
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace, st := golden.Record(t, &golden.RecordOptions{Dir: dir}, "/bin/sh", "-c", `f=$(printf 'bad\377\376name'); : > "$f"; cat "$f"`)
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("sh: %v", st)
+	}
+	x := checkExport(t, trace, nil)
+	want := dir + "/bad\uFFFD\uFFFDname"
+	e := x.row(t, "openat", want)
+	bufs := readTable[export.BufferRow](t, x.dir, "buffers")
+	i := slices.IndexFunc(bufs, func(b export.BufferRow) bool { return b.Seq == e.Seq && b.Arg == 1 })
+	if i < 0 || !bytes.Contains(bufs[i].Data, []byte("bad\377\376name")) {
+		t.Errorf("the openat's path bytes in buffers.parquet: %+v", bufs[max(i, 0)])
+	}
+	files := readTable[export.FileRow](t, x.dir, "files")
+	if !slices.ContainsFunc(files, func(f export.FileRow) bool { return f.Path == want }) {
+		t.Errorf("files.parquet has no %q", want)
 	}
 }

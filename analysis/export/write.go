@@ -3,8 +3,10 @@ package export
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
@@ -38,7 +40,7 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 		rowGroup = DefaultRowGroup
 	}
 	meta := map[string]string{"systr_version": h.WriterVersion, "systr_host": host}
-	w := &writer{h: h, start: analysis.Start(r), command: command(h),
+	w := &writer{h: h, start: analysis.Start(r), command: text(command(h)),
 		flags: map[format.SyscallFlags]string{}, regFlags: map[format.RegionFlags]string{},
 		io: map[string]*[2]int64{}}
 	w.wall = h.Clock.Wall - h.Clock.Mono
@@ -117,7 +119,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.ElapsedNs = sc.Time - w.start
 	row.Pid, row.Tid = sc.Pid, sc.Tid
 	if c.Proc != nil {
-		row.Exe = c.Proc.Exe()
+		row.Exe = text(c.Proc.Exe())
 	}
 	row.Command = w.command
 	row.Arch = sc.Arch.String()
@@ -133,7 +135,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 			row.Errno = errnoName(e)
 		}
 	}
-	row.Path = c.Path
+	row.Path = text(c.Path)
 	if c.HasFd {
 		row.vals.fd = c.Fd
 		row.Fd = &row.vals.fd
@@ -269,9 +271,9 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 			parent := p.Parent
 			row.Parent = &parent
 		}
-		row.Exe = p.Exe()
-		row.Argv = p.Argv()
-		row.Command = analysis.CommandLine(p.Argv(), p.Exe())
+		row.Exe = text(p.Exe())
+		row.Argv = texts(p.Argv())
+		row.Command = text(analysis.CommandLine(p.Argv(), p.Exe()))
 		row.Execs = int32(len((&analysis.ProcNode{Process: p}).Execs()))
 		row.Threads = int32(len(p.Threads))
 		row.StartNs = w.wall + p.Start
@@ -309,7 +311,7 @@ func (w *writer) files(path string, files []analysis.FileUse, meta map[string]st
 			t.abort()
 			return err
 		}
-		row.Path = f.Path
+		row.Path = text(f.Path)
 		row.Ops, row.FailedOps = f.Ops.String(), f.FailedOps.String()
 		row.OK, row.Failed = int64(f.OK), int64(f.Failed)
 		row.Calls = row.OK + row.Failed
@@ -341,36 +343,62 @@ func (w *writer) trace(path string, in Input, r *format.Reader, meta map[string]
 	}
 	row, _ := t.next()
 	h := w.h
-	row.Hostname = h.Host.Hostname
+	row.Hostname = text(h.Host.Hostname)
 	row.Command = w.command
-	row.Argv = h.Argv
-	row.Cwd = h.Cwd
+	row.Argv = texts(h.Argv)
+	row.Cwd = text(h.Cwd)
 	row.StartNs = w.wall + w.start
 	if w.seen {
 		end := w.wall + w.last
 		row.EndNs = &end
 	}
 	row.Events, row.Syscalls, row.Lost = w.nEvents, w.nSyscalls, w.lost
-	row.Traced = h.Traced
+	row.Traced = text(h.Traced)
 	if row.Traced == "" {
 		row.Traced = "all"
 	}
 	if tr := r.Truncated(); tr != nil {
-		row.Truncated = tr.Error()
+		row.Truncated = text(tr.Error())
 	}
 	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == ""
 	row.Arches = archNames(h.Arches)
-	row.Kernel, row.Machine = h.Host.Kernel, h.Host.Machine
-	row.SystrVersion = h.WriterVersion
+	row.Kernel, row.Machine = text(h.Host.Kernel), text(h.Host.Machine)
+	row.SystrVersion = text(h.WriterVersion)
 	row.FormatVersion = fmt.Sprintf("%d.%d", h.Major, h.Minor)
 	if abs, err := filepath.Abs(in.Path); err == nil {
-		row.Source = abs
+		row.Source = text(abs)
 	} else {
-		row.Source = in.Path
+		row.Source = text(in.Path)
 	}
 	if err := t.add(0); err != nil {
 		t.abort()
 		return err
 	}
 	return t.close()
+}
+
+// text returns s as valid UTF-8, as Parquet's STRING wants (DuckDB
+// refuses a file with one invalid string): each invalid byte becomes
+// U+FFFD, as in analysis.JSON. The bytes of a path argument as the
+// program passed them are in buffers.parquet.
+func text(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s)) // each invalid byte decodes as utf8.RuneError
+}
+
+// texts returns ss with each string made valid UTF-8 (text), sharing ss
+// when all are.
+func texts(ss []string) []string {
+	for i, s := range ss {
+		if !utf8.ValidString(s) {
+			out := slices.Clone(ss)
+			for j := i; j < len(out); j++ {
+				out[j] = text(out[j])
+			}
+			return out
+		}
+	}
+	return ss
 }

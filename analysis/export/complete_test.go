@@ -173,12 +173,27 @@ func TestBufferRowGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dirs[0], "buffers.parquet"))
+	rows := rowGroups(t, filepath.Join(dirs[0], "buffers.parquet"))
+	// The openat's path and the first read's 5 bytes, then 32 reads of
+	// 1 MiB reach the bound; the 8 others follow.
+	if !slices.Equal(rows, []int64{34, 8}) {
+		t.Errorf("row groups of %v rows, want [34 8]", rows)
+	}
+}
+
+// rowGroups returns the number of rows of each row group of the Parquet
+// file at path.
+func rowGroups(t *testing.T, path string) []int64 {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fi, _ := f.Stat()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
 	pf, err := parquet.OpenFile(f, fi.Size())
 	if err != nil {
 		t.Fatal(err)
@@ -187,9 +202,5 @@ func TestBufferRowGroups(t *testing.T) {
 	for _, rg := range pf.RowGroups() {
 		rows = append(rows, rg.NumRows())
 	}
-	// The openat's path and the first read's 5 bytes, then 32 reads of
-	// 1 MiB reach the bound; the 8 others follow.
-	if !slices.Equal(rows, []int64{34, 8}) {
-		t.Errorf("row groups of %v rows, want [34 8]", rows)
-	}
+	return rows
 }

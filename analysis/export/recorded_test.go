@@ -452,22 +452,13 @@ func TestRowGroups(t *testing.T) {
 		t.Fatalf("files_ops: %v", st)
 	}
 	x := checkExport(t, trace, &export.Options{RowGroup: 50})
-	f, err := os.Open(filepath.Join(x.dir, "events.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, _ := f.Stat()
-	pf, err := parquet.OpenFile(f, fi.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := rowGroups(t, filepath.Join(x.dir, "events.parquet"))
 	want := (len(x.events) + 49) / 50
-	if got := len(pf.RowGroups()); got != want {
-		t.Errorf("%d rows in %d row groups, want %d of 50", len(x.events), got, want)
+	if len(rows) != want {
+		t.Errorf("%d rows in %d row groups, want %d of 50", len(x.events), len(rows), want)
 	}
-	for i, rg := range pf.RowGroups() {
-		if n := rg.NumRows(); n > 50 || n < 50 && i < want-1 {
+	for i, n := range rows {
+		if n > 50 || n < 50 && i < want-1 {
 			t.Errorf("row group %d: %d rows", i, n)
 		}
 	}

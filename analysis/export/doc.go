@@ -3,7 +3,7 @@
 //
 // Each trace becomes one directory in Hive style,
 //
-//	DIR/host=HOST/trace=TRACE/{events,buffers,signals,procs,files,trace}.parquet
+//	DIR/host=HOST/trace=TRACE/{events,buffers,signals,execs,procs,files,trace}.parquet
 //
 // so that a fleet of traces reads as one table with host and trace
 // columns: read_parquet('DIR/**/events.parquet', hive_partitioning=true)
@@ -49,6 +49,10 @@
 // joined by commas; null when none).
 //
 // signals.parquet: each signal about to be delivered (SignalRow).
+//
+// execs.parquet: each successful execve (ExecRow): seq, time_ns, pid, tid,
+// former_tid (the thread that called it, when not the leader), path, argv,
+// arch, runtime ("go1.26.8" for a Go program).
 //
 // procs.parquet: one row per process (ProcRow): its parent, executable,
 // argv and command line, number of execs and threads, start and end

@@ -68,7 +68,7 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 
 // Traces writes each input into its directory under dir,
 // dir/host=HOST/trace=TRACE/, as the tables events, buffers, signals,
-// procs, files and trace (.parquet), and returns those directories. The
+// execs, procs, files and trace (.parquet), and returns those directories. The
 // names are checked first: two inputs with one name, Options.Trace given
 // for more than one input, or a trace directory that exists already
 // (without Options.Replace) is an error before anything is written. Each
@@ -135,7 +135,7 @@ func Names(h *format.Header, path string, o *Options) (host, trace string) {
 }
 
 // Tables are the tables each trace directory holds, as NAME.parquet.
-var Tables = []string{"events", "buffers", "signals", "procs", "files", "trace"}
+var Tables = []string{"events", "buffers", "signals", "execs", "procs", "files", "trace"}
 
 // partial is the name of table while it is written: no query's
 // *.parquet matches it.

@@ -40,7 +40,7 @@ func TestEscape(t *testing.T) {
 
 // TestLayoutRoundTrip: the partition directories made for odd host and
 // trace names decode back to those names, one directory each, holding
-// the six tables.
+// the tables.
 func TestLayoutRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	names := [][2]string{{"ci/runner=1", "run 100%"}, {"..", "."}, {"host\x01", "a:b?c"}}
@@ -78,7 +78,7 @@ func TestLayoutRoundTrip(t *testing.T) {
 			for _, f := range files {
 				fs = append(fs, f.Name())
 			}
-			want := []string{"buffers.parquet", "events.parquet", "files.parquet", "procs.parquet", "signals.parquet", "trace.parquet"}
+			want := []string{"buffers.parquet", "events.parquet", "execs.parquet", "files.parquet", "procs.parquet", "signals.parquet", "trace.parquet"}
 			if !slices.Equal(fs, want) {
 				t.Errorf("%s/%s holds %q, want %q", h.Name(), tr.Name(), fs, want)
 			}
@@ -176,7 +176,7 @@ func TestReplace(t *testing.T) {
 	if len(rows) != 1 || !strings.HasSuffix(rows[0].Source, "forks.sctr") {
 		t.Errorf("trace.parquet after the replacement: %+v, want forks.sctr's", rows)
 	}
-	if tree := listTree(t, dir); len(tree) != 8 {
-		t.Errorf("after the replacement: %q, want host=vm, trace=x and its 6 files", tree)
+	if tree := listTree(t, dir); len(tree) != 2+len(export.Tables) {
+		t.Errorf("after the replacement: %q, want host=vm, trace=x and its %d files", tree, len(export.Tables))
 	}
 }

@@ -45,10 +45,13 @@ type jsonCall struct {
 	Code       int32    `json:"code"`
 	SenderPid  int32    `json:"sender_pid"`
 	Delivered  int32    `json:"delivered"`
+	FormerTid  int32    `json:"former_tid"`
+	Path       string   `json:"path"`
+	Argv       []string `json:"argv"`
 }
 
 // jsonEvents returns the trace's syscalls and signals as JSON has them.
-func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
+func jsonEvents(t *testing.T, r *format.Reader) (calls, signals, execs []jsonCall) {
 	t.Helper()
 	var b bytes.Buffer
 	if err := analysis.JSON(&b, r, nil); err != nil {
@@ -60,7 +63,7 @@ func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
 		var k struct {
 			Kind string `json:"kind"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &k); err != nil || k.Kind != "syscall" && k.Kind != "signal" {
+		if err := json.Unmarshal(sc.Bytes(), &k); err != nil || k.Kind != "syscall" && k.Kind != "signal" && k.Kind != "exec" {
 			continue // the header, other kinds
 		}
 		var e jsonCall
@@ -72,9 +75,11 @@ func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
 			calls = append(calls, e)
 		case "signal":
 			signals = append(signals, e)
+		case "exec":
+			execs = append(execs, e)
 		}
 	}
-	return calls, signals
+	return calls, signals, execs
 }
 
 func readTable[T any](t *testing.T, dir, table string) []T {
@@ -114,7 +119,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	x := &exported{dir: dirs[0], r: r, byPath: map[string]int{}, rowsFor: map[string][]*export.EventRow{}}
 	h := r.Header()
 	wall := h.Clock.Wall - h.Clock.Mono
-	calls, signals := jsonEvents(t, r)
+	calls, signals, execs := jsonEvents(t, r)
 	x.calls = calls
 	x.events = readTable[export.EventRow](t, x.dir, "events")
 	if len(x.events) != len(calls) {
@@ -260,6 +265,24 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		}
 	}
 
+	// execs.parquet: every exec.
+	erows := readTable[export.ExecRow](t, x.dir, "execs")
+	if len(erows) != len(execs) {
+		t.Fatalf("execs.parquet: %d rows, the trace %d execs", len(erows), len(execs))
+	}
+	for i, e := range execs {
+		g := erows[i]
+		argv := slices.Clone(e.Argv)
+		for j := range argv {
+			argv[j] = valid(argv[j])
+		}
+		got := []any{g.Seq, g.TimeNs, g.Pid, g.Tid, g.FormerTid, g.Path, g.Arch}
+		want := []any{e.Seq, wall + e.Time, e.Pid, e.Tid, e.FormerTid, valid(e.Path), e.Arch}
+		if !slices.Equal(got, want) || !slices.Equal(g.Argv, argv) {
+			t.Errorf("execs row %d: %v %q, want %v %q", i, got, g.Argv, want, argv)
+		}
+	}
+
 	// procs.parquet is the process tree.
 	tree, err := analysis.CollectProcs(r)
 	if err != nil {
@@ -398,6 +421,13 @@ func TestShell(t *testing.T) {
 	}
 	if !pipe {
 		t.Errorf("no write of hello\\n into the pipe (path null, 6 bytes)")
+	}
+	// The shell's exec, cat's and ls's, with their command lines.
+	execs := readTable[export.ExecRow](t, x.dir, "execs")
+	if len(execs) < 3 || !slices.ContainsFunc(execs, func(e export.ExecRow) bool {
+		return slices.Equal(e.Argv, []string{"ls", "/nonexistent-systr-export"}) && strings.HasSuffix(e.Path, "/ls")
+	}) {
+		t.Errorf("execs: %+v, want sh's, cat's and ls /nonexistent-systr-export's", execs)
 	}
 	procs := readTable[export.ProcRow](t, x.dir, "procs")
 	if len(procs) < 3 || procs[0].ExitCode == nil || *procs[0].ExitCode != 3 {

@@ -22,6 +22,7 @@ type writer struct {
 	events   *table[EventRow]
 	buffers  *table[BufferRow]
 	signals  *table[SignalRow]
+	execs    *table[ExecRow]
 	flags    map[format.SyscallFlags]string
 	regFlags map[format.RegionFlags]string
 	io       map[string]*[2]int64 // path: bytes read, written
@@ -68,6 +69,10 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 		return err
 	}
 	closers, aborts = append(closers, w.signals.close), append(aborts, w.signals.abort)
+	if w.execs, err = newTable[ExecRow](partial(dir, "execs"), rowGroup, 0, meta); err != nil {
+		return err
+	}
+	closers, aborts = append(closers, w.execs.close), append(aborts, w.execs.abort)
 
 	ct := analysis.NewCallTracker(h)
 	for ev, rerr := range analysis.Events(r, nil) {
@@ -85,6 +90,8 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 			err = w.syscall(call)
 		case *format.Signal:
 			err = w.signal(v)
+		case *format.Exec:
+			err = w.exec(v)
 		case *format.Lost:
 			w.lost += int64(v.Count)
 		}
@@ -252,6 +259,21 @@ func (w *writer) signal(s *format.Signal) error {
 	}
 	row.Delivered = s.Delivered
 	return w.signals.add(0)
+}
+
+func (w *writer) exec(x *format.Exec) error {
+	row, err := w.execs.next()
+	if err != nil {
+		return err
+	}
+	row.Seq, row.TimeNs = int64(x.Seq), w.wall+x.Time
+	row.Pid, row.Tid, row.FormerTid = x.Pid, x.Tid, x.FormerTid
+	row.Path, row.Argv = text(x.Path), texts(x.Argv)
+	if x.Arch != 0 {
+		row.Arch = x.Arch.String()
+	}
+	row.Runtime = x.Runtime
+	return w.execs.add(0)
 }
 
 // procs writes procs.parquet from the processes followed.

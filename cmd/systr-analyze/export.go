@@ -21,8 +21,8 @@ partitioning: the host and trace are columns of a query over DIR/**)
 holding events.parquet (a row per syscall: seq, time_ns, pid, tid, exe,
 name, a0..a5, ret, errno, duration_ns, path as the files view resolves
 it, fd, bytes), buffers.parquet (the memory captured behind pointer
-arguments), signals.parquet, procs.parquet, files.parquet (the files
-view) and trace.parquet (the recording: command, host, complete...).
+arguments), signals.parquet, execs.parquet (every execve: path, argv),
+procs.parquet, files.parquet (the files view) and trace.parquet (the recording: command, host, complete...).
 HOST is the recording's hostname and NAME the trace file's name without
 its extension unless --host or --trace say otherwise. A trace directory
 that exists already is refused unless --replace; a trace is written

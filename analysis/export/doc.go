@@ -51,8 +51,8 @@
 // signals.parquet: each signal about to be delivered (SignalRow).
 //
 // execs.parquet: each successful execve (ExecRow): seq, time_ns, pid, tid,
-// former_tid (the thread that called it, when not the leader), path, argv,
-// arch, runtime ("go1.26.8" for a Go program).
+// former_tid (the calling thread's id before the exec: tid when the leader
+// called it), path, argv, arch, runtime ("go1.26.8" for a Go program).
 //
 // procs.parquet: one row per process (ProcRow): its parent, executable,
 // argv and command line, number of execs and threads, start and end
@@ -63,7 +63,9 @@
 // with the bytes read and written through each file.
 //
 // trace.parquet: one row describing the recording (TraceRow): its
-// command, working directory, times, event counts, whether it is complete
-// (no -e filter, no lost events, not cut short), architectures, kernel,
-// and the source file.
+// hostname, command, working directory, times, event counts, whether it
+// is complete (no -e filter, no lost events, not cut short),
+// architectures, kernel, and the source file. No table has a host or
+// trace column: they come from the directories (a column named like a
+// partition clashes in Spark and DataFusion).
 package export

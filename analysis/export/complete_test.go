@@ -204,3 +204,42 @@ func rowGroups(t *testing.T, path string) []int64 {
 	}
 	return rows
 }
+
+// TestEmpty: a trace without events exports empty tables and a trace row
+// without an end.
+func TestEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.sctr")
+	w, err := format.Create(path, header("all"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := export.Parquet(t.TempDir(), nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range export.Tables {
+		f, err := os.Open(filepath.Join(dirs[0], table+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		pf, err := parquet.OpenFile(f, fi.Size())
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if want := map[bool]int64{true: 1, false: 0}[table == "trace"]; pf.NumRows() != want {
+			t.Errorf("%s: %d rows, want %d", table, pf.NumRows(), want)
+		}
+	}
+	rows, err := parquet.ReadFile[export.TraceRow](filepath.Join(dirs[0], "trace.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[0]; r.EndNs != nil || r.Events != 0 || !r.Complete || r.Command != "/bin/t 'a b'" {
+		t.Errorf("trace row %+v", r)
+	}
+}

@@ -134,7 +134,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.Name = syscalls.FormatName(sc.Arch, int(sc.Nr))
 	row.A0, row.A1, row.A2, row.A3, row.A4, row.A5 = c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
 	if sc.Flags&format.Unfinished == 0 {
-		row.vals.ret = c.Ret()
+		row.vals.ret = c.Result()
 		row.Ret = &row.vals.ret
 		row.vals.duration = sc.Duration()
 		row.DurationNs = &row.vals.duration

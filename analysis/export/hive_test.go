@@ -133,11 +133,11 @@ func TestErrors(t *testing.T) {
 	}{
 		{"not a trace", dir, nil, []string{notTrace}, "not a systr trace", nil},
 		{"missing", dir, nil, []string{filepath.Join(dir, "missing.sctr")}, "no such file", nil},
-		{"exists", dir, nil, []string{sample("fd_io")}, "analysis/export: the trace directory exists already: " + filepath.Join(dir, "host=vm", "trace=fd_io"), export.ErrExists},
+		{"exists", dir, nil, []string{sample("fd_io")}, "export: the trace directory exists already: " + filepath.Join(dir, "host=vm", "trace=fd_io"), export.ErrExists},
 		{"one name twice", dir, &export.Options{Host: "other"}, []string{sample("fd_io"), sample("fd_io")}, `both export to host "other", trace "fd_io"`, nil},
 		{"trace name for two", dir, &export.Options{Trace: "x"}, []string{sample("fd_io"), sample("forks")}, `a trace name ("x") names one trace, not 2`, nil},
 		{"row group", dir, &export.Options{RowGroup: -1}, []string{sample("fd_io")}, "a row group of -1 rows", nil},
-		{"unwritable", filepath.Join(aFile, "sub"), nil, []string{sample("fd_io")}, "analysis/export: cannot write under " + filepath.Join(aFile, "sub") + ": ", nil},
+		{"unwritable", filepath.Join(aFile, "sub"), nil, []string{sample("fd_io")}, "export: cannot write under " + filepath.Join(aFile, "sub") + ": ", nil},
 		{"corrupt", dir, &export.Options{Trace: "corrupt"}, []string{corrupt}, "reading the trace", nil},
 		{"no directory", "", nil, []string{sample("fd_io")}, "no output directory", nil},
 	} {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/systr/systr/analysis/export"
 )
@@ -78,7 +79,18 @@ func exportTraces(c *config) error {
 		fmt.Fprintf(c.out, "%s\n", d)
 	}
 	if errors.Is(err, export.ErrExists) {
-		return fmt.Errorf("%w (--replace replaces it)", err)
+		err = fmt.Errorf("%w (--replace replaces it)", err)
 	}
-	return err
+	if err != nil {
+		return verbErr{err}
+	}
+	return nil
 }
+
+// verbErr is an error of package export, said after the verb's name
+// without repeating it: "systr-analyze: export: the trace directory...",
+// not "export: export: ...".
+type verbErr struct{ err error }
+
+func (e verbErr) Error() string { return strings.TrimPrefix(e.err.Error(), "export: ") }
+func (e verbErr) Unwrap() error { return e.err }

@@ -16,8 +16,9 @@
 //	report    one self-contained HTML page with the summary, tree, files and charts
 //	info      the trace's header and index: command, host, limits, vDSO, ASLR, trapped instructions, events, state
 //	repair    rewrite an incomplete or damaged trace with an index: repair SRC DST
+//	export    Parquet tables (events, buffers, procs, files...) for DuckDB and Spark: export [-o DIR] TRACE...
 //
-// Options that select events (every verb but diff, info and repair):
+// Options that select events (every verb but diff, info, repair and export):
 //
 //	-e trace=SET   syscalls, as systr-record and strace take them (names, %classes, /regexp, !)
 //	--pid PID,...  only these processes (or threads)
@@ -194,6 +195,7 @@ github.com/systr/systr/analysis.Normalized (and README.md, "Golden traces").`,
 		run: func(c *config) error {
 			return analysis.Report(c.out, c.reader, &analysis.ReportOptions{Selection: c.sel, Buckets: c.buckets})
 		}},
+	exportVerb, // export.go
 	{name: "info", args: "TRACE", help: "what the trace holds: command, host, events, state", traces: 1,
 		flags: infoFlags,
 		run:   func(c *config) error { return info(c.out, c.reader, c.paths[0], c.verify) }},
@@ -231,6 +233,7 @@ type config struct {
 	context                       int
 	verify                        bool
 	seccomp                       seccompFlags // seccomp.go
+	export                        exportFlags  // export.go
 }
 
 type listFlag []string
@@ -297,7 +300,7 @@ func (v *verb) flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 		fmt.Fprintf(fs.Output(), "\noptions:\n")
 		fs.PrintDefaults()
 	}
-	if v.name != "repair" && v.name != "info" {
+	if v.name != "repair" && v.name != "info" && v.name != "export" { // export's -o is a directory
 		fs.StringVar(&c.outFile, "o", "", "write to `FILE` instead of standard output")
 	}
 	if v.selects {

@@ -58,6 +58,15 @@ const cloneSignal = 0xff
 var vdsoCalls = []string{"clock_gettime", "clock_gettime64", "gettimeofday", "time",
 	"clock_getres", "clock_getres_time64", "getcpu", "getrandom"}
 
+// kernelCalls are calls the kernel makes a program make: restart_syscall
+// resumes a sleep (nanosleep, clock_nanosleep, poll, futex...) that a
+// signal without a handler interrupted (a SIGSTOP and SIGCONT, a cgroup
+// freeze such as docker pause, any signal while the program is traced).
+// The filter judges it like any other call, and a recording shows it only
+// if such a signal came then: a profile allows it always, as Docker's
+// default profile does.
+var kernelCalls = []string{"restart_syscall"}
+
 // seccompGoRuntime are the calls a Go program's runtime makes on its own
 // timing (GoRuntimeCalls, and preemption's tgkill, getpid and
 // rt_sigreturn, an M's futex sleeps and clone, the scavenger's madvise
@@ -82,6 +91,8 @@ var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 //     runs that matter and add them all: the profile allows their union;
 //   - a Go program's runtime makes some calls on its own timing; they are
 //     allowed whether or not these runs made them (a note says so);
+//   - restart_syscall, which the kernel makes a program call to resume a
+//     sleep interrupted by a stop or an ignored signal, is always allowed;
 //   - the vDSO: clock reads make no call unless the recorder trapped the
 //     vDSO (systr-record's default); otherwise its calls are allowed;
 //   - calls the profile cannot name: numbers without a name in the
@@ -124,6 +135,9 @@ type argSeen struct {
 // defaults).
 func NewSeccompGenerator(o *SeccompOptions) (*SeccompGenerator, error) {
 	g := &SeccompGenerator{names: map[string]bool{}, args: map[string]*argSeen{}}
+	for _, n := range kernelCalls {
+		g.names[n] = true
+	}
 	if o != nil {
 		g.o = *o
 	}

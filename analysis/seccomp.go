@@ -27,7 +27,10 @@ type SeccompOptions struct {
 	// Args adds argument rules where the catalogue describes an argument
 	// that a filter can judge exactly (SeccompArgRules): socket and
 	// socketpair are allowed only with the recorded address families,
-	// clone, unshare and setns only with the recorded flag bits.
+	// clone, unshare and setns only with the recorded flag bits. i386's
+	// socketcall (which i386 Go programs and old libcs call socket
+	// through) has its arguments in memory: it is allowed whole, and a
+	// note says so.
 	Args bool
 	// Partial accepts traces that cannot tell every call (recorded with a
 	// -e trace= set, attached to running processes, with lost events,
@@ -97,7 +100,8 @@ var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 //     vDSO (systr-record's default); otherwise its calls are allowed;
 //   - calls the profile cannot name: numbers without a name in the
 //     catalogue, architectures without a profile name (notes);
-//   - with Args, only the arguments of SeccompArgRules are judged; clone3
+//   - with Args, only the arguments of SeccompArgRules are judged, and
+//     not through i386's socketcall (a note); clone3
 //     passes its flags in memory, which seccomp cannot read, so it is
 //     allowed whole (glibc's pthread_create uses it since 2.34; Go uses clone).
 type SeccompGenerator struct {
@@ -248,6 +252,9 @@ func (g *SeccompGenerator) call(sc *format.Syscall) {
 	g.names[name] = true
 	if !g.o.Args {
 		return
+	}
+	if name == "socketcall" {
+		g.note("i386 socketcall passes its arguments in memory, which seccomp cannot read: the socket calls made through it are allowed whatever their address family (--args judges socket and socketpair only when called directly)")
 	}
 	spec := syscalls.Lookup(sc.Arch, int(sc.Nr))
 	if spec == nil {

@@ -415,3 +415,28 @@ func TestSeccompRestartSyscall(t *testing.T) {
 		t.Errorf("interrupted sleep under the profile: %v, refused %v; want exit 0 and nothing refused", st, r)
 	}
 }
+
+// TestSeccompArgsSocketcall: an i386 Go program makes its socket calls
+// through socketcall, whose arguments are in memory: --args cannot judge
+// their address family there, and a note says so.
+func TestSeccompArgsSocketcall(t *testing.T) {
+	rec := recordUnder(t, nil, testprog.Go(t, "gohttp", "386"))
+	if rec.st.Code != 0 {
+		t.Fatalf("recording gohttp (386): %v %q", rec.st, rec.stdout)
+	}
+	r, err := format.Open(rec.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, notes, err := analysis.SeccompProfile([]*format.Reader{r}, &analysis.SeccompOptions{Args: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(names(p), "socketcall") {
+		t.Fatalf("gohttp (386) made no socketcall: %v", names(p))
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "socketcall") }) {
+		t.Errorf("socketcall allowed whole with Args, and no note says the families it carries are not judged: notes %q", notes)
+	}
+}

@@ -33,7 +33,7 @@ systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.`,
 	flags: func(fs *flag.FlagSet, c *config) {
 		fs.StringVar(&c.seccomp.action, "default-action", "errno", "what the profile does with other calls: `ACTION` errno, kill (the thread), kill_process, trap (SIGSYS) or log (allowed, logged)")
 		fs.StringVar(&c.seccomp.errno, "errno", "", "the errno of --default-action errno: a `NAME` (EPERM, ENOSYS...) or number (default EPERM)")
-		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families, clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
+		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families (not through i386's socketcall), clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
 		fs.BoolVar(&c.seccomp.partial, "partial", false, "accept traces that cannot tell every call (-e trace=, -p, lost events, truncated): the profile holds what they show, stderr says what it cannot know")
 	},
 	check: checkSeccomp,

@@ -165,8 +165,10 @@ type Syscall struct {
 	Excludes *Filter `json:"excludes,omitempty"`
 }
 
-// Filter limits an entry to some hosts: Arches are GOARCH-style names of
-// the host ("amd64", "arm64", "386"), as in moby's default profile.
+// Filter limits an entry to some hosts: Arches are libseccomp's names of
+// the host's architecture ("amd64", "arm64", "x86" for 32-bit x86, not
+// GOARCH's "386"), which moby matches them against and its default
+// profile uses.
 type Filter struct {
 	Arches []string `json:"arches,omitempty"`
 }
@@ -362,7 +364,7 @@ type Resolved struct {
 // Resolve resolves p's names, for each of its architectures, to call
 // numbers through the catalogue (a name an architecture lacks is skipped
 // there). host is the machine's own architecture, against which entries'
-// includes/excludes arches are matched (GOARCH names).
+// includes/excludes arches are matched (libseccomp's names, see Filter).
 func (p *Profile) Resolve(host syscalls.Arch) ([]Resolved, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
@@ -402,7 +404,7 @@ func goarch(a syscalls.Arch) string {
 	case syscalls.X86_64:
 		return "amd64"
 	case syscalls.I386:
-		return "386"
+		return "x86" // libseccomp's name, as moby matches it
 	case syscalls.ARM64:
 		return "arm64"
 	}

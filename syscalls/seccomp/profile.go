@@ -312,11 +312,19 @@ func (p *Profile) Arches() ([]syscalls.Arch, error) {
 
 // Marshal returns p as indented JSON: entries sorted (by action, then
 // arguments, then first name), names sorted within an entry, so that the
-// same profile always reads the same. p is not modified.
+// same profile always reads the same. p is not modified. A null entry or
+// one without names is an error.
 func (p *Profile) Marshal() ([]byte, error) {
 	q := *p
 	q.Syscalls = make([]*Syscall, len(p.Syscalls))
 	for i, s := range p.Syscalls {
+		// The order needs each entry's first name.
+		if s == nil {
+			return nil, fmt.Errorf("seccomp: syscalls[%d]: null entry", i)
+		}
+		if len(s.Names) == 0 {
+			return nil, fmt.Errorf("seccomp: syscalls[%d]: no names", i)
+		}
 		c := *s
 		c.Names = slices.Clone(s.Names)
 		slices.Sort(c.Names)

@@ -1,6 +1,7 @@
 package seccomp_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -98,6 +99,30 @@ func TestResolveIncludesArches(t *testing.T) {
 		read, _ := syscalls.Number(syscalls.I386, "read")
 		if got := [2]bool{len(res[0].Rules[ldt]) > 0, len(res[0].Rules[read]) > 0}; got != want {
 			t.Errorf("host %v: modify_ldt, read allowed %v, want %v", host, got, want)
+		}
+	}
+}
+
+// TestMarshalBadEntries: Marshal of a profile built by hand with a null
+// entry or one without names is an error, not a panic.
+func TestMarshalBadEntries(t *testing.T) {
+	read := &seccomp.Syscall{Names: []string{"read"}, Action: seccomp.ActAllow}
+	for want, entries := range map[string][]*seccomp.Syscall{
+		"syscalls[1]: no names":   {read, {Action: seccomp.ActAllow}},
+		"syscalls[0]: null entry": {nil, read},
+	} {
+		p := &seccomp.Profile{DefaultAction: seccomp.ActErrno, Syscalls: entries}
+		var err error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			_, err = p.Marshal()
+		}()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Marshal: %v, want an error saying %q", err, want)
 		}
 	}
 }

@@ -313,7 +313,7 @@ func (p *Profile) Arches() ([]syscalls.Arch, error) {
 // Marshal returns p as indented JSON: entries sorted (by action, then
 // arguments, then first name), names sorted within an entry, so that the
 // same profile always reads the same. p is not modified. A null entry or
-// one without names is an error.
+// argument, or an entry without names, is an error.
 func (p *Profile) Marshal() ([]byte, error) {
 	q := *p
 	q.Syscalls = make([]*Syscall, len(p.Syscalls))
@@ -324,6 +324,9 @@ func (p *Profile) Marshal() ([]byte, error) {
 		}
 		if len(s.Names) == 0 {
 			return nil, fmt.Errorf("seccomp: syscalls[%d]: no names", i)
+		}
+		if j := slices.Index(s.Args, nil); j >= 0 {
+			return nil, fmt.Errorf("seccomp: syscalls[%d] (%s): args[%d]: null", i, s.Names[0], j)
 		}
 		c := *s
 		c.Names = slices.Clone(s.Names)

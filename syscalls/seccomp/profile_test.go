@@ -110,6 +110,8 @@ func TestMarshalBadEntries(t *testing.T) {
 	for want, entries := range map[string][]*seccomp.Syscall{
 		"syscalls[1]: no names":   {read, {Action: seccomp.ActAllow}},
 		"syscalls[0]: null entry": {nil, read},
+		"syscalls[2] (read): args[0]: null": {read, {Names: []string{"read"}, Action: seccomp.ActAllow, Args: []*seccomp.Arg{{Op: seccomp.OpEq}}},
+			{Names: []string{"read"}, Action: seccomp.ActAllow, Args: []*seccomp.Arg{nil}}},
 	} {
 		p := &seccomp.Profile{DefaultAction: seccomp.ActErrno, Syscalls: entries}
 		var err error

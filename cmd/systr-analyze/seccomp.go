@@ -58,7 +58,7 @@ func checkSeccomp(c *config) error {
 		if f.opts.DefaultAction != seccomp.ActErrno {
 			return fmt.Errorf("--errno %s goes with --default-action errno, not %s", f.errno, f.action)
 		}
-		n, err := strconv.ParseUint(f.errno, 10, 16)
+		n, err := strconv.ParseUint(f.errno, 10, 64)
 		if err != nil {
 			e, ok := syscalls.ErrnoByName(strings.ToUpper(f.errno))
 			if !ok {

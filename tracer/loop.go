@@ -396,6 +396,7 @@ func (t *Tracer) launch(e *ptrace.Exec, result chan error) (int, error) {
 			return 0, err
 		}
 		e.Prog = &ptrace.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+		e.SpecAllow = true // the tracer's filter is no security boundary
 		e.NoNewPrivs = t.opts.NoNewPrivs || !hasCapSysAdmin()
 		filter = tb
 	}

@@ -174,6 +174,12 @@ func (t *Tracer) adoptPending(tid int, like *process) {
 			}
 			if like != nil {
 				p.launched, p.silent, p.detach = like.launched, like.silent, like.detach
+				if like.profiled {
+					// The filter it carries is the user's profile (Cmd.Seccomp),
+					// not the tracer's: it stops at every call, and a call the
+					// profile kills is told apart (profile.go).
+					p.profiled, p.filtered = true, false
+				}
 			} else {
 				p.launched = p.filtered || !t.anyAttached()
 			}

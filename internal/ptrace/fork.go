@@ -38,6 +38,12 @@ type Exec struct {
 	Dir  string     // "" keeps the working directory
 	Fds  [3]int     // the tracee's stdin, stdout, stderr; -1 closes
 	Prog *SockFprog // seccomp filter installed before execve, or nil
+	// SpecAllow installs Prog with SECCOMP_FILTER_FLAG_SPEC_ALLOW: for the
+	// tracer's own filter, which is no security boundary (without the flag,
+	// kernels booted with spec_store_bypass_disable=seccomp force the SSBD
+	// mitigation on all of the tracee's code). Never for a user's profile,
+	// which is one (runc and crun do not set the flag either).
+	SpecAllow bool
 	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS before the filter: needed without
 	// CAP_SYS_ADMIN, and it disables set-uid bits of executed programs.
 	NoNewPrivs bool
@@ -75,23 +81,24 @@ var stepNames = [...]string{stepSync: "waiting for the tracer", stepDup: "settin
 	stepPersonality: "personality(ADDR_NO_RANDOMIZE)", stepTSC: "prctl(PR_SET_TSC)", stepSignals: "rt_sigprocmask"}
 
 type childSpec struct {
-	path    *byte
-	argv    []*byte
-	envv    []*byte
-	dir     *byte
-	fds     [3]int
-	syncFd  int
-	closeFd int // the parent's end of the sync pipe, closed first in the child
-	errFd   int
-	prog    *SockFprog
-	nnp     bool
-	noASLR  bool
-	trapTSC bool
-	defSigs bool
-	zero    [4]uint64 // a struct sigaction of SIG_DFL, and an empty sigset_t
-	ppid    int
-	deathOK bool // set PR_SET_PDEATHSIG (sentinel)
-	onlyRd  bool // sentinel: block in read, then exit
+	path      *byte
+	argv      []*byte
+	envv      []*byte
+	dir       *byte
+	fds       [3]int
+	syncFd    int
+	closeFd   int // the parent's end of the sync pipe, closed first in the child
+	errFd     int
+	prog      *SockFprog
+	specAllow bool
+	nnp       bool
+	noASLR    bool
+	trapTSC   bool
+	defSigs   bool
+	zero      [4]uint64 // a struct sigaction of SIG_DFL, and an empty sigset_t
+	ppid      int
+	deathOK   bool // set PR_SET_PDEATHSIG (sentinel)
+	onlyRd    bool // sentinel: block in read, then exit
 }
 
 // Child is a forked process waiting, before its execve, for the tracer to
@@ -134,7 +141,7 @@ func ForkExec(e *Exec) (*Child, error) {
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
 	spec := &childSpec{path: path, argv: argv, envv: envv, dir: dir, fds: e.Fds,
-		syncFd: syncP[0], closeFd: syncP[1], errFd: errP[1], prog: e.Prog, nnp: e.NoNewPrivs,
+		syncFd: syncP[0], closeFd: syncP[1], errFd: errP[1], prog: e.Prog, specAllow: e.SpecAllow, nnp: e.NoNewPrivs,
 		noASLR: e.NoASLR, trapTSC: e.TrapTSC, defSigs: e.DefaultSignals}
 	pid, errno := fork(spec)
 	unix.Close(syncP[0])
@@ -387,12 +394,14 @@ func childMain(s *childSpec) {
 				goto fail
 			}
 		}
-		// SPEC_ALLOW: a tracing filter is no security boundary; without it,
-		// kernels booted with spec_store_bypass_disable=seccomp force the
-		// SSBD mitigation on all of the tracee's code. Kernels before 4.17
-		// refuse the flag: then without it.
-		_, _, e := syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW, uintptr(unsafe.Pointer(s.prog)))
-		if e == syscall.EINVAL {
+		// SPEC_ALLOW (Exec.SpecAllow) for the tracer's own filter only.
+		// Kernels before 4.17 refuse the flag: then without it.
+		var flags uintptr
+		if s.specAllow {
+			flags = unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW
+		}
+		_, _, e := syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(s.prog)))
+		if e == syscall.EINVAL && flags != 0 {
 			_, _, e = syscall.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(s.prog)))
 		}
 		if e != 0 {

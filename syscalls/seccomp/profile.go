@@ -247,6 +247,7 @@ func (p *Profile) Check() error {
 				return fmt.Errorf("%s: unknown system call %q: none of the profile's architectures (%s) has it", where, n, archList(arches))
 			}
 		}
+		var seen [6]bool
 		for j, a := range s.Args {
 			if a == nil {
 				return fmt.Errorf("%s (%s): args[%d]: null", where, s.Names[0], j)
@@ -254,6 +255,13 @@ func (p *Profile) Check() error {
 			if a.Index > 5 {
 				return fmt.Errorf("%s (%s): args[%d]: index %d: a call has arguments 0 to 5", where, s.Names[0], j, a.Index)
 			}
+			if seen[a.Index] {
+				// runc turns such an entry into one rule per condition (any
+				// may hold), libseccomp into one rule (all must): refused
+				// rather than given either meaning.
+				return fmt.Errorf("%s (%s): args[%d]: a second condition on argument %d (runtimes disagree on what it means: write one entry per condition)", where, s.Names[0], j, a.Index)
+			}
+			seen[a.Index] = true
 			if !slices.Contains(ops, a.Op) {
 				return fmt.Errorf("%s (%s): args[%d]: unknown op %q (want one of %s)", where, s.Names[0], j, string(a.Op), opList())
 			}

@@ -11,16 +11,17 @@ import (
 
 func TestParseErrors(t *testing.T) {
 	cases := map[string]string{
-		`{"defaultAction":"SCMP_ACT_NOPE","syscalls":[]}`:                                                                                                                                                    `unknown action "SCMP_ACT_NOPE"`,
-		`{"defaultAction":"SCMP_ACT_NOTIFY","syscalls":[]}`:                                                                                                                                                  `needs a user-space listener`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X32"],"syscalls":[]}`:                                                                                                                 `"SCMP_ARCH_X32": no syscall table`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","archMap":[],"syscalls":[]}`:                                                                                                                                      `unknown field "archMap"`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["nosuchcall"],"action":"SCMP_ACT_ALLOW"}]}`:                                                            `unknown system call "nosuchcall": none of the profile's architectures (SCMP_ARCH_X86_64)`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["socketcall"],"action":"SCMP_ACT_ALLOW"}]}`:                                                            `unknown system call "socketcall"`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":6,"value":0,"valueTwo":0,"op":"SCMP_CMP_EQ"}]}]}`:   `index 6: a call has arguments 0 to 5`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":0,"valueTwo":0,"op":"SCMP_CMP_SOME"}]}]}`: `unknown op "SCMP_CMP_SOME"`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":[],"action":"SCMP_ACT_ALLOW"}]}`:                                                                        `syscalls[0]: no names`,
-		`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]} {}`:                                                                                                                                                `data after the JSON object`,
+		`{"defaultAction":"SCMP_ACT_NOPE","syscalls":[]}`:                                                                                                                                                                              `unknown action "SCMP_ACT_NOPE"`,
+		`{"defaultAction":"SCMP_ACT_NOTIFY","syscalls":[]}`:                                                                                                                                                                            `needs a user-space listener`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X32"],"syscalls":[]}`:                                                                                                                                           `"SCMP_ARCH_X32": no syscall table`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","archMap":[],"syscalls":[]}`:                                                                                                                                                                `unknown field "archMap"`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["nosuchcall"],"action":"SCMP_ACT_ALLOW"}]}`:                                                                                      `unknown system call "nosuchcall": none of the profile's architectures (SCMP_ARCH_X86_64)`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["socketcall"],"action":"SCMP_ACT_ALLOW"}]}`:                                                                                      `unknown system call "socketcall"`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":6,"value":0,"valueTwo":0,"op":"SCMP_CMP_EQ"}]}]}`:                             `index 6: a call has arguments 0 to 5`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":0,"valueTwo":0,"op":"SCMP_CMP_SOME"}]}]}`:                           `unknown op "SCMP_CMP_SOME"`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]}]}`: `a second condition on argument 0`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":[],"action":"SCMP_ACT_ALLOW"}]}`:                                                                                                  `syscalls[0]: no names`,
+		`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]} {}`:                                                                                                                                                                          `data after the JSON object`,
 	}
 	for in, want := range cases {
 		_, err := seccomp.Parse([]byte(in))

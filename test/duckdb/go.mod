@@ -2,7 +2,10 @@ module github.com/systr/systr/test/duckdb
 
 go 1.26.0
 
-require github.com/duckdb/duckdb-go/v2 v2.20000.0
+require (
+	github.com/duckdb/duckdb-go/v2 v2.20000.0
+	github.com/systr/systr v0.0.0-00010101000000-000000000000
+)
 
 require (
 	github.com/apache/arrow-go/v18 v18.5.1 // indirect
@@ -14,6 +17,9 @@ require (
 	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/pierrec/lz4/v4 v4.1.25 // indirect
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+	github.com/vmihailenco/msgpack/v5 v5.4.1 // indirect
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 	github.com/zeebo/xxh3 v1.1.0 // indirect
 	go.duckdb.org/libduckdb/darwin-amd64 v0.20000.0 // indirect
 	go.duckdb.org/libduckdb/darwin-arm64 v0.20000.0 // indirect

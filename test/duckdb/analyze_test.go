@@ -1,0 +1,178 @@
+package duckdb
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"math/big"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
+)
+
+// What systr-analyze says about a trace, in the shape the comparisons
+// need: the json view's syscall events, summary's counts (Summarize, the
+// code behind the summary verb) and the files view's files
+// (CollectFiles, the code behind the files verb).
+
+// jsonCall is a syscall event of systr-analyze json.
+type jsonCall struct {
+	Seq      int64         `json:"seq"`
+	Time     int64         `json:"time"`
+	Elapsed  int64         `json:"elapsed_ns"`
+	Pid      int32         `json:"pid"`
+	Tid      int32         `json:"tid"`
+	Kind     string        `json:"kind"`
+	Arch     string        `json:"arch"`
+	Nr       int32         `json:"nr"`
+	Name     string        `json:"name"`
+	Args     []json.Number `json:"args"`
+	Ret      *int64        `json:"ret"`
+	Errno    *string       `json:"errno"`
+	Duration *int64        `json:"duration_ns"`
+	Flags    []string      `json:"flags"`
+}
+
+// jsonView is what the json verb printed: the header's clock and the
+// syscall events, in order.
+type jsonView struct {
+	mono, wall int64
+	calls      []jsonCall
+}
+
+func readJSON(t *testing.T, analyze, trace string) *jsonView {
+	t.Helper()
+	out := run(t, 0, analyze, "json", trace)
+	v := &jsonView{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 64<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var kind struct {
+			Kind  string `json:"kind"`
+			Clock struct {
+				Mono int64 `json:"mono"`
+				Wall int64 `json:"wall"`
+			} `json:"clock"`
+		}
+		if err := json.Unmarshal(line, &kind); err != nil {
+			t.Fatalf("json line %q: %v", line, err)
+		}
+		switch kind.Kind {
+		case "header":
+			v.mono, v.wall = kind.Clock.Mono, kind.Clock.Wall
+		case "syscall":
+			d := json.NewDecoder(bytes.NewReader(line))
+			d.UseNumber()
+			var c jsonCall
+			if err := d.Decode(&c); err != nil {
+				t.Fatalf("json line %q: %v", line, err)
+			}
+			v.calls = append(v.calls, c)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v.wall == 0 || len(v.calls) == 0 {
+		t.Fatalf("systr-analyze json %s: no header clock or no syscalls (%d)", trace, len(v.calls))
+	}
+	return v
+}
+
+// arg returns argument i as events.parquet holds it: the register as a
+// signed 64-bit value, an i386 call's sign-extended from 32 bits.
+func (c *jsonCall) arg(t *testing.T, i int) int64 {
+	t.Helper()
+	u, err := strconv.ParseUint(c.Args[i].String(), 10, 64)
+	if err != nil {
+		t.Fatalf("seq %d: argument %d %q: %v", c.Seq, i, c.Args[i], err)
+	}
+	if c.Arch == "i386" {
+		return int64(int32(uint32(u)))
+	}
+	return int64(u)
+}
+
+// summarize and collectFiles run the analysis behind summary and files.
+func summarize(t *testing.T, trace string) *analysis.Stats {
+	t.Helper()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	s, err := analysis.Summarize(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func collectFiles(t *testing.T, trace string) []analysis.FileUse {
+	t.Helper()
+	r, err := format.Open(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	files, _, err := analysis.CollectFiles(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// asInt returns a DuckDB integer value (BIGINT, INTEGER, HUGEINT...) as
+// an int64; ok is false for NULL or another type.
+func asInt(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return v, true
+	case int32:
+		return int64(v), true
+	case int16:
+		return int64(v), true
+	case int8:
+		return int64(v), true
+	case uint64:
+		return int64(v), true
+	case uint32:
+		return int64(v), true
+	case *big.Int:
+		if v.IsInt64() {
+			return v.Int64(), true
+		}
+	case float64:
+		if v == float64(int64(v)) {
+			return int64(v), true
+		}
+	}
+	return 0, false
+}
+
+// asString returns a DuckDB VARCHAR; ok is false for NULL.
+func asString(v any) (string, bool) {
+	s, ok := v.(string)
+	return s, ok
+}
+
+// nullInt renders a nullable integer for a message.
+func nullInt(p *int64) string {
+	if p == nil {
+		return "NULL"
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+func nullStr(p *string) string {
+	if p == nil {
+		return "NULL"
+	}
+	return *p
+}
+
+func joinFlags(f []string) string { return strings.Join(f, ",") }

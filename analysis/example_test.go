@@ -89,3 +89,31 @@ func ExampleDiff() {
 	// same: false <nil>
 	// want and got differ in p1 (forks-373caa8afa25c3182e98), p1/calls (forks-373caa8afa25c3182e98), p1/stdio (forks-373caa8afa25c3182e98), p1/fd1 (forks-373caa8afa25c3182e98), p1/fd2 (forks-373caa8afa25c3182e98), p1/fd3 (forks-373caa8afa25c3182e98), p1/fd4 (forks-373caa8afa25c3182e98), p1/fd5 (forks-373caa8afa25c3182e98) and 13 more
 }
+
+// Each syscall with the file it names, resolved as the files view
+// resolves it (here through the descriptor the calls act on), the
+// descriptor and the bytes it moved: the reads and writes of one
+// recording's temporary file.
+func ExampleCalls() {
+	r := exampleTrace("fd_io")
+	defer r.Close()
+	for c, err := range analysis.Calls(r) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if c.Bytes < 0 || c.Path != "/tmp/systr-sample/fd_io.tmp" {
+			continue
+		}
+		fmt.Printf("%s fd %d: %s %d bytes\n", syscalls.Name(c.Arch, int(c.Nr)), c.Fd, c.Op, c.Bytes)
+	}
+	// Output:
+	// write fd 4: write 14 bytes
+	// writev fd 4: write 23 bytes
+	// read fd 4: read 37 bytes
+	// pwrite64 fd 4: write 5 bytes
+	// pread64 fd 4: read 13 bytes
+	// readv fd 4: read 14 bytes
+	// pwrite64 fd 4: write 200000 bytes
+	// pread64 fd 4: read 200000 bytes
+}

@@ -474,6 +474,9 @@ type fileTracker struct {
 	// cache of the last state looked up
 	lastTid   int32
 	lastState *taskState
+	// named is the file the last syscall named and what it did to it
+	// (CallTracker: calls.go).
+	named named
 
 	skipEvents // (signals, detaches, lost events: nothing to follow)
 }
@@ -666,6 +669,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 	if sc.Flags&(format.Unfinished|format.Restarted) != 0 {
 		return
 	}
+	ft.named = named{}
 	pl := ft.plan(sc.Arch, sc.Nr)
 	st := ft.state(sc.Tid, sc.Pid)
 	if st.execDrops && pl.special != spExec {
@@ -677,6 +681,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 		ft.followRights(sc, st, pl) // (fdnames.go)
 	}
 	if f, op := ft.unixSocket(sc, st); f != nil {
+		ft.named = named{f, op}
 		if !ft.quiet && ft.selected(sc) {
 			f.count(op, ft.tasks.Process(sc.Pid), sc.Errno(), sc.Time)
 		}
@@ -722,6 +727,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 		f := ft.pathFile(sc, st, pa)
 		if i == 0 {
 			first = f
+			ft.named = named{f, ops}
 		}
 		use(f, ops)
 	}
@@ -731,6 +737,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 			continue
 		}
 		if e := fdArg(fa.arg); e.kind == fdFile {
+			ft.named.fd(e.file, fa.op)
 			use(e.file, fa.op)
 		}
 	}

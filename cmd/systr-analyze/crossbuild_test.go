@@ -48,6 +48,7 @@ var readSide = []string{
 	"github.com/systr/systr/syscalls",
 	"github.com/systr/systr/syscalls/strace", // the printer analysis and print use
 	"github.com/systr/systr/analysis",
+	"github.com/systr/systr/analysis/export",
 	"github.com/systr/systr/golden", // its reading half, Check; Run and Record are Linux only
 	"github.com/systr/systr/cmd/systr-analyze",
 	"github.com/systr/systr/internal/cmdutil",

@@ -1,0 +1,228 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
+)
+
+// Options tune Parquet and Traces.
+type Options struct {
+	// Host is the host partition's value; "": each trace's header's
+	// hostname.
+	Host string
+	// Trace is the trace partition's value, for a single trace; "": the
+	// trace file's base name without its extension.
+	Trace string
+	// Replace lets an export replace a trace directory that exists
+	// already; without it that is an error (ErrExists).
+	Replace bool
+	// RowGroup is the number of rows of a row group (0: DefaultRowGroup).
+	// A buffers row group is also cut at 64 MiB of captured bytes.
+	RowGroup int
+}
+
+// DefaultRowGroup is the number of rows of a row group by default.
+const DefaultRowGroup = 128 << 10
+
+// bufferGroupBytes bounds the captured bytes of a buffers row group.
+const bufferGroupBytes = 64 << 20
+
+// ErrExists is the error of an export whose trace directory exists
+// already (without Options.Replace).
+var ErrExists = errors.New("export: the trace directory exists already (replace it with --replace)")
+
+// Input is one trace to export: its reader and the path it was opened
+// from (the default trace name, and trace.parquet's source).
+type Input struct {
+	Path   string
+	Reader *format.Reader
+}
+
+// Parquet exports the trace files paths into dir (see Traces), opening
+// each.
+func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
+	var in []Input
+	defer func() {
+		for _, i := range in {
+			i.Reader.Close()
+		}
+	}()
+	for _, p := range paths {
+		r, err := format.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		in = append(in, Input{Path: p, Reader: r})
+	}
+	return Traces(dir, o, in...)
+}
+
+// Traces writes each input into its directory under dir,
+// dir/host=HOST/trace=TRACE/, as the tables events, buffers, signals,
+// procs, files and trace (.parquet), and returns those directories. The
+// names are checked first: two inputs with one name, Options.Trace given
+// for more than one input, or a trace directory that exists already
+// (without Options.Replace) is an error before anything is written. Each
+// trace is written into a temporary directory beside its own and renamed
+// into place once whole: a failed export leaves no part of one behind
+// (the traces before it are whole). o nil means the zero Options.
+func Traces(dir string, o *Options, in ...Input) ([]string, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	if o.Trace != "" && len(in) > 1 {
+		return nil, fmt.Errorf("export: a trace name (%q) names one trace, not %d", o.Trace, len(in))
+	}
+	if o.RowGroup < 0 {
+		return nil, fmt.Errorf("export: a row group of %d rows", o.RowGroup)
+	}
+	if dir == "" {
+		return nil, errors.New("export: no output directory")
+	}
+	type job struct {
+		in          Input
+		host, trace string
+		dst         string
+	}
+	var jobs []job
+	seen := map[string]string{}
+	for _, i := range in {
+		host, trace := Names(i.Reader.Header(), i.Path, o)
+		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
+		if prev, dup := seen[dst]; dup {
+			return nil, fmt.Errorf("export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
+		}
+		seen[dst] = i.Path
+		if _, err := os.Lstat(dst); err == nil && !o.Replace {
+			return nil, fmt.Errorf("%w: %s", ErrExists, dst)
+		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
+	}
+	var done []string
+	for _, j := range jobs {
+		if err := writeTrace(j.dst, j.in, j.host, o); err != nil {
+			return done, err
+		}
+		done = append(done, j.dst)
+	}
+	return done, nil
+}
+
+// Names returns the host and trace partition values of the trace with
+// header h read from path: o's, else the header's hostname and path's
+// base name without its extension.
+func Names(h *format.Header, path string, o *Options) (host, trace string) {
+	host, trace = h.Host.Hostname, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if o != nil && o.Host != "" {
+		host = o.Host
+	}
+	if o != nil && o.Trace != "" {
+		trace = o.Trace
+	}
+	return host, trace
+}
+
+// writeTrace writes one trace into a temporary sibling of dst, then
+// renames it to dst (replacing what was there).
+func writeTrace(dst string, in Input, host string, o *Options) (err error) {
+	parent := filepath.Dir(dst)
+	made, err := mkdirs(parent)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, ".systr-export-")
+	if err != nil {
+		removeEmpty(made)
+		return fmt.Errorf("export: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+			removeEmpty(made)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := write(tmp, in, host, o); err != nil {
+		return fmt.Errorf("export %s: %w", in.Path, err)
+	}
+	if _, serr := os.Lstat(dst); serr == nil {
+		old := tmp + ".old"
+		if err := os.Rename(dst, old); err != nil {
+			return fmt.Errorf("export: replacing %s: %w", dst, err)
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			os.Rename(old, dst)
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("export: removing the replaced %s: %w", dst, err)
+		}
+		return nil
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// mkdirs makes dir and its missing parents and returns those it made,
+// deepest first.
+func mkdirs(dir string) ([]string, error) {
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		made = append(made, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		removeEmpty(made)
+		return nil, err
+	}
+	return made, nil
+}
+
+// removeEmpty removes the directories made (deepest first) that are still
+// empty.
+func removeEmpty(made []string) {
+	for _, d := range made {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+}
+
+// archNames returns the names of the architectures.
+func archNames(as []syscalls.Arch) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+// command is the trace's command line, shell-quoted: the recorded argv,
+// or what the first process attached to ran.
+func command(h *format.Header) string {
+	if len(h.Argv) == 0 && len(h.AttachedProcs) > 0 {
+		return analysis.CommandLine(h.AttachedProcs[0].Argv, h.AttachedProcs[0].Exe)
+	}
+	return analysis.CommandLine(h.Argv, "")
+}

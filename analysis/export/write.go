@@ -117,7 +117,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.ElapsedNs = sc.Time - w.start
 	row.Pid, row.Tid = sc.Pid, sc.Tid
 	if c.Proc != nil {
-		row.Exe = c.Proc.Exe()
+		row.Exe = keep(&row.vals.exe, c.Proc.Exe())
 	}
 	row.Command = w.command
 	row.Arch = sc.Arch.String()
@@ -130,10 +130,10 @@ func (w *writer) syscall(c *analysis.Call) error {
 		row.vals.duration = sc.Duration()
 		row.DurationNs = &row.vals.duration
 		if e := sc.Errno(); e != 0 {
-			row.Errno = errnoName(e)
+			row.Errno = keep(&row.vals.errno, errnoName(e))
 		}
 	}
-	row.Path = c.Path
+	row.Path = keep(&row.vals.path, c.Path)
 	if c.HasFd {
 		row.vals.fd = c.Fd
 		row.Fd = &row.vals.fd
@@ -155,7 +155,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 		}
 	}
 	if sc.Flags != 0 {
-		row.Flags = w.flagText(sc.Flags)
+		row.Flags = keep(&row.vals.flags, w.flagText(sc.Flags))
 	}
 	if err := w.events.add(0); err != nil {
 		return err
@@ -172,7 +172,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 		b.Addr, b.Len = int64(m.Addr), int64(m.Len)
 		b.Data = m.Data
 		if m.Flags != 0 || m.Truncated() {
-			b.Flags = w.regionFlags(m)
+			b.Flags = keep(&b.flags, w.regionFlags(m))
 		}
 		if err := w.buffers.add(len(m.Data)); err != nil {
 			return err
@@ -228,6 +228,23 @@ func (w *writer) regionFlags(m *format.Region) string {
 	return s
 }
 
+// keep stores s in *store and returns store, or nil (null) for "".
+func keep(store *string, s string) *string {
+	if s == "" {
+		return nil
+	}
+	*store = s
+	return store
+}
+
+// nullable returns a pointer to a copy of s, or nil (null) for "".
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func errnoName(e int) string {
 	if n := syscalls.ErrnoName(e); n != "" {
 		return n
@@ -269,7 +286,7 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 			parent := p.Parent
 			row.Parent = &parent
 		}
-		row.Exe = p.Exe()
+		row.Exe = nullable(p.Exe())
 		row.Argv = p.Argv()
 		row.Command = analysis.CommandLine(p.Argv(), p.Exe())
 		row.Execs = int32(len((&analysis.ProcNode{Process: p}).Execs()))
@@ -283,7 +300,7 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 				code := st >> 8 & 0xff
 				row.ExitCode = &code
 			} else if sig != 0x7f {
-				row.Signal = syscalls.SignalName(int(sig))
+				row.Signal = nullable(syscalls.SignalName(int(sig)))
 				row.CoreDumped = st&0x80 != 0
 			}
 		}
@@ -310,7 +327,7 @@ func (w *writer) files(path string, files []analysis.FileUse, meta map[string]st
 			return err
 		}
 		row.Path = f.Path
-		row.Ops, row.FailedOps = f.Ops.String(), f.FailedOps.String()
+		row.Ops, row.FailedOps = nullable(f.Ops.String()), nullable(f.FailedOps.String())
 		row.OK, row.Failed = int64(f.OK), int64(f.Failed)
 		row.Calls = row.OK + row.Failed
 		for _, e := range f.Errors {
@@ -356,9 +373,9 @@ func (w *writer) trace(path string, in Input, r *format.Reader, meta map[string]
 		row.Traced = "all"
 	}
 	if tr := r.Truncated(); tr != nil {
-		row.Truncated = tr.Error()
+		row.Truncated = nullable(tr.Error())
 	}
-	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == ""
+	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == nil
 	row.Arches = archNames(h.Arches)
 	row.Kernel, row.Machine = h.Host.Kernel, h.Host.Machine
 	row.SystrVersion = h.WriterVersion

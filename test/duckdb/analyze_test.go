@@ -11,6 +11,7 @@ import (
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
+	"github.com/systr/systr/syscalls"
 )
 
 // What systr-analyze says about a trace, in the shape the comparisons
@@ -83,18 +84,34 @@ func readJSON(t *testing.T, analyze, trace string) *jsonView {
 	return v
 }
 
-// arg returns argument i as events.parquet holds it: the register as a
-// signed 64-bit value, an i386 call's sign-extended from 32 bits.
-func (c *jsonCall) arg(t *testing.T, i int) int64 {
+// raw returns the raw register of argument i, as json prints it.
+func (c *jsonCall) raw(t *testing.T, i int) uint64 {
 	t.Helper()
 	u, err := strconv.ParseUint(c.Args[i].String(), 10, 64)
 	if err != nil {
 		t.Fatalf("seq %d: argument %d %q: %v", c.Seq, i, c.Args[i], err)
 	}
-	if c.Arch == "i386" {
-		return int64(int32(uint32(u)))
+	return u
+}
+
+// call returns the json event as an analysis.Call, whose Arg and Ret say
+// how events.parquet holds the arguments and the result: as the kernel
+// reads them (cut to the C type's width, sign-extended when signed:
+// AT_FDCWD is -100 on every architecture), by the catalogue.
+func (c *jsonCall) call(t *testing.T) *analysis.Call {
+	t.Helper()
+	arch, err := syscalls.ParseArch(c.Arch)
+	if err != nil {
+		t.Fatalf("seq %d: %v", c.Seq, err)
 	}
-	return int64(u)
+	sc := &format.Syscall{Arch: arch, Nr: c.Nr}
+	for i := range sc.Args {
+		sc.Args[i] = c.raw(t, i)
+	}
+	if c.Ret != nil {
+		sc.Ret = *c.Ret
+	}
+	return &analysis.Call{Syscall: sc}
 }
 
 // summarize and collectFiles run the analysis behind summary and files.

@@ -44,14 +44,26 @@ func diffEvents(t *testing.T, got *result, want *jsonView) diffs {
 	}
 	for i := 0; i < min(len(got.rows), len(want.calls)); i++ {
 		row, c := got.rows[i], &want.calls[i]
+		call := c.call(t)
+		var ret *int64
+		if c.Ret != nil {
+			ret = ptr(call.Ret())
+		}
 		ints := []struct {
 			col  string
 			want *int64
 		}{
 			{"seq", &c.Seq}, {"time_ns", ptr(want.wall + c.Time - want.mono)}, {"elapsed_ns", &c.Elapsed},
 			{"duration_ns", c.Duration}, {"pid", ptr(int64(c.Pid))}, {"tid", ptr(int64(c.Tid))}, {"nr", ptr(int64(c.Nr))},
-			{"a0", ptr(c.arg(t, 0))}, {"a1", ptr(c.arg(t, 1))}, {"a2", ptr(c.arg(t, 2))},
-			{"a3", ptr(c.arg(t, 3))}, {"a4", ptr(c.arg(t, 4))}, {"a5", ptr(c.arg(t, 5))}, {"ret", c.Ret},
+			{"a0", ptr(call.Arg(0))}, {"a1", ptr(call.Arg(1))}, {"a2", ptr(call.Arg(2))},
+			{"a3", ptr(call.Arg(3))}, {"a4", ptr(call.Arg(4))}, {"a5", ptr(call.Arg(5))}, {"ret", ret},
+		}
+		// Whatever the width of its type, an argument keeps the
+		// register's low 32 bits.
+		for a := range 6 {
+			if n, ok := asInt(row[got.col(t, fmt.Sprintf("a%d", a))]); ok && uint32(n) != uint32(c.raw(t, a)) {
+				d.add("seq %d (%s): a%d = %d, the register (json) %d", c.Seq, c.Name, a, n, c.raw(t, a))
+			}
 		}
 		for _, f := range ints {
 			v := row[got.col(t, f.col)]
@@ -104,7 +116,10 @@ func diffCounts(t *testing.T, got *result, want *analysis.Stats) diffs {
 	type counts struct{ calls, errors, total, max int64 }
 	wantBy := map[callKey]counts{}
 	for _, c := range want.Calls {
-		wantBy[callKey{c.Arch.String(), c.Name}] = counts{int64(c.Calls), int64(c.Errors), int64(c.Total), int64(c.Max)}
+		// summary names the calls of an architecture other than the
+		// trace's main one "read (i386)".
+		name := strings.TrimSuffix(c.Name, " ("+c.Arch.String()+")")
+		wantBy[callKey{c.Arch.String(), name}] = counts{int64(c.Calls), int64(c.Errors), int64(c.Total), int64(c.Max)}
 	}
 	seen := map[callKey]bool{}
 	for _, row := range got.rows {
@@ -246,4 +261,82 @@ func check(t *testing.T, what string, d diffs) {
 	if len(d) > 0 {
 		t.Errorf("%s: DuckDB and systr-analyze differ:\n\t%s", what, strings.Join(d, "\n\t"))
 	}
+}
+
+// filesQuery reads files.parquet's rows with the columns compared with
+// the files view.
+const filesQuery = `SELECT path, ops, failed_ops, calls, ok, failed, errors, pids, first_ns, last_ns
+	FROM files ORDER BY path`
+
+// diffFiles compares files.parquet's rows (filesQuery) with the files
+// view's: the same paths, each with the same operations, counts, errors
+// (as the view prints them: "open:ENOENTx2"), processes, and first and
+// last call times (on the wall clock, ns).
+func diffFiles(t *testing.T, got *result, want []analysis.FileUse, clock *jsonView) diffs {
+	t.Helper()
+	var d diffs
+	if len(got.rows) != len(want) {
+		d.add("files.parquet has %d rows, the files view %d files", len(got.rows), len(want))
+	}
+	byPath := map[string][]any{}
+	for _, row := range got.rows {
+		p, _ := asString(row[got.col(t, "path")])
+		byPath[p] = row
+	}
+	for i := range want {
+		f := &want[i]
+		row, ok := byPath[f.Path]
+		if !ok {
+			d.add("%s: in the files view, not in files.parquet", f.Path)
+			continue
+		}
+		var errs []string
+		for _, e := range f.Errors {
+			s := e.Op.String() + ":" + e.Name()
+			if e.Count > 1 {
+				s += fmt.Sprintf("x%d", e.Count)
+			}
+			errs = append(errs, s)
+		}
+		var pids []string
+		for _, p := range f.Procs {
+			pids = append(pids, fmt.Sprint(p.Pid))
+		}
+		slices.Sort(pids)
+		pids = slices.Compact(pids)
+		wantRow := map[string]string{
+			"ops": f.Ops.String(), "failed_ops": f.FailedOps.String(),
+			"calls": fmt.Sprint(f.OK + f.Failed), "ok": fmt.Sprint(f.OK), "failed": fmt.Sprint(f.Failed),
+			"errors": strings.Join(errs, " "), "pids": strings.Join(pids, " "),
+			"first_ns": fmt.Sprint(clock.wall + f.First - clock.mono), "last_ns": fmt.Sprint(clock.wall + f.Last - clock.mono),
+		}
+		for col, w := range wantRow {
+			if g := render(row[got.col(t, col)], col == "pids"); g != w {
+				d.add("%s: files.parquet %s = %q, the files view %q", f.Path, col, g, w)
+			}
+		}
+	}
+	return d
+}
+
+// render prints a DuckDB value for a comparison: NULL as "", a list as
+// its elements joined by spaces (sorted if sorted).
+func render(v any, sorted bool) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case []any:
+		var s []string
+		for _, e := range v {
+			s = append(s, render(e, false))
+		}
+		if sorted {
+			slices.Sort(s)
+		}
+		return strings.Join(s, " ")
+	}
+	if n, ok := asInt(v); ok {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprint(v)
 }

@@ -1,7 +1,9 @@
 package duckdb
 
 import (
+	"database/sql"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/systr/systr/internal/testprog"
@@ -18,6 +20,9 @@ type program struct {
 	// failing: the program makes calls that fail (the errno comparison
 	// must have something to compare).
 	failing bool
+	// check, if set, checks more of the export (the events and files
+	// views made).
+	check func(t *testing.T, conn *sql.Conn)
 }
 
 var programs = []program{
@@ -38,7 +43,18 @@ var programs = []program{
 	{name: "gothreads", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gothreads", "")} }},
 	// An i386 program (a Go program built for GOARCH=386) that works on
 	// files and runs /bin/true (x86_64): a trace of two architectures.
-	{name: "gofiles-386", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gofiles", "386")} }},
+	{name: "gofiles-386", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gofiles", "386")} },
+		check: func(t *testing.T, conn *sql.Conn) {
+			// It writes 19 bytes to a.txt and reads them back: the bytes
+			// column of its write and reads, and the file's totals.
+			want(t, conn, "a.txt's row in files.parquet", `SELECT bytes_written, bytes_read FROM files WHERE path LIKE '%/gofiles-%/a.txt'`, "19 19")
+			want(t, conn, "the bytes of the calls on a.txt", `SELECT name, sum(bytes) FROM events
+				WHERE path LIKE '%/gofiles-%/a.txt' AND bytes IS NOT NULL GROUP BY name ORDER BY name`, "read 19\nwrite 19")
+			// Both architectures, and AT_FDCWD as -100 in each (i386's
+			// openat, x86_64 /bin/true's).
+			want(t, conn, "openat(AT_FDCWD, ...) per architecture", `SELECT arch, count(*) > 0 FROM events
+				WHERE name = 'openat' AND a0 = -100 GROUP BY arch ORDER BY arch`, "i386 true\nx86_64 true")
+		}},
 }
 
 // TestExportAgreesWithAnalyze records each program, exports its trace,
@@ -58,15 +74,47 @@ func TestExportAgreesWithAnalyze(t *testing.T) {
 			views(t, conn, r.out)
 			jv := readJSON(t, analyze, r.trace)
 
-			check(t, "events.parquet vs json", diffEvents(t, query(t, conn, eventsQuery), jv))
-			check(t, "calls per syscall vs summary", diffCounts(t, query(t, conn, readmeSQL(t, "calls per syscall")), summarize(t, r.trace)))
+			events := query(t, conn, eventsQuery)
+			counts := query(t, conn, readmeSQL(t, "calls per syscall"))
 			errnos := query(t, conn, readmeSQL(t, "failed calls by errno"))
+			slow := query(t, conn, readmeSQL(t, "slowest calls"))
+			opened := query(t, conn, readmeSQL(t, "files opened"))
+			files := query(t, conn, filesQuery)
+			stats, fu := summarize(t, r.trace), collectFiles(t, r.trace)
+
+			check(t, "events.parquet vs json", diffEvents(t, events, jv))
+			check(t, "calls per syscall vs summary", diffCounts(t, counts, stats))
 			if p.failing && len(errnos.rows) == 0 {
 				t.Errorf("%s: no failed call in DuckDB's answer: want some", p.name)
 			}
 			check(t, "failed calls by errno vs json", diffErrnos(t, errnos, jv))
-			check(t, "slowest calls vs json", diffSlowest(t, query(t, conn, readmeSQL(t, "slowest calls")), jv))
-			check(t, "files opened vs files view", diffOpened(t, query(t, conn, readmeSQL(t, "files opened")), collectFiles(t, r.trace)))
+			check(t, "slowest calls vs json", diffSlowest(t, slow, jv))
+			check(t, "files opened vs files view", diffOpened(t, opened, fu))
+			check(t, "files.parquet vs files view", diffFiles(t, files, fu, jv))
+			if p.failing {
+				catches(t, events, counts, errnos, slow, opened, files, jv, stats, fu)
+			}
+			if p.check != nil {
+				p.check(t, conn)
+			}
 		})
+	}
+}
+
+// want runs q and checks its rows, each rendered as its values joined
+// by spaces, the rows by newlines.
+func want(t *testing.T, conn *sql.Conn, what, q, rows string) {
+	t.Helper()
+	res := query(t, conn, q)
+	var got []string
+	for _, row := range res.rows {
+		var vals []string
+		for _, v := range row {
+			vals = append(vals, render(v, false))
+		}
+		got = append(got, strings.Join(vals, " "))
+	}
+	if g := strings.Join(got, "\n"); g != rows {
+		t.Errorf("%s: DuckDB says\n%s\nwant\n%s", what, g, rows)
 	}
 }

@@ -37,7 +37,7 @@ const bufferGroupBytes = 64 << 20
 
 // ErrExists is the error of an export whose trace directory exists
 // already (without Options.Replace).
-var ErrExists = errors.New("export: the trace directory exists already (replace it with --replace)")
+var ErrExists = errors.New("analysis/export: the trace directory exists already")
 
 // Input is one trace to export: its reader and the path it was opened
 // from (the default trace name, and trace.parquet's source).
@@ -58,7 +58,7 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 	for _, p := range paths {
 		r, err := format.Open(p)
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, fmt.Errorf("analysis/export: %w", err)
 		}
 		in = append(in, Input{Path: p, Reader: r})
 	}
@@ -79,13 +79,13 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		o = &Options{}
 	}
 	if o.Trace != "" && len(in) > 1 {
-		return nil, fmt.Errorf("export: a trace name (%q) names one trace, not %d", o.Trace, len(in))
+		return nil, fmt.Errorf("analysis/export: a trace name (%q) names one trace, not %d", o.Trace, len(in))
 	}
 	if o.RowGroup < 0 {
-		return nil, fmt.Errorf("export: a row group of %d rows", o.RowGroup)
+		return nil, fmt.Errorf("analysis/export: a row group of %d rows: want 1 or more (0: the default)", o.RowGroup)
 	}
 	if dir == "" {
-		return nil, errors.New("export: no output directory")
+		return nil, errors.New("analysis/export: no output directory")
 	}
 	type job struct {
 		in          Input
@@ -98,13 +98,13 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		host, trace := Names(i.Reader.Header(), i.Path, o)
 		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
 		if prev, dup := seen[dst]; dup {
-			return nil, fmt.Errorf("export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
+			return nil, fmt.Errorf("analysis/export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
 		}
 		seen[dst] = i.Path
 		if _, err := os.Lstat(dst); err == nil && !o.Replace {
 			return nil, fmt.Errorf("%w: %s", ErrExists, dst)
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, fmt.Errorf("analysis/export: %w", err)
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}
@@ -138,12 +138,12 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	parent := filepath.Dir(dst)
 	made, err := mkdirs(parent)
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("analysis/export: making %s: %w", parent, err)
 	}
 	tmp, err := os.MkdirTemp(parent, ".systr-export-")
 	if err != nil {
 		removeEmpty(made)
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("analysis/export: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -152,27 +152,27 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("analysis/export: %w", err)
 	}
 	if err := write(tmp, in, host, o); err != nil {
-		return fmt.Errorf("export %s: %w", in.Path, err)
+		return fmt.Errorf("analysis/export: %s: %w", in.Path, err)
 	}
 	if _, serr := os.Lstat(dst); serr == nil {
 		old := tmp + ".old"
 		if err := os.Rename(dst, old); err != nil {
-			return fmt.Errorf("export: replacing %s: %w", dst, err)
+			return fmt.Errorf("analysis/export: replacing %s: %w", dst, err)
 		}
 		if err := os.Rename(tmp, dst); err != nil {
 			os.Rename(old, dst)
-			return fmt.Errorf("export: %w", err)
+			return fmt.Errorf("analysis/export: %w", err)
 		}
 		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("export: removing the replaced %s: %w", dst, err)
+			return fmt.Errorf("analysis/export: removing the replaced %s: %w", dst, err)
 		}
 		return nil
 	}
 	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("analysis/export: %w", err)
 	}
 	return nil
 }

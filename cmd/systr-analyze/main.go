@@ -16,6 +16,7 @@
 //	report    one self-contained HTML page with the summary, tree, files and charts
 //	info      the trace's header and index: command, host, limits, vDSO, ASLR, trapped instructions, events, state
 //	repair    rewrite an incomplete or damaged trace with an index: repair SRC DST
+//	export    Parquet tables (events, buffers, procs, files...) for DuckDB and Spark: export [-o DIR] TRACE...
 //
 // Options that select events (every verb but diff, info and repair):
 //
@@ -226,6 +227,7 @@ type config struct {
 	temps                         listFlag
 	context                       int
 	verify                        bool
+	export                        exportFlags // (export.go)
 }
 
 type listFlag []string
@@ -292,7 +294,7 @@ func (v *verb) flagSet(c *config, stderr io.Writer) *flag.FlagSet {
 		fmt.Fprintf(fs.Output(), "\noptions:\n")
 		fs.PrintDefaults()
 	}
-	if v.name != "repair" && v.name != "info" {
+	if v.name != "repair" && v.name != "info" && v.name != "export" { // export's -o is a directory
 		fs.StringVar(&c.outFile, "o", "", "write to `FILE` instead of standard output")
 	}
 	if v.selects {
@@ -329,6 +331,11 @@ func parseRun(v *verb, c *config, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "systr-analyze %s: want %s, got %d argument(s)\n", v.name, v.args, len(paths))
 		fs.Usage()
 		return 2
+	}
+	if v.name == "export" {
+		if err := c.exportUsage(); err != nil {
+			return fail(stderr, 2, "export: %v", err)
+		}
 	}
 	if v.selects {
 		if err := c.selection(); err != nil {

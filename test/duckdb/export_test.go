@@ -94,6 +94,9 @@ func TestExportAgreesWithAnalyze(t *testing.T) {
 			if p.failing {
 				catches(t, events, counts, errnos, slow, opened, files, jv, stats, fu)
 			}
+			// A nullable string is NULL when there is nothing, never "".
+			want(t, conn, "empty strings in events.parquet", `SELECT count(*) FILTER (WHERE exe = '' OR errno = '' OR path = '' OR flags = '') FROM events`, "0")
+			want(t, conn, "empty strings in files.parquet", `SELECT count(*) FILTER (WHERE ops = '' OR failed_ops = '') FROM files`, "0")
 			if p.check != nil {
 				p.check(t, conn)
 			}

@@ -150,3 +150,19 @@ func TestReadmeQuotesFleetSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestHiveEscaping: a host and a trace name holding the characters Hive
+// escapes in directory names (/ = % # :) come back from DuckDB's hive
+// partitioning as given to export.
+func TestHiveEscaping(t *testing.T) {
+	b := tools(t)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "t.sctr")
+	run(t, 0, b.record, "-q", "-o", trace, "--", testprog.NeedTool(t, "true"))
+	const host, name = "rack 1/db=7%", "run #1: a=b"
+	out := filepath.Join(dir, "out")
+	run(t, 0, b.analyze, "export", "-o", out, "--host", host, "--trace", name, trace)
+	conn := openDB(t)
+	views(t, conn, out)
+	want(t, conn, "host and trace", `SELECT DISTINCT host, trace FROM events`, host+" "+name)
+}

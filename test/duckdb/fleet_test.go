@@ -166,3 +166,22 @@ func TestHiveEscaping(t *testing.T) {
 	views(t, conn, out)
 	want(t, conn, "host and trace", `SELECT DISTINCT host, trace FROM events`, host+" "+name)
 }
+
+// TestFleetUsage: fleet.sh refuses a bad run count, a directory that is
+// not empty and extra arguments with exit status 2 and a message.
+func TestFleetUsage(t *testing.T) {
+	script := filepath.Join(testprog.ModuleRoot(t), "examples", "fleet", "fleet.sh")
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-n", "101"}, {full}, {"a", "b"}, {"-z"}} {
+		cmd := exec.Command(script, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || stderr.Len() == 0 {
+			t.Errorf("fleet.sh %q: %v, stderr %q; want exit status 2 and a message", args, err, stderr.String())
+		}
+	}
+}

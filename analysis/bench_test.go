@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/analysis/export"
 	"github.com/systr/systr/format"
 	"github.com/systr/systr/syscalls"
 )
@@ -223,4 +224,28 @@ func BenchmarkNormalize(b *testing.B) {
 		_, err := analysis.Normalize(r, nil)
 		return err
 	})
+}
+
+// BenchmarkExport writes the trace as Parquet tables (analysis/export)
+// into a temporary directory, replacing the last loop's.
+func BenchmarkExport(b *testing.B) {
+	dir := b.TempDir()
+	benchView(b, func(_ io.Writer, r *format.Reader) error {
+		_, err := export.Traces(dir, &export.Options{Replace: true}, export.Input{Path: "bench.sctr", Reader: r})
+		return err
+	})
+}
+
+// BenchmarkExportSize shows that the export's memory does not grow with
+// the trace.
+func BenchmarkExportSize(b *testing.B) {
+	for _, n := range []int{250_000, 4_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			benchViewN(b, n, func(_ io.Writer, r *format.Reader) error {
+				_, err := export.Traces(dir, &export.Options{Replace: true}, export.Input{Path: "bench.sctr", Reader: r})
+				return err
+			})
+		})
+	}
 }

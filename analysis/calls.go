@@ -40,6 +40,8 @@ type Call struct {
 	// tee, copy_file_range); -1 for any other call, a failed or an
 	// unfinished one.
 	Bytes int64
+
+	spec *syscalls.Spec // the catalogue's, nil if unknown
 }
 
 // Ret returns the call's result as a signed value: Syscall.Ret, with a
@@ -66,7 +68,11 @@ func callRet(sc *format.Syscall) int64 {
 // 32 bits on a 32-bit architecture.
 func (c *Call) Arg(i int) int64 {
 	v := c.Args[i]
-	if sp := syscalls.Lookup(c.Arch, int(c.Nr)); sp != nil && i < len(sp.Args) {
+	sp := c.spec // Add's
+	if sp == nil {
+		sp = syscalls.Lookup(c.Arch, int(c.Nr))
+	}
+	if sp != nil && i < len(sp.Args) {
 		return int64(sp.Args[i].Value(c.Arch, v))
 	}
 	if !c.Arch.Is64Bit() {
@@ -97,6 +103,7 @@ type CallTracker struct {
 
 // callExtra is what Add derives once per syscall of an architecture.
 type callExtra struct {
+	spec  *syscalls.Spec
 	known bool
 	fd    int8 // the fd argument; -1: none
 	bytes bool // the result is the bytes moved
@@ -142,9 +149,10 @@ func (c *CallTracker) Add(ev format.Event) *Call {
 		call.Path, call.Op = n.file.use.Path, n.op
 	}
 	x := c.callExtra(sc.Arch, sc.Nr)
+	call.spec = x.spec
 	if x.fd >= 0 {
 		i := int(x.fd)
-		if sp := syscalls.Lookup(sc.Arch, int(sc.Nr)); sp.Uses(sc.Arch, i, sc.Args) {
+		if sp := x.spec; sp.Uses(sc.Arch, i, sc.Args) {
 			call.Fd, call.HasFd = int32(sp.Args[i].Value(sc.Arch, sc.Args[i])), true
 		}
 	}
@@ -168,6 +176,7 @@ func (c *CallTracker) callExtra(a syscalls.Arch, nr int32) callExtra {
 	}
 	x := callExtra{known: true, fd: -1}
 	if sp := syscalls.Lookup(a, int(nr)); sp != nil {
+		x.spec = sp
 		for i, g := range sp.Args {
 			if g.Kind == syscalls.KindFd && x.fd < 0 {
 				x.fd = int8(i)

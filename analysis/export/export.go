@@ -30,7 +30,7 @@ type Options struct {
 }
 
 // DefaultRowGroup is the number of rows of a row group by default.
-const DefaultRowGroup = 128 << 10
+const DefaultRowGroup = 64 << 10
 
 // bufferGroupBytes bounds the captured bytes of a buffers row group.
 const bufferGroupBytes = 64 << 20
@@ -104,7 +104,7 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		if _, err := os.Lstat(dst); err == nil && !o.Replace {
 			return nil, fmt.Errorf("%w: %s", ErrExists, dst)
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("analysis/export: %w", err)
+			return nil, fmt.Errorf("analysis/export: cannot write under %s: %w", dir, err)
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}

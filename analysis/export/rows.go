@@ -21,7 +21,7 @@ type EventRow struct {
 	Pid        int32   `parquet:"pid"`
 	Tid        int32   `parquet:"tid"`
 	Exe        *string `parquet:"exe,optional,dict"`
-	Command    string  `parquet:"command,dict"`
+	Command    string  `parquet:"command"`
 	Arch       string  `parquet:"arch,dict"`
 	Nr         int32   `parquet:"nr"`
 	Name       string  `parquet:"name,dict"`

@@ -4,32 +4,75 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
+	pzstd "github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/klauspost/compress/zstd"
 )
 
-// table writes one Parquet file of rows T, buffered: rows gathered in a
-// batch go to the writer when the batch is full, and a row group is
-// flushed when it holds rowGroup rows or maxBytes bytes of data (the
-// caller counts them: add), so that memory does not grow with the trace.
+// table writes one Parquet file of rows T. The caller fills rows in a
+// batch (next, then add); a full batch goes to the table's own goroutine,
+// which encodes and compresses it while the caller fills the next one. A
+// row group is flushed when it holds rowGroup rows or maxBytes bytes of
+// data (the caller counts them: add), so that memory does not grow with
+// the trace.
 type table[T any] struct {
 	name     string
 	f        *os.File
 	bw       *bufio.Writer
 	w        *parquet.GenericWriter[T]
-	batch    []T
+	cur      *batch[T]
 	rows     int // in the current row group
 	bytes    int
 	rowGroup int
 	maxBytes int
-	total    int64
+
+	full chan *batch[T] // to the writing goroutine
+	free chan *batch[T] // back from it, written
+	done chan struct{}  // closed when the writing goroutine ends
+	mu   sync.Mutex
+	werr error // the writing goroutine's error
 }
 
-// batchRows is the size of a batch of rows handed to the writer at once.
-const batchRows = 1024
+// batch is rows handed to the writing goroutine at once; flush ends the
+// row group after them.
+type batch[T any] struct {
+	rows  []T
+	flush bool
+}
 
-var zstdCodec = &zstd.Codec{Level: zstd.SpeedDefault}
+// batchRows is the size of a batch; batches is how many a table has (one
+// filled while the others are written or wait).
+const (
+	batchRows = 1024
+	batches   = 3
+)
+
+// zstdCodec compresses pages with zstd at its fastest level, with a
+// window no larger than a page (the default window of several MiB per
+// encoder would be most of the export's memory).
+var zstdCodec = &smallZstd{}
+
+type smallZstd struct {
+	pzstd.Codec // decoding
+	encoders    sync.Pool
+}
+
+func (c *smallZstd) Encode(dst, src []byte) ([]byte, error) {
+	e, _ := c.encoders.Get().(*zstd.Encoder)
+	if e == nil {
+		var err error
+		e, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+			zstd.WithWindowSize(256<<10), zstd.WithZeroFrames(true), zstd.WithEncoderCRC(false), zstd.WithLowerEncoderMem(true))
+		if err != nil {
+			return nil, err
+		}
+	}
+	defer c.encoders.Put(e)
+	return e.EncodeAll(src, dst[:0]), nil
+}
 
 func newTable[T any](path string, rowGroup, maxBytes int, meta map[string]string) (*table[T], error) {
 	f, err := os.Create(path)
@@ -47,58 +90,100 @@ func newTable[T any](path string, rowGroup, maxBytes int, meta map[string]string
 		opts = append(opts, parquet.KeyValueMetadata(k, v))
 	}
 	t := &table[T]{name: path, f: f, bw: bw, rowGroup: rowGroup, maxBytes: maxBytes,
-		batch: make([]T, 0, min(batchRows, rowGroup))}
+		full: make(chan *batch[T], batches), free: make(chan *batch[T], batches), done: make(chan struct{})}
 	t.w = parquet.NewGenericWriter[T](bw, opts...)
+	n := min(batchRows, rowGroup)
+	for range batches - 1 {
+		t.free <- &batch[T]{rows: make([]T, 0, n)}
+	}
+	t.cur = &batch[T]{rows: make([]T, 0, n)}
+	go t.writing()
 	return t, nil
 }
 
-// next returns the next row to fill, zeroed, in the batch.
+// writing writes the batches sent until full is closed; after an error
+// it only hands them back.
+func (t *table[T]) writing() {
+	defer close(t.done)
+	var err error
+	for b := range t.full {
+		if err == nil {
+			if _, err = t.w.Write(b.rows); err == nil && b.flush {
+				err = t.w.Flush()
+			}
+			if err != nil {
+				t.mu.Lock()
+				t.werr = t.err(err)
+				t.mu.Unlock()
+			}
+		}
+		clear(b.rows) // drop the references to the trace's memory
+		b.rows, b.flush = b.rows[:0], false
+		t.free <- b
+	}
+}
+
+func (t *table[T]) failed() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.werr
+}
+
+// next returns the next row to fill, zeroed.
 func (t *table[T]) next() (*T, error) {
-	if len(t.batch) == cap(t.batch) {
-		if err := t.flushBatch(); err != nil {
+	if len(t.cur.rows) == cap(t.cur.rows) {
+		if err := t.send(false); err != nil {
 			return nil, err
 		}
 	}
-	t.batch = t.batch[:len(t.batch)+1]
-	r := &t.batch[len(t.batch)-1]
+	b := t.cur
+	b.rows = b.rows[:len(b.rows)+1]
+	r := &b.rows[len(b.rows)-1]
 	var zero T
 	*r = zero
 	return r, nil
+}
+
+// send hands the current batch to the writing goroutine and takes a
+// free one.
+func (t *table[T]) send(flush bool) error {
+	if err := t.failed(); err != nil {
+		return err
+	}
+	t.cur.flush = flush
+	t.full <- t.cur
+	t.cur = <-t.free
+	return nil
 }
 
 // add counts n bytes of data in the row just filled; a row group that
 // reached its bounds is flushed.
 func (t *table[T]) add(n int) error {
 	t.rows++
-	t.total++
 	t.bytes += n
 	if t.rows >= t.rowGroup || t.maxBytes > 0 && t.bytes >= t.maxBytes {
-		if err := t.flushBatch(); err != nil {
-			return err
-		}
-		if err := t.w.Flush(); err != nil {
-			return t.err(err)
-		}
 		t.rows, t.bytes = 0, 0
+		return t.send(true)
 	}
 	return nil
 }
 
-func (t *table[T]) flushBatch() error {
-	if len(t.batch) == 0 {
-		return nil
+// stop ends the writing goroutine, once it has written what was sent.
+func (t *table[T]) stop() error {
+	if t.full != nil {
+		close(t.full)
+		<-t.done
+		t.full = nil
 	}
-	if _, err := t.w.Write(t.batch); err != nil {
-		return t.err(err)
-	}
-	clear(t.batch) // drop the references to the trace's memory
-	t.batch = t.batch[:0]
-	return nil
+	return t.failed()
 }
 
-// close writes what is left and the file's footer, and closes it.
+// close writes what is left and the file's footer, and closes the file.
 func (t *table[T]) close() error {
-	err := t.flushBatch()
+	err := t.send(false)
+	if serr := t.stop(); err == nil {
+		err = serr
+	}
 	if err == nil {
 		if err = t.w.Close(); err != nil {
 			err = t.err(err)
@@ -113,7 +198,11 @@ func (t *table[T]) close() error {
 	return err
 }
 
-// abort closes the file without finishing it (its directory is removed).
-func (t *table[T]) abort() { t.f.Close() }
+// abort stops the writing and closes the file unfinished (its directory
+// is removed).
+func (t *table[T]) abort() {
+	t.stop()
+	t.f.Close()
+}
 
 func (t *table[T]) err(err error) error { return fmt.Errorf("writing %s: %w", t.name, err) }

@@ -35,13 +35,48 @@ type jsonCall struct {
 	Errno    *string       `json:"errno"`
 	Duration *int64        `json:"duration_ns"`
 	Flags    []string      `json:"flags"`
+	Mem      []jsonRegion  `json:"mem"`
 }
 
-// jsonView is what the json verb printed: the header's clock and the
-// syscall events, in order.
+// jsonRegion is a buffer of a syscall event ("mem").
+type jsonRegion struct {
+	Arg    int32    `json:"arg"`
+	Field  int32    `json:"field"`
+	Dir    string   `json:"dir"`
+	Addr   uint64   `json:"addr"`
+	Len    int64    `json:"len"`
+	Text   *string  `json:"text"`
+	Base64 *string  `json:"base64"`
+	Flags  []string `json:"flags"`
+}
+
+// jsonOther is a signal, newtask or exit event.
+type jsonOther struct {
+	Seq       int64  `json:"seq"`
+	Time      int64  `json:"time"`
+	Pid       int32  `json:"pid"`
+	Tid       int32  `json:"tid"`
+	Kind      string `json:"kind"`
+	Signal    string `json:"signal"`
+	Signo     int32  `json:"signo"`
+	Code      int32  `json:"code"`
+	SenderPid int32  `json:"sender_pid"`
+	Delivered int32  `json:"delivered"`
+	ParentPid int32  `json:"parent_pid"`
+	Thread    bool   `json:"thread"`
+	Process   bool   `json:"process"`
+	ExitCode  *int32 `json:"exit_code"`
+}
+
+// jsonView is what the json verb printed: the header's clock, host and
+// working directory, the syscall events in order, the signal, newtask and
+// exit events in order, and the number of events.
 type jsonView struct {
-	mono, wall int64
-	calls      []jsonCall
+	mono, wall    int64
+	hostname, cwd string
+	calls         []jsonCall
+	others        []jsonOther
+	events        int64
 }
 
 func readJSON(t *testing.T, analyze, trace string) *jsonView {
@@ -58,13 +93,27 @@ func readJSON(t *testing.T, analyze, trace string) *jsonView {
 				Mono int64 `json:"mono"`
 				Wall int64 `json:"wall"`
 			} `json:"clock"`
+			Host struct {
+				Hostname string `json:"hostname"`
+			} `json:"host"`
+			Cwd string `json:"cwd"`
 		}
 		if err := json.Unmarshal(line, &kind); err != nil {
 			t.Fatalf("json line %q: %v", line, err)
 		}
+		if kind.Kind != "header" {
+			v.events++
+		}
 		switch kind.Kind {
 		case "header":
 			v.mono, v.wall = kind.Clock.Mono, kind.Clock.Wall
+			v.hostname, v.cwd = kind.Host.Hostname, kind.Cwd
+		case "signal", "newtask", "exit":
+			var o jsonOther
+			if err := json.Unmarshal(line, &o); err != nil {
+				t.Fatalf("json line %q: %v", line, err)
+			}
+			v.others = append(v.others, o)
 		case "syscall":
 			d := json.NewDecoder(bytes.NewReader(line))
 			d.UseNumber()

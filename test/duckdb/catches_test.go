@@ -1,6 +1,8 @@
 package duckdb
 
 import (
+	"bytes"
+	"database/sql"
 	"slices"
 	"testing"
 
@@ -97,6 +99,46 @@ func catches(t *testing.T, events, counts, errnos, slow, opened, files *result, 
 			t.Errorf("files.parquet: no file used by two processes, nothing to take away")
 			return r
 		}), fu, jv)},
+	}
+	for _, c := range cases {
+		if len(c.d) == 0 {
+			t.Errorf("%s: the comparison found no difference", c.name)
+		}
+	}
+}
+
+// catchesTables checks that the comparisons of the other tables find a
+// difference made on purpose.
+func catchesTables(t *testing.T, conn *sql.Conn, dir string, jv *jsonView) {
+	t.Helper()
+	bufs := query(t, conn, "SELECT seq, arg, field, dir, addr, len, data, flags FROM "+table(dir, "buffers"))
+	sigs := query(t, conn, "SELECT * FROM "+table(dir, "signals")+" ORDER BY seq")
+	procs := query(t, conn, "SELECT pid, parent, exit_code FROM "+table(dir, "procs"))
+	cases := []struct {
+		name string
+		d    diffs
+	}{
+		{"buffers: a byte changed", diffBuffers(t, mutated(bufs, func(r [][]any) [][]any {
+			for _, row := range r {
+				if b, ok := row[bufs.col(t, "data")].([]byte); ok && len(b) > 0 {
+					b = bytes.Clone(b)
+					b[len(b)-1] ^= 1
+					row[bufs.col(t, "data")] = b
+					return r
+				}
+			}
+			return r
+		}), jv)},
+		{"buffers: a row missing", diffBuffers(t, mutated(bufs, func(r [][]any) [][]any { return r[1:] }), jv)},
+		{"signals: a row missing", diffSignals(t, mutated(sigs, func(r [][]any) [][]any { return r[1:] }), jv)},
+		{"signals: a sender changed", diffSignals(t, mutated(sigs, func(r [][]any) [][]any {
+			r[0][sigs.col(t, "sender_pid")] = add1(r[0][sigs.col(t, "sender_pid")])
+			return r
+		}), jv)},
+		{"procs: an exit code changed", diffProcs(t, mutated(procs, func(r [][]any) [][]any {
+			r[0][procs.col(t, "exit_code")] = add1(r[0][procs.col(t, "exit_code")])
+			return r
+		}), jv)},
 	}
 	for _, c := range cases {
 		if len(c.d) == 0 {

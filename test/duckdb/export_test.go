@@ -60,10 +60,12 @@ var programs = []program{
 // TestExportAgreesWithAnalyze records each program, exports its trace,
 // and checks that DuckDB's answers over the Parquet files agree with
 // systr-analyze's over the trace: every syscall row and its fields
-// against the json view (time_ns to the nanosecond), and the README's
-// queries for calls per syscall (summary), failed calls by errno (json),
-// the 10 slowest calls (json durations) and the files opened (files
-// view).
+// against the json view (time_ns to the nanosecond), the README's queries
+// for calls per syscall (summary), failed calls by errno (json), the 10
+// slowest calls (json durations) and the files opened (files view),
+// files.parquet against the files view, and buffers, signals, procs and
+// trace against the json view. For a program with failed calls it also
+// checks that each comparison finds a difference made on purpose.
 func TestExportAgreesWithAnalyze(t *testing.T) {
 	for _, p := range programs {
 		t.Run(p.name, func(t *testing.T) {
@@ -93,7 +95,9 @@ func TestExportAgreesWithAnalyze(t *testing.T) {
 			check(t, "files.parquet vs files view", diffFiles(t, files, fu, jv))
 			if p.failing {
 				catches(t, events, counts, errnos, slow, opened, files, jv, stats, fu)
+				catchesTables(t, conn, r.out, jv)
 			}
+			checkTables(t, conn, r.out, jv)
 			// A nullable string is NULL when there is nothing, never "".
 			want(t, conn, "empty strings in events.parquet", `SELECT count(*) FILTER (WHERE exe = '' OR errno = '' OR path = '' OR flags = '') FROM events`, "0")
 			want(t, conn, "empty strings in files.parquet", `SELECT count(*) FILTER (WHERE ops = '' OR failed_ops = '') FROM files`, "0")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -149,51 +148,11 @@ func TestStreamingViewErrors(t *testing.T) {
 }
 
 // corrupted copies the trace at path with bytes flipped inside its third
-// chunk (its index stays, so the damage is found when reading the chunk).
-func corrupted(t testing.TB, path string) string {
-	t.Helper()
-	c := tracetest.Open(t, path).Chunks()[2]
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
-		data[i] ^= 0x5a
-	}
-	bad := filepath.Join(t.TempDir(), "bad.sctr")
-	if err := os.WriteFile(bad, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return bad
-}
+// chunk (tracetest.Corrupt).
+func corrupted(t testing.TB, path string) string { return tracetest.Corrupt(t, path, 2) }
 
-// rechunk rewrites a sample trace (its recorded events, unchanged) in
-// small chunks, so that it can be cut or damaged with whole chunks before
-// the damage.
-func rechunk(t testing.TB, name string) string {
-	t.Helper()
-	r := tracetest.Open(t, sample(name))
-	path := filepath.Join(t.TempDir(), name+".sctr")
-	w, err := format.Create(path, r.Header(), &format.WriterOptions{ChunkSize: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(tracetest.Open(t, path).Chunks()); n < 4 {
-		t.Fatalf("%s rewritten in %d chunks, want several", name, n)
-	}
-	return path
-}
+// rechunk rewrites a sample trace in small chunks (tracetest.Rechunk).
+func rechunk(t testing.TB, name string) string { return tracetest.Rechunk(t, sample(name)) }
 
 // sample returns the path of a committed sample trace.
 func sample(name string) string { return filepath.Join("testdata", name+".sctr") }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/systr/systr/analysis/export"
-	"github.com/systr/systr/format"
+	"github.com/systr/systr/internal/tracetest"
 )
 
 func TestEscape(t *testing.T) {
@@ -122,7 +122,7 @@ func TestErrors(t *testing.T) {
 	os.WriteFile(notTrace, []byte("hello, I am not a trace\n"), 0o644)
 	aFile := filepath.Join(t.TempDir(), "afile")
 	os.WriteFile(aFile, []byte("x"), 0o644)
-	corrupt := corruptTrace(t, sample("pipeline"))
+	corrupt := tracetest.Corrupt(t, tracetest.Rechunk(t, sample("pipeline")), 2)
 	for _, c := range []struct {
 		name  string
 		dir   string
@@ -179,52 +179,4 @@ func TestReplace(t *testing.T) {
 	if tree := listTree(t, dir); len(tree) != 8 {
 		t.Errorf("after the replacement: %q, want host=vm, trace=x and its 6 files", tree)
 	}
-}
-
-// corruptTrace writes a copy of src in small chunks with bytes flipped in
-// its middle chunk (what the command's script calls damage middle).
-func corruptTrace(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), "corrupt.sctr")
-	r, err := format.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	w, err := format.Create(dst, r.Header(), &format.WriterOptions{ChunkSize: 2048})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ev, err := range r.Events(nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r2, err := format.Open(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunks := r2.Chunks()
-	r2.Close()
-	if len(chunks) < 3 {
-		t.Fatalf("%d chunks", len(chunks))
-	}
-	c := chunks[len(chunks)/2]
-	data, err := os.ReadFile(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := c.Offset + c.Size/2; i < c.Offset+c.Size/2+8; i++ {
-		data[i] ^= 0x5a
-	}
-	if err := os.WriteFile(dst, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }

@@ -85,21 +85,6 @@ func readTable[T any](t *testing.T, dir, table string) []T {
 	return rows
 }
 
-// str returns a nullable string's value, "" for null.
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func val[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 // exported holds a trace and its export, read back.
 type exported struct {
 	dir     string
@@ -441,7 +426,9 @@ func TestI386(t *testing.T) {
 	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool { return e.Arch == "i386" && e.Name == "openat" && e.A0 == -100 }) {
 		t.Errorf("no i386 openat(AT_FDCWD, ...) read as -100")
 	}
-	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool { return e.Arch == "i386" && str(e.Errno) != "" && e.Ret != nil && *e.Ret < 0 }) {
+	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool {
+		return e.Arch == "i386" && str(e.Errno) != "" && e.Ret != nil && *e.Ret < 0
+	}) {
 		t.Errorf("no failed i386 call with a negative ret")
 	}
 	if syscalls.I386.String() != "i386" {

@@ -14,23 +14,23 @@ package export
 
 // EventRow is a row of events.parquet: one syscall.
 type EventRow struct {
-	Seq        int64   `parquet:"seq"`
-	TimeNs     int64   `parquet:"time_ns"`
-	ElapsedNs  int64   `parquet:"elapsed_ns"`
+	Seq        int64   `parquet:"seq,delta"`
+	TimeNs     int64   `parquet:"time_ns,delta"`
+	ElapsedNs  int64   `parquet:"elapsed_ns,delta"`
 	DurationNs *int64  `parquet:"duration_ns,optional"`
 	Pid        int32   `parquet:"pid"`
 	Tid        int32   `parquet:"tid"`
 	Exe        *string `parquet:"exe,optional,dict"`
-	Command    string  `parquet:"command"`
+	Command    string  `parquet:"command,dict"`
 	Arch       string  `parquet:"arch,dict"`
 	Nr         int32   `parquet:"nr"`
 	Name       string  `parquet:"name,dict"`
-	A0         int64   `parquet:"a0"`
-	A1         int64   `parquet:"a1"`
-	A2         int64   `parquet:"a2"`
-	A3         int64   `parquet:"a3"`
-	A4         int64   `parquet:"a4"`
-	A5         int64   `parquet:"a5"`
+	A0         int64   `parquet:"a0,delta"`
+	A1         int64   `parquet:"a1,delta"`
+	A2         int64   `parquet:"a2,delta"`
+	A3         int64   `parquet:"a3,delta"`
+	A4         int64   `parquet:"a4,delta"`
+	A5         int64   `parquet:"a5,delta"`
 	Ret        *int64  `parquet:"ret,optional"`
 	Errno      *string `parquet:"errno,optional,dict"`
 	Path       *string `parquet:"path,optional,dict"`
@@ -48,11 +48,11 @@ type EventRow struct {
 // BufferRow is a row of buffers.parquet: the memory captured behind a
 // pointer argument of a syscall.
 type BufferRow struct {
-	Seq   int64   `parquet:"seq"`
+	Seq   int64   `parquet:"seq,delta"`
 	Arg   int32   `parquet:"arg"`
 	Field int32   `parquet:"field"`
 	Dir   string  `parquet:"dir,dict"`
-	Addr  int64   `parquet:"addr"`
+	Addr  int64   `parquet:"addr,delta"`
 	Len   int64   `parquet:"len"`
 	Data  []byte  `parquet:"data"`
 	Flags *string `parquet:"flags,optional,dict"`
@@ -62,8 +62,8 @@ type BufferRow struct {
 
 // SignalRow is a row of signals.parquet: a signal about to be delivered.
 type SignalRow struct {
-	Seq       int64  `parquet:"seq"`
-	TimeNs    int64  `parquet:"time_ns"`
+	Seq       int64  `parquet:"seq,delta"`
+	TimeNs    int64  `parquet:"time_ns,delta"`
 	Pid       int32  `parquet:"pid"`
 	Tid       int32  `parquet:"tid"`
 	Signal    string `parquet:"signal,dict"`
@@ -81,7 +81,7 @@ type ProcRow struct {
 	Parent     *int32   `parquet:"parent,optional"`
 	Exe        *string  `parquet:"exe,optional"`
 	Argv       []string `parquet:"argv,list"`
-	Command    string   `parquet:"command"`
+	Command    string   `parquet:"command,dict"`
 	Execs      int32    `parquet:"execs"`
 	Threads    int32    `parquet:"threads"`
 	StartNs    int64    `parquet:"start_ns"`
@@ -113,7 +113,7 @@ type TraceRow struct {
 	// partition values are the directories' (hive partitioning), kept
 	// out of the files so that no engine sees two columns of one name.
 	Hostname      string   `parquet:"hostname"`
-	Command       string   `parquet:"command"`
+	Command       string   `parquet:"command,dict"`
 	Argv          []string `parquet:"argv,list"`
 	Cwd           string   `parquet:"cwd"`
 	StartNs       int64    `parquet:"start_ns"`

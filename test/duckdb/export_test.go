@@ -40,7 +40,13 @@ var programs = []program{
 	}},
 	// A Go program whose 8 goroutines, each locked to its own thread,
 	// make calls at once: rows of many threads.
-	{name: "gothreads", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gothreads", "")} }},
+	{name: "gothreads", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gothreads", "")} },
+		check: func(t *testing.T, conn *sql.Conn) {
+			// Its 8 workers write to /dev/null 200 times each, each on a
+			// thread of its own.
+			want(t, conn, "the workers' writes", `SELECT count(DISTINCT tid) >= 8, count(*) >= 1600, count(DISTINCT pid)
+				FROM events WHERE name = 'write' AND path = '/dev/null'`, "true true 1")
+		}},
 	// An i386 program (a Go program built for GOARCH=386) that works on
 	// files and runs /bin/true (x86_64): a trace of two architectures.
 	{name: "gofiles-386", argv: func(t *testing.T) []string { return []string{testprog.Go(t, "gofiles", "386")} },

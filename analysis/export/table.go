@@ -74,7 +74,10 @@ func (c *smallZstd) Encode(dst, src []byte) ([]byte, error) {
 	return e.EncodeAll(src, dst[:0]), nil
 }
 
-func newTable[T any](path string, rowGroup, maxBytes int, meta map[string]string) (*table[T], error) {
+// newTable creates the file path for rows T; the columns noBounds have
+// no min/max statistics (blobs, constants: computing them is the cost,
+// no query gains).
+func newTable[T any](path string, rowGroup, maxBytes int, meta map[string]string, noBounds ...string) (*table[T], error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
@@ -85,6 +88,9 @@ func newTable[T any](path string, rowGroup, maxBytes int, meta map[string]string
 		parquet.CreatedBy("systr", meta["systr_version"], ""),
 		parquet.DataPageStatistics(true),
 		parquet.MaxRowsPerRowGroup(int64(rowGroup)),
+	}
+	for _, c := range noBounds {
+		opts = append(opts, parquet.SkipPageBounds(c))
 	}
 	for k, v := range meta {
 		opts = append(opts, parquet.KeyValueMetadata(k, v))

@@ -54,11 +54,11 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 			}
 		}
 	}()
-	if w.events, err = newTable[EventRow](filepath.Join(dir, "events.parquet"), rowGroup, 0, meta); err != nil {
+	if w.events, err = newTable[EventRow](filepath.Join(dir, "events.parquet"), rowGroup, 0, meta, "command", "exe"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.events.close), append(aborts, w.events.abort)
-	if w.buffers, err = newTable[BufferRow](filepath.Join(dir, "buffers.parquet"), rowGroup, bufferGroupBytes, meta); err != nil {
+	if w.buffers, err = newTable[BufferRow](filepath.Join(dir, "buffers.parquet"), rowGroup, bufferGroupBytes, meta, "data"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.buffers.close), append(aborts, w.buffers.abort)

@@ -135,7 +135,7 @@ func openDB(t *testing.T) *sql.Conn {
 	return conn
 }
 
-// exec runs statements that return nothing.
+// execSQL runs statements that return nothing.
 func execSQL(t *testing.T, conn *sql.Conn, stmts string) {
 	t.Helper()
 	if _, err := conn.ExecContext(context.Background(), stmts); err != nil {

@@ -36,6 +36,13 @@ func TestRun(t *testing.T) {
 	if code != 1 || out != "one\n1\n\n" || !strings.Contains(errs, "argument 2, statement 1 (SELECT * FROM no_such_table)") {
 		t.Errorf("a failed statement: exit %d, stdout %q, stderr %q; want 1, the first result, and the statement named", code, out, errs)
 	}
+	db := filepath.Join(t.TempDir(), "x.duckdb")
+	if code, _, errs := runDuckq(t, "-db", db, "CREATE TABLE t AS SELECT 42 AS x"); code != 0 {
+		t.Errorf("-db: exit %d, stderr %q", code, errs)
+	}
+	if code, out, errs := runDuckq(t, "-db", db, "-csv", "SELECT x FROM t"); code != 0 || out != "x\n42\n" {
+		t.Errorf("-db, a second run: exit %d, stdout %q (want the table the first made), stderr %q", code, out, errs)
+	}
 	for _, args := range [][]string{{}, {"-no-such-flag", "SELECT 1"}, {"-f", filepath.Join(t.TempDir(), "missing.sql")}} {
 		if code, _, errs := runDuckq(t, args...); code != 2 || errs == "" {
 			t.Errorf("duckq %q: exit %d, stderr %q; want 2 and a message", args, code, errs)

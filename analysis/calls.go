@@ -44,10 +44,11 @@ type Call struct {
 	spec *syscalls.Spec // the catalogue's, nil if unknown
 }
 
-// Ret returns the call's result as a signed value: Syscall.Ret, with a
-// 32-bit architecture's error codes sign-extended (-2 for ENOENT) and its
-// other results taken as unsigned (addresses above 2 GiB stay positive).
-func (c *Call) Ret() int64 { return callRet(c.Syscall) }
+// Result returns the call's result as a signed value: Syscall.Ret, with
+// a 32-bit architecture's error codes sign-extended (-2 for ENOENT) and
+// its other results taken as unsigned (addresses above 2 GiB stay
+// positive).
+func (c *Call) Result() int64 { return callRet(c.Syscall) }
 
 func callRet(sc *format.Syscall) int64 {
 	r := sc.Ret

@@ -32,7 +32,10 @@
 // build on it. The files view's fd tables (opens, dups, closes, fork,
 // threads, exec's O_CLOEXEC) also name descriptors for Print's FdNames
 // (strace -y, -yy) and select the calls that touch a path for
-// Selection.Paths (strace -P), in every view that takes a Selection. Package
+// Selection.Paths (strace -P), in every view that takes a Selection; and
+// they resolve, for each syscall, the file it names, the descriptor it
+// acts on and the bytes it moved (Calls, CallTracker), which package
+// github.com/systr/systr/analysis/export writes as Parquet tables. Package
 // github.com/systr/systr/golden records a command in a Go test and
 // compares its normalized trace with a committed golden file.
 package analysis

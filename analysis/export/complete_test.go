@@ -87,7 +87,7 @@ func TestComplete(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := rows[0]; r.Complete != c.complete || (r.Truncated != nil) != c.truncated {
+			if r := rows[0]; r.Complete != c.complete || (str(r.Truncated) != "") != c.truncated {
 				t.Errorf("complete %v, truncated %q; want %v, truncated %v", r.Complete, str(r.Truncated), c.complete, c.truncated)
 			}
 		})
@@ -148,12 +148,16 @@ func TestNulls(t *testing.T) {
 	}
 }
 
-// str returns a nullable string's value, "" for null.
-func str(p *string) string {
-	if p == nil {
-		return ""
+// str returns a nullable string's value, "" for null (and a string as
+// it is).
+func str[T string | *string](v T) string {
+	if p, ok := any(v).(*string); ok {
+		if p == nil {
+			return ""
+		}
+		return *p
 	}
-	return *p
+	return any(v).(string)
 }
 
 func val[T any](p *T) any {
@@ -161,4 +165,93 @@ func val[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// TestBufferRowGroups: a buffers row group is cut at 32 MiB of data,
+// whatever its rows: 40 reads of 1 MiB make two.
+func TestBufferRowGroups(t *testing.T) {
+	data := make([]byte, 1<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	read, _ := syscalls.Number(syscalls.X86_64, "read")
+	var more []format.Event
+	for i := range 40 {
+		more = append(more, &format.Syscall{Head: format.Head{Seq: uint64(10 + i), Time: int64(10000 + i), Pid: 7, Tid: 7},
+			Arch: syscalls.X86_64, Nr: int32(read), Args: [6]uint64{0, 0x9000, 1 << 20}, Ret: 1 << 20, Exit: int64(10000 + i),
+			Mem: []format.Region{{Arg: 1, Dir: syscalls.Out, Addr: 0x9000, Len: 1 << 20, Data: data}}})
+	}
+	dirs, err := export.Parquet(t.TempDir(), nil, writeTrace(t, header("all"), more...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowGroups(t, filepath.Join(dirs[0], "buffers.parquet"))
+	// The openat's path and the first read's 5 bytes, then 32 reads of
+	// 1 MiB reach the bound; the 8 others follow.
+	if !slices.Equal(rows, []int64{34, 8}) {
+		t.Errorf("row groups of %v rows, want [34 8]", rows)
+	}
+}
+
+// rowGroups returns the number of rows of each row group of the Parquet
+// file at path.
+func rowGroups(t *testing.T, path string) []int64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []int64
+	for _, rg := range pf.RowGroups() {
+		rows = append(rows, rg.NumRows())
+	}
+	return rows
+}
+
+// TestEmpty: a trace without events exports empty tables and a trace row
+// without an end.
+func TestEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.sctr")
+	w, err := format.Create(path, header("all"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := export.Parquet(t.TempDir(), nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range export.Tables {
+		f, err := os.Open(filepath.Join(dirs[0], table+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		pf, err := parquet.OpenFile(f, fi.Size())
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if want := map[bool]int64{true: 1, false: 0}[table == "trace"]; pf.NumRows() != want {
+			t.Errorf("%s: %d rows, want %d", table, pf.NumRows(), want)
+		}
+	}
+	rows, err := parquet.ReadFile[export.TraceRow](filepath.Join(dirs[0], "trace.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rows[0]; r.EndNs != nil || r.Events != 0 || !r.Complete || r.Command != "/bin/t 'a b'" {
+		t.Errorf("trace row %+v", r)
+	}
 }

@@ -25,7 +25,8 @@ type Options struct {
 	// already; without it that is an error (ErrExists).
 	Replace bool
 	// RowGroup is the number of rows of a row group (0: DefaultRowGroup).
-	// A buffers row group is also cut at 64 MiB of captured bytes.
+	// A buffers row group is also cut at 32 MiB of captured bytes (held in
+	// memory, compressed, until the row group is written).
 	RowGroup int
 }
 
@@ -33,11 +34,11 @@ type Options struct {
 const DefaultRowGroup = 64 << 10
 
 // bufferGroupBytes bounds the captured bytes of a buffers row group.
-const bufferGroupBytes = 64 << 20
+const bufferGroupBytes = 32 << 20
 
 // ErrExists is the error of an export whose trace directory exists
 // already (without Options.Replace).
-var ErrExists = errors.New("analysis/export: the trace directory exists already")
+var ErrExists = errors.New("export: the trace directory exists already")
 
 // Input is one trace to export: its reader and the path it was opened
 // from (the default trace name, and trace.parquet's source).
@@ -58,7 +59,7 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 	for _, p := range paths {
 		r, err := format.Open(p)
 		if err != nil {
-			return nil, fmt.Errorf("analysis/export: %w", err)
+			return nil, fmt.Errorf("export: %w", err)
 		}
 		in = append(in, Input{Path: p, Reader: r})
 	}
@@ -67,7 +68,7 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 
 // Traces writes each input into its directory under dir,
 // dir/host=HOST/trace=TRACE/, as the tables events, buffers, signals,
-// procs, files and trace (.parquet), and returns those directories. The
+// execs, procs, files and trace (.parquet), and returns those directories. The
 // names are checked first: two inputs with one name, Options.Trace given
 // for more than one input, or a trace directory that exists already
 // (without Options.Replace) is an error before anything is written. Each
@@ -79,13 +80,13 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		o = &Options{}
 	}
 	if o.Trace != "" && len(in) > 1 {
-		return nil, fmt.Errorf("analysis/export: a trace name (%q) names one trace, not %d", o.Trace, len(in))
+		return nil, fmt.Errorf("export: a trace name (%q) names one trace, not %d", o.Trace, len(in))
 	}
 	if o.RowGroup < 0 {
-		return nil, fmt.Errorf("analysis/export: a row group of %d rows: want 1 or more (0: the default)", o.RowGroup)
+		return nil, fmt.Errorf("export: a row group of %d rows: want 1 or more (0: the default)", o.RowGroup)
 	}
 	if dir == "" {
-		return nil, errors.New("analysis/export: no output directory")
+		return nil, errors.New("export: no output directory")
 	}
 	type job struct {
 		in          Input
@@ -98,13 +99,13 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		host, trace := Names(i.Reader.Header(), i.Path, o)
 		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
 		if prev, dup := seen[dst]; dup {
-			return nil, fmt.Errorf("analysis/export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
+			return nil, fmt.Errorf("export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
 		}
 		seen[dst] = i.Path
 		if _, err := os.Lstat(dst); err == nil && !o.Replace {
 			return nil, fmt.Errorf("%w: %s", ErrExists, dst)
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("analysis/export: cannot write under %s: %w", dir, err)
+			return nil, fmt.Errorf("export: cannot write under %s: %w", dir, err)
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}
@@ -120,7 +121,8 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 
 // Names returns the host and trace partition values of the trace with
 // header h read from path: o's, else the header's hostname and path's
-// base name without its extension.
+// base name without its extension; made valid UTF-8 (invalid bytes
+// become U+FFFD).
 func Names(h *format.Header, path string, o *Options) (host, trace string) {
 	host, trace = h.Host.Hostname, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	if o != nil && o.Host != "" {
@@ -129,21 +131,47 @@ func Names(h *format.Header, path string, o *Options) (host, trace string) {
 	if o != nil && o.Trace != "" {
 		trace = o.Trace
 	}
-	return host, trace
+	return text(host), text(trace)
 }
 
-// writeTrace writes one trace into a temporary sibling of dst, then
-// renames it to dst (replacing what was there).
+// Tables are the tables each trace directory holds, as NAME.parquet.
+var Tables = []string{"events", "buffers", "signals", "execs", "procs", "files", "trace"}
+
+// partial is the name of table while it is written: no query's
+// *.parquet matches it.
+func partial(dir, table string) string { return filepath.Join(dir, table+".parquet.partial") }
+
+// rename renames each table of dir from NAME.parquet.partial to
+// NAME.parquet, or back (hide).
+func rename(dir string, hide bool) error {
+	for _, t := range Tables {
+		from, to := partial(dir, t), filepath.Join(dir, t+".parquet")
+		if hide {
+			from, to = to, from
+		}
+		if err := os.Rename(from, to); err != nil && !(hide && errors.Is(err, fs.ErrNotExist)) {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTrace writes one trace into a temporary sibling of dst (hidden,
+// its tables named NAME.parquet.partial), renames it to dst (the
+// directory it replaces, its tables hidden first, is removed), then names
+// the tables NAME.parquet. An export stopped at any point leaves no
+// hidden directory holding a table a query over DIR/**/*.parquet reads,
+// nor a table half written.
 func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	parent := filepath.Dir(dst)
 	made, err := mkdirs(parent)
 	if err != nil {
-		return fmt.Errorf("analysis/export: making %s: %w", parent, err)
+		return fmt.Errorf("export: making %s: %w", parent, err)
 	}
 	tmp, err := os.MkdirTemp(parent, ".systr-export-")
 	if err != nil {
 		removeEmpty(made)
-		return fmt.Errorf("analysis/export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -152,27 +180,37 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("analysis/export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	if err := write(tmp, in, host, o); err != nil {
-		return fmt.Errorf("analysis/export: %s: %w", in.Path, err)
+		return fmt.Errorf("export: %s: %w", in.Path, err)
 	}
+	var old string
 	if _, serr := os.Lstat(dst); serr == nil {
-		old := tmp + ".old"
+		old = tmp + ".old"
+		if err := rename(dst, true); err != nil {
+			rename(dst, false)
+			return fmt.Errorf("export: replacing %s: %w", dst, err)
+		}
 		if err := os.Rename(dst, old); err != nil {
-			return fmt.Errorf("analysis/export: replacing %s: %w", dst, err)
+			rename(dst, false)
+			return fmt.Errorf("export: replacing %s: %w", dst, err)
 		}
-		if err := os.Rename(tmp, dst); err != nil {
-			os.Rename(old, dst)
-			return fmt.Errorf("analysis/export: %w", err)
-		}
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("analysis/export: removing the replaced %s: %w", dst, err)
-		}
-		return nil
 	}
 	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("analysis/export: %w", err)
+		if old != "" {
+			os.Rename(old, dst)
+			rename(dst, false)
+		}
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := rename(dst, false); err != nil {
+		return fmt.Errorf("export: naming the tables of %s: %w", dst, err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("export: removing the replaced %s: %w", dst, err)
+		}
 	}
 	return nil
 }

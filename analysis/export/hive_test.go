@@ -40,7 +40,7 @@ func TestEscape(t *testing.T) {
 
 // TestLayoutRoundTrip: the partition directories made for odd host and
 // trace names decode back to those names, one directory each, holding
-// the six tables.
+// the tables.
 func TestLayoutRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	names := [][2]string{{"ci/runner=1", "run 100%"}, {"..", "."}, {"host\x01", "a:b?c"}}
@@ -78,7 +78,7 @@ func TestLayoutRoundTrip(t *testing.T) {
 			for _, f := range files {
 				fs = append(fs, f.Name())
 			}
-			want := []string{"buffers.parquet", "events.parquet", "files.parquet", "procs.parquet", "signals.parquet", "trace.parquet"}
+			want := []string{"buffers.parquet", "events.parquet", "execs.parquet", "files.parquet", "procs.parquet", "signals.parquet", "trace.parquet"}
 			if !slices.Equal(fs, want) {
 				t.Errorf("%s/%s holds %q, want %q", h.Name(), tr.Name(), fs, want)
 			}
@@ -133,11 +133,11 @@ func TestErrors(t *testing.T) {
 	}{
 		{"not a trace", dir, nil, []string{notTrace}, "not a systr trace", nil},
 		{"missing", dir, nil, []string{filepath.Join(dir, "missing.sctr")}, "no such file", nil},
-		{"exists", dir, nil, []string{sample("fd_io")}, "analysis/export: the trace directory exists already: " + filepath.Join(dir, "host=vm", "trace=fd_io"), export.ErrExists},
+		{"exists", dir, nil, []string{sample("fd_io")}, "export: the trace directory exists already: " + filepath.Join(dir, "host=vm", "trace=fd_io"), export.ErrExists},
 		{"one name twice", dir, &export.Options{Host: "other"}, []string{sample("fd_io"), sample("fd_io")}, `both export to host "other", trace "fd_io"`, nil},
 		{"trace name for two", dir, &export.Options{Trace: "x"}, []string{sample("fd_io"), sample("forks")}, `a trace name ("x") names one trace, not 2`, nil},
 		{"row group", dir, &export.Options{RowGroup: -1}, []string{sample("fd_io")}, "a row group of -1 rows", nil},
-		{"unwritable", filepath.Join(aFile, "sub"), nil, []string{sample("fd_io")}, "analysis/export: cannot write under " + filepath.Join(aFile, "sub") + ": ", nil},
+		{"unwritable", filepath.Join(aFile, "sub"), nil, []string{sample("fd_io")}, "export: cannot write under " + filepath.Join(aFile, "sub") + ": ", nil},
 		{"corrupt", dir, &export.Options{Trace: "corrupt"}, []string{corrupt}, "reading the trace", nil},
 		{"no directory", "", nil, []string{sample("fd_io")}, "no output directory", nil},
 	} {
@@ -176,7 +176,7 @@ func TestReplace(t *testing.T) {
 	if len(rows) != 1 || !strings.HasSuffix(rows[0].Source, "forks.sctr") {
 		t.Errorf("trace.parquet after the replacement: %+v, want forks.sctr's", rows)
 	}
-	if tree := listTree(t, dir); len(tree) != 8 {
-		t.Errorf("after the replacement: %q, want host=vm, trace=x and its 6 files", tree)
+	if tree := listTree(t, dir); len(tree) != 2+len(export.Tables) {
+		t.Errorf("after the replacement: %q, want host=vm, trace=x and its %d files", tree, len(export.Tables))
 	}
 }

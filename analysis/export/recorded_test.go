@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/systr/systr/analysis"
@@ -44,10 +45,13 @@ type jsonCall struct {
 	Code       int32    `json:"code"`
 	SenderPid  int32    `json:"sender_pid"`
 	Delivered  int32    `json:"delivered"`
+	FormerTid  int32    `json:"former_tid"`
+	Path       string   `json:"path"`
+	Argv       []string `json:"argv"`
 }
 
 // jsonEvents returns the trace's syscalls and signals as JSON has them.
-func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
+func jsonEvents(t *testing.T, r *format.Reader) (calls, signals, execs []jsonCall) {
 	t.Helper()
 	var b bytes.Buffer
 	if err := analysis.JSON(&b, r, nil); err != nil {
@@ -59,7 +63,7 @@ func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
 		var k struct {
 			Kind string `json:"kind"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &k); err != nil || k.Kind != "syscall" && k.Kind != "signal" {
+		if err := json.Unmarshal(sc.Bytes(), &k); err != nil || k.Kind != "syscall" && k.Kind != "signal" && k.Kind != "exec" {
 			continue // the header, other kinds
 		}
 		var e jsonCall
@@ -71,9 +75,11 @@ func jsonEvents(t *testing.T, r *format.Reader) (calls, signals []jsonCall) {
 			calls = append(calls, e)
 		case "signal":
 			signals = append(signals, e)
+		case "exec":
+			execs = append(execs, e)
 		}
 	}
-	return calls, signals
+	return calls, signals, execs
 }
 
 func readTable[T any](t *testing.T, dir, table string) []T {
@@ -113,7 +119,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	x := &exported{dir: dirs[0], r: r, byPath: map[string]int{}, rowsFor: map[string][]*export.EventRow{}}
 	h := r.Header()
 	wall := h.Clock.Wall - h.Clock.Mono
-	calls, signals := jsonEvents(t, r)
+	calls, signals, execs := jsonEvents(t, r)
 	x.calls = calls
 	x.events = readTable[export.EventRow](t, x.dir, "events")
 	if len(x.events) != len(calls) {
@@ -147,6 +153,11 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		}
 		if str(e.Path) != "" {
 			x.byPath[str(e.Path)]++
+		}
+		for _, str := range []string{str(e.Exe), e.Command, str(e.Path), e.Name, str(e.Errno), str(e.Flags)} {
+			if !utf8.ValidString(str) {
+				t.Errorf("seq %d: %q is not UTF-8", e.Seq, str)
+			}
 		}
 		if str(e.Exe) == "" {
 			t.Errorf("seq %d %s: no exe", e.Seq, e.Name)
@@ -195,14 +206,14 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	for i, f := range files {
 		fr := frows[i]
 		got := []any{fr.Path, str(fr.Ops), str(fr.FailedOps), fr.OK, fr.Failed, fr.Calls, fr.FirstNs, fr.LastNs}
-		want := []any{f.Path, f.Ops.String(), f.FailedOps.String(), int64(f.OK), int64(f.Failed), int64(f.OK + f.Failed), wall + f.First, wall + f.Last}
+		want := []any{valid(f.Path), f.Ops.String(), f.FailedOps.String(), int64(f.OK), int64(f.Failed), int64(f.OK + f.Failed), wall + f.First, wall + f.Last}
 		if !slices.Equal(got, want) || !slices.Equal(fr.Pids, f.Pids()) || len(fr.Errors) != len(f.Errors) {
 			t.Errorf("files row %d:\n got %v %v %q\nwant %v %v %v", i, got, fr.Pids, fr.Errors, want, f.Pids(), f.Errors)
 		}
-		if n := x.byPath[f.Path]; n == 0 || n > f.OK+f.Failed {
+		if n := x.byPath[valid(f.Path)]; n == 0 || n > f.OK+f.Failed {
 			t.Errorf("%s: %d events rows name it, the files view counts %d calls", f.Path, n, f.OK+f.Failed)
 		}
-		delete(x.byPath, f.Path)
+		delete(x.byPath, valid(f.Path))
 	}
 	for p, n := range x.byPath {
 		t.Errorf("%d events rows name %s, which the files view does not have", n, p)
@@ -254,6 +265,24 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		}
 	}
 
+	// execs.parquet: every exec.
+	erows := readTable[export.ExecRow](t, x.dir, "execs")
+	if len(erows) != len(execs) {
+		t.Fatalf("execs.parquet: %d rows, the trace %d execs", len(erows), len(execs))
+	}
+	for i, e := range execs {
+		g := erows[i]
+		argv := slices.Clone(e.Argv)
+		for j := range argv {
+			argv[j] = valid(argv[j])
+		}
+		got := []any{g.Seq, g.TimeNs, g.Pid, g.Tid, g.FormerTid, g.Path, str(g.Arch)}
+		want := []any{e.Seq, wall + e.Time, e.Pid, e.Tid, e.FormerTid, valid(str(e.Path)), e.Arch}
+		if !slices.Equal(got, want) || !slices.Equal(g.Argv, argv) {
+			t.Errorf("execs row %d: %v %q, want %v %q", i, got, g.Argv, want, argv)
+		}
+	}
+
 	// procs.parquet is the process tree.
 	tree, err := analysis.CollectProcs(r)
 	if err != nil {
@@ -276,8 +305,12 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 			code = p.Status >> 8 & 0xff
 		}
 		got := []any{g.Pid, val(g.Parent), str(g.Exe), g.Command, int(g.Execs), int(g.Threads), val(g.ExitCode), g.StartNs}
-		want := []any{p.Pid, parent, p.Exe(), analysis.CommandLine(p.Argv(), p.Exe()), len(node.Execs()), len(p.Threads), code, wall + p.Start}
-		if !slices.Equal(got, want) || !slices.Equal(g.Argv, p.Argv()) || (g.EndNs != nil) != p.Exited {
+		want := []any{p.Pid, parent, valid(p.Exe()), valid(analysis.CommandLine(p.Argv(), p.Exe())), len(node.Execs()), len(p.Threads), code, wall + p.Start}
+		argv := slices.Clone(p.Argv())
+		for i := range argv {
+			argv[i] = valid(argv[i])
+		}
+		if !slices.Equal(got, want) || !slices.Equal(g.Argv, argv) || (g.EndNs != nil) != p.Exited {
 			t.Errorf("procs row %d: %v %q end %v, want %v %q exited %v", i, got, g.Argv, val(g.EndNs), want, p.Argv(), p.Exited)
 		}
 	}
@@ -389,6 +422,13 @@ func TestShell(t *testing.T) {
 	if !pipe {
 		t.Errorf("no write of hello\\n into the pipe (path null, 6 bytes)")
 	}
+	// The shell's exec, cat's and ls's, with their command lines.
+	execs := readTable[export.ExecRow](t, x.dir, "execs")
+	if len(execs) < 3 || !slices.ContainsFunc(execs, func(e export.ExecRow) bool {
+		return slices.Equal(e.Argv, []string{"ls", "/nonexistent-systr-export"}) && strings.HasSuffix(str(e.Path), "/ls")
+	}) {
+		t.Errorf("execs: %+v, want sh's, cat's and ls /nonexistent-systr-export's", execs)
+	}
 	procs := readTable[export.ProcRow](t, x.dir, "procs")
 	if len(procs) < 3 || procs[0].ExitCode == nil || *procs[0].ExitCode != 3 {
 		t.Errorf("procs: %+v, want sh (exit 3) and its children", procs)
@@ -444,23 +484,48 @@ func TestRowGroups(t *testing.T) {
 		t.Fatalf("files_ops: %v", st)
 	}
 	x := checkExport(t, trace, &export.Options{RowGroup: 50})
-	f, err := os.Open(filepath.Join(x.dir, "events.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, _ := f.Stat()
-	pf, err := parquet.OpenFile(f, fi.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := rowGroups(t, filepath.Join(x.dir, "events.parquet"))
 	want := (len(x.events) + 49) / 50
-	if got := len(pf.RowGroups()); got != want {
-		t.Errorf("%d rows in %d row groups, want %d of 50", len(x.events), got, want)
+	if len(rows) != want {
+		t.Errorf("%d rows in %d row groups, want %d of 50", len(x.events), len(rows), want)
 	}
-	for i, rg := range pf.RowGroups() {
-		if n := rg.NumRows(); n > 50 || n < 50 && i < want-1 {
+	for i, n := range rows {
+		if n > 50 || n < 50 && i < want-1 {
 			t.Errorf("row group %d: %d rows", i, n)
 		}
+	}
+}
+
+// valid is s with each invalid byte U+FFFD, as the tables have strings.
+func valid(s string) string { return string([]rune(s)) }
+
+// TestInvalidUTF8: a file name that is not UTF-8 is exported with U+FFFD
+// for its invalid bytes (Parquet strings are UTF-8: DuckDB refuses a file
+// with one that is not); its bytes as passed are in buffers.parquet.
+func TestInvalidUTF8(t *testing.T) {
+	for _, p := range []string{"/bin/sh", "/bin/cat"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("no %s here: %v", p, err)
+		}
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace, st := golden.Record(t, &golden.RecordOptions{Dir: dir}, "/bin/sh", "-c", `f=$(printf 'bad\377\376name'); : > "$f"; cat "$f"`)
+	if !st.Exited() || st.Code != 0 {
+		t.Fatalf("sh: %v", st)
+	}
+	x := checkExport(t, trace, nil)
+	want := dir + "/bad\uFFFD\uFFFDname"
+	e := x.row(t, "openat", want)
+	bufs := readTable[export.BufferRow](t, x.dir, "buffers")
+	i := slices.IndexFunc(bufs, func(b export.BufferRow) bool { return b.Seq == e.Seq && b.Arg == 1 })
+	if i < 0 || !bytes.Contains(bufs[i].Data, []byte("bad\377\376name")) {
+		t.Errorf("the openat's path bytes in buffers.parquet: %+v", bufs[max(i, 0)])
+	}
+	files := readTable[export.FileRow](t, x.dir, "files")
+	if !slices.ContainsFunc(files, func(f export.FileRow) bool { return f.Path == want }) {
+		t.Errorf("files.parquet has no %q", want)
 	}
 }

@@ -75,6 +75,20 @@ type SignalRow struct {
 	sender int32 `parquet:"-"`
 }
 
+// ExecRow is a row of execs.parquet: a successful execve, the new image
+// of a process (a process that ran several programs has a row for each).
+type ExecRow struct {
+	Seq       int64    `parquet:"seq,delta"`
+	TimeNs    int64    `parquet:"time_ns,delta"`
+	Pid       int32    `parquet:"pid"`
+	Tid       int32    `parquet:"tid"`
+	FormerTid int32    `parquet:"former_tid"`
+	Path      string   `parquet:"path"`
+	Argv      []string `parquet:"argv,list"`
+	Arch      *string  `parquet:"arch,optional"`
+	Runtime   *string  `parquet:"runtime,optional"`
+}
+
 // ProcRow is a row of procs.parquet: one process.
 type ProcRow struct {
 	Pid        int32    `parquet:"pid"`

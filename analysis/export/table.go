@@ -114,9 +114,7 @@ func (t *table[T]) writing() {
 	var err error
 	for b := range t.full {
 		if err == nil {
-			if _, err = t.w.Write(b.rows); err == nil && b.flush {
-				err = t.w.Flush()
-			}
+			err = t.write(b)
 			if err != nil {
 				t.mu.Lock()
 				t.werr = t.err(err)
@@ -127,6 +125,29 @@ func (t *table[T]) writing() {
 		b.rows, b.flush = b.rows[:0], false
 		t.free <- b
 	}
+}
+
+// write writes batch b, and ends the row group if b says so; a panic of
+// the Parquet library is an error too (the export fails, the program
+// goes on).
+func (t *table[T]) write(b *batch[T]) error {
+	return unpanic(func() error {
+		_, err := t.w.Write(b.rows)
+		if err == nil && b.flush {
+			err = t.w.Flush()
+		}
+		return err
+	})
+}
+
+// unpanic runs f, turning a panic into an error.
+func unpanic(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("parquet-go panicked: %v", p)
+		}
+	}()
+	return f()
 }
 
 func (t *table[T]) failed() error {
@@ -191,7 +212,7 @@ func (t *table[T]) close() error {
 		err = serr
 	}
 	if err == nil {
-		if err = t.w.Close(); err != nil {
+		if err = unpanic(t.w.Close); err != nil {
 			err = t.err(err)
 		}
 	}

@@ -3,8 +3,10 @@ package export
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/systr/systr/analysis"
 	"github.com/systr/systr/format"
@@ -20,6 +22,7 @@ type writer struct {
 	events   *table[EventRow]
 	buffers  *table[BufferRow]
 	signals  *table[SignalRow]
+	execs    *table[ExecRow]
 	flags    map[format.SyscallFlags]string
 	regFlags map[format.RegionFlags]string
 	io       map[string]*[2]int64 // path: bytes read, written
@@ -38,7 +41,7 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 		rowGroup = DefaultRowGroup
 	}
 	meta := map[string]string{"systr_version": h.WriterVersion, "systr_host": host}
-	w := &writer{h: h, start: analysis.Start(r), command: command(h),
+	w := &writer{h: h, start: analysis.Start(r), command: text(command(h)),
 		flags: map[format.SyscallFlags]string{}, regFlags: map[format.RegionFlags]string{},
 		io: map[string]*[2]int64{}}
 	w.wall = h.Clock.Wall - h.Clock.Mono
@@ -54,18 +57,22 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 			}
 		}
 	}()
-	if w.events, err = newTable[EventRow](filepath.Join(dir, "events.parquet"), rowGroup, 0, meta, "command", "exe"); err != nil {
+	if w.events, err = newTable[EventRow](partial(dir, "events"), rowGroup, 0, meta, "command", "exe"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.events.close), append(aborts, w.events.abort)
-	if w.buffers, err = newTable[BufferRow](filepath.Join(dir, "buffers.parquet"), rowGroup, bufferGroupBytes, meta, "data"); err != nil {
+	if w.buffers, err = newTable[BufferRow](partial(dir, "buffers"), rowGroup, bufferGroupBytes, meta, "data"); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.buffers.close), append(aborts, w.buffers.abort)
-	if w.signals, err = newTable[SignalRow](filepath.Join(dir, "signals.parquet"), rowGroup, 0, meta); err != nil {
+	if w.signals, err = newTable[SignalRow](partial(dir, "signals"), rowGroup, 0, meta); err != nil {
 		return err
 	}
 	closers, aborts = append(closers, w.signals.close), append(aborts, w.signals.abort)
+	if w.execs, err = newTable[ExecRow](partial(dir, "execs"), rowGroup, 0, meta); err != nil {
+		return err
+	}
+	closers, aborts = append(closers, w.execs.close), append(aborts, w.execs.abort)
 
 	ct := analysis.NewCallTracker(h)
 	for ev, rerr := range analysis.Events(r, nil) {
@@ -83,6 +90,8 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 			err = w.syscall(call)
 		case *format.Signal:
 			err = w.signal(v)
+		case *format.Exec:
+			err = w.exec(v)
 		case *format.Lost:
 			w.lost += int64(v.Count)
 		}
@@ -96,13 +105,13 @@ func write(dir string, in Input, host string, o *Options) (err error) {
 		}
 	}
 	aborts = nil
-	if err := w.procs(filepath.Join(dir, "procs.parquet"), ct.Tasks(), meta); err != nil {
+	if err := w.procs(partial(dir, "procs"), ct.Tasks(), meta); err != nil {
 		return err
 	}
-	if err := w.files(filepath.Join(dir, "files.parquet"), ct.Files(), meta); err != nil {
+	if err := w.files(partial(dir, "files"), ct.Files(), meta); err != nil {
 		return err
 	}
-	return w.trace(filepath.Join(dir, "trace.parquet"), in, r, meta)
+	return w.trace(partial(dir, "trace"), in, r, meta)
 }
 
 func (w *writer) syscall(c *analysis.Call) error {
@@ -117,7 +126,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.ElapsedNs = sc.Time - w.start
 	row.Pid, row.Tid = sc.Pid, sc.Tid
 	if c.Proc != nil {
-		row.Exe = keep(&row.vals.exe, c.Proc.Exe())
+		row.Exe = keep(&row.vals.exe, text(c.Proc.Exe()))
 	}
 	row.Command = w.command
 	row.Arch = sc.Arch.String()
@@ -125,7 +134,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.Name = syscalls.FormatName(sc.Arch, int(sc.Nr))
 	row.A0, row.A1, row.A2, row.A3, row.A4, row.A5 = c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
 	if sc.Flags&format.Unfinished == 0 {
-		row.vals.ret = c.Ret()
+		row.vals.ret = c.Result()
 		row.Ret = &row.vals.ret
 		row.vals.duration = sc.Duration()
 		row.DurationNs = &row.vals.duration
@@ -133,7 +142,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 			row.Errno = keep(&row.vals.errno, errnoName(e))
 		}
 	}
-	row.Path = keep(&row.vals.path, c.Path)
+	row.Path = keep(&row.vals.path, text(c.Path))
 	if c.HasFd {
 		row.vals.fd = c.Fd
 		row.Fd = &row.vals.fd
@@ -269,6 +278,21 @@ func (w *writer) signal(s *format.Signal) error {
 	return w.signals.add(0)
 }
 
+func (w *writer) exec(x *format.Exec) error {
+	row, err := w.execs.next()
+	if err != nil {
+		return err
+	}
+	row.Seq, row.TimeNs = int64(x.Seq), w.wall+x.Time
+	row.Pid, row.Tid, row.FormerTid = x.Pid, x.Tid, x.FormerTid
+	row.Path, row.Argv = text(x.Path), texts(x.Argv)
+	if x.Arch != 0 {
+		row.Arch = nullable(x.Arch.String())
+	}
+	row.Runtime = nullable(x.Runtime)
+	return w.execs.add(0)
+}
+
 // procs writes procs.parquet from the processes followed.
 func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]string) error {
 	t, err := newTable[ProcRow](path, DefaultRowGroup, 0, meta)
@@ -286,9 +310,9 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 			parent := p.Parent
 			row.Parent = &parent
 		}
-		row.Exe = nullable(p.Exe())
-		row.Argv = p.Argv()
-		row.Command = analysis.CommandLine(p.Argv(), p.Exe())
+		row.Exe = nullable(text(p.Exe()))
+		row.Argv = texts(p.Argv())
+		row.Command = text(analysis.CommandLine(p.Argv(), p.Exe()))
 		row.Execs = int32(len((&analysis.ProcNode{Process: p}).Execs()))
 		row.Threads = int32(len(p.Threads))
 		row.StartNs = w.wall + p.Start
@@ -326,7 +350,7 @@ func (w *writer) files(path string, files []analysis.FileUse, meta map[string]st
 			t.abort()
 			return err
 		}
-		row.Path = f.Path
+		row.Path = text(f.Path)
 		row.Ops, row.FailedOps = nullable(f.Ops.String()), nullable(f.FailedOps.String())
 		row.OK, row.Failed = int64(f.OK), int64(f.Failed)
 		row.Calls = row.OK + row.Failed
@@ -358,36 +382,62 @@ func (w *writer) trace(path string, in Input, r *format.Reader, meta map[string]
 	}
 	row, _ := t.next()
 	h := w.h
-	row.Hostname = h.Host.Hostname
+	row.Hostname = text(h.Host.Hostname)
 	row.Command = w.command
-	row.Argv = h.Argv
-	row.Cwd = h.Cwd
+	row.Argv = texts(h.Argv)
+	row.Cwd = text(h.Cwd)
 	row.StartNs = w.wall + w.start
 	if w.seen {
 		end := w.wall + w.last
 		row.EndNs = &end
 	}
 	row.Events, row.Syscalls, row.Lost = w.nEvents, w.nSyscalls, w.lost
-	row.Traced = h.Traced
+	row.Traced = text(h.Traced)
 	if row.Traced == "" {
 		row.Traced = "all"
 	}
 	if tr := r.Truncated(); tr != nil {
-		row.Truncated = nullable(tr.Error())
+		row.Truncated = nullable(text(tr.Error()))
 	}
 	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == nil
 	row.Arches = archNames(h.Arches)
-	row.Kernel, row.Machine = h.Host.Kernel, h.Host.Machine
-	row.SystrVersion = h.WriterVersion
+	row.Kernel, row.Machine = text(h.Host.Kernel), text(h.Host.Machine)
+	row.SystrVersion = text(h.WriterVersion)
 	row.FormatVersion = fmt.Sprintf("%d.%d", h.Major, h.Minor)
 	if abs, err := filepath.Abs(in.Path); err == nil {
-		row.Source = abs
+		row.Source = text(abs)
 	} else {
-		row.Source = in.Path
+		row.Source = text(in.Path)
 	}
 	if err := t.add(0); err != nil {
 		t.abort()
 		return err
 	}
 	return t.close()
+}
+
+// text returns s as valid UTF-8, as Parquet's STRING wants (DuckDB
+// refuses a file with one invalid string): each invalid byte becomes
+// U+FFFD, as in analysis.JSON. The bytes of a path argument as the
+// program passed them are in buffers.parquet.
+func text(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s)) // each invalid byte decodes as utf8.RuneError
+}
+
+// texts returns ss with each string made valid UTF-8 (text), sharing ss
+// when all are.
+func texts(ss []string) []string {
+	for i, s := range ss {
+		if !utf8.ValidString(s) {
+			out := slices.Clone(ss)
+			for j := i; j < len(out); j++ {
+				out[j] = text(out[j])
+			}
+			return out
+		}
+	}
+	return ss
 }

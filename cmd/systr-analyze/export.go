@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/systr/systr/analysis/export"
 )
@@ -21,8 +22,8 @@ partitioning: the host and trace are columns of a query over DIR/**)
 holding events.parquet (a row per syscall: seq, time_ns, pid, tid, exe,
 name, a0..a5, ret, errno, duration_ns, path as the files view resolves
 it, fd, bytes), buffers.parquet (the memory captured behind pointer
-arguments), signals.parquet, procs.parquet, files.parquet (the files
-view) and trace.parquet (the recording: command, host, complete...).
+arguments), signals.parquet, execs.parquet (every execve: path, argv),
+procs.parquet, files.parquet (the files view) and trace.parquet (the recording: command, host, complete...).
 HOST is the recording's hostname and NAME the trace file's name without
 its extension unless --host or --trace say otherwise. A trace directory
 that exists already is refused unless --replace; a trace is written
@@ -78,7 +79,18 @@ func exportTraces(c *config) error {
 		fmt.Fprintf(c.out, "%s\n", d)
 	}
 	if errors.Is(err, export.ErrExists) {
-		return fmt.Errorf("%w (--replace replaces it)", err)
+		err = fmt.Errorf("%w (--replace replaces it)", err)
 	}
-	return err
+	if err != nil {
+		return verbErr{err}
+	}
+	return nil
 }
+
+// verbErr is an error of package export, said after the verb's name
+// without repeating it: "systr-analyze: export: the trace directory...",
+// not "export: export: ...".
+type verbErr struct{ err error }
+
+func (e verbErr) Error() string { return strings.TrimPrefix(e.err.Error(), "export: ") }
+func (e verbErr) Unwrap() error { return e.err }

@@ -18,7 +18,7 @@
 //	repair    rewrite an incomplete or damaged trace with an index: repair SRC DST
 //	export    Parquet tables (events, buffers, procs, files...) for DuckDB and Spark: export [-o DIR] TRACE...
 //
-// Options that select events (every verb but diff, info and repair):
+// Options that select events (every verb but diff, info, repair and export):
 //
 //	-e trace=SET   syscalls, as systr-record and strace take them (names, %classes, /regexp, !)
 //	--pid PID,...  only these processes (or threads)

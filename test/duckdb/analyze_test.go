@@ -143,8 +143,8 @@ func (c *jsonCall) raw(t *testing.T, i int) uint64 {
 	return u
 }
 
-// call returns the json event as an analysis.Call, whose Arg and Ret say
-// how events.parquet holds the arguments and the result: as the kernel
+// call returns the json event as an analysis.Call, whose Arg and Result say
+// how events.parquet holds the arguments and the result (Result): as the kernel
 // reads them (cut to the C type's width, sign-extended when signed:
 // AT_FDCWD is -100 on every architecture), by the catalogue.
 func (c *jsonCall) call(t *testing.T) *analysis.Call {

@@ -47,7 +47,7 @@ func diffEvents(t *testing.T, got *result, want *jsonView) diffs {
 		call := c.call(t)
 		var ret *int64
 		if c.Ret != nil {
-			ret = ptr(call.Ret())
+			ret = ptr(call.Result())
 		}
 		ints := []struct {
 			col  string

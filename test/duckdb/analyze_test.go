@@ -50,22 +50,26 @@ type jsonRegion struct {
 	Flags  []string `json:"flags"`
 }
 
-// jsonOther is a signal, newtask or exit event.
+// jsonOther is a signal, newtask, exit or exec event.
 type jsonOther struct {
-	Seq       int64  `json:"seq"`
-	Time      int64  `json:"time"`
-	Pid       int32  `json:"pid"`
-	Tid       int32  `json:"tid"`
-	Kind      string `json:"kind"`
-	Signal    string `json:"signal"`
-	Signo     int32  `json:"signo"`
-	Code      int32  `json:"code"`
-	SenderPid int32  `json:"sender_pid"`
-	Delivered int32  `json:"delivered"`
-	ParentPid int32  `json:"parent_pid"`
-	Thread    bool   `json:"thread"`
-	Process   bool   `json:"process"`
-	ExitCode  *int32 `json:"exit_code"`
+	Seq       int64    `json:"seq"`
+	Time      int64    `json:"time"`
+	Pid       int32    `json:"pid"`
+	Tid       int32    `json:"tid"`
+	Kind      string   `json:"kind"`
+	Signal    string   `json:"signal"`
+	Signo     int32    `json:"signo"`
+	Code      int32    `json:"code"`
+	SenderPid int32    `json:"sender_pid"`
+	Delivered int32    `json:"delivered"`
+	ParentPid int32    `json:"parent_pid"`
+	FormerTid int32    `json:"former_tid"`
+	Path      string   `json:"path"`
+	Argv      []string `json:"argv"`
+	Arch      string   `json:"arch"`
+	Thread    bool     `json:"thread"`
+	Process   bool     `json:"process"`
+	ExitCode  *int32   `json:"exit_code"`
 }
 
 // jsonView is what the json verb printed: the header's clock, host and
@@ -108,7 +112,7 @@ func readJSON(t *testing.T, analyze, trace string) *jsonView {
 		case "header":
 			v.mono, v.wall = kind.Clock.Mono, kind.Clock.Wall
 			v.hostname, v.cwd = kind.Host.Hostname, kind.Cwd
-		case "signal", "newtask", "exit":
+		case "signal", "newtask", "exit", "exec":
 			var o jsonOther
 			if err := json.Unmarshal(line, &o); err != nil {
 				t.Fatalf("json line %q: %v", line, err)
@@ -144,7 +148,7 @@ func (c *jsonCall) raw(t *testing.T, i int) uint64 {
 }
 
 // call returns the json event as an analysis.Call, whose Arg and Result say
-// how events.parquet holds the arguments and the result (Result): as the kernel
+// how events.parquet holds the arguments and the result: as the kernel
 // reads them (cut to the C type's width, sign-extended when signed:
 // AT_FDCWD is -100 on every architecture), by the catalogue.
 func (c *jsonCall) call(t *testing.T) *analysis.Call {

@@ -114,6 +114,7 @@ func catchesTables(t *testing.T, conn *sql.Conn, dir string, jv *jsonView) {
 	bufs := query(t, conn, "SELECT seq, arg, field, dir, addr, len, data, flags FROM "+table(dir, "buffers"))
 	sigs := query(t, conn, "SELECT * FROM "+table(dir, "signals")+" ORDER BY seq")
 	procs := query(t, conn, "SELECT pid, parent, exit_code FROM "+table(dir, "procs"))
+	execs := query(t, conn, "SELECT * FROM "+table(dir, "execs")+" ORDER BY seq")
 	cases := []struct {
 		name string
 		d    diffs
@@ -133,6 +134,10 @@ func catchesTables(t *testing.T, conn *sql.Conn, dir string, jv *jsonView) {
 		{"signals: a row missing", diffSignals(t, mutated(sigs, func(r [][]any) [][]any { return r[1:] }), jv)},
 		{"signals: a sender changed", diffSignals(t, mutated(sigs, func(r [][]any) [][]any {
 			r[0][sigs.col(t, "sender_pid")] = add1(r[0][sigs.col(t, "sender_pid")])
+			return r
+		}), jv)},
+		{"execs: a command line changed", diffExecs(t, mutated(execs, func(r [][]any) [][]any {
+			r[len(r)-1][execs.col(t, "argv")] = []any{"true"}
 			return r
 		}), jv)},
 		{"procs: an exit code changed", diffProcs(t, mutated(procs, func(r [][]any) [][]any {

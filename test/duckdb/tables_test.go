@@ -142,12 +142,39 @@ func diffProcs(t *testing.T, got *result, want *jsonView) diffs {
 	return d
 }
 
-// checkTables compares the buffers, signals, procs and trace tables of
+// diffExecs compares execs.parquet with the json view's exec events.
+func diffExecs(t *testing.T, got *result, want *jsonView) diffs {
+	t.Helper()
+	var d diffs
+	var execs []jsonOther
+	for _, o := range want.others {
+		if o.Kind == "exec" {
+			execs = append(execs, o)
+		}
+	}
+	if len(got.rows) != len(execs) || len(execs) == 0 {
+		d.add("execs.parquet has %d rows, json %d execs", len(got.rows), len(execs))
+	}
+	for i := 0; i < min(len(got.rows), len(execs)); i++ {
+		x, row := execs[i], got.rows[i]
+		w := []string{fmt.Sprint(x.Seq), fmt.Sprint(want.wall + x.Time - want.mono), fmt.Sprint(x.Pid), fmt.Sprint(x.Tid),
+			fmt.Sprint(x.FormerTid), x.Path, strings.Join(x.Argv, " "), x.Arch}
+		for j, col := range []string{"seq", "time_ns", "pid", "tid", "former_tid", "path", "argv", "arch"} {
+			if g := render(row[got.col(t, col)], false); g != w[j] {
+				d.add("exec seq %d: %s = %q, json %q", x.Seq, col, g, w[j])
+			}
+		}
+	}
+	return d
+}
+
+// checkTables compares the buffers, signals, execs, procs and trace tables of
 // the export dir (one trace) with the json view.
 func checkTables(t *testing.T, conn *sql.Conn, dir string, jv *jsonView) {
 	t.Helper()
 	check(t, "buffers.parquet vs json", diffBuffers(t, query(t, conn, "SELECT seq, arg, field, dir, addr, len, data, flags FROM "+table(dir, "buffers")), jv))
 	check(t, "signals.parquet vs json", diffSignals(t, query(t, conn, "SELECT * FROM "+table(dir, "signals")+" ORDER BY seq"), jv))
+	check(t, "execs.parquet vs json", diffExecs(t, query(t, conn, "SELECT * FROM "+table(dir, "execs")+" ORDER BY seq"), jv))
 	check(t, "procs.parquet vs json", diffProcs(t, query(t, conn, "SELECT pid, parent, exit_code FROM "+table(dir, "procs")), jv))
 	want(t, conn, "trace.parquet", "SELECT hostname, cwd, events, syscalls, lost, complete FROM "+table(dir, "trace"),
 		fmt.Sprintf("%s %s %d %d 0 true", jv.hostname, jv.cwd, jv.events, len(jv.calls)))

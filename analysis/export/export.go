@@ -48,12 +48,16 @@ type Input struct {
 }
 
 // Parquet exports the trace files paths into dir (see Traces), opening
-// each.
+// each, and closing each once its trace is written: a reader that has
+// been read holds its decoding buffers (some hundred KiB) until closed,
+// and a fleet's thousands of traces must not hold them all at once.
 func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 	var in []Input
 	defer func() {
 		for _, i := range in {
-			i.Reader.Close()
+			if i.Reader != nil {
+				i.Reader.Close()
+			}
 		}
 	}()
 	for _, p := range paths {
@@ -63,8 +67,14 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 		}
 		in = append(in, Input{Path: p, Reader: r})
 	}
-	return Traces(dir, o, in...)
+	return traces(dir, o, in, func(i int) {
+		in[i].Reader.Close()
+		in[i].Reader = nil
+	})
 }
+
+// written, when not nil, is called after each trace is written (tests).
+var written func(dst string)
 
 // Traces writes each input into its directory under dir,
 // dir/host=HOST/trace=TRACE/, as the tables events, buffers, signals,
@@ -76,6 +86,11 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 // into place once whole: a failed export leaves no part of one behind
 // (the traces before it are whole). o nil means the zero Options.
 func Traces(dir string, o *Options, in ...Input) ([]string, error) {
+	return traces(dir, o, in, nil)
+}
+
+// traces is Traces, calling done(i) once input i is written.
+func traces(dir string, o *Options, in []Input, done func(i int)) ([]string, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -109,14 +124,20 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}
-	var done []string
-	for _, j := range jobs {
+	var dirs []string
+	for i, j := range jobs {
 		if err := writeTrace(j.dst, j.in, j.host, o); err != nil {
-			return done, err
+			return dirs, err
 		}
-		done = append(done, j.dst)
+		dirs = append(dirs, j.dst)
+		if done != nil {
+			done(i)
+		}
+		if written != nil {
+			written(j.dst)
+		}
 	}
-	return done, nil
+	return dirs, nil
 }
 
 // Names returns the host and trace partition values of the trace with

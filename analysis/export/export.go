@@ -208,6 +208,10 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	}
 	var old string
 	if _, serr := os.Lstat(dst); serr == nil {
+		if !o.Replace {
+			// Made since Traces looked (another export of the same name).
+			return fmt.Errorf("%w: %s", ErrExists, dst)
+		}
 		old = tmp + ".old"
 		if err := rename(dst, true); err != nil {
 			rename(dst, false)

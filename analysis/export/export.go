@@ -47,30 +47,25 @@ type Input struct {
 	Reader *format.Reader
 }
 
-// Parquet exports the trace files paths into dir (see Traces), opening
-// each, and closing each once its trace is written: a reader that has
-// been read holds its decoding buffers (some hundred KiB) until closed,
-// and a fleet's thousands of traces must not hold them all at once.
+// Parquet exports the trace files paths into dir (see Traces). Each is
+// opened first (one that cannot be read is an error before anything is
+// written), then closed, and opened again only while its trace is
+// written: a fleet's thousands of traces are not all open at once (an fd
+// each, and a reader that was read holds its decoding buffers, ~180 KiB,
+// until closed).
 func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
-	var in []Input
-	defer func() {
-		for _, i := range in {
-			if i.Reader != nil {
-				i.Reader.Close()
-			}
-		}
-	}()
-	for _, p := range paths {
+	in := make([]Input, len(paths))
+	hosts := make([]string, len(paths))
+	for i, p := range paths {
 		r, err := format.Open(p)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		in = append(in, Input{Path: p, Reader: r})
+		hosts[i] = r.Header().Host.Hostname
+		r.Close()
+		in[i] = Input{Path: p}
 	}
-	return traces(dir, o, in, func(i int) {
-		in[i].Reader.Close()
-		in[i].Reader = nil
-	})
+	return traces(dir, o, in, hosts)
 }
 
 // written, when not nil, is called after each trace is written (tests).
@@ -89,8 +84,9 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 	return traces(dir, o, in, nil)
 }
 
-// traces is Traces, calling done(i) once input i is written.
-func traces(dir string, o *Options, in []Input, done func(i int)) ([]string, error) {
+// traces is Traces; with hosts, the inputs have no Reader yet: hosts[i]
+// is input i's hostname, and it is opened while its trace is written.
+func traces(dir string, o *Options, in []Input, hosts []string) ([]string, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -110,8 +106,14 @@ func traces(dir string, o *Options, in []Input, done func(i int)) ([]string, err
 	}
 	var jobs []job
 	seen := map[string]string{}
-	for _, i := range in {
-		host, trace := Names(i.Reader.Header(), i.Path, o)
+	for n, i := range in {
+		h := &format.Header{}
+		if hosts != nil {
+			h.Host.Hostname = hosts[n]
+		} else {
+			h = i.Reader.Header()
+		}
+		host, trace := Names(h, i.Path, o)
 		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
 		if prev, dup := seen[dst]; dup {
 			return nil, fmt.Errorf("export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
@@ -125,14 +127,11 @@ func traces(dir string, o *Options, in []Input, done func(i int)) ([]string, err
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}
 	var dirs []string
-	for i, j := range jobs {
-		if err := writeTrace(j.dst, j.in, j.host, o); err != nil {
+	for _, j := range jobs {
+		if err := writeOpened(j.dst, j.in, j.host, o); err != nil {
 			return dirs, err
 		}
 		dirs = append(dirs, j.dst)
-		if done != nil {
-			done(i)
-		}
 		if written != nil {
 			written(j.dst)
 		}
@@ -161,6 +160,20 @@ var Tables = []string{"events", "buffers", "signals", "execs", "procs", "files",
 // partial is the name of table while it is written: no query's
 // *.parquet matches it.
 func partial(dir, table string) string { return filepath.Join(dir, table+".parquet.partial") }
+
+// writeOpened is writeTrace, opening in's trace file if it has no Reader
+// (and closing it after).
+func writeOpened(dst string, in Input, host string, o *Options) error {
+	if in.Reader == nil {
+		r, err := format.Open(in.Path)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer r.Close()
+		in.Reader = r
+	}
+	return writeTrace(dst, in, host, o)
+}
 
 // rename renames each table of dir from NAME.parquet.partial to
 // NAME.parquet, or back (hide).

@@ -176,14 +176,16 @@ func writeOpened(dst string, in Input, host string, o *Options) error {
 }
 
 // rename renames each table of dir from NAME.parquet.partial to
-// NAME.parquet, or back (hide).
+// NAME.parquet, or back (hide). A table dir does not have is skipped both
+// ways: a directory exported before one of the tables existed, hidden and
+// then given back when its replacement failed, shows all it had.
 func rename(dir string, hide bool) error {
 	for _, t := range Tables {
 		from, to := partial(dir, t), filepath.Join(dir, t+".parquet")
 		if hide {
 			from, to = to, from
 		}
-		if err := os.Rename(from, to); err != nil && !(hide && errors.Is(err, fs.ErrNotExist)) {
+		if err := os.Rename(from, to); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}

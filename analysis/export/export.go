@@ -79,7 +79,9 @@ var written func(dst string)
 // (without Options.Replace) is an error before anything is written. Each
 // trace is written into a temporary directory beside its own and renamed
 // into place once whole: a failed export leaves no part of one behind
-// (the traces before it are whole). o nil means the zero Options.
+// (the traces before it are whole). o nil means the zero Options. The
+// readers stay the caller's: for many trace files, Parquet holds one
+// open at a time.
 func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 	return traces(dir, o, in, nil)
 }

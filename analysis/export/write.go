@@ -150,18 +150,8 @@ func (w *writer) syscall(c *analysis.Call) error {
 	if c.Bytes >= 0 {
 		row.vals.bytes = c.Bytes
 		row.Bytes = &row.vals.bytes
-		if c.Path != "" {
-			io := w.io[c.Path]
-			if io == nil {
-				io = new([2]int64)
-				w.io[c.Path] = io
-			}
-			if c.Op&analysis.OpRead != 0 {
-				io[0] += c.Bytes
-			} else if c.Op&analysis.OpWrite != 0 {
-				io[1] += c.Bytes
-			}
-		}
+		w.moved(c.Path, c.Op, c.Bytes)
+		w.moved(c.Other, c.OtherOp, c.Bytes) // a copy's other end
 	}
 	if sc.Flags != 0 {
 		row.Flags = keep(&row.vals.flags, w.flagText(sc.Flags))
@@ -188,6 +178,23 @@ func (w *writer) syscall(c *analysis.Call) error {
 		}
 	}
 	return nil
+}
+
+// moved counts n bytes read from or written to path (files.parquet).
+func (w *writer) moved(path string, op analysis.Op, n int64) {
+	if path == "" {
+		return
+	}
+	io := w.io[path]
+	if io == nil {
+		io = new([2]int64)
+		w.io[path] = io
+	}
+	if op&analysis.OpRead != 0 {
+		io[0] += n
+	} else if op&analysis.OpWrite != 0 {
+		io[1] += n
+	}
 }
 
 var syscallFlagNames = []string{"unfinished", "restarted", "injected", "skipped"}

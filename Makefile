@@ -13,7 +13,7 @@ COMMANDS := systr-record systr-analyze systr-replay systr-trace
 # carries //go:build linux, so GOOS=darwin go build ./... skips them.
 PORTABLE := ./format ./syscalls/... ./analysis/... ./golden ./cmd/systr-analyze ./internal/cmdutil ./internal/elfid
 
-.PHONY: all build libsysctr install uninstall test test-short bench demo generate vet clean
+.PHONY: all build libsysctr install uninstall test test-short bench demo generate vet clean duckq duckdb-test fleet-example
 
 all: build libsysctr
 
@@ -68,6 +68,27 @@ test:
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./format/   # the trace reader on hostile input, briefly (a new input is minimized for 3 s at most: the default, 60 s, outlasts the fuzz time and failed with "context deadline exceeded")
 	$(GO) test -run '^$$' -fuzz '^FuzzRepair$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./format/   # repair of damaged traces
+	$(MAKE) duckdb-test
+
+# The Parquet export checked by DuckDB: test/duckdb is a module of its own
+# (cgo: github.com/duckdb/duckdb-go links DuckDB in), so that systr's stays
+# pure Go. Its tests record real programs, export them, and compare
+# DuckDB's answers with systr-analyze's; they run README's "Fleet
+# analysis" queries and examples/fleet/fleet.sh. A clean module cache
+# downloads ~200 MB for it (~30 s with the build).
+duckdb-test:
+	cd test/duckdb && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
+
+# bin/duckq: runs SQL in DuckDB and prints tables (README "Fleet analysis").
+duckq:
+	mkdir -p $(BIN)
+	cd test/duckdb && $(GO) build -o $(abspath $(BIN))/ ./cmd/duckq
+
+# README "Fleet analysis": record runs of a workload under three hosts,
+# export them into one directory and ask DuckDB two fleet questions; the
+# script checks the answers (exit 1 if not as expected).
+fleet-example: build duckq
+	./examples/fleet/fleet.sh
 
 test-short:
 	$(GO) test -short -count=1 ./...

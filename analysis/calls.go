@@ -27,6 +27,12 @@ type Call struct {
 	// Op is what the call did to Path (the operation the files view
 	// counts); 0 when Path is "".
 	Op Op
+	// Other is the file of a second fd argument the view knows, for a
+	// call that names two (sendfile, splice, tee, copy_file_range: the
+	// file written to when Path is the one read from, or the reverse),
+	// and OtherOp what the call did to it; "" and 0 otherwise.
+	Other   string
+	OtherOp Op
 	// Fd is the descriptor the call acts on: its first fd argument as the
 	// kernel reads it (an int: AT_FDCWD and -1 are negative), when the
 	// kernel uses it (not mmap's with MAP_ANONYMOUS); HasFd is false for a
@@ -149,6 +155,9 @@ func (c *CallTracker) Add(ev format.Event) *Call {
 	if n.file != nil {
 		call.Path, call.Op = n.file.use.Path, n.op
 	}
+	if n.other != nil {
+		call.Other, call.OtherOp = n.other.use.Path, n.otherOp
+	}
 	x := c.callExtra(sc.Arch, sc.Nr)
 	call.spec = x.spec
 	if x.fd >= 0 {
@@ -214,15 +223,22 @@ func Calls(r *format.Reader) iter.Seq2[*Call, error] {
 	}
 }
 
-// named is the file a syscall named, with what it did to it.
+// named is the file a syscall named, with what it did to it, and the
+// file of a second fd argument (other).
 type named struct {
-	file *fileAgg
-	op   Op
+	file    *fileAgg
+	op      Op
+	other   *fileAgg
+	otherOp Op
 }
 
-// fd takes the file of an fd argument when no path named one.
+// fd takes the file of an fd argument when no path named one, else as
+// the other file if none is yet.
 func (n *named) fd(f *fileAgg, op Op) {
-	if n.file == nil {
+	switch {
+	case n.file == nil:
 		n.file, n.op = f, op
+	case n.other == nil:
+		n.other, n.otherOp = f, op
 	}
 }

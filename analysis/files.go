@@ -681,7 +681,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 		ft.followRights(sc, st, pl) // (fdnames.go)
 	}
 	if f, op := ft.unixSocket(sc, st); f != nil {
-		ft.named = named{f, op}
+		ft.named = named{file: f, op: op}
 		if !ft.quiet && ft.selected(sc) {
 			f.count(op, ft.tasks.Process(sc.Pid), sc.Errno(), sc.Time)
 		}
@@ -727,7 +727,7 @@ func (ft *fileTracker) syscall(sc *format.Syscall) {
 		f := ft.pathFile(sc, st, pa)
 		if i == 0 {
 			first = f
-			ft.named = named{f, ops}
+			ft.named = named{file: f, op: ops}
 		}
 		use(f, ops)
 	}

@@ -87,8 +87,8 @@ func TestComplete(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := rows[0]; r.Complete != c.complete || (r.Truncated != "") != c.truncated {
-				t.Errorf("complete %v, truncated %q; want %v, truncated %v", r.Complete, r.Truncated, c.complete, c.truncated)
+			if r := rows[0]; r.Complete != c.complete || (str(r.Truncated) != "") != c.truncated {
+				t.Errorf("complete %v, truncated %q; want %v, truncated %v", r.Complete, str(r.Truncated), c.complete, c.truncated)
 			}
 		})
 	}
@@ -122,7 +122,7 @@ func TestNulls(t *testing.T) {
 		{wall + 3000, 2500, "exit_group", "", "unfinished", nil, nil, nil, nil, 0, "/bin/t", ""},
 	}
 	for i, e := range ev {
-		got := row{e.TimeNs, e.ElapsedNs, e.Name, e.Path, e.Flags, val(e.Ret), val(e.DurationNs), val(e.Fd), val(e.Bytes), e.A0, e.Exe, e.Errno}
+		got := row{e.TimeNs, e.ElapsedNs, e.Name, str(e.Path), str(e.Flags), val(e.Ret), val(e.DurationNs), val(e.Fd), val(e.Bytes), e.A0, str(e.Exe), str(e.Errno)}
 		if got != want[i] {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, got, want[i])
 		}
@@ -135,7 +135,7 @@ func TestNulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The process never exited in the trace: no end, exit code or signal.
-	if len(procs) != 1 || procs[0].EndNs != nil || procs[0].ExitCode != nil || procs[0].Signal != "" || procs[0].Parent != nil ||
+	if len(procs) != 1 || procs[0].EndNs != nil || procs[0].ExitCode != nil || procs[0].Signal != nil || procs[0].Parent != nil ||
 		!slices.Equal(procs[0].Argv, []string{"/bin/t", "a b"}) {
 		t.Errorf("procs: %+v", procs)
 	}
@@ -143,9 +143,21 @@ func TestNulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bufs) != 2 || bufs[0].Dir != "in" || bufs[1].Dir != "out" || string(bufs[1].Data) != "hello" || bufs[0].Flags != "" {
+	if len(bufs) != 2 || bufs[0].Dir != "in" || bufs[1].Dir != "out" || string(bufs[1].Data) != "hello" || bufs[0].Flags != nil {
 		t.Errorf("buffers: %+v", bufs)
 	}
+}
+
+// str returns a nullable string's value, "" for null (and a string as
+// it is).
+func str[T string | *string](v T) string {
+	if p, ok := any(v).(*string); ok {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return any(v).(string)
 }
 
 func val[T any](p *T) any {

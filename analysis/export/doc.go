@@ -19,7 +19,8 @@
 // The files are zstd-compressed, with dictionary encoding for the
 // low-cardinality strings, statistics, and row groups of Options.RowGroup
 // rows: they are written as the trace is read, and memory does not grow
-// with the trace (the processes and the files view's table aside).
+// with the trace (the processes and the files view's table aside), nor
+// with the number of traces Parquet exports (one is open at a time).
 // Strings are UTF-8, as Parquet's STRING wants (DuckDB refuses a file
 // holding one that is not): an invalid byte of a path, a command line or
 // an executable becomes U+FFFD, as in analysis.JSON; the bytes a program

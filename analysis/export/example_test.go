@@ -32,8 +32,12 @@ func ExampleParquet() {
 		return
 	}
 	for _, e := range events {
-		if e.Errno != "" {
-			fmt.Println(e.Seq, e.Name, *e.Ret, e.Errno, e.Path)
+		if e.Errno != nil { // a nullable column is a pointer: nil for NULL
+			path := ""
+			if e.Path != nil {
+				path = *e.Path
+			}
+			fmt.Println(e.Seq, e.Name, *e.Ret, *e.Errno, path)
 		}
 	}
 	// Output:

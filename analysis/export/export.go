@@ -47,24 +47,29 @@ type Input struct {
 	Reader *format.Reader
 }
 
-// Parquet exports the trace files paths into dir (see Traces), opening
-// each.
+// Parquet exports the trace files paths into dir (see Traces). Each is
+// opened first (one that cannot be read is an error before anything is
+// written), then closed, and opened again only while its trace is
+// written: a fleet's thousands of traces are not all open at once (an fd
+// each, and a reader that was read holds its decoding buffers, ~180 KiB,
+// until closed).
 func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
-	var in []Input
-	defer func() {
-		for _, i := range in {
-			i.Reader.Close()
-		}
-	}()
-	for _, p := range paths {
+	in := make([]Input, len(paths))
+	hosts := make([]string, len(paths))
+	for i, p := range paths {
 		r, err := format.Open(p)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		in = append(in, Input{Path: p, Reader: r})
+		hosts[i] = r.Header().Host.Hostname
+		r.Close()
+		in[i] = Input{Path: p}
 	}
-	return Traces(dir, o, in...)
+	return traces(dir, o, in, hosts)
 }
+
+// written, when not nil, is called after each trace is written (tests).
+var written func(dst string)
 
 // Traces writes each input into its directory under dir,
 // dir/host=HOST/trace=TRACE/, as the tables events, buffers, signals,
@@ -74,8 +79,16 @@ func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 // (without Options.Replace) is an error before anything is written. Each
 // trace is written into a temporary directory beside its own and renamed
 // into place once whole: a failed export leaves no part of one behind
-// (the traces before it are whole). o nil means the zero Options.
+// (the traces before it are whole). o nil means the zero Options. The
+// readers stay the caller's: for many trace files, Parquet holds one
+// open at a time.
 func Traces(dir string, o *Options, in ...Input) ([]string, error) {
+	return traces(dir, o, in, nil)
+}
+
+// traces is Traces; with hosts, the inputs have no Reader yet: hosts[i]
+// is input i's hostname, and it is opened while its trace is written.
+func traces(dir string, o *Options, in []Input, hosts []string) ([]string, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -95,8 +108,14 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 	}
 	var jobs []job
 	seen := map[string]string{}
-	for _, i := range in {
-		host, trace := Names(i.Reader.Header(), i.Path, o)
+	for n, i := range in {
+		h := &format.Header{}
+		if hosts != nil {
+			h.Host.Hostname = hosts[n]
+		} else {
+			h = i.Reader.Header()
+		}
+		host, trace := Names(h, i.Path, o)
 		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
 		if prev, dup := seen[dst]; dup {
 			return nil, fmt.Errorf("export: %s and %s both export to host %q, trace %q: give each its own name", prev, i.Path, host, trace)
@@ -109,14 +128,17 @@ func Traces(dir string, o *Options, in ...Input) ([]string, error) {
 		}
 		jobs = append(jobs, job{in: i, host: host, trace: trace, dst: dst})
 	}
-	var done []string
+	var dirs []string
 	for _, j := range jobs {
-		if err := writeTrace(j.dst, j.in, j.host, o); err != nil {
-			return done, err
+		if err := writeOpened(j.dst, j.in, j.host, o); err != nil {
+			return dirs, err
 		}
-		done = append(done, j.dst)
+		dirs = append(dirs, j.dst)
+		if written != nil {
+			written(j.dst)
+		}
 	}
-	return done, nil
+	return dirs, nil
 }
 
 // Names returns the host and trace partition values of the trace with
@@ -141,15 +163,31 @@ var Tables = []string{"events", "buffers", "signals", "execs", "procs", "files",
 // *.parquet matches it.
 func partial(dir, table string) string { return filepath.Join(dir, table+".parquet.partial") }
 
+// writeOpened is writeTrace, opening in's trace file if it has no Reader
+// (and closing it after).
+func writeOpened(dst string, in Input, host string, o *Options) error {
+	if in.Reader == nil {
+		r, err := format.Open(in.Path)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer r.Close()
+		in.Reader = r
+	}
+	return writeTrace(dst, in, host, o)
+}
+
 // rename renames each table of dir from NAME.parquet.partial to
-// NAME.parquet, or back (hide).
+// NAME.parquet, or back (hide). A table dir does not have is skipped both
+// ways: a directory exported before one of the tables existed, hidden and
+// then given back when its replacement failed, shows all it had.
 func rename(dir string, hide bool) error {
 	for _, t := range Tables {
 		from, to := partial(dir, t), filepath.Join(dir, t+".parquet")
 		if hide {
 			from, to = to, from
 		}
-		if err := os.Rename(from, to); err != nil && !(hide && errors.Is(err, fs.ErrNotExist)) {
+		if err := os.Rename(from, to); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
@@ -187,6 +225,10 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	}
 	var old string
 	if _, serr := os.Lstat(dst); serr == nil {
+		if !o.Replace {
+			// Made since Traces looked (another export of the same name).
+			return fmt.Errorf("%w: %s", ErrExists, dst)
+		}
 		old = tmp + ".old"
 		if err := rename(dst, true); err != nil {
 			rename(dst, false)

@@ -139,7 +139,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 			}
 			ret = &v
 		}
-		got := []any{e.Seq, e.TimeNs, e.ElapsedNs, e.Pid, e.Tid, e.Arch, e.Nr, e.Name, val(e.Ret), e.Errno, val(e.DurationNs), e.Flags, e.Command}
+		got := []any{e.Seq, e.TimeNs, e.ElapsedNs, e.Pid, e.Tid, e.Arch, e.Nr, e.Name, val(e.Ret), str(e.Errno), val(e.DurationNs), str(e.Flags), e.Command}
 		want := []any{c.Seq, wall + c.Time, c.ElapsedNs, c.Pid, c.Tid, c.Arch, c.Nr, c.Name, val(ret), c.Errno, val(c.DurationNs), strings.Join(c.Flags, ","), command}
 		if !slices.Equal(got, want) {
 			t.Fatalf("events row %d:\n got %v\nwant %v", i, got, want)
@@ -151,15 +151,15 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 				t.Errorf("seq %d %s: a%d = %d, register %#x", e.Seq, e.Name, j, a, raw)
 			}
 		}
-		if e.Path != "" {
-			x.byPath[e.Path]++
+		if str(e.Path) != "" {
+			x.byPath[str(e.Path)]++
 		}
-		for _, str := range []string{e.Exe, e.Command, e.Path, e.Name, e.Errno, e.Flags} {
+		for _, str := range []string{str(e.Exe), e.Command, str(e.Path), e.Name, str(e.Errno), str(e.Flags)} {
 			if !utf8.ValidString(str) {
 				t.Errorf("seq %d: %q is not UTF-8", e.Seq, str)
 			}
 		}
-		if e.Exe == "" {
+		if str(e.Exe) == "" {
 			t.Errorf("seq %d %s: no exe", e.Seq, e.Name)
 		}
 	}
@@ -205,7 +205,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	}
 	for i, f := range files {
 		fr := frows[i]
-		got := []any{fr.Path, fr.Ops, fr.FailedOps, fr.OK, fr.Failed, fr.Calls, fr.FirstNs, fr.LastNs}
+		got := []any{fr.Path, str(fr.Ops), str(fr.FailedOps), fr.OK, fr.Failed, fr.Calls, fr.FirstNs, fr.LastNs}
 		want := []any{valid(f.Path), f.Ops.String(), f.FailedOps.String(), int64(f.OK), int64(f.Failed), int64(f.OK + f.Failed), wall + f.First, wall + f.Last}
 		if !slices.Equal(got, want) || !slices.Equal(fr.Pids, f.Pids()) || len(fr.Errors) != len(f.Errors) {
 			t.Errorf("files row %d:\n got %v %v %q\nwant %v %v %v", i, got, fr.Pids, fr.Errors, want, f.Pids(), f.Errors)
@@ -242,8 +242,8 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 			!bytes.Equal(g.Data, w.Data) {
 			t.Fatalf("buffers row %d: %+v, want %+v", i, g, w)
 		}
-		if truncated := int64(len(g.Data)) < g.Len; truncated != strings.Contains(g.Flags, "truncated") {
-			t.Errorf("buffers row %d: %d of %d bytes, flags %q", i, len(g.Data), g.Len, g.Flags)
+		if truncated := int64(len(g.Data)) < g.Len; truncated != strings.Contains(str(g.Flags), "truncated") {
+			t.Errorf("buffers row %d: %d of %d bytes, flags %q", i, len(g.Data), g.Len, str(g.Flags))
 		}
 	}
 
@@ -276,8 +276,8 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		for j := range argv {
 			argv[j] = valid(argv[j])
 		}
-		got := []any{g.Seq, g.TimeNs, g.Pid, g.Tid, g.FormerTid, g.Path, g.Arch}
-		want := []any{e.Seq, wall + e.Time, e.Pid, e.Tid, e.FormerTid, valid(e.Path), e.Arch}
+		got := []any{g.Seq, g.TimeNs, g.Pid, g.Tid, g.FormerTid, g.Path, str(g.Arch)}
+		want := []any{e.Seq, wall + e.Time, e.Pid, e.Tid, e.FormerTid, valid(str(e.Path)), e.Arch}
 		if !slices.Equal(got, want) || !slices.Equal(g.Argv, argv) {
 			t.Errorf("execs row %d: %v %q, want %v %q", i, got, g.Argv, want, argv)
 		}
@@ -304,7 +304,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 		if p.Exited && p.Status&0x7f == 0 {
 			code = p.Status >> 8 & 0xff
 		}
-		got := []any{g.Pid, val(g.Parent), g.Exe, g.Command, int(g.Execs), int(g.Threads), val(g.ExitCode), g.StartNs}
+		got := []any{g.Pid, val(g.Parent), str(g.Exe), g.Command, int(g.Execs), int(g.Threads), val(g.ExitCode), g.StartNs}
 		want := []any{p.Pid, parent, valid(p.Exe()), valid(analysis.CommandLine(p.Argv(), p.Exe())), len(node.Execs()), len(p.Threads), code, wall + p.Start}
 		argv := slices.Clone(p.Argv())
 		for i := range argv {
@@ -322,7 +322,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 	}
 	abs, _ := filepath.Abs(trace)
 	g := tr[0]
-	got := []any{g.Hostname, g.Command, g.Cwd, g.Events, g.Syscalls, g.Lost, g.Complete, g.Truncated, g.Traced, g.Source, g.StartNs}
+	got := []any{g.Hostname, g.Command, g.Cwd, g.Events, g.Syscalls, g.Lost, g.Complete, str(g.Truncated), g.Traced, g.Source, g.StartNs}
 	wantT := []any{h.Host.Hostname, command, h.Cwd, int64(r.EventCount()), int64(len(calls)), int64(0), true, "", "all", abs, wall + analysis.Start(r)}
 	if !slices.Equal(got, wantT) || !slices.Equal(g.Argv, h.Argv) {
 		t.Errorf("trace.parquet: %v %q, want %v %q", got, g.Argv, wantT, h.Argv)
@@ -334,7 +334,7 @@ func checkExport(t *testing.T, trace string, o *export.Options) *exported {
 func (x *exported) row(t *testing.T, name, p string) *export.EventRow {
 	t.Helper()
 	for _, e := range x.rowsFor[name] {
-		if e.Path == p {
+		if str(e.Path) == p {
 			return e
 		}
 	}
@@ -362,7 +362,7 @@ func TestFilesOps(t *testing.T) {
 	}
 	var logBytes int64
 	for _, e := range x.rowsFor["write"] {
-		if e.Path == dir+"/sub/log" {
+		if str(e.Path) == dir+"/sub/log" {
 			logBytes += *e.Bytes
 		}
 	}
@@ -399,7 +399,7 @@ func TestShell(t *testing.T) {
 	}
 	failed := 0
 	for _, e := range x.events {
-		if e.Errno == "ENOENT" && strings.HasSuffix(e.Path, "/nonexistent-systr-export") {
+		if str(e.Errno) == "ENOENT" && strings.HasSuffix(str(e.Path), "/nonexistent-systr-export") {
 			failed++
 			if *e.Ret != -2 {
 				t.Errorf("seq %d %s ENOENT: ret %d", e.Seq, e.Name, *e.Ret)
@@ -415,7 +415,7 @@ func TestShell(t *testing.T) {
 	// The pipe's reads and writes move bytes on no path.
 	pipe := false
 	for _, e := range x.rowsFor["write"] {
-		if e.Path == "" && e.Bytes != nil && *e.Bytes == int64(len("hello\n")) {
+		if str(e.Path) == "" && e.Bytes != nil && *e.Bytes == int64(len("hello\n")) {
 			pipe = true
 		}
 	}
@@ -425,7 +425,7 @@ func TestShell(t *testing.T) {
 	// The shell's exec, cat's and ls's, with their command lines.
 	execs := readTable[export.ExecRow](t, x.dir, "execs")
 	if len(execs) < 3 || !slices.ContainsFunc(execs, func(e export.ExecRow) bool {
-		return slices.Equal(e.Argv, []string{"ls", "/nonexistent-systr-export"}) && strings.HasSuffix(e.Path, "/ls")
+		return slices.Equal(e.Argv, []string{"ls", "/nonexistent-systr-export"}) && strings.HasSuffix(str(e.Path), "/ls")
 	}) {
 		t.Errorf("execs: %+v, want sh's, cat's and ls /nonexistent-systr-export's", execs)
 	}
@@ -456,7 +456,7 @@ func TestI386(t *testing.T) {
 		if e.Name == "openat" && e.A0 != -100 && e.A0 < 0 {
 			t.Errorf("seq %d openat: a0 %d", e.Seq, e.A0)
 		}
-		if e.Name == "mmap2" && e.Ret != nil && e.Errno == "" && *e.Ret < 0 {
+		if e.Name == "mmap2" && e.Ret != nil && str(e.Errno) == "" && *e.Ret < 0 {
 			t.Errorf("seq %d mmap2: an address read as negative: %d", e.Seq, *e.Ret)
 		}
 	}
@@ -466,7 +466,9 @@ func TestI386(t *testing.T) {
 	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool { return e.Arch == "i386" && e.Name == "openat" && e.A0 == -100 }) {
 		t.Errorf("no i386 openat(AT_FDCWD, ...) read as -100")
 	}
-	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool { return e.Arch == "i386" && e.Errno != "" && e.Ret != nil && *e.Ret < 0 }) {
+	if !slices.ContainsFunc(x.events, func(e export.EventRow) bool {
+		return e.Arch == "i386" && str(e.Errno) != "" && e.Ret != nil && *e.Ret < 0
+	}) {
 		t.Errorf("no failed i386 call with a negative ret")
 	}
 	if syscalls.I386.String() != "i386" {

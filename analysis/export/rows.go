@@ -1,54 +1,63 @@
 package export
 
 // The rows of the tables, one Go type each: parquet-go derives the
-// Parquet schema from the struct tags. A nullable number is a pointer (a
-// zero value is a real value); it points into the row's own vals, so
-// that a batch of rows is reused without allocating. A nullable string
-// is "" for null.
+// Parquet schema from the struct tags. A nullable value is a pointer (a
+// zero value is a real value); in the events and buffers tables it
+// points into the row's own vals, so that a batch of rows is reused
+// without allocating. Strings too: parquet-go v0.32.1 writes an optional
+// string held by value ("" for null) as null or not by a bitmap walk
+// that goes wrong (writeRowsFuncOfOptional: after a null at offset y of a
+// 64-row block, a run of non-nulls whose bits above y read as (1<<y)-1,
+// such as one non-null row at offset 1, makes every row to the end of
+// the block non-null: "" instead of null), so every nullable string is a
+// *string.
 
 // EventRow is a row of events.parquet: one syscall.
 type EventRow struct {
-	Seq        int64  `parquet:"seq,delta"`
-	TimeNs     int64  `parquet:"time_ns,delta"`
-	ElapsedNs  int64  `parquet:"elapsed_ns,delta"`
-	DurationNs *int64 `parquet:"duration_ns,optional"`
-	Pid        int32  `parquet:"pid"`
-	Tid        int32  `parquet:"tid"`
-	Exe        string `parquet:"exe,optional,dict"`
-	Command    string `parquet:"command,dict"`
-	Arch       string `parquet:"arch,dict"`
-	Nr         int32  `parquet:"nr"`
-	Name       string `parquet:"name,dict"`
-	A0         int64  `parquet:"a0,delta"`
-	A1         int64  `parquet:"a1,delta"`
-	A2         int64  `parquet:"a2,delta"`
-	A3         int64  `parquet:"a3,delta"`
-	A4         int64  `parquet:"a4,delta"`
-	A5         int64  `parquet:"a5,delta"`
-	Ret        *int64 `parquet:"ret,optional"`
-	Errno      string `parquet:"errno,optional,dict"`
-	Path       string `parquet:"path,optional,dict"`
-	Fd         *int32 `parquet:"fd,optional"`
-	Bytes      *int64 `parquet:"bytes,optional"`
-	Flags      string `parquet:"flags,optional,dict"`
+	Seq        int64   `parquet:"seq,delta"`
+	TimeNs     int64   `parquet:"time_ns,delta"`
+	ElapsedNs  int64   `parquet:"elapsed_ns,delta"`
+	DurationNs *int64  `parquet:"duration_ns,optional"`
+	Pid        int32   `parquet:"pid"`
+	Tid        int32   `parquet:"tid"`
+	Exe        *string `parquet:"exe,optional,dict"`
+	Command    string  `parquet:"command,dict"`
+	Arch       string  `parquet:"arch,dict"`
+	Nr         int32   `parquet:"nr"`
+	Name       string  `parquet:"name,dict"`
+	A0         int64   `parquet:"a0,delta"`
+	A1         int64   `parquet:"a1,delta"`
+	A2         int64   `parquet:"a2,delta"`
+	A3         int64   `parquet:"a3,delta"`
+	A4         int64   `parquet:"a4,delta"`
+	A5         int64   `parquet:"a5,delta"`
+	Ret        *int64  `parquet:"ret,optional"`
+	Errno      *string `parquet:"errno,optional,dict"`
+	Path       *string `parquet:"path,optional,dict"`
+	Fd         *int32  `parquet:"fd,optional"`
+	Bytes      *int64  `parquet:"bytes,optional"`
+	Flags      *string `parquet:"flags,optional,dict"`
 
 	vals struct {
-		duration, ret, bytes int64
-		fd                   int32
+		duration, ret, bytes    int64
+		fd                      int32
+		exe, errno, path, flags string
 	} `parquet:"-"`
 }
 
 // BufferRow is a row of buffers.parquet: the memory captured behind a
 // pointer argument of a syscall.
 type BufferRow struct {
-	Seq   int64  `parquet:"seq,delta"`
-	Arg   int32  `parquet:"arg"`
-	Field int32  `parquet:"field"`
-	Dir   string `parquet:"dir,dict"`
-	Addr  int64  `parquet:"addr,delta"`
-	Len   int64  `parquet:"len"`
-	Data  []byte `parquet:"data"`
-	Flags string `parquet:"flags,optional,dict"`
+	Seq   int64   `parquet:"seq,delta"`
+	Arg   int32   `parquet:"arg"`
+	Field int32   `parquet:"field"`
+	Dir   string  `parquet:"dir,dict"`
+	Addr  int64   `parquet:"addr,delta"`
+	Len   int64   `parquet:"len"`
+	Data  []byte  `parquet:"data"`
+	Flags *string `parquet:"flags,optional,dict"`
+
+	flags string `parquet:"-"`
 }
 
 // SignalRow is a row of signals.parquet: a signal about to be delivered.
@@ -76,15 +85,15 @@ type ExecRow struct {
 	FormerTid int32    `parquet:"former_tid"`
 	Path      string   `parquet:"path"`
 	Argv      []string `parquet:"argv,list"`
-	Arch      string   `parquet:"arch,optional"`
-	Runtime   string   `parquet:"runtime,optional"`
+	Arch      *string  `parquet:"arch,optional"`
+	Runtime   *string  `parquet:"runtime,optional"`
 }
 
 // ProcRow is a row of procs.parquet: one process.
 type ProcRow struct {
 	Pid        int32    `parquet:"pid"`
 	Parent     *int32   `parquet:"parent,optional"`
-	Exe        string   `parquet:"exe,optional"`
+	Exe        *string  `parquet:"exe,optional"`
 	Argv       []string `parquet:"argv,list"`
 	Command    string   `parquet:"command,dict"`
 	Execs      int32    `parquet:"execs"`
@@ -92,15 +101,15 @@ type ProcRow struct {
 	StartNs    int64    `parquet:"start_ns"`
 	EndNs      *int64   `parquet:"end_ns,optional"`
 	ExitCode   *int32   `parquet:"exit_code,optional"`
-	Signal     string   `parquet:"signal,optional"`
+	Signal     *string  `parquet:"signal,optional"`
 	CoreDumped bool     `parquet:"core_dumped"`
 }
 
 // FileRow is a row of files.parquet: one file as the files view shows it.
 type FileRow struct {
 	Path         string   `parquet:"path"`
-	Ops          string   `parquet:"ops,optional,dict"`
-	FailedOps    string   `parquet:"failed_ops,optional,dict"`
+	Ops          *string  `parquet:"ops,optional,dict"`
+	FailedOps    *string  `parquet:"failed_ops,optional,dict"`
 	Calls        int64    `parquet:"calls"`
 	OK           int64    `parquet:"ok"`
 	Failed       int64    `parquet:"failed"`
@@ -127,7 +136,7 @@ type TraceRow struct {
 	Syscalls      int64    `parquet:"syscalls"`
 	Lost          int64    `parquet:"lost"`
 	Complete      bool     `parquet:"complete"`
-	Truncated     string   `parquet:"truncated,optional"`
+	Truncated     *string  `parquet:"truncated,optional"`
 	Traced        string   `parquet:"traced"`
 	Arches        []string `parquet:"arches,list"`
 	Kernel        string   `parquet:"kernel"`

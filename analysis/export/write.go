@@ -126,7 +126,7 @@ func (w *writer) syscall(c *analysis.Call) error {
 	row.ElapsedNs = sc.Time - w.start
 	row.Pid, row.Tid = sc.Pid, sc.Tid
 	if c.Proc != nil {
-		row.Exe = text(c.Proc.Exe())
+		row.Exe = keep(&row.vals.exe, text(c.Proc.Exe()))
 	}
 	row.Command = w.command
 	row.Arch = sc.Arch.String()
@@ -139,10 +139,10 @@ func (w *writer) syscall(c *analysis.Call) error {
 		row.vals.duration = sc.Duration()
 		row.DurationNs = &row.vals.duration
 		if e := sc.Errno(); e != 0 {
-			row.Errno = errnoName(e)
+			row.Errno = keep(&row.vals.errno, errnoName(e))
 		}
 	}
-	row.Path = text(c.Path)
+	row.Path = keep(&row.vals.path, text(c.Path))
 	if c.HasFd {
 		row.vals.fd = c.Fd
 		row.Fd = &row.vals.fd
@@ -150,21 +150,11 @@ func (w *writer) syscall(c *analysis.Call) error {
 	if c.Bytes >= 0 {
 		row.vals.bytes = c.Bytes
 		row.Bytes = &row.vals.bytes
-		if c.Path != "" {
-			io := w.io[c.Path]
-			if io == nil {
-				io = new([2]int64)
-				w.io[c.Path] = io
-			}
-			if c.Op&analysis.OpRead != 0 {
-				io[0] += c.Bytes
-			} else if c.Op&analysis.OpWrite != 0 {
-				io[1] += c.Bytes
-			}
-		}
+		w.moved(c.Path, c.Op, c.Bytes)
+		w.moved(c.Other, c.OtherOp, c.Bytes) // a copy's other end
 	}
 	if sc.Flags != 0 {
-		row.Flags = w.flagText(sc.Flags)
+		row.Flags = keep(&row.vals.flags, w.flagText(sc.Flags))
 	}
 	if err := w.events.add(0); err != nil {
 		return err
@@ -181,13 +171,30 @@ func (w *writer) syscall(c *analysis.Call) error {
 		b.Addr, b.Len = int64(m.Addr), int64(m.Len)
 		b.Data = m.Data
 		if m.Flags != 0 || m.Truncated() {
-			b.Flags = w.regionFlags(m)
+			b.Flags = keep(&b.flags, w.regionFlags(m))
 		}
 		if err := w.buffers.add(len(m.Data)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// moved counts n bytes read from or written to path (files.parquet).
+func (w *writer) moved(path string, op analysis.Op, n int64) {
+	if path == "" {
+		return
+	}
+	io := w.io[path]
+	if io == nil {
+		io = new([2]int64)
+		w.io[path] = io
+	}
+	if op&analysis.OpRead != 0 {
+		io[0] += n
+	} else if op&analysis.OpWrite != 0 {
+		io[1] += n
+	}
 }
 
 var syscallFlagNames = []string{"unfinished", "restarted", "injected", "skipped"}
@@ -237,6 +244,23 @@ func (w *writer) regionFlags(m *format.Region) string {
 	return s
 }
 
+// keep stores s in *store and returns store, or nil (null) for "".
+func keep(store *string, s string) *string {
+	if s == "" {
+		return nil
+	}
+	*store = s
+	return store
+}
+
+// nullable returns a pointer to a copy of s, or nil (null) for "".
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func errnoName(e int) string {
 	if n := syscalls.ErrnoName(e); n != "" {
 		return n
@@ -270,9 +294,9 @@ func (w *writer) exec(x *format.Exec) error {
 	row.Pid, row.Tid, row.FormerTid = x.Pid, x.Tid, x.FormerTid
 	row.Path, row.Argv = text(x.Path), texts(x.Argv)
 	if x.Arch != 0 {
-		row.Arch = x.Arch.String()
+		row.Arch = nullable(x.Arch.String())
 	}
-	row.Runtime = x.Runtime
+	row.Runtime = nullable(x.Runtime)
 	return w.execs.add(0)
 }
 
@@ -293,7 +317,7 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 			parent := p.Parent
 			row.Parent = &parent
 		}
-		row.Exe = text(p.Exe())
+		row.Exe = nullable(text(p.Exe()))
 		row.Argv = texts(p.Argv())
 		row.Command = text(analysis.CommandLine(p.Argv(), p.Exe()))
 		row.Execs = int32(len((&analysis.ProcNode{Process: p}).Execs()))
@@ -307,7 +331,7 @@ func (w *writer) procs(path string, tasks *analysis.Tasks, meta map[string]strin
 				code := st >> 8 & 0xff
 				row.ExitCode = &code
 			} else if sig != 0x7f {
-				row.Signal = syscalls.SignalName(int(sig))
+				row.Signal = nullable(syscalls.SignalName(int(sig)))
 				row.CoreDumped = st&0x80 != 0
 			}
 		}
@@ -334,7 +358,7 @@ func (w *writer) files(path string, files []analysis.FileUse, meta map[string]st
 			return err
 		}
 		row.Path = text(f.Path)
-		row.Ops, row.FailedOps = f.Ops.String(), f.FailedOps.String()
+		row.Ops, row.FailedOps = nullable(f.Ops.String()), nullable(f.FailedOps.String())
 		row.OK, row.Failed = int64(f.OK), int64(f.Failed)
 		row.Calls = row.OK + row.Failed
 		for _, e := range f.Errors {
@@ -380,9 +404,9 @@ func (w *writer) trace(path string, in Input, r *format.Reader, meta map[string]
 		row.Traced = "all"
 	}
 	if tr := r.Truncated(); tr != nil {
-		row.Truncated = text(tr.Error())
+		row.Truncated = nullable(text(tr.Error()))
 	}
-	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == ""
+	row.Complete = row.Traced == "all" && w.lost == 0 && row.Truncated == nil
 	row.Arches = archNames(h.Arches)
 	row.Kernel, row.Machine = text(h.Host.Kernel), text(h.Host.Machine)
 	row.SystrVersion = text(h.WriterVersion)

@@ -59,21 +59,20 @@ func (c *config) exportUsage() error {
 }
 
 func exportTraces(c *config) error {
-	var in []export.Input
-	defer func() {
-		for _, i := range in {
-			i.Reader.Close()
-		}
-	}()
+	// Each trace is opened first (its warning, an unreadable one refused
+	// before anything is written), then exported by export.Parquet, which
+	// closes each reader once its trace is written: readers all held to
+	// the end would hold their decoding buffers (~180 KiB each) for
+	// thousands of traces.
 	for _, p := range c.paths {
 		r, err := c.open(p)
 		if err != nil {
 			return err
 		}
-		in = append(in, export.Input{Path: p, Reader: r})
+		r.Close()
 	}
 	e := &c.export
-	dirs, err := export.Traces(e.dir, &export.Options{Host: e.host, Trace: e.trace, Replace: e.replace}, in...)
+	dirs, err := export.Parquet(e.dir, &export.Options{Host: e.host, Trace: e.trace, Replace: e.replace}, c.paths...)
 	for _, d := range dirs {
 		fmt.Fprintf(c.out, "%s\n", d)
 	}

@@ -257,8 +257,9 @@ func goBuild(tb testing.TB, name, goarch string, cgo bool, flags ...string) stri
 	return out
 }
 
-// ModuleRoot returns the directory holding go.mod, found by walking up
-// from the working directory.
+// ModuleRoot returns the directory holding systr's go.mod, found by
+// walking up from the working directory (past the go.mod of a module
+// nested in the repository, such as test/duckdb's).
 func ModuleRoot(tb testing.TB) string {
 	tb.Helper()
 	root, err := moduleRoot()
@@ -274,15 +275,26 @@ func moduleRoot() (string, error) {
 		return "", err
 	}
 	for d := dir; ; {
-		if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && isSystrModule(b) {
 			return d, nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", fmt.Errorf("no go.mod in %s or any parent directory", dir)
+			return "", fmt.Errorf("no go.mod of github.com/systr/systr in %s or any parent directory", dir)
 		}
 		d = parent
 	}
+}
+
+// isSystrModule reports whether the go.mod file gomod declares the
+// module github.com/systr/systr.
+func isSystrModule(gomod []byte) bool {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`) == "github.com/systr/systr"
+		}
+	}
+	return false
 }
 
 func goTool() string {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/systr/systr/analysis"
@@ -223,6 +224,9 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	if err := write(tmp, in, host, o); err != nil {
 		return fmt.Errorf("export: %s: %w", in.Path, err)
 	}
+	if err := syncDir(tmp); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	var old string
 	if _, serr := os.Lstat(dst); serr == nil {
 		if !o.Replace {
@@ -248,6 +252,9 @@ func writeTrace(dst string, in Input, host string, o *Options) (err error) {
 	}
 	if err := rename(dst, false); err != nil {
 		return fmt.Errorf("export: naming the tables of %s: %w", dst, err)
+	}
+	if err := errors.Join(syncDir(dst), syncDir(parent)); err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	if old != "" {
 		if err := os.RemoveAll(old); err != nil {
@@ -305,4 +312,25 @@ func command(h *format.Header) string {
 		return analysis.CommandLine(h.AttachedProcs[0].Argv, h.AttachedProcs[0].Exe)
 	}
 	return analysis.CommandLine(h.Argv, "")
+}
+
+// syncDir makes dir's entries (names made or renamed in it) durable.
+// Windows cannot flush a directory (its renames are durable when they
+// return): nothing to do there.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
 }

@@ -219,6 +219,12 @@ func (t *table[T]) close() error {
 	if err == nil {
 		err = t.bw.Flush()
 	}
+	if err == nil {
+		// On disk before the directory is renamed into place (and a
+		// replaced one removed): a crash then leaves the old tables or
+		// the new ones, never empty files.
+		err = t.f.Sync()
+	}
 	if cerr := t.f.Close(); err == nil {
 		err = cerr
 	}

@@ -34,6 +34,12 @@ type SeccompOptions struct {
 	// truncated, or with a process let go): the profile then holds what
 	// they show, and Notes say what they cannot know.
 	Partial bool
+	// Runtime is the container runtime the profile is for, which makes
+	// calls of its own under it (SeccompRuntimeCalls): "runc", "crun",
+	// "none" (a launcher that installs it just before execve, as
+	// systr-record --seccomp-profile does), or "any" (the default: a
+	// profile given to Docker, runc, or podman, crun, starts).
+	Runtime string
 }
 
 // SeccompArgRules lists, by the catalogue's flag-set name (syscalls.Arg's
@@ -136,6 +142,9 @@ func NewSeccompGenerator(o *SeccompOptions) (*SeccompGenerator, error) {
 	}
 	if g.o.Errno != 0 && g.o.DefaultAction != seccomp.ActErrno {
 		return nil, fmt.Errorf("seccomp: an errno (%d) goes with the default action SCMP_ACT_ERRNO, not %s", g.o.Errno, g.o.DefaultAction)
+	}
+	if _, err := SeccompRuntimeCalls(g.o.Runtime); err != nil {
+		return nil, err
 	}
 	if g.o.Errno > 4095 {
 		return nil, fmt.Errorf("seccomp: errno %d: the kernel's are 1 to 4095", g.o.Errno)
@@ -321,6 +330,7 @@ func (g *SeccompGenerator) Profile() *seccomp.Profile {
 	if len(plain.Names) > 0 {
 		p.Syscalls = append([]*seccomp.Syscall{plain}, p.Syscalls...)
 	}
+	g.runtimeEntry(p)
 	return p
 }
 

@@ -35,6 +35,7 @@ systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.`,
 		fs.StringVar(&c.seccomp.errno, "errno", "", "the errno of --default-action errno: a `NAME` (EPERM, ENOSYS...) or number (default EPERM)")
 		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families, clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
 		fs.BoolVar(&c.seccomp.partial, "partial", false, "accept traces that cannot tell every call (-e trace=, -p, lost events, truncated): the profile holds what they show, stderr says what it cannot know")
+		seccompRuntimeFlag(fs, c)
 	},
 	check: checkSeccomp,
 	many:  runSeccomp,
@@ -70,7 +71,7 @@ func checkSeccomp(c *config) error {
 		f.opts.Errno = uint(n)
 	}
 	f.opts.Args, f.opts.Partial = f.args, f.partial
-	return nil
+	return checkSeccompRuntime(c)
 }
 
 func runSeccomp(c *config) error {
@@ -92,6 +93,7 @@ func runSeccomp(c *config) error {
 	for _, n := range g.Notes() {
 		fmt.Fprintf(c.stderr, "systr-analyze: seccomp: note: %s\n", n)
 	}
+	noteSeccompRuntime(c, g)
 	b, err := g.Profile().Marshal()
 	if err != nil {
 		return err

@@ -27,7 +27,10 @@ type SeccompOptions struct {
 	// Args adds argument rules where the catalogue describes an argument
 	// that a filter can judge exactly (SeccompArgRules): socket and
 	// socketpair are allowed only with the recorded address families,
-	// clone, unshare and setns only with the recorded flag bits.
+	// clone, unshare and setns only with the recorded flag bits. i386's
+	// socketcall (which i386 Go programs and old libcs call socket
+	// through) has its arguments in memory: it is allowed whole, and a
+	// note says so.
 	Args bool
 	// Partial accepts traces that cannot tell every call (recorded with a
 	// -e trace= set, attached to running processes, with lost events,
@@ -64,6 +67,15 @@ const cloneSignal = 0xff
 var vdsoCalls = []string{"clock_gettime", "clock_gettime64", "gettimeofday", "time",
 	"clock_getres", "clock_getres_time64", "getcpu", "getrandom"}
 
+// kernelCalls are calls the kernel makes a program make: restart_syscall
+// resumes a sleep (nanosleep, clock_nanosleep, poll, futex...) that a
+// signal without a handler interrupted (a SIGSTOP and SIGCONT, a cgroup
+// freeze such as docker pause, any signal while the program is traced).
+// The filter judges it like any other call, and a recording shows it only
+// if such a signal came then: a profile allows it always, as Docker's
+// default profile does.
+var kernelCalls = []string{"restart_syscall"}
+
 // seccompGoRuntime are the calls a Go program's runtime makes on its own
 // timing (GoRuntimeCalls, and preemption's tgkill, getpid and
 // rt_sigreturn, an M's futex sleeps and clone, the scavenger's madvise
@@ -88,11 +100,14 @@ var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 //     runs that matter and add them all: the profile allows their union;
 //   - a Go program's runtime makes some calls on its own timing; they are
 //     allowed whether or not these runs made them (a note says so);
+//   - restart_syscall, which the kernel makes a program call to resume a
+//     sleep interrupted by a stop or an ignored signal, is always allowed;
 //   - the vDSO: clock reads make no call unless the recorder trapped the
 //     vDSO (systr-record's default); otherwise its calls are allowed;
 //   - calls the profile cannot name: numbers without a name in the
 //     catalogue, architectures without a profile name (notes);
-//   - with Args, only the arguments of SeccompArgRules are judged; clone3
+//   - with Args, only the arguments of SeccompArgRules are judged, and
+//     not through i386's socketcall (a note); clone3
 //     passes its flags in memory, which seccomp cannot read, so it is
 //     allowed whole (glibc's pthread_create uses it since 2.34; Go uses clone).
 type SeccompGenerator struct {
@@ -130,6 +145,9 @@ type argSeen struct {
 // defaults).
 func NewSeccompGenerator(o *SeccompOptions) (*SeccompGenerator, error) {
 	g := &SeccompGenerator{names: map[string]bool{}, args: map[string]*argSeen{}}
+	for _, n := range kernelCalls {
+		g.names[n] = true
+	}
 	if o != nil {
 		g.o = *o
 	}
@@ -243,6 +261,9 @@ func (g *SeccompGenerator) call(sc *format.Syscall) {
 	g.names[name] = true
 	if !g.o.Args {
 		return
+	}
+	if name == "socketcall" {
+		g.note("i386 socketcall passes its arguments in memory, which seccomp cannot read: the socket calls made through it are allowed whatever their address family (--args judges socket and socketpair only when called directly)")
 	}
 	spec := syscalls.Lookup(sc.Arch, int(sc.Nr))
 	if spec == nil {

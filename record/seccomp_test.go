@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/systr/systr/analysis"
@@ -348,4 +349,94 @@ func checkCloneRule(p *seccomp.Profile, flags uint64) error {
 		}
 	}
 	return nil
+}
+
+// TestSeccompRestartSyscall: a sleep interrupted by a signal that runs no
+// handler (an ignored one reaches a traced program; a SIGSTOP and SIGCONT,
+// a cgroup freeze such as docker pause, reach any) is resumed by the
+// kernel with restart_syscall, a call the filter judges like any other.
+// The recording of an uninterrupted sleep has no restart_syscall; its
+// profile must allow it all the same, or the interrupted sleep fails with
+// EPERM.
+func TestSeccompRestartSyscall(t *testing.T) {
+	if _, err := exec.LookPath("sleep"); err != nil {
+		t.Skipf("sleep: not on this machine (%v)", err)
+	}
+	rec := recordUnder(t, nil, "sleep", "0.01")
+	var slept string
+	for _, c := range rec.calls {
+		switch n := syscalls.Name(c.Arch, int(c.Nr)); n {
+		case "nanosleep", "clock_nanosleep":
+			slept = n
+		case "restart_syscall":
+			t.Skip("the recording was interrupted itself (restart_syscall in it): nothing to check")
+		}
+	}
+	if slept == "" {
+		t.Fatal("the recording of sleep 0.01 has no nanosleep or clock_nanosleep")
+	}
+	p := profileOf(t, nil, rec)
+
+	tr, err := tracer.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	var signalled, restarted atomic.Bool
+	var refused atomic.Value
+	if err := tr.TraceAll(func(c *tracer.Call) tracer.Action {
+		switch {
+		case c.IsEntry() && c.Name() == slept && !signalled.Swap(true):
+			// Pending when the sleep starts: it returns at once with
+			// ERESTART_RESTARTBLOCK; SIGWINCH is ignored, so the kernel
+			// resumes it with restart_syscall.
+			if err := unix.Tgkill(c.Pid(), c.Tid(), unix.SIGWINCH); err != nil {
+				t.Errorf("tgkill: %v", err)
+			}
+		case c.IsEntry() && c.Name() == "restart_syscall":
+			restarted.Store(true)
+		case !c.IsEntry() && c.Ret() == -int64(unix.EPERM):
+			refused.CompareAndSwap(nil, c.Name())
+		}
+		return tracer.Continue
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := tracer.Command("sleep", "0.01")
+	cmd.Seccomp = p
+	st, err := tr.RunCmd(context.Background(), cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !restarted.Load() {
+		t.Fatalf("the sleep was not restarted with restart_syscall (signalled %v): nothing checked", signalled.Load())
+	}
+	if r := refused.Load(); r != nil || st.Code != 0 || st.Signal != 0 {
+		t.Errorf("interrupted sleep under the profile: %v, refused %v; want exit 0 and nothing refused", st, r)
+	}
+}
+
+// TestSeccompArgsSocketcall: an i386 Go program makes its socket calls
+// through socketcall, whose arguments are in memory: --args cannot judge
+// their address family there, and a note says so.
+func TestSeccompArgsSocketcall(t *testing.T) {
+	rec := recordUnder(t, nil, testprog.Go(t, "gohttp", "386"))
+	if rec.st.Code != 0 {
+		t.Fatalf("recording gohttp (386): %v %q", rec.st, rec.stdout)
+	}
+	r, err := format.Open(rec.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, notes, err := analysis.SeccompProfile([]*format.Reader{r}, &analysis.SeccompOptions{Args: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(names(p), "socketcall") {
+		t.Fatalf("gohttp (386) made no socketcall: %v", names(p))
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "socketcall") }) {
+		t.Errorf("socketcall allowed whole with Args, and no note says the families it carries are not judged: notes %q", notes)
+	}
 }

@@ -311,7 +311,10 @@ type Cmd struct {
 	Stderr io.Writer
 	// Seccomp, if set, is a seccomp profile the program runs under: the
 	// child installs it just before its execve (which the profile must
-	// therefore allow), as a container runtime does. See profile.go.
+	// therefore allow), as a container runtime does. Without
+	// CAP_SYS_ADMIN (or with Options.NoNewPrivs) it sets no_new_privs
+	// first, as the kernel requires: set-uid and file-capability programs
+	// then run without their privileges. See profile.go.
 	Seccomp *seccompprof.Profile
 }
 

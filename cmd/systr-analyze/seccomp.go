@@ -29,11 +29,13 @@ from run to run (a Go program's runtime): the profile allows their union.
 A trace that cannot tell every call (recorded with -e trace=, attached
 with -p, with lost events, truncated) is refused unless --partial, which
 says on stderr what the profile cannot know. Test a profile with
-systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.`,
+systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.
+runc (Docker's runtime) makes calls of its own under the profile before
+the program's execve: the profile must allow them too (README).`,
 	flags: func(fs *flag.FlagSet, c *config) {
 		fs.StringVar(&c.seccomp.action, "default-action", "errno", "what the profile does with other calls: `ACTION` errno, kill (the thread), kill_process, trap (SIGSYS) or log (allowed, logged)")
 		fs.StringVar(&c.seccomp.errno, "errno", "", "the errno of --default-action errno: a `NAME` (EPERM, ENOSYS...) or number (default EPERM)")
-		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families, clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
+		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families (not through i386's socketcall), clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
 		fs.BoolVar(&c.seccomp.partial, "partial", false, "accept traces that cannot tell every call (-e trace=, -p, lost events, truncated): the profile holds what they show, stderr says what it cannot know")
 		seccompRuntimeFlag(fs, c)
 	},
@@ -57,7 +59,7 @@ func checkSeccomp(c *config) error {
 		if f.opts.DefaultAction != seccomp.ActErrno {
 			return fmt.Errorf("--errno %s goes with --default-action errno, not %s", f.errno, f.action)
 		}
-		n, err := strconv.ParseUint(f.errno, 10, 16)
+		n, err := strconv.ParseUint(f.errno, 10, 64)
 		if err != nil {
 			e, ok := syscalls.ErrnoByName(strings.ToUpper(f.errno))
 			if !ok {

@@ -165,8 +165,10 @@ type Syscall struct {
 	Excludes *Filter `json:"excludes,omitempty"`
 }
 
-// Filter limits an entry to some hosts: Arches are GOARCH-style names of
-// the host ("amd64", "arm64", "386"), as in moby's default profile.
+// Filter limits an entry to some hosts: Arches are libseccomp's names of
+// the host's architecture ("amd64", "arm64", "x86" for 32-bit x86, not
+// GOARCH's "386"), which moby matches them against and its default
+// profile uses.
 type Filter struct {
 	Arches []string `json:"arches,omitempty"`
 }
@@ -310,11 +312,22 @@ func (p *Profile) Arches() ([]syscalls.Arch, error) {
 
 // Marshal returns p as indented JSON: entries sorted (by action, then
 // arguments, then first name), names sorted within an entry, so that the
-// same profile always reads the same. p is not modified.
+// same profile always reads the same. p is not modified. A null entry or
+// argument, or an entry without names, is an error.
 func (p *Profile) Marshal() ([]byte, error) {
 	q := *p
 	q.Syscalls = make([]*Syscall, len(p.Syscalls))
 	for i, s := range p.Syscalls {
+		// The order needs each entry's first name.
+		if s == nil {
+			return nil, fmt.Errorf("seccomp: syscalls[%d]: null entry", i)
+		}
+		if len(s.Names) == 0 {
+			return nil, fmt.Errorf("seccomp: syscalls[%d]: no names", i)
+		}
+		if j := slices.Index(s.Args, nil); j >= 0 {
+			return nil, fmt.Errorf("seccomp: syscalls[%d] (%s): args[%d]: null", i, s.Names[0], j)
+		}
 		c := *s
 		c.Names = slices.Clone(s.Names)
 		slices.Sort(c.Names)
@@ -362,7 +375,7 @@ type Resolved struct {
 // Resolve resolves p's names, for each of its architectures, to call
 // numbers through the catalogue (a name an architecture lacks is skipped
 // there). host is the machine's own architecture, against which entries'
-// includes/excludes arches are matched (GOARCH names).
+// includes/excludes arches are matched (libseccomp's names, see Filter).
 func (p *Profile) Resolve(host syscalls.Arch) ([]Resolved, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
@@ -402,7 +415,7 @@ func goarch(a syscalls.Arch) string {
 	case syscalls.X86_64:
 		return "amd64"
 	case syscalls.I386:
-		return "386"
+		return "x86" // libseccomp's name, as moby matches it
 	case syscalls.ARM64:
 		return "arm64"
 	}

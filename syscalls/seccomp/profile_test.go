@@ -1,6 +1,7 @@
 package seccomp_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -70,5 +71,60 @@ func TestParseMarshal(t *testing.T) {
 	}
 	if len(res[0].Rules) != 4 {
 		t.Errorf("x86_64 rules for %d calls, want 4 (read write socket kill; socketcall skipped): %v", len(res[0].Rules), res[0].Rules)
+	}
+}
+
+// TestResolveIncludesArches: includes/excludes arches name the host as
+// moby matches them (libseccomp's names: "amd64", "arm64", "x86" for
+// 32-bit x86, as moby's default profile spells modify_ldt's), so the same
+// profile means the same to Docker and to systr.
+func TestResolveIncludesArches(t *testing.T) {
+	in := `{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86"],"syscalls":[
+	{"names":["modify_ldt"],"action":"SCMP_ACT_ALLOW","includes":{"arches":["amd64","x32","x86"]}},
+	{"names":["read"],"action":"SCMP_ACT_ALLOW","excludes":{"arches":["x86"]}}]}`
+	p, err := seccomp.Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[syscalls.Arch][2]bool{
+		syscalls.I386:   {true, false},
+		syscalls.X86_64: {true, true},
+		syscalls.ARM64:  {false, true},
+	} {
+		res, err := p.Resolve(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ldt, _ := syscalls.Number(syscalls.I386, "modify_ldt")
+		read, _ := syscalls.Number(syscalls.I386, "read")
+		if got := [2]bool{len(res[0].Rules[ldt]) > 0, len(res[0].Rules[read]) > 0}; got != want {
+			t.Errorf("host %v: modify_ldt, read allowed %v, want %v", host, got, want)
+		}
+	}
+}
+
+// TestMarshalBadEntries: Marshal of a profile built by hand with a null
+// entry or one without names is an error, not a panic.
+func TestMarshalBadEntries(t *testing.T) {
+	read := &seccomp.Syscall{Names: []string{"read"}, Action: seccomp.ActAllow}
+	for want, entries := range map[string][]*seccomp.Syscall{
+		"syscalls[1]: no names":   {read, {Action: seccomp.ActAllow}},
+		"syscalls[0]: null entry": {nil, read},
+		"syscalls[2] (read): args[0]: null": {read, {Names: []string{"read"}, Action: seccomp.ActAllow, Args: []*seccomp.Arg{{Op: seccomp.OpEq}}},
+			{Names: []string{"read"}, Action: seccomp.ActAllow, Args: []*seccomp.Arg{nil}}},
+	} {
+		p := &seccomp.Profile{DefaultAction: seccomp.ActErrno, Syscalls: entries}
+		var err error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			_, err = p.Marshal()
+		}()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Marshal: %v, want an error saying %q", err, want)
+		}
 	}
 }

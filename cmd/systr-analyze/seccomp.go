@@ -30,8 +30,9 @@ A trace that cannot tell every call (recorded with -e trace=, attached
 with -p, with lost events, truncated) is refused unless --partial, which
 says on stderr what the profile cannot know. Test a profile with
 systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.
-runc (Docker's runtime) makes calls of its own under the profile before
-the program's execve: the profile must allow them too (README).`,
+A container runtime (runc, Docker's; crun, podman's) makes calls of its
+own under the profile before the program's execve: --runtime (default
+any) allows them too, in an entry with a comment (README).`,
 	flags: func(fs *flag.FlagSet, c *config) {
 		fs.StringVar(&c.seccomp.action, "default-action", "errno", "what the profile does with other calls: `ACTION` errno, kill (the thread), kill_process, trap (SIGSYS) or log (allowed, logged)")
 		fs.StringVar(&c.seccomp.errno, "errno", "", "the errno of --default-action errno: a `NAME` (EPERM, ENOSYS...) or number (default EPERM)")

@@ -9,12 +9,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/systr/systr/analysis"
+	"github.com/systr/systr/format"
 	"github.com/systr/systr/internal/testprog"
+	"github.com/systr/systr/syscalls"
 	"github.com/systr/systr/syscalls/seccomp"
+	"golang.org/x/sys/unix"
 )
 
 // ociConf is one container's process settings.
@@ -29,14 +33,33 @@ type ociConf struct {
 var dockerCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
 	"CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"}
 
-// ociRun runs argv in a container of runtime rt (the path of runc or
-// crun) whose root is an empty read-only directory with the host's /usr
-// and /etc (and c.dir, if not "", at /prog) bound read-only, under profile
-// p (nil: none). It returns the exit status, stdout and stderr. runc keeps
-// its state in a temporary directory; crun runs as in crunRun (a mount
-// namespace of its own without the cgroup2 hierarchy of a hybrid host,
-// cgroups off).
+// ociRun runs argv in a container of runtime rt (ociCommand) under
+// profile p (nil: none). It returns the exit status, stdout and stderr.
 func ociRun(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...string) (int, string, string) {
+	t.Helper()
+	run, del := ociCommand(t, rt, p, c, argv...)
+	cmd := exec.Command(run[0], run[1:]...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	exec.Command(del[0], del[1:]...).Run() // normally gone already
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s: %v", filepath.Base(rt), err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// ociCommand makes the bundle of a container of runtime rt (the path of
+// runc or crun) running argv, whose root is an empty read-only directory
+// with the host's /usr and /etc (and c.dir, if not "", at /prog) bound
+// read-only, under profile p (nil: none). It returns the command that
+// runs it and the one that deletes it. runc keeps its state in a
+// temporary directory; crun runs as in crunRun (a mount namespace of its
+// own without the cgroup2 hierarchy of a hybrid host, cgroups off).
+func ociCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...string) (run, del []string) {
 	t.Helper()
 	bundle := t.TempDir()
 	root := filepath.Join(bundle, "rootfs")
@@ -94,27 +117,12 @@ func ociRun(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...stri
 		t.Fatal(err)
 	}
 	id := fmt.Sprintf("systr-seccomp-%d-%d", os.Getpid(), crunSeq.Add(1))
-	var cmd, del *exec.Cmd
 	if filepath.Base(rt) == "runc" {
 		state := filepath.Join(bundle, "state")
-		cmd = exec.Command(rt, "--root", state, "run", "--bundle", bundle, id)
-		del = exec.Command(rt, "--root", state, "delete", "-f", id)
-	} else {
-		script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" --cgroup-manager=disabled run --bundle "$1" "$2"`
-		cmd = exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", script, rt, bundle, id)
-		del = exec.Command(rt, "delete", "-f", id)
+		return []string{rt, "--root", state, "run", "--bundle", bundle, id}, []string{rt, "--root", state, "delete", "-f", id}
 	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	del.Run() // normally gone already
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s: %v", filepath.Base(rt), err)
-	}
-	return code, stdout.String(), stderr.String()
+	script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" --cgroup-manager=disabled run --bundle "$1" "$2"`
+	return []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, rt, bundle, id}, []string{rt, "delete", "-f", id}
 }
 
 // ociRuntime returns the path of runtime name, skipping the test when it
@@ -184,4 +192,78 @@ func TestSeccompRuntimes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSeccompRuntimeCallsMeasured measures again what
+// analysis.SeccompRuntimeCalls lists, on the runtime installed here: it
+// records "runc run" and "crun run" of cat under an allow-all profile (in
+// each configuration of TestSeccompRuntimes) and checks that every call
+// the thread that installed the profile made after it, up to the
+// program's execve, is in the runtime's list. Another runtime version
+// that calls more fails it, naming the calls to add.
+func TestSeccompRuntimeCallsMeasured(t *testing.T) {
+	allowAll := &seccomp.Profile{DefaultAction: seccomp.ActAllow, Architectures: []seccomp.Arch{seccomp.ArchX86_64},
+		Syscalls: []*seccomp.Syscall{{Names: []string{"kexec_load"}, Action: seccomp.ActErrno}}}
+	for _, name := range []string{"runc", "crun"} {
+		t.Run(name, func(t *testing.T) {
+			rt := ociRuntime(t, name)
+			t.Chdir(t.TempDir())
+			list, err := analysis.SeccompRuntimeCalls(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			host, err := os.ReadFile("/etc/hostname")
+			if err != nil {
+				t.Skipf("no /etc/hostname to cat: %v", err)
+			}
+			for _, c := range []ociConf{{nnp: false}, {nnp: true}, {nnp: false, user: 1000, caps: true}, {nnp: true, user: 1000, caps: true}} {
+				run, del := ociCommand(t, rt, allowAll, c, "cat", "/etc/hostname")
+				rec := recordUnder(t, nil, run...)
+				exec.Command(del[0], del[1:]...).Run()
+				if rec.st.Code != 0 || rec.stdout != string(host) {
+					t.Fatalf("%+v: %s run, recorded: %v %q, want the host name", c, name, rec.st, rec.stdout)
+				}
+				after, ok := afterFilter(rec.calls)
+				if !ok {
+					t.Fatalf("%+v: no thread of %s run installed a seccomp filter", c, name)
+				}
+				t.Logf("%+v: %s calls after installing the profile: %v", c, name, after)
+				for _, n := range after {
+					if !slices.Contains(list, n) {
+						t.Errorf("%+v: %s made %s after installing the profile, before the program's execve: not in analysis.SeccompRuntimeCalls(%q) (measured with %s)", c, name, n, name, analysis.SeccompRuntimeVersions)
+					}
+				}
+			}
+		})
+	}
+}
+
+// afterFilter returns the names of the calls the first thread that
+// installed a seccomp filter (prctl PR_SET_SECCOMP or seccomp
+// SECCOMP_SET_MODE_FILTER with a program, succeeded) made after it, up to
+// its execve.
+func afterFilter(calls []*format.Syscall) ([]string, bool) {
+	var tid int32
+	var out []string
+	for _, c := range calls {
+		name := syscalls.Name(c.Arch, int(c.Nr))
+		if tid == 0 {
+			if c.Errno() == 0 && c.Flags&format.Unfinished == 0 &&
+				(name == "prctl" && c.Args[0] == unix.PR_SET_SECCOMP && c.Args[1] == unix.SECCOMP_MODE_FILTER ||
+					name == "seccomp" && c.Args[0] == unix.SECCOMP_SET_MODE_FILTER && c.Args[2] != 0) {
+				tid = c.Tid
+			}
+			continue
+		}
+		if c.Tid != tid {
+			continue
+		}
+		if name == "execve" || name == "execveat" {
+			break
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out, tid != 0
 }

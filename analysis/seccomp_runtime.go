@@ -16,8 +16,9 @@ import (
 // Runtime adds them; these are its lists.
 //
 // Measured on x86_64 (Linux 6.18) with strace -f on "runc run" and "crun
-// run" of "cat /etc/hostname" under an SCMP_ACT_LOG profile, 5 runs each
-// of 8 configurations (noNewPrivileges true and false, user root and
+// run" of "cat /etc/hostname" (and "runc exec", "crun exec" of it in a
+// running container) under an SCMP_ACT_LOG profile, 5 runs each of 8
+// configurations (noNewPrivileges true and false, user root and
 // 1000:1000 with additional groups, no capabilities and Docker's default
 // 14): the calls the thread that installed the filter made after it,
 // before its execve.
@@ -35,6 +36,10 @@ import (
 //   - crun 1.8.1 installs it just before execve with no-new-privileges
 //     (only close after it); without, it drops capabilities, changes
 //     user, resets signal dispositions and writes to its sync pipe after.
+//     crun exec (podman exec runs a program in a running container under
+//     its profile) installs it earlier, with or without: it then also
+//     reads /proc/self/setgroups and gives the stdio descriptors to the
+//     user. runc exec makes a subset of runc run's calls.
 //
 // Other versions may call more: runcFromSource are calls that later runc
 // versions' source makes in the same window (close_range for CLOEXEC,
@@ -53,6 +58,8 @@ var (
 		"close",
 		// without no-new-privileges
 		"capset", "prctl", "rt_sigaction", "rt_sigprocmask", "setresgid", "setresuid", "write",
+		// crun exec (podman exec), with or without
+		"fchown", "ioctl", "openat", "read", "setgroups", "statx",
 	}
 )
 

@@ -34,7 +34,7 @@ func TestSeccompRuntimeCalls(t *testing.T) {
 	}
 	for rt, must := range map[string][]string{
 		"runc": {"fstatfs", "getdents64", "openat", "capset", "setgroups", "setuid", "getcwd", "rt_sigreturn", "futex"},
-		"crun": {"close", "capset", "prctl", "setresuid", "setresgid", "rt_sigaction", "write"},
+		"crun": {"close", "capset", "prctl", "setresuid", "setresgid", "rt_sigaction", "write", "statx", "setgroups"},
 	} {
 		for _, n := range must {
 			if !slices.Contains(lists[rt], n) || !slices.Contains(lists["any"], n) {

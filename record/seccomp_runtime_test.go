@@ -38,16 +38,22 @@ var dockerCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FO
 func ociRun(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...string) (int, string, string) {
 	t.Helper()
 	run, del := ociCommand(t, rt, p, c, argv...)
-	cmd := exec.Command(run[0], run[1:]...)
+	defer exec.Command(del[0], del[1:]...).Run() // normally gone already
+	return runArgv(t, run)
+}
+
+// runArgv runs argv, returning its exit status, stdout and stderr.
+func runArgv(t *testing.T, argv []string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	exec.Command(del[0], del[1:]...).Run() // normally gone already
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("%s: %v", filepath.Base(rt), err)
+		t.Fatalf("%v: %v", argv, err)
 	}
 	return code, stdout.String(), stderr.String()
 }
@@ -125,6 +131,50 @@ func ociCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...
 	return []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, rt, bundle, id}, []string{rt, "delete", "-f", id}
 }
 
+// ociExecCommand returns the command that starts a container of runtime
+// rt (ociCommand) running mainArgv detached, runs execArgv in it as
+// docker exec and podman exec do (rt exec), deletes it and exits with
+// execArgv's status (125 if the container did not start).
+func ociExecCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, mainArgv []string, execArgv ...string) []string {
+	t.Helper()
+	run, _ := ociCommand(t, rt, p, c, mainArgv...)
+	id := run[len(run)-1]
+	bundle := run[len(run)-2]
+	if filepath.Base(rt) == "runc" {
+		script := `rt=$1 bundle=$2 id=$3 state=$4; shift 4
+"$rt" --root "$state" run -d --bundle "$bundle" "$id" </dev/null >/dev/null || exit 125
+"$rt" --root "$state" exec "$id" "$@"; st=$?
+"$rt" --root "$state" delete -f "$id" >/dev/null 2>&1
+exit $st`
+		return append([]string{"sh", "-c", script, "sh", rt, bundle, id, filepath.Join(bundle, "state")}, execArgv...)
+	}
+	script := `umount /sys/fs/cgroup/unified 2>/dev/null
+rt=$1 bundle=$2 id=$3; shift 3
+"$rt" --cgroup-manager=disabled run -d --bundle "$bundle" "$id" </dev/null >/dev/null || exit 125
+"$rt" exec "$id" "$@"; st=$?
+"$rt" delete -f "$id" >/dev/null 2>&1
+exit $st`
+	return append([]string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", rt, bundle, id}, execArgv...)
+}
+
+// fifoDir returns a directory holding a FIFO, "fifo", that anyone may
+// open: a container's program opening it for reading waits (for a writer
+// that never comes) until the container is deleted.
+func fifoDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "fifo"), 0o666); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // ociRuntime returns the path of runtime name, skipping the test when it
 // is missing or cannot run a container here.
 func ociRuntime(t *testing.T, name string) string {
@@ -148,7 +198,7 @@ func ociRuntime(t *testing.T, name string) string {
 // (podman's) starts a real container of that runtime with and without
 // no-new-privileges (Docker's default: without), as root and as another
 // user with Docker's default capabilities, and the program behaves as
-// recorded; the same profile without the runtime's calls (--runtime
+// recorded, also run by "runc exec" or "crun exec" in a running container; the same profile without the runtime's calls (--runtime
 // none) stops the container before the program starts; with one of the
 // program's recorded calls taken out (socket), the program fails at that
 // call. It runs in a temporary directory.
@@ -164,6 +214,12 @@ func TestSeccompRuntimes(t *testing.T) {
 			for _, c := range []ociConf{{nnp: false}, {nnp: true}, {nnp: false, user: 1000, caps: true}, {nnp: true, user: 1000, caps: true}} {
 				if code, out, errs := ociRun(t, rt, p, c, "cat", "/etc/hostname"); code != rec.st.Code || out != rec.stdout {
 					t.Errorf("%+v: under the profile: exit %d %q (%s), recorded %v %q", c, code, out, strings.TrimSpace(errs), rec.st, rec.stdout)
+				}
+				// docker exec, podman exec: the profile is the container's.
+				ec := c
+				ec.dir = fifoDir(t)
+				if code, out, errs := runArgv(t, ociExecCommand(t, rt, p, ec, []string{"cat", "/prog/fifo"}, "cat", "/etc/hostname")); code != rec.st.Code || out != rec.stdout {
+					t.Errorf("%+v: %s exec under the profile: exit %d %q (%s), recorded %v %q", c, name, code, out, strings.TrimSpace(errs), rec.st, rec.stdout)
 				}
 				code, out, errs := ociRun(t, rt, none, c, "cat", "/etc/hostname")
 				if name == "crun" && c.nnp {
@@ -220,14 +276,17 @@ func TestSeccompRuntimeCallsMeasured(t *testing.T) {
 				run, del := ociCommand(t, rt, allowAll, c, "cat", "/etc/hostname")
 				rec := recordUnder(t, nil, run...)
 				exec.Command(del[0], del[1:]...).Run()
-				if rec.st.Code != 0 || rec.stdout != string(host) {
-					t.Fatalf("%+v: %s run, recorded: %v %q, want the host name", c, name, rec.st, rec.stdout)
+				ec := c
+				ec.dir = fifoDir(t)
+				erec := recordUnder(t, nil, ociExecCommand(t, rt, allowAll, ec, []string{"cat", "/prog/fifo"}, "cat", "/etc/hostname")...)
+				if rec.st.Code != 0 || rec.stdout != string(host) || erec.st.Code != 0 || erec.stdout != string(host) {
+					t.Fatalf("%+v: recorded %s run: %v %q, %s exec: %v %q, want the host name", c, name, rec.st, rec.stdout, name, erec.st, erec.stdout)
 				}
-				after, ok := afterFilter(rec.calls)
-				if !ok {
-					t.Fatalf("%+v: no thread of %s run installed a seccomp filter", c, name)
+				after, n := afterFilter(slices.Concat(rec.calls, erec.calls))
+				if n != 3 {
+					t.Fatalf("%+v: %d threads of %s run and %s exec installed a seccomp filter, want 3 (the container's first process twice, the exec'd one)", c, n, name, name)
 				}
-				t.Logf("%+v: %s calls after installing the profile: %v", c, name, after)
+				t.Logf("%+v: %s run and exec, calls after installing the profile: %v", c, name, after)
 				for _, n := range after {
 					if !slices.Contains(list, n) {
 						t.Errorf("%+v: %s made %s after installing the profile, before the program's execve: not in analysis.SeccompRuntimeCalls(%q) (measured with %s)", c, name, n, name, analysis.SeccompRuntimeVersions)
@@ -238,32 +297,33 @@ func TestSeccompRuntimeCallsMeasured(t *testing.T) {
 	}
 }
 
-// afterFilter returns the names of the calls the first thread that
+// afterFilter returns the names of the calls that the threads that
 // installed a seccomp filter (prctl PR_SET_SECCOMP or seccomp
 // SECCOMP_SET_MODE_FILTER with a program, succeeded) made after it, up to
-// its execve.
-func afterFilter(calls []*format.Syscall) ([]string, bool) {
-	var tid int32
+// their execve, and how many threads did.
+func afterFilter(calls []*format.Syscall) ([]string, int) {
+	on := map[int32]bool{}
+	n := 0
 	var out []string
 	for _, c := range calls {
 		name := syscalls.Name(c.Arch, int(c.Nr))
-		if tid == 0 {
-			if c.Errno() == 0 && c.Flags&format.Unfinished == 0 &&
-				(name == "prctl" && c.Args[0] == unix.PR_SET_SECCOMP && c.Args[1] == unix.SECCOMP_MODE_FILTER ||
-					name == "seccomp" && c.Args[0] == unix.SECCOMP_SET_MODE_FILTER && c.Args[2] != 0) {
-				tid = c.Tid
-			}
+		if c.Errno() == 0 && c.Flags&format.Unfinished == 0 &&
+			(name == "prctl" && c.Args[0] == unix.PR_SET_SECCOMP && c.Args[1] == unix.SECCOMP_MODE_FILTER ||
+				name == "seccomp" && c.Args[0] == unix.SECCOMP_SET_MODE_FILTER && c.Args[2] != 0) {
+			on[c.Tid] = true
+			n++
 			continue
 		}
-		if c.Tid != tid {
+		if !on[c.Tid] {
 			continue
 		}
 		if name == "execve" || name == "execveat" {
-			break
+			delete(on, c.Tid)
+			continue
 		}
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
-	return out, tid != 0
+	return out, n
 }

@@ -104,6 +104,9 @@ var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 //     sleep interrupted by a stop or an ignored signal, is always allowed;
 //   - the vDSO: clock reads make no call unless the recorder trapped the
 //     vDSO (systr-record's default); otherwise its calls are allowed;
+//   - the container runtime's own calls under the profile
+//     (SeccompOptions.Runtime) are those of the versions measured
+//     (SeccompRuntimeVersions); another version may make more;
 //   - calls the profile cannot name: numbers without a name in the
 //     catalogue, architectures without a profile name (notes);
 //   - with Args, only the arguments of SeccompArgRules are judged, and

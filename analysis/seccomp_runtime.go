@@ -20,8 +20,10 @@ import (
 // running container) under an SCMP_ACT_LOG profile, 5 runs each of 8
 // configurations (noNewPrivileges true and false, user root and
 // 1000:1000 with additional groups, no capabilities and Docker's default
-// 14): the calls the thread that installed the filter made after it,
-// before its execve.
+// 14; runc also with a terminal, as docker run -t: the same calls): the
+// calls the thread that installed the filter made after it, before its
+// execve. record's TestSeccompRuntimeCallsMeasured measures them again on
+// the runtimes installed, with systr's recorder.
 //
 //   - runc 1.1.5 (Debian 1.1.5+ds1-1+deb12u1, go1.19.8, libseccomp 2.5.4)
 //     installs it as late as it can with no-new-privileges, and still

@@ -8,8 +8,10 @@
 // goroutines move between threads, resource by resource, without its
 // runtime's own calls), a Perfetto /
 // Chrome timeline (Timeline), a self-contained HTML report (Report) and a
-// seccomp profile allowing the calls the programs made (SeccompGenerator,
-// SeccompProfile: what a profile can and cannot know is in their docs).
+// seccomp profile allowing the calls the programs made, and by default
+// those a container runtime makes under it (SeccompGenerator,
+// SeccompProfile, SeccompRuntimeCalls: what a profile can and cannot know
+// is in their docs).
 //
 // Every function streams: it reads the trace one chunk at a time through
 // format.Reader.Events and keeps only what its output needs (per syscall,

@@ -37,6 +37,12 @@ type SeccompOptions struct {
 	// truncated, or with a process let go): the profile then holds what
 	// they show, and Notes say what they cannot know.
 	Partial bool
+	// Runtime is the container runtime the profile is for, which makes
+	// calls of its own under it (SeccompRuntimeCalls): "runc", "crun",
+	// "none" (a launcher that installs it just before execve, as
+	// systr-record --seccomp-profile does), or "any" (the default: a
+	// profile given to Docker, runc, or podman, crun, starts).
+	Runtime string
 }
 
 // SeccompArgRules lists, by the catalogue's flag-set name (syscalls.Arg's
@@ -98,6 +104,9 @@ var seccompGoRuntime = append(strings.Split(GoRuntimeCalls, ","),
 //     sleep interrupted by a stop or an ignored signal, is always allowed;
 //   - the vDSO: clock reads make no call unless the recorder trapped the
 //     vDSO (systr-record's default); otherwise its calls are allowed;
+//   - the container runtime's own calls under the profile
+//     (SeccompOptions.Runtime) are those of the versions measured
+//     (SeccompRuntimeVersions); another version may make more;
 //   - calls the profile cannot name: numbers without a name in the
 //     catalogue, architectures without a profile name (notes);
 //   - with Args, only the arguments of SeccompArgRules are judged, and
@@ -154,6 +163,9 @@ func NewSeccompGenerator(o *SeccompOptions) (*SeccompGenerator, error) {
 	}
 	if g.o.Errno != 0 && g.o.DefaultAction != seccomp.ActErrno {
 		return nil, fmt.Errorf("seccomp: an errno (%d) goes with the default action SCMP_ACT_ERRNO, not %s", g.o.Errno, g.o.DefaultAction)
+	}
+	if _, err := SeccompRuntimeCalls(g.o.Runtime); err != nil {
+		return nil, err
 	}
 	if g.o.Errno > 4095 {
 		return nil, fmt.Errorf("seccomp: errno %d: the kernel's are 1 to 4095", g.o.Errno)
@@ -342,6 +354,7 @@ func (g *SeccompGenerator) Profile() *seccomp.Profile {
 	if len(plain.Names) > 0 {
 		p.Syscalls = append([]*seccomp.Syscall{plain}, p.Syscalls...)
 	}
+	g.runtimeEntry(p)
 	return p
 }
 

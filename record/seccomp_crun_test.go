@@ -3,10 +3,6 @@
 package record_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -20,75 +16,12 @@ import (
 
 var crunSeq atomic.Int64
 
-// crunRun runs argv in a crun container whose root is an empty read-only
-// directory with the host's /usr and /etc (and dir, if not "", at /prog)
-// bound read-only, under profile p (nil: none). It returns the exit
-// status, stdout and stderr. crun runs in a mount namespace of its own
-// without the cgroup2 hierarchy of a hybrid host (crun refuses hybrid
-// mode), with cgroups off.
+// crunRun runs argv in a crun container (ociRun) with no-new-privileges,
+// no capabilities, as root, with dir (if not "") at /prog, under profile
+// p (nil: none). It returns the exit status, stdout and stderr.
 func crunRun(t *testing.T, crun string, p *seccomp.Profile, dir string, argv ...string) (int, string, string) {
 	t.Helper()
-	bundle := t.TempDir()
-	root := filepath.Join(bundle, "rootfs")
-	for _, d := range []string{"usr", "etc", "proc", "dev", "sys", "tmp", "prog"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, l := range []string{"bin", "lib", "lib64", "sbin"} {
-		if err := os.Symlink("usr/"+l, filepath.Join(root, l)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mounts := []map[string]any{
-		{"destination": "/proc", "type": "proc", "source": "proc"},
-		{"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
-		{"destination": "/usr", "type": "bind", "source": "/usr", "options": []string{"rbind", "ro"}},
-		{"destination": "/etc", "type": "bind", "source": "/etc", "options": []string{"rbind", "ro"}},
-	}
-	if dir != "" {
-		mounts = append(mounts, map[string]any{"destination": "/prog", "type": "bind", "source": dir, "options": []string{"rbind", "ro"}})
-	}
-	linux := map[string]any{
-		"namespaces": []map[string]string{{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}},
-	}
-	if p != nil {
-		linux["seccomp"] = p
-	}
-	config := map[string]any{
-		"ociVersion": "1.0.0",
-		"process": map[string]any{
-			"terminal": false, "user": map[string]int{"uid": 0, "gid": 0}, "args": argv,
-			"env": []string{"PATH=/usr/bin:/bin", "LANG=C"}, "cwd": "/",
-			"capabilities":    map[string][]string{"bounding": {}, "effective": {}, "permitted": {}},
-			"noNewPrivileges": true,
-		},
-		"root":     map[string]any{"path": "rootfs", "readonly": true},
-		"hostname": "systr-seccomp",
-		"mounts":   mounts,
-		"linux":    linux,
-	}
-	b, err := json.MarshalIndent(config, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	id := fmt.Sprintf("systr-seccomp-%d-%d", os.Getpid(), crunSeq.Add(1))
-	script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" --cgroup-manager=disabled run --bundle "$1" "$2"`
-	cmd := exec.Command("unshare", "-m", "--propagation", "private", "sh", "-c", script, crun, bundle, id)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	exec.Command(crun, "delete", "-f", id).Run() // normally gone already
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("crun: %v", err)
-	}
-	return code, stdout.String(), stderr.String()
+	return ociRun(t, crun, p, ociConf{nnp: true, dir: dir}, argv...)
 }
 
 // TestSeccompCrun: a real OCI runtime (crun) accepts the generated profile

@@ -30,13 +30,15 @@ A trace that cannot tell every call (recorded with -e trace=, attached
 with -p, with lost events, truncated) is refused unless --partial, which
 says on stderr what the profile cannot know. Test a profile with
 systr-record --seccomp-profile FILE: a refused call shows as -1 EPERM.
-runc (Docker's runtime) makes calls of its own under the profile before
-the program's execve: the profile must allow them too (README).`,
+A container runtime (runc, Docker's; crun, podman's) makes calls of its
+own under the profile before the program's execve: --runtime (default
+any) allows them too, in an entry with a comment (README).`,
 	flags: func(fs *flag.FlagSet, c *config) {
 		fs.StringVar(&c.seccomp.action, "default-action", "errno", "what the profile does with other calls: `ACTION` errno, kill (the thread), kill_process, trap (SIGSYS) or log (allowed, logged)")
 		fs.StringVar(&c.seccomp.errno, "errno", "", "the errno of --default-action errno: a `NAME` (EPERM, ENOSYS...) or number (default EPERM)")
 		fs.BoolVar(&c.seccomp.args, "args", false, "also judge arguments where that is exact: socket and socketpair only with the recorded address families (not through i386's socketcall), clone, unshare and setns only with the recorded flag bits (clone3's flags are in memory: not judged)")
 		fs.BoolVar(&c.seccomp.partial, "partial", false, "accept traces that cannot tell every call (-e trace=, -p, lost events, truncated): the profile holds what they show, stderr says what it cannot know")
+		seccompRuntimeFlag(fs, c)
 	},
 	check: checkSeccomp,
 	many:  runSeccomp,
@@ -72,7 +74,7 @@ func checkSeccomp(c *config) error {
 		f.opts.Errno = uint(n)
 	}
 	f.opts.Args, f.opts.Partial = f.args, f.partial
-	return nil
+	return checkSeccompRuntime(c)
 }
 
 func runSeccomp(c *config) error {
@@ -94,6 +96,7 @@ func runSeccomp(c *config) error {
 	for _, n := range g.Notes() {
 		fmt.Fprintf(c.stderr, "systr-analyze: seccomp: note: %s\n", n)
 	}
+	noteSeccompRuntime(c, g)
 	b, err := g.Profile().Marshal()
 	if err != nil {
 		return err

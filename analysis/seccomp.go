@@ -14,7 +14,7 @@ import (
 // ErrPartialTrace is what SeccompGenerator.Add returns (wrapped) for a
 // trace that cannot tell every call its programs make, without
 // SeccompOptions.Partial.
-var ErrPartialTrace = errors.New("the trace does not hold every call of its programs")
+var ErrPartialTrace = errors.New("analysis: the trace does not hold every call of its programs")
 
 // SeccompOptions tune SeccompGenerator.
 type SeccompOptions struct {

@@ -44,6 +44,10 @@ if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || [ "$runs" -gt 100 ]; then
 	echo "fleet.sh: -n $runs: want a number of runs from 1 to 100" >&2
 	exit 2
 fi
+if [ $# -eq 1 ] && [ -e "$1" ] && [ -n "$(ls -A "$1")" ]; then
+	echo "fleet.sh: $1 is not empty: give a new or empty directory" >&2
+	exit 2
+fi
 for tool in "$record" "$analyze" "$duckq"; do
 	if [ ! -x "$tool" ]; then
 		echo "fleet.sh: $tool is not there (make build duckq builds it)" >&2
@@ -52,10 +56,6 @@ for tool in "$record" "$analyze" "$duckq"; do
 done
 if [ $# -eq 1 ]; then
 	work=$1
-	if [ -e "$work" ] && [ -n "$(ls -A "$work")" ]; then
-		echo "fleet.sh: $work is not empty: give a new or empty directory" >&2
-		exit 2
-	fi
 	mkdir -p "$work"
 else
 	work=$(mktemp -d /tmp/systr-fleet.XXXXXX)

@@ -44,9 +44,11 @@ type batch[T any] struct {
 }
 
 // batchRows is the size of a batch; batches is how many a table has (one
-// filled while the others are written or wait).
+// filled while the others are written or wait). 2048 rather than 1024:
+// half the hand-offs between the goroutines (Export/Summary 0.41 -> 0.48
+// under load), for ~5 MB more peak heap; 4096 was no faster (BENCH.md).
 const (
-	batchRows = 1024
+	batchRows = 2048
 	batches   = 3
 )
 
@@ -121,7 +123,9 @@ func (t *table[T]) writing() {
 				t.mu.Unlock()
 			}
 		}
-		clear(b.rows) // drop the references to the trace's memory
+		// No clear: next zeroes each row as it hands it out (clearing
+		// the batch here too cost ~2 % of the export's CPU); a free
+		// batch keeps at most its rows' references to the trace.
 		b.rows, b.flush = b.rows[:0], false
 		t.free <- b
 	}

@@ -197,21 +197,8 @@ func TestBufferRowGroups(t *testing.T) {
 // file at path.
 func rowGroups(t *testing.T, path string) []int64 {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pf, err := parquet.OpenFile(f, fi.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rows []int64
-	for _, rg := range pf.RowGroups() {
+	for _, rg := range export.OpenParquet(t, path).RowGroups() {
 		rows = append(rows, rg.NumRows())
 	}
 	return rows
@@ -233,16 +220,7 @@ func TestEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, table := range export.Tables {
-		f, err := os.Open(filepath.Join(dirs[0], table+".parquet"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fi, _ := f.Stat()
-		pf, err := parquet.OpenFile(f, fi.Size())
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
+		pf := export.OpenParquet(t, filepath.Join(dirs[0], table+".parquet"))
 		if want := map[bool]int64{true: 1, false: 0}[table == "trace"]; pf.NumRows() != want {
 			t.Errorf("%s: %d rows, want %d", table, pf.NumRows(), want)
 		}

@@ -41,19 +41,7 @@ func TestNullStrings(t *testing.T) {
 	if err := tb.close(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pf, err := parquet.OpenFile(f, fi.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf := openParquet(t, path)
 	for _, col := range []string{"errno", "path", "exe", "flags"} {
 		leaf, ok := pf.Schema().Lookup(col)
 		if !ok {
@@ -82,3 +70,25 @@ func TestNullStrings(t *testing.T) {
 		}
 	}
 }
+
+// openParquet opens the Parquet file at path (closed at the test's end);
+// OpenParquet for the package's external tests.
+func openParquet(t *testing.T, path string) *parquet.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, fi.Size())
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return pf
+}
+
+var OpenParquet = openParquet

@@ -125,16 +125,27 @@ func ociCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, argv ...
 	id := fmt.Sprintf("systr-seccomp-%d-%d", os.Getpid(), crunSeq.Add(1))
 	if filepath.Base(rt) == "runc" {
 		state := filepath.Join(bundle, "state")
-		return []string{rt, "--root", state, "run", "--bundle", bundle, id}, []string{rt, "--root", state, "delete", "-f", id}
+		run, del = []string{rt, "--root", state, "run", "--bundle", bundle, id}, []string{rt, "--root", state, "delete", "-f", id}
+	} else {
+		script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" --cgroup-manager=disabled run --bundle "$1" "$2"`
+		run, del = []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, rt, bundle, id}, []string{rt, "delete", "-f", id}
 	}
-	script := `umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" --cgroup-manager=disabled run --bundle "$1" "$2"`
-	return []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, rt, bundle, id}, []string{rt, "delete", "-f", id}
+	// Whatever happens to the command (a recording or a script that
+	// fails before its own delete, a detached container left waiting on
+	// its fifo), the container goes with the test: before the bundle
+	// (runc's state is in it), and "delete -f" of a container already
+	// gone only fails.
+	t.Cleanup(func() { exec.Command(del[0], del[1:]...).Run() })
+	return run, del
 }
 
 // ociExecCommand returns the command that starts a container of runtime
 // rt (ociCommand) running mainArgv detached, runs execArgv in it as
 // docker exec and podman exec do (rt exec), deletes it and exits with
-// execArgv's status (125 if the container did not start).
+// execArgv's status (125 if the container did not start). The script
+// deletes the container on every way out: left running, its program
+// (waiting on a fifo) would hold the script's stderr open, and the test
+// would wait for it forever.
 func ociExecCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, mainArgv []string, execArgv ...string) []string {
 	t.Helper()
 	run, _ := ociCommand(t, rt, p, c, mainArgv...)
@@ -142,6 +153,7 @@ func ociExecCommand(t *testing.T, rt string, p *seccomp.Profile, c ociConf, main
 	bundle := run[len(run)-2]
 	if filepath.Base(rt) == "runc" {
 		script := `rt=$1 bundle=$2 id=$3 state=$4; shift 4
+trap '"$rt" --root "$state" delete -f "$id" >/dev/null 2>&1' EXIT
 "$rt" --root "$state" run -d --bundle "$bundle" "$id" </dev/null >/dev/null || exit 125
 "$rt" --root "$state" exec "$id" "$@"; st=$?
 "$rt" --root "$state" delete -f "$id" >/dev/null 2>&1
@@ -150,6 +162,7 @@ exit $st`
 	}
 	script := `umount /sys/fs/cgroup/unified 2>/dev/null
 rt=$1 bundle=$2 id=$3; shift 3
+trap '"$rt" delete -f "$id" >/dev/null 2>&1' EXIT
 "$rt" --cgroup-manager=disabled run -d --bundle "$bundle" "$id" </dev/null >/dev/null || exit 125
 "$rt" exec "$id" "$@"; st=$?
 "$rt" delete -f "$id" >/dev/null 2>&1

@@ -40,7 +40,7 @@ while getopts n: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -le 1 ] || usage
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || [ "$runs" -gt 100 ]; then
+if ! [[ $runs =~ ^[1-9][0-9]{0,2}$ ]] || [ "$runs" -gt 100 ]; then
 	echo "fleet.sh: -n $runs: want a number of runs from 1 to 100" >&2
 	exit 2
 fi

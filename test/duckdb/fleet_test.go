@@ -175,7 +175,7 @@ func TestFleetUsage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(full, "x"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-n", "101"}, {full}, {"a", "b"}, {"-z"}} {
+	for _, args := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-n", "101"}, {"-n", "99999999999999999999"}, {full}, {"a", "b"}, {"-z"}} {
 		cmd := exec.Command(script, args...)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr

@@ -222,20 +222,30 @@ func diffSlowest(t *testing.T, got *result, want *jsonView) diffs {
 	return d
 }
 
-// diffOpened compares the README's "files opened" (path) with the files
-// view's files that a call opened (OpOpen among their successful ops).
+// diffOpened compares the README's "files opened" (path, processes) with
+// the files view's files that a call opened (OpOpen among their
+// successful ops) and the processes that opened each.
 func diffOpened(t *testing.T, got *result, want []analysis.FileUse) diffs {
 	t.Helper()
 	var d diffs
 	var w, g []string
+	procs := map[string]int64{}
 	for _, f := range want {
 		if f.Ops&analysis.OpOpen != 0 {
 			w = append(w, f.Path)
+			for _, p := range f.Procs {
+				if p.Ops&analysis.OpOpen != 0 {
+					procs[f.Path]++
+				}
+			}
 		}
 	}
 	for _, row := range got.rows {
 		p, _ := asString(row[got.col(t, "path")])
 		g = append(g, p)
+		if n, _ := asInt(row[got.col(t, "processes")]); slices.Contains(w, p) && n != procs[p] {
+			d.add("%s: opened by %d processes in DuckDB's answer, %d in the files view", p, n, procs[p])
+		}
 	}
 	slices.Sort(w)
 	slices.Sort(g)

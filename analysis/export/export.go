@@ -42,7 +42,9 @@ const bufferGroupBytes = 32 << 20
 var ErrExists = errors.New("export: the trace directory exists already")
 
 // Input is one trace to export: its reader and the path it was opened
-// from (the default trace name, and trace.parquet's source).
+// from (the default trace name, and trace.parquet's source). With no
+// Reader, Traces opens Path itself, once to check it and again only
+// while its trace is written.
 type Input struct {
 	Path   string
 	Reader *format.Reader
@@ -56,17 +58,10 @@ type Input struct {
 // until closed).
 func Parquet(dir string, o *Options, paths ...string) ([]string, error) {
 	in := make([]Input, len(paths))
-	hosts := make([]string, len(paths))
 	for i, p := range paths {
-		r, err := format.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
-		}
-		hosts[i] = r.Header().Host.Hostname
-		r.Close()
 		in[i] = Input{Path: p}
 	}
-	return traces(dir, o, in, hosts)
+	return Traces(dir, o, in...)
 }
 
 // written, when not nil, is called after each trace is written (tests).
@@ -81,15 +76,9 @@ var written func(dst string)
 // trace is written into a temporary directory beside its own and renamed
 // into place once whole: a failed export leaves no part of one behind
 // (the traces before it are whole). o nil means the zero Options. The
-// readers stay the caller's: for many trace files, Parquet holds one
-// open at a time.
+// readers given stay the caller's; those Traces opens, it holds one at a
+// time.
 func Traces(dir string, o *Options, in ...Input) ([]string, error) {
-	return traces(dir, o, in, nil)
-}
-
-// traces is Traces; with hosts, the inputs have no Reader yet: hosts[i]
-// is input i's hostname, and it is opened while its trace is written.
-func traces(dir string, o *Options, in []Input, hosts []string) ([]string, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -109,12 +98,10 @@ func traces(dir string, o *Options, in []Input, hosts []string) ([]string, error
 	}
 	var jobs []job
 	seen := map[string]string{}
-	for n, i := range in {
-		h := &format.Header{}
-		if hosts != nil {
-			h.Host.Hostname = hosts[n]
-		} else {
-			h = i.Reader.Header()
+	for _, i := range in {
+		h, err := header(i)
+		if err != nil {
+			return nil, err
 		}
 		host, trace := Names(h, i.Path, o)
 		dst := filepath.Join(dir, "host="+Escape(host), "trace="+Escape(trace))
@@ -163,6 +150,20 @@ var Tables = []string{"events", "buffers", "signals", "execs", "procs", "files",
 // partial is the name of table while it is written: no query's
 // *.parquet matches it.
 func partial(dir, table string) string { return filepath.Join(dir, table+".parquet.partial") }
+
+// header returns in's trace header, opening its file (and closing it)
+// when in has no Reader.
+func header(in Input) (*format.Header, error) {
+	if in.Reader != nil {
+		return in.Reader.Header(), nil
+	}
+	r, err := format.Open(in.Path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer r.Close()
+	return r.Header(), nil
+}
 
 // writeOpened is writeTrace, opening in's trace file if it has no Reader
 // (and closing it after).

@@ -212,7 +212,9 @@ func TestPrintPathLikeStrace(t *testing.T) {
 	calls := func(lines []string) []string {
 		var out []string
 		for _, l := range lines {
-			if !strings.HasPrefix(l, "+++") && !strings.HasPrefix(l, "---") {
+			// "???() = ?": strace 6.1 under load, at a stop it could not
+			// place (seen once in CI, after the last close), not a call.
+			if !strings.HasPrefix(l, "+++") && !strings.HasPrefix(l, "---") && !strings.HasPrefix(l, "???(") {
 				out = append(out, regexp.MustCompile(` += `).ReplaceAllString(l, " = "))
 			}
 		}
